@@ -1,0 +1,21 @@
+import { Contract } from './contract';
+import { identityContracts } from './identity';
+import { ingressContracts } from './ingress';
+import { lifecycleContracts } from './lifecycle';
+import { notifyContracts } from './notify';
+import { sandboxContracts } from './sandbox';
+
+/** Every contract, keyed by subject. A subject appears once; `catalog.spec.ts` keeps it so. */
+export const allContracts: readonly Contract[] = [
+  ...ingressContracts,
+  ...lifecycleContracts,
+  ...sandboxContracts,
+  ...notifyContracts,
+  ...identityContracts,
+];
+
+export const catalog: ReadonlyMap<string, Contract> = new Map(allContracts.map((c) => [c.subject, c]));
+
+export function contractFor(subject: string): Contract | undefined {
+  return catalog.get(subject);
+}

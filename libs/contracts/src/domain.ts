@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/** Shared vocabulary: the enums every service agrees on (DESIGN §5). */
+export const workItemKinds = ['plan', 'implement', 'revise', 'retro', 'fleet_child'] as const;
+export const workItemKindSchema = z.enum(workItemKinds);
+export type WorkItemKind = z.infer<typeof workItemKindSchema>;
+
+export const workItemStates = [
+  'received',
+  'planned',
+  'queued',
+  'provisioning',
+  'running',
+  'verifying',
+  'in_review',
+  'revising',
+  'merged',
+  'done',
+  'blocked',
+  'failed',
+  'cancelled',
+  'timed_out',
+] as const;
+export const workItemStateSchema = z.enum(workItemStates);
+export type WorkItemState = z.infer<typeof workItemStateSchema>;
+
+export const runOutcomes = ['succeeded', 'failed', 'cancelled', 'timed_out', 'infra_error'] as const;
+export const runOutcomeSchema = z.enum(runOutcomes);
+export type RunOutcome = z.infer<typeof runOutcomeSchema>;
+
+export const sandboxFlavours = ['plan', 'implement', 'verify'] as const;
+export const sandboxFlavourSchema = z.enum(sandboxFlavours);
+export type SandboxFlavour = z.infer<typeof sandboxFlavourSchema>;
+
+export const providers = ['github', 'linear', 'slack', 'local'] as const;
+export const providerSchema = z.enum(providers);
+export type Provider = z.infer<typeof providerSchema>;
+
+export const isoDate = z.string().datetime({ offset: true });
+
+/** A repository as Horizon addresses it: `owner/name` on a forge. */
+export const repoRefSchema = z.object({
+  forge: z.enum(['github', 'local']),
+  owner: z.string().min(1),
+  name: z.string().min(1),
+});
+export type RepoRef = z.infer<typeof repoRefSchema>;
+
+/** Where a work item came from, so updates can be reported back there. */
+export const sourceRefsSchema = z.object({
+  trackerIssue: z
+    .object({ provider: z.enum(['linear', 'local']), id: z.string(), identifier: z.string().optional(), url: z.string().optional() })
+    .optional(),
+  pullRequest: z
+    .object({ provider: z.enum(['github', 'local']), repo: repoRefSchema, number: z.number().int(), url: z.string().optional(), branch: z.string() })
+    .optional(),
+  slackThread: z.object({ teamId: z.string(), channel: z.string(), threadTs: z.string() }).optional(),
+  linearAgentSession: z.object({ id: z.string() }).optional(),
+});
+export type SourceRefs = z.infer<typeof sourceRefsSchema>;

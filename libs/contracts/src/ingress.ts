@@ -1,0 +1,269 @@
+import { z } from 'zod';
+import { defineContract } from './contract';
+import { isoDate, workItemKindSchema } from './domain';
+
+/** Facts about the delivery itself, common to every normalized ingress message. */
+export const deliverySchema = z.object({
+  source: z.enum(['github', 'linear', 'slack', 'api', 'local']),
+  deliveryId: z.string().min(1),
+  event: z.string().min(1),
+  action: z.string().nullable(),
+  receivedAt: isoDate,
+});
+
+const actor = z.object({ id: z.string(), login: z.string(), type: z.enum(['User', 'Bot', 'Organization']) });
+const githubRepo = z.object({ id: z.number().int(), owner: z.string(), name: z.string(), fullName: z.string() });
+const githubBase = {
+  delivery: deliverySchema,
+  installationId: z.number().int().nullable(),
+  repository: githubRepo.nullable(),
+  sender: actor.nullable(),
+};
+const pullRef = z.object({
+  number: z.number().int(),
+  title: z.string(),
+  body: z.string().nullable(),
+  headRef: z.string(),
+  headSha: z.string(),
+  baseRef: z.string(),
+  author: z.string(),
+  htmlUrl: z.string(),
+});
+
+export const githubPullRequest = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.github.pull_request',
+  version: 1,
+  description: 'A pull request was opened, synchronized or closed (merged or not).',
+  data: z.object({
+    ...githubBase,
+    action: z.enum(['opened', 'synchronize', 'closed']),
+    pullRequest: pullRef.extend({ merged: z.boolean(), mergedBy: z.string().nullable() }),
+  }),
+});
+
+export const githubPullRequestReview = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.github.pull_request_review',
+  version: 1,
+  description: 'A review was submitted on a pull request.',
+  data: z.object({
+    ...githubBase,
+    pullRequest: pullRef,
+    review: z.object({
+      id: z.number().int(),
+      state: z.enum(['approved', 'changes_requested', 'commented', 'dismissed']),
+      body: z.string().nullable(),
+      author: z.string(),
+      htmlUrl: z.string(),
+    }),
+  }),
+});
+
+export const githubPullRequestReviewComment = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.github.pull_request_review_comment',
+  version: 1,
+  description: 'A line comment was created on a pull request diff.',
+  data: z.object({
+    ...githubBase,
+    pullRequest: pullRef,
+    comment: z.object({
+      id: z.number().int(),
+      body: z.string(),
+      path: z.string(),
+      line: z.number().int().nullable(),
+      author: z.string(),
+      htmlUrl: z.string(),
+    }),
+  }),
+});
+
+export const githubIssueComment = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.github.issue_comment',
+  version: 1,
+  description: 'A comment was created on an issue or a pull request conversation.',
+  data: z.object({
+    ...githubBase,
+    issue: z.object({ number: z.number().int(), title: z.string(), isPullRequest: z.boolean(), htmlUrl: z.string() }),
+    comment: z.object({ id: z.number().int(), body: z.string(), author: z.string(), htmlUrl: z.string() }),
+  }),
+});
+
+export const githubCheckCompleted = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.github.check',
+  version: 1,
+  description: 'A check run or check suite completed.',
+  data: z.object({
+    ...githubBase,
+    check: z.object({
+      kind: z.enum(['check_run', 'check_suite']),
+      id: z.number().int(),
+      name: z.string().nullable(),
+      status: z.string(),
+      conclusion: z.string().nullable(),
+      headSha: z.string(),
+      headBranch: z.string().nullable(),
+      pullRequestNumbers: z.array(z.number().int()),
+    }),
+  }),
+});
+
+export const githubInstallation = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.github.installation',
+  version: 1,
+  description: 'The GitHub App was installed, removed, or its repositories changed.',
+  data: z.object({
+    ...githubBase,
+    installation: z.object({ id: z.number().int(), account: z.string() }),
+    repositoriesAdded: z.array(z.string()),
+    repositoriesRemoved: z.array(z.string()),
+  }),
+});
+
+export const githubPing = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.github.ping',
+  version: 1,
+  description: 'GitHub checked that the webhook is reachable.',
+  data: z.object({ ...githubBase, hookId: z.number().int().nullable(), zen: z.string().nullable() }),
+});
+
+const linearIssue = z.object({
+  id: z.string(),
+  identifier: z.string().nullable(),
+  title: z.string(),
+  description: z.string().nullable(),
+  url: z.string().nullable(),
+  teamId: z.string().nullable(),
+  projectId: z.string().nullable(),
+  stateId: z.string().nullable(),
+  stateName: z.string().nullable(),
+  stateType: z.string().nullable(),
+  assigneeId: z.string().nullable(),
+  delegateId: z.string().nullable(),
+  labels: z.array(z.string()),
+});
+
+export const linearAgentSession = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.linear.agent_session',
+  version: 1,
+  description: 'A Linear agent session was created on an issue, or a human prompted it.',
+  data: z.object({
+    delivery: deliverySchema,
+    organizationId: z.string(),
+    action: z.enum(['created', 'prompted']),
+    agentSessionId: z.string(),
+    issue: linearIssue.nullable(),
+    prompt: z.string().nullable(),
+    creatorId: z.string().nullable(),
+  }),
+});
+
+export const linearIssueChanged = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.linear.issue',
+  version: 1,
+  description: 'A Linear issue was created or updated; `changes` names what moved.',
+  data: z.object({
+    delivery: deliverySchema,
+    organizationId: z.string(),
+    action: z.enum(['create', 'update']),
+    issue: linearIssue,
+    actorId: z.string().nullable(),
+    changes: z.object({
+      state: z.object({ fromId: z.string().nullable(), toId: z.string().nullable() }).optional(),
+      assignee: z.object({ fromId: z.string().nullable(), toId: z.string().nullable() }).optional(),
+      delegate: z.object({ fromId: z.string().nullable(), toId: z.string().nullable() }).optional(),
+      relations: z.boolean().optional(),
+    }),
+  }),
+});
+
+export const linearComment = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.linear.comment',
+  version: 1,
+  description: 'A comment was created on a Linear issue.',
+  data: z.object({
+    delivery: deliverySchema,
+    organizationId: z.string(),
+    comment: z.object({ id: z.string(), body: z.string(), issueId: z.string().nullable(), userId: z.string().nullable() }),
+  }),
+});
+
+const slackMessage = z.object({
+  teamId: z.string(),
+  channel: z.string(),
+  user: z.string(),
+  text: z.string(),
+  ts: z.string(),
+  /** The thread's root: `thread_ts` when the message is a reply, its own `ts` otherwise. */
+  threadTs: z.string(),
+});
+
+export const slackAppMention = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.slack.app_mention',
+  version: 1,
+  description: 'The bot was mentioned in a channel or thread.',
+  data: z.object({ delivery: deliverySchema, message: slackMessage }),
+});
+
+export const slackThreadMessage = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.slack.thread_message',
+  version: 1,
+  description: 'A human replied in a thread (not the bot, not another bot).',
+  data: z.object({ delivery: deliverySchema, message: slackMessage }),
+});
+
+export const apiWorkItemCreate = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.api.work_item_create',
+  version: 1,
+  description: 'A work item was requested through the API or CLI.',
+  data: z.object({
+    delivery: deliverySchema,
+    workItemId: z.string().uuid(),
+    repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'owner/name'),
+    title: z.string().min(1).max(300),
+    description: z.string().max(100_000),
+    kind: workItemKindSchema,
+    ownerId: z.string().nullable(),
+    blockedBy: z.array(z.string().uuid()),
+    autoStart: z.boolean(),
+    labels: z.array(z.string()),
+    priority: z.number().int().min(0).max(9),
+    requestedBy: z.string(),
+  }),
+});
+
+export const apiWorkItemCancel = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.api.work_item_cancel',
+  version: 1,
+  description: 'A work item was cancelled through the API or CLI.',
+  data: z.object({ delivery: deliverySchema, workItemId: z.string().uuid(), reason: z.string(), requestedBy: z.string() }),
+});
+
+export const ingressContracts = [
+  githubPullRequest,
+  githubPullRequestReview,
+  githubPullRequestReviewComment,
+  githubIssueComment,
+  githubCheckCompleted,
+  githubInstallation,
+  githubPing,
+  linearAgentSession,
+  linearIssueChanged,
+  linearComment,
+  slackAppMention,
+  slackThreadMessage,
+  apiWorkItemCreate,
+  apiWorkItemCancel,
+] as const;

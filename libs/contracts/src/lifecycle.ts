@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { defineContract } from './contract';
+import {
+  isoDate,
+  runOutcomeSchema,
+  sandboxFlavourSchema,
+  sourceRefsSchema,
+  workItemKindSchema,
+  workItemStateSchema,
+} from './domain';
+
+/** Facts the orchestrator publishes about work items and runs (`hzn.evt.workitem.*`, `hzn.evt.run.*`). */
+export const workItemCreated = defineContract({
+  kind: 'event',
+  subject: 'hzn.evt.workitem.created',
+  version: 1,
+  description: 'A work item was recorded.',
+  data: z.object({
+    workItemId: z.string().uuid(),
+    kind: workItemKindSchema,
+    state: workItemStateSchema,
+    repo: z.string(),
+    title: z.string(),
+    ownerId: z.string().nullable(),
+    sourceRefs: sourceRefsSchema,
+  }),
+});
+
+export const workItemStateChanged = defineContract({
+  kind: 'event',
+  subject: 'hzn.evt.workitem.state_changed',
+  version: 1,
+  description: 'A work item moved from one state to another, with the cause.',
+  data: z.object({
+    workItemId: z.string().uuid(),
+    from: workItemStateSchema,
+    to: workItemStateSchema,
+    cause: z.string(),
+    runId: z.string().uuid().nullable(),
+    sourceRefs: sourceRefsSchema,
+  }),
+});
+
+const usage = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+});
+
+export const runStarted = defineContract({
+  kind: 'event',
+  subject: 'hzn.evt.run.started',
+  version: 1,
+  description: 'A run was queued for a work item and its sandbox requested.',
+  data: z.object({
+    runId: z.string().uuid(),
+    workItemId: z.string().uuid(),
+    attempt: z.number().int().positive(),
+    flavour: sandboxFlavourSchema,
+    harness: z.string(),
+    model: z.string(),
+    deadlineAt: isoDate,
+  }),
+});
+
+export const runProgress = defineContract({
+  kind: 'event',
+  subject: 'hzn.evt.run.progress',
+  version: 1,
+  description: 'A step of a run: a harness event (normalized), a verification step, a push.',
+  data: z.object({
+    runId: z.string().uuid(),
+    workItemId: z.string().uuid(),
+    seq: z.number().int().nonnegative(),
+    phase: z.enum(['provisioning', 'harness', 'verification', 'commit', 'push']),
+    kind: z.string(),
+    summary: z.string(),
+    detail: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+export const runFinished = defineContract({
+  kind: 'event',
+  subject: 'hzn.evt.run.finished',
+  version: 1,
+  description: 'A run ended, with its outcome, usage and verification results.',
+  data: z.object({
+    runId: z.string().uuid(),
+    workItemId: z.string().uuid(),
+    outcome: runOutcomeSchema,
+    reason: z.string().nullable(),
+    usage: usage.nullable(),
+    durationMs: z.number().int().nonnegative(),
+    branch: z.string().nullable(),
+    commitSha: z.string().nullable(),
+    verification: z.array(z.object({ command: z.string(), exitCode: z.number().int(), durationMs: z.number().int() })),
+    frictionNotes: z.array(z.string()),
+  }),
+});
+
+export const lifecycleContracts = [workItemCreated, workItemStateChanged, runStarted, runProgress, runFinished] as const;

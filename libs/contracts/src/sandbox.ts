@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { defineContract } from './contract';
+import { isoDate, sandboxFlavourSchema } from './domain';
+
+const resources = z.object({
+  memoryMiB: z.number().int().positive(),
+  cpuMillis: z.number().int().positive(),
+  maxProcesses: z.number().int().positive(),
+});
+export type SandboxResources = z.infer<typeof resources>;
+
+/** Commands to sandbox-manager (`hzn.cmd.sandbox.*`, work-queue: exactly one worker takes each). */
+export const sandboxProvision = defineContract({
+  kind: 'command',
+  subject: 'hzn.cmd.sandbox.provision',
+  version: 1,
+  description: 'Boot a sandbox for a run from the newest snapshot and start the agent runner in it.',
+  data: z.object({
+    sandboxId: z.string().uuid(),
+    runId: z.string().uuid(),
+    workItemId: z.string().uuid(),
+    repo: z.string(),
+    baseRef: z.string(),
+    branch: z.string(),
+    flavour: sandboxFlavourSchema,
+    prompt: z.string(),
+    resources,
+    deadlineAt: isoDate,
+    ownerId: z.string().nullable(),
+  }),
+});
+
+export const sandboxCancel = defineContract({
+  kind: 'command',
+  subject: 'hzn.cmd.sandbox.cancel',
+  version: 1,
+  description: 'Stop the run in a sandbox and destroy it.',
+  data: z.object({ sandboxId: z.string().uuid(), runId: z.string().uuid(), reason: z.string() }),
+});
+
+export const sandboxPause = defineContract({
+  kind: 'command',
+  subject: 'hzn.cmd.sandbox.pause',
+  version: 1,
+  description: 'Freeze every process of a sandbox.',
+  data: z.object({ sandboxId: z.string().uuid() }),
+});
+
+export const sandboxResume = defineContract({
+  kind: 'command',
+  subject: 'hzn.cmd.sandbox.resume',
+  version: 1,
+  description: 'Thaw a paused sandbox.',
+  data: z.object({ sandboxId: z.string().uuid() }),
+});
+
+/** Facts from sandbox-manager (`hzn.evt.sandbox.*`). */
+export const sandboxStateChanged = defineContract({
+  kind: 'event',
+  subject: 'hzn.evt.sandbox.state_changed',
+  version: 1,
+  description: 'A sandbox was created, became ready, paused, resumed, failed or was destroyed.',
+  data: z.object({
+    sandboxId: z.string().uuid(),
+    runId: z.string().uuid().nullable(),
+    state: z.enum(['creating', 'ready', 'paused', 'destroyed', 'failed']),
+    reason: z.string().nullable(),
+  }),
+});
+
+export const sandboxContracts = [sandboxProvision, sandboxCancel, sandboxPause, sandboxResume, sandboxStateChanged] as const;
