@@ -77,7 +77,7 @@ export class IllegalTransitionError extends Error {
     readonly workItemId: string,
     readonly from: WorkItemState,
     readonly to: WorkItemState,
-    readonly cause: string,
+    override readonly cause: string,
   ) {
     super(`Illegal work-item transition ${from} → ${to} (cause: ${cause}) for work item ${workItemId}`);
     this.name = 'IllegalTransitionError';
