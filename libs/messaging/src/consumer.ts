@@ -194,7 +194,8 @@ export class ConsumerRunner {
       const target = key === 'Nats-Msg-Id' ? 'Hzn-Dlq-Original-Msg-Id' : key;
       for (const v of msg.headers!.values(key)) h.append(target, v);
     }
-    h.set(HEADER.dlqReason, reason);
+    // Header values are single-line; zod's pretty errors are not.
+    h.set(HEADER.dlqReason, reason.replace(/\s*[\r\n]+\s*/g, '; ').slice(0, 4000));
     h.set(HEADER.dlqSubject, contractSubject);
     h.set(HEADER.dlqStream, msg.info.stream);
     h.set(HEADER.dlqSeq, String(msg.seq));

@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Contract } from '@horizon/contracts';
-import { LOGGER, METRICS, Logger, ReadinessRegistry, counter } from '@horizon/observability';
+import { LOGGER, METRICS, ReadinessRegistry, counter } from '@horizon/observability';
+import type { Logger } from '@horizon/observability';
 import type { Registry } from 'prom-client';
 import { JetStreamConnection } from '../connection';
 import { ConsumerRunner } from '../consumer';

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { JetStreamConnection, Naming, STREAMS, StreamKey } from '@horizon/messaging';
+
+/**
+ * Per-suite isolation on the shared Postgres and NATS (DESIGN §7): each suite gets its own
+ * database, cloned from the migrated template the bootstrap keeps warm, and its own stream
+ * prefix; both are removed by `cleanup()`.
+ */
+export const TEMPLATE_DATABASE = 'horizon_template';
+
+export function suiteId(): string {
+  return `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
+function adminUrl(): string {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/horizon');
+  url.pathname = '/postgres';
+  return url.toString();
+}
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(id = suiteId()): Promise<TestDatabase> {
+  const name = `hzn_${id}`.toLowerCase();
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`);
+  } catch (err) {
+    throw new Error(
+      `cannot create test database from ${TEMPLATE_DATABASE}: ${(err as Error).message}. Run \`npm run bootstrap\` first (it migrates the template).`,
+    );
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl() });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => c.end());
+    },
+  };
+}
+
+export interface TestMessaging {
+  natsUrl: string;
+  prefix: string;
+  /** Deletes every stream under the prefix. */
+  cleanup(): Promise<void>;
+}
+
+export function natsUrl(): string {
+  return process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+}
+
+export async function createTestMessaging(id = suiteId()): Promise<TestMessaging> {
+  const prefix = id.toUpperCase();
+  return {
+    natsUrl: natsUrl(),
+    prefix,
+    cleanup: async () => {
+      const conn = await JetStreamConnection.connect({ natsUrl: natsUrl(), prefix, name: `cleanup-${prefix}` });
+      const naming = new Naming(prefix);
+      for (const key of Object.keys(STREAMS) as StreamKey[]) {
+        await conn.jsm.streams.delete(naming.stream(key)).catch(() => undefined);
+      }
+      await conn.close();
+    },
+  };
+}
