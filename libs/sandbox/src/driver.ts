@@ -1,0 +1,102 @@
+import type { Readable, Writable } from 'node:stream';
+import type { SandboxFlavour, SandboxResources } from '@horizon/contracts';
+import type { EgressCredentials, EgressStats, FlavourPolicy, RunScope } from './egress/policy';
+
+/**
+ * The sandbox driver interface (DESIGN §6). Drivers: `local` (bubblewrap on this host),
+ * later `kubernetes` (see docs/kubernetes.md). sandbox-manager only ever talks to this.
+ */
+export interface SandboxDriver {
+  readonly kind: SandboxDriverKind;
+  create(spec: SandboxSpec): Promise<SandboxHandle>;
+  exec(handle: SandboxHandle, command: readonly string[], options?: ExecOptions): Promise<SandboxProcess>;
+  /** Freezes every process of the sandbox; nothing in it runs until `resume`. */
+  pause(handle: SandboxHandle): Promise<void>;
+  resume(handle: SandboxHandle): Promise<void>;
+  /** Captures the sandbox's current workspace as a new read-only snapshot directory. */
+  snapshot(handle: SandboxHandle, targetDir: string): Promise<void>;
+  /** Kills everything and removes every trace but the artifacts written outside the sandbox. */
+  destroy(handle: SandboxHandle): Promise<void>;
+  status(handle: SandboxHandle): Promise<SandboxStatus>;
+}
+
+export type SandboxDriverKind = 'local' | 'kubernetes';
+
+export interface SandboxSpec {
+  /** Becomes part of host paths and cgroup names: letters, digits, `.`, `_`, `-`. */
+  id: string;
+  flavour: SandboxFlavour;
+  /** Prebuilt, read-only snapshot of the repository: the lower layer of the workspace. */
+  snapshotDir: string;
+  resources: SandboxResources;
+  /** The whole environment of every process inside (nothing leaks from the host's). */
+  env: Record<string, string>;
+  /** `null`: the sandbox has no way out at all (the `verify` flavour). */
+  egress: SandboxEgressSpec | null;
+}
+
+export interface SandboxEgressSpec {
+  policy: FlavourPolicy;
+  run: RunScope;
+  /** Held by the proxy outside the sandbox; never passed inside. */
+  credentials: EgressCredentials;
+  /** JSON-lines request log; an artifact, so it lives outside the sandbox and survives destroy. */
+  logFile: string;
+}
+
+export interface SandboxHandle {
+  readonly id: string;
+  readonly flavour: SandboxFlavour;
+  /** Host path of the merged workspace (for exporting artifacts before destroy). */
+  readonly workspaceHostPath: string;
+  /** Path of the workspace inside the sandbox. */
+  readonly workspacePath: string;
+  /** `http://127.0.0.1:<port>` inside the sandbox, or null when it has no egress. */
+  readonly proxyUrl: string | null;
+}
+
+export interface ExecOptions {
+  /** Inside path; defaults to the workspace. */
+  cwd?: string;
+  /** Added to the sandbox's environment for this process only. */
+  env?: Record<string, string>;
+}
+
+export interface SandboxProcess {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  readonly exit: Promise<ExecExit>;
+  /** Kills the process and everything it started. */
+  kill(): void;
+}
+
+export interface ExecExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The sandbox's memory limit killed a process while this one ran. */
+  outOfMemory: boolean;
+}
+
+export type SandboxState = 'running' | 'paused' | 'destroyed';
+
+export interface SandboxStatus {
+  id: string;
+  state: SandboxState;
+  /** Times the kernel's OOM killer fired inside the sandbox's memory limit. */
+  oomKills: number;
+  memoryBytes: number;
+  processes: number;
+  egress: EgressStats | null;
+}
+
+/** Refusal to run when the host lacks an isolation primitive: never a silent unisolated run. */
+export class SandboxUnavailableError extends Error {
+  override readonly name = 'SandboxUnavailableError';
+  constructor(
+    readonly primitive: string,
+    detail: string,
+  ) {
+    super(`${primitive}: ${detail}`);
+  }
+}

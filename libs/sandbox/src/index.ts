@@ -1,0 +1,7 @@
+export * from './driver';
+export { LocalSandboxDriver, type LocalSandboxDriverOptions } from './local/local-driver';
+export { probeHost, type HostProbe } from './host/probe';
+export type { CgroupLayout } from './host/cgroups';
+export * from './egress/policy';
+export { EgressProxy, type EgressProxyOptions } from './egress/proxy';
+export type { EgressLogEntry } from './egress/request-log';

@@ -1,0 +1,330 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { chmod, chown, copyFile, lstat, mkdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type {
+  ExecOptions,
+  SandboxDriver,
+  SandboxHandle,
+  SandboxProcess,
+  SandboxSpec,
+  SandboxState,
+  SandboxStatus,
+} from '../driver';
+import { EgressProxy } from '../egress/proxy';
+import { createSandboxCgroup, type CgroupLayout, type SandboxCgroup } from '../host/cgroups';
+import { mountOverlay, unmountOverlay } from '../host/overlay';
+import { hostTools, probeHost } from '../host/probe';
+import { run } from '../host/run';
+import { bwrapArgs, joinCgroupsThenExec, systemTopLevel, type SystemPath } from './bwrap-args';
+
+export interface LocalSandboxDriverOptions {
+  /** Host folder holding each sandbox's layers, home, tmp and socket; root-owned. */
+  stateDir: string;
+  /** Unprivileged host uid/gid the sandbox's processes (and its files) map to. */
+  hostUid?: number;
+  hostGid?: number;
+  insideUid?: number;
+  insideGid?: number;
+  /** Port inside the sandbox where the egress proxy appears. */
+  proxyPort?: number;
+  /** Name of the cgroup under which each sandbox gets its own. */
+  cgroupParent?: string;
+}
+
+interface LocalSandbox {
+  handle: SandboxHandle;
+  dir: string;
+  cgroup: SandboxCgroup;
+  init: ChildProcess;
+  /** Host pid of the sandbox's pid-namespace init, the target for entering it. */
+  initPid: number;
+  proxy: EgressProxy | null;
+  env: Record<string, string>;
+  state: SandboxState;
+}
+
+const workspacePath = '/workspace';
+const forwarderInside = '/opt/horizon/egress-forwarder.js';
+const socketDirInside = '/run/horizon';
+const validId = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/**
+ * The `local` driver (DESIGN §6): bubblewrap namespaces, an overlayfs workspace mounted here
+ * and bound in, cgroup limits and freezer, and the egress proxy on a bound Unix socket.
+ */
+export class LocalSandboxDriver implements SandboxDriver {
+  readonly kind = 'local' as const;
+  private readonly sandboxes = new Map<string, LocalSandbox>();
+  private readonly uid: number;
+  private readonly gid: number;
+  private readonly insideUid: number;
+  private readonly insideGid: number;
+  private readonly proxyPort: number;
+  private readonly cgroupParent: string;
+
+  private constructor(
+    private readonly options: LocalSandboxDriverOptions,
+    private readonly cgroups: CgroupLayout,
+    private readonly systemPaths: SystemPath[],
+  ) {
+    this.uid = options.hostUid ?? 100_000;
+    this.gid = options.hostGid ?? this.uid;
+    this.insideUid = options.insideUid ?? 1000;
+    this.insideGid = options.insideGid ?? this.insideUid;
+    this.proxyPort = options.proxyPort ?? 3128;
+    this.cgroupParent = options.cgroupParent ?? 'horizon';
+  }
+
+  /** Probes the host first: a missing primitive is a `SandboxUnavailableError`, not a weaker sandbox. */
+  static async open(options: LocalSandboxDriverOptions): Promise<LocalSandboxDriver> {
+    const probe = await probeHost(options.hostUid ?? 100_000);
+    if (probe.problems.length > 0) throw probe.problems[0];
+    await mkdir(join(options.stateDir, 'sandboxes'), { recursive: true, mode: 0o711 });
+    await chmod(options.stateDir, 0o711);
+    await mkdir(join(options.stateDir, 'runtime'), { recursive: true, mode: 0o755 });
+    await copyFile(join(__dirname, '../egress/forwarder.js'), join(options.stateDir, 'runtime/egress-forwarder.js'));
+    return new LocalSandboxDriver(options, probe.cgroups!, await readSystemPaths());
+  }
+
+  async create(spec: SandboxSpec): Promise<SandboxHandle> {
+    if (!validId.test(spec.id)) throw new Error(`invalid sandbox id "${spec.id}"`);
+    if (this.sandboxes.has(spec.id)) throw new Error(`sandbox ${spec.id} already exists`);
+    const egress = spec.egress?.policy.network === 'proxy' ? spec.egress : null;
+    if (spec.egress && spec.egress.policy.flavour !== spec.flavour) {
+      throw new Error(`egress policy is for ${spec.egress.policy.flavour}, sandbox is ${spec.flavour}`);
+    }
+    const dir = join(this.options.stateDir, 'sandboxes', spec.id);
+    const paths = {
+      upper: join(dir, 'upper'),
+      work: join(dir, 'work'),
+      merged: join(dir, 'workspace'),
+      home: join(dir, 'home'),
+      tmp: join(dir, 'tmp'),
+      run: join(dir, 'run'),
+      etc: join(dir, 'etc'),
+    };
+    const handle: SandboxHandle = {
+      id: spec.id,
+      flavour: spec.flavour,
+      workspaceHostPath: paths.merged,
+      workspacePath,
+      proxyUrl: egress ? `http://127.0.0.1:${this.proxyPort}` : null,
+    };
+    await mkdir(dir, { mode: 0o700 });
+    let cgroup: SandboxCgroup | null = null;
+    let proxy: EgressProxy | null = null;
+    try {
+      await chown(dir, this.uid, this.gid);
+      for (const path of Object.values(paths)) await mkdir(path, { mode: 0o755 });
+      for (const path of [paths.upper, paths.home, paths.tmp]) await chown(path, this.uid, this.gid);
+      await this.writeEtc(paths.etc);
+      await mountOverlay({ lower: spec.snapshotDir, upper: paths.upper, work: paths.work, merged: paths.merged });
+      cgroup = await createSandboxCgroup(this.cgroups, this.cgroupParent, spec.id, spec.resources);
+      if (egress) {
+        proxy = new EgressProxy({ ...egress, socketPath: join(paths.run, 'egress.sock'), insidePort: this.proxyPort });
+        await proxy.start();
+      }
+      const initCommand = egress
+        ? ['/usr/bin/node', forwarderInside, `${socketDirInside}/egress.sock`, String(this.proxyPort)]
+        : ['/bin/sh', '-c', 'echo ready; exec sleep infinity'];
+      const layout = {
+        insideUid: this.insideUid,
+        insideGid: this.insideGid,
+        hostname: 'sandbox',
+        systemPaths: this.systemPaths,
+        readOnlyFiles: [
+          ...['passwd', 'group', 'hosts', 'hostname'].map((name) => ({ host: join(paths.etc, name), inside: `/etc/${name}` })),
+          ...(egress ? [{ host: join(this.options.stateDir, 'runtime/egress-forwarder.js'), inside: forwarderInside }] : []),
+        ],
+        writableDirs: [
+          { host: paths.merged, inside: workspacePath },
+          { host: paths.home, inside: '/home/sandbox' },
+          { host: paths.tmp, inside: '/tmp' },
+          ...(egress ? [{ host: paths.run, inside: socketDirInside }] : []),
+        ],
+        workspacePath,
+      };
+      const uid = String(this.uid);
+      const gid = String(this.gid);
+      const command = joinCgroupsThenExec(cgroup.procsFiles, [
+        hostTools.setpriv,
+        '--reuid', uid, '--regid', gid, '--clear-groups',
+        hostTools.bwrap,
+        ...bwrapArgs(layout, initCommand),
+      ]); // prettier-ignore
+      const init = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: {} });
+      const initPid = await waitForInit(init);
+      this.sandboxes.set(spec.id, { handle, dir, cgroup, init, initPid, proxy, env: spec.env, state: 'running' });
+      return handle;
+    } catch (error) {
+      await this.teardown(dir, paths.merged, cgroup, proxy);
+      throw error;
+    }
+  }
+
+  async exec(handle: SandboxHandle, command: readonly string[], options: ExecOptions = {}): Promise<SandboxProcess> {
+    const sandbox = this.running(handle);
+    const oomBefore = await sandbox.cgroup.oomKills();
+    const spec = [
+      hostTools.setpriv, '--clear-groups', '--no-new-privs',
+      hostTools.nsenter, '--target', String(sandbox.initPid),
+      '--user', '--mount', '--net', '--pid', '--ipc', '--uts', '--root', '--wd',
+      '--setuid', String(this.insideUid), '--setgid', String(this.insideGid),
+      '--', '/bin/sh', '-c', 'cd "$0" && exec "$@"', options.cwd ?? workspacePath, ...command,
+    ]; // prettier-ignore
+    const wrapped = joinCgroupsThenExec(sandbox.cgroup.procsFiles, spec);
+    const child = spawn(wrapped[0]!, wrapped.slice(1), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...this.envFor(sandbox), ...options.env },
+      // Its own process group, so kill() reaches everything it started inside.
+      detached: true,
+    });
+    const exit = once(child, 'exit').then(async ([code, signal]) => ({
+      code: code as number | null,
+      signal: signal as NodeJS.Signals | null,
+      outOfMemory: (await sandbox.cgroup.oomKills().catch(() => oomBefore)) > oomBefore,
+    }));
+    return {
+      stdin: child.stdin!,
+      stdout: child.stdout!,
+      stderr: child.stderr!,
+      exit,
+      kill: () => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      },
+    };
+  }
+
+  async pause(handle: SandboxHandle): Promise<void> {
+    const sandbox = this.running(handle);
+    await sandbox.cgroup.freeze();
+    sandbox.state = 'paused';
+  }
+
+  async resume(handle: SandboxHandle): Promise<void> {
+    const sandbox = this.known(handle);
+    await sandbox.cgroup.thaw();
+    sandbox.state = 'running';
+  }
+
+  async snapshot(handle: SandboxHandle, targetDir: string): Promise<void> {
+    const sandbox = this.known(handle);
+    const wasRunning = sandbox.state === 'running';
+    if (wasRunning) await this.pause(handle);
+    try {
+      await mkdir(targetDir, { recursive: true });
+      await run('cp', ['-a', '--reflink=auto', `${handle.workspaceHostPath}/.`, targetDir]);
+    } finally {
+      if (wasRunning) await this.resume(handle);
+    }
+  }
+
+  async destroy(handle: SandboxHandle): Promise<void> {
+    const sandbox = this.sandboxes.get(handle.id);
+    if (!sandbox) return;
+    this.sandboxes.delete(handle.id);
+    sandbox.state = 'destroyed';
+    await this.teardown(sandbox.dir, handle.workspaceHostPath, sandbox.cgroup, sandbox.proxy);
+  }
+
+  async status(handle: SandboxHandle): Promise<SandboxStatus> {
+    const sandbox = this.sandboxes.get(handle.id);
+    if (!sandbox) return { id: handle.id, state: 'destroyed', oomKills: 0, memoryBytes: 0, processes: 0, egress: null };
+    return {
+      id: handle.id,
+      state: sandbox.state,
+      oomKills: await sandbox.cgroup.oomKills(),
+      memoryBytes: await sandbox.cgroup.memoryBytes(),
+      processes: await sandbox.cgroup.processCount(),
+      egress: sandbox.proxy?.stats() ?? null,
+    };
+  }
+
+  private async teardown(dir: string, merged: string, cgroup: SandboxCgroup | null, proxy: EgressProxy | null): Promise<void> {
+    await cgroup?.destroy();
+    await unmountOverlay(merged);
+    await proxy?.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  private known(handle: SandboxHandle): LocalSandbox {
+    const sandbox = this.sandboxes.get(handle.id);
+    if (!sandbox) throw new Error(`sandbox ${handle.id} does not exist`);
+    return sandbox;
+  }
+
+  private running(handle: SandboxHandle): LocalSandbox {
+    const sandbox = this.known(handle);
+    if (sandbox.state !== 'running') throw new Error(`sandbox ${handle.id} is ${sandbox.state}`);
+    return sandbox;
+  }
+
+  private envFor(sandbox: LocalSandbox): Record<string, string> {
+    const base: Record<string, string> = {
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      HOME: '/home/sandbox',
+      USER: 'sandbox',
+      LANG: 'C.UTF-8',
+      TMPDIR: '/tmp',
+      HORIZON_SANDBOX_ID: sandbox.handle.id,
+      HORIZON_SANDBOX_FLAVOUR: sandbox.handle.flavour,
+    };
+    const proxy = sandbox.handle.proxyUrl;
+    const proxyEnv: Record<string, string> = proxy
+      ? { HTTP_PROXY: proxy, HTTPS_PROXY: proxy, http_proxy: proxy, https_proxy: proxy, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' }
+      : {};
+    return { ...base, ...proxyEnv, ...sandbox.env };
+  }
+
+  private async writeEtc(etc: string): Promise<void> {
+    const files = {
+      passwd: `root:x:0:0::/nonexistent:/usr/sbin/nologin\nsandbox:x:${this.insideUid}:${this.insideGid}::/home/sandbox:/bin/sh\n`,
+      group: `root:x:0:\nsandbox:x:${this.insideGid}:\n`,
+      hosts: '127.0.0.1\tlocalhost sandbox\n::1\tlocalhost\n',
+      hostname: 'sandbox\n',
+    };
+    for (const [name, content] of Object.entries(files)) await writeFile(join(etc, name), content, { mode: 0o644 });
+  }
+}
+
+/** Reads bwrap's --info-fd JSON for the host pid of the sandbox, then the init's "ready" line. */
+async function waitForInit(init: ChildProcess): Promise<number> {
+  let stderr = '';
+  init.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let ready = false;
+  const exited = new Promise<never>((_, reject) =>
+    init.once('exit', (code) => {
+      if (!ready) reject(new Error(`sandbox init exited with ${code} before it was ready: ${stderr.trim()}`));
+    }),
+  );
+  const info = (async () => {
+    let text = '';
+    for await (const chunk of init.stdio[3] as NodeJS.ReadableStream) text += chunk.toString();
+    const pid = (JSON.parse(text) as { 'child-pid'?: number })['child-pid'];
+    if (!pid) throw new Error(`bwrap reported no child pid: ${text}`);
+    return pid;
+  })();
+  const readyLine = (async () => {
+    for await (const line of createInterface({ input: init.stdout! })) if (line === 'ready') return;
+  })();
+  const [pid] = await Promise.race([Promise.all([info, readyLine]), exited]);
+  ready = true;
+  init.stdout!.resume();
+  return pid;
+}
+
+async function readSystemPaths(): Promise<SystemPath[]> {
+  const paths: SystemPath[] = [];
+  for (const path of systemTopLevel) {
+    const stat = await lstat(path).catch(() => null);
+    if (stat?.isSymbolicLink()) paths.push({ path, kind: 'symlink', target: await readlink(path) });
+    else if (stat?.isDirectory()) paths.push({ path, kind: 'dir' });
+  }
+  return paths;
+}
