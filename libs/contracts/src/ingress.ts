@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineContract } from './contract';
+import { Contract, DataOf, defineContract } from './contract';
 import { isoDate, workItemKindSchema } from './domain';
 
 /** Facts about the delivery itself, common to every normalized ingress message. */
@@ -11,7 +11,7 @@ export const deliverySchema = z.object({
   receivedAt: isoDate,
 });
 
-const actor = z.object({ id: z.string(), login: z.string(), type: z.enum(['User', 'Bot', 'Organization']) });
+const actor = z.object({ id: z.string(), login: z.string(), type: z.enum(['User', 'Bot', 'Organization', 'Mannequin']) });
 const githubRepo = z.object({ id: z.number().int(), owner: z.string(), name: z.string(), fullName: z.string() });
 const githubBase = {
   delivery: deliverySchema,
@@ -148,6 +148,9 @@ const linearIssue = z.object({
   labels: z.array(z.string()),
 });
 
+/** An agent session's payload carries only these facts about its issue. */
+const linearSessionIssue = linearIssue.pick({ id: true, identifier: true, title: true, description: true, url: true, teamId: true });
+
 export const linearAgentSession = defineContract({
   kind: 'event',
   subject: 'hzn.ingress.linear.agent_session',
@@ -158,7 +161,7 @@ export const linearAgentSession = defineContract({
     organizationId: z.string(),
     action: z.enum(['created', 'prompted']),
     agentSessionId: z.string(),
-    issue: linearIssue.nullable(),
+    issue: linearSessionIssue.nullable(),
     prompt: z.string().nullable(),
     creatorId: z.string().nullable(),
   }),
@@ -179,7 +182,6 @@ export const linearIssueChanged = defineContract({
       state: z.object({ fromId: z.string().nullable(), toId: z.string().nullable() }).optional(),
       assignee: z.object({ fromId: z.string().nullable(), toId: z.string().nullable() }).optional(),
       delegate: z.object({ fromId: z.string().nullable(), toId: z.string().nullable() }).optional(),
-      relations: z.boolean().optional(),
     }),
   }),
 });
@@ -267,3 +269,41 @@ export const ingressContracts = [
   apiWorkItemCreate,
   apiWorkItemCancel,
 ] as const;
+
+/** Request headers as Node and Fastify hand them over (names lower-cased). */
+export type WebhookHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** The first value of a header, looked up by its lower-case name. */
+export function webhookHeader(headers: WebhookHeaders, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** A webhook's authenticity check. The reason is for logs, never for the HTTP response. */
+export type WebhookVerification = { ok: true } | { ok: false; reason: string };
+
+/** A verified delivery turned into one ingress contract's data, or set aside with the reason. */
+export type WebhookNormalization = AcceptedDelivery | IgnoredDelivery;
+export interface AcceptedDelivery<C extends Contract = Contract> {
+  kind: 'accepted';
+  contract: C;
+  deliveryId: string;
+  data: DataOf<C>;
+}
+export interface IgnoredDelivery {
+  kind: 'ignored';
+  event: string;
+  reason: string;
+}
+
+/**
+ * Accepts a delivery after checking its data against the contract: a payload that does not fit
+ * is a bug in the normalizer or a change on the provider's side, and must fail loudly.
+ */
+export function acceptDelivery<C extends Contract>(contract: C, deliveryId: string, data: DataOf<C>): AcceptedDelivery<C> {
+  const parsed = contract.data.safeParse(data);
+  if (!parsed.success) {
+    throw new Error(`delivery ${deliveryId} does not fit ${contract.subject}: ${z.prettifyError(parsed.error)}`);
+  }
+  return { kind: 'accepted', contract, deliveryId, data: parsed.data as DataOf<C> };
+}
