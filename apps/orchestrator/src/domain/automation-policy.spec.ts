@@ -5,12 +5,17 @@ const base: AutomationCandidate = { autoStart: null, repo: 'acme/api', labels: [
 describe('AutomationPolicy', () => {
   const policy = new AutomationPolicy({
     repos: { 'acme/api': true, 'acme/legacy': false },
-    labels: { 'Needs-Human': false, 'auto': true },
+    labels: { 'Needs-Human': false, auto: true },
   });
 
   it('lets the item itself decide first', () => {
-    expect(policy.decide({ ...base, autoStart: false })).toEqual({ autoStart: false, reason: "the item's autoStart is false" });
-    expect(policy.decide({ ...base, repo: 'acme/legacy', labels: ['needs-human'], autoStart: true }).autoStart).toBe(true);
+    expect(policy.decide({ ...base, autoStart: false })).toEqual({
+      autoStart: false,
+      reason: "the item's autoStart is false",
+    });
+    expect(
+      policy.decide({ ...base, repo: 'acme/legacy', labels: ['needs-human'], autoStart: true }).autoStart,
+    ).toBe(true);
   });
 
   it('then its labels, where a refusing label beats an approving one, case-insensitively', () => {
@@ -25,7 +30,10 @@ describe('AutomationPolicy', () => {
   });
 
   it('then its repo', () => {
-    expect(policy.decide({ ...base, labels: ['bug'] })).toEqual({ autoStart: true, reason: 'repo acme/api turns automation on' });
+    expect(policy.decide({ ...base, labels: ['bug'] })).toEqual({
+      autoStart: true,
+      reason: 'repo acme/api turns automation on',
+    });
     expect(policy.decide({ ...base, repo: 'acme/legacy', createdByPmAgent: true }).autoStart).toBe(false);
   });
 

@@ -34,22 +34,30 @@ export class AutomationPolicy {
   private readonly labels: ReadonlyMap<string, boolean>;
 
   constructor(private readonly config: AutomationConfig = {}) {
-    this.labels = new Map(Object.entries(config.labels ?? {}).map(([label, on]) => [label.toLowerCase(), on]));
+    this.labels = new Map(
+      Object.entries(config.labels ?? {}).map(([label, on]) => [label.toLowerCase(), on]),
+    );
   }
 
   decide(item: AutomationCandidate): AutomationDecision {
-    if (item.autoStart !== null) return { autoStart: item.autoStart, reason: `the item's autoStart is ${item.autoStart}` };
+    if (item.autoStart !== null)
+      return { autoStart: item.autoStart, reason: `the item's autoStart is ${item.autoStart}` };
 
     const labelled = item.labels.filter((label) => this.labels.has(label.toLowerCase()));
     const refusing = labelled.find((label) => this.labels.get(label.toLowerCase()) === false);
-    if (refusing !== undefined) return { autoStart: false, reason: `label "${refusing}" turns automation off` };
+    if (refusing !== undefined)
+      return { autoStart: false, reason: `label "${refusing}" turns automation off` };
     if (labelled.length > 0) return { autoStart: true, reason: `label "${labelled[0]}" turns automation on` };
 
     const repo = this.config.repos?.[item.repo];
-    if (repo !== undefined) return { autoStart: repo, reason: `repo ${item.repo} turns automation ${repo ? 'on' : 'off'}` };
+    if (repo !== undefined)
+      return { autoStart: repo, reason: `repo ${item.repo} turns automation ${repo ? 'on' : 'off'}` };
 
     return item.createdByPmAgent
       ? { autoStart: this.config.pmAgentItems ?? true, reason: 'default for items created by the PM agent' }
-      : { autoStart: this.config.otherItems ?? false, reason: 'default for items not created by the PM agent' };
+      : {
+          autoStart: this.config.otherItems ?? false,
+          reason: 'default for items not created by the PM agent',
+        };
   }
 }

@@ -70,9 +70,15 @@ describe('DependencyGraph', () => {
       { blockerId: 'B', blockedId: 'D' },
       { blockerId: 'C', blockedId: 'D' },
     ]);
-    expect(graph.unblockedBy('A', states({ A: 'in_review', B: 'blocked', C: 'blocked', D: 'blocked' }))).toEqual(['B', 'C']);
-    expect(graph.unblockedBy('B', states({ A: 'done', B: 'merged', C: 'in_review', D: 'blocked' }))).toEqual([]);
-    expect(graph.unblockedBy('C', states({ A: 'done', B: 'merged', C: 'in_review', D: 'blocked' }))).toEqual(['D']);
+    expect(
+      graph.unblockedBy('A', states({ A: 'in_review', B: 'blocked', C: 'blocked', D: 'blocked' })),
+    ).toEqual(['B', 'C']);
+    expect(graph.unblockedBy('B', states({ A: 'done', B: 'merged', C: 'in_review', D: 'blocked' }))).toEqual(
+      [],
+    );
+    expect(graph.unblockedBy('C', states({ A: 'done', B: 'merged', C: 'in_review', D: 'blocked' }))).toEqual([
+      'D',
+    ]);
     expect(graph.isReleased('D', states({ B: 'done', C: 'merged' }))).toBe(true);
     expect(graph.isReleased('D', states({ B: 'done' }))).toBe(false);
   });

@@ -64,7 +64,9 @@ export class DependencyGraph {
   }
 
   edges(): DependencyEdge[] {
-    return [...this.dependents].flatMap(([blockerId, blocked]) => [...blocked].map((blockedId) => ({ blockerId, blockedId })));
+    return [...this.dependents].flatMap(([blockerId, blocked]) =>
+      [...blocked].map((blockedId) => ({ blockerId, blockedId })),
+    );
   }
 
   /** Whether every blocker of `id` is merged or done. A blocker whose state is unknown still blocks. */
@@ -92,7 +94,8 @@ export class DependencyGraph {
     for (let current = queue.shift(); current !== undefined; current = queue.shift()) {
       if (current === to) {
         const path: string[] = [];
-        for (let step: string | null = current; step !== null; step = cameFrom.get(step) ?? null) path.unshift(step);
+        for (let step: string | null = current; step !== null; step = cameFrom.get(step) ?? null)
+          path.unshift(step);
         return path;
       }
       for (const next of this.dependents.get(current) ?? []) {

@@ -18,7 +18,8 @@ function item(state: WorkItemState): WorkItemSnapshot {
 
 function walk(path: WorkItemState[]): WorkItemState {
   let state = path[0];
-  for (const to of path.slice(1)) state = machine.transition(item(state), to, `step to ${to}`, { actor: 'test', at }).state;
+  for (const to of path.slice(1))
+    state = machine.transition(item(state), to, `step to ${to}`, { actor: 'test', at }).state;
   return state;
 }
 
@@ -67,10 +68,19 @@ describe('WorkItemStateMachine', () => {
   });
 
   it('reaches done from received along the happy path with revise loops', () => {
-    const happy: WorkItemState[] = ['received', 'queued', 'provisioning', 'running', 'verifying', 'in_review'];
+    const happy: WorkItemState[] = [
+      'received',
+      'queued',
+      'provisioning',
+      'running',
+      'verifying',
+      'in_review',
+    ];
     expect(walk([...happy, 'revising', 'in_review', 'revising', 'in_review', 'merged', 'done'])).toBe('done');
     expect(walk(['received', 'planned', 'queued'])).toBe('queued');
-    expect(walk(['received', 'blocked', 'queued', 'provisioning', 'queued', 'provisioning', 'running'])).toBe('running');
+    expect(walk(['received', 'blocked', 'queued', 'provisioning', 'queued', 'provisioning', 'running'])).toBe(
+      'running',
+    );
   });
 
   it('returns the audit record and a workItemStateChanged event that its schema accepts', () => {

@@ -1,4 +1,11 @@
-import { Contract, DataOf, SourceRefs, WorkItemState, workItemStateChanged, workItemStates } from '@horizon/contracts';
+import {
+  Contract,
+  DataOf,
+  SourceRefs,
+  WorkItemState,
+  workItemStateChanged,
+  workItemStates,
+} from '@horizon/contracts';
 
 /** An edge of the work-item lifecycle, with the situation that takes it (DESIGN §5). */
 export interface TransitionRule {
@@ -25,7 +32,11 @@ export const workItemTransitions: readonly TransitionRule[] = [
   { from: 'planned', to: 'blocked', when: 'a blocker was added' },
   { from: 'planned', to: 'cancelled', when: 'cancelled' },
 
-  { from: 'blocked', to: 'queued', when: 'its last blocker merged and it is eligible to start automatically' },
+  {
+    from: 'blocked',
+    to: 'queued',
+    when: 'its last blocker merged and it is eligible to start automatically',
+  },
   { from: 'blocked', to: 'planned', when: 'its last blocker merged; it waits for a human to start it' },
   { from: 'blocked', to: 'cancelled', when: 'cancelled while blocked' },
 
@@ -42,14 +53,22 @@ export const workItemTransitions: readonly TransitionRule[] = [
 
   { from: 'running', to: 'verifying', when: "the agent finished; the repo's verification commands run" },
   { from: 'running', to: 'in_review', when: 'a pull request was opened (the repo has no verification step)' },
-  { from: 'running', to: 'done', when: 'the run finished with nothing to review (plan, retro, a thread answer)' },
+  {
+    from: 'running',
+    to: 'done',
+    when: 'the run finished with nothing to review (plan, retro, a thread answer)',
+  },
   { from: 'running', to: 'queued', when: 'an infra failure; another attempt is allowed' },
   { from: 'running', to: 'failed', when: 'the agent failed, or an infra failure with no attempts left' },
   { from: 'running', to: 'cancelled', when: 'cancelled during the run' },
   { from: 'running', to: 'timed_out', when: 'the run deadline passed' },
 
   { from: 'verifying', to: 'in_review', when: 'verification passed and a pull request was opened' },
-  { from: 'verifying', to: 'running', when: 'verification failed and the agent gets to fix it in the same run' },
+  {
+    from: 'verifying',
+    to: 'running',
+    when: 'verification failed and the agent gets to fix it in the same run',
+  },
   { from: 'verifying', to: 'queued', when: 'an infra failure; another attempt is allowed' },
   { from: 'verifying', to: 'failed', when: 'verification failed for good' },
   { from: 'verifying', to: 'cancelled', when: 'cancelled during verification' },
@@ -59,7 +78,11 @@ export const workItemTransitions: readonly TransitionRule[] = [
   { from: 'in_review', to: 'merged', when: 'the pull request was merged' },
   { from: 'in_review', to: 'cancelled', when: 'the pull request was closed without merging' },
 
-  { from: 'revising', to: 'in_review', when: 'the revise run ended (pushed, failed or timed out); the PR is still open' },
+  {
+    from: 'revising',
+    to: 'in_review',
+    when: 'the revise run ended (pushed, failed or timed out); the PR is still open',
+  },
   { from: 'revising', to: 'merged', when: 'the pull request was merged while a revise run was in flight' },
   { from: 'revising', to: 'cancelled', when: 'the pull request was closed without merging' },
 
@@ -144,7 +167,12 @@ export class WorkItemStateMachine {
   }
 
   /** @throws IllegalTransitionError when the table has no edge `item.state → to`, or the cause is blank. */
-  transition(item: WorkItemSnapshot, to: WorkItemState, cause: string, context: TransitionContext): TransitionResult {
+  transition(
+    item: WorkItemSnapshot,
+    to: WorkItemState,
+    cause: string,
+    context: TransitionContext,
+  ): TransitionResult {
     if (!this.canTransition(item.state, to) || cause.trim() === '') {
       throw new IllegalTransitionError(item.id, item.state, to, cause);
     }
@@ -152,7 +180,15 @@ export class WorkItemStateMachine {
     return {
       state: to,
       stateEnteredAt: context.at,
-      audit: { workItemId: item.id, runId, from: item.state, to, cause, actor: context.actor, at: context.at },
+      audit: {
+        workItemId: item.id,
+        runId,
+        from: item.state,
+        to,
+        cause,
+        actor: context.actor,
+        at: context.at,
+      },
       events: [
         {
           contract: workItemStateChanged,

@@ -1,0 +1,83 @@
+import { IngressDataOf } from './ingress-event';
+
+type LinearAgentSessionData = IngressDataOf<'hzn.ingress.linear.agent_session'>;
+type LinearIssue = IngressDataOf<'hzn.ingress.linear.issue'>['issue'];
+type GithubData = IngressDataOf<'hzn.ingress.github.pull_request'>;
+export type GithubRepository = NonNullable<GithubData['repository']>;
+export type GithubReview = IngressDataOf<'hzn.ingress.github.pull_request_review'>['review'];
+export type GithubReviewComment = IngressDataOf<'hzn.ingress.github.pull_request_review_comment'>['comment'];
+export type GithubIssueComment = IngressDataOf<'hzn.ingress.github.issue_comment'>['comment'];
+export type SlackMessage = IngressDataOf<'hzn.ingress.slack.app_mention'>['message'];
+export type WorkItemCreateRequest = IngressDataOf<'hzn.ingress.api.work_item_create'>;
+
+/** A pull request Horizon opened, as a decision addresses it. */
+export interface PullRequestTarget {
+  readonly repository: GithubRepository;
+  readonly installationId: number | null;
+  readonly number: number;
+  /** The head branch: a revise run pushes to it. */
+  readonly branch: string;
+  readonly htmlUrl: string;
+  /** The work item, when the routing context knew the PR; otherwise look it up by branch. */
+  readonly workItemId: string | null;
+}
+
+export interface SlackThreadRef {
+  readonly teamId: string;
+  readonly channel: string;
+  readonly threadTs: string;
+}
+
+/** What a revise run is asked to address: a whole review, or one comment. */
+export type ReviseFeedback =
+  | { readonly kind: 'review'; readonly review: GithubReview }
+  | { readonly kind: 'review_comment'; readonly comment: GithubReviewComment }
+  | { readonly kind: 'issue_comment'; readonly comment: GithubIssueComment };
+
+export type RoutingDecision =
+  | {
+      readonly type: 'start_plan_run';
+      readonly organizationId: string;
+      readonly agentSessionId: string;
+      readonly issue: LinearAgentSessionData['issue'];
+      readonly creatorId: string | null;
+    }
+  | {
+      readonly type: 'continue_session';
+      readonly organizationId: string;
+      readonly agentSessionId: string;
+      readonly prompt: string | null;
+      readonly issue: LinearAgentSessionData['issue'];
+    }
+  | {
+      readonly type: 'start_implement_run';
+      readonly organizationId: string;
+      readonly issue: LinearIssue;
+      readonly trigger: 'started' | 'delegated';
+      readonly actorId: string | null;
+    }
+  | {
+      readonly type: 'start_revise_run';
+      readonly pullRequest: PullRequestTarget;
+      readonly feedback: ReviseFeedback;
+      /** The GitHub login that asked. */
+      readonly requestedBy: string;
+    }
+  | {
+      readonly type: 'mark_merged';
+      readonly pullRequest: PullRequestTarget;
+      readonly mergedBy: string | null;
+    }
+  | { readonly type: 'cancel'; readonly pullRequest: PullRequestTarget; readonly reason: string }
+  | { readonly type: 'start_thread_run'; readonly thread: SlackThreadRef; readonly message: SlackMessage }
+  | { readonly type: 'follow_up_prompt'; readonly thread: SlackThreadRef; readonly message: SlackMessage }
+  | { readonly type: 'create_work_item'; readonly request: WorkItemCreateRequest }
+  | {
+      readonly type: 'cancel_work_item';
+      readonly workItemId: string;
+      readonly reason: string;
+      readonly requestedBy: string;
+    }
+  | { readonly type: 'ignore'; readonly reason: string };
+
+export type RoutingDecisionType = RoutingDecision['type'];
