@@ -10,6 +10,7 @@ export const deliverySchema = z.object({
   action: z.string().nullable(),
   receivedAt: isoDate,
 });
+export type DeliveryOf = z.infer<typeof deliverySchema>;
 
 const actor = z.object({ id: z.string(), login: z.string(), type: z.enum(['User', 'Bot', 'Organization', 'Mannequin']) });
 const githubRepo = z.object({ id: z.number().int(), owner: z.string(), name: z.string(), fullName: z.string() });

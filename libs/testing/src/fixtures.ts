@@ -3,10 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   AgentSessionEventWebhookPayload,
-  CommentWebhookPayload,
-  EntityWebhookPayload,
-  IssueWebhookPayload,
-} from '@linear/sdk' with { 'resolution-mode': 'import' };
+  EntityWebhookPayloadWithCommentData,
+  EntityWebhookPayloadWithIssueData,
+} from '@linear/sdk/webhooks' with { 'resolution-mode': 'import' };
 import githubExampleDefinitions from '@octokit/webhooks-examples';
 import agentSessionCreated from '../fixtures/linear/agent-session-created.json';
 import agentSessionPrompted from '../fixtures/linear/agent-session-prompted.json';
@@ -24,18 +23,18 @@ type OnTheWire<T> = T extends Date
       ? { [K in keyof T]: OnTheWire<T[K]> }
       : T;
 
-type LinearIssuePayload = OnTheWire<EntityWebhookPayload & { data: IssueWebhookPayload }>;
-type LinearCommentPayload = OnTheWire<EntityWebhookPayload & { data: CommentWebhookPayload }>;
+/** JSON gives `type` as a plain string, where the SDK narrows it to a literal: the spec checks the value. */
+type LinearFixture<T extends { type: string }> = OnTheWire<Omit<T, 'type'>> & { type: string };
 
 // `satisfies` ties every fixture to the installed SDK's webhook types: a field Linear renames or
 // retypes fails the typecheck instead of drifting silently.
 const linearFixtures = {
-  'agent-session-created': agentSessionCreated satisfies OnTheWire<AgentSessionEventWebhookPayload>,
-  'agent-session-prompted': agentSessionPrompted satisfies OnTheWire<AgentSessionEventWebhookPayload>,
-  'issue-create': issueCreate satisfies LinearIssuePayload,
-  'issue-update-state': issueUpdateState satisfies LinearIssuePayload,
-  'issue-update-assignee-delegate': issueUpdateAssigneeDelegate satisfies LinearIssuePayload,
-  'comment-create': commentCreate satisfies LinearCommentPayload,
+  'agent-session-created': agentSessionCreated satisfies LinearFixture<AgentSessionEventWebhookPayload>,
+  'agent-session-prompted': agentSessionPrompted satisfies LinearFixture<AgentSessionEventWebhookPayload>,
+  'issue-create': issueCreate satisfies LinearFixture<EntityWebhookPayloadWithIssueData>,
+  'issue-update-state': issueUpdateState satisfies LinearFixture<EntityWebhookPayloadWithIssueData>,
+  'issue-update-assignee-delegate': issueUpdateAssigneeDelegate satisfies LinearFixture<EntityWebhookPayloadWithIssueData>,
+  'comment-create': commentCreate satisfies LinearFixture<EntityWebhookPayloadWithCommentData>,
 };
 export type LinearFixtureName = keyof typeof linearFixtures;
 export const linearFixtureNames = Object.keys(linearFixtures) as LinearFixtureName[];
