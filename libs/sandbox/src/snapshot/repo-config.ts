@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+/** A repository's `.horizon/config.yaml` (documented in docs/sandbox.md). */
+export const repoConfigSchema = z
+  .object({
+    /** Shell commands run once per snapshot, in the repository root, e.g. `npm ci`. */
+    setup: z.array(z.string().min(1)).default([]),
+    /** Shell commands a run must pass before it pushes, e.g. `npm test`. */
+    verify: z.array(z.string().min(1)).default([]),
+    egress: z
+      .object({
+        /** Extra `host` or `host:port` entries for the plan and implement allowlists. */
+        allow: z.array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/, 'host or host:port')).default([]),
+      })
+      .strict()
+      .default({ allow: [] }),
+  })
+  .strict();
+
+export type RepoConfig = z.infer<typeof repoConfigSchema>;
+
+export const repoConfigPath = '.horizon/config.yaml';
+
+export function parseRepoConfig(text: string): RepoConfig {
+  const result = repoConfigSchema.safeParse(parse(text) ?? {});
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`${repoConfigPath} is invalid: ${issues.join('; ')}`);
+  }
+  return result.data;
+}
+
+/** A repository without the file gets the defaults: no setup, no verify, no extra hosts. */
+export async function readRepoConfig(repoDir: string): Promise<RepoConfig> {
+  const text = await readFile(join(repoDir, repoConfigPath), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
+    throw error;
+  });
+  return parseRepoConfig(text);
+}
