@@ -283,6 +283,11 @@ export function webhookHeader(headers: WebhookHeaders, name: string): string | u
 /** A webhook's authenticity check. The reason is for logs, never for the HTTP response. */
 export type WebhookVerification = { ok: true } | { ok: false; reason: string };
 
+/** Checks one source's signature over the raw body, exactly as received. */
+export interface WebhookVerifier {
+  verify(rawBody: Buffer, headers: WebhookHeaders): Promise<WebhookVerification>;
+}
+
 /** A verified delivery turned into one ingress contract's data, or set aside with the reason. */
 export type WebhookNormalization = AcceptedDelivery | IgnoredDelivery;
 export interface AcceptedDelivery<C extends Contract = Contract> {

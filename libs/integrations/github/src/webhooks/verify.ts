@@ -1,5 +1,5 @@
 import type { Webhooks } from '@octokit/webhooks' with { 'resolution-mode': 'import' };
-import { WebhookHeaders, WebhookVerification, webhookHeader } from '@horizon/contracts';
+import { WebhookVerifier, webhookHeader } from '@horizon/contracts';
 
 export const GITHUB_SIGNATURE_HEADER = 'x-hub-signature-256';
 
@@ -16,12 +16,8 @@ export function parseGithubWebhookSecrets(value: string): string[] {
   return secrets;
 }
 
-export interface GithubWebhookVerifier {
-  verify(rawBody: Buffer, headers: WebhookHeaders): Promise<WebhookVerification>;
-}
-
 /** Checks `X-Hub-Signature-256` with `@octokit/webhooks`; a match with any listed secret passes. */
-export function githubWebhookVerifier(secrets: readonly string[]): GithubWebhookVerifier {
+export function githubWebhookVerifier(secrets: readonly string[]): WebhookVerifier {
   if (secrets.length === 0) throw new Error('githubWebhookVerifier needs at least one secret');
   let clients: Promise<Webhooks[]> | undefined;
   // @octokit/webhooks is an ES module: loaded on first use, because this workspace compiles to CommonJS.

@@ -1,20 +1,16 @@
 import type { LinearWebhookClient } from '@linear/sdk/webhooks' with { 'resolution-mode': 'import' };
-import { WebhookHeaders, WebhookVerification, webhookHeader } from '@horizon/contracts';
+import { WebhookVerifier, webhookHeader } from '@horizon/contracts';
 
 export const LINEAR_SIGNATURE_HEADER = 'linear-signature';
 /** Linear's own replay window, enforced by `LinearWebhookClient.verify`. */
 export const LINEAR_TIMESTAMP_TOLERANCE_MS = 60_000;
-
-export interface LinearWebhookVerifier {
-  verify(rawBody: Buffer, headers: WebhookHeaders): Promise<WebhookVerification>;
-}
 
 /**
  * Checks `Linear-Signature` (HMAC-SHA256 hex of the raw body) and the signed body's
  * `webhookTimestamp` with `@linear/sdk`'s `LinearWebhookClient`, whose thrown errors are
  * mapped here to reasons a log reader can act on (bad signature vs stale delivery).
  */
-export function linearWebhookVerifier(secret: string): LinearWebhookVerifier {
+export function linearWebhookVerifier(secret: string): WebhookVerifier {
   if (!secret) throw new Error('LINEAR_WEBHOOK_SECRET is empty');
   let client: Promise<LinearWebhookClient> | undefined;
   // @linear/sdk is an ES module: loaded on first use, because this workspace compiles to CommonJS.
