@@ -69,9 +69,13 @@ export class DependencyGraph {
     );
   }
 
-  /** Whether every blocker of `id` is merged or done. A blocker whose state is unknown still blocks. */
+  /** The blockers of `id` not merged or done yet. A blocker whose state is unknown still blocks. */
+  pendingBlockersOf(id: string, states: ReadonlyMap<string, WorkItemState>): string[] {
+    return this.blockersOf(id).filter((blocker) => !isReleasing(states.get(blocker)));
+  }
+
   isReleased(id: string, states: ReadonlyMap<string, WorkItemState>): boolean {
-    return this.blockersOf(id).every((blocker) => isReleasing(states.get(blocker)));
+    return this.pendingBlockersOf(id, states).length === 0;
   }
 
   /**
