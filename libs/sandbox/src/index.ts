@@ -5,5 +5,17 @@ export type { CgroupLayout } from './host/cgroups';
 export * from './egress/policy';
 export { EgressProxy, type EgressProxyOptions } from './egress/proxy';
 export type { EgressLogEntry } from './egress/request-log';
-export { SnapshotStore, checkoutRunBranch, type Snapshot, type SnapshotStoreOptions, type BuildSnapshotInput } from './snapshot/snapshot-store';
-export { repoConfigSchema, parseRepoConfig, readRepoConfig, repoConfigPath, type RepoConfig } from './snapshot/repo-config';
+export {
+  SnapshotStore,
+  checkoutRunBranch,
+  type Snapshot,
+  type SnapshotStoreOptions,
+  type BuildSnapshotInput,
+} from './snapshot/snapshot-store';
+export {
+  repoConfigSchema,
+  parseRepoConfig,
+  readRepoConfig,
+  repoConfigPath,
+  type RepoConfig,
+} from './snapshot/repo-config';

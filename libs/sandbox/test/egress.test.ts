@@ -18,10 +18,20 @@ const token = 'ghs_SECRETgitTOKEN0123456789';
 const apiKey = 'sk-SECRETmodelKEY9876543210';
 const run = { repo: { owner: 'acme', name: 'app' }, branch: 'horizon/run-1' };
 const remoteInside = 'http://127.0.0.1:3128/_horizon/git/acme/app.git';
-const gitEnv = { GIT_AUTHOR_NAME: 'agent', GIT_AUTHOR_EMAIL: 'agent@horizon', GIT_COMMITTER_NAME: 'agent', GIT_COMMITTER_EMAIL: 'agent@horizon' };
+const gitEnv = {
+  GIT_AUTHOR_NAME: 'agent',
+  GIT_AUTHOR_EMAIL: 'agent@horizon',
+  GIT_COMMITTER_NAME: 'agent',
+  GIT_COMMITTER_EMAIL: 'agent@horizon',
+};
 
 describe('egress through the proxy (real bwrap, git http-backend, HTTP on loopback)', () => {
-  const dirs = { state: tempDir('egress-state'), forge: tempDir('egress-forge'), work: tempDir('egress-work'), artifacts: tempDir('egress-artifacts') };
+  const dirs = {
+    state: tempDir('egress-state'),
+    forge: tempDir('egress-forge'),
+    work: tempDir('egress-work'),
+    artifacts: tempDir('egress-artifacts'),
+  };
   let driver: LocalSandboxDriver;
   let forge: RunningServer;
   let allowedHost: RunningServer;
@@ -76,7 +86,13 @@ describe('egress through the proxy (real bwrap, git http-backend, HTTP on loopba
       setupEgress: () => null,
     });
     // The snapshot is one commit behind the forge: booting must fetch through the proxy.
-    snapshot = await store.build({ repo: 'acme/app', source: join(dirs.forge.path, 'acme/app.git'), commit: commits[0]!, flavour: 'implement', remoteInside });
+    snapshot = await store.build({
+      repo: 'acme/app',
+      source: join(dirs.forge.path, 'acme/app.git'),
+      commit: commits[0]!,
+      flavour: 'implement',
+      remoteInside,
+    });
   });
 
   afterAll(async () => {
@@ -87,7 +103,12 @@ describe('egress through the proxy (real bwrap, git http-backend, HTTP on loopba
 
   it('lets allowlisted hosts through (plain HTTP and CONNECT) and refuses the rest', async () => {
     const { handle, logFile } = await boot('implement');
-    const curl = (flags: string, port: number) => sh(driver, handle, `curl -sS -m 5 --noproxy '' ${flags} http://localhost:${port}/path; echo " exit=$?"`);
+    const curl = (flags: string, port: number) =>
+      sh(
+        driver,
+        handle,
+        `curl -sS -m 5 --noproxy '' ${flags} http://localhost:${port}/path; echo " exit=$?"`,
+      );
 
     expect((await curl('', allowedHost.port)).stdout).toBe('allowed GET /path\n exit=0\n');
     expect((await curl('--proxytunnel', allowedHost.port)).stdout).toBe('allowed GET /path\n exit=0\n');
@@ -99,7 +120,13 @@ describe('egress through the proxy (real bwrap, git http-backend, HTTP on loopba
     const log = readLines(logFile);
     expect(log).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: 'http', method: 'GET', host: `localhost:${allowedHost.port}`, path: '/path', status: 200 }),
+        expect.objectContaining({
+          kind: 'http',
+          method: 'GET',
+          host: `localhost:${allowedHost.port}`,
+          path: '/path',
+          status: 200,
+        }),
         expect.objectContaining({ kind: 'connect', host: `localhost:${allowedHost.port}`, status: 200 }),
         expect.objectContaining({ kind: 'http', host: `localhost:${blockedHost.port}`, status: 403 }),
         expect.objectContaining({ kind: 'connect', host: `localhost:${blockedHost.port}`, status: 403 }),
@@ -110,30 +137,52 @@ describe('egress through the proxy (real bwrap, git http-backend, HTTP on loopba
 
   it('fetches the run base, pushes only the run branch of the run repository, with an injected token', async () => {
     const { handle, logFile } = await boot('implement');
-    await checkoutRunBranch(driver, handle, { snapshotCommit: commits[0]!, baseRef: 'main', branch: run.branch });
-    expect((await sh(driver, handle, 'git rev-parse HEAD; git branch --show-current')).stdout).toBe(`${commits[1]}\n${run.branch}\n`);
+    await checkoutRunBranch(driver, handle, {
+      snapshotCommit: commits[0]!,
+      baseRef: 'main',
+      branch: run.branch,
+    });
+    expect((await sh(driver, handle, 'git rev-parse HEAD; git branch --show-current')).stdout).toBe(
+      `${commits[1]}\n${run.branch}\n`,
+    );
 
-    const own = await sh(driver, handle, 'echo change > change.txt && git add . && git commit -qm change && git push -q origin HEAD:refs/heads/horizon/run-1');
+    const own = await sh(
+      driver,
+      handle,
+      'echo change > change.txt && git add . && git commit -qm change && git push -q origin HEAD:refs/heads/horizon/run-1',
+    );
     expect(own.code).toBe(0);
     const pushed = git(dirs.forge.path, '--git-dir=acme/app.git', 'rev-parse', 'refs/heads/horizon/run-1');
     expect(pushed).toBe((await sh(driver, handle, 'git rev-parse HEAD')).stdout.trim());
 
     const toMain = await sh(driver, handle, 'git push origin HEAD:main');
     expect(toMain.code).not.toBe(0);
-    const both = await sh(driver, handle, 'git commit -q --allow-empty -m more && git push origin HEAD:horizon/run-1 HEAD:main');
+    const both = await sh(
+      driver,
+      handle,
+      'git commit -q --allow-empty -m more && git push origin HEAD:horizon/run-1 HEAD:main',
+    );
     expect(both.code).not.toBe(0);
-    const otherRepo = await sh(driver, handle, 'git push http://127.0.0.1:3128/_horizon/git/acme/other.git HEAD:refs/heads/horizon/run-1');
+    const otherRepo = await sh(
+      driver,
+      handle,
+      'git push http://127.0.0.1:3128/_horizon/git/acme/other.git HEAD:refs/heads/horizon/run-1',
+    );
     expect(otherRepo.code).not.toBe(0);
 
     expect(git(dirs.forge.path, '--git-dir=acme/app.git', 'rev-parse', 'main')).toBe(commits[1]);
-    expect(git(dirs.forge.path, '--git-dir=acme/app.git', 'rev-parse', 'refs/heads/horizon/run-1')).toBe(pushed);
+    expect(git(dirs.forge.path, '--git-dir=acme/app.git', 'rev-parse', 'refs/heads/horizon/run-1')).toBe(
+      pushed,
+    );
     expect(git(dirs.forge.path, '--git-dir=acme/other.git', 'branch', '--list', 'horizon/*')).toBe('');
     const basic = `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
     expect(forge.authorizations.length).toBeGreaterThan(0);
     expect(forge.authorizations.every((value) => value === basic)).toBe(true);
 
     await driver.destroy(handle);
-    const refusals = readLines(logFile).filter((entry) => entry.kind === 'git' && entry.status === 403).map((entry) => entry.refused);
+    const refusals = readLines(logFile)
+      .filter((entry) => entry.kind === 'git' && entry.status === 403)
+      .map((entry) => entry.refused);
     expect(refusals).toEqual([
       'push to refs/heads/main refused: only refs/heads/horizon/run-1 is allowed',
       'push to refs/heads/main refused: only refs/heads/horizon/run-1 is allowed',
@@ -143,7 +192,9 @@ describe('egress through the proxy (real bwrap, git http-backend, HTTP on loopba
 
   it('plan sandboxes fetch but never push', async () => {
     const { handle } = await boot('plan');
-    expect((await sh(driver, handle, 'git fetch -q origin main && git rev-parse FETCH_HEAD')).stdout.trim()).toBe(commits[1]);
+    expect(
+      (await sh(driver, handle, 'git fetch -q origin main && git rev-parse FETCH_HEAD')).stdout.trim(),
+    ).toBe(commits[1]);
     const push = await sh(driver, handle, 'git push origin HEAD:refs/heads/horizon/run-1');
     expect(push.code).not.toBe(0);
     expect(push.stderr).toMatch(/403/);
@@ -151,7 +202,11 @@ describe('egress through the proxy (real bwrap, git http-backend, HTTP on loopba
 
   it('adds the model key on the model route and no credential is visible inside', async () => {
     const { handle } = await boot('implement');
-    const reply = await sh(driver, handle, `curl -sS -X POST -H 'Authorization: Bearer guessed' -d '{}' ${handle.proxyUrl}/_horizon/model/chat/completions`);
+    const reply = await sh(
+      driver,
+      handle,
+      `curl -sS -X POST -H 'Authorization: Bearer guessed' -d '{}' ${handle.proxyUrl}/_horizon/model/chat/completions`,
+    );
     expect(reply.stdout).toBe('model POST /v1/chat/completions\n');
     expect(model.authorizations.at(-1)).toBe(`Bearer ${apiKey}`);
 
@@ -185,7 +240,11 @@ describe('egress through the proxy (real bwrap, git http-backend, HTTP on loopba
     await proxy.start();
     const get = () =>
       new Promise<number>((resolve, reject) =>
-        http.get({ socketPath, path: `http://localhost:${allowedHost.port}/`, agent: false }, (res) => resolve(res.resume().statusCode!)).on('error', reject),
+        http
+          .get({ socketPath, path: `http://localhost:${allowedHost.port}/`, agent: false }, (res) =>
+            resolve(res.resume().statusCode!),
+          )
+          .on('error', reject),
       );
     expect([await get(), await get(), await get()]).toEqual([200, 200, 429]);
     expect(proxy.stats()).toMatchObject({ requests: 3, refused: 1 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LocalSandboxDriver, type SandboxHandle } from '../src';
+import { LocalSandboxDriver, probeHost, type SandboxHandle } from '../src';
 import { startNamedServer, type RunningServer } from './support/servers';
 import { makeLowerLayer, sh, smallResources, tempDir } from './support/fixtures';
 
@@ -38,9 +38,20 @@ describe('LocalSandboxDriver isolation (real bwrap, overlayfs, cgroups)', () => 
     return handle;
   }
 
+  it('probes the host primitives it relies on', async () => {
+    const probe = await probeHost();
+    expect(probe).toMatchObject({ userNamespaces: true, overlay: true, utilLinux: true, problems: [] });
+    expect(probe.bwrap?.version).toMatch(/^bubblewrap \d/);
+    expect(['v1', 'v2']).toContain(probe.cgroups?.mode);
+  });
+
   it('runs as an unprivileged uid over a copy-on-write workspace, leaving the snapshot untouched', async () => {
     const handle = await boot();
-    const result = await sh(driver, handle, 'id -u; pwd; cat README.md; echo changed > README.md; cat README.md; echo "$GREETING"');
+    const result = await sh(
+      driver,
+      handle,
+      'id -u; pwd; cat README.md; echo changed > README.md; cat README.md; echo "$GREETING"',
+    );
     expect(result.stdout.split('\n')).toEqual(['1000', '/workspace', 'snapshot', 'changed', 'hi', '']);
     expect(readFileSync(`${lower.path}/README.md`, 'utf8')).toBe('snapshot\n');
     expect(readFileSync(`${handle.workspaceHostPath}/README.md`, 'utf8')).toBe('changed\n');
@@ -59,7 +70,11 @@ describe('LocalSandboxDriver isolation (real bwrap, overlayfs, cgroups)', () => 
 
   it('has only loopback: the host network is unreachable', async () => {
     const handle = await boot();
-    const result = await sh(driver, handle, `curl -sS -m 3 ${internet.url}/ ; echo "exit=$?"; ls /sys/class/net 2>/dev/null || cat /proc/net/dev`);
+    const result = await sh(
+      driver,
+      handle,
+      `curl -sS -m 3 ${internet.url}/ ; echo "exit=$?"; ls /sys/class/net 2>/dev/null || cat /proc/net/dev`,
+    );
     expect(result.stdout).toMatch(/exit=7/);
     expect(result.stdout).not.toMatch(/internet GET/);
     expect(result.stdout).not.toMatch(/eth|ens|veth/);
@@ -68,7 +83,11 @@ describe('LocalSandboxDriver isolation (real bwrap, overlayfs, cgroups)', () => 
   it('stops a fork bomb at the process limit', async () => {
     const handle = await boot({ ...smallResources, maxProcesses: 40 });
     // Each copy starts two more, then stays alive: only the pids limit stops the doubling.
-    const bomb = await driver.exec(handle, ['/bin/sh', '-c', 'bomb() { bomb & bomb & exec sleep 10; }; bomb']);
+    const bomb = await driver.exec(handle, [
+      '/bin/sh',
+      '-c',
+      'bomb() { bomb & bomb & exec sleep 10; }; bomb',
+    ]);
     bomb.stdin.end();
     let stderr = '';
     bomb.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -97,7 +116,11 @@ describe('LocalSandboxDriver isolation (real bwrap, overlayfs, cgroups)', () => 
 
   it('pause stops a running counter and resume continues it', async () => {
     const handle = await boot();
-    const counter = await driver.exec(handle, ['/bin/sh', '-c', 'i=0; while true; do i=$((i+1)); echo $i > count.tmp; mv count.tmp count; sleep 0.02; done']);
+    const counter = await driver.exec(handle, [
+      '/bin/sh',
+      '-c',
+      'i=0; while true; do i=$((i+1)); echo $i > count.tmp; mv count.tmp count; sleep 0.02; done',
+    ]);
     counter.stdin.end();
     const read = () => Number(readFileSync(`${handle.workspaceHostPath}/count`, 'utf8'));
     await sleep(300);

@@ -69,7 +69,14 @@ const packageRegistries: EgressRule[] = [
 const defaultLimits: EgressLimits = { maxRequests: 20_000, maxBytes: 4 * 1024 ** 3 };
 
 export const defaultFlavourPolicies: Readonly<Record<SandboxFlavour, FlavourPolicy>> = {
-  plan: { flavour: 'plan', network: 'proxy', allow: packageRegistries, git: 'fetch', model: true, limits: defaultLimits },
+  plan: {
+    flavour: 'plan',
+    network: 'proxy',
+    allow: packageRegistries,
+    git: 'fetch',
+    model: true,
+    limits: defaultLimits,
+  },
   implement: {
     flavour: 'implement',
     network: 'proxy',
@@ -106,7 +113,9 @@ function rulesFor(policy: FlavourPolicy, host: string, port: number): EgressRule
 }
 
 export function decideConnect(policy: FlavourPolicy, host: string, port: number): Decision {
-  return rulesFor(policy, host, port).length > 0 ? allowed : refuse(`${host}:${port} is not on the ${policy.flavour} allowlist`);
+  return rulesFor(policy, host, port).length > 0
+    ? allowed
+    : refuse(`${host}:${port} is not on the ${policy.flavour} allowlist`);
 }
 
 export function decideHttp(
@@ -114,13 +123,16 @@ export function decideHttp(
   request: { method: string; host: string; port: number; path: string },
 ): Decision {
   const rules = rulesFor(policy, request.host, request.port);
-  if (rules.length === 0) return refuse(`${request.host}:${request.port} is not on the ${policy.flavour} allowlist`);
+  if (rules.length === 0)
+    return refuse(`${request.host}:${request.port} is not on the ${policy.flavour} allowlist`);
   const fits = rules.some(
     (rule) =>
       (!rule.methods || rule.methods.includes(request.method.toUpperCase())) &&
       (!rule.pathPrefixes || rule.pathPrefixes.some((prefix) => request.path.startsWith(prefix))),
   );
-  return fits ? allowed : refuse(`${request.method} ${request.path} on ${request.host} is not allowed for ${policy.flavour}`);
+  return fits
+    ? allowed
+    : refuse(`${request.method} ${request.path} on ${request.host} is not allowed for ${policy.flavour}`);
 }
 
 export type GitService = 'git-upload-pack' | 'git-receive-pack';
@@ -132,7 +144,9 @@ export function decideGit(
 ): Decision {
   if (policy.git === 'none') return refuse(`git is closed for ${policy.flavour}`);
   if (request.owner !== run.repo.owner || request.repo !== run.repo.name) {
-    return refuse(`repository ${request.owner}/${request.repo} is not this run's (${run.repo.owner}/${run.repo.name})`);
+    return refuse(
+      `repository ${request.owner}/${request.repo} is not this run's (${run.repo.owner}/${run.repo.name})`,
+    );
   }
   if (request.service === 'git-receive-pack' && policy.git !== 'push-own-branch') {
     return refuse(`pushing is not allowed for ${policy.flavour}`);
@@ -145,7 +159,9 @@ export function decideRefUpdates(run: RunScope, refs: readonly string[]): Decisi
   const own = `refs/heads/${run.branch}`;
   const foreign = refs.filter((ref) => ref !== own);
   if (refs.length === 0) return refuse('push names no ref');
-  return foreign.length === 0 ? allowed : refuse(`push to ${foreign.join(', ')} refused: only ${own} is allowed`);
+  return foreign.length === 0
+    ? allowed
+    : refuse(`push to ${foreign.join(', ')} refused: only ${own} is allowed`);
 }
 
 export function decideModel(policy: FlavourPolicy): Decision {

@@ -46,7 +46,8 @@ const hopByHop = new Set([
   'authorization',
 ]);
 
-const gitRoute = /^\/_horizon\/git\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)\.git\/(info\/refs|git-upload-pack|git-receive-pack)$/;
+const gitRoute =
+  /^\/_horizon\/git\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)\.git\/(info\/refs|git-upload-pack|git-receive-pack)$/;
 const modelRoute = /^\/_horizon\/model(\/.*)$/;
 
 /**
@@ -93,7 +94,8 @@ export class EgressProxy {
 
   private budget(): Decision {
     const { maxRequests, maxBytes } = this.options.policy.limits;
-    if (this.counters.requests > maxRequests) return { allowed: false, reason: `request limit ${maxRequests} reached` };
+    if (this.counters.requests > maxRequests)
+      return { allowed: false, reason: `request limit ${maxRequests} reached` };
     if (this.counters.bytes > maxBytes) return { allowed: false, reason: `byte limit ${maxBytes} reached` };
     return { allowed: true };
   }
@@ -103,20 +105,39 @@ export class EgressProxy {
     const method = req.method ?? 'GET';
     const target = this.routeTarget(req.url ?? '/');
     const budget = this.budget();
-    if (!budget.allowed) return this.refuse(req, res, 429, { kind: 'http', method, host: '-', path: req.url ?? '' }, budget.reason);
+    if (!budget.allowed)
+      return this.refuse(
+        req,
+        res,
+        429,
+        { kind: 'http', method, host: '-', path: req.url ?? '' },
+        budget.reason,
+      );
 
     if (target.route) {
       const git = gitRoute.exec(target.path.pathname);
       if (git) return this.onGit(req, res, git[1]!, git[2]!, git[3]!, target.path.search);
       const model = modelRoute.exec(target.path.pathname);
       if (model) return this.onModel(req, res, model[1]! + target.path.search);
-      return this.refuse(req, res, 404, { kind: 'http', method, host: 'horizon', path: target.path.pathname }, 'no such route');
+      return this.refuse(
+        req,
+        res,
+        404,
+        { kind: 'http', method, host: 'horizon', path: target.path.pathname },
+        'no such route',
+      );
     }
     const url = target.url;
     const port = Number(url.port || 80);
     const draft: LogDraft = { kind: 'http', method, host: `${url.hostname}:${port}`, path: url.pathname };
-    if (url.protocol !== 'http:') return this.refuse(req, res, 400, draft, `unsupported scheme ${url.protocol}`);
-    const decision = decideHttp(this.options.policy, { method, host: url.hostname, port, path: url.pathname });
+    if (url.protocol !== 'http:')
+      return this.refuse(req, res, 400, draft, `unsupported scheme ${url.protocol}`);
+    const decision = decideHttp(this.options.policy, {
+      method,
+      host: url.hostname,
+      port,
+      path: url.pathname,
+    });
     if (!decision.allowed) return this.refuse(req, res, 403, draft, decision.reason);
     this.forward(req, res, draft, url, forwardedHeaders(req.headers), req);
   }
@@ -125,23 +146,42 @@ export class EgressProxy {
   private routeTarget(rawUrl: string): { route: true; path: URL } | { route: false; url: URL } {
     if (rawUrl.startsWith('/')) return { route: true, path: new URL(rawUrl, 'http://horizon') };
     const url = new URL(rawUrl);
-    const self = ['127.0.0.1', 'localhost'].includes(url.hostname) && Number(url.port) === this.options.insidePort;
+    const self =
+      ['127.0.0.1', 'localhost'].includes(url.hostname) && Number(url.port) === this.options.insidePort;
     return self ? { route: true, path: url } : { route: false, url };
   }
 
-  private onGit(req: IncomingMessage, res: ServerResponse, owner: string, repo: string, endpoint: string, search: string): void {
+  private onGit(
+    req: IncomingMessage,
+    res: ServerResponse,
+    owner: string,
+    repo: string,
+    endpoint: string,
+    search: string,
+  ): void {
     const method = req.method ?? 'GET';
-    const draft: LogDraft = { kind: 'git', method, host: 'forge', path: `/${owner}/${repo}.git/${endpoint}${search}` };
+    const draft: LogDraft = {
+      kind: 'git',
+      method,
+      host: 'forge',
+      path: `/${owner}/${repo}.git/${endpoint}${search}`,
+    };
     const credentials = this.options.credentials.git;
     if (!credentials) return this.refuse(req, res, 503, draft, 'no git credentials configured');
     const service = endpoint === 'info/refs' ? new URLSearchParams(search).get('service') : endpoint;
     if (service !== 'git-upload-pack' && service !== 'git-receive-pack') {
       return this.refuse(req, res, 403, draft, 'only smart-HTTP git is proxied');
     }
-    const decision = decideGit(this.options.policy, this.options.run, { owner, repo, service: service as GitService });
+    const decision = decideGit(this.options.policy, this.options.run, {
+      owner,
+      repo,
+      service: service as GitService,
+    });
     if (!decision.allowed) return this.refuse(req, res, 403, draft, decision.reason);
 
-    const url = new URL(`${credentials.upstream.replace(/\/$/, '')}/${owner}/${repo}.git/${endpoint}${search}`);
+    const url = new URL(
+      `${credentials.upstream.replace(/\/$/, '')}/${owner}/${repo}.git/${endpoint}${search}`,
+    );
     draft.host = url.host;
     const headers = forwardedHeaders(req.headers);
     headers.authorization = `Basic ${Buffer.from(`x-access-token:${credentials.token}`).toString('base64')}`;
@@ -153,7 +193,13 @@ export class EgressProxy {
   }
 
   /** Holds back the body until its ref-update commands are read and allowed. */
-  private inspectPush(req: IncomingMessage, res: ServerResponse, draft: LogDraft, url: URL, headers: IncomingHttpHeaders): void {
+  private inspectPush(
+    req: IncomingMessage,
+    res: ServerResponse,
+    draft: LogDraft,
+    url: URL,
+    headers: IncomingHttpHeaders,
+  ): void {
     let prefix = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       prefix = Buffer.concat([prefix, chunk]);
@@ -163,7 +209,9 @@ export class EgressProxy {
       req.off('end', onEnd);
       req.pause();
       const decision =
-        parsed.state === 'complete' ? decideRefUpdates(this.options.run, parsed.refs) : { allowed: false as const, reason: parsed.reason };
+        parsed.state === 'complete'
+          ? decideRefUpdates(this.options.run, parsed.refs)
+          : { allowed: false as const, reason: parsed.reason };
       if (!decision.allowed) return this.refuse(req, res, 403, draft, decision.reason);
       const body = new PassThrough();
       body.write(prefix);
@@ -190,7 +238,14 @@ export class EgressProxy {
     this.forward(req, res, draft, url, headers, req);
   }
 
-  private forward(req: IncomingMessage, res: ServerResponse, draft: LogDraft, url: URL, headers: IncomingHttpHeaders, body: Readable): void {
+  private forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    draft: LogDraft,
+    url: URL,
+    headers: IncomingHttpHeaders,
+    body: Readable,
+  ): void {
     let bytesOut = 0;
     let bytesIn = 0;
     let status = 502;
@@ -271,7 +326,13 @@ export class EgressProxy {
     });
   }
 
-  private refuse(req: IncomingMessage, res: ServerResponse, status: number, draft: LogDraft, reason: string): void {
+  private refuse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    draft: LogDraft,
+    reason: string,
+  ): void {
     this.counters.refused += 1;
     req.resume();
     if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' });

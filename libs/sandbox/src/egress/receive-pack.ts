@@ -4,9 +4,7 @@
  * reaches the forge; anything it does not understand is refused, not waved through.
  */
 export type ReceivePackPrefix =
-  | { state: 'incomplete' }
-  | { state: 'complete'; refs: string[] }
-  | { state: 'malformed'; reason: string };
+  { state: 'incomplete' } | { state: 'complete'; refs: string[] } | { state: 'malformed'; reason: string };
 
 export const maxCommandBytes = 1024 * 1024;
 
@@ -15,9 +13,11 @@ export function parseReceivePackCommands(body: Buffer): ReceivePackPrefix {
   let offset = 0;
   while (offset + 4 <= body.length) {
     const lengthHex = body.subarray(offset, offset + 4).toString('latin1');
-    if (!/^[0-9a-f]{4}$/.test(lengthHex)) return { state: 'malformed', reason: `bad pkt-line length "${lengthHex}"` };
+    if (!/^[0-9a-f]{4}$/.test(lengthHex))
+      return { state: 'malformed', reason: `bad pkt-line length "${lengthHex}"` };
     const length = parseInt(lengthHex, 16);
-    if (length === 0) return refs.length > 0 ? { state: 'complete', refs } : { state: 'malformed', reason: 'no commands' };
+    if (length === 0)
+      return refs.length > 0 ? { state: 'complete', refs } : { state: 'malformed', reason: 'no commands' };
     if (length < 4) return { state: 'malformed', reason: `reserved pkt-line length ${length}` };
     if (offset + length > body.length) break;
     const line = body
@@ -31,5 +31,7 @@ export function parseReceivePackCommands(body: Buffer): ReceivePackPrefix {
     if (!command) return { state: 'malformed', reason: `unexpected command "${line.slice(0, 80)}"` };
     refs.push(command[1]!);
   }
-  return body.length > maxCommandBytes ? { state: 'malformed', reason: 'command list too long' } : { state: 'incomplete' };
+  return body.length > maxCommandBytes
+    ? { state: 'malformed', reason: 'command list too long' }
+    : { state: 'incomplete' };
 }

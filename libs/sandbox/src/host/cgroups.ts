@@ -12,7 +12,8 @@ const v2Controllers = ['memory', 'pids', 'cpu'] as const;
  * and cpu) is preferred; otherwise the v1 controllers, as on hybrid hosts whose unified mount
  * carries no memory controller.
  */
-export type CgroupLayout = { mode: 'v2'; mount: string } | { mode: 'v1'; mounts: Record<V1Controller, string> };
+export type CgroupLayout =
+  { mode: 'v2'; mount: string } | { mode: 'v1'; mounts: Record<V1Controller, string> };
 
 interface MountedCgroup {
   mountPoint: string;
@@ -33,7 +34,9 @@ export function parseCgroupMounts(mountinfo: string): MountedCgroup[] {
 export async function detectCgroups(): Promise<CgroupLayout> {
   const mounts = parseCgroupMounts(await readFile('/proc/self/mountinfo', 'utf8'));
   for (const unified of mounts.filter((m) => m.fsType === 'cgroup2')) {
-    const available = (await readFile(`${unified.mountPoint}/cgroup.controllers`, 'utf8').catch(() => '')).split(/\s+/);
+    const available = (
+      await readFile(`${unified.mountPoint}/cgroup.controllers`, 'utf8').catch(() => '')
+    ).split(/\s+/);
     if (v2Controllers.every((c) => available.includes(c))) return { mode: 'v2', mount: unified.mountPoint };
   }
   const v1 = {} as Record<V1Controller, string>;
@@ -64,8 +67,15 @@ export interface SandboxCgroup {
   destroy(): Promise<void>;
 }
 
-export async function createSandboxCgroup(layout: CgroupLayout, parent: string, id: string, resources: SandboxResources): Promise<SandboxCgroup> {
-  return layout.mode === 'v2' ? V2Cgroup.create(layout.mount, parent, id, resources) : V1Cgroup.create(layout.mounts, parent, id, resources);
+export async function createSandboxCgroup(
+  layout: CgroupLayout,
+  parent: string,
+  id: string,
+  resources: SandboxResources,
+): Promise<SandboxCgroup> {
+  return layout.mode === 'v2'
+    ? V2Cgroup.create(layout.mount, parent, id, resources)
+    : V1Cgroup.create(layout.mounts, parent, id, resources);
 }
 
 const cpuPeriodMicros = 100_000;
@@ -124,16 +134,28 @@ async function removeDir(path: string): Promise<void> {
 class V1Cgroup implements SandboxCgroup {
   private constructor(private readonly dirs: Record<V1Controller, string>) {}
 
-  static async create(mounts: Record<V1Controller, string>, parent: string, id: string, resources: SandboxResources): Promise<V1Cgroup> {
-    const dirs = Object.fromEntries(v1Controllers.map((c) => [c, `${mounts[c]}/${parent}/${id}`])) as Record<V1Controller, string>;
+  static async create(
+    mounts: Record<V1Controller, string>,
+    parent: string,
+    id: string,
+    resources: SandboxResources,
+  ): Promise<V1Cgroup> {
+    const dirs = Object.fromEntries(v1Controllers.map((c) => [c, `${mounts[c]}/${parent}/${id}`])) as Record<
+      V1Controller,
+      string
+    >;
     for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
     const memoryLimit = String(resources.memoryMiB * mib);
     await writeFile(`${dirs.memory}/memory.limit_in_bytes`, memoryLimit);
     // Without swap accounting a hog would page out instead of hitting the limit.
-    if (await exists(`${dirs.memory}/memory.memsw.limit_in_bytes`)) await writeFile(`${dirs.memory}/memory.memsw.limit_in_bytes`, memoryLimit);
+    if (await exists(`${dirs.memory}/memory.memsw.limit_in_bytes`))
+      await writeFile(`${dirs.memory}/memory.memsw.limit_in_bytes`, memoryLimit);
     await writeFile(`${dirs.pids}/pids.max`, String(resources.maxProcesses));
     await writeFile(`${dirs.cpu}/cpu.cfs_period_us`, String(cpuPeriodMicros));
-    await writeFile(`${dirs.cpu}/cpu.cfs_quota_us`, String(Math.round((resources.cpuMillis * cpuPeriodMicros) / 1000)));
+    await writeFile(
+      `${dirs.cpu}/cpu.cfs_quota_us`,
+      String(Math.round((resources.cpuMillis * cpuPeriodMicros) / 1000)),
+    );
     return new V1Cgroup(dirs);
   }
 
@@ -174,7 +196,10 @@ class V1Cgroup implements SandboxCgroup {
       for (const file of this.procsFiles) killAll(await pidsIn(file));
       await this.thaw();
     }
-    await waitFor(async () => (await Promise.all(this.procsFiles.map(pidsIn))).every((p) => p.length === 0), 'sandbox processes to exit');
+    await waitFor(
+      async () => (await Promise.all(this.procsFiles.map(pidsIn))).every((p) => p.length === 0),
+      'sandbox processes to exit',
+    );
     for (const dir of Object.values(this.dirs)) await removeDir(dir);
   }
 }
@@ -182,7 +207,12 @@ class V1Cgroup implements SandboxCgroup {
 class V2Cgroup implements SandboxCgroup {
   private constructor(private readonly dir: string) {}
 
-  static async create(mount: string, parent: string, id: string, resources: SandboxResources): Promise<V2Cgroup> {
+  static async create(
+    mount: string,
+    parent: string,
+    id: string,
+    resources: SandboxResources,
+  ): Promise<V2Cgroup> {
     const enable = v2Controllers.map((c) => `+${c}`).join(' ');
     await writeFile(`${mount}/cgroup.subtree_control`, enable);
     await mkdir(`${mount}/${parent}`, { recursive: true });
@@ -192,7 +222,10 @@ class V2Cgroup implements SandboxCgroup {
     await writeFile(`${dir}/memory.max`, String(resources.memoryMiB * mib));
     if (await exists(`${dir}/memory.swap.max`)) await writeFile(`${dir}/memory.swap.max`, '0');
     await writeFile(`${dir}/pids.max`, String(resources.maxProcesses));
-    await writeFile(`${dir}/cpu.max`, `${Math.round((resources.cpuMillis * cpuPeriodMicros) / 1000)} ${cpuPeriodMicros}`);
+    await writeFile(
+      `${dir}/cpu.max`,
+      `${Math.round((resources.cpuMillis * cpuPeriodMicros) / 1000)} ${cpuPeriodMicros}`,
+    );
     return new V2Cgroup(dir);
   }
 
@@ -210,7 +243,10 @@ class V2Cgroup implements SandboxCgroup {
 
   private async setFrozen(frozen: 0 | 1): Promise<void> {
     await writeFile(`${this.dir}/cgroup.freeze`, String(frozen));
-    await waitFor(async () => (await readKeyed(`${this.dir}/cgroup.events`, 'frozen')) === frozen, `cgroup.freeze ${frozen}`);
+    await waitFor(
+      async () => (await readKeyed(`${this.dir}/cgroup.events`, 'frozen')) === frozen,
+      `cgroup.freeze ${frozen}`,
+    );
   }
 
   oomKills(): Promise<number> {
@@ -233,7 +269,10 @@ class V2Cgroup implements SandboxCgroup {
       killAll(await pidsIn(`${this.dir}/cgroup.procs`));
       await this.thaw();
     }
-    await waitFor(async () => (await pidsIn(`${this.dir}/cgroup.procs`)).length === 0, 'sandbox processes to exit');
+    await waitFor(
+      async () => (await pidsIn(`${this.dir}/cgroup.procs`)).length === 0,
+      'sandbox processes to exit',
+    );
     await removeDir(this.dir);
   }
 }

@@ -18,9 +18,17 @@ const unsafe = /[,:\\\s]/;
  */
 export async function mountOverlay(dirs: OverlayDirs): Promise<void> {
   for (const path of Object.values(dirs)) {
-    if (unsafe.test(path)) throw new Error(`overlay path "${path}" contains a comma, colon, backslash or space`);
+    if (unsafe.test(path))
+      throw new Error(`overlay path "${path}" contains a comma, colon, backslash or space`);
   }
-  await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${dirs.lower},upperdir=${dirs.upper},workdir=${dirs.work}`, dirs.merged]);
+  await run('mount', [
+    '-t',
+    'overlay',
+    'overlay',
+    '-o',
+    `lowerdir=${dirs.lower},upperdir=${dirs.upper},workdir=${dirs.work}`,
+    dirs.merged,
+  ]);
 }
 
 export async function isMounted(path: string): Promise<boolean> {

@@ -16,7 +16,11 @@ export interface HostProbe {
   problems: SandboxUnavailableError[];
 }
 
-export const hostTools = { bwrap: '/usr/bin/bwrap', setpriv: '/usr/bin/setpriv', nsenter: '/usr/bin/nsenter' } as const;
+export const hostTools = {
+  bwrap: '/usr/bin/bwrap',
+  setpriv: '/usr/bin/setpriv',
+  nsenter: '/usr/bin/nsenter',
+} as const;
 
 async function executable(path: string): Promise<boolean> {
   return access(path, constants.X_OK).then(
@@ -29,18 +33,38 @@ async function executable(path: string): Promise<boolean> {
 export async function probeHost(sandboxUid = 100_000): Promise<HostProbe> {
   const problems: SandboxUnavailableError[] = [];
   const utilLinux = (await executable(hostTools.setpriv)) && (await executable(hostTools.nsenter));
-  if (!utilLinux) problems.push(new SandboxUnavailableError('util-linux', `${hostTools.setpriv} or ${hostTools.nsenter} missing; install the Debian package util-linux`));
+  if (!utilLinux)
+    problems.push(
+      new SandboxUnavailableError(
+        'util-linux',
+        `${hostTools.setpriv} or ${hostTools.nsenter} missing; install the Debian package util-linux`,
+      ),
+    );
 
   const bwrap = (await executable(hostTools.bwrap))
     ? { path: hostTools.bwrap, version: (await run(hostTools.bwrap, ['--version'])).trim() }
     : null;
-  if (!bwrap) problems.push(new SandboxUnavailableError('bubblewrap', `${hostTools.bwrap} not found; install the Debian package bubblewrap`));
+  if (!bwrap)
+    problems.push(
+      new SandboxUnavailableError(
+        'bubblewrap',
+        `${hostTools.bwrap} not found; install the Debian package bubblewrap`,
+      ),
+    );
 
   let userNamespaces = false;
   if (bwrap && utilLinux) {
     const uid = String(sandboxUid);
     const floor = ['--unshare-all', '--uid', '1000', '--gid', '1000', '--ro-bind', '/', '/', '/usr/bin/true'];
-    userNamespaces = await run(hostTools.setpriv, ['--reuid', uid, '--regid', uid, '--clear-groups', hostTools.bwrap, ...floor]).then(
+    userNamespaces = await run(hostTools.setpriv, [
+      '--reuid',
+      uid,
+      '--regid',
+      uid,
+      '--clear-groups',
+      hostTools.bwrap,
+      ...floor,
+    ]).then(
       () => true,
       (error: Error) => {
         problems.push(
@@ -60,7 +84,9 @@ export async function probeHost(sandboxUid = 100_000): Promise<HostProbe> {
     problems.push(
       new SandboxUnavailableError(
         'overlayfs',
-        isRoot ? 'the kernel has no overlay filesystem; load it: modprobe overlay' : 'mounting the workspace overlay needs root; run sandbox-manager as root',
+        isRoot
+          ? 'the kernel has no overlay filesystem; load it: modprobe overlay'
+          : 'mounting the workspace overlay needs root; run sandbox-manager as root',
       ),
     );
   }
@@ -70,7 +96,13 @@ export async function probeHost(sandboxUid = 100_000): Promise<HostProbe> {
     else throw error;
     return null;
   });
-  if (cgroups && !isRoot) problems.push(new SandboxUnavailableError('cgroups', 'creating sandbox cgroups needs root; run sandbox-manager as root'));
+  if (cgroups && !isRoot)
+    problems.push(
+      new SandboxUnavailableError(
+        'cgroups',
+        'creating sandbox cgroups needs root; run sandbox-manager as root',
+      ),
+    );
 
   return { bwrap, userNamespaces, overlay, cgroups, utilLinux, problems };
 }

@@ -54,12 +54,24 @@ export function bwrapArgs(layout: BwrapLayout, command: readonly string[]): stri
   for (const path of sharedEtc) args.push('--ro-bind-try', path, path);
   for (const file of layout.readOnlyFiles) args.push('--ro-bind', file.host, file.inside);
   for (const dir of layout.writableDirs) args.push('--bind', dir.host, dir.inside);
-  args.push('--proc', '/proc', '--dev', '/dev', '--chdir', layout.workspacePath, '--info-fd', '3', '--', ...command);
+  args.push(
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--chdir',
+    layout.workspacePath,
+    '--info-fd',
+    '3',
+    '--',
+    ...command,
+  );
   return args;
 }
 
 /** A shell prefix that moves itself into the sandbox's cgroups, then execs the rest. */
 export function joinCgroupsThenExec(procsFiles: readonly string[], command: readonly string[]): string[] {
-  const script = 'pid=$$; while [ "$1" != -- ]; do echo "$pid" > "$1" || exit 125; shift; done; shift; exec "$@"';
+  const script =
+    'pid=$$; while [ "$1" != -- ]; do echo "$pid" > "$1" || exit 125; shift; done; shift; exec "$@"';
   return ['/bin/sh', '-c', script, 'horizon-cgroup-join', ...procsFiles, '--', ...command];
 }

@@ -84,7 +84,10 @@ export class LocalSandboxDriver implements SandboxDriver {
     await mkdir(join(options.stateDir, 'sandboxes'), { recursive: true, mode: 0o711 });
     await chmod(options.stateDir, 0o711);
     await mkdir(join(options.stateDir, 'runtime'), { recursive: true, mode: 0o755 });
-    await copyFile(join(__dirname, '../egress/forwarder.js'), join(options.stateDir, 'runtime/egress-forwarder.js'));
+    await copyFile(
+      join(__dirname, '../egress/forwarder.js'),
+      join(options.stateDir, 'runtime/egress-forwarder.js'),
+    );
     return new LocalSandboxDriver(options, probe.cgroups!, await readSystemPaths());
   }
 
@@ -120,10 +123,19 @@ export class LocalSandboxDriver implements SandboxDriver {
       for (const path of Object.values(paths)) await mkdir(path, { mode: 0o755 });
       for (const path of [paths.upper, paths.home, paths.tmp]) await chown(path, this.uid, this.gid);
       await this.writeEtc(paths.etc);
-      await mountOverlay({ lower: spec.snapshotDir, upper: paths.upper, work: paths.work, merged: paths.merged });
+      await mountOverlay({
+        lower: spec.snapshotDir,
+        upper: paths.upper,
+        work: paths.work,
+        merged: paths.merged,
+      });
       cgroup = await createSandboxCgroup(this.cgroups, this.cgroupParent, spec.id, spec.resources);
       if (egress) {
-        proxy = new EgressProxy({ ...egress, socketPath: join(paths.run, 'egress.sock'), insidePort: this.proxyPort });
+        proxy = new EgressProxy({
+          ...egress,
+          socketPath: join(paths.run, 'egress.sock'),
+          insidePort: this.proxyPort,
+        });
         await proxy.start();
       }
       const initCommand = egress
@@ -135,8 +147,13 @@ export class LocalSandboxDriver implements SandboxDriver {
         hostname: 'sandbox',
         systemPaths: this.systemPaths,
         readOnlyFiles: [
-          ...['passwd', 'group', 'hosts', 'hostname'].map((name) => ({ host: join(paths.etc, name), inside: `/etc/${name}` })),
-          ...(egress ? [{ host: join(this.options.stateDir, 'runtime/egress-forwarder.js'), inside: forwarderInside }] : []),
+          ...['passwd', 'group', 'hosts', 'hostname'].map((name) => ({
+            host: join(paths.etc, name),
+            inside: `/etc/${name}`,
+          })),
+          ...(egress
+            ? [{ host: join(this.options.stateDir, 'runtime/egress-forwarder.js'), inside: forwarderInside }]
+            : []),
         ],
         writableDirs: [
           { host: paths.merged, inside: workspacePath },
@@ -154,9 +171,21 @@ export class LocalSandboxDriver implements SandboxDriver {
         hostTools.bwrap,
         ...bwrapArgs(layout, initCommand),
       ]); // prettier-ignore
-      const init = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: {} });
+      const init = spawn(command[0]!, command.slice(1), {
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+        env: {},
+      });
       const initPid = await waitForInit(init);
-      this.sandboxes.set(spec.id, { handle, dir, cgroup, init, initPid, proxy, env: spec.env, state: 'running' });
+      this.sandboxes.set(spec.id, {
+        handle,
+        dir,
+        cgroup,
+        init,
+        initPid,
+        proxy,
+        env: spec.env,
+        state: 'running',
+      });
       return handle;
     } catch (error) {
       await this.teardown(dir, paths.merged, cgroup, proxy);
@@ -164,7 +193,11 @@ export class LocalSandboxDriver implements SandboxDriver {
     }
   }
 
-  async exec(handle: SandboxHandle, command: readonly string[], options: ExecOptions = {}): Promise<SandboxProcess> {
+  async exec(
+    handle: SandboxHandle,
+    command: readonly string[],
+    options: ExecOptions = {},
+  ): Promise<SandboxProcess> {
     const sandbox = this.running(handle);
     const oomBefore = await sandbox.cgroup.oomKills();
     const spec = [
@@ -235,7 +268,8 @@ export class LocalSandboxDriver implements SandboxDriver {
 
   async status(handle: SandboxHandle): Promise<SandboxStatus> {
     const sandbox = this.sandboxes.get(handle.id);
-    if (!sandbox) return { id: handle.id, state: 'destroyed', oomKills: 0, memoryBytes: 0, processes: 0, egress: null };
+    if (!sandbox)
+      return { id: handle.id, state: 'destroyed', oomKills: 0, memoryBytes: 0, processes: 0, egress: null };
     return {
       id: handle.id,
       state: sandbox.state,
@@ -246,7 +280,12 @@ export class LocalSandboxDriver implements SandboxDriver {
     };
   }
 
-  private async teardown(dir: string, merged: string, cgroup: SandboxCgroup | null, proxy: EgressProxy | null): Promise<void> {
+  private async teardown(
+    dir: string,
+    merged: string,
+    cgroup: SandboxCgroup | null,
+    proxy: EgressProxy | null,
+  ): Promise<void> {
     await cgroup?.destroy();
     await unmountOverlay(merged);
     await proxy?.stop();
@@ -277,7 +316,14 @@ export class LocalSandboxDriver implements SandboxDriver {
     };
     const proxy = sandbox.handle.proxyUrl;
     const proxyEnv: Record<string, string> = proxy
-      ? { HTTP_PROXY: proxy, HTTPS_PROXY: proxy, http_proxy: proxy, https_proxy: proxy, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' }
+      ? {
+          HTTP_PROXY: proxy,
+          HTTPS_PROXY: proxy,
+          http_proxy: proxy,
+          https_proxy: proxy,
+          NO_PROXY: '127.0.0.1,localhost',
+          no_proxy: '127.0.0.1,localhost',
+        }
       : {};
     return { ...base, ...proxyEnv, ...sandbox.env };
   }
@@ -289,7 +335,8 @@ export class LocalSandboxDriver implements SandboxDriver {
       hosts: '127.0.0.1\tlocalhost sandbox\n::1\tlocalhost\n',
       hostname: 'sandbox\n',
     };
-    for (const [name, content] of Object.entries(files)) await writeFile(join(etc, name), content, { mode: 0o644 });
+    for (const [name, content] of Object.entries(files))
+      await writeFile(join(etc, name), content, { mode: 0o644 });
   }
 }
 

@@ -13,7 +13,9 @@ export const repoConfigSchema = z
     egress: z
       .object({
         /** Extra `host` or `host:port` entries for the plan and implement allowlists. */
-        allow: z.array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/, 'host or host:port')).default([]),
+        allow: z
+          .array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/, 'host or host:port'))
+          .default([]),
       })
       .strict()
       .default({ allow: [] }),
@@ -27,7 +29,9 @@ export const repoConfigPath = '.horizon/config.yaml';
 export function parseRepoConfig(text: string): RepoConfig {
   const result = repoConfigSchema.safeParse(parse(text) ?? {});
   if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const issues = result.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
     throw new Error(`${repoConfigPath} is invalid: ${issues.join('; ')}`);
   }
   return result.data;

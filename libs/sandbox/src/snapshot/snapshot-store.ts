@@ -66,7 +66,15 @@ export class SnapshotStore {
       // The top is root-owned and unwritable; sandboxes only ever see it through an overlay.
       await run('chown', ['root:root', dir]);
       await chmod(dir, 0o555);
-      const snapshot: Snapshot = { id, repo: input.repo, flavour: input.flavour, commit: input.commit, dir, createdAt: new Date().toISOString(), config };
+      const snapshot: Snapshot = {
+        id,
+        repo: input.repo,
+        flavour: input.flavour,
+        commit: input.commit,
+        dir,
+        createdAt: new Date().toISOString(),
+        config,
+      };
       await writeFile(join(series, `${id}.json`), JSON.stringify(snapshot, null, 2));
       return snapshot;
     } catch (error) {
@@ -85,7 +93,9 @@ export class SnapshotStore {
     const series = this.seriesDir(repo, flavour);
     const names = await readdir(series).catch(() => []);
     const snapshots = await Promise.all(
-      names.filter((name) => name.endsWith('.json')).map(async (name) => JSON.parse(await readFile(join(series, name), 'utf8')) as Snapshot),
+      names
+        .filter((name) => name.endsWith('.json'))
+        .map(async (name) => JSON.parse(await readFile(join(series, name), 'utf8')) as Snapshot),
     );
     return snapshots.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   }
@@ -106,7 +116,8 @@ export class SnapshotStore {
   }
 
   private seriesDir(repo: string, flavour: SandboxFlavour): string {
-    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) throw new Error(`invalid repository "${repo}" (expected owner/name)`);
+    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo))
+      throw new Error(`invalid repository "${repo}" (expected owner/name)`);
     return join(this.options.rootDir, repo.replace('/', '__'), flavour);
   }
 
@@ -130,7 +141,8 @@ export class SnapshotStore {
         process.stdout.pipe(log, { end: false });
         process.stderr.pipe(log, { end: false });
         const exit = await process.exit;
-        if (exit.code !== 0) throw new Error(`setup command "${command}" failed (${describeExit(exit)}); see ${logFile}`);
+        if (exit.code !== 0)
+          throw new Error(`setup command "${command}" failed (${describeExit(exit)}); see ${logFile}`);
       }
       await driver.snapshot(handle, dir);
     } finally {
@@ -160,11 +172,21 @@ export async function checkoutRunBranch(
     'if [ "$1" = "$0" ]; then base="$0"; else git fetch --quiet origin "$1"; base=FETCH_HEAD; fi',
     'git checkout --quiet -B "$2" "$base"',
   ].join('\n');
-  const process = await driver.exec(handle, ['/bin/sh', '-c', script, target.snapshotCommit, target.baseRef, target.branch]);
+  const process = await driver.exec(handle, [
+    '/bin/sh',
+    '-c',
+    script,
+    target.snapshotCommit,
+    target.baseRef,
+    target.branch,
+  ]);
   process.stdin.end();
   let output = '';
   process.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   process.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exit = await process.exit;
-  if (exit.code !== 0) throw new Error(`moving the workspace to ${target.baseRef} failed (${describeExit(exit)}): ${output.trim()}`);
+  if (exit.code !== 0)
+    throw new Error(
+      `moving the workspace to ${target.baseRef} failed (${describeExit(exit)}): ${output.trim()}`,
+    );
 }

@@ -15,7 +15,13 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    },
   }).trim();
 }
 
@@ -52,7 +58,12 @@ export interface Captured {
 }
 
 /** Runs a shell script inside the sandbox to completion, with a deadline. */
-export async function sh(driver: SandboxDriver, handle: SandboxHandle, script: string, timeoutMs = 15_000): Promise<Captured> {
+export async function sh(
+  driver: SandboxDriver,
+  handle: SandboxHandle,
+  script: string,
+  timeoutMs = 15_000,
+): Promise<Captured> {
   const process = await driver.exec(handle, ['/bin/sh', '-c', script]);
   process.stdin.end();
   let stdout = '';
