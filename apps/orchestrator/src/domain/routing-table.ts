@@ -71,7 +71,8 @@ export function mentions(text: string | null, handle: string): boolean {
 }
 
 type PullRequestData = { repository: GithubRepository | null; installationId: number | null };
-type PullRef = { number: number; headRef: string; htmlUrl: string };
+/** `headRef` is null for events that do not carry it (PR conversation comments). */
+type PullRef = { number: number; headRef: string | null; htmlUrl: string };
 
 /** The PR as Horizon's, by its branch prefix or the lookup; null when it is someone else's. */
 function horizonPullRequest(
@@ -81,12 +82,13 @@ function horizonPullRequest(
 ): PullRequestTarget | null {
   if (!data.repository) return null;
   const known = context.knownPullRequests.get(pullRequestKey(data.repository.fullName, pr.number));
-  if (!known && !pr.headRef.startsWith(context.branchPrefix)) return null;
+  const branch = known?.branch ?? (pr.headRef?.startsWith(context.branchPrefix) ? pr.headRef : null);
+  if (branch === null) return null;
   return {
     repository: data.repository,
     installationId: data.installationId,
     number: pr.number,
-    branch: known?.branch ?? pr.headRef,
+    branch,
     htmlUrl: pr.htmlUrl,
     workItemId: known?.workItemId ?? null,
   };
@@ -97,17 +99,12 @@ function horizonPullRequestOfComment(
   data: IngressDataOf<'hzn.ingress.github.issue_comment'>,
   context: RoutingContext,
 ): PullRequestTarget | null {
-  if (!data.repository || !data.issue.isPullRequest) return null;
-  const known = context.knownPullRequests.get(pullRequestKey(data.repository.fullName, data.issue.number));
-  if (!known) return null;
-  return {
-    repository: data.repository,
-    installationId: data.installationId,
-    number: data.issue.number,
-    branch: known.branch,
-    htmlUrl: data.issue.htmlUrl,
-    workItemId: known.workItemId,
-  };
+  if (!data.issue.isPullRequest) return null;
+  return horizonPullRequest(
+    data,
+    { number: data.issue.number, headRef: null, htmlUrl: data.issue.htmlUrl },
+    context,
+  );
 }
 
 function must<T>(value: T | null, rule: string): T {
