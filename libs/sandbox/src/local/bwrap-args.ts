@@ -71,7 +71,8 @@ export function bwrapArgs(layout: BwrapLayout, command: readonly string[]): stri
 
 /** A shell prefix that moves itself into the sandbox's cgroups, then execs the rest. */
 export function joinCgroupsThenExec(procsFiles: readonly string[], command: readonly string[]): string[] {
+  // The shell exports the host's working directory as PWD; nothing of the host goes in.
   const script =
-    'pid=$$; while [ "$1" != -- ]; do echo "$pid" > "$1" || exit 125; shift; done; shift; exec "$@"';
+    'unset PWD OLDPWD; pid=$$; while [ "$1" != -- ]; do echo "$pid" > "$1" || exit 125; shift; done; shift; exec "$@"';
   return ['/bin/sh', '-c', script, 'horizon-cgroup-join', ...procsFiles, '--', ...command];
 }

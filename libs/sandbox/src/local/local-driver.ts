@@ -47,6 +47,7 @@ interface LocalSandbox {
 
 const workspacePath = '/workspace';
 const forwarderInside = '/opt/horizon/egress-forwarder.js';
+const nodeInside = '/opt/horizon/node';
 const socketDirInside = '/run/horizon';
 const validId = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -139,7 +140,7 @@ export class LocalSandboxDriver implements SandboxDriver {
         await proxy.start();
       }
       const initCommand = egress
-        ? ['/usr/bin/node', forwarderInside, `${socketDirInside}/egress.sock`, String(this.proxyPort)]
+        ? [nodeInside, forwarderInside, `${socketDirInside}/egress.sock`, String(this.proxyPort)]
         : ['/bin/sh', '-c', 'echo ready; exec sleep infinity'];
       const layout = {
         insideUid: this.insideUid,
@@ -152,7 +153,11 @@ export class LocalSandboxDriver implements SandboxDriver {
             inside: `/etc/${name}`,
           })),
           ...(egress
-            ? [{ host: join(this.options.stateDir, 'runtime/egress-forwarder.js'), inside: forwarderInside }]
+            ? [
+                { host: join(this.options.stateDir, 'runtime/egress-forwarder.js'), inside: forwarderInside },
+                // The forwarder runs on this very node binary, wherever the host installed it.
+                { host: process.execPath, inside: nodeInside },
+              ]
             : []),
         ],
         writableDirs: [
@@ -174,6 +179,7 @@ export class LocalSandboxDriver implements SandboxDriver {
       const init = spawn(command[0]!, command.slice(1), {
         stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
         env: {},
+        cwd: '/',
       });
       const initPid = await waitForInit(init);
       this.sandboxes.set(spec.id, {
@@ -210,6 +216,7 @@ export class LocalSandboxDriver implements SandboxDriver {
     const wrapped = joinCgroupsThenExec(sandbox.cgroup.procsFiles, spec);
     const child = spawn(wrapped[0]!, wrapped.slice(1), {
       stdio: ['pipe', 'pipe', 'pipe'],
+      cwd: '/',
       env: { ...this.envFor(sandbox), ...options.env },
       // Its own process group, so kill() reaches everything it started inside.
       detached: true,
