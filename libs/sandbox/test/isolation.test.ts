@@ -136,6 +136,15 @@ describe('LocalSandboxDriver isolation (real bwrap, overlayfs, cgroups)', () => 
     await counter.exit;
   });
 
+  it('a driver opened on the same state folder clears sandboxes an earlier one left', async () => {
+    const handle = await boot();
+    const sandboxDir = `${state.path}/sandboxes/${handle.id}`;
+    await LocalSandboxDriver.open({ stateDir: state.path });
+    expect(existsSync(sandboxDir)).toBe(false);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(handle.id);
+    expect(existsSync(`/sys/fs/cgroup/pids/horizon/${handle.id}`)).toBe(false);
+  });
+
   it('destroy leaves no process, mount, cgroup or folder behind', async () => {
     const handle = await boot();
     const sleeper = await driver.exec(handle, ['/bin/sh', '-c', 'sleep 600 & sleep 600 & wait']);

@@ -78,6 +78,24 @@ export async function createSandboxCgroup(
     : V1Cgroup.create(layout.mounts, parent, id, resources);
 }
 
+/** A sandbox cgroup left by an earlier process, to be destroyed. */
+export function existingSandboxCgroup(layout: CgroupLayout, parent: string, id: string): SandboxCgroup {
+  return layout.mode === 'v2'
+    ? new V2Cgroup(`${layout.mount}/${parent}/${id}`)
+    : new V1Cgroup(v1Dirs(layout.mounts, parent, id));
+}
+
+function v1Dirs(
+  mounts: Record<V1Controller, string>,
+  parent: string,
+  id: string,
+): Record<V1Controller, string> {
+  return Object.fromEntries(v1Controllers.map((c) => [c, `${mounts[c]}/${parent}/${id}`])) as Record<
+    V1Controller,
+    string
+  >;
+}
+
 const cpuPeriodMicros = 100_000;
 const mib = 1024 * 1024;
 
@@ -132,7 +150,7 @@ async function removeDir(path: string): Promise<void> {
 }
 
 class V1Cgroup implements SandboxCgroup {
-  private constructor(private readonly dirs: Record<V1Controller, string>) {}
+  constructor(private readonly dirs: Record<V1Controller, string>) {}
 
   static async create(
     mounts: Record<V1Controller, string>,
@@ -140,10 +158,7 @@ class V1Cgroup implements SandboxCgroup {
     id: string,
     resources: SandboxResources,
   ): Promise<V1Cgroup> {
-    const dirs = Object.fromEntries(v1Controllers.map((c) => [c, `${mounts[c]}/${parent}/${id}`])) as Record<
-      V1Controller,
-      string
-    >;
+    const dirs = v1Dirs(mounts, parent, id);
     for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
     const memoryLimit = String(resources.memoryMiB * mib);
     await writeFile(`${dirs.memory}/memory.limit_in_bytes`, memoryLimit);
@@ -205,7 +220,7 @@ class V1Cgroup implements SandboxCgroup {
 }
 
 class V2Cgroup implements SandboxCgroup {
-  private constructor(private readonly dir: string) {}
+  constructor(private readonly dir: string) {}
 
   static async create(
     mount: string,

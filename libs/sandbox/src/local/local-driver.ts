@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, chown, copyFile, lstat, mkdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, lstat, mkdir, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type {
@@ -13,7 +13,12 @@ import type {
   SandboxStatus,
 } from '../driver';
 import { EgressProxy } from '../egress/proxy';
-import { createSandboxCgroup, type CgroupLayout, type SandboxCgroup } from '../host/cgroups';
+import {
+  createSandboxCgroup,
+  existingSandboxCgroup,
+  type CgroupLayout,
+  type SandboxCgroup,
+} from '../host/cgroups';
 import { mountOverlay, unmountOverlay } from '../host/overlay';
 import { hostTools, probeHost } from '../host/probe';
 import { run } from '../host/run';
@@ -89,7 +94,21 @@ export class LocalSandboxDriver implements SandboxDriver {
       join(__dirname, '../egress/forwarder.js'),
       join(options.stateDir, 'runtime/egress-forwarder.js'),
     );
-    return new LocalSandboxDriver(options, probe.cgroups!, await readSystemPaths());
+    const driver = new LocalSandboxDriver(options, probe.cgroups!, await readSystemPaths());
+    await driver.clearLeftovers();
+    return driver;
+  }
+
+  /**
+   * Sandboxes of an earlier sandbox-manager process in this state folder: their processes died
+   * with it (--die-with-parent), their mounts, cgroups and folders did not. One driver per folder.
+   */
+  private async clearLeftovers(): Promise<void> {
+    const root = join(this.options.stateDir, 'sandboxes');
+    for (const id of await readdir(root)) {
+      const cgroup = validId.test(id) ? existingSandboxCgroup(this.cgroups, this.cgroupParent, id) : null;
+      await this.teardown(join(root, id), join(root, id, 'workspace'), cgroup, null);
+    }
   }
 
   async create(spec: SandboxSpec): Promise<SandboxHandle> {
