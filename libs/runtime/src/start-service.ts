@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { INestApplication, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LOGGER, ReadinessRegistry } from '@horizon/observability';
@@ -7,7 +7,7 @@ import type { Logger } from '@horizon/observability';
 
 export interface ServiceOptions {
   name: string;
-  module: Type<unknown>;
+  module: Type<unknown> | DynamicModule;
   /** The port of its HTTP surface: /healthz, /readyz, /metrics and the service's own routes. */
   port: number;
   host?: string;
