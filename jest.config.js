@@ -13,7 +13,9 @@ module.exports = {
   testMatch: ['**/*.spec.ts', '**/test/**/*.test.ts'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swc, swcrc: false }] },
   // These SDKs ship ES modules only; jest's CommonJS runtime needs them transformed.
-  transformIgnorePatterns: ['/node_modules/(?!(@nats-io|@octokit|@linear|universal-user-agent|before-after-hook)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nats-io|@octokit|@linear|universal-user-agent|before-after-hook)/)',
+  ],
   // @octokit/webhooks-methods publishes only an "import" export condition, which jest cannot resolve.
   moduleNameMapper: {
     '^@octokit/webhooks-methods$': '<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js',

@@ -28,10 +28,20 @@ function hashFiles(files) {
 }
 
 function run(cmd, args, opts = {}) {
-  const res = spawnSync(cmd, args, { cwd: ROOT, stdio: opts.quiet ? 'pipe' : 'inherit', encoding: 'utf8', ...opts });
+  const res = spawnSync(cmd, args, {
+    cwd: ROOT,
+    stdio: opts.quiet ? 'pipe' : 'inherit',
+    encoding: 'utf8',
+    ...opts,
+  });
   if (res.status !== 0) {
-    const detail = opts.quiet ? `${res.stderr ?? ''}${res.stdout ?? ''}`.trim().split('\n').slice(-5).join(' | ') : '';
-    fail(`${cmd} ${args.join(' ')} exited with ${res.status ?? res.signal}${detail ? `: ${detail}` : ''}`, opts.todo ?? 'read the output above');
+    const detail = opts.quiet
+      ? `${res.stderr ?? ''}${res.stdout ?? ''}`.trim().split('\n').slice(-5).join(' | ')
+      : '';
+    fail(
+      `${cmd} ${args.join(' ')} exited with ${res.status ?? res.signal}${detail ? `: ${detail}` : ''}`,
+      opts.todo ?? 'read the output above',
+    );
   }
   return res.stdout ?? '';
 }
@@ -58,10 +68,16 @@ step('node dependencies: up to date');
 const isRoot = process.getuid?.() === 0;
 let aptUpdated = false;
 function aptInstall(packages, why) {
-  if (!which('apt-get')) fail(`${packages.join(', ')} missing (${why})`, `install ${packages.join(' ')} with your package manager`);
-  if (!isRoot) fail(`${packages.join(', ')} missing (${why})`, `run: sudo apt-get install -y ${packages.join(' ')}`);
+  if (!which('apt-get'))
+    fail(
+      `${packages.join(', ')} missing (${why})`,
+      `install ${packages.join(' ')} with your package manager`,
+    );
+  if (!isRoot)
+    fail(`${packages.join(', ')} missing (${why})`, `run: sudo apt-get install -y ${packages.join(' ')}`);
   step(`installing Debian packages: ${packages.join(' ')} (${why})…`);
-  if (!aptUpdated) run('apt-get', ['update', '-qq'], { quiet: true, todo: 'check that Debian mirrors are reachable' });
+  if (!aptUpdated)
+    run('apt-get', ['update', '-qq'], { quiet: true, todo: 'check that Debian mirrors are reachable' });
   aptUpdated = true;
   run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
     quiet: true,
@@ -70,7 +86,9 @@ function aptInstall(packages, why) {
   });
 }
 const wanted = { bwrap: 'bubblewrap', git: 'git', rg: 'ripgrep', curl: 'curl' };
-const missing = Object.entries(wanted).filter(([bin]) => !which(bin)).map(([, pkg]) => pkg);
+const missing = Object.entries(wanted)
+  .filter(([bin]) => !which(bin))
+  .map(([, pkg]) => pkg);
 if (missing.length) aptInstall(missing, 'sandboxes and the agent harness');
 step('system tools: bwrap, git, ripgrep, curl present');
 
@@ -124,11 +142,15 @@ const stack = readStack() ?? {};
 async function findPostgres() {
   if (process.env.DATABASE_URL) {
     if (!(await pgAnswers(withDb(process.env.DATABASE_URL, 'postgres'))))
-      fail(`Postgres at DATABASE_URL (${redact(process.env.DATABASE_URL)}) does not answer`, 'start it, fix DATABASE_URL, or unset it to let the bootstrap start one');
+      fail(
+        `Postgres at DATABASE_URL (${redact(process.env.DATABASE_URL)}) does not answer`,
+        'start it, fix DATABASE_URL, or unset it to let the bootstrap start one',
+      );
     return { url: process.env.DATABASE_URL, how: 'DATABASE_URL' };
   }
   const local = 'postgresql://postgres@127.0.0.1:5432/horizon';
-  if ((await portOpen(5432)) && (await pgAnswers(withDb(local, 'postgres')))) return { url: local, how: '127.0.0.1:5432' };
+  if ((await portOpen(5432)) && (await pgAnswers(withDb(local, 'postgres'))))
+    return { url: local, how: '127.0.0.1:5432' };
   return { url: await privatePostgres(), how: 'private instance' };
 }
 
@@ -147,26 +169,57 @@ async function privatePostgres() {
   const dir = path.join(DATA_DIR, 'postgres');
   const sockets = path.join(DATA_DIR, 'run');
   fs.mkdirSync(sockets, { recursive: true });
-  const port = stack.postgresPort && !(await portOpen(stack.postgresPort)) ? stack.postgresPort : stack.postgresPort ?? (await freePort());
+  const port =
+    stack.postgresPort && !(await portOpen(stack.postgresPort))
+      ? stack.postgresPort
+      : (stack.postgresPort ?? (await freePort()));
   // initdb and postgres refuse to run as root: run them as the postgres system user then.
   const asUser = isRoot ? ['runuser', '-u', 'postgres', '--'] : [];
-  if (isRoot) fs.chownSync(sockets, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
+  if (isRoot)
+    fs.chownSync(
+      sockets,
+      Number(execFileSync('id', ['-u', 'postgres']).toString()),
+      Number(execFileSync('id', ['-g', 'postgres']).toString()),
+    );
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
     step(`initialising a private Postgres in ${dir}…`);
     fs.mkdirSync(dir, { recursive: true });
     if (isRoot) run('chown', ['-R', 'postgres:postgres', dir]);
-    const [cmd, ...args] = [...asUser, pgBin('initdb'), '-D', dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'];
+    const [cmd, ...args] = [
+      ...asUser,
+      pgBin('initdb'),
+      '-D',
+      dir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '-E',
+      'UTF8',
+    ];
     run(cmd, args, { quiet: true, todo: `inspect ${dir}` });
   }
   const url = `postgresql://postgres@127.0.0.1:${port}/horizon`;
   if (!(await pgAnswers(withDb(url, 'postgres')))) {
     step(`starting private Postgres on 127.0.0.1:${port}…`);
     const [cmd, ...args] = [
-      ...asUser, pgBin('pg_ctl'), '-D', dir, '-l', path.join(dir, 'server.log'), '-w', '-o',
-      `-p ${port} -k ${sockets} -c listen_addresses=127.0.0.1`, 'start',
+      ...asUser,
+      pgBin('pg_ctl'),
+      '-D',
+      dir,
+      '-l',
+      path.join(dir, 'server.log'),
+      '-w',
+      '-o',
+      `-p ${port} -k ${sockets} -c listen_addresses=127.0.0.1`,
+      'start',
     ];
     run(cmd, args, { quiet: true, todo: `read ${path.join(dir, 'server.log')}` });
-    await waitFor(() => pgAnswers(withDb(url, 'postgres')), 'private Postgres', 30000, `read ${path.join(dir, 'server.log')}`);
+    await waitFor(
+      () => pgAnswers(withDb(url, 'postgres')),
+      'private Postgres',
+      30000,
+      `read ${path.join(dir, 'server.log')}`,
+    );
   }
   stack.postgresPort = port;
   return url;
@@ -203,7 +256,10 @@ async function jetstreamAnswers(url) {
 async function findNats() {
   if (process.env.NATS_URL) {
     if (!(await jetstreamAnswers(process.env.NATS_URL)))
-      fail(`NATS JetStream at NATS_URL (${process.env.NATS_URL}) does not answer`, 'start nats-server with -js, fix NATS_URL, or unset it');
+      fail(
+        `NATS JetStream at NATS_URL (${process.env.NATS_URL}) does not answer`,
+        'start nats-server with -js, fix NATS_URL, or unset it',
+      );
     return { url: process.env.NATS_URL, how: 'NATS_URL' };
   }
   const local = 'nats://127.0.0.1:4222';
@@ -237,11 +293,18 @@ const nats = await findNats();
 step(`nats jetstream: ${nats.url} (${nats.how})`);
 
 // 5. Prisma client and migrations
-const schemaHash = hashFiles([path.join(ROOT, 'prisma', 'schema.prisma'), path.join(ROOT, 'package-lock.json')]);
+const schemaHash = hashFiles([
+  path.join(ROOT, 'prisma', 'schema.prisma'),
+  path.join(ROOT, 'package-lock.json'),
+]);
 const generatedStamp = path.join(ROOT, 'libs', 'db', 'src', 'generated', '.schema-hash');
 if (!fs.existsSync(generatedStamp) || fs.readFileSync(generatedStamp, 'utf8') !== schemaHash) {
   step('generating the Prisma client…');
-  run('npx', ['prisma', 'generate'], { quiet: true, env: { ...process.env, DATABASE_URL: postgres.url }, todo: 'run `npx prisma generate` to see the error' });
+  run('npx', ['prisma', 'generate'], {
+    quiet: true,
+    env: { ...process.env, DATABASE_URL: postgres.url },
+    todo: 'run `npx prisma generate` to see the error',
+  });
   fs.writeFileSync(generatedStamp, schemaHash);
 }
 
@@ -304,4 +367,6 @@ await admin.end();
 step('database: migrated');
 
 writeStack({ ...stack, databaseUrl: postgres.url, natsUrl: nats.url, updatedAt: new Date().toISOString() });
-step(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s (stack written to ${path.relative(ROOT, DATA_DIR)}/stack.json)`);
+step(
+  `ready in ${((Date.now() - started) / 1000).toFixed(1)}s (stack written to ${path.relative(ROOT, DATA_DIR)}/stack.json)`,
+);

@@ -20,8 +20,15 @@ for (const service of SERVICES) {
   child.on('exit', (code, signal) => {
     children.delete(service.name);
     if (!stopping) {
-      const tail = fs.readFileSync(path.join(logDir, `${service.name}.log`), 'utf8').trim().split('\n').slice(-3).join('\n  ');
-      process.stderr.write(`[horizon] ${service.name} exited (${signal ?? code}); last log lines:\n  ${tail}\n`);
+      const tail = fs
+        .readFileSync(path.join(logDir, `${service.name}.log`), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(-3)
+        .join('\n  ');
+      process.stderr.write(
+        `[horizon] ${service.name} exited (${signal ?? code}); last log lines:\n  ${tail}\n`,
+      );
       shutdown(1);
     }
   });
@@ -41,7 +48,9 @@ async function ready(service) {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${service.name} not ready after 60s (${last}); see ${path.join(logDir, `${service.name}.log`)}`);
+  throw new Error(
+    `${service.name} not ready after 60s (${last}); see ${path.join(logDir, `${service.name}.log`)}`,
+  );
 }
 
 function shutdown(code) {
@@ -76,7 +85,9 @@ try {
   shutdown(1);
 }
 if (!stopping) {
-  step(`all ${SERVICES.length} services ready in ${((Date.now() - t0) / 1000).toFixed(1)}s; logs in ${path.relative(ROOT, logDir)}/`);
+  step(
+    `all ${SERVICES.length} services ready in ${((Date.now() - t0) / 1000).toFixed(1)}s; logs in ${path.relative(ROOT, logDir)}/`,
+  );
   if (process.env.HORIZON_EXIT_WHEN_READY === '1') shutdown(0);
   else step('press Ctrl-C to stop');
 }

@@ -18,7 +18,9 @@ try {
 }
 if (summary) {
   const skipped = summary.numPendingTests + summary.numTodoTests;
-  process.stdout.write(`\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  process.stdout.write(
+    `\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+  );
   if (summary.numTotalTests === 0) {
     process.stderr.write('no test ran: that is a failure\n');
     process.exit(1);

@@ -17,5 +17,10 @@ export function portOf(service, env) {
 
 /** node arguments that run a service's main.ts through swc (no build step). */
 export function launchArgs(service) {
-  return ['--enable-source-maps', '-r', '@swc-node/register', path.join(ROOT, 'apps', service.name, 'src', 'main.ts')];
+  return [
+    '--enable-source-maps',
+    '-r',
+    '@swc-node/register',
+    path.join(ROOT, 'apps', service.name, 'src', 'main.ts'),
+  ];
 }

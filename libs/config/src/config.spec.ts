@@ -26,14 +26,18 @@ describe('parseConfig', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const message = (err as Error).message;
-      expect(message).toBe('config: NATS_URL="http://localhost:4222" is invalid: a URL with scheme nats:// or tls://');
+      expect(message).toBe(
+        'config: NATS_URL="http://localhost:4222" is invalid: a URL with scheme nats:// or tls://',
+      );
       expect(message).not.toContain('\n');
     }
   });
 
   it('reports a required variable that is missing', () => {
     const required = { HORIZON_ENCRYPTION_KEY: z.string().describe('32 bytes as base64') };
-    expect(() => parseConfig(required, {})).toThrow('config: HORIZON_ENCRYPTION_KEY is required: 32 bytes as base64');
+    expect(() => parseConfig(required, {})).toThrow(
+      'config: HORIZON_ENCRYPTION_KEY is required: 32 bytes as base64',
+    );
   });
 });
 
@@ -44,7 +48,11 @@ describe('a service with a bad config value', () => {
     let stderr = '';
     try {
       execFileSync(process.execPath, ['-r', '@swc-node/register', main], {
-        env: { ...process.env, LOG_LEVEL: 'loud', SWC_NODE_PROJECT: path.join(__dirname, '..', '..', '..', 'tsconfig.base.json') },
+        env: {
+          ...process.env,
+          LOG_LEVEL: 'loud',
+          SWC_NODE_PROJECT: path.join(__dirname, '..', '..', '..', 'tsconfig.base.json'),
+        },
         stdio: 'pipe',
         timeout: 20000,
       });
@@ -59,4 +67,3 @@ describe('a service with a bad config value', () => {
     );
   });
 });
-

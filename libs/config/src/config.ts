@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 /** A configuration value that failed its schema: one line naming the variable and what it expects. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, readonly expected: string, readonly got: string | undefined) {
+  constructor(
+    readonly variable: string,
+    readonly expected: string,
+    readonly got: string | undefined,
+  ) {
     super(
       got === undefined
         ? `config: ${variable} is required: ${expected}`
@@ -19,7 +23,10 @@ type Shape = Record<string, z.ZodType>;
  * failing variable is reported (one line is what an operator reads); `describe()` on a field
  * supplies the "what it expects" text.
  */
-export function parseConfig<S extends Shape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+export function parseConfig<S extends Shape>(
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<S>> {
   const input: Record<string, string | undefined> = {};
   for (const key of Object.keys(shape)) {
     const raw = env[key];
@@ -38,7 +45,10 @@ export function parseConfig<S extends Shape>(shape: S, env: NodeJS.ProcessEnv = 
  * For a service's `main.ts`: parse, or stop the process with the one-line reason on stderr
  * and exit code 78 (EX_CONFIG), before anything else starts.
  */
-export function loadConfigOrExit<S extends Shape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+export function loadConfigOrExit<S extends Shape>(
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<S>> {
   try {
     return parseConfig(shape, env);
   } catch (err) {

@@ -5,15 +5,13 @@ export const port = (fallback: number) =>
   z.coerce.number().int().min(0).max(65535).default(fallback).describe('a TCP port number (0-65535)');
 
 export const url = (protocols: string[], fallback?: string) => {
-  const schema = z
-    .string()
-    .refine((v) => {
-      try {
-        return protocols.includes(new URL(v).protocol.replace(/:$/, ''));
-      } catch {
-        return false;
-      }
-    });
+  const schema = z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol.replace(/:$/, ''));
+    } catch {
+      return false;
+    }
+  });
   // The description goes on the outermost schema: it is what the one-line error quotes.
   const expected = `a URL with scheme ${protocols.map((p) => `${p}://`).join(' or ')}`;
   return (fallback === undefined ? schema : schema.default(fallback)).describe(expected);
@@ -31,7 +29,12 @@ export const streamPrefix = z
   .describe('letters, digits and underscores only (it prefixes stream names and subjects)');
 
 export const durationMs = (fallback: number) =>
-  z.coerce.number().int().positive().default(fallback).describe('a duration in milliseconds (positive integer)');
+  z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(fallback)
+    .describe('a duration in milliseconds (positive integer)');
 
 export const positiveInt = (fallback: number) =>
   z.coerce.number().int().positive().default(fallback).describe('a positive integer');

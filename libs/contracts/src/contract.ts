@@ -42,7 +42,11 @@ export function defineContract<const TSubject extends string, TData extends z.Zo
   return { ...def, type: def.type ?? def.subject };
 }
 
-export function defineRpc<const TSubject extends string, TData extends z.ZodType, TReply extends z.ZodType>(def: {
+export function defineRpc<
+  const TSubject extends string,
+  TData extends z.ZodType,
+  TReply extends z.ZodType,
+>(def: {
   subject: TSubject;
   version: number;
   data: TData;

@@ -49,10 +49,21 @@ export type RepoRef = z.infer<typeof repoRefSchema>;
 /** Where a work item came from, so updates can be reported back there. */
 export const sourceRefsSchema = z.object({
   trackerIssue: z
-    .object({ provider: z.enum(['linear', 'local']), id: z.string(), identifier: z.string().optional(), url: z.string().optional() })
+    .object({
+      provider: z.enum(['linear', 'local']),
+      id: z.string(),
+      identifier: z.string().optional(),
+      url: z.string().optional(),
+    })
     .optional(),
   pullRequest: z
-    .object({ provider: z.enum(['github', 'local']), repo: repoRefSchema, number: z.number().int(), url: z.string().optional(), branch: z.string() })
+    .object({
+      provider: z.enum(['github', 'local']),
+      repo: repoRefSchema,
+      number: z.number().int(),
+      url: z.string().optional(),
+      branch: z.string(),
+    })
     .optional(),
   slackThread: z.object({ teamId: z.string(), channel: z.string(), threadTs: z.string() }).optional(),
   linearAgentSession: z.object({ id: z.string() }).optional(),

@@ -93,9 +93,17 @@ export const runFinished = defineContract({
     durationMs: z.number().int().nonnegative(),
     branch: z.string().nullable(),
     commitSha: z.string().nullable(),
-    verification: z.array(z.object({ command: z.string(), exitCode: z.number().int(), durationMs: z.number().int() })),
+    verification: z.array(
+      z.object({ command: z.string(), exitCode: z.number().int(), durationMs: z.number().int() }),
+    ),
     frictionNotes: z.array(z.string()),
   }),
 });
 
-export const lifecycleContracts = [workItemCreated, workItemStateChanged, runStarted, runProgress, runFinished] as const;
+export const lifecycleContracts = [
+  workItemCreated,
+  workItemStateChanged,
+  runStarted,
+  runProgress,
+  runFinished,
+] as const;

@@ -1,4 +1,12 @@
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { Publisher } from '@horizon/messaging';
 import { LOGGER, ReadinessRegistry } from '@horizon/observability';
 import type { Logger } from '@horizon/observability';
@@ -10,7 +18,10 @@ export const DATABASE = Symbol('hzn:database');
 
 @Injectable()
 class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Inject(DATABASE) private readonly db: Database, private readonly readiness: ReadinessRegistry) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
   onModuleInit() {
     this.readiness.register({
       name: 'postgres',
@@ -27,7 +38,11 @@ class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Injectable()
 export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
   private readonly relay: OutboxRelay;
-  constructor(@Inject(DATABASE) private readonly db: Database, publisher: Publisher, @Inject(LOGGER) logger: Logger) {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    publisher: Publisher,
+    @Inject(LOGGER) logger: Logger,
+  ) {
     this.relay = new OutboxRelay(db.pool, publisher, logger.child({ component: 'outbox-relay' }));
   }
   async onModuleInit() {

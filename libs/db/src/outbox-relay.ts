@@ -84,15 +84,19 @@ export class OutboxRelay {
           await this.publisher.publish(row.envelope);
           sent.push(row.seq);
         } catch (err) {
-          await client.query(`UPDATE "OutboxEvent" SET "attempts" = "attempts" + 1, "lastError" = $2 WHERE "seq" = $1`, [
-            row.seq,
-            (err as Error).message,
-          ]);
+          await client.query(
+            `UPDATE "OutboxEvent" SET "attempts" = "attempts" + 1, "lastError" = $2 WHERE "seq" = $1`,
+            [row.seq, (err as Error).message],
+          );
           // Keep order: later rows wait for this one.
           break;
         }
       }
-      if (sent.length) await client.query(`UPDATE "OutboxEvent" SET "sentAt" = now(), "attempts" = "attempts" + 1 WHERE "seq" = ANY($1::bigint[])`, [sent]);
+      if (sent.length)
+        await client.query(
+          `UPDATE "OutboxEvent" SET "sentAt" = now(), "attempts" = "attempts" + 1 WHERE "seq" = ANY($1::bigint[])`,
+          [sent],
+        );
       await client.query('COMMIT');
       return sent.length === rows.length ? rows.length : 0;
     } catch (err) {

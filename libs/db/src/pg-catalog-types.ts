@@ -19,7 +19,8 @@ export class CatalogTextClient extends pg.Client {
     const last = args.length - 1;
     if (typeof args[last] === 'function') {
       const callback = args[last] as (err: Error | null, result: pg.QueryResult) => void;
-      args[last] = (err: Error | null, result: pg.QueryResult) => callback(err, err ? result : asText(result));
+      args[last] = (err: Error | null, result: pg.QueryResult) =>
+        callback(err, err ? result : asText(result));
     }
     const out = (super.query as (...a: unknown[]) => unknown)(...args);
     return (out instanceof Promise ? out.then(asText) : out) as never;

@@ -1,16 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { Envelope, envelopeFor, workItemStateChanged } from '@horizon/contracts';
-import { appendToOutbox, claimMessage, createDatabase, Database, OutboxRelay, EnvelopePublisher } from '@horizon/db';
+import {
+  appendToOutbox,
+  claimMessage,
+  createDatabase,
+  Database,
+  OutboxRelay,
+  EnvelopePublisher,
+} from '@horizon/db';
 import { JetStreamConnection, Publisher } from '@horizon/messaging';
 import { createLogger } from '@horizon/observability';
-import { createTestDatabase, createTestMessaging, TestDatabase, TestMessaging } from '@horizon/testing/src/stack';
+import {
+  createTestDatabase,
+  createTestMessaging,
+  TestDatabase,
+  TestMessaging,
+} from '@horizon/testing/src/stack';
 
 const logger = createLogger('test', 'silent');
 
 function event(): Envelope {
   return envelopeFor(
     workItemStateChanged,
-    { workItemId: randomUUID(), from: 'queued', to: 'provisioning', cause: 'test', runId: null, sourceRefs: {} },
+    {
+      workItemId: randomUUID(),
+      from: 'queued',
+      to: 'provisioning',
+      cause: 'test',
+      runId: null,
+      sourceRefs: {},
+    },
     { source: 'test' },
   );
 }
@@ -33,7 +52,11 @@ describe('outbox and inbox (real Postgres, real JetStream)', () => {
   beforeAll(async () => {
     [testDb, messaging] = await Promise.all([createTestDatabase(), createTestMessaging()]);
     db = createDatabase(testDb.url);
-    conn = await JetStreamConnection.connect({ natsUrl: messaging.natsUrl, prefix: messaging.prefix, name: 'db-test' });
+    conn = await JetStreamConnection.connect({
+      natsUrl: messaging.natsUrl,
+      prefix: messaging.prefix,
+      name: 'db-test',
+    });
     await conn.provisionStreams();
     publisher = new Publisher(conn);
   });
@@ -69,7 +92,9 @@ describe('outbox and inbox (real Postgres, real JetStream)', () => {
         throw new Error('state change failed');
       }),
     ).rejects.toThrow('state change failed');
-    const rows = await db.prisma.outboxEvent.findMany({ where: { id: { in: [committed.id, rolledBack.id] } } });
+    const rows = await db.prisma.outboxEvent.findMany({
+      where: { id: { in: [committed.id, rolledBack.id] } },
+    });
     expect(rows.map((r) => r.id)).toEqual([committed.id]);
     await new OutboxRelay(db.pool, publisher, logger).drain();
     expect(await storedIds()).toContain(committed.id);
@@ -132,7 +157,9 @@ describe('outbox and inbox (real Postgres, real JetStream)', () => {
       const e = event();
       const t0 = Date.now();
       await db.prisma.$transaction(async (tx) => appendToOutbox(tx, [e]));
-      await until(async () => (await db.prisma.outboxEvent.findUniqueOrThrow({ where: { id: e.id } })).sentAt !== null);
+      await until(
+        async () => (await db.prisma.outboxEvent.findUniqueOrThrow({ where: { id: e.id } })).sentAt !== null,
+      );
       expect(Date.now() - t0).toBeLessThan(5000);
     } finally {
       await relay.stop();
@@ -145,7 +172,9 @@ describe('outbox and inbox (real Postgres, real JetStream)', () => {
     const apply = () =>
       db.prisma.$transaction(async (tx) => {
         if (!(await claimMessage(tx, 'orchestrator', envelopeId))) return 'duplicate';
-        await tx.workItem.create({ data: { id: workItemId, kind: 'implement', state: 'queued', repo: 'acme/app', title: 'x' } });
+        await tx.workItem.create({
+          data: { id: workItemId, kind: 'implement', state: 'queued', repo: 'acme/app', title: 'x' },
+        });
         return 'applied';
       });
     expect(await apply()).toBe('applied');

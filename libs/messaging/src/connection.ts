@@ -35,11 +35,14 @@ export class JetStreamConnection {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
     }).catch((err: Error) => {
-      throw new Error(`cannot reach NATS at ${options.natsUrl}: ${err.message}. Is nats-server running with -js? (npm run bootstrap starts one)`);
+      throw new Error(
+        `cannot reach NATS at ${options.natsUrl}: ${err.message}. Is nats-server running with -js? (npm run bootstrap starts one)`,
+      );
     });
     void (async () => {
       for await (const s of nc.status()) {
-        if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'error') logger?.warn({ nats: s.type }, `NATS ${s.type}`);
+        if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'error')
+          logger?.warn({ nats: s.type }, `NATS ${s.type}`);
       }
     })();
     const jsm = await jetstreamManager(nc, { timeout: 5000 });

@@ -113,7 +113,10 @@ export class ConsumerRunner {
     try {
       verdict = await this.decide(msg);
     } catch (err) {
-      verdict = { outcome: { kind: 'retry', reason: `handler threw: ${(err as Error).message}` }, contractSubject: msg.subject };
+      verdict = {
+        outcome: { kind: 'retry', reason: `handler threw: ${(err as Error).message}` },
+        contractSubject: msg.subject,
+      };
     }
     await this.settle(msg, verdict);
   }
@@ -135,7 +138,9 @@ export class ConsumerRunner {
       return invalid(`no contract for subject ${envelope.subject} (delivered on ${contractSubject})`);
     }
     if (envelope.version !== contract.version) {
-      return invalid(`${envelope.subject} version ${envelope.version} is not the supported version ${contract.version}`);
+      return invalid(
+        `${envelope.subject} version ${envelope.version} is not the supported version ${contract.version}`,
+      );
     }
     const data = contract.data.safeParse(envelope.data);
     if (!data.success) return invalid(`${envelope.subject} data invalid: ${z.prettifyError(data.error)}`);
@@ -144,7 +149,9 @@ export class ConsumerRunner {
     if (!handler) return { outcome: { kind: 'ack' }, contractSubject };
     const deliveryCount = msg.info.deliveryCount;
     if (deliveryCount > this.maxDeliver) {
-      return invalid(`delivered ${deliveryCount} times without an outcome (handler crashed or exceeded ack wait)`);
+      return invalid(
+        `delivered ${deliveryCount} times without an outcome (handler crashed or exceeded ack wait)`,
+      );
     }
     const logger = this.logger.child({ ...envelopeLogContext(envelope), deliveryCount });
     const outcome =
@@ -171,18 +178,26 @@ export class ConsumerRunner {
     if (outcome.kind === 'retry' && deliveryCount < this.maxDeliver) {
       const backoff = this.spec.backoffMs ?? [1000, 5000, 15000, 60000];
       const delay = outcome.delayMs ?? backoff[Math.min(deliveryCount - 1, backoff.length - 1)]!;
-      this.logger.warn({ subject: contractSubject, deliveryCount, delayMs: delay, reason: outcome.reason }, 'message will be retried');
+      this.logger.warn(
+        { subject: contractSubject, deliveryCount, delayMs: delay, reason: outcome.reason },
+        'message will be retried',
+      );
       msg.nak(delay);
       return;
     }
     const reason =
-      outcome.kind === 'retry' ? `gave up after ${deliveryCount} deliveries: ${outcome.reason}` : outcome.reason;
+      outcome.kind === 'retry'
+        ? `gave up after ${deliveryCount} deliveries: ${outcome.reason}`
+        : outcome.reason;
     try {
       await this.deadLetter(msg, contractSubject, reason);
       msg.term(reason.slice(0, 200));
     } catch (err) {
       // The dead-letter stream did not take it: keep the message where it is and try later.
-      this.logger.error({ err, subject: contractSubject }, 'dead-lettering failed; message kept for redelivery');
+      this.logger.error(
+        { err, subject: contractSubject },
+        'dead-lettering failed; message kept for redelivery',
+      );
       msg.nak(5000);
     }
   }
@@ -203,7 +218,12 @@ export class ConsumerRunner {
     h.set(HEADER.dlqDeliveries, String(msg.info.deliveryCount));
     const tail = contractSubject.replace(/^hzn\./, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'unknown';
     const naming = this.connection.naming;
-    await this.publisher.publishRaw(naming.subject(`hzn.dlq.${tail}`), msg.data, h, `dlq:${msg.info.stream}:${msg.seq}`);
+    await this.publisher.publishRaw(
+      naming.subject(`hzn.dlq.${tail}`),
+      msg.data,
+      h,
+      `dlq:${msg.info.stream}:${msg.seq}`,
+    );
     this.logger.error({ subject: contractSubject, reason, streamSeq: msg.seq }, 'message dead-lettered');
   }
 }

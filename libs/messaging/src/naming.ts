@@ -16,7 +16,8 @@ export type StreamKey = keyof typeof STREAMS;
  */
 export class Naming {
   constructor(readonly prefix: string) {
-    if (!/^[A-Za-z0-9_]*$/.test(prefix)) throw new Error(`stream prefix "${prefix}" may hold only letters, digits and _`);
+    if (!/^[A-Za-z0-9_]*$/.test(prefix))
+      throw new Error(`stream prefix "${prefix}" may hold only letters, digits and _`);
   }
 
   stream(key: StreamKey): string {
@@ -36,7 +37,9 @@ export class Naming {
 
   /** The stream a contract subject lands in. */
   streamFor(subject: string): StreamKey {
-    const key = (Object.keys(STREAMS) as StreamKey[]).find((k) => subject.startsWith(STREAMS[k].subjects.slice(0, -1)));
+    const key = (Object.keys(STREAMS) as StreamKey[]).find((k) =>
+      subject.startsWith(STREAMS[k].subjects.slice(0, -1)),
+    );
     if (!key) throw new Error(`subject ${subject} belongs to no Horizon stream`);
     return key;
   }

@@ -7,9 +7,7 @@ import type { Logger } from '@horizon/observability';
  * `reject` (terminal: dead-lettered now with the reason).
  */
 export type HandlerOutcome =
-  | { kind: 'ack' }
-  | { kind: 'retry'; reason: string; delayMs?: number }
-  | { kind: 'reject'; reason: string };
+  { kind: 'ack' } | { kind: 'retry'; reason: string; delayMs?: number } | { kind: 'reject'; reason: string };
 
 export const Outcome = {
   ack: (): HandlerOutcome => ({ kind: 'ack' }),

@@ -14,7 +14,10 @@ const replySchema = z.discriminatedUnion('ok', [
 ]);
 
 export class RpcError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'RpcError';
   }
@@ -26,9 +29,16 @@ export class RpcError extends Error {
  * replicas split the load.
  */
 export class RpcClient {
-  constructor(private readonly connection: JetStreamConnection, private readonly source: string) {}
+  constructor(
+    private readonly connection: JetStreamConnection,
+    private readonly source: string,
+  ) {}
 
-  async call<C extends RpcContract>(contract: C, data: DataOf<C>, opts: { timeoutMs?: number; traceparent?: string } = {}): Promise<ReplyOf<C>> {
+  async call<C extends RpcContract>(
+    contract: C,
+    data: DataOf<C>,
+    opts: { timeoutMs?: number; traceparent?: string } = {},
+  ): Promise<ReplyOf<C>> {
     const envelope = createEnvelope({
       type: contract.type,
       version: contract.version,
@@ -40,12 +50,19 @@ export class RpcClient {
     h.set(HEADER.traceparent, childTraceparent(opts.traceparent));
     let raw;
     try {
-      raw = await this.connection.nc.request(this.connection.naming.subject(contract.subject), JSON.stringify(envelope), {
-        timeout: opts.timeoutMs ?? 5000,
-        headers: h,
-      });
+      raw = await this.connection.nc.request(
+        this.connection.naming.subject(contract.subject),
+        JSON.stringify(envelope),
+        {
+          timeout: opts.timeoutMs ?? 5000,
+          headers: h,
+        },
+      );
     } catch (err) {
-      throw new RpcError('unavailable', `${contract.subject}: no answer (${(err as Error).message}); is its service running?`);
+      throw new RpcError(
+        'unavailable',
+        `${contract.subject}: no answer (${(err as Error).message}); is its service running?`,
+      );
     }
     const reply = replySchema.parse(raw.json());
     if (!reply.ok) throw new RpcError(reply.error.code, `${contract.subject}: ${reply.error.message}`);
@@ -57,10 +74,15 @@ export type RpcHandler<C extends RpcContract> = (data: DataOf<C>) => Promise<Rep
 
 export class RpcServer {
   private readonly subscriptions: Subscription[] = [];
-  constructor(private readonly connection: JetStreamConnection, private readonly logger: Logger) {}
+  constructor(
+    private readonly connection: JetStreamConnection,
+    private readonly logger: Logger,
+  ) {}
 
   serve<C extends RpcContract>(contract: C, handler: RpcHandler<C>): void {
-    const sub = this.connection.nc.subscribe(this.connection.naming.subject(contract.subject), { queue: contract.subject });
+    const sub = this.connection.nc.subscribe(this.connection.naming.subject(contract.subject), {
+      queue: contract.subject,
+    });
     this.subscriptions.push(sub);
     void (async () => {
       for await (const msg of sub) {

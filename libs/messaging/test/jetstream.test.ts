@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { JsMsg } from '@nats-io/jetstream';
 import { createEnvelope, envelopeFor, workItemStateChanged } from '@horizon/contracts';
 import { createLogger } from '@horizon/observability';
-import { ConsumerRunner, HEADER, JetStreamConnection, MessageHandler, Outcome, Publisher } from '@horizon/messaging';
+import {
+  ConsumerRunner,
+  HEADER,
+  JetStreamConnection,
+  MessageHandler,
+  Outcome,
+  Publisher,
+} from '@horizon/messaging';
 import { createTestMessaging, TestMessaging } from '@horizon/testing/src/stack';
 
 const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -35,7 +42,11 @@ describe('JetStream messaging (real NATS)', () => {
   // between tests would hand each test the others' messages.
   beforeEach(async () => {
     messaging = await createTestMessaging();
-    conn = await JetStreamConnection.connect({ natsUrl: messaging.natsUrl, prefix: messaging.prefix, name: 'messaging-test' });
+    conn = await JetStreamConnection.connect({
+      natsUrl: messaging.natsUrl,
+      prefix: messaging.prefix,
+      name: 'messaging-test',
+    });
     await conn.provisionStreams();
     await conn.provisionStreams(); // idempotent
     publisher = new Publisher(conn);
@@ -47,7 +58,11 @@ describe('JetStream messaging (real NATS)', () => {
     await messaging.cleanup();
   });
 
-  function runner(durable: string, handler: MessageHandler, extra: Partial<ConstructorParameters<typeof ConsumerRunner>[2]> = {}) {
+  function runner(
+    durable: string,
+    handler: MessageHandler,
+    extra: Partial<ConstructorParameters<typeof ConsumerRunner>[2]> = {},
+  ) {
     const r = new ConsumerRunner(
       conn,
       publisher,
@@ -69,7 +84,10 @@ describe('JetStream messaging (real NATS)', () => {
 
   async function dlqMessages(): Promise<JsMsg[]> {
     const name = `dlq-${randomUUID().slice(0, 8)}`;
-    await conn.jsm.consumers.add(conn.naming.stream('DLQ'), { durable_name: name, ack_policy: 'explicit' as never });
+    await conn.jsm.consumers.add(conn.naming.stream('DLQ'), {
+      durable_name: name,
+      ack_policy: 'explicit' as never,
+    });
     const consumer = await conn.js.consumers.get(conn.naming.stream('DLQ'), name);
     const batch = await consumer.fetch({ max_messages: 100, expires: 1000 });
     const out: JsMsg[] = [];
@@ -88,7 +106,9 @@ describe('JetStream messaging (real NATS)', () => {
     await until(() => seen.length === 1);
     expect(seen).toEqual([(env.data as { workItemId: string }).workItemId]);
     const info = await conn.jsm.consumers.info(conn.naming.stream('EVT'), 'ack');
-    await until(async () => (await conn.jsm.consumers.info(conn.naming.stream('EVT'), 'ack')).num_ack_pending === 0);
+    await until(
+      async () => (await conn.jsm.consumers.info(conn.naming.stream('EVT'), 'ack')).num_ack_pending === 0,
+    );
     expect(info.delivered.consumer_seq).toBe(1);
   });
 
@@ -143,7 +163,9 @@ describe('JetStream messaging (real NATS)', () => {
       return Outcome.retry('downstream is down');
     }).start();
     await publisher.publish(env, { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
-    const dead = await until(async () => (await dlqMessages()).find((m) => m.json<{ id: string }>().id === env.id));
+    const dead = await until(async () =>
+      (await dlqMessages()).find((m) => m.json<{ id: string }>().id === env.id),
+    );
     expect(calls).toBe(3);
     expect(dead.headers?.get(HEADER.dlqReason)).toBe('gave up after 3 deliveries: downstream is down');
     expect(dead.headers?.get(HEADER.dlqConsumer)).toBe('dlq-max');
@@ -165,7 +187,9 @@ describe('JetStream messaging (real NATS)', () => {
       data: { workItemId: 'not-a-uuid', from: 'queued', to: 'nowhere' },
     });
     await publisher.publish(bad);
-    const dead = await until(async () => (await dlqMessages()).find((m) => m.json<{ id: string }>().id === bad.id));
+    const dead = await until(async () =>
+      (await dlqMessages()).find((m) => m.json<{ id: string }>().id === bad.id),
+    );
     expect(called).toBe(false);
     const reason = dead.headers?.get(HEADER.dlqReason) ?? '';
     expect(reason).toContain('hzn.evt.workitem.state_changed data invalid');
@@ -175,8 +199,12 @@ describe('JetStream messaging (real NATS)', () => {
 
   it('dead-letters bytes that are not JSON at all', async () => {
     await runner('dlq-garbage', async () => undefined).start();
-    await conn.js.publish(conn.naming.subject('hzn.evt.workitem.state_changed'), 'not json{', { msgID: 'garbage-1' });
-    const dead = await until(async () => (await dlqMessages()).find((m) => m.headers?.get('Hzn-Dlq-Original-Msg-Id') === 'garbage-1'));
+    await conn.js.publish(conn.naming.subject('hzn.evt.workitem.state_changed'), 'not json{', {
+      msgID: 'garbage-1',
+    });
+    const dead = await until(async () =>
+      (await dlqMessages()).find((m) => m.headers?.get('Hzn-Dlq-Original-Msg-Id') === 'garbage-1'),
+    );
     expect(dead.headers?.get(HEADER.dlqReason)).toMatch(/^payload is not JSON/);
     expect(dead.string()).toBe('not json{');
   });
@@ -189,7 +217,9 @@ describe('JetStream messaging (real NATS)', () => {
     });
     await r.start();
     await publisher.publish(stateChanged());
-    await until(async () => (await conn.jsm.consumers.info(conn.naming.stream('EVT'), 'drain')).num_ack_pending === 1);
+    await until(
+      async () => (await conn.jsm.consumers.info(conn.naming.stream('EVT'), 'drain')).num_ack_pending === 1,
+    );
     await r.stop();
     expect(finished).toBe(true);
     const info = await conn.jsm.consumers.info(conn.naming.stream('EVT'), 'drain');

@@ -10,7 +10,10 @@ export interface ReadinessReport {
 }
 
 /** Runs every check concurrently with a time bound, so /readyz never hangs. */
-export async function evaluateReadiness(checks: ReadinessCheck[], timeoutMs = 2000): Promise<ReadinessReport> {
+export async function evaluateReadiness(
+  checks: ReadinessCheck[],
+  timeoutMs = 2000,
+): Promise<ReadinessReport> {
   const entries = await Promise.all(
     checks.map(async (c) => {
       let timer: NodeJS.Timeout | undefined;

@@ -14,7 +14,11 @@ export interface LogContext {
   subject?: string;
 }
 
-export function createLogger(service: string, level: string = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  service: string,
+  level: string = process.env.LOG_LEVEL ?? 'info',
+  destination?: pino.DestinationStream,
+): Logger {
   const options: LoggerOptions = {
     level,
     base: { service },
@@ -29,9 +33,18 @@ export function createLogger(service: string, level: string = process.env.LOG_LE
 }
 
 /** Picks the log context out of an envelope and its data. */
-export function envelopeLogContext(envelope: { id: string; subject: string; correlationId: string; data: unknown }): LogContext {
+export function envelopeLogContext(envelope: {
+  id: string;
+  subject: string;
+  correlationId: string;
+  data: unknown;
+}): LogContext {
   const data = (envelope.data ?? {}) as Record<string, unknown>;
-  const ctx: LogContext = { envelopeId: envelope.id, subject: envelope.subject, correlationId: envelope.correlationId };
+  const ctx: LogContext = {
+    envelopeId: envelope.id,
+    subject: envelope.subject,
+    correlationId: envelope.correlationId,
+  };
   if (typeof data.workItemId === 'string') ctx.workItemId = data.workItemId;
   if (typeof data.runId === 'string') ctx.runId = data.runId;
   return ctx;

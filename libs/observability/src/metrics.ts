@@ -8,7 +8,12 @@ export function createMetricsRegistry(service: string): Registry {
   return registry;
 }
 
-export function counter(registry: Registry, name: string, help: string, labelNames: string[] = []): Counter<string> {
+export function counter(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[] = [],
+): Counter<string> {
   const existing = registry.getSingleMetric(name);
   if (existing) return existing as Counter<string>;
   return new Counter({ name, help, labelNames, registers: [registry] });

@@ -33,7 +33,8 @@ export async function startService(options: ServiceOptions): Promise<INestApplic
   await options.afterListen?.(app);
   const address = `http://${options.host ?? '127.0.0.1'}:${options.port}`;
   const report = await app.get(ReadinessRegistry).evaluate();
-  if (report.ready) logger.info({ address, checks: Object.keys(report.checks) }, `${options.name} ready on ${address}`);
+  if (report.ready)
+    logger.info({ address, checks: Object.keys(report.checks) }, `${options.name} ready on ${address}`);
   else logger.warn({ address, report }, `${options.name} listening on ${address} but not ready`);
   return app;
 }

@@ -8,7 +8,10 @@ import { configShape } from '../../../apps/orchestrator/src/config';
 
 async function readyz(port: number) {
   const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-  return { status: res.status, body: (await res.json()) as { ready: boolean; checks: Record<string, { ok: boolean; error?: string }> } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { ready: boolean; checks: Record<string, { ok: boolean; error?: string }> },
+  };
 }
 
 describe('service readiness (real Postgres, a private NATS)', () => {
@@ -19,7 +22,12 @@ describe('service readiness (real Postgres, a private NATS)', () => {
 
   beforeAll(async () => {
     [nats, db, port] = await Promise.all([startPrivateNats(), createTestDatabase(), freePort()]);
-    const config = parseConfig(configShape, { DATABASE_URL: db.url, NATS_URL: nats.url, LOG_LEVEL: 'silent', ORCHESTRATOR_PORT: String(port) });
+    const config = parseConfig(configShape, {
+      DATABASE_URL: db.url,
+      NATS_URL: nats.url,
+      LOG_LEVEL: 'silent',
+      ORCHESTRATOR_PORT: String(port),
+    });
     app = await startService({ name: 'orchestrator', module: OrchestratorModule.register(config), port });
   });
 
@@ -33,7 +41,11 @@ describe('service readiness (real Postgres, a private NATS)', () => {
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     const { status, body } = await readyz(port);
     expect(status).toBe(200);
-    expect(body.checks).toMatchObject({ postgres: { ok: true }, jetstream: { ok: true }, consumers: { ok: true } });
+    expect(body.checks).toMatchObject({
+      postgres: { ok: true },
+      jetstream: { ok: true },
+      consumers: { ok: true },
+    });
   });
 
   it('turns not-ready, naming JetStream, when NATS is unreachable, and ready again when it is back', async () => {

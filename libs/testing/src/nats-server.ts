@@ -43,10 +43,13 @@ export async function startPrivateNats(): Promise<PrivateNats> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hzn-nats-'));
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], { stdio: 'ignore' });
+    child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], {
+      stdio: 'ignore',
+    });
     const end = Date.now() + 10_000;
     while (!(await listening(port))) {
-      if (Date.now() > end) throw new Error(`nats-server did not listen on ${port} (is nats-server installed?)`);
+      if (Date.now() > end)
+        throw new Error(`nats-server did not listen on ${port} (is nats-server installed?)`);
       await new Promise((r) => setTimeout(r, 50));
     }
   };

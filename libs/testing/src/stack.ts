@@ -68,7 +68,11 @@ export async function createTestMessaging(id = suiteId()): Promise<TestMessaging
     natsUrl: natsUrl(),
     prefix,
     cleanup: async () => {
-      const conn = await JetStreamConnection.connect({ natsUrl: natsUrl(), prefix, name: `cleanup-${prefix}` });
+      const conn = await JetStreamConnection.connect({
+        natsUrl: natsUrl(),
+        prefix,
+        name: `cleanup-${prefix}`,
+      });
       const naming = new Naming(prefix);
       for (const key of Object.keys(STREAMS) as StreamKey[]) {
         await conn.jsm.streams.delete(naming.stream(key)).catch(() => undefined);

@@ -8,7 +8,8 @@ export const HANDLER_META = 'hzn:handler';
 export type ConsumerOptions = Omit<ConsumerSpec, 'handlers'>;
 
 /** Marks a provider as one durable consumer; its `@HandleMessage` methods are the handlers. */
-export const MessageConsumer = (options: ConsumerOptions): ClassDecorator => SetMetadata(CONSUMER_META, options);
+export const MessageConsumer = (options: ConsumerOptions): ClassDecorator =>
+  SetMetadata(CONSUMER_META, options);
 
 /**
  * Declares a method as the handler of one contract. It receives the parsed, typed envelope

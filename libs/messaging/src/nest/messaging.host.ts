@@ -32,11 +32,19 @@ export class MessagingHost implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const outcomes = counter(this.metrics, 'hzn_messages_total', 'Messages handled, by consumer and outcome', ['consumer', 'outcome']);
+    const outcomes = counter(
+      this.metrics,
+      'hzn_messages_total',
+      'Messages handled, by consumer and outcome',
+      ['consumer', 'outcome'],
+    );
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
       if (!instance || !wrapper.metatype) continue;
-      const options = this.reflector.get<ConsumerOptions | undefined>(CONSUMER_META, wrapper.metatype as never);
+      const options = this.reflector.get<ConsumerOptions | undefined>(
+        CONSUMER_META,
+        wrapper.metatype as never,
+      );
       if (!options) continue;
       const handlers = new Map<string, MessageHandler>();
       for (const name of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
@@ -44,7 +52,13 @@ export class MessagingHost implements OnApplicationBootstrap, BeforeApplicationS
         const contract = this.reflector.get<Contract | undefined>(HANDLER_META, method);
         if (contract) handlers.set(contract.subject, method.bind(instance) as MessageHandler);
       }
-      const runner = new ConsumerRunner(this.connection, this.publisher, { ...options, handlers }, this.logger, { outcomes });
+      const runner = new ConsumerRunner(
+        this.connection,
+        this.publisher,
+        { ...options, handlers },
+        this.logger,
+        { outcomes },
+      );
       await runner.start();
       this.runners.push(runner);
       this.logger.info({ consumer: options.durable, subjects: [...handlers.keys()] }, 'consumer bound');

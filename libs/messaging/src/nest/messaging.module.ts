@@ -7,7 +7,10 @@ import { RpcClient, RpcServer } from '../rpc';
 import { MessagingHost } from './messaging.host';
 
 class JetStreamReadiness implements OnModuleInit {
-  constructor(private readonly connection: JetStreamConnection, private readonly readiness: ReadinessRegistry) {}
+  constructor(
+    private readonly connection: JetStreamConnection,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
   onModuleInit() {
     this.readiness.register({ name: 'jetstream', check: () => this.connection.ping() });
   }
@@ -30,7 +33,11 @@ export class MessagingModule {
             return connection;
           },
         },
-        { provide: Publisher, inject: [JetStreamConnection], useFactory: (c: JetStreamConnection) => new Publisher(c) },
+        {
+          provide: Publisher,
+          inject: [JetStreamConnection],
+          useFactory: (c: JetStreamConnection) => new Publisher(c),
+        },
         {
           provide: RpcClient,
           inject: [JetStreamConnection],
@@ -52,4 +59,3 @@ export class MessagingModule {
     };
   }
 }
-
