@@ -1,23 +1,51 @@
 import { z } from 'zod';
 import { defineContract } from './contract';
 
+export const notifyChannels = ['slack', 'linear', 'github', 'console'] as const;
+export const notifyChannelSchema = z.enum(notifyChannels);
+export type NotifyChannel = z.infer<typeof notifyChannelSchema>;
+
+/** The kinds of activity a Linear agent session shows (Linear's Agents API content types). */
+export const linearActivityTypes = ['thought', 'action', 'response', 'error'] as const;
+export const linearActivitySchema = z.object({
+  type: z.enum(linearActivityTypes),
+  /** For `action`: what the agent does ("Creating issues") and on what ("3 issues"). */
+  action: z.string().optional(),
+  parameter: z.string().optional(),
+  result: z.string().optional(),
+});
+export type LinearActivity = z.infer<typeof linearActivitySchema>;
+
+/**
+ * Where a message goes, by channel:
+ * - slack: `channel`, `threadTs` (the thread to answer in)
+ * - linear: `issueId` (a comment) or `agentSessionId` (an agent activity)
+ * - github: `repo` (`owner/name`), `number` (the PR)
+ * - console: `stream` (optional; default all)
+ */
+export const notifyTargetSchema = z.record(z.string(), z.string());
+
 /** A message for one channel; the notifier owns delivery, retries and de-duplication. */
 export const notifyDeliver = defineContract({
   kind: 'command',
   subject: 'hzn.cmd.notify.deliver',
   version: 1,
-  description:
-    'Deliver one message to one channel (Slack thread, Linear issue or session, GitHub PR, console).',
+  description: 'Deliver one message to one channel (Slack thread, Linear issue or session, GitHub PR, console).',
   data: z.object({
-    channel: z.enum(['slack', 'linear', 'github', 'console']),
-    target: z.record(z.string(), z.string()),
+    channel: notifyChannelSchema,
+    target: notifyTargetSchema,
     /** Same key, same message: a redelivered command never posts twice. */
     dedupeKey: z.string().min(1),
     title: z.string(),
     body: z.string(),
     /** Set to update one message in place (a Slack status message, a check run). */
     updateKey: z.string().optional(),
+    /** Linear with `agentSessionId`: the activity to add to the session (default `response`). */
+    linearActivity: linearActivitySchema.optional(),
+    /** Linear with `issueId`: also move the issue to its team's completed state (on merge). */
+    completeIssue: z.boolean().optional(),
   }),
 });
+export type NotifyDeliverData = z.infer<typeof notifyDeliver.data>;
 
 export const notifyContracts = [notifyDeliver] as const;
