@@ -1,22 +1,40 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { DbModule } from '@horizon/db';
-import { MessagingModule } from '@horizon/messaging';
+import { DATABASE, DbModule } from '@horizon/db';
+import type { Database } from '@horizon/db';
+import { JetStreamConnection, MessagingModule, Publisher } from '@horizon/messaging';
 import { ObservabilityModule } from '@horizon/observability';
-import type { z } from 'zod';
-import type { configShape } from './config';
-
-type Config = z.infer<z.ZodObject<typeof configShape>>;
+import { ApiTokenGuard } from './api/api-token.guard';
+import { ApiTokenStore } from './api/api-tokens';
+import { OpenApiController, WorkItemsController } from './api/work-items.controller';
+import { WorkItemReader } from './api/work-items.reader';
+import type { IngressConfig } from './config';
+import { INGRESS_CONFIG } from './tokens';
+import { JetStreamEnvelopePublisher } from './webhooks/jetstream-publisher';
+import { WebhookRoutes } from './webhooks/webhook-routes';
 
 /** Ingress: verifies, normalizes and makes durable every outside signal. */
 @Module({})
 export class IngressModule {
-  static register(config: Config): DynamicModule {
+  static register(config: IngressConfig): DynamicModule {
     return {
       module: IngressModule,
       imports: [
         ObservabilityModule.forRoot('ingress', config.LOG_LEVEL),
         DbModule.forRoot({ databaseUrl: config.DATABASE_URL, relay: false }),
         MessagingModule.forRoot({ natsUrl: config.NATS_URL, prefix: config.HZN_STREAM_PREFIX, name: 'ingress' }),
+      ],
+      controllers: [OpenApiController, WorkItemsController],
+      providers: [
+        { provide: INGRESS_CONFIG, useValue: config },
+        {
+          provide: JetStreamEnvelopePublisher,
+          inject: [Publisher, JetStreamConnection],
+          useFactory: (p: Publisher, c: JetStreamConnection) => new JetStreamEnvelopePublisher(p, c, config.INGRESS_PUBLISH_TIMEOUT_MS),
+        },
+        { provide: ApiTokenStore, inject: [DATABASE], useFactory: (db: Database) => new ApiTokenStore(db.prisma) },
+        { provide: WorkItemReader, inject: [DATABASE], useFactory: (db: Database) => new WorkItemReader(db.prisma) },
+        ApiTokenGuard,
+        WebhookRoutes,
       ],
     };
   }

@@ -4,4 +4,9 @@ import { IngressModule } from './app.module';
 import { configShape } from './config';
 
 const config = loadConfigOrExit(configShape);
-runService({ name: 'ingress', module: IngressModule.register(config), port: config.INGRESS_PORT });
+runService({
+  name: 'ingress',
+  module: IngressModule.register(config),
+  port: config.INGRESS_PORT,
+  host: config.INGRESS_HOST,
+});

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import {
+  acceptedResponse,
+  cancelWorkItemBody,
+  createWorkItemBody,
+  errorResponse,
+  listWorkItemsQuery,
+  workItemPage,
+  workItemView,
+} from './work-items.schemas';
+
+type JsonSchema = Record<string, unknown>;
+const schema = (s: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+};
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (s: unknown) => ({ 'application/json': { schema: s } });
+const error = (description: string) => ({ description, content: json(ref('Error')) });
+
+const authErrors = {
+  '401': error('missing, invalid, expired or revoked token'),
+  '403': error('the token lacks the scope this operation needs'),
+};
+const unavailable = {
+  '503': { ...error('JetStream unavailable; retry after the Retry-After header'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
+};
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'the same key from the same token yields the same work item id, and one event',
+  schema: { type: 'string', maxLength: 200 },
+};
+
+/** The work API's OpenAPI 3.1 document, generated from the zod schemas the handlers validate with. */
+export function workApiOpenApi(): JsonSchema {
+  const query = schema(listWorkItemsQuery, 'input') as { properties: Record<string, JsonSchema>; required?: string[] };
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Horizon work API', version: '1.0.0' },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API token (tools/api-token.ts create)' } },
+      schemas: {
+        CreateWorkItem: schema(createWorkItemBody, 'input'),
+        CancelWorkItem: schema(cancelWorkItemBody, 'input'),
+        Accepted: schema(acceptedResponse),
+        WorkItem: schema(workItemView),
+        WorkItemPage: schema(workItemPage),
+        Error: schema(errorResponse),
+      },
+    },
+    paths: {
+      '/api/v1/work-items': {
+        post: {
+          operationId: 'createWorkItem',
+          summary: 'Request a work item (scope work:write)',
+          description:
+            'Answers 202 once the request is durable on the event stream. The orchestrator creates the work item when it consumes the event, so GET on the Location may answer 404 for a moment.',
+          parameters: [idempotencyKey],
+          requestBody: { required: true, content: json(ref('CreateWorkItem')) },
+          responses: {
+            '202': {
+              description: 'accepted',
+              headers: { Location: { schema: { type: 'string' } } },
+              content: json(ref('Accepted')),
+            },
+            '400': error('the body does not fit CreateWorkItem'),
+            ...authErrors,
+            ...unavailable,
+          },
+        },
+        get: {
+          operationId: 'listWorkItems',
+          summary: 'List work items, newest first (scope work:read)',
+          parameters: Object.entries(query.properties).map(([name, s]) => ({
+            name,
+            in: 'query',
+            required: query.required?.includes(name) ?? false,
+            schema: s,
+          })),
+          responses: { '200': { description: 'one page', content: json(ref('WorkItemPage')) }, '400': error('bad filter or cursor'), ...authErrors },
+        },
+      },
+      '/api/v1/work-items/{id}': {
+        get: {
+          operationId: 'getWorkItem',
+          summary: 'One work item (scope work:read)',
+          parameters: [idParam],
+          responses: {
+            '200': { description: 'the work item', content: json(ref('WorkItem')) },
+            '404': error('no such work item (yet: creation is asynchronous)'),
+            ...authErrors,
+          },
+        },
+      },
+      '/api/v1/work-items/{id}/cancel': {
+        post: {
+          operationId: 'cancelWorkItem',
+          summary: 'Ask for a work item to be cancelled (scope work:write)',
+          parameters: [idParam],
+          requestBody: { required: false, content: json(ref('CancelWorkItem')) },
+          responses: { '202': { description: 'accepted', content: json(ref('Accepted')) }, '400': error('bad id or body'), ...authErrors, ...unavailable },
+        },
+      },
+    },
+  };
+}

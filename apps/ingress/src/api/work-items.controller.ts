@@ -1,0 +1,150 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  ServiceUnavailableException,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { Contract, DataOf, apiWorkItemCancel, apiWorkItemCreate, envelopeFor } from '@horizon/contracts';
+import { JetStreamEnvelopePublisher } from '../webhooks/jetstream-publisher';
+import { INGRESS_CONFIG } from '../tokens';
+import type { IngressConfig } from '../config';
+import { ApiTokenGuard, RequireScope } from './api-token.guard';
+import type { AuthenticatedRequest } from './api-token.guard';
+import { workApiOpenApi } from './openapi';
+import { InvalidCursorError, WorkItemReader } from './work-items.reader';
+import { cancelWorkItemBody, createWorkItemBody, listWorkItemsQuery, workItemIdParam } from './work-items.schemas';
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new BadRequestException({
+    error: `invalid ${what}`,
+    issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  });
+}
+
+/** A UUID derived from the token and its Idempotency-Key, so a retried request names the same work item. */
+function idempotentUuid(tokenId: string, key: string): string {
+  const h = createHash('sha256').update(`${tokenId}\u0000${key}`).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+@Controller('api/v1')
+export class OpenApiController {
+  private readonly document = workApiOpenApi();
+
+  @Get('openapi.json')
+  openapi() {
+    return this.document;
+  }
+}
+
+/** The work API: requests become ingress events; reads come from the orchestrator's WorkItem table. */
+@Controller('api/v1/work-items')
+@UseGuards(ApiTokenGuard)
+export class WorkItemsController {
+  constructor(
+    private readonly publisher: JetStreamEnvelopePublisher,
+    private readonly reader: WorkItemReader,
+    @Inject(INGRESS_CONFIG) private readonly config: IngressConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @RequireScope('work:write')
+  async create(
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    const input = parse(createWorkItemBody, body, 'work item');
+    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
+      throw new BadRequestException({ error: 'Idempotency-Key must hold 1 to 200 characters' });
+    }
+    const { principal } = request;
+    const workItemId = idempotencyKey ? idempotentUuid(principal.tokenId, idempotencyKey) : randomUUID();
+    const { owner, ...rest } = input;
+    const status = await this.publish(reply, apiWorkItemCreate, workItemId, {
+      ...rest,
+      ownerId: owner,
+      workItemId,
+      requestedBy: `api-token:${principal.tokenId}`,
+      delivery: this.delivery(workItemId, 'work_item_create'),
+    });
+    void reply.header('location', `/api/v1/work-items/${workItemId}`);
+    return { id: workItemId, status };
+  }
+
+  @Get()
+  @RequireScope('work:read')
+  async list(@Query() query: unknown) {
+    try {
+      return await this.reader.list(parse(listWorkItemsQuery, query, 'query'));
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw new BadRequestException({ error: error.message });
+      throw error;
+    }
+  }
+
+  @Get(':id')
+  @RequireScope('work:read')
+  async show(@Param('id') id: string) {
+    const item = await this.reader.find(parse(workItemIdParam, id, 'work item id'));
+    if (!item) throw new NotFoundException({ error: 'no such work item (a just-requested one appears once the orchestrator has taken it)' });
+    return item;
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(202)
+  @RequireScope('work:write')
+  async cancel(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const workItemId = parse(workItemIdParam, id, 'work item id');
+    const { reason } = parse(cancelWorkItemBody, body ?? {}, 'cancellation');
+    const deliveryId = randomUUID();
+    const status = await this.publish(reply, apiWorkItemCancel, deliveryId, {
+      workItemId,
+      reason,
+      requestedBy: `api-token:${request.principal.tokenId}`,
+      delivery: this.delivery(deliveryId, 'work_item_cancel'),
+    });
+    return { id: workItemId, status };
+  }
+
+  private delivery(deliveryId: string, event: string) {
+    return { source: 'api' as const, deliveryId, event, action: null, receivedAt: new Date().toISOString() };
+  }
+
+  /** 2xx only once JetStream holds the event; 503 with Retry-After otherwise. */
+  private async publish<C extends Contract>(reply: FastifyReply, contract: C, deliveryId: string, data: DataOf<C>): Promise<'accepted' | 'duplicate'> {
+    const envelope = envelopeFor(contract, data, { source: 'ingress', id: `api:${deliveryId}` });
+    try {
+      const { duplicate } = await this.publisher.publish(envelope);
+      return duplicate ? 'duplicate' : 'accepted';
+    } catch {
+      void reply.header('retry-after', String(this.config.INGRESS_RETRY_AFTER_SECONDS));
+      throw new ServiceUnavailableException({ error: 'temporarily unavailable, retry later' });
+    }
+  }
+}
+

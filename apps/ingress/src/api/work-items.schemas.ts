@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { apiWorkItemCreate, workItemKindSchema, workItemStateSchema } from '@horizon/contracts';
+
+const fields = apiWorkItemCreate.data.shape;
+
+/** `POST /api/v1/work-items`: the contract's fields a caller chooses, with defaults. */
+export const createWorkItemBody = z.strictObject({
+  repo: fields.repo.describe('the repository, owner/name'),
+  title: fields.title,
+  description: fields.description.default(''),
+  kind: fields.kind.default('implement'),
+  owner: fields.ownerId.default(null).describe('identity id of the human who owns the work (PRs are attributed to them)'),
+  blockedBy: fields.blockedBy.max(100).default([]).describe('ids of work items that must be merged first'),
+  autoStart: fields.autoStart.default(true).describe('start as soon as it is unblocked, without a human moving it'),
+  labels: fields.labels.default([]),
+  priority: fields.priority.default(5).describe('0 (most urgent) to 9'),
+});
+
+export const cancelWorkItemBody = z.strictObject({
+  reason: z.string().min(1).max(2000).default('cancelled through the API'),
+});
+
+export const listWorkItemsQuery = z.strictObject({
+  state: workItemStateSchema.optional(),
+  kind: workItemKindSchema.optional(),
+  repo: z.string().min(1).optional().describe('owner/name'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).optional().describe('nextCursor of the previous page'),
+});
+
+export const workItemIdParam = z.string().uuid();
+
+export const acceptedResponse = z.object({
+  id: z.string().uuid().describe('the work item id'),
+  status: z.enum(['accepted', 'duplicate']).describe('duplicate: the same Idempotency-Key was accepted before'),
+});
+
+export const workItemView = z.object({
+  id: z.string().uuid(),
+  kind: workItemKindSchema,
+  state: workItemStateSchema,
+  repo: z.string(),
+  title: z.string(),
+  description: z.string(),
+  branch: z.string().nullable(),
+  priority: z.number().int(),
+  labels: z.array(z.string()),
+  autoStart: z.boolean().nullable(),
+  ownerId: z.string().nullable(),
+  parentId: z.string().nullable(),
+  sourceRefs: z.record(z.string(), z.unknown()),
+  stateEnteredAt: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type WorkItemView = z.infer<typeof workItemView>;
+
+export const workItemPage = z.object({
+  items: z.array(workItemView),
+  nextCursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last page'),
+});
+
+export const errorResponse = z.object({
+  error: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});

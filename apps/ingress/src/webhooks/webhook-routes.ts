@@ -1,0 +1,82 @@
+import { Inject, Injectable, BeforeApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { DATABASE } from '@horizon/db';
+import type { Database } from '@horizon/db';
+import { LOGGER, METRICS } from '@horizon/observability';
+import type { Logger } from '@horizon/observability';
+import type { Registry } from 'prom-client';
+import { INGRESS_CONFIG } from '../tokens';
+import type { IngressConfig } from '../config';
+import { BatchedDeliveryLog } from '../inbox/delivery-log';
+import { ingressMetrics } from '../metrics';
+import { WebhookAcceptor } from './accept';
+import { JetStreamEnvelopePublisher } from './jetstream-publisher';
+import { webhookSources } from './webhook-source';
+
+/**
+ * Mounts the webhook endpoints straight on Fastify, in their own encapsulated scope: a catch-all
+ * content-type parser keeps the raw Buffer (the signature covers the exact bytes), the body limit
+ * is the configured one, and the answer is ours alone — Nest's pipeline would parse the body first.
+ */
+@Injectable()
+export class WebhookRoutes implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly deliveryLog: BatchedDeliveryLog;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(INGRESS_CONFIG) private readonly config: IngressConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) private readonly registry: Registry,
+    @Inject(DATABASE) db: Database,
+    private readonly publisher: JetStreamEnvelopePublisher,
+  ) {
+    this.deliveryLog = new BatchedDeliveryLog(db.pool, logger.child({ component: 'inbox-delivery' }), {
+      onDropped: (count) => ingressMetrics(registry).inboxDropped(count),
+    });
+  }
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const limit = this.config.INGRESS_BODY_LIMIT;
+    const options = {
+      publisher: this.publisher,
+      log: this.deliveryLog,
+      metrics: ingressMetrics(this.registry),
+      logger: this.logger.child({ component: 'webhooks' }),
+      retryAfterSeconds: this.config.INGRESS_RETRY_AFTER_SECONDS,
+    };
+    const sources = webhookSources(this.config);
+    void fastify.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
+      scope.setErrorHandler((error: FastifyError, request, reply) => {
+        if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+          options.logger.warn({ path: request.url, limit }, 'webhook refused: body too large');
+          options.metrics.delivery(request.url.split('/')[2] ?? 'unknown', 'refused', 0);
+          return reply.status(413).send({ error: `body larger than the ${limit}-byte limit` });
+        }
+        const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+        if (status === 500) options.logger.error({ err: error, path: request.url }, 'webhook handler failed');
+        return reply.status(status).send({ error: status === 500 ? 'internal error' : error.message });
+      });
+      for (const source of sources) {
+        const acceptor = new WebhookAcceptor(source, options);
+        scope.post(source.path, async (request, reply) => {
+          const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+          const response = await acceptor.accept({ headers: request.headers, rawBody, receivedAt: new Date() });
+          return reply.status(response.status).headers(response.headers ?? {}).send(response.body);
+        });
+      }
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.deliveryLog.drain();
+  }
+
+  /** For tests: waits until every delivery record is in Postgres. */
+  drainDeliveryLog(timeoutMs?: number): Promise<void> {
+    return this.deliveryLog.drain(timeoutMs);
+  }
+}

@@ -1,0 +1,89 @@
+import { INestApplication } from '@nestjs/common';
+import { parseConfig } from '@horizon/config';
+import { Envelope } from '@horizon/contracts';
+import { DATABASE, Database } from '@horizon/db';
+import { JetStreamConnection, Naming } from '@horizon/messaging';
+import { startService } from '@horizon/runtime';
+import { freePort } from '@horizon/testing/src/nats-server';
+import { createTestDatabase, createTestMessaging, suiteId } from '@horizon/testing/src/stack';
+import { IngressModule } from '../src/app.module';
+import { configShape } from '../src/config';
+import { WebhookRoutes } from '../src/webhooks/webhook-routes';
+
+export const SECRETS = {
+  github: 'gh-current-secret',
+  githubOld: 'gh-previous-secret',
+  linear: 'lin_wh_test_secret',
+  slack: 'slack-signing-secret',
+};
+
+export interface StoredMessage {
+  seq: number;
+  subject: string;
+  envelope: Envelope;
+}
+
+/** One ingress booted in-process with its own database and stream prefix, on a free loopback port. */
+export interface IngressUnderTest {
+  url: string;
+  app: INestApplication;
+  db: Database;
+  /** Every message on this suite's HZN_INGRESS, in order. */
+  messages(): Promise<StoredMessage[]>;
+  /** Waits until every InboxDelivery record has been written. */
+  flushRecords(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startIngress(env: Record<string, string> = {}, nats?: { url: string }): Promise<IngressUnderTest> {
+  const id = suiteId();
+  const [db, messaging, port] = await Promise.all([createTestDatabase(id), createTestMessaging(id), freePort()]);
+  const natsUrl = nats?.url ?? messaging.natsUrl;
+  const config = parseConfig(configShape, {
+    DATABASE_URL: db.url,
+    NATS_URL: natsUrl,
+    HZN_STREAM_PREFIX: messaging.prefix,
+    LOG_LEVEL: 'silent',
+    INGRESS_PORT: String(port),
+    GITHUB_WEBHOOK_SECRET: `${SECRETS.github},${SECRETS.githubOld}`,
+    LINEAR_WEBHOOK_SECRET: SECRETS.linear,
+    SLACK_SIGNING_SECRET: SECRETS.slack,
+    ...env,
+  });
+  const app = await startService({ name: 'ingress', module: IngressModule.register(config), port });
+  const reader = await JetStreamConnection.connect({ natsUrl, prefix: messaging.prefix, name: `reader-${id}` });
+  const stream = new Naming(messaging.prefix).stream('INGRESS');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    db: app.get<Database>(DATABASE),
+    async messages() {
+      const info = await reader.jsm.streams.info(stream);
+      const out: StoredMessage[] = [];
+      for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+        const m = await reader.jsm.streams.getMessage(stream, { seq });
+        if (m) out.push({ seq, subject: m.subject, envelope: m.json<Envelope>() });
+      }
+      return out;
+    },
+    flushRecords: () => app.get(WebhookRoutes).drainDeliveryLog(),
+    async close() {
+      await app.close();
+      await reader.close();
+      if (!nats) await messaging.cleanup();
+      await db.drop();
+    },
+  };
+}
+
+export async function post(url: string, body: Buffer | string, headers: Record<string, string>) {
+  const res = await fetch(url, { method: 'POST', body, headers });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: res.status, headers: res.headers, body: json as Record<string, unknown> };
+}
