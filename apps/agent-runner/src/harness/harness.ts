@@ -1,0 +1,103 @@
+/**
+ * The port between the agent-runner and a coding agent CLI (OpenCode today; Claude Code or
+ * Codex would be further classes implementing `Harness`). The runner only sees normalized
+ * events and a result, never a harness's own output format.
+ */
+export interface Harness {
+  /** Short name recorded on the run, e.g. `opencode`. */
+  readonly name: string;
+  start(task: HarnessTask): HarnessRun;
+}
+
+export interface HarnessTask {
+  prompt: string;
+  /** The repository checkout the agent works in (its current directory). */
+  workdir: string;
+  model: HarnessModelConfig;
+  /** Extra variables for the agent and the commands it runs; nothing else is inherited. */
+  env?: Record<string, string>;
+  /** Budget from `start()`; past it the process group is killed and the run is `timed_out`. */
+  deadlineMs: number;
+  context: HarnessContext;
+}
+
+export interface HarnessModelConfig {
+  /** OpenAI-compatible base URL, ending in `/v1`. */
+  baseUrl: string;
+  /** Model id at the provider, used for the agent's turns. */
+  model: string;
+  /** Model for side requests (session titles); defaults to `model`. */
+  smallModel?: string;
+  /**
+   * Provider key. Kept out of the agent's environment and argv: written to a 0600 file in the
+   * run's state folder that only the provider configuration refers to.
+   */
+  apiKey?: string;
+  /** USD per million tokens, so the harness can report cost. */
+  costPerMillionTokens?: { input: number; output: number };
+}
+
+export interface HarnessContext {
+  runId: string;
+  /** Session title; saves the agent a title request to the model. */
+  title?: string;
+  /**
+   * Folder for the harness's home, configuration and state. Default: a temporary folder
+   * removed when the run ends; a given folder is left in place for the caller to collect.
+   */
+  stateDir?: string;
+}
+
+export interface HarnessTokens {
+  input: number;
+  output: number;
+  reasoning: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+/** What the agent did, normalized across harnesses. `at` is epoch milliseconds. */
+export type HarnessEvent =
+  | { type: 'step_start'; at: number }
+  | { type: 'text'; at: number; text: string }
+  | {
+      type: 'tool_use';
+      at: number;
+      tool: string;
+      callId: string;
+      status: 'completed' | 'error';
+      input: Record<string, unknown>;
+      output: string;
+      /** Exit status of a shell command, when the tool ran one. */
+      exitCode?: number;
+    }
+  | { type: 'step_finish'; at: number; reason: string; tokens: HarnessTokens; costUsd: number }
+  | { type: 'error'; at: number; message: string };
+
+export interface HarnessUsage {
+  /** Prompt tokens, cache reads and writes included. */
+  inputTokens: number;
+  /** Completion tokens, reasoning included. */
+  outputTokens: number;
+  costUsd: number;
+}
+
+export type HarnessExit = 'completed' | 'failed' | 'timed_out' | 'cancelled';
+
+export interface HarnessResult {
+  exit: HarnessExit;
+  usage: HarnessUsage;
+  durationMs: number;
+  /** Why the run did not complete: the agent's error, the exit status, the deadline. */
+  error?: string;
+}
+
+export interface HarnessRun {
+  /** Every event from the start, to any number of readers; ends when the run ends. */
+  readonly events: AsyncIterable<HarnessEvent>;
+  readonly result: Promise<HarnessResult>;
+  /** Process id of the harness's process-group leader. */
+  readonly pid: number | undefined;
+  /** Kills the run; resolves once its process group is gone. The result is `cancelled`. */
+  cancel(): Promise<void>;
+}

@@ -1,0 +1,14 @@
+export type {
+  Harness,
+  HarnessContext,
+  HarnessEvent,
+  HarnessExit,
+  HarnessModelConfig,
+  HarnessResult,
+  HarnessRun,
+  HarnessTask,
+  HarnessTokens,
+  HarnessUsage,
+} from './harness';
+export { OpenCodeHarness, resolveOpenCodeBinary, type OpenCodeHarnessOptions } from './opencode-harness';
+export { parseOpenCodeLine, usageOf } from './opencode-events';

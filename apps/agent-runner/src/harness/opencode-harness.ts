@@ -1,0 +1,114 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { EventLog } from './event-log';
+import type { Harness, HarnessEvent, HarnessResult, HarnessRun, HarnessTask } from './harness';
+import { openCodeConfig, openCodeDirs, openCodeEnv, PLUGIN_INSTALL_SEED } from './opencode-config';
+import { parseOpenCodeLine, usageOf } from './opencode-events';
+import { ProcessOutcome, superviseProcess } from './supervised-process';
+
+export interface OpenCodeHarnessOptions {
+  /** The `opencode` executable; default: the pinned npm package's binary. */
+  binary?: string;
+  /** PATH of the agent's commands; it must hold `rg` (Debian `ripgrep`) for grep and glob. */
+  path?: string;
+  /** Time between SIGTERM and SIGKILL when a run is stopped. */
+  killGraceMs?: number;
+}
+
+/**
+ * Finds the OpenCode binary of the pinned `opencode-ai` package: the platform package's
+ * executable (`opencode-linux-x64`, …), which works even where npm skipped the wrapper's
+ * postinstall, else the wrapper's own bin.
+ */
+export function resolveOpenCodeBinary(): string {
+  const candidates = [`opencode-${process.platform}-${process.arch}`, `opencode-${process.platform}-${process.arch}-baseline`];
+  for (const pkg of candidates) {
+    try {
+      const bin = join(dirname(require.resolve(`${pkg}/package.json`)), 'bin', 'opencode');
+      if (existsSync(bin)) return bin;
+    } catch {
+      // not installed for this platform: try the next candidate
+    }
+  }
+  return join(dirname(require.resolve('opencode-ai/package.json')), 'bin', 'opencode.exe');
+}
+
+/** Runs `opencode run --format json` with a configuration and home of its own per run. */
+export class OpenCodeHarness implements Harness {
+  readonly name = 'opencode';
+  private readonly binary: string;
+
+  constructor(private readonly options: OpenCodeHarnessOptions = {}) {
+    this.binary = options.binary ?? resolveOpenCodeBinary();
+  }
+
+  start(task: HarnessTask): HarnessRun {
+    const ownsStateDir = task.context.stateDir === undefined;
+    const stateDir = task.context.stateDir ?? mkdtempSync(join(tmpdir(), `opencode-${task.context.runId}-`));
+    const apiKeyFile = prepareStateDir(stateDir, task.model.apiKey);
+    const env = openCodeEnv({
+      stateDir,
+      config: openCodeConfig(task.model, apiKeyFile),
+      path: this.options.path ?? process.env.PATH ?? '/usr/bin:/bin',
+      taskEnv: task.env,
+    });
+    const events = new EventLog<HarnessEvent>();
+    const args = ['run', '--format', 'json', '--title', task.context.title ?? `Horizon run ${task.context.runId}`];
+    // The prompt goes through stdin: given as an argument, OpenCode wraps it in quotes.
+    const proc = superviseProcess({
+      command: this.binary,
+      args,
+      cwd: task.workdir,
+      env,
+      stdin: task.prompt,
+      deadlineMs: task.deadlineMs,
+      ...(this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {}),
+      onStdoutLine: (line) => {
+        const event = parseOpenCodeLine(line);
+        if (event) events.push(event);
+      },
+    });
+    const result = proc.outcome.then((outcome) => {
+      events.close();
+      if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
+      return resultOf(outcome, events.snapshot(), task.deadlineMs);
+    });
+    return { events, result, pid: proc.pid, cancel: () => proc.stop('cancelled') };
+  }
+}
+
+/** Lays out the run's home and returns the key file's path, if there is a key. */
+function prepareStateDir(stateDir: string, apiKey: string | undefined): string | undefined {
+  const dirs = openCodeDirs(stateDir);
+  const openCodeConfigDir = join(dirs.config, 'opencode');
+  for (const dir of [dirs.data, dirs.cache, dirs.state]) mkdirSync(dir, { recursive: true });
+  mkdirSync(join(openCodeConfigDir, PLUGIN_INSTALL_SEED.nodeModules), { recursive: true });
+  writeFileSync(join(openCodeConfigDir, PLUGIN_INSTALL_SEED.lockFile), JSON.stringify(PLUGIN_INSTALL_SEED.lock));
+  if (apiKey === undefined) return undefined;
+  mkdirSync(dirs.secrets, { recursive: true, mode: 0o700 });
+  const keyFile = join(dirs.secrets, 'provider-key');
+  writeFileSync(keyFile, apiKey, { mode: 0o600 });
+  return keyFile;
+}
+
+function resultOf(outcome: ProcessOutcome, events: readonly HarnessEvent[], deadlineMs: number): HarnessResult {
+  const base = { usage: usageOf(events), durationMs: outcome.durationMs };
+  if (outcome.stoppedBy === 'deadline') return { ...base, exit: 'timed_out', error: `deadline of ${deadlineMs} ms passed` };
+  if (outcome.stoppedBy === 'cancelled') return { ...base, exit: 'cancelled' };
+  const agentError = events.find((e): e is Extract<HarnessEvent, { type: 'error' }> => e.type === 'error');
+  if (outcome.code === 0 && !agentError) return { ...base, exit: 'completed' };
+  const status = outcome.code !== null ? `exit code ${outcome.code}` : `signal ${outcome.signal}`;
+  const detail = agentError?.message ?? lastLine(outcome.stderrTail);
+  return { ...base, exit: 'failed', error: detail ? `${status}: ${detail}` : status };
+}
+
+function lastLine(text: string): string {
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .pop() ?? ''
+  );
+}
