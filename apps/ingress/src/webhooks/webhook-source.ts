@@ -1,10 +1,7 @@
 import { WebhookHeaders, WebhookVerifier, webhookHeader } from '@horizon/contracts';
 import type { SlackNormalization } from '@horizon/integrations-slack';
-import {
-  githubWebhookVerifier,
-  normalizeGithubWebhook,
-  parseGithubWebhookSecrets,
-} from '@horizon/integrations-github';
+// The webhooks entry point only: ingress has no use for the GitHub App client the package index also exports.
+import { githubWebhookVerifier, normalizeGithubWebhook, parseGithubWebhookSecrets } from '@horizon/integrations-github/src/webhooks';
 import { linearWebhookVerifier, normalizeLinearWebhook } from '@horizon/integrations-linear';
 import { normalizeSlackWebhook, parseSlackBody, slackWebhookVerifier } from '@horizon/integrations-slack';
 import type { IngressConfig } from '../config';
