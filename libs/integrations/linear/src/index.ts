@@ -1,1 +1,2 @@
 export * from './webhooks';
+export * from './tracker';

@@ -1,0 +1,2 @@
+export * from './tracker-port';
+export * from './linear-tracker';

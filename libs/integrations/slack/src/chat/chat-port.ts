@@ -1,0 +1,50 @@
+/**
+ * What Horizon needs from a chat service: answer in a thread, edit that answer in place,
+ * read a thread back. Slack implements it (`createSlackChat`); a local chat could later.
+ */
+export interface ChatPort {
+  /** Posts into `channel` (in the thread `threadTs` when given); returns the new message's `ts`. */
+  post(message: ChatPost): Promise<{ channel: string; ts: string }>;
+  /** Replaces the text of the message `ts` (Slack `chat.update`). */
+  update(message: { channel: string; ts: string; text: string }): Promise<void>;
+  /** The thread's messages, oldest first, with the metadata Horizon attached to its own. */
+  readThread(channel: string, threadTs: string): Promise<ChatMessage[]>;
+}
+
+export interface ChatPost {
+  channel: string;
+  threadTs?: string;
+  /** Slack mrkdwn. */
+  text: string;
+  /** Attached to the message as Slack message metadata, readable again through `readThread`. */
+  metadata?: { eventType: string; payload: Record<string, string> };
+}
+
+export interface ChatMessage {
+  ts: string;
+  text: string;
+  user?: string;
+  botId?: string;
+  threadTs?: string;
+  metadata?: { eventType: string; payload: Record<string, unknown> };
+}
+
+/** The service asked us to slow down: try again after `retryAfterMs`. */
+export class ChatRateLimitedError extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`rate limited: retry after ${retryAfterMs} ms`);
+    this.name = 'ChatRateLimitedError';
+  }
+}
+
+/** The service refused the call; `permanent` when retrying the same call cannot succeed. */
+export class ChatCallError extends Error {
+  constructor(
+    readonly code: string,
+    readonly permanent: boolean,
+    message = code,
+  ) {
+    super(message);
+    this.name = 'ChatCallError';
+  }
+}

@@ -1,0 +1,2 @@
+export * from './chat-port';
+export * from './slack-chat';

@@ -1,0 +1,2 @@
+export * from './linear-state';
+export * from './linear-standin';
