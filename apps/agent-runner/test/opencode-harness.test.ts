@@ -98,7 +98,12 @@ describe('a scripted task that writes a file and runs commands', () => {
       run = harness.start({
         prompt: 'Create hello.txt with a greeting, then show it.',
         workdir: repo,
-        model: { baseUrl: server.baseUrl, model: 'scripted', apiKey: providerKey, costPerMillionTokens: { input: 3, output: 15 } },
+        model: {
+          baseUrl: server.baseUrl,
+          model: 'scripted',
+          apiKey: providerKey,
+          costPerMillionTokens: { input: 3, output: 15 },
+        },
         env: { HORIZON_RUN_ID: 'run-1' },
         deadlineMs: 30_000,
         context: { runId: 'run-1' },
@@ -119,14 +124,24 @@ describe('a scripted task that writes a file and runs commands', () => {
 
   it('wrote the file, and nothing else, into the repository', () => {
     expect(readFileSync(join(repo, 'hello.txt'), 'utf8')).toBe('Hello from Horizon\n');
-    expect(execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' })).toBe('?? hello.txt\n');
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' })).toBe(
+      '?? hello.txt\n',
+    );
   });
 
   it('reports the tool calls in order, with their inputs and outputs', () => {
     const tools = events.filter((e) => e.type === 'tool_use');
     expect(tools.map((t) => t.tool)).toEqual(['write', 'bash', 'glob']);
-    expect(tools[0]).toMatchObject({ status: 'completed', input: { filePath: join(repo, 'hello.txt') }, output: 'Wrote file successfully.' });
-    expect(tools[1]).toMatchObject({ status: 'completed', input: { command: 'cat hello.txt && env' }, exitCode: 0 });
+    expect(tools[0]).toMatchObject({
+      status: 'completed',
+      input: { filePath: join(repo, 'hello.txt') },
+      output: 'Wrote file successfully.',
+    });
+    expect(tools[1]).toMatchObject({
+      status: 'completed',
+      input: { command: 'cat hello.txt && env' },
+      exitCode: 0,
+    });
     expect(tools[1]!.type === 'tool_use' && tools[1]!.output).toContain('Hello from Horizon');
     expect(tools[2]!.type === 'tool_use' && tools[2]!.output).toContain(join(repo, 'hello.txt'));
     expect(events.filter((e) => e.type === 'text').map((e) => e.type === 'text' && e.text)).toEqual([
@@ -147,7 +162,9 @@ describe('a scripted task that writes a file and runs commands', () => {
     const first = server.agentRequests[0]!.body!;
     const user = first.messages.filter((m) => m.role === 'user').pop();
     expect(user?.content).toBe('Create hello.txt with a greeting, then show it.');
-    expect(first.tools?.map((t) => t.function.name)).toEqual(expect.arrayContaining(['write', 'bash', 'edit', 'read']));
+    expect(first.tools?.map((t) => t.function.name)).toEqual(
+      expect.arrayContaining(['write', 'bash', 'edit', 'read']),
+    );
     // A given title spares the title request.
     expect(server.requests.every((r) => r.kind === 'step')).toBe(true);
   });
@@ -177,7 +194,8 @@ describe('stopping a run', () => {
     expect(result.exit).toBe('timed_out');
     expect(result.error).toContain('deadline');
     expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
-    expect(Date.now() - started).toBeLessThan(4000 + 1000 + 2000);
+    // SIGTERM, at most a 1 s grace before SIGKILL, and slack for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(4000 + 1000 + 4000);
     expect(alive(run.pid!)).toBe(false);
   });
 
@@ -244,8 +262,11 @@ describe('start-up time', () => {
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    console.log(`opencode start → first model request p50 ${median(firstRequestMs)} ms ${JSON.stringify(firstRequestMs)}; ` +
-      `trivial run total p50 ${median(totalMs)} ms ${JSON.stringify(totalMs)}`);
-    expect(median(totalMs)).toBeLessThan(15_000);
+    console.log(
+      `opencode start → first model request p50 ${median(firstRequestMs)} ms ${JSON.stringify(firstRequestMs)}; ` +
+        `trivial run total p50 ${median(totalMs)} ms ${JSON.stringify(totalMs)}`,
+    );
+    // About 3 s on an idle 2-core machine; the bound leaves room for parallel suites.
+    expect(median(totalMs)).toBeLessThan(20_000);
   });
 });

@@ -24,7 +24,10 @@ export function openCodeDirs(stateDir: string) {
  * OpenCode reads itself: the variable (which every command the agent runs inherits) holds
  * no secret.
  */
-export function openCodeConfig(model: HarnessModelConfig, apiKeyFile: string | undefined): Record<string, unknown> {
+export function openCodeConfig(
+  model: HarnessModelConfig,
+  apiKeyFile: string | undefined,
+): Record<string, unknown> {
   const modelEntry = (id: string) => ({
     name: id,
     ...(model.costPerMillionTokens ? { cost: model.costPerMillionTokens } : {}),
@@ -48,7 +51,13 @@ export function openCodeConfig(model: HarnessModelConfig, apiKeyFile: string | u
       },
     },
     // `run` has nobody to answer a prompt: what is not allowed is refused outright.
-    permission: { edit: 'allow', bash: 'allow', webfetch: 'allow', external_directory: 'deny', doom_loop: 'deny' },
+    permission: {
+      edit: 'allow',
+      bash: 'allow',
+      webfetch: 'allow',
+      external_directory: 'deny',
+      doom_loop: 'deny',
+    },
   };
 }
 

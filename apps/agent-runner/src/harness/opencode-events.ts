@@ -3,7 +3,8 @@ import type { HarnessEvent, HarnessUsage } from './harness';
 /** Loose reading of `opencode run --format json` output: fields are checked, not trusted. */
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
@@ -76,7 +77,9 @@ function toolUse(at: number, part: Json): HarnessEvent | undefined {
 function errorMessage(error: unknown): string {
   if (!isObject(error)) return str(error) || 'unknown error';
   const data = isObject(error.data) ? error.data : {};
-  return [str(error.name), str(data.message) || str(error.message)].filter(Boolean).join(': ') || 'unknown error';
+  return (
+    [str(error.name), str(data.message) || str(error.message)].filter(Boolean).join(': ') || 'unknown error'
+  );
 }
 
 /** Sums token counts and cost over the steps of a run. */

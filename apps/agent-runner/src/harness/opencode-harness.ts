@@ -22,7 +22,10 @@ export interface OpenCodeHarnessOptions {
  * postinstall, else the wrapper's own bin.
  */
 export function resolveOpenCodeBinary(): string {
-  const candidates = [`opencode-${process.platform}-${process.arch}`, `opencode-${process.platform}-${process.arch}-baseline`];
+  const candidates = [
+    `opencode-${process.platform}-${process.arch}`,
+    `opencode-${process.platform}-${process.arch}-baseline`,
+  ];
   for (const pkg of candidates) {
     try {
       const bin = join(dirname(require.resolve(`${pkg}/package.json`)), 'bin', 'opencode');
@@ -54,7 +57,13 @@ export class OpenCodeHarness implements Harness {
       taskEnv: task.env,
     });
     const events = new EventLog<HarnessEvent>();
-    const args = ['run', '--format', 'json', '--title', task.context.title ?? `Horizon run ${task.context.runId}`];
+    const args = [
+      'run',
+      '--format',
+      'json',
+      '--title',
+      task.context.title ?? `Horizon run ${task.context.runId}`,
+    ];
     // The prompt goes through stdin: given as an argument, OpenCode wraps it in quotes.
     const proc = superviseProcess({
       command: this.binary,
@@ -84,7 +93,10 @@ function prepareStateDir(stateDir: string, apiKey: string | undefined): string |
   const openCodeConfigDir = join(dirs.config, 'opencode');
   for (const dir of [dirs.data, dirs.cache, dirs.state]) mkdirSync(dir, { recursive: true });
   mkdirSync(join(openCodeConfigDir, PLUGIN_INSTALL_SEED.nodeModules), { recursive: true });
-  writeFileSync(join(openCodeConfigDir, PLUGIN_INSTALL_SEED.lockFile), JSON.stringify(PLUGIN_INSTALL_SEED.lock));
+  writeFileSync(
+    join(openCodeConfigDir, PLUGIN_INSTALL_SEED.lockFile),
+    JSON.stringify(PLUGIN_INSTALL_SEED.lock),
+  );
   if (apiKey === undefined) return undefined;
   mkdirSync(dirs.secrets, { recursive: true, mode: 0o700 });
   const keyFile = join(dirs.secrets, 'provider-key');
@@ -92,9 +104,14 @@ function prepareStateDir(stateDir: string, apiKey: string | undefined): string |
   return keyFile;
 }
 
-function resultOf(outcome: ProcessOutcome, events: readonly HarnessEvent[], deadlineMs: number): HarnessResult {
+function resultOf(
+  outcome: ProcessOutcome,
+  events: readonly HarnessEvent[],
+  deadlineMs: number,
+): HarnessResult {
   const base = { usage: usageOf(events), durationMs: outcome.durationMs };
-  if (outcome.stoppedBy === 'deadline') return { ...base, exit: 'timed_out', error: `deadline of ${deadlineMs} ms passed` };
+  if (outcome.stoppedBy === 'deadline')
+    return { ...base, exit: 'timed_out', error: `deadline of ${deadlineMs} ms passed` };
   if (outcome.stoppedBy === 'cancelled') return { ...base, exit: 'cancelled' };
   const agentError = events.find((e): e is Extract<HarnessEvent, { type: 'error' }> => e.type === 'error');
   if (outcome.code === 0 && !agentError) return { ...base, exit: 'completed' };

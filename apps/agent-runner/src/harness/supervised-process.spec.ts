@@ -12,14 +12,27 @@ const running = (pid: number) => {
 
 function sh(script: string, deadlineMs = 10_000, env: Record<string, string> = { PATH: process.env.PATH! }) {
   const lines: string[] = [];
-  const proc = superviseProcess({ command: 'sh', args: ['-c', script], cwd: '/', env, stdin: 'from stdin', deadlineMs, killGraceMs: 500, onStdoutLine: (l) => lines.push(l) });
+  const proc = superviseProcess({
+    command: 'sh',
+    args: ['-c', script],
+    cwd: '/',
+    env,
+    stdin: 'from stdin',
+    deadlineMs,
+    killGraceMs: 500,
+    onStdoutLine: (l) => lines.push(l),
+  });
   return { proc, lines };
 }
 
 describe('superviseProcess', () => {
   it('passes stdin and only the given environment, and delivers every line, the last unterminated one too', async () => {
     process.env.SUPERVISED_SPEC_OUTSIDE = 'leak';
-    const { proc, lines } = sh('cat; echo; echo "[$ONLY]" "[$SUPERVISED_SPEC_OUTSIDE]"; printf tail', 10_000, { PATH: process.env.PATH!, ONLY: 'given' });
+    const { proc, lines } = sh(
+      'cat; echo; echo "[$ONLY]" "[$SUPERVISED_SPEC_OUTSIDE]"; printf tail',
+      10_000,
+      { PATH: process.env.PATH!, ONLY: 'given' },
+    );
     delete process.env.SUPERVISED_SPEC_OUTSIDE;
     const outcome = await proc.outcome;
     expect(lines).toEqual(['from stdin', '[given] []', 'tail']);

@@ -37,7 +37,10 @@ export function toolNames(request: ChatRequest): string[] {
  * whose system prompt makes the model a title generator.
  */
 export function isTitleRequest(request: ChatRequest): boolean {
-  const system = request.messages.filter((m) => m.role === 'system').map(messageText).join('\n');
+  const system = request.messages
+    .filter((m) => m.role === 'system')
+    .map(messageText)
+    .join('\n');
   return toolNames(request).length === 0 && /title generator/i.test(system);
 }
 
@@ -47,9 +50,13 @@ export function mismatch(match: StepMatch | 'any', request: ChatRequest): string
   const messages = request.messages;
   const last = messages[messages.length - 1];
   const lastUser = [...messages].reverse().find((m) => m.role === 'user');
-  const system = messages.filter((m) => m.role === 'system').map(messageText).join('\n');
+  const system = messages
+    .filter((m) => m.role === 'system')
+    .map(messageText)
+    .join('\n');
   const offered = toolNames(request);
-  if (match.lastRole !== undefined && last?.role !== match.lastRole) return `last message role is not ${match.lastRole}`;
+  if (match.lastRole !== undefined && last?.role !== match.lastRole)
+    return `last message role is not ${match.lastRole}`;
   if (match.lastContains !== undefined && !messageText(last).includes(match.lastContains)) {
     return `last message does not contain ${JSON.stringify(match.lastContains)}`;
   }
@@ -83,7 +90,8 @@ export function invalidToolCalls(calls: ScriptedToolCall[], request: ChatRequest
     const absent = required.filter((name) => !given.includes(name));
     const unknown = given.filter((name) => !properties.includes(name));
     if (absent.length > 0) problems.push(`${call.tool} lacks required ${absent.join(', ')}`);
-    if (unknown.length > 0) problems.push(`${call.tool} has unknown ${unknown.join(', ')} (known: ${properties.join(', ')})`);
+    if (unknown.length > 0)
+      problems.push(`${call.tool} has unknown ${unknown.join(', ')} (known: ${properties.join(', ')})`);
   }
   return problems.length > 0 ? problems.join('; ') : undefined;
 }

@@ -28,7 +28,9 @@ describe('model scripts', () => {
       steps: [
         {
           match: { lastContains: '{{workdir}}' },
-          respond: { toolCalls: [{ tool: 'write', args: { filePath: '{{ workdir }}/a.txt', content: 'x' } }] },
+          respond: {
+            toolCalls: [{ tool: 'write', args: { filePath: '{{ workdir }}/a.txt', content: 'x' } }],
+          },
         },
       ],
     });

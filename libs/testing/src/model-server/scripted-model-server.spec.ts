@@ -7,14 +7,22 @@ const tools = [
     type: 'function',
     function: {
       name: 'write',
-      parameters: { type: 'object', properties: { content: {}, filePath: {} }, required: ['content', 'filePath'] },
+      parameters: {
+        type: 'object',
+        properties: { content: {}, filePath: {} },
+        required: ['content', 'filePath'],
+      },
     },
   },
   {
     type: 'function',
     function: {
       name: 'bash',
-      parameters: { type: 'object', properties: { command: {}, timeout: {}, workdir: {} }, required: ['command'] },
+      parameters: {
+        type: 'object',
+        properties: { command: {}, timeout: {}, workdir: {} },
+        required: ['command'],
+      },
     },
   },
 ];
@@ -39,12 +47,25 @@ const script: ModelScriptInput = {
 const userTurn = { role: 'user', content: 'Please add a greeting file.' };
 const toolTurn = [
   userTurn,
-  { role: 'assistant', content: null, tool_calls: [{ id: 'call_1_0', type: 'function', function: { name: 'write', arguments: '{}' } }] },
+  {
+    role: 'assistant',
+    content: null,
+    tool_calls: [{ id: 'call_1_0', type: 'function', function: { name: 'write', arguments: '{}' } }],
+  },
   { role: 'tool', tool_call_id: 'call_1_0', content: 'Wrote file successfully.' },
 ];
 
+interface ToolCallDelta {
+  index: number;
+  id?: string;
+  function: { name?: string; arguments: string };
+}
+
 interface SseResult {
-  chunks: Array<{ choices: Array<{ delta: Record<string, unknown>; finish_reason: string | null }>; usage?: unknown }>;
+  chunks: Array<{
+    choices: Array<{ delta: Record<string, unknown>; finish_reason: string | null }>;
+    usage?: unknown;
+  }>;
   done: boolean;
 }
 
@@ -59,7 +80,10 @@ async function post(server: ScriptedModelServer, body: Record<string, unknown>):
 async function readSse(response: Response): Promise<SseResult> {
   const events = (await response.text()).split('\n\n').filter(Boolean);
   const data = events.map((e) => e.replace(/^data: /, ''));
-  return { done: data[data.length - 1] === '[DONE]', chunks: data.filter((d) => d !== '[DONE]').map((d) => JSON.parse(d)) };
+  return {
+    done: data[data.length - 1] === '[DONE]',
+    chunks: data.filter((d) => d !== '[DONE]').map((d) => JSON.parse(d)),
+  };
 }
 
 describe('ScriptedModelServer', () => {
@@ -78,7 +102,13 @@ describe('ScriptedModelServer', () => {
   });
 
   it('streams text and tool calls as chat.completion.chunk events, then usage and [DONE]', async () => {
-    const response = await post(server, { model: 'm', stream: true, stream_options: { include_usage: true }, messages: [userTurn], tools });
+    const response = await post(server, {
+      model: 'm',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [userTurn],
+      tools,
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const { chunks, done } = await readSse(response);
@@ -87,19 +117,29 @@ describe('ScriptedModelServer', () => {
     const deltas = chunks.flatMap((c) => c.choices.map((choice) => choice.delta));
     expect(deltas.map((d) => d.content ?? '').join('')).toBe('Writing the greeting now.');
     expect(deltas.filter((d) => typeof d.content === 'string' && d.content !== '').length).toBeGreaterThan(1);
-    const calls = deltas.flatMap((d) => (d.tool_calls as Array<Record<string, any>> | undefined) ?? []);
-    expect(calls[0]).toEqual({ index: 0, id: 'call_1_0', type: 'function', function: { name: 'write', arguments: '' } });
+    const calls = deltas.flatMap((d) => (d.tool_calls as ToolCallDelta[] | undefined) ?? []);
+    expect(calls[0]).toEqual({
+      index: 0,
+      id: 'call_1_0',
+      type: 'function',
+      function: { name: 'write', arguments: '' },
+    });
     const args = calls.map((c) => c.function.arguments).join('');
     expect(JSON.parse(args)).toEqual({ filePath: '/work/repo/hi.txt', content: 'hi\n' });
 
     const finishes = chunks.flatMap((c) => c.choices.map((choice) => choice.finish_reason)).filter(Boolean);
     expect(finishes).toEqual(['tool_calls']);
-    expect(chunks[chunks.length - 1]).toMatchObject({ choices: [], usage: { prompt_tokens: 1000, completion_tokens: 40, total_tokens: 1040 } });
+    expect(chunks[chunks.length - 1]).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 1000, completion_tokens: 40, total_tokens: 1040 },
+    });
   });
 
   it('sends no usage chunk unless asked for, and stops with finish_reason stop', async () => {
     await post(server, { model: 'm', stream: true, messages: [userTurn], tools });
-    const { chunks } = await readSse(await post(server, { model: 'm', stream: true, messages: toolTurn, tools }));
+    const { chunks } = await readSse(
+      await post(server, { model: 'm', stream: true, messages: toolTurn, tools }),
+    );
     expect(chunks.some((c) => c.usage !== undefined)).toBe(false);
     expect(chunks[chunks.length - 1]!.choices[0]!.finish_reason).toBe('stop');
   });
@@ -114,7 +154,13 @@ describe('ScriptedModelServer', () => {
           message: {
             role: 'assistant',
             content: 'Writing the greeting now.',
-            tool_calls: [{ id: 'call_1_0', type: 'function', function: { name: 'write', arguments: '{"filePath":"/work/repo/hi.txt","content":"hi\\n"}' } }],
+            tool_calls: [
+              {
+                id: 'call_1_0',
+                type: 'function',
+                function: { name: 'write', arguments: '{"filePath":"/work/repo/hi.txt","content":"hi\\n"}' },
+              },
+            ],
           },
           finish_reason: 'tool_calls',
         },
@@ -132,7 +178,9 @@ describe('ScriptedModelServer', () => {
         { role: 'user', content: 'Please add a greeting file.' },
       ],
     });
-    expect(await title.json()).toMatchObject({ choices: [{ message: { content: 'Greeting file' }, finish_reason: 'stop' }] });
+    expect(await title.json()).toMatchObject({
+      choices: [{ message: { content: 'Greeting file' }, finish_reason: 'stop' }],
+    });
     expect(server.pendingSteps).toBe(2);
     await post(server, { model: 'm', messages: [userTurn], tools });
     expect(server.requests.map((r) => r.kind)).toEqual(['title', 'step']);
@@ -140,14 +188,22 @@ describe('ScriptedModelServer', () => {
   });
 
   it('fails loudly on a request the next step does not match, and lets the right one through after', async () => {
-    const wrong = await post(server, { model: 'm', messages: [{ role: 'user', content: 'Delete everything.' }], tools });
+    const wrong = await post(server, {
+      model: 'm',
+      messages: [{ role: 'user', content: 'Delete everything.' }],
+      tools,
+    });
     expect(wrong.status).toBe(500);
     const body = (await wrong.json()) as { error: { message: string } };
     expect(body.error.message).toContain('step 0 (write)');
     expect(body.error.message).toContain('last user message does not contain "greeting"');
     expect(body.error.message).toContain('Delete everything.');
     expect(server.failures).toEqual([
-      expect.objectContaining({ requestIndex: 0, step: 0, received: expect.stringContaining('last role=user') }),
+      expect.objectContaining({
+        requestIndex: 0,
+        step: 0,
+        received: expect.stringContaining('last role=user'),
+      }),
     ]);
 
     expect((await post(server, { model: 'm', messages: [userTurn], tools })).status).toBe(200);
@@ -156,11 +212,23 @@ describe('ScriptedModelServer', () => {
 
   it('refuses a scripted tool call that does not fit the tools offered', async () => {
     const offeredWithoutWrite = tools.filter((t) => t.function.name !== 'write');
-    const noWrite = await post(server, { model: 'm', messages: [userTurn], tools: [...offeredWithoutWrite, { ...tools[0]!, function: { ...tools[0]!.function, name: 'edit' } }] });
+    const noWrite = await post(server, {
+      model: 'm',
+      messages: [userTurn],
+      tools: [...offeredWithoutWrite, { ...tools[0]!, function: { ...tools[0]!.function, name: 'edit' } }],
+    });
     expect(noWrite.status).toBe(500);
     expect(server.failures[0]!.expected).toContain('tools do not include write');
 
-    const renamed = [{ type: 'function', function: { name: 'write', parameters: { properties: { path: {}, content: {} }, required: ['path', 'content'] } } }];
+    const renamed = [
+      {
+        type: 'function',
+        function: {
+          name: 'write',
+          parameters: { properties: { path: {}, content: {} }, required: ['path', 'content'] },
+        },
+      },
+    ];
     const badArgs = await post(server, { model: 'm', messages: [userTurn], tools: renamed });
     expect(badArgs.status).toBe(500);
     expect(server.failures[1]!.expected).toContain('write lacks required path');
@@ -172,7 +240,10 @@ describe('ScriptedModelServer', () => {
     await post(server, { model: 'm', messages: toolTurn, tools });
     const extra = await post(server, { model: 'm', messages: toolTurn, tools });
     expect(extra.status).toBe(500);
-    expect(server.failures[0]).toMatchObject({ step: -1, expected: expect.stringContaining('all 2 steps were played') });
+    expect(server.failures[0]).toMatchObject({
+      step: -1,
+      expected: expect.stringContaining('all 2 steps were played'),
+    });
   });
 
   it('records every request with its headers and body', async () => {

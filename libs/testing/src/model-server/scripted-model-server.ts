@@ -1,12 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import {
-  ChatRequest,
-  describeRequest,
-  invalidToolCalls,
-  isTitleRequest,
-  mismatch,
-} from './conversation';
+import { ChatRequest, describeRequest, invalidToolCalls, isTitleRequest, mismatch } from './conversation';
 import { fillScript, loadScript, ModelScript, ModelScriptInput, parseScript } from './script';
 import { completionBody, ModelReply, streamChunks } from './wire';
 
@@ -63,7 +57,8 @@ export class ScriptedModelServer {
   private replies = 0;
 
   private constructor(options: ScriptedModelServerOptions) {
-    const script = typeof options.script === 'string' ? loadScript(options.script) : parseScript(options.script);
+    const script =
+      typeof options.script === 'string' ? loadScript(options.script) : parseScript(options.script);
     this.script = fillScript(script, options.vars ?? {});
     this.models = options.models ?? ['scripted'];
     this.http = createServer((req, res) => void this.handle(req, res));
@@ -122,9 +117,19 @@ export class ScriptedModelServer {
       });
     }
     const body = record.body;
-    if (record.method !== 'POST' || record.path !== '/v1/chat/completions' || !Array.isArray(body?.messages)) {
+    if (
+      record.method !== 'POST' ||
+      record.path !== '/v1/chat/completions' ||
+      !Array.isArray(body?.messages)
+    ) {
       const received = `${record.method} ${record.path} ${raw.slice(0, 200)}`;
-      return this.fail(res, index, -1, 'POST /v1/chat/completions with a JSON body that has messages', received);
+      return this.fail(
+        res,
+        index,
+        -1,
+        'POST /v1/chat/completions with a JSON body that has messages',
+        received,
+      );
     }
 
     if (isTitleRequest(body)) {
@@ -135,34 +140,72 @@ export class ScriptedModelServer {
     const stepIndex = this.nextStep;
     const step = this.script.steps[stepIndex];
     if (!step) {
-      return this.fail(res, index, -1, `no more requests: all ${this.script.steps.length} steps were played`, describeRequest(body));
+      return this.fail(
+        res,
+        index,
+        -1,
+        `no more requests: all ${this.script.steps.length} steps were played`,
+        describeRequest(body),
+      );
     }
     const label = `step ${stepIndex}${step.name ? ` (${step.name})` : ''}`;
     const why = mismatch(step.match, body);
-    if (why) return this.fail(res, index, stepIndex, `${label} to match ${JSON.stringify(step.match)}: ${why}`, describeRequest(body));
+    if (why)
+      return this.fail(
+        res,
+        index,
+        stepIndex,
+        `${label} to match ${JSON.stringify(step.match)}: ${why}`,
+        describeRequest(body),
+      );
     const calls = step.respond.toolCalls ?? [];
     const invalid = invalidToolCalls(calls, body);
-    if (invalid) return this.fail(res, index, stepIndex, `${label} tool calls that fit the offered tools: ${invalid}`, describeRequest(body));
+    if (invalid)
+      return this.fail(
+        res,
+        index,
+        stepIndex,
+        `${label} tool calls that fit the offered tools: ${invalid}`,
+        describeRequest(body),
+      );
 
     this.nextStep += 1;
     record.kind = 'step';
     record.step = stepIndex;
     const toolCalls = calls.map((call, i) => ({ ...call, id: `call_${this.replies + 1}_${i}` }));
-    return this.reply(res, body, { text: step.respond.text, toolCalls, usage: step.respond.usage ?? this.script.usage });
+    return this.reply(res, body, {
+      text: step.respond.text,
+      toolCalls,
+      usage: step.respond.usage ?? this.script.usage,
+    });
   }
 
   private reply(res: ServerResponse, body: ChatRequest, answer: Omit<ModelReply, 'id' | 'model'>): void {
     this.replies += 1;
-    const reply: ModelReply = { ...answer, id: `chatcmpl-scripted-${this.replies}`, model: body.model ?? this.models[0]! };
+    const reply: ModelReply = {
+      ...answer,
+      id: `chatcmpl-scripted-${this.replies}`,
+      model: body.model ?? this.models[0]!,
+    };
     if (!body.stream) return sendJson(res, 200, completionBody(reply));
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
     for (const chunk of streamChunks(reply, body.stream_options?.include_usage === true)) {
       res.write(`data: ${JSON.stringify(chunk)}\n\n`);
     }
     res.end('data: [DONE]\n\n');
   }
 
-  private fail(res: ServerResponse, requestIndex: number, step: number, expected: string, received: string): void {
+  private fail(
+    res: ServerResponse,
+    requestIndex: number,
+    step: number,
+    expected: string,
+    received: string,
+  ): void {
     const message = `Scripted model: expected ${expected}; received ${received}`;
     this.failures.push({ requestIndex, step, expected, received, message });
     sendJson(res, 500, { error: { message, type: 'scripted_model_mismatch', code: 'script_mismatch' } });

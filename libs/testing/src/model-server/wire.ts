@@ -43,13 +43,16 @@ export function streamChunks(reply: ModelReply, includeUsage: boolean): Chunk[] 
     choices,
     ...extra,
   });
-  const delta = (d: Chunk, finish: string | null = null) => chunk([{ index: 0, delta: d, finish_reason: finish }]);
+  const delta = (d: Chunk, finish: string | null = null) =>
+    chunk([{ index: 0, delta: d, finish_reason: finish }]);
 
   const chunks: Chunk[] = [delta({ role: 'assistant', content: '' })];
   if (reply.text) for (const text of pieces(reply.text, 3)) chunks.push(delta({ content: text }));
   reply.toolCalls.forEach((call, index) => {
     chunks.push(
-      delta({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.tool, arguments: '' } }] }),
+      delta({
+        tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.tool, arguments: '' } }],
+      }),
     );
     for (const args of pieces(JSON.stringify(call.args), 2)) {
       chunks.push(delta({ tool_calls: [{ index, function: { arguments: args } }] }));
@@ -75,7 +78,11 @@ export function completionBody(reply: ModelReply): Chunk {
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: reply.text ?? null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+        message: {
+          role: 'assistant',
+          content: reply.text ?? null,
+          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+        },
         finish_reason: finishReason(reply),
       },
     ],
