@@ -1,1 +1,6 @@
 export * from './webhooks';
+export * from './app/github-app';
+export * from './forge/forge';
+export * from './forge/octokit-forge';
+export * from './forge/attribution';
+export * from './forge/verification-report';

@@ -1,0 +1,3 @@
+export { startGitHubStandIn } from './server';
+export type { GitHubStandIn, GitHubStandInApp } from './server';
+export type { GitHubModel, Permissions, PullRequest, IssueComment, CheckRun, Review, RecordedRequest } from './model';
