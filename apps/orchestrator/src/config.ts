@@ -1,7 +1,63 @@
-import { baseConfig, port } from '@horizon/config';
+import { z } from 'zod';
+import { baseConfig, durationMs, port, positiveInt } from '@horizon/config';
+
+const repoName = /^[^/\s]+\/[^/\s]+$/;
+
+/** A JSON object from keys to `owner/name`, e.g. `{"C05BILLING":"acme/billing"}`. */
+const repoMap = (what: string) =>
+  z
+    .string()
+    .default('{}')
+    .transform((raw, ctx) => {
+      try {
+        const parsed = z.record(z.string(), z.string().regex(repoName)).parse(JSON.parse(raw));
+        return parsed as Readonly<Record<string, string>>;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'invalid' });
+        return z.NEVER;
+      }
+    })
+    .describe(`a JSON object from ${what} to "owner/name"`);
+
+const optionalRepo = z
+  .string()
+  .regex(repoName)
+  .optional()
+  .describe('a repository as "owner/name"');
 
 /** Everything orchestrator reads from the environment, parsed once at start. */
 export const configShape = {
   ...baseConfig,
   ORCHESTRATOR_PORT: port(9101),
+
+  RUN_DEADLINE_MS: durationMs(45 * 60_000),
+  RUN_HARNESS: z.string().min(1).default('opencode').describe('a harness name'),
+  RUN_MODEL: z.string().min(1).default('default').describe('a model name'),
+  RUN_BASE_REF: z.string().min(1).default('main').describe('a git ref'),
+  RUN_MEMORY_MIB: positiveInt(4096),
+  RUN_CPU_MILLIS: positiveInt(2000),
+  RUN_MAX_PROCESSES: positiveInt(512),
+
+  MAX_CONCURRENT_RUNS: positiveInt(8),
+  MAX_CONCURRENT_RUNS_PER_REPO: positiveInt(4),
+  MAX_CONCURRENT_RUNS_PER_OWNER: positiveInt(2),
+  SCHEDULER_INTERVAL_MS: durationMs(2_000),
+
+  RETRY_MAX_ATTEMPTS: positiveInt(3),
+  RETRY_BASE_DELAY_MS: durationMs(30_000),
+
+  WATCHDOG_INTERVAL_MS: durationMs(15_000),
+  WATCHDOG_PROVISIONING_TIMEOUT_MS: durationMs(5 * 60_000),
+  WATCHDOG_DEADLINE_GRACE_MS: durationMs(2 * 60_000),
+
+  GITHUB_BOT_LOGIN: z.string().min(1).default('horizon[bot]').describe('the GitHub App bot login'),
+  GITHUB_MENTION_HANDLE: z.string().min(1).default('@horizon').describe('a mention such as @horizon'),
+  HORIZON_BRANCH_PREFIX: z.string().min(1).default('horizon/').describe('a git branch prefix'),
+  LINEAR_APP_USER_ID: z.string().default('').describe("the Linear app user's id"),
+  SLACK_BOT_USER_ID: z.string().default('').describe("the Slack bot's user id"),
+  SLACK_CHANNEL_REPOS: repoMap('Slack channel ids'),
+  LINEAR_TEAM_REPOS: repoMap('Linear team ids'),
+  DEFAULT_REPO: optionalRepo,
 };
+
+export type OrchestratorConfig = z.infer<z.ZodObject<typeof configShape>>;

@@ -100,9 +100,26 @@ export const runFinished = defineContract({
   }),
 });
 
+export const workItemFollowUp = defineContract({
+  kind: 'event',
+  subject: 'hzn.evt.workitem.follow_up',
+  version: 1,
+  description:
+    'A human added to work in flight (a Slack thread reply, a Linear session prompt, a review during a revise run); the runner side passes it to the agent.',
+  data: z.object({
+    workItemId: z.string().uuid(),
+    runId: z.string().uuid().nullable(),
+    text: z.string(),
+    /** Where it was written, so an answer can go back there. */
+    origin: z.enum(['slack', 'linear', 'github']),
+    author: z.string().nullable(),
+  }),
+});
+
 export const lifecycleContracts = [
   workItemCreated,
   workItemStateChanged,
+  workItemFollowUp,
   runStarted,
   runProgress,
   runFinished,

@@ -1,0 +1,270 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { notifyDeliver } from '@horizon/contracts';
+import type { SourceRefs } from '@horizon/contracts';
+import type { Logger } from '@horizon/observability';
+import {
+  IngressDataOf,
+  IngressEvent,
+  PullRequestTarget,
+  ReviseFeedback,
+  RoutingDecision,
+  route,
+  terminalWorkItemStates,
+  threadKey,
+} from '../domain';
+import { WorkItemRepository, WorkItemRow } from '../persistence/work-item.repository';
+import { ORCHESTRATOR_CONFIG } from '../settings';
+import type { OrchestratorConfig } from '../settings';
+import { OrchestratorMetrics } from './metrics';
+import { RoutingContextBuilder } from './routing-context.builder';
+import { UnitOfWork } from './unit-of-work';
+import { WorkItemService } from './work-item.service';
+
+type Decision<T extends RoutingDecision['type']> = Extract<RoutingDecision, { type: T }>;
+
+const repoInText = /(?:^|\s)repo:([^/\s]+\/[^/\s]+)/;
+
+/** `repo:owner/name` written in a message or an issue description. */
+export function repoNamedIn(text: string | null | undefined): string | null {
+  return text?.match(repoInText)?.[1]?.replace(/[.,;:)]+$/, '') ?? null;
+}
+
+function feedbackText(feedback: ReviseFeedback): string {
+  switch (feedback.kind) {
+    case 'review':
+      return feedback.review.body?.trim() || `Review by ${feedback.review.author}: changes requested.`;
+    case 'review_comment':
+      return `${feedback.comment.path}${feedback.comment.line !== null ? `:${feedback.comment.line}` : ''}: ${feedback.comment.body}`;
+    case 'issue_comment':
+      return feedback.comment.body;
+  }
+}
+
+/** Routes one ingress event and carries out the decision, inside the handler's unit of work. */
+@Injectable()
+export class DecisionExecutor {
+  constructor(
+    private readonly items: WorkItemRepository,
+    private readonly workItems: WorkItemService,
+    private readonly contexts: RoutingContextBuilder,
+    private readonly metrics: OrchestratorMetrics,
+    @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
+  ) {}
+
+  async handle(uow: UnitOfWork, event: IngressEvent, logger: Logger): Promise<RoutingDecision> {
+    if (event.subject === 'hzn.ingress.github.pull_request') await this.linkPullRequest(uow, event.data);
+    const { rule, decision } = route(event, await this.contexts.build(uow, event));
+    logger.info({ rule, decision: decision.type }, 'routed');
+    await this.execute(uow, decision);
+    this.metrics.decisions.inc({ decision: decision.type, rule });
+    return decision;
+  }
+
+  private async execute(uow: UnitOfWork, decision: RoutingDecision): Promise<void> {
+    switch (decision.type) {
+      case 'create_work_item':
+        return this.create(uow, decision);
+      case 'cancel_work_item': {
+        const item = await this.items.get(uow.tx, decision.workItemId);
+        if (!item) return this.workItems.ignore(uow, null, decision.requestedBy, `cancel of unknown work item ${decision.workItemId}`);
+        return this.workItems.cancel(uow, item, decision.reason, decision.requestedBy);
+      }
+      case 'start_plan_run':
+        return this.startPlan(uow, decision);
+      case 'start_implement_run':
+        return this.startImplement(uow, decision);
+      case 'start_thread_run':
+        return this.startThread(uow, decision);
+      case 'start_revise_run':
+        return this.withPullRequestItem(uow, decision.pullRequest, decision.requestedBy, (item) =>
+          this.workItems.revise(uow, item, decision.pullRequest, feedbackText(decision.feedback), `github:${decision.requestedBy}`),
+        );
+      case 'mark_merged': {
+        const actor = `github:${decision.mergedBy ?? 'unknown'}`;
+        return this.withPullRequestItem(uow, decision.pullRequest, actor, (item) =>
+          this.workItems.merge(uow, item, decision.pullRequest, actor),
+        );
+      }
+      case 'cancel':
+        return this.withPullRequestItem(uow, decision.pullRequest, 'github', (item) =>
+          this.workItems.cancel(uow, item, decision.reason, 'github'),
+        );
+      case 'follow_up_prompt': {
+        const item = await this.items.findActiveByThread(uow.tx, decision.thread, terminalWorkItemStates);
+        if (!item) return this.workItems.ignore(uow, null, 'slack', `no run in thread ${threadKey(decision.thread)}`);
+        return this.workItems.followUp(uow, item, decision.message.text, { origin: 'slack', author: decision.message.user });
+      }
+      case 'continue_session': {
+        const item = await this.items.findByAgentSession(uow.tx, decision.agentSessionId);
+        if (!item) return this.workItems.ignore(uow, null, 'linear', `no work item for agent session ${decision.agentSessionId}`);
+        return this.workItems.followUp(uow, item, decision.prompt ?? '', { origin: 'linear', author: null });
+      }
+      case 'ignore':
+        return;
+    }
+  }
+
+  private async create(uow: UnitOfWork, { request }: Decision<'create_work_item'>): Promise<void> {
+    const existing = await this.items.get(uow.tx, request.workItemId);
+    if (existing) return this.workItems.addBlockers(uow, existing, request.blockedBy, request.requestedBy);
+    const ownerKnown = request.ownerId !== null && (await this.items.identityExists(uow.tx, request.ownerId));
+    await this.workItems.record(
+      uow,
+      {
+        id: request.workItemId,
+        kind: request.kind,
+        repo: request.repo,
+        title: request.title,
+        description: request.description,
+        priority: request.priority,
+        labels: request.labels,
+        autoStart: request.autoStart,
+        ownerId: ownerKnown ? request.ownerId : null,
+        sourceRefs: {},
+      },
+      request.blockedBy,
+      { by: 'policy' },
+      request.requestedBy,
+    );
+  }
+
+  private async startPlan(uow: UnitOfWork, d: Decision<'start_plan_run'>): Promise<void> {
+    const actor = `linear:${d.creatorId ?? 'unknown'}`;
+    if (await this.items.findByAgentSession(uow.tx, d.agentSessionId)) {
+      return this.workItems.ignore(uow, null, actor, `agent session ${d.agentSessionId} already has a plan run`);
+    }
+    const sourceRefs: SourceRefs = { linearAgentSession: { id: d.agentSessionId } };
+    if (d.issue) sourceRefs.trackerIssue = this.trackerIssue(d.issue);
+    await this.recordFromTracker(uow, {
+      kind: 'plan',
+      title: d.issue?.title ?? `Linear agent session ${d.agentSessionId}`,
+      description: d.issue?.description ?? '',
+      labels: [],
+      repo: this.repoFor(d.issue?.teamId ?? null, d.issue?.description),
+      sourceRefs,
+      cause: 'a Linear agent session asked for a plan',
+      actor,
+    });
+  }
+
+  private async startImplement(uow: UnitOfWork, d: Decision<'start_implement_run'>): Promise<void> {
+    const actor = `linear:${d.actorId ?? 'unknown'}`;
+    const cause = d.trigger === 'delegated' ? 'delegated to Horizon in Linear' : 'moved to a started state in Linear';
+    const existing = await this.items.findByTrackerIssue(uow.tx, d.issue.id);
+    if (existing) return this.workItems.start(uow, existing, cause, actor);
+    await this.recordFromTracker(uow, {
+      kind: 'implement',
+      title: d.issue.title,
+      description: d.issue.description ?? '',
+      labels: d.issue.labels,
+      repo: this.repoFor(d.issue.teamId, d.issue.description),
+      sourceRefs: { trackerIssue: this.trackerIssue(d.issue) },
+      cause,
+      actor,
+    });
+  }
+
+  private async startThread(uow: UnitOfWork, d: Decision<'start_thread_run'>): Promise<void> {
+    const actor = `slack:${d.message.user}`;
+    const repo = this.config.SLACK_CHANNEL_REPOS[d.thread.channel] ?? repoNamedIn(d.message.text);
+    if (!repo) {
+      uow.emit(notifyDeliver, {
+        channel: 'slack',
+        target: { ...d.thread },
+        dedupeKey: `thread-needs-repo:${threadKey(d.thread)}:${d.message.ts}`,
+        title: 'Which repository?',
+        body: 'I do not know which repository this channel works on. Mention me again with `repo:owner/name`, or ask an admin to map this channel in SLACK_CHANNEL_REPOS.',
+      });
+      return this.workItems.ignore(uow, null, actor, `no repository for Slack channel ${d.thread.channel}`);
+    }
+    const text = d.message.text.replace(/<@[A-Z0-9]+>/g, '').trim();
+    await this.recordFromTracker(uow, {
+      kind: 'implement',
+      title: text.slice(0, 120) || 'Slack request',
+      description: d.message.text,
+      labels: [],
+      repo,
+      sourceRefs: { slackThread: { ...d.thread } },
+      cause: 'asked for in a Slack thread',
+      actor,
+    });
+  }
+
+  /** Records an item asked for from outside the API, queued at once; without a repo it fails, saying why. */
+  private async recordFromTracker(
+    uow: UnitOfWork,
+    item: {
+      kind: 'plan' | 'implement';
+      title: string;
+      description: string;
+      labels: readonly string[];
+      repo: string | null;
+      sourceRefs: SourceRefs;
+      cause: string;
+      actor: string;
+    },
+  ): Promise<void> {
+    await this.workItems.record(
+      uow,
+      {
+        id: crypto.randomUUID(),
+        kind: item.kind,
+        repo: item.repo ?? '',
+        title: item.title,
+        description: item.description,
+        priority: 5,
+        labels: item.labels,
+        autoStart: null,
+        ownerId: null,
+        sourceRefs: item.sourceRefs,
+      },
+      [],
+      item.repo
+        ? { by: 'request', cause: item.cause }
+        : { by: 'refusal', cause: 'no repository known: set LINEAR_TEAM_REPOS or DEFAULT_REPO, or write repo:owner/name' },
+      item.actor,
+    );
+  }
+
+  private repoFor(teamId: string | null, description: string | null | undefined): string | null {
+    return (teamId ? this.config.LINEAR_TEAM_REPOS[teamId] : undefined) ?? repoNamedIn(description) ?? this.config.DEFAULT_REPO ?? null;
+  }
+
+  private trackerIssue(issue: { id: string; identifier: string | null; url: string | null }) {
+    return {
+      provider: 'linear' as const,
+      id: issue.id,
+      ...(issue.identifier ? { identifier: issue.identifier } : {}),
+      ...(issue.url ? { url: issue.url } : {}),
+    };
+  }
+
+  /** A Horizon branch's PR was opened or updated: remember its number on the item. */
+  private async linkPullRequest(uow: UnitOfWork, data: IngressDataOf<'hzn.ingress.github.pull_request'>): Promise<void> {
+    const { repository, pullRequest } = data;
+    if (!repository || !pullRequest.headRef.startsWith(this.config.HORIZON_BRANCH_PREFIX)) return;
+    const item = await this.items.findByPullRequest(uow.tx, repository.fullName, pullRequest.number, pullRequest.headRef);
+    if (!item) return;
+    await this.workItems.linkPullRequest(uow, item, {
+      repository,
+      installationId: data.installationId,
+      number: pullRequest.number,
+      branch: pullRequest.headRef,
+      htmlUrl: pullRequest.htmlUrl,
+      workItemId: item.id,
+    });
+  }
+
+  private async withPullRequestItem(
+    uow: UnitOfWork,
+    pr: PullRequestTarget,
+    actor: string,
+    act: (item: WorkItemRow) => Promise<void>,
+  ): Promise<void> {
+    const item = pr.workItemId
+      ? await this.items.get(uow.tx, pr.workItemId)
+      : await this.items.findByPullRequest(uow.tx, pr.repository.fullName, pr.number, pr.branch);
+    if (!item) return this.workItems.ignore(uow, null, actor, `no work item for ${pr.repository.fullName}#${pr.number}`);
+    return act(item);
+  }
+}

@@ -1,0 +1,177 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataOf, WorkItemState, runFinished, runProgress, sandboxStateChanged } from '@horizon/contracts';
+import type { Logger } from '@horizon/observability';
+import { RetryPolicy, defaultRetryConfig } from '../domain';
+import { RunRepository, RunRow } from '../persistence/run.repository';
+import { WorkItemRepository, WorkItemRow } from '../persistence/work-item.repository';
+import { ORCHESTRATOR_CONFIG } from '../settings';
+import type { OrchestratorConfig } from '../settings';
+import { UnitOfWork } from './unit-of-work';
+import { WorkItemTransitions } from './work-item-transitions';
+
+const SANDBOX_ACTOR = 'system:sandbox';
+
+/**
+ * Applies what sandbox-manager reports about runs to their work items. Reports arrive out of
+ * order and late (after a cancel or a time-out): a run that already has an outcome changes
+ * nothing, and a report that skips a step (finished before any progress) walks the item through it.
+ */
+@Injectable()
+export class RunLifecycleService {
+  readonly retryPolicy: RetryPolicy;
+
+  constructor(
+    private readonly items: WorkItemRepository,
+    private readonly runs: RunRepository,
+    private readonly transitions: WorkItemTransitions,
+    @Inject(ORCHESTRATOR_CONFIG) config: OrchestratorConfig,
+  ) {
+    this.retryPolicy = new RetryPolicy({
+      ...defaultRetryConfig,
+      maxAttempts: config.RETRY_MAX_ATTEMPTS,
+      baseDelayMs: config.RETRY_BASE_DELAY_MS,
+    });
+  }
+
+  async progress(uow: UnitOfWork, data: DataOf<typeof runProgress>, logger: Logger): Promise<void> {
+    const current = await this.currentRun(uow, data.runId, logger);
+    if (!current) return;
+    const { run, item } = current;
+    if (data.phase === 'harness') {
+      await this.runs.markStarted(uow.tx, run.id, uow.now);
+      if (item.state === 'provisioning') {
+        await this.walk(uow, item, 'running', run, 'the sandbox is ready and the harness started');
+      }
+    } else if (data.phase === 'verification') {
+      if (item.state === 'provisioning' || item.state === 'running') {
+        await this.walk(uow, item, 'verifying', run, `verification started: ${data.summary}`);
+      }
+    }
+  }
+
+  async finished(uow: UnitOfWork, data: DataOf<typeof runFinished>, logger: Logger): Promise<void> {
+    const current = await this.currentRun(uow, data.runId, logger);
+    if (!current) return;
+    const { run, item } = current;
+    await this.runs.finish(uow.tx, run.id, {
+      outcome: data.outcome,
+      at: uow.now,
+      failureReason: data.reason,
+      usage: data.usage,
+      commitSha: data.commitSha,
+      report: { durationMs: data.durationMs, verification: data.verification, frictionNotes: data.frictionNotes },
+    });
+    const reason = data.reason ?? data.outcome;
+    if (item.state === 'revising') {
+      await this.transitions.move(uow, item, 'in_review', `revise run ended ${data.outcome}: ${reason}`, {
+        actor: SANDBOX_ACTOR,
+        runId: run.id,
+      });
+      return;
+    }
+    switch (data.outcome) {
+      case 'succeeded': {
+        const reviewable = item.kind !== 'plan' && item.kind !== 'retro' && data.branch !== null;
+        const to: WorkItemState = reviewable ? 'in_review' : 'done';
+        const cause = reviewable ? `pull request opened from ${data.branch}` : 'the run finished with nothing to review';
+        await this.walk(uow, item, to, run, cause, data.branch ? { branch: data.branch } : {});
+        return;
+      }
+      case 'failed':
+        await this.walk(uow, item, 'failed', run, `agent failure is final: ${reason}`);
+        return;
+      case 'timed_out':
+        await this.walk(uow, item, 'timed_out', run, `the run timed out: ${reason}`);
+        return;
+      case 'cancelled':
+        await this.walk(uow, item, 'cancelled', run, `the run was cancelled: ${reason}`);
+        return;
+      case 'infra_error':
+        await this.infraFailure(uow, item, run, reason);
+        return;
+    }
+  }
+
+  async sandboxChanged(uow: UnitOfWork, data: DataOf<typeof sandboxStateChanged>, logger: Logger): Promise<void> {
+    if (data.state !== 'failed' || !data.runId) return;
+    const current = await this.currentRun(uow, data.runId, logger);
+    if (!current) return;
+    const reason = `sandbox failed: ${data.reason ?? 'no reason given'}`;
+    await this.runs.finish(uow.tx, current.run.id, { outcome: 'infra_error', at: uow.now, failureReason: reason });
+    if (current.item.state === 'revising') {
+      await this.transitions.move(uow, current.item, 'in_review', `revise run could not start: ${reason}`, {
+        actor: SANDBOX_ACTOR,
+        runId: current.run.id,
+      });
+      return;
+    }
+    await this.infraFailure(uow, current.item, current.run, reason);
+  }
+
+  /** Another attempt after back-off (→ queued), or → failed when the retry policy has none left. */
+  async infraFailure(uow: UnitOfWork, item: WorkItemRow, run: RunRow, reason: string, actor = SANDBOX_ACTOR): Promise<void> {
+    const decision = this.retryPolicy.afterFailure({ failureClass: 'infra', attempt: run.attempt, reason }, uow.now);
+    if (decision.retry) {
+      await this.transitions.move(uow, item, 'queued', decision.reason, {
+        actor,
+        runId: run.id,
+        changes: { notBefore: decision.notBefore },
+      });
+    } else {
+      await this.transitions.move(uow, item, 'failed', decision.reason, { actor, runId: run.id });
+    }
+  }
+
+  /** The run and its item, when the run is the item's current one and has not ended. */
+  private async currentRun(
+    uow: UnitOfWork,
+    runId: string,
+    logger: Logger,
+  ): Promise<{ run: RunRow; item: WorkItemRow } | null> {
+    const run = await this.runs.get(uow.tx, runId);
+    if (!run) {
+      logger.warn({ runId }, 'report about an unknown run ignored');
+      return null;
+    }
+    if (run.outcome !== null) {
+      logger.info({ runId, outcome: run.outcome }, 'report about a run that already ended ignored');
+      return null;
+    }
+    const item = await this.items.get(uow.tx, run.workItemId);
+    return item ? { run, item } : null;
+  }
+
+  /**
+   * Moves the item to `to`. A report may skip a step (finished while the item is still
+   * `provisioning`: it goes through `running`) or come after the item moved on (audited, no change).
+   */
+  private async walk(
+    uow: UnitOfWork,
+    item: WorkItemRow,
+    to: WorkItemState,
+    run: RunRow,
+    cause: string,
+    changes: { branch?: string } = {},
+  ): Promise<void> {
+    if (item.state === to) return;
+    let current = item;
+    if (!this.transitions.can(current, to) && current.state === 'provisioning' && this.transitions.machine.canTransition('running', to)) {
+      current = await this.transitions.move(uow, current, 'running', 'the run reported before its harness start', {
+        actor: SANDBOX_ACTOR,
+        runId: run.id,
+      });
+    }
+    if (!this.transitions.can(current, to)) {
+      await this.items.recordAudit(uow.tx, {
+        workItemId: item.id,
+        runId: run.id,
+        actor: SANDBOX_ACTOR,
+        action: 'ignored',
+        cause: `report (${cause}) does not apply in state ${current.state}`,
+        at: uow.now,
+      });
+      return;
+    }
+    await this.transitions.move(uow, current, to, cause, { actor: SANDBOX_ACTOR, runId: run.id, changes });
+  }
+}

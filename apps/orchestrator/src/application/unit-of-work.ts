@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Contract, DataOf, Envelope, envelopeFor } from '@horizon/contracts';
+import { DATABASE, appendToOutbox, claimMessage } from '@horizon/db';
+import type { Database, Tx } from '@horizon/db';
+import { StaleWorkItemError } from '../persistence/work-item.repository';
+import { OrchestratorMetrics } from './metrics';
+
+/** What one transaction did, for the work that follows its commit (metrics, waking the scheduler). */
+export interface Committed {
+  readonly transitions: readonly { from: string; to: string }[];
+  /** Something became queued or capacity was freed: the scheduler has work. */
+  readonly schedulingChanged: boolean;
+}
+
+/**
+ * One transaction's writes and the messages it causes. Messages are appended to the outbox at
+ * the end of the same transaction, so they exist if and only if the state they announce does.
+ */
+export class UnitOfWork {
+  readonly envelopes: Envelope[] = [];
+  readonly transitions: { from: string; to: string }[] = [];
+  schedulingChanged = false;
+
+  constructor(
+    readonly tx: Tx,
+    readonly now: Date,
+    /** The message being handled; its correlation id carries over to everything emitted. */
+    readonly causedBy: Pick<Envelope, 'id' | 'correlationId'> | null,
+  ) {}
+
+  emit<C extends Contract>(contract: C, data: DataOf<C>): void {
+    this.envelopes.push(
+      envelopeFor(contract, data, { source: 'orchestrator', ...(this.causedBy ? { causedBy: this.causedBy } : {}) }),
+    );
+  }
+}
+
+export interface Claim {
+  /** The inbox consumer name. */
+  readonly consumer: string;
+  /** Idempotency keys: the envelope id, and for ingress the sender's delivery id. Any one seen before → duplicate. */
+  readonly keys: readonly string[];
+}
+
+export type TransactionResult<T> = { applied: true; value: T } | { applied: false };
+
+type CommitListener = (committed: Committed) => void;
+
+const MAX_CONFLICT_RETRIES = 8;
+
+/**
+ * Runs handler work in one Prisma transaction: inbox claim first, outbox last. A version
+ * conflict on a work item (another handler or replica changed it) reruns the whole transaction
+ * against fresh rows; anything else propagates, rolls back, and leaves redelivery to JetStream.
+ */
+@Injectable()
+export class Transactor {
+  private readonly listeners: CommitListener[] = [];
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly metrics: OrchestratorMetrics,
+  ) {}
+
+  onCommitted(listener: CommitListener): void {
+    this.listeners.push(listener);
+  }
+
+  async run<T>(
+    claim: Claim | null,
+    causedBy: UnitOfWork['causedBy'],
+    work: (uow: UnitOfWork) => Promise<T>,
+  ): Promise<TransactionResult<T>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await this.db.prisma.$transaction(
+          async (tx) => {
+            if (claim) {
+              for (const key of claim.keys) {
+                if (!(await claimMessage(tx, claim.consumer, key))) return null;
+              }
+            }
+            const uow = new UnitOfWork(tx, new Date(), causedBy);
+            const value = await work(uow);
+            await appendToOutbox(tx, uow.envelopes);
+            return { uow, value };
+          },
+          { maxWait: 15_000, timeout: 30_000 },
+        );
+        if (!outcome) return { applied: false };
+        this.afterCommit(outcome.uow);
+        return { applied: true, value: outcome.value };
+      } catch (err) {
+        if (!(err instanceof StaleWorkItemError) || attempt >= MAX_CONFLICT_RETRIES) throw err;
+        this.metrics.conflicts.inc();
+      }
+    }
+  }
+
+  private afterCommit(uow: UnitOfWork): void {
+    for (const t of uow.transitions) this.metrics.transitions.inc({ from: t.from, to: t.to });
+    const committed = { transitions: uow.transitions, schedulingChanged: uow.schedulingChanged };
+    for (const listener of this.listeners) listener(committed);
+  }
+}

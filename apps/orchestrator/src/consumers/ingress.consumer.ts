@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import type { Envelope, EnvelopeOf } from '@horizon/contracts';
+import {
+  apiWorkItemCancel,
+  apiWorkItemCreate,
+  githubIssueComment,
+  githubPullRequest,
+  githubPullRequestReview,
+  githubPullRequestReviewComment,
+  linearAgentSession,
+  linearIssueChanged,
+  slackAppMention,
+  slackThreadMessage,
+} from '@horizon/contracts';
+import { HandleMessage, MessageConsumer } from '@horizon/messaging';
+import type { HandlerOutcome, MessageContext } from '@horizon/messaging';
+import { DecisionExecutor } from '../application/decision-executor';
+import { Transactor } from '../application/unit-of-work';
+import { IngressEvent, parseIngressEvent } from '../domain';
+import { applyOnce } from './apply-once';
+
+export const INGRESS_CONSUMER = 'orchestrator-ingress';
+
+type IngressEnvelope = Envelope<IngressEvent['data']>;
+
+/**
+ * Every normalized delivery that routing can act on. Each is applied once: the inbox is keyed
+ * by the envelope id and by the sender's delivery id, so a redelivered message and a delivery
+ * published twice (a webhook retried by its sender) are both no-ops. Subjects without a handler
+ * here (checks, installations, pings, Linear comments) route to nothing and are acked unread.
+ */
+@MessageConsumer({ durable: INGRESS_CONSUMER, stream: 'INGRESS', filterSubject: 'hzn.ingress.>' })
+@Injectable()
+export class IngressConsumer {
+  constructor(
+    private readonly transactor: Transactor,
+    private readonly executor: DecisionExecutor,
+  ) {}
+
+  @HandleMessage(githubPullRequest)
+  pullRequest(env: EnvelopeOf<typeof githubPullRequest>, ctx: MessageContext) {
+    return this.handle(env, ctx);
+  }
+
+  @HandleMessage(githubPullRequestReview)
+  review(env: EnvelopeOf<typeof githubPullRequestReview>, ctx: MessageContext) {
+    return this.handle(env, ctx);
+  }
+
+  @HandleMessage(githubPullRequestReviewComment)
+  reviewComment(env: EnvelopeOf<typeof githubPullRequestReviewComment>, ctx: MessageContext) {
+    return this.handle(env, ctx);
+  }
+
+  @HandleMessage(githubIssueComment)
+  issueComment(env: EnvelopeOf<typeof githubIssueComment>, ctx: MessageContext) {
+    return this.handle(env, ctx);
+  }
+
+  @HandleMessage(linearAgentSession)
+  agentSession(env: EnvelopeOf<typeof linearAgentSession>, ctx: MessageContext) {
+    return this.handle(env, ctx);
+  }
+
+  @HandleMessage(linearIssueChanged)
+  linearIssue(env: EnvelopeOf<typeof linearIssueChanged>, ctx: MessageContext) {
+    return this.handle(env, ctx);
+  }
+
+  @HandleMessage(slackAppMention)
+  slackMention(env: EnvelopeOf<typeof slackAppMention>, ctx: MessageContext) {
+    return this.handle(env, ctx);
+  }
+
+  @HandleMessage(slackThreadMessage)
+  slackReply(env: EnvelopeOf<typeof slackThreadMessage>, ctx: MessageContext) {
+    return this.handle(env, ctx);
+  }
+
+  @HandleMessage(apiWorkItemCreate)
+  create(env: EnvelopeOf<typeof apiWorkItemCreate>, ctx: MessageContext) {
+    return this.handle(env, ctx);
+  }
+
+  @HandleMessage(apiWorkItemCancel)
+  cancel(env: EnvelopeOf<typeof apiWorkItemCancel>, ctx: MessageContext) {
+    return this.handle(env, ctx);
+  }
+
+  private handle(env: IngressEnvelope, ctx: MessageContext): Promise<HandlerOutcome> {
+    const event = parseIngressEvent({ subject: env.subject, data: env.data });
+    const { source, deliveryId } = event.data.delivery;
+    return applyOnce(this.transactor, INGRESS_CONSUMER, env, (uow) => this.executor.handle(uow, event, ctx.logger), [
+      `delivery:${source}:${deliveryId}`,
+    ]);
+  }
+}

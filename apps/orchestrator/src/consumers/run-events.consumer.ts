@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { runFinished, runProgress, sandboxStateChanged } from '@horizon/contracts';
+import type { EnvelopeOf } from '@horizon/contracts';
+import { HandleMessage, MessageConsumer } from '@horizon/messaging';
+import type { MessageContext } from '@horizon/messaging';
+import { RunLifecycleService } from '../application/run-lifecycle.service';
+import { Transactor } from '../application/unit-of-work';
+import { applyOnce } from './apply-once';
+
+export const RUN_EVENTS_CONSUMER = 'orchestrator-runs';
+export const SANDBOX_EVENTS_CONSUMER = 'orchestrator-sandboxes';
+
+/** What sandbox-manager reports about runs (`hzn.evt.run.*`); the orchestrator's own `run.started` is acked unread. */
+@MessageConsumer({ durable: RUN_EVENTS_CONSUMER, stream: 'EVT', filterSubject: 'hzn.evt.run.>' })
+@Injectable()
+export class RunEventsConsumer {
+  constructor(
+    private readonly transactor: Transactor,
+    private readonly lifecycle: RunLifecycleService,
+  ) {}
+
+  @HandleMessage(runProgress)
+  progress(env: EnvelopeOf<typeof runProgress>, ctx: MessageContext) {
+    return applyOnce(this.transactor, RUN_EVENTS_CONSUMER, env, (uow) => this.lifecycle.progress(uow, env.data, ctx.logger));
+  }
+
+  @HandleMessage(runFinished)
+  finished(env: EnvelopeOf<typeof runFinished>, ctx: MessageContext) {
+    return applyOnce(this.transactor, RUN_EVENTS_CONSUMER, env, (uow) => this.lifecycle.finished(uow, env.data, ctx.logger));
+  }
+}
+
+/** Sandbox facts (`hzn.evt.sandbox.*`): a sandbox that failed takes its run with it. */
+@MessageConsumer({ durable: SANDBOX_EVENTS_CONSUMER, stream: 'EVT', filterSubject: 'hzn.evt.sandbox.>' })
+@Injectable()
+export class SandboxEventsConsumer {
+  constructor(
+    private readonly transactor: Transactor,
+    private readonly lifecycle: RunLifecycleService,
+  ) {}
+
+  @HandleMessage(sandboxStateChanged)
+  stateChanged(env: EnvelopeOf<typeof sandboxStateChanged>, ctx: MessageContext) {
+    return applyOnce(this.transactor, SANDBOX_EVENTS_CONSUMER, env, (uow) =>
+      this.lifecycle.sandboxChanged(uow, env.data, ctx.logger),
+    );
+  }
+}

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import type { RunOutcome, SandboxFlavour } from '@horizon/contracts';
+import { Prisma } from '@horizon/db';
+import type { Run, Tx } from '@horizon/db';
+
+export type RunRow = Run;
+
+export interface NewRun {
+  readonly id: string;
+  readonly workItemId: string;
+  readonly attempt: number;
+  readonly flavour: SandboxFlavour;
+  readonly harness: string;
+  readonly model: string;
+  readonly branch: string;
+  readonly sandboxId: string;
+  readonly queuedAt: Date;
+  readonly deadlineAt: Date;
+}
+
+export interface RunEnding {
+  readonly outcome: RunOutcome;
+  readonly at: Date;
+  readonly failureReason: string | null;
+  readonly usage?: { inputTokens: number; outputTokens: number; costUsd: number } | null;
+  readonly commitSha?: string | null;
+  readonly report?: Record<string, unknown>;
+}
+
+/** Runs: one row per attempt of a work item. Every method runs in the caller's transaction. */
+@Injectable()
+export class RunRepository {
+  async create(tx: Tx, run: NewRun): Promise<RunRow> {
+    return tx.run.create({ data: { ...run } });
+  }
+
+  async get(tx: Tx, id: string): Promise<RunRow | null> {
+    return tx.run.findUnique({ where: { id } });
+  }
+
+  async latestOf(tx: Tx, workItemId: string): Promise<RunRow | null> {
+    return tx.run.findFirst({ where: { workItemId }, orderBy: { attempt: 'desc' } });
+  }
+
+  async nextAttempt(tx: Tx, workItemId: string): Promise<number> {
+    const latest = await tx.run.aggregate({ where: { workItemId }, _max: { attempt: true } });
+    return (latest._max.attempt ?? 0) + 1;
+  }
+
+  /** Marks the moment the harness started; a no-op when already marked. */
+  async markStarted(tx: Tx, runId: string, at: Date): Promise<void> {
+    await tx.run.updateMany({ where: { id: runId, startedAt: null }, data: { startedAt: at } });
+  }
+
+  /**
+   * Records how a run ended, once: returns false when it had an outcome already (a late report
+   * after a cancellation or a time-out), which then changes nothing.
+   */
+  async finish(tx: Tx, runId: string, ending: RunEnding): Promise<boolean> {
+    const { count } = await tx.run.updateMany({
+      where: { id: runId, outcome: null },
+      data: {
+        outcome: ending.outcome,
+        finishedAt: ending.at,
+        failureReason: ending.failureReason,
+        ...(ending.usage
+          ? {
+              inputTokens: ending.usage.inputTokens,
+              outputTokens: ending.usage.outputTokens,
+              costUsd: ending.usage.costUsd,
+            }
+          : {}),
+        ...(ending.commitSha !== undefined ? { commitSha: ending.commitSha } : {}),
+        ...(ending.report ? { report: ending.report as Prisma.InputJsonValue } : {}),
+      },
+    });
+    return count === 1;
+  }
+}

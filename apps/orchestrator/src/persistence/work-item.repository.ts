@@ -1,0 +1,251 @@
+import { Injectable } from '@nestjs/common';
+import type { SourceRefs, WorkItemKind, WorkItemState } from '@horizon/contracts';
+import { Prisma } from '@horizon/db';
+import type { Tx, WorkItem } from '@horizon/db';
+import type { DependencyEdge, WorkItemAuditRecord } from '../domain';
+
+export type WorkItemRow = WorkItem;
+
+export interface NewWorkItem {
+  readonly id: string;
+  readonly kind: WorkItemKind;
+  readonly repo: string;
+  readonly title: string;
+  readonly description: string;
+  readonly priority: number;
+  readonly labels: readonly string[];
+  readonly autoStart: boolean | null;
+  readonly ownerId: string | null;
+  readonly sourceRefs: SourceRefs;
+  readonly at: Date;
+}
+
+/** Columns a transition may change along with the state. */
+export interface WorkItemChanges {
+  readonly state?: WorkItemState;
+  readonly stateEnteredAt?: Date;
+  readonly branch?: string | null;
+  readonly sourceRefs?: SourceRefs;
+  readonly notBefore?: Date | null;
+  readonly redrivenAt?: Date | null;
+}
+
+/** An update found the row at another version: someone else changed it first. Retry the whole transaction. */
+export class StaleWorkItemError extends Error {
+  constructor(readonly workItemId: string, readonly version: number) {
+    super(`work item ${workItemId} changed since version ${version} was read`);
+    this.name = 'StaleWorkItemError';
+  }
+}
+
+export interface AuditEntry {
+  readonly workItemId: string | null;
+  readonly runId: string | null;
+  readonly actor: string;
+  readonly action: string;
+  readonly cause: string;
+  readonly at: Date;
+  readonly data?: Record<string, unknown>;
+}
+
+/** An item that holds or waits for capacity, with what scheduling needs to know. */
+export interface SchedulingRow {
+  readonly id: string;
+  readonly repo: string;
+  readonly ownerId: string | null;
+  readonly priority: number;
+  readonly stateEnteredAt: Date;
+  readonly notBefore: Date | null;
+}
+
+/** A non-terminal item with its current run, as the watchdog inspects it. */
+export interface WatchedRow {
+  readonly id: string;
+  readonly state: WorkItemState;
+  readonly stateEnteredAt: Date;
+  readonly redrivenAt: Date | null;
+  readonly attempt: number;
+  readonly runDeadlineAt: Date | null;
+}
+
+const json = (value: unknown) => value as Prisma.InputJsonValue;
+
+/** Work items, their dependencies and their audit trail. Every method runs in the caller's transaction. */
+@Injectable()
+export class WorkItemRepository {
+  async create(tx: Tx, item: NewWorkItem): Promise<WorkItemRow> {
+    return tx.workItem.create({
+      data: {
+        id: item.id,
+        kind: item.kind,
+        state: 'received',
+        repo: item.repo,
+        title: item.title,
+        description: item.description,
+        priority: item.priority,
+        labels: [...item.labels],
+        autoStart: item.autoStart,
+        ownerId: item.ownerId,
+        sourceRefs: json(item.sourceRefs),
+        stateEnteredAt: item.at,
+      },
+    });
+  }
+
+  async get(tx: Tx, id: string): Promise<WorkItemRow | null> {
+    return tx.workItem.findUnique({ where: { id } });
+  }
+
+  async getMany(tx: Tx, ids: readonly string[]): Promise<WorkItemRow[]> {
+    if (ids.length === 0) return [];
+    return tx.workItem.findMany({ where: { id: { in: [...ids] } } });
+  }
+
+  /** Whether an identity exists (an owner id that is not one is not recorded). */
+  async identityExists(tx: Tx, id: string): Promise<boolean> {
+    return (await tx.identity.count({ where: { id } })) > 0;
+  }
+
+  async findByTrackerIssue(tx: Tx, issueId: string): Promise<WorkItemRow | null> {
+    return tx.workItem.findFirst({
+      where: { sourceRefs: { path: ['trackerIssue', 'id'], equals: issueId } },
+      orderBy: { createdAt: 'desc' },
+    });
+  }
+
+  async findByAgentSession(tx: Tx, sessionId: string): Promise<WorkItemRow | null> {
+    return tx.workItem.findFirst({
+      where: { sourceRefs: { path: ['linearAgentSession', 'id'], equals: sessionId } },
+      orderBy: { createdAt: 'desc' },
+    });
+  }
+
+  /** The item of a pull request: by the PR recorded on it, else by its head branch. */
+  async findByPullRequest(tx: Tx, repo: string, number: number, branch: string | null): Promise<WorkItemRow | null> {
+    const byNumber = await tx.workItem.findFirst({
+      where: { repo, sourceRefs: { path: ['pullRequest', 'number'], equals: number } },
+      orderBy: { createdAt: 'desc' },
+    });
+    if (byNumber || branch === null) return byNumber;
+    return tx.workItem.findFirst({ where: { repo, branch }, orderBy: { createdAt: 'desc' } });
+  }
+
+  /** The item of a Slack thread that is still in flight. */
+  async findActiveByThread(
+    tx: Tx,
+    thread: { teamId: string; channel: string; threadTs: string },
+    terminal: readonly WorkItemState[],
+  ): Promise<WorkItemRow | null> {
+    return tx.workItem.findFirst({
+      where: {
+        state: { notIn: [...terminal] },
+        AND: [
+          { sourceRefs: { path: ['slackThread', 'teamId'], equals: thread.teamId } },
+          { sourceRefs: { path: ['slackThread', 'channel'], equals: thread.channel } },
+          { sourceRefs: { path: ['slackThread', 'threadTs'], equals: thread.threadTs } },
+        ],
+      },
+      orderBy: { createdAt: 'desc' },
+    });
+  }
+
+  /** Writes `changes` if the row is still at `item.version`, bumping it. @throws StaleWorkItemError */
+  async update(tx: Tx, item: WorkItemRow, changes: WorkItemChanges): Promise<WorkItemRow> {
+    const { sourceRefs, ...rest } = changes;
+    const data = { ...rest, ...(sourceRefs ? { sourceRefs: json(sourceRefs) } : {}) };
+    const { count } = await tx.workItem.updateMany({
+      where: { id: item.id, version: item.version },
+      data: { ...data, version: { increment: 1 } },
+    });
+    if (count === 0) throw new StaleWorkItemError(item.id, item.version);
+    return { ...item, ...data, sourceRefs: (sourceRefs ?? item.sourceRefs) as Prisma.JsonValue, version: item.version + 1 };
+  }
+
+  async addDependencies(tx: Tx, edges: readonly DependencyEdge[]): Promise<void> {
+    if (edges.length === 0) return;
+    await tx.workItemDependency.createMany({ data: [...edges], skipDuplicates: true });
+  }
+
+  /** The edges leaving `ids` and everything downstream of them (the items they transitively block). */
+  async downstreamEdges(tx: Tx, ids: readonly string[]): Promise<DependencyEdge[]> {
+    if (ids.length === 0) return [];
+    return tx.$queryRaw<DependencyEdge[]>`
+      WITH RECURSIVE down AS (
+        SELECT "blockerId", "blockedId" FROM "WorkItemDependency" WHERE "blockerId" = ANY(${[...ids]}::uuid[])
+        UNION
+        SELECT d."blockerId", d."blockedId" FROM "WorkItemDependency" d JOIN down ON d."blockerId" = down."blockedId"
+      )
+      SELECT "blockerId"::text AS "blockerId", "blockedId"::text AS "blockedId" FROM down`;
+  }
+
+  async edgesInto(tx: Tx, blockedIds: readonly string[]): Promise<DependencyEdge[]> {
+    if (blockedIds.length === 0) return [];
+    return tx.workItemDependency.findMany({
+      where: { blockedId: { in: [...blockedIds] } },
+      select: { blockerId: true, blockedId: true },
+    });
+  }
+
+  async edgesOutOf(tx: Tx, blockerId: string): Promise<DependencyEdge[]> {
+    return tx.workItemDependency.findMany({ where: { blockerId }, select: { blockerId: true, blockedId: true } });
+  }
+
+  async statesOf(tx: Tx, ids: readonly string[]): Promise<Map<string, WorkItemState>> {
+    const rows = await tx.workItem.findMany({ where: { id: { in: [...ids] } }, select: { id: true, state: true } });
+    return new Map(rows.map((r) => [r.id, r.state]));
+  }
+
+  async inStates(tx: Tx, states: readonly WorkItemState[], limit: number): Promise<SchedulingRow[]> {
+    return tx.workItem.findMany({
+      where: { state: { in: [...states] } },
+      select: { id: true, repo: true, ownerId: true, priority: true, stateEnteredAt: true, notBefore: true },
+      orderBy: [{ priority: 'asc' }, { stateEnteredAt: 'asc' }],
+      take: limit,
+    });
+  }
+
+  /** Items in `states` with their latest run's attempt and deadline. */
+  async watched(tx: Tx, states: readonly WorkItemState[], limit: number): Promise<WatchedRow[]> {
+    return tx.$queryRaw<WatchedRow[]>`
+      SELECT w."id"::text AS "id", w."state"::text AS "state", w."stateEnteredAt", w."redrivenAt",
+             COALESCE(r."attempt", 0) AS "attempt", r."deadlineAt" AS "runDeadlineAt"
+      FROM "WorkItem" w
+      LEFT JOIN LATERAL (
+        SELECT "attempt", "deadlineAt" FROM "Run" WHERE "workItemId" = w."id" ORDER BY "attempt" DESC LIMIT 1
+      ) r ON true
+      WHERE w."state"::text = ANY(${[...states]}::text[])
+      ORDER BY w."stateEnteredAt"
+      LIMIT ${limit}`;
+  }
+
+  async recordTransition(tx: Tx, audit: WorkItemAuditRecord): Promise<void> {
+    await tx.auditEvent.create({
+      data: {
+        id: crypto.randomUUID(),
+        workItemId: audit.workItemId,
+        runId: audit.runId,
+        actor: audit.actor,
+        action: 'transition',
+        fromState: audit.from,
+        toState: audit.to,
+        cause: audit.cause,
+        createdAt: audit.at,
+      },
+    });
+  }
+
+  async recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
+    await tx.auditEvent.create({
+      data: {
+        id: crypto.randomUUID(),
+        workItemId: entry.workItemId,
+        runId: entry.runId,
+        actor: entry.actor,
+        action: entry.action,
+        cause: entry.cause,
+        data: json(entry.data ?? {}),
+        createdAt: entry.at,
+      },
+    });
+  }
+}
