@@ -1,13 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { DbModule } from '@horizon/db';
+import { Database, DATABASE, DbModule } from '@horizon/db';
+import { createLinearTracker } from '@horizon/integrations-linear';
+import { createSlackChat } from '@horizon/integrations-slack';
 import { MessagingModule } from '@horizon/messaging';
 import { ObservabilityModule } from '@horizon/observability';
 import type { z } from 'zod';
+import { consoleSender, linearSender, slackSender } from './channels';
 import type { configShape } from './config';
+import { ConsoleStream } from './console-stream';
+import { LifecycleEventConsumer, NotifyCommandConsumer } from './consumers';
+import { Deliverer, Senders } from './deliverer';
+import { DeliveryStore, RouteStore } from './delivery-store';
+import { EventsController } from './events.controller';
 
 type Config = z.infer<z.ZodObject<typeof configShape>>;
 
-/** Notifier: delivers events to Slack, Linear, GitHub and the console. */
+/** Notifier: delivers events to Slack, Linear and the console's live stream. */
 @Module({})
 export class NotifierModule {
   static register(config: Config): DynamicModule {
@@ -16,7 +24,37 @@ export class NotifierModule {
       imports: [
         ObservabilityModule.forRoot('notifier', config.LOG_LEVEL),
         DbModule.forRoot({ databaseUrl: config.DATABASE_URL, relay: true }),
-        MessagingModule.forRoot({ natsUrl: config.NATS_URL, prefix: config.HZN_STREAM_PREFIX, name: 'notifier' }),
+        MessagingModule.forRoot({
+          natsUrl: config.NATS_URL,
+          prefix: config.HZN_STREAM_PREFIX,
+          name: 'notifier',
+        }),
+      ],
+      controllers: [EventsController],
+      providers: [
+        ConsoleStream,
+        { provide: RouteStore, inject: [DATABASE], useFactory: (db: Database) => new RouteStore(db.pool) },
+        {
+          provide: Deliverer,
+          inject: [DATABASE, ConsoleStream],
+          useFactory: (db: Database, stream: ConsoleStream) => {
+            const senders: Senders = { console: consoleSender(stream) };
+            if (config.SLACK_BOT_TOKEN)
+              senders.slack = slackSender(
+                createSlackChat({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL }),
+              );
+            if (config.LINEAR_ACCESS_TOKEN)
+              senders.linear = linearSender(
+                createLinearTracker({
+                  accessToken: config.LINEAR_ACCESS_TOKEN,
+                  apiUrl: config.LINEAR_API_URL,
+                }),
+              );
+            return new Deliverer(new DeliveryStore(db.pool), senders);
+          },
+        },
+        NotifyCommandConsumer,
+        LifecycleEventConsumer,
       ],
     };
   }

@@ -1,7 +1,18 @@
-import { baseConfig, port } from '@horizon/config';
+import { z } from 'zod';
+import { baseConfig, port, url } from '@horizon/config';
 
 /** Everything notifier reads from the environment, parsed once at start. */
 export const configShape = {
   ...baseConfig,
   NOTIFIER_PORT: port(9104),
+  /** Bot token (`xoxb-…`); Slack delivery is off without it. */
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xox[bp]-/)
+    .optional()
+    .describe('a Slack bot token starting with xoxb-'),
+  SLACK_API_URL: url(['https', 'http'], 'https://slack.com/api/'),
+  /** The Linear app actor's OAuth access token; Linear delivery is off without it. */
+  LINEAR_ACCESS_TOKEN: z.string().min(1).optional().describe('a Linear OAuth access token'),
+  LINEAR_API_URL: url(['https', 'http'], 'https://api.linear.app/graphql'),
 };

@@ -30,7 +30,8 @@ export const notifyDeliver = defineContract({
   kind: 'command',
   subject: 'hzn.cmd.notify.deliver',
   version: 1,
-  description: 'Deliver one message to one channel (Slack thread, Linear issue or session, GitHub PR, console).',
+  description:
+    'Deliver one message to one channel (Slack thread, Linear issue or session, GitHub PR, console).',
   data: z.object({
     channel: notifyChannelSchema,
     target: notifyTargetSchema,

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createLinearTracker, TrackerCallError, TrackerPort, TrackerRateLimitedError } from '@horizon/integrations-linear';
+import {
+  createLinearTracker,
+  TrackerCallError,
+  TrackerPort,
+  TrackerRateLimitedError,
+} from '@horizon/integrations-linear';
 import { LinearStandin, startLinearStandin } from '@horizon/testing/src/linear-standin';
 
 describe('LinearTracker (real @linear/sdk against the Linear stand-in)', () => {
@@ -16,7 +21,14 @@ describe('LinearTracker (real @linear/sdk against the Linear stand-in)', () => {
     const team = standin.state.addTeam({ key: 'HZN' });
     const project = standin.state.addProject({ name: 'Billing', teamIds: [team.id] });
     const [a, b, c] = await Promise.all(
-      ['A', 'B', 'C'].map((title) => tracker.createIssue({ teamId: team.id, projectId: project.id, title, description: `## ${title}\n- [ ] done` })),
+      ['A', 'B', 'C'].map((title) =>
+        tracker.createIssue({
+          teamId: team.id,
+          projectId: project.id,
+          title,
+          description: `## ${title}\n- [ ] done`,
+        }),
+      ),
     );
     await tracker.addBlocksRelation(a!.id, b!.id);
     await tracker.addBlocksRelation(b!.id, c!.id);
@@ -24,16 +36,28 @@ describe('LinearTracker (real @linear/sdk against the Linear stand-in)', () => {
     expect(a!.url).toContain(a!.identifier);
     expect(standin.state.blockedBy(a!.id)).toEqual([b!.id]);
     expect(standin.state.blockedBy(b!.id)).toEqual([c!.id]);
-    expect(standin.state.issues.get(c!.id)).toMatchObject({ projectId: project.id, description: '## C\n- [ ] done' });
+    expect(standin.state.issues.get(c!.id)).toMatchObject({
+      projectId: project.id,
+      description: '## C\n- [ ] done',
+    });
   });
 
   it('reads a project with its documents and issues', async () => {
     const team = standin.state.addTeam({ key: 'RD' });
-    const project = standin.state.addProject({ name: 'Search', teamIds: [team.id], description: 'Find things', content: '# Goal\nFast search' });
+    const project = standin.state.addProject({
+      name: 'Search',
+      teamIds: [team.id],
+      description: 'Find things',
+      content: '# Goal\nFast search',
+    });
     standin.state.addDocument({ projectId: project.id, title: 'Spec', content: 'Use an index.' });
     standin.state.addIssue({ teamId: team.id, projectId: project.id, title: 'Index documents' });
     const read = await tracker.readProject(project.id);
-    expect(read).toMatchObject({ name: 'Search', description: 'Find things', content: '# Goal\nFast search' });
+    expect(read).toMatchObject({
+      name: 'Search',
+      description: 'Find things',
+      content: '# Goal\nFast search',
+    });
     expect(read.documents).toEqual([{ id: expect.any(String), title: 'Spec', content: 'Use an index.' }]);
     expect(read.issues.map((i) => i.title)).toEqual(['Index documents']);
   });
@@ -41,43 +65,74 @@ describe('LinearTracker (real @linear/sdk against the Linear stand-in)', () => {
   it('adds agent activities of every kind to a session, and finds one again by its id', async () => {
     const session = standin.state.addAgentSession({});
     const id = randomUUID();
-    await tracker.createAgentActivity({ id, agentSessionId: session.id, content: { type: 'thought', body: 'Reading the project' } });
-    await tracker.createAgentActivity({ agentSessionId: session.id, content: { type: 'action', action: 'Creating issues', parameter: '3 issues' } });
-    await tracker.createAgentActivity({ agentSessionId: session.id, content: { type: 'response', body: 'Planned 3 issues' } });
-    await tracker.createAgentActivity({ agentSessionId: session.id, content: { type: 'error', body: 'Sandbox failed' } });
-    expect(standin.state.activitiesOf(session.id).map((a) => a.content.type)).toEqual(['thought', 'action', 'response', 'error']);
+    await tracker.createAgentActivity({
+      id,
+      agentSessionId: session.id,
+      content: { type: 'thought', body: 'Reading the project' },
+    });
+    await tracker.createAgentActivity({
+      agentSessionId: session.id,
+      content: { type: 'action', action: 'Creating issues', parameter: '3 issues' },
+    });
+    await tracker.createAgentActivity({
+      agentSessionId: session.id,
+      content: { type: 'response', body: 'Planned 3 issues' },
+    });
+    await tracker.createAgentActivity({
+      agentSessionId: session.id,
+      content: { type: 'error', body: 'Sandbox failed' },
+    });
+    expect(standin.state.activitiesOf(session.id).map((a) => a.content.type)).toEqual([
+      'thought',
+      'action',
+      'response',
+      'error',
+    ]);
     expect(await tracker.agentActivityExists(id)).toBe(true);
     expect(await tracker.agentActivityExists(randomUUID())).toBe(false);
   });
 
-  it('completes an issue in its team\'s completed state and comments', async () => {
+  it("completes an issue in its team's completed state and comments", async () => {
     const team = standin.state.addTeam({ key: 'CMP' });
     const issue = standin.state.addIssue({ teamId: team.id, title: 'Ship it' });
     const commentId = randomUUID();
-    await tracker.createComment({ id: commentId, issueId: issue.id, body: 'Merged in https://github.com/acme/app/pull/7' });
+    await tracker.createComment({
+      id: commentId,
+      issueId: issue.id,
+      body: 'Merged in https://github.com/acme/app/pull/7',
+    });
     const done = await tracker.completeIssue(issue.id);
     expect(done.stateName).toBe('Done');
     expect(standin.state.stateOf(issue.id)?.type).toBe('completed');
-    expect(standin.state.commentsOn(issue.id).map((c) => c.body)).toEqual(['Merged in https://github.com/acme/app/pull/7']);
+    expect(standin.state.commentsOn(issue.id).map((c) => c.body)).toEqual([
+      'Merged in https://github.com/acme/app/pull/7',
+    ]);
     expect(await tracker.commentExists(commentId)).toBe(true);
   });
 
   it('turns RATELIMITED into a rate-limit error carrying the reset delay', async () => {
     const session = standin.state.addAgentSession({});
     standin.rateLimitNext({ resetInMs: 1500 });
-    const err = await tracker.createAgentActivity({ agentSessionId: session.id, content: { type: 'thought', body: 'x' } }).catch((e: unknown) => e);
+    const err = await tracker
+      .createAgentActivity({ agentSessionId: session.id, content: { type: 'thought', body: 'x' } })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TrackerRateLimitedError);
     expect((err as TrackerRateLimitedError).retryAfterMs).toBeGreaterThan(1000);
     expect((err as TrackerRateLimitedError).retryAfterMs).toBeLessThanOrEqual(1500);
     standin.rateLimitNext({ retryAfterSeconds: 3 });
-    const withHeader = await tracker.createAgentActivity({ agentSessionId: session.id, content: { type: 'thought', body: 'x' } }).catch((e: unknown) => e);
+    const withHeader = await tracker
+      .createAgentActivity({ agentSessionId: session.id, content: { type: 'thought', body: 'x' } })
+      .catch((e: unknown) => e);
     expect((withHeader as TrackerRateLimitedError).retryAfterMs).toBe(3000);
   });
 
   it('refuses content Linear documents as invalid, permanently', async () => {
     const session = standin.state.addAgentSession({});
     const err = await tracker
-      .createAgentActivity({ agentSessionId: session.id, content: { type: 'action', action: 'Creating issues' } as never })
+      .createAgentActivity({
+        agentSessionId: session.id,
+        content: { type: 'action', action: 'Creating issues' } as never,
+      })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TrackerCallError);
     expect((err as TrackerCallError).permanent).toBe(true);

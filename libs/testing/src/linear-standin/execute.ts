@@ -1,4 +1,11 @@
-import { FieldNode, FragmentDefinitionNode, Kind, OperationDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
+import {
+  FieldNode,
+  FragmentDefinitionNode,
+  Kind,
+  OperationDefinitionNode,
+  SelectionSetNode,
+  ValueNode,
+} from 'graphql';
 import type { InputField, InputTypeRef, SdkSchema } from './sdk-schema';
 
 /** A value the stand-in answers with: plain data, or a function of the field's arguments. */
@@ -68,13 +75,19 @@ function fieldsOf(
         out.push(...fieldsOf(sel.selectionSet, typename, fragments));
     } else {
       const fragment = fragments.get(sel.name.value);
-      if (fragment && (!typename || fragment.typeCondition.name.value === typename)) out.push(...fieldsOf(fragment.selectionSet, typename, fragments));
+      if (fragment && (!typename || fragment.typeCondition.name.value === typename))
+        out.push(...fieldsOf(fragment.selectionSet, typename, fragments));
     }
   }
   return out;
 }
 
-function selectObject(ctx: Ctx, set: SelectionSetNode, source: Record<string, unknown>, declared: string | undefined): Record<string, unknown> {
+function selectObject(
+  ctx: Ctx,
+  set: SelectionSetNode,
+  source: Record<string, unknown>,
+  declared: string | undefined,
+): Record<string, unknown> {
   const typename = (source.__typename as string | undefined) ?? declared;
   const declaredFields = typename ? ctx.schema.outputs.get(typename) : undefined;
   const out: Record<string, unknown> = {};

@@ -6,7 +6,13 @@ async function post(standin: LinearStandin, body: unknown, auth = 'lin_api_test'
     headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions: { code: string } }[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      data?: unknown;
+      errors?: { message: string; extensions: { code: string } }[];
+    },
+  };
 }
 
 const CREATE_ACTIVITY = `mutation createAgentActivity($input: AgentActivityCreateInput!) {
@@ -23,9 +29,18 @@ describe('Linear stand-in', () => {
 
   it('accepts an operation exactly as the SDK sends it', async () => {
     const session = standin.state.addAgentSession({});
-    const res = await post(standin, { query: CREATE_ACTIVITY, variables: { input: { agentSessionId: session.id, content: { type: 'thought', body: 'hi' } } } });
+    const res = await post(standin, {
+      query: CREATE_ACTIVITY,
+      variables: { input: { agentSessionId: session.id, content: { type: 'thought', body: 'hi' } } },
+    });
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ agentActivityCreate: { __typename: 'AgentActivityPayload', success: true, agentActivity: { id: expect.any(String) } } });
+    expect(res.body.data).toMatchObject({
+      agentActivityCreate: {
+        __typename: 'AgentActivityPayload',
+        success: true,
+        agentActivity: { id: expect.any(String) },
+      },
+    });
   });
 
   it('rejects a hand-written query the SDK never sends', async () => {
@@ -38,16 +53,22 @@ describe('Linear stand-in', () => {
     const session = standin.state.addAgentSession({});
     const res = await post(standin, {
       query: CREATE_ACTIVITY,
-      variables: { input: { agentSessionId: session.id, content: { type: 'thought', body: 'x' }, mood: 'happy' } },
+      variables: {
+        input: { agentSessionId: session.id, content: { type: 'thought', body: 'x' }, mood: 'happy' },
+      },
     });
     expect(res.status).toBe(400);
     expect(res.body.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
-    expect(res.body.errors?.[0]?.message).toContain('Field "mood" is not defined by type "AgentActivityCreateInput"');
+    expect(res.body.errors?.[0]?.message).toContain(
+      'Field "mood" is not defined by type "AgentActivityCreateInput"',
+    );
   });
 
   it('rejects a missing non-null variable and a wrong enum value', async () => {
     const missing = await post(standin, { query: CREATE_ACTIVITY, variables: {} });
-    expect(missing.body.errors?.[0]?.message).toContain('Expected non-nullable type "AgentActivityCreateInput!"');
+    expect(missing.body.errors?.[0]?.message).toContain(
+      'Expected non-nullable type "AgentActivityCreateInput!"',
+    );
     const badEnum = await post(standin, {
       query: CREATE_ACTIVITY,
       variables: { input: { agentSessionId: 'x', content: {}, signal: 'shout' } },
@@ -56,7 +77,9 @@ describe('Linear stand-in', () => {
   });
 
   it('refuses unauthenticated requests and rate-limits on demand', async () => {
-    expect((await post(standin, { query: CREATE_ACTIVITY }, '')).body.errors?.[0]?.extensions.code).toBe('AUTHENTICATION_ERROR');
+    expect((await post(standin, { query: CREATE_ACTIVITY }, '')).body.errors?.[0]?.extensions.code).toBe(
+      'AUTHENTICATION_ERROR',
+    );
     standin.rateLimitNext({ resetInMs: 5000 });
     const limited = await post(standin, { query: CREATE_ACTIVITY, variables: { input: {} } });
     expect(limited.status).toBe(400);

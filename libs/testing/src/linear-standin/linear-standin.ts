@@ -51,15 +51,24 @@ export async function startLinearStandin(options: { state?: LinearState } = {}):
   const state = options.state ?? new LinearState();
   const resolvers = rootResolvers(state);
   const requests: LinearRequestRecord[] = [];
-  let limited: Required<Omit<RateLimitOptions, 'retryAfterSeconds'>> & { retryAfterSeconds?: number } = { count: 0, resetInMs: 0 };
+  let limited: Required<Omit<RateLimitOptions, 'retryAfterSeconds'>> & { retryAfterSeconds?: number } = {
+    count: 0,
+    resetInMs: 0,
+  };
 
-  const answer = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const answer = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
     res.end(JSON.stringify(body));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'POST' || req.url?.split('?')[0] !== '/graphql') return answer(res, 404, { errors: [error('Not found', 'other', 'NOT_FOUND')] });
+    if (req.method !== 'POST' || req.url?.split('?')[0] !== '/graphql')
+      return answer(res, 404, { errors: [error('Not found', 'other', 'NOT_FOUND')] });
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const record = (operationName: string, variables: Record<string, unknown>, outcome: string) =>
@@ -67,7 +76,11 @@ export async function startLinearStandin(options: { state?: LinearState } = {}):
 
     if (!req.headers.authorization) {
       record('?', {}, 'AUTHENTICATION_ERROR');
-      return answer(res, 400, { errors: [error('Authentication required, not authenticated', 'authentication error', 'AUTHENTICATION_ERROR')] });
+      return answer(res, 400, {
+        errors: [
+          error('Authentication required, not authenticated', 'authentication error', 'AUTHENTICATION_ERROR'),
+        ],
+      });
     }
     let body: { query?: unknown; variables?: unknown };
     try {
@@ -75,19 +88,25 @@ export async function startLinearStandin(options: { state?: LinearState } = {}):
     } catch {
       return answer(res, 400, { errors: [error('Body is not JSON', 'graphql error', 'BAD_REQUEST')] });
     }
-    if (typeof body.query !== 'string') return answer(res, 400, { errors: [error('Must provide query string.', 'graphql error', 'BAD_REQUEST')] });
+    if (typeof body.query !== 'string')
+      return answer(res, 400, {
+        errors: [error('Must provide query string.', 'graphql error', 'BAD_REQUEST')],
+      });
     const variables = (body.variables ?? {}) as Record<string, unknown>;
     let printed: string;
     try {
       printed = print(parse(body.query));
     } catch (err) {
       record('?', variables, 'GRAPHQL_PARSE_FAILED');
-      return answer(res, 400, { errors: [error((err as Error).message, 'graphql error', 'GRAPHQL_PARSE_FAILED')] });
+      return answer(res, 400, {
+        errors: [error((err as Error).message, 'graphql error', 'GRAPHQL_PARSE_FAILED')],
+      });
     }
     const op = schema.operations.get(printed);
     if (!op) {
       record('?', variables, 'GRAPHQL_VALIDATION_FAILED');
-      const message = 'Unknown operation: not one @linear/sdk sends (the stand-in accepts only the SDK\'s own documents)';
+      const message =
+        "Unknown operation: not one @linear/sdk sends (the stand-in accepts only the SDK's own documents)";
       return answer(res, 400, { errors: [error(message, 'graphql error', 'GRAPHQL_VALIDATION_FAILED')] });
     }
     if (limited.count > 0) {
@@ -99,7 +118,12 @@ export async function startLinearStandin(options: { state?: LinearState } = {}):
         'x-ratelimit-requests-reset': String(Date.now() + limited.resetInMs),
       };
       if (limited.retryAfterSeconds !== undefined) headers['retry-after'] = String(limited.retryAfterSeconds);
-      return answer(res, 400, { errors: [error('Rate limit exceeded', 'ratelimited', 'RATELIMITED')] }, headers);
+      return answer(
+        res,
+        400,
+        { errors: [error('Rate limit exceeded', 'ratelimited', 'RATELIMITED')] },
+        headers,
+      );
     }
     const problem = checkVariables(schema, op.operation.variableDefinitions ?? [], variables);
     if (problem) {
@@ -107,14 +131,21 @@ export async function startLinearStandin(options: { state?: LinearState } = {}):
       return answer(res, 400, { errors: [error(problem, 'graphql error', 'BAD_USER_INPUT')] });
     }
     const fragments = new Map(
-      op.document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+      op.document.definitions
+        .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+        .map((f) => [f.name.value, f]),
     );
     const root: Record<string, unknown> = {};
     try {
       for (const sel of op.operation.selectionSet.selections) {
         if (sel.kind !== Kind.FIELD) continue;
         const resolver = resolvers[sel.name.value];
-        if (!resolver) throw new LinearApiError(`The Linear stand-in does not implement ${sel.name.value} yet`, 'other', 'STANDIN_NOT_IMPLEMENTED');
+        if (!resolver)
+          throw new LinearApiError(
+            `The Linear stand-in does not implement ${sel.name.value} yet`,
+            'other',
+            'STANDIN_NOT_IMPLEMENTED',
+          );
         root[sel.name.value] = resolver(argumentsOf(sel, variables));
       }
       const data = shape(schema, op.operation, fragments, variables, root);
@@ -128,7 +159,9 @@ export async function startLinearStandin(options: { state?: LinearState } = {}):
   };
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((err: Error) => answer(res, 500, { errors: [error(err.message, 'internal error', 'INTERNAL_SERVER_ERROR')] }));
+    handle(req, res).catch((err: Error) =>
+      answer(res, 500, { errors: [error(err.message, 'internal error', 'INTERNAL_SERVER_ERROR')] }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -137,7 +170,11 @@ export async function startLinearStandin(options: { state?: LinearState } = {}):
     state,
     requests,
     rateLimitNext: (o = {}) => {
-      limited = { count: o.count ?? 1, resetInMs: o.resetInMs ?? 1000, retryAfterSeconds: o.retryAfterSeconds };
+      limited = {
+        count: o.count ?? 1,
+        resetInMs: o.resetInMs ?? 1000,
+        retryAfterSeconds: o.retryAfterSeconds,
+      };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

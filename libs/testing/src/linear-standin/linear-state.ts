@@ -82,7 +82,11 @@ export class LinearState {
   readonly activities = new Map<string, AgentActivityRecord>();
 
   /** A team with Linear's default workflow (Backlog, Todo, In Progress, In Review, Done, Canceled). */
-  addTeam(input: { key: string; name?: string; states?: Omit<WorkflowStateRecord, 'id' | 'teamId'>[] }): TeamRecord {
+  addTeam(input: {
+    key: string;
+    name?: string;
+    states?: Omit<WorkflowStateRecord, 'id' | 'teamId'>[];
+  }): TeamRecord {
     const team = { id: randomUUID(), key: input.key, name: input.name ?? input.key };
     this.teams.set(team.id, team);
     for (const s of input.states ?? DEFAULT_STATES) {
@@ -93,7 +97,9 @@ export class LinearState {
   }
 
   teamStates(teamId: string): WorkflowStateRecord[] {
-    return [...this.states.values()].filter((s) => s.teamId === teamId).sort((a, b) => a.position - b.position);
+    return [...this.states.values()]
+      .filter((s) => s.teamId === teamId)
+      .sort((a, b) => a.position - b.position);
   }
 
   stateOf(issueId: string): WorkflowStateRecord | undefined {
@@ -101,7 +107,12 @@ export class LinearState {
     return issue && this.states.get(issue.stateId);
   }
 
-  addProject(input: { name: string; teamIds: string[]; description?: string; content?: string }): ProjectRecord {
+  addProject(input: {
+    name: string;
+    teamIds: string[];
+    description?: string;
+    content?: string;
+  }): ProjectRecord {
     const project = { id: randomUUID(), description: '', content: '', ...input };
     this.projects.set(project.id, project);
     return project;
@@ -113,7 +124,14 @@ export class LinearState {
     return doc;
   }
 
-  addIssue(input: { id?: string; teamId: string; title: string; description?: string; projectId?: string | null; stateId?: string }): IssueRecord {
+  addIssue(input: {
+    id?: string;
+    teamId: string;
+    title: string;
+    description?: string;
+    projectId?: string | null;
+    stateId?: string;
+  }): IssueRecord {
     const team = this.teams.get(input.teamId);
     if (!team) throw new Error(`no team ${input.teamId}`);
     const number = [...this.issues.values()].filter((i) => i.teamId === team.id).length + 1;
@@ -126,7 +144,9 @@ export class LinearState {
       identifier: `${team.key}-${number}`,
       title: input.title,
       description: input.description ?? '',
-      stateId: input.stateId ?? this.teamStates(team.id).find((s) => s.type === 'unstarted' || s.type === 'backlog')!.id,
+      stateId:
+        input.stateId ??
+        this.teamStates(team.id).find((s) => s.type === 'unstarted' || s.type === 'backlog')!.id,
       createdAt: now,
       updatedAt: now,
     };
@@ -150,6 +170,8 @@ export class LinearState {
 
   /** Ids of the issues `issueId` blocks. */
   blockedBy(issueId: string): string[] {
-    return [...this.relations.values()].filter((r) => r.type === 'blocks' && r.issueId === issueId).map((r) => r.relatedIssueId);
+    return [...this.relations.values()]
+      .filter((r) => r.type === 'blocks' && r.issueId === issueId)
+      .map((r) => r.relatedIssueId);
   }
 }

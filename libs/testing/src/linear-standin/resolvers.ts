@@ -13,7 +13,8 @@ export class LinearApiError extends Error {
   }
 }
 
-const notFound = (entity: string) => new LinearApiError(`Entity not found: ${entity}`, 'invalid input', 'INPUT_ERROR');
+const notFound = (entity: string) =>
+  new LinearApiError(`Entity not found: ${entity}`, 'invalid input', 'INPUT_ERROR');
 const invalid = (message: string) => new LinearApiError(message, 'invalid input', 'INPUT_ERROR');
 
 const URL_BASE = 'https://linear.app/standin';
@@ -23,7 +24,13 @@ function connection(typename: string, nodes: unknown[]) {
     __typename: `${typename}Connection`,
     nodes,
     edges: nodes.map((node, i) => ({ __typename: `${typename}Edge`, node, cursor: String(i) })),
-    pageInfo: { __typename: 'PageInfo', hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    pageInfo: {
+      __typename: 'PageInfo',
+      hasNextPage: false,
+      hasPreviousPage: false,
+      startCursor: null,
+      endCursor: null,
+    },
   };
 }
 
@@ -36,7 +43,11 @@ export function views(state: LinearState) {
       return {
         __typename: 'Team',
         ...t,
-        states: () => connection('WorkflowState', state.teamStates(t.id).map((s) => v.state(s.id))),
+        states: () =>
+          connection(
+            'WorkflowState',
+            state.teamStates(t.id).map((s) => v.state(s.id)),
+          ),
       };
     },
     state(id: string) {
@@ -64,21 +75,49 @@ export function views(state: LinearState) {
         ...p,
         url: `${URL_BASE}/project/${p.id}`,
         slugId: p.id.slice(0, 12),
-        documents: () => connection('Document', [...state.documents.values()].filter((d) => d.projectId === p.id).map((d) => ({ __typename: 'Document', ...d, project: { id: p.id } }))),
-        issues: () => connection('Issue', [...state.issues.values()].filter((i) => i.projectId === p.id).map((i) => v.issue(i))),
-        teams: () => connection('Team', p.teamIds.map((t) => v.team(t))),
+        documents: () =>
+          connection(
+            'Document',
+            [...state.documents.values()]
+              .filter((d) => d.projectId === p.id)
+              .map((d) => ({ __typename: 'Document', ...d, project: { id: p.id } })),
+          ),
+        issues: () =>
+          connection(
+            'Issue',
+            [...state.issues.values()].filter((i) => i.projectId === p.id).map((i) => v.issue(i)),
+          ),
+        teams: () =>
+          connection(
+            'Team',
+            p.teamIds.map((t) => v.team(t)),
+          ),
       };
     },
     comment(id: string) {
       const c = state.comments.get(id);
-      return c ? { __typename: 'Comment', ...c, url: `${URL_BASE}/comment/${c.id}`, issue: () => v.issue(state.issues.get(c.issueId)!) } : null;
+      return c
+        ? {
+            __typename: 'Comment',
+            ...c,
+            url: `${URL_BASE}/comment/${c.id}`,
+            issue: () => v.issue(state.issues.get(c.issueId)!),
+          }
+        : null;
     },
     activity(id: string) {
       const a = state.activities.get(id);
       if (!a) return null;
       const type = String(a.content.type);
       const contentType = `AgentActivity${type[0]!.toUpperCase()}${type.slice(1)}Content`;
-      return { __typename: 'AgentActivity', ...a, updatedAt: a.createdAt, ephemeral: false, agentSession: { id: a.agentSessionId }, content: { __typename: contentType, ...a.content } };
+      return {
+        __typename: 'AgentActivity',
+        ...a,
+        updatedAt: a.createdAt,
+        ephemeral: false,
+        agentSession: { id: a.agentSessionId },
+        content: { __typename: contentType, ...a.content },
+      };
     },
   };
   return v;
@@ -101,16 +140,28 @@ function freshId(store: Map<string, unknown>, input: Input): string {
 /** Checks agent activity content as Linear documents it per type. */
 function checkActivityContent(content: Input): void {
   const type = content.type;
-  const needs: Record<string, string[]> = { thought: ['body'], response: ['body'], error: ['body'], elicitation: ['body'], action: ['action', 'parameter'] };
+  const needs: Record<string, string[]> = {
+    thought: ['body'],
+    response: ['body'],
+    error: ['body'],
+    elicitation: ['body'],
+    action: ['action', 'parameter'],
+  };
   const required = typeof type === 'string' ? needs[type] : undefined;
   if (!required) throw invalid(`Invalid activity content type: ${String(type)}`);
-  for (const key of required) if (typeof content[key] !== 'string') throw invalid(`Activity content of type ${type} requires ${key}`);
+  for (const key of required)
+    if (typeof content[key] !== 'string') throw invalid(`Activity content of type ${type} requires ${key}`);
 }
 
 /** Root fields the stand-in answers, by name. Anything else the SDK can send answers "not implemented". */
 export function rootResolvers(state: LinearState): Record<string, FieldResolver> {
   const v = views(state);
-  const payload = (typename: string, extra: Record<string, unknown>) => ({ __typename: typename, success: true, lastSyncId: Date.now(), ...extra });
+  const payload = (typename: string, extra: Record<string, unknown>) => ({
+    __typename: typename,
+    success: true,
+    lastSyncId: Date.now(),
+    ...extra,
+  });
   const issueOrThrow = (id: string) => {
     const issue = state.issues.get(id) ?? [...state.issues.values()].find((i) => i.identifier === id);
     if (!issue) throw notFound('Issue');
@@ -118,18 +169,35 @@ export function rootResolvers(state: LinearState): Record<string, FieldResolver>
   };
 
   return {
-    team: (args) => v.team(requireId(args, 'Team')) ?? (() => { throw notFound('Team'); })(),
-    project: (args) => v.project(requireId(args, 'Project')) ?? (() => { throw notFound('Project'); })(),
+    team: (args) =>
+      v.team(requireId(args, 'Team')) ??
+      (() => {
+        throw notFound('Team');
+      })(),
+    project: (args) =>
+      v.project(requireId(args, 'Project')) ??
+      (() => {
+        throw notFound('Project');
+      })(),
     issue: (args) => v.issue(issueOrThrow(requireId(args, 'Issue'))),
-    comment: (args) => v.comment(requireId(args, 'Comment')) ?? (() => { throw notFound('Comment'); })(),
-    agentActivity: (args) => v.activity(requireId(args, 'AgentActivity')) ?? (() => { throw notFound('AgentActivity'); })(),
+    comment: (args) =>
+      v.comment(requireId(args, 'Comment')) ??
+      (() => {
+        throw notFound('Comment');
+      })(),
+    agentActivity: (args) =>
+      v.activity(requireId(args, 'AgentActivity')) ??
+      (() => {
+        throw notFound('AgentActivity');
+      })(),
 
     issueCreate: (args) => {
       const input = args.input as Input;
       const id = freshId(state.issues, input);
       if (!state.teams.has(input.teamId as string)) throw notFound('Team');
       if (input.projectId && !state.projects.has(input.projectId as string)) throw notFound('Project');
-      if (input.stateId && state.states.get(input.stateId as string)?.teamId !== input.teamId) throw invalid('stateId does not belong to the team');
+      if (input.stateId && state.states.get(input.stateId as string)?.teamId !== input.teamId)
+        throw invalid('stateId does not belong to the team');
       const issue = state.addIssue({
         id,
         teamId: input.teamId as string,
@@ -146,7 +214,8 @@ export function rootResolvers(state: LinearState): Record<string, FieldResolver>
       const input = args.input as Input;
       if (input.stateId !== undefined) {
         const target = state.states.get(input.stateId as string);
-        if (!target || target.teamId !== issue.teamId) throw invalid('stateId does not belong to the issue team');
+        if (!target || target.teamId !== issue.teamId)
+          throw invalid('stateId does not belong to the issue team');
         issue.stateId = target.id;
       }
       if (typeof input.title === 'string') issue.title = input.title;
@@ -162,13 +231,22 @@ export function rootResolvers(state: LinearState): Record<string, FieldResolver>
       const to = issueOrThrow(input.relatedIssueId as string);
       if (from.id === to.id) throw invalid('An issue cannot be related to itself');
       state.relations.set(id, { id, issueId: from.id, relatedIssueId: to.id, type: input.type as 'blocks' });
-      return payload('IssueRelationPayload', { issueRelation: { __typename: 'IssueRelation', id, type: input.type, issue: { id: from.id }, relatedIssue: { id: to.id } } });
+      return payload('IssueRelationPayload', {
+        issueRelation: {
+          __typename: 'IssueRelation',
+          id,
+          type: input.type,
+          issue: { id: from.id },
+          relatedIssue: { id: to.id },
+        },
+      });
     },
 
     commentCreate: (args) => {
       const input = args.input as Input;
       const id = freshId(state.comments, input);
-      if (typeof input.issueId !== 'string') throw invalid('A comment needs an issueId here (the stand-in models issue comments)');
+      if (typeof input.issueId !== 'string')
+        throw invalid('A comment needs an issueId here (the stand-in models issue comments)');
       const issue = issueOrThrow(input.issueId);
       if (typeof input.body !== 'string' || !input.body) throw invalid('Comment body is required');
       state.comments.set(id, { id, issueId: issue.id, body: input.body, createdAt: new Date() });
@@ -180,7 +258,12 @@ export function rootResolvers(state: LinearState): Record<string, FieldResolver>
       const id = freshId(state.activities, input);
       if (!state.sessions.has(input.agentSessionId as string)) throw notFound('AgentSession');
       checkActivityContent(input.content as Input);
-      state.activities.set(id, { id, agentSessionId: input.agentSessionId as string, content: input.content as Input, createdAt: new Date() });
+      state.activities.set(id, {
+        id,
+        agentSessionId: input.agentSessionId as string,
+        content: input.content as Input,
+        createdAt: new Date(),
+      });
       return payload('AgentActivityPayload', { agentActivity: v.activity(id) });
     },
   };

@@ -53,7 +53,9 @@ function build(): SdkSchema {
   const operations = new Map<string, SdkOperation>();
   for (const match of bundle.matchAll(/new TypedDocumentString\(`((?:[^`\\]|\\[\s\S])*)`\)/g)) {
     const document = parse(match[1]!.replace(/\\([\s\S])/g, '$1'));
-    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+    const operation = document.definitions.find(
+      (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition',
+    );
     if (!operation?.name) continue;
     const printed = print(document);
     operations.set(printed, { name: operation.name.value, document, operation, printed });

@@ -23,7 +23,8 @@ export function checkVariables(
 
 function checkNode(schema: SdkSchema, type: TypeNode, value: unknown, provided = true): string | undefined {
   if (type.kind === 'NonNullType') {
-    if (!provided || value === null || value === undefined) return `Expected non-nullable type "${printType(type)}" not to be null.`;
+    if (!provided || value === null || value === undefined)
+      return `Expected non-nullable type "${printType(type)}" not to be null.`;
     return checkNode(schema, type.type, value);
   }
   if (value === null || value === undefined) return undefined;
@@ -38,8 +39,14 @@ function checkNode(schema: SdkSchema, type: TypeNode, value: unknown, provided =
   return checkNamed(schema, type.name.value, value);
 }
 
-function checkRef(schema: SdkSchema, ref: InputTypeRef, nullable: boolean, value: unknown): string | undefined {
-  if (value === null || value === undefined) return nullable ? undefined : `Expected non-nullable value, found ${String(value)}.`;
+function checkRef(
+  schema: SdkSchema,
+  ref: InputTypeRef,
+  nullable: boolean,
+  value: unknown,
+): string | undefined {
+  if (value === null || value === undefined)
+    return nullable ? undefined : `Expected non-nullable value, found ${String(value)}.`;
   if (ref.kind === 'list') {
     const items = Array.isArray(value) ? value : [value];
     for (const item of items) {
@@ -55,7 +62,10 @@ function checkNamed(schema: SdkSchema, name: string, value: unknown): string | u
   const scalarProblem = checkScalar(name, value);
   if (scalarProblem !== null) return scalarProblem;
   const enumValues = schema.enums.get(name);
-  if (enumValues) return typeof value === 'string' && enumValues.has(value) ? undefined : `Value ${JSON.stringify(value)} does not exist in "${name}" enum.`;
+  if (enumValues)
+    return typeof value === 'string' && enumValues.has(value)
+      ? undefined
+      : `Value ${JSON.stringify(value)} does not exist in "${name}" enum.`;
   const fields = schema.inputs.get(name);
   if (!fields) {
     if (schema.scalars.has(name)) return undefined;
@@ -67,7 +77,8 @@ function checkNamed(schema: SdkSchema, name: string, value: unknown): string | u
     if (!fields.has(key)) return `Field "${key}" is not defined by type "${name}".`;
   }
   for (const [key, field] of fields) {
-    if (!field.nullable && (record[key] === undefined || record[key] === null)) return `Field "${name}.${key}" of required type was not provided.`;
+    if (!field.nullable && (record[key] === undefined || record[key] === null))
+      return `Field "${name}.${key}" of required type was not provided.`;
     const p = checkRef(schema, field.type, field.nullable, record[key]);
     if (p) return `At "${name}.${key}": ${p}`;
   }
@@ -78,20 +89,34 @@ function checkNamed(schema: SdkSchema, name: string, value: unknown): string | u
 function checkScalar(name: string, value: unknown): string | undefined | null {
   switch (name) {
     case 'String':
-      return typeof value === 'string' ? undefined : `String cannot represent a non string value: ${JSON.stringify(value)}`;
+      return typeof value === 'string'
+        ? undefined
+        : `String cannot represent a non string value: ${JSON.stringify(value)}`;
     case 'ID':
-      return typeof value === 'string' || Number.isInteger(value) ? undefined : `ID cannot represent value: ${JSON.stringify(value)}`;
+      return typeof value === 'string' || Number.isInteger(value)
+        ? undefined
+        : `ID cannot represent value: ${JSON.stringify(value)}`;
     case 'Int':
-      return Number.isInteger(value) && Math.abs(value as number) <= 2 ** 31 - 1 ? undefined : `Int cannot represent non-integer value: ${JSON.stringify(value)}`;
+      return Number.isInteger(value) && Math.abs(value as number) <= 2 ** 31 - 1
+        ? undefined
+        : `Int cannot represent non-integer value: ${JSON.stringify(value)}`;
     case 'Float':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : `Float cannot represent non numeric value: ${JSON.stringify(value)}`;
+      return typeof value === 'number' && Number.isFinite(value)
+        ? undefined
+        : `Float cannot represent non numeric value: ${JSON.stringify(value)}`;
     case 'Boolean':
-      return typeof value === 'boolean' ? undefined : `Boolean cannot represent a non boolean value: ${JSON.stringify(value)}`;
+      return typeof value === 'boolean'
+        ? undefined
+        : `Boolean cannot represent a non boolean value: ${JSON.stringify(value)}`;
     case 'DateTime':
     case 'TimelessDate':
-      return typeof value === 'string' ? undefined : `${name} cannot represent value: ${JSON.stringify(value)}`;
+      return typeof value === 'string'
+        ? undefined
+        : `${name} cannot represent value: ${JSON.stringify(value)}`;
     case 'JSONObject':
-      return typeof value === 'object' && !Array.isArray(value) ? undefined : `JSONObject cannot represent non-object value: ${JSON.stringify(value)}`;
+      return typeof value === 'object' && !Array.isArray(value)
+        ? undefined
+        : `JSONObject cannot represent non-object value: ${JSON.stringify(value)}`;
     default:
       return null;
   }

@@ -1,4 +1,8 @@
-import type { ChatPostMessageArguments, ChatUpdateArguments, ConversationsRepliesArguments } from '@slack/web-api';
+import type {
+  ChatPostMessageArguments,
+  ChatUpdateArguments,
+  ConversationsRepliesArguments,
+} from '@slack/web-api';
 
 /** The kinds a Web API argument arrives as (form fields are strings; JSON bodies keep types). */
 export type ArgKind = 'string' | 'boolean' | 'integer' | 'json-object' | 'json-array';
@@ -76,7 +80,11 @@ export const conversationsReplies: MethodSpec<ConversationsRepliesArguments> = {
 export function readArg(kind: ArgKind, raw: unknown): { value: unknown } | { problem: string } {
   switch (kind) {
     case 'string':
-      return typeof raw === 'string' ? { value: raw } : typeof raw === 'number' ? { value: String(raw) } : { problem: 'expected a string' };
+      return typeof raw === 'string'
+        ? { value: raw }
+        : typeof raw === 'number'
+          ? { value: String(raw) }
+          : { problem: 'expected a string' };
     case 'boolean':
       if (typeof raw === 'boolean') return { value: raw };
       if (raw === 'true' || raw === '1') return { value: true };
@@ -96,8 +104,13 @@ export function readArg(kind: ArgKind, raw: unknown): { value: unknown } | { pro
           return { problem: 'expected JSON' };
         }
       }
-      const ok = kind === 'json-array' ? Array.isArray(value) : typeof value === 'object' && value !== null && !Array.isArray(value);
-      return ok ? { value } : { problem: kind === 'json-array' ? 'expected a JSON array' : 'expected a JSON object' };
+      const ok =
+        kind === 'json-array'
+          ? Array.isArray(value)
+          : typeof value === 'object' && value !== null && !Array.isArray(value);
+      return ok
+        ? { value }
+        : { problem: kind === 'json-array' ? 'expected a JSON array' : 'expected a JSON object' };
     }
   }
 }

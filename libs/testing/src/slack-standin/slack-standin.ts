@@ -55,12 +55,17 @@ class SlackError extends Error {
  * checked as Slack documents them (required, types, message content), refusals come in Slack's
  * `{ ok: false, error }` shape, and 429 with `Retry-After` is available on demand.
  */
-export async function startSlackStandin(options: { token?: string; botId?: string } = {}): Promise<SlackStandin> {
+export async function startSlackStandin(
+  options: { token?: string; botId?: string } = {},
+): Promise<SlackStandin> {
   const token = options.token ?? 'xoxb-standin-token';
   const botId = options.botId ?? 'B0HORIZON';
   const channels = new Map<string, SlackMessage[]>();
   const calls: SlackCallRecord[] = [];
-  let limit: { retryAfterSeconds: number; count: number; method?: string } = { retryAfterSeconds: 0, count: 0 };
+  let limit: { retryAfterSeconds: number; count: number; method?: string } = {
+    retryAfterSeconds: 0,
+    count: 0,
+  };
   let clock = Math.floor(Date.now() / 1000);
   let seq = 0;
   const nextTs = () => `${clock}.${String(++seq).padStart(6, '0')}`;
@@ -73,7 +78,8 @@ export async function startSlackStandin(options: { token?: string; botId?: strin
   const validate = <T>(spec: MethodSpec<T>, raw: Record<string, unknown>): Record<string, unknown> => {
     const args: Record<string, unknown> = {};
     const problems: string[] = [];
-    for (const key of spec.required) if (raw[key] === undefined || raw[key] === '') problems.push(`[ERROR] missing required field: ${key}`);
+    for (const key of spec.required)
+      if (raw[key] === undefined || raw[key] === '') problems.push(`[ERROR] missing required field: ${key}`);
     for (const [key, kind] of Object.entries(spec.types) as [string, Parameters<typeof readArg>[0]][]) {
       if (raw[key] === undefined) continue;
       const read = readArg(kind, raw[key]);
@@ -81,7 +87,8 @@ export async function startSlackStandin(options: { token?: string; botId?: strin
       else args[key] = read.value;
     }
     if (problems.length) throw new SlackError('invalid_arguments', problems);
-    if (spec.content && !spec.content.some((k) => args[k] !== undefined && args[k] !== '')) throw new SlackError('no_text');
+    if (spec.content && !spec.content.some((k) => args[k] !== undefined && args[k] !== ''))
+      throw new SlackError('no_text');
     return args;
   };
   const view = (m: SlackMessage, withMetadata: boolean) => {
@@ -90,7 +97,14 @@ export async function startSlackStandin(options: { token?: string; botId?: strin
   };
 
   const methods: Record<string, Handler> = {
-    'auth.test': () => ({ url: 'https://standin.slack.com/', team: 'Standin', user: 'horizon', team_id: 'T0STANDIN', user_id: 'U0HORIZON', bot_id: botId }),
+    'auth.test': () => ({
+      url: 'https://standin.slack.com/',
+      team: 'Standin',
+      user: 'horizon',
+      team_id: 'T0STANDIN',
+      user_id: 'U0HORIZON',
+      bot_id: botId,
+    }),
     'chat.postMessage': (raw) => {
       const args = validate(chatPostMessage, raw);
       const messages = channelOf(args);
@@ -98,8 +112,16 @@ export async function startSlackStandin(options: { token?: string; botId?: strin
       if (threadTs && !messages.some((m) => m.ts === threadTs)) throw new SlackError('thread_not_found');
       const text = (args.text as string | undefined) ?? '';
       const metadata = args.metadata as SlackMessage['metadata'];
-      if (metadata && (typeof metadata.event_type !== 'string' || typeof metadata.event_payload !== 'object')) throw new SlackError('invalid_metadata_format');
-      const message: SlackMessage = { ts: nextTs(), text, bot_id: botId, thread_ts: threadTs, metadata, history: [text] };
+      if (metadata && (typeof metadata.event_type !== 'string' || typeof metadata.event_payload !== 'object'))
+        throw new SlackError('invalid_metadata_format');
+      const message: SlackMessage = {
+        ts: nextTs(),
+        text,
+        bot_id: botId,
+        thread_ts: threadTs,
+        metadata,
+        history: [text],
+      };
       messages.push(message);
       return { channel: args.channel, ts: message.ts, message: view(message, true) };
     },
@@ -119,7 +141,11 @@ export async function startSlackStandin(options: { token?: string; botId?: strin
       const root = messages.find((m) => m.ts === args.ts);
       if (!root) throw new SlackError('thread_not_found');
       const thread = [root, ...messages.filter((m) => m.thread_ts === root.ts && m.ts !== root.ts)];
-      return { messages: thread.map((m) => view(m, args.include_all_metadata === true)), has_more: false, response_metadata: { next_cursor: '' } };
+      return {
+        messages: thread.map((m) => view(m, args.include_all_metadata === true)),
+        has_more: false,
+        response_metadata: { next_cursor: '' },
+      };
     },
   };
 
@@ -137,21 +163,32 @@ export async function startSlackStandin(options: { token?: string; botId?: strin
     const type = req.headers['content-type'] ?? '';
     let args: Record<string, unknown>;
     try {
-      args = type.includes('application/json') ? (raw ? JSON.parse(raw) : {}) : Object.fromEntries(new URLSearchParams(raw));
+      args = type.includes('application/json')
+        ? raw
+          ? JSON.parse(raw)
+          : {}
+        : Object.fromEntries(new URLSearchParams(raw));
     } catch {
       return send(res, 200, { ok: false, error: 'invalid_json' });
     }
     const record = (outcome: string) => calls.push({ method, args, at: Date.now(), outcome });
-    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (args.token as string | undefined);
+    const bearer =
+      /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (args.token as string | undefined);
     delete args.token;
     if (!bearer) return (record('not_authed'), send(res, 200, { ok: false, error: 'not_authed' }));
-    if (bearer !== token) return (record('invalid_auth'), send(res, 200, { ok: false, error: 'invalid_auth' }));
+    if (bearer !== token)
+      return (record('invalid_auth'), send(res, 200, { ok: false, error: 'invalid_auth' }));
     const handler = methods[method];
     if (!handler) return (record('unknown_method'), send(res, 200, { ok: false, error: 'unknown_method' }));
     if (limit.count > 0 && (!limit.method || limit.method === method)) {
       limit.count -= 1;
       record('ratelimited');
-      return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limit.retryAfterSeconds) });
+      return send(
+        res,
+        429,
+        { ok: false, error: 'ratelimited' },
+        { 'retry-after': String(limit.retryAfterSeconds) },
+      );
     }
     try {
       const body = handler(args);
@@ -160,7 +197,11 @@ export async function startSlackStandin(options: { token?: string; botId?: strin
     } catch (err) {
       if (!(err instanceof SlackError)) throw err;
       record(err.error);
-      return send(res, 200, { ok: false, error: err.error, ...(err.messages.length ? { response_metadata: { messages: err.messages } } : {}) });
+      return send(res, 200, {
+        ok: false,
+        error: err.error,
+        ...(err.messages.length ? { response_metadata: { messages: err.messages } } : {}),
+      });
     }
   };
 
@@ -181,12 +222,19 @@ export async function startSlackStandin(options: { token?: string; botId?: strin
       const messages = channels.get(channel);
       if (!messages) throw new Error(`no channel ${channel}`);
       clock += 1;
-      const message: SlackMessage = { ts: nextTs(), text, user: 'U0HUMAN', thread_ts: threadTs, history: [text] };
+      const message: SlackMessage = {
+        ts: nextTs(),
+        text,
+        user: 'U0HUMAN',
+        thread_ts: threadTs,
+        history: [text],
+      };
       messages.push(message);
       return message.ts;
     },
     messages: (channel) => channels.get(channel) ?? [],
-    thread: (channel, threadTs) => (channels.get(channel) ?? []).filter((m) => m.ts === threadTs || m.thread_ts === threadTs),
+    thread: (channel, threadTs) =>
+      (channels.get(channel) ?? []).filter((m) => m.ts === threadTs || m.thread_ts === threadTs),
     rateLimitNext: (o) => {
       limit = { retryAfterSeconds: o.retryAfterSeconds, count: o.count ?? 1, method: o.method };
     },

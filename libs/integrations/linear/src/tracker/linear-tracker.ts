@@ -39,7 +39,11 @@ export function createLinearTracker(options: LinearTrackerOptions): TrackerPort 
   const load = () =>
     (loaded ??= import('@linear/sdk').then((sdk) => ({
       sdk,
-      client: new sdk.LinearClient({ accessToken: options.accessToken, apiKey: options.apiKey, apiUrl: options.apiUrl }),
+      client: new sdk.LinearClient({
+        accessToken: options.accessToken,
+        apiKey: options.apiKey,
+        apiUrl: options.apiUrl,
+      }),
     })));
   const run = async <T>(fn: (c: LinearClient, sdk: Sdk) => Promise<T>): Promise<T> => {
     const { sdk, client } = await load();
@@ -69,13 +73,18 @@ export function createLinearTracker(options: LinearTrackerOptions): TrackerPort 
           description: input.description,
         });
         const issue = await payload.issue;
-        if (!payload.success || !issue) throw new TrackerCallError('issueCreate did not return an issue', false);
+        if (!payload.success || !issue)
+          throw new TrackerCallError('issueCreate did not return an issue', false);
         return issueOf(issue);
       }),
 
     addBlocksRelation: (blockerId, blockedId) =>
       run(async (c, sdk) => {
-        const payload = await c.createIssueRelation({ issueId: blockerId, relatedIssueId: blockedId, type: sdk.IssueRelationType.Blocks });
+        const payload = await c.createIssueRelation({
+          issueId: blockerId,
+          relatedIssueId: blockedId,
+          type: sdk.IssueRelationType.Blocks,
+        });
         const id = payload.issueRelationId;
         if (!payload.success || !id) throw new TrackerCallError('issueRelationCreate did not succeed', false);
         return { id };
@@ -83,7 +92,11 @@ export function createLinearTracker(options: LinearTrackerOptions): TrackerPort 
 
     createAgentActivity: (input: { id?: string; agentSessionId: string; content: AgentActivityContent }) =>
       run(async (c) => {
-        const payload = await c.createAgentActivity({ id: input.id, agentSessionId: input.agentSessionId, content: input.content });
+        const payload = await c.createAgentActivity({
+          id: input.id,
+          agentSessionId: input.agentSessionId,
+          content: input.content,
+        });
         const id = payload.agentActivityId;
         if (!payload.success || !id) throw new TrackerCallError('agentActivityCreate did not succeed', false);
         return { id };
@@ -107,8 +120,11 @@ export function createLinearTracker(options: LinearTrackerOptions): TrackerPort 
         const team = await issue.team;
         if (!team) throw new TrackerCallError(`issue ${issueId} has no team`, true);
         const states = await team.states();
-        const completed = states.nodes.filter((s) => s.type === 'completed').sort((a, b) => a.position - b.position)[0];
-        if (!completed) throw new TrackerCallError(`team ${team.key} has no workflow state of type completed`, true);
+        const completed = states.nodes
+          .filter((s) => s.type === 'completed')
+          .sort((a, b) => a.position - b.position)[0];
+        if (!completed)
+          throw new TrackerCallError(`team ${team.key} has no workflow state of type completed`, true);
         if (issue.stateId !== completed.id) await c.updateIssue(issueId, { stateId: completed.id });
         return { stateId: completed.id, stateName: completed.name };
       }),
@@ -130,7 +146,14 @@ export function createLinearTracker(options: LinearTrackerOptions): TrackerPort 
   };
 }
 
-function issueOf(issue: { id: string; identifier: string; title: string; description?: string | null; url: string; stateId?: string }): TrackerIssue {
+function issueOf(issue: {
+  id: string;
+  identifier: string;
+  title: string;
+  description?: string | null;
+  url: string;
+  stateId?: string;
+}): TrackerIssue {
   return {
     id: issue.id,
     identifier: issue.identifier,
@@ -142,7 +165,10 @@ function issueOf(issue: { id: string; identifier: string; title: string; descrip
 }
 
 /** Reads a rate limit's wait from Retry-After (seconds) or the reset time (epoch ms, as Linear documents). */
-function retryAfterMs(err: { retryAfter?: number; requestsResetAt?: number; complexityResetAt?: number }, fallback: number): number {
+function retryAfterMs(
+  err: { retryAfter?: number; requestsResetAt?: number; complexityResetAt?: number },
+  fallback: number,
+): number {
   if (err.retryAfter !== undefined) return Math.max(0, err.retryAfter * 1000);
   const reset = Math.max(err.requestsResetAt ?? 0, err.complexityResetAt ?? 0);
   if (reset > 0) {
@@ -154,7 +180,8 @@ function retryAfterMs(err: { retryAfter?: number; requestsResetAt?: number; comp
 
 function toTrackerError(err: unknown, sdk: Sdk, fallbackRetryMs: number): Error {
   if (err instanceof TrackerCallError || err instanceof TrackerRateLimitedError) return err;
-  if (err instanceof sdk.RatelimitedLinearError) return new TrackerRateLimitedError(retryAfterMs(err, fallbackRetryMs));
+  if (err instanceof sdk.RatelimitedLinearError)
+    return new TrackerRateLimitedError(retryAfterMs(err, fallbackRetryMs));
   if (err instanceof sdk.LinearError) {
     const e = err as LinearError;
     return new TrackerCallError(`linear: ${e.message}`, PERMANENT.has(String(e.type)));

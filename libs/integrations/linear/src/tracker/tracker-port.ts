@@ -8,7 +8,11 @@ export interface TrackerPort {
   /** Records that `blockerId` blocks `blockedId` (Linear relation type `blocks`). */
   addBlocksRelation(blockerId: string, blockedId: string): Promise<{ id: string }>;
   /** Adds an activity to an agent session. `id` (a UUID) makes the call safe to repeat: see `agentActivityExists`. */
-  createAgentActivity(input: { id?: string; agentSessionId: string; content: AgentActivityContent }): Promise<{ id: string }>;
+  createAgentActivity(input: {
+    id?: string;
+    agentSessionId: string;
+    content: AgentActivityContent;
+  }): Promise<{ id: string }>;
   agentActivityExists(id: string): Promise<boolean>;
   /** Comments on an issue (markdown). */
   createComment(input: { id?: string; issueId: string; body: string }): Promise<{ id: string }>;

@@ -55,11 +55,14 @@ export function createSlackChat(options: SlackChatOptions): ChatPort {
           mrkdwn: true,
           ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
           ...(message.metadata
-            ? { metadata: { event_type: message.metadata.eventType, event_payload: message.metadata.payload } }
+            ? {
+                metadata: { event_type: message.metadata.eventType, event_payload: message.metadata.payload },
+              }
             : {}),
         }),
       );
-      if (!res.ts || !res.channel) throw new ChatCallError('invalid_response', false, 'chat.postMessage answered without ts');
+      if (!res.ts || !res.channel)
+        throw new ChatCallError('invalid_response', false, 'chat.postMessage answered without ts');
       return { channel: res.channel, ts: res.ts };
     },
 
@@ -72,7 +75,13 @@ export function createSlackChat(options: SlackChatOptions): ChatPort {
       let cursor: string | undefined;
       do {
         const page: ConversationsRepliesResponse = await call(() =>
-          client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200, cursor }),
+          client.conversations.replies({
+            channel,
+            ts: threadTs,
+            include_all_metadata: true,
+            limit: 200,
+            cursor,
+          }),
         );
         for (const m of page.messages ?? []) {
           if (!m.ts) continue;
@@ -83,7 +92,10 @@ export function createSlackChat(options: SlackChatOptions): ChatPort {
             botId: m.bot_id,
             threadTs: m.thread_ts,
             metadata: m.metadata?.event_type
-              ? { eventType: m.metadata.event_type, payload: (m.metadata.event_payload ?? {}) as Record<string, unknown> }
+              ? {
+                  eventType: m.metadata.event_type,
+                  payload: (m.metadata.event_payload ?? {}) as Record<string, unknown>,
+                }
               : undefined,
           });
         }
@@ -99,7 +111,13 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number; message?: string };
+    const e = err as {
+      code?: string;
+      retryAfter?: number;
+      data?: { error?: string };
+      statusCode?: number;
+      message?: string;
+    };
     if (e.code === ErrorCode.RateLimitedError) throw new ChatRateLimitedError((e.retryAfter ?? 1) * 1000);
     if (e.code === ErrorCode.PlatformError) {
       const code = e.data?.error ?? 'unknown_error';

@@ -1,0 +1,83 @@
+import { ChatCallError, ChatRateLimitedError } from '@horizon/integrations-slack';
+import { TrackerCallError, TrackerRateLimitedError } from '@horizon/integrations-linear';
+import { HandlerOutcome, Outcome } from '@horizon/messaging';
+import type { Logger } from '@horizon/observability';
+import type { NotifyChannel } from '@horizon/contracts';
+import type { ChannelSender } from './channels';
+import type { Notification } from './compose';
+import type { DeliveryStore } from './delivery-store';
+
+export type Senders = Partial<Record<NotifyChannel, ChannelSender>>;
+
+/**
+ * Delivers notifications: record first, then post, then mark delivered. A rate limit becomes a
+ * retry after exactly the delay the service asked for; a refusal no retry can fix is recorded
+ * as failed and rejected; anything else is retried with the consumer's back-off.
+ */
+export class Deliverer {
+  /** Per update key, the tail of its delivery chain: one status message is posted once, then edited, in order. */
+  private readonly updateChains = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly store: DeliveryStore,
+    private readonly senders: Senders,
+  ) {}
+
+  configured(channel: NotifyChannel): boolean {
+    return this.senders[channel] !== undefined;
+  }
+
+  /** Delivers each in turn; the first that is not delivered decides the message's outcome. */
+  async deliverAll(notifications: Notification[], logger: Logger): Promise<HandlerOutcome> {
+    for (const n of notifications) {
+      if (!this.configured(n.channel)) continue;
+      const outcome = await this.deliver(n, logger);
+      if (outcome.kind !== 'ack') return outcome;
+    }
+    return Outcome.ack();
+  }
+
+  async deliver(n: Notification, logger: Logger): Promise<HandlerOutcome> {
+    if (!n.updateKey) return this.deliverOnce(n, logger);
+    const key = `${n.channel}:${n.updateKey}`;
+    const run = (this.updateChains.get(key) ?? Promise.resolve()).then(() => this.deliverOnce(n, logger));
+    const tail = run.catch(() => undefined);
+    this.updateChains.set(key, tail);
+    void tail.then(() => this.updateChains.get(key) === tail && this.updateChains.delete(key));
+    return run;
+  }
+
+  private async deliverOnce(n: Notification, logger: Logger): Promise<HandlerOutcome> {
+    const sender = this.senders[n.channel];
+    if (!sender) return Outcome.reject(`channel ${n.channel} is not configured on this notifier`);
+    const claim = await this.store.claim(n);
+    if (claim.kind === 'done') {
+      logger.debug({ dedupeKey: n.dedupeKey }, 'already delivered');
+      return Outcome.ack();
+    }
+    if (claim.kind === 'busy') return Outcome.retry(`delivery ${n.dedupeKey} is in progress elsewhere`, 1000);
+    try {
+      const updateTarget = n.updateKey ? await this.store.updateTarget(n.channel, n.updateKey) : undefined;
+      const externalId = await sender.send(n, { attempts: claim.attempts, updateTarget });
+      await this.store.delivered(n.dedupeKey, externalId);
+      logger.info(
+        { channel: n.channel, dedupeKey: n.dedupeKey, externalId, attempts: claim.attempts },
+        'notification delivered',
+      );
+      return Outcome.ack();
+    } catch (err) {
+      const message = (err as Error).message;
+      if (err instanceof ChatRateLimitedError || err instanceof TrackerRateLimitedError) {
+        await this.store.failed(n.dedupeKey, message, false);
+        return Outcome.retry(`${n.channel} rate limited`, Math.max(err.retryAfterMs, 1));
+      }
+      const permanent = (err instanceof ChatCallError || err instanceof TrackerCallError) && err.permanent;
+      await this.store.failed(n.dedupeKey, message, permanent);
+      if (permanent) {
+        logger.warn({ channel: n.channel, dedupeKey: n.dedupeKey, err: message }, 'notification refused');
+        return Outcome.reject(`${n.channel} refused ${n.dedupeKey}: ${message}`);
+      }
+      return Outcome.retry(`${n.channel}: ${message}`);
+    }
+  }
+}
