@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import {
+  Contract,
+  DataOf,
+  Envelope,
+  EnvelopeOf,
+  envelopeFor,
+  notifyDeliver,
+  runFinished,
+  runProgress,
+  sandboxCancel,
+  sandboxProvision,
+} from '@horizon/contracts';
+import { parseConfig } from '@horizon/config';
+import { ConsumerRunner, JetStreamConnection, MessageHandler, Publisher, StreamKey } from '@horizon/messaging';
+import { createLogger } from '@horizon/observability';
+import { startService } from '@horizon/runtime';
+import { freePort } from '@horizon/testing/src/nats-server';
+import { createTestDatabase, createTestMessaging, TestDatabase, TestMessaging } from '@horizon/testing/src/stack';
+import { OrchestratorModule } from '../src/app.module';
+import { configShape } from '../src/config';
+
+const logger = createLogger('orchestrator-test', process.env.TEST_LOG_LEVEL ?? 'silent');
+
+export async function until<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value as T;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+type ProvisionCommand = EnvelopeOf<typeof sandboxProvision>;
+
+/**
+ * Stands in for sandbox-manager on the real command stream: it takes `hzn.cmd.sandbox.*`
+ * commands and answers as the real one will, with `hzn.evt.run.*` events. `behaviour` decides
+ * per command: `succeed` reports the harness start and a successful finish on the branch;
+ * `hold` only records the command (the test reports for it).
+ */
+export class SandboxStandIn {
+  readonly provisions: ProvisionCommand[] = [];
+  readonly cancels: EnvelopeOf<typeof sandboxCancel>[] = [];
+  behaviour: (cmd: ProvisionCommand['data']) => 'succeed' | 'hold' = () => 'succeed';
+  private seq = 0;
+
+  constructor(private readonly publisher: Publisher) {}
+
+  handlers(): Map<string, MessageHandler> {
+    return new Map<string, MessageHandler>([
+      [
+        sandboxProvision.subject,
+        async (env) => {
+          const cmd = env as ProvisionCommand;
+          this.provisions.push(cmd);
+          if (this.behaviour(cmd.data) === 'succeed') {
+            await this.progress(cmd.data, 'harness');
+            await this.finish(cmd.data, 'succeeded');
+          }
+        },
+      ],
+      [sandboxCancel.subject, (env) => void this.cancels.push(env as EnvelopeOf<typeof sandboxCancel>)],
+    ]);
+  }
+
+  provisionsFor(workItemId: string): ProvisionCommand[] {
+    return this.provisions.filter((p) => p.data.workItemId === workItemId);
+  }
+
+  async progress(cmd: ProvisionCommand['data'], phase: DataOf<typeof runProgress>['phase']): Promise<void> {
+    await this.publisher.publish(
+      envelopeFor(
+        runProgress,
+        { runId: cmd.runId, workItemId: cmd.workItemId, seq: this.seq++, phase, kind: 'step', summary: phase },
+        { source: 'sandbox-manager' },
+      ),
+    );
+  }
+
+  async finish(
+    cmd: ProvisionCommand['data'],
+    outcome: DataOf<typeof runFinished>['outcome'],
+    reason: string | null = null,
+  ): Promise<void> {
+    await this.publisher.publish(
+      envelopeFor(
+        runFinished,
+        {
+          runId: cmd.runId,
+          workItemId: cmd.workItemId,
+          outcome,
+          reason,
+          usage: { inputTokens: 1200, outputTokens: 340, costUsd: 0.0123 },
+          durationMs: 5,
+          branch: outcome === 'succeeded' && cmd.flavour !== 'plan' ? cmd.branch : null,
+          commitSha: outcome === 'succeeded' ? '8f3c1e2d4b5a69788796a5b4c3d2e1f0a9b8c7d6' : null,
+          verification: [],
+          frictionNotes: [],
+        },
+        { source: 'sandbox-manager' },
+      ),
+    );
+  }
+}
+
+export interface OrchestratorStackOptions {
+  /** Config variables on top of the test defaults. */
+  env?: Record<string, string>;
+}
+
+/**
+ * One orchestrator in-process over its own database and stream prefix, with the sandbox
+ * stand-in and a notify recorder on the real command stream, and a Postgres pool to look.
+ */
+export class OrchestratorStack {
+  app?: INestApplication;
+  readonly standIn: SandboxStandIn;
+  readonly notifications: EnvelopeOf<typeof notifyDeliver>[] = [];
+  private readonly runners: ConsumerRunner[] = [];
+
+  private constructor(
+    readonly db: TestDatabase,
+    readonly messaging: TestMessaging,
+    readonly pool: pg.Pool,
+    readonly connection: JetStreamConnection,
+    readonly publisher: Publisher,
+    private readonly env: Record<string, string>,
+  ) {
+    this.standIn = new SandboxStandIn(publisher);
+  }
+
+  static async start(options: OrchestratorStackOptions = {}): Promise<OrchestratorStack> {
+    const [db, messaging] = await Promise.all([createTestDatabase(), createTestMessaging()]);
+    const connection = await JetStreamConnection.connect({
+      natsUrl: messaging.natsUrl,
+      prefix: messaging.prefix,
+      name: 'orchestrator-test',
+    });
+    await connection.provisionStreams();
+    const stack = new OrchestratorStack(
+      db,
+      messaging,
+      new pg.Pool({ connectionString: db.url, max: 4 }),
+      connection,
+      new Publisher(connection),
+      {
+        DATABASE_URL: db.url,
+        NATS_URL: messaging.natsUrl,
+        HZN_STREAM_PREFIX: messaging.prefix,
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        SCHEDULER_INTERVAL_MS: '500',
+        ...options.env,
+      },
+    );
+    await stack.consume('sandbox-standin', 'CMD', 'hzn.cmd.sandbox.>', stack.standIn.handlers());
+    await stack.consume(
+      'notify-recorder',
+      'CMD',
+      'hzn.cmd.notify.>',
+      new Map([[notifyDeliver.subject, (env) => void stack.notifications.push(env as EnvelopeOf<typeof notifyDeliver>)]]),
+    );
+    await stack.boot();
+    return stack;
+  }
+
+  /** A durable consumer owned by the test, on the suite's prefix. */
+  async consume(durable: string, stream: StreamKey, filterSubject: string, handlers: Map<string, MessageHandler>) {
+    const runner = new ConsumerRunner(
+      this.connection,
+      this.publisher,
+      { durable, stream, filterSubject, handlers, ackWaitMs: 5000, backoffMs: [100] },
+      logger,
+    );
+    await runner.start();
+    this.runners.push(runner);
+    return runner;
+  }
+
+  async boot(): Promise<void> {
+    const port = await freePort();
+    const config = parseConfig(configShape, { ...this.env, ORCHESTRATOR_PORT: String(port) });
+    this.app = await startService({ name: 'orchestrator', module: OrchestratorModule.register(config), port });
+  }
+
+  async stopApp(): Promise<void> {
+    await this.app?.close();
+    this.app = undefined;
+  }
+
+  async publish<C extends Contract>(contract: C, data: DataOf<C>, id: string = randomUUID()): Promise<Envelope> {
+    const env = envelopeFor(contract, data, { source: 'ingress', id });
+    await this.publisher.publish(env);
+    return env;
+  }
+
+  async query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query<T>(sql, params)).rows;
+  }
+
+  async item(id: string): Promise<{ state: string; branch: string | null; version: number; sourceRefs: any }> {
+    const [row] = await this.query<any>('SELECT state::text, branch, version, "sourceRefs" FROM "WorkItem" WHERE id = $1', [id]);
+    return row;
+  }
+
+  async waitForState(id: string, state: string, timeoutMs = 10_000): Promise<void> {
+    await until(async () => (await this.item(id))?.state === state, `work item ${id} to be ${state}`, timeoutMs).catch(
+      async (err) => {
+        throw new Error(`${(err as Error).message}; it is ${(await this.item(id))?.state ?? 'missing'}`);
+      },
+    );
+  }
+
+  async runsOf(id: string) {
+    return this.query<{
+      id: string;
+      attempt: number;
+      branch: string;
+      outcome: string | null;
+      sandboxId: string;
+      inputTokens: number;
+      failureReason: string | null;
+    }>('SELECT id::text, attempt, branch, outcome::text, "sandboxId"::text, "inputTokens", "failureReason" FROM "Run" WHERE "workItemId" = $1 ORDER BY attempt', [id]);
+  }
+
+  async transitionsOf(id: string): Promise<string[]> {
+    const rows = await this.query<{ fromState: string; toState: string }>(
+      `SELECT "fromState", "toState" FROM "AuditEvent" WHERE "workItemId" = $1 AND action = 'transition' ORDER BY "createdAt", "fromState"`,
+      [id],
+    );
+    return rows.map((r) => `${r.fromState}→${r.toState}`);
+  }
+
+  async stop(): Promise<void> {
+    await this.stopApp();
+    await Promise.all(this.runners.splice(0).map((r) => r.stop()));
+    await this.connection.close();
+    await this.pool.end();
+    await Promise.all([this.db.drop(), this.messaging.cleanup()]);
+  }
+}
