@@ -4,4 +4,8 @@ import { SandboxManagerModule } from './app.module';
 import { configShape } from './config';
 
 const config = loadConfigOrExit(configShape);
-runService({ name: 'sandbox-manager', module: SandboxManagerModule.register(config), port: config.SANDBOX_MANAGER_PORT });
+runService({
+  name: 'sandbox-manager',
+  module: SandboxManagerModule.register(config),
+  port: config.SANDBOX_MANAGER_PORT,
+});

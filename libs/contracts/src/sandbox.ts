@@ -54,6 +54,15 @@ export const sandboxResume = defineContract({
   data: z.object({ sandboxId: z.string().uuid() }),
 });
 
+export const sandboxRefreshSnapshots = defineContract({
+  kind: 'command',
+  subject: 'hzn.cmd.sandbox.refresh_snapshots',
+  version: 1,
+  description:
+    "Rebuild a repository's snapshots whose commit is no longer the remote's default-branch HEAD, then collect old ones.",
+  data: z.object({ repo: z.string(), flavours: z.array(sandboxFlavourSchema).min(1) }),
+});
+
 /** Facts from sandbox-manager (`hzn.evt.sandbox.*`). */
 export const sandboxStateChanged = defineContract({
   kind: 'event',
@@ -68,4 +77,26 @@ export const sandboxStateChanged = defineContract({
   }),
 });
 
-export const sandboxContracts = [sandboxProvision, sandboxCancel, sandboxPause, sandboxResume, sandboxStateChanged] as const;
+export const sandboxSnapshotBuilt = defineContract({
+  kind: 'event',
+  subject: 'hzn.evt.sandbox.snapshot_built',
+  version: 1,
+  description: 'A new snapshot of a repository and flavour is ready; `removed` are the older ones collected.',
+  data: z.object({
+    repo: z.string(),
+    flavour: sandboxFlavourSchema,
+    commit: z.string(),
+    snapshotId: z.string(),
+    removed: z.array(z.string()),
+  }),
+});
+
+export const sandboxContracts = [
+  sandboxProvision,
+  sandboxCancel,
+  sandboxPause,
+  sandboxResume,
+  sandboxRefreshSnapshots,
+  sandboxStateChanged,
+  sandboxSnapshotBuilt,
+] as const;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SandboxFlavour, SandboxResources } from '@horizon/contracts';
+import { sandboxFlavours, type SandboxFlavour, type SandboxResources } from '@horizon/contracts';
 import type { SandboxDriver, SandboxEgressSpec, SandboxHandle } from '../driver';
 import { run } from '../host/run';
 import { readRepoConfig, type RepoConfig } from './repo-config';
@@ -98,6 +98,20 @@ export class SnapshotStore {
         .map(async (name) => JSON.parse(await readFile(join(series, name), 'utf8')) as Snapshot),
     );
     return snapshots.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+  }
+
+  /** Every repository and flavour that has a snapshot series here (what a refresh walks). */
+  async series(): Promise<Array<{ repo: string; flavour: SandboxFlavour }>> {
+    const found: Array<{ repo: string; flavour: SandboxFlavour }> = [];
+    for (const entry of await readdir(this.options.rootDir).catch(() => [])) {
+      const [owner, name] = entry.split('__');
+      if (!owner || !name || entry.startsWith('.')) continue;
+      for (const flavour of await readdir(join(this.options.rootDir, entry)).catch(() => [])) {
+        if (sandboxFlavours.includes(flavour as SandboxFlavour))
+          found.push({ repo: `${owner}/${name}`, flavour: flavour as SandboxFlavour });
+      }
+    }
+    return found;
   }
 
   /** Keeps the newest `keep`, and any still mounted as a workspace's lower layer. Returns the removed ids. */

@@ -1,0 +1,129 @@
+import type { DataOf, Envelope, SandboxFlavour, SandboxResources, sandboxProvision } from '@horizon/contracts';
+import type { ExecOptions, SandboxDriverKind, SandboxHandle, SandboxProcess } from '@horizon/sandbox';
+import type { SandboxState } from '../domain/sandbox-state';
+
+/** One Sandbox row as the service sees it. */
+export interface SandboxRecord {
+  id: string;
+  runId: string | null;
+  driver: string;
+  flavour: string;
+  state: SandboxState;
+  resources: SandboxResources;
+  snapshotRef: string | null;
+  host: string | null;
+  destroyedAt: Date | null;
+}
+
+export interface SandboxChange {
+  state: SandboxState;
+  snapshotRef?: string;
+  destroyedAt?: Date;
+}
+
+/** Writes of one Postgres transaction; `publish`ed envelopes go to the outbox in it. */
+export interface SandboxTransaction {
+  get(id: string): Promise<SandboxRecord | null>;
+  insert(record: Omit<SandboxRecord, 'destroyedAt' | 'snapshotRef'>): Promise<void>;
+  update(id: string, change: SandboxChange): Promise<void>;
+  publish(envelope: Envelope): void;
+}
+
+export type Transacted<T> = { applied: true; value: T } | { applied: false };
+
+export const SANDBOX_REPOSITORY = Symbol('hzn:sandbox-repository');
+
+/** Sandbox rows, the handler inbox and the outbox, in Postgres. */
+export interface SandboxRepository {
+  find(id: string): Promise<SandboxRecord | null>;
+  liveOn(host: string): Promise<SandboxRecord[]>;
+  /**
+   * Runs `work` in one transaction. With `claimedEnvelopeId`, the message is recorded in the
+   * inbox first and the result is `{ applied: false }` (nothing written) if it was seen before.
+   */
+  transaction<T>(
+    claimedEnvelopeId: string | null,
+    work: (tx: SandboxTransaction) => Promise<T>,
+  ): Promise<Transacted<T>>;
+}
+
+export type ProvisionRequest = DataOf<typeof sandboxProvision>;
+
+/** How the sandbox for one run is booted; the operator command fills it in the same way. */
+export interface BootRequest {
+  sandboxId: string;
+  runId: string | null;
+  repo: string;
+  flavour: SandboxFlavour;
+  /** Branch or commit the workspace moves to; the run's branch is created there. */
+  baseRef: string;
+  branch: string;
+  resources: SandboxResources;
+  /** Extra `host` / `host:port` allowlist entries beyond the flavour's and the repository's. */
+  extraAllow?: readonly string[];
+  env?: Record<string, string>;
+}
+
+export interface BootedSandbox {
+  handle: SandboxHandle;
+  /** `<repo>/<flavour>/<snapshot id>`: what the Sandbox row records. */
+  snapshotRef: string;
+  /** The commit the workspace's run branch starts from. */
+  commit: string;
+}
+
+export const SANDBOX_HOST = Symbol('hzn:sandbox-host');
+
+/** The sandboxes of this host, by id. Everything but `boot` is a no-op or refusal for an unknown id. */
+export interface SandboxHost {
+  readonly driverKind: SandboxDriverKind;
+  readonly name: string;
+  boot(request: BootRequest): Promise<BootedSandbox>;
+  has(id: string): boolean;
+  /** Ids of every sandbox alive here. */
+  list(): string[];
+  exec(id: string, command: readonly string[], options?: ExecOptions): Promise<SandboxProcess>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  destroy(id: string): Promise<void>;
+}
+
+export interface SnapshotRefresh {
+  repo: string;
+  flavour: SandboxFlavour;
+  /** The snapshot built by this refresh, or null when the newest was still current. */
+  built: { id: string; commit: string } | null;
+  removed: string[];
+}
+
+/** Keeps snapshot series current (see SnapshotService). */
+export interface SnapshotRefresher {
+  refresh(repo: string, flavour: SandboxFlavour): Promise<SnapshotRefresh>;
+  /** Every series this host holds; a failing one is reported and skipped. */
+  refreshAll(
+    onError: (series: { repo: string; flavour: SandboxFlavour }, error: Error) => void,
+  ): Promise<SnapshotRefresh[]>;
+}
+
+export const AGENT_LAUNCHER = Symbol('hzn:agent-launcher');
+
+/** Starts the agent-runner inside a booted sandbox. */
+export interface AgentLauncher {
+  launch(handle: SandboxHandle, request: BootRequest): Promise<void>;
+}
+
+/**
+ * The agent-runner is not wired yet (its own issue): a provisioned sandbox is reported `ready`
+ * with its workspace on the run branch and nothing running in it.
+ */
+export class AgentRunnerNotWired implements AgentLauncher {
+  async launch(): Promise<void> {}
+}
+
+/** Where the host reads repositories (clone, the remote's HEAD). */
+export interface RepositoryRemote {
+  /** What `git clone` and `git ls-remote` read for `owner/name`. */
+  sourceFor(repo: string): string;
+  /** The commit `ref` (a branch name, `HEAD`, or a full commit id) points at, or null. */
+  resolve(repo: string, ref: string): Promise<string | null>;
+}

@@ -1,0 +1,238 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  envelopeFor,
+  sandboxSnapshotBuilt,
+  sandboxStateChanged,
+  type DataOf,
+  type Envelope,
+  type EnvelopeOf,
+  type SandboxFlavour,
+  type sandboxCancel,
+  type sandboxPause,
+  type sandboxProvision,
+  type sandboxRefreshSnapshots,
+  type sandboxResume,
+} from '@horizon/contracts';
+import { decide, liveStates, type SandboxCommand, type SandboxState } from '../domain/sandbox-state';
+import { KeyedLock } from './keyed-lock';
+import type { SandboxHost, SandboxRepository, SnapshotRefresh, SnapshotRefresher } from './ports';
+
+export const SOURCE = 'sandbox-manager';
+
+/** How a command ended, for the consumer to turn into ack / reject / retry. */
+export type CommandResult =
+  | { kind: 'applied'; state: SandboxState; reason: string | null }
+  /** Already handled, or its effect was already there: nothing changed, nothing published. */
+  | { kind: 'ignored'; reason: string }
+  /** Cannot apply now or later. */
+  | { kind: 'rejected'; reason: string }
+  /** No such sandbox (yet: its provision may still be in flight). */
+  | { kind: 'unknown'; reason: string };
+
+type Cause = Pick<Envelope, 'id' | 'correlationId'> | null;
+
+const finalWriteAttempts = 3;
+
+/**
+ * Sandbox-manager's logic: commands in, state changes out. Every transition is written to the
+ * Sandbox row and announced in the same transaction (outbox); commands are claimed in the inbox
+ * so a redelivery changes nothing; commands for one sandbox run one at a time.
+ */
+export class SandboxService {
+  private readonly lock = new KeyedLock();
+
+  constructor(
+    private readonly repository: SandboxRepository,
+    private readonly host: SandboxHost,
+    private readonly snapshots: SnapshotRefresher,
+    private readonly finalWriteRetryMs = 1000,
+  ) {}
+
+  async provision(env: EnvelopeOf<typeof sandboxProvision>): Promise<CommandResult> {
+    const data = env.data;
+    return this.lock.run(data.sandboxId, async () => {
+      const claimed = await this.repository.transaction(env.id, async (tx) => {
+        const existing = await tx.get(data.sandboxId);
+        if (existing) return existing.state;
+        await tx.insert({
+          id: data.sandboxId,
+          runId: data.runId,
+          driver: this.host.driverKind,
+          flavour: data.flavour,
+          state: 'creating',
+          resources: data.resources,
+          host: this.host.name,
+        });
+        tx.publish(this.stateEvent(data.sandboxId, data.runId, 'creating', null, env));
+        return null;
+      });
+      if (!claimed.applied) return { kind: 'ignored', reason: 'provision already handled' };
+      if (claimed.value)
+        return { kind: 'ignored', reason: `sandbox ${data.sandboxId} exists already (${claimed.value})` };
+      return this.boot(env);
+    });
+  }
+
+  cancel(env: EnvelopeOf<typeof sandboxCancel>): Promise<CommandResult> {
+    return this.apply(env, 'cancel', env.data.reason);
+  }
+
+  pause(env: EnvelopeOf<typeof sandboxPause>): Promise<CommandResult> {
+    return this.apply(env, 'pause', null);
+  }
+
+  resume(env: EnvelopeOf<typeof sandboxResume>): Promise<CommandResult> {
+    return this.apply(env, 'resume', null);
+  }
+
+  /**
+   * At start: sandboxes Postgres records as live on this host but the host does not have (the
+   * driver cleared what an earlier process left) are marked failed, with the reason.
+   */
+  async reconcile(why = 'restarted'): Promise<number> {
+    let failed = 0;
+    for (const record of await this.repository.liveOn(this.host.name)) {
+      if (this.host.has(record.id)) continue;
+      const reason = `sandbox-manager on ${this.host.name} ${why}; the sandbox (${record.state}) no longer exists`;
+      await this.repository.transaction(null, async (tx) => {
+        await tx.update(record.id, { state: 'failed', destroyedAt: new Date() });
+        tx.publish(this.stateEvent(record.id, record.runId, 'failed', reason, null));
+      });
+      failed += 1;
+    }
+    return failed;
+  }
+
+  async refreshSnapshots(env: EnvelopeOf<typeof sandboxRefreshSnapshots>): Promise<SnapshotRefresh[]> {
+    const results: SnapshotRefresh[] = [];
+    for (const flavour of new Set<SandboxFlavour>(env.data.flavours))
+      results.push(await this.snapshots.refresh(env.data.repo, flavour));
+    await this.announceSnapshots(results, env);
+    return results;
+  }
+
+  /** On shutdown: nothing keeps running unrecorded; each live sandbox is destroyed and marked failed. */
+  async shutdown(): Promise<number> {
+    for (const id of this.host.list()) await this.lock.run(id, () => this.host.destroy(id));
+    return this.reconcile('stopped');
+  }
+
+  /** The timer's pass over every snapshot series on this host. */
+  async refreshAllSnapshots(onError: Parameters<SnapshotRefresher['refreshAll']>[0]): Promise<SnapshotRefresh[]> {
+    const results = await this.snapshots.refreshAll(onError);
+    await this.announceSnapshots(results, null);
+    return results;
+  }
+
+  private async boot(env: EnvelopeOf<typeof sandboxProvision>): Promise<CommandResult> {
+    const data = env.data;
+    let outcome: { state: 'ready'; snapshotRef: string } | { state: 'failed'; reason: string };
+    try {
+      const booted = await this.host.boot({
+        sandboxId: data.sandboxId,
+        runId: data.runId,
+        repo: data.repo,
+        flavour: data.flavour,
+        baseRef: data.baseRef,
+        branch: data.branch,
+        resources: data.resources,
+      });
+      outcome = { state: 'ready', snapshotRef: booted.snapshotRef };
+    } catch (error) {
+      outcome = { state: 'failed', reason: (error as Error).message };
+    }
+    try {
+      await this.finalWrite(async () => {
+        await this.repository.transaction(null, async (tx) => {
+          if (outcome.state === 'ready') await tx.update(data.sandboxId, outcome);
+          else await tx.update(data.sandboxId, { state: 'failed', destroyedAt: new Date() });
+          const reason = outcome.state === 'failed' ? outcome.reason : null;
+          tx.publish(this.stateEvent(data.sandboxId, data.runId, outcome.state, reason, env));
+        });
+      });
+    } catch (error) {
+      // Unrecorded, the sandbox would run with nobody to stop it; the row stays `creating`
+      // and the next start's reconcile marks it failed.
+      await this.host.destroy(data.sandboxId);
+      throw error;
+    }
+    return {
+      kind: 'applied',
+      state: outcome.state,
+      reason: outcome.state === 'failed' ? outcome.reason : null,
+    };
+  }
+
+  /** The boot's result must be recorded: a short database outage is waited out. */
+  private async finalWrite(write: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await write();
+      } catch (error) {
+        if (attempt >= finalWriteAttempts) throw error;
+        await sleep(this.finalWriteRetryMs * attempt);
+      }
+    }
+  }
+
+  private async apply(
+    env: Envelope<{ sandboxId: string }>,
+    command: SandboxCommand,
+    reason: string | null,
+  ): Promise<CommandResult> {
+    const id = env.data.sandboxId;
+    return this.lock.run(id, async () => {
+      const record = await this.repository.find(id);
+      if (!record) return { kind: 'unknown', reason: `sandbox ${id} is not known to sandbox-manager` };
+      if (record.host !== this.host.name && liveStates.includes(record.state))
+        return { kind: 'rejected', reason: `sandbox ${id} lives on ${record.host}, not ${this.host.name}` };
+      const result = await this.repository.transaction(env.id, async (tx) => {
+        const current = (await tx.get(id)) ?? record;
+        const decision = decide(current.state, command);
+        if (decision.kind !== 'apply') return decision;
+        if (command === 'pause') await this.host.pause(id);
+        else if (command === 'resume') await this.host.resume(id);
+        else await this.host.destroy(id);
+        await tx.update(id, {
+          state: decision.to,
+          ...(decision.to === 'destroyed' ? { destroyedAt: new Date() } : {}),
+        });
+        tx.publish(this.stateEvent(id, current.runId, decision.to, reason, env));
+        return decision;
+      });
+      if (!result.applied) return { kind: 'ignored', reason: `${command} already handled` };
+      const decision = result.value;
+      if (decision.kind === 'apply') return { kind: 'applied', state: decision.to, reason };
+      return decision.kind === 'noop'
+        ? { kind: 'ignored', reason: decision.reason }
+        : { kind: 'rejected', reason: decision.reason };
+    });
+  }
+
+  private async announceSnapshots(results: SnapshotRefresh[], cause: Cause): Promise<void> {
+    const built = results.filter((result) => result.built);
+    if (built.length === 0) return;
+    await this.repository.transaction(null, async (tx) => {
+      for (const { repo, flavour, built: snapshot, removed } of built) {
+        tx.publish(
+          envelopeFor(
+            sandboxSnapshotBuilt,
+            { repo, flavour, commit: snapshot!.commit, snapshotId: snapshot!.id, removed },
+            { source: SOURCE, ...(cause ? { causedBy: cause } : {}) },
+          ),
+        );
+      }
+    });
+  }
+
+  private stateEvent(
+    sandboxId: string,
+    runId: string | null,
+    state: SandboxState,
+    reason: string | null,
+    cause: Cause,
+  ): EnvelopeOf<typeof sandboxStateChanged> {
+    const data: DataOf<typeof sandboxStateChanged> = { sandboxId, runId, state, reason };
+    return envelopeFor(sandboxStateChanged, data, { source: SOURCE, ...(cause ? { causedBy: cause } : {}) });
+  }
+}

@@ -1,0 +1,92 @@
+import type { SandboxFlavour } from '@horizon/contracts';
+import type { Snapshot, SnapshotStore } from '@horizon/sandbox';
+import { redact } from '../host/git-remote';
+import { KeyedLock } from './keyed-lock';
+import type { RepositoryRemote, SnapshotRefresh, SnapshotRefresher } from './ports';
+
+export interface SnapshotServiceOptions {
+  /** Snapshots kept per repository and flavour after a rebuild. */
+  keep: number;
+  /** `origin` as seen inside a sandbox: the egress proxy's git route for the repository. */
+  remoteInside: (repo: string) => string;
+}
+
+export interface RefreshResult extends SnapshotRefresh {
+  built: Snapshot | null;
+}
+
+/**
+ * Which snapshot a run boots from, and keeping them current: one is built on first use, and a
+ * refresh rebuilds a series whose commit is no longer the remote's default-branch HEAD.
+ * Builds of one series never overlap.
+ */
+export class SnapshotService implements SnapshotRefresher {
+  private readonly lock = new KeyedLock();
+
+  constructor(
+    private readonly store: SnapshotStore,
+    private readonly remote: RepositoryRemote,
+    private readonly options: SnapshotServiceOptions,
+  ) {}
+
+  /** The newest snapshot, built at the remote's HEAD if the series is empty. */
+  async newest(repo: string, flavour: SandboxFlavour): Promise<Snapshot> {
+    return this.lock.run(`${repo}:${flavour}`, async () => {
+      const newest = await this.store.newest(repo, flavour);
+      return newest ?? this.build(repo, flavour, await this.head(repo));
+    });
+  }
+
+  /** A snapshot at exactly `commit` (for sandboxes with no egress, which cannot fetch). */
+  async at(repo: string, flavour: SandboxFlavour, commit: string): Promise<Snapshot> {
+    return this.lock.run(`${repo}:${flavour}`, async () => {
+      const newest = await this.store.newest(repo, flavour);
+      return newest?.commit === commit ? newest : this.build(repo, flavour, commit);
+    });
+  }
+
+  async refresh(repo: string, flavour: SandboxFlavour): Promise<RefreshResult> {
+    return this.lock.run(`${repo}:${flavour}`, async () => {
+      const head = await this.head(repo);
+      const newest = await this.store.newest(repo, flavour);
+      const built = newest?.commit === head ? null : await this.build(repo, flavour, head);
+      const removed = await this.store.gc(repo, flavour, this.options.keep);
+      return { repo, flavour, built, removed };
+    });
+  }
+
+  /** Refreshes every series the store holds; one failing repository does not stop the others. */
+  async refreshAll(
+    onError: (series: { repo: string; flavour: SandboxFlavour }, error: Error) => void,
+  ): Promise<RefreshResult[]> {
+    const results: RefreshResult[] = [];
+    for (const series of await this.store.series()) {
+      try {
+        results.push(await this.refresh(series.repo, series.flavour));
+      } catch (error) {
+        onError(series, error as Error);
+      }
+    }
+    return results;
+  }
+
+  private async head(repo: string): Promise<string> {
+    const head = await this.remote.resolve(repo, 'HEAD');
+    if (!head) throw new Error(`${repo} has no HEAD commit on its remote`);
+    return head;
+  }
+
+  private async build(repo: string, flavour: SandboxFlavour, commit: string): Promise<Snapshot> {
+    try {
+      return await this.store.build({
+        repo,
+        source: this.remote.sourceFor(repo),
+        commit,
+        flavour,
+        remoteInside: this.options.remoteInside(repo),
+      });
+    } catch (error) {
+      throw new Error(`snapshot of ${repo}@${commit.slice(0, 12)} (${flavour}) failed: ${redact((error as Error).message)}`);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  checkoutRunBranch,
+  defaultFlavourPolicies,
+  withRepoExtras,
+  type EgressCredentials,
+  type ExecOptions,
+  type SandboxDriver,
+  type SandboxHandle,
+  type SandboxProcess,
+} from '@horizon/sandbox';
+import type {
+  AgentLauncher,
+  BootedSandbox,
+  BootRequest,
+  RepositoryRemote,
+  SandboxHost,
+} from '../application/ports';
+import type { SnapshotService } from '../application/snapshot.service';
+
+export interface DriverSandboxHostOptions {
+  name: string;
+  driver: SandboxDriver;
+  snapshots: SnapshotService;
+  remote: RepositoryRemote;
+  launcher: AgentLauncher;
+  /** Held by the egress proxy, outside every sandbox. */
+  credentials: EgressCredentials;
+  /** Run artifacts (the egress request log) go to `<artifactsDir>/<sandbox id>/`, and survive destroy. */
+  artifactsDir: string;
+}
+
+/**
+ * Boots sandboxes the way a run needs them — newest snapshot, the flavour's egress policy
+ * widened by the repository's config, the workspace moved to the run's branch, the agent
+ * started — and keeps their handles by id for the commands that follow.
+ */
+export class DriverSandboxHost implements SandboxHost {
+  private readonly handles = new Map<string, SandboxHandle>();
+
+  constructor(private readonly options: DriverSandboxHostOptions) {}
+
+  get driverKind() {
+    return this.options.driver.kind;
+  }
+
+  get name() {
+    return this.options.name;
+  }
+
+  async boot(request: BootRequest): Promise<BootedSandbox> {
+    const { driver, snapshots, remote } = this.options;
+    const basePolicy = defaultFlavourPolicies[request.flavour];
+    const target = await remote.resolve(request.repo, request.baseRef);
+    if (!target) throw new Error(`${request.baseRef} does not exist in ${request.repo}`);
+    // Without egress the workspace cannot fetch: it must boot from a snapshot at the target.
+    const snapshot =
+      basePolicy.network === 'none'
+        ? await snapshots.at(request.repo, request.flavour, target)
+        : await snapshots.newest(request.repo, request.flavour);
+    const policy = withRepoExtras(
+      withRepoExtras(basePolicy, snapshot.config.egress.allow),
+      request.extraAllow ?? [],
+    );
+    const [owner, name] = request.repo.split('/') as [string, string];
+    const artifacts = join(this.options.artifactsDir, request.sandboxId);
+    await mkdir(artifacts, { recursive: true, mode: 0o700 });
+    const handle = await driver.create({
+      id: request.sandboxId,
+      flavour: request.flavour,
+      snapshotDir: snapshot.dir,
+      resources: request.resources,
+      env: {
+        ...(request.runId ? { HORIZON_RUN_ID: request.runId } : {}),
+        HORIZON_RUN_BRANCH: request.branch,
+        ...request.env,
+      },
+      egress:
+        policy.network === 'proxy'
+          ? {
+              policy,
+              run: { repo: { owner, name }, branch: request.branch },
+              credentials: this.options.credentials,
+              logFile: join(artifacts, 'egress.jsonl'),
+            }
+          : null,
+    });
+    try {
+      await checkoutRunBranch(driver, handle, {
+        snapshotCommit: snapshot.commit,
+        // The snapshot's own commit needs no fetch; anything newer comes through the proxy.
+        baseRef: target === snapshot.commit ? snapshot.commit : request.baseRef,
+        branch: request.branch,
+      });
+      await this.options.launcher.launch(handle, request);
+    } catch (error) {
+      await driver.destroy(handle);
+      throw error;
+    }
+    this.handles.set(request.sandboxId, handle);
+    return { handle, snapshotRef: `${request.repo}/${request.flavour}/${snapshot.id}`, commit: target };
+  }
+
+  has(id: string): boolean {
+    return this.handles.has(id);
+  }
+
+  list(): string[] {
+    return [...this.handles.keys()];
+  }
+
+  exec(id: string, command: readonly string[], options?: ExecOptions): Promise<SandboxProcess> {
+    return this.options.driver.exec(this.handle(id), command, options);
+  }
+
+  pause(id: string): Promise<void> {
+    return this.options.driver.pause(this.handle(id));
+  }
+
+  resume(id: string): Promise<void> {
+    return this.options.driver.resume(this.handle(id));
+  }
+
+  async destroy(id: string): Promise<void> {
+    const handle = this.handles.get(id);
+    if (!handle) return;
+    await this.options.driver.destroy(handle);
+    this.handles.delete(id);
+  }
+
+  private handle(id: string): SandboxHandle {
+    const handle = this.handles.get(id);
+    if (!handle) throw new Error(`sandbox ${id} does not exist on ${this.name}`);
+    return handle;
+  }
+}

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  LocalSandboxDriver,
+  SandboxUnavailableError,
+  SnapshotStore,
+  defaultFlavourPolicies,
+  withRepoExtras,
+  type EgressCredentials,
+} from '@horizon/sandbox';
+import type { SandboxResources } from '@horizon/contracts';
+import {
+  AgentRunnerNotWired,
+  type AgentLauncher,
+  type RepositoryRemote,
+  type SandboxHost,
+  type SnapshotRefresher,
+} from '../application/ports';
+import { SnapshotService } from '../application/snapshot.service';
+import { DriverSandboxHost } from './driver-sandbox-host';
+
+export interface SandboxRuntimeOptions {
+  /** Root-owned folder: `driver/` (sandboxes), `snapshots/`, `artifacts/`. */
+  stateDir: string;
+  hostName: string;
+  hostUid: number;
+  remote: RepositoryRemote;
+  credentials: EgressCredentials;
+  snapshotKeep: number;
+  launcher?: AgentLauncher;
+  /** Port the egress proxy appears on inside sandboxes (the driver's default is 3128). */
+  proxyPort?: number;
+}
+
+/** The host's sandboxes and snapshots, or — on a host missing a primitive — the refusal naming it. */
+export interface SandboxRuntime {
+  host: SandboxHost;
+  snapshots: SnapshotRefresher;
+  refusal: SandboxUnavailableError | null;
+}
+
+const setupResources: SandboxResources = { memoryMiB: 4096, cpuMillis: 2000, maxProcesses: 1024 };
+
+/**
+ * Opens the local driver (which clears sandboxes an earlier process left in `driver/`) and
+ * builds what sandbox-manager and the operator command share: how snapshots are built, where
+ * artifacts go, and how a run's sandbox is booted.
+ */
+export async function openSandboxRuntime(options: SandboxRuntimeOptions): Promise<SandboxRuntime> {
+  const root = resolve(options.stateDir);
+  let driver: LocalSandboxDriver;
+  try {
+    driver = await LocalSandboxDriver.open({
+      stateDir: join(root, 'driver'),
+      hostUid: options.hostUid,
+      ...(options.proxyPort ? { proxyPort: options.proxyPort } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof SandboxUnavailableError)) throw error;
+    return { ...refusingRuntime(options.hostName, error), refusal: error };
+  }
+  const artifactsDir = join(root, 'artifacts');
+  const setupLogs = join(artifactsDir, 'snapshot-setup');
+  await mkdir(setupLogs, { recursive: true, mode: 0o700 });
+  const proxy = `http://127.0.0.1:${options.proxyPort ?? 3128}`;
+  const store = new SnapshotStore({
+    rootDir: join(root, 'snapshots'),
+    driver,
+    sandboxUid: options.hostUid,
+    sandboxGid: options.hostUid,
+    setupResources,
+    // Setup reaches package registries and the repository's extra hosts; no git, no model.
+    setupEgress: (config) => ({
+      policy: { ...withRepoExtras(defaultFlavourPolicies.plan, config.egress.allow), git: 'none', model: false },
+      run: { repo: { owner: 'snapshot', name: 'setup' }, branch: 'none' },
+      credentials: {},
+      logFile: join(setupLogs, `${Date.now()}-${randomUUID()}.jsonl`),
+    }),
+  });
+  const snapshots = new SnapshotService(store, options.remote, {
+    keep: options.snapshotKeep,
+    remoteInside: (repo) => `${proxy}/_horizon/git/${repo}.git`,
+  });
+  const host = new DriverSandboxHost({
+    name: options.hostName,
+    driver,
+    snapshots,
+    remote: options.remote,
+    launcher: options.launcher ?? new AgentRunnerNotWired(),
+    credentials: options.credentials,
+    artifactsDir,
+  });
+  return { host, snapshots, refusal: null };
+}
+
+function refusingRuntime(name: string, refusal: SandboxUnavailableError): Omit<SandboxRuntime, 'refusal'> {
+  const refuse = async (): Promise<never> => {
+    throw refusal;
+  };
+  return {
+    host: {
+      driverKind: 'local',
+      name,
+      boot: refuse,
+      has: () => false,
+      list: () => [],
+      exec: refuse,
+      pause: refuse,
+      resume: refuse,
+      // Nothing can exist on this host: destroying is trivially done.
+      destroy: async () => undefined,
+    },
+    snapshots: { refresh: refuse, refreshAll: refuse },
+  };
+}
+
+/** What the egress proxy adds: the forge token for git over HTTP(S), the model key. */
+export function egressCredentials(config: {
+  forgeUrl: string;
+  forgeToken?: string;
+  modelBaseUrl?: string;
+  modelApiKey?: string;
+}): EgressCredentials {
+  return {
+    ...(config.forgeToken && /^https?:\/\//.test(config.forgeUrl)
+      ? { git: { upstream: config.forgeUrl, token: config.forgeToken } }
+      : {}),
+    ...(config.modelBaseUrl && config.modelApiKey
+      ? { model: { baseUrl: config.modelBaseUrl, apiKey: config.modelApiKey } }
+      : {}),
+  };
+}

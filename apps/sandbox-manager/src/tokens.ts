@@ -1,0 +1,2 @@
+export const SANDBOX_MANAGER_CONFIG = Symbol('hzn:sandbox-manager-config');
+export const SANDBOX_RUNTIME = Symbol('hzn:sandbox-runtime');
