@@ -1,22 +1,42 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { DbModule } from '@horizon/db';
+import { DATABASE, DbModule } from '@horizon/db';
+import type { Database } from '@horizon/db';
 import { MessagingModule } from '@horizon/messaging';
 import { ObservabilityModule } from '@horizon/observability';
-import type { z } from 'zod';
-import type { configShape } from './config';
-
-type Config = z.infer<z.ZodObject<typeof configShape>>;
+import { PgRevocationStore } from './auth/pg-revocation-store';
+import { RunRevocationConsumer } from './auth/run-revocation.consumer';
+import { RunTokenIssuer } from './auth/run-token-issuer';
+import { loadRunTokenSecret } from './auth/token-secret';
+import type { McpContextConfig } from './config';
+import { McpRoutes } from './http/mcp-routes';
+import { configuredSources } from './sources/configured-sources';
+import { MCP_CONFIG, SOURCES } from './tokens';
 
 /** mcp-context: the agents' MCP toolbox, authorized per run. */
 @Module({})
 export class McpContextModule {
-  static register(config: Config): DynamicModule {
+  static register(config: McpContextConfig): DynamicModule {
     return {
       module: McpContextModule,
       imports: [
         ObservabilityModule.forRoot('mcp-context', config.LOG_LEVEL),
         DbModule.forRoot({ databaseUrl: config.DATABASE_URL, relay: false }),
         MessagingModule.forRoot({ natsUrl: config.NATS_URL, prefix: config.HZN_STREAM_PREFIX, name: 'mcp-context' }),
+      ],
+      providers: [
+        { provide: MCP_CONFIG, useValue: config },
+        {
+          provide: RunTokenIssuer,
+          inject: [DATABASE],
+          useFactory: (db: Database) =>
+            new RunTokenIssuer(
+              loadRunTokenSecret({ secret: config.MCP_TOKEN_SECRET, dataDir: config.HORIZON_DATA_DIR }),
+              new PgRevocationStore(db.pool),
+            ),
+        },
+        { provide: SOURCES, inject: [DATABASE], useFactory: (db: Database) => configuredSources(config, db.pool) },
+        McpRoutes,
+        RunRevocationConsumer,
       ],
     };
   }

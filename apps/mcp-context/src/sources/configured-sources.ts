@@ -1,0 +1,37 @@
+import type pg from 'pg';
+import { logsDir, McpContextConfig } from '../config';
+import { DatadogLogs } from './datadog-logs';
+import { GitHubForge } from './github-forge';
+import { LinearTracker } from './linear-tracker';
+import { LocalLogs } from './local-logs';
+import { LocalTracker } from './local-tracker';
+import { PgRunHistory } from './pg-run-history';
+import { SentryErrors } from './sentry-errors';
+import { SlackChat } from './slack-chat';
+import type { Sources } from './sources';
+import { WorkspaceConventions } from './workspace-conventions';
+
+/**
+ * The local adapters by default; a real service wherever its credentials are configured.
+ * Chat and forge have no local adapter yet: without Slack or GitHub their tools are not offered.
+ */
+export function configuredSources(config: McpContextConfig, pool: pg.Pool): Sources {
+  const local = new LocalLogs({ dir: logsDir(config), tailBytes: config.MCP_LOGS_TAIL_BYTES });
+  return {
+    tracker: config.LINEAR_API_KEY
+      ? new LinearTracker({ apiKey: config.LINEAR_API_KEY, apiUrl: config.LINEAR_API_URL })
+      : new LocalTracker(pool),
+    chat: config.SLACK_BOT_TOKEN ? new SlackChat({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL }) : undefined,
+    forge: config.GITHUB_TOKEN ? new GitHubForge({ token: config.GITHUB_TOKEN, apiUrl: config.GITHUB_API_URL }) : undefined,
+    logs:
+      config.DATADOG_API_KEY && config.DATADOG_APP_KEY
+        ? new DatadogLogs({ apiKey: config.DATADOG_API_KEY, appKey: config.DATADOG_APP_KEY, apiUrl: config.DATADOG_API_URL })
+        : local,
+    errors:
+      config.SENTRY_TOKEN && config.SENTRY_ORG
+        ? new SentryErrors({ token: config.SENTRY_TOKEN, org: config.SENTRY_ORG, url: config.SENTRY_URL })
+        : local.errors(),
+    runs: new PgRunHistory(pool),
+    conventions: new WorkspaceConventions(),
+  };
+}
