@@ -171,13 +171,20 @@ describe('notifier (real Postgres, JetStream, SDK clients against the Slack and 
     const [status, final] = await until(
       () => botMessages(channel, threadTs).length === 2 && botMessages(channel, threadTs),
     );
-    expect(status!.history.length).toBeGreaterThanOrEqual(6);
-    for (const step of ['Sandbox ready', 'Editing src/login.ts', 'npm test passed'])
-      expect(status!.history.some((t) => t.includes(step))).toBe(true);
+    // Deliveries run concurrently: wait for every step to have shown on the one status message.
+    const steps = [
+      'received',
+      'Sandbox ready',
+      'Editing src/login.ts',
+      'npm test passed',
+      'run succeeded',
+      'in review',
+    ];
+    await until(() => steps.every((step) => status!.history.some((t) => t.includes(step))));
+    expect(status!.history).toHaveLength(steps.length);
     expect(final!.text).toContain('<https://github.com/acme/app/pull/42|acme/app#42>');
     expect(final!.text).toContain('Run succeeded in 61 s');
     expect(final!.text).toContain('Verification: 1/1 passed');
-    await until(() => status!.text.includes('in review'));
     expect(
       slack.calls.filter(
         (c) => c.method === 'chat.postMessage' && c.args.channel === channel && c.outcome === 'ok',
