@@ -1,16 +1,47 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { DbModule } from '@horizon/db';
-import { MessagingModule } from '@horizon/messaging';
-import { ObservabilityModule } from '@horizon/observability';
-import type { z } from 'zod';
-import type { configShape } from './config';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DATABASE, DbModule } from '@horizon/db';
+import type { Database } from '@horizon/db';
+import { MessagingModule, RpcServer } from '@horizon/messaging';
+import { LOGGER, ObservabilityModule } from '@horizon/observability';
+import type { Logger } from '@horizon/observability';
+import { IdentityBroker } from './broker';
+import type { IdentityBrokerConfig } from './config';
+import { loadKeyring } from './crypto/load-keyring';
 
-type Config = z.infer<z.ZodObject<typeof configShape>>;
+const CONFIG = Symbol('hzn:identity-broker-config');
+
+/** Serves the broker's RPCs once the app is up, and runs the token refresher on its interval. */
+@Injectable()
+class IdentityBrokerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private refresher: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: IdentityBrokerConfig,
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly rpc: RpcServer,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const keyring = loadKeyring(this.config, (message) => this.logger.warn(message));
+    const broker = await IdentityBroker.create(this.config, this.db.prisma, keyring, this.logger);
+    broker.serve(this.rpc);
+    this.logger.info({ keyId: keyring.currentKeyId, keys: keyring.keyIds.length }, 'identity RPCs served');
+    this.refresher = setInterval(() => {
+      broker.userTokens.refreshExpiring().catch((err: Error) => this.logger.error({ err }, 'token refresh sweep failed'));
+    }, this.config.IDENTITY_REFRESH_INTERVAL_MS);
+    this.refresher.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.refresher);
+  }
+}
 
 /** Identity-broker: identities, links and encrypted credentials; short-lived tokens. */
 @Module({})
 export class IdentityBrokerModule {
-  static register(config: Config): DynamicModule {
+  static register(config: IdentityBrokerConfig): DynamicModule {
     return {
       module: IdentityBrokerModule,
       imports: [
@@ -18,6 +49,7 @@ export class IdentityBrokerModule {
         DbModule.forRoot({ databaseUrl: config.DATABASE_URL, relay: false }),
         MessagingModule.forRoot({ natsUrl: config.NATS_URL, prefix: config.HZN_STREAM_PREFIX, name: 'identity-broker' }),
       ],
+      providers: [{ provide: CONFIG, useValue: config }, IdentityBrokerHost],
     };
   }
 }

@@ -1,7 +1,36 @@
-import { baseConfig, port } from '@horizon/config';
+import { z } from 'zod';
+import { baseConfig, durationMs, port, url } from '@horizon/config';
+
+const optional = (what: string) => z.string().min(1).optional().describe(what);
 
 /** Everything identity-broker reads from the environment, parsed once at start. */
 export const configShape = {
   ...baseConfig,
   IDENTITY_BROKER_PORT: port(9103),
+
+  HORIZON_ENCRYPTION_KEY: optional('32 bytes, base64'),
+  HORIZON_ENCRYPTION_KEYS: optional('id:base64key pairs separated by commas'),
+  HORIZON_ENCRYPTION_KEY_ID: optional('the id of the key new rows are sealed with'),
+
+  GITHUB_API_URL: url(['https', 'http'], 'https://api.github.com'),
+  GITHUB_APP_ID: optional('the GitHub App id'),
+  GITHUB_APP_PRIVATE_KEY: optional('the GitHub App private key, PEM (\\n escapes allowed)'),
+  GITHUB_APP_CLIENT_ID: optional('the GitHub App OAuth client id'),
+  GITHUB_APP_CLIENT_SECRET: optional('the GitHub App OAuth client secret'),
+
+  LINEAR_CLIENT_ID: optional('the Linear OAuth application client id'),
+  LINEAR_CLIENT_SECRET: optional('the Linear OAuth application client secret'),
+  LINEAR_AUTHORIZE_URL: url(['https', 'http'], 'https://linear.app/oauth/authorize'),
+  LINEAR_API_URL: url(['https', 'http'], 'https://api.linear.app'),
+
+  SLACK_CLIENT_ID: optional('the Slack app client id'),
+  SLACK_CLIENT_SECRET: optional('the Slack app client secret'),
+  SLACK_AUTHORIZE_URL: url(['https', 'http'], 'https://slack.com/openid/connect/authorize'),
+  SLACK_API_URL: url(['https', 'http'], 'https://slack.com/api/'),
+
+  IDENTITY_OAUTH_REDIRECT_URL: url(['https', 'http']).optional().describe('a URL with scheme https:// or http://'),
+  IDENTITY_REFRESH_MARGIN_MS: durationMs(10 * 60 * 1000),
+  IDENTITY_REFRESH_INTERVAL_MS: durationMs(5 * 60 * 1000),
 };
+
+export type IdentityBrokerConfig = z.infer<z.ZodObject<typeof configShape>>;

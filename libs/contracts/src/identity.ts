@@ -7,6 +7,27 @@ const identity = z.object({
   displayName: z.string(),
   links: z.array(z.object({ provider: providerSchema, externalId: z.string(), login: z.string().nullable() })),
 });
+export type IdentityView = z.infer<typeof identity>;
+
+/** Providers a person links through OAuth (`local` identities are only linked by an admin). */
+export const oauthProviderSchema = z.enum(['github', 'linear', 'slack']);
+export type OAuthProvider = z.infer<typeof oauthProviderSchema>;
+
+/**
+ * The services allowed to receive a forge token. The broker refuses every other caller; the
+ * boundary that makes this hold is NATS authorization (only these services' users may
+ * publish on the token subjects), see docs/identity.md.
+ */
+export const tokenCallerSchema = z.enum(['egress-proxy', 'notifier']);
+export type TokenCaller = z.infer<typeof tokenCallerSchema>;
+
+/** The permissions a run token may carry, and their default. */
+export const runTokenPermissionsSchema = z.strictObject({
+  contents: z.enum(['read', 'write']).optional(),
+  pull_requests: z.enum(['read', 'write']).optional(),
+  checks: z.enum(['read', 'write']).optional(),
+});
+export const DEFAULT_RUN_TOKEN_PERMISSIONS = { contents: 'write', pull_requests: 'write', checks: 'write' } as const;
 
 /** Request/reply on `hzn.rpc.identity.*`, answered by identity-broker. */
 export const identityResolve = defineRpc({
@@ -17,16 +38,106 @@ export const identityResolve = defineRpc({
   reply: z.object({ identity: identity.nullable() }),
 });
 
-export const identityMintRunToken = defineRpc({
-  subject: 'hzn.rpc.identity.mint_run_token',
+export const identityGet = defineRpc({
+  subject: 'hzn.rpc.identity.get',
   version: 1,
-  description: 'Mint a short-lived forge token scoped to one repository for one run.',
-  data: z.object({
-    runId: z.string().uuid(),
-    repo: z.string(),
-    permissions: z.record(z.string(), z.enum(['read', 'write'])),
-  }),
-  reply: z.object({ token: z.string(), expiresAt: isoDate }),
+  description: 'An identity by id, with its links.',
+  data: z.object({ identityId: z.string().uuid() }),
+  reply: z.object({ identity: identity.nullable() }),
 });
 
-export const identityContracts = [identityResolve, identityMintRunToken] as const;
+export const identityLink = defineRpc({
+  subject: 'hzn.rpc.identity.link',
+  version: 1,
+  description:
+    'Admin linking: attach a provider account to an identity (or to a new identity named displayName). Refuses an account already linked elsewhere.',
+  data: z
+    .object({
+      identityId: z.string().uuid().optional(),
+      displayName: z.string().min(1).optional(),
+      provider: providerSchema,
+      externalId: z.string().min(1),
+      login: z.string().min(1).nullable().optional(),
+    })
+    .refine((d) => d.identityId !== undefined || d.displayName !== undefined, {
+      message: 'identityId or displayName is required',
+    }),
+  reply: z.object({ identity }),
+});
+
+export const identityStartOAuth = defineRpc({
+  subject: 'hzn.rpc.identity.start_oauth',
+  version: 1,
+  description:
+    "The provider's authorize URL for a person to link their account; the signed state carries the identity to attach it to.",
+  data: z.object({
+    provider: oauthProviderSchema,
+    /** Attach the account to this identity; without it, an identity is found or created on completion. */
+    identityId: z.string().uuid().optional(),
+    redirectUrl: z.string().url().optional(),
+  }),
+  reply: z.object({ authorizeUrl: z.string().url(), state: z.string(), expiresAt: isoDate }),
+});
+
+export const identityCompleteOAuth = defineRpc({
+  subject: 'hzn.rpc.identity.complete_oauth',
+  version: 1,
+  description: "Exchange the provider's code (from the redirect), link the account and store its tokens encrypted.",
+  data: z.object({
+    provider: oauthProviderSchema,
+    code: z.string().min(1),
+    state: z.string().min(1),
+    redirectUrl: z.string().url().optional(),
+  }),
+  reply: z.object({ identity }),
+});
+
+export const identityMintRunToken = defineRpc({
+  subject: 'hzn.rpc.identity.mint_run_token',
+  version: 2,
+  description:
+    'A GitHub App installation token for one run: one repository, contents/pull_requests/checks at most, expiring within the hour. For the egress proxy and the notifier only.',
+  data: z.object({
+    runId: z.string().uuid(),
+    /** `owner/name`. */
+    repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'owner/name'),
+    caller: tokenCallerSchema,
+    permissions: runTokenPermissionsSchema.optional(),
+  }),
+  reply: z.object({
+    token: z.string(),
+    expiresAt: isoDate,
+    repositories: z.array(z.string()),
+    permissions: z.record(z.string(), z.string()),
+  }),
+});
+
+export const identityRevokeRunToken = defineRpc({
+  subject: 'hzn.rpc.identity.revoke_run_token',
+  version: 1,
+  description: "Revoke a run's installation tokens at GitHub (DELETE /installation/token) when the run ends.",
+  data: z.object({ runId: z.string().uuid() }),
+  reply: z.object({ revoked: z.number().int().nonnegative() }),
+});
+
+export const identityUserToken = defineRpc({
+  subject: 'hzn.rpc.identity.user_token',
+  version: 1,
+  description:
+    "A linked person's user-to-server token (refreshed first when it is about to expire), so a PR is authored by them. null when they have none.",
+  data: z.object({ identityId: z.string().uuid(), provider: oauthProviderSchema, caller: tokenCallerSchema }),
+  reply: z.object({
+    token: z.object({ accessToken: z.string(), expiresAt: isoDate.nullable(), login: z.string().nullable() }).nullable(),
+  }),
+});
+
+export const identityContracts = [
+  identityResolve,
+  identityGet,
+  identityLink,
+  identityStartOAuth,
+  identityCompleteOAuth,
+  identityMintRunToken,
+  identityRevokeRunToken,
+  identityUserToken,
+] as const;

@@ -1,0 +1,150 @@
+import type { OAuthProvider } from '@horizon/contracts';
+import {
+  identityCompleteOAuth,
+  identityGet,
+  identityLink,
+  identityMintRunToken,
+  identityResolve,
+  identityRevokeRunToken,
+  identityStartOAuth,
+  identityUserToken,
+} from '@horizon/contracts';
+import type { PrismaClient } from '@horizon/db';
+import type { App } from '@horizon/integrations-github';
+import { createGitHubApp } from '@horizon/integrations-github';
+import { RpcError, RpcServer } from '@horizon/messaging';
+import type { Logger } from '@horizon/observability';
+import type { IdentityBrokerConfig } from './config';
+import { CredentialStore } from './credentials/credential-store';
+import type { Keyring } from './crypto/keyring';
+import { IdentityRepository } from './identities/identity-repository';
+import { OAuthStateSigner } from './oauth/oauth-state';
+import { GitHubOAuthClient, LinearOAuthClient, OAuthProviderClient, SlackOAuthClient } from './oauth/providers';
+import { RunTokens } from './tokens/run-tokens';
+import { UserTokens } from './tokens/user-tokens';
+
+/** The GitHub App from configuration, or null when GITHUB_APP_ID / GITHUB_APP_PRIVATE_KEY are unset. */
+function githubApp(config: IdentityBrokerConfig): (() => Promise<App>) | null {
+  if (!config.GITHUB_APP_ID || !config.GITHUB_APP_PRIVATE_KEY) return null;
+  let app: Promise<App> | undefined;
+  return () =>
+    (app ??= createGitHubApp({
+      appId: config.GITHUB_APP_ID!,
+      privateKey: config.GITHUB_APP_PRIVATE_KEY!.replace(/\\n/g, '\n'),
+      baseUrl: config.GITHUB_API_URL,
+      ...(config.GITHUB_APP_CLIENT_ID ? { clientId: config.GITHUB_APP_CLIENT_ID } : {}),
+      ...(config.GITHUB_APP_CLIENT_SECRET ? { clientSecret: config.GITHUB_APP_CLIENT_SECRET } : {}),
+    }));
+}
+
+async function oauthClients(config: IdentityBrokerConfig, app: (() => Promise<App>) | null) {
+  const clients: Partial<Record<OAuthProvider, OAuthProviderClient>> = {};
+  if (app && config.GITHUB_APP_CLIENT_ID && config.GITHUB_APP_CLIENT_SECRET) {
+    clients.github = new GitHubOAuthClient(await app(), config.GITHUB_API_URL);
+  }
+  if (config.LINEAR_CLIENT_ID && config.LINEAR_CLIENT_SECRET) {
+    clients.linear = new LinearOAuthClient({
+      clientId: config.LINEAR_CLIENT_ID,
+      clientSecret: config.LINEAR_CLIENT_SECRET,
+      authorizeUrl: config.LINEAR_AUTHORIZE_URL,
+      apiUrl: config.LINEAR_API_URL,
+    });
+  }
+  if (config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET) {
+    clients.slack = new SlackOAuthClient({
+      clientId: config.SLACK_CLIENT_ID,
+      clientSecret: config.SLACK_CLIENT_SECRET,
+      authorizeUrl: config.SLACK_AUTHORIZE_URL,
+      apiUrl: config.SLACK_API_URL,
+    });
+  }
+  return clients;
+}
+
+/**
+ * The identity broker's behaviour behind its RPCs, free of Nest: identities and links,
+ * OAuth linking, run tokens and people's tokens, all credentials sealed under the keyring.
+ */
+export class IdentityBroker {
+  private constructor(
+    readonly identities: IdentityRepository,
+    readonly credentials: CredentialStore,
+    readonly userTokens: UserTokens,
+    private readonly runTokens: RunTokens | null,
+    private readonly oauth: Partial<Record<OAuthProvider, OAuthProviderClient>>,
+    private readonly state: OAuthStateSigner,
+    private readonly config: IdentityBrokerConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  static async create(config: IdentityBrokerConfig, prisma: PrismaClient, keyring: Keyring, logger: Logger): Promise<IdentityBroker> {
+    const credentials = new CredentialStore(prisma, keyring);
+    const app = githubApp(config);
+    const oauth = await oauthClients(config, app);
+    return new IdentityBroker(
+      new IdentityRepository(prisma),
+      credentials,
+      new UserTokens(credentials, oauth, config.IDENTITY_REFRESH_MARGIN_MS, logger),
+      app ? new RunTokens(credentials, app, config.GITHUB_API_URL, logger) : null,
+      oauth,
+      new OAuthStateSigner(keyring),
+      config,
+      logger,
+    );
+  }
+
+  serve(rpc: RpcServer): void {
+    rpc.serve(identityResolve, async ({ provider, externalId }) => ({ identity: await this.identities.resolve(provider, externalId) }));
+    rpc.serve(identityGet, async ({ identityId }) => ({ identity: await this.identities.get(identityId) }));
+    rpc.serve(identityLink, async (d) => ({
+      identity: await this.identities.link(
+        { ...(d.identityId ? { identityId: d.identityId } : {}), ...(d.displayName ? { displayName: d.displayName } : {}) },
+        { provider: d.provider, externalId: d.externalId, ...(d.login !== undefined ? { login: d.login } : {}) },
+      ),
+    }));
+    rpc.serve(identityStartOAuth, async ({ provider, identityId, redirectUrl }) => {
+      const client = this.oauthClient(provider);
+      const { state, payload } = this.state.issue(provider, identityId);
+      const redirect = redirectUrl ?? this.config.IDENTITY_OAUTH_REDIRECT_URL;
+      const authorizeUrl = client.authorizeUrl({ state, nonce: payload.nonce, ...(redirect ? { redirectUrl: redirect } : {}) });
+      return { authorizeUrl, state, expiresAt: new Date(payload.expiresAt).toISOString() };
+    });
+    rpc.serve(identityCompleteOAuth, async ({ provider, code, state, redirectUrl }) => {
+      const payload = this.state.verify(state, provider);
+      const redirect = redirectUrl ?? this.config.IDENTITY_OAUTH_REDIRECT_URL;
+      const { tokens, account } = await this.oauthClient(provider).exchange({ code, nonce: payload.nonce, ...(redirect ? { redirectUrl: redirect } : {}) });
+      const identity = await this.identities.link(
+        payload.identityId ? { identityId: payload.identityId } : { displayName: account.displayName },
+        { provider, externalId: account.externalId, login: account.login },
+      );
+      await this.userTokens.save(identity.id, provider, tokens, account.login);
+      this.logger.info({ identityId: identity.id, provider }, 'account linked through OAuth');
+      return { identity };
+    });
+    rpc.serve(identityMintRunToken, async (d) => {
+      const minted = await this.requireRunTokens().mint({ runId: d.runId, repo: d.repo, caller: d.caller, ...(d.permissions ? { permissions: definedOnly(d.permissions) } : {}) });
+      return { ...minted, expiresAt: minted.expiresAt.toISOString() };
+    });
+    rpc.serve(identityRevokeRunToken, async ({ runId }) => ({ revoked: await this.requireRunTokens().revoke(runId) }));
+    rpc.serve(identityUserToken, async ({ identityId, provider, caller }) => {
+      const token = await this.userTokens.get(identityId, provider);
+      if (token) this.logger.info({ identityId, provider, caller }, 'user token handed out');
+      return { token: token && { ...token, expiresAt: token.expiresAt?.toISOString() ?? null } };
+    });
+  }
+
+  private oauthClient(provider: OAuthProvider): OAuthProviderClient {
+    const client = this.oauth[provider];
+    if (!client) throw new RpcError('not_configured', `${provider} OAuth is not configured on this broker (see docs/identity.md)`);
+    return client;
+  }
+
+  private requireRunTokens(): RunTokens {
+    if (!this.runTokens) throw new RpcError('not_configured', 'no GitHub App configured: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY');
+    return this.runTokens;
+  }
+}
+
+function definedOnly(permissions: Record<string, 'read' | 'write' | undefined>): Record<string, 'read' | 'write'> {
+  return Object.fromEntries(Object.entries(permissions).filter(([, v]) => v !== undefined)) as Record<string, 'read' | 'write'>;
+}
