@@ -75,9 +75,11 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     const watchedStates = Object.keys(this.watchdog.rules) as WorkItemState[];
     const watched = await this.items.watched(this.db.prisma, watchedStates, WATCH_WINDOW);
     const { decisions } = this.watchdog.inspect(watched, now);
+    const enteredAt = new Map(watched.map((w) => [w.id, w.stateEnteredAt.getTime()]));
     const applied: WatchdogDecision[] = [];
     for (const decision of decisions) {
-      const result = await this.transactor.run(null, null, (uow) => this.apply(uow, decision));
+      const seen = enteredAt.get(decision.workItemId) as number;
+      const result = await this.transactor.run(null, null, (uow) => this.apply(uow, decision, seen));
       if (result.applied && result.value) {
         applied.push(decision);
         this.metrics.watchdogDecisions.inc({ state: decision.state, action: decision.action });
@@ -87,9 +89,10 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     return applied;
   }
 
-  private async apply(uow: UnitOfWork, decision: WatchdogDecision): Promise<boolean> {
+  /** Applies a decision unless the item left (or re-entered: a new attempt) the state it was judged in. */
+  private async apply(uow: UnitOfWork, decision: WatchdogDecision, stateEnteredAt: number): Promise<boolean> {
     const item = await this.items.get(uow.tx, decision.workItemId);
-    if (!item || item.state !== decision.state) return false;
+    if (!item || item.state !== decision.state || item.stateEnteredAt.getTime() !== stateEnteredAt) return false;
     if (decision.to === null) {
       // A re-send: only `merged` has one (marking the tracker issue done, then done).
       const touched = await this.items.update(uow.tx, item, { redrivenAt: uow.now });
