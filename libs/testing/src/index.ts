@@ -1,1 +1,5 @@
 export * from './model-server';
+export * from './stack';
+export * from './nats-server';
+export * from './linear-standin';
+export * from './slack-standin';
