@@ -1,0 +1,31 @@
+// Re-seals every Credential row under the current encryption key.
+//
+//   HORIZON_ENCRYPTION_KEYS=old:<base64>,new:<base64> HORIZON_ENCRYPTION_KEY_ID=new \
+//     node -r @swc-node/register tools/rotate-encryption-key.ts
+//
+// Rows sealed under any key in the ring are opened and sealed again under the current one;
+// rows already under it are left alone, so it can be run again after an interruption. When it
+// reports `remaining=0`, the old key can leave the ring. See docs/identity.md.
+import { parseConfig } from '@horizon/config';
+import { createDatabase } from '@horizon/db';
+import { configShape } from '../apps/identity-broker/src/config';
+import { CredentialStore } from '../apps/identity-broker/src/credentials/credential-store';
+import { loadKeyring } from '../apps/identity-broker/src/crypto/load-keyring';
+
+async function main(): Promise<void> {
+  const config = parseConfig(configShape);
+  const keyring = loadKeyring(config, (message) => process.stderr.write(`${message}\n`));
+  const db = createDatabase(config.DATABASE_URL, 2);
+  try {
+    const { rotated, remaining } = await new CredentialStore(db.prisma, keyring).rotate();
+    process.stdout.write(`rotate-encryption-key: key=${keyring.currentKeyId} rotated=${rotated} remaining=${remaining}\n`);
+    if (remaining > 0) process.exitCode = 1;
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`rotate-encryption-key: ${err.message}\n`);
+  process.exit(1);
+});
