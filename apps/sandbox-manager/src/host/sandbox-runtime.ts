@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   LocalSandboxDriver,
@@ -49,6 +49,9 @@ const setupResources: SandboxResources = { memoryMiB: 4096, cpuMillis: 2000, max
  */
 export async function openSandboxRuntime(options: SandboxRuntimeOptions): Promise<SandboxRuntime> {
   const root = resolve(options.stateDir);
+  // bwrap binds each sandbox's folders as the unprivileged sandbox uid: it must traverse the root.
+  await mkdir(root, { recursive: true, mode: 0o711 });
+  await chmod(root, 0o711);
   let driver: LocalSandboxDriver;
   try {
     driver = await LocalSandboxDriver.open({
