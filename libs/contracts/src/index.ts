@@ -6,4 +6,5 @@ export * from './lifecycle';
 export * from './sandbox';
 export * from './notify';
 export * from './identity';
+export * from './run';
 export * from './catalog';

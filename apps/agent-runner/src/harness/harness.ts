@@ -19,6 +19,14 @@ export interface HarnessTask {
   /** Budget from `start()`; past it the process group is killed and the run is `timed_out`. */
   deadlineMs: number;
   context: HarnessContext;
+  /** An MCP server for the agent (mcp-context), reached with a run-scoped bearer token. */
+  mcp?: HarnessMcpServer;
+}
+
+export interface HarnessMcpServer {
+  url: string;
+  /** Kept out of the agent's environment like the provider key: a 0600 file the config refers to. */
+  token: string;
 }
 
 export interface HarnessModelConfig {

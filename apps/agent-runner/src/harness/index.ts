@@ -3,6 +3,7 @@ export type {
   HarnessContext,
   HarnessEvent,
   HarnessExit,
+  HarnessMcpServer,
   HarnessModelConfig,
   HarnessResult,
   HarnessRun,

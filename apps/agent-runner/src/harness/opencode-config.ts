@@ -27,6 +27,7 @@ export function openCodeDirs(stateDir: string) {
 export function openCodeConfig(
   model: HarnessModelConfig,
   apiKeyFile: string | undefined,
+  mcp?: { url: string; tokenFile: string },
 ): Record<string, unknown> {
   const modelEntry = (id: string) => ({
     name: id,
@@ -50,6 +51,18 @@ export function openCodeConfig(
         models: { [model.model]: modelEntry(model.model), [small]: modelEntry(small) },
       },
     },
+    ...(mcp
+      ? {
+          mcp: {
+            horizon: {
+              type: 'remote',
+              url: mcp.url,
+              enabled: true,
+              headers: { Authorization: `Bearer {file:${mcp.tokenFile}}` },
+            },
+          },
+        }
+      : {}),
     // `run` has nobody to answer a prompt: what is not allowed is refused outright.
     permission: {
       edit: 'allow',

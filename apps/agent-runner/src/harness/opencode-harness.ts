@@ -50,9 +50,12 @@ export class OpenCodeHarness implements Harness {
     const ownsStateDir = task.context.stateDir === undefined;
     const stateDir = task.context.stateDir ?? mkdtempSync(join(tmpdir(), `opencode-${task.context.runId}-`));
     const apiKeyFile = prepareStateDir(stateDir, task.model.apiKey);
+    const mcp = task.mcp
+      ? { url: task.mcp.url, tokenFile: writeSecret(stateDir, 'mcp-token', task.mcp.token) }
+      : undefined;
     const env = openCodeEnv({
       stateDir,
-      config: openCodeConfig(task.model, apiKeyFile),
+      config: openCodeConfig(task.model, apiKeyFile, mcp),
       path: this.options.path ?? process.env.PATH ?? '/usr/bin:/bin',
       taskEnv: task.env,
     });
@@ -97,11 +100,16 @@ function prepareStateDir(stateDir: string, apiKey: string | undefined): string |
     join(openCodeConfigDir, PLUGIN_INSTALL_SEED.lockFile),
     JSON.stringify(PLUGIN_INSTALL_SEED.lock),
   );
-  if (apiKey === undefined) return undefined;
-  mkdirSync(dirs.secrets, { recursive: true, mode: 0o700 });
-  const keyFile = join(dirs.secrets, 'provider-key');
-  writeFileSync(keyFile, apiKey, { mode: 0o600 });
-  return keyFile;
+  return apiKey === undefined ? undefined : writeSecret(stateDir, 'provider-key', apiKey);
+}
+
+/** A 0600 file in the run's secrets folder, outside the agent's working directory. */
+function writeSecret(stateDir: string, name: string, value: string): string {
+  const { secrets } = openCodeDirs(stateDir);
+  mkdirSync(secrets, { recursive: true, mode: 0o700 });
+  const file = join(secrets, name);
+  writeFileSync(file, value, { mode: 0o600 });
+  return file;
 }
 
 function resultOf(

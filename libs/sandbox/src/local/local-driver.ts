@@ -36,6 +36,11 @@ export interface LocalSandboxDriverOptions {
   proxyPort?: number;
   /** Name of the cgroup under which each sandbox gets its own. */
   cgroupParent?: string;
+  /**
+   * Host files bound read-only into every sandbox, at inside paths under `/opt/` (the
+   * agent-runner's bundle and the harness binary). Each must be readable by the sandbox uid.
+   */
+  readOnlyBinds?: ReadonlyArray<{ host: string; inside: string }>;
 }
 
 interface LocalSandbox {
@@ -85,6 +90,10 @@ export class LocalSandboxDriver implements SandboxDriver {
 
   /** Probes the host first: a missing primitive is a `SandboxUnavailableError`, not a weaker sandbox. */
   static async open(options: LocalSandboxDriverOptions): Promise<LocalSandboxDriver> {
+    for (const bind of options.readOnlyBinds ?? []) {
+      if (!bind.inside.startsWith('/opt/') || bind.inside.split('/').includes('..'))
+        throw new Error(`read-only bind target "${bind.inside}" must be a path under /opt/`);
+    }
     const probe = await probeHost(options.hostUid ?? 100_000);
     if (probe.problems.length > 0) throw probe.problems[0];
     await mkdir(join(options.stateDir, 'sandboxes'), { recursive: true, mode: 0o711 });
@@ -178,6 +187,7 @@ export class LocalSandboxDriver implements SandboxDriver {
                 { host: process.execPath, inside: nodeInside },
               ]
             : []),
+          ...(this.options.readOnlyBinds ?? []),
         ],
         writableDirs: [
           { host: paths.merged, inside: workspacePath },

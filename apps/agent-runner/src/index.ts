@@ -1,0 +1,4 @@
+export * from './harness';
+export { launchAgentRun, type LaunchAgentRunOptions } from './launcher';
+export { prepareRunnerRuntime, bundleRunner, type RunnerRuntime, type RunnerRuntimeOptions } from './runtime';
+export { runnerInside } from './layout';

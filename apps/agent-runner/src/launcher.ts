@@ -1,0 +1,116 @@
+import { createInterface } from 'node:readline';
+import {
+  agentRunSpecSchema,
+  runnerLineSchema,
+  type AgentRunSpecInput,
+  type RunnerEvent,
+  type RunReport,
+} from '@horizon/contracts';
+import type { SandboxDriver, SandboxHandle } from '@horizon/sandbox';
+import { runnerInside } from './layout';
+import { emptyReport } from './report';
+
+export interface LaunchAgentRunOptions {
+  /** Each transcript entry, in order, as the runner prints it. Must not throw. */
+  onEvent?: (event: RunnerEvent) => void;
+  /** Aborting sends the runner SIGTERM: it stops the agent and reports `cancelled`. */
+  signal?: AbortSignal;
+  /** How long a runner may take to report after SIGTERM or past the deadline before it is killed. */
+  graceMs?: number;
+}
+
+const STDERR_TAIL = 8 * 1024;
+
+/**
+ * Runs the agent-runner inside a booted sandbox (host side; sandbox-manager's AgentLauncher):
+ * execs the bundled runner with the node bound into the sandbox, writes the run spec to its
+ * stdin, passes its transcript to `onEvent`, and resolves with its report. A runner that dies
+ * without reporting gives an `infra_error` report (`timed_out`/`cancelled` when it was killed
+ * for that); the promise rejects only when the runner cannot be started at all.
+ */
+export async function launchAgentRun(
+  driver: SandboxDriver,
+  handle: SandboxHandle,
+  spec: AgentRunSpecInput,
+  options: LaunchAgentRunOptions = {},
+): Promise<RunReport> {
+  const parsed = agentRunSpecSchema.parse(spec);
+  const grace = options.graceMs ?? 30_000;
+  const proc = await driver.exec(handle, [runnerInside.node, runnerInside.bundle], {
+    cwd: handle.workspacePath,
+  });
+  proc.stdin.on('error', () => undefined);
+  proc.stdin.end(JSON.stringify(parsed));
+
+  let report: RunReport | undefined;
+  let runnerPid: number | undefined;
+  let killedFor: 'timed_out' | 'cancelled' | undefined;
+  let stderr = '';
+  const timers: NodeJS.Timeout[] = [];
+  const killAfter = (ms: number, reason: 'timed_out' | 'cancelled') =>
+    timers.push(
+      setTimeout(() => {
+        killedFor ??= reason;
+        proc.kill();
+      }, Math.max(0, ms)),
+    );
+
+  // SIGTERM goes in through the sandbox (a process inside may only be signalled from inside
+  // on other drivers); the pid is the runner's own, from its first event.
+  let termRequested = false;
+  const sendTerm = () => {
+    if (runnerPid === undefined || termRequested) return;
+    termRequested = true;
+    void driver
+      .exec(handle, ['/bin/sh', '-c', 'kill -TERM "$0"', String(runnerPid)])
+      .then((killer) => killer.stdin.end())
+      .catch(() => proc.kill());
+  };
+  const onAbort = () => {
+    sendTerm();
+    killAfter(grace, 'cancelled');
+  };
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort);
+  killAfter(Date.parse(parsed.deadlineAt) - Date.now() + grace, 'timed_out');
+
+  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-STDERR_TAIL);
+  });
+  const lines = createInterface({ input: proc.stdout, crlfDelay: Infinity });
+  try {
+    for await (const text of lines) {
+      const line = runnerLineSchema.safeParse(safeJson(text));
+      if (!line.success) {
+        stderr = (stderr + `unreadable runner line: ${text.slice(0, 200)}\n`).slice(-STDERR_TAIL);
+        continue;
+      }
+      if (line.data.type === 'report') {
+        report = line.data;
+        continue;
+      }
+      if (line.data.kind === 'runner.started' && typeof line.data.detail?.pid === 'number') {
+        runnerPid = line.data.detail.pid;
+        if (options.signal?.aborted) sendTerm();
+      }
+      options.onEvent?.(line.data);
+    }
+    const exit = await proc.exit;
+    if (report) return report;
+    const status = exit.outOfMemory ? 'out of memory' : exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`;
+    const outcome = killedFor ?? 'infra_error';
+    const why = killedFor === 'timed_out' ? 'killed past its deadline' : killedFor ? 'killed after cancellation' : 'ended';
+    return emptyReport(outcome, `the agent-runner ${why} without a report (${status}): ${stderr.trim().slice(-1000)}`);
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

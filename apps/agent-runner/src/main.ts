@@ -1,0 +1,78 @@
+import { agentRunSpecSchema } from '@horizon/contracts';
+import { OpenCodeHarness } from './harness';
+import { runnerInside, sandboxPath } from './layout';
+import { emptyReport } from './report';
+import { runAgent } from './runner/agent-run';
+import { Transcript } from './runner/transcript';
+
+/**
+ * The agent-runner, as run inside a sandbox by `launchAgentRun`: the run spec arrives as one
+ * JSON document on stdin, the transcript and the final report leave as JSON lines on stdout.
+ * SIGTERM cancels the run (it still reports). Bundled into one file by `bundleRunner`.
+ */
+
+/** Sandbox variables the agent's commands need (the proxy, identity of the sandbox). */
+const AGENT_ENV_PASSTHROUGH = [
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'TMPDIR',
+  'USER',
+  'HORIZON_SANDBOX_ID',
+  'HORIZON_SANDBOX_FLAVOUR',
+];
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}
+
+async function main(): Promise<void> {
+  const transcript = new Transcript((line) => process.stdout.write(`${line}\n`));
+  const controller = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => controller.abort());
+
+  const parsed = agentRunSpecSchema.safeParse(safeJson(await readStdin()));
+  if (!parsed.success) {
+    transcript.report(emptyReport('infra_error', `invalid run spec: ${parsed.error.message}`));
+    process.exitCode = 2;
+    return;
+  }
+  const spec = parsed.data;
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const agentEnv: Record<string, string> = {
+    ...Object.fromEntries(AGENT_ENV_PASSTHROUGH.filter((name) => env[name]).map((name) => [name, env[name]!])),
+    HORIZON_RUN_ID: spec.runId,
+    HORIZON_WORK_ITEM_ID: spec.workItemId,
+    HORIZON_RUN_BRANCH: spec.branch,
+  };
+  const report = await runAgent({
+    spec,
+    harness: new OpenCodeHarness({ binary: runnerInside.opencode, path: sandboxPath, killGraceMs: 2000 }),
+    transcript,
+    workdir: process.cwd(),
+    env,
+    agentEnv,
+    signal: controller.signal,
+  });
+  transcript.report(report);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`agent-runner: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,299 @@
+import type { AgentRunSpec, RunOutcome, RunReport, VerificationResult } from '@horizon/contracts';
+import type { Harness, HarnessUsage } from '../harness';
+import { runCommand, shellCommand, type CommandOutcome } from './commands';
+import { commitMessage } from './commit-message';
+import { FrictionNotes } from './friction';
+import { fixPrompt, taskPrompt } from './prompts';
+import { oneLine, tail, type Transcript } from './transcript';
+
+export interface AgentRunDeps {
+  spec: AgentRunSpec;
+  harness: Harness;
+  transcript: Transcript;
+  /** The repository checkout (the sandbox's workspace). */
+  workdir: string;
+  /** Environment of verification and git commands: the sandbox's own (no secrets in it). */
+  env: Record<string, string>;
+  /** Variables the agent's process gets beyond the harness's own. */
+  agentEnv: Record<string, string>;
+  /** Aborted on SIGTERM: whatever runs is stopped and the run ends `cancelled`. */
+  signal: AbortSignal;
+}
+
+/** Log kept per verification step in the transcript; the report keeps up to 64 KiB. */
+const EVENT_LOG_TAIL = 16 * 1024;
+
+/** Ends the run early with an outcome; anything else thrown is a runner fault. */
+class RunStopped extends Error {
+  constructor(
+    readonly outcome: Exclude<RunOutcome, 'succeeded'>,
+    readonly reason: string,
+    readonly commitSha: string | null = null,
+  ) {
+    super(reason);
+  }
+}
+
+/**
+ * One run inside the sandbox: the harness on the task, the repository's checks with bounded
+ * fix rounds, an attributed commit, the push to the run's branch — each step reported on the
+ * transcript as it happens, and everything summed up in the report.
+ */
+export async function runAgent(deps: AgentRunDeps): Promise<RunReport> {
+  return new AgentRun(deps).execute();
+}
+
+class AgentRun {
+  private readonly startedAt = Date.now();
+  private readonly deadlineAt: number;
+  private readonly usage: HarnessUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  private readonly verification: VerificationResult[] = [];
+  private readonly friction = new FrictionNotes();
+  private harnessMs = 0;
+  private verificationMs = 0;
+  private summary: string | null = null;
+
+  constructor(private readonly deps: AgentRunDeps) {
+    this.deadlineAt = Date.parse(deps.spec.deadlineAt);
+  }
+
+  async execute(): Promise<RunReport> {
+    const { spec, transcript } = this.deps;
+    transcript.emit('provisioning', 'runner.started', `${spec.kind} run on ${spec.branch}`, {
+      pid: process.pid,
+      kind: spec.kind,
+      branch: spec.branch,
+      deadlineAt: spec.deadlineAt,
+    });
+    try {
+      await this.moveToBranch();
+      let prompt = taskPrompt(spec);
+      for (let round = 0; ; round += 1) {
+        await this.runHarness(prompt, round);
+        if (spec.kind === 'plan') return this.finish('succeeded', null);
+        const failure = await this.verify(round);
+        if (!failure) break;
+        if (round >= spec.fixRounds) {
+          const after = spec.fixRounds > 0 ? ` after ${spec.fixRounds} fix round(s)` : '';
+          throw new RunStopped('failed', `\`${failure.command}\` failed (exit ${failure.exitCode})${after}`);
+        }
+        this.friction.add(`verification \`${failure.command}\` failed (exit ${failure.exitCode}): fix round ${round + 1}`);
+        prompt = fixPrompt(spec, failure, round + 1);
+      }
+      const sha = await this.commit();
+      await this.push(sha);
+      return this.finish('succeeded', null, sha, spec.branch);
+    } catch (error) {
+      if (error instanceof RunStopped) return this.finish(error.outcome, error.reason, error.commitSha);
+      const message = error instanceof Error ? error.message : String(error);
+      return this.finish('infra_error', `runner error: ${message}`);
+    }
+  }
+
+  /** A revise run continues the pushed branch; any other run works on its branch from the base. */
+  private async moveToBranch(): Promise<void> {
+    const { spec, transcript } = this.deps;
+    if (spec.kind === 'revise') {
+      await this.git(['fetch', '--quiet', 'origin', `refs/heads/${spec.branch}`], `fetching ${spec.branch}`);
+      await this.git(['checkout', '--quiet', '-B', spec.branch, 'FETCH_HEAD'], `checking out ${spec.branch}`);
+    } else {
+      const current = await this.git(['branch', '--show-current'], 'reading the branch');
+      if (current.output.trim() !== spec.branch)
+        await this.git(['checkout', '--quiet', '-B', spec.branch], `creating ${spec.branch}`);
+    }
+    const head = (await this.git(['rev-parse', 'HEAD'], 'reading HEAD')).output.trim();
+    transcript.emit('provisioning', 'branch.ready', `on ${spec.branch} at ${head.slice(0, 12)}`, {
+      branch: spec.branch,
+      head,
+    });
+  }
+
+  private async runHarness(prompt: string, round: number): Promise<void> {
+    this.checkStillGoing();
+    const { spec, harness, transcript, signal } = this.deps;
+    const run = harness.start({
+      prompt,
+      workdir: this.deps.workdir,
+      model: {
+        baseUrl: spec.model.baseUrl,
+        model: spec.model.model,
+        ...(spec.model.smallModel ? { smallModel: spec.model.smallModel } : {}),
+        ...(spec.model.costPerMillionTokens ? { costPerMillionTokens: spec.model.costPerMillionTokens } : {}),
+      },
+      env: this.deps.agentEnv,
+      deadlineMs: this.deadlineAt - Date.now(),
+      context: { runId: spec.runId, title: `Horizon ${spec.kind} ${spec.workItemId}` },
+      ...(spec.mcp ? { mcp: spec.mcp } : {}),
+    });
+    transcript.emit('harness', 'harness.started', `${harness.name} started${round ? ` (fix round ${round})` : ''}`, {
+      harness: harness.name,
+      pid: run.pid,
+      round,
+    });
+    const cancel = () => void run.cancel();
+    signal.addEventListener('abort', cancel);
+    let lastText: string | undefined;
+    try {
+      for await (const event of run.events) {
+        transcript.harnessEvent(event, round);
+        this.friction.addHarnessEvent(event);
+        if (event.type === 'text' && event.text.trim()) lastText = event.text;
+      }
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
+    const result = await run.result;
+    this.harnessMs += result.durationMs;
+    this.usage.inputTokens += result.usage.inputTokens;
+    this.usage.outputTokens += result.usage.outputTokens;
+    this.usage.costUsd += result.usage.costUsd;
+    if (lastText) this.summary = lastText;
+    transcript.emit('harness', 'harness.finished', `${harness.name} ${result.exit} after ${result.durationMs} ms`, {
+      round,
+      exit: result.exit,
+      usage: result.usage,
+      durationMs: result.durationMs,
+      ...(result.error ? { error: result.error } : {}),
+    });
+    if (result.exit === 'cancelled' || signal.aborted) throw new RunStopped('cancelled', 'cancelled on request');
+    if (result.exit === 'timed_out')
+      throw new RunStopped('timed_out', `the agent was still working at the deadline (${spec.deadlineAt})`);
+    if (result.exit === 'failed') throw new RunStopped('failed', `the agent failed: ${result.error ?? 'unknown error'}`);
+  }
+
+  /** Runs the checks in order; the first failing one is returned (later ones are not run). */
+  private async verify(round: number): Promise<VerificationResult | null> {
+    const { spec, transcript } = this.deps;
+    for (const command of spec.verify) {
+      this.checkStillGoing();
+      transcript.emit('verification', 'verify.started', `$ ${command}`, { command, round });
+      const outcome = await runCommand({
+        ...shellCommand(command),
+        cwd: this.deps.workdir,
+        env: this.deps.env,
+        deadlineAt: this.deadlineAt,
+        signal: this.deps.signal,
+      });
+      this.verificationMs += outcome.durationMs;
+      const result: VerificationResult = {
+        command,
+        round,
+        exitCode: outcome.exitCode ?? -1,
+        durationMs: outcome.durationMs,
+        log: outcome.output,
+      };
+      this.verification.push(result);
+      const passed = outcome.stoppedBy === 'exited' && outcome.exitCode === 0;
+      transcript.emit(
+        'verification',
+        passed ? 'verify.passed' : 'verify.failed',
+        `${command}: ${outcome.stoppedBy === 'exited' ? `exit ${result.exitCode}` : outcome.stoppedBy} after ${outcome.durationMs} ms`,
+        { command, round, exitCode: result.exitCode, durationMs: outcome.durationMs, log: tail(outcome.output, EVENT_LOG_TAIL) },
+      );
+      this.stopIfInterrupted(outcome, `\`${command}\``);
+      if (!passed) return result;
+    }
+    return null;
+  }
+
+  private async commit(): Promise<string> {
+    const { spec, transcript } = this.deps;
+    await this.git(['add', '--all'], 'staging the changes');
+    const changed = (await this.git(['diff', '--cached', '--name-only'], 'listing the changes')).output
+      .split('\n')
+      .filter(Boolean);
+    if (changed.length === 0) throw new RunStopped('failed', 'the agent changed no files');
+    const message = commitMessage(spec, this.summary, changed);
+    await this.git(
+      [
+        '-c', `user.name=${spec.agent.name}`, '-c', `user.email=${spec.agent.email}`, '-c', 'commit.gpgsign=false',
+        'commit', '--quiet', '--no-verify', '--cleanup=verbatim', '--file=-',
+      ],
+      'committing',
+      message,
+    ); // prettier-ignore
+    const sha = (await this.git(['rev-parse', 'HEAD'], 'reading the commit')).output.trim();
+    transcript.emit('commit', 'commit.created', `${sha.slice(0, 12)} ${message.split('\n')[0]}`, {
+      sha,
+      files: changed,
+      message,
+    });
+    return sha;
+  }
+
+  private async push(sha: string): Promise<void> {
+    const { spec, transcript } = this.deps;
+    const ref = `refs/heads/${spec.branch}`;
+    transcript.emit('push', 'push.started', `pushing ${sha.slice(0, 12)} to ${spec.branch}`, { sha, ref });
+    try {
+      await this.git(['push', '--quiet', 'origin', `HEAD:${ref}`], `pushing to ${spec.branch}`);
+    } catch (error) {
+      if (error instanceof RunStopped) throw new RunStopped(error.outcome, error.reason, sha);
+      throw error;
+    }
+    transcript.emit('push', 'push.done', `pushed ${sha.slice(0, 12)} to ${spec.branch}`, { sha, ref });
+  }
+
+  /** A git command that must succeed; its failure ends the run `failed` with git's words. */
+  private async git(args: string[], what: string, stdin?: string): Promise<CommandOutcome> {
+    this.checkStillGoing();
+    const outcome = await runCommand({
+      command: 'git',
+      args,
+      cwd: this.deps.workdir,
+      env: { ...this.deps.env, GIT_TERMINAL_PROMPT: '0' },
+      ...(stdin !== undefined ? { stdin } : {}),
+      deadlineAt: this.deadlineAt,
+      signal: this.deps.signal,
+    });
+    this.stopIfInterrupted(outcome, what);
+    if (outcome.exitCode !== 0) {
+      const said = oneLine(outcome.stderr || outcome.output, 300);
+      this.friction.add(`git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} failed: ${said}`);
+      throw new RunStopped('failed', `${what} failed: ${said}`);
+    }
+    return outcome;
+  }
+
+  private stopIfInterrupted(outcome: CommandOutcome, what: string): void {
+    if (outcome.stoppedBy === 'cancelled') throw new RunStopped('cancelled', 'cancelled on request');
+    if (outcome.stoppedBy === 'deadline')
+      throw new RunStopped('timed_out', `${what} was still running at the deadline (${this.deps.spec.deadlineAt})`);
+  }
+
+  private checkStillGoing(): void {
+    if (this.deps.signal.aborted) throw new RunStopped('cancelled', 'cancelled on request');
+    if (Date.now() >= this.deadlineAt)
+      throw new RunStopped('timed_out', `the deadline (${this.deps.spec.deadlineAt}) passed`);
+  }
+
+  private finish(
+    outcome: RunOutcome,
+    reason: string | null,
+    commitSha: string | null = null,
+    branch: string | null = null,
+  ): RunReport {
+    const durationMs = Date.now() - this.startedAt;
+    return {
+      type: 'report',
+      outcome,
+      reason,
+      usage: {
+        inputTokens: Math.round(this.usage.inputTokens),
+        outputTokens: Math.round(this.usage.outputTokens),
+        costUsd: this.usage.costUsd,
+      },
+      durationMs,
+      branch,
+      commitSha,
+      verification: this.verification,
+      frictionNotes: this.friction.list(),
+      summary: this.summary,
+      timings: {
+        harnessMs: this.harnessMs,
+        verificationMs: this.verificationMs,
+        runnerMs: Math.max(0, durationMs - this.harnessMs - this.verificationMs),
+      },
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import type { AgentRunSpec } from '@horizon/contracts';
+
+/** Log tail a fix round shows the agent: the end of the output is where failures are reported. */
+export const FIX_LOG_TAIL = 6000;
+
+const closing =
+  'Do not commit, push or switch branches: Horizon commits your changes and pushes them. ' +
+  'End with a short summary: its first line says what you changed, the lines after it why.';
+
+/** The first turn of a run: the task (or the review), where it came from, and the rules. */
+export function taskPrompt(spec: AgentRunSpec): string {
+  const parts: string[] = [];
+  if (spec.kind === 'revise') {
+    parts.push(
+      `A reviewer asked for changes to the work on branch \`${spec.branch}\` of ${spec.repo}, which is checked out in the current directory. Their review:`,
+      spec.prompt,
+    );
+  } else if (spec.kind === 'plan') {
+    parts.push(
+      `Plan the following work in ${spec.repo} (checked out in the current directory). Read what you need, change no files, and answer with the plan.`,
+      spec.prompt,
+    );
+  } else {
+    parts.push(spec.prompt, `Repository: ${spec.repo}, checked out in the current directory on branch \`${spec.branch}\`.`);
+  }
+  if (spec.contextLinks.length > 0) {
+    parts.push(['Context:', ...spec.contextLinks.map((link) => `- ${link.title}: ${link.url}`)].join('\n'));
+  }
+  if (spec.kind !== 'plan') {
+    if (spec.verify.length > 0) {
+      parts.push(
+        `When you are done, Horizon runs the repository's checks: ${spec.verify.map((c) => `\`${c}\``).join(', ')}.`,
+      );
+    }
+    parts.push(closing);
+  }
+  return parts.join('\n\n');
+}
+
+export interface VerificationFailure {
+  command: string;
+  exitCode: number;
+  log: string;
+}
+
+/** A fix round: the failing check and the end of its log, with the task it was for. */
+export function fixPrompt(spec: AgentRunSpec, failure: VerificationFailure, round: number): string {
+  const log = failure.log.length > FIX_LOG_TAIL ? failure.log.slice(-FIX_LOG_TAIL) : failure.log;
+  return [
+    `The repository's check \`${failure.command}\` failed (exit ${failure.exitCode}) after your changes. ` +
+      `Fix the code so that it passes, without weakening or skipping the check. Fix round ${round} of ${spec.fixRounds}.`,
+    `The end of its output:\n\`\`\`\n${log.trimEnd()}\n\`\`\``,
+    `The task was:\n${spec.prompt}`,
+    closing,
+  ].join('\n\n');
+}

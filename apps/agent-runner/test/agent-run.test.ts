@@ -1,0 +1,371 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AgentRunSpecInput, RunnerEvent, RunReport } from '@horizon/contracts';
+import {
+  LocalSandboxDriver,
+  SnapshotStore,
+  checkoutRunBranch,
+  defaultFlavourPolicies,
+  type SandboxHandle,
+  type Snapshot,
+} from '@horizon/sandbox';
+import { ScriptedModelServer } from '@horizon/testing';
+import { startGitServer, type RunningServer } from '../../../libs/sandbox/test/support/servers';
+import { launchAgentRun, prepareRunnerRuntime, runnerInside } from '../src';
+
+// The whole path of a run: the bundled runner in a real bwrap sandbox, real OpenCode, the
+// scripted model server and a git http-backend forge on the host, both reached only through
+// the sandbox's egress proxy (which holds the provider key and the forge token).
+jest.setTimeout(90_000);
+
+const token = `ghs_${randomUUID().replace(/-/g, '')}`;
+const apiKey = `sk-${randomUUID()}`;
+const sandboxUid = 100_000;
+const resources = { memoryMiB: 1024, cpuMillis: 2000, maxProcesses: 256 };
+const remoteInside = 'http://127.0.0.1:3128/_horizon/git/acme/app.git';
+const agent = { name: 'Horizon Agent', email: 'agent@horizon.invalid' };
+const owner = { name: 'Ada Owner', email: 'ada@example.com' };
+
+const temps: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `hzn-${prefix}-`));
+  temps.push(dir);
+  return dir;
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+  }).trim();
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model, git forge)', () => {
+  const dataDir = tempDir('data');
+  const forgeRoot = tempDir('forge');
+  const bare = join(forgeRoot, 'acme/app.git');
+  const dataSecret = `data-secret-${randomUUID()}`;
+  let driver: LocalSandboxDriver;
+  let forge: RunningServer;
+  let snapshot: Snapshot;
+  const handles: SandboxHandle[] = [];
+
+  beforeAll(async () => {
+    writeFileSync(join(dataDir, 'stack.json'), JSON.stringify({ secret: dataSecret }));
+    const runtime = await prepareRunnerRuntime({ dataDir });
+    const origin = tempDir('origin');
+    git(origin, 'init', '--quiet', '--initial-branch=main');
+    writeFileSync(join(origin, 'greeting.js'), "module.exports = () => 'Hello';\n");
+    writeFileSync(
+      join(origin, 'greeting.test.js'),
+      "const test = require('node:test');\nconst assert = require('node:assert');\n" +
+        "test('greets Horizon', () => assert.strictEqual(require('./greeting')(), 'Hello, Horizon'));\n",
+    );
+    writeFileSync(join(origin, '.gitignore'), 'node_modules/\n');
+    execFileSync('mkdir', ['-p', join(origin, '.horizon')]);
+    writeFileSync(join(origin, '.horizon/config.yaml'), 'verify:\n  - test -f greeting.js\n  - node --test\n');
+    git(origin, 'add', '-A');
+    git(origin, 'commit', '--quiet', '-m', 'a greeting and its test');
+    git(forgeRoot, 'clone', '--quiet', '--bare', origin, bare);
+    forge = await startGitServer(forgeRoot, token);
+    driver = await LocalSandboxDriver.open({ stateDir: tempDir('state'), readOnlyBinds: runtime.readOnlyBinds });
+    snapshot = await new SnapshotStore({
+      rootDir: tempDir('snapshots'),
+      driver,
+      sandboxUid,
+      sandboxGid: sandboxUid,
+      setupResources: resources,
+      setupEgress: () => null,
+    }).build({ repo: 'acme/app', source: bare, commit: git(bare, 'rev-parse', 'main'), flavour: 'implement', remoteInside });
+  });
+
+  afterAll(async () => {
+    for (const handle of handles) await driver?.destroy(handle);
+    await forge?.close();
+    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function boot(branch: string, modelBaseUrl: string): Promise<SandboxHandle> {
+    const handle = await driver.create({
+      id: `run-${randomUUID()}`,
+      flavour: 'implement',
+      snapshotDir: snapshot.dir,
+      resources,
+      env: {},
+      egress: {
+        policy: defaultFlavourPolicies.implement,
+        run: { repo: { owner: 'acme', name: 'app' }, branch },
+        credentials: { git: { upstream: forge.url, token }, model: { baseUrl: modelBaseUrl, apiKey } },
+        logFile: join(tempDir('artifacts'), 'egress.jsonl'),
+      },
+    });
+    handles.push(handle);
+    await checkoutRunBranch(driver, handle, { snapshotCommit: snapshot.commit, baseRef: snapshot.commit, branch });
+    return handle;
+  }
+
+  function specFor(handle: SandboxHandle, overrides: Partial<AgentRunSpecInput>): AgentRunSpecInput {
+    return {
+      runId: randomUUID(),
+      workItemId: randomUUID(),
+      kind: 'implement',
+      prompt: 'Make the greeting name Horizon.',
+      contextLinks: [{ title: 'Issue HZN-1', url: 'https://linear.app/acme/issue/HZN-1' }],
+      repo: 'acme/app',
+      branch: 'horizon/unset',
+      baseRef: 'main',
+      verify: snapshot.config.verify,
+      agent,
+      owner,
+      model: { baseUrl: `${handle.proxyUrl}/_horizon/model`, model: 'scripted', costPerMillionTokens: { input: 3, output: 15 } },
+      deadlineAt: new Date(Date.now() + 60_000).toISOString(),
+      ...overrides,
+    };
+  }
+
+  async function run(
+    handle: SandboxHandle,
+    spec: AgentRunSpecInput,
+    signal?: AbortSignal,
+  ): Promise<{ report: RunReport; events: RunnerEvent[] }> {
+    const events: RunnerEvent[] = [];
+    const report = await launchAgentRun(driver, handle, spec, { onEvent: (e) => events.push(e), ...(signal ? { signal } : {}) });
+    return { report, events };
+  }
+
+  describe('a task that edits a file and passes the tests', () => {
+    const branch = `horizon/${randomUUID()}`;
+    let server: ScriptedModelServer;
+    let result: { report: RunReport; events: RunnerEvent[] };
+    let spec: AgentRunSpecInput;
+
+    beforeAll(async () => {
+      server = await ScriptedModelServer.start({
+        script: 'fix-greeting.yaml',
+        vars: { workdir: '/workspace', greeting: 'Hello, Horizon' },
+      });
+      const handle = await boot(branch, server.baseUrl);
+      spec = specFor(handle, { branch });
+      result = await run(handle, spec);
+    });
+    afterAll(() => server.close());
+
+    it('succeeds, having played the whole script and passed every check', () => {
+      expect(server.failures).toEqual([]);
+      expect(result.report).toMatchObject({ outcome: 'succeeded', reason: null, branch });
+      expect(server.pendingSteps).toBe(0);
+      expect(result.report.verification.map((v) => [v.command, v.round, v.exitCode])).toEqual([
+        ['test -f greeting.js', 0, 0],
+        ['node --test', 0, 0],
+      ]);
+      expect(result.report.verification[1]!.log).toContain('# pass 1');
+      expect(result.report.usage).toMatchObject({ inputTokens: 1200, outputTokens: 120 });
+      expect(result.report.timings.harnessMs).toBeGreaterThan(0);
+    });
+
+    it('pushed one commit to the run branch only, with the summary and the trailers', () => {
+      expect(git(bare, 'rev-parse', `refs/heads/${branch}`)).toBe(result.report.commitSha);
+      expect(git(bare, 'rev-parse', 'main')).toBe(snapshot.commit);
+      expect(git(bare, 'rev-parse', `${result.report.commitSha}^`)).toBe(snapshot.commit);
+      expect(git(bare, 'show', `${result.report.commitSha}:greeting.js`)).toBe("module.exports = () => 'Hello, Horizon';");
+      expect(git(bare, 'log', '-1', '--format=%an <%ae>|%cn <%ce>', result.report.commitSha!)).toBe(
+        `${agent.name} <${agent.email}>|${agent.name} <${agent.email}>`,
+      );
+      expect(git(bare, 'log', '-1', '--format=%s', result.report.commitSha!)).toBe('Greet Horizon by name');
+      expect(git(bare, 'log', '-1', '--format=%b', result.report.commitSha!)).toContain(
+        "The greeting test expects the product's name in the greeting.",
+      );
+      expect(
+        git(bare, 'log', '-1', '--format=%(trailers:key=Co-authored-by,valueonly)', result.report.commitSha!).split('\n'),
+      ).toEqual([`${owner.name} <${owner.email}>`, `${agent.name} <${agent.email}>`]);
+      expect(git(bare, 'log', '-1', '--format=%(trailers:key=Horizon-Run,valueonly)', result.report.commitSha!)).toBe(spec.runId);
+      expect(git(bare, 'show', '--name-only', '--format=', result.report.commitSha!)).toBe('greeting.js');
+    });
+
+    it('streams a transcript numbered without gaps, holding every tool call in order', () => {
+      expect(result.events.map((e) => e.seq)).toEqual(result.events.map((_, i) => i));
+      const tools = result.events.filter((e) => e.kind === 'tool_use');
+      expect(tools.map((e) => [e.detail!.tool, e.detail!.status])).toEqual([
+        ['read', 'completed'],
+        ['edit', 'completed'],
+        ['bash', 'completed'],
+      ]);
+      expect(tools[2]!.summary).toBe('bash node --test; env: completed (exit 0)');
+      const kinds = result.events.map((e) => e.kind);
+      const order = ['runner.started', 'branch.ready', 'harness.started', 'harness.finished', 'verify.passed', 'commit.created', 'push.done'];
+      expect(order.map((k) => kinds.indexOf(k))).toEqual([...order.map((k) => kinds.indexOf(k))].sort((a, b) => a - b));
+      expect(order.every((k) => kinds.includes(k))).toBe(true);
+    });
+
+    it('told the agent the task, its context and the checks', () => {
+      const prompt = server.agentRequests[0]!.body!.messages.filter((m) => m.role === 'user').pop()!.content;
+      expect(prompt).toContain('Make the greeting name Horizon.');
+      expect(prompt).toContain('Issue HZN-1: https://linear.app/acme/issue/HZN-1');
+      expect(prompt).toContain('`node --test`');
+    });
+
+    it('keeps every credential out of the agent, its environment and the transcript', () => {
+      // The proxy added the key on the way out; the agent's commands saw none of it.
+      expect(server.agentRequests.every((r) => r.headers.authorization === `Bearer ${apiKey}`)).toBe(true);
+      expect(forge.authorizations.length).toBeGreaterThan(0);
+      const transcript = JSON.stringify(result);
+      expect(transcript).toContain('HORIZON_RUN_ID=');
+      expect(transcript).toContain('HTTPS_PROXY=http://127.0.0.1:3128');
+      for (const secret of [token, apiKey, dataSecret]) expect(transcript).not.toContain(secret);
+      expect(JSON.stringify(server.requests.map((r) => r.body))).not.toContain(token);
+    });
+  });
+
+  it('revise: continues the pushed branch with the review as the prompt', async () => {
+    const branch = `horizon/${randomUUID()}`;
+    const first = await ScriptedModelServer.start({ script: 'fix-greeting.yaml', vars: { workdir: '/workspace', greeting: 'Hello, Horizon' } });
+    const second = await ScriptedModelServer.start({ script: 'add-changelog.yaml', vars: { workdir: '/workspace' } });
+    try {
+      const implementing = await boot(branch, first.baseUrl);
+      const implemented = await run(implementing, specFor(implementing, { branch }));
+      expect(implemented.report.outcome).toBe('succeeded');
+      // A fresh sandbox on the base, as a revise run boots: the runner moves to the branch.
+      const handle = await boot(branch, second.baseUrl);
+      const revised = await run(
+        handle,
+        specFor(handle, { branch, kind: 'revise', prompt: 'Please add a changelog entry for this.' }),
+      );
+      expect(second.failures).toEqual([]);
+      expect(revised.report).toMatchObject({ outcome: 'succeeded', branch });
+      expect(git(bare, 'rev-parse', `${revised.report.commitSha}^`)).toBe(implemented.report.commitSha);
+      expect(git(bare, 'rev-parse', `refs/heads/${branch}`)).toBe(revised.report.commitSha);
+      expect(git(bare, 'log', '-1', '--format=%s', revised.report.commitSha!)).toBe('Add a changelog entry');
+      const prompt = second.agentRequests[0]!.body!.messages.filter((m) => m.role === 'user').pop()!.content;
+      expect(prompt).toContain('A reviewer asked for changes');
+      expect(prompt).toContain('Please add a changelog entry for this.');
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('failing verification: the agent gets its fix rounds, then the run fails with the log', async () => {
+    const branch = `horizon/${randomUUID()}`;
+    const server = await ScriptedModelServer.start({ script: 'greeting-never-fixed.yaml', vars: { workdir: '/workspace' } });
+    try {
+      const handle = await boot(branch, server.baseUrl);
+      const { report, events } = await run(handle, specFor(handle, { branch }));
+      expect(server.failures).toEqual([]);
+      expect(server.pendingSteps).toBe(0);
+      expect(report.outcome).toBe('failed');
+      expect(report.reason).toBe('`node --test` failed (exit 1) after 2 fix round(s)');
+      expect(report.verification.filter((v) => v.command === 'node --test').map((v) => [v.round, v.exitCode])).toEqual([
+        [0, 1],
+        [1, 1],
+        [2, 1],
+      ]);
+      expect(report.verification.at(-1)!.log).toContain("'Hello, World'");
+      expect(events.filter((e) => e.kind === 'harness.started')).toHaveLength(3);
+      expect(events.filter((e) => e.kind === 'verify.failed').at(-1)!.detail!.log).toContain('# fail 1');
+      // Each fix round showed the agent the failing command and the end of its log.
+      const fixPrompt = server.agentRequests.at(-1)!.body!.messages.filter((m) => m.role === 'user').pop()!.content;
+      expect(fixPrompt).toContain('`node --test` failed (exit 1)');
+      expect(fixPrompt).toContain("'Hello, World'");
+      expect(report.frictionNotes).toEqual(
+        expect.arrayContaining([expect.stringContaining('verification `node --test` failed (exit 1): fix round 1')]),
+      );
+      expect(report.commitSha).toBeNull();
+      expect(() => git(bare, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`)).toThrow();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('plan: the agent answers, nothing is pushed', async () => {
+    const branch = `horizon/${randomUUID()}`;
+    const server = await ScriptedModelServer.start({ script: 'say-done.json' });
+    try {
+      const handle = await boot(branch, server.baseUrl);
+      const { report } = await run(handle, specFor(handle, { branch, kind: 'plan', prompt: 'Plan a farewell.' }));
+      expect(report).toMatchObject({ outcome: 'succeeded', branch: null, commitSha: null, summary: 'Done.', verification: [] });
+      expect(() => git(bare, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`)).toThrow();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a harness that hangs (model unreachable) is killed at the deadline: timed_out', async () => {
+    const handle = await boot(`horizon/${randomUUID()}`, `http://127.0.0.1:${await closedPort()}/v1`);
+    const idle = (await driver.status(handle)).processes;
+    const started = Date.now();
+    const { report, events } = await run(handle, specFor(handle, { deadlineAt: new Date(Date.now() + 6000).toISOString() }));
+    expect(report.outcome).toBe('timed_out');
+    expect(report.reason).toContain('still working at the deadline');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(5500);
+    expect(Date.now() - started).toBeLessThan(6000 + 2000 + 5000);
+    expect(events.find((e) => e.kind === 'harness.finished')!.detail!.exit).toBe('timed_out');
+    expect((await driver.status(handle)).processes).toBe(idle);
+  });
+
+  it('cancel: SIGTERM to the runner stops the agent mid-command and reports cancelled', async () => {
+    const marker = `horizon-cancel-${randomUUID()}`;
+    const server = await ScriptedModelServer.start({ script: 'sleep.yaml', vars: { marker } });
+    try {
+      const handle = await boot(`horizon/${randomUUID()}`, server.baseUrl);
+      const idle = (await driver.status(handle)).processes;
+      const controller = new AbortController();
+      const running = run(handle, specFor(handle, {}), controller.signal);
+      const sleeping = async () => {
+        // `[h]orizon-…` matches the command but not this shell's own command line.
+        const ps = await driver.exec(handle, ['/bin/sh', '-c', `pgrep -f "[h]${marker.slice(1)}" || true`]);
+        ps.stdin.end();
+        let out = '';
+        ps.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        await ps.exit;
+        return out.trim() !== '';
+      };
+      while (!(await sleeping())) await new Promise((r) => setTimeout(r, 200));
+      const cancelledAt = Date.now();
+      controller.abort();
+      const { report } = await running;
+      expect(report.outcome).toBe('cancelled');
+      expect(Date.now() - cancelledAt).toBeLessThan(8000);
+      expect(await sleeping()).toBe(false);
+      expect((await driver.status(handle)).processes).toBe(idle);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('packaging: the sandbox sees the runner files read-only, and nothing else of the data folder', async () => {
+    const handle = await boot(`horizon/${randomUUID()}`, 'http://127.0.0.1:9/v1');
+    const script = [
+      `ls ${runnerInside.dir}`,
+      `grep -c . /proc/self/mountinfo >/dev/null; grep -F "${dataDir}" /proc/self/mountinfo | awk '{print $4, $6}'`,
+      `cat "${dataDir}/stack.json" 2>&1 || true`,
+      `touch ${runnerInside.bundle} 2>&1 || true`,
+      `${runnerInside.node} -e "process.stdout.write(String(require('fs').statSync('${runnerInside.bundle}').size > 0))"`,
+    ].join('; echo ---; ');
+    const proc = await driver.exec(handle, ['/bin/sh', '-c', script]);
+    proc.stdin.end();
+    let out = '';
+    proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    proc.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    await proc.exit;
+    const [listing, mounts, secret, touch, readable] = out.split('---\n');
+    expect(listing!.split('\n').filter(Boolean)).toEqual(['agent-runner.js', 'node', 'opencode']);
+    expect(mounts!.trim()).toMatch(new RegExp(`^${join(dataDir, 'runner/agent-runner.js')} ro,`));
+    expect(secret).toMatch(/No such file or directory/);
+    expect(secret).not.toContain(dataSecret);
+    expect(touch).toMatch(/Read-only file system|Permission denied/);
+    expect(readable!.trim()).toBe('true');
+  });
+});

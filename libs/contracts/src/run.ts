@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { isoDate, runOutcomeSchema } from './domain';
+
+/**
+ * What crosses the sandbox wall between sandbox-manager and the agent-runner inside: the run
+ * spec (one JSON document on the runner's stdin) and the runner's JSON lines on its stdout
+ * (`event`s as they happen, then one `report`). Not bus messages: sandbox-manager turns the
+ * events into `hzn.evt.run.progress` and the report into `hzn.evt.run.finished`.
+ */
+
+export const agentRunKinds = ['implement', 'revise', 'plan'] as const;
+export const agentRunKindSchema = z.enum(agentRunKinds);
+export type AgentRunKind = z.infer<typeof agentRunKindSchema>;
+
+const person = z.object({ name: z.string().min(1), email: z.string().min(3) });
+export type CommitPerson = z.infer<typeof person>;
+
+export const agentRunSpecSchema = z.object({
+  runId: z.string().uuid(),
+  workItemId: z.string().uuid(),
+  /** `implement`: commit and push; `revise`: the same on the existing branch, the prompt is the review; `plan`: no push. */
+  kind: agentRunKindSchema,
+  /** The task, or for `revise` the review text asking for changes. */
+  prompt: z.string().min(1),
+  /** Where the work came from and what it refers to (issue, PR, Slack thread), shown to the agent. */
+  contextLinks: z.array(z.object({ title: z.string(), url: z.string() })).default([]),
+  /** `owner/name`. */
+  repo: z.string().min(3),
+  /** The run's branch: the only ref a push may update. */
+  branch: z.string().min(1),
+  baseRef: z.string().min(1),
+  /** `.horizon/config.yaml`'s `verify` commands, run in order in the repository root. */
+  verify: z.array(z.string().min(1)).default([]),
+  /** Harness turns given to fix failing verification before the run fails. */
+  fixRounds: z.number().int().min(0).max(10).default(2),
+  /** Author and committer of the agent's commit. */
+  agent: person,
+  /** The human who owns the work: a `Co-authored-by` trailer; null when nobody does. */
+  owner: person.nullable(),
+  model: z.object({
+    /** OpenAI-compatible base inside the sandbox: the egress proxy's model route, which adds the key. */
+    baseUrl: z.string().url(),
+    model: z.string().min(1),
+    smallModel: z.string().min(1).optional(),
+    costPerMillionTokens: z.object({ input: z.number(), output: z.number() }).optional(),
+  }),
+  /** mcp-context for this run; the token is scoped to the run and revoked when it ends. */
+  mcp: z.object({ url: z.string().url(), token: z.string().min(1) }).nullable().default(null),
+  deadlineAt: isoDate,
+});
+export type AgentRunSpec = z.infer<typeof agentRunSpecSchema>;
+/** What a caller writes: defaults may be left out. */
+export type AgentRunSpecInput = z.input<typeof agentRunSpecSchema>;
+
+export const runnerPhases = ['provisioning', 'harness', 'verification', 'commit', 'push'] as const;
+
+/** One transcript entry; `seq` counts from 0 without gaps; `at` is epoch milliseconds. */
+export const runnerEventSchema = z.object({
+  type: z.literal('event'),
+  seq: z.number().int().nonnegative(),
+  at: z.number(),
+  phase: z.enum(runnerPhases),
+  kind: z.string(),
+  summary: z.string(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+export type RunnerEvent = z.infer<typeof runnerEventSchema>;
+
+export const verificationResultSchema = z.object({
+  command: z.string(),
+  /** 0 for the first pass, then one per fix round. */
+  round: z.number().int().nonnegative(),
+  exitCode: z.number().int(),
+  durationMs: z.number().int().nonnegative(),
+  /** The end of the command's combined output. */
+  log: z.string(),
+});
+export type VerificationResult = z.infer<typeof verificationResultSchema>;
+
+export const runReportSchema = z.object({
+  type: z.literal('report'),
+  outcome: runOutcomeSchema,
+  reason: z.string().nullable(),
+  usage: z.object({
+    inputTokens: z.number().int().nonnegative(),
+    outputTokens: z.number().int().nonnegative(),
+    costUsd: z.number().nonnegative(),
+  }),
+  durationMs: z.number().int().nonnegative(),
+  /** The pushed branch; null when nothing was pushed. */
+  branch: z.string().nullable(),
+  commitSha: z.string().nullable(),
+  verification: z.array(verificationResultSchema),
+  /** Failed commands, tool errors, retries: material for the retro loop. */
+  frictionNotes: z.array(z.string()),
+  /** The agent's last words: the plan of a `plan` run, the body of a commit. */
+  summary: z.string().nullable(),
+  /** Where the time went; `runnerMs` is the runner's own (start, git, reporting). */
+  timings: z.object({
+    harnessMs: z.number().int().nonnegative(),
+    verificationMs: z.number().int().nonnegative(),
+    runnerMs: z.number().int().nonnegative(),
+  }),
+});
+export type RunReport = z.infer<typeof runReportSchema>;
+
+export const runnerLineSchema = z.discriminatedUnion('type', [runnerEventSchema, runReportSchema]);
+export type RunnerLine = z.infer<typeof runnerLineSchema>;
