@@ -26,9 +26,9 @@ export class LinearTracker implements TrackerSource {
 
   async getIssue(id: string): Promise<Issue> {
     const issue = await this.issue(id);
-    const [state, assignee, labels] = await Promise.all([issue.state, issue.assignee, all(await issue.labels())]);
+    const [state, assignee, labels] = await Promise.all([stateNames()(issue), issue.assignee, all(await issue.labels())]);
     return {
-      ...(await ref(issue, state?.name)),
+      ...ref(issue, state),
       description: issue.description ?? '',
       priority: issue.priority,
       labels: labels.map((l) => l.name),
@@ -62,6 +62,7 @@ export class LinearTracker implements TrackerSource {
 
   async relatedIssues(issueId: string): Promise<Relation[]> {
     const issue = await this.issue(issueId);
+    const stateOf = stateNames();
     const [relations, inverse, children, parent] = await Promise.all([
       all(await issue.relations()),
       all(await issue.inverseRelations()),
@@ -70,7 +71,7 @@ export class LinearTracker implements TrackerSource {
     ]);
     const related = async (type: Relation['type'], other: Promise<LinearIssue | undefined> | undefined) => {
       const o = await other;
-      return o ? { type, issue: await ref(o, (await o.state)?.name) } : undefined;
+      return o ? { type, issue: ref(o, await stateOf(o)) } : undefined;
     };
     const found = await Promise.all([
       ...relations.map((r) => related(forward(r.type), r.relatedIssue)),
@@ -110,8 +111,30 @@ export class LinearTracker implements TrackerSource {
   }
 }
 
-async function ref(issue: LinearIssue, state: string | undefined): Promise<IssueRef> {
+function ref(issue: LinearIssue, state: string | undefined): IssueRef {
   return { id: issue.id, identifier: issue.identifier, title: issue.title, state: state ?? null, url: issue.url };
+}
+
+/**
+ * Names issues' workflow states through their teams' state lists, fetched once per team per
+ * call: related issues mostly share a team, so this is one request where per-issue lookups are many.
+ */
+function stateNames(): (issue: LinearIssue) => Promise<string | undefined> {
+  const byTeam = new Map<string, Promise<Map<string, string>>>();
+  return async (issue) => {
+    const teamId = issue.teamId;
+    if (!teamId || !issue.stateId) return undefined;
+    if (!byTeam.has(teamId))
+      byTeam.set(
+        teamId,
+        (async () => {
+          const team = await issue.team;
+          const states = team ? await all(await team.states()) : [];
+          return new Map(states.map((s) => [s.id, s.name]));
+        })(),
+      );
+    return (await byTeam.get(teamId)!).get(issue.stateId);
+  };
 }
 
 /** Linear relation `A <type> B`, read from A. */
