@@ -21,8 +21,12 @@ import { SnapshotService } from '../application/snapshot.service';
 import { DriverSandboxHost } from './driver-sandbox-host';
 
 export interface SandboxRuntimeOptions {
-  /** Root-owned folder: `driver/` (sandboxes), `snapshots/`, `artifacts/`. */
+  /** Root-owned folder: `driver/` (sandboxes), `snapshots/`, `artifacts/`. One driver per folder. */
   stateDir: string;
+  /** Defaults to `<stateDir>/snapshots`; may be shared by several runtimes. */
+  snapshotsDir?: string;
+  /** Defaults to `<stateDir>/artifacts`. */
+  artifactsDir?: string;
   hostName: string;
   hostUid: number;
   remote: RepositoryRemote;
@@ -63,12 +67,12 @@ export async function openSandboxRuntime(options: SandboxRuntimeOptions): Promis
     if (!(error instanceof SandboxUnavailableError)) throw error;
     return { ...refusingRuntime(options.hostName, error), refusal: error };
   }
-  const artifactsDir = join(root, 'artifacts');
+  const artifactsDir = resolve(options.artifactsDir ?? join(root, 'artifacts'));
   const setupLogs = join(artifactsDir, 'snapshot-setup');
   await mkdir(setupLogs, { recursive: true, mode: 0o700 });
   const proxy = `http://127.0.0.1:${options.proxyPort ?? 3128}`;
   const store = new SnapshotStore({
-    rootDir: join(root, 'snapshots'),
+    rootDir: resolve(options.snapshotsDir ?? join(root, 'snapshots')),
     driver,
     sandboxUid: options.hostUid,
     sandboxGid: options.hostUid,

@@ -60,6 +60,7 @@ const forwarderInside = '/opt/horizon/egress-forwarder.js';
 const nodeInside = '/opt/horizon/node';
 const socketDirInside = '/run/horizon';
 const validId = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const maxSocketPathBytes = 107;
 
 /**
  * The `local` driver (DESIGN §6): bubblewrap namespaces, an overlayfs workspace mounted here
@@ -144,6 +145,12 @@ export class LocalSandboxDriver implements SandboxDriver {
       workspacePath,
       proxyUrl: egress ? `http://127.0.0.1:${this.proxyPort}` : null,
     };
+    const socketPath = join(paths.run, 'egress.sock');
+    // bind() takes at most 107 bytes; a longer path would silently be cut short.
+    if (egress && Buffer.byteLength(socketPath) > maxSocketPathBytes)
+      throw new Error(
+        `egress socket path ${socketPath} is ${Buffer.byteLength(socketPath)} bytes, over the ${maxSocketPathBytes} a Unix socket allows: use a shorter stateDir`,
+      );
     await mkdir(dir, { mode: 0o700 });
     let cgroup: SandboxCgroup | null = null;
     let proxy: EgressProxy | null = null;
@@ -162,7 +169,7 @@ export class LocalSandboxDriver implements SandboxDriver {
       if (egress) {
         proxy = new EgressProxy({
           ...egress,
-          socketPath: join(paths.run, 'egress.sock'),
+          socketPath,
           insidePort: this.proxyPort,
         });
         await proxy.start();
