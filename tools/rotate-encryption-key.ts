@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   const db = createDatabase(config.DATABASE_URL, 2);
   try {
     const { rotated, remaining } = await new CredentialStore(db.prisma, keyring).rotate();
-    process.stdout.write(`rotate-encryption-key: key=${keyring.currentKeyId} rotated=${rotated} remaining=${remaining}\n`);
+    process.stdout.write(
+      `rotate-encryption-key: key=${keyring.currentKeyId} rotated=${rotated} remaining=${remaining}\n`,
+    );
     if (remaining > 0) process.exitCode = 1;
   } finally {
     await db.close();

@@ -1,4 +1,11 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { DATABASE, DbModule } from '@horizon/db';
 import type { Database } from '@horizon/db';
 import { MessagingModule, RpcServer } from '@horizon/messaging';
@@ -28,7 +35,9 @@ class IdentityBrokerHost implements OnApplicationBootstrap, OnApplicationShutdow
     broker.serve(this.rpc);
     this.logger.info({ keyId: keyring.currentKeyId, keys: keyring.keyIds.length }, 'identity RPCs served');
     this.refresher = setInterval(() => {
-      broker.userTokens.refreshExpiring().catch((err: Error) => this.logger.error({ err }, 'token refresh sweep failed'));
+      broker.userTokens
+        .refreshExpiring()
+        .catch((err: Error) => this.logger.error({ err }, 'token refresh sweep failed'));
     }, this.config.IDENTITY_REFRESH_INTERVAL_MS);
     this.refresher.unref();
   }
@@ -47,7 +56,11 @@ export class IdentityBrokerModule {
       imports: [
         ObservabilityModule.forRoot('identity-broker', config.LOG_LEVEL),
         DbModule.forRoot({ databaseUrl: config.DATABASE_URL, relay: false }),
-        MessagingModule.forRoot({ natsUrl: config.NATS_URL, prefix: config.HZN_STREAM_PREFIX, name: 'identity-broker' }),
+        MessagingModule.forRoot({
+          natsUrl: config.NATS_URL,
+          prefix: config.HZN_STREAM_PREFIX,
+          name: 'identity-broker',
+        }),
       ],
       providers: [{ provide: CONFIG, useValue: config }, IdentityBrokerHost],
     };

@@ -19,7 +19,12 @@ import { CredentialStore } from './credentials/credential-store';
 import type { Keyring } from './crypto/keyring';
 import { IdentityRepository } from './identities/identity-repository';
 import { OAuthStateSigner } from './oauth/oauth-state';
-import { GitHubOAuthClient, LinearOAuthClient, OAuthProviderClient, SlackOAuthClient } from './oauth/providers';
+import {
+  GitHubOAuthClient,
+  LinearOAuthClient,
+  OAuthProviderClient,
+  SlackOAuthClient,
+} from './oauth/providers';
 import { RunTokens } from './tokens/run-tokens';
 import { UserTokens } from './tokens/user-tokens';
 
@@ -77,7 +82,12 @@ export class IdentityBroker {
     private readonly logger: Logger,
   ) {}
 
-  static async create(config: IdentityBrokerConfig, prisma: PrismaClient, keyring: Keyring, logger: Logger): Promise<IdentityBroker> {
+  static async create(
+    config: IdentityBrokerConfig,
+    prisma: PrismaClient,
+    keyring: Keyring,
+    logger: Logger,
+  ): Promise<IdentityBroker> {
     const credentials = new CredentialStore(prisma, keyring);
     const app = githubApp(config);
     const oauth = await oauthClients(config, app);
@@ -94,25 +104,42 @@ export class IdentityBroker {
   }
 
   serve(rpc: RpcServer): void {
-    rpc.serve(identityResolve, async ({ provider, externalId }) => ({ identity: await this.identities.resolve(provider, externalId) }));
+    rpc.serve(identityResolve, async ({ provider, externalId }) => ({
+      identity: await this.identities.resolve(provider, externalId),
+    }));
     rpc.serve(identityGet, async ({ identityId }) => ({ identity: await this.identities.get(identityId) }));
     rpc.serve(identityLink, async (d) => ({
       identity: await this.identities.link(
-        { ...(d.identityId ? { identityId: d.identityId } : {}), ...(d.displayName ? { displayName: d.displayName } : {}) },
-        { provider: d.provider, externalId: d.externalId, ...(d.login !== undefined ? { login: d.login } : {}) },
+        {
+          ...(d.identityId ? { identityId: d.identityId } : {}),
+          ...(d.displayName ? { displayName: d.displayName } : {}),
+        },
+        {
+          provider: d.provider,
+          externalId: d.externalId,
+          ...(d.login !== undefined ? { login: d.login } : {}),
+        },
       ),
     }));
     rpc.serve(identityStartOAuth, async ({ provider, identityId, redirectUrl }) => {
       const client = this.oauthClient(provider);
       const { state, payload } = this.state.issue(provider, identityId);
       const redirect = redirectUrl ?? this.config.IDENTITY_OAUTH_REDIRECT_URL;
-      const authorizeUrl = client.authorizeUrl({ state, nonce: payload.nonce, ...(redirect ? { redirectUrl: redirect } : {}) });
+      const authorizeUrl = client.authorizeUrl({
+        state,
+        nonce: payload.nonce,
+        ...(redirect ? { redirectUrl: redirect } : {}),
+      });
       return { authorizeUrl, state, expiresAt: new Date(payload.expiresAt).toISOString() };
     });
     rpc.serve(identityCompleteOAuth, async ({ provider, code, state, redirectUrl }) => {
       const payload = this.state.verify(state, provider);
       const redirect = redirectUrl ?? this.config.IDENTITY_OAUTH_REDIRECT_URL;
-      const { tokens, account } = await this.oauthClient(provider).exchange({ code, nonce: payload.nonce, ...(redirect ? { redirectUrl: redirect } : {}) });
+      const { tokens, account } = await this.oauthClient(provider).exchange({
+        code,
+        nonce: payload.nonce,
+        ...(redirect ? { redirectUrl: redirect } : {}),
+      });
       const identity = await this.identities.link(
         payload.identityId ? { identityId: payload.identityId } : { displayName: account.displayName },
         { provider, externalId: account.externalId, login: account.login },
@@ -122,10 +149,17 @@ export class IdentityBroker {
       return { identity };
     });
     rpc.serve(identityMintRunToken, async (d) => {
-      const minted = await this.requireRunTokens().mint({ runId: d.runId, repo: d.repo, caller: d.caller, ...(d.permissions ? { permissions: definedOnly(d.permissions) } : {}) });
+      const minted = await this.requireRunTokens().mint({
+        runId: d.runId,
+        repo: d.repo,
+        caller: d.caller,
+        ...(d.permissions ? { permissions: definedOnly(d.permissions) } : {}),
+      });
       return { ...minted, expiresAt: minted.expiresAt.toISOString() };
     });
-    rpc.serve(identityRevokeRunToken, async ({ runId }) => ({ revoked: await this.requireRunTokens().revoke(runId) }));
+    rpc.serve(identityRevokeRunToken, async ({ runId }) => ({
+      revoked: await this.requireRunTokens().revoke(runId),
+    }));
     rpc.serve(identityUserToken, async ({ identityId, provider, caller }) => {
       const token = await this.userTokens.get(identityId, provider);
       if (token) this.logger.info({ identityId, provider, caller }, 'user token handed out');
@@ -135,16 +169,29 @@ export class IdentityBroker {
 
   private oauthClient(provider: OAuthProvider): OAuthProviderClient {
     const client = this.oauth[provider];
-    if (!client) throw new RpcError('not_configured', `${provider} OAuth is not configured on this broker (see docs/identity.md)`);
+    if (!client)
+      throw new RpcError(
+        'not_configured',
+        `${provider} OAuth is not configured on this broker (see docs/identity.md)`,
+      );
     return client;
   }
 
   private requireRunTokens(): RunTokens {
-    if (!this.runTokens) throw new RpcError('not_configured', 'no GitHub App configured: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY');
+    if (!this.runTokens)
+      throw new RpcError(
+        'not_configured',
+        'no GitHub App configured: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY',
+      );
     return this.runTokens;
   }
 }
 
-function definedOnly(permissions: Record<string, 'read' | 'write' | undefined>): Record<string, 'read' | 'write'> {
-  return Object.fromEntries(Object.entries(permissions).filter(([, v]) => v !== undefined)) as Record<string, 'read' | 'write'>;
+function definedOnly(
+  permissions: Record<string, 'read' | 'write' | undefined>,
+): Record<string, 'read' | 'write'> {
+  return Object.fromEntries(Object.entries(permissions).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    'read' | 'write'
+  >;
 }

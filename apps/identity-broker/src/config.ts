@@ -28,7 +28,9 @@ export const configShape = {
   SLACK_AUTHORIZE_URL: url(['https', 'http'], 'https://slack.com/openid/connect/authorize'),
   SLACK_API_URL: url(['https', 'http'], 'https://slack.com/api/'),
 
-  IDENTITY_OAUTH_REDIRECT_URL: url(['https', 'http']).optional().describe('a URL with scheme https:// or http://'),
+  IDENTITY_OAUTH_REDIRECT_URL: url(['https', 'http'])
+    .optional()
+    .describe('a URL with scheme https:// or http://'),
   IDENTITY_REFRESH_MARGIN_MS: durationMs(10 * 60 * 1000),
   IDENTITY_REFRESH_INTERVAL_MS: durationMs(5 * 60 * 1000),
 };

@@ -4,4 +4,8 @@ import { IdentityBrokerModule } from './app.module';
 import { configShape } from './config';
 
 const config = loadConfigOrExit(configShape);
-runService({ name: 'identity-broker', module: IdentityBrokerModule.register(config), port: config.IDENTITY_BROKER_PORT });
+runService({
+  name: 'identity-broker',
+  module: IdentityBrokerModule.register(config),
+  port: config.IDENTITY_BROKER_PORT,
+});

@@ -20,7 +20,12 @@ import { JetStreamConnection, RpcClient } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
 import { startGitHubStandIn, GitHubStandIn } from '@horizon/testing/src/github-standin';
 import { freePort } from '@horizon/testing/src/nats-server';
-import { createTestDatabase, createTestMessaging, TestDatabase, TestMessaging } from '@horizon/testing/src/stack';
+import {
+  createTestDatabase,
+  createTestMessaging,
+  TestDatabase,
+  TestMessaging,
+} from '@horizon/testing/src/stack';
 import { IdentityBrokerModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import { ProviderStandIn, startLinearStandIn, startSlackStandIn } from './provider-standins';
@@ -53,7 +58,13 @@ describe('identity-broker RPCs (real service module, Postgres, NATS, GitHub stan
     gh.seedInstallation({
       account: 'acme',
       repositories: ['widgets', 'gadgets'],
-      permissions: { contents: 'write', pull_requests: 'write', checks: 'write', issues: 'write', metadata: 'read' },
+      permissions: {
+        contents: 'write',
+        pull_requests: 'write',
+        checks: 'write',
+        issues: 'write',
+        metadata: 'read',
+      },
     });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'broker-'));
     const port = await freePort();
@@ -79,8 +90,16 @@ describe('identity-broker RPCs (real service module, Postgres, NATS, GitHub stan
       SLACK_API_URL: `${slack.url}/api/`,
       IDENTITY_OAUTH_REDIRECT_URL: REDIRECT,
     });
-    app = await startService({ name: 'identity-broker', module: IdentityBrokerModule.register(config), port });
-    connection = await JetStreamConnection.connect({ natsUrl: messaging.natsUrl, prefix: messaging.prefix, name: 'broker-test' });
+    app = await startService({
+      name: 'identity-broker',
+      module: IdentityBrokerModule.register(config),
+      port,
+    });
+    connection = await JetStreamConnection.connect({
+      natsUrl: messaging.natsUrl,
+      prefix: messaging.prefix,
+      name: 'broker-test',
+    });
     rpc = new RpcClient(connection, 'notifier');
   });
 
@@ -102,34 +121,58 @@ describe('identity-broker RPCs (real service module, Postgres, NATS, GitHub stan
 
   async function rawCall(subject: string, data: unknown): Promise<unknown> {
     const envelope = createEnvelope({ type: subject, version: 2, subject, source: 'sandbox', data });
-    const reply = await connection.nc.request(connection.naming.subject(subject), JSON.stringify(envelope), { timeout: 5000 });
+    const reply = await connection.nc.request(connection.naming.subject(subject), JSON.stringify(envelope), {
+      timeout: 5000,
+    });
     return reply.json();
   }
 
   async function linkGitHub(identityId?: string) {
-    const started = await rpc.call(identityStartOAuth, { provider: 'github', ...(identityId ? { identityId } : {}) });
+    const started = await rpc.call(identityStartOAuth, {
+      provider: 'github',
+      ...(identityId ? { identityId } : {}),
+    });
     const { code, state } = await authorize(started.authorizeUrl);
     return rpc.call(identityCompleteOAuth, { provider: 'github', code, state });
   }
 
   it('links by admin, resolves a provider user, and refuses to move a linked account', async () => {
-    const { identity } = await rpc.call(identityLink, { displayName: 'Grace', provider: 'linear', externalId: 'lin-grace', login: 'grace@example.com' });
+    const { identity } = await rpc.call(identityLink, {
+      displayName: 'Grace',
+      provider: 'linear',
+      externalId: 'lin-grace',
+      login: 'grace@example.com',
+    });
     await rpc.call(identityLink, { identityId: identity.id, provider: 'slack', externalId: 'U0GRACE' });
     const resolved = await rpc.call(identityResolve, { provider: 'slack', externalId: 'U0GRACE' });
     expect(resolved.identity).toMatchObject({ id: identity.id, displayName: 'Grace' });
     expect(resolved.identity!.links.map((l) => l.provider)).toEqual(['linear', 'slack']);
     expect((await rpc.call(identityResolve, { provider: 'github', externalId: '1' })).identity).toBeNull();
-    const other = await rpc.call(identityLink, { displayName: 'Mallory', provider: 'local', externalId: 'mallory' });
-    await expect(rpc.call(identityLink, { identityId: other.identity.id, provider: 'slack', externalId: 'U0GRACE' })).rejects.toMatchObject({ code: 'conflict' });
+    const other = await rpc.call(identityLink, {
+      displayName: 'Mallory',
+      provider: 'local',
+      externalId: 'mallory',
+    });
+    await expect(
+      rpc.call(identityLink, { identityId: other.identity.id, provider: 'slack', externalId: 'U0GRACE' }),
+    ).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('a linked owner authors the PR, with the right trailers, and their token is ciphertext in Postgres', async () => {
     gh.signInAs('octo-owner');
     const { identity } = await linkGitHub();
     const link = identity.links.find((l) => l.provider === 'github')!;
-    expect(link).toEqual({ provider: 'github', externalId: String(gh.model.user('octo-owner').id), login: 'octo-owner' });
+    expect(link).toEqual({
+      provider: 'github',
+      externalId: String(gh.model.user('octo-owner').id),
+      login: 'octo-owner',
+    });
 
-    const { token } = await rpc.call(identityUserToken, { identityId: identity.id, provider: 'github', caller: 'notifier' });
+    const { token } = await rpc.call(identityUserToken, {
+      identityId: identity.id,
+      provider: 'github',
+      caller: 'notifier',
+    });
     expect(token!.login).toBe('octo-owner');
     const runId = randomUUID();
     const run = await rpc.call(identityMintRunToken, { runId, repo: 'acme/widgets', caller: 'notifier' });
@@ -141,18 +184,30 @@ describe('identity-broker RPCs (real service module, Postgres, NATS, GitHub stan
       head: 'horizon/eng-7',
       base: 'main',
       title: 'ENG-7',
-      body: { summary: 'Done.', verification: [], owner: { displayName: identity.displayName, github: { id: Number(link.externalId), login: link.login! } } },
+      body: {
+        summary: 'Done.',
+        verification: [],
+        owner: {
+          displayName: identity.displayName,
+          github: { id: Number(link.externalId), login: link.login! },
+        },
+      },
     });
     expect(opened.authoredBy).toBe('owner');
     expect(gh.model.pulls.find((p) => p.head === 'horizon/eng-7')!.author).toBe('octo-owner');
-    expect(buildCommitTrailers({ displayName: 'Ada Owner', github: { id: Number(link.externalId), login: 'octo-owner' } }, { name: 'Horizon', email: 'bot@example.com' })[0]).toBe(
-      `Co-authored-by: Ada Owner <${link.externalId}+octo-owner@users.noreply.github.com>`,
-    );
+    expect(
+      buildCommitTrailers(
+        { displayName: 'Ada Owner', github: { id: Number(link.externalId), login: 'octo-owner' } },
+        { name: 'Horizon', email: 'bot@example.com' },
+      )[0],
+    ).toBe(`Co-authored-by: Ada Owner <${link.externalId}+octo-owner@users.noreply.github.com>`);
 
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      const rows = await client.query<{ row: string; ciphertext: Buffer }>(`SELECT "Credential"::text AS row, ciphertext FROM "Credential"`);
+      const rows = await client.query<{ row: string; ciphertext: Buffer }>(
+        `SELECT "Credential"::text AS row, ciphertext FROM "Credential"`,
+      );
       expect(rows.rows.length).toBeGreaterThanOrEqual(2);
       for (const secret of [token!.accessToken, run.token]) {
         for (const r of rows.rows) {
@@ -173,37 +228,64 @@ describe('identity-broker RPCs (real service module, Postgres, NATS, GitHub stan
     const { identity } = await linkGitHub();
     gh.setUserTokenLifetime(8 * 3600);
     const refreshesBefore = gh.model.requests.filter((r) => r.path === '/login/oauth/access_token').length;
-    const first = (await rpc.call(identityUserToken, { identityId: identity.id, provider: 'github', caller: 'notifier' })).token!;
-    expect(gh.model.requests.filter((r) => r.path === '/login/oauth/access_token').length).toBe(refreshesBefore + 1);
+    const first = (
+      await rpc.call(identityUserToken, { identityId: identity.id, provider: 'github', caller: 'notifier' })
+    ).token!;
+    expect(gh.model.requests.filter((r) => r.path === '/login/oauth/access_token').length).toBe(
+      refreshesBefore + 1,
+    );
     expect(new Date(first.expiresAt!).getTime() - Date.now()).toBeGreaterThan(3600_000);
     const me = await fetch(`${gh.url}/user`, { headers: { authorization: `token ${first.accessToken}` } });
     expect(((await me.json()) as { login: string }).login).toBe('short-lived');
-    const second = (await rpc.call(identityUserToken, { identityId: identity.id, provider: 'github', caller: 'notifier' })).token!;
+    const second = (
+      await rpc.call(identityUserToken, { identityId: identity.id, provider: 'github', caller: 'notifier' })
+    ).token!;
     expect(second.accessToken).toBe(first.accessToken);
   });
 
   it('mints a run token for one repository only, refused elsewhere, and revokes it', async () => {
     const runId = randomUUID();
-    const minted = await rpc.call(identityMintRunToken, { runId, repo: 'acme/widgets', caller: 'egress-proxy' });
+    const minted = await rpc.call(identityMintRunToken, {
+      runId,
+      repo: 'acme/widgets',
+      caller: 'egress-proxy',
+    });
     expect(minted.repositories).toEqual(['widgets']);
-    expect(minted.permissions).toEqual({ contents: 'write', pull_requests: 'write', checks: 'write', metadata: 'read' });
+    expect(minted.permissions).toEqual({
+      contents: 'write',
+      pull_requests: 'write',
+      checks: 'write',
+      metadata: 'read',
+    });
     expect(new Date(minted.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(3600_000);
-    expect((await rpc.call(identityMintRunToken, { runId, repo: 'acme/widgets', caller: 'notifier' })).token).toBe(minted.token);
+    expect(
+      (await rpc.call(identityMintRunToken, { runId, repo: 'acme/widgets', caller: 'notifier' })).token,
+    ).toBe(minted.token);
 
     gh.pushBranch('acme/gadgets', 'horizon/escape', { sha: '1'.repeat(40) });
     const forge = await OctokitForge.withToken(minted.token, gh.url);
     await expect(
-      forge.createPullRequest({ owner: 'acme', repo: 'gadgets' }, { head: 'horizon/escape', base: 'main', title: 'x', body: 'x' }),
+      forge.createPullRequest(
+        { owner: 'acme', repo: 'gadgets' },
+        { head: 'horizon/escape', base: 'main', title: 'x', body: 'x' },
+      ),
     ).rejects.toMatchObject({ status: 404 });
     expect(gh.model.pulls.some((p) => p.repo === 'acme/gadgets')).toBe(false);
 
     // Past the typed client, as a misbehaving caller would send them: the broker itself refuses.
-    expect(await rawCall(identityMintRunToken.subject, { runId, repo: 'acme/widgets', caller: 'sandbox' })).toMatchObject({
+    expect(
+      await rawCall(identityMintRunToken.subject, { runId, repo: 'acme/widgets', caller: 'sandbox' }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'invalid_request' },
     });
     expect(
-      await rawCall(identityMintRunToken.subject, { runId, repo: 'acme/widgets', caller: 'notifier', permissions: { administration: 'write' } }),
+      await rawCall(identityMintRunToken.subject, {
+        runId,
+        repo: 'acme/widgets',
+        caller: 'notifier',
+        permissions: { administration: 'write' },
+      }),
     ).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
 
     expect(await rpc.call(identityRevokeRunToken, { runId })).toEqual({ revoked: 1 });
@@ -216,20 +298,39 @@ describe('identity-broker RPCs (real service module, Postgres, NATS, GitHub stan
     expect(new URL(started.authorizeUrl).searchParams.get('actor')).toBe('user');
     const { code, state } = await authorize(started.authorizeUrl);
     const { identity } = await rpc.call(identityCompleteOAuth, { provider: 'linear', code, state });
-    expect(identity).toMatchObject({ displayName: 'Lin Ear', links: [{ provider: 'linear', externalId: 'lin-user-1', login: 'lin@example.com' }] });
-    expect(linear.tokenRequests.at(-1)).toMatchObject({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT });
-    await expect(rpc.call(identityCompleteOAuth, { provider: 'linear', code, state })).rejects.toMatchObject({ code: 'oauth_failed' });
+    expect(identity).toMatchObject({
+      displayName: 'Lin Ear',
+      links: [{ provider: 'linear', externalId: 'lin-user-1', login: 'lin@example.com' }],
+    });
+    expect(linear.tokenRequests.at(-1)).toMatchObject({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+    });
+    await expect(rpc.call(identityCompleteOAuth, { provider: 'linear', code, state })).rejects.toMatchObject({
+      code: 'oauth_failed',
+    });
   });
 
   it('links Slack through OpenID Connect onto an existing identity, and refuses a forged state', async () => {
-    const { identity: existing } = await rpc.call(identityLink, { displayName: 'Sla Ck', provider: 'local', externalId: 'slack-person' });
+    const { identity: existing } = await rpc.call(identityLink, {
+      displayName: 'Sla Ck',
+      provider: 'local',
+      externalId: 'slack-person',
+    });
     const started = await rpc.call(identityStartOAuth, { provider: 'slack', identityId: existing.id });
     const { code, state } = await authorize(started.authorizeUrl);
     const forged = `${Buffer.from(JSON.stringify({ provider: 'slack', nonce: 'n', expiresAt: Date.now() + 60_000, keyId: 'x' })).toString('base64url')}.sig`;
-    await expect(rpc.call(identityCompleteOAuth, { provider: 'slack', code, state: forged })).rejects.toMatchObject({ code: 'invalid_state' });
+    await expect(
+      rpc.call(identityCompleteOAuth, { provider: 'slack', code, state: forged }),
+    ).rejects.toMatchObject({ code: 'invalid_state' });
     const { identity } = await rpc.call(identityCompleteOAuth, { provider: 'slack', code, state });
     expect(identity.id).toBe(existing.id);
-    expect(identity.links).toContainEqual({ provider: 'slack', externalId: 'U0SLACK1', login: 'slack@example.com' });
+    expect(identity.links).toContainEqual({
+      provider: 'slack',
+      externalId: 'U0SLACK1',
+      login: 'slack@example.com',
+    });
   });
 
   it('generated a development key file, mode 0600, since no key was configured', () => {

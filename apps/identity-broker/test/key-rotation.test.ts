@@ -36,31 +36,50 @@ describe('encryption key rotation (real Postgres, the real tool)', () => {
     for (const [i, key] of keys.entries()) await underA.put(key, { accessToken: `secret-${i}` }, null);
 
     // Mid-rotation ring: new rows go under b, rows under a still open.
-    const both = new CredentialStore(db.prisma, ring([['a', keyA], ['b', keyB]], 'b'));
+    const both = new CredentialStore(
+      db.prisma,
+      ring(
+        [
+          ['a', keyA],
+          ['b', keyB],
+        ],
+        'b',
+      ),
+    );
     expect((await both.get<{ accessToken: string }>(keys[0]!))!.secret.accessToken).toBe('secret-0');
     const fresh = { identityId: identity, provider: 'linear' as const, kind: 'oauth' };
     await both.put(fresh, { accessToken: 'secret-new' }, null);
     expect((await both.get(fresh))!.keyId).toBe('b');
 
-    const before = await db.pool.query<{ id: string; ciphertext: Buffer }>(`SELECT id, ciphertext FROM "Credential" WHERE "keyId" = 'a'`);
+    const before = await db.pool.query<{ id: string; ciphertext: Buffer }>(
+      `SELECT id, ciphertext FROM "Credential" WHERE "keyId" = 'a'`,
+    );
     expect(before.rows).toHaveLength(2);
-    const { stdout } = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', 'tools/rotate-encryption-key.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: testDb.url,
-        HORIZON_ENCRYPTION_KEYS: `a:${keyA.toString('base64')},b:${keyB.toString('base64')}`,
-        HORIZON_ENCRYPTION_KEY_ID: 'b',
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', '@swc-node/register', 'tools/rotate-encryption-key.ts'],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          DATABASE_URL: testDb.url,
+          HORIZON_ENCRYPTION_KEYS: `a:${keyA.toString('base64')},b:${keyB.toString('base64')}`,
+          HORIZON_ENCRYPTION_KEY_ID: 'b',
+        },
       },
-    });
+    );
     expect(stdout.trim()).toBe('rotate-encryption-key: key=b rotated=2 remaining=0');
 
-    const after = await db.pool.query<{ id: string; keyId: string; ciphertext: Buffer }>(`SELECT id, "keyId", ciphertext FROM "Credential"`);
+    const after = await db.pool.query<{ id: string; keyId: string; ciphertext: Buffer }>(
+      `SELECT id, "keyId", ciphertext FROM "Credential"`,
+    );
     expect(after.rows.every((r) => r.keyId === 'b')).toBe(true);
-    for (const old of before.rows) expect(after.rows.find((r) => r.id === old.id)!.ciphertext.equals(old.ciphertext)).toBe(false);
+    for (const old of before.rows)
+      expect(after.rows.find((r) => r.id === old.id)!.ciphertext.equals(old.ciphertext)).toBe(false);
 
     const onlyB = new CredentialStore(db.prisma, ring([['b', keyB]], 'b'));
-    for (const [i, key] of keys.entries()) expect((await onlyB.get<{ accessToken: string }>(key))!.secret.accessToken).toBe(`secret-${i}`);
+    for (const [i, key] of keys.entries())
+      expect((await onlyB.get<{ accessToken: string }>(key))!.secret.accessToken).toBe(`secret-${i}`);
     const onlyA = new CredentialStore(db.prisma, ring([['a', keyA]], 'a'));
     await expect(onlyA.get(keys[0]!)).rejects.toThrow(/no key with id b/);
   });

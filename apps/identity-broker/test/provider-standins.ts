@@ -16,7 +16,12 @@ export interface ProviderStandIn {
   close(): Promise<void>;
 }
 
-async function listen(handler: (req: IncomingMessage, body: string) => { status: number; headers?: Record<string, string>; json?: unknown }): Promise<{ server: Server; url: string }> {
+async function listen(
+  handler: (
+    req: IncomingMessage,
+    body: string,
+  ) => { status: number; headers?: Record<string, string>; json?: unknown },
+): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -30,7 +35,10 @@ async function listen(handler: (req: IncomingMessage, body: string) => { status:
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-function redirectWithCode(url: URL, codes: Map<string, string>): { status: number; headers: Record<string, string> } {
+function redirectWithCode(
+  url: URL,
+  codes: Map<string, string>,
+): { status: number; headers: Record<string, string> } {
   const code = randomBytes(8).toString('hex');
   codes.set(code, url.searchParams.get('nonce') ?? '');
   const back = new URL(url.searchParams.get('redirect_uri')!);
@@ -39,7 +47,11 @@ function redirectWithCode(url: URL, codes: Map<string, string>): { status: numbe
   return { status: 302, headers: { location: back.toString() } };
 }
 
-export async function startLinearStandIn(user: { id: string; name: string; email: string }): Promise<ProviderStandIn> {
+export async function startLinearStandIn(user: {
+  id: string;
+  name: string;
+  email: string;
+}): Promise<ProviderStandIn> {
   const clientId = 'lin-client';
   const clientSecret = 'lin-secret';
   const codes = new Map<string, string>();
@@ -51,22 +63,60 @@ export async function startLinearStandIn(user: { id: string; name: string; email
     if (u.pathname === '/oauth/token') {
       const form = Object.fromEntries(new URLSearchParams(body));
       tokenRequests.push(form);
-      if (form.client_id !== clientId || form.client_secret !== clientSecret) return { status: 400, json: { error: 'invalid_client' } };
-      if (form.grant_type !== 'authorization_code' || !codes.delete(form.code!)) return { status: 400, json: { error: 'invalid_grant' } };
+      if (form.client_id !== clientId || form.client_secret !== clientSecret)
+        return { status: 400, json: { error: 'invalid_client' } };
+      if (form.grant_type !== 'authorization_code' || !codes.delete(form.code!))
+        return { status: 400, json: { error: 'invalid_grant' } };
       const token = `lin_oauth_${randomBytes(12).toString('hex')}`;
       tokens.add(token);
-      return { status: 200, json: { access_token: token, token_type: 'Bearer', expires_in: 86399, scope: 'read', refresh_token: `lin_rt_${randomBytes(8).toString('hex')}` } };
+      return {
+        status: 200,
+        json: {
+          access_token: token,
+          token_type: 'Bearer',
+          expires_in: 86399,
+          scope: 'read',
+          refresh_token: `lin_rt_${randomBytes(8).toString('hex')}`,
+        },
+      };
     }
     if (u.pathname === '/graphql') {
-      if (!tokens.has((req.headers.authorization ?? '').replace(/^Bearer /, ''))) return { status: 401, json: { errors: [{ message: 'Authentication required' }] } };
-      return { status: 200, json: { data: { viewer: { __typename: 'User', ...user, displayName: user.name, active: true, admin: false, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() } } } };
+      if (!tokens.has((req.headers.authorization ?? '').replace(/^Bearer /, '')))
+        return { status: 401, json: { errors: [{ message: 'Authentication required' }] } };
+      return {
+        status: 200,
+        json: {
+          data: {
+            viewer: {
+              __typename: 'User',
+              ...user,
+              displayName: user.name,
+              active: true,
+              admin: false,
+              createdAt: new Date().toISOString(),
+              updatedAt: new Date().toISOString(),
+            },
+          },
+        },
+      };
     }
     return { status: 404, json: {} };
   });
-  return { url, clientId, clientSecret, tokenRequests, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url,
+    clientId,
+    clientSecret,
+    tokenRequests,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
-export async function startSlackStandIn(user: { id: string; teamId: string; name: string; email: string }): Promise<ProviderStandIn> {
+export async function startSlackStandIn(user: {
+  id: string;
+  teamId: string;
+  name: string;
+  email: string;
+}): Promise<ProviderStandIn> {
   const clientId = '1234.5678';
   const clientSecret = 'slack-secret';
   const codes = new Map<string, string>();
@@ -77,7 +127,8 @@ export async function startSlackStandIn(user: { id: string; teamId: string; name
     if (u.pathname === '/api/openid.connect.token') {
       const form = Object.fromEntries(new URLSearchParams(body));
       tokenRequests.push(form);
-      if (form.client_id !== clientId || form.client_secret !== clientSecret) return { status: 200, json: { ok: false, error: 'invalid_client_id' } };
+      if (form.client_id !== clientId || form.client_secret !== clientSecret)
+        return { status: 200, json: { ok: false, error: 'invalid_client_id' } };
       const nonce = codes.get(form.code!);
       if (nonce === undefined) return { status: 200, json: { ok: false, error: 'invalid_code' } };
       codes.delete(form.code!);
@@ -95,9 +146,23 @@ export async function startSlackStandIn(user: { id: string; teamId: string; name
         email: user.email,
         name: user.name,
       })}.c2ln`;
-      return { status: 200, json: { ok: true, access_token: `xoxp-${randomBytes(8).toString('hex')}`, token_type: 'Bearer', id_token: idToken } };
+      return {
+        status: 200,
+        json: {
+          ok: true,
+          access_token: `xoxp-${randomBytes(8).toString('hex')}`,
+          token_type: 'Bearer',
+          id_token: idToken,
+        },
+      };
     }
     return { status: 404, json: {} };
   });
-  return { url, clientId, clientSecret, tokenRequests, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url,
+    clientId,
+    clientSecret,
+    tokenRequests,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }

@@ -5,7 +5,9 @@ import { isoDate, providerSchema } from './domain';
 const identity = z.object({
   id: z.string().uuid(),
   displayName: z.string(),
-  links: z.array(z.object({ provider: providerSchema, externalId: z.string(), login: z.string().nullable() })),
+  links: z.array(
+    z.object({ provider: providerSchema, externalId: z.string(), login: z.string().nullable() }),
+  ),
 });
 export type IdentityView = z.infer<typeof identity>;
 
@@ -27,7 +29,11 @@ export const runTokenPermissionsSchema = z.strictObject({
   pull_requests: z.enum(['read', 'write']).optional(),
   checks: z.enum(['read', 'write']).optional(),
 });
-export const DEFAULT_RUN_TOKEN_PERMISSIONS = { contents: 'write', pull_requests: 'write', checks: 'write' } as const;
+export const DEFAULT_RUN_TOKEN_PERMISSIONS = {
+  contents: 'write',
+  pull_requests: 'write',
+  checks: 'write',
+} as const;
 
 /** Request/reply on `hzn.rpc.identity.*`, answered by identity-broker. */
 export const identityResolve = defineRpc({
@@ -82,7 +88,8 @@ export const identityStartOAuth = defineRpc({
 export const identityCompleteOAuth = defineRpc({
   subject: 'hzn.rpc.identity.complete_oauth',
   version: 1,
-  description: "Exchange the provider's code (from the redirect), link the account and store its tokens encrypted.",
+  description:
+    "Exchange the provider's code (from the redirect), link the account and store its tokens encrypted.",
   data: z.object({
     provider: oauthProviderSchema,
     code: z.string().min(1),
@@ -127,7 +134,9 @@ export const identityUserToken = defineRpc({
     "A linked person's user-to-server token (refreshed first when it is about to expire), so a PR is authored by them. null when they have none.",
   data: z.object({ identityId: z.string().uuid(), provider: oauthProviderSchema, caller: tokenCallerSchema }),
   reply: z.object({
-    token: z.object({ accessToken: z.string(), expiresAt: isoDate.nullable(), login: z.string().nullable() }).nullable(),
+    token: z
+      .object({ accessToken: z.string(), expiresAt: isoDate.nullable(), login: z.string().nullable() })
+      .nullable(),
   }),
 });
 

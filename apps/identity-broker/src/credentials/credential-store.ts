@@ -89,7 +89,9 @@ export class CredentialStore {
       }
       cursor = rows[rows.length - 1]!.id;
     }
-    const remaining = await this.prisma.credential.count({ where: { keyId: { not: this.keyring.currentKeyId } } });
+    const remaining = await this.prisma.credential.count({
+      where: { keyId: { not: this.keyring.currentKeyId } },
+    });
     return { rotated, remaining };
   }
 

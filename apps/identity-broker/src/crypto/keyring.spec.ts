@@ -16,7 +16,10 @@ describe('Keyring', () => {
     expect(Buffer.from(a.ciphertext).includes(Buffer.from('ghu_secret'))).toBe(false);
     expect(ring.open(a, 'row-1')).toBe('ghu_secret');
     expect(() => ring.open(a, 'row-2')).toThrow(/failed authentication/);
-    const tampered = { ...a, ciphertext: Uint8Array.from(a.ciphertext, (byte, i) => (i === 0 ? byte ^ 1 : byte)) };
+    const tampered = {
+      ...a,
+      ciphertext: Uint8Array.from(a.ciphertext, (byte, i) => (i === 0 ? byte ^ 1 : byte)),
+    };
     expect(() => ring.open(tampered, 'row-1')).toThrow(/failed authentication/);
   });
 });
@@ -40,9 +43,16 @@ describe('loadKeyring', () => {
     const a = randomBytes(32);
     const b = randomBytes(32);
     const announce = jest.fn();
-    expect(loadKeyring({ HORIZON_DATA_DIR: dir, HORIZON_ENCRYPTION_KEY: a.toString('base64') }, announce).currentKeyId).toBe(fingerprintKeyId(a));
+    expect(
+      loadKeyring({ HORIZON_DATA_DIR: dir, HORIZON_ENCRYPTION_KEY: a.toString('base64') }, announce)
+        .currentKeyId,
+    ).toBe(fingerprintKeyId(a));
     const ring = loadKeyring(
-      { HORIZON_DATA_DIR: dir, HORIZON_ENCRYPTION_KEYS: `old:${a.toString('base64')},new:${b.toString('base64')}`, HORIZON_ENCRYPTION_KEY_ID: 'new' },
+      {
+        HORIZON_DATA_DIR: dir,
+        HORIZON_ENCRYPTION_KEYS: `old:${a.toString('base64')},new:${b.toString('base64')}`,
+        HORIZON_ENCRYPTION_KEY_ID: 'new',
+      },
       announce,
     );
     expect(ring.keyIds).toEqual(['old', 'new']);
@@ -52,8 +62,15 @@ describe('loadKeyring', () => {
   });
 
   it('refuses a key of the wrong length and an ambiguous keyring', () => {
-    expect(() => loadKeyring({ HORIZON_DATA_DIR: dir, HORIZON_ENCRYPTION_KEY: randomBytes(16).toString('base64') }, () => undefined)).toThrow(/32 bytes/);
+    expect(() =>
+      loadKeyring(
+        { HORIZON_DATA_DIR: dir, HORIZON_ENCRYPTION_KEY: randomBytes(16).toString('base64') },
+        () => undefined,
+      ),
+    ).toThrow(/32 bytes/);
     const two = `a:${randomBytes(32).toString('base64')},b:${randomBytes(32).toString('base64')}`;
-    expect(() => loadKeyring({ HORIZON_DATA_DIR: dir, HORIZON_ENCRYPTION_KEYS: two }, () => undefined)).toThrow(/HORIZON_ENCRYPTION_KEY_ID/);
+    expect(() =>
+      loadKeyring({ HORIZON_DATA_DIR: dir, HORIZON_ENCRYPTION_KEYS: two }, () => undefined),
+    ).toThrow(/HORIZON_ENCRYPTION_KEY_ID/);
   });
 });

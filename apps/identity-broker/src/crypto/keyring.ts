@@ -46,7 +46,8 @@ export class Keyring {
     for (const [id, key] of keys) {
       if (key.length !== KEY_BYTES) throw new KeyringError(`key ${id} is not ${KEY_BYTES} bytes`);
     }
-    if (!keys.has(currentKeyId)) throw new KeyringError(`the current key id ${currentKeyId} is not in the keyring`);
+    if (!keys.has(currentKeyId))
+      throw new KeyringError(`the current key id ${currentKeyId} is not in the keyring`);
     this.keys = keys;
   }
 
@@ -69,14 +70,19 @@ export class Keyring {
     };
   }
 
-  open(sealed: { keyId: string; ciphertext: Uint8Array; iv: Uint8Array; authTag: Uint8Array }, aad: string): string {
+  open(
+    sealed: { keyId: string; ciphertext: Uint8Array; iv: Uint8Array; authTag: Uint8Array },
+    aad: string,
+  ): string {
     const decipher = createDecipheriv('aes-256-gcm', this.key(sealed.keyId), sealed.iv);
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(sealed.authTag);
     try {
       return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');
     } catch {
-      throw new KeyringError(`a value sealed under key ${sealed.keyId} failed authentication (wrong key or tampered row)`);
+      throw new KeyringError(
+        `a value sealed under key ${sealed.keyId} failed authentication (wrong key or tampered row)`,
+      );
     }
   }
 

@@ -24,9 +24,12 @@ export function loadKeyring(settings: KeyringSettings, announce: (message: strin
   const keys = new Map<string, Buffer>();
   let loneKeyId: string | undefined;
   if (settings.HORIZON_ENCRYPTION_KEYS) {
-    for (const pair of settings.HORIZON_ENCRYPTION_KEYS.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const pair of settings.HORIZON_ENCRYPTION_KEYS.split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const colon = pair.indexOf(':');
-      if (colon <= 0) throw new KeyringError('HORIZON_ENCRYPTION_KEYS must be id:base64key pairs separated by commas');
+      if (colon <= 0)
+        throw new KeyringError('HORIZON_ENCRYPTION_KEYS must be id:base64key pairs separated by commas');
       const id = pair.slice(0, colon);
       if (keys.has(id)) throw new KeyringError(`HORIZON_ENCRYPTION_KEYS names key ${id} twice`);
       keys.set(id, decodeKey(pair.slice(colon + 1), `HORIZON_ENCRYPTION_KEYS key ${id}`));
@@ -34,7 +37,10 @@ export function loadKeyring(settings: KeyringSettings, announce: (message: strin
   }
   if (settings.HORIZON_ENCRYPTION_KEY) {
     const key = decodeKey(settings.HORIZON_ENCRYPTION_KEY, 'HORIZON_ENCRYPTION_KEY');
-    loneKeyId = keys.size === 0 && settings.HORIZON_ENCRYPTION_KEY_ID ? settings.HORIZON_ENCRYPTION_KEY_ID : fingerprintKeyId(key);
+    loneKeyId =
+      keys.size === 0 && settings.HORIZON_ENCRYPTION_KEY_ID
+        ? settings.HORIZON_ENCRYPTION_KEY_ID
+        : fingerprintKeyId(key);
     keys.set(loneKeyId, key);
   }
   if (keys.size === 0) {
@@ -47,8 +53,12 @@ export function loadKeyring(settings: KeyringSettings, announce: (message: strin
     );
     return new Keyring(new Map([[id, key]]), id);
   }
-  const current = settings.HORIZON_ENCRYPTION_KEY_ID ?? loneKeyId ?? (keys.size === 1 ? [...keys.keys()][0]! : undefined);
-  if (!current) throw new KeyringError('HORIZON_ENCRYPTION_KEYS holds several keys: set HORIZON_ENCRYPTION_KEY_ID to the one to seal with');
+  const current =
+    settings.HORIZON_ENCRYPTION_KEY_ID ?? loneKeyId ?? (keys.size === 1 ? [...keys.keys()][0]! : undefined);
+  if (!current)
+    throw new KeyringError(
+      'HORIZON_ENCRYPTION_KEYS holds several keys: set HORIZON_ENCRYPTION_KEY_ID to the one to seal with',
+    );
   return new Keyring(keys, current);
 }
 

@@ -33,27 +33,42 @@ export class IdentityRepository {
    * Linking an account to the identity it already belongs to updates its login; an account
    * linked to someone else is a conflict, never silently moved.
    */
-  async link(target: { identityId?: string; displayName?: string }, account: AccountRef): Promise<IdentityView> {
+  async link(
+    target: { identityId?: string; displayName?: string },
+    account: AccountRef,
+  ): Promise<IdentityView> {
     return this.prisma.$transaction(async (tx) => {
       const existing = await tx.identityLink.findUnique({
         where: { provider_externalId: { provider: account.provider, externalId: account.externalId } },
       });
       let identityId = target.identityId;
       if (existing && identityId && existing.identityId !== identityId) {
-        throw new RpcError('conflict', `${account.provider} account ${account.externalId} is linked to another identity`);
+        throw new RpcError(
+          'conflict',
+          `${account.provider} account ${account.externalId} is linked to another identity`,
+        );
       }
       identityId ??= existing?.identityId;
       if (!identityId) {
         identityId = randomUUID();
-        await tx.identity.create({ data: { id: identityId, displayName: target.displayName ?? account.login ?? account.externalId } });
+        await tx.identity.create({
+          data: { id: identityId, displayName: target.displayName ?? account.login ?? account.externalId },
+        });
       } else if (!(await tx.identity.findUnique({ where: { id: identityId } }))) {
         throw new RpcError('not_found', `no identity ${identityId}`);
       }
       if (existing) {
-        if (account.login !== undefined) await tx.identityLink.update({ where: { id: existing.id }, data: { login: account.login } });
+        if (account.login !== undefined)
+          await tx.identityLink.update({ where: { id: existing.id }, data: { login: account.login } });
       } else {
         await tx.identityLink.create({
-          data: { id: randomUUID(), identityId, provider: account.provider, externalId: account.externalId, login: account.login ?? null },
+          data: {
+            id: randomUUID(),
+            identityId,
+            provider: account.provider,
+            externalId: account.externalId,
+            login: account.login ?? null,
+          },
         });
       }
       const identity = await tx.identity.findUniqueOrThrow({ where: { id: identityId }, include: withLinks });

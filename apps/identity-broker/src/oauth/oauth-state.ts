@@ -22,7 +22,11 @@ const STATE_TTL_MS = 10 * 60 * 1000;
 export class OAuthStateSigner {
   constructor(private readonly keyring: Keyring) {}
 
-  issue(provider: OAuthProvider, identityId: string | undefined, now = Date.now()): { state: string; payload: OAuthStatePayload } {
+  issue(
+    provider: OAuthProvider,
+    identityId: string | undefined,
+    now = Date.now(),
+  ): { state: string; payload: OAuthStatePayload } {
     const payload: OAuthStatePayload = {
       provider,
       ...(identityId ? { identityId } : {}),
@@ -36,7 +40,10 @@ export class OAuthStateSigner {
 
   verify(state: string, provider: OAuthProvider, now = Date.now()): OAuthStatePayload {
     const [body, signature] = state.split('.');
-    const invalid = new RpcError('invalid_state', 'the OAuth state is not one this broker issued, or it has expired');
+    const invalid = new RpcError(
+      'invalid_state',
+      'the OAuth state is not one this broker issued, or it has expired',
+    );
     if (!body || !signature) throw invalid;
     let payload: OAuthStatePayload;
     try {

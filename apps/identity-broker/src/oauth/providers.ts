@@ -18,7 +18,11 @@ export interface LinkedAccount {
 /** One provider's OAuth: where to send the person, what the code is worth, how to refresh. */
 export interface OAuthProviderClient {
   authorizeUrl(request: { state: string; nonce: string; redirectUrl?: string }): string;
-  exchange(request: { code: string; nonce: string; redirectUrl?: string }): Promise<{ tokens: ProviderTokens; account: LinkedAccount }>;
+  exchange(request: {
+    code: string;
+    nonce: string;
+    redirectUrl?: string;
+  }): Promise<{ tokens: ProviderTokens; account: LinkedAccount }>;
   refresh(refreshToken: string): Promise<ProviderTokens>;
 }
 
@@ -36,7 +40,10 @@ export class GitHubOAuthClient implements OAuthProviderClient {
   async exchange(request: { code: string; redirectUrl?: string }) {
     const tokens = await githubUserOAuth.exchangeCode(this.app, request);
     const user = await githubUserOAuth.user(tokens.accessToken, this.apiUrl);
-    return { tokens, account: { externalId: String(user.id), login: user.login, displayName: user.name ?? user.login } };
+    return {
+      tokens,
+      account: { externalId: String(user.id), login: user.login, displayName: user.name ?? user.login },
+    };
   }
 
   refresh(refreshToken: string): Promise<ProviderTokens> {
@@ -51,7 +58,12 @@ export class GitHubOAuthClient implements OAuthProviderClient {
  */
 export class LinearOAuthClient implements OAuthProviderClient {
   constructor(
-    private readonly settings: { clientId: string; clientSecret: string; authorizeUrl: string; apiUrl: string },
+    private readonly settings: {
+      clientId: string;
+      clientSecret: string;
+      authorizeUrl: string;
+      apiUrl: string;
+    },
   ) {}
 
   authorizeUrl(request: { state: string; redirectUrl?: string }): string {
@@ -78,7 +90,10 @@ export class LinearOAuthClient implements OAuthProviderClient {
       accessToken: tokens.accessToken,
       apiUrl: new URL('graphql', withSlash(this.settings.apiUrl)).toString(),
     }).viewer;
-    return { tokens, account: { externalId: viewer.id, login: viewer.email ?? null, displayName: viewer.name } };
+    return {
+      tokens,
+      account: { externalId: viewer.id, login: viewer.email ?? null, displayName: viewer.name },
+    };
   }
 
   refresh(refreshToken: string): Promise<ProviderTokens> {
@@ -89,7 +104,11 @@ export class LinearOAuthClient implements OAuthProviderClient {
     const res = await fetch(new URL('oauth/token', withSlash(this.settings.apiUrl)), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ ...grant, client_id: this.settings.clientId, client_secret: this.settings.clientSecret }),
+      body: new URLSearchParams({
+        ...grant,
+        client_id: this.settings.clientId,
+        client_secret: this.settings.clientSecret,
+      }),
     });
     const body = (await res.json().catch(() => ({}))) as {
       access_token?: string;
@@ -99,7 +118,10 @@ export class LinearOAuthClient implements OAuthProviderClient {
       error_description?: string;
     };
     if (!res.ok || !body.access_token) {
-      throw new RpcError('oauth_failed', `linear token endpoint: ${body.error ?? res.status} ${body.error_description ?? ''}`.trim());
+      throw new RpcError(
+        'oauth_failed',
+        `linear token endpoint: ${body.error ?? res.status} ${body.error_description ?? ''}`.trim(),
+      );
     }
     return {
       accessToken: body.access_token,
@@ -118,7 +140,12 @@ export class LinearOAuthClient implements OAuthProviderClient {
  */
 export class SlackOAuthClient implements OAuthProviderClient {
   constructor(
-    private readonly settings: { clientId: string; clientSecret: string; authorizeUrl: string; apiUrl: string },
+    private readonly settings: {
+      clientId: string;
+      clientSecret: string;
+      authorizeUrl: string;
+      apiUrl: string;
+    },
   ) {}
 
   authorizeUrl(request: { state: string; nonce: string; redirectUrl?: string }): string {
@@ -135,17 +162,29 @@ export class SlackOAuthClient implements OAuthProviderClient {
   }
 
   async exchange(request: { code: string; nonce: string; redirectUrl?: string }) {
-    const answer = await this.token({ code: request.code, ...(request.redirectUrl ? { redirect_uri: request.redirectUrl } : {}) });
+    const answer = await this.token({
+      code: request.code,
+      ...(request.redirectUrl ? { redirect_uri: request.redirectUrl } : {}),
+    });
     const claims = decodeJwtPayload(answer.idToken);
     const now = Math.floor(Date.now() / 1000);
-    if (claims.iss !== 'https://slack.com' || claims.aud !== this.settings.clientId || claims.nonce !== request.nonce || Number(claims.exp) <= now) {
+    if (
+      claims.iss !== 'https://slack.com' ||
+      claims.aud !== this.settings.clientId ||
+      claims.nonce !== request.nonce ||
+      Number(claims.exp) <= now
+    ) {
       throw new RpcError('oauth_failed', 'slack id_token: wrong issuer, audience, nonce or expired');
     }
     const userId = claims['https://slack.com/user_id'];
     if (typeof userId !== 'string') throw new RpcError('oauth_failed', 'slack id_token carries no user id');
     return {
       tokens: answer.tokens,
-      account: { externalId: userId, login: typeof claims.email === 'string' ? claims.email : null, displayName: String(claims.name ?? userId) },
+      account: {
+        externalId: userId,
+        login: typeof claims.email === 'string' ? claims.email : null,
+        displayName: String(claims.name ?? userId),
+      },
     };
   }
 
@@ -155,14 +194,22 @@ export class SlackOAuthClient implements OAuthProviderClient {
 
   private async token(grant: Record<string, string>): Promise<{ tokens: ProviderTokens; idToken: string }> {
     const { webApi } = await import('@slack/bolt');
-    const client = new webApi.WebClient(undefined, { slackApiUrl: withSlash(this.settings.apiUrl), retryConfig: { retries: 0 } });
+    const client = new webApi.WebClient(undefined, {
+      slackApiUrl: withSlash(this.settings.apiUrl),
+      retryConfig: { retries: 0 },
+    });
     let result;
     try {
-      result = await client.openid.connect.token({ client_id: this.settings.clientId, client_secret: this.settings.clientSecret, ...grant });
+      result = await client.openid.connect.token({
+        client_id: this.settings.clientId,
+        client_secret: this.settings.clientSecret,
+        ...grant,
+      });
     } catch (err) {
       throw new RpcError('oauth_failed', `slack openid.connect.token: ${(err as Error).message}`);
     }
-    if (!result.access_token) throw new RpcError('oauth_failed', 'slack openid.connect.token returned no access token');
+    if (!result.access_token)
+      throw new RpcError('oauth_failed', 'slack openid.connect.token returned no access token');
     return {
       tokens: {
         accessToken: result.access_token,
@@ -176,7 +223,10 @@ export class SlackOAuthClient implements OAuthProviderClient {
 
 function decodeJwtPayload(jwt: string): Record<string, unknown> {
   try {
-    return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
   } catch {
     throw new RpcError('oauth_failed', 'slack returned an id_token that is not a JWT');
   }

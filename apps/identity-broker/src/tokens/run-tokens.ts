@@ -54,21 +54,44 @@ export class RunTokens {
       stored.secret.repo === request.repo &&
       sameGrant(stored.secret.permissions, permissions)
     ) {
-      this.logger.info({ runId: request.runId, caller: request.caller, repo: request.repo }, 'run token handed out again');
-      return { token: stored.secret.token, expiresAt: stored.expiresAt, repositories: stored.secret.repositories, permissions: stored.secret.permissions };
+      this.logger.info(
+        { runId: request.runId, caller: request.caller, repo: request.repo },
+        'run token handed out again',
+      );
+      return {
+        token: stored.secret.token,
+        expiresAt: stored.expiresAt,
+        repositories: stored.secret.repositories,
+        permissions: stored.secret.permissions,
+      };
     }
     const minted = await mintInstallationToken(await this.app(), { owner, repo: name, permissions });
     await this.store.put<StoredRunToken>(
       key,
-      { token: minted.token, repo: request.repo, permissions: minted.permissions, repositories: minted.repositories },
+      {
+        token: minted.token,
+        repo: request.repo,
+        permissions: minted.permissions,
+        repositories: minted.repositories,
+      },
       minted.expiresAt,
     );
     if (stored) await this.revokeQuietly(stored.secret.token, request.runId);
     this.logger.info(
-      { runId: request.runId, caller: request.caller, repo: request.repo, expiresAt: minted.expiresAt.toISOString() },
+      {
+        runId: request.runId,
+        caller: request.caller,
+        repo: request.repo,
+        expiresAt: minted.expiresAt.toISOString(),
+      },
       'run token minted',
     );
-    return { token: minted.token, expiresAt: minted.expiresAt, repositories: minted.repositories, permissions: minted.permissions };
+    return {
+      token: minted.token,
+      expiresAt: minted.expiresAt,
+      repositories: minted.repositories,
+      permissions: minted.permissions,
+    };
   }
 
   /** Revokes the run's token at GitHub and forgets it; 0 when there was none (already revoked or expired). */
@@ -76,7 +99,8 @@ export class RunTokens {
     const key = this.key(runId);
     const stored = await this.store.get<StoredRunToken>(key);
     if (!stored) return 0;
-    if (stored.expiresAt && stored.expiresAt > new Date()) await revokeInstallationToken(stored.secret.token, this.apiUrl);
+    if (stored.expiresAt && stored.expiresAt > new Date())
+      await revokeInstallationToken(stored.secret.token, this.apiUrl);
     await this.store.delete(key);
     this.logger.info({ runId }, 'run token revoked');
     return 1;
@@ -88,12 +112,17 @@ export class RunTokens {
 
   private async revokeQuietly(token: string, runId: string): Promise<void> {
     await revokeInstallationToken(token, this.apiUrl).catch((err: Error) =>
-      this.logger.warn({ runId, err: err.message }, 'could not revoke a superseded run token; it expires within the hour'),
+      this.logger.warn(
+        { runId, err: err.message },
+        'could not revoke a superseded run token; it expires within the hour',
+      ),
     );
   }
 }
 
 function sameGrant(held: Record<string, string>, asked: Record<string, string>): boolean {
-  return Object.entries(asked).every(([name, level]) => held[name] === level) &&
-    Object.keys(held).every((name) => name === 'metadata' || name in asked);
+  return (
+    Object.entries(asked).every(([name, level]) => held[name] === level) &&
+    Object.keys(held).every((name) => name === 'metadata' || name in asked)
+  );
 }

@@ -33,8 +33,17 @@ export class UserTokens {
     private readonly logger: Logger,
   ) {}
 
-  async save(identityId: string, provider: OAuthProvider, tokens: ProviderTokens, login: string | null): Promise<void> {
-    await this.store.put<StoredUserTokens>(this.key(identityId, provider), serialize(tokens, login), tokens.expiresAt ?? null);
+  async save(
+    identityId: string,
+    provider: OAuthProvider,
+    tokens: ProviderTokens,
+    login: string | null,
+  ): Promise<void> {
+    await this.store.put<StoredUserTokens>(
+      this.key(identityId, provider),
+      serialize(tokens, login),
+      tokens.expiresAt ?? null,
+    );
   }
 
   async get(identityId: string, provider: OAuthProvider, now = new Date()): Promise<UserToken | null> {
@@ -46,7 +55,10 @@ export class UserTokens {
 
   /** The sweep: refresh every token of every provider that expires within the margin. */
   async refreshExpiring(now = new Date()): Promise<{ refreshed: number; failed: number }> {
-    const due = await this.store.expiringBefore<StoredUserTokens>(KIND, new Date(now.getTime() + this.marginMs));
+    const due = await this.store.expiringBefore<StoredUserTokens>(
+      KIND,
+      new Date(now.getTime() + this.marginMs),
+    );
     let refreshed = 0;
     let failed = 0;
     for (const credential of due) {
@@ -55,17 +67,29 @@ export class UserTokens {
         refreshed++;
       } catch (err) {
         failed++;
-        this.logger.warn({ identityId: credential.key.identityId, provider: credential.key.provider, err: (err as Error).message }, 'token refresh failed');
+        this.logger.warn(
+          {
+            identityId: credential.key.identityId,
+            provider: credential.key.provider,
+            err: (err as Error).message,
+          },
+          'token refresh failed',
+        );
       }
     }
     return { refreshed, failed };
   }
 
-  private async refresh(stored: StoredCredential<StoredUserTokens>): Promise<StoredCredential<StoredUserTokens>> {
+  private async refresh(
+    stored: StoredCredential<StoredUserTokens>,
+  ): Promise<StoredCredential<StoredUserTokens>> {
     const provider = stored.key.provider as OAuthProvider;
     const client = this.providers[provider];
     if (!stored.secret.refreshToken || !client) {
-      throw new RpcError('expired', `the ${provider} token of identity ${stored.key.identityId} expires and cannot be refreshed; link again`);
+      throw new RpcError(
+        'expired',
+        `the ${provider} token of identity ${stored.key.identityId} expires and cannot be refreshed; link again`,
+      );
     }
     let tokens: ProviderTokens;
     try {
@@ -74,7 +98,12 @@ export class UserTokens {
       // Refresh tokens are single use: another replica may have just used this one. If it
       // stored a fresh token meanwhile, that one is as good.
       const again = await this.store.get<StoredUserTokens>(stored.key);
-      if (again && again.secret.accessToken !== stored.secret.accessToken && !this.expiring(again, new Date())) return again;
+      if (
+        again &&
+        again.secret.accessToken !== stored.secret.accessToken &&
+        !this.expiring(again, new Date())
+      )
+        return again;
       throw new RpcError('refresh_failed', `${provider} token refresh failed: ${(err as Error).message}`);
     }
     const secret = serialize(tokens, stored.secret.login);
@@ -97,7 +126,9 @@ function serialize(tokens: ProviderTokens, login: string | null): StoredUserToke
     accessToken: tokens.accessToken,
     ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
     ...(tokens.expiresAt ? { expiresAt: tokens.expiresAt.toISOString() } : {}),
-    ...(tokens.refreshTokenExpiresAt ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt.toISOString() } : {}),
+    ...(tokens.refreshTokenExpiresAt
+      ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt.toISOString() }
+      : {}),
     login,
   };
 }

@@ -27,14 +27,20 @@ export function verifyAppJwt(
     .update(`${parts[0]}.${parts[1]}`)
     .verify(app.publicKey, Buffer.from(parts[2]!, 'base64url'));
   if (!signatureOk) return undecodable;
-  if (String(claims.iss) !== String(app.id) && claims.iss !== app.clientId) return { ok: false, message: 'Integration not found' };
+  if (String(claims.iss) !== String(app.id) && claims.iss !== app.clientId)
+    return { ok: false, message: 'Integration not found' };
   if (!Number.isInteger(claims.iat) || (claims.iat as number) > nowSeconds + 60) {
-    return { ok: false, message: "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued." };
+    return {
+      ok: false,
+      message:
+        "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued.",
+    };
   }
   if (!Number.isInteger(claims.exp) || (claims.exp as number) <= nowSeconds) {
     return {
       ok: false,
-      message: "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires.",
+      message:
+        "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires.",
     };
   }
   if ((claims.exp as number) - (claims.iat as number) > 600) {

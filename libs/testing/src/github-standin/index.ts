@@ -1,3 +1,11 @@
 export { startGitHubStandIn } from './server';
 export type { GitHubStandIn, GitHubStandInApp } from './server';
-export type { GitHubModel, Permissions, PullRequest, IssueComment, CheckRun, Review, RecordedRequest } from './model';
+export type {
+  GitHubModel,
+  Permissions,
+  PullRequest,
+  IssueComment,
+  CheckRun,
+  Review,
+  RecordedRequest,
+} from './model';

@@ -88,7 +88,11 @@ export class GitHubJson {
       head_sha: run.headSha,
       status: run.status,
       conclusion: run.conclusion,
-      output: { title: run.output?.title ?? null, summary: run.output?.summary ?? null, text: run.output?.text ?? null },
+      output: {
+        title: run.output?.title ?? null,
+        summary: run.output?.summary ?? null,
+        text: run.output?.text ?? null,
+      },
       app: { slug: run.author },
       url: `${this.baseUrl}/repos/${run.repo}/check-runs/${run.id}`,
       html_url: `https://github.com/${run.repo}/runs/${run.id}`,

@@ -29,7 +29,13 @@ export interface Installation {
 }
 
 export type TokenGrant =
-  | { kind: 'installation'; installationId: number; repositories: string[]; permissions: Permissions; expiresAt: Date }
+  | {
+      kind: 'installation';
+      installationId: number;
+      repositories: string[];
+      permissions: Permissions;
+      expiresAt: Date;
+    }
   | { kind: 'user'; login: string; expiresAt: Date | null };
 
 export interface PullRequest {

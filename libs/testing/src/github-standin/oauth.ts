@@ -19,7 +19,8 @@ export interface OAuthSettings {
   refreshTokenLifetimeSeconds: number;
 }
 
-const DOCS = 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
+const DOCS =
+  'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
 
 export class OAuthEndpoints {
   constructor(
@@ -32,7 +33,11 @@ export class OAuthEndpoints {
   authorize(query: URLSearchParams): { status: number; location?: string; text?: string } {
     if (query.get('client_id') !== this.client.clientId) return { status: 404, text: 'Not Found' };
     const redirectUri = query.get('redirect_uri');
-    if (!redirectUri) return { status: 400, text: 'redirect_uri is required by this stand-in (no callback URL is configured)' };
+    if (!redirectUri)
+      return {
+        status: 400,
+        text: 'redirect_uri is required by this stand-in (no callback URL is configured)',
+      };
     if (!this.settings.signedInAs) return { status: 401, text: 'Sign in to GitHub to continue' };
     const code = randomBytes(10).toString('hex');
     this.model.oauthCodes.set(code, {
@@ -50,7 +55,10 @@ export class OAuthEndpoints {
   /** `POST /login/oauth/access_token`: exchange a code, or a refresh token, for user tokens. */
   accessToken(params: Record<string, unknown>): Record<string, unknown> {
     if (params.client_id !== this.client.clientId || params.client_secret !== this.client.clientSecret) {
-      return failure('incorrect_client_credentials', 'The client_id and/or client_secret passed are incorrect.');
+      return failure(
+        'incorrect_client_credentials',
+        'The client_id and/or client_secret passed are incorrect.',
+      );
     }
     if (params.grant_type === 'refresh_token') {
       const grant = this.model.refreshTokens.get(String(params.refresh_token));
@@ -66,7 +74,10 @@ export class OAuthEndpoints {
       return failure('bad_verification_code', 'The code passed is incorrect or expired.');
     }
     if (params.redirect_uri !== undefined && params.redirect_uri !== code.redirectUri) {
-      return failure('redirect_uri_mismatch', 'The redirect_uri MUST match the registered callback URL for this application.');
+      return failure(
+        'redirect_uri_mismatch',
+        'The redirect_uri MUST match the registered callback URL for this application.',
+      );
     }
     this.model.oauthCodes.delete(String(params.code));
     return this.tokensFor(code.login);
@@ -80,7 +91,10 @@ export class OAuthEndpoints {
       expiresAt: new Date(Date.now() + ttl * 1000),
     });
     const refreshToken = this.model.issueToken('ghr');
-    this.model.refreshTokens.set(refreshToken, { login, expiresAt: new Date(Date.now() + refreshTtl * 1000) });
+    this.model.refreshTokens.set(refreshToken, {
+      login,
+      expiresAt: new Date(Date.now() + refreshTtl * 1000),
+    });
     return {
       access_token: accessToken,
       expires_in: ttl,

@@ -41,7 +41,13 @@ export class GitHubOpenApi {
   private readonly validators = new Map<string, ValidateFunction>();
 
   constructor(private readonly spec: Spec) {
-    this.ajv = new Ajv({ strict: false, allErrors: true, verbose: true, validateSchema: false, logger: false });
+    this.ajv = new Ajv({
+      strict: false,
+      allErrors: true,
+      verbose: true,
+      validateSchema: false,
+      logger: false,
+    });
     addFormats(this.ajv);
     this.ajv.addFormat('repo.nwo', /^[^/]+\/[^/]+$/);
     this.ajv.addSchema(spec as object, SPEC_ID);
@@ -89,7 +95,8 @@ export class GitHubOpenApi {
       if (param.in === 'header') continue;
       const raw = param.in === 'path' ? op.pathParams[param.name] : (query.get(param.name) ?? undefined);
       if (raw === undefined) {
-        if (param.required) return { status: 422, message: `Invalid request.\n\n"${param.name}" wasn't supplied.` };
+        if (param.required)
+          return { status: 422, message: `Invalid request.\n\n"${param.name}" wasn't supplied.` };
         continue;
       }
       const value = coerce(raw, param.schema as { type?: string } | undefined);
@@ -102,11 +109,15 @@ export class GitHubOpenApi {
     const json = operation.requestBody?.content['application/json'];
     if (!json) return null;
     if (body === undefined) {
-      return operation.requestBody?.required ? { status: 422, message: 'Invalid request.\n\nNo body was supplied.' } : null;
+      return operation.requestBody?.required
+        ? { status: 422, message: 'Invalid request.\n\nNo body was supplied.' }
+        : null;
     }
     const ref = `${SPEC_ID}#/${pointer('paths', op.template, op.method, 'requestBody', 'content', 'application/json', 'schema')}`;
     const check = this.compiled(ref, { $ref: ref });
-    return check(body) ? null : { status: 422, message: `Invalid request.\n\n${describe(check.errors ?? [])}` };
+    return check(body)
+      ? null
+      : { status: 422, message: `Invalid request.\n\n${describe(check.errors ?? [])}` };
   }
 
   private resolve(p: { $ref: string } | Parameter): Parameter {
@@ -125,7 +136,8 @@ export class GitHubOpenApi {
 }
 
 function coerce(raw: string, schema: { type?: string } | undefined): unknown {
-  if (schema?.type === 'integer' || schema?.type === 'number') return /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+  if (schema?.type === 'integer' || schema?.type === 'number')
+    return /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
   if (schema?.type === 'boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
   return raw;
 }
@@ -135,12 +147,16 @@ function describe(errors: ErrorObject[], subject?: string): string {
   return errors
     .filter((e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword))
     .map((e) => {
-      if (e.keyword === 'required') return `"${(e.params as { missingProperty: string }).missingProperty}" wasn't supplied.`;
+      if (e.keyword === 'required')
+        return `"${(e.params as { missingProperty: string }).missingProperty}" wasn't supplied.`;
       const at = subject ?? e.instancePath.replace(/^\//, '').replace(/\//g, '/properties/');
       const where = at ? `'properties/${at}'` : 'the request body';
-      if (e.keyword === 'type') return `For ${where}, ${JSON.stringify(e.data)} is not ${article((e.params as { type: string }).type)}.`;
+      if (e.keyword === 'type')
+        return `For ${where}, ${JSON.stringify(e.data)} is not ${article((e.params as { type: string }).type)}.`;
       if (e.keyword === 'enum') {
-        const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
+        const allowed = (e.params as { allowedValues: unknown[] }).allowedValues
+          .map((v) => JSON.stringify(v))
+          .join(', ');
         return `For ${where}, ${JSON.stringify(e.data)} is not a member of [${allowed}].`;
       }
       return `For ${where}, ${JSON.stringify(e.data)} ${e.message ?? 'is invalid'}.`;

@@ -62,13 +62,18 @@ export class RepoRoutes {
       );
       const names = [...((ctx.body.repositories as string[] | undefined) ?? []), ...(byId ?? [])];
       if (names.some((n) => !installation.repositories.has(n))) {
-        throw new GitHubError(422, 'There is at least one repository that does not exist or is not accessible to the parent installation.');
+        throw new GitHubError(
+          422,
+          'There is at least one repository that does not exist or is not accessible to the parent installation.',
+        );
       }
       const asked = (ctx.body.permissions as Permissions | undefined) ?? installation.permissions;
       if (Object.entries(asked).some(([name, level]) => !allows(installation.permissions, name, level))) {
         throw new GitHubError(422, 'The permissions requested are not granted to this installation.');
       }
-      const repositories = (names.length ? names : [...installation.repositories]).map((n) => `${installation.account}/${n}`.toLowerCase());
+      const repositories = (names.length ? names : [...installation.repositories]).map((n) =>
+        `${installation.account}/${n}`.toLowerCase(),
+      );
       const expiresAt = new Date(Date.now() + INSTALLATION_TOKEN_TTL_MS);
       const token = this.model.issueToken('ghs', {
         kind: 'installation',
@@ -91,7 +96,10 @@ export class RepoRoutes {
     'apps/list-repos-accessible-to-installation': (ctx) => {
       const grant = this.requireInstallation(ctx);
       const repos = grant.repositories.map((r) => this.json.repository(this.model.repo(r)!));
-      return { status: 200, json: { total_count: repos.length, repository_selection: 'selected', repositories: repos } };
+      return {
+        status: 200,
+        json: { total_count: repos.length, repository_selection: 'selected', repositories: repos },
+      };
     },
     'apps/revoke-installation-access-token': (ctx) => {
       this.requireInstallation(ctx);
@@ -109,11 +117,20 @@ export class RepoRoutes {
       const head = body.head.includes(':') ? body.head.split(':')[1]! : body.head;
       const headBranch = repo.branches.get(head);
       if (!headBranch) throw validationFailed([{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
-      if (!repo.branches.has(body.base)) throw validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
+      if (!repo.branches.has(body.base))
+        throw validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
       const full = fullName(repo);
-      if (this.model.pulls.some((p) => p.repo === full && p.head === head && p.base === body.base && p.state === 'open')) {
+      if (
+        this.model.pulls.some(
+          (p) => p.repo === full && p.head === head && p.base === body.base && p.state === 'open',
+        )
+      ) {
         throw validationFailed([
-          { resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.owner}:${head}.` },
+          {
+            resource: 'PullRequest',
+            code: 'custom',
+            message: `A pull request already exists for ${repo.owner}:${head}.`,
+          },
         ]);
       }
       const now = new Date();
@@ -138,7 +155,8 @@ export class RepoRoutes {
     },
     'pulls/get': (ctx) => {
       const { repo, pr } = this.requirePull(ctx, 'read');
-      if (/\.diff\b|vnd\.github\.diff/.test(ctx.accept)) return { status: 200, text: repo.branches.get(pr.head)?.diff ?? '' };
+      if (/\.diff\b|vnd\.github\.diff/.test(ctx.accept))
+        return { status: 200, text: repo.branches.get(pr.head)?.diff ?? '' };
       return { status: 200, json: this.json.pull(pr) };
     },
     'pulls/update': (ctx) => {
@@ -186,9 +204,16 @@ export class RepoRoutes {
     },
     'checks/create': (ctx) => {
       // Only an app, through an installation token, may write check runs.
-      if (ctx.principal.kind === 'user') throw new GitHubError(403, 'You must authenticate via a GitHub App.');
+      if (ctx.principal.kind === 'user')
+        throw new GitHubError(403, 'You must authenticate via a GitHub App.');
       const repo = this.requireRepo(ctx, 'checks', 'write');
-      const body = ctx.body as { name: string; head_sha: string; status?: string; conclusion?: string; output?: CheckOutput };
+      const body = ctx.body as {
+        name: string;
+        head_sha: string;
+        status?: string;
+        conclusion?: string;
+        output?: CheckOutput;
+      };
       const run = {
         id: this.model.id(),
         repo: fullName(repo),
@@ -205,7 +230,8 @@ export class RepoRoutes {
     'pulls/list-comments-for-review': (ctx) => {
       const { pr } = this.requirePull(ctx, 'read');
       const review = this.model.reviews.find(
-        (r) => r.id === Number(ctx.op.pathParams.review_id) && r.repo === pr.repo && r.pullNumber === pr.number,
+        (r) =>
+          r.id === Number(ctx.op.pathParams.review_id) && r.repo === pr.repo && r.pullNumber === pr.number,
       );
       if (!review) throw notFound();
       const perPage = Number(ctx.query.get('per_page') ?? 30);
@@ -273,14 +299,17 @@ export class RepoRoutes {
     if (p.kind === 'app') throw notAccessible();
     if (!repo) throw notFound();
     if (p.kind === 'installation' && !p.grant.repositories.includes(name.toLowerCase())) throw notFound();
-    if (p.kind === 'user' && (!isCollaborator(repo, p.login) || !this.model.installationFor(name))) throw notFound();
+    if (p.kind === 'user' && (!isCollaborator(repo, p.login) || !this.model.installationFor(name)))
+      throw notFound();
     return repo;
   }
 
   private requirePermission(ctx: RouteContext, repo: Repository, anyOf: string[], level: Level): void {
     const p = ctx.principal;
     const held =
-      p.kind === 'installation' ? p.grant.permissions : (this.model.installationFor(fullName(repo))?.permissions ?? {});
+      p.kind === 'installation'
+        ? p.grant.permissions
+        : (this.model.installationFor(fullName(repo))?.permissions ?? {});
     if (!anyOf.some((name) => allows(held, name, level))) throw notAccessible();
   }
 

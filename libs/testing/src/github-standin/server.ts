@@ -27,14 +27,25 @@ export interface GitHubStandIn {
   /** Everything created so far, to assert on. */
   model: GitHubModel;
   seedUser(login: string, name?: string): User;
-  seedRepo(repo: { owner: string; name: string; defaultBranch?: string; collaborators?: string[] }): Repository;
-  seedInstallation(installation: { account: string; repositories: string[]; permissions: Permissions }): Installation;
+  seedRepo(repo: {
+    owner: string;
+    name: string;
+    defaultBranch?: string;
+    collaborators?: string[];
+  }): Repository;
+  seedInstallation(installation: {
+    account: string;
+    repositories: string[];
+    permissions: Permissions;
+  }): Installation;
   /** A branch as if pushed, with the diff its pull request will show. */
   pushBranch(fullName: string, branch: string, head: { sha: string; diff?: string }): void;
   seedReview(
     fullName: string,
     pullNumber: number,
-    review: Omit<Review, 'id' | 'repo' | 'pullNumber' | 'comments'> & { comments: { path: string; line: number; body: string }[] },
+    review: Omit<Review, 'id' | 'repo' | 'pullNumber' | 'comments'> & {
+      comments: { path: string; line: number; body: string }[];
+    },
   ): Review;
   /** The user who approves the next OAuth authorization (`null`: nobody signed in). */
   signInAs(login: string | null): void;
@@ -42,8 +53,10 @@ export interface GitHubStandIn {
   close(): Promise<void>;
 }
 
-/** A GitHub for tests, on 127.0.0.1: see the README in docs/identity.md for what it checks. */
-export async function startGitHubStandIn(options: { appId?: number; slug?: string } = {}): Promise<GitHubStandIn> {
+/** A GitHub for tests, on 127.0.0.1; docs/identity.md says what it checks. */
+export async function startGitHubStandIn(
+  options: { appId?: number; slug?: string } = {},
+): Promise<GitHubStandIn> {
   const openapi = githubOpenApi();
   const model = new GitHubModel();
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -63,9 +76,6 @@ export async function startGitHubStandIn(options: { appId?: number; slug?: strin
     userTokenLifetimeSeconds: 8 * 3600,
     refreshTokenLifetimeSeconds: 184 * 24 * 3600,
   });
-  let json!: GitHubJson;
-  let routes!: RepoRoutes;
-
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: Error) => send(res, 500, { message: err.message }));
   });
@@ -79,7 +89,10 @@ export async function startGitHubStandIn(options: { appId?: number; slug?: strin
     if (url.pathname === '/login/oauth/authorize' && req.method === 'GET') {
       const answer = oauth.authorize(url.searchParams);
       record(answer.status, 'none');
-      res.writeHead(answer.status, answer.location ? { location: answer.location } : { 'content-type': 'text/plain' });
+      res.writeHead(
+        answer.status,
+        answer.location ? { location: answer.location } : { 'content-type': 'text/plain' },
+      );
       res.end(answer.text ?? '');
       return;
     }
@@ -93,9 +106,20 @@ export async function startGitHubStandIn(options: { appId?: number; slug?: strin
     }
 
     const op = openapi.match(req.method ?? 'GET', url.pathname);
-    const fail = (status: number, message: string, auth: Principal['kind'] | 'invalid', documentationUrl: string, errors?: object[]) => {
+    const fail = (
+      status: number,
+      message: string,
+      auth: Principal['kind'] | 'invalid',
+      documentationUrl: string,
+      errors?: object[],
+    ) => {
       record(status, auth);
-      send(res, status, { message, ...(errors ? { errors } : {}), documentation_url: documentationUrl, status: String(status) });
+      send(res, status, {
+        message,
+        ...(errors ? { errors } : {}),
+        documentation_url: documentationUrl,
+        status: String(status),
+      });
     };
     if ('status' in op) return fail(op.status, op.message, 'none', 'https://docs.github.com/rest');
     const principal = authenticate(req.headers.authorization);
@@ -111,10 +135,22 @@ export async function startGitHubStandIn(options: { appId?: number; slug?: strin
     const invalid = openapi.validate(op, url.searchParams, body);
     if (invalid) return fail(invalid.status, invalid.message, principal.kind, op.documentationUrl);
     const handler = routes.handlers[op.operationId];
-    if (!handler) return fail(501, `the GitHub stand-in does not serve ${op.operationId}`, principal.kind, op.documentationUrl);
+    if (!handler)
+      return fail(
+        501,
+        `the GitHub stand-in does not serve ${op.operationId}`,
+        principal.kind,
+        op.documentationUrl,
+      );
     let reply: Reply;
     try {
-      reply = handler({ op: op as MatchedOperation, query: url.searchParams, body: (body ?? {}) as Record<string, unknown>, principal, accept: req.headers.accept ?? '' });
+      reply = handler({
+        op: op as MatchedOperation,
+        query: url.searchParams,
+        body: (body ?? {}) as Record<string, unknown>,
+        principal,
+        accept: req.headers.accept ?? '',
+      });
     } catch (err) {
       if (!(err instanceof GitHubError)) throw err;
       return fail(err.status, err.message, principal.kind, op.documentationUrl, err.errors);
@@ -146,8 +182,9 @@ export async function startGitHubStandIn(options: { appId?: number; slug?: strin
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  json = new GitHubJson(model, baseUrl);
-  routes = new RepoRoutes(model, json, app.botLogin);
+  // Requests only arrive once listen() resolved, so handle() never sees these uninitialized.
+  const json = new GitHubJson(model, baseUrl);
+  const routes = new RepoRoutes(model, json, app.botLogin);
 
   return {
     url: baseUrl,
@@ -171,7 +208,12 @@ export async function startGitHubStandIn(options: { appId?: number; slug?: strin
     },
     seedInstallation: (i) => {
       model.user(i.account);
-      const installation = { id: model.id(), account: i.account, repositories: new Set(i.repositories), permissions: i.permissions };
+      const installation = {
+        id: model.id(),
+        account: i.account,
+        repositories: new Set(i.repositories),
+        permissions: i.permissions,
+      };
       model.installations.set(installation.id, installation);
       return installation;
     },

@@ -40,7 +40,12 @@ export interface InstallationToken {
 
 /** An Octokit (REST methods included) that talks to `baseUrl`, authenticated with a token. */
 /** Failed requests reach the caller as thrown errors; Octokit's own console logging would only repeat them. */
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const quiet = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 export async function octokitFor(token: string, baseUrl = GITHUB_API_URL): Promise<Octokit> {
   const { Octokit } = await loadSdk();
@@ -83,10 +88,9 @@ export async function mintInstallationToken(
     token: data.token,
     expiresAt: new Date(data.expires_at),
     installationId: installation.id,
-    permissions: Object.fromEntries(Object.entries(data.permissions ?? {}).filter(([, v]) => v !== undefined)) as Record<
-      string,
-      string
-    >,
+    permissions: Object.fromEntries(
+      Object.entries(data.permissions ?? {}).filter(([, v]) => v !== undefined),
+    ) as Record<string, string>,
     repositories: (data.repositories ?? []).map((r) => r.name),
   };
 }
@@ -113,11 +117,15 @@ export interface GitHubUser {
 /** GitHub App user authorization (the web flow), through the app's own `app.oauth`. */
 export const githubUserOAuth = {
   authorizationUrl(app: App, options: { state: string; redirectUrl?: string }): string {
-    return app.oauth.getWebFlowAuthorizationUrl({ state: options.state, redirectUrl: options.redirectUrl }).url;
+    return app.oauth.getWebFlowAuthorizationUrl({ state: options.state, redirectUrl: options.redirectUrl })
+      .url;
   },
 
   async exchangeCode(app: App, options: { code: string; redirectUrl?: string }): Promise<GitHubUserTokens> {
-    const { authentication } = await app.oauth.createToken({ code: options.code, redirectUrl: options.redirectUrl });
+    const { authentication } = await app.oauth.createToken({
+      code: options.code,
+      redirectUrl: options.redirectUrl,
+    });
     return userTokens(authentication);
   },
 

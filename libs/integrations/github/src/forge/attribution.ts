@@ -27,10 +27,7 @@ export function githubNoreplyEmail(account: { id: number; login: string }): stri
 /** `Co-authored-by:` trailers for the owner (when they have an address) and the agent. */
 export function buildCommitTrailers(owner: WorkOwner, agent: CommitIdentity): string[] {
   const ownerEmail = owner.github ? githubNoreplyEmail(owner.github) : owner.email;
-  return [
-    ...(ownerEmail ? [coAuthor({ name: owner.displayName, email: ownerEmail })] : []),
-    coAuthor(agent),
-  ];
+  return [...(ownerEmail ? [coAuthor({ name: owner.displayName, email: ownerEmail })] : []), coAuthor(agent)];
 }
 
 function coAuthor(who: CommitIdentity): string {
@@ -54,7 +51,9 @@ export function buildPullRequestBody(input: PullRequestBodyInput): string {
   const issue = input.trackerIssue;
   if (issue) {
     const label = issue.identifier ?? issue.title ?? 'tracker issue';
-    sections.push(`**Tracker issue:** ${issue.url ? `[${label}](${issue.url})` : label}${issue.identifier && issue.title ? ` — ${issue.title}` : ''}`);
+    sections.push(
+      `**Tracker issue:** ${issue.url ? `[${label}](${issue.url})` : label}${issue.identifier && issue.title ? ` — ${issue.title}` : ''}`,
+    );
   }
   if (!input.authoredByOwner) {
     const who = input.owner.github
@@ -101,6 +100,7 @@ export async function openAttributedPullRequest(input: {
   });
   const login = input.body.owner.github?.login;
   const reviewersRequested = !authoredByOwner && login ? [login] : [];
-  if (reviewersRequested.length) await input.appForge.requestReview(input.repo, pullRequest.number, reviewersRequested);
+  if (reviewersRequested.length)
+    await input.appForge.requestReview(input.repo, pullRequest.number, reviewersRequested);
   return { pullRequest, authoredBy: authoredByOwner ? 'owner' : 'app', reviewersRequested };
 }

@@ -28,16 +28,28 @@ describe('GitHub outbound against the stand-in (real Octokit, real HTTP)', () =>
     gh.seedInstallation({
       account: 'acme',
       repositories: ['widgets', 'gadgets'],
-      permissions: { contents: 'write', pull_requests: 'write', checks: 'write', issues: 'write', metadata: 'read' },
+      permissions: {
+        contents: 'write',
+        pull_requests: 'write',
+        checks: 'write',
+        issues: 'write',
+        metadata: 'read',
+      },
     });
     app = await createGitHubApp({ appId: gh.app.id, privateKey: gh.app.privateKey, baseUrl: gh.url });
-    runToken = (await mintInstallationToken(app, { owner: 'acme', repo: 'widgets', permissions: RUN_PERMISSIONS })).token;
+    runToken = (
+      await mintInstallationToken(app, { owner: 'acme', repo: 'widgets', permissions: RUN_PERMISSIONS })
+    ).token;
     appForge = await OctokitForge.withToken(runToken, gh.url);
   });
   afterAll(() => gh.close());
 
   it('mints a token for the one repository and permissions asked, expiring within the hour', async () => {
-    const minted = await mintInstallationToken(app, { owner: 'acme', repo: 'widgets', permissions: RUN_PERMISSIONS });
+    const minted = await mintInstallationToken(app, {
+      owner: 'acme',
+      repo: 'widgets',
+      permissions: RUN_PERMISSIONS,
+    });
     expect(minted.repositories).toEqual(['widgets']);
     expect(minted.permissions).toEqual({ ...RUN_PERMISSIONS, metadata: 'read' });
     expect(minted.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(3600_000);
@@ -47,35 +59,62 @@ describe('GitHub outbound against the stand-in (real Octokit, real HTTP)', () =>
   it('refuses a run token on another repository (404) and beyond its permissions (403)', async () => {
     gh.pushBranch('acme/gadgets', 'horizon/escape', { sha: 'a'.repeat(40) });
     await expect(
-      appForge.createPullRequest({ owner: 'acme', repo: 'gadgets' }, { head: 'horizon/escape', base: 'main', title: 't', body: 'b' }),
+      appForge.createPullRequest(
+        { owner: 'acme', repo: 'gadgets' },
+        { head: 'horizon/escape', base: 'main', title: 't', body: 'b' },
+      ),
     ).rejects.toMatchObject({ status: 404 });
     gh.pushBranch('acme/widgets', 'horizon/perm', { sha: 'b'.repeat(40) });
-    const pr = await appForge.createPullRequest({ owner: 'acme', repo: 'widgets' }, { head: 'horizon/perm', base: 'main', title: 't', body: 'b' });
-    const narrow = await mintInstallationToken(app, { owner: 'acme', repo: 'widgets', permissions: { contents: 'read' } });
+    const pr = await appForge.createPullRequest(
+      { owner: 'acme', repo: 'widgets' },
+      { head: 'horizon/perm', base: 'main', title: 't', body: 'b' },
+    );
+    const narrow = await mintInstallationToken(app, {
+      owner: 'acme',
+      repo: 'widgets',
+      permissions: { contents: 'read' },
+    });
     const narrowForge = await OctokitForge.withToken(narrow.token, gh.url);
-    await expect(narrowForge.comment({ owner: 'acme', repo: 'widgets' }, pr.number, 'hi')).rejects.toMatchObject({ status: 403 });
+    await expect(
+      narrowForge.comment({ owner: 'acme', repo: 'widgets' }, pr.number, 'hi'),
+    ).rejects.toMatchObject({ status: 403 });
     expect(gh.model.issueComments).toHaveLength(0);
   });
 
   it('opens an app-authored PR for an owner without a user token, naming them and asking their review', async () => {
-    gh.pushBranch('acme/widgets', 'horizon/eng-12', { sha: 'c'.repeat(40), diff: 'diff --git a/x b/x\n+hello\n' });
-    const owner = { displayName: 'Ada Owner', github: { id: gh.model.user('octo-owner').id, login: 'octo-owner' } };
+    gh.pushBranch('acme/widgets', 'horizon/eng-12', {
+      sha: 'c'.repeat(40),
+      diff: 'diff --git a/x b/x\n+hello\n',
+    });
+    const owner = {
+      displayName: 'Ada Owner',
+      github: { id: gh.model.user('octo-owner').id, login: 'octo-owner' },
+    };
     const opened = await openAttributedPullRequest({
       appForge,
       repo: { owner: 'acme', repo: 'widgets' },
       head: 'horizon/eng-12',
       base: 'main',
       title: 'ENG-12: say hello',
-      body: { summary: 'Adds hello.', trackerIssue: { identifier: 'ENG-12', url: 'https://linear.app/acme/issue/ENG-12' }, verification, owner },
+      body: {
+        summary: 'Adds hello.',
+        trackerIssue: { identifier: 'ENG-12', url: 'https://linear.app/acme/issue/ENG-12' },
+        verification,
+        owner,
+      },
     });
     expect(opened).toMatchObject({ authoredBy: 'app', reviewersRequested: ['octo-owner'] });
-    const stored = gh.model.pulls.find((p) => p.number === opened.pullRequest.number && p.head === 'horizon/eng-12')!;
+    const stored = gh.model.pulls.find(
+      (p) => p.number === opened.pullRequest.number && p.head === 'horizon/eng-12',
+    )!;
     expect(stored.author).toBe(gh.app.botLogin);
     expect(stored.requestedReviewers).toEqual(['octo-owner']);
     expect(stored.body).toContain('**Owner:** @octo-owner');
     expect(stored.body).toContain('[ENG-12](https://linear.app/acme/issue/ENG-12)');
     expect(stored.body).toContain('2 verification commands passed');
-    expect(await appForge.getDiff({ owner: 'acme', repo: 'widgets' }, opened.pullRequest.number)).toBe('diff --git a/x b/x\n+hello\n');
+    expect(await appForge.getDiff({ owner: 'acme', repo: 'widgets' }, opened.pullRequest.number)).toBe(
+      'diff --git a/x b/x\n+hello\n',
+    );
   });
 
   it('names an owner with no GitHub account at all, and requests no reviewer', async () => {
@@ -89,20 +128,31 @@ describe('GitHub outbound against the stand-in (real Octokit, real HTTP)', () =>
       body: { summary: 'x', verification: [], owner: { displayName: 'Grace Unlinked' } },
     });
     expect(opened.reviewersRequested).toEqual([]);
-    expect(gh.model.pulls.find((p) => p.head === 'horizon/eng-13')!.body).toContain('Grace Unlinked (no linked GitHub account)');
+    expect(gh.model.pulls.find((p) => p.head === 'horizon/eng-13')!.body).toContain(
+      'Grace Unlinked (no linked GitHub account)',
+    );
   });
 
   it('reports verification as a check run, comments, reads a review and updates the PR', async () => {
     const repo = { owner: 'acme', repo: 'widgets' };
     gh.pushBranch('acme/widgets', 'horizon/eng-14', { sha: 'e'.repeat(40) });
-    const pr = await appForge.createPullRequest(repo, { head: 'horizon/eng-14', base: 'main', title: 'ENG-14', body: 'b' });
+    const pr = await appForge.createPullRequest(repo, {
+      head: 'horizon/eng-14',
+      base: 'main',
+      title: 'ENG-14',
+      body: 'b',
+    });
     const check = await appForge.createCheckRun(repo, {
       headSha: pr.headSha,
       name: 'horizon/verify',
       results: [...verification, { command: 'npm run e2e', exitCode: 1, durationMs: 20, output: 'boom' }],
     });
     expect(check.conclusion).toBe('failure');
-    expect(gh.model.checkRuns.at(-1)).toMatchObject({ headSha: 'e'.repeat(40), conclusion: 'failure', status: 'completed' });
+    expect(gh.model.checkRuns.at(-1)).toMatchObject({
+      headSha: 'e'.repeat(40),
+      conclusion: 'failure',
+      status: 'completed',
+    });
     expect(gh.model.checkRuns.at(-1)!.output!.summary).toContain('boom');
     await appForge.comment(repo, pr.number, 'Run finished.');
     expect(gh.model.issueComments.at(-1)).toMatchObject({ body: 'Run finished.', author: gh.app.botLogin });
@@ -117,11 +167,17 @@ describe('GitHub outbound against the stand-in (real Octokit, real HTTP)', () =>
     ]);
     const updated = await appForge.updatePullRequest(repo, pr.number, { title: 'ENG-14 (revised)' });
     expect(updated.number).toBe(pr.number);
-    expect(gh.model.pulls.find((p) => p.number === pr.number && p.repo === 'acme/widgets')!.title).toBe('ENG-14 (revised)');
+    expect(gh.model.pulls.find((p) => p.number === pr.number && p.repo === 'acme/widgets')!.title).toBe(
+      'ENG-14 (revised)',
+    );
   });
 
   it('revoking a token makes GitHub refuse it', async () => {
-    const minted = await mintInstallationToken(app, { owner: 'acme', repo: 'widgets', permissions: RUN_PERMISSIONS });
+    const minted = await mintInstallationToken(app, {
+      owner: 'acme',
+      repo: 'widgets',
+      permissions: RUN_PERMISSIONS,
+    });
     await revokeInstallationToken(minted.token, gh.url);
     const forge = await OctokitForge.withToken(minted.token, gh.url);
     await expect(forge.getDiff({ owner: 'acme', repo: 'widgets' }, 1)).rejects.toMatchObject({ status: 401 });
@@ -142,9 +198,22 @@ describe('commit trailers', () => {
     try {
       const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
       git('init', '-q');
-      git('-c', 'user.name=agent', '-c', 'user.email=agent@example.com', 'commit', '-q', '--allow-empty', '-m', `Say hello\n\nBody.\n\n${trailers.join('\n')}`);
+      git(
+        '-c',
+        'user.name=agent',
+        '-c',
+        'user.email=agent@example.com',
+        'commit',
+        '-q',
+        '--allow-empty',
+        '-m',
+        `Say hello\n\nBody.\n\n${trailers.join('\n')}`,
+      );
       const parsed = git('log', '-1', '--format=%(trailers:key=Co-authored-by,valueonly)').trim().split('\n');
-      expect(parsed).toEqual(['Ada Owner <583231+octo-owner@users.noreply.github.com>', 'Horizon <41898282+horizon[bot]@users.noreply.github.com>']);
+      expect(parsed).toEqual([
+        'Ada Owner <583231+octo-owner@users.noreply.github.com>',
+        'Horizon <41898282+horizon[bot]@users.noreply.github.com>',
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -152,7 +221,11 @@ describe('commit trailers', () => {
 
   it('falls back to the owner email without a GitHub account, and drops the owner without either', () => {
     const agent = { name: 'Horizon', email: 'bot@example.com' };
-    expect(buildCommitTrailers({ displayName: 'Grace', email: 'grace@example.com' }, agent)[0]).toBe('Co-authored-by: Grace <grace@example.com>');
-    expect(buildCommitTrailers({ displayName: 'Nobody' }, agent)).toEqual(['Co-authored-by: Horizon <bot@example.com>']);
+    expect(buildCommitTrailers({ displayName: 'Grace', email: 'grace@example.com' }, agent)[0]).toBe(
+      'Co-authored-by: Grace <grace@example.com>',
+    );
+    expect(buildCommitTrailers({ displayName: 'Nobody' }, agent)).toEqual([
+      'Co-authored-by: Horizon <bot@example.com>',
+    ]);
   });
 });

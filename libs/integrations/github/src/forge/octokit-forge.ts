@@ -1,6 +1,13 @@
 import type { Octokit } from '@octokit/rest' with { 'resolution-mode': 'import' };
 import { octokitFor } from '../app/github-app';
-import type { CheckRunRef, GitHubForge, PullRequestRef, RepoName, ReviewComment, VerificationResult } from './forge';
+import type {
+  CheckRunRef,
+  GitHubForge,
+  PullRequestRef,
+  RepoName,
+  ReviewComment,
+  VerificationResult,
+} from './forge';
 import { verificationReport } from './verification-report';
 
 type PullData = Awaited<ReturnType<Octokit['rest']['pulls']['get']>>['data'];
@@ -31,7 +38,11 @@ export class OctokitForge implements GitHubForge {
   }
 
   async comment(repo: RepoName, issueNumber: number, body: string): Promise<{ id: number; url: string }> {
-    const { data } = await this.octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
+    const { data } = await this.octokit.rest.issues.createComment({
+      ...repo,
+      issue_number: issueNumber,
+      body,
+    });
     return { id: data.id, url: data.html_url };
   }
 

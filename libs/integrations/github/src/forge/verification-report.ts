@@ -17,12 +17,18 @@ export function verificationReport(results: VerificationResult[]): {
         ? `${results.length} verification command${results.length === 1 ? '' : 's'} passed`
         : `${failed.length} of ${results.length} verification commands failed`;
   const rows = results.map(
-    (r) => `| \`${r.command.replace(/\|/g, '\\|')}\` | ${r.exitCode === 0 ? 'passed' : `failed (exit ${r.exitCode})`} | ${formatDuration(r.durationMs)} |`,
+    (r) =>
+      `| \`${r.command.replace(/\|/g, '\\|')}\` | ${r.exitCode === 0 ? 'passed' : `failed (exit ${r.exitCode})`} | ${formatDuration(r.durationMs)} |`,
   );
-  const table = results.length ? ['| command | result | time |', '| --- | --- | --- |', ...rows].join('\n') : '';
+  const table = results.length
+    ? ['| command | result | time |', '| --- | --- | --- |', ...rows].join('\n')
+    : '';
   const outputs = failed
     .filter((r) => r.output)
-    .map((r) => `<details><summary><code>${r.command}</code> output</summary>\n\n\`\`\`\n${r.output!.slice(-OUTPUT_TAIL)}\n\`\`\`\n</details>`);
+    .map(
+      (r) =>
+        `<details><summary><code>${r.command}</code> output</summary>\n\n\`\`\`\n${r.output!.slice(-OUTPUT_TAIL)}\n\`\`\`\n</details>`,
+    );
   return { conclusion, title, summary: [table, ...outputs].filter(Boolean).join('\n\n') || title };
 }
 
