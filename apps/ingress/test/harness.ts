@@ -58,7 +58,13 @@ export async function startIngress(env: Record<string, string> = {}, nats?: { ur
     app,
     db: app.get<Database>(DATABASE),
     async messages() {
-      const info = await reader.jsm.streams.info(stream);
+      // The reader reconnects on its own schedule after a NATS restart: give it a few seconds.
+      let info = await reader.jsm.streams.info(stream).catch(() => undefined);
+      for (let tries = 0; !info && tries < 50; tries++) {
+        await new Promise((r) => setTimeout(r, 200));
+        info = await reader.jsm.streams.info(stream).catch(() => undefined);
+      }
+      if (!info) throw new Error(`stream ${stream} did not answer`);
       const out: StoredMessage[] = [];
       for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
         const m = await reader.jsm.streams.getMessage(stream, { seq });

@@ -1,0 +1,61 @@
+import { githubDelivery, githubExamples } from '@horizon/testing/src/fixtures';
+import { PrivateNats, startPrivateNats } from '@horizon/testing/src/nats-server';
+import { IngressUnderTest, SECRETS, post, startIngress } from './harness';
+
+describe('JetStream outage: nothing is acknowledged that is not on the stream', () => {
+  let nats: PrivateNats;
+  let ingress: IngressUnderTest;
+
+  beforeAll(async () => {
+    nats = await startPrivateNats();
+    ingress = await startIngress({}, nats);
+  });
+  afterAll(async () => {
+    await nats.start().catch(() => undefined);
+    await ingress.close();
+    await nats.destroy();
+  });
+
+  it('answers 503 with Retry-After while NATS is down, and accepts the same delivery once it is back', async () => {
+    const [opened] = githubExamples('pull_request').filter((p) => p.action === 'opened');
+    const { rawBody, headers } = githubDelivery('pull_request', opened, SECRETS.github, 'during-outage');
+    const send = () => post(`${ingress.url}/webhooks/github`, rawBody, headers);
+
+    await nats.stop();
+    const started = Date.now();
+    const down = await send();
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBe('5');
+    expect(Date.now() - started).toBeLessThan(3000);
+
+    await nats.start();
+    const deadline = Date.now() + 15_000;
+    let back = await send();
+    while (back.status === 503 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      back = await send();
+    }
+    expect(back).toMatchObject({ status: 202, body: { status: 'accepted' } });
+    expect(await send()).toMatchObject({ status: 202, body: { status: 'duplicate' } });
+    expect((await ingress.messages()).filter((m) => m.envelope.id === 'github:during-outage')).toHaveLength(1);
+
+    await ingress.flushRecords();
+    const { rows } = await ingress.db.pool.query(`SELECT outcome FROM "InboxDelivery" WHERE "deliveryId" = 'during-outage'`);
+    expect(rows).toEqual([{ outcome: 'accepted' }]);
+  });
+
+  it('keeps accepting while Postgres refuses the delivery records, and writes them once it can', async () => {
+    const { rawBody, headers } = githubDelivery('ping', githubExamples('ping')[0], SECRETS.github, 'during-db-hiccup');
+    await ingress.db.pool.query(`ALTER TABLE "InboxDelivery" RENAME TO "InboxDeliveryAway"`);
+    try {
+      expect(await post(`${ingress.url}/webhooks/github`, rawBody, headers)).toMatchObject({ status: 202, body: { status: 'accepted' } });
+      expect((await ingress.messages()).some((m) => m.envelope.id === 'github:during-db-hiccup')).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      await ingress.db.pool.query(`ALTER TABLE "InboxDeliveryAway" RENAME TO "InboxDelivery"`);
+    }
+    await ingress.flushRecords();
+    const { rows } = await ingress.db.pool.query(`SELECT outcome FROM "InboxDelivery" WHERE "deliveryId" = 'during-db-hiccup'`);
+    expect(rows).toEqual([{ outcome: 'accepted' }]);
+  });
+});
