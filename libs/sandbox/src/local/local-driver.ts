@@ -402,6 +402,8 @@ async function waitForInit(init: ChildProcess): Promise<number> {
   })();
   const readyLine = (async () => {
     for await (const line of createInterface({ input: init.stdout! })) if (line === 'ready') return;
+    // Output closed without the line: the init died (its exit carries the reason).
+    await new Promise(() => undefined);
   })();
   const [pid] = await Promise.race([Promise.all([info, readyLine]), exited]);
   ready = true;
