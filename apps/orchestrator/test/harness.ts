@@ -49,6 +49,8 @@ type ProvisionCommand = EnvelopeOf<typeof sandboxProvision>;
 export class SandboxStandIn {
   readonly provisions: ProvisionCommand[] = [];
   readonly cancels: EnvelopeOf<typeof sandboxCancel>[] = [];
+  /** When the first provision command of each work item arrived (ms, `performance.now()`). */
+  readonly firstProvisionAt = new Map<string, number>();
   behaviour: (cmd: ProvisionCommand['data']) => 'succeed' | 'hold' = () => 'succeed';
   private seq = 0;
 
@@ -60,6 +62,7 @@ export class SandboxStandIn {
         sandboxProvision.subject,
         async (env) => {
           const cmd = env as ProvisionCommand;
+          if (!this.firstProvisionAt.has(cmd.data.workItemId)) this.firstProvisionAt.set(cmd.data.workItemId, performance.now());
           this.provisions.push(cmd);
           if (this.behaviour(cmd.data) === 'succeed') {
             await this.progress(cmd.data, 'harness');

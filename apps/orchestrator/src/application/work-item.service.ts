@@ -72,6 +72,11 @@ export class WorkItemService {
       sourceRefs: item.sourceRefs,
     });
     if (placement.by === 'refusal') return this.transitions.move(uow, row, 'failed', placement.cause, { actor });
+    if (blockedBy.length === 0) {
+      const decision = decideStart(row.id, candidateOf(row), new DependencyGraph(), new Map(), this.policy);
+      const [to, cause] = placement.by === 'request' ? (['queued', placement.cause] as const) : [decision.to, decision.cause];
+      return this.transitions.move(uow, row, to, cause, { actor });
+    }
     const found = new Set((await this.items.getMany(uow.tx, blockedBy)).map((b) => b.id));
     const unknown = blockedBy.filter((id) => !found.has(id));
     if (unknown.length > 0) {

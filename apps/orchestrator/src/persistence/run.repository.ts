@@ -34,22 +34,27 @@ export class RunRepository {
     return tx.run.create({ data: { ...run } });
   }
 
+  // Reads and the start mark are plain SQL on the hot path (see WorkItemRepository).
   async get(tx: Tx, id: string): Promise<RunRow | null> {
-    return tx.run.findUnique({ where: { id } });
+    const rows = await tx.$queryRaw<RunRow[]>`SELECT * FROM "Run" WHERE "id" = ${id}::uuid`;
+    return rows[0] ?? null;
   }
 
   async latestOf(tx: Tx, workItemId: string): Promise<RunRow | null> {
-    return tx.run.findFirst({ where: { workItemId }, orderBy: { attempt: 'desc' } });
+    const rows = await tx.$queryRaw<RunRow[]>`
+      SELECT * FROM "Run" WHERE "workItemId" = ${workItemId}::uuid ORDER BY "attempt" DESC LIMIT 1`;
+    return rows[0] ?? null;
   }
 
   async nextAttempt(tx: Tx, workItemId: string): Promise<number> {
-    const latest = await tx.run.aggregate({ where: { workItemId }, _max: { attempt: true } });
-    return (latest._max.attempt ?? 0) + 1;
+    const [row] = await tx.$queryRaw<{ next: number }[]>`
+      SELECT (COALESCE(MAX("attempt"), 0) + 1)::int AS "next" FROM "Run" WHERE "workItemId" = ${workItemId}::uuid`;
+    return row!.next;
   }
 
   /** Marks the moment the harness started; a no-op when already marked. */
   async markStarted(tx: Tx, runId: string, at: Date): Promise<void> {
-    await tx.run.updateMany({ where: { id: runId, startedAt: null }, data: { startedAt: at } });
+    await tx.$executeRaw`UPDATE "Run" SET "startedAt" = ${at} WHERE "id" = ${runId}::uuid AND "startedAt" IS NULL`;
   }
 
   /**
