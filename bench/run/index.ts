@@ -38,7 +38,13 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'b',
+      GIT_AUTHOR_EMAIL: 'b@b',
+      GIT_COMMITTER_NAME: 'b',
+      GIT_COMMITTER_EMAIL: 'b@b',
+    },
   }).trim();
 }
 
@@ -59,7 +65,10 @@ async function main(): Promise<void> {
   git(scratch, 'clone', '--quiet', '--bare', origin, bare);
   const forge = await startGitServer(join(scratch, 'forge'), token);
   const runtime = await prepareRunnerRuntime({ dataDir });
-  const driver = await LocalSandboxDriver.open({ stateDir: join(scratch, 'state'), readOnlyBinds: runtime.readOnlyBinds });
+  const driver = await LocalSandboxDriver.open({
+    stateDir: join(scratch, 'state'),
+    readOnlyBinds: runtime.readOnlyBinds,
+  });
   const snapshot = await new SnapshotStore({
     rootDir: join(scratch, 'snapshots'),
     driver,
@@ -67,7 +76,13 @@ async function main(): Promise<void> {
     sandboxGid: 100_000,
     setupResources: resources,
     setupEgress: () => null,
-  }).build({ repo: 'acme/app', source: bare, commit: git(bare, 'rev-parse', 'main'), flavour: 'implement', remoteInside });
+  }).build({
+    repo: 'acme/app',
+    source: bare,
+    commit: git(bare, 'rev-parse', 'main'),
+    flavour: 'implement',
+    remoteInside,
+  });
 
   const specFor = (id: string, branch: string, modelBaseUrl: string): SandboxSpec => ({
     id,
@@ -78,7 +93,10 @@ async function main(): Promise<void> {
     egress: {
       policy: defaultFlavourPolicies.implement,
       run: { repo: { owner: 'acme', name: 'app' }, branch },
-      credentials: { git: { upstream: forge.url, token }, model: { baseUrl: modelBaseUrl, apiKey: 'sk-bench' } },
+      credentials: {
+        git: { upstream: forge.url, token },
+        model: { baseUrl: modelBaseUrl, apiKey: 'sk-bench' },
+      },
       logFile: join(scratch, `${id}.egress.jsonl`),
     },
   });
@@ -91,7 +109,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i += 1) {
       // Floor: the bare sandbox, booted from the same warm snapshot, running one command.
       const floorStart = performance.now();
-      const floorBox = await driver.create(specFor(`floor-${randomUUID()}`, 'horizon/floor', 'http://127.0.0.1:9/v1'));
+      const floorBox = await driver.create(
+        specFor(`floor-${randomUUID()}`, 'horizon/floor', 'http://127.0.0.1:9/v1'),
+      );
       const probe = await driver.exec(floorBox, ['/bin/true']);
       probe.stdin.end();
       if ((await probe.exit).code !== 0) throw new Error('the floor sandbox could not run /bin/true');
@@ -107,7 +127,11 @@ async function main(): Promise<void> {
       const accepted = performance.now();
       const handle = await driver.create(specFor(`run-${randomUUID()}`, branch, server.baseUrl));
       try {
-        await checkoutRunBranch(driver, handle, { snapshotCommit: snapshot.commit, baseRef: snapshot.commit, branch });
+        await checkoutRunBranch(driver, handle, {
+          snapshotCommit: snapshot.commit,
+          baseRef: snapshot.commit,
+          branch,
+        });
         let harnessAt: number | undefined;
         const report = await launchAgentRun(
           driver,
@@ -126,10 +150,14 @@ async function main(): Promise<void> {
             model: { baseUrl: `${handle.proxyUrl}/_horizon/model`, model: 'scripted' },
             deadlineAt: new Date(Date.now() + 120_000).toISOString(),
           },
-          { onEvent: (event) => void (event.kind === 'harness.started' && (harnessAt ??= performance.now())) },
+          {
+            onEvent: (event) => void (event.kind === 'harness.started' && (harnessAt ??= performance.now())),
+          },
         );
         if (report.outcome !== 'succeeded' || harnessAt === undefined)
-          throw new Error(`run ${i} ended ${report.outcome}: ${report.reason}; model: ${server.failures.join('; ')}`);
+          throw new Error(
+            `run ${i} ended ${report.outcome}: ${report.reason}; model: ${server.failures.join('; ')}`,
+          );
         toHarness.push(harnessAt - accepted);
         overhead.push(report.timings.runnerMs);
         total.push(performance.now() - accepted);

@@ -49,10 +49,13 @@ export async function launchAgentRun(
   const timers: NodeJS.Timeout[] = [];
   const killAfter = (ms: number, reason: 'timed_out' | 'cancelled') =>
     timers.push(
-      setTimeout(() => {
-        killedFor ??= reason;
-        proc.kill();
-      }, Math.max(0, ms)),
+      setTimeout(
+        () => {
+          killedFor ??= reason;
+          proc.kill();
+        },
+        Math.max(0, ms),
+      ),
     );
 
   // SIGTERM goes in through the sandbox (a process inside may only be signalled from inside
@@ -97,10 +100,22 @@ export async function launchAgentRun(
     }
     const exit = await proc.exit;
     if (report) return report;
-    const status = exit.outOfMemory ? 'out of memory' : exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`;
+    const status = exit.outOfMemory
+      ? 'out of memory'
+      : exit.signal
+        ? `signal ${exit.signal}`
+        : `exit ${exit.code}`;
     const outcome = killedFor ?? 'infra_error';
-    const why = killedFor === 'timed_out' ? 'killed past its deadline' : killedFor ? 'killed after cancellation' : 'ended';
-    return emptyReport(outcome, `the agent-runner ${why} without a report (${status}): ${stderr.trim().slice(-1000)}`);
+    const why =
+      killedFor === 'timed_out'
+        ? 'killed past its deadline'
+        : killedFor
+          ? 'killed after cancellation'
+          : 'ended';
+    return emptyReport(
+      outcome,
+      `the agent-runner ${why} without a report (${status}): ${stderr.trim().slice(-1000)}`,
+    );
   } finally {
     for (const timer of timers) clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);

@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
   const agentEnv: Record<string, string> = {
-    ...Object.fromEntries(AGENT_ENV_PASSTHROUGH.filter((name) => env[name]).map((name) => [name, env[name]!])),
+    ...Object.fromEntries(
+      AGENT_ENV_PASSTHROUGH.filter((name) => env[name]).map((name) => [name, env[name]!]),
+    ),
     HORIZON_RUN_ID: spec.runId,
     HORIZON_WORK_ITEM_ID: spec.workItemId,
     HORIZON_RUN_BRANCH: spec.branch,
@@ -73,6 +75,8 @@ function safeJson(text: string): unknown {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`agent-runner: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `agent-runner: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -41,7 +41,13 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    },
   }).trim();
 }
 
@@ -76,12 +82,18 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
     );
     writeFileSync(join(origin, '.gitignore'), 'node_modules/\n');
     execFileSync('mkdir', ['-p', join(origin, '.horizon')]);
-    writeFileSync(join(origin, '.horizon/config.yaml'), 'verify:\n  - test -f greeting.js\n  - node --test\n');
+    writeFileSync(
+      join(origin, '.horizon/config.yaml'),
+      'verify:\n  - test -f greeting.js\n  - node --test\n',
+    );
     git(origin, 'add', '-A');
     git(origin, 'commit', '--quiet', '-m', 'a greeting and its test');
     git(forgeRoot, 'clone', '--quiet', '--bare', origin, bare);
     forge = await startGitServer(forgeRoot, token);
-    driver = await LocalSandboxDriver.open({ stateDir: tempDir('state'), readOnlyBinds: runtime.readOnlyBinds });
+    driver = await LocalSandboxDriver.open({
+      stateDir: tempDir('state'),
+      readOnlyBinds: runtime.readOnlyBinds,
+    });
     snapshot = await new SnapshotStore({
       rootDir: tempDir('snapshots'),
       driver,
@@ -89,7 +101,13 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
       sandboxGid: sandboxUid,
       setupResources: resources,
       setupEgress: () => null,
-    }).build({ repo: 'acme/app', source: bare, commit: git(bare, 'rev-parse', 'main'), flavour: 'implement', remoteInside });
+    }).build({
+      repo: 'acme/app',
+      source: bare,
+      commit: git(bare, 'rev-parse', 'main'),
+      flavour: 'implement',
+      remoteInside,
+    });
   });
 
   afterAll(async () => {
@@ -113,7 +131,11 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
       },
     });
     handles.push(handle);
-    await checkoutRunBranch(driver, handle, { snapshotCommit: snapshot.commit, baseRef: snapshot.commit, branch });
+    await checkoutRunBranch(driver, handle, {
+      snapshotCommit: snapshot.commit,
+      baseRef: snapshot.commit,
+      branch,
+    });
     return handle;
   }
 
@@ -130,7 +152,11 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
       verify: snapshot.config.verify,
       agent,
       owner,
-      model: { baseUrl: `${handle.proxyUrl}/_horizon/model`, model: 'scripted', costPerMillionTokens: { input: 3, output: 15 } },
+      model: {
+        baseUrl: `${handle.proxyUrl}/_horizon/model`,
+        model: 'scripted',
+        costPerMillionTokens: { input: 3, output: 15 },
+      },
       deadlineAt: new Date(Date.now() + 60_000).toISOString(),
       ...overrides,
     };
@@ -142,7 +168,10 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
     signal?: AbortSignal,
   ): Promise<{ report: RunReport; events: RunnerEvent[] }> {
     const events: RunnerEvent[] = [];
-    const report = await launchAgentRun(driver, handle, spec, { onEvent: (e) => events.push(e), ...(signal ? { signal } : {}) });
+    const report = await launchAgentRun(driver, handle, spec, {
+      onEvent: (e) => events.push(e),
+      ...(signal ? { signal } : {}),
+    });
     return { report, events };
   }
 
@@ -180,7 +209,9 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
       expect(git(bare, 'rev-parse', `refs/heads/${branch}`)).toBe(result.report.commitSha);
       expect(git(bare, 'rev-parse', 'main')).toBe(snapshot.commit);
       expect(git(bare, 'rev-parse', `${result.report.commitSha}^`)).toBe(snapshot.commit);
-      expect(git(bare, 'show', `${result.report.commitSha}:greeting.js`)).toBe("module.exports = () => 'Hello, Horizon';");
+      expect(git(bare, 'show', `${result.report.commitSha}:greeting.js`)).toBe(
+        "module.exports = () => 'Hello, Horizon';",
+      );
       expect(git(bare, 'log', '-1', '--format=%an <%ae>|%cn <%ce>', result.report.commitSha!)).toBe(
         `${agent.name} <${agent.email}>|${agent.name} <${agent.email}>`,
       );
@@ -189,9 +220,17 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
         "The greeting test expects the product's name in the greeting.",
       );
       expect(
-        git(bare, 'log', '-1', '--format=%(trailers:key=Co-authored-by,valueonly)', result.report.commitSha!).split('\n'),
+        git(
+          bare,
+          'log',
+          '-1',
+          '--format=%(trailers:key=Co-authored-by,valueonly)',
+          result.report.commitSha!,
+        ).split('\n'),
       ).toEqual([`${owner.name} <${owner.email}>`, `${agent.name} <${agent.email}>`]);
-      expect(git(bare, 'log', '-1', '--format=%(trailers:key=Horizon-Run,valueonly)', result.report.commitSha!)).toBe(spec.runId);
+      expect(
+        git(bare, 'log', '-1', '--format=%(trailers:key=Horizon-Run,valueonly)', result.report.commitSha!),
+      ).toBe(spec.runId);
       expect(git(bare, 'show', '--name-only', '--format=', result.report.commitSha!)).toBe('greeting.js');
     });
 
@@ -205,8 +244,18 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
       ]);
       expect(tools[2]!.summary).toBe('bash node --test; env: completed (exit 0)');
       const kinds = result.events.map((e) => e.kind);
-      const order = ['runner.started', 'branch.ready', 'harness.started', 'harness.finished', 'verify.passed', 'commit.created', 'push.done'];
-      expect(order.map((k) => kinds.indexOf(k))).toEqual([...order.map((k) => kinds.indexOf(k))].sort((a, b) => a - b));
+      const order = [
+        'runner.started',
+        'branch.ready',
+        'harness.started',
+        'harness.finished',
+        'verify.passed',
+        'commit.created',
+        'push.done',
+      ];
+      expect(order.map((k) => kinds.indexOf(k))).toEqual(
+        [...order.map((k) => kinds.indexOf(k))].sort((a, b) => a - b),
+      );
       expect(order.every((k) => kinds.includes(k))).toBe(true);
     });
 
@@ -231,8 +280,14 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
 
   it('revise: continues the pushed branch with the review as the prompt', async () => {
     const branch = `horizon/${randomUUID()}`;
-    const first = await ScriptedModelServer.start({ script: 'fix-greeting.yaml', vars: { workdir: '/workspace', greeting: 'Hello, Horizon' } });
-    const second = await ScriptedModelServer.start({ script: 'add-changelog.yaml', vars: { workdir: '/workspace' } });
+    const first = await ScriptedModelServer.start({
+      script: 'fix-greeting.yaml',
+      vars: { workdir: '/workspace', greeting: 'Hello, Horizon' },
+    });
+    const second = await ScriptedModelServer.start({
+      script: 'add-changelog.yaml',
+      vars: { workdir: '/workspace' },
+    });
     try {
       const implementing = await boot(branch, first.baseUrl);
       const implemented = await run(implementing, specFor(implementing, { branch }));
@@ -259,7 +314,10 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
 
   it('failing verification: the agent gets its fix rounds, then the run fails with the log', async () => {
     const branch = `horizon/${randomUUID()}`;
-    const server = await ScriptedModelServer.start({ script: 'greeting-never-fixed.yaml', vars: { workdir: '/workspace' } });
+    const server = await ScriptedModelServer.start({
+      script: 'greeting-never-fixed.yaml',
+      vars: { workdir: '/workspace' },
+    });
     try {
       const handle = await boot(branch, server.baseUrl);
       const { report, events } = await run(handle, specFor(handle, { branch }));
@@ -267,7 +325,9 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
       expect(server.pendingSteps).toBe(0);
       expect(report.outcome).toBe('failed');
       expect(report.reason).toBe('`node --test` failed (exit 1) after 2 fix round(s)');
-      expect(report.verification.filter((v) => v.command === 'node --test').map((v) => [v.round, v.exitCode])).toEqual([
+      expect(
+        report.verification.filter((v) => v.command === 'node --test').map((v) => [v.round, v.exitCode]),
+      ).toEqual([
         [0, 1],
         [1, 1],
         [2, 1],
@@ -276,11 +336,16 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
       expect(events.filter((e) => e.kind === 'harness.started')).toHaveLength(3);
       expect(events.filter((e) => e.kind === 'verify.failed').at(-1)!.detail!.log).toContain('# fail 1');
       // Each fix round showed the agent the failing command and the end of its log.
-      const fixPrompt = server.agentRequests.at(-1)!.body!.messages.filter((m) => m.role === 'user').pop()!.content;
+      const fixPrompt = server.agentRequests
+        .at(-1)!
+        .body!.messages.filter((m) => m.role === 'user')
+        .pop()!.content;
       expect(fixPrompt).toContain('`node --test` failed (exit 1)');
       expect(fixPrompt).toContain("'Hello, World'");
       expect(report.frictionNotes).toEqual(
-        expect.arrayContaining([expect.stringContaining('verification `node --test` failed (exit 1): fix round 1')]),
+        expect.arrayContaining([
+          expect.stringContaining('verification `node --test` failed (exit 1): fix round 1'),
+        ]),
       );
       expect(report.commitSha).toBeNull();
       expect(() => git(bare, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`)).toThrow();
@@ -294,8 +359,17 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
     const server = await ScriptedModelServer.start({ script: 'say-done.json' });
     try {
       const handle = await boot(branch, server.baseUrl);
-      const { report } = await run(handle, specFor(handle, { branch, kind: 'plan', prompt: 'Plan a farewell.' }));
-      expect(report).toMatchObject({ outcome: 'succeeded', branch: null, commitSha: null, summary: 'Done.', verification: [] });
+      const { report } = await run(
+        handle,
+        specFor(handle, { branch, kind: 'plan', prompt: 'Plan a farewell.' }),
+      );
+      expect(report).toMatchObject({
+        outcome: 'succeeded',
+        branch: null,
+        commitSha: null,
+        summary: 'Done.',
+        verification: [],
+      });
       expect(() => git(bare, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`)).toThrow();
     } finally {
       await server.close();
@@ -306,7 +380,10 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
     const handle = await boot(`horizon/${randomUUID()}`, `http://127.0.0.1:${await closedPort()}/v1`);
     const idle = (await driver.status(handle)).processes;
     const started = Date.now();
-    const { report, events } = await run(handle, specFor(handle, { deadlineAt: new Date(Date.now() + 6000).toISOString() }));
+    const { report, events } = await run(
+      handle,
+      specFor(handle, { deadlineAt: new Date(Date.now() + 6000).toISOString() }),
+    );
     expect(report.outcome).toBe('timed_out');
     expect(report.reason).toContain('still working at the deadline');
     expect(Date.now() - started).toBeGreaterThanOrEqual(5500);

@@ -45,7 +45,10 @@ export const agentRunSpecSchema = z.object({
     costPerMillionTokens: z.object({ input: z.number(), output: z.number() }).optional(),
   }),
   /** mcp-context for this run; the token is scoped to the run and revoked when it ends. */
-  mcp: z.object({ url: z.string().url(), token: z.string().min(1) }).nullable().default(null),
+  mcp: z
+    .object({ url: z.string().url(), token: z.string().min(1) })
+    .nullable()
+    .default(null),
   deadlineAt: isoDate,
 });
 export type AgentRunSpec = z.infer<typeof agentRunSpecSchema>;

@@ -77,7 +77,9 @@ class AgentRun {
           const after = spec.fixRounds > 0 ? ` after ${spec.fixRounds} fix round(s)` : '';
           throw new RunStopped('failed', `\`${failure.command}\` failed (exit ${failure.exitCode})${after}`);
         }
-        this.friction.add(`verification \`${failure.command}\` failed (exit ${failure.exitCode}): fix round ${round + 1}`);
+        this.friction.add(
+          `verification \`${failure.command}\` failed (exit ${failure.exitCode}): fix round ${round + 1}`,
+        );
         prompt = fixPrompt(spec, failure, round + 1);
       }
       const sha = await this.commit();
@@ -125,11 +127,16 @@ class AgentRun {
       context: { runId: spec.runId, title: `Horizon ${spec.kind} ${spec.workItemId}` },
       ...(spec.mcp ? { mcp: spec.mcp } : {}),
     });
-    transcript.emit('harness', 'harness.started', `${harness.name} started${round ? ` (fix round ${round})` : ''}`, {
-      harness: harness.name,
-      pid: run.pid,
-      round,
-    });
+    transcript.emit(
+      'harness',
+      'harness.started',
+      `${harness.name} started${round ? ` (fix round ${round})` : ''}`,
+      {
+        harness: harness.name,
+        pid: run.pid,
+        round,
+      },
+    );
     const cancel = () => void run.cancel();
     signal.addEventListener('abort', cancel);
     let lastText: string | undefined;
@@ -148,17 +155,24 @@ class AgentRun {
     this.usage.outputTokens += result.usage.outputTokens;
     this.usage.costUsd += result.usage.costUsd;
     if (lastText) this.summary = lastText;
-    transcript.emit('harness', 'harness.finished', `${harness.name} ${result.exit} after ${result.durationMs} ms`, {
-      round,
-      exit: result.exit,
-      usage: result.usage,
-      durationMs: result.durationMs,
-      ...(result.error ? { error: result.error } : {}),
-    });
-    if (result.exit === 'cancelled' || signal.aborted) throw new RunStopped('cancelled', 'cancelled on request');
+    transcript.emit(
+      'harness',
+      'harness.finished',
+      `${harness.name} ${result.exit} after ${result.durationMs} ms`,
+      {
+        round,
+        exit: result.exit,
+        usage: result.usage,
+        durationMs: result.durationMs,
+        ...(result.error ? { error: result.error } : {}),
+      },
+    );
+    if (result.exit === 'cancelled' || signal.aborted)
+      throw new RunStopped('cancelled', 'cancelled on request');
     if (result.exit === 'timed_out')
       throw new RunStopped('timed_out', `the agent was still working at the deadline (${spec.deadlineAt})`);
-    if (result.exit === 'failed') throw new RunStopped('failed', `the agent failed: ${result.error ?? 'unknown error'}`);
+    if (result.exit === 'failed')
+      throw new RunStopped('failed', `the agent failed: ${result.error ?? 'unknown error'}`);
   }
 
   /** Runs the checks in order; the first failing one is returned (later ones are not run). */
@@ -188,7 +202,13 @@ class AgentRun {
         'verification',
         passed ? 'verify.passed' : 'verify.failed',
         `${command}: ${outcome.stoppedBy === 'exited' ? `exit ${result.exitCode}` : outcome.stoppedBy} after ${outcome.durationMs} ms`,
-        { command, round, exitCode: result.exitCode, durationMs: outcome.durationMs, log: tail(outcome.output, EVENT_LOG_TAIL) },
+        {
+          command,
+          round,
+          exitCode: result.exitCode,
+          durationMs: outcome.durationMs,
+          log: tail(outcome.output, EVENT_LOG_TAIL),
+        },
       );
       this.stopIfInterrupted(outcome, `\`${command}\``);
       if (!passed) return result;
@@ -249,7 +269,9 @@ class AgentRun {
     this.stopIfInterrupted(outcome, what);
     if (outcome.exitCode !== 0) {
       const said = oneLine(outcome.stderr || outcome.output, 300);
-      this.friction.add(`git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} failed: ${said}`);
+      this.friction.add(
+        `git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} failed: ${said}`,
+      );
       throw new RunStopped('failed', `${what} failed: ${said}`);
     }
     return outcome;
@@ -258,7 +280,10 @@ class AgentRun {
   private stopIfInterrupted(outcome: CommandOutcome, what: string): void {
     if (outcome.stoppedBy === 'cancelled') throw new RunStopped('cancelled', 'cancelled on request');
     if (outcome.stoppedBy === 'deadline')
-      throw new RunStopped('timed_out', `${what} was still running at the deadline (${this.deps.spec.deadlineAt})`);
+      throw new RunStopped(
+        'timed_out',
+        `${what} was still running at the deadline (${this.deps.spec.deadlineAt})`,
+      );
   }
 
   private checkStillGoing(): void {

@@ -21,7 +21,10 @@ export function taskPrompt(spec: AgentRunSpec): string {
       spec.prompt,
     );
   } else {
-    parts.push(spec.prompt, `Repository: ${spec.repo}, checked out in the current directory on branch \`${spec.branch}\`.`);
+    parts.push(
+      spec.prompt,
+      `Repository: ${spec.repo}, checked out in the current directory on branch \`${spec.branch}\`.`,
+    );
   }
   if (spec.contextLinks.length > 0) {
     parts.push(['Context:', ...spec.contextLinks.map((link) => `- ${link.title}: ${link.url}`)].join('\n'));
