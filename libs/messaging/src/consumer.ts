@@ -106,6 +106,9 @@ export class ConsumerRunner {
     await this.messages?.close();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+    // Acks are fire-and-forget publishes: a round trip guarantees the server has them before
+    // the caller closes the connection.
+    if (!this.connection.nc.isClosed()) await this.connection.nc.flush().catch(() => undefined);
   }
 
   private async handle(msg: JsMsg): Promise<void> {
