@@ -125,12 +125,13 @@ export class WorkItemRepository {
 
   /** The item of a pull request: by the PR recorded on it, else by its head branch. */
   async findByPullRequest(tx: Tx, repo: string, number: number, branch: string | null): Promise<WorkItemRow | null> {
-    const byNumber = await tx.workItem.findFirst({
-      where: { repo, sourceRefs: { path: ['pullRequest', 'number'], equals: number } },
-      orderBy: { createdAt: 'desc' },
-    });
-    if (byNumber || branch === null) return byNumber;
-    return tx.workItem.findFirst({ where: { repo, branch }, orderBy: { createdAt: 'desc' } });
+    const rows = await tx.$queryRaw<WorkItemRow[]>`
+      SELECT * FROM "WorkItem"
+      WHERE "repo" = ${repo}
+        AND (("sourceRefs"->'pullRequest'->>'number')::int = ${number} OR "branch" = ${branch})
+      ORDER BY (("sourceRefs"->'pullRequest'->>'number')::int = ${number}) DESC NULLS LAST, "createdAt" DESC
+      LIMIT 1`;
+    return rows[0] ?? null;
   }
 
   /** The item of a Slack thread that is still in flight. */
