@@ -90,7 +90,9 @@ async function main(): Promise<number> {
       resources: { memoryMiB: 4096, cpuMillis: 2000, maxProcesses: 512 },
       extraAllow: values.allow,
     });
-    say(`${flavour} sandbox ${sandboxId} on ${booted.commit.slice(0, 12)} booted in ${Date.now() - started} ms`);
+    say(
+      `${flavour} sandbox ${sandboxId} on ${booted.commit.slice(0, 12)} booted in ${Date.now() - started} ms`,
+    );
     const child = await runtime.host.exec(sandboxId, positionals);
     if (process.stdin.isTTY) child.stdin.end();
     else process.stdin.pipe(child.stdin);

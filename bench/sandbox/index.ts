@@ -9,7 +9,16 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { once } from 'node:events';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -123,9 +132,15 @@ async function main(): Promise<void> {
     const large = join(work, 'snap-1gb');
     makeSnapshot(small, mib, 16);
     makeSnapshot(large, largeMiB * mib, Math.max(16, largeMiB / 4));
-    log(`generated 1 MB (16 files) and ${largeMiB} MB (${Math.max(16, largeMiB / 4)} files) snapshots in ${ms(performance.now() - started)} ms`);
+    log(
+      `generated 1 MB (16 files) and ${largeMiB} MB (${Math.max(16, largeMiB / 4)} files) snapshots in ${ms(performance.now() - started)} ms`,
+    );
 
-    driver = await LocalSandboxDriver.open({ stateDir: join(work, 'driver'), hostUid: sandboxUid, cgroupParent });
+    driver = await LocalSandboxDriver.open({
+      stateDir: join(work, 'driver'),
+      hostUid: sandboxUid,
+      cgroupParent,
+    });
     let serial = 0;
     const create = (snapshotDir: string) => {
       const id = `b${(serial += 1)}`;
@@ -171,7 +186,9 @@ async function main(): Promise<void> {
     const p50Large = percentile(samples.large, 50);
     log(`bwrap true: p50 ${ms(percentile(floor, 50))} ms, p99 ${ms(percentile(floor, 99))} ms`);
     log(`boot 1 MB: p50 ${ms(p50Small)} ms, p99 ${ms(percentile(samples.small, 99))} ms (${boots} boots)`);
-    log(`boot ${largeMiB} MB: p50 ${ms(p50Large)} ms, p99 ${ms(percentile(samples.large, 99))} ms (${boots} boots)`);
+    log(
+      `boot ${largeMiB} MB: p50 ${ms(p50Large)} ms, p99 ${ms(percentile(samples.large, 99))} ms (${boots} boots)`,
+    );
 
     const availableBefore = memAvailableBytes();
     started = performance.now();
@@ -182,7 +199,9 @@ async function main(): Promise<void> {
     const availableDelta = availableBefore - memAvailableBytes();
     const beyond = memory.reduce((sum, m) => sum + m.beyond, 0) / memory.length / mib;
     const anon = memory.reduce((sum, m) => sum + m.anon, 0) / memory.length / mib;
-    const alive = (await Promise.all(live.map((h) => driver!.status(h)))).filter((s) => s.state === 'running');
+    const alive = (await Promise.all(live.map((h) => driver!.status(h)))).filter(
+      (s) => s.state === 'running',
+    );
     log(
       `per idle sandbox: ${beyond.toFixed(2)} MiB beyond its processes (cgroup usage − anon), ` +
         `${anon.toFixed(2)} MiB anon in its processes; host MemAvailable fell ${(availableDelta / concurrent / mib).toFixed(2)} MiB per sandbox (all-in, noisy on a shared host)`,

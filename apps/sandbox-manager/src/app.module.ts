@@ -47,7 +47,10 @@ export class SandboxManagerModule {
               snapshotKeep: config.SNAPSHOT_KEEP,
             });
             if (runtime.refusal)
-              logger.error({ primitive: runtime.refusal.primitive }, `sandboxes refused: ${runtime.refusal.message}`);
+              logger.error(
+                { primitive: runtime.refusal.primitive },
+                `sandboxes refused: ${runtime.refusal.message}`,
+              );
             return runtime;
           },
         },

@@ -5,7 +5,10 @@ describe('the sandbox-host readiness check', () => {
   it('fails naming every primitive the host lacks', async () => {
     const check = sandboxHostCheck(async () => ({
       problems: [
-        new SandboxUnavailableError('bubblewrap', '/usr/bin/bwrap not found; install the Debian package bubblewrap'),
+        new SandboxUnavailableError(
+          'bubblewrap',
+          '/usr/bin/bwrap not found; install the Debian package bubblewrap',
+        ),
         new SandboxUnavailableError('overlayfs', 'mounting the workspace overlay needs root'),
       ],
     }));

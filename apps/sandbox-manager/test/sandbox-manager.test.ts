@@ -19,7 +19,12 @@ import { createDatabase, type Database } from '@horizon/db';
 import { HEADER, JetStreamConnection, Publisher } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
 import { freePort } from '@horizon/testing/src/nats-server';
-import { createTestDatabase, createTestMessaging, type TestDatabase, type TestMessaging } from '@horizon/testing/src/stack';
+import {
+  createTestDatabase,
+  createTestMessaging,
+  type TestDatabase,
+  type TestMessaging,
+} from '@horizon/testing/src/stack';
 import { SandboxManagerModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import type { SandboxRuntime } from '../src/host/sandbox-runtime';
@@ -30,7 +35,11 @@ import { git, makeRepo, tempDir } from '../../../libs/sandbox/test/support/fixtu
 const token = 'ghs_MANAGERtestTOKEN0123456789';
 const resources = { memoryMiB: 256, cpuMillis: 1000, maxProcesses: 64 };
 
-async function until<T>(probe: () => Promise<T | undefined | null | false>, what: string, ms = 20_000): Promise<T> {
+async function until<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  what: string,
+  ms = 20_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const value = await probe();
@@ -41,7 +50,11 @@ async function until<T>(probe: () => Promise<T | undefined | null | false>, what
 }
 
 describe('sandbox-manager (real Postgres, JetStream, bwrap, git over HTTP)', () => {
-  const dirs = { state: tempDir('manager-state'), forge: tempDir('manager-forge'), work: tempDir('manager-work') };
+  const dirs = {
+    state: tempDir('manager-state'),
+    forge: tempDir('manager-forge'),
+    work: tempDir('manager-work'),
+  };
   const hostName = `test-${randomUUID().slice(0, 8)}`;
   const staleId = randomUUID();
   const elsewhereId = randomUUID();
@@ -65,12 +78,16 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, git over HTTP)', () 
 
   async function fetchAll(stream: 'EVT' | 'DLQ') {
     const name = `t-${randomUUID().slice(0, 8)}`;
-    await conn.jsm.consumers.add(conn.naming.stream(stream), { durable_name: name, ack_policy: 'none' as never });
+    await conn.jsm.consumers.add(conn.naming.stream(stream), {
+      durable_name: name,
+      ack_policy: 'none' as never,
+    });
     const consumer = await conn.js.consumers.get(conn.naming.stream(stream), name);
     // Asking for exactly what is pending returns at once instead of waiting out `expires`.
     const pending = (await consumer.info()).num_pending;
     const messages = [];
-    if (pending > 0) for await (const m of await consumer.fetch({ max_messages: pending, expires: 2000 })) messages.push(m);
+    if (pending > 0)
+      for await (const m of await consumer.fetch({ max_messages: pending, expires: 2000 })) messages.push(m);
     await conn.jsm.consumers.delete(conn.naming.stream(stream), name);
     return messages;
   }
@@ -102,7 +119,8 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, git over HTTP)', () 
 
   async function acks(): Promise<number> {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const match = /hzn_messages_total\{[^}]*consumer="sandbox-manager-cmd"[^}]*outcome="ack"[^}]*\} (\d+)/.exec(text);
+    const match =
+      /hzn_messages_total\{[^}]*consumer="sandbox-manager-cmd"[^}]*outcome="ack"[^}]*\} (\d+)/.exec(text);
     return match ? Number(match[1]) : 0;
   }
 
@@ -123,7 +141,10 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, git over HTTP)', () 
     ]);
     database = createDatabase(db.url, 2);
     // Recorded live before this start: one on this host (gone), one on another host (not ours).
-    for (const [id, host] of [[staleId, hostName], [elsewhereId, 'another-host']] as const) {
+    for (const [id, host] of [
+      [staleId, hostName],
+      [elsewhereId, 'another-host'],
+    ] as const) {
       await database.prisma.sandbox.create({
         data: { id, runId: null, driver: 'local', flavour: 'implement', state: 'ready', resources, host },
       });
@@ -140,9 +161,17 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, git over HTTP)', () 
       SANDBOX_FORGE_TOKEN: token,
       SNAPSHOT_KEEP: '1',
     });
-    app = await startService({ name: 'sandbox-manager', module: SandboxManagerModule.register(config), port });
+    app = await startService({
+      name: 'sandbox-manager',
+      module: SandboxManagerModule.register(config),
+      port,
+    });
     runtime = app.get<SandboxRuntime>(SANDBOX_RUNTIME);
-    conn = await JetStreamConnection.connect({ natsUrl: messaging.natsUrl, prefix: messaging.prefix, name: 'test' });
+    conn = await JetStreamConnection.connect({
+      natsUrl: messaging.natsUrl,
+      prefix: messaging.prefix,
+      name: 'test',
+    });
     publisher = new Publisher(conn);
   }, 60_000);
 
@@ -162,7 +191,10 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, git over HTTP)', () 
       const events = await stateEvents(staleId);
       return events.length > 0 && events;
     }, 'the failed event');
-    expect(event!.data).toMatchObject({ state: 'failed', reason: expect.stringMatching(/restarted; the sandbox \(ready\) no longer exists/) });
+    expect(event!.data).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/restarted; the sandbox \(ready\) no longer exists/),
+    });
   });
 
   it('reports the host isolation primitives in /readyz', async () => {
@@ -211,10 +243,15 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, git over HTTP)', () 
     expect(events.map((e) => e.data.state)).toEqual(['creating', 'ready']);
     expect(events.every((e) => e.causationId === provisionCommand.id)).toBe(true);
 
-    expect(await inside(sandboxId, 'git branch --show-current; git rev-parse HEAD; cat README.md built.txt')).toBe(
-      `horizon/run-1\n${commits[1]}\nv1\nbuilt by 1000\n`,
-    );
-    expect(await inside(sandboxId, `grep -rl ${token} /workspace /home/sandbox /proc/*/environ 2>/dev/null; echo end`)).toBe('end\n');
+    expect(
+      await inside(sandboxId, 'git branch --show-current; git rev-parse HEAD; cat README.md built.txt'),
+    ).toBe(`horizon/run-1\n${commits[1]}\nv1\nbuilt by 1000\n`);
+    expect(
+      await inside(
+        sandboxId,
+        `grep -rl ${token} /workspace /home/sandbox /proc/*/environ 2>/dev/null; echo end`,
+      ),
+    ).toBe('end\n');
   });
 
   it('treats a redelivered provision as a no-op', async () => {
@@ -283,10 +320,12 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, git over HTTP)', () 
     expect(existsSync(join(dirs.state.path, 'driver/sandboxes', sandboxId))).toBe(false);
     const log = readFileSync(join(dirs.state.path, 'artifacts', sandboxId, 'egress.jsonl'), 'utf8');
     expect(log).toMatch(/"kind":"git".*"status":200/);
-    const last = (await until(async () => {
-      const found = await stateEvents(sandboxId);
-      return found.length === 5 && found;
-    }, 'the destroyed event')).at(-1)!;
+    const last = (
+      await until(async () => {
+        const found = await stateEvents(sandboxId);
+        return found.length === 5 && found;
+      }, 'the destroyed event')
+    ).at(-1)!;
     expect(last.data).toMatchObject({ state: 'destroyed', reason: 'the run was cancelled' });
   });
 

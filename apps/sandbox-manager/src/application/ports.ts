@@ -1,4 +1,10 @@
-import type { DataOf, Envelope, SandboxFlavour, SandboxResources, sandboxProvision } from '@horizon/contracts';
+import type {
+  DataOf,
+  Envelope,
+  SandboxFlavour,
+  SandboxResources,
+  sandboxProvision,
+} from '@horizon/contracts';
 import type { ExecOptions, SandboxDriverKind, SandboxHandle, SandboxProcess } from '@horizon/sandbox';
 import type { SandboxState } from '../domain/sandbox-state';
 

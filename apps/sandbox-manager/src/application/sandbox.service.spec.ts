@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { envelopeFor, sandboxCancel, sandboxPause, sandboxProvision, type Envelope } from '@horizon/contracts';
+import {
+  envelopeFor,
+  sandboxCancel,
+  sandboxPause,
+  sandboxProvision,
+  type Envelope,
+} from '@horizon/contracts';
 import type { SandboxHandle } from '@horizon/sandbox';
 import type {
   BootRequest,
@@ -21,7 +27,9 @@ class InMemorySandboxRepository implements SandboxRepository {
     return this.rows.get(id) ?? null;
   }
   async liveOn(host: string) {
-    return [...this.rows.values()].filter((r) => r.host === host && ['creating', 'ready', 'paused'].includes(r.state));
+    return [...this.rows.values()].filter(
+      (r) => r.host === host && ['creating', 'ready', 'paused'].includes(r.state),
+    );
   }
   async transaction<T>(claim: string | null, work: (tx: SandboxTransaction) => Promise<T>) {
     if (claim && this.claimed.has(claim)) return { applied: false } as const;
@@ -51,7 +59,11 @@ class RecordingHost implements SandboxHost {
     this.calls.push(`boot ${request.sandboxId}`);
     if (this.bootFailure) throw this.bootFailure;
     this.alive.add(request.sandboxId);
-    return { handle: {} as SandboxHandle, snapshotRef: `${request.repo}/${request.flavour}/s1`, commit: 'c1' };
+    return {
+      handle: {} as SandboxHandle,
+      snapshotRef: `${request.repo}/${request.flavour}/s1`,
+      commit: 'c1',
+    };
   }
   has(id: string) {
     return this.alive.has(id);
@@ -106,7 +118,9 @@ describe('SandboxService', () => {
   let host: RecordingHost;
   let service: SandboxService;
   const states = (id: string) =>
-    repository.outbox.filter((e) => (e.data as { sandboxId?: string }).sandboxId === id).map((e) => (e.data as { state: string }).state);
+    repository.outbox
+      .filter((e) => (e.data as { sandboxId?: string }).sandboxId === id)
+      .map((e) => (e.data as { state: string }).state);
 
   beforeEach(() => {
     repository = new InMemorySandboxRepository();
@@ -117,10 +131,17 @@ describe('SandboxService', () => {
   it('provisions once, however often the command is delivered', async () => {
     const command = provision();
     expect(await service.provision(command)).toEqual({ kind: 'applied', state: 'ready', reason: null });
-    expect(await service.provision(command)).toEqual({ kind: 'ignored', reason: 'provision already handled' });
+    expect(await service.provision(command)).toEqual({
+      kind: 'ignored',
+      reason: 'provision already handled',
+    });
     expect(host.calls).toEqual([`boot ${command.data.sandboxId}`]);
     expect(states(command.data.sandboxId)).toEqual(['creating', 'ready']);
-    expect(repository.rows.get(command.data.sandboxId)).toMatchObject({ state: 'ready', snapshotRef: 'acme/app/implement/s1', host: 'host-a' });
+    expect(repository.rows.get(command.data.sandboxId)).toMatchObject({
+      state: 'ready',
+      snapshotRef: 'acme/app/implement/s1',
+      host: 'host-a',
+    });
   });
 
   it('records a boot that fails as failed, with the reason, caused by the command', async () => {
@@ -128,16 +149,27 @@ describe('SandboxService', () => {
     const command = provision();
     expect(await service.provision(command)).toMatchObject({ kind: 'applied', state: 'failed' });
     const failed = repository.outbox.at(-1)!;
-    expect(failed).toMatchObject({ causationId: command.id, data: { state: 'failed', reason: 'bubblewrap: /usr/bin/bwrap not found' } });
+    expect(failed).toMatchObject({
+      causationId: command.id,
+      data: { state: 'failed', reason: 'bubblewrap: /usr/bin/bwrap not found' },
+    });
     expect(repository.rows.get(command.data.sandboxId)!.destroyedAt).toBeInstanceOf(Date);
   });
 
   it('reports an unknown sandbox, and refuses a pause of a destroyed one without touching the host', async () => {
     const id = randomUUID();
-    expect(await service.pause(envelopeFor(sandboxPause, { sandboxId: id }, { source: 't' }))).toMatchObject({ kind: 'unknown' });
+    expect(await service.pause(envelopeFor(sandboxPause, { sandboxId: id }, { source: 't' }))).toMatchObject({
+      kind: 'unknown',
+    });
     const command = provision(id);
     await service.provision(command);
-    await service.cancel(envelopeFor(sandboxCancel, { sandboxId: id, runId: command.data.runId, reason: 'done' }, { source: 't' }));
+    await service.cancel(
+      envelopeFor(
+        sandboxCancel,
+        { sandboxId: id, runId: command.data.runId, reason: 'done' },
+        { source: 't' },
+      ),
+    );
     expect(await service.pause(envelopeFor(sandboxPause, { sandboxId: id }, { source: 't' }))).toEqual({
       kind: 'rejected',
       reason: 'cannot pause a sandbox that is destroyed',
@@ -167,6 +199,10 @@ describe('SandboxService', () => {
     expect(repository.rows.get(kept)!.state).toBe('ready');
     expect(await service.shutdown()).toBe(1);
     expect(host.alive.size).toBe(0);
-    expect(repository.outbox.at(-1)!.data).toMatchObject({ sandboxId: kept, state: 'failed', reason: expect.stringMatching(/stopped/) });
+    expect(repository.outbox.at(-1)!.data).toMatchObject({
+      sandboxId: kept,
+      state: 'failed',
+      reason: expect.stringMatching(/stopped/),
+    });
   });
 });

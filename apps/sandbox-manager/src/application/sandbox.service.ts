@@ -118,7 +118,9 @@ export class SandboxService {
   }
 
   /** The timer's pass over every snapshot series on this host. */
-  async refreshAllSnapshots(onError: Parameters<SnapshotRefresher['refreshAll']>[0]): Promise<SnapshotRefresh[]> {
+  async refreshAllSnapshots(
+    onError: Parameters<SnapshotRefresher['refreshAll']>[0],
+  ): Promise<SnapshotRefresh[]> {
     const results = await this.snapshots.refreshAll(onError);
     await this.announceSnapshots(results, null);
     return results;

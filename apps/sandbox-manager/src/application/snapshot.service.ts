@@ -86,7 +86,9 @@ export class SnapshotService implements SnapshotRefresher {
         remoteInside: this.options.remoteInside(repo),
       });
     } catch (error) {
-      throw new Error(`snapshot of ${repo}@${commit.slice(0, 12)} (${flavour}) failed: ${redact((error as Error).message)}`);
+      throw new Error(
+        `snapshot of ${repo}@${commit.slice(0, 12)} (${flavour}) failed: ${redact((error as Error).message)}`,
+      );
     }
   }
 }

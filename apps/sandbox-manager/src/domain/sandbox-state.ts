@@ -14,9 +14,7 @@ export type SandboxCommand = 'cancel' | 'pause' | 'resume';
  * `reject`: the command cannot apply, and retrying will not change that.
  */
 export type CommandDecision =
-  | { kind: 'apply'; to: SandboxState }
-  | { kind: 'noop'; reason: string }
-  | { kind: 'reject'; reason: string };
+  { kind: 'apply'; to: SandboxState } | { kind: 'noop'; reason: string } | { kind: 'reject'; reason: string };
 
 export function decide(state: SandboxState, command: SandboxCommand): CommandDecision {
   switch (command) {

@@ -42,7 +42,10 @@ export class GitRemote implements RepositoryRemote {
       // The URL may carry the token: never repeat git's message verbatim.
       throw new Error(`git ls-remote of ${repo} failed: ${redact(error.stderr ?? error.message)}`);
     });
-    const lines = stdout.split('\n').filter(Boolean).map((line) => line.split('\t') as [string, string]);
+    const lines = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('\t') as [string, string]);
     const wanted = ref === 'HEAD' ? ['HEAD'] : [ref, `refs/heads/${ref}`, `refs/tags/${ref}`];
     return lines.find(([, name]) => wanted.includes(name))?.[0] ?? null;
   }

@@ -79,7 +79,11 @@ export async function openSandboxRuntime(options: SandboxRuntimeOptions): Promis
     setupResources,
     // Setup reaches package registries and the repository's extra hosts; no git, no model.
     setupEgress: (config) => ({
-      policy: { ...withRepoExtras(defaultFlavourPolicies.plan, config.egress.allow), git: 'none', model: false },
+      policy: {
+        ...withRepoExtras(defaultFlavourPolicies.plan, config.egress.allow),
+        git: 'none',
+        model: false,
+      },
       run: { repo: { owner: 'snapshot', name: 'setup' }, branch: 'none' },
       credentials: {},
       logFile: join(setupLogs, `${Date.now()}-${randomUUID()}.jsonl`),
