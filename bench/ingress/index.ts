@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${port}`;
   const profDir = path.join(ROOT, '.horizon', 'bench', 'ingress');
   if (cpuProf) fs.mkdirSync(profDir, { recursive: true });
-  const env = { ...process.env, DATABASE_URL: db.url, HZN_STREAM_PREFIX: messaging.prefix, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: db.url, NATS_URL: messaging.natsUrl, HZN_STREAM_PREFIX: messaging.prefix, LOG_LEVEL: 'warn' };
   const ingress = runTs(path.join(ROOT, 'apps', 'ingress', 'src', 'main.ts'), [], { ...env, INGRESS_PORT: String(port), GITHUB_WEBHOOK_SECRET: SECRET }, cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
   ingress.stdout!.resume();
   const stopIngress = async () => {
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     await waitReady(url, ingress);
     const viaIngress = await load(['http', `${url}/webhooks/github`], { ...env, BENCH_SECRET: SECRET });
 
-    const reader = await JetStreamConnection.connect({ natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222', prefix: messaging.prefix, name: 'bench-reader' });
+    const reader = await JetStreamConnection.connect({ natsUrl: messaging.natsUrl, prefix: messaging.prefix, name: 'bench-reader' });
     const info = await reader.jsm.streams.info(new Naming(messaging.prefix).stream('INGRESS'));
     await reader.close();
     const envelopeBytes = Math.round(info.state.bytes / Math.max(1, info.state.messages));

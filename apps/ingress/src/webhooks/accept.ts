@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Envelope, WebhookHeaders, envelopeFor, webhookHeader } from '@horizon/contracts';
+import { Envelope, WebhookHeaders, createEnvelope, webhookHeader } from '@horizon/contracts';
 import type { Logger } from '@horizon/observability';
 import type { WebhookSource } from './webhook-source';
 
@@ -132,10 +132,16 @@ export class WebhookAcceptor {
       };
     }
 
-    const envelope = envelopeFor(normalized.contract, normalized.data, {
+    // `acceptDelivery` has already checked the data against the contract: no second parse on the hot path.
+    const { contract } = normalized;
+    const envelope = createEnvelope({
+      type: contract.type,
+      version: contract.version,
+      subject: contract.subject,
       source: 'ingress',
       id: `${source.name}:${normalized.deliveryId}`,
       occurredAt: receivedAt,
+      data: normalized.data,
     });
     const event = (normalized.data as { delivery: { event: string } }).delivery.event;
     try {
