@@ -76,10 +76,9 @@ export class RunScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   async schedule(): Promise<number> {
     const tx = this.db.prisma;
     const now = new Date();
-    const [queued, active] = await Promise.all([
-      this.items.inStates(tx, ['queued'], PENDING_WINDOW),
-      this.items.inStates(tx, activeStates, ACTIVE_WINDOW),
-    ]);
+    const active = await this.items.inStates(tx, activeStates, ACTIVE_WINDOW);
+    if (active.length >= this.limits.global) return 0;
+    const queued = await this.items.inStates(tx, ['queued'], PENDING_WINDOW);
     if (queued.length === 0) return 0;
     const chosen = selectRunnable(
       queued.map((q) => ({

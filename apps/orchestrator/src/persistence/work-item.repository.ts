@@ -204,13 +204,12 @@ export class WorkItemRepository {
     return new Map(rows.map((r) => [r.id, r.state]));
   }
 
+  /** Scheduling facts of items in `states`, most urgent and oldest first (plain SQL: read on every pass). */
   async inStates(tx: Tx, states: readonly WorkItemState[], limit: number): Promise<SchedulingRow[]> {
-    return tx.workItem.findMany({
-      where: { state: { in: [...states] } },
-      select: { id: true, repo: true, ownerId: true, priority: true, stateEnteredAt: true, notBefore: true },
-      orderBy: [{ priority: 'asc' }, { stateEnteredAt: 'asc' }],
-      take: limit,
-    });
+    return tx.$queryRaw<SchedulingRow[]>`
+      SELECT "id"::text AS "id", "repo", "ownerId"::text AS "ownerId", "priority", "stateEnteredAt", "notBefore"
+      FROM "WorkItem" WHERE "state"::text = ANY(${[...states]}::text[])
+      ORDER BY "priority", "stateEnteredAt" LIMIT ${limit}`;
   }
 
   /** Items in `states` with their latest run's attempt and deadline. */
