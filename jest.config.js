@@ -14,11 +14,12 @@ module.exports = {
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swc, swcrc: false }] },
   // These SDKs ship ES modules only; jest's CommonJS runtime needs them transformed.
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nats-io|@octokit|@linear|universal-user-agent|before-after-hook|content-type)/)',
+    '/node_modules/(?!(@nats-io|@octokit|@linear|universal-user-agent|before-after-hook|content-type|universal-github-app-jwt)/)',
   ],
   // @octokit/webhooks-methods publishes only an "import" export condition, which jest cannot resolve.
   moduleNameMapper: {
     '^@octokit/webhooks-methods$': '<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js',
+    '^@octokit/auth-unauthenticated$': '<rootDir>/node_modules/@octokit/auth-unauthenticated/dist-node/index.js',
   },
   setupFiles: ['reflect-metadata'],
   testTimeout: 30000,

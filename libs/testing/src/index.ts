@@ -3,3 +3,4 @@ export * from './stack';
 export * from './nats-server';
 export * from './linear-standin';
 export * from './slack-standin';
+export * from './github-standin';

@@ -7,5 +7,5 @@ export type {
   IssueComment,
   CheckRun,
   Review,
-  RecordedRequest,
+  GitHubRecordedRequest,
 } from './model';

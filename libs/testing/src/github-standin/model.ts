@@ -85,7 +85,7 @@ export interface CheckRun {
   author: string;
 }
 
-export interface RecordedRequest {
+export interface GitHubRecordedRequest {
   method: string;
   path: string;
   status: number;
@@ -103,7 +103,7 @@ export class GitHubModel {
   readonly issueComments: IssueComment[] = [];
   readonly reviews: Review[] = [];
   readonly checkRuns: CheckRun[] = [];
-  readonly requests: RecordedRequest[] = [];
+  readonly requests: GitHubRecordedRequest[] = [];
   /** OAuth codes issued by the authorize page, single use. */
   readonly oauthCodes = new Map<string, { login: string; redirectUri: string | null; expiresAt: Date }>();
   readonly refreshTokens = new Map<string, { login: string; expiresAt: Date }>();
