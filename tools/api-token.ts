@@ -13,7 +13,11 @@ const USAGE = `usage: api-token.ts create --name <name> [--scope ${API_SCOPES.jo
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { name: { type: 'string' }, scope: { type: 'string', multiple: true }, 'expires-days': { type: 'string' } },
+    options: {
+      name: { type: 'string' },
+      scope: { type: 'string', multiple: true },
+      'expires-days': { type: 'string' },
+    },
   });
   const [command, id] = positionals;
   const { DATABASE_URL } = loadConfigOrExit({ DATABASE_URL: baseConfig.DATABASE_URL });
@@ -27,7 +31,9 @@ async function main(): Promise<number> {
         scopes: (values.scope ?? [...API_SCOPES]) as ApiScope[],
         expiresAt: days === undefined ? null : new Date(Date.now() + days * 86_400_000),
       });
-      process.stderr.write(`token ${created.id} "${created.name}" scopes ${created.scopes.join(',')}${created.expiresAt ? ` expires ${created.expiresAt.toISOString()}` : ''}\n`);
+      process.stderr.write(
+        `token ${created.id} "${created.name}" scopes ${created.scopes.join(',')}${created.expiresAt ? ` expires ${created.expiresAt.toISOString()}` : ''}\n`,
+      );
       process.stderr.write('the token is shown once; store it now:\n');
       process.stdout.write(`${created.token}\n`);
       return 0;
@@ -35,8 +41,14 @@ async function main(): Promise<number> {
     if (command === 'list') {
       const rows = await db.prisma.apiToken.findMany({ orderBy: { createdAt: 'asc' } });
       for (const t of rows) {
-        const state = t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt <= new Date() ? 'expired' : 'active';
-        process.stdout.write(`${t.id}  ${state.padEnd(7)}  ${t.scopes.join(',').padEnd(20)}  ${t.name}  last used ${t.lastUsedAt?.toISOString() ?? 'never'}\n`);
+        const state = t.revokedAt
+          ? 'revoked'
+          : t.expiresAt && t.expiresAt <= new Date()
+            ? 'expired'
+            : 'active';
+        process.stdout.write(
+          `${t.id}  ${state.padEnd(7)}  ${t.scopes.join(',').padEnd(20)}  ${t.name}  last used ${t.lastUsedAt?.toISOString() ?? 'never'}\n`,
+        );
       }
       return 0;
     }

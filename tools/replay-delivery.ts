@@ -19,10 +19,16 @@ async function main(): Promise<number> {
     HZN_STREAM_PREFIX: baseConfig.HZN_STREAM_PREFIX,
   });
   const db = createDatabase(config.DATABASE_URL, 1);
-  const connection = await JetStreamConnection.connect({ natsUrl: config.NATS_URL, prefix: config.HZN_STREAM_PREFIX, name: 'replay-delivery' });
+  const connection = await JetStreamConnection.connect({
+    natsUrl: config.NATS_URL,
+    prefix: config.HZN_STREAM_PREFIX,
+    name: 'replay-delivery',
+  });
   try {
     const result = await replayDelivery(db.prisma, new Publisher(connection), source, deliveryId);
-    process.stdout.write(`replayed ${result.originalId} as ${result.envelopeId} on ${result.subject} (stream seq ${result.seq})\n`);
+    process.stdout.write(
+      `replayed ${result.originalId} as ${result.envelopeId} on ${result.subject} (stream seq ${result.seq})\n`,
+    );
     return 0;
   } finally {
     await connection.close();

@@ -21,7 +21,11 @@ function percentile(sorted: number[], p: number): number {
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 
 function runTs(file: string, args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', file, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', file, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 }
 
 async function load(args: string[], env: NodeJS.ProcessEnv): Promise<LoadResult> {
@@ -37,7 +41,10 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`ingress exited (${child.exitCode}) before it was ready`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -46,17 +53,37 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
 
 function summary(r: LoadResult) {
   const sorted = [...r.latenciesMs].sort((a, b) => a - b);
-  return { perSecond: r.accepted / r.seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+  return {
+    perSecond: r.accepted / r.seconds,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+  };
 }
 
 async function main(): Promise<void> {
   const id = suiteId();
-  const [db, messaging, port] = await Promise.all([createTestDatabase(id), createTestMessaging(id), freePort()]);
+  const [db, messaging, port] = await Promise.all([
+    createTestDatabase(id),
+    createTestMessaging(id),
+    freePort(),
+  ]);
   const url = `http://127.0.0.1:${port}`;
   const profDir = path.join(ROOT, '.horizon', 'bench', 'ingress');
   if (cpuProf) fs.mkdirSync(profDir, { recursive: true });
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: db.url, NATS_URL: messaging.natsUrl, HZN_STREAM_PREFIX: messaging.prefix, LOG_LEVEL: 'warn' };
-  const ingress = runTs(path.join(ROOT, 'apps', 'ingress', 'src', 'main.ts'), [], { ...env, INGRESS_PORT: String(port), GITHUB_WEBHOOK_SECRET: SECRET }, cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: db.url,
+    NATS_URL: messaging.natsUrl,
+    HZN_STREAM_PREFIX: messaging.prefix,
+    LOG_LEVEL: 'warn',
+  };
+  const ingress = runTs(
+    path.join(ROOT, 'apps', 'ingress', 'src', 'main.ts'),
+    [],
+    { ...env, INGRESS_PORT: String(port), GITHUB_WEBHOOK_SECRET: SECRET },
+    cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+  );
   ingress.stdout!.resume();
   const stopIngress = async () => {
     if (ingress.exitCode !== null) return;
@@ -68,7 +95,11 @@ async function main(): Promise<void> {
     await waitReady(url, ingress);
     const viaIngress = await load(['http', `${url}/webhooks/github`], { ...env, BENCH_SECRET: SECRET });
 
-    const reader = await JetStreamConnection.connect({ natsUrl: messaging.natsUrl, prefix: messaging.prefix, name: 'bench-reader' });
+    const reader = await JetStreamConnection.connect({
+      natsUrl: messaging.natsUrl,
+      prefix: messaging.prefix,
+      name: 'bench-reader',
+    });
     const info = await reader.jsm.streams.info(new Naming(messaging.prefix).stream('INGRESS'));
     await reader.close();
     const envelopeBytes = Math.round(info.state.bytes / Math.max(1, info.state.messages));
@@ -81,7 +112,10 @@ async function main(): Promise<void> {
         `stream holds ${info.state.messages} messages of ~${envelopeBytes} B (warm-up included)\n` +
         `bare publish: ${bare.accepted} in ${round(bare.seconds)} s, p50 ${round(floor.p50)} ms, p99 ${round(floor.p99)} ms\n`,
     );
-    if (cpuProf) process.stdout.write(`CPU profile of ingress in ${path.relative(ROOT, profDir)}/ (written when it stops)\n`);
+    if (cpuProf)
+      process.stdout.write(
+        `CPU profile of ingress in ${path.relative(ROOT, profDir)}/ (written when it stops)\n`,
+      );
     process.stdout.write(
       `BENCH ingress accepted_per_s=${Math.round(ours.perSecond)} p50_ms=${round(ours.p50)} p99_ms=${round(ours.p99)} max_ms=${round(ours.max)} ` +
         `bare_publish_per_s=${Math.round(floor.perSecond)} ratio=${round(ours.perSecond / floor.perSecond)}\n`,

@@ -25,14 +25,25 @@ const secret = process.env.BENCH_SECRET ?? 'bench-secret';
 
 /** Real handled payloads: a pull request opened, a comment, a review, a check run. */
 function payloads() {
-  const pick = (event: string, action: string) => ({ event, payload: githubExamples(event).find((p) => p.action === action)! });
-  return [pick('pull_request', 'opened'), pick('issue_comment', 'created'), pick('pull_request_review', 'submitted'), pick('check_run', 'completed')].map(
-    ({ event, payload }) => ({ event, ...githubDelivery(event, payload, secret, 'template') }),
-  );
+  const pick = (event: string, action: string) => ({
+    event,
+    payload: githubExamples(event).find((p) => p.action === action)!,
+  });
+  return [
+    pick('pull_request', 'opened'),
+    pick('issue_comment', 'created'),
+    pick('pull_request_review', 'submitted'),
+    pick('check_run', 'completed'),
+  ].map(({ event, payload }) => ({ event, ...githubDelivery(event, payload, secret, 'template') }));
 }
 
 /** Runs `one(i)` for i < count with at most `concurrency` in flight; stops early after maxSeconds. */
-async function drive(count: number, one: (i: number) => Promise<boolean>, latencies: number[] | null, outcome: (ok: boolean) => void) {
+async function drive(
+  count: number,
+  one: (i: number) => Promise<boolean>,
+  latencies: number[] | null,
+  outcome: (ok: boolean) => void,
+) {
   let next = 0;
   const deadline = performance.now() + maxSeconds * 1000;
   const worker = async () => {
@@ -52,18 +63,27 @@ async function drive(count: number, one: (i: number) => Promise<boolean>, latenc
 async function httpLoad(url: string): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const { hostname, port, pathname } = new URL(url);
-  if (hostname !== '127.0.0.1' && hostname !== 'localhost') throw new Error('the load generator only targets loopback');
+  if (hostname !== '127.0.0.1' && hostname !== 'localhost')
+    throw new Error('the load generator only targets loopback');
   const templates = payloads();
   const other: Record<string, number> = {};
   const send = (i: number) =>
     new Promise<boolean>((resolve, reject) => {
       const t = templates[i % templates.length]!;
       const req = http.request(
-        { agent, hostname, port, path: pathname, method: 'POST', headers: { ...t.headers, 'x-github-delivery': randomUUID(), 'content-length': t.rawBody.length } },
+        {
+          agent,
+          hostname,
+          port,
+          path: pathname,
+          method: 'POST',
+          headers: { ...t.headers, 'x-github-delivery': randomUUID(), 'content-length': t.rawBody.length },
+        },
         (res) => {
           res.resume();
           res.on('end', () => {
-            if (res.statusCode !== 202) other[String(res.statusCode)] = (other[String(res.statusCode)] ?? 0) + 1;
+            if (res.statusCode !== 202)
+              other[String(res.statusCode)] = (other[String(res.statusCode)] ?? 0) + 1;
             resolve(res.statusCode === 202);
           });
         },

@@ -21,7 +21,11 @@ export class IngressModule {
       imports: [
         ObservabilityModule.forRoot('ingress', config.LOG_LEVEL),
         DbModule.forRoot({ databaseUrl: config.DATABASE_URL, relay: false }),
-        MessagingModule.forRoot({ natsUrl: config.NATS_URL, prefix: config.HZN_STREAM_PREFIX, name: 'ingress' }),
+        MessagingModule.forRoot({
+          natsUrl: config.NATS_URL,
+          prefix: config.HZN_STREAM_PREFIX,
+          name: 'ingress',
+        }),
       ],
       controllers: [OpenApiController, WorkItemsController],
       providers: [
@@ -29,10 +33,19 @@ export class IngressModule {
         {
           provide: JetStreamEnvelopePublisher,
           inject: [Publisher, JetStreamConnection],
-          useFactory: (p: Publisher, c: JetStreamConnection) => new JetStreamEnvelopePublisher(p, c, config.INGRESS_PUBLISH_TIMEOUT_MS),
+          useFactory: (p: Publisher, c: JetStreamConnection) =>
+            new JetStreamEnvelopePublisher(p, c, config.INGRESS_PUBLISH_TIMEOUT_MS),
         },
-        { provide: ApiTokenStore, inject: [DATABASE], useFactory: (db: Database) => new ApiTokenStore(db.prisma) },
-        { provide: WorkItemReader, inject: [DATABASE], useFactory: (db: Database) => new WorkItemReader(db.prisma) },
+        {
+          provide: ApiTokenStore,
+          inject: [DATABASE],
+          useFactory: (db: Database) => new ApiTokenStore(db.prisma),
+        },
+        {
+          provide: WorkItemReader,
+          inject: [DATABASE],
+          useFactory: (db: Database) => new WorkItemReader(db.prisma),
+        },
         ApiTokenGuard,
         WebhookRoutes,
       ],

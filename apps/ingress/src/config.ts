@@ -7,10 +7,18 @@ const optionalSecret = (what: string) => z.string().min(1).optional().describe(w
 export const configShape = {
   ...baseConfig,
   INGRESS_PORT: port(8080),
-  INGRESS_HOST: z.string().min(1).default('127.0.0.1').describe('an address to listen on (0.0.0.0 for every interface)'),
-  INGRESS_BODY_LIMIT: positiveInt(1024 * 1024).describe('the largest webhook body accepted, in bytes (positive integer)'),
+  INGRESS_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('an address to listen on (0.0.0.0 for every interface)'),
+  INGRESS_BODY_LIMIT: positiveInt(1024 * 1024).describe(
+    'the largest webhook body accepted, in bytes (positive integer)',
+  ),
   INGRESS_PUBLISH_TIMEOUT_MS: durationMs(2000),
-  INGRESS_RETRY_AFTER_SECONDS: positiveInt(5).describe('seconds a sender is told to wait after a 503 (positive integer)'),
+  INGRESS_RETRY_AFTER_SECONDS: positiveInt(5).describe(
+    'seconds a sender is told to wait after a 503 (positive integer)',
+  ),
   GITHUB_WEBHOOK_SECRET: z
     .string()
     .refine((v) => v.split(',').some((s) => s.trim().length > 0))
@@ -18,7 +26,11 @@ export const configShape = {
     .describe('one or more secrets, comma-separated (old and new side by side during a rotation)'),
   LINEAR_WEBHOOK_SECRET: optionalSecret("the Linear webhook's signing secret"),
   SLACK_SIGNING_SECRET: optionalSecret("the Slack app's signing secret"),
-  SLACK_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]+$/).optional().describe("the Slack bot's user id (U… or W…)"),
+  SLACK_BOT_USER_ID: z
+    .string()
+    .regex(/^[UW][A-Z0-9]+$/)
+    .optional()
+    .describe("the Slack bot's user id (U… or W…)"),
 };
 
 export type IngressConfig = z.infer<z.ZodObject<typeof configShape>>;

@@ -25,10 +25,16 @@ export async function replayDelivery(
 ): Promise<ReplayResult> {
   const row = await prisma.inboxDelivery.findUnique({ where: { source_deliveryId: { source, deliveryId } } });
   if (!row) throw new Error(`no delivery ${source}/${deliveryId} is recorded`);
-  if (!row.envelope) throw new Error(`delivery ${source}/${deliveryId} was ${row.outcome} (${row.detail ?? 'no detail'}): it has no envelope to replay`);
+  if (!row.envelope)
+    throw new Error(
+      `delivery ${source}/${deliveryId} was ${row.outcome} (${row.detail ?? 'no detail'}): it has no envelope to replay`,
+    );
   const original = envelopeSchema.parse(row.envelope) as Envelope;
   const contract = contractFor(original.subject);
-  if (!contract) throw new Error(`recorded envelope ${original.id} has subject ${original.subject}, which no contract names`);
+  if (!contract)
+    throw new Error(
+      `recorded envelope ${original.id} has subject ${original.subject}, which no contract names`,
+    );
   contract.data.parse(original.data);
   const replay: Envelope = {
     ...original,

@@ -35,9 +35,16 @@ export interface IngressUnderTest {
   close(): Promise<void>;
 }
 
-export async function startIngress(env: Record<string, string> = {}, nats?: { url: string }): Promise<IngressUnderTest> {
+export async function startIngress(
+  env: Record<string, string> = {},
+  nats?: { url: string },
+): Promise<IngressUnderTest> {
   const id = suiteId();
-  const [db, messaging, port] = await Promise.all([createTestDatabase(id), createTestMessaging(id), freePort()]);
+  const [db, messaging, port] = await Promise.all([
+    createTestDatabase(id),
+    createTestMessaging(id),
+    freePort(),
+  ]);
   const natsUrl = nats?.url ?? messaging.natsUrl;
   const config = parseConfig(configShape, {
     DATABASE_URL: db.url,
@@ -51,7 +58,11 @@ export async function startIngress(env: Record<string, string> = {}, nats?: { ur
     ...env,
   });
   const app = await startService({ name: 'ingress', module: IngressModule.register(config), port });
-  const reader = await JetStreamConnection.connect({ natsUrl, prefix: messaging.prefix, name: `reader-${id}` });
+  const reader = await JetStreamConnection.connect({
+    natsUrl,
+    prefix: messaging.prefix,
+    name: `reader-${id}`,
+  });
   const stream = new Naming(messaging.prefix).stream('INGRESS');
   return {
     url: `http://127.0.0.1:${port}`,

@@ -37,25 +37,39 @@ describe('JetStream outage: nothing is acknowledged that is not on the stream', 
     }
     expect(back).toMatchObject({ status: 202, body: { status: 'accepted' } });
     expect(await send()).toMatchObject({ status: 202, body: { status: 'duplicate' } });
-    expect((await ingress.messages()).filter((m) => m.envelope.id === 'github:during-outage')).toHaveLength(1);
+    expect((await ingress.messages()).filter((m) => m.envelope.id === 'github:during-outage')).toHaveLength(
+      1,
+    );
 
     await ingress.flushRecords();
-    const { rows } = await ingress.db.pool.query(`SELECT outcome FROM "InboxDelivery" WHERE "deliveryId" = 'during-outage'`);
+    const { rows } = await ingress.db.pool.query(
+      `SELECT outcome FROM "InboxDelivery" WHERE "deliveryId" = 'during-outage'`,
+    );
     expect(rows).toEqual([{ outcome: 'accepted' }]);
   });
 
   it('keeps accepting while Postgres refuses the delivery records, and writes them once it can', async () => {
-    const { rawBody, headers } = githubDelivery('ping', githubExamples('ping')[0], SECRETS.github, 'during-db-hiccup');
+    const { rawBody, headers } = githubDelivery(
+      'ping',
+      githubExamples('ping')[0],
+      SECRETS.github,
+      'during-db-hiccup',
+    );
     await ingress.db.pool.query(`ALTER TABLE "InboxDelivery" RENAME TO "InboxDeliveryAway"`);
     try {
-      expect(await post(`${ingress.url}/webhooks/github`, rawBody, headers)).toMatchObject({ status: 202, body: { status: 'accepted' } });
+      expect(await post(`${ingress.url}/webhooks/github`, rawBody, headers)).toMatchObject({
+        status: 202,
+        body: { status: 'accepted' },
+      });
       expect((await ingress.messages()).some((m) => m.envelope.id === 'github:during-db-hiccup')).toBe(true);
       await new Promise((r) => setTimeout(r, 300));
     } finally {
       await ingress.db.pool.query(`ALTER TABLE "InboxDeliveryAway" RENAME TO "InboxDelivery"`);
     }
     await ingress.flushRecords();
-    const { rows } = await ingress.db.pool.query(`SELECT outcome FROM "InboxDelivery" WHERE "deliveryId" = 'during-db-hiccup'`);
+    const { rows } = await ingress.db.pool.query(
+      `SELECT outcome FROM "InboxDelivery" WHERE "deliveryId" = 'during-db-hiccup'`,
+    );
     expect(rows).toEqual([{ outcome: 'accepted' }]);
   });
 });

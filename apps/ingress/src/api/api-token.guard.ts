@@ -20,7 +20,10 @@ export type AuthenticatedRequest = FastifyRequest & { principal: ApiPrincipal };
 /** `Authorization: Bearer <token>`: 401 without a valid token, 403 without the route's scope. */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
-  constructor(private readonly tokens: ApiTokenStore, private readonly reflector: Reflector) {}
+  constructor(
+    private readonly tokens: ApiTokenStore,
+    private readonly reflector: Reflector,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
@@ -31,9 +34,12 @@ export class ApiTokenGuard implements CanActivate {
     const principal = match ? await this.tokens.authenticate(match[1]!) : null;
     if (!principal) {
       void http.getResponse<FastifyReply>().header('www-authenticate', 'Bearer realm="horizon"');
-      throw new UnauthorizedException({ error: match ? 'invalid, expired or revoked token' : 'missing bearer token' });
+      throw new UnauthorizedException({
+        error: match ? 'invalid, expired or revoked token' : 'missing bearer token',
+      });
     }
-    if (!principal.scopes.includes(scope)) throw new ForbiddenException({ error: `token lacks scope ${scope}` });
+    if (!principal.scopes.includes(scope))
+      throw new ForbiddenException({ error: `token lacks scope ${scope}` });
     request.principal = principal;
     return true;
   }

@@ -25,17 +25,27 @@ export async function createApiToken(
   input: { name: string; scopes: readonly ApiScope[]; expiresAt?: Date | null },
 ): Promise<NewApiToken> {
   const unknown = input.scopes.filter((s) => !API_SCOPES.includes(s));
-  if (unknown.length > 0) throw new Error(`unknown scope(s) ${unknown.join(', ')}; known: ${API_SCOPES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown scope(s) ${unknown.join(', ')}; known: ${API_SCOPES.join(', ')}`);
   if (input.scopes.length === 0) throw new Error('a token needs at least one scope');
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
   const row = await prisma.apiToken.create({
-    data: { id: randomUUID(), name: input.name, hash: hashApiToken(token), scopes: [...new Set(input.scopes)], expiresAt: input.expiresAt ?? null },
+    data: {
+      id: randomUUID(),
+      name: input.name,
+      hash: hashApiToken(token),
+      scopes: [...new Set(input.scopes)],
+      expiresAt: input.expiresAt ?? null,
+    },
   });
   return { id: row.id, name: row.name, scopes: row.scopes as ApiScope[], expiresAt: row.expiresAt, token };
 }
 
 export async function revokeApiToken(prisma: PrismaClient, id: string): Promise<boolean> {
-  const { count } = await prisma.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+  const { count } = await prisma.apiToken.updateMany({
+    where: { id, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
   return count === 1;
 }
 
@@ -49,7 +59,10 @@ export interface ApiPrincipal {
 export class ApiTokenStore {
   private readonly lastTouched = new Map<string, number>();
 
-  constructor(private readonly prisma: PrismaClient, private readonly touchEveryMs = 60_000) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly touchEveryMs = 60_000,
+  ) {}
 
   async authenticate(token: string, now = new Date()): Promise<ApiPrincipal | null> {
     if (!token.startsWith(TOKEN_PREFIX)) return null;
@@ -58,7 +71,9 @@ export class ApiTokenStore {
     if (now.getTime() - (this.lastTouched.get(row.id) ?? 0) >= this.touchEveryMs) {
       this.lastTouched.set(row.id, now.getTime());
       // Bookkeeping only: a failed write must not fail the request.
-      void this.prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } }).catch(() => undefined);
+      void this.prisma.apiToken
+        .update({ where: { id: row.id }, data: { lastUsedAt: now } })
+        .catch(() => undefined);
     }
     return { tokenId: row.id, name: row.name, scopes: row.scopes };
   }

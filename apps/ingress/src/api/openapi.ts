@@ -23,7 +23,10 @@ const authErrors = {
   '403': error('the token lacks the scope this operation needs'),
 };
 const unavailable = {
-  '503': { ...error('JetStream unavailable; retry after the Retry-After header'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
+  '503': {
+    ...error('JetStream unavailable; retry after the Retry-After header'),
+    headers: { 'Retry-After': { schema: { type: 'integer' } } },
+  },
 };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const idempotencyKey = {
@@ -36,14 +39,19 @@ const idempotencyKey = {
 
 /** The work API's OpenAPI 3.1 document, generated from the zod schemas the handlers validate with. */
 export function workApiOpenApi(): JsonSchema {
-  const query = schema(listWorkItemsQuery, 'input') as { properties: Record<string, JsonSchema>; required?: string[] };
+  const query = schema(listWorkItemsQuery, 'input') as {
+    properties: Record<string, JsonSchema>;
+    required?: string[];
+  };
   return {
     openapi: '3.1.0',
     info: { title: 'Horizon work API', version: '1.0.0' },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API token (tools/api-token.ts create)' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'an API token (tools/api-token.ts create)' },
+      },
       schemas: {
         CreateWorkItem: schema(createWorkItemBody, 'input'),
         CancelWorkItem: schema(cancelWorkItemBody, 'input'),
@@ -82,7 +90,11 @@ export function workApiOpenApi(): JsonSchema {
             required: query.required?.includes(name) ?? false,
             schema: s,
           })),
-          responses: { '200': { description: 'one page', content: json(ref('WorkItemPage')) }, '400': error('bad filter or cursor'), ...authErrors },
+          responses: {
+            '200': { description: 'one page', content: json(ref('WorkItemPage')) },
+            '400': error('bad filter or cursor'),
+            ...authErrors,
+          },
         },
       },
       '/api/v1/work-items/{id}': {
@@ -103,7 +115,12 @@ export function workApiOpenApi(): JsonSchema {
           summary: 'Ask for a work item to be cancelled (scope work:write)',
           parameters: [idParam],
           requestBody: { required: false, content: json(ref('CancelWorkItem')) },
-          responses: { '202': { description: 'accepted', content: json(ref('Accepted')) }, '400': error('bad id or body'), ...authErrors, ...unavailable },
+          responses: {
+            '202': { description: 'accepted', content: json(ref('Accepted')) },
+            '400': error('bad id or body'),
+            ...authErrors,
+            ...unavailable,
+          },
         },
       },
     },

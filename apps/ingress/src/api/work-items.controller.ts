@@ -26,7 +26,12 @@ import { ApiTokenGuard, RequireScope } from './api-token.guard';
 import type { AuthenticatedRequest } from './api-token.guard';
 import { workApiOpenApi } from './openapi';
 import { InvalidCursorError, WorkItemReader } from './work-items.reader';
-import { cancelWorkItemBody, createWorkItemBody, listWorkItemsQuery, workItemIdParam } from './work-items.schemas';
+import {
+  cancelWorkItemBody,
+  createWorkItemBody,
+  listWorkItemsQuery,
+  workItemIdParam,
+} from './work-items.schemas';
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(value);
@@ -106,7 +111,10 @@ export class WorkItemsController {
   @RequireScope('work:read')
   async show(@Param('id') id: string) {
     const item = await this.reader.find(parse(workItemIdParam, id, 'work item id'));
-    if (!item) throw new NotFoundException({ error: 'no such work item (a just-requested one appears once the orchestrator has taken it)' });
+    if (!item)
+      throw new NotFoundException({
+        error: 'no such work item (a just-requested one appears once the orchestrator has taken it)',
+      });
     return item;
   }
 
@@ -136,7 +144,12 @@ export class WorkItemsController {
   }
 
   /** 2xx only once JetStream holds the event; 503 with Retry-After otherwise. */
-  private async publish<C extends Contract>(reply: FastifyReply, contract: C, deliveryId: string, data: DataOf<C>): Promise<'accepted' | 'duplicate'> {
+  private async publish<C extends Contract>(
+    reply: FastifyReply,
+    contract: C,
+    deliveryId: string,
+    data: DataOf<C>,
+  ): Promise<'accepted' | 'duplicate'> {
     const envelope = envelopeFor(contract, data, { source: 'ingress', id: `api:${deliveryId}` });
     try {
       const { duplicate } = await this.publisher.publish(envelope);
@@ -147,4 +160,3 @@ export class WorkItemsController {
     }
   }
 }
-

@@ -36,7 +36,10 @@ export class WorkItemReader {
     if (query.cursor) {
       const after = decodeCursor(query.cursor);
       if (!after) throw new InvalidCursorError('cursor is not one this API issued');
-      where.OR = [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }];
+      where.OR = [
+        { createdAt: { lt: after.createdAt } },
+        { createdAt: after.createdAt, id: { lt: after.id } },
+      ];
     }
     const rows = await this.prisma.workItem.findMany({
       where,
@@ -44,7 +47,10 @@ export class WorkItemReader {
       take: query.limit + 1,
     });
     const page = rows.slice(0, query.limit);
-    return { items: page.map(toView), nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null };
+    return {
+      items: page.map(toView),
+      nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null,
+    };
   }
 }
 

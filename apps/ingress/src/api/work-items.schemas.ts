@@ -9,9 +9,13 @@ export const createWorkItemBody = z.strictObject({
   title: fields.title,
   description: fields.description.default(''),
   kind: fields.kind.default('implement'),
-  owner: fields.ownerId.default(null).describe('identity id of the human who owns the work (PRs are attributed to them)'),
+  owner: fields.ownerId
+    .default(null)
+    .describe('identity id of the human who owns the work (PRs are attributed to them)'),
   blockedBy: fields.blockedBy.max(100).default([]).describe('ids of work items that must be merged first'),
-  autoStart: fields.autoStart.default(true).describe('start as soon as it is unblocked, without a human moving it'),
+  autoStart: fields.autoStart
+    .default(true)
+    .describe('start as soon as it is unblocked, without a human moving it'),
   labels: fields.labels.default([]),
   priority: fields.priority.default(5).describe('0 (most urgent) to 9'),
 });
@@ -32,7 +36,9 @@ export const workItemIdParam = z.string().uuid();
 
 export const acceptedResponse = z.object({
   id: z.string().uuid().describe('the work item id'),
-  status: z.enum(['accepted', 'duplicate']).describe('duplicate: the same Idempotency-Key was accepted before'),
+  status: z
+    .enum(['accepted', 'duplicate'])
+    .describe('duplicate: the same Idempotency-Key was accepted before'),
 });
 
 export const workItemView = z.object({

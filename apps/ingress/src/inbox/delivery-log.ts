@@ -28,10 +28,22 @@ export class BatchedDeliveryLog implements DeliveryLog {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private failures = 0;
-  private readonly options: Required<Omit<DeliveryLogOptions, 'onDropped'>> & Pick<DeliveryLogOptions, 'onDropped'>;
+  private readonly options: Required<Omit<DeliveryLogOptions, 'onDropped'>> &
+    Pick<DeliveryLogOptions, 'onDropped'>;
 
-  constructor(private readonly pool: pg.Pool, private readonly logger: Logger, options: DeliveryLogOptions = {}) {
-    this.options = { lingerMs: 20, batchSize: 500, maxPending: 100_000, retryBaseMs: 200, retryMaxMs: 10_000, ...options };
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly logger: Logger,
+    options: DeliveryLogOptions = {},
+  ) {
+    this.options = {
+      lingerMs: 20,
+      batchSize: 500,
+      maxPending: 100_000,
+      retryBaseMs: 200,
+      retryMaxMs: 10_000,
+      ...options,
+    };
   }
 
   record(record: DeliveryRecord): void {
@@ -58,9 +70,11 @@ export class BatchedDeliveryLog implements DeliveryLog {
       clearTimeout(this.timer);
       this.timer = undefined;
       await (this.flushing ?? this.flush());
-      if (this.pending.size > 0 && this.failures > 0) await new Promise((r) => setTimeout(r, Math.min(200, deadline - Date.now())));
+      if (this.pending.size > 0 && this.failures > 0)
+        await new Promise((r) => setTimeout(r, Math.min(200, deadline - Date.now())));
     }
-    if (this.pending.size > 0) this.logger.error({ lost: this.pending.size }, 'InboxDelivery records not written before shutdown');
+    if (this.pending.size > 0)
+      this.logger.error({ lost: this.pending.size }, 'InboxDelivery records not written before shutdown');
   }
 
   private schedule(delayMs: number): void {
@@ -84,12 +98,18 @@ export class BatchedDeliveryLog implements DeliveryLog {
         // Put the batch back, behind nothing newer for the same key.
         for (const [key, record] of batch) if (!this.pending.has(key)) this.pending.set(key, record);
         this.dropOverflow();
-        this.logger.warn({ err: error, backlog: this.pending.size, failures: this.failures }, 'InboxDelivery write failed; will retry');
+        this.logger.warn(
+          { err: error, backlog: this.pending.size, failures: this.failures },
+          'InboxDelivery write failed; will retry',
+        );
       })
       .finally(() => {
         this.flushing = undefined;
         if (this.pending.size > 0) {
-          const backoff = this.failures === 0 ? 0 : Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** (this.failures - 1));
+          const backoff =
+            this.failures === 0
+              ? 0
+              : Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** (this.failures - 1));
           this.schedule(backoff);
         }
       });
@@ -99,7 +119,16 @@ export class BatchedDeliveryLog implements DeliveryLog {
   private async write(records: DeliveryRecord[]): Promise<void> {
     const values: unknown[] = [];
     const rows = records.map((r, i) => {
-      values.push(r.source, r.deliveryId, r.event, r.envelope?.id ?? null, r.outcome, r.detail, r.envelope ? JSON.stringify(r.envelope) : null, r.receivedAt);
+      values.push(
+        r.source,
+        r.deliveryId,
+        r.event,
+        r.envelope?.id ?? null,
+        r.outcome,
+        r.detail,
+        r.envelope ? JSON.stringify(r.envelope) : null,
+        r.receivedAt,
+      );
       const p = (n: number) => `$${i * COLUMNS + n}`;
       return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}::jsonb, ${p(8)})`;
     });
@@ -123,7 +152,10 @@ export class BatchedDeliveryLog implements DeliveryLog {
     }
     if (dropped > 0) {
       this.options.onDropped?.(dropped);
-      this.logger.error({ dropped }, 'InboxDelivery backlog full: oldest records dropped (the deliveries themselves are on the stream)');
+      this.logger.error(
+        { dropped },
+        'InboxDelivery backlog full: oldest records dropped (the deliveries themselves are on the stream)',
+      );
     }
   }
 }

@@ -64,7 +64,10 @@ function mediaType(headers: WebhookHeaders): string {
  * Refusals answer with a generic reason; the specific one goes to the log and the record.
  */
 export class WebhookAcceptor {
-  constructor(private readonly source: WebhookSource, private readonly options: AcceptorOptions) {}
+  constructor(
+    private readonly source: WebhookSource,
+    private readonly options: AcceptorOptions,
+  ) {}
 
   async accept(request: WebhookRequest): Promise<WebhookResponse> {
     const started = process.hrtime.bigint();
@@ -75,25 +78,45 @@ export class WebhookAcceptor {
     return response;
   }
 
-  private async decide({ headers, rawBody, receivedAt }: WebhookRequest): Promise<{ response: WebhookResponse; record: DeliveryRecord }> {
+  private async decide({
+    headers,
+    rawBody,
+    receivedAt,
+  }: WebhookRequest): Promise<{ response: WebhookResponse; record: DeliveryRecord }> {
     const { source } = this;
     const claimedHeaders = source.claimed(headers, undefined);
     const refuse = (status: number, error: string, detail: string, body?: unknown) => {
       const claimed = body === undefined ? claimedHeaders : source.claimed(headers, body);
-      this.options.logger.warn({ source: source.name, path: source.path, status, reason: detail, deliveryId: claimed.deliveryId }, `webhook refused: ${detail}`);
+      this.options.logger.warn(
+        { source: source.name, path: source.path, status, reason: detail, deliveryId: claimed.deliveryId },
+        `webhook refused: ${detail}`,
+      );
       return {
         response: { status, body: { error } },
-        record: this.record(claimed.deliveryId ?? unidentified(), claimed.event ?? 'unknown', 'refused', detail, null, receivedAt),
+        record: this.record(
+          claimed.deliveryId ?? unidentified(),
+          claimed.event ?? 'unknown',
+          'refused',
+          detail,
+          null,
+          receivedAt,
+        ),
       };
     };
 
-    if (!source.verifier) return refuse(404, 'source not configured', `${source.name} has no secret configured`);
+    if (!source.verifier)
+      return refuse(404, 'source not configured', `${source.name} has no secret configured`);
     const type = mediaType(headers);
     if (!source.mediaTypes.includes(type)) {
-      return refuse(415, `content type must be ${source.mediaTypes.join(' or ')}`, `content type "${type}" is not accepted`);
+      return refuse(
+        415,
+        `content type must be ${source.mediaTypes.join(' or ')}`,
+        `content type "${type}" is not accepted`,
+      );
     }
     const missing = source.requiredHeaders.filter((name) => !webhookHeader(headers, name));
-    if (missing.length > 0) return refuse(400, `missing header ${missing.join(', ')}`, `missing header ${missing.join(', ')}`);
+    if (missing.length > 0)
+      return refuse(400, `missing header ${missing.join(', ')}`, `missing header ${missing.join(', ')}`);
 
     let body: unknown;
     try {
@@ -110,17 +133,34 @@ export class WebhookAcceptor {
     } catch (error) {
       const claimed = source.claimed(headers, body);
       const detail = (error as Error).message;
-      this.options.logger.error({ source: source.name, deliveryId: claimed.deliveryId, err: error }, 'verified delivery could not be normalized');
+      this.options.logger.error(
+        { source: source.name, deliveryId: claimed.deliveryId, err: error },
+        'verified delivery could not be normalized',
+      );
       return {
         response: { status: 422, body: { error: 'delivery could not be normalized' } },
-        record: this.record(claimed.deliveryId ?? unidentified(), claimed.event ?? 'unknown', 'failed', detail, null, receivedAt),
+        record: this.record(
+          claimed.deliveryId ?? unidentified(),
+          claimed.event ?? 'unknown',
+          'failed',
+          detail,
+          null,
+          receivedAt,
+        ),
       };
     }
 
     if (normalized.kind === 'challenge') {
       return {
         response: { status: 200, body: { challenge: normalized.challenge } },
-        record: this.record(unidentified(), 'url_verification', 'ignored', 'url_verification answered', null, receivedAt),
+        record: this.record(
+          unidentified(),
+          'url_verification',
+          'ignored',
+          'url_verification answered',
+          null,
+          receivedAt,
+        ),
       };
     }
     if (normalized.kind === 'ignored') {
@@ -128,7 +168,14 @@ export class WebhookAcceptor {
       const claimed = source.claimed(headers, body);
       return {
         response: { status: this.okStatus(), body: { status: 'ignored', reason: normalized.reason } },
-        record: this.record(claimed.deliveryId ?? unidentified(), normalized.event, 'ignored', normalized.reason, null, receivedAt),
+        record: this.record(
+          claimed.deliveryId ?? unidentified(),
+          normalized.event,
+          'ignored',
+          normalized.reason,
+          null,
+          receivedAt,
+        ),
       };
     }
 
@@ -153,7 +200,10 @@ export class WebhookAcceptor {
       };
     } catch (error) {
       const detail = `JetStream unavailable: ${(error as Error).message}`;
-      this.options.logger.error({ source: source.name, envelopeId: envelope.id, err: error }, 'delivery not accepted: JetStream unavailable');
+      this.options.logger.error(
+        { source: source.name, envelopeId: envelope.id, err: error },
+        'delivery not accepted: JetStream unavailable',
+      );
       return {
         response: {
           status: 503,

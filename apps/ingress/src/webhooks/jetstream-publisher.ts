@@ -10,7 +10,11 @@ import type { EnvelopePublisher } from './accept';
 export class JetStreamEnvelopePublisher implements EnvelopePublisher {
   private connected = true;
 
-  constructor(private readonly publisher: Publisher, connection: JetStreamConnection, private readonly timeoutMs: number) {
+  constructor(
+    private readonly publisher: Publisher,
+    connection: JetStreamConnection,
+    private readonly timeoutMs: number,
+  ) {
     void (async () => {
       for await (const status of connection.nc.status()) {
         if (status.type === 'disconnect') this.connected = false;

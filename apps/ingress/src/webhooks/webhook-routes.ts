@@ -49,7 +49,9 @@ export class WebhookRoutes implements OnModuleInit, BeforeApplicationShutdown {
     const sources = webhookSources(this.config);
     void fastify.register(async (scope) => {
       scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
+      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) =>
+        done(null, body),
+      );
       scope.setErrorHandler((error: FastifyError, request, reply) => {
         if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
           options.logger.warn({ path: request.url, limit }, 'webhook refused: body too large');
@@ -64,8 +66,15 @@ export class WebhookRoutes implements OnModuleInit, BeforeApplicationShutdown {
         const acceptor = new WebhookAcceptor(source, options);
         scope.post(source.path, async (request, reply) => {
           const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-          const response = await acceptor.accept({ headers: request.headers, rawBody, receivedAt: new Date() });
-          return reply.status(response.status).headers(response.headers ?? {}).send(response.body);
+          const response = await acceptor.accept({
+            headers: request.headers,
+            rawBody,
+            receivedAt: new Date(),
+          });
+          return reply
+            .status(response.status)
+            .headers(response.headers ?? {})
+            .send(response.body);
         });
       }
     });

@@ -1,7 +1,11 @@
 import { WebhookHeaders, WebhookVerifier, webhookHeader } from '@horizon/contracts';
 import type { SlackNormalization } from '@horizon/integrations-slack';
 // The webhooks entry point only: ingress has no use for the GitHub App client the package index also exports.
-import { githubWebhookVerifier, normalizeGithubWebhook, parseGithubWebhookSecrets } from '@horizon/integrations-github/src/webhooks';
+import {
+  githubWebhookVerifier,
+  normalizeGithubWebhook,
+  parseGithubWebhookSecrets,
+} from '@horizon/integrations-github/src/webhooks';
 import { linearWebhookVerifier, normalizeLinearWebhook } from '@horizon/integrations-linear';
 import { normalizeSlackWebhook, parseSlackBody, slackWebhookVerifier } from '@horizon/integrations-slack';
 import type { IngressConfig } from '../config';
@@ -30,13 +34,16 @@ export interface WebhookSource {
 const parseJson = (rawBody: Buffer): unknown => JSON.parse(rawBody.toString('utf8'));
 
 function field(body: unknown, key: string): string | undefined {
-  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
+  const value =
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
 /** The four endpoints, built from the configuration. */
 export function webhookSources(config: IngressConfig): WebhookSource[] {
-  const slackVerifier = config.SLACK_SIGNING_SECRET ? slackWebhookVerifier(config.SLACK_SIGNING_SECRET) : undefined;
+  const slackVerifier = config.SLACK_SIGNING_SECRET
+    ? slackWebhookVerifier(config.SLACK_SIGNING_SECRET)
+    : undefined;
   const slackNormalize = (headers: WebhookHeaders, body: unknown, receivedAt: Date) =>
     normalizeSlackWebhook(headers, body, receivedAt, { botUserId: config.SLACK_BOT_USER_ID });
   return [
@@ -60,7 +67,9 @@ export function webhookSources(config: IngressConfig): WebhookSource[] {
       path: '/webhooks/linear',
       mediaTypes: ['application/json'],
       requiredHeaders: ['linear-delivery'],
-      verifier: config.LINEAR_WEBHOOK_SECRET ? linearWebhookVerifier(config.LINEAR_WEBHOOK_SECRET) : undefined,
+      verifier: config.LINEAR_WEBHOOK_SECRET
+        ? linearWebhookVerifier(config.LINEAR_WEBHOOK_SECRET)
+        : undefined,
       parse: parseJson,
       normalize: normalizeLinearWebhook,
       claimed: (headers, body) => ({
@@ -79,7 +88,11 @@ export function webhookSources(config: IngressConfig): WebhookSource[] {
       // Slack keeps `event_id` across its retries (X-Slack-Retry-Num): a retry is the same delivery.
       claimed: (_headers, body) => ({
         deliveryId: field(body, 'event_id'),
-        event: field(typeof body === 'object' && body !== null ? (body as { event?: unknown }).event : undefined, 'type') ?? field(body, 'type'),
+        event:
+          field(
+            typeof body === 'object' && body !== null ? (body as { event?: unknown }).event : undefined,
+            'type',
+          ) ?? field(body, 'type'),
       }),
     },
     {
