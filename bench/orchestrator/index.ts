@@ -77,9 +77,10 @@ async function main(): Promise<void> {
       const client = await stack.pool.connect();
       try {
         await client.query('BEGIN');
-        await client.query(`INSERT INTO "ProcessedMessage" ("consumer", "envelopeId") VALUES ('bench-baseline', $1)`, [
-          randomUUID(),
-        ]);
+        await client.query(
+          `INSERT INTO "ProcessedMessage" ("consumer", "envelopeId") VALUES ('bench-baseline', $1)`,
+          [randomUUID()],
+        );
         await client.query('COMMIT');
       } finally {
         client.release();
@@ -87,7 +88,14 @@ async function main(): Promise<void> {
       await stack.publisher.publish(
         envelopeFor(
           workItemStateChanged,
-          { workItemId: randomUUID(), from: 'queued', to: 'provisioning', cause: 'baseline', runId: null, sourceRefs: {} },
+          {
+            workItemId: randomUUID(),
+            from: 'queued',
+            to: 'provisioning',
+            cause: 'baseline',
+            runId: null,
+            sourceRefs: {},
+          },
           { source: 'bench' },
         ),
       );
@@ -95,7 +103,9 @@ async function main(): Promise<void> {
     }
     baseline.sort((x, y) => x - y);
     const baselineMs = percentile(baseline, 50);
-    console.log(`baseline (one Postgres transaction + one JetStream publish): p50 ${round(baselineMs, 2)} ms`);
+    console.log(
+      `baseline (one Postgres transaction + one JetStream publish): p50 ${round(baselineMs, 2)} ms`,
+    );
 
     // 1. merge → next provision, over `chains` chains A→B.
     const heads: string[] = [];
@@ -108,9 +118,16 @@ async function main(): Promise<void> {
       latencyDependents.add(tail);
       await stack.publish(apiWorkItemCreate, a);
     }
-    await until(async () => (await stack.query(`SELECT 1 FROM "WorkItem"`)).length === chains, 'heads recorded', 60_000);
+    await until(
+      async () => (await stack.query(`SELECT 1 FROM "WorkItem"`)).length === chains,
+      'heads recorded',
+      60_000,
+    );
     for (let i = 0; i < chains; i++) {
-      await stack.publish(apiWorkItemCreate, createRequest({ id: tails[i], title: `Chain ${i} tail`, blockedBy: [heads[i]!] }));
+      await stack.publish(
+        apiWorkItemCreate,
+        createRequest({ id: tails[i], title: `Chain ${i} tail`, blockedBy: [heads[i]!] }),
+      );
     }
     await until(() => heads.every((h) => inReview.has(h)), 'every chain head in review', 120_000);
     await until(
@@ -143,9 +160,10 @@ async function main(): Promise<void> {
     await Promise.all(requests.map((r) => stack.publish(apiWorkItemCreate, r)));
     const doneCount = async () =>
       (
-        await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM "WorkItem" WHERE state = 'done' AND id = ANY($1::uuid[])`, [
-          ids,
-        ])
+        await stack.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "WorkItem" WHERE state = 'done' AND id = ANY($1::uuid[])`,
+          [ids],
+        )
       )[0]!.n;
     let done = 0;
     await until(

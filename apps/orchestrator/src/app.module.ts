@@ -27,7 +27,11 @@ export class OrchestratorModule {
       imports: [
         ObservabilityModule.forRoot('orchestrator', config.LOG_LEVEL),
         DbModule.forRoot({ databaseUrl: config.DATABASE_URL, relay: true }),
-        MessagingModule.forRoot({ natsUrl: config.NATS_URL, prefix: config.HZN_STREAM_PREFIX, name: 'orchestrator' }),
+        MessagingModule.forRoot({
+          natsUrl: config.NATS_URL,
+          prefix: config.HZN_STREAM_PREFIX,
+          name: 'orchestrator',
+        }),
       ],
       providers: [
         { provide: ORCHESTRATOR_CONFIG, useValue: config },

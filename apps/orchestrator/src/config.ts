@@ -19,11 +19,7 @@ const repoMap = (what: string) =>
     })
     .describe(`a JSON object from ${what} to "owner/name"`);
 
-const optionalRepo = z
-  .string()
-  .regex(repoName)
-  .optional()
-  .describe('a repository as "owner/name"');
+const optionalRepo = z.string().regex(repoName).optional().describe('a repository as "owner/name"');
 
 /** Everything orchestrator reads from the environment, parsed once at start. */
 export const configShape = {

@@ -4,4 +4,8 @@ import { OrchestratorModule } from './app.module';
 import { configShape } from './config';
 
 const config = loadConfigOrExit(configShape);
-runService({ name: 'orchestrator', module: OrchestratorModule.register(config), port: config.ORCHESTRATOR_PORT });
+runService({
+  name: 'orchestrator',
+  module: OrchestratorModule.register(config),
+  port: config.ORCHESTRATOR_PORT,
+});

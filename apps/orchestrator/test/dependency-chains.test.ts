@@ -1,8 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { apiWorkItemCancel, apiWorkItemCreate, githubPullRequest, githubPullRequestReview, slackAppMention } from '@horizon/contracts';
+import {
+  apiWorkItemCancel,
+  apiWorkItemCreate,
+  githubPullRequest,
+  githubPullRequestReview,
+  slackAppMention,
+} from '@horizon/contracts';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { OrchestratorStack, until } from './harness';
-import { cancelRequest, changesRequested, createRequest, pullRequestClosed, slackMention } from './ingress-fixtures';
+import {
+  cancelRequest,
+  changesRequested,
+  createRequest,
+  pullRequestClosed,
+  slackMention,
+} from './ingress-fixtures';
 
 describe('orchestrator over real Postgres and JetStream: chains, merges, revisions, cancels', () => {
   let stack: OrchestratorStack;
@@ -16,7 +28,10 @@ describe('orchestrator over real Postgres and JetStream: chains, merges, revisio
     await stack.stop();
   });
 
-  async function create(title: string, opts: { blockedBy?: string[]; autoStart?: boolean } = {}): Promise<string> {
+  async function create(
+    title: string,
+    opts: { blockedBy?: string[]; autoStart?: boolean } = {},
+  ): Promise<string> {
     const data = createRequest({ title, ...opts });
     await stack.publish(apiWorkItemCreate, data);
     await until(() => stack.item(data.workItemId), `${title} to be recorded`);
@@ -90,7 +105,12 @@ describe('orchestrator over real Postgres and JetStream: chains, merges, revisio
     const a = await create('Twice merged');
     const b = await create('Twice dependent', { blockedBy: [a] });
     const branch = await inReview(a);
-    const data = pullRequestClosed({ branch, number: prNumber++, merged: true, deliveryId: `gh-${randomUUID()}` });
+    const data = pullRequestClosed({
+      branch,
+      number: prNumber++,
+      merged: true,
+      deliveryId: `gh-${randomUUID()}`,
+    });
     const first = await stack.publish(githubPullRequest, data);
     // The same envelope delivered again (as after a lost ack): stored under another Nats-Msg-Id so JetStream keeps it.
     await stack.publisher.publishRaw(
@@ -105,11 +125,16 @@ describe('orchestrator over real Postgres and JetStream: chains, merges, revisio
     await until(() => stack.standIn.provisionsFor(b).length === 1, 'B provision command');
     await inReview(b);
     await until(async () => {
-      const info = await stack.connection.jsm.consumers.info(stack.connection.naming.stream('INGRESS'), 'orchestrator-ingress');
+      const info = await stack.connection.jsm.consumers.info(
+        stack.connection.naming.stream('INGRESS'),
+        'orchestrator-ingress',
+      );
       return info.num_pending === 0 && info.num_ack_pending === 0;
     }, 'all three deliveries handled');
     // Applied once: the copies were recognised by the inbox before anything looked at A again.
-    expect(await stack.query(`SELECT cause FROM "AuditEvent" WHERE "workItemId" = $1 AND action = 'ignored'`, [a])).toEqual([]);
+    expect(
+      await stack.query(`SELECT cause FROM "AuditEvent" WHERE "workItemId" = $1 AND action = 'ignored'`, [a]),
+    ).toEqual([]);
     expect(stack.standIn.provisionsFor(b)).toHaveLength(1);
     expect((await stack.transitionsOf(b)).filter((t) => t === 'blocked→queued')).toHaveLength(1);
     expect((await stack.transitionsOf(a)).filter((t) => t === 'in_review→merged')).toHaveLength(1);
@@ -121,7 +146,10 @@ describe('orchestrator over real Postgres and JetStream: chains, merges, revisio
     const b = await create('Cycle B', { blockedBy: [a] });
     const c = await create('Cycle C', { blockedBy: [b] });
     await stack.waitForState(c, 'blocked');
-    await stack.publish(apiWorkItemCreate, createRequest({ id: a, title: 'Cycle A', blockedBy: [c], autoStart: false }));
+    await stack.publish(
+      apiWorkItemCreate,
+      createRequest({ id: a, title: 'Cycle A', blockedBy: [c], autoStart: false }),
+    );
     const refusal = await until(
       async () =>
         (
@@ -132,12 +160,19 @@ describe('orchestrator over real Postgres and JetStream: chains, merges, revisio
         )[0],
       'the refusal',
     );
-    expect(refusal.cause).toBe('Dependency refused: it would close the cycle Cycle A → Cycle B → Cycle C → Cycle A');
+    expect(refusal.cause).toBe(
+      'Dependency refused: it would close the cycle Cycle A → Cycle B → Cycle C → Cycle A',
+    );
     expect((await stack.item(a)).state).toBe('planned');
-    expect(await stack.query('SELECT 1 FROM "WorkItemDependency" WHERE "blockedId" = $1', [a])).toHaveLength(0);
+    expect(await stack.query('SELECT 1 FROM "WorkItemDependency" WHERE "blockedId" = $1', [a])).toHaveLength(
+      0,
+    );
 
     const self = randomUUID();
-    await stack.publish(apiWorkItemCreate, createRequest({ id: self, title: 'Ouroboros', blockedBy: [self] }));
+    await stack.publish(
+      apiWorkItemCreate,
+      createRequest({ id: self, title: 'Ouroboros', blockedBy: [self] }),
+    );
     await stack.waitForState(self, 'failed');
     const [failure] = await stack.query<{ cause: string }>(
       `SELECT cause FROM "AuditEvent" WHERE "workItemId" = $1 AND "toState" = 'failed'`,
@@ -161,12 +196,18 @@ describe('orchestrator over real Postgres and JetStream: chains, merges, revisio
     const id = await create('Revisable');
     const branch = await inReview(id);
     const number = prNumber++;
-    await stack.publish(githubPullRequestReview, changesRequested({ branch, number, body: 'Please round totals to cents.' }));
+    await stack.publish(
+      githubPullRequestReview,
+      changesRequested({ branch, number, body: 'Please round totals to cents.' }),
+    );
     await until(() => stack.standIn.provisionsFor(id).length === 2, 'the revise provision command');
     const revise = stack.standIn.provisionsFor(id)[1]!.data;
     expect(revise.branch).toBe(branch);
     expect(revise.prompt).toBe('Please round totals to cents.');
-    await until(async () => (await stack.transitionsOf(id)).includes('revising→in_review'), 'the revise run to end');
+    await until(
+      async () => (await stack.transitionsOf(id)).includes('revising→in_review'),
+      'the revise run to end',
+    );
     expect((await stack.item(id)).state).toBe('in_review');
     expect((await stack.item(id)).sourceRefs.pullRequest).toMatchObject({ number, branch });
     const runs = await stack.runsOf(id);
@@ -193,9 +234,16 @@ describe('orchestrator over real Postgres and JetStream: chains, merges, revisio
       () => stack.standIn.cancels.find((c) => c.data.runId === provision!.data.runId),
       'the sandboxCancel command',
     );
-    expect(cancel.data).toEqual({ sandboxId: provision!.data.sandboxId, runId: provision!.data.runId, reason: 'superseded by HZN-14' });
+    expect(cancel.data).toEqual({
+      sandboxId: provision!.data.sandboxId,
+      runId: provision!.data.runId,
+      reason: 'superseded by HZN-14',
+    });
     await stack.waitForState(id, 'cancelled');
-    expect((await stack.runsOf(id))[0]).toMatchObject({ outcome: 'cancelled', failureReason: 'superseded by HZN-14' });
+    expect((await stack.runsOf(id))[0]).toMatchObject({
+      outcome: 'cancelled',
+      failureReason: 'superseded by HZN-14',
+    });
 
     // The sandbox's own late report changes nothing.
     await stack.standIn.finish(provision!.data, 'cancelled', 'stopped on request');
@@ -213,20 +261,21 @@ describe('orchestrator over real Postgres and JetStream: chains, merges, revisio
     );
     expect(note.data.channel).toBe('slack');
     expect(note.data.body).toContain('repo:owner/name');
-    expect(await stack.query(`SELECT 1 FROM "WorkItem" WHERE "sourceRefs"->'slackThread'->>'threadTs' = $1`, [mention.message.threadTs])).toHaveLength(0);
+    expect(
+      await stack.query(`SELECT 1 FROM "WorkItem" WHERE "sourceRefs"->'slackThread'->>'threadTs' = $1`, [
+        mention.message.threadTs,
+      ]),
+    ).toHaveLength(0);
 
     const named = slackMention('<@U07HZNBOT> repo:acme/billing fix the flaky totals test');
     await stack.publish(slackAppMention, named);
-    const [item] = await until(
-      async () => {
-        const rows = await stack.query<{ id: string; repo: string }>(
-          `SELECT id::text, repo FROM "WorkItem" WHERE "sourceRefs"->'slackThread'->>'threadTs' = $1`,
-          [named.message.threadTs],
-        );
-        return rows.length ? rows : null;
-      },
-      'the thread work item',
-    );
+    const [item] = await until(async () => {
+      const rows = await stack.query<{ id: string; repo: string }>(
+        `SELECT id::text, repo FROM "WorkItem" WHERE "sourceRefs"->'slackThread'->>'threadTs' = $1`,
+        [named.message.threadTs],
+      );
+      return rows.length ? rows : null;
+    }, 'the thread work item');
     expect(item!.repo).toBe('acme/billing');
     await until(() => stack.standIn.provisionsFor(item!.id).length === 1, 'the thread run');
   });

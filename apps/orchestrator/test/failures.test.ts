@@ -31,7 +31,10 @@ describe('orchestrator over real Postgres and JetStream: deadlines, infra failur
     const data = createRequest({ title });
     held.add(data.workItemId);
     await stack.publish(apiWorkItemCreate, data);
-    const provision = await until(() => stack.standIn.provisionsFor(data.workItemId)[0], `${title} provision`);
+    const provision = await until(
+      () => stack.standIn.provisionsFor(data.workItemId)[0],
+      `${title} provision`,
+    );
     return { id: data.workItemId, provision: provision.data };
   }
 
@@ -40,7 +43,10 @@ describe('orchestrator over real Postgres and JetStream: deadlines, infra failur
     await stack.standIn.progress(provision, 'harness');
     await stack.waitForState(id, 'running');
     await stack.waitForState(id, 'timed_out', 5000);
-    const cancel = await until(() => stack.standIn.cancels.find((c) => c.data.runId === provision.runId), 'sandboxCancel');
+    const cancel = await until(
+      () => stack.standIn.cancels.find((c) => c.data.runId === provision.runId),
+      'sandboxCancel',
+    );
     expect(cancel.data.sandboxId).toBe(provision.sandboxId);
     expect(cancel.data.reason).toMatch(/^run deadline .* passed; in running since/);
     expect((await stack.runsOf(id))[0]!.outcome).toBe('timed_out');
@@ -108,17 +114,17 @@ describe('orchestrator over real Postgres and JetStream: deadlines, infra failur
     await locker.connect();
     await locker.query('BEGIN');
     await locker.query('SELECT 1 FROM "WorkItem" WHERE id = $1 FOR UPDATE', [b.workItemId]);
-    const merge = await stack.publish(githubPullRequest, pullRequestClosed({ branch: branch!, number: 7, merged: true }));
-    const [blocked] = await until(
-      async () => {
-        const rows = await stack.query<{ pid: number }>(
-          `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
-          [stack.db.name],
-        );
-        return rows.length ? rows : null;
-      },
-      'the merge transaction to wait on the lock',
+    const merge = await stack.publish(
+      githubPullRequest,
+      pullRequestClosed({ branch: branch!, number: 7, merged: true }),
     );
+    const [blocked] = await until(async () => {
+      const rows = await stack.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
+        [stack.db.name],
+      );
+      return rows.length ? rows : null;
+    }, 'the merge transaction to wait on the lock');
 
     // Stop the service while the handler is inside its transaction, and kill that transaction as a crash would.
     const stopping = stack.stopApp();
@@ -129,14 +135,22 @@ describe('orchestrator over real Postgres and JetStream: deadlines, infra failur
 
     expect((await stack.item(a.workItemId)).state).toBe('in_review');
     expect((await stack.item(b.workItemId)).state).toBe('blocked');
-    expect(await stack.query('SELECT 1 FROM "ProcessedMessage" WHERE "envelopeId" = $1', [merge.id])).toHaveLength(0);
+    expect(
+      await stack.query('SELECT 1 FROM "ProcessedMessage" WHERE "envelopeId" = $1', [merge.id]),
+    ).toHaveLength(0);
     expect(stack.standIn.provisionsFor(b.workItemId)).toHaveLength(0);
 
     await stack.boot();
-    await until(() => stack.standIn.provisionsFor(b.workItemId).length === 1, 'B provision after restart', 10_000);
+    await until(
+      () => stack.standIn.provisionsFor(b.workItemId).length === 1,
+      'B provision after restart',
+      10_000,
+    );
     expect((await stack.item(a.workItemId)).state).toBe('done');
     expect((await stack.transitionsOf(a.workItemId)).filter((t) => t === 'in_review→merged')).toHaveLength(1);
-    expect(await stack.query('SELECT 1 FROM "ProcessedMessage" WHERE "envelopeId" = $1', [merge.id])).toHaveLength(1);
+    expect(
+      await stack.query('SELECT 1 FROM "ProcessedMessage" WHERE "envelopeId" = $1', [merge.id]),
+    ).toHaveLength(1);
     await stack.waitForState(b.workItemId, 'in_review');
     expect(await stack.runsOf(b.workItemId)).toHaveLength(1);
   });

@@ -13,12 +13,24 @@ import {
   sandboxCancel,
   sandboxProvision,
 } from '@horizon/contracts';
+import type { SourceRefs } from '@horizon/contracts';
 import { parseConfig } from '@horizon/config';
-import { ConsumerRunner, JetStreamConnection, MessageHandler, Publisher, StreamKey } from '@horizon/messaging';
+import {
+  ConsumerRunner,
+  JetStreamConnection,
+  MessageHandler,
+  Publisher,
+  StreamKey,
+} from '@horizon/messaging';
 import { createLogger } from '@horizon/observability';
 import { startService } from '@horizon/runtime';
 import { freePort } from '@horizon/testing/src/nats-server';
-import { createTestDatabase, createTestMessaging, TestDatabase, TestMessaging } from '@horizon/testing/src/stack';
+import {
+  createTestDatabase,
+  createTestMessaging,
+  TestDatabase,
+  TestMessaging,
+} from '@horizon/testing/src/stack';
 import { OrchestratorModule } from '../src/app.module';
 import { configShape } from '../src/config';
 
@@ -62,7 +74,8 @@ export class SandboxStandIn {
         sandboxProvision.subject,
         async (env) => {
           const cmd = env as ProvisionCommand;
-          if (!this.firstProvisionAt.has(cmd.data.workItemId)) this.firstProvisionAt.set(cmd.data.workItemId, performance.now());
+          if (!this.firstProvisionAt.has(cmd.data.workItemId))
+            this.firstProvisionAt.set(cmd.data.workItemId, performance.now());
           this.provisions.push(cmd);
           if (this.behaviour(cmd.data) === 'succeed') {
             await this.progress(cmd.data, 'harness');
@@ -82,7 +95,14 @@ export class SandboxStandIn {
     await this.publisher.publish(
       envelopeFor(
         runProgress,
-        { runId: cmd.runId, workItemId: cmd.workItemId, seq: this.seq++, phase, kind: 'step', summary: phase },
+        {
+          runId: cmd.runId,
+          workItemId: cmd.workItemId,
+          seq: this.seq++,
+          phase,
+          kind: 'step',
+          summary: phase,
+        },
         { source: 'sandbox-manager' },
       ),
     );
@@ -112,6 +132,13 @@ export class SandboxStandIn {
       ),
     );
   }
+}
+
+export interface StoredItem {
+  state: string;
+  branch: string | null;
+  version: number;
+  sourceRefs: SourceRefs;
 }
 
 export interface OrchestratorStackOptions {
@@ -168,14 +195,24 @@ export class OrchestratorStack {
       'notify-recorder',
       'CMD',
       'hzn.cmd.notify.>',
-      new Map([[notifyDeliver.subject, (env) => void stack.notifications.push(env as EnvelopeOf<typeof notifyDeliver>)]]),
+      new Map([
+        [
+          notifyDeliver.subject,
+          (env) => void stack.notifications.push(env as EnvelopeOf<typeof notifyDeliver>),
+        ],
+      ]),
     );
     await stack.boot();
     return stack;
   }
 
   /** A durable consumer owned by the test, on the suite's prefix. */
-  async consume(durable: string, stream: StreamKey, filterSubject: string, handlers: Map<string, MessageHandler>) {
+  async consume(
+    durable: string,
+    stream: StreamKey,
+    filterSubject: string,
+    handlers: Map<string, MessageHandler>,
+  ) {
     const runner = new ConsumerRunner(
       this.connection,
       this.publisher,
@@ -190,7 +227,11 @@ export class OrchestratorStack {
   async boot(): Promise<void> {
     const port = await freePort();
     const config = parseConfig(configShape, { ...this.env, ORCHESTRATOR_PORT: String(port) });
-    this.app = await startService({ name: 'orchestrator', module: OrchestratorModule.register(config), port });
+    this.app = await startService({
+      name: 'orchestrator',
+      module: OrchestratorModule.register(config),
+      port,
+    });
   }
 
   async stopApp(): Promise<void> {
@@ -198,7 +239,11 @@ export class OrchestratorStack {
     this.app = undefined;
   }
 
-  async publish<C extends Contract>(contract: C, data: DataOf<C>, id: string = randomUUID()): Promise<Envelope> {
+  async publish<C extends Contract>(
+    contract: C,
+    data: DataOf<C>,
+    id: string = randomUUID(),
+  ): Promise<Envelope> {
     const env = envelopeFor(contract, data, { source: 'ingress', id });
     await this.publisher.publish(env);
     return env;
@@ -208,17 +253,22 @@ export class OrchestratorStack {
     return (await this.pool.query<T>(sql, params)).rows;
   }
 
-  async item(id: string): Promise<{ state: string; branch: string | null; version: number; sourceRefs: any }> {
-    const [row] = await this.query<any>('SELECT state::text, branch, version, "sourceRefs" FROM "WorkItem" WHERE id = $1', [id]);
-    return row;
+  async item(id: string): Promise<StoredItem> {
+    const [row] = await this.query<StoredItem>(
+      'SELECT state::text, branch, version, "sourceRefs" FROM "WorkItem" WHERE id = $1',
+      [id],
+    );
+    return row as StoredItem;
   }
 
   async waitForState(id: string, state: string, timeoutMs = 10_000): Promise<void> {
-    await until(async () => (await this.item(id))?.state === state, `work item ${id} to be ${state}`, timeoutMs).catch(
-      async (err) => {
-        throw new Error(`${(err as Error).message}; it is ${(await this.item(id))?.state ?? 'missing'}`);
-      },
-    );
+    await until(
+      async () => (await this.item(id))?.state === state,
+      `work item ${id} to be ${state}`,
+      timeoutMs,
+    ).catch(async (err) => {
+      throw new Error(`${(err as Error).message}; it is ${(await this.item(id))?.state ?? 'missing'}`);
+    });
   }
 
   async runsOf(id: string) {
@@ -230,7 +280,10 @@ export class OrchestratorStack {
       sandboxId: string;
       inputTokens: number;
       failureReason: string | null;
-    }>('SELECT id::text, attempt, branch, outcome::text, "sandboxId"::text, "inputTokens", "failureReason" FROM "Run" WHERE "workItemId" = $1 ORDER BY attempt', [id]);
+    }>(
+      'SELECT id::text, attempt, branch, outcome::text, "sandboxId"::text, "inputTokens", "failureReason" FROM "Run" WHERE "workItemId" = $1 ORDER BY attempt',
+      [id],
+    );
   }
 
   async transitionsOf(id: string): Promise<string[]> {

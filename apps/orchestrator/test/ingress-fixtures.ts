@@ -12,7 +12,12 @@ import {
  * Ingress data as ingress normalizes it, shaped like the domain's routing fixtures
  * (`src/domain/routing-table.fixtures.ts`), with fresh delivery ids so tests do not collide.
  */
-function delivery(source: 'github' | 'api' | 'slack', event: string, action: string | null, deliveryId?: string) {
+function delivery(
+  source: 'github' | 'api' | 'slack',
+  event: string,
+  action: string | null,
+  deliveryId?: string,
+) {
   return {
     source,
     deliveryId: deliveryId ?? `${source}-${event}-${randomUUID()}`,
@@ -50,7 +55,12 @@ export function createRequest(opts: {
 }
 
 export function cancelRequest(workItemId: string, reason: string): DataOf<typeof apiWorkItemCancel> {
-  return { delivery: delivery('api', 'work_item_cancel', null), workItemId, reason, requestedBy: 'cli:octocat' };
+  return {
+    delivery: delivery('api', 'work_item_cancel', null),
+    workItemId,
+    reason,
+    requestedBy: 'cli:octocat',
+  };
 }
 
 function pullRequest(branch: string, number: number) {
@@ -78,11 +88,19 @@ export function pullRequestClosed(opts: {
     repository,
     sender: human,
     action: 'closed',
-    pullRequest: { ...pullRequest(opts.branch, opts.number), merged: opts.merged, mergedBy: opts.merged ? 'octocat' : null },
+    pullRequest: {
+      ...pullRequest(opts.branch, opts.number),
+      merged: opts.merged,
+      mergedBy: opts.merged ? 'octocat' : null,
+    },
   };
 }
 
-export function changesRequested(opts: { branch: string; number: number; body: string }): DataOf<typeof githubPullRequestReview> {
+export function changesRequested(opts: {
+  branch: string;
+  number: number;
+  body: string;
+}): DataOf<typeof githubPullRequestReview> {
   return {
     delivery: delivery('github', 'pull_request_review', 'submitted'),
     installationId: 57230341,

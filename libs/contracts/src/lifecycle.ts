@@ -97,6 +97,8 @@ export const runFinished = defineContract({
       z.object({ command: z.string(), exitCode: z.number().int(), durationMs: z.number().int() }),
     ),
     frictionNotes: z.array(z.string()),
+    /** The agent's last words: a plan run's plan, a commit's body. Absent from older publishers. */
+    summary: z.string().nullable().optional(),
   }),
 });
 

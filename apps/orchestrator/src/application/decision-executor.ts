@@ -66,7 +66,13 @@ export class DecisionExecutor {
         return this.create(uow, decision);
       case 'cancel_work_item': {
         const item = await this.items.get(uow.tx, decision.workItemId);
-        if (!item) return this.workItems.ignore(uow, null, decision.requestedBy, `cancel of unknown work item ${decision.workItemId}`);
+        if (!item)
+          return this.workItems.ignore(
+            uow,
+            null,
+            decision.requestedBy,
+            `cancel of unknown work item ${decision.workItemId}`,
+          );
         return this.workItems.cancel(uow, item, decision.reason, decision.requestedBy);
       }
       case 'start_plan_run':
@@ -77,7 +83,13 @@ export class DecisionExecutor {
         return this.startThread(uow, decision);
       case 'start_revise_run':
         return this.withPullRequestItem(uow, decision.pullRequest, decision.requestedBy, (item) =>
-          this.workItems.revise(uow, item, decision.pullRequest, feedbackText(decision.feedback), `github:${decision.requestedBy}`),
+          this.workItems.revise(
+            uow,
+            item,
+            decision.pullRequest,
+            feedbackText(decision.feedback),
+            `github:${decision.requestedBy}`,
+          ),
         );
       case 'mark_merged': {
         const actor = `github:${decision.mergedBy ?? 'unknown'}`;
@@ -91,12 +103,22 @@ export class DecisionExecutor {
         );
       case 'follow_up_prompt': {
         const item = await this.items.findActiveByThread(uow.tx, decision.thread, terminalWorkItemStates);
-        if (!item) return this.workItems.ignore(uow, null, 'slack', `no run in thread ${threadKey(decision.thread)}`);
-        return this.workItems.followUp(uow, item, decision.message.text, { origin: 'slack', author: decision.message.user });
+        if (!item)
+          return this.workItems.ignore(uow, null, 'slack', `no run in thread ${threadKey(decision.thread)}`);
+        return this.workItems.followUp(uow, item, decision.message.text, {
+          origin: 'slack',
+          author: decision.message.user,
+        });
       }
       case 'continue_session': {
         const item = await this.items.findByAgentSession(uow.tx, decision.agentSessionId);
-        if (!item) return this.workItems.ignore(uow, null, 'linear', `no work item for agent session ${decision.agentSessionId}`);
+        if (!item)
+          return this.workItems.ignore(
+            uow,
+            null,
+            'linear',
+            `no work item for agent session ${decision.agentSessionId}`,
+          );
         return this.workItems.followUp(uow, item, decision.prompt ?? '', { origin: 'linear', author: null });
       }
       case 'ignore':
@@ -131,7 +153,12 @@ export class DecisionExecutor {
   private async startPlan(uow: UnitOfWork, d: Decision<'start_plan_run'>): Promise<void> {
     const actor = `linear:${d.creatorId ?? 'unknown'}`;
     if (await this.items.findByAgentSession(uow.tx, d.agentSessionId)) {
-      return this.workItems.ignore(uow, null, actor, `agent session ${d.agentSessionId} already has a plan run`);
+      return this.workItems.ignore(
+        uow,
+        null,
+        actor,
+        `agent session ${d.agentSessionId} already has a plan run`,
+      );
     }
     const sourceRefs: SourceRefs = { linearAgentSession: { id: d.agentSessionId } };
     if (d.issue) sourceRefs.trackerIssue = this.trackerIssue(d.issue);
@@ -149,7 +176,8 @@ export class DecisionExecutor {
 
   private async startImplement(uow: UnitOfWork, d: Decision<'start_implement_run'>): Promise<void> {
     const actor = `linear:${d.actorId ?? 'unknown'}`;
-    const cause = d.trigger === 'delegated' ? 'delegated to Horizon in Linear' : 'moved to a started state in Linear';
+    const cause =
+      d.trigger === 'delegated' ? 'delegated to Horizon in Linear' : 'moved to a started state in Linear';
     const existing = await this.items.findByTrackerIssue(uow.tx, d.issue.id);
     if (existing) return this.workItems.start(uow, existing, cause, actor);
     await this.recordFromTracker(uow, {
@@ -221,13 +249,21 @@ export class DecisionExecutor {
       [],
       item.repo
         ? { by: 'request', cause: item.cause }
-        : { by: 'refusal', cause: 'no repository known: set LINEAR_TEAM_REPOS or DEFAULT_REPO, or write repo:owner/name' },
+        : {
+            by: 'refusal',
+            cause: 'no repository known: set LINEAR_TEAM_REPOS or DEFAULT_REPO, or write repo:owner/name',
+          },
       item.actor,
     );
   }
 
   private repoFor(teamId: string | null, description: string | null | undefined): string | null {
-    return (teamId ? this.config.LINEAR_TEAM_REPOS[teamId] : undefined) ?? repoNamedIn(description) ?? this.config.DEFAULT_REPO ?? null;
+    return (
+      (teamId ? this.config.LINEAR_TEAM_REPOS[teamId] : undefined) ??
+      repoNamedIn(description) ??
+      this.config.DEFAULT_REPO ??
+      null
+    );
   }
 
   private trackerIssue(issue: { id: string; identifier: string | null; url: string | null }) {
@@ -240,10 +276,18 @@ export class DecisionExecutor {
   }
 
   /** A Horizon branch's PR was opened or updated: remember its number on the item. */
-  private async linkPullRequest(uow: UnitOfWork, data: IngressDataOf<'hzn.ingress.github.pull_request'>): Promise<void> {
+  private async linkPullRequest(
+    uow: UnitOfWork,
+    data: IngressDataOf<'hzn.ingress.github.pull_request'>,
+  ): Promise<void> {
     const { repository, pullRequest } = data;
     if (!repository || !pullRequest.headRef.startsWith(this.config.HORIZON_BRANCH_PREFIX)) return;
-    const item = await this.items.findByPullRequest(uow.tx, repository.fullName, pullRequest.number, pullRequest.headRef);
+    const item = await this.items.findByPullRequest(
+      uow.tx,
+      repository.fullName,
+      pullRequest.number,
+      pullRequest.headRef,
+    );
     if (!item) return;
     await this.workItems.linkPullRequest(uow, item, {
       repository,
@@ -264,7 +308,13 @@ export class DecisionExecutor {
     const item = pr.workItemId
       ? await this.items.get(uow.tx, pr.workItemId)
       : await this.items.findByPullRequest(uow.tx, pr.repository.fullName, pr.number, pr.branch);
-    if (!item) return this.workItems.ignore(uow, null, actor, `no work item for ${pr.repository.fullName}#${pr.number}`);
+    if (!item)
+      return this.workItems.ignore(
+        uow,
+        null,
+        actor,
+        `no work item for ${pr.repository.fullName}#${pr.number}`,
+      );
     return act(item);
   }
 }

@@ -13,17 +13,22 @@ export class OrchestratorMetrics {
   readonly conflicts: Counter<string>;
 
   constructor(@Inject(METRICS) registry: Registry) {
-    this.transitions = counter(registry, 'hzn_orchestrator_transitions_total', 'Work-item transitions committed', [
-      'from',
-      'to',
-    ]);
+    this.transitions = counter(
+      registry,
+      'hzn_orchestrator_transitions_total',
+      'Work-item transitions committed',
+      ['from', 'to'],
+    );
     this.decisions = counter(registry, 'hzn_orchestrator_decisions_total', 'Routing decisions applied', [
       'decision',
       'rule',
     ]);
-    this.runsStarted = counter(registry, 'hzn_orchestrator_runs_started_total', 'Runs started (sandbox requested)', [
-      'flavour',
-    ]);
+    this.runsStarted = counter(
+      registry,
+      'hzn_orchestrator_runs_started_total',
+      'Runs started (sandbox requested)',
+      ['flavour'],
+    );
     this.watchdogDecisions = counter(
       registry,
       'hzn_orchestrator_watchdog_decisions_total',

@@ -27,14 +27,21 @@ export class RoutingContextBuilder {
     const activeThreadRuns = new Set<string>();
     const knownPullRequests = new Map<string, KnownPullRequest>();
 
-    if (event.subject === 'hzn.ingress.slack.app_mention' || event.subject === 'hzn.ingress.slack.thread_message') {
+    if (
+      event.subject === 'hzn.ingress.slack.app_mention' ||
+      event.subject === 'hzn.ingress.slack.thread_message'
+    ) {
       const item = await this.items.findActiveByThread(uow.tx, event.data.message, terminalWorkItemStates);
       if (item) activeThreadRuns.add(threadKey(event.data.message));
     }
     const pr = pullRequestOf(event);
     if (pr) {
       const item = await this.items.findByPullRequest(uow.tx, pr.repo, pr.number, null);
-      if (item?.branch) knownPullRequests.set(pullRequestKey(pr.repo, pr.number), { branch: item.branch, workItemId: item.id });
+      if (item?.branch)
+        knownPullRequests.set(pullRequestKey(pr.repo, pr.number), {
+          branch: item.branch,
+          workItemId: item.id,
+        });
     }
 
     return {
@@ -54,6 +61,7 @@ export function pullRequestOf(event: IngressEvent): { repo: string; number: numb
   if (!('installationId' in event.data) || !event.data.repository) return null;
   const repo = event.data.repository.fullName;
   if ('pullRequest' in event.data) return { repo, number: event.data.pullRequest.number };
-  if ('issue' in event.data && event.data.issue.isPullRequest) return { repo, number: event.data.issue.number };
+  if ('issue' in event.data && event.data.issue.isPullRequest)
+    return { repo, number: event.data.issue.number };
   return null;
 }

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { RunOutcome, SandboxFlavour, WorkItemKind, runStarted, sandboxCancel, sandboxProvision } from '@horizon/contracts';
+import {
+  RunOutcome,
+  SandboxFlavour,
+  WorkItemKind,
+  runStarted,
+  sandboxCancel,
+  sandboxProvision,
+} from '@horizon/contracts';
 import { RunRepository, RunRow } from '../persistence/run.repository';
 import type { WorkItemRow } from '../persistence/work-item.repository';
 import { ORCHESTRATOR_CONFIG } from '../settings';

@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataOf, WorkItemState, runFinished, runProgress, sandboxStateChanged } from '@horizon/contracts';
+import type {
+  DataOf,
+  WorkItemState,
+  runFinished,
+  runProgress,
+  sandboxStateChanged,
+} from '@horizon/contracts';
 import type { Logger } from '@horizon/observability';
 import { RetryPolicy, defaultRetryConfig } from '../domain';
 import { RunRepository, RunRow } from '../persistence/run.repository';
@@ -59,7 +65,11 @@ export class RunLifecycleService {
       failureReason: data.reason,
       usage: data.usage,
       commitSha: data.commitSha,
-      report: { durationMs: data.durationMs, verification: data.verification, frictionNotes: data.frictionNotes },
+      report: {
+        durationMs: data.durationMs,
+        verification: data.verification,
+        frictionNotes: data.frictionNotes,
+      },
     });
     const reason = data.reason ?? data.outcome;
     if (item.state === 'revising') {
@@ -73,7 +83,9 @@ export class RunLifecycleService {
       case 'succeeded': {
         const reviewable = item.kind !== 'plan' && item.kind !== 'retro' && data.branch !== null;
         const to: WorkItemState = reviewable ? 'in_review' : 'done';
-        const cause = reviewable ? `pull request opened from ${data.branch}` : 'the run finished with nothing to review';
+        const cause = reviewable
+          ? `pull request opened from ${data.branch}`
+          : 'the run finished with nothing to review';
         await this.walk(uow, item, to, run, cause, data.branch ? { branch: data.branch } : {});
         return;
       }
@@ -92,12 +104,20 @@ export class RunLifecycleService {
     }
   }
 
-  async sandboxChanged(uow: UnitOfWork, data: DataOf<typeof sandboxStateChanged>, logger: Logger): Promise<void> {
+  async sandboxChanged(
+    uow: UnitOfWork,
+    data: DataOf<typeof sandboxStateChanged>,
+    logger: Logger,
+  ): Promise<void> {
     if (data.state !== 'failed' || !data.runId) return;
     const current = await this.currentRun(uow, data.runId, logger);
     if (!current) return;
     const reason = `sandbox failed: ${data.reason ?? 'no reason given'}`;
-    await this.runs.finish(uow.tx, current.run.id, { outcome: 'infra_error', at: uow.now, failureReason: reason });
+    await this.runs.finish(uow.tx, current.run.id, {
+      outcome: 'infra_error',
+      at: uow.now,
+      failureReason: reason,
+    });
     if (current.item.state === 'revising') {
       await this.transitions.move(uow, current.item, 'in_review', `revise run could not start: ${reason}`, {
         actor: SANDBOX_ACTOR,
@@ -109,8 +129,17 @@ export class RunLifecycleService {
   }
 
   /** Another attempt after back-off (→ queued), or → failed when the retry policy has none left. */
-  async infraFailure(uow: UnitOfWork, item: WorkItemRow, run: RunRow, reason: string, actor = SANDBOX_ACTOR): Promise<void> {
-    const decision = this.retryPolicy.afterFailure({ failureClass: 'infra', attempt: run.attempt, reason }, uow.now);
+  async infraFailure(
+    uow: UnitOfWork,
+    item: WorkItemRow,
+    run: RunRow,
+    reason: string,
+    actor = SANDBOX_ACTOR,
+  ): Promise<void> {
+    const decision = this.retryPolicy.afterFailure(
+      { failureClass: 'infra', attempt: run.attempt, reason },
+      uow.now,
+    );
     if (decision.retry) {
       await this.transitions.move(uow, item, 'queued', decision.reason, {
         actor,
@@ -155,11 +184,21 @@ export class RunLifecycleService {
   ): Promise<void> {
     if (item.state === to) return;
     let current = item;
-    if (!this.transitions.can(current, to) && current.state === 'provisioning' && this.transitions.machine.canTransition('running', to)) {
-      current = await this.transitions.move(uow, current, 'running', 'the run reported before its harness start', {
-        actor: SANDBOX_ACTOR,
-        runId: run.id,
-      });
+    if (
+      !this.transitions.can(current, to) &&
+      current.state === 'provisioning' &&
+      this.transitions.machine.canTransition('running', to)
+    ) {
+      current = await this.transitions.move(
+        uow,
+        current,
+        'running',
+        'the run reported before its harness start',
+        {
+          actor: SANDBOX_ACTOR,
+          runId: run.id,
+        },
+      );
     }
     if (!this.transitions.can(current, to)) {
       await this.items.recordAudit(uow.tx, {

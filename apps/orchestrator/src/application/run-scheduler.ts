@@ -68,7 +68,9 @@ export class RunScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     this.again = true;
     this.pass = this.pass.then(async () => {
       this.again = false;
-      await this.schedule().catch((err) => this.logger.error({ err }, 'scheduling pass failed; the timer retries'));
+      await this.schedule().catch((err) =>
+        this.logger.error({ err }, 'scheduling pass failed; the timer retries'),
+      );
     });
   }
 
@@ -111,11 +113,17 @@ export class RunScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     if (!item || item.state !== 'queued' || (item.notBefore && item.notBefore > uow.now)) return false;
     const branch = item.branch ?? branchFor(this.config.HORIZON_BRANCH_PREFIX, item);
     const run = await this.launcher.launch(uow, item, { branch, prompt: promptFor(item) });
-    await this.transitions.move(uow, item, 'provisioning', 'the scheduler picked its run and requested a sandbox', {
-      actor: 'system:scheduler',
-      runId: run.id,
-      changes: { branch, notBefore: null },
-    });
+    await this.transitions.move(
+      uow,
+      item,
+      'provisioning',
+      'the scheduler picked its run and requested a sandbox',
+      {
+        actor: 'system:scheduler',
+        runId: run.id,
+        changes: { branch, notBefore: null },
+      },
+    );
     this.logger.info({ workItemId, runId: run.id, attempt: run.attempt }, 'run started');
     return true;
   }

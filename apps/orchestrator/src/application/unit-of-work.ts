@@ -30,7 +30,10 @@ export class UnitOfWork {
 
   emit<C extends Contract>(contract: C, data: DataOf<C>): void {
     this.envelopes.push(
-      envelopeFor(contract, data, { source: 'orchestrator', ...(this.causedBy ? { causedBy: this.causedBy } : {}) }),
+      envelopeFor(contract, data, {
+        source: 'orchestrator',
+        ...(this.causedBy ? { causedBy: this.causedBy } : {}),
+      }),
     );
   }
 }

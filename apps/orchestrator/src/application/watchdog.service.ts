@@ -24,7 +24,8 @@ export function watchdogRules(config: OrchestratorConfig): WatchdogRules {
   rules.provisioning = { onExpiry: 'retry_run', afterMs: config.WATCHDOG_PROVISIONING_TIMEOUT_MS };
   for (const state of ['running', 'verifying', 'revising'] as const) {
     const rule = defaultWatchdogRules[state];
-    if (rule?.onExpiry === 'time_out') rules[state] = { ...rule, runDeadlineGraceMs: config.WATCHDOG_DEADLINE_GRACE_MS };
+    if (rule?.onExpiry === 'time_out')
+      rules[state] = { ...rule, runDeadlineGraceMs: config.WATCHDOG_DEADLINE_GRACE_MS };
   }
   return rules as WatchdogRules;
 }
@@ -92,7 +93,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   /** Applies a decision unless the item left (or re-entered: a new attempt) the state it was judged in. */
   private async apply(uow: UnitOfWork, decision: WatchdogDecision, stateEnteredAt: number): Promise<boolean> {
     const item = await this.items.get(uow.tx, decision.workItemId);
-    if (!item || item.state !== decision.state || item.stateEnteredAt.getTime() !== stateEnteredAt) return false;
+    if (!item || item.state !== decision.state || item.stateEnteredAt.getTime() !== stateEnteredAt)
+      return false;
     if (decision.to === null) {
       // A re-send: only `merged` has one (marking the tracker issue done, then done).
       const touched = await this.items.update(uow.tx, item, { redrivenAt: uow.now });
@@ -108,7 +110,10 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
         changes: { notBefore: decision.retry.notBefore },
       });
     } else {
-      await this.transitions.move(uow, item, decision.to, decision.reason, { actor: ACTOR, runId: run?.id ?? null });
+      await this.transitions.move(uow, item, decision.to, decision.reason, {
+        actor: ACTOR,
+        runId: run?.id ?? null,
+      });
     }
     return true;
   }

@@ -71,22 +71,29 @@ export class WorkItemService {
       ownerId: row.ownerId,
       sourceRefs: item.sourceRefs,
     });
-    if (placement.by === 'refusal') return this.transitions.move(uow, row, 'failed', placement.cause, { actor });
+    if (placement.by === 'refusal')
+      return this.transitions.move(uow, row, 'failed', placement.cause, { actor });
     if (blockedBy.length === 0) {
       const decision = decideStart(row.id, candidateOf(row), new DependencyGraph(), new Map(), this.policy);
-      const [to, cause] = placement.by === 'request' ? (['queued', placement.cause] as const) : [decision.to, decision.cause];
+      const [to, cause] =
+        placement.by === 'request' ? (['queued', placement.cause] as const) : [decision.to, decision.cause];
       return this.transitions.move(uow, row, to, cause, { actor });
     }
     const found = new Set((await this.items.getMany(uow.tx, blockedBy)).map((b) => b.id));
     const unknown = blockedBy.filter((id) => !found.has(id));
     if (unknown.length > 0) {
-      return this.transitions.move(uow, row, 'failed', `unknown blocker(s): ${unknown.join(', ')}`, { actor });
+      return this.transitions.move(uow, row, 'failed', `unknown blocker(s): ${unknown.join(', ')}`, {
+        actor,
+      });
     }
     const graph = await this.graphWith(uow, row.id, blockedBy);
     if (graph instanceof DependencyCycleError) {
       return this.transitions.move(uow, row, 'failed', graph.message, { actor });
     }
-    await this.items.addDependencies(uow.tx, graph.edges().filter((e) => e.blockedId === row.id));
+    await this.items.addDependencies(
+      uow.tx,
+      graph.edges().filter((e) => e.blockedId === row.id),
+    );
     const states = await this.items.statesOf(uow.tx, blockedBy);
     const decision = decideStart(row.id, candidateOf(row), graph, states, this.policy);
     if (placement.by === 'request' && decision.to !== 'blocked') {
@@ -101,12 +108,25 @@ export class WorkItemService {
    * Adds blockers to an item that has not started: refused (item unchanged, refusal audited with
    * the cycle named) when one would close a cycle.
    */
-  async addBlockers(uow: UnitOfWork, item: WorkItemRow, blockedBy: readonly string[], actor: string): Promise<void> {
+  async addBlockers(
+    uow: UnitOfWork,
+    item: WorkItemRow,
+    blockedBy: readonly string[],
+    actor: string,
+  ): Promise<void> {
     const known = new Set((await this.items.edgesInto(uow.tx, [item.id])).map((e) => e.blockerId));
     const added = blockedBy.filter((id) => !known.has(id));
     if (added.length === 0) return;
     const refuse = (cause: string) =>
-      this.items.recordAudit(uow.tx, { workItemId: item.id, runId: null, actor, action: 'dependency_refused', cause, at: uow.now, data: { blockedBy: added } });
+      this.items.recordAudit(uow.tx, {
+        workItemId: item.id,
+        runId: null,
+        actor,
+        action: 'dependency_refused',
+        cause,
+        at: uow.now,
+        data: { blockedBy: added },
+      });
     if (!['received', 'planned', 'queued', 'blocked'].includes(item.state)) {
       return refuse(`blockers cannot be added in state ${item.state}: its work has started or ended`);
     }
@@ -115,8 +135,14 @@ export class WorkItemService {
     if (unknown.length > 0) return refuse(`unknown blocker(s): ${unknown.join(', ')}`);
     const graph = await this.graphWith(uow, item.id, added);
     if (graph instanceof DependencyCycleError) return refuse(graph.message);
-    await this.items.addDependencies(uow.tx, added.map((blockerId) => ({ blockerId, blockedId: item.id })));
-    const pending = graph.pendingBlockersOf(item.id, await this.items.statesOf(uow.tx, graph.blockersOf(item.id)));
+    await this.items.addDependencies(
+      uow.tx,
+      added.map((blockerId) => ({ blockerId, blockedId: item.id })),
+    );
+    const pending = graph.pendingBlockersOf(
+      item.id,
+      await this.items.statesOf(uow.tx, graph.blockersOf(item.id)),
+    );
     if (pending.length > 0 && item.state !== 'blocked') {
       await this.transitions.move(uow, item, 'blocked', `waiting on ${pending.join(', ')}`, { actor });
     }
@@ -170,16 +196,29 @@ export class WorkItemService {
    */
   async merge(uow: UnitOfWork, item: WorkItemRow, pr: PullRequestTarget, actor: string): Promise<void> {
     if (!this.transitions.can(item, 'merged')) {
-      return this.ignore(uow, item, actor, `pull request #${pr.number} merged while the item is ${item.state}`);
+      return this.ignore(
+        uow,
+        item,
+        actor,
+        `pull request #${pr.number} merged while the item is ${item.state}`,
+      );
     }
     const run =
-      item.state === 'revising' ? await this.launcher.stopActiveRun(uow, item, 'cancelled', 'pull request merged') : null;
+      item.state === 'revising'
+        ? await this.launcher.stopActiveRun(uow, item, 'cancelled', 'pull request merged')
+        : null;
     const sourceRefs = { ...sourceRefsOf(item), pullRequest: pullRequestRef(pr) };
-    const merged = await this.transitions.move(uow, item, 'merged', `pull request #${pr.number} merged by ${actor}`, {
-      actor,
-      runId: run?.id ?? null,
-      changes: { sourceRefs },
-    });
+    const merged = await this.transitions.move(
+      uow,
+      item,
+      'merged',
+      `pull request #${pr.number} merged by ${actor}`,
+      {
+        actor,
+        runId: run?.id ?? null,
+        changes: { sourceRefs },
+      },
+    );
     await this.complete(uow, merged, actor);
     await this.releaseDependents(uow, merged.id);
   }
@@ -196,34 +235,57 @@ export class WorkItemService {
         body: 'The pull request was merged; Horizon marks this issue done.',
       });
     }
-    const cause = issue ? `tracker issue ${issue.identifier ?? issue.id} marked done` : 'no tracker issue to mark done';
+    const cause = issue
+      ? `tracker issue ${issue.identifier ?? issue.id} marked done`
+      : 'no tracker issue to mark done';
     await this.transitions.move(uow, item, 'done', cause, { actor });
   }
 
   private async releaseDependents(uow: UnitOfWork, mergedId: string): Promise<void> {
     const out = await this.items.edgesOutOf(uow.tx, mergedId);
     if (out.length === 0) return;
-    const dependents = await this.items.getMany(uow.tx, out.map((e) => e.blockedId));
-    const edges = await this.items.edgesInto(uow.tx, dependents.map((d) => d.id));
+    const dependents = await this.items.getMany(
+      uow.tx,
+      out.map((e) => e.blockedId),
+    );
+    const edges = await this.items.edgesInto(
+      uow.tx,
+      dependents.map((d) => d.id),
+    );
     const graph = new DependencyGraph(edges);
-    const states = await this.items.statesOf(uow.tx, [...new Set(edges.flatMap((e) => [e.blockerId, e.blockedId]))]);
+    const states = await this.items.statesOf(uow.tx, [
+      ...new Set(edges.flatMap((e) => [e.blockerId, e.blockedId])),
+    ]);
     const candidates = new Map(dependents.map((d) => [d.id, candidateOf(d)]));
     const byId = new Map(dependents.map((d) => [d.id, d]));
     for (const decision of decideAfterMerge(mergedId, graph, states, candidates, this.policy)) {
       const dependent = byId.get(decision.workItemId) as WorkItemRow;
       if (decision.to !== dependent.state) {
-        await this.transitions.move(uow, dependent, decision.to, decision.cause, { actor: 'system:dependencies' });
+        await this.transitions.move(uow, dependent, decision.to, decision.cause, {
+          actor: 'system:dependencies',
+        });
       }
     }
   }
 
   /** Changes requested on an item's PR: in_review → revising with a new run on the same branch. */
-  async revise(uow: UnitOfWork, item: WorkItemRow, pr: PullRequestTarget, feedback: string, actor: string): Promise<void> {
+  async revise(
+    uow: UnitOfWork,
+    item: WorkItemRow,
+    pr: PullRequestTarget,
+    feedback: string,
+    actor: string,
+  ): Promise<void> {
     if (item.state === 'revising') {
       return this.followUp(uow, item, feedback, { origin: 'github', author: actor });
     }
     if (item.state !== 'in_review') {
-      return this.ignore(uow, item, actor, `changes requested on #${pr.number} while the item is ${item.state}`);
+      return this.ignore(
+        uow,
+        item,
+        actor,
+        `changes requested on #${pr.number} while the item is ${item.state}`,
+      );
     }
     const sourceRefs = { ...sourceRefsOf(item), pullRequest: pullRequestRef(pr) };
     const run = await this.launcher.launch(uow, item, { branch: pr.branch, prompt: feedback });
@@ -252,13 +314,21 @@ export class WorkItemService {
       at: uow.now,
       data: { text },
     });
-    uow.emit(workItemFollowUp, { workItemId: item.id, runId, text, origin: from.origin, author: from.author });
+    uow.emit(workItemFollowUp, {
+      workItemId: item.id,
+      runId,
+      text,
+      origin: from.origin,
+      author: from.author,
+    });
   }
 
   /** Remembers which PR is the item's, so later events that carry no branch find it. */
   async linkPullRequest(uow: UnitOfWork, item: WorkItemRow, pr: PullRequestTarget): Promise<void> {
     if (sourceRefsOf(item).pullRequest?.number === pr.number) return;
-    await this.items.update(uow.tx, item, { sourceRefs: { ...sourceRefsOf(item), pullRequest: pullRequestRef(pr) } });
+    await this.items.update(uow.tx, item, {
+      sourceRefs: { ...sourceRefsOf(item), pullRequest: pullRequestRef(pr) },
+    });
   }
 
   async ignore(uow: UnitOfWork, item: WorkItemRow | null, actor: string, cause: string): Promise<void> {

@@ -90,8 +90,12 @@ export class IngressConsumer {
   private handle(env: IngressEnvelope, ctx: MessageContext): Promise<HandlerOutcome> {
     const event = parseIngressEvent({ subject: env.subject, data: env.data });
     const { source, deliveryId } = event.data.delivery;
-    return applyOnce(this.transactor, INGRESS_CONSUMER, env, (uow) => this.executor.handle(uow, event, ctx.logger), [
-      `delivery:${source}:${deliveryId}`,
-    ]);
+    return applyOnce(
+      this.transactor,
+      INGRESS_CONSUMER,
+      env,
+      (uow) => this.executor.handle(uow, event, ctx.logger),
+      [`delivery:${source}:${deliveryId}`],
+    );
   }
 }

@@ -21,12 +21,16 @@ export class RunEventsConsumer {
 
   @HandleMessage(runProgress)
   progress(env: EnvelopeOf<typeof runProgress>, ctx: MessageContext) {
-    return applyOnce(this.transactor, RUN_EVENTS_CONSUMER, env, (uow) => this.lifecycle.progress(uow, env.data, ctx.logger));
+    return applyOnce(this.transactor, RUN_EVENTS_CONSUMER, env, (uow) =>
+      this.lifecycle.progress(uow, env.data, ctx.logger),
+    );
   }
 
   @HandleMessage(runFinished)
   finished(env: EnvelopeOf<typeof runFinished>, ctx: MessageContext) {
-    return applyOnce(this.transactor, RUN_EVENTS_CONSUMER, env, (uow) => this.lifecycle.finished(uow, env.data, ctx.logger));
+    return applyOnce(this.transactor, RUN_EVENTS_CONSUMER, env, (uow) =>
+      this.lifecycle.finished(uow, env.data, ctx.logger),
+    );
   }
 }
 

@@ -32,7 +32,10 @@ export interface WorkItemChanges {
 
 /** An update found the row at another version: someone else changed it first. Retry the whole transaction. */
 export class StaleWorkItemError extends Error {
-  constructor(readonly workItemId: string, readonly version: number) {
+  constructor(
+    readonly workItemId: string,
+    readonly version: number,
+  ) {
     super(`work item ${workItemId} changed since version ${version} was read`);
     this.name = 'StaleWorkItemError';
   }
@@ -124,7 +127,12 @@ export class WorkItemRepository {
   }
 
   /** The item of a pull request: by the PR recorded on it, else by its head branch. */
-  async findByPullRequest(tx: Tx, repo: string, number: number, branch: string | null): Promise<WorkItemRow | null> {
+  async findByPullRequest(
+    tx: Tx,
+    repo: string,
+    number: number,
+    branch: string | null,
+  ): Promise<WorkItemRow | null> {
     const rows = await tx.$queryRaw<WorkItemRow[]>`
       SELECT * FROM "WorkItem"
       WHERE "repo" = ${repo}
@@ -157,16 +165,23 @@ export class WorkItemRepository {
   async update(tx: Tx, item: WorkItemRow, changes: WorkItemChanges): Promise<WorkItemRow> {
     const set: Prisma.Sql[] = [Prisma.sql`"version" = "version" + 1`, Prisma.sql`"updatedAt" = now()`];
     if (changes.state !== undefined) set.push(Prisma.sql`"state" = ${changes.state}::"WorkItemState"`);
-    if (changes.stateEnteredAt !== undefined) set.push(Prisma.sql`"stateEnteredAt" = ${changes.stateEnteredAt}`);
+    if (changes.stateEnteredAt !== undefined)
+      set.push(Prisma.sql`"stateEnteredAt" = ${changes.stateEnteredAt}`);
     if (changes.branch !== undefined) set.push(Prisma.sql`"branch" = ${changes.branch}`);
-    if (changes.sourceRefs !== undefined) set.push(Prisma.sql`"sourceRefs" = ${JSON.stringify(changes.sourceRefs)}::jsonb`);
+    if (changes.sourceRefs !== undefined)
+      set.push(Prisma.sql`"sourceRefs" = ${JSON.stringify(changes.sourceRefs)}::jsonb`);
     if (changes.notBefore !== undefined) set.push(Prisma.sql`"notBefore" = ${changes.notBefore}`);
     if (changes.redrivenAt !== undefined) set.push(Prisma.sql`"redrivenAt" = ${changes.redrivenAt}`);
     const count = await tx.$executeRaw`
       UPDATE "WorkItem" SET ${Prisma.join(set, ', ')} WHERE "id" = ${item.id}::uuid AND "version" = ${item.version}`;
     if (count === 0) throw new StaleWorkItemError(item.id, item.version);
     const written = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-    return { ...item, ...written, sourceRefs: (changes.sourceRefs ?? item.sourceRefs) as Prisma.JsonValue, version: item.version + 1 };
+    return {
+      ...item,
+      ...written,
+      sourceRefs: (changes.sourceRefs ?? item.sourceRefs) as Prisma.JsonValue,
+      version: item.version + 1,
+    };
   }
 
   async addDependencies(tx: Tx, edges: readonly DependencyEdge[]): Promise<void> {
@@ -195,12 +210,18 @@ export class WorkItemRepository {
   }
 
   async edgesOutOf(tx: Tx, blockerId: string): Promise<DependencyEdge[]> {
-    return tx.workItemDependency.findMany({ where: { blockerId }, select: { blockerId: true, blockedId: true } });
+    return tx.workItemDependency.findMany({
+      where: { blockerId },
+      select: { blockerId: true, blockedId: true },
+    });
   }
 
   async statesOf(tx: Tx, ids: readonly string[]): Promise<Map<string, WorkItemState>> {
     if (ids.length === 0) return new Map();
-    const rows = await tx.workItem.findMany({ where: { id: { in: [...ids] } }, select: { id: true, state: true } });
+    const rows = await tx.workItem.findMany({
+      where: { id: { in: [...ids] } },
+      select: { id: true, state: true },
+    });
     return new Map(rows.map((r) => [r.id, r.state]));
   }
 
