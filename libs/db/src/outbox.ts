@@ -7,11 +7,21 @@ export const OUTBOX_CHANNEL = 'hzn_outbox';
  * Appends envelopes to the outbox inside the caller's transaction, so they exist if and only
  * if the state change they announce committed. The NOTIFY is delivered at commit and wakes
  * the relay at once; the relay also polls, so a lost notification only delays.
+ *
+ * One raw statement (insert and notify together) rather than Prisma's createMany plus a
+ * second call: this runs in every state change, and the query compiler dominated the
+ * orchestrator's profile.
  */
 export async function appendToOutbox(tx: Tx, envelopes: Envelope[]): Promise<void> {
   if (envelopes.length === 0) return;
-  await tx.outboxEvent.createMany({
-    data: envelopes.map((e) => ({ id: e.id, subject: e.subject, envelope: e as object })),
-  });
-  await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+  const ids = envelopes.map((e) => e.id);
+  const subjects = envelopes.map((e) => e.subject);
+  const bodies = envelopes.map((e) => JSON.stringify(e));
+  await tx.$executeRaw`
+    WITH inserted AS (
+      INSERT INTO "OutboxEvent" ("id", "subject", "envelope")
+      SELECT * FROM unnest(${ids}::text[], ${subjects}::text[], ${bodies}::jsonb[])
+      RETURNING 1
+    )
+    SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM (SELECT count(*) FROM inserted) AS c`;
 }

@@ -28,6 +28,15 @@ export class CatalogTextClient extends pg.Client {
 }
 
 /** A pg pool whose clients read catalog `name`/`char` columns as text. */
-export function createPgPool(connectionString: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString, max, Client: CatalogTextClient });
+export function createPgPool(
+  connectionString: string,
+  max = 10,
+  onIdleError: (err: Error) => void = (err) => process.stderr.write(`postgres: idle connection lost: ${err.message}\n`),
+): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, Client: CatalogTextClient });
+  // An idle client whose connection drops (a Postgres restart, an admin terminating it) emits
+  // 'error' on the pool; unhandled, that would crash the service. The pool discards the client
+  // and the next query opens a new connection, so the failure surfaces where it matters.
+  pool.on('error', onIdleError);
+  return pool;
 }
