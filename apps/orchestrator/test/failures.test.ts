@@ -95,7 +95,12 @@ describe('orchestrator over real Postgres and JetStream: deadlines, infra failur
     const second = await until(() => stack.standIn.provisionsFor(id)[1], 'the retry', 5000);
     expect(stack.standIn.cancels.some((c) => c.data.runId === provision.runId)).toBe(true);
     await stack.waitForState(id, 'failed', 5000);
-    expect(stack.standIn.cancels.some((c) => c.data.runId === second.data.runId)).toBe(true);
+    // The cancel is relayed from the outbox after the commit that failed the item: wait for it.
+    await until(
+      () => stack.standIn.cancels.some((c) => c.data.runId === second.data.runId),
+      'the second cancel',
+      5000,
+    );
     expect((await stack.runsOf(id)).map((r) => r.outcome)).toEqual(['infra_error', 'infra_error']);
   });
 

@@ -26,6 +26,8 @@ export class UnitOfWork {
     readonly now: Date,
     /** The message being handled; its correlation id carries over to everything emitted. */
     readonly causedBy: Pick<Envelope, 'id' | 'correlationId'> | null,
+    /** How many times the message being handled has been delivered (1 the first time). */
+    readonly deliveryCount = 1,
   ) {}
 
   emit<C extends Contract>(contract: C, data: DataOf<C>): void {
@@ -43,6 +45,7 @@ export interface Claim {
   readonly consumer: string;
   /** Idempotency keys: the envelope id, and for ingress the sender's delivery id. Any one seen before → duplicate. */
   readonly keys: readonly string[];
+  readonly deliveryCount?: number;
 }
 
 export type TransactionResult<T> = { applied: true; value: T } | { applied: false };
@@ -83,7 +86,7 @@ export class Transactor {
                 if (!(await claimMessage(tx, claim.consumer, key))) return null;
               }
             }
-            const uow = new UnitOfWork(tx, new Date(), causedBy);
+            const uow = new UnitOfWork(tx, new Date(), causedBy, claim?.deliveryCount);
             const value = await work(uow);
             await appendToOutbox(tx, uow.envelopes);
             return { uow, value };

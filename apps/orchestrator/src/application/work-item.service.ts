@@ -39,6 +39,20 @@ function pullRequestRef(pr: PullRequestTarget): NonNullable<SourceRefs['pullRequ
 }
 
 /** Work-item use cases: recording, dependencies, cancellation, merge, revision and follow-ups. */
+/**
+ * Ingress messages are handled concurrently, so an item may arrive before the blocker it names
+ * has been recorded. Its transaction is rolled back and retried a few times before the blocker
+ * is declared unknown.
+ */
+export const BLOCKER_WAIT_DELIVERIES = 3;
+
+export class BlockersNotYetRecordedError extends Error {
+  constructor(readonly blockerIds: readonly string[]) {
+    super(`blocker(s) not recorded yet: ${blockerIds.join(', ')}; retrying`);
+    this.name = 'BlockersNotYetRecordedError';
+  }
+}
+
 @Injectable()
 export class WorkItemService {
   private readonly policy = new AutomationPolicy();
@@ -81,6 +95,9 @@ export class WorkItemService {
     }
     const found = new Set((await this.items.getMany(uow.tx, blockedBy)).map((b) => b.id));
     const unknown = blockedBy.filter((id) => !found.has(id));
+    if (unknown.length > 0 && uow.deliveryCount < BLOCKER_WAIT_DELIVERIES) {
+      throw new BlockersNotYetRecordedError(unknown);
+    }
     if (unknown.length > 0) {
       return this.transitions.move(uow, row, 'failed', `unknown blocker(s): ${unknown.join(', ')}`, {
         actor,

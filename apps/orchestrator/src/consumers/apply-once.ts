@@ -1,3 +1,4 @@
+import { BlockersNotYetRecordedError } from '../application/work-item.service';
 import type { Envelope } from '@horizon/contracts';
 import { HandlerOutcome, Outcome } from '@horizon/messaging';
 import { Transactor, UnitOfWork } from '../application/unit-of-work';
@@ -14,12 +15,14 @@ export async function applyOnce(
   env: Envelope,
   work: (uow: UnitOfWork) => Promise<unknown>,
   extraKeys: readonly string[] = [],
+  deliveryCount = 1,
 ): Promise<HandlerOutcome> {
   try {
-    await transactor.run({ consumer, keys: [env.id, ...extraKeys] }, env, work);
+    await transactor.run({ consumer, keys: [env.id, ...extraKeys], deliveryCount }, env, work);
     return Outcome.ack();
   } catch (err) {
     if (err instanceof IllegalTransitionError) return Outcome.reject(err.message);
+    if (err instanceof BlockersNotYetRecordedError) return Outcome.retry(err.message, 1000);
     throw err;
   }
 }

@@ -96,6 +96,7 @@ export class IngressConsumer {
       env,
       (uow) => this.executor.handle(uow, event, ctx.logger),
       [`delivery:${source}:${deliveryId}`],
+      ctx.deliveryCount,
     );
   }
 }
