@@ -1,21 +1,36 @@
 import { join } from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
+import { prepareRunnerRuntime } from '@horizon/agent-runner';
 import { DATABASE, DbModule, type Database } from '@horizon/db';
-import { MessagingModule } from '@horizon/messaging';
+import { PgRevocationStore } from '@horizon/mcp-context/src/auth/pg-revocation-store';
+import { RunTokenIssuer } from '@horizon/mcp-context/src/auth/run-token-issuer';
+import { loadRunTokenSecret } from '@horizon/mcp-context/src/auth/token-secret';
+import { MessagingModule, RpcClient } from '@horizon/messaging';
 import { LOGGER, ObservabilityModule, type Logger } from '@horizon/observability';
 import { SandboxService } from './application/sandbox.service';
 import type { SandboxManagerConfig } from './config';
+import { FileRunJournal } from './host/file-run-journal';
 import { GitRemote } from './host/git-remote';
+import { McpAccess } from './host/mcp-access';
+import { IdentityOwnerDirectory } from './host/owner-directory';
+import { BrokeredRunCredentials } from './host/run-credentials';
+import { RunnerAgentLauncher } from './host/runner-agent-launcher';
 import { egressCredentials, openSandboxRuntime, type SandboxRuntime } from './host/sandbox-runtime';
 import { SandboxCommandsConsumer } from './messaging/sandbox-commands.consumer';
 import { PrismaSandboxRepository } from './persistence/prisma-sandbox.repository';
 import { SandboxLifecycle } from './sandbox-lifecycle';
-import { SANDBOX_MANAGER_CONFIG, SANDBOX_RUNTIME } from './tokens';
+import { MCP_ACCESS, SANDBOX_MANAGER_CONFIG, SANDBOX_RUNTIME } from './tokens';
 
-/** Sandbox-manager: sandboxes, snapshots, the egress proxy and artifacts. */
+/** Sandbox-manager: sandboxes, snapshots, the egress proxy, agent runs and their artifacts. */
 @Module({})
 export class SandboxManagerModule {
   static register(config: SandboxManagerConfig): DynamicModule {
+    const staticCredentials = egressCredentials({
+      forgeUrl: config.SANDBOX_FORGE_URL,
+      forgeToken: config.SANDBOX_FORGE_TOKEN,
+      modelBaseUrl: config.SANDBOX_MODEL_BASE_URL,
+      modelApiKey: config.SANDBOX_MODEL_API_KEY,
+    });
     return {
       module: SandboxManagerModule,
       imports: [
@@ -30,35 +45,87 @@ export class SandboxManagerModule {
       providers: [
         { provide: SANDBOX_MANAGER_CONFIG, useValue: config },
         {
+          provide: MCP_ACCESS,
+          inject: [DATABASE],
+          useFactory: (db: Database): McpAccess | null =>
+            config.MCP_CONTEXT_URL
+              ? new McpAccess(
+                  config.MCP_CONTEXT_URL,
+                  new RunTokenIssuer(
+                    loadRunTokenSecret({ secret: config.MCP_TOKEN_SECRET, dataDir: config.HORIZON_DATA_DIR }),
+                    new PgRevocationStore(db.pool),
+                  ),
+                )
+              : null,
+        },
+        {
           provide: SANDBOX_RUNTIME,
-          inject: [LOGGER],
-          useFactory: async (logger: Logger): Promise<SandboxRuntime> => {
+          inject: [LOGGER, RpcClient, MCP_ACCESS],
+          useFactory: async (logger: Logger, rpc: RpcClient, mcp: McpAccess | null): Promise<SandboxRuntime> => {
+            const runner = await prepareRunnerRuntime({ dataDir: config.HORIZON_DATA_DIR });
             const runtime = await openSandboxRuntime({
               stateDir: config.SANDBOX_STATE_DIR ?? join(config.HORIZON_DATA_DIR, 'sandbox'),
               hostName: config.SANDBOX_HOST_NAME,
               hostUid: config.SANDBOX_HOST_UID,
               remote: GitRemote.forge(config.SANDBOX_FORGE_URL, config.SANDBOX_FORGE_TOKEN),
-              credentials: egressCredentials({
-                forgeUrl: config.SANDBOX_FORGE_URL,
-                forgeToken: config.SANDBOX_FORGE_TOKEN,
-                modelBaseUrl: config.SANDBOX_MODEL_BASE_URL,
-                modelApiKey: config.SANDBOX_MODEL_API_KEY,
-              }),
+              credentials: staticCredentials,
+              ...(config.GITHUB_APP_ID
+                ? {
+                    runCredentials: new BrokeredRunCredentials(rpc, {
+                      forgeUrl: config.SANDBOX_FORGE_URL,
+                      ...(staticCredentials.model ? { model: staticCredentials.model } : {}),
+                      onRevokeError: (err, runId) =>
+                        logger.warn({ err, runId }, 'run token not revoked; it expires within the hour'),
+                    }),
+                  }
+                : {}),
               snapshotKeep: config.SNAPSHOT_KEEP,
+              readOnlyBinds: runner.readOnlyBinds,
+              ...(mcp && !mcp.unreachable ? { extraRules: [mcp.egressRule()] } : {}),
             });
             if (runtime.refusal)
               logger.error(
                 { primitive: runtime.refusal.primitive },
                 `sandboxes refused: ${runtime.refusal.message}`,
               );
+            if (mcp?.unreachable) logger.warn(mcp.unreachable);
             return runtime;
           },
         },
         {
           provide: SandboxService,
-          inject: [DATABASE, SANDBOX_RUNTIME],
-          useFactory: (db: Database, runtime: SandboxRuntime) =>
-            new SandboxService(new PrismaSandboxRepository(db), runtime.host, runtime.snapshots),
+          inject: [DATABASE, SANDBOX_RUNTIME, RpcClient, MCP_ACCESS, LOGGER],
+          useFactory: (
+            db: Database,
+            runtime: SandboxRuntime,
+            rpc: RpcClient,
+            mcp: McpAccess | null,
+            logger: Logger,
+          ) => {
+            const remote = GitRemote.forge(config.SANDBOX_FORGE_URL, config.SANDBOX_FORGE_TOKEN);
+            const launcher = new RunnerAgentLauncher({
+              // On a refusing host nothing boots, so nothing is ever launched.
+              driver: runtime.driver!,
+              remote,
+              artifactsDir: runtime.artifactsDir,
+              agent: { name: config.AGENT_NAME, email: config.AGENT_EMAIL },
+              models: {
+                model: config.RUN_MODEL,
+                ...(config.RUN_SMALL_MODEL ? { smallModel: config.RUN_SMALL_MODEL } : {}),
+              },
+              modelConfigured: staticCredentials.model !== undefined,
+              owners: new IdentityOwnerDirectory(rpc),
+              mcp,
+              graceMs: config.RUN_GRACE_MS,
+            });
+            return new SandboxService(new PrismaSandboxRepository(db), runtime.host, runtime.snapshots, {
+              agent: {
+                launcher,
+                journal: new FileRunJournal(runtime.artifactsDir),
+                onError: (err, run) => logger.error({ err, ...run }, 'agent run bookkeeping failed'),
+              },
+            });
+          },
         },
         SandboxCommandsConsumer,
         SandboxLifecycle,

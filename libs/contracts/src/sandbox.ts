@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineContract } from './contract';
 import { isoDate, sandboxFlavourSchema } from './domain';
+import { agentRunKindSchema } from './run';
 
 const resources = z.object({
   memoryMiB: z.number().int().positive(),
@@ -27,6 +28,11 @@ export const sandboxProvision = defineContract({
     resources,
     deadlineAt: isoDate,
     ownerId: z.string().nullable(),
+    /**
+     * What the agent does. Absent: `plan` for the plan flavour, else `revise` when the branch
+     * already exists on the forge, else `implement`.
+     */
+    kind: agentRunKindSchema.optional(),
   }),
 });
 

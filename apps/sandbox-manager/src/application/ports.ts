@@ -1,6 +1,8 @@
 import type {
   DataOf,
   Envelope,
+  RunnerEvent,
+  RunReport,
   SandboxFlavour,
   SandboxResources,
   sandboxProvision,
@@ -33,6 +35,8 @@ export interface SandboxTransaction {
   insert(record: Omit<SandboxRecord, 'destroyedAt' | 'snapshotRef'>): Promise<void>;
   update(id: string, change: SandboxChange): Promise<void>;
   publish(envelope: Envelope): void;
+  /** Artifact rows of a run; skipped when Postgres has no such run (nothing could own them). */
+  recordArtifacts(runId: string, artifacts: readonly RunArtifact[]): Promise<void>;
 }
 
 export type Transacted<T> = { applied: true; value: T } | { applied: false };
@@ -111,19 +115,57 @@ export interface SnapshotRefresher {
   ): Promise<SnapshotRefresh[]>;
 }
 
-export const AGENT_LAUNCHER = Symbol('hzn:agent-launcher');
+/** A file a run leaves behind (transcript, verification log, egress log), recorded as an Artifact row. */
+export interface RunArtifact {
+  kind: 'transcript' | 'verification_log' | 'egress_log';
+  /** Absolute host path under the artifacts folder. */
+  path: string;
+  contentType: string;
+  sizeBytes: number;
+}
 
-/** Starts the agent-runner inside a booted sandbox. */
-export interface AgentLauncher {
-  launch(handle: SandboxHandle, request: BootRequest): Promise<void>;
+/** The run a booted sandbox is for, as the provision command described it. */
+export interface AgentRunTarget {
+  provision: ProvisionRequest;
+  booted: BootedSandbox;
+}
+
+export interface AgentRunOptions {
+  /** Each runner event, in `seq` order, as it happens. Must not throw. */
+  onEvent: (event: RunnerEvent) => void;
+  /** Aborting asks the runner to stop; the run then ends `cancelled`. */
+  signal: AbortSignal;
+}
+
+export interface AgentRunResult {
+  report: RunReport;
+  artifacts: RunArtifact[];
 }
 
 /**
- * The agent-runner is not wired yet (its own issue): a provisioned sandbox is reported `ready`
- * with its workspace on the run branch and nothing running in it.
+ * Runs the agent in a booted sandbox to its end. Never rejects: a run that cannot start, or
+ * whose runner dies, ends with a report saying so (`infra_error`, or `failed` when retrying
+ * cannot help).
  */
-export class AgentRunnerNotWired implements AgentLauncher {
-  async launch(): Promise<void> {}
+export interface AgentLauncher {
+  run(target: AgentRunTarget, options: AgentRunOptions): Promise<AgentRunResult>;
+  /** Why no run can succeed on this host as configured (e.g. no model provider), or null. */
+  readonly refusal: string | null;
+}
+
+/** What a run in flight needs to be ended after a crash: written at launch, read by the next start. */
+export interface RunJournalEntry {
+  runId: string;
+  workItemId: string;
+  startedAt: string;
+}
+
+/** Runs in flight on this host, kept outside the process so a restart can end them. */
+export interface RunJournal {
+  record(sandboxId: string, entry: RunJournalEntry): Promise<void>;
+  read(sandboxId: string): Promise<RunJournalEntry | null>;
+  /** Files the run left so far (the transcript of a run cut short). */
+  artifacts(sandboxId: string): Promise<RunArtifact[]>;
 }
 
 /** Where the host reads repositories (clone, the remote's HEAD). */

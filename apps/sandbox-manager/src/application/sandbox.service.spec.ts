@@ -40,6 +40,7 @@ class InMemorySandboxRepository implements SandboxRepository {
       insert: async (record) => void rows.set(record.id, { ...record, snapshotRef: null, destroyedAt: null }),
       update: async (id, change) => void rows.set(id, { ...rows.get(id)!, ...change }),
       publish: (envelope) => void published.push(envelope),
+      recordArtifacts: async () => undefined,
     });
     if (claim) this.claimed.add(claim);
     this.rows = rows;
@@ -125,7 +126,7 @@ describe('SandboxService', () => {
   beforeEach(() => {
     repository = new InMemorySandboxRepository();
     host = new RecordingHost();
-    service = new SandboxService(repository, host, noSnapshots, 1);
+    service = new SandboxService(repository, host, noSnapshots, { finalWriteRetryMs: 1 });
   });
 
   it('provisions once, however often the command is delivered', async () => {

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   envelopeFor,
   sandboxSnapshotBuilt,
@@ -14,10 +13,25 @@ import {
   type sandboxResume,
 } from '@horizon/contracts';
 import { decide, liveStates, type SandboxCommand, type SandboxState } from '../domain/sandbox-state';
+import { AgentRuns, SOURCE, refusedRunEnvelope, type AgentRunsOptions } from './agent-runs';
 import { KeyedLock } from './keyed-lock';
-import type { SandboxHost, SandboxRepository, SnapshotRefresh, SnapshotRefresher } from './ports';
+import type {
+  BootedSandbox,
+  SandboxHost,
+  SandboxRepository,
+  SnapshotRefresh,
+  SnapshotRefresher,
+} from './ports';
+import { retrying } from './retry';
 
-export const SOURCE = 'sandbox-manager';
+export { SOURCE };
+
+export interface SandboxServiceOptions {
+  /** Pause before retrying a write that records a boot's result (multiplied per attempt). */
+  finalWriteRetryMs?: number;
+  /** The agent: without it, a provisioned sandbox stays `ready` with nothing running in it. */
+  agent?: Omit<AgentRunsOptions, 'finalWriteRetryMs'>;
+}
 
 /** How a command ended, for the consumer to turn into ack / reject / retry. */
 export type CommandResult =
@@ -40,13 +54,23 @@ const finalWriteAttempts = 3;
  */
 export class SandboxService {
   private readonly lock = new KeyedLock();
+  private readonly runs: AgentRuns | null;
+  private readonly finalWriteRetryMs: number;
 
   constructor(
     private readonly repository: SandboxRepository,
     private readonly host: SandboxHost,
     private readonly snapshots: SnapshotRefresher,
-    private readonly finalWriteRetryMs = 1000,
-  ) {}
+    options: SandboxServiceOptions = {},
+  ) {
+    this.finalWriteRetryMs = options.finalWriteRetryMs ?? 1000;
+    this.runs = options.agent
+      ? new AgentRuns(repository, host, this.lock, {
+          ...options.agent,
+          finalWriteRetryMs: this.finalWriteRetryMs,
+        })
+      : null;
+  }
 
   async provision(env: EnvelopeOf<typeof sandboxProvision>): Promise<CommandResult> {
     const data = env.data;
@@ -73,7 +97,12 @@ export class SandboxService {
     });
   }
 
-  cancel(env: EnvelopeOf<typeof sandboxCancel>): Promise<CommandResult> {
+  /** A run in the sandbox is stopped first (it reports `cancelled`), then the sandbox is destroyed. */
+  async cancel(env: EnvelopeOf<typeof sandboxCancel>): Promise<CommandResult> {
+    // A provision still booting holds the lock: its run starts before this goes on.
+    await this.lock.run(env.data.sandboxId, async () => undefined);
+    if (this.runs && (await this.runs.stop(env.data.sandboxId, env.data.reason, env)))
+      return { kind: 'applied', state: 'destroyed', reason: env.data.reason };
     return this.apply(env, 'cancel', env.data.reason);
   }
 
@@ -95,6 +124,7 @@ export class SandboxService {
       if (this.host.has(record.id)) continue;
       const reason = `sandbox-manager on ${this.host.name} ${why}; the sandbox (${record.state}) no longer exists`;
       await this.repository.transaction(null, async (tx) => {
+        await this.runs?.endLost(tx, record, `sandbox-manager ${why}`);
         await tx.update(record.id, { state: 'failed', destroyedAt: new Date() });
         tx.publish(this.stateEvent(record.id, record.runId, 'failed', reason, null));
       });
@@ -113,7 +143,9 @@ export class SandboxService {
 
   /** On shutdown: nothing keeps running unrecorded; each live sandbox is destroyed and marked failed. */
   async shutdown(): Promise<number> {
-    for (const id of this.host.list()) await this.lock.run(id, () => this.host.destroy(id));
+    const destroy = (id: string) => this.lock.run(id, () => this.host.destroy(id));
+    await this.runs?.detachAll(destroy);
+    for (const id of this.host.list()) await destroy(id);
     return this.reconcile('stopped');
   }
 
@@ -128,8 +160,12 @@ export class SandboxService {
 
   private async boot(env: EnvelopeOf<typeof sandboxProvision>): Promise<CommandResult> {
     const data = env.data;
-    let outcome: { state: 'ready'; snapshotRef: string } | { state: 'failed'; reason: string };
+    // No run can succeed here (no model provider): refused before booting anything, and the
+    // run ends `failed` (final: retrying cannot help) ahead of the sandbox's `failed`.
+    const refusal = this.runs?.refusal ?? null;
+    let outcome: { state: 'ready'; booted: BootedSandbox } | { state: 'failed'; reason: string };
     try {
+      if (refusal) throw new Error(refusal);
       const booted = await this.host.boot({
         sandboxId: data.sandboxId,
         runId: data.runId,
@@ -139,42 +175,33 @@ export class SandboxService {
         branch: data.branch,
         resources: data.resources,
       });
-      outcome = { state: 'ready', snapshotRef: booted.snapshotRef };
+      outcome = { state: 'ready', booted };
     } catch (error) {
       outcome = { state: 'failed', reason: (error as Error).message };
     }
     try {
-      await this.finalWrite(async () => {
-        await this.repository.transaction(null, async (tx) => {
-          if (outcome.state === 'ready') await tx.update(data.sandboxId, outcome);
-          else await tx.update(data.sandboxId, { state: 'failed', destroyedAt: new Date() });
-          const reason = outcome.state === 'failed' ? outcome.reason : null;
-          tx.publish(this.stateEvent(data.sandboxId, data.runId, outcome.state, reason, env));
-        });
-      });
+      await retrying(
+        () =>
+          this.repository.transaction(null, async (tx) => {
+            if (outcome.state === 'ready')
+              await tx.update(data.sandboxId, { state: 'ready', snapshotRef: outcome.booted.snapshotRef });
+            else await tx.update(data.sandboxId, { state: 'failed', destroyedAt: new Date() });
+            const reason = outcome.state === 'failed' ? outcome.reason : null;
+            if (refusal) tx.publish(refusedRunEnvelope(env, refusal));
+            tx.publish(this.stateEvent(data.sandboxId, data.runId, outcome.state, reason, env));
+          }),
+        finalWriteAttempts,
+        this.finalWriteRetryMs,
+      );
     } catch (error) {
       // Unrecorded, the sandbox would run with nobody to stop it; the row stays `creating`
       // and the next start's reconcile marks it failed.
       await this.host.destroy(data.sandboxId);
       throw error;
     }
-    return {
-      kind: 'applied',
-      state: outcome.state,
-      reason: outcome.state === 'failed' ? outcome.reason : null,
-    };
-  }
-
-  /** The boot's result must be recorded: a short database outage is waited out. */
-  private async finalWrite(write: () => Promise<void>): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await write();
-      } catch (error) {
-        if (attempt >= finalWriteAttempts) throw error;
-        await sleep(this.finalWriteRetryMs * attempt);
-      }
-    }
+    if (outcome.state === 'failed') return { kind: 'applied', state: 'failed', reason: outcome.reason };
+    await this.runs?.start(env, outcome.booted);
+    return { kind: 'applied', state: 'ready', reason: null };
   }
 
   private async apply(

@@ -4,40 +4,43 @@ import {
   checkoutRunBranch,
   defaultFlavourPolicies,
   withRepoExtras,
-  type EgressCredentials,
+  type EgressRule,
   type ExecOptions,
   type SandboxDriver,
   type SandboxHandle,
   type SandboxProcess,
 } from '@horizon/sandbox';
 import type {
-  AgentLauncher,
   BootedSandbox,
   BootRequest,
   RepositoryRemote,
   SandboxHost,
 } from '../application/ports';
 import type { SnapshotService } from '../application/snapshot.service';
+import type { RunCredentials } from './run-credentials';
 
 export interface DriverSandboxHostOptions {
   name: string;
   driver: SandboxDriver;
   snapshots: SnapshotService;
   remote: RepositoryRemote;
-  launcher: AgentLauncher;
-  /** Held by the egress proxy, outside every sandbox. */
-  credentials: EgressCredentials;
+  /** Held by the egress proxy, outside every sandbox: got per run at boot, released at destroy. */
+  credentials: RunCredentials;
+  /** Allowlist entries every sandbox with egress gets (mcp-context), beyond its flavour's and repository's. */
+  extraRules?: readonly EgressRule[];
   /** Run artifacts (the egress request log) go to `<artifactsDir>/<sandbox id>/`, and survive destroy. */
   artifactsDir: string;
 }
 
 /**
  * Boots sandboxes the way a run needs them — newest snapshot, the flavour's egress policy
- * widened by the repository's config, the workspace moved to the run's branch, the agent
- * started — and keeps their handles by id for the commands that follow.
+ * widened by the repository's config, the run's credentials in its proxy, the workspace moved
+ * to the run's branch — and keeps their handles by id for the commands that follow.
  */
 export class DriverSandboxHost implements SandboxHost {
   private readonly handles = new Map<string, SandboxHandle>();
+  /** Runs whose credentials are released when their sandbox is destroyed. */
+  private readonly runs = new Map<string, string>();
 
   constructor(private readonly options: DriverSandboxHostOptions) {}
 
@@ -59,14 +62,24 @@ export class DriverSandboxHost implements SandboxHost {
       basePolicy.network === 'none'
         ? await snapshots.at(request.repo, request.flavour, target)
         : await snapshots.newest(request.repo, request.flavour);
-    const policy = withRepoExtras(
+    const widened = withRepoExtras(
       withRepoExtras(basePolicy, snapshot.config.egress.allow),
       request.extraAllow ?? [],
     );
+    const policy =
+      widened.network === 'proxy' && this.options.extraRules?.length
+        ? { ...widened, allow: [...widened.allow, ...this.options.extraRules] }
+        : widened;
     const [owner, name] = request.repo.split('/') as [string, string];
     const artifacts = join(this.options.artifactsDir, request.sandboxId);
     await mkdir(artifacts, { recursive: true, mode: 0o700 });
-    const handle = await driver.create({
+    const credentials =
+      policy.network === 'proxy'
+        ? await this.options.credentials.acquire({ runId: request.runId, repo: request.repo })
+        : {};
+    let handle: SandboxHandle;
+    try {
+      handle = await driver.create({
       id: request.sandboxId,
       flavour: request.flavour,
       snapshotDir: snapshot.dir,
@@ -81,11 +94,17 @@ export class DriverSandboxHost implements SandboxHost {
           ? {
               policy,
               run: { repo: { owner, name }, branch: request.branch },
-              credentials: this.options.credentials,
+              credentials,
               logFile: join(artifacts, 'egress.jsonl'),
             }
           : null,
-    });
+      });
+    } catch (error) {
+      if (request.runId) await this.options.credentials.release(request.runId);
+      throw error;
+    }
+    this.handles.set(request.sandboxId, handle);
+    if (request.runId) this.runs.set(request.sandboxId, request.runId);
     try {
       await checkoutRunBranch(driver, handle, {
         snapshotCommit: snapshot.commit,
@@ -93,12 +112,10 @@ export class DriverSandboxHost implements SandboxHost {
         baseRef: target === snapshot.commit ? snapshot.commit : request.baseRef,
         branch: request.branch,
       });
-      await this.options.launcher.launch(handle, request);
     } catch (error) {
-      await driver.destroy(handle);
+      await this.destroy(request.sandboxId);
       throw error;
     }
-    this.handles.set(request.sandboxId, handle);
     return { handle, snapshotRef: `${request.repo}/${request.flavour}/${snapshot.id}`, commit: target };
   }
 
@@ -127,6 +144,9 @@ export class DriverSandboxHost implements SandboxHost {
     if (!handle) return;
     await this.options.driver.destroy(handle);
     this.handles.delete(id);
+    const runId = this.runs.get(id);
+    this.runs.delete(id);
+    if (runId) await this.options.credentials.release(runId);
   }
 
   private handle(id: string): SandboxHandle {

@@ -8,17 +8,15 @@ import {
   defaultFlavourPolicies,
   withRepoExtras,
   type EgressCredentials,
+  type EgressRule,
+  type LocalSandboxDriverOptions,
+  type SandboxDriver,
 } from '@horizon/sandbox';
 import type { SandboxResources } from '@horizon/contracts';
-import {
-  AgentRunnerNotWired,
-  type AgentLauncher,
-  type RepositoryRemote,
-  type SandboxHost,
-  type SnapshotRefresher,
-} from '../application/ports';
+import type { RepositoryRemote, SandboxHost, SnapshotRefresher } from '../application/ports';
 import { SnapshotService } from '../application/snapshot.service';
 import { DriverSandboxHost } from './driver-sandbox-host';
+import { StaticRunCredentials, type RunCredentials } from './run-credentials';
 
 export interface SandboxRuntimeOptions {
   /** Root-owned folder: `driver/` (sandboxes), `snapshots/`, `artifacts/`. One driver per folder. */
@@ -30,9 +28,15 @@ export interface SandboxRuntimeOptions {
   hostName: string;
   hostUid: number;
   remote: RepositoryRemote;
+  /** What the egress proxy adds, the same for every sandbox… */
   credentials: EgressCredentials;
+  /** …unless given per run (a forge token minted for each run). */
+  runCredentials?: RunCredentials;
   snapshotKeep: number;
-  launcher?: AgentLauncher;
+  /** Host files every sandbox sees read-only (the agent-runner, see `prepareRunnerRuntime`). */
+  readOnlyBinds?: LocalSandboxDriverOptions['readOnlyBinds'];
+  /** Allowlist entries for every sandbox with egress, beyond its flavour's (mcp-context). */
+  extraRules?: readonly EgressRule[];
   /** Port the egress proxy appears on inside sandboxes (the driver's default is 3128). */
   proxyPort?: number;
 }
@@ -42,6 +46,10 @@ export interface SandboxRuntime {
   host: SandboxHost;
   snapshots: SnapshotRefresher;
   refusal: SandboxUnavailableError | null;
+  /** Null on a refusing host. */
+  driver: SandboxDriver | null;
+  /** `<sandbox id>/` folders of run artifacts. */
+  artifactsDir: string;
 }
 
 const setupResources: SandboxResources = { memoryMiB: 4096, cpuMillis: 2000, maxProcesses: 1024 };
@@ -53,6 +61,7 @@ const setupResources: SandboxResources = { memoryMiB: 4096, cpuMillis: 2000, max
  */
 export async function openSandboxRuntime(options: SandboxRuntimeOptions): Promise<SandboxRuntime> {
   const root = resolve(options.stateDir);
+  const artifactsDir = resolve(options.artifactsDir ?? join(root, 'artifacts'));
   // bwrap binds each sandbox's folders as the unprivileged sandbox uid: it must traverse the root.
   await mkdir(root, { recursive: true, mode: 0o711 });
   await chmod(root, 0o711);
@@ -62,12 +71,12 @@ export async function openSandboxRuntime(options: SandboxRuntimeOptions): Promis
       stateDir: join(root, 'driver'),
       hostUid: options.hostUid,
       ...(options.proxyPort ? { proxyPort: options.proxyPort } : {}),
+      ...(options.readOnlyBinds ? { readOnlyBinds: options.readOnlyBinds } : {}),
     });
   } catch (error) {
     if (!(error instanceof SandboxUnavailableError)) throw error;
-    return { ...refusingRuntime(options.hostName, error), refusal: error };
+    return { ...refusingRuntime(options.hostName, error), refusal: error, driver: null, artifactsDir };
   }
-  const artifactsDir = resolve(options.artifactsDir ?? join(root, 'artifacts'));
   const setupLogs = join(artifactsDir, 'snapshot-setup');
   await mkdir(setupLogs, { recursive: true, mode: 0o700 });
   const proxy = `http://127.0.0.1:${options.proxyPort ?? 3128}`;
@@ -98,14 +107,17 @@ export async function openSandboxRuntime(options: SandboxRuntimeOptions): Promis
     driver,
     snapshots,
     remote: options.remote,
-    launcher: options.launcher ?? new AgentRunnerNotWired(),
-    credentials: options.credentials,
+    credentials: options.runCredentials ?? new StaticRunCredentials(options.credentials),
+    ...(options.extraRules ? { extraRules: options.extraRules } : {}),
     artifactsDir,
   });
-  return { host, snapshots, refusal: null };
+  return { host, snapshots, refusal: null, driver, artifactsDir };
 }
 
-function refusingRuntime(name: string, refusal: SandboxUnavailableError): Omit<SandboxRuntime, 'refusal'> {
+function refusingRuntime(
+  name: string,
+  refusal: SandboxUnavailableError,
+): Pick<SandboxRuntime, 'host' | 'snapshots'> {
   const refuse = async (): Promise<never> => {
     throw refusal;
   };

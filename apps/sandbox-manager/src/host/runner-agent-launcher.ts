@@ -1,0 +1,136 @@
+import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { AgentRunKind, AgentRunSpecInput, CommitPerson, RunReport } from '@horizon/contracts';
+import { launchAgentRun } from '@horizon/agent-runner';
+import { emptyReport } from '@horizon/agent-runner/src/report';
+import { readRepoConfig, type SandboxDriver } from '@horizon/sandbox';
+import type {
+  AgentLauncher,
+  AgentRunOptions,
+  AgentRunResult,
+  AgentRunTarget,
+  RepositoryRemote,
+} from '../application/ports';
+import { listArtifacts } from './file-run-journal';
+import type { McpAccess } from './mcp-access';
+import type { OwnerDirectory } from './owner-directory';
+
+export interface RunnerAgentLauncherOptions {
+  driver: SandboxDriver;
+  remote: RepositoryRemote;
+  artifactsDir: string;
+  /** Author and committer of the agent's commits. */
+  agent: CommitPerson;
+  models: { model: string; smallModel?: string };
+  /** Whether the egress proxy has a model provider to forward to. */
+  modelConfigured: boolean;
+  owners: OwnerDirectory;
+  mcp: McpAccess | null;
+  /** After a cancel or past the deadline, how long the runner has to report before it is killed. */
+  graceMs: number;
+}
+
+/**
+ * sandbox-manager's AgentLauncher: builds the run spec from the provision command, the
+ * repository's `.horizon/config.yaml` and the configuration, runs the bundled agent-runner
+ * in the sandbox (`launchAgentRun`), and keeps its transcript and verification logs as files.
+ */
+export class RunnerAgentLauncher implements AgentLauncher {
+  constructor(private readonly options: RunnerAgentLauncherOptions) {}
+
+  get refusal(): string | null {
+    return this.options.modelConfigured
+      ? null
+      : 'no model provider configured: set SANDBOX_MODEL_BASE_URL and SANDBOX_MODEL_API_KEY for sandbox-manager';
+  }
+
+  async run(target: AgentRunTarget, { onEvent, signal }: AgentRunOptions): Promise<AgentRunResult> {
+    const { provision, booted } = target;
+    const dir = join(this.options.artifactsDir, provision.sandboxId);
+    const transcript = createWriteStream(join(dir, 'transcript.jsonl'), { flags: 'a', mode: 0o600 });
+    const notes: string[] = [];
+    let report: RunReport;
+    try {
+      const spec = await this.spec(target, notes);
+      report = await launchAgentRun(this.options.driver, booted.handle, spec, {
+        onEvent: (event) => {
+          transcript.write(`${JSON.stringify(event)}\n`);
+          onEvent(event);
+        },
+        signal,
+        graceMs: this.options.graceMs,
+      });
+    } catch (error) {
+      report = emptyReport('infra_error', `the agent-runner could not start: ${(error as Error).message}`);
+    } finally {
+      transcript.end();
+      await finished(transcript).catch(() => undefined);
+      if (this.options.mcp)
+        await this.options.mcp
+          .revoke(provision.runId, new Date(provision.deadlineAt))
+          .catch((error: Error) => notes.push(`mcp token not revoked: ${error.message}`));
+    }
+    if (report.verification.length > 0)
+      await writeFile(join(dir, 'verification.log'), verificationLog(report), { mode: 0o600 });
+    return {
+      report: { ...report, frictionNotes: [...notes, ...report.frictionNotes] },
+      artifacts: await listArtifacts(dir),
+    };
+  }
+
+  private async spec({ provision, booted }: AgentRunTarget, notes: string[]): Promise<AgentRunSpecInput> {
+    const { handle } = booted;
+    if (!handle.proxyUrl) throw new Error(`a ${provision.flavour} sandbox has no way to the model`);
+    const config = await readRepoConfig(handle.workspaceHostPath);
+    let owner: CommitPerson | null = null;
+    if (provision.ownerId) {
+      const found = await this.options.owners.find(provision.ownerId);
+      if (found.owner) owner = found.owner;
+      else notes.push(`no owner Co-authored-by trailer: ${found.why}`);
+    }
+    return {
+      runId: provision.runId,
+      workItemId: provision.workItemId,
+      kind: await this.kindOf(provision),
+      prompt: provision.prompt,
+      repo: provision.repo,
+      branch: provision.branch,
+      baseRef: provision.baseRef,
+      verify: config.verify,
+      agent: this.options.agent,
+      owner,
+      model: { baseUrl: `${handle.proxyUrl}/_horizon/model`, ...this.options.models },
+      mcp: this.mcpFor(provision, notes),
+      deadlineAt: provision.deadlineAt,
+    };
+  }
+
+  /** The command's `kind`; else `plan` for plan sandboxes, `revise` when the branch was pushed before. */
+  private async kindOf(provision: AgentRunTarget['provision']): Promise<AgentRunKind> {
+    if (provision.kind) return provision.kind;
+    if (provision.flavour === 'plan') return 'plan';
+    const pushed = await this.options.remote.resolve(provision.repo, `refs/heads/${provision.branch}`);
+    return pushed ? 'revise' : 'implement';
+  }
+
+  private mcpFor(provision: AgentRunTarget['provision'], notes: string[]) {
+    const { mcp } = this.options;
+    if (!mcp) return null;
+    if (mcp.unreachable) {
+      notes.push(`no mcp-context for the agent: ${mcp.unreachable}`);
+      return null;
+    }
+    return mcp.grant({ ...provision, deadlineAt: new Date(provision.deadlineAt) });
+  }
+}
+
+function verificationLog(report: RunReport): string {
+  return report.verification
+    .map(
+      (v) =>
+        `$ ${v.command}  (round ${v.round}, exit ${v.exitCode}, ${v.durationMs} ms)\n${v.log.replace(/\n?$/, '\n')}`,
+    )
+    .join('\n');
+}
