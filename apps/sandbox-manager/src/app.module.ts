@@ -61,7 +61,11 @@ export class SandboxManagerModule {
         {
           provide: SANDBOX_RUNTIME,
           inject: [LOGGER, RpcClient, MCP_ACCESS],
-          useFactory: async (logger: Logger, rpc: RpcClient, mcp: McpAccess | null): Promise<SandboxRuntime> => {
+          useFactory: async (
+            logger: Logger,
+            rpc: RpcClient,
+            mcp: McpAccess | null,
+          ): Promise<SandboxRuntime> => {
             const runner = await prepareRunnerRuntime({ dataDir: config.HORIZON_DATA_DIR });
             const runtime = await openSandboxRuntime({
               stateDir: config.SANDBOX_STATE_DIR ?? join(config.HORIZON_DATA_DIR, 'sandbox'),

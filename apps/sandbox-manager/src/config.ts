@@ -32,11 +32,19 @@ export const configShape = {
   RUN_SMALL_MODEL: optionalText('a model id'),
   /** Author and committer of the agent's commits, and its Co-authored-by trailer. */
   AGENT_NAME: z.string().min(1).default('Horizon Agent').describe('a name'),
-  AGENT_EMAIL: z.string().min(3).default('horizon-agent@users.noreply.github.com').describe('an email address'),
+  AGENT_EMAIL: z
+    .string()
+    .min(3)
+    .default('horizon-agent@users.noreply.github.com')
+    .describe('an email address'),
   /** mcp-context's base URL as this host reaches it; unset: runs get no MCP server. */
   MCP_CONTEXT_URL: url(['http', 'https']).optional(),
   /** The run-token secret shared with mcp-context; unset: `<HORIZON_DATA_DIR>/mcp-token.key`. */
-  MCP_TOKEN_SECRET: z.string().min(32).optional().describe('the run-token HMAC secret, at least 32 characters'),
+  MCP_TOKEN_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .describe('the run-token HMAC secret, at least 32 characters'),
   /** After a cancel, or past a run's deadline, how long the runner has to report before it is killed. */
   RUN_GRACE_MS: durationMs(30_000),
   /** Every this often, each snapshot series is rebuilt if its repository's default branch moved. */

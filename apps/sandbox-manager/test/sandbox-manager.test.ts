@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import {
@@ -13,11 +14,14 @@ import {
   type Contract,
   type DataOf,
   type Envelope,
+  type runFinished,
+  type runProgress,
 } from '@horizon/contracts';
 import { parseConfig } from '@horizon/config';
 import { createDatabase, type Database } from '@horizon/db';
 import { HEADER, JetStreamConnection, Publisher } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
+import { ScriptedModelServer, loadScript, type ModelScriptInput } from '@horizon/testing';
 import { freePort } from '@horizon/testing/src/nats-server';
 import {
   createTestDatabase,
@@ -32,43 +36,58 @@ import { SANDBOX_RUNTIME } from '../src/tokens';
 import { startGitServer, type RunningServer } from '../../../libs/sandbox/test/support/servers';
 import { git, makeRepo, tempDir } from '../../../libs/sandbox/test/support/fixtures';
 
-const token = 'ghs_MANAGERtestTOKEN0123456789';
-const resources = { memoryMiB: 256, cpuMillis: 1000, maxProcesses: 64 };
+// The service module booted in-process on its own database and stream prefix, with real
+// bwrap sandboxes, the bundled agent-runner and real OpenCode, a `git http-backend` forge and
+// the scripted model server as the provider, both reached only through the egress proxy.
+jest.setTimeout(60_000);
+
+const token = `ghs_${randomUUID().replace(/-/g, '')}`;
+const apiKey = `sk-${randomUUID()}`;
+const resources = { memoryMiB: 1024, cpuMillis: 2000, maxProcesses: 256 };
+const agent = { name: 'Horizon Test Agent', email: 'agent@horizon.invalid' };
+const marker = `horizon-cancel-${randomUUID()}`;
+
+type Progress = Envelope<DataOf<typeof runProgress>>;
+type Finished = Envelope<DataOf<typeof runFinished>>;
+type StateChanged = Envelope<{ sandboxId: string; state: string; reason: string | null }>;
 
 async function until<T>(
   probe: () => Promise<T | undefined | null | false>,
   what: string,
-  ms = 20_000,
+  ms = 30_000,
 ): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const value = await probe();
     if (value) return value;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-describe('sandbox-manager (real Postgres, JetStream, bwrap, git over HTTP)', () => {
+describe('sandbox-manager (real Postgres, JetStream, bwrap, agent-runner, OpenCode, git over HTTP)', () => {
   const dirs = {
-    state: tempDir('manager-state'),
-    forge: tempDir('manager-forge'),
-    work: tempDir('manager-work'),
+    state: tempDir('mgr-state'),
+    data: tempDir('mgr-data'),
+    forge: tempDir('mgr-forge'),
+    work: tempDir('mgr-work'),
   };
   const hostName = `test-${randomUUID().slice(0, 8)}`;
-  const staleId = randomUUID();
+  const stale = { sandboxId: randomUUID(), runId: randomUUID(), workItemId: randomUUID() };
   const elsewhereId = randomUUID();
+  const bare = join(dirs.forge.path, 'acme', 'app.git');
+  const origin = join(dirs.work.path, 'origin');
   let db: TestDatabase;
   let messaging: TestMessaging;
   let database: Database;
   let forge: RunningServer;
+  let model: ScriptedModelServer;
   let app: INestApplication;
   let port: number;
   let conn: JetStreamConnection;
   let publisher: Publisher;
   let runtime: SandboxRuntime;
   let commits: string[];
-  const origin = join(dirs.work.path, 'origin');
 
   async function send<C extends Contract>(contract: C, data: DataOf<C>): Promise<Envelope<DataOf<C>>> {
     const env = envelopeFor(contract, data, { source: 'test' });
@@ -92,11 +111,24 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, git over HTTP)', () 
     return messages;
   }
 
+  const events = async () => (await fetchAll('EVT')).map((m) => m.json<Envelope<Record<string, unknown>>>());
+
   async function stateEvents(sandboxId: string) {
-    return (await fetchAll('EVT'))
-      .map((m) => m.json<Envelope<{ sandboxId?: string; state?: string; reason: string | null }>>())
-      .filter((e) => e.data.sandboxId === sandboxId);
+    return ((await events()) as StateChanged[]).filter(
+      (e) => e.subject === 'hzn.evt.sandbox.state_changed' && e.data.sandboxId === sandboxId,
+    );
   }
+
+  async function runEvents(runId: string) {
+    const all = (await events()).filter((e) => e.data.runId === runId);
+    return {
+      progress: all.filter((e) => e.subject === 'hzn.evt.run.progress') as Progress[],
+      finished: all.find((e) => e.subject === 'hzn.evt.run.finished') as Finished | undefined,
+    };
+  }
+
+  const untilFinished = (runId: string) =>
+    until(async () => (await runEvents(runId)).finished, `run ${runId} to finish`, 45_000);
 
   const row = (id: string) => database.prisma.sandbox.findUnique({ where: { id } });
 
@@ -124,41 +156,113 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, git over HTTP)', () 
     return match ? Number(match[1]) : 0;
   }
 
+  /** A work item and its run, as the orchestrator records them before provisioning. */
+  async function recordRun(runId: string, workItemId: string, branch: string): Promise<void> {
+    await database.prisma.workItem.create({
+      data: { id: workItemId, kind: 'implement', state: 'provisioning', repo: 'acme/app', title: 'greet' },
+    });
+    await database.prisma.run.create({
+      data: {
+        id: runId,
+        workItemId,
+        attempt: 1,
+        flavour: 'implement',
+        harness: 'opencode',
+        model: 'scripted',
+        branch,
+        deadlineAt: new Date(Date.now() + 600_000),
+      },
+    });
+  }
+
+  function provision(runId: string, workItemId: string, branch: string, prompt: string) {
+    return send(sandboxProvision, provisionData(runId, workItemId, branch, prompt));
+  }
+
+  function provisionData(
+    runId: string,
+    workItemId: string,
+    branch: string,
+    prompt: string,
+  ): DataOf<typeof sandboxProvision> {
+    return {
+      sandboxId: randomUUID(),
+      runId,
+      workItemId,
+      repo: 'acme/app',
+      baseRef: 'main',
+      branch,
+      flavour: 'implement',
+      prompt,
+      resources,
+      deadlineAt: new Date(Date.now() + 120_000).toISOString(),
+      ownerId: null,
+    };
+  }
+
   beforeAll(async () => {
     commits = makeRepo(origin, [
       {
-        'README.md': 'v0\n',
+        'greeting.js': "module.exports = () => 'Hello';\n",
+        'greeting.test.js':
+          "const test = require('node:test');\nconst assert = require('node:assert');\n" +
+          "test('greets Horizon', () => assert.strictEqual(require('./greeting')(), 'Hello, Horizon'));\n",
         '.gitignore': 'built.txt\n',
-        '.horizon/config.yaml': 'setup:\n  - echo "built by $(id -u)" > built.txt\n',
+        '.horizon/config.yaml':
+          'setup:\n  - echo "built by $(id -u)" > built.txt\nverify:\n  - test -f greeting.js\n  - node --test\n',
       },
     ]);
-    git(dirs.work.path, 'clone', '--quiet', '--bare', origin, join(dirs.forge.path, 'acme', 'app.git'));
-    [db, messaging, port, forge] = await Promise.all([
+    git(dirs.work.path, 'clone', '--quiet', '--bare', origin, bare);
+    // One provider for the whole suite: the successful run's turns, then the cancelled run's.
+    const succeed = loadScript('fix-greeting.yaml');
+    const sleep = loadScript('sleep.yaml');
+    [db, messaging, port, forge, model] = await Promise.all([
       createTestDatabase(),
       createTestMessaging(),
       freePort(),
       startGitServer(dirs.forge.path, token),
+      ScriptedModelServer.start({
+        script: { ...succeed, steps: [...succeed.steps, ...sleep.steps] } as ModelScriptInput,
+        vars: { workdir: '/workspace', greeting: 'Hello, Horizon', marker },
+      }),
     ]);
     database = createDatabase(db.url, 2);
-    // Recorded live before this start: one on this host (gone), one on another host (not ours).
-    for (const [id, host] of [
-      [staleId, hostName],
-      [elsewhereId, 'another-host'],
+    // Recorded live before this start: one on this host, lost with its run in a crash; one on
+    // another host (not ours).
+    for (const [id, host, runId] of [
+      [stale.sandboxId, hostName, stale.runId],
+      [elsewhereId, 'another-host', null],
     ] as const) {
       await database.prisma.sandbox.create({
-        data: { id, runId: null, driver: 'local', flavour: 'implement', state: 'ready', resources, host },
+        data: { id, runId, driver: 'local', flavour: 'implement', state: 'ready', resources, host },
       });
     }
+    mkdirSync(join(dirs.state.path, 'artifacts', stale.sandboxId), { recursive: true });
+    writeFileSync(
+      join(dirs.state.path, 'artifacts', stale.sandboxId, 'run.json'),
+      JSON.stringify({
+        runId: stale.runId,
+        workItemId: stale.workItemId,
+        startedAt: new Date().toISOString(),
+      }),
+    );
     const config = parseConfig(configShape, {
       DATABASE_URL: db.url,
       NATS_URL: messaging.natsUrl,
       HZN_STREAM_PREFIX: messaging.prefix,
+      HORIZON_DATA_DIR: dirs.data.path,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       SANDBOX_MANAGER_PORT: String(port),
       SANDBOX_STATE_DIR: dirs.state.path,
       SANDBOX_HOST_NAME: hostName,
       SANDBOX_FORGE_URL: forge.url,
       SANDBOX_FORGE_TOKEN: token,
+      SANDBOX_MODEL_BASE_URL: model.baseUrl,
+      SANDBOX_MODEL_API_KEY: apiKey,
+      RUN_MODEL: 'scripted',
+      AGENT_NAME: agent.name,
+      AGENT_EMAIL: agent.email,
+      RUN_GRACE_MS: '5000',
       SNAPSHOT_KEEP: '1',
     });
     app = await startService({
@@ -173,25 +277,29 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, git over HTTP)', () 
       name: 'test',
     });
     publisher = new Publisher(conn);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await app?.close();
     await conn?.close();
     await database?.close();
     await forge?.close();
+    await model?.close();
     await Promise.all([db?.drop(), messaging?.cleanup()]);
     for (const dir of Object.values(dirs)) dir.remove();
-  }, 60_000);
+  });
 
-  it('on start, fails what Postgres says is live on this host but no longer exists; other hosts are left alone', async () => {
-    expect(await row(staleId)).toMatchObject({ state: 'failed', destroyedAt: expect.any(Date) });
+  it('on start, ends a run lost in a restart with infra_error and fails its sandbox; other hosts are left alone', async () => {
+    expect(await row(stale.sandboxId)).toMatchObject({ state: 'failed', destroyedAt: expect.any(Date) });
     expect(await row(elsewhereId)).toMatchObject({ state: 'ready' });
-    const [event] = await until(async () => {
-      const events = await stateEvents(staleId);
-      return events.length > 0 && events;
-    }, 'the failed event');
-    expect(event!.data).toMatchObject({
+    const finished = await untilFinished(stale.runId);
+    expect(finished.data).toMatchObject({
+      workItemId: stale.workItemId,
+      outcome: 'infra_error',
+      reason: 'sandbox-manager restarted',
+    });
+    const [failed] = await stateEvents(stale.sandboxId);
+    expect(failed!.data).toMatchObject({
       state: 'failed',
       reason: expect.stringMatching(/restarted; the sandbox \(ready\) no longer exists/),
     });
@@ -204,85 +312,189 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, git over HTTP)', () 
     expect(body.checks['sandbox-host']).toEqual({ ok: true });
   });
 
-  const sandboxId = randomUUID();
-  const runId = randomUUID();
-  let provisionCommand: Envelope<DataOf<typeof sandboxProvision>>;
+  describe('a provision runs the agent to a pushed commit', () => {
+    const runId = randomUUID();
+    const workItemId = randomUUID();
+    const branch = 'horizon/run-1';
+    let command: Envelope<DataOf<typeof sandboxProvision>>;
+    let finished: Finished;
 
-  it('builds a snapshot on refresh, then provisions from it, moving the workspace to the newer main through the proxy', async () => {
-    await send(sandboxRefreshSnapshots, { repo: 'acme/app', flavours: ['implement'] });
-    const built = await until(async () => {
-      const events = (await fetchAll('EVT')).map((m) => m.json<Envelope<{ commit?: string }>>());
-      return events.find((e) => e.subject === 'hzn.evt.sandbox.snapshot_built');
-    }, 'snapshot_built');
-    expect(built.data).toMatchObject({ commit: commits[0], removed: [] });
-
-    // main moves on after the snapshot: the run must start from the new commit.
-    commits.push(...makeRepo(origin, [{ 'README.md': 'v1\n' }]));
-    git(origin, 'push', '--quiet', join(dirs.forge.path, 'acme', 'app.git'), 'main');
-
-    provisionCommand = await send(sandboxProvision, {
-      sandboxId,
-      runId,
-      workItemId: randomUUID(),
-      repo: 'acme/app',
-      baseRef: 'main',
-      branch: 'horizon/run-1',
-      flavour: 'implement',
-      prompt: 'do it',
-      resources,
-      deadlineAt: new Date(Date.now() + 600_000).toISOString(),
-      ownerId: null,
+    beforeAll(async () => {
+      await send(sandboxRefreshSnapshots, { repo: 'acme/app', flavours: ['implement'] });
+      const built = await until(
+        async () => (await events()).find((e) => e.subject === 'hzn.evt.sandbox.snapshot_built'),
+        'snapshot_built',
+      );
+      expect(built.data).toMatchObject({ commit: commits[0], removed: [] });
+      // main moves on after the snapshot: the run must start from the new commit.
+      commits.push(...makeRepo(origin, [{ 'README.md': 'v1\n' }]));
+      git(origin, 'push', '--quiet', bare, 'main');
+      await recordRun(runId, workItemId, branch);
+      command = await provision(runId, workItemId, branch, 'Make the greeting name Horizon.');
+      finished = await untilFinished(runId);
     });
-    const ready = await untilState(sandboxId, 'ready');
-    expect(ready).toMatchObject({ runId, host: hostName, driver: 'local', flavour: 'implement', resources });
-    expect(ready.snapshotRef).toMatch(new RegExp(`^acme/app/implement/.*-${commits[0]!.slice(0, 12)}$`));
-    const events = await until(async () => {
-      const found = await stateEvents(sandboxId);
-      return found.length === 2 && found;
-    }, 'creating and ready events');
-    expect(events.map((e) => e.data.state)).toEqual(['creating', 'ready']);
-    expect(events.every((e) => e.causationId === provisionCommand.id)).toBe(true);
 
-    expect(
-      await inside(sandboxId, 'git branch --show-current; git rev-parse HEAD; cat README.md built.txt'),
-    ).toBe(`horizon/run-1\n${commits[1]}\nv1\nbuilt by 1000\n`);
-    expect(
-      await inside(
-        sandboxId,
-        `grep -rl ${token} /workspace /home/sandbox /proc/*/environ 2>/dev/null; echo end`,
-      ),
-    ).toBe('end\n');
+    it('publishes run.finished succeeded, caused by the provision, with the commit', () => {
+      expect(model.failures).toEqual([]);
+      expect(finished.causationId).toBe(command.id);
+      expect(finished.data).toMatchObject({
+        workItemId,
+        outcome: 'succeeded',
+        reason: null,
+        branch,
+        commitSha: expect.stringMatching(/^[0-9a-f]{40}$/),
+        verification: [
+          { command: 'test -f greeting.js', exitCode: 0 },
+          { command: 'node --test', exitCode: 0 },
+        ],
+        usage: { inputTokens: 1200, outputTokens: 120 },
+        summary: expect.stringContaining('Greet Horizon by name'),
+      });
+    });
+
+    it('the commit is on the run branch in the forge, on the newer main, with the trailers', () => {
+      const sha = finished.data.commitSha!;
+      expect(git(bare, 'rev-parse', `refs/heads/${branch}`)).toBe(sha);
+      expect(git(bare, 'rev-parse', `${sha}^`)).toBe(commits[1]);
+      expect(git(bare, 'log', '-1', '--format=%an <%ae>', sha)).toBe(`${agent.name} <${agent.email}>`);
+      expect(git(bare, 'log', '-1', '--format=%(trailers:key=Horizon-Run,valueonly)', sha)).toBe(runId);
+      expect(git(bare, 'log', '-1', '--format=%(trailers:key=Horizon-Work-Item,valueonly)', sha)).toBe(
+        workItemId,
+      );
+      expect(git(bare, 'log', '-1', '--format=%(trailers:key=Co-authored-by,valueonly)', sha)).toBe(
+        `${agent.name} <${agent.email}>`,
+      );
+    });
+
+    it('published every runner event as run.progress, in seq order, before run.finished', async () => {
+      const all = await events();
+      const progress = all.filter(
+        (e) => e.subject === 'hzn.evt.run.progress' && e.data.runId === runId,
+      ) as Progress[];
+      expect(progress.map((e) => e.data.seq)).toEqual(progress.map((_, i) => i));
+      expect(progress.every((e) => e.causationId === command.id && e.data.workItemId === workItemId)).toBe(
+        true,
+      );
+      const kinds = progress.map((e) => e.data.kind);
+      for (const kind of [
+        'runner.started',
+        'harness.started',
+        'verify.passed',
+        'commit.created',
+        'push.done',
+      ])
+        expect(kinds).toContain(kind);
+      expect(progress.filter((e) => e.data.kind === 'tool_use').map((e) => e.data.detail!.tool)).toEqual([
+        'read',
+        'edit',
+        'bash',
+      ]);
+      const finishedAt = all.findIndex((e) => e.id === finished.id);
+      expect(all.findIndex((e) => e.id === progress.at(-1)!.id)).toBeLessThan(finishedAt);
+    });
+
+    it('destroys the sandbox after the run and records it, with the artifacts', async () => {
+      const sandboxId = command.data.sandboxId;
+      const destroyed = await untilState(sandboxId, 'destroyed');
+      expect(destroyed.destroyedAt).toBeInstanceOf(Date);
+      expect(runtime.host.has(sandboxId)).toBe(false);
+      expect(existsSync(join(dirs.state.path, 'driver/sandboxes', sandboxId))).toBe(false);
+      expect((await stateEvents(sandboxId)).map((e) => [e.data.state, e.data.reason])).toEqual([
+        ['creating', null],
+        ['ready', null],
+        ['destroyed', 'run succeeded'],
+      ]);
+      const artifacts = await database.prisma.artifact.findMany({
+        where: { runId },
+        orderBy: { kind: 'asc' },
+      });
+      expect(artifacts.map((a) => a.kind)).toEqual(['egress_log', 'transcript', 'verification_log']);
+      const files = Object.fromEntries(
+        artifacts.map((a) => [a.kind, readFileSync(fileURLToPath(a.uri), 'utf8')] as const),
+      );
+      for (const a of artifacts) expect(a.sizeBytes).toBe(Buffer.byteLength(files[a.kind]!));
+      expect(files.transcript!.trim().split('\n')).toHaveLength((await runEvents(runId)).progress.length);
+      expect(files.verification_log).toContain('$ node --test');
+      expect(files.egress_log).toMatch(/"kind":"git".*"status":200/);
+    });
   });
 
-  it('treats a redelivered provision as a no-op', async () => {
-    const before = await acks();
-    const h = natsHeaders();
-    h.set(HEADER.type, provisionCommand.type);
-    // Same envelope, new Nats-Msg-Id: JetStream stores it again, as a redelivery would arrive.
-    await publisher.publishRaw(
-      conn.naming.subject(provisionCommand.subject),
-      new TextEncoder().encode(JSON.stringify(provisionCommand)),
-      h,
-      `redelivery-${provisionCommand.id}`,
-    );
-    await until(async () => (await acks()) > before, 'the redelivery to be acked');
-    expect((await stateEvents(sandboxId)).map((e) => e.data.state)).toEqual(['creating', 'ready']);
-    expect(runtime.host.list()).toEqual([sandboxId]);
-    expect(await database.prisma.sandbox.count({ where: { id: sandboxId } })).toBe(1);
+  describe('a run cancelled mid-command', () => {
+    const runId = randomUUID();
+    let command: Envelope<DataOf<typeof sandboxProvision>>;
+
+    beforeAll(async () => {
+      command = await provision(runId, randomUUID(), 'horizon/run-2', 'Run the long command.');
+    });
+
+    it('acks the provision while the run goes on; pause and resume freeze and thaw it', async () => {
+      const sandboxId = command.data.sandboxId;
+      await untilState(sandboxId, 'ready');
+      // `[h]orizon-…` matches the command but not this shell's own command line.
+      await until(
+        async () => (await inside(sandboxId, `pgrep -f "[h]${marker.slice(1)}" || true`)).trim() !== '',
+        'the agent to run its long command',
+      );
+      const provisionAcked = await until(async () => {
+        const info = await conn.jsm.consumers.info(conn.naming.stream('CMD'), 'sandbox-manager-cmd');
+        return info.num_ack_pending === 0 && info.num_pending === 0 && info;
+      }, 'the provision to be acked');
+      expect(provisionAcked.num_ack_pending).toBe(0);
+      expect((await runEvents(runId)).finished).toBeUndefined();
+
+      await send(sandboxPause, { sandboxId });
+      await untilState(sandboxId, 'paused');
+      await expect(runtime.host.exec(sandboxId, ['true'])).rejects.toThrow(/is paused/);
+      await send(sandboxResume, { sandboxId });
+      await untilState(sandboxId, 'ready');
+    });
+
+    it('treats a redelivered provision as a no-op', async () => {
+      const before = await acks();
+      const h = natsHeaders();
+      h.set(HEADER.type, command.type);
+      // Same envelope, new Nats-Msg-Id: JetStream stores it again, as a redelivery would arrive.
+      await publisher.publishRaw(
+        conn.naming.subject(command.subject),
+        new TextEncoder().encode(JSON.stringify(command)),
+        h,
+        `redelivery-${command.id}`,
+      );
+      await until(async () => (await acks()) > before, 'the redelivery to be acked');
+      expect((await stateEvents(command.data.sandboxId)).map((e) => e.data.state)).toEqual([
+        'creating',
+        'ready',
+        'paused',
+        'ready',
+      ]);
+      expect(await database.prisma.sandbox.count({ where: { id: command.data.sandboxId } })).toBe(1);
+    });
+
+    it('cancel stops the agent: run.finished cancelled, the sandbox destroyed with the reason', async () => {
+      const sandboxId = command.data.sandboxId;
+      const cancelledAt = Date.now();
+      const cancel = await send(sandboxCancel, { sandboxId, runId, reason: 'the work item was cancelled' });
+      const finished = await untilFinished(runId);
+      expect(Date.now() - cancelledAt).toBeLessThan(15_000);
+      expect(finished.data).toMatchObject({ outcome: 'cancelled', commitSha: null, branch: null });
+      await untilState(sandboxId, 'destroyed');
+      expect(runtime.host.has(sandboxId)).toBe(false);
+      const last = (await stateEvents(sandboxId)).at(-1)!;
+      expect(last.data).toMatchObject({ state: 'destroyed', reason: 'the work item was cancelled' });
+      expect(last.causationId).toBe(cancel.id);
+      expect(git(bare, 'branch', '--list', 'horizon/run-2')).toBe('');
+    });
   });
 
-  it('pauses and resumes, publishing each transition', async () => {
-    await send(sandboxPause, { sandboxId });
-    await untilState(sandboxId, 'paused');
-    await expect(runtime.host.exec(sandboxId, ['true'])).rejects.toThrow(/is paused/);
-    await send(sandboxResume, { sandboxId });
-    await untilState(sandboxId, 'ready');
-    expect(await inside(sandboxId, 'echo alive')).toBe('alive\n');
-    const states = await until(async () => {
-      const found = (await stateEvents(sandboxId)).map((e) => e.data.state);
-      return found.length === 4 && found;
-    }, 'pause and resume events');
-    expect(states).toEqual(['creating', 'ready', 'paused', 'ready']);
+  it('no credential appears in any published event; the provider got the key from the proxy', async () => {
+    const published = (await fetchAll('EVT')).map((m) => new TextDecoder().decode(m.data));
+    expect(published.some((text) => text.includes('"hzn.evt.run.progress"'))).toBe(true);
+    for (const text of published) {
+      expect(text).not.toContain(token);
+      expect(text).not.toContain(apiKey);
+    }
+    const step = model.requests.find((r) => r.kind === 'step')!;
+    expect(step.headers.authorization).toBe(`Bearer ${apiKey}`);
   });
 
   it('dead-letters a command for a sandbox it does not know, with the reason', async () => {
@@ -299,45 +511,29 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, git over HTTP)', () 
   });
 
   it('fails a provision whose repository does not exist, naming why without the token', async () => {
-    const failing = randomUUID();
-    await send(sandboxProvision, { ...provisionCommand.data, sandboxId: failing, repo: 'acme/missing' });
-    const failed = await untilState(failing, 'failed');
-    expect(failed.destroyedAt).toBeInstanceOf(Date);
+    const data = { ...provisionData(randomUUID(), randomUUID(), 'horizon/run-3', 'x'), repo: 'acme/missing' };
+    await send(sandboxProvision, data);
+    const failingId = data.sandboxId;
+    await untilState(failingId, 'failed');
     const [, event] = await until(async () => {
-      const found = await stateEvents(failing);
+      const found = await stateEvents(failingId);
       return found.length === 2 && found;
     }, 'the failed event');
     expect(event!.data.reason).toMatch(/git ls-remote of acme\/missing failed/);
     expect(event!.data.reason).not.toContain(token);
-    expect(runtime.host.has(failing)).toBe(false);
-  });
-
-  it('cancel destroys the sandbox, keeping its egress log', async () => {
-    await send(sandboxCancel, { sandboxId, runId, reason: 'the run was cancelled' });
-    const destroyed = await untilState(sandboxId, 'destroyed');
-    expect(destroyed.destroyedAt).toBeInstanceOf(Date);
-    expect(runtime.host.has(sandboxId)).toBe(false);
-    expect(existsSync(join(dirs.state.path, 'driver/sandboxes', sandboxId))).toBe(false);
-    const log = readFileSync(join(dirs.state.path, 'artifacts', sandboxId, 'egress.jsonl'), 'utf8');
-    expect(log).toMatch(/"kind":"git".*"status":200/);
-    const last = (
-      await until(async () => {
-        const found = await stateEvents(sandboxId);
-        return found.length === 5 && found;
-      }, 'the destroyed event')
-    ).at(-1)!;
-    expect(last.data).toMatchObject({ state: 'destroyed', reason: 'the run was cancelled' });
+    expect(runtime.host.has(failingId)).toBe(false);
   });
 
   it('rebuilds a snapshot when main moved and collects the old one; a current one is left alone', async () => {
     const builtEvents = async () =>
-      (await fetchAll('EVT'))
-        .map((m) => m.json<Envelope<{ commit: string; removed: string[] }>>())
-        .filter((e) => e.subject === 'hzn.evt.sandbox.snapshot_built');
+      (await events()).filter((e) => e.subject === 'hzn.evt.sandbox.snapshot_built') as Envelope<{
+        commit: string;
+        removed: string[];
+      }>[];
     await send(sandboxRefreshSnapshots, { repo: 'acme/app', flavours: ['implement'] });
     const rebuilt = await until(async () => {
-      const events = await builtEvents();
-      return events.length === 2 && events[1];
+      const found = await builtEvents();
+      return found.length === 2 && found[1];
     }, 'the rebuild');
     expect(rebuilt.data.commit).toBe(commits[1]);
     expect(rebuilt.data.removed).toHaveLength(1);

@@ -161,7 +161,12 @@ export class AgentRuns {
             await tx.recordArtifacts(runId, artifacts);
             if (current && current.destroyedAt === null) {
               await tx.update(sandboxId, { state: 'destroyed', destroyedAt: new Date() });
-              const data: DataOf<typeof sandboxStateChanged> = { sandboxId, runId, state: 'destroyed', reason };
+              const data: DataOf<typeof sandboxStateChanged> = {
+                sandboxId,
+                runId,
+                state: 'destroyed',
+                reason,
+              };
               tx.publish(envelopeFor(sandboxStateChanged, data, { source: SOURCE, causedBy: cause }));
             }
           }),

@@ -10,12 +10,7 @@ import {
   type SandboxHandle,
   type SandboxProcess,
 } from '@horizon/sandbox';
-import type {
-  BootedSandbox,
-  BootRequest,
-  RepositoryRemote,
-  SandboxHost,
-} from '../application/ports';
+import type { BootedSandbox, BootRequest, RepositoryRemote, SandboxHost } from '../application/ports';
 import type { SnapshotService } from '../application/snapshot.service';
 import type { RunCredentials } from './run-credentials';
 
@@ -80,24 +75,24 @@ export class DriverSandboxHost implements SandboxHost {
     let handle: SandboxHandle;
     try {
       handle = await driver.create({
-      id: request.sandboxId,
-      flavour: request.flavour,
-      snapshotDir: snapshot.dir,
-      resources: request.resources,
-      env: {
-        ...(request.runId ? { HORIZON_RUN_ID: request.runId } : {}),
-        HORIZON_RUN_BRANCH: request.branch,
-        ...request.env,
-      },
-      egress:
-        policy.network === 'proxy'
-          ? {
-              policy,
-              run: { repo: { owner, name }, branch: request.branch },
-              credentials,
-              logFile: join(artifacts, 'egress.jsonl'),
-            }
-          : null,
+        id: request.sandboxId,
+        flavour: request.flavour,
+        snapshotDir: snapshot.dir,
+        resources: request.resources,
+        env: {
+          ...(request.runId ? { HORIZON_RUN_ID: request.runId } : {}),
+          HORIZON_RUN_BRANCH: request.branch,
+          ...request.env,
+        },
+        egress:
+          policy.network === 'proxy'
+            ? {
+                policy,
+                run: { repo: { owner, name }, branch: request.branch },
+                credentials,
+                logFile: join(artifacts, 'egress.jsonl'),
+              }
+            : null,
       });
     } catch (error) {
       if (request.runId) await this.options.credentials.release(request.runId);

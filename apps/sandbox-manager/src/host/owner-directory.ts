@@ -19,8 +19,7 @@ export class IdentityOwnerDirectory implements OwnerDirectory {
       const { identity } = await this.rpc.call(identityGet, { identityId: ownerId });
       if (!identity) return { owner: null, why: `owner ${ownerId} is not a known identity` };
       const github = identity.links.find((link) => link.provider === 'github' && link.login);
-      if (!github)
-        return { owner: null, why: `owner ${identity.displayName} has no GitHub account linked` };
+      if (!github) return { owner: null, why: `owner ${identity.displayName} has no GitHub account linked` };
       return {
         owner: {
           name: identity.displayName,

@@ -19,7 +19,6 @@ export class StaticRunCredentials implements RunCredentials {
   async release(): Promise<void> {}
 }
 
-
 /**
  * A GitHub App installation token per run, minted by identity-broker for the egress proxy
  * (one repository, the default permissions, an hour at most) and revoked when the run's
@@ -41,7 +40,11 @@ export class BrokeredRunCredentials implements RunCredentials {
     // Without a run (the operator command, snapshot setup) there is nothing to mint for.
     if (!run.runId) return model;
     const minted = await this.rpc
-      .call(identityMintRunToken, { runId: run.runId, repo: run.repo, caller: 'egress-proxy' }, { timeoutMs: 15_000 })
+      .call(
+        identityMintRunToken,
+        { runId: run.runId, repo: run.repo, caller: 'egress-proxy' },
+        { timeoutMs: 15_000 },
+      )
       .catch((error: Error) => {
         throw new Error(`no forge token for ${run.repo}: ${error.message}`);
       });
