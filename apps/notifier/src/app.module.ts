@@ -2,20 +2,22 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Database, DATABASE, DbModule } from '@horizon/db';
 import { createLinearTracker } from '@horizon/integrations-linear';
 import { createSlackChat } from '@horizon/integrations-slack';
-import { MessagingModule } from '@horizon/messaging';
+import { MessagingModule, RpcClient } from '@horizon/messaging';
 import { ObservabilityModule } from '@horizon/observability';
 import type { z } from 'zod';
 import { consoleSender, linearSender, slackSender } from './channels';
 import type { configShape } from './config';
 import { ConsoleStream } from './console-stream';
-import { LifecycleEventConsumer, NotifyCommandConsumer } from './consumers';
+import { ForgeCommandConsumer, LifecycleEventConsumer, NotifyCommandConsumer } from './consumers';
 import { Deliverer, Senders } from './deliverer';
 import { DeliveryStore, RouteStore } from './delivery-store';
 import { EventsController } from './events.controller';
+import { IdentityGitHubAccess } from './forge/github-access';
+import { PullRequestDelivery } from './forge/pull-request-delivery';
 
 type Config = z.infer<z.ZodObject<typeof configShape>>;
 
-/** Notifier: delivers events to Slack, Linear and the console's live stream. */
+/** Notifier: delivers events to Slack, Linear and the console's live stream; opens runs' pull requests. */
 @Module({})
 export class NotifierModule {
   static register(config: Config): DynamicModule {
@@ -53,7 +55,17 @@ export class NotifierModule {
             return new Deliverer(new DeliveryStore(db.pool), senders);
           },
         },
+        {
+          provide: PullRequestDelivery,
+          inject: [DATABASE, RpcClient],
+          useFactory: (db: Database, rpc: RpcClient) =>
+            new PullRequestDelivery(
+              new DeliveryStore(db.pool),
+              new IdentityGitHubAccess(rpc, config.GITHUB_API_URL),
+            ),
+        },
         NotifyCommandConsumer,
+        ForgeCommandConsumer,
         LifecycleEventConsumer,
       ],
     };

@@ -15,4 +15,6 @@ export const configShape = {
   /** The Linear app actor's OAuth access token; Linear delivery is off without it. */
   LINEAR_ACCESS_TOKEN: z.string().min(1).optional().describe('a Linear OAuth access token'),
   LINEAR_API_URL: url(['https', 'http'], 'https://api.linear.app/graphql'),
+  /** Where pull requests are opened; the tokens come from identity-broker (docs/identity.md). */
+  GITHUB_API_URL: url(['https', 'http'], 'https://api.github.com'),
 };

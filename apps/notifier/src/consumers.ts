@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Envelope, EnvelopeOf } from '@horizon/contracts';
 import {
+  forgeOpenPullRequest,
   notifyDeliver,
   runFinished,
   runProgress,
@@ -12,6 +13,7 @@ import type { HandlerOutcome, MessageContext } from '@horizon/messaging';
 import { onRunFinished, onRunProgress, onStateChanged, onWorkItemCreated, Route } from './compose';
 import { Deliverer } from './deliverer';
 import { RouteStore } from './delivery-store';
+import { PullRequestDelivery } from './forge/pull-request-delivery';
 
 /** Deliveries a run event waits for its work item's route before it gives up reporting. */
 const ROUTE_WAIT_DELIVERIES = 3;
@@ -25,6 +27,24 @@ export class NotifyCommandConsumer {
   @HandleMessage(notifyDeliver)
   deliver(env: EnvelopeOf<typeof notifyDeliver>, ctx: MessageContext): Promise<HandlerOutcome> {
     return this.deliverer.deliver(env.data, ctx.logger);
+  }
+}
+
+/**
+ * Commands to the forge. A second consumer on CMD: NATS 2.9 gives a consumer one filter, and a
+ * work-queue stream refuses consumers whose filters overlap, so `hzn.cmd.notify.>` cannot widen.
+ */
+@Injectable()
+@MessageConsumer({ durable: 'notifier-forge', stream: 'CMD', filterSubject: 'hzn.cmd.forge.>' })
+export class ForgeCommandConsumer {
+  constructor(@Inject(PullRequestDelivery) private readonly pullRequests: PullRequestDelivery) {}
+
+  @HandleMessage(forgeOpenPullRequest)
+  openPullRequest(
+    env: EnvelopeOf<typeof forgeOpenPullRequest>,
+    ctx: MessageContext,
+  ): Promise<HandlerOutcome> {
+    return this.pullRequests.open(env.data, ctx.logger);
   }
 }
 

@@ -19,7 +19,7 @@ export class DeliveryStore {
     private readonly leaseMs = 30_000,
   ) {}
 
-  async claim(n: Notification): Promise<Claim> {
+  async claim(n: Pick<Notification, 'dedupeKey' | 'channel' | 'target' | 'updateKey'>): Promise<Claim> {
     const claimed = await this.pool.query<{ attempts: number }>(
       `INSERT INTO "NotificationDelivery" ("dedupeKey", "channel", "target", "updateKey", "status", "attempts", "leaseUntil")
        VALUES ($1, $2, $3, $4, 'pending', 1, now() + make_interval(secs => $5::double precision / 1000))

@@ -1,4 +1,5 @@
 import { Contract } from './contract';
+import { forgeCommandContracts } from './forge-commands';
 import { identityContracts } from './identity';
 import { ingressContracts } from './ingress';
 import { lifecycleContracts } from './lifecycle';
@@ -11,6 +12,7 @@ export const allContracts: readonly Contract[] = [
   ...lifecycleContracts,
   ...sandboxContracts,
   ...notifyContracts,
+  ...forgeCommandContracts,
   ...identityContracts,
 ];
 

@@ -5,6 +5,7 @@ export * from './ingress';
 export * from './lifecycle';
 export * from './sandbox';
 export * from './notify';
+export * from './forge-commands';
 export * from './identity';
 export * from './run';
 export * from './catalog';

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { forgeOpenPullRequest } from '@horizon/contracts';
 import type {
   DataOf,
   WorkItemState,
@@ -13,7 +14,7 @@ import { WorkItemRepository, WorkItemRow } from '../persistence/work-item.reposi
 import { ORCHESTRATOR_CONFIG } from '../settings';
 import type { OrchestratorConfig } from '../settings';
 import { UnitOfWork } from './unit-of-work';
-import { WorkItemTransitions } from './work-item-transitions';
+import { WorkItemTransitions, sourceRefsOf } from './work-item-transitions';
 
 const SANDBOX_ACTOR = 'system:sandbox';
 
@@ -25,6 +26,7 @@ const SANDBOX_ACTOR = 'system:sandbox';
 @Injectable()
 export class RunLifecycleService {
   readonly retryPolicy: RetryPolicy;
+  private readonly baseRef: string;
 
   constructor(
     private readonly items: WorkItemRepository,
@@ -37,6 +39,7 @@ export class RunLifecycleService {
       maxAttempts: config.RETRY_MAX_ATTEMPTS,
       baseDelayMs: config.RETRY_BASE_DELAY_MS,
     });
+    this.baseRef = config.RUN_BASE_REF;
   }
 
   async progress(uow: UnitOfWork, data: DataOf<typeof runProgress>, logger: Logger): Promise<void> {
@@ -87,6 +90,7 @@ export class RunLifecycleService {
           ? `pull request opened from ${data.branch}`
           : 'the run finished with nothing to review';
         await this.walk(uow, item, to, run, cause, data.branch ? { branch: data.branch } : {});
+        if (reviewable) this.openPullRequest(uow, item, run, data);
         return;
       }
       case 'failed':
@@ -149,6 +153,35 @@ export class RunLifecycleService {
     } else {
       await this.transitions.move(uow, item, 'failed', decision.reason, { actor, runId: run.id });
     }
+  }
+
+  /**
+   * Asks the notifier to open the PR for an implement run's pushed branch, in this same unit of
+   * work, so the command exists exactly when `in_review` does. A revise run's PR already exists.
+   */
+  private openPullRequest(
+    uow: UnitOfWork,
+    item: WorkItemRow,
+    run: RunRow,
+    data: DataOf<typeof runFinished>,
+  ): void {
+    if (item.kind !== 'implement' && item.kind !== 'fleet_child') return;
+    if (!data.branch || !data.commitSha) return;
+    const issue = sourceRefsOf(item).trackerIssue;
+    uow.emit(forgeOpenPullRequest, {
+      workItemId: item.id,
+      runId: run.id,
+      repo: item.repo,
+      forge: 'github',
+      head: data.branch,
+      base: this.baseRef,
+      commitSha: data.commitSha,
+      title: item.title || data.branch,
+      body: data.summary ?? '',
+      verification: data.verification,
+      ownerId: item.ownerId,
+      ...(issue ? { trackerIssue: { identifier: issue.identifier, url: issue.url } } : {}),
+    });
   }
 
   /** The run and its item, when the run is the item's current one and has not ended. */

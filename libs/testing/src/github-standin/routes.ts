@@ -153,6 +153,27 @@ export class RepoRoutes {
       this.model.pulls.push(pr);
       return { status: 201, json: this.json.pull(pr) };
     },
+    'pulls/list': (ctx) => {
+      const repo = this.requireRepo(ctx, 'pull_requests', 'read');
+      const state = ctx.query.get('state') ?? 'open';
+      // GitHub filters `head` as `user:ref-name`; a head without the owner matches nothing.
+      const head = ctx.query.get('head');
+      const [headOwner, headRef] = head?.includes(':') ? head.split(':') : [null, null];
+      const base = ctx.query.get('base');
+      const perPage = Number(ctx.query.get('per_page') ?? 30);
+      const page = Number(ctx.query.get('page') ?? 1);
+      const matching = this.model.pulls.filter(
+        (p) =>
+          p.repo === fullName(repo) &&
+          (state === 'all' || p.state === state) &&
+          (head === null || (headOwner?.toLowerCase() === repo.owner.toLowerCase() && p.head === headRef)) &&
+          (base === null || p.base === base),
+      );
+      return {
+        status: 200,
+        json: matching.slice((page - 1) * perPage, page * perPage).map((p) => this.json.pull(p)),
+      };
+    },
     'pulls/get': (ctx) => {
       const { repo, pr } = this.requirePull(ctx, 'read');
       if (/\.diff\b|vnd\.github\.diff/.test(ctx.accept))

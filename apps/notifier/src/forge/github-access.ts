@@ -1,0 +1,89 @@
+import { identityGet, identityMintRunToken, identityUserToken } from '@horizon/contracts';
+import { octokitFor, OctokitForge } from '@horizon/integrations-github';
+import type { GitHubForge, PullRequestRef, RepoName, WorkOwner } from '@horizon/integrations-github';
+import type { RpcClient } from '@horizon/messaging';
+
+/** Finds the open pull request for a branch: what tells a retry that an earlier attempt already opened it. */
+export interface PullRequestLookup {
+  findOpen(repo: RepoName, head: string): Promise<PullRequestRef | null>;
+}
+
+/** Everything needed to open one run's PR: who owns it and the forges to act through. */
+export interface ForgeSession {
+  owner: WorkOwner;
+  /** Acts as the app (an installation token for this one repository). */
+  appForge: GitHubForge;
+  /** Acts as the owner (their user-to-server token), when they linked GitHub. */
+  ownerForge?: GitHubForge;
+  lookup: PullRequestLookup;
+}
+
+export interface ForgeAccess {
+  session(command: { runId: string; repo: string; ownerId: string | null }): Promise<ForgeSession>;
+}
+
+/** The only permission opening a PR and requesting its review needs. */
+const NOTIFIER_PERMISSIONS = { pull_requests: 'write' } as const;
+const NO_OWNER: WorkOwner = { displayName: 'no recorded owner' };
+
+/**
+ * GitHub credentials through identity-broker: the owner's identity and linked account
+ * (`identity.get`), their user-to-server token (`identity.user_token`) and an installation token
+ * for the run's repository (`identity.mint_run_token`, as `notifier`). An `RpcError` (e.g.
+ * `not_configured`) reaches the caller as is.
+ */
+export class IdentityGitHubAccess implements ForgeAccess {
+  constructor(
+    private readonly rpc: Pick<RpcClient, 'call'>,
+    private readonly apiUrl: string,
+  ) {}
+
+  async session(command: { runId: string; repo: string; ownerId: string | null }): Promise<ForgeSession> {
+    const minted = await this.rpc.call(identityMintRunToken, {
+      runId: command.runId,
+      repo: command.repo,
+      caller: 'notifier',
+      permissions: NOTIFIER_PERMISSIONS,
+    });
+    const appForge = await OctokitForge.withToken(minted.token, this.apiUrl);
+    const lookup = new OctokitPullRequestLookup(minted.token, this.apiUrl);
+    if (!command.ownerId) return { owner: NO_OWNER, appForge, lookup };
+    const { identity } = await this.rpc.call(identityGet, { identityId: command.ownerId });
+    if (!identity) return { owner: { displayName: `unknown owner ${command.ownerId}` }, appForge, lookup };
+    const link = identity.links.find((l) => l.provider === 'github' && l.login);
+    const owner: WorkOwner = {
+      displayName: identity.displayName,
+      ...(link ? { github: { id: Number(link.externalId), login: link.login! } } : {}),
+    };
+    if (!link) return { owner, appForge, lookup };
+    const { token } = await this.rpc.call(identityUserToken, {
+      identityId: identity.id,
+      provider: 'github',
+      caller: 'notifier',
+    });
+    const ownerForge = token ? await OctokitForge.withToken(token.accessToken, this.apiUrl) : undefined;
+    return { owner, appForge, lookup, ...(ownerForge ? { ownerForge } : {}) };
+  }
+}
+
+/** GitHub's list-pulls filtered by head (`owner:branch`), open only. */
+export class OctokitPullRequestLookup implements PullRequestLookup {
+  constructor(
+    private readonly token: string,
+    private readonly apiUrl: string,
+  ) {}
+
+  async findOpen(repo: RepoName, head: string): Promise<PullRequestRef | null> {
+    const octokit = await octokitFor(this.token, this.apiUrl);
+    const { data } = await octokit.rest.pulls.list({ ...repo, head: `${repo.owner}:${head}`, state: 'open' });
+    const pr = data[0];
+    if (!pr) return null;
+    return {
+      number: pr.number,
+      url: pr.html_url,
+      author: pr.user?.login ?? 'ghost',
+      headSha: pr.head.sha,
+      state: pr.state === 'closed' ? 'closed' : 'open',
+    };
+  }
+}

@@ -1,0 +1,118 @@
+import type { ForgeOpenPullRequestData } from '@horizon/contracts';
+import { openAttributedPullRequest } from '@horizon/integrations-github';
+import type { PullRequestRef, RepoName } from '@horizon/integrations-github';
+import { HandlerOutcome, Outcome, RpcError } from '@horizon/messaging';
+import type { Logger } from '@horizon/observability';
+import type { DeliveryStore } from '../delivery-store';
+import type { ForgeAccess, PullRequestLookup } from './github-access';
+import { classifyGitHubError } from './github-errors';
+
+export const pullRequestKey = (workItemId: string, head: string) => `pr:${workItemId}:${head}`;
+
+/** RPC answers from identity-broker that no retry changes. */
+const FINAL_RPC_CODES = new Set(['not_configured', 'invalid_request']);
+
+/**
+ * Opens a run's pull request once. The delivery record (`pr:<workItemId>:<head>`) is claimed
+ * first; then an open PR for the head is looked for, so a crash between GitHub's answer and the
+ * record never opens a second one; then the PR is opened in the owner's name.
+ */
+export class PullRequestDelivery {
+  constructor(
+    private readonly store: DeliveryStore,
+    private readonly github: ForgeAccess,
+  ) {}
+
+  async open(cmd: ForgeOpenPullRequestData, logger: Logger): Promise<HandlerOutcome> {
+    if (cmd.forge === 'local') return Outcome.reject('local forge not available');
+    const dedupeKey = pullRequestKey(cmd.workItemId, cmd.head);
+    const claim = await this.store.claim({
+      channel: 'github',
+      target: { repo: cmd.repo, head: cmd.head },
+      dedupeKey,
+    });
+    if (claim.kind === 'done') return Outcome.ack();
+    if (claim.kind === 'busy') return Outcome.retry(`delivery ${dedupeKey} is in progress elsewhere`, 1000);
+    const [owner, name] = cmd.repo.split('/') as [string, string];
+    const repo: RepoName = { owner, repo: name };
+    let lookup: PullRequestLookup | undefined;
+    try {
+      const session = await this.github.session(cmd);
+      lookup = session.lookup;
+      const existing = await lookup.findOpen(repo, cmd.head);
+      if (existing) return this.done(dedupeKey, existing, logger, 'pull request already open');
+      const opened = await openAttributedPullRequest({
+        appForge: session.appForge,
+        ...(session.ownerForge ? { ownerForge: session.ownerForge } : {}),
+        repo,
+        head: cmd.head,
+        base: cmd.base,
+        title: cmd.title,
+        body: {
+          summary: cmd.body,
+          verification: cmd.verification,
+          owner: session.owner,
+          ...(cmd.trackerIssue ? { trackerIssue: cmd.trackerIssue } : {}),
+        },
+      });
+      logger.info(
+        { authoredBy: opened.authoredBy, reviewersRequested: opened.reviewersRequested },
+        'pull request authored',
+      );
+      return this.done(dedupeKey, opened.pullRequest, logger, 'pull request opened');
+    } catch (err) {
+      return this.failed(dedupeKey, err, repo, cmd.head, lookup, logger);
+    }
+  }
+
+  private async done(
+    dedupeKey: string,
+    pr: PullRequestRef,
+    logger: Logger,
+    what: string,
+  ): Promise<HandlerOutcome> {
+    await this.store.delivered(dedupeKey, pr.url);
+    logger.info({ dedupeKey, number: pr.number, url: pr.url, author: pr.author }, what);
+    return Outcome.ack();
+  }
+
+  private async failed(
+    dedupeKey: string,
+    err: unknown,
+    repo: RepoName,
+    head: string,
+    lookup: PullRequestLookup | undefined,
+    logger: Logger,
+  ): Promise<HandlerOutcome> {
+    if (err instanceof RpcError) {
+      const final = FINAL_RPC_CODES.has(err.code);
+      await this.store.failed(dedupeKey, err.message, final);
+      return final
+        ? Outcome.reject(`identity-broker ${err.code}: ${err.message}`)
+        : Outcome.retry(`identity-broker: ${err.message}`);
+    }
+    const failure = classifyGitHubError(err);
+    switch (failure.kind) {
+      case 'rate_limited':
+        await this.store.failed(dedupeKey, failure.message, false);
+        return Outcome.retry(`github rate limited: ${failure.message}`, Math.max(failure.retryAfterMs, 1));
+      case 'unprocessable': {
+        // "A pull request already exists", or the PR was opened and only the review request was
+        // declined: either way the PR for this head is open, and that is what was asked.
+        const open = await lookup?.findOpen(repo, head).catch(() => null);
+        if (open) {
+          logger.warn({ dedupeKey, err: failure.message }, 'github declined part of the request');
+          return this.done(dedupeKey, open, logger, 'pull request open');
+        }
+        await this.store.failed(dedupeKey, failure.message, true);
+        return Outcome.reject(`github refused ${dedupeKey}: ${failure.message}`);
+      }
+      case 'refused':
+        await this.store.failed(dedupeKey, failure.message, true);
+        return Outcome.reject(`github ${failure.status} for ${dedupeKey}: ${failure.message}`);
+      case 'transient':
+        await this.store.failed(dedupeKey, failure.message, false);
+        return Outcome.retry(`github: ${failure.message}`);
+    }
+  }
+}

@@ -1,0 +1,353 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import { parseConfig } from '@horizon/config';
+import {
+  apiWorkItemCreate,
+  envelopeFor,
+  Envelope,
+  forgeOpenPullRequest,
+  ForgeOpenPullRequestData,
+  identityCompleteOAuth,
+  identityLink,
+  identityMintRunToken,
+  identityStartOAuth,
+} from '@horizon/contracts';
+import { IdentityBrokerModule } from '@horizon/identity-broker/src/app.module';
+import { configShape as brokerConfigShape } from '@horizon/identity-broker/src/config';
+import { OctokitForge } from '@horizon/integrations-github';
+import { ConsumerRunner, HEADER, JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
+import { createLogger } from '@horizon/observability';
+import { OrchestratorModule } from '@horizon/orchestrator/src/app.module';
+import { configShape as orchestratorConfigShape } from '@horizon/orchestrator/src/config';
+import { SandboxStandIn } from '@horizon/orchestrator/test/harness';
+import { startService } from '@horizon/runtime';
+import { GitHubStandIn, startGitHubStandIn } from '@horizon/testing/src/github-standin';
+import { freePort } from '@horizon/testing/src/nats-server';
+import {
+  createTestDatabase,
+  createTestMessaging,
+  TestDatabase,
+  TestMessaging,
+} from '@horizon/testing/src/stack';
+import { NotifierModule } from '../src/app.module';
+import { configShape } from '../src/config';
+import { pullRequestKey } from '../src/forge/pull-request-delivery';
+
+const REPO = 'acme/widgets';
+const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
+const logger = createLogger('notifier-pr-test', process.env.TEST_LOG_LEVEL ?? 'silent');
+
+async function until<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value as T;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * The loop's last link as deployed: orchestrator, identity-broker and notifier modules in-process
+ * over real Postgres and JetStream, sandbox-manager played on the command stream, GitHub played by
+ * the stand-in and reached through the real Octokit client.
+ */
+describe('notifier opens runs’ pull requests (orchestrator, identity-broker, GitHub stand-in)', () => {
+  let gh: GitHubStandIn;
+  let db: TestDatabase;
+  let messaging: TestMessaging;
+  let apps: INestApplication[];
+  let conn: JetStreamConnection;
+  let publisher: Publisher;
+  let rpc: RpcClient;
+  let sandbox: SandboxStandIn;
+  let sandboxRunner: ConsumerRunner;
+  let pool: pg.Pool;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    [gh, db, messaging] = await Promise.all([
+      startGitHubStandIn(),
+      createTestDatabase(),
+      createTestMessaging(),
+    ]);
+    gh.seedUser('octo-owner', 'Ada Owner');
+    gh.seedUser('grace-gh', 'Grace Hopper');
+    gh.seedRepo({ owner: 'acme', name: 'widgets', collaborators: ['octo-owner', 'grace-gh'] });
+    gh.seedInstallation({
+      account: 'acme',
+      repositories: ['widgets'],
+      permissions: { contents: 'write', pull_requests: 'write', checks: 'write', metadata: 'read' },
+    });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'notifier-pr-'));
+    const base = {
+      DATABASE_URL: db.url,
+      NATS_URL: messaging.natsUrl,
+      HZN_STREAM_PREFIX: messaging.prefix,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      HORIZON_DATA_DIR: dataDir,
+    };
+    const [brokerPort, notifierPort, orchestratorPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
+    const broker = parseConfig(brokerConfigShape, {
+      ...base,
+      IDENTITY_BROKER_PORT: String(brokerPort),
+      GITHUB_API_URL: gh.url,
+      GITHUB_APP_ID: String(gh.app.id),
+      GITHUB_APP_PRIVATE_KEY: gh.app.privateKey.replace(/\n/g, '\\n'),
+      GITHUB_APP_CLIENT_ID: gh.app.clientId,
+      GITHUB_APP_CLIENT_SECRET: gh.app.clientSecret,
+      IDENTITY_OAUTH_REDIRECT_URL: REDIRECT,
+    });
+    const notifier = parseConfig(configShape, {
+      ...base,
+      NOTIFIER_PORT: String(notifierPort),
+      GITHUB_API_URL: gh.url,
+    });
+    const orchestrator = parseConfig(orchestratorConfigShape, {
+      ...base,
+      ORCHESTRATOR_PORT: String(orchestratorPort),
+      SCHEDULER_INTERVAL_MS: '500',
+    });
+    apps = [
+      await startService({
+        name: 'identity-broker',
+        module: IdentityBrokerModule.register(broker),
+        port: brokerPort,
+      }),
+      await startService({ name: 'notifier', module: NotifierModule.register(notifier), port: notifierPort }),
+      await startService({
+        name: 'orchestrator',
+        module: OrchestratorModule.register(orchestrator),
+        port: orchestratorPort,
+      }),
+    ];
+    conn = await JetStreamConnection.connect({
+      natsUrl: messaging.natsUrl,
+      prefix: messaging.prefix,
+      name: 'pr-test',
+    });
+    publisher = new Publisher(conn);
+    rpc = new RpcClient(conn, 'pr-test');
+    sandbox = new SandboxStandIn(publisher);
+    sandboxRunner = new ConsumerRunner(
+      conn,
+      publisher,
+      {
+        durable: 'sandbox-standin',
+        stream: 'CMD',
+        filterSubject: 'hzn.cmd.sandbox.>',
+        handlers: sandbox.handlers(),
+        ackWaitMs: 5000,
+        backoffMs: [100],
+      },
+      logger,
+    );
+    await sandboxRunner.start();
+    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  });
+
+  afterAll(async () => {
+    await sandboxRunner?.stop();
+    for (const app of (apps ?? []).reverse()) await app.close();
+    await conn?.close();
+    await pool?.end();
+    await Promise.all([gh.close(), db.drop(), messaging.cleanup()]);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Links `login`'s GitHub account through the App's OAuth, as a person does in the browser. */
+  async function linkThroughOAuth(login: string): Promise<string> {
+    gh.signInAs(login);
+    const started = await rpc.call(identityStartOAuth, { provider: 'github' });
+    const res = await fetch(started.authorizeUrl, { redirect: 'manual' });
+    const back = new URL(res.headers.get('location')!);
+    const { identity } = await rpc.call(identityCompleteOAuth, {
+      provider: 'github',
+      code: back.searchParams.get('code')!,
+      state: back.searchParams.get('state')!,
+    });
+    return identity.id;
+  }
+
+  function command(overrides: Partial<ForgeOpenPullRequestData> = {}): ForgeOpenPullRequestData {
+    const head = `horizon/${randomUUID().slice(0, 8)}-tidy`;
+    return {
+      workItemId: randomUUID(),
+      runId: randomUUID(),
+      repo: REPO,
+      forge: 'github',
+      head,
+      base: 'main',
+      commitSha: 'c'.repeat(40),
+      title: 'Tidy the widgets',
+      body: 'Renames `w` to `widget` so the call sites read.',
+      verification: [{ command: 'npm test', exitCode: 0, durationMs: 4200 }],
+      ownerId: null,
+      ...overrides,
+    };
+  }
+
+  async function send(data: ForgeOpenPullRequestData): Promise<Envelope> {
+    const env = envelopeFor(forgeOpenPullRequest, data, { source: 'orchestrator' });
+    await publisher.publish(env);
+    return env;
+  }
+
+  /** Every forge command handed to the notifier has been acked or dead-lettered. */
+  async function forgeQueueDrained(): Promise<void> {
+    await until(async () => {
+      const info = await conn.jsm.consumers.info(conn.naming.stream('CMD'), 'notifier-forge');
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, 'the notifier to settle its forge commands');
+  }
+
+  const pullsFor = (head: string) => gh.model.pulls.filter((p) => p.repo === REPO && p.head === head);
+  const creates = () =>
+    gh.model.requests.filter((r) => r.method === 'POST' && /\/pulls$/.test(r.path)).length;
+
+  it('an implement run that succeeds ends in a PR authored by its linked owner; redelivery opens no second', async () => {
+    const ownerId = await linkThroughOAuth('octo-owner');
+    sandbox.behaviour = (cmd) => {
+      gh.pushBranch(REPO, cmd.branch, { sha: '8f3c1e2d4b5a69788796a5b4c3d2e1f0a9b8c7d6' });
+      return 'succeed';
+    };
+    const workItemId = randomUUID();
+    await publisher.publish(
+      envelopeFor(
+        apiWorkItemCreate,
+        {
+          delivery: {
+            source: 'api',
+            deliveryId: `api-${randomUUID()}`,
+            event: 'work_item_create',
+            action: null,
+            receivedAt: new Date().toISOString(),
+          },
+          workItemId,
+          repo: REPO,
+          title: 'Tidy the widgets',
+          description: 'Rename w to widget.',
+          kind: 'implement',
+          ownerId,
+          blockedBy: [],
+          autoStart: true,
+          labels: [],
+          priority: 3,
+          requestedBy: 'cli:octo-owner',
+        },
+        { source: 'ingress' },
+      ),
+    );
+    const branch = await until(() => sandbox.provisionsFor(workItemId)[0]?.data.branch, 'the provision');
+    const [pr] = await until(() => pullsFor(branch).length > 0 && pullsFor(branch), 'the pull request');
+    expect(pr).toMatchObject({
+      author: 'octo-owner',
+      base: 'main',
+      title: 'Tidy the widgets',
+      requestedReviewers: [],
+    });
+    expect(pr!.body).toContain('No verification commands configured');
+    expect(pr!.body).not.toContain('**Owner:**');
+    const { rows } = await pool.query(
+      `SELECT "status", "externalId" FROM "NotificationDelivery" WHERE "dedupeKey" = $1`,
+      [pullRequestKey(workItemId, branch)],
+    );
+    expect(rows).toEqual([
+      { status: 'delivered', externalId: `https://github.com/${REPO}/pull/${pr!.number}` },
+    ]);
+
+    const before = creates();
+    await send(command({ workItemId, head: branch, ownerId }));
+    await forgeQueueDrained();
+    expect(pullsFor(branch)).toHaveLength(1);
+    expect(creates()).toBe(before);
+  });
+
+  it('an owner without a user token gets an app-authored PR that names them and asks their review', async () => {
+    const { identity } = await rpc.call(identityLink, {
+      displayName: 'Grace Hopper',
+      provider: 'github',
+      externalId: String(gh.model.user('grace-gh').id),
+      login: 'grace-gh',
+    });
+    const data = command({
+      ownerId: identity.id,
+      trackerIssue: { identifier: 'ENG-31', url: 'https://linear.app/acme/issue/ENG-31' },
+    });
+    gh.pushBranch(REPO, data.head, { sha: data.commitSha });
+    await send(data);
+    const [pr] = await until(() => pullsFor(data.head).length > 0 && pullsFor(data.head), 'the pull request');
+    expect(pr!.author).toBe(gh.app.botLogin);
+    expect(pr!.body).toContain('Renames `w` to `widget`');
+    expect(pr!.body).toContain('**Owner:** @grace-gh');
+    expect(pr!.body).toContain('[ENG-31](https://linear.app/acme/issue/ENG-31)');
+    expect(pr!.body).toContain('1 verification command passed');
+    await until(() => pr!.requestedReviewers.length > 0, 'the review request');
+    expect(pr!.requestedReviewers).toEqual(['grace-gh']);
+  });
+
+  it('after a crash between opening and recording, the retry finds the open PR instead of opening another', async () => {
+    const data = command();
+    gh.pushBranch(REPO, data.head, { sha: data.commitSha });
+    const key = pullRequestKey(data.workItemId, data.head);
+    // What the crashed attempt left: its claim (lease lapsed) and the PR it opened at GitHub.
+    await pool.query(
+      `INSERT INTO "NotificationDelivery" ("dedupeKey", "channel", "target", "status", "attempts", "leaseUntil")
+       VALUES ($1, 'github', '{}', 'pending', 1, now() - interval '1 second')`,
+      [key],
+    );
+    const minted = await rpc.call(identityMintRunToken, {
+      runId: data.runId,
+      repo: REPO,
+      caller: 'notifier',
+    });
+    const earlier = await (
+      await OctokitForge.withToken(minted.token, gh.url)
+    ).createPullRequest(
+      { owner: 'acme', repo: 'widgets' },
+      { head: data.head, base: 'main', title: data.title, body: 'opened before the crash' },
+    );
+    const before = creates();
+    await send(data);
+    await until(async () => {
+      const { rows } = await pool.query(
+        `SELECT "status", "externalId", "attempts" FROM "NotificationDelivery" WHERE "dedupeKey" = $1`,
+        [key],
+      );
+      return rows[0]?.status === 'delivered' && rows[0];
+    }, 'the delivery record').then((row) =>
+      expect(row).toMatchObject({ externalId: earlier.url, attempts: 2 }),
+    );
+    expect(pullsFor(data.head)).toHaveLength(1);
+    expect(creates()).toBe(before);
+  });
+
+  it('a PR on the local forge is dead-lettered with the reason', async () => {
+    const env = await send(command({ forge: 'local' }));
+    const stream = conn.naming.stream('DLQ');
+    const dead = await until(async () => {
+      const name = `t-${randomUUID().slice(0, 8)}`;
+      await conn.jsm.consumers.add(stream, { durable_name: name, ack_policy: 'none' as never });
+      const consumer = await conn.js.consumers.get(stream, name);
+      const pending = (await consumer.info()).num_pending;
+      const found = [];
+      if (pending > 0)
+        for await (const m of await consumer.fetch({ max_messages: pending, expires: 2000 })) found.push(m);
+      await conn.jsm.consumers.delete(stream, name);
+      return found.find((m) => m.json<Envelope>().id === env.id);
+    }, 'the dead letter');
+    expect(dead.headers?.get(HEADER.dlqReason)).toBe('local forge not available');
+  });
+});
