@@ -36,6 +36,7 @@ import {
 import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import { pullRequestKey } from '../src/forge/pull-request-delivery';
+import { deadLetterOf } from './dead-letters';
 
 const REPO = 'acme/widgets';
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
@@ -298,6 +299,19 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
     expect(pr!.requestedReviewers).toEqual(['grace-gh']);
   });
 
+  it('an owner whose GitHub authorization was revoked still gets the PR, opened by the app in their name', async () => {
+    gh.setUserTokenLifetime(60);
+    const ownerId = await linkThroughOAuth('grace-gh');
+    gh.setUserTokenLifetime(8 * 3600);
+    gh.model.refreshTokens.clear();
+    const data = command({ ownerId });
+    gh.pushBranch(REPO, data.head, { sha: data.commitSha });
+    await send(data);
+    const [pr] = await until(() => pullsFor(data.head).length > 0 && pullsFor(data.head), 'the pull request');
+    expect(pr!.author).toBe(gh.app.botLogin);
+    expect(pr!.body).toContain('**Owner:** @grace-gh');
+  });
+
   it('after a crash between opening and recording, the retry finds the open PR instead of opening another', async () => {
     const data = command();
     gh.pushBranch(REPO, data.head, { sha: data.commitSha });
@@ -336,18 +350,7 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
 
   it('a PR on the local forge is dead-lettered with the reason', async () => {
     const env = await send(command({ forge: 'local' }));
-    const stream = conn.naming.stream('DLQ');
-    const dead = await until(async () => {
-      const name = `t-${randomUUID().slice(0, 8)}`;
-      await conn.jsm.consumers.add(stream, { durable_name: name, ack_policy: 'none' as never });
-      const consumer = await conn.js.consumers.get(stream, name);
-      const pending = (await consumer.info()).num_pending;
-      const found = [];
-      if (pending > 0)
-        for await (const m of await consumer.fetch({ max_messages: pending, expires: 2000 })) found.push(m);
-      await conn.jsm.consumers.delete(stream, name);
-      return found.find((m) => m.json<Envelope>().id === env.id);
-    }, 'the dead letter');
-    expect(dead.headers?.get(HEADER.dlqReason)).toBe('local forge not available');
+    const dead = await deadLetterOf(conn, env.id);
+    expect(dead.header.get(HEADER.dlqReason)).toBe('local forge not available');
   });
 });

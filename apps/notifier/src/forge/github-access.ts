@@ -1,6 +1,7 @@
 import { identityGet, identityMintRunToken, identityUserToken } from '@horizon/contracts';
 import { octokitFor, OctokitForge } from '@horizon/integrations-github';
 import type { GitHubForge, PullRequestRef, RepoName, WorkOwner } from '@horizon/integrations-github';
+import { RpcError } from '@horizon/messaging';
 import type { RpcClient } from '@horizon/messaging';
 
 /** Finds the open pull request for a branch: what tells a retry that an earlier attempt already opened it. */
@@ -56,13 +57,27 @@ export class IdentityGitHubAccess implements ForgeAccess {
       ...(link ? { github: { id: Number(link.externalId), login: link.login! } } : {}),
     };
     if (!link) return { owner, appForge, lookup };
-    const { token } = await this.rpc.call(identityUserToken, {
-      identityId: identity.id,
-      provider: 'github',
-      caller: 'notifier',
-    });
-    const ownerForge = token ? await OctokitForge.withToken(token.accessToken, this.apiUrl) : undefined;
+    const token = await this.userToken(identity.id);
+    const ownerForge = token ? await OctokitForge.withToken(token, this.apiUrl) : undefined;
     return { owner, appForge, lookup, ...(ownerForge ? { ownerForge } : {}) };
+  }
+
+  /**
+   * The owner's token, or null when they have none or GitHub refused to refresh it (revoked
+   * authorization): the app then opens the PR in their name rather than not at all.
+   */
+  private async userToken(identityId: string): Promise<string | null> {
+    try {
+      const { token } = await this.rpc.call(identityUserToken, {
+        identityId,
+        provider: 'github',
+        caller: 'notifier',
+      });
+      return token?.accessToken ?? null;
+    } catch (err) {
+      if (err instanceof RpcError && err.code === 'refresh_failed') return null;
+      throw err;
+    }
   }
 }
 
