@@ -1,3 +1,4 @@
+import { foundationModules } from '@horizon/runtime';
 import {
   DynamicModule,
   Inject,
@@ -6,10 +7,10 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { DATABASE, DbModule } from '@horizon/db';
+import { DATABASE } from '@horizon/db';
 import type { Database } from '@horizon/db';
-import { MessagingModule, RpcServer } from '@horizon/messaging';
-import { LOGGER, ObservabilityModule } from '@horizon/observability';
+import { RpcServer } from '@horizon/messaging';
+import { LOGGER } from '@horizon/observability';
 import type { Logger } from '@horizon/observability';
 import { IdentityBroker } from './broker';
 import type { IdentityBrokerConfig } from './config';
@@ -53,15 +54,7 @@ export class IdentityBrokerModule {
   static register(config: IdentityBrokerConfig): DynamicModule {
     return {
       module: IdentityBrokerModule,
-      imports: [
-        ObservabilityModule.forRoot('identity-broker', config.LOG_LEVEL),
-        DbModule.forRoot({ databaseUrl: config.DATABASE_URL, relay: false }),
-        MessagingModule.forRoot({
-          natsUrl: config.NATS_URL,
-          prefix: config.HZN_STREAM_PREFIX,
-          name: 'identity-broker',
-        }),
-      ],
+      imports: [...foundationModules('identity-broker', config, { outboxRelay: false })],
       providers: [{ provide: CONFIG, useValue: config }, IdentityBrokerHost],
     };
   }

@@ -1,8 +1,8 @@
+import { foundationModules } from '@horizon/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
-import { DATABASE, DbModule } from '@horizon/db';
+import { DATABASE } from '@horizon/db';
 import type { Database } from '@horizon/db';
-import { JetStreamConnection, MessagingModule, Publisher } from '@horizon/messaging';
-import { ObservabilityModule } from '@horizon/observability';
+import { JetStreamConnection, Publisher } from '@horizon/messaging';
 import { ApiTokenGuard } from './api/api-token.guard';
 import { ApiTokenStore } from './api/api-tokens';
 import { OpenApiController, WorkItemsController } from './api/work-items.controller';
@@ -18,15 +18,7 @@ export class IngressModule {
   static register(config: IngressConfig): DynamicModule {
     return {
       module: IngressModule,
-      imports: [
-        ObservabilityModule.forRoot('ingress', config.LOG_LEVEL),
-        DbModule.forRoot({ databaseUrl: config.DATABASE_URL, relay: false }),
-        MessagingModule.forRoot({
-          natsUrl: config.NATS_URL,
-          prefix: config.HZN_STREAM_PREFIX,
-          name: 'ingress',
-        }),
-      ],
+      imports: [...foundationModules('ingress', config, { outboxRelay: false })],
       controllers: [OpenApiController, WorkItemsController],
       providers: [
         { provide: INGRESS_CONFIG, useValue: config },

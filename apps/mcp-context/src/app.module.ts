@@ -1,8 +1,7 @@
+import { foundationModules } from '@horizon/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
-import { DATABASE, DbModule } from '@horizon/db';
+import { DATABASE } from '@horizon/db';
 import type { Database } from '@horizon/db';
-import { MessagingModule } from '@horizon/messaging';
-import { ObservabilityModule } from '@horizon/observability';
 import { PgRevocationStore } from './auth/pg-revocation-store';
 import { RunRevocationConsumer } from './auth/run-revocation.consumer';
 import { RunTokenIssuer } from './auth/run-token-issuer';
@@ -18,11 +17,7 @@ export class McpContextModule {
   static register(config: McpContextConfig): DynamicModule {
     return {
       module: McpContextModule,
-      imports: [
-        ObservabilityModule.forRoot('mcp-context', config.LOG_LEVEL),
-        DbModule.forRoot({ databaseUrl: config.DATABASE_URL, relay: false }),
-        MessagingModule.forRoot({ natsUrl: config.NATS_URL, prefix: config.HZN_STREAM_PREFIX, name: 'mcp-context' }),
-      ],
+      imports: [...foundationModules('mcp-context', config, { outboxRelay: false })],
       providers: [
         { provide: MCP_CONFIG, useValue: config },
         {
@@ -34,7 +29,11 @@ export class McpContextModule {
               new PgRevocationStore(db.pool),
             ),
         },
-        { provide: SOURCES, inject: [DATABASE], useFactory: (db: Database) => configuredSources(config, db.pool) },
+        {
+          provide: SOURCES,
+          inject: [DATABASE],
+          useFactory: (db: Database) => configuredSources(config, db.pool),
+        },
         McpRoutes,
         RunRevocationConsumer,
       ],

@@ -1,7 +1,5 @@
+import { foundationModules } from '@horizon/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
-import { DbModule } from '@horizon/db';
-import { MessagingModule } from '@horizon/messaging';
-import { ObservabilityModule } from '@horizon/observability';
 import { DecisionExecutor } from './application/decision-executor';
 import { OrchestratorMetrics } from './application/metrics';
 import { RoutingContextBuilder } from './application/routing-context.builder';
@@ -24,15 +22,7 @@ export class OrchestratorModule {
   static register(config: OrchestratorConfig): DynamicModule {
     return {
       module: OrchestratorModule,
-      imports: [
-        ObservabilityModule.forRoot('orchestrator', config.LOG_LEVEL),
-        DbModule.forRoot({ databaseUrl: config.DATABASE_URL, relay: true }),
-        MessagingModule.forRoot({
-          natsUrl: config.NATS_URL,
-          prefix: config.HZN_STREAM_PREFIX,
-          name: 'orchestrator',
-        }),
-      ],
+      imports: [...foundationModules('orchestrator', config, { outboxRelay: true })],
       providers: [
         { provide: ORCHESTRATOR_CONFIG, useValue: config },
         WorkItemRepository,

@@ -1,12 +1,13 @@
+import { foundationModules } from '@horizon/runtime';
 import { join } from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
 import { prepareRunnerRuntime } from '@horizon/agent-runner';
-import { DATABASE, DbModule, type Database } from '@horizon/db';
+import { DATABASE, type Database } from '@horizon/db';
 import { PgRevocationStore } from '@horizon/mcp-context/src/auth/pg-revocation-store';
 import { RunTokenIssuer } from '@horizon/mcp-context/src/auth/run-token-issuer';
 import { loadRunTokenSecret } from '@horizon/mcp-context/src/auth/token-secret';
-import { MessagingModule, RpcClient } from '@horizon/messaging';
-import { LOGGER, ObservabilityModule, type Logger } from '@horizon/observability';
+import { RpcClient } from '@horizon/messaging';
+import { LOGGER, type Logger } from '@horizon/observability';
 import { SandboxService } from './application/sandbox.service';
 import type { SandboxManagerConfig } from './config';
 import { FileRunJournal } from './host/file-run-journal';
@@ -33,15 +34,7 @@ export class SandboxManagerModule {
     });
     return {
       module: SandboxManagerModule,
-      imports: [
-        ObservabilityModule.forRoot('sandbox-manager', config.LOG_LEVEL),
-        DbModule.forRoot({ databaseUrl: config.DATABASE_URL, relay: true }),
-        MessagingModule.forRoot({
-          natsUrl: config.NATS_URL,
-          prefix: config.HZN_STREAM_PREFIX,
-          name: 'sandbox-manager',
-        }),
-      ],
+      imports: [...foundationModules('sandbox-manager', config, { outboxRelay: true })],
       providers: [
         { provide: SANDBOX_MANAGER_CONFIG, useValue: config },
         {
