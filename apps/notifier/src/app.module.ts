@@ -1,9 +1,9 @@
+import { foundationModules } from '@horizon/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
-import { Database, DATABASE, DbModule } from '@horizon/db';
+import { Database, DATABASE } from '@horizon/db';
 import { createLinearTracker } from '@horizon/integrations-linear';
 import { createSlackChat } from '@horizon/integrations-slack';
-import { MessagingModule, RpcClient } from '@horizon/messaging';
-import { ObservabilityModule } from '@horizon/observability';
+import { RpcClient } from '@horizon/messaging';
 import type { z } from 'zod';
 import { consoleSender, linearSender, slackSender } from './channels';
 import type { configShape } from './config';
@@ -23,15 +23,7 @@ export class NotifierModule {
   static register(config: Config): DynamicModule {
     return {
       module: NotifierModule,
-      imports: [
-        ObservabilityModule.forRoot('notifier', config.LOG_LEVEL),
-        DbModule.forRoot({ databaseUrl: config.DATABASE_URL, relay: true }),
-        MessagingModule.forRoot({
-          natsUrl: config.NATS_URL,
-          prefix: config.HZN_STREAM_PREFIX,
-          name: 'notifier',
-        }),
-      ],
+      imports: [...foundationModules('notifier', config, { outboxRelay: true })],
       controllers: [EventsController],
       providers: [
         ConsoleStream,
