@@ -1,4 +1,4 @@
-// The six services, their HTTP ports and how to launch one from source.
+// The services, their HTTP ports and how to launch one from source.
 import path from 'node:path';
 import { ROOT } from './stack.mjs';
 
@@ -9,6 +9,7 @@ export const SERVICES = [
   { name: 'identity-broker', portVar: 'IDENTITY_BROKER_PORT', port: 9103 },
   { name: 'mcp-context', portVar: 'MCP_CONTEXT_PORT', port: 8090 },
   { name: 'notifier', portVar: 'NOTIFIER_PORT', port: 9104 },
+  { name: 'forge', portVar: 'FORGE_PORT', port: 8060 },
 ];
 
 export function portOf(service, env) {

@@ -1,0 +1,209 @@
+/**
+ * A small client of the local forge's REST API (docs/local-forge.md), used by `LocalForge` and
+ * the `horizon` CLI. Answers other than 2xx become `ForgeApiError` with the forge's message.
+ */
+export class ForgeApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ForgeApiError';
+  }
+}
+
+export interface ForgeClientOptions {
+  baseUrl: string;
+  token: string;
+  /** Sent as `X-Forge-User`: who acts (the author of a review, a comment, a merge). */
+  user?: string;
+}
+
+export interface PullRequest {
+  id: number;
+  number: number;
+  title: string;
+  body: string | null;
+  headRef: string;
+  headSha: string;
+  baseRef: string;
+  author: string;
+  state: 'open' | 'closed';
+  merged: boolean;
+  mergedBy: string | null;
+  mergeCommitSha: string | null;
+  requestedReviewers: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PullRequestDetail extends PullRequest {
+  approved: boolean;
+  approvedBy: string[];
+  changesRequestedBy: string[];
+  mergeable: boolean;
+  mergeableReason: string | null;
+}
+
+export interface Comment {
+  id: number;
+  reviewId: number | null;
+  author: string;
+  body: string;
+  path: string | null;
+  line: number | null;
+  createdAt: string;
+}
+
+export interface Review {
+  id: number;
+  author: string;
+  state: 'approved' | 'changes_requested' | 'commented';
+  body: string | null;
+  commitSha: string;
+  createdAt: string;
+}
+
+export interface Repository {
+  id: number;
+  owner: string;
+  name: string;
+  defaultBranch: string;
+}
+
+export class ForgeClient {
+  /** The forge's URL without a trailing slash. */
+  readonly baseUrl: string;
+  constructor(private readonly options: ForgeClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/$/, '');
+  }
+
+  as(user: string): ForgeClient {
+    return new ForgeClient({ ...this.options, user });
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, accept = 'application/json'): Promise<T> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.options.token}`,
+        accept,
+        ...(this.options.user ? { 'x-forge-user': this.options.user } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? text;
+      } catch {
+        // not JSON: the text is the message
+      }
+      throw new ForgeApiError(res.status, `${method} ${path}: ${res.status} ${message}`.trim());
+    }
+    return (accept === 'application/json' ? JSON.parse(text) : text) as T;
+  }
+
+  private repoPath(owner: string, name: string) {
+    return `/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
+  }
+
+  createRepository(input: { owner: string; name: string; from?: string; defaultBranch?: string }) {
+    return this.request<Repository>('POST', '/api/v1/repos', input);
+  }
+  listRepositories() {
+    return this.request<Repository[]>('GET', '/api/v1/repos');
+  }
+  branches(owner: string, name: string) {
+    return this.request<{ name: string; sha: string }[]>('GET', `${this.repoPath(owner, name)}/branches`);
+  }
+  createPull(
+    owner: string,
+    name: string,
+    input: { head: string; base?: string; title: string; body?: string },
+  ) {
+    return this.request<PullRequest>('POST', `${this.repoPath(owner, name)}/pulls`, input);
+  }
+  listPulls(owner: string, name: string, state: 'open' | 'closed' | 'all' = 'open') {
+    return this.request<PullRequest[]>('GET', `${this.repoPath(owner, name)}/pulls?state=${state}`);
+  }
+  pull(owner: string, name: string, number: number) {
+    return this.request<PullRequestDetail>('GET', `${this.repoPath(owner, name)}/pulls/${number}`);
+  }
+  updatePull(
+    owner: string,
+    name: string,
+    number: number,
+    changes: { title?: string; body?: string; state?: 'open' | 'closed' },
+  ) {
+    return this.request<PullRequest>('PATCH', `${this.repoPath(owner, name)}/pulls/${number}`, changes);
+  }
+  diff(owner: string, name: string, number: number) {
+    return this.request<string>(
+      'GET',
+      `${this.repoPath(owner, name)}/pulls/${number}/diff`,
+      undefined,
+      'text/x-diff',
+    );
+  }
+  comments(owner: string, name: string, number: number) {
+    return this.request<Comment[]>('GET', `${this.repoPath(owner, name)}/pulls/${number}/comments`);
+  }
+  comment(
+    owner: string,
+    name: string,
+    number: number,
+    input: { body: string; path?: string; line?: number },
+  ) {
+    return this.request<Comment>('POST', `${this.repoPath(owner, name)}/pulls/${number}/comments`, input);
+  }
+  reviews(owner: string, name: string, number: number) {
+    return this.request<Review[]>('GET', `${this.repoPath(owner, name)}/pulls/${number}/reviews`);
+  }
+  review(
+    owner: string,
+    name: string,
+    number: number,
+    input: {
+      event: 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT';
+      body?: string;
+      comments?: { path: string; line?: number; body: string }[];
+    },
+  ) {
+    return this.request<Review>('POST', `${this.repoPath(owner, name)}/pulls/${number}/reviews`, input);
+  }
+  reviewComments(owner: string, name: string, number: number, reviewId: number) {
+    return this.request<Comment[]>(
+      'GET',
+      `${this.repoPath(owner, name)}/pulls/${number}/reviews/${reviewId}/comments`,
+    );
+  }
+  requestReviewers(owner: string, name: string, number: number, reviewers: string[]) {
+    return this.request<PullRequest>(
+      'POST',
+      `${this.repoPath(owner, name)}/pulls/${number}/requested_reviewers`,
+      { reviewers },
+    );
+  }
+  merge(owner: string, name: string, number: number, input: { sha?: string; message?: string } = {}) {
+    return this.request<PullRequest>('POST', `${this.repoPath(owner, name)}/pulls/${number}/merge`, input);
+  }
+  createCheckRun(
+    owner: string,
+    name: string,
+    input: {
+      headSha: string;
+      name: string;
+      results: { command: string; exitCode: number; durationMs: number; output?: string }[];
+      detailsUrl?: string;
+    },
+  ) {
+    return this.request<{ id: number; conclusion: 'success' | 'failure' }>(
+      'POST',
+      `${this.repoPath(owner, name)}/check-runs`,
+      input,
+    );
+  }
+}

@@ -1,0 +1,91 @@
+import type {
+  CheckRunRef,
+  GitHubForge,
+  PullRequestRef,
+  RepoName,
+  ReviewComment,
+  VerificationResult,
+} from '@horizon/integrations-github';
+import { ForgeClient, PullRequest } from './forge-client';
+
+/**
+ * The `GitHubForge` port over the local forge, so the rest of Horizon opens, comments on and
+ * reads pull requests the same way on either. Acts as `user` (e.g. `horizon[bot]`).
+ */
+export class LocalForge implements GitHubForge {
+  private readonly client: ForgeClient;
+  constructor(options: { baseUrl: string; token: string; user: string }) {
+    this.client = new ForgeClient(options);
+  }
+
+  private ref(pr: PullRequest, repo: RepoName): PullRequestRef {
+    return {
+      number: pr.number,
+      url: this.pullUrl(repo, pr.number),
+      author: pr.author,
+      headSha: pr.headSha,
+      state: pr.state,
+    };
+  }
+
+  private pullUrl(repo: RepoName, number: number): string {
+    return `${this.client.baseUrl}/${repo.owner}/${repo.repo}/pull/${number}`;
+  }
+
+  async createPullRequest(
+    repo: RepoName,
+    pr: { head: string; base: string; title: string; body: string; draft?: boolean },
+  ) {
+    const created = await this.client.createPull(repo.owner, repo.repo, {
+      head: pr.head,
+      base: pr.base,
+      title: pr.title,
+      body: pr.body,
+    });
+    return this.ref(created, repo);
+  }
+
+  async updatePullRequest(
+    repo: RepoName,
+    number: number,
+    changes: { title?: string; body?: string; state?: 'open' | 'closed' },
+  ) {
+    return this.ref(await this.client.updatePull(repo.owner, repo.repo, number, changes), repo);
+  }
+
+  async comment(repo: RepoName, issueNumber: number, body: string) {
+    const c = await this.client.comment(repo.owner, repo.repo, issueNumber, { body });
+    return { id: c.id, url: `${this.pullUrl(repo, issueNumber)}#issuecomment-${c.id}` };
+  }
+
+  async requestReview(repo: RepoName, number: number, reviewers: string[]): Promise<void> {
+    await this.client.requestReviewers(repo.owner, repo.repo, number, reviewers);
+  }
+
+  async createCheckRun(
+    repo: RepoName,
+    run: { headSha: string; name: string; results: VerificationResult[]; detailsUrl?: string },
+  ): Promise<CheckRunRef> {
+    const created = await this.client.createCheckRun(repo.owner, repo.repo, run);
+    return {
+      id: created.id,
+      url: run.detailsUrl ?? `${this.client.baseUrl}/${repo.owner}/${repo.repo}`,
+      conclusion: created.conclusion,
+    };
+  }
+
+  async listReviewComments(repo: RepoName, number: number, reviewId: number): Promise<ReviewComment[]> {
+    const comments = await this.client.reviewComments(repo.owner, repo.repo, number, reviewId);
+    return comments.map((c) => ({
+      id: c.id,
+      author: c.author,
+      body: c.body,
+      path: c.path ?? '',
+      line: c.line,
+    }));
+  }
+
+  getDiff(repo: RepoName, number: number): Promise<string> {
+    return this.client.diff(repo.owner, repo.repo, number);
+  }
+}
