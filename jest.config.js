@@ -19,7 +19,8 @@ module.exports = {
   // @octokit/webhooks-methods publishes only an "import" export condition, which jest cannot resolve.
   moduleNameMapper: {
     '^@octokit/webhooks-methods$': '<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js',
-    '^@octokit/auth-unauthenticated$': '<rootDir>/node_modules/@octokit/auth-unauthenticated/dist-node/index.js',
+    '^@octokit/auth-unauthenticated$':
+      '<rootDir>/node_modules/@octokit/auth-unauthenticated/dist-node/index.js',
   },
   setupFiles: ['reflect-metadata'],
   testTimeout: 30000,

@@ -8,7 +8,11 @@ const optional = (description: string) => z.string().min(1).optional().describe(
 export const configShape = {
   ...baseConfig,
   MCP_CONTEXT_PORT: port(8090),
-  MCP_TOKEN_SECRET: z.string().min(32).optional().describe('the run-token HMAC secret, at least 32 characters'),
+  MCP_TOKEN_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .describe('the run-token HMAC secret, at least 32 characters'),
   MCP_PUBLIC_URL: url(['http', 'https']).optional(),
   MCP_AUTHORIZATION_SERVER: url(['http', 'https']).optional(),
   MCP_PAGE_MAX_BYTES: positiveInt(32 * 1024),

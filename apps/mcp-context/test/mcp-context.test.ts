@@ -10,7 +10,12 @@ import { parseConfig } from '@horizon/config';
 import { Publisher } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
 import { startSlackStandin, SlackStandin } from '@horizon/testing/src/slack-standin';
-import { createTestDatabase, createTestMessaging, TestDatabase, TestMessaging } from '@horizon/testing/src/stack';
+import {
+  createTestDatabase,
+  createTestMessaging,
+  TestDatabase,
+  TestMessaging,
+} from '@horizon/testing/src/stack';
 import { freePort } from '@horizon/testing/src/nats-server';
 import { McpContextModule } from '../src/app.module';
 import { configShape } from '../src/config';
@@ -39,15 +44,20 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
   const runId = randomUUID();
   const clients: Client[] = [];
 
-  const mint = (scopes: readonly McpScope[] = MCP_SCOPES, run = runId, expiresAt = new Date(Date.now() + 3_600_000)) =>
-    issuer.mint({ runId: run, scopes, expiresAt, repo: REPO, workspace }).token;
+  const mint = (
+    scopes: readonly McpScope[] = MCP_SCOPES,
+    run = runId,
+    expiresAt = new Date(Date.now() + 3_600_000),
+  ) => issuer.mint({ runId: run, scopes, expiresAt, repo: REPO, workspace }).token;
 
   async function connect(token: string | undefined, run: string | undefined = runId): Promise<Client> {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (run) headers['x-horizon-run'] = run;
     const client = new Client({ name: 'mcp-context-test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers } }),
+    );
     clients.push(client);
     return client;
   }
@@ -55,20 +65,29 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
   async function call(client: Client, name: string, args: Record<string, unknown> = {}) {
     const result = await client.callTool({ name, arguments: args });
     if (result.isError) throw new Error(JSON.stringify(result.content));
-    return result.structuredContent as { items: Record<string, unknown>[]; nextCursor: string | null } & Record<string, unknown>;
+    return result.structuredContent as {
+      items: Record<string, unknown>[];
+      nextCursor: string | null;
+    } & Record<string, unknown>;
   }
 
   /** Follows nextCursor to the end, returning every page. */
   async function allPages(client: Client, name: string, args: Record<string, unknown>) {
     const pages = [await call(client, name, args)];
-    while (pages.at(-1)!.nextCursor) pages.push(await call(client, name, { ...args, cursor: pages.at(-1)!.nextCursor }));
+    while (pages.at(-1)!.nextCursor)
+      pages.push(await call(client, name, { ...args, cursor: pages.at(-1)!.nextCursor }));
     return pages;
   }
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'mcp-context-'));
     let port: number;
-    [db, messaging, slack, port] = await Promise.all([createTestDatabase(), createTestMessaging(), startSlackStandin(), freePort()]);
+    [db, messaging, slack, port] = await Promise.all([
+      createTestDatabase(),
+      createTestMessaging(),
+      startSlackStandin(),
+      freePort(),
+    ]);
     github = await startGitHubPullsStandin(REPO, [
       {
         number: 7,
@@ -79,11 +98,41 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
         base: 'main',
         headSha: 'a'.repeat(40),
         files: [
-          { filename: 'src/payments/capture.ts', status: 'modified', additions: 400, deletions: 0, patch: bigPatch },
-          { filename: 'src/payments/retry.ts', status: 'added', additions: 1, deletions: 0, patch: '+export const MAX_RETRIES = 3;' },
+          {
+            filename: 'src/payments/capture.ts',
+            status: 'modified',
+            additions: 400,
+            deletions: 0,
+            patch: bigPatch,
+          },
+          {
+            filename: 'src/payments/retry.ts',
+            status: 'added',
+            additions: 1,
+            deletions: 0,
+            patch: '+export const MAX_RETRIES = 3;',
+          },
         ],
-        reviewComments: [{ id: 11, user: 'grace', body: 'Should this be configurable?', path: 'src/payments/retry.ts', line: 1, reviewId: 5 }],
-        checkRuns: [{ id: 21, name: 'horizon/verify', status: 'completed', conclusion: 'failure', title: '1 of 2 verification commands failed', summary: 'npm test failed' }],
+        reviewComments: [
+          {
+            id: 11,
+            user: 'grace',
+            body: 'Should this be configurable?',
+            path: 'src/payments/retry.ts',
+            line: 1,
+            reviewId: 5,
+          },
+        ],
+        checkRuns: [
+          {
+            id: 21,
+            name: 'horizon/verify',
+            status: 'completed',
+            conclusion: 'failure',
+            title: '1 of 2 verification commands failed',
+            summary: 'npm test failed',
+          },
+        ],
         statuses: [{ context: 'ci/lint', state: 'success', description: 'Lint passed' }],
       },
     ]);
@@ -151,7 +200,14 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
     const pages = await allPages(client, 'tracker_get_issue', { id: seeded.issue });
     expect(pages.length).toBeGreaterThan(1); // the description is over the page cap
     const issue = pages[0]!.items[0]!;
-    expect(issue).toMatchObject({ id: seeded.issue, title: 'Retry payment captures', state: 'queued', assignee: 'Ada Lovelace', labels: ['payments'], projectId: seeded.project });
+    expect(issue).toMatchObject({
+      id: seeded.issue,
+      title: 'Retry payment captures',
+      state: 'queued',
+      assignee: 'Ada Lovelace',
+      labels: ['payments'],
+      projectId: seeded.project,
+    });
     expect(pages.map((p) => p.items[0]!.description).join('')).toBe(seeded.description);
 
     const related = await call(client, 'tracker_related_issues', { issueId: seeded.issue });
@@ -164,7 +220,11 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
     const project = await call(client, 'tracker_get_project', { id: seeded.project });
     expect(project.project).toMatchObject({ id: seeded.project, name: 'Checkout reliability' });
     expect(project.items[0]!.content).toBe('Make checkout survive provider outages.');
-    expect(await call(client, 'tracker_list_comments', { issueId: seeded.issue })).toMatchObject({ source: 'local', items: [], nextCursor: null });
+    expect(await call(client, 'tracker_list_comments', { issueId: seeded.issue })).toMatchObject({
+      source: 'local',
+      items: [],
+      nextCursor: null,
+    });
 
     const missing = await client.callTool({ name: 'tracker_get_issue', arguments: { id: randomUUID() } });
     expect(missing.isError).toBe(true);
@@ -175,32 +235,55 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
     const client = await connect(mint());
     const thread = await call(client, 'chat_get_thread', { channel, threadTs });
     expect(thread.source).toBe('slack');
-    expect(thread.items.map((m) => m.text)).toEqual(['@horizon why do captures fail at night?', 'The provider has a maintenance window at 02:00 UTC.']);
+    expect(thread.items.map((m) => m.text)).toEqual([
+      '@horizon why do captures fail at night?',
+      'The provider has a maintenance window at 02:00 UTC.',
+    ]);
   });
 
   it('reads a pull request, its diff, review comments and CI results from GitHub', async () => {
     const client = await connect(mint());
     const pr = await call(client, 'forge_get_pull_request', { number: 7 });
-    expect(pr.items[0]).toMatchObject({ repo: REPO, number: 7, headSha: 'a'.repeat(40), state: 'open', changedFiles: 2, author: 'ada' });
+    expect(pr.items[0]).toMatchObject({
+      repo: REPO,
+      number: 7,
+      headSha: 'a'.repeat(40),
+      state: 'open',
+      changedFiles: 2,
+      author: 'ada',
+    });
 
     const diffPages = await allPages(client, 'forge_get_diff', { number: 7 });
     expect(diffPages.length).toBeGreaterThan(2);
-    for (const page of diffPages) expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThanOrEqual(PAGE_MAX_BYTES);
+    for (const page of diffPages)
+      expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThanOrEqual(PAGE_MAX_BYTES);
     const patches = new Map<string, string>();
-    for (const file of diffPages.flatMap((p) => p.items)) patches.set(file.path as string, (patches.get(file.path as string) ?? '') + (file.patch as string));
+    for (const file of diffPages.flatMap((p) => p.items))
+      patches.set(file.path as string, (patches.get(file.path as string) ?? '') + (file.patch as string));
     expect(patches.get('src/payments/capture.ts')).toBe(bigPatch);
     expect(patches.get('src/payments/retry.ts')).toBe('+export const MAX_RETRIES = 3;');
     expect(diffPages[0]!.items[0]!.textRange).toMatchObject({ start: 0, total: bigPatch.length });
 
     const comments = await call(client, 'forge_list_review_comments', { number: 7 });
-    expect(comments.items).toEqual([expect.objectContaining({ id: '11', author: 'grace', path: 'src/payments/retry.ts', line: 1, reviewId: '5' })]);
+    expect(comments.items).toEqual([
+      expect.objectContaining({
+        id: '11',
+        author: 'grace',
+        path: 'src/payments/retry.ts',
+        line: 1,
+        reviewId: '5',
+      }),
+    ]);
     const ci = await call(client, 'forge_get_ci_results', { number: 7 });
     expect(ci.items.map((c) => [c.kind, c.name, c.conclusion])).toEqual([
       ['check_run', 'horizon/verify', 'failure'],
       ['status', 'ci/lint', 'success'],
     ]);
 
-    const elsewhere = await client.callTool({ name: 'forge_get_pull_request', arguments: { repo: 'acme/other', number: 7 } });
+    const elsewhere = await client.callTool({
+      name: 'forge_get_pull_request',
+      arguments: { repo: 'acme/other', number: 7 },
+    });
     expect(elsewhere.isError).toBe(true);
     expect(JSON.stringify(elsewhere.content)).toContain('may read only acme/shop');
   });
@@ -208,14 +291,23 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
   it("searches Horizon's own logs and groups its errors", async () => {
     const client = await connect(mint());
     const failures = await call(client, 'logs_search', { query: 'boot failed', runId: 'r-1' });
-    expect(failures.items).toEqual([expect.objectContaining({ level: 'error', service: 'orchestrator', runId: 'r-1', message: 'sandbox boot failed' })]);
+    expect(failures.items).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        service: 'orchestrator',
+        runId: 'r-1',
+        message: 'sandbox boot failed',
+      }),
+    ]);
 
     const ticks = await allPages(client, 'logs_search', { query: 'scheduler tick', limit: 25 });
     expect(ticks.map((p) => p.items.length)).toEqual([25, 25, 10]);
     expect(ticks[0]!.items[0]!.message).toBe('scheduler tick 59'); // newest first
 
     const errors = await call(client, 'errors_search', { query: 'bwrap' });
-    expect(errors.items).toEqual([expect.objectContaining({ title: 'sandbox boot failed', count: 2, service: 'orchestrator' })]);
+    expect(errors.items).toEqual([
+      expect.objectContaining({ title: 'sandbox boot failed', count: 2, service: 'orchestrator' }),
+    ]);
     expect(errors.items[0]!.detail).toContain('Error: bwrap: No permissions'); // the newest occurrence's stack
   });
 
@@ -223,7 +315,11 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
     const client = await connect(mint());
     const flaky = await call(client, 'runs_search', { query: 'flaky payments test' });
     expect(flaky.items.map((r) => r.runId)).toEqual([seeded.pastRun]);
-    expect(flaky.items[0]).toMatchObject({ outcome: 'failed', title: 'Idempotency keys for captures', repo: REPO });
+    expect(flaky.items[0]).toMatchObject({
+      outcome: 'failed',
+      title: 'Idempotency keys for captures',
+      repo: REPO,
+    });
     expect(flaky.items[0]!.excerpt).toContain('«flaky»');
     const lock = await call(client, 'runs_search', { query: '"migration lock"' });
     expect(lock.items.map((r) => r.runId)).toEqual([seeded.otherRun]);
@@ -243,56 +339,100 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
   it('refuses a cursor from another query', async () => {
     const client = await connect(mint());
     const first = await call(client, 'logs_search', { query: 'scheduler tick', limit: 5 });
-    await expect(call(client, 'logs_search', { query: 'boot', cursor: first.nextCursor })).rejects.toThrow(/cursor belongs to another tool or other arguments/);
+    await expect(call(client, 'logs_search', { query: 'boot', cursor: first.nextCursor })).rejects.toThrow(
+      /cursor belongs to another tool or other arguments/,
+    );
   });
 
   describe('authorization', () => {
-    async function post(headers: Record<string, string>, body: unknown = { jsonrpc: '2.0', id: 1, method: 'tools/list' }) {
+    async function post(
+      headers: Record<string, string>,
+      body: unknown = { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+    ) {
       const res = await fetch(`${base}/mcp`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...headers,
+        },
         body: JSON.stringify(body),
       });
-      return { status: res.status, challenge: res.headers.get('www-authenticate'), body: (await res.json()) as { error?: { message: string } } };
+      return {
+        status: res.status,
+        challenge: res.headers.get('www-authenticate'),
+        body: (await res.json()) as { error?: { message: string } },
+      };
     }
 
     it('publishes protected-resource metadata', async () => {
       const metadata = await (await fetch(`${base}/.well-known/oauth-protected-resource/mcp`)).json();
-      expect(metadata).toMatchObject({ resource: `${base}/mcp`, scopes_supported: [...MCP_SCOPES], bearer_methods_supported: ['header'] });
+      expect(metadata).toMatchObject({
+        resource: `${base}/mcp`,
+        scopes_supported: [...MCP_SCOPES],
+        bearer_methods_supported: ['header'],
+      });
     });
 
     it('refuses a request without a token: 401, with the resource metadata in WWW-Authenticate', async () => {
       const res = await post({ 'x-horizon-run': runId });
       expect(res.status).toBe(401);
-      expect(res.challenge).toBe(`Bearer realm="mcp-context", resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"`);
+      expect(res.challenge).toBe(
+        `Bearer realm="mcp-context", resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"`,
+      );
       expect(res.body.error?.message).toMatch(/^missing bearer token/);
-      await expect(connect(undefined)).rejects.toMatchObject({ code: 401, message: expect.stringContaining('missing bearer token') });
+      await expect(connect(undefined)).rejects.toMatchObject({
+        code: 401,
+        message: expect.stringContaining('missing bearer token'),
+      });
     });
 
     it('refuses an expired token', async () => {
-      const past = new RunTokenIssuer(Buffer.from(SECRET), { revoke: async () => undefined, isRevoked: async () => false }, () => new Date(Date.now() - 7_200_000));
-      const expired = past.mint({ runId, scopes: MCP_SCOPES, expiresAt: new Date(Date.now() - 3_600_000) }).token;
+      const past = new RunTokenIssuer(
+        Buffer.from(SECRET),
+        { revoke: async () => undefined, isRevoked: async () => false },
+        () => new Date(Date.now() - 7_200_000),
+      );
+      const expired = past.mint({
+        runId,
+        scopes: MCP_SCOPES,
+        expiresAt: new Date(Date.now() - 3_600_000),
+      }).token;
       const res = await post({ authorization: `Bearer ${expired}`, 'x-horizon-run': runId });
       expect(res.status).toBe(401);
       expect(res.challenge).toContain('error="invalid_token"');
       expect(res.body.error?.message).toMatch(/^token expired at /);
-      await expect(connect(expired)).rejects.toMatchObject({ code: 401, message: expect.stringContaining('token expired at') });
+      await expect(connect(expired)).rejects.toMatchObject({
+        code: 401,
+        message: expect.stringContaining('token expired at'),
+      });
     });
 
     it('refuses a token signed with another secret', async () => {
-      const forged = new RunTokenIssuer(Buffer.from('another-secret-another-secret-another-secret'), { revoke: async () => undefined, isRevoked: async () => false });
-      const res = await post({ authorization: `Bearer ${forged.mint({ runId, scopes: MCP_SCOPES, expiresAt: new Date(Date.now() + 60_000) }).token}`, 'x-horizon-run': runId });
+      const forged = new RunTokenIssuer(Buffer.from('another-secret-another-secret-another-secret'), {
+        revoke: async () => undefined,
+        isRevoked: async () => false,
+      });
+      const res = await post({
+        authorization: `Bearer ${forged.mint({ runId, scopes: MCP_SCOPES, expiresAt: new Date(Date.now() + 60_000) }).token}`,
+        'x-horizon-run': runId,
+      });
       expect(res.status).toBe(401);
       expect(res.body.error?.message).toBe('bad token signature');
     });
 
     it("refuses another run's token", async () => {
       const otherRun = randomUUID();
-      const res = await post({ authorization: `Bearer ${mint(MCP_SCOPES, otherRun)}`, 'x-horizon-run': runId });
+      const res = await post({
+        authorization: `Bearer ${mint(MCP_SCOPES, otherRun)}`,
+        'x-horizon-run': runId,
+      });
       expect(res.status).toBe(403);
       expect(res.body.error?.message).toBe(`token belongs to run ${otherRun}, not to run ${runId}`);
       await expect(connect(mint(MCP_SCOPES, otherRun))).rejects.toMatchObject({ code: 403 });
-      expect((await post({ authorization: `Bearer ${mint()}` })).body.error?.message).toMatch(/^missing X-Horizon-Run header/);
+      expect((await post({ authorization: `Bearer ${mint()}` })).body.error?.message).toMatch(
+        /^missing X-Horizon-Run header/,
+      );
     });
 
     it('refuses a tool whose scope the token lacks, and lists only the tools it may call', async () => {
@@ -303,13 +443,22 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
         'tracker_list_comments',
         'tracker_related_issues',
       ]);
-      await expect(client.callTool({ name: 'chat_get_thread', arguments: { channel, threadTs } })).rejects.toMatchObject({
+      await expect(
+        client.callTool({ name: 'chat_get_thread', arguments: { channel, threadTs } }),
+      ).rejects.toMatchObject({
         code: 403,
-        message: expect.stringContaining('tool chat_get_thread needs scope chat:read; this token has: tracker:read'),
+        message: expect.stringContaining(
+          'tool chat_get_thread needs scope chat:read; this token has: tracker:read',
+        ),
       });
       const res = await post(
         { authorization: `Bearer ${mint(['tracker:read'])}`, 'x-horizon-run': runId },
-        { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'runs_search', arguments: { query: 'x' } } },
+        {
+          jsonrpc: '2.0',
+          id: 2,
+          method: 'tools/call',
+          params: { name: 'runs_search', arguments: { query: 'x' } },
+        },
       );
       expect(res.status).toBe(403);
       expect(res.challenge).toContain('error="insufficient_scope"');
@@ -324,7 +473,18 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
       await app.get(Publisher).publish(
         envelopeFor(
           runFinished,
-          { runId: finishing, workItemId: seeded.issue, outcome: 'succeeded', reason: null, usage: null, durationMs: 1, branch: null, commitSha: null, verification: [], frictionNotes: [] },
+          {
+            runId: finishing,
+            workItemId: seeded.issue,
+            outcome: 'succeeded',
+            reason: null,
+            usage: null,
+            durationMs: 1,
+            branch: null,
+            commitSha: null,
+            verification: [],
+            frictionNotes: [],
+          },
           { source: 'orchestrator' },
         ),
       );

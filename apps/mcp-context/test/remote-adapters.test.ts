@@ -6,7 +6,9 @@ import { LinearTracker } from '../src/sources/linear-tracker';
 import { SentryErrors } from '../src/sources/sentry-errors';
 
 /** A loopback HTTP server answering with `handle`, recording each request with its body. */
-async function httpStandin(handle: (req: IncomingMessage, body: string, res: ServerResponse, base: string) => void) {
+async function httpStandin(
+  handle: (req: IncomingMessage, body: string, res: ServerResponse, base: string) => void,
+) {
   const seen: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[] = [];
   let base = '';
   const server: Server = createServer(async (req, res) => {
@@ -31,17 +33,36 @@ describe('Datadog logs adapter (POST /api/v2/logs/events/search)', () => {
     const log = (id: string, message: string) => ({
       id,
       type: 'log',
-      attributes: { timestamp: '2026-11-20T10:00:00.000Z', status: 'error', service: 'orchestrator', message, attributes: { runId: 'r-9' }, tags: [] },
+      attributes: {
+        timestamp: '2026-11-20T10:00:00.000Z',
+        status: 'error',
+        service: 'orchestrator',
+        message,
+        attributes: { runId: 'r-9' },
+        tags: [],
+      },
     });
     const dd = await httpStandin((req, body, res) => {
-      if (req.headers['dd-api-key'] !== 'api' || req.headers['dd-application-key'] !== 'app') return json(res, 403, { errors: ['Forbidden'] });
+      if (req.headers['dd-api-key'] !== 'api' || req.headers['dd-application-key'] !== 'app')
+        return json(res, 403, { errors: ['Forbidden'] });
       const cursor = (JSON.parse(body) as { page: { cursor?: string } }).page.cursor;
-      if (!cursor) return json(res, 200, { data: [log('1', 'boot failed')], meta: { page: { after: 'page-2' } }, links: {} });
+      if (!cursor)
+        return json(res, 200, {
+          data: [log('1', 'boot failed')],
+          meta: { page: { after: 'page-2' } },
+          links: {},
+        });
       return json(res, 200, { data: [log('2', 'boot failed again')], meta: { page: {} } });
     });
     try {
       const since = new Date('2026-11-20T00:00:00Z');
-      const entries = await new DatadogLogs({ apiKey: 'api', appKey: 'app', apiUrl: dd.url }).search({ text: 'boot failed', level: 'error', service: 'orchestrator', runId: 'r-9', since });
+      const entries = await new DatadogLogs({ apiKey: 'api', appKey: 'app', apiUrl: dd.url }).search({
+        text: 'boot failed',
+        level: 'error',
+        service: 'orchestrator',
+        runId: 'r-9',
+        since,
+      });
       expect(entries.map((e) => [e.message, e.level, e.service, e.runId])).toEqual([
         ['boot failed', 'error', 'orchestrator', 'r-9'],
         ['boot failed again', 'error', 'orchestrator', 'r-9'],
@@ -49,11 +70,17 @@ describe('Datadog logs adapter (POST /api/v2/logs/events/search)', () => {
       const first = JSON.parse(dd.seen[0]!.body);
       expect(dd.seen[0]!.url).toBe('/api/v2/logs/events/search');
       expect(first).toMatchObject({
-        filter: { query: 'boot failed status:(error OR critical OR alert OR emergency) service:orchestrator @runId:r-9', from: since.toISOString() },
+        filter: {
+          query:
+            'boot failed status:(error OR critical OR alert OR emergency) service:orchestrator @runId:r-9',
+          from: since.toISOString(),
+        },
         sort: '-timestamp',
       });
       expect(JSON.parse(dd.seen[1]!.body).page.cursor).toBe('page-2');
-      await expect(new DatadogLogs({ apiKey: 'wrong', appKey: 'app', apiUrl: dd.url }).search({})).rejects.toThrow('datadog: HTTP 403: Forbidden');
+      await expect(
+        new DatadogLogs({ apiKey: 'wrong', appKey: 'app', apiUrl: dd.url }).search({}),
+      ).rejects.toThrow('datadog: HTTP 403: Forbidden');
     } finally {
       await dd.close();
     }
@@ -79,11 +106,15 @@ describe('Sentry errors adapter (GET /api/0/organizations/{org}/issues/)', () =>
       const url = new URL(req.url!, base);
       const next = (cursor: string, results: boolean) =>
         `<${base}/api/0/organizations/acme/issues/?cursor=${cursor}>; rel="next"; results="${results}"; cursor="${cursor}"`;
-      if (!url.searchParams.get('cursor')) return json(res, 200, [issue('1', 'shop'), issue('2', 'admin')], { link: next('0:100:0', true) });
+      if (!url.searchParams.get('cursor'))
+        return json(res, 200, [issue('1', 'shop'), issue('2', 'admin')], { link: next('0:100:0', true) });
       return json(res, 200, [issue('3', 'shop')], { link: next('0:200:0', false) });
     });
     try {
-      const groups = await new SentryErrors({ token: 'sntrys_x', org: 'acme', url: sentry.url }).search({ text: 'TypeError', service: 'shop' });
+      const groups = await new SentryErrors({ token: 'sntrys_x', org: 'acme', url: sentry.url }).search({
+        text: 'TypeError',
+        service: 'shop',
+      });
       expect(groups.map((g) => [g.id, g.count, g.service])).toEqual([
         ['1', 12, 'shop'],
         ['3', 12, 'shop'],
@@ -91,7 +122,9 @@ describe('Sentry errors adapter (GET /api/0/organizations/{org}/issues/)', () =>
       expect(groups[0]!.detail).toBe('capture(src/payments/capture.ts)\nTypeError: boom 1');
       expect(sentry.seen).toHaveLength(2);
       expect(new URL(sentry.seen[0]!.url, sentry.url).searchParams.get('query')).toBe('TypeError');
-      await expect(new SentryErrors({ token: 'bad', org: 'acme', url: sentry.url }).search({})).rejects.toThrow(/sentry: HTTP 401/);
+      await expect(
+        new SentryErrors({ token: 'bad', org: 'acme', url: sentry.url }).search({}),
+      ).rejects.toThrow(/sentry: HTTP 401/);
     } finally {
       await sentry.close();
     }
@@ -107,8 +140,18 @@ describe('Linear tracker adapter (@linear/sdk against the Linear stand-in)', () 
 
   it('reads an issue by key and a project with its documents, through operations the SDK sends', async () => {
     const team = linear.state.addTeam({ key: 'ENG' });
-    const project = linear.state.addProject({ name: 'Checkout', teamIds: [team.id], description: 'Reliable checkout', content: '# Goals\nNo lost captures.' });
-    linear.state.documents.set('doc-1', { id: 'doc-1', projectId: project.id, title: 'Runbook', content: 'Page the on-call.' });
+    const project = linear.state.addProject({
+      name: 'Checkout',
+      teamIds: [team.id],
+      description: 'Reliable checkout',
+      content: '# Goals\nNo lost captures.',
+    });
+    linear.state.documents.set('doc-1', {
+      id: 'doc-1',
+      projectId: project.id,
+      title: 'Runbook',
+      content: 'Page the on-call.',
+    });
     const inProgress = linear.state.teamStates(team.id).find((s) => s.name === 'In Progress')!;
     linear.state.issues.set('issue-1', {
       id: 'issue-1',

@@ -41,12 +41,26 @@ describe('contract catalog', () => {
   it('inherits correlation from the envelope that caused it', () => {
     const cause = envelopeFor(
       workItemStateChanged,
-      { workItemId: '7b0cbbd4-5f3f-4c4e-9f3a-2a8f0a1c2d3e', from: 'queued', to: 'provisioning', cause: 'x', runId: null, sourceRefs: {} },
+      {
+        workItemId: '7b0cbbd4-5f3f-4c4e-9f3a-2a8f0a1c2d3e',
+        from: 'queued',
+        to: 'provisioning',
+        cause: 'x',
+        runId: null,
+        sourceRefs: {},
+      },
       { source: 'test', correlationId: 'corr-1' },
     );
     const effect = envelopeFor(
       workItemStateChanged,
-      { workItemId: '7b0cbbd4-5f3f-4c4e-9f3a-2a8f0a1c2d3e', from: 'provisioning', to: 'running', cause: 'y', runId: null, sourceRefs: {} },
+      {
+        workItemId: '7b0cbbd4-5f3f-4c4e-9f3a-2a8f0a1c2d3e',
+        from: 'provisioning',
+        to: 'running',
+        cause: 'y',
+        runId: null,
+        sourceRefs: {},
+      },
       { source: 'test', causedBy: cause },
     );
     expect(effect.correlationId).toBe('corr-1');

@@ -12,8 +12,17 @@ export const deliverySchema = z.object({
 });
 export type DeliveryOf = z.infer<typeof deliverySchema>;
 
-const actor = z.object({ id: z.string(), login: z.string(), type: z.enum(['User', 'Bot', 'Organization', 'Mannequin']) });
-const githubRepo = z.object({ id: z.number().int(), owner: z.string(), name: z.string(), fullName: z.string() });
+const actor = z.object({
+  id: z.string(),
+  login: z.string(),
+  type: z.enum(['User', 'Bot', 'Organization', 'Mannequin']),
+});
+const githubRepo = z.object({
+  id: z.number().int(),
+  owner: z.string(),
+  name: z.string(),
+  fullName: z.string(),
+});
 const githubBase = {
   delivery: deliverySchema,
   installationId: z.number().int().nullable(),
@@ -87,7 +96,12 @@ export const githubIssueComment = defineContract({
   description: 'A comment was created on an issue or a pull request conversation.',
   data: z.object({
     ...githubBase,
-    issue: z.object({ number: z.number().int(), title: z.string(), isPullRequest: z.boolean(), htmlUrl: z.string() }),
+    issue: z.object({
+      number: z.number().int(),
+      title: z.string(),
+      isPullRequest: z.boolean(),
+      htmlUrl: z.string(),
+    }),
     comment: z.object({ id: z.number().int(), body: z.string(), author: z.string(), htmlUrl: z.string() }),
   }),
 });
@@ -150,7 +164,14 @@ const linearIssue = z.object({
 });
 
 /** An agent session's payload carries only these facts about its issue. */
-const linearSessionIssue = linearIssue.pick({ id: true, identifier: true, title: true, description: true, url: true, teamId: true });
+const linearSessionIssue = linearIssue.pick({
+  id: true,
+  identifier: true,
+  title: true,
+  description: true,
+  url: true,
+  teamId: true,
+});
 
 export const linearAgentSession = defineContract({
   kind: 'event',
@@ -195,7 +216,12 @@ export const linearComment = defineContract({
   data: z.object({
     delivery: deliverySchema,
     organizationId: z.string(),
-    comment: z.object({ id: z.string(), body: z.string(), issueId: z.string().nullable(), userId: z.string().nullable() }),
+    comment: z.object({
+      id: z.string(),
+      body: z.string(),
+      issueId: z.string().nullable(),
+      userId: z.string().nullable(),
+    }),
   }),
 });
 
@@ -251,7 +277,12 @@ export const apiWorkItemCancel = defineContract({
   subject: 'hzn.ingress.api.work_item_cancel',
   version: 1,
   description: 'A work item was cancelled through the API or CLI.',
-  data: z.object({ delivery: deliverySchema, workItemId: z.string().uuid(), reason: z.string(), requestedBy: z.string() }),
+  data: z.object({
+    delivery: deliverySchema,
+    workItemId: z.string().uuid(),
+    reason: z.string(),
+    requestedBy: z.string(),
+  }),
 });
 
 export const ingressContracts = [
@@ -306,10 +337,16 @@ export interface IgnoredDelivery {
  * Accepts a delivery after checking its data against the contract: a payload that does not fit
  * is a bug in the normalizer or a change on the provider's side, and must fail loudly.
  */
-export function acceptDelivery<C extends Contract>(contract: C, deliveryId: string, data: DataOf<C>): AcceptedDelivery<C> {
+export function acceptDelivery<C extends Contract>(
+  contract: C,
+  deliveryId: string,
+  data: DataOf<C>,
+): AcceptedDelivery<C> {
   const parsed = contract.data.safeParse(data);
   if (!parsed.success) {
-    throw new Error(`delivery ${deliveryId} does not fit ${contract.subject}: ${z.prettifyError(parsed.error)}`);
+    throw new Error(
+      `delivery ${deliveryId} does not fit ${contract.subject}: ${z.prettifyError(parsed.error)}`,
+    );
   }
   return { kind: 'accepted', contract, deliveryId, data: parsed.data as DataOf<C> };
 }

@@ -31,7 +31,8 @@ export class CatalogTextClient extends pg.Client {
 export function createPgPool(
   connectionString: string,
   max = 10,
-  onIdleError: (err: Error) => void = (err) => process.stderr.write(`postgres: idle connection lost: ${err.message}\n`),
+  onIdleError: (err: Error) => void = (err) =>
+    process.stderr.write(`postgres: idle connection lost: ${err.message}\n`),
 ): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, Client: CatalogTextClient });
   // An idle client whose connection drops (a Postgres restart, an admin terminating it) emits

@@ -33,14 +33,18 @@ const linearFixtures = {
   'agent-session-prompted': agentSessionPrompted satisfies LinearFixture<AgentSessionEventWebhookPayload>,
   'issue-create': issueCreate satisfies LinearFixture<EntityWebhookPayloadWithIssueData>,
   'issue-update-state': issueUpdateState satisfies LinearFixture<EntityWebhookPayloadWithIssueData>,
-  'issue-update-assignee-delegate': issueUpdateAssigneeDelegate satisfies LinearFixture<EntityWebhookPayloadWithIssueData>,
+  'issue-update-assignee-delegate':
+    issueUpdateAssigneeDelegate satisfies LinearFixture<EntityWebhookPayloadWithIssueData>,
   'comment-create': commentCreate satisfies LinearFixture<EntityWebhookPayloadWithCommentData>,
 };
 export type LinearFixtureName = keyof typeof linearFixtures;
 export const linearFixtureNames = Object.keys(linearFixtures) as LinearFixtureName[];
 
 /** A fresh copy of a Linear fixture, its `webhookTimestamp` set to now so it passes the 60 s check. */
-export function linearFixture<N extends LinearFixtureName>(name: N, now = Date.now()): (typeof linearFixtures)[N] {
+export function linearFixture<N extends LinearFixtureName>(
+  name: N,
+  now = Date.now(),
+): (typeof linearFixtures)[N] {
   return { ...structuredClone(linearFixtures[name]), webhookTimestamp: now };
 }
 
@@ -94,7 +98,12 @@ export interface SignedDelivery {
 }
 
 /** A GitHub delivery as the ingress receives it: raw body and lower-cased headers. */
-export function githubDelivery(event: string, payload: unknown, secret: string, deliveryId: string): SignedDelivery {
+export function githubDelivery(
+  event: string,
+  payload: unknown,
+  secret: string,
+  deliveryId: string,
+): SignedDelivery {
   const rawBody = Buffer.from(JSON.stringify(payload));
   return {
     rawBody,
@@ -108,7 +117,11 @@ export function githubDelivery(event: string, payload: unknown, secret: string, 
 }
 
 /** A Linear delivery; the event header is the payload's `type`, as Linear sends it. */
-export function linearDelivery(payload: { type: string }, secret: string, deliveryId: string): SignedDelivery {
+export function linearDelivery(
+  payload: { type: string },
+  secret: string,
+  deliveryId: string,
+): SignedDelivery {
   const rawBody = Buffer.from(JSON.stringify(payload));
   return {
     rawBody,
@@ -122,17 +135,30 @@ export function linearDelivery(payload: { type: string }, secret: string, delive
 }
 
 /** A Slack Events API delivery (JSON body) signed at `timestamp` (Unix seconds, default now). */
-export function slackDelivery(payload: unknown, secret: string, timestamp = Math.floor(Date.now() / 1000)): SignedDelivery {
+export function slackDelivery(
+  payload: unknown,
+  secret: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): SignedDelivery {
   return slackSigned(Buffer.from(JSON.stringify(payload)), 'application/json', secret, timestamp);
 }
 
 /** A Slack interactivity delivery: `payload=<JSON>` form-encoded, signed like any other. */
-export function slackInteraction(payload: unknown, secret: string, timestamp = Math.floor(Date.now() / 1000)): SignedDelivery {
+export function slackInteraction(
+  payload: unknown,
+  secret: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): SignedDelivery {
   const form = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   return slackSigned(Buffer.from(form), 'application/x-www-form-urlencoded', secret, timestamp);
 }
 
-function slackSigned(rawBody: Buffer, contentType: string, secret: string, timestamp: number): SignedDelivery {
+function slackSigned(
+  rawBody: Buffer,
+  contentType: string,
+  secret: string,
+  timestamp: number,
+): SignedDelivery {
   return {
     rawBody,
     headers: {

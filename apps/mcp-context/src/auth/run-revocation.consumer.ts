@@ -20,7 +20,13 @@ export class RunRevocationConsumer {
 
   @HandleMessage(runFinished)
   async onRunFinished(envelope: EnvelopeOf<typeof runFinished>): Promise<void> {
-    const { rows } = await this.db.pool.query<{ deadlineAt: Date }>(`SELECT "deadlineAt" FROM "Run" WHERE id = $1`, [envelope.data.runId]);
-    await this.issuer.revoke(envelope.data.runId, rows[0]?.deadlineAt ?? new Date(Date.now() + FALLBACK_KEEP_MS));
+    const { rows } = await this.db.pool.query<{ deadlineAt: Date }>(
+      `SELECT "deadlineAt" FROM "Run" WHERE id = $1`,
+      [envelope.data.runId],
+    );
+    await this.issuer.revoke(
+      envelope.data.runId,
+      rows[0]?.deadlineAt ?? new Date(Date.now() + FALLBACK_KEEP_MS),
+    );
   }
 }

@@ -31,7 +31,8 @@ export class RunTokenIssuer {
 
   async verify(token: string): Promise<RunTokenClaims> {
     const claims = readRunToken(this.secret, token, this.clock());
-    if (await this.revocations.isRevoked(claims.runId)) throw new RunTokenRejected(`token revoked: run ${claims.runId} has ended`);
+    if (await this.revocations.isRevoked(claims.runId))
+      throw new RunTokenRejected(`token revoked: run ${claims.runId} has ended`);
     return claims;
   }
 

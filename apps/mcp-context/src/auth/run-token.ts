@@ -64,7 +64,11 @@ export class RunTokenRejected extends Error {
   }
 }
 
-export function signRunToken(secret: Buffer, request: RunTokenRequest, now = new Date()): { token: string; tokenId: string } {
+export function signRunToken(
+  secret: Buffer,
+  request: RunTokenRequest,
+  now = new Date(),
+): { token: string; tokenId: string } {
   if (request.expiresAt.getTime() <= now.getTime()) throw new Error('a run token must expire in the future');
   const tokenId = randomUUID();
   const claims: z.infer<typeof claimsSchema> = {
@@ -88,10 +92,12 @@ export function readRunToken(secret: Buffer, token: string, now = new Date()): R
   const parts = token.split('.');
   if (parts.length !== 3) throw new RunTokenRejected('malformed token: expected a JWT with three parts');
   const [header, payload, signature] = parts as [string, string, string];
-  if (header !== HEADER) throw new RunTokenRejected('unsupported token header: expected {"alg":"HS256","typ":"JWT"}');
+  if (header !== HEADER)
+    throw new RunTokenRejected('unsupported token header: expected {"alg":"HS256","typ":"JWT"}');
   const expected = Buffer.from(sign(secret, `${header}.${payload}`));
   const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new RunTokenRejected('bad token signature');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new RunTokenRejected('bad token signature');
   let parsed: z.infer<typeof claimsSchema>;
   try {
     parsed = claimsSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
@@ -99,7 +105,8 @@ export function readRunToken(secret: Buffer, token: string, now = new Date()): R
     throw new RunTokenRejected(`token claims are not a run token for audience ${RUN_TOKEN_AUDIENCE}`);
   }
   const expiresAt = new Date(parsed.exp * 1000);
-  if (expiresAt.getTime() <= now.getTime()) throw new RunTokenRejected(`token expired at ${expiresAt.toISOString()}`);
+  if (expiresAt.getTime() <= now.getTime())
+    throw new RunTokenRejected(`token expired at ${expiresAt.toISOString()}`);
   return {
     runId: parsed.sub,
     tokenId: parsed.jti,

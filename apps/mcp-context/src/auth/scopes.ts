@@ -4,7 +4,14 @@ import type { SandboxFlavour } from '@horizon/contracts';
  * What a run's token may read. One scope per source, read-only: mcp-context never writes to
  * a tracker, chat or forge on an agent's behalf (the orchestrator and notifier do that).
  */
-export const MCP_SCOPES = ['tracker:read', 'chat:read', 'forge:read', 'logs:read', 'runs:read', 'repo:read'] as const;
+export const MCP_SCOPES = [
+  'tracker:read',
+  'chat:read',
+  'forge:read',
+  'logs:read',
+  'runs:read',
+  'repo:read',
+] as const;
 export type McpScope = (typeof MCP_SCOPES)[number];
 
 /**

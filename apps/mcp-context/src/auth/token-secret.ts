@@ -13,7 +13,8 @@ const MIN_SECRET_BYTES = 32;
 export function loadRunTokenSecret(options: { secret?: string; dataDir: string }): Buffer {
   if (options.secret !== undefined) {
     const secret = Buffer.from(options.secret, 'utf8');
-    if (secret.length < MIN_SECRET_BYTES) throw new Error(`MCP_TOKEN_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
+    if (secret.length < MIN_SECRET_BYTES)
+      throw new Error(`MCP_TOKEN_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
     return secret;
   }
   const file = join(options.dataDir, TOKEN_KEY_FILE);
@@ -30,6 +31,7 @@ export function loadRunTokenSecret(options: { secret?: string; dataDir: string }
     rmSync(pending, { force: true });
   }
   const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  if (secret.length < MIN_SECRET_BYTES) throw new Error(`${file} holds fewer than ${MIN_SECRET_BYTES} bytes of key`);
+  if (secret.length < MIN_SECRET_BYTES)
+    throw new Error(`${file} holds fewer than ${MIN_SECRET_BYTES} bytes of key`);
   return secret;
 }

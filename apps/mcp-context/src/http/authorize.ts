@@ -4,7 +4,8 @@ import type { McpScope } from '../auth/scopes';
 
 export const RUN_HEADER = 'x-horizon-run';
 
-export type Authorization = { ok: true; claims: RunTokenClaims } | { ok: false; refusal: RunTokenRejected; scope?: McpScope };
+export type Authorization =
+  { ok: true; claims: RunTokenClaims } | { ok: false; refusal: RunTokenRejected; scope?: McpScope };
 
 interface JsonRpcCall {
   method?: unknown;
@@ -25,9 +26,11 @@ export async function authorize(
 ): Promise<Authorization> {
   const refuse = (refusal: RunTokenRejected): Authorization => ({ ok: false, refusal });
   const authorization = single(headers.authorization);
-  if (!authorization) return refuse(new RunTokenRejected('missing bearer token: send Authorization: Bearer <run token>'));
+  if (!authorization)
+    return refuse(new RunTokenRejected('missing bearer token: send Authorization: Bearer <run token>'));
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-  if (!match) return refuse(new RunTokenRejected('Authorization must be a Bearer token', 401, 'invalid_request'));
+  if (!match)
+    return refuse(new RunTokenRejected('Authorization must be a Bearer token', 401, 'invalid_request'));
   let claims: RunTokenClaims;
   try {
     claims = await verify(match[1]!);
@@ -36,9 +39,18 @@ export async function authorize(
     throw err;
   }
   const run = single(headers[RUN_HEADER]);
-  if (!run) return refuse(new RunTokenRejected('missing X-Horizon-Run header: name the run this request is for', 401, 'invalid_request'));
+  if (!run)
+    return refuse(
+      new RunTokenRejected(
+        'missing X-Horizon-Run header: name the run this request is for',
+        401,
+        'invalid_request',
+      ),
+    );
   if (run !== claims.runId)
-    return refuse(new RunTokenRejected(`token belongs to run ${claims.runId}, not to run ${run}`, 403, 'invalid_token'));
+    return refuse(
+      new RunTokenRejected(`token belongs to run ${claims.runId}, not to run ${run}`, 403, 'invalid_token'),
+    );
   for (const call of Array.isArray(body) ? body : [body]) {
     const { method, params } = (call ?? {}) as JsonRpcCall;
     if (method !== 'tools/call' || typeof params?.name !== 'string') continue;
@@ -52,10 +64,18 @@ export async function authorize(
 }
 
 /** The `WWW-Authenticate` challenge of a refusal (RFC 6750 §3, RFC 9728 §5.1). */
-export function challenge(refusal: RunTokenRejected, resourceMetadataUrl: string, neededScope?: string): string {
+export function challenge(
+  refusal: RunTokenRejected,
+  resourceMetadataUrl: string,
+  neededScope?: string,
+): string {
   const params = [`realm="mcp-context"`, `resource_metadata="${resourceMetadataUrl}"`];
   const missingToken = refusal.reason.startsWith('missing bearer token');
-  if (!missingToken) params.push(`error="${refusal.oauthError}"`, `error_description="${refusal.reason.replace(/["\\]/g, "'")}"`);
+  if (!missingToken)
+    params.push(
+      `error="${refusal.oauthError}"`,
+      `error_description="${refusal.reason.replace(/["\\]/g, "'")}"`,
+    );
   if (neededScope) params.push(`scope="${neededScope}"`);
   return `Bearer ${params.join(', ')}`;
 }

@@ -39,30 +39,56 @@ export class McpRoutes implements OnModuleInit {
     const metadataUrl = `${this.publicUrl()}${RESOURCE_METADATA_PATH}${MCP_PATH}`;
     const metadata = {
       resource,
-      ...(this.config.MCP_AUTHORIZATION_SERVER ? { authorization_servers: [this.config.MCP_AUTHORIZATION_SERVER] } : {}),
+      ...(this.config.MCP_AUTHORIZATION_SERVER
+        ? { authorization_servers: [this.config.MCP_AUTHORIZATION_SERVER] }
+        : {}),
       scopes_supported: [...MCP_SCOPES],
       bearer_methods_supported: ['header'],
       resource_name: 'Horizon mcp-context',
       resource_documentation: 'https://github.com/horizon/horizon/blob/main/docs/mcp-context.md',
     };
-    const requests = counter(this.registry, 'hzn_mcp_requests_total', 'MCP requests by outcome (answered, or the refusal status)', ['outcome']);
+    const requests = counter(
+      this.registry,
+      'hzn_mcp_requests_total',
+      'MCP requests by outcome (answered, or the refusal status)',
+      ['outcome'],
+    );
     // RFC 9728 §3.1: the metadata of resource https://host/mcp lives at /.well-known/oauth-protected-resource/mcp.
-    for (const path of [RESOURCE_METADATA_PATH, `${RESOURCE_METADATA_PATH}${MCP_PATH}`]) fastify.get(path, async () => metadata);
+    for (const path of [RESOURCE_METADATA_PATH, `${RESOURCE_METADATA_PATH}${MCP_PATH}`])
+      fastify.get(path, async () => metadata);
 
     fastify.post(MCP_PATH, async (request: FastifyRequest, reply: FastifyReply) => {
-      const decision = await authorize(request.headers, request.body, (t) => this.issuer.verify(t), scopeOfTool);
+      const decision = await authorize(
+        request.headers,
+        request.body,
+        (t) => this.issuer.verify(t),
+        scopeOfTool,
+      );
       if (!decision.ok) {
         requests.inc({ outcome: String(decision.refusal.status) });
-        this.logger.info({ status: decision.refusal.status, reason: decision.refusal.reason }, 'mcp request refused');
+        this.logger.info(
+          { status: decision.refusal.status, reason: decision.refusal.reason },
+          'mcp request refused',
+        );
         return reply
           .status(decision.refusal.status)
           .header('www-authenticate', challenge(decision.refusal, metadataUrl, decision.scope))
-          .send({ jsonrpc: '2.0', id: rpcId(request.body), error: { code: -32001, message: decision.refusal.reason } });
+          .send({
+            jsonrpc: '2.0',
+            id: rpcId(request.body),
+            error: { code: -32001, message: decision.refusal.reason },
+          });
       }
       requests.inc({ outcome: 'answered' });
       const logger = this.logger.child({ runId: decision.claims.runId });
-      const server = buildMcpServer({ claims: decision.claims, sources: this.sources, limits: this.limits() }, logger);
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      const server = buildMcpServer(
+        { claims: decision.claims, sources: this.sources, limits: this.limits() },
+        logger,
+      );
+      const transport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: undefined,
+        enableJsonResponse: true,
+      });
       reply.hijack();
       reply.raw.on('close', () => {
         void transport.close();
@@ -81,12 +107,19 @@ export class McpRoutes implements OnModuleInit {
           reply
             .status(405)
             .header('allow', 'POST')
-            .send({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Method not allowed: this server is stateless, POST only' } }),
+            .send({
+              jsonrpc: '2.0',
+              id: null,
+              error: { code: -32000, message: 'Method not allowed: this server is stateless, POST only' },
+            }),
       });
   }
 
   private publicUrl(): string {
-    return (this.config.MCP_PUBLIC_URL ?? `http://127.0.0.1:${this.config.MCP_CONTEXT_PORT}`).replace(/\/$/, '');
+    return (this.config.MCP_PUBLIC_URL ?? `http://127.0.0.1:${this.config.MCP_CONTEXT_PORT}`).replace(
+      /\/$/,
+      '',
+    );
   }
 
   private limits() {

@@ -24,9 +24,11 @@ describe('takePage', () => {
   it('keeps every page under the cap and loses nothing across cuts', () => {
     const pages = readAll(items, 1000);
     // The frame (20 bytes) already counts the array's brackets; 120 is kept for the cursor.
-    for (const p of pages) expect(Buffer.byteLength(JSON.stringify(p.items)) - 2 + 20 + 120).toBeLessThanOrEqual(1000);
+    for (const p of pages)
+      expect(Buffer.byteLength(JSON.stringify(p.items)) - 2 + 20 + 120).toBeLessThanOrEqual(1000);
     const joined = new Map<string, string>();
-    for (const item of pages.flatMap((p) => p.items)) joined.set(item.path, (joined.get(item.path) ?? '') + item.content);
+    for (const item of pages.flatMap((p) => p.items))
+      joined.set(item.path, (joined.get(item.path) ?? '') + item.content);
     expect([...joined]).toEqual(items.map((i) => [i.path, i.content]));
     const cut = pages.flatMap((p) => p.items).filter((i) => i.path === 'b');
     expect(cut[0]!.textRange).toMatchObject({ start: 0, total: 3000 });

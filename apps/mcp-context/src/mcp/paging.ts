@@ -20,7 +20,9 @@ export interface Position {
 
 export const textRangeSchema = z
   .object({ start: z.number().int(), end: z.number().int(), total: z.number().int() })
-  .describe('Present when the text is cut: characters [start, end) of total; follow nextCursor for the rest.');
+  .describe(
+    'Present when the text is cut: characters [start, end) of total; follow nextCursor for the rest.',
+  );
 export type TextRange = z.infer<typeof textRangeSchema>;
 
 export const nextCursorSchema = z
@@ -28,14 +30,27 @@ export const nextCursorSchema = z
   .nullable()
   .describe('Pass as `cursor` to the same tool with the same arguments for the next page; null at the end.');
 
-export const cursorInput = z.string().optional().describe('A nextCursor from a previous page of this same query.');
-export const limitInput = z.number().int().min(1).max(100).optional().describe('Most items on one page (default 50).');
+export const cursorInput = z
+  .string()
+  .optional()
+  .describe('A nextCursor from a previous page of this same query.');
+export const limitInput = z
+  .number()
+  .int()
+  .min(1)
+  .max(100)
+  .optional()
+  .describe('Most items on one page (default 50).');
 
 export class CursorError extends Error {}
 
 export function queryKey(tool: string, args: Record<string, unknown>): string {
   const { cursor: _cursor, limit: _limit, ...query } = args;
-  return createHash('sha256').update(tool).update(JSON.stringify(query, Object.keys(query).sort())).digest('base64url').slice(0, 12);
+  return createHash('sha256')
+    .update(tool)
+    .update(JSON.stringify(query, Object.keys(query).sort()))
+    .digest('base64url')
+    .slice(0, 12);
 }
 
 export function encodeCursor(key: string, position: Position): string {
@@ -50,8 +65,14 @@ export function decodeCursor(key: string, cursor: string | undefined): Position 
   } catch {
     throw new CursorError('cursor is not one this server issued');
   }
-  if (decoded.k !== key) throw new CursorError('cursor belongs to another tool or other arguments: repeat the same call with it');
-  if (!Number.isInteger(decoded.i) || !Number.isInteger(decoded.o) || (decoded.i as number) < 0 || (decoded.o as number) < 0)
+  if (decoded.k !== key)
+    throw new CursorError('cursor belongs to another tool or other arguments: repeat the same call with it');
+  if (
+    !Number.isInteger(decoded.i) ||
+    !Number.isInteger(decoded.o) ||
+    (decoded.i as number) < 0 ||
+    (decoded.o as number) < 0
+  )
     throw new CursorError('cursor is not one this server issued');
   return { index: decoded.i as number, offset: decoded.o as number };
 }
@@ -86,7 +107,10 @@ export function takePage<T extends object>(
   while (index < items.length && out.length < maxItems) {
     const item = items[index]!;
     const text = textField ? String(item[textField] ?? '') : '';
-    const rest = textField && offset > 0 ? { ...item, [textField]: text.slice(offset), textRange: range(offset, text.length, text.length) } : item;
+    const rest =
+      textField && offset > 0
+        ? { ...item, [textField]: text.slice(offset), textRange: range(offset, text.length, text.length) }
+        : item;
     const size = bytes(rest) + 1;
     if (size <= budget) {
       out.push(rest);
@@ -118,11 +142,18 @@ function range(start: number, end: number, total: number): TextRange {
 }
 
 /** The largest end such that the item with text[offset, end) fits the budget (at least one character, to progress). */
-function fitText<T extends object>(item: T, field: TextField<T>, text: string, offset: number, budget: number): number {
+function fitText<T extends object>(
+  item: T,
+  field: TextField<T>,
+  text: string,
+  offset: number,
+  budget: number,
+): number {
   let lo = offset + 1;
   let hi = text.length;
   const fits = (end: number) =>
-    bytes({ ...item, [field]: text.slice(offset, end), textRange: range(offset, end, text.length) }) + 1 <= budget;
+    bytes({ ...item, [field]: text.slice(offset, end), textRange: range(offset, end, text.length) }) + 1 <=
+    budget;
   if (!fits(lo)) return lo;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);

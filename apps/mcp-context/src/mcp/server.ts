@@ -10,7 +10,12 @@ import { forgeTools } from './tools/forge-tools';
 import { platformTools } from './tools/platform-tools';
 import { trackerTools } from './tools/tracker-tools';
 
-export const ALL_TOOLS: readonly ToolDefinition[] = [...trackerTools, ...chatTools, ...forgeTools, ...platformTools] as never;
+export const ALL_TOOLS: readonly ToolDefinition[] = [
+  ...trackerTools,
+  ...chatTools,
+  ...forgeTools,
+  ...platformTools,
+] as never;
 
 export const SERVER_INFO = { name: 'horizon-mcp-context', version: '1.0.0' };
 
@@ -46,8 +51,14 @@ export function buildMcpServer(ctx: ToolContext, logger: Logger): McpServer {
           return { structuredContent: result, content: [{ type: 'text', text: JSON.stringify(result) }] };
         } catch (err) {
           if (err instanceof CursorError) throw new McpError(ErrorCode.InvalidParams, err.message);
-          logger.warn({ tool: tool.name, runId: ctx.claims.runId, err: (err as Error).message }, 'tool call failed');
-          return { isError: true, content: [{ type: 'text', text: `${tool.name}: ${(err as Error).message}` }] };
+          logger.warn(
+            { tool: tool.name, runId: ctx.claims.runId, err: (err as Error).message },
+            'tool call failed',
+          );
+          return {
+            isError: true,
+            content: [{ type: 'text', text: `${tool.name}: ${(err as Error).message}` }],
+          };
         }
       }) as never,
     );

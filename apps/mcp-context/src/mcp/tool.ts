@@ -2,7 +2,16 @@ import { z } from 'zod';
 import type { McpScope } from '../auth/scopes';
 import type { RunTokenClaims } from '../auth/run-token';
 import type { Sources } from '../sources/sources';
-import { decodeCursor, encodeCursor, nextCursorSchema, PageLimits, queryKey, takePage, TextField, textRangeSchema } from './paging';
+import {
+  decodeCursor,
+  encodeCursor,
+  nextCursorSchema,
+  PageLimits,
+  queryKey,
+  takePage,
+  TextField,
+  textRangeSchema,
+} from './paging';
 
 export interface ToolContext {
   claims: RunTokenClaims;
@@ -25,7 +34,9 @@ export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape
   run(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<z.infer<z.ZodObject<O>>>;
 }
 
-export function defineTool<I extends Shape, O extends Shape>(tool: ToolDefinition<I, O>): ToolDefinition<I, O> {
+export function defineTool<I extends Shape, O extends Shape>(
+  tool: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
   return tool;
 }
 

@@ -21,11 +21,19 @@ export function configuredSources(config: McpContextConfig, pool: pg.Pool): Sour
     tracker: config.LINEAR_API_KEY
       ? new LinearTracker({ apiKey: config.LINEAR_API_KEY, apiUrl: config.LINEAR_API_URL })
       : new LocalTracker(pool),
-    chat: config.SLACK_BOT_TOKEN ? new SlackChat({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL }) : undefined,
-    forge: config.GITHUB_TOKEN ? new GitHubForge({ token: config.GITHUB_TOKEN, apiUrl: config.GITHUB_API_URL }) : undefined,
+    chat: config.SLACK_BOT_TOKEN
+      ? new SlackChat({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL })
+      : undefined,
+    forge: config.GITHUB_TOKEN
+      ? new GitHubForge({ token: config.GITHUB_TOKEN, apiUrl: config.GITHUB_API_URL })
+      : undefined,
     logs:
       config.DATADOG_API_KEY && config.DATADOG_APP_KEY
-        ? new DatadogLogs({ apiKey: config.DATADOG_API_KEY, appKey: config.DATADOG_APP_KEY, apiUrl: config.DATADOG_API_URL })
+        ? new DatadogLogs({
+            apiKey: config.DATADOG_API_KEY,
+            appKey: config.DATADOG_APP_KEY,
+            apiUrl: config.DATADOG_API_URL,
+          })
         : local,
     errors:
       config.SENTRY_TOKEN && config.SENTRY_ORG

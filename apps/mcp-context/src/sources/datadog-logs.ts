@@ -19,7 +19,16 @@ const STATUSES_FROM: Record<string, string[]> = {
 };
 
 interface SearchResponse {
-  data?: { id: string; attributes?: { timestamp?: string; status?: string; service?: string; message?: string; attributes?: Record<string, unknown> } }[];
+  data?: {
+    id: string;
+    attributes?: {
+      timestamp?: string;
+      status?: string;
+      service?: string;
+      message?: string;
+      attributes?: Record<string, unknown>;
+    };
+  }[];
   meta?: { page?: { after?: string } };
   errors?: string[];
 }
@@ -44,12 +53,19 @@ export class DatadogLogs implements LogSource {
       };
       const res = await fetch(new URL('/api/v2/logs/events/search', this.options.apiUrl), {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'DD-API-KEY': this.options.apiKey, 'DD-APPLICATION-KEY': this.options.appKey },
+        headers: {
+          'content-type': 'application/json',
+          'DD-API-KEY': this.options.apiKey,
+          'DD-APPLICATION-KEY': this.options.appKey,
+        },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(15_000),
       });
       const page = (await res.json().catch(() => ({}))) as SearchResponse;
-      if (!res.ok) throw new Error(`datadog: HTTP ${res.status}${page.errors?.length ? `: ${page.errors.join('; ')}` : ''}`);
+      if (!res.ok)
+        throw new Error(
+          `datadog: HTTP ${res.status}${page.errors?.length ? `: ${page.errors.join('; ')}` : ''}`,
+        );
       for (const log of page.data ?? []) {
         const a = log.attributes ?? {};
         const attributes = a.attributes ?? {};

@@ -44,7 +44,11 @@ export class GitHubForge implements ForgeSource {
 
   listFiles(repo: RepoRef, number: number): Promise<DiffFile[]> {
     return this.call(repo, number, async (octokit) => {
-      const files = await octokit.paginate(octokit.rest.pulls.listFiles, { ...repo, pull_number: number, per_page: 100 }, capped());
+      const files = await octokit.paginate(
+        octokit.rest.pulls.listFiles,
+        { ...repo, pull_number: number, per_page: 100 },
+        capped(),
+      );
       return files.map((f) => ({
         path: f.filename,
         previousPath: f.previous_filename ?? null,
@@ -58,7 +62,11 @@ export class GitHubForge implements ForgeSource {
 
   listReviewComments(repo: RepoRef, number: number): Promise<ReviewComment[]> {
     return this.call(repo, number, async (octokit) => {
-      const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, { ...repo, pull_number: number, per_page: 100 }, capped());
+      const comments = await octokit.paginate(
+        octokit.rest.pulls.listReviewComments,
+        { ...repo, pull_number: number, per_page: 100 },
+        capped(),
+      );
       return comments.map((c) => ({
         id: String(c.id),
         author: c.user?.login ?? null,
@@ -110,14 +118,20 @@ export class GitHubForge implements ForgeSource {
         new Octokit({
           auth: this.options.token,
           baseUrl: this.options.apiUrl ?? 'https://api.github.com',
-          log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+          log: {
+            debug: () => undefined,
+            info: () => undefined,
+            warn: () => undefined,
+            error: () => undefined,
+          },
         }),
     );
     try {
       return await fn(await this.client);
     } catch (err) {
       const status = (err as { status?: number }).status;
-      if (status === 404) throw new SourceNotFound(`github: no pull request ${repo.owner}/${repo.repo}#${number}`);
+      if (status === 404)
+        throw new SourceNotFound(`github: no pull request ${repo.owner}/${repo.repo}#${number}`);
       throw new Error(`github: ${status ? `HTTP ${status}: ` : ''}${(err as Error).message}`);
     }
   }

@@ -26,7 +26,11 @@ export class LinearTracker implements TrackerSource {
 
   async getIssue(id: string): Promise<Issue> {
     const issue = await this.issue(id);
-    const [state, assignee, labels] = await Promise.all([stateNames()(issue), issue.assignee, all(await issue.labels())]);
+    const [state, assignee, labels] = await Promise.all([
+      stateNames()(issue),
+      issue.assignee,
+      all(await issue.labels()),
+    ]);
     return {
       ...ref(issue, state),
       description: issue.description ?? '',
@@ -43,9 +47,16 @@ export class LinearTracker implements TrackerSource {
     const issue = await this.issue(issueId);
     const comments = await all(await issue.comments());
     const names = new Map<string, Promise<string | null>>();
-    const author = (userId: string | undefined, fetch: () => Promise<{ displayName: string } | undefined> | undefined) => {
+    const author = (
+      userId: string | undefined,
+      fetch: () => Promise<{ displayName: string } | undefined> | undefined,
+    ) => {
       if (!userId) return Promise.resolve(null);
-      if (!names.has(userId)) names.set(userId, Promise.resolve(fetch()).then((u) => u?.displayName ?? null));
+      if (!names.has(userId))
+        names.set(
+          userId,
+          Promise.resolve(fetch()).then((u) => u?.displayName ?? null),
+        );
       return names.get(userId)!;
     };
     const out = await Promise.all(
@@ -86,7 +97,13 @@ export class LinearTracker implements TrackerSource {
     const project = await this.call(id, async (c) => c.project(id));
     const documents = await all(await project.documents());
     return {
-      project: { id: project.id, name: project.name, description: project.description, state: project.state, url: project.url },
+      project: {
+        id: project.id,
+        name: project.name,
+        description: project.description,
+        state: project.state,
+        url: project.url,
+      },
       documents: [
         ...(project.content ? [{ id: project.id, title: project.name, content: project.content }] : []),
         ...documents.map((d) => ({ id: d.id, title: d.title, content: d.content ?? '' })),
@@ -105,14 +122,21 @@ export class LinearTracker implements TrackerSource {
     try {
       return await fn(await this.client);
     } catch (err) {
-      if (/not found|could not find|entity not found/i.test((err as Error).message)) throw new SourceNotFound(`linear: ${id} not found`);
+      if (/not found|could not find|entity not found/i.test((err as Error).message))
+        throw new SourceNotFound(`linear: ${id} not found`);
       throw new Error(`linear: ${(err as Error).message}`);
     }
   }
 }
 
 function ref(issue: LinearIssue, state: string | undefined): IssueRef {
-  return { id: issue.id, identifier: issue.identifier, title: issue.title, state: state ?? null, url: issue.url };
+  return {
+    id: issue.id,
+    identifier: issue.identifier,
+    title: issue.title,
+    state: state ?? null,
+    url: issue.url,
+  };
 }
 
 /**
@@ -149,6 +173,7 @@ function backward(type: string): Relation['type'] {
 
 /** Every node of a connection, up to MAX_SOURCE_ITEMS (the SDK's fetchNext appends to `nodes`). */
 async function all<T>(connection: Connection<T>): Promise<T[]> {
-  while (connection.pageInfo.hasNextPage && connection.nodes.length < MAX_SOURCE_ITEMS) await connection.fetchNext();
+  while (connection.pageInfo.hasNextPage && connection.nodes.length < MAX_SOURCE_ITEMS)
+    await connection.fetchNext();
   return connection.nodes;
 }

@@ -50,7 +50,17 @@ export class LocalLogs implements LogSource {
       }
       const err = e.attributes.err as { stack?: unknown; message?: unknown } | undefined;
       const detail = typeof err?.stack === 'string' ? err.stack : JSON.stringify(e.attributes);
-      groups.set(id, { id, title: e.message, level: e.level, service: e.service, count: 1, firstSeen: e.time, lastSeen: e.time, url: null, detail });
+      groups.set(id, {
+        id,
+        title: e.message,
+        level: e.level,
+        service: e.service,
+        count: 1,
+        firstSeen: e.time,
+        lastSeen: e.time,
+        url: null,
+        detail,
+      });
     }
     return [...groups.values()];
   }
@@ -68,7 +78,9 @@ export class LocalLogs implements LogSource {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    const perFile = await Promise.all(files.map((f) => this.readFile(join(this.options.dir, f), f.replace(/\.log$/, ''))));
+    const perFile = await Promise.all(
+      files.map((f) => this.readFile(join(this.options.dir, f), f.replace(/\.log$/, ''))),
+    );
     return perFile.flat();
   }
 
@@ -99,7 +111,12 @@ function parseLine(line: string, fileService: string): LogEntry {
   const { time, level, service, runId, msg, pid: _pid, hostname: _hostname, ...attributes } = record;
   return {
     time: typeof time === 'number' ? new Date(time).toISOString() : typeof time === 'string' ? time : null,
-    level: typeof level === 'number' ? (LABELS[level] ?? String(level)) : typeof level === 'string' ? level : 'info',
+    level:
+      typeof level === 'number'
+        ? (LABELS[level] ?? String(level))
+        : typeof level === 'string'
+          ? level
+          : 'info',
     service: typeof service === 'string' ? service : fileService,
     runId: typeof runId === 'string' ? runId : null,
     message: typeof msg === 'string' ? msg : '',

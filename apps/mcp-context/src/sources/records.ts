@@ -36,7 +36,9 @@ export const commentSchema = z.object({
 export const relationSchema = z.object({
   type: z
     .enum(['blocks', 'blocked_by', 'related', 'duplicates', 'duplicated_by', 'parent', 'child'])
-    .describe('How the issue asked about relates to `issue`: blocks = it blocks `issue`; parent = `issue` is its parent'),
+    .describe(
+      'How the issue asked about relates to `issue`: blocks = it blocks `issue`; parent = `issue` is its parent',
+    ),
   issue: issueRefSchema,
 });
 

@@ -30,7 +30,10 @@ export class SentryErrors implements ErrorSource {
   constructor(private readonly options: SentryErrorsOptions) {}
 
   async search(query: ErrorQuery): Promise<ErrorGroup[]> {
-    const url = new URL(`/api/0/organizations/${encodeURIComponent(this.options.org)}/issues/`, this.options.url);
+    const url = new URL(
+      `/api/0/organizations/${encodeURIComponent(this.options.org)}/issues/`,
+      this.options.url,
+    );
     url.searchParams.set('query', query.text ?? '');
     url.searchParams.set('sort', 'date');
     url.searchParams.set('limit', '100');
@@ -39,7 +42,10 @@ export class SentryErrors implements ErrorSource {
     const groups: ErrorGroup[] = [];
     let next: string | undefined = url.toString();
     while (next && groups.length < MAX_SOURCE_ITEMS) {
-      const res = await fetch(next, { headers: { authorization: `Bearer ${this.options.token}` }, signal: AbortSignal.timeout(15_000) });
+      const res = await fetch(next, {
+        headers: { authorization: `Bearer ${this.options.token}` },
+        signal: AbortSignal.timeout(15_000),
+      });
       if (!res.ok) throw new Error(`sentry: HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
       for (const issue of (await res.json()) as SentryIssue[]) {
         if (query.service && issue.project?.slug !== query.service) continue;
@@ -52,7 +58,11 @@ export class SentryErrors implements ErrorSource {
           firstSeen: issue.firstSeen ?? null,
           lastSeen: issue.lastSeen ?? null,
           url: issue.permalink ?? null,
-          detail: [issue.culprit, issue.metadata?.type && `${issue.metadata.type}: ${issue.metadata.value ?? ''}`, issue.metadata?.filename]
+          detail: [
+            issue.culprit,
+            issue.metadata?.type && `${issue.metadata.type}: ${issue.metadata.value ?? ''}`,
+            issue.metadata?.filename,
+          ]
             .filter(Boolean)
             .join('\n'),
         });

@@ -28,7 +28,12 @@ export class SlackChat implements ChatSource {
     let cursor: string | undefined;
     try {
       do {
-        const page: ConversationsRepliesResponse = await this.client.conversations.replies({ channel, ts: threadTs, limit: 200, cursor });
+        const page: ConversationsRepliesResponse = await this.client.conversations.replies({
+          channel,
+          ts: threadTs,
+          limit: 200,
+          cursor,
+        });
         for (const m of page.messages ?? []) {
           if (!m.ts) continue;
           messages.push({
@@ -43,7 +48,8 @@ export class SlackChat implements ChatSource {
       } while (cursor && messages.length < MAX_SOURCE_ITEMS);
     } catch (err) {
       const code = (err as { data?: { error?: string } }).data?.error;
-      if (code === 'thread_not_found' || code === 'channel_not_found') throw new SourceNotFound(`slack: ${code} (${channel} ${threadTs})`);
+      if (code === 'thread_not_found' || code === 'channel_not_found')
+        throw new SourceNotFound(`slack: ${code} (${channel} ${threadTs})`);
       throw new Error(`slack: ${code ?? (err as Error).message}`);
     }
     return messages;

@@ -1,4 +1,12 @@
-import type { ChatSource, ConventionsSource, ErrorSource, ForgeSource, LogSource, RunHistory, TrackerSource } from './ports';
+import type {
+  ChatSource,
+  ConventionsSource,
+  ErrorSource,
+  ForgeSource,
+  LogSource,
+  RunHistory,
+  TrackerSource,
+} from './ports';
 
 /** The adapters this Horizon is configured with; a missing one means its tools are not offered. */
 export interface Sources {

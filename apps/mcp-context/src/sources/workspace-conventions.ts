@@ -51,7 +51,8 @@ async function readRegular(root: string, path: string): Promise<ConventionFile |
   }
   if (!stat.isFile()) return undefined;
   const rel = relative(root, path);
-  if (stat.size > MAX_FILE_BYTES) return { path: rel, content: `(${stat.size} bytes: too large to serve; read it in the workspace)` };
+  if (stat.size > MAX_FILE_BYTES)
+    return { path: rel, content: `(${stat.size} bytes: too large to serve; read it in the workspace)` };
   const content = await readFile(path);
   if (content.includes(0)) return { path: rel, content: `(binary file, ${stat.size} bytes)` };
   return { path: rel, content: content.toString('utf8') };

@@ -17,7 +17,14 @@ export interface PullFixture {
   headSha: string;
   files: { filename: string; status: string; additions: number; deletions: number; patch?: string }[];
   reviewComments: { id: number; user: string; body: string; path: string; line: number; reviewId: number }[];
-  checkRuns: { id: number; name: string; status: string; conclusion: string | null; title: string; summary: string }[];
+  checkRuns: {
+    id: number;
+    name: string;
+    status: string;
+    conclusion: string | null;
+    title: string;
+    summary: string;
+  }[];
   statuses: { context: string; state: string; description: string }[];
 }
 
@@ -28,7 +35,10 @@ export interface GitHubPullsStandin {
   close(): Promise<void>;
 }
 
-export async function startGitHubPullsStandin(repo: string, pulls: PullFixture[]): Promise<GitHubPullsStandin> {
+export async function startGitHubPullsStandin(
+  repo: string,
+  pulls: PullFixture[],
+): Promise<GitHubPullsStandin> {
   const token = 'ghs_pulls_standin';
   const requests: string[] = [];
   const time = '2026-11-20T10:00:00Z';
@@ -61,7 +71,9 @@ export async function startGitHubPullsStandin(repo: string, pulls: PullFixture[]
       const pr = pulls.find((p) => p.number === Number(pullPath[1]));
       if (!pr) return send(404, { message: 'Not Found' });
       if (pullPath[2] === '/files') {
-        const { slice, headers } = paged(pr.files.map((f) => ({ sha: 'f'.repeat(40), changes: f.additions + f.deletions, ...f })));
+        const { slice, headers } = paged(
+          pr.files.map((f) => ({ sha: 'f'.repeat(40), changes: f.additions + f.deletions, ...f })),
+        );
         return send(200, slice, headers);
       }
       if (pullPath[2] === '/comments') {
@@ -127,11 +139,21 @@ export async function startGitHubPullsStandin(repo: string, pulls: PullFixture[]
         created_at: time,
         updated_at: time,
       }));
-      return send(200, { state: statuses.every((s) => s.state === 'success') ? 'success' : 'failure', sha: refPath[1], statuses, total_count: statuses.length });
+      return send(200, {
+        state: statuses.every((s) => s.state === 'success') ? 'success' : 'failure',
+        sha: refPath[1],
+        statuses,
+        total_count: statuses.length,
+      });
     }
     send(404, { message: 'Not Found' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url: base, token, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: base,
+    token,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

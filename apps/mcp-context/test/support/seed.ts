@@ -6,15 +6,52 @@ import pg from 'pg';
 /** Work items, runs and artifacts as the orchestrator would have written them. */
 export async function seedHorizon(databaseUrl: string) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  const ids = { owner: randomUUID(), project: randomUUID(), issue: randomUUID(), blocker: randomUUID(), pastRun: randomUUID(), otherRun: randomUUID() };
+  const ids = {
+    owner: randomUUID(),
+    project: randomUUID(),
+    issue: randomUUID(),
+    blocker: randomUUID(),
+    pastRun: randomUUID(),
+    otherRun: randomUUID(),
+  };
   const description = `Retry failed payment captures with back-off.\n\n${'Acceptance: each capture is retried at most three times. '.repeat(80)}`;
   try {
     await pool.query(`INSERT INTO "Identity" (id, "displayName") VALUES ($1, 'Ada Lovelace')`, [ids.owner]);
     const item = `INSERT INTO "WorkItem" (id, kind, state, repo, title, description, "parentId", "ownerId", labels, "updatedAt") VALUES ($1, $2, $3, 'acme/shop', $4, $5, $6, $7, $8, now())`;
-    await pool.query(item, [ids.project, 'plan', 'planned', 'Checkout reliability', 'Make checkout survive provider outages.', null, null, []]);
-    await pool.query(item, [ids.issue, 'implement', 'queued', 'Retry payment captures', description, ids.project, ids.owner, ['payments']]);
-    await pool.query(item, [ids.blocker, 'implement', 'running', 'Idempotency keys for captures', '', ids.project, null, []]);
-    await pool.query(`INSERT INTO "WorkItemDependency" ("blockerId", "blockedId") VALUES ($1, $2)`, [ids.blocker, ids.issue]);
+    await pool.query(item, [
+      ids.project,
+      'plan',
+      'planned',
+      'Checkout reliability',
+      'Make checkout survive provider outages.',
+      null,
+      null,
+      [],
+    ]);
+    await pool.query(item, [
+      ids.issue,
+      'implement',
+      'queued',
+      'Retry payment captures',
+      description,
+      ids.project,
+      ids.owner,
+      ['payments'],
+    ]);
+    await pool.query(item, [
+      ids.blocker,
+      'implement',
+      'running',
+      'Idempotency keys for captures',
+      '',
+      ids.project,
+      null,
+      [],
+    ]);
+    await pool.query(`INSERT INTO "WorkItemDependency" ("blockerId", "blockedId") VALUES ($1, $2)`, [
+      ids.blocker,
+      ids.issue,
+    ]);
     const run = `INSERT INTO "Run" (id, "workItemId", attempt, flavour, harness, model, "deadlineAt", "finishedAt", outcome, "failureReason", report) VALUES ($1, $2, $3, 'implement', 'opencode', 'scripted', now() + interval '1 hour', now(), $4, $5, $6)`;
     await pool.query(run, [
       ids.pastRun,
@@ -22,9 +59,19 @@ export async function seedHorizon(databaseUrl: string) {
       1,
       'failed',
       'verification failed',
-      { frictionNotes: ['The payments integration test is flaky unless PAYMENTS_SANDBOX=1 is exported'], verification: [{ command: 'npm test', exitCode: 1 }] },
+      {
+        frictionNotes: ['The payments integration test is flaky unless PAYMENTS_SANDBOX=1 is exported'],
+        verification: [{ command: 'npm test', exitCode: 1 }],
+      },
     ]);
-    await pool.query(run, [ids.otherRun, ids.blocker, 2, 'succeeded', null, { frictionNotes: ['Lint took four minutes'] }]);
+    await pool.query(run, [
+      ids.otherRun,
+      ids.blocker,
+      2,
+      'succeeded',
+      null,
+      { frictionNotes: ['Lint took four minutes'] },
+    ]);
     await pool.query(
       `INSERT INTO "Artifact" (id, "runId", kind, uri, "contentType", "sizeBytes", metadata) VALUES ($1, $2, 'transcript', 'file:///t.jsonl', 'application/jsonl', 10, $3)`,
       [randomUUID(), ids.otherRun, { summary: 'Agent regenerated the migration lock file' }],
@@ -41,11 +88,26 @@ export function seedFiles(root: string) {
   mkdirSync(logs, { recursive: true });
   const now = Date.now();
   const line = (offsetMs: number, level: string, msg: string, extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ level, time: new Date(now - offsetMs).toISOString(), service: 'orchestrator', msg, ...extra });
+    JSON.stringify({
+      level,
+      time: new Date(now - offsetMs).toISOString(),
+      service: 'orchestrator',
+      msg,
+      ...extra,
+    });
   const lines = [
     line(60_000, 'info', 'run started', { runId: 'r-1' }),
-    line(50_000, 'error', 'sandbox boot failed', { runId: 'r-1', err: { message: 'bwrap: No permissions', stack: 'Error: bwrap: No permissions\n    at boot (local-driver.ts:42)' } }),
-    line(40_000, 'error', 'sandbox boot failed', { runId: 'r-2', err: { message: 'bwrap: No permissions', stack: 'Error: bwrap: No permissions' } }),
+    line(50_000, 'error', 'sandbox boot failed', {
+      runId: 'r-1',
+      err: {
+        message: 'bwrap: No permissions',
+        stack: 'Error: bwrap: No permissions\n    at boot (local-driver.ts:42)',
+      },
+    }),
+    line(40_000, 'error', 'sandbox boot failed', {
+      runId: 'r-2',
+      err: { message: 'bwrap: No permissions', stack: 'Error: bwrap: No permissions' },
+    }),
     ...Array.from({ length: 60 }, (_, i) => line(30_000 - i * 100, 'info', `scheduler tick ${i}`)),
   ];
   writeFileSync(join(logs, 'orchestrator.log'), `${lines.join('\n')}\nnot json: a crash on stderr\n`);

@@ -15,7 +15,13 @@ export const chatGetThread = defineTool({
     cursor: cursorInput,
     limit: limitInput,
   },
-  output: { source: z.string(), channel: z.string(), threadTs: z.string(), items: z.array(pagedItem(chatMessageSchema)), ...pageOutput },
+  output: {
+    source: z.string(),
+    channel: z.string(),
+    threadTs: z.string(),
+    items: z.array(pagedItem(chatMessageSchema)),
+    ...pageOutput,
+  },
   async run(args, ctx) {
     const chat = ctx.sources.chat!;
     const messages = await chat.getThread(args.channel, args.threadTs);

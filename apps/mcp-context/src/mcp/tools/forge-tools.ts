@@ -18,7 +18,8 @@ export function resolveRepo(requested: string | undefined, ctx: ToolContext): Re
   const own = ctx.claims.repo;
   const full = requested ?? own;
   if (!full) throw new RepoNotAllowed('this run has no repository: pass repo as owner/name');
-  if (own && full.toLowerCase() !== own.toLowerCase()) throw new RepoNotAllowed(`this run may read only ${own}, not ${full}`);
+  if (own && full.toLowerCase() !== own.toLowerCase())
+    throw new RepoNotAllowed(`this run may read only ${own}, not ${full}`);
   const [owner, repo] = full.split('/') as [string, string];
   return { owner, repo, full };
 }
@@ -26,22 +27,31 @@ export function resolveRepo(requested: string | undefined, ctx: ToolContext): Re
 export const forgeGetPullRequest = defineTool({
   name: 'forge_get_pull_request',
   title: 'Pull request',
-  description: 'A pull request: title, state, branches, head commit, author, size, and its body (continues with cursor).',
+  description:
+    'A pull request: title, state, branches, head commit, author, size, and its body (continues with cursor).',
   scope: 'forge:read',
   available: (s) => !!s.forge,
   input: { repo: repoInput, number: numberInput, cursor: cursorInput },
-  output: { source: z.string(), items: z.array(pagedItem(pullRequestSchema)).describe('The pull request, one item'), ...pageOutput },
+  output: {
+    source: z.string(),
+    items: z.array(pagedItem(pullRequestSchema)).describe('The pull request, one item'),
+    ...pageOutput,
+  },
   async run(args, ctx) {
     const forge = ctx.sources.forge!;
     const pr = await forge.getPullRequest(resolveRepo(args.repo, ctx), args.number);
-    return { source: forge.name, ...page('forge_get_pull_request', args, [pr], 'body', ctx, { source: forge.name }) };
+    return {
+      source: forge.name,
+      ...page('forge_get_pull_request', args, [pr], 'body', ctx, { source: forge.name }),
+    };
   },
 });
 
 export const forgeGetDiff = defineTool({
   name: 'forge_get_diff',
   title: 'Pull request diff',
-  description: "A pull request's changed files with their unified-diff hunks; a long patch continues with cursor.",
+  description:
+    "A pull request's changed files with their unified-diff hunks; a long patch continues with cursor.",
   scope: 'forge:read',
   available: (s) => !!s.forge,
   input: { repo: repoInput, number: numberInput, cursor: cursorInput, limit: limitInput },
@@ -49,7 +59,10 @@ export const forgeGetDiff = defineTool({
   async run(args, ctx) {
     const forge = ctx.sources.forge!;
     const files = await forge.listFiles(resolveRepo(args.repo, ctx), args.number);
-    return { source: forge.name, ...page('forge_get_diff', args, files, 'patch', ctx, { source: forge.name }) };
+    return {
+      source: forge.name,
+      ...page('forge_get_diff', args, files, 'patch', ctx, { source: forge.name }),
+    };
   },
 });
 
@@ -64,7 +77,10 @@ export const forgeListReviewComments = defineTool({
   async run(args, ctx) {
     const forge = ctx.sources.forge!;
     const comments = await forge.listReviewComments(resolveRepo(args.repo, ctx), args.number);
-    return { source: forge.name, ...page('forge_list_review_comments', args, comments, 'body', ctx, { source: forge.name }) };
+    return {
+      source: forge.name,
+      ...page('forge_list_review_comments', args, comments, 'body', ctx, { source: forge.name }),
+    };
   },
 });
 
@@ -79,7 +95,10 @@ export const forgeGetCiResults = defineTool({
   async run(args, ctx) {
     const forge = ctx.sources.forge!;
     const checks = await forge.listChecks(resolveRepo(args.repo, ctx), args.number);
-    return { source: forge.name, ...page('forge_get_ci_results', args, checks, 'summary', ctx, { source: forge.name }) };
+    return {
+      source: forge.name,
+      ...page('forge_get_ci_results', args, checks, 'summary', ctx, { source: forge.name }),
+    };
   },
 });
 

@@ -1,6 +1,11 @@
 // Tools over Horizon itself and the run's repository: logs, errors, past runs, conventions.
 import { z } from 'zod';
-import { conventionFileSchema, errorGroupSchema, logEntrySchema, runMatchSchema } from '../../sources/records';
+import {
+  conventionFileSchema,
+  errorGroupSchema,
+  logEntrySchema,
+  runMatchSchema,
+} from '../../sources/records';
 import { cursorInput, limitInput } from '../paging';
 import { defineTool, page, pagedItem, pageOutput } from '../tool';
 
@@ -10,7 +15,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 function window(args: { since?: string; until?: string }) {
   const untilDate = args.until ? new Date(args.until) : new Date();
-  return { since: args.since ? new Date(args.since) : new Date(untilDate.getTime() - DAY_MS), until: untilDate };
+  return {
+    since: args.since ? new Date(args.since) : new Date(untilDate.getTime() - DAY_MS),
+    until: untilDate,
+  };
 }
 
 export const logsSearch = defineTool({
@@ -21,7 +29,10 @@ export const logsSearch = defineTool({
   available: () => true,
   input: {
     query: z.string().optional().describe('Words every line must contain'),
-    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional().describe('This level and above'),
+    level: z
+      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'])
+      .optional()
+      .describe('This level and above'),
     service: z.string().optional(),
     runId: z.string().optional(),
     since,
@@ -32,8 +43,17 @@ export const logsSearch = defineTool({
   output: { source: z.string(), items: z.array(pagedItem(logEntrySchema)), ...pageOutput },
   async run(args, ctx) {
     const logs = ctx.sources.logs;
-    const entries = await logs.search({ text: args.query, level: args.level, service: args.service, runId: args.runId, ...window(args) });
-    return { source: logs.name, ...page('logs_search', args, entries, 'message', ctx, { source: logs.name }) };
+    const entries = await logs.search({
+      text: args.query,
+      level: args.level,
+      service: args.service,
+      runId: args.runId,
+      ...window(args),
+    });
+    return {
+      source: logs.name,
+      ...page('logs_search', args, entries, 'message', ctx, { source: logs.name }),
+    };
   },
 });
 
@@ -43,12 +63,22 @@ export const errorsSearch = defineTool({
   description: 'Error groups (one per distinct error) matching text or service, most recently seen first.',
   scope: 'logs:read',
   available: () => true,
-  input: { query: z.string().optional(), service: z.string().optional(), since, until, cursor: cursorInput, limit: limitInput },
+  input: {
+    query: z.string().optional(),
+    service: z.string().optional(),
+    since,
+    until,
+    cursor: cursorInput,
+    limit: limitInput,
+  },
   output: { source: z.string(), items: z.array(pagedItem(errorGroupSchema)), ...pageOutput },
   async run(args, ctx) {
     const errors = ctx.sources.errors;
     const groups = await errors.search({ text: args.query, service: args.service, ...window(args) });
-    return { source: errors.name, ...page('errors_search', args, groups, 'detail', ctx, { source: errors.name }) };
+    return {
+      source: errors.name,
+      ...page('errors_search', args, groups, 'detail', ctx, { source: errors.name }),
+    };
   },
 });
 
@@ -68,7 +98,11 @@ export const runsSearch = defineTool({
   },
   output: { items: z.array(pagedItem(runMatchSchema)), ...pageOutput },
   async run(args, ctx) {
-    const matches = await ctx.sources.runs.search({ text: args.query, repo: args.repo, outcome: args.outcome });
+    const matches = await ctx.sources.runs.search({
+      text: args.query,
+      repo: args.repo,
+      outcome: args.outcome,
+    });
     return page('runs_search', args, matches, 'excerpt', ctx);
   },
 });

@@ -1,22 +1,39 @@
 import { z } from 'zod';
-import { commentSchema, documentSchema, issueSchema, projectSchema, relationSchema } from '../../sources/records';
+import {
+  commentSchema,
+  documentSchema,
+  issueSchema,
+  projectSchema,
+  relationSchema,
+} from '../../sources/records';
 import { cursorInput, limitInput } from '../paging';
 import { defineTool, page, pagedItem, pageOutput } from '../tool';
 
-const issueId = z.string().min(1).describe('Issue id or key (ENG-12 in Linear; the work item id in the local tracker)');
+const issueId = z
+  .string()
+  .min(1)
+  .describe('Issue id or key (ENG-12 in Linear; the work item id in the local tracker)');
 
 export const trackerGetIssue = defineTool({
   name: 'tracker_get_issue',
   title: 'Tracker issue',
-  description: 'One issue: title, state, labels, assignee and its description (markdown; long ones continue with cursor).',
+  description:
+    'One issue: title, state, labels, assignee and its description (markdown; long ones continue with cursor).',
   scope: 'tracker:read',
   available: (s) => !!s.tracker,
   input: { id: issueId, cursor: cursorInput },
-  output: { source: z.string(), items: z.array(pagedItem(issueSchema)).describe('The issue, one item'), ...pageOutput },
+  output: {
+    source: z.string(),
+    items: z.array(pagedItem(issueSchema)).describe('The issue, one item'),
+    ...pageOutput,
+  },
   async run(args, ctx) {
     const tracker = ctx.sources.tracker!;
     const issue = await tracker.getIssue(args.id);
-    return { source: tracker.name, ...page('tracker_get_issue', args, [issue], 'description', ctx, { source: tracker.name }) };
+    return {
+      source: tracker.name,
+      ...page('tracker_get_issue', args, [issue], 'description', ctx, { source: tracker.name }),
+    };
   },
 });
 
@@ -31,14 +48,18 @@ export const trackerListComments = defineTool({
   async run(args, ctx) {
     const tracker = ctx.sources.tracker!;
     const comments = await tracker.listComments(args.issueId);
-    return { source: tracker.name, ...page('tracker_list_comments', args, comments, 'body', ctx, { source: tracker.name }) };
+    return {
+      source: tracker.name,
+      ...page('tracker_list_comments', args, comments, 'body', ctx, { source: tracker.name }),
+    };
   },
 });
 
 export const trackerRelatedIssues = defineTool({
   name: 'tracker_related_issues',
   title: 'Related and blocking issues',
-  description: 'Issues related to one issue: what it blocks, what blocks it, related, duplicates, parent and children.',
+  description:
+    'Issues related to one issue: what it blocks, what blocks it, related, duplicates, parent and children.',
   scope: 'tracker:read',
   available: (s) => !!s.tracker,
   input: { issueId, cursor: cursorInput, limit: limitInput },
@@ -46,7 +67,10 @@ export const trackerRelatedIssues = defineTool({
   async run(args, ctx) {
     const tracker = ctx.sources.tracker!;
     const relations = await tracker.relatedIssues(args.issueId);
-    return { source: tracker.name, ...page('tracker_related_issues', args, relations, null, ctx, { source: tracker.name }) };
+    return {
+      source: tracker.name,
+      ...page('tracker_related_issues', args, relations, null, ctx, { source: tracker.name }),
+    };
   },
 });
 
@@ -57,7 +81,12 @@ export const trackerGetProject = defineTool({
   scope: 'tracker:read',
   available: (s) => !!s.tracker,
   input: { id: z.string().min(1).describe('Project id'), cursor: cursorInput, limit: limitInput },
-  output: { source: z.string(), project: projectSchema, items: z.array(pagedItem(documentSchema)), ...pageOutput },
+  output: {
+    source: z.string(),
+    project: projectSchema,
+    items: z.array(pagedItem(documentSchema)),
+    ...pageOutput,
+  },
   async run(args, ctx) {
     const tracker = ctx.sources.tracker!;
     const { project, documents } = await tracker.getProject(args.id);

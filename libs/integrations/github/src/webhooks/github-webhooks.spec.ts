@@ -29,7 +29,10 @@ function changesRequestedReview(): GithubExample {
 async function verifyAndNormalize(event: string, payload: unknown, secret = SECRET, deliveryId = 'd-1') {
   const { rawBody, headers } = githubDelivery(event, payload, secret, deliveryId);
   const verification = await verifier.verify(rawBody, headers);
-  return { verification, result: normalizeGithubWebhook(headers, JSON.parse(rawBody.toString('utf8')), receivedAt) };
+  return {
+    verification,
+    result: normalizeGithubWebhook(headers, JSON.parse(rawBody.toString('utf8')), receivedAt),
+  };
 }
 
 describe('GitHub webhooks over every @octokit/webhooks-examples payload', () => {
@@ -38,20 +41,36 @@ describe('GitHub webhooks over every @octokit/webhooks-examples payload', () => 
     it(`${event}: ${examples.length} examples verify, and handled actions normalize into their contract`, async () => {
       let accepted = 0;
       for (const [i, payload] of examples.entries()) {
-        const { verification, result } = await verifyAndNormalize(event, payload, i % 2 ? OLD_SECRET : SECRET, `${event}-${i}`);
+        const { verification, result } = await verifyAndNormalize(
+          event,
+          payload,
+          i % 2 ? OLD_SECRET : SECRET,
+          `${event}-${i}`,
+        );
         expect(verification).toEqual({ ok: true });
         const handled = actions === 'all' || actions.includes(payload.action ?? '');
         if (!handled) {
-          expect(result).toEqual({ kind: 'ignored', event, reason: `${event} action ${payload.action} is not handled` });
+          expect(result).toEqual({
+            kind: 'ignored',
+            event,
+            reason: `${event} action ${payload.action} is not handled`,
+          });
           continue;
         }
-        if (result.kind !== 'accepted') throw new Error(`${event}.${payload.action} was ${result.kind}: ${result.reason}`);
+        if (result.kind !== 'accepted')
+          throw new Error(`${event}.${payload.action} was ${result.kind}: ${result.reason}`);
         accepted += 1;
         expect(allContracts).toContain(result.contract);
         expect(result.contract.data.parse(result.data)).toEqual(result.data);
         expect(result.deliveryId).toBe(`${event}-${i}`);
         expect(result.data).toMatchObject({
-          delivery: { source: 'github', deliveryId: `${event}-${i}`, event, action: payload.action ?? null, receivedAt: receivedAt.toISOString() },
+          delivery: {
+            source: 'github',
+            deliveryId: `${event}-${i}`,
+            event,
+            action: payload.action ?? null,
+            receivedAt: receivedAt.toISOString(),
+          },
         });
       }
       expect(accepted).toBeGreaterThan(0);
@@ -80,7 +99,10 @@ describe('GitHub webhooks over every @octokit/webhooks-examples payload', () => 
   it('lists the repositories an installation gained and lost', async () => {
     const [added] = githubExamples('installation_repositories').filter((p) => p.action === 'added');
     const { result } = await verifyAndNormalize('installation_repositories', added);
-    expect(result).toMatchObject({ kind: 'accepted', data: { repositoriesAdded: ['Codertocat/Space'], repositoriesRemoved: [] } });
+    expect(result).toMatchObject({
+      kind: 'accepted',
+      data: { repositoriesAdded: ['Codertocat/Space'], repositoriesRemoved: [] },
+    });
   });
 
   it('ignores events it does not handle, with the reason', async () => {
@@ -94,7 +116,9 @@ describe('GitHub webhooks over every @octokit/webhooks-examples payload', () => 
     const [opened] = githubExamples('pull_request').filter((p) => p.action === 'opened');
     (opened.pull_request as { number: unknown }).number = 'seven';
     const headers = { 'x-github-event': 'pull_request', 'x-github-delivery': 'd-bad' };
-    expect(() => normalizeGithubWebhook(headers, opened, receivedAt)).toThrow(/d-bad does not fit hzn\.ingress\.github\.pull_request[\s\S]*number/);
+    expect(() => normalizeGithubWebhook(headers, opened, receivedAt)).toThrow(
+      /d-bad does not fit hzn\.ingress\.github\.pull_request[\s\S]*number/,
+    );
   });
 });
 
@@ -105,25 +129,39 @@ describe('GitHub signature refusals', () => {
     const { rawBody, headers } = githubDelivery('ping', ping, SECRET, 'd-2');
     const tampered = Buffer.from(rawBody.toString('utf8').replace('Anything added', 'Anything removed'));
     expect(tampered.equals(rawBody)).toBe(false);
-    expect(await verifier.verify(tampered, headers)).toEqual({ ok: false, reason: expect.stringMatching(/matches none of the 2/) });
+    expect(await verifier.verify(tampered, headers)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/matches none of the 2/),
+    });
   });
 
   it('refuses a signature made with a secret it does not hold', async () => {
     const { rawBody, headers } = githubDelivery('ping', ping, 'someone-else', 'd-3');
-    expect(await verifier.verify(rawBody, headers)).toEqual({ ok: false, reason: expect.stringMatching(/matches none/) });
+    expect(await verifier.verify(rawBody, headers)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/matches none/),
+    });
   });
 
   it('refuses a delivery without a signature header, or with a malformed one', async () => {
     const { rawBody, headers } = githubDelivery('ping', ping, SECRET, 'd-4');
     const { ['x-hub-signature-256']: signature, ...unsigned } = headers;
-    expect(await verifier.verify(rawBody, unsigned)).toEqual({ ok: false, reason: 'missing X-Hub-Signature-256 header' });
+    expect(await verifier.verify(rawBody, unsigned)).toEqual({
+      ok: false,
+      reason: 'missing X-Hub-Signature-256 header',
+    });
     const sha1 = { ...unsigned, 'x-hub-signature-256': signature.replace('sha256=', 'sha1=') };
-    expect(await verifier.verify(rawBody, sha1)).toEqual({ ok: false, reason: 'malformed X-Hub-Signature-256 header' });
+    expect(await verifier.verify(rawBody, sha1)).toEqual({
+      ok: false,
+      reason: 'malformed X-Hub-Signature-256 header',
+    });
   });
 
   it('accepts the old secret during a rotation, and refuses an empty secret list', async () => {
     const body = Buffer.from('{"zen":"rotate"}');
-    expect(await verifier.verify(body, { 'x-hub-signature-256': signGithub(body, OLD_SECRET) })).toEqual({ ok: true });
+    expect(await verifier.verify(body, { 'x-hub-signature-256': signGithub(body, OLD_SECRET) })).toEqual({
+      ok: true,
+    });
     expect(() => parseGithubWebhookSecrets(' , ')).toThrow(/GITHUB_WEBHOOK_SECRET/);
   });
 });

@@ -42,12 +42,17 @@ const HANDLED_ACTIONS: Record<string, readonly string[] | 'all'> = {
  * Turns a verified GitHub delivery into its ingress contract. `body` is the parsed JSON of the
  * raw body that `githubWebhookVerifier` accepted; the event comes from `X-GitHub-Event`.
  */
-export function normalizeGithubWebhook(headers: WebhookHeaders, body: unknown, receivedAt: Date): WebhookNormalization {
+export function normalizeGithubWebhook(
+  headers: WebhookHeaders,
+  body: unknown,
+  receivedAt: Date,
+): WebhookNormalization {
   const event = webhookHeader(headers, 'x-github-event');
   const deliveryId = webhookHeader(headers, 'x-github-delivery');
   if (!event) throw new Error('GitHub delivery without an X-GitHub-Event header');
   if (!deliveryId) throw new Error(`GitHub ${event} delivery without an X-GitHub-Delivery header`);
-  if (typeof body !== 'object' || body === null) throw new Error(`GitHub ${event} delivery ${deliveryId} has no JSON object body`);
+  if (typeof body !== 'object' || body === null)
+    throw new Error(`GitHub ${event} delivery ${deliveryId} has no JSON object body`);
 
   const common = body as CommonPayload;
   const action = common.action ?? null;
@@ -69,7 +74,11 @@ export function normalizeGithubWebhook(headers: WebhookHeaders, body: unknown, r
         }
       : null,
     sender: common.sender
-      ? { id: String(common.sender.id), login: common.sender.login, type: common.sender.type as GithubActorType }
+      ? {
+          id: String(common.sender.id),
+          login: common.sender.login,
+          type: common.sender.type as GithubActorType,
+        }
       : null,
   };
 
@@ -78,8 +87,18 @@ export function normalizeGithubWebhook(headers: WebhookHeaders, body: unknown, r
       const p = body as Payload<'issue_comment'>;
       return acceptDelivery(githubIssueComment, deliveryId, {
         ...base,
-        issue: { number: p.issue.number, title: p.issue.title, isPullRequest: Boolean(p.issue.pull_request), htmlUrl: p.issue.html_url },
-        comment: { id: p.comment.id, body: p.comment.body, author: p.comment.user?.login ?? 'ghost', htmlUrl: p.comment.html_url },
+        issue: {
+          number: p.issue.number,
+          title: p.issue.title,
+          isPullRequest: Boolean(p.issue.pull_request),
+          htmlUrl: p.issue.html_url,
+        },
+        comment: {
+          id: p.comment.id,
+          body: p.comment.body,
+          author: p.comment.user?.login ?? 'ghost',
+          htmlUrl: p.comment.html_url,
+        },
       });
     }
     case 'pull_request_review': {
@@ -160,7 +179,11 @@ export function normalizeGithubWebhook(headers: WebhookHeaders, body: unknown, r
       return acceptDelivery(githubInstallation, deliveryId, { ...base, ...installationChange(event, body) });
     default: {
       const p = body as Payload<'ping'>;
-      return acceptDelivery(githubPing, deliveryId, { ...base, hookId: p.hook_id ?? null, zen: p.zen ?? null });
+      return acceptDelivery(githubPing, deliveryId, {
+        ...base,
+        hookId: p.hook_id ?? null,
+        zen: p.zen ?? null,
+      });
     }
   }
 }
@@ -188,10 +211,16 @@ function pullRef(pr: PullRequestFields) {
   };
 }
 
-type InstallationChange = Pick<DataOf<typeof githubInstallation>, 'installation' | 'repositoriesAdded' | 'repositoriesRemoved'>;
+type InstallationChange = Pick<
+  DataOf<typeof githubInstallation>,
+  'installation' | 'repositoriesAdded' | 'repositoriesRemoved'
+>;
 
 /** `installation.created` lists the repositories granted, `installation.deleted` those lost. */
-function installationChange(event: 'installation' | 'installation_repositories', body: unknown): InstallationChange {
+function installationChange(
+  event: 'installation' | 'installation_repositories',
+  body: unknown,
+): InstallationChange {
   if (event === 'installation_repositories') {
     const p = body as Payload<'installation_repositories'>;
     return {

@@ -22,19 +22,25 @@ export function githubWebhookVerifier(secrets: readonly string[]): WebhookVerifi
   let clients: Promise<Webhooks[]> | undefined;
   // @octokit/webhooks is an ES module: loaded on first use, because this workspace compiles to CommonJS.
   const load = () =>
-    (clients ??= import('@octokit/webhooks').then(({ Webhooks: W }) => secrets.map((secret) => new W({ secret }))));
+    (clients ??= import('@octokit/webhooks').then(({ Webhooks: W }) =>
+      secrets.map((secret) => new W({ secret })),
+    ));
 
   return {
     async verify(rawBody, headers) {
       const signature = webhookHeader(headers, GITHUB_SIGNATURE_HEADER);
       if (!signature) return { ok: false, reason: 'missing X-Hub-Signature-256 header' };
-      if (!/^sha256=[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'malformed X-Hub-Signature-256 header' };
+      if (!/^sha256=[0-9a-f]{64}$/.test(signature))
+        return { ok: false, reason: 'malformed X-Hub-Signature-256 header' };
       if (rawBody.length === 0) return { ok: false, reason: 'empty body' };
       const payload = rawBody.toString('utf8');
       for (const client of await load()) {
         if (await client.verify(payload, signature)) return { ok: true };
       }
-      return { ok: false, reason: `X-Hub-Signature-256 matches none of the ${secrets.length} configured secret(s)` };
+      return {
+        ok: false,
+        reason: `X-Hub-Signature-256 matches none of the ${secrets.length} configured secret(s)`,
+      };
     },
   };
 }

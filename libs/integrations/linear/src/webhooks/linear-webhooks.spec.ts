@@ -9,7 +9,10 @@ const receivedAt = new Date('2025-07-14T10:00:00.000Z');
 async function deliver(payload: { type: string }, deliveryId = 'ld-1') {
   const { rawBody, headers } = linearDelivery(payload, SECRET, deliveryId);
   const verification = await verifier.verify(rawBody, headers);
-  return { verification, result: normalizeLinearWebhook(headers, JSON.parse(rawBody.toString('utf8')), receivedAt) };
+  return {
+    verification,
+    result: normalizeLinearWebhook(headers, JSON.parse(rawBody.toString('utf8')), receivedAt),
+  };
 }
 
 function accepted(result: ReturnType<typeof normalizeLinearWebhook>) {
@@ -31,10 +34,19 @@ describe('Linear webhooks over the documented samples', () => {
     const { data, contract } = accepted((await deliver(fixture)).result);
     expect(contract).toBe(linearAgentSession);
     expect(data).toMatchObject({
-      delivery: { source: 'linear', event: 'AgentSessionEvent', action: 'created', receivedAt: receivedAt.toISOString() },
+      delivery: {
+        source: 'linear',
+        event: 'AgentSessionEvent',
+        action: 'created',
+        receivedAt: receivedAt.toISOString(),
+      },
       action: 'created',
       agentSessionId: fixture.agentSession.id,
-      issue: { id: fixture.agentSession.issue.id, identifier: 'ENG-42', teamId: fixture.agentSession.issue.teamId },
+      issue: {
+        id: fixture.agentSession.issue.id,
+        identifier: 'ENG-42',
+        teamId: fixture.agentSession.issue.teamId,
+      },
       prompt: fixture.promptContext,
       creatorId: fixture.agentSession.creatorId,
     });
@@ -42,7 +54,10 @@ describe('Linear webhooks over the documented samples', () => {
 
   it('carries the human message of a prompted session', async () => {
     const { data } = accepted((await deliver(linearFixture('agent-session-prompted'))).result);
-    expect(data).toMatchObject({ action: 'prompted', prompt: 'Use Redis for the buckets, we already run it.' });
+    expect(data).toMatchObject({
+      action: 'prompted',
+      prompt: 'Use Redis for the buckets, we already run it.',
+    });
   });
 
   it('derives state, assignee and delegate changes from updatedFrom', async () => {
@@ -51,7 +66,12 @@ describe('Linear webhooks over the documented samples', () => {
     expect(stateResult.contract).toBe(linearIssueChanged);
     expect(stateResult.data).toMatchObject({
       action: 'update',
-      issue: { stateId: state.data.stateId, stateName: 'In Progress', stateType: 'started', labels: ['Feature'] },
+      issue: {
+        stateId: state.data.stateId,
+        stateName: 'In Progress',
+        stateType: 'started',
+        labels: ['Feature'],
+      },
       changes: { state: { fromId: state.updatedFrom.stateId, toId: state.data.stateId } },
     });
     expect(stateResult.data).toHaveProperty('changes', { state: expect.any(Object) });
@@ -65,18 +85,31 @@ describe('Linear webhooks over the documented samples', () => {
   });
 
   it('reports no changes on create, and normalizes a comment', async () => {
-    expect(accepted((await deliver(linearFixture('issue-create'))).result).data).toMatchObject({ action: 'create', changes: {} });
+    expect(accepted((await deliver(linearFixture('issue-create'))).result).data).toMatchObject({
+      action: 'create',
+      changes: {},
+    });
     const comment = linearFixture('comment-create');
     const result = accepted((await deliver(comment)).result);
     expect(result.contract).toBe(linearComment);
-    expect(result.data).toMatchObject({ comment: { id: comment.data.id, issueId: comment.data.issueId, userId: comment.data.userId } });
+    expect(result.data).toMatchObject({
+      comment: { id: comment.data.id, issueId: comment.data.issueId, userId: comment.data.userId },
+    });
   });
 
   it('ignores what it does not handle, with the reason', async () => {
     const removed = { ...linearFixture('issue-create'), action: 'remove' };
-    expect((await deliver(removed)).result).toEqual({ kind: 'ignored', event: 'Issue', reason: 'Issue remove is not handled' });
+    expect((await deliver(removed)).result).toEqual({
+      kind: 'ignored',
+      event: 'Issue',
+      reason: 'Issue remove is not handled',
+    });
     const project = { ...linearFixture('issue-create'), type: 'Project' };
-    expect((await deliver(project)).result).toEqual({ kind: 'ignored', event: 'Project', reason: 'Project create is not handled' });
+    expect((await deliver(project)).result).toEqual({
+      kind: 'ignored',
+      event: 'Project',
+      reason: 'Project create is not handled',
+    });
   });
 });
 
@@ -85,15 +118,24 @@ describe('Linear signature and timestamp refusals', () => {
     const { rawBody, headers } = linearDelivery(linearFixture('comment-create'), SECRET, 'ld-2');
     const tampered = Buffer.from(rawBody.toString('utf8').replace('billing service', 'config file'));
     expect(tampered.equals(rawBody)).toBe(false);
-    expect(await verifier.verify(tampered, headers)).toEqual({ ok: false, reason: 'Linear-Signature does not match the body' });
+    expect(await verifier.verify(tampered, headers)).toEqual({
+      ok: false,
+      reason: 'Linear-Signature does not match the body',
+    });
     const wrong = linearDelivery(linearFixture('comment-create'), 'not-the-secret', 'ld-3');
-    expect(await verifier.verify(wrong.rawBody, wrong.headers)).toEqual({ ok: false, reason: 'Linear-Signature does not match the body' });
+    expect(await verifier.verify(wrong.rawBody, wrong.headers)).toEqual({
+      ok: false,
+      reason: 'Linear-Signature does not match the body',
+    });
   });
 
   it('refuses a missing signature header', async () => {
     const { rawBody, headers } = linearDelivery(linearFixture('comment-create'), SECRET, 'ld-4');
     const { ['linear-signature']: _signature, ...unsigned } = headers;
-    expect(await verifier.verify(rawBody, unsigned)).toEqual({ ok: false, reason: 'missing Linear-Signature header' });
+    expect(await verifier.verify(rawBody, unsigned)).toEqual({
+      ok: false,
+      reason: 'missing Linear-Signature header',
+    });
   });
 
   it('refuses a correctly signed delivery whose webhookTimestamp is more than 60 s away', async () => {
@@ -103,7 +145,10 @@ describe('Linear signature and timestamp refusals', () => {
       reason: expect.stringMatching(/^stale delivery: webhookTimestamp is 6[12] s old \(limit 60 s\)$/),
     });
     const future = linearDelivery(linearFixture('issue-create', Date.now() + 120_000), SECRET, 'ld-6');
-    expect(await verifier.verify(future.rawBody, future.headers)).toMatchObject({ ok: false, reason: expect.stringMatching(/in the future/) });
+    expect(await verifier.verify(future.rawBody, future.headers)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/in the future/),
+    });
     const fresh = linearDelivery(linearFixture('issue-create', Date.now() - 30_000), SECRET, 'ld-7');
     expect(await verifier.verify(fresh.rawBody, fresh.headers)).toEqual({ ok: true });
   });

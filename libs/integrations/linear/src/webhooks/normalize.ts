@@ -30,7 +30,11 @@ const TRACKED_CHANGES = [
  * body `linearWebhookVerifier` accepted; the event comes from `Linear-Event` (Linear sets it to the
  * payload's `type`), the delivery id from `Linear-Delivery`.
  */
-export function normalizeLinearWebhook(headers: WebhookHeaders, body: unknown, receivedAt: Date): WebhookNormalization {
+export function normalizeLinearWebhook(
+  headers: WebhookHeaders,
+  body: unknown,
+  receivedAt: Date,
+): WebhookNormalization {
   const deliveryId = webhookHeader(headers, 'linear-delivery');
   if (typeof body !== 'object' || body === null) throw new Error('Linear delivery has no JSON object body');
   const payload = body as { type?: string; action?: string; organizationId: string };
@@ -38,7 +42,13 @@ export function normalizeLinearWebhook(headers: WebhookHeaders, body: unknown, r
   if (!event) throw new Error('Linear delivery without a Linear-Event header or payload type');
   if (!deliveryId) throw new Error(`Linear ${event} delivery without a Linear-Delivery header`);
   const action = payload.action ?? null;
-  const delivery: DeliveryOf = { source: 'linear', deliveryId, event, action, receivedAt: receivedAt.toISOString() };
+  const delivery: DeliveryOf = {
+    source: 'linear',
+    deliveryId,
+    event,
+    action,
+    receivedAt: receivedAt.toISOString(),
+  };
 
   if (event === 'AgentSessionEvent' && (action === 'created' || action === 'prompted')) {
     const p = body as AgentSessionEventWebhookPayload;
@@ -59,7 +69,8 @@ export function normalizeLinearWebhook(headers: WebhookHeaders, body: unknown, r
           }
         : null,
       // `created` carries Linear's formatted context; `prompted` carries the human's new message.
-      prompt: action === 'created' ? (p.promptContext ?? null) : (promptBody(p.agentActivity?.content) ?? null),
+      prompt:
+        action === 'created' ? (p.promptContext ?? null) : (promptBody(p.agentActivity?.content) ?? null),
       creatorId: p.agentSession.creatorId ?? null,
     });
   }
@@ -94,7 +105,12 @@ export function normalizeLinearWebhook(headers: WebhookHeaders, body: unknown, r
     return acceptDelivery(linearComment, deliveryId, {
       delivery,
       organizationId: p.organizationId,
-      comment: { id: p.data.id, body: p.data.body, issueId: p.data.issueId ?? null, userId: p.data.userId ?? null },
+      comment: {
+        id: p.data.id,
+        body: p.data.body,
+        issueId: p.data.issueId ?? null,
+        userId: p.data.userId ?? null,
+      },
     });
   }
   return { kind: 'ignored', event, reason: `${event} ${action ?? '(no action)'} is not handled` };
@@ -104,7 +120,10 @@ export function normalizeLinearWebhook(headers: WebhookHeaders, body: unknown, r
  * `updatedFrom` holds the previous value of every property the update touched: a tracked key
  * present there is a change, from that value to the one now in `data`.
  */
-function changesFrom(issue: EntityWebhookPayloadWithIssueData['data'], updatedFrom: UpdatedFrom | null | undefined): IssueChanges {
+function changesFrom(
+  issue: EntityWebhookPayloadWithIssueData['data'],
+  updatedFrom: UpdatedFrom | null | undefined,
+): IssueChanges {
   const changes: IssueChanges = {};
   for (const [change, field] of TRACKED_CHANGES) {
     if (updatedFrom && field in updatedFrom) {

@@ -14,7 +14,8 @@ export function linearWebhookVerifier(secret: string): WebhookVerifier {
   if (!secret) throw new Error('LINEAR_WEBHOOK_SECRET is empty');
   let client: Promise<LinearWebhookClient> | undefined;
   // @linear/sdk is an ES module: loaded on first use, because this workspace compiles to CommonJS.
-  const load = () => (client ??= import('@linear/sdk/webhooks').then((sdk) => new sdk.LinearWebhookClient(secret)));
+  const load = () =>
+    (client ??= import('@linear/sdk/webhooks').then((sdk) => new sdk.LinearWebhookClient(secret)));
 
   return {
     async verify(rawBody, headers) {
@@ -39,7 +40,8 @@ function refusalReason(error: unknown, rawBody: Buffer): string {
   if (message === 'Invalid webhook timestamp') {
     // The signature already matched, so the body is Linear's own: read why its timestamp failed.
     const { webhookTimestamp } = JSON.parse(rawBody.toString('utf8')) as { webhookTimestamp: unknown };
-    if (typeof webhookTimestamp !== 'number' || !Number.isFinite(webhookTimestamp)) return 'webhookTimestamp is not a number';
+    if (typeof webhookTimestamp !== 'number' || !Number.isFinite(webhookTimestamp))
+      return 'webhookTimestamp is not a number';
     const skewSeconds = Math.round((Date.now() - webhookTimestamp) / 1000);
     return `stale delivery: webhookTimestamp is ${Math.abs(skewSeconds)} s ${skewSeconds >= 0 ? 'old' : 'in the future'} (limit ${LINEAR_TIMESTAMP_TOLERANCE_MS / 1000} s)`;
   }

@@ -49,8 +49,10 @@ export function normalizeSlackWebhook(
 ): SlackNormalization {
   if (typeof body !== 'object' || body === null) throw new Error('Slack delivery has no JSON object body');
   const type = String((body as { type?: unknown }).type);
-  if (type === 'url_verification') return { kind: 'challenge', challenge: String((body as { challenge?: unknown }).challenge) };
-  if (type !== 'event_callback') return { kind: 'ignored', event: type, reason: `Slack ${type} payloads are not handled` };
+  if (type === 'url_verification')
+    return { kind: 'challenge', challenge: String((body as { challenge?: unknown }).challenge) };
+  if (type !== 'event_callback')
+    return { kind: 'ignored', event: type, reason: `Slack ${type} payloads are not handled` };
 
   const callback = body as SlackEventCallback;
   const { event } = callback;
@@ -77,17 +79,26 @@ export function normalizeSlackWebhook(
       threadTs: event.thread_ts ?? event.ts,
     },
   };
-  return acceptDelivery(event.type === 'app_mention' ? slackAppMention : slackThreadMessage, callback.event_id, data);
+  return acceptDelivery(
+    event.type === 'app_mention' ? slackAppMention : slackThreadMessage,
+    callback.event_id,
+    data,
+  );
 }
 
 /** Why a message is not work for us: edits, deletions and other subtypes, bots (ourselves included), top-level chatter. */
-function reasonToSkip({ event, authorizations = [] }: SlackEventCallback, options: SlackNormalizeOptions): string | undefined {
+function reasonToSkip(
+  { event, authorizations = [] }: SlackEventCallback,
+  options: SlackNormalizeOptions,
+): string | undefined {
   const botUsers = new Set(authorizations.filter((a) => a.is_bot).map((a) => a.user_id));
   if (options.botUserId) botUsers.add(options.botUserId);
   if (event.user && botUsers.has(event.user)) return `${event.type} from the bot itself`;
-  if (event.bot_id || event.subtype === 'bot_message') return `${event.type} from a bot (${event.bot_id ?? 'bot_message'})`;
+  if (event.bot_id || event.subtype === 'bot_message')
+    return `${event.type} from a bot (${event.bot_id ?? 'bot_message'})`;
   if (event.subtype) return `${event.type} subtype ${event.subtype} is not handled`;
   if (!event.user) return `${event.type} without a user`;
-  if (event.type === 'message' && (!event.thread_ts || event.thread_ts === event.ts)) return 'message is not a thread reply';
+  if (event.type === 'message' && (!event.thread_ts || event.thread_ts === event.ts))
+    return 'message is not a thread reply';
   return undefined;
 }

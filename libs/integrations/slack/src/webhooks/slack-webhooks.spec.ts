@@ -1,5 +1,10 @@
 import { slackAppMention, slackThreadMessage } from '@horizon/contracts';
-import { SlackFixtureName, slackDelivery, slackFixture, slackInteraction } from '@horizon/testing/src/fixtures';
+import {
+  SlackFixtureName,
+  slackDelivery,
+  slackFixture,
+  slackInteraction,
+} from '@horizon/testing/src/fixtures';
 import { normalizeSlackWebhook, parseSlackBody, slackWebhookVerifier } from './index';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
@@ -23,13 +28,22 @@ describe('Slack events over the documented samples', () => {
 
   it('normalizes an app_mention, keyed by event_id, the same across retries', async () => {
     const first = await deliver('app-mention');
-    const retry = await deliver('app-mention', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
+    const retry = await deliver('app-mention', {
+      'x-slack-retry-num': '1',
+      'x-slack-retry-reason': 'http_timeout',
+    });
     expect(first).toEqual(retry);
     if (first.kind !== 'accepted') throw new Error(`app_mention was ${first.kind}`);
     expect(first.contract).toBe(slackAppMention);
     expect(first.deliveryId).toBe('Ev0PV52K21');
     expect(first.data).toEqual({
-      delivery: { source: 'slack', deliveryId: 'Ev0PV52K21', event: 'app_mention', action: null, receivedAt: receivedAt.toISOString() },
+      delivery: {
+        source: 'slack',
+        deliveryId: 'Ev0PV52K21',
+        event: 'app_mention',
+        action: null,
+        receivedAt: receivedAt.toISOString(),
+      },
       message: {
         teamId: 'T123ABC456',
         channel: 'C123ABC456',
@@ -62,13 +76,22 @@ describe('Slack events over the documented samples', () => {
   it("ignores the bot's own messages, and a thread root repeated as its own thread_ts", () => {
     const own = slackFixture('thread-reply');
     (own.event as { user: string }).user = 'U0LAN0Z89';
-    expect(normalizeSlackWebhook({}, own, receivedAt)).toEqual({ kind: 'ignored', event: 'message', reason: 'message from the bot itself' });
+    expect(normalizeSlackWebhook({}, own, receivedAt)).toEqual({
+      kind: 'ignored',
+      event: 'message',
+      reason: 'message from the bot itself',
+    });
     const configured = slackFixture('thread-reply');
-    expect(normalizeSlackWebhook({}, configured, receivedAt, { botUserId: 'U123ABC456' })).toMatchObject({ kind: 'ignored' });
+    expect(normalizeSlackWebhook({}, configured, receivedAt, { botUserId: 'U123ABC456' })).toMatchObject({
+      kind: 'ignored',
+    });
     const root = slackFixture('thread-reply');
     const event = root.event as { ts: string; thread_ts: string };
     event.thread_ts = event.ts;
-    expect(normalizeSlackWebhook({}, root, receivedAt)).toMatchObject({ kind: 'ignored', reason: 'message is not a thread reply' });
+    expect(normalizeSlackWebhook({}, root, receivedAt)).toMatchObject({
+      kind: 'ignored',
+      reason: 'message is not a thread reply',
+    });
   });
 
   it('verifies a form-encoded block_actions interaction and ignores it with the reason', async () => {
@@ -90,25 +113,48 @@ describe('Slack signature refusals', () => {
     const { rawBody, headers } = slackDelivery(slackFixture('app-mention'), SECRET, now);
     const tampered = Buffer.from(rawBody.toString('utf8').replace('river', 'ocean'));
     expect(tampered.equals(rawBody)).toBe(false);
-    expect(await verifier.verify(tampered, headers)).toEqual({ ok: false, reason: 'X-Slack-Signature does not match the body' });
+    expect(await verifier.verify(tampered, headers)).toEqual({
+      ok: false,
+      reason: 'X-Slack-Signature does not match the body',
+    });
     const wrong = slackDelivery(slackFixture('app-mention'), 'another-secret', now);
-    expect(await verifier.verify(wrong.rawBody, wrong.headers)).toEqual({ ok: false, reason: 'X-Slack-Signature does not match the body' });
+    expect(await verifier.verify(wrong.rawBody, wrong.headers)).toEqual({
+      ok: false,
+      reason: 'X-Slack-Signature does not match the body',
+    });
   });
 
   it('refuses missing headers and a non-v0 signature', async () => {
     const { rawBody, headers } = slackDelivery(slackFixture('app-mention'), SECRET, now);
     const { ['x-slack-signature']: signature, ['x-slack-request-timestamp']: timestamp, ...bare } = headers;
-    expect(await verifier.verify(rawBody, { ...bare, 'x-slack-request-timestamp': timestamp })).toEqual({ ok: false, reason: 'missing X-Slack-Signature header' });
-    expect(await verifier.verify(rawBody, { ...bare, 'x-slack-signature': signature })).toEqual({ ok: false, reason: 'missing X-Slack-Request-Timestamp header' });
+    expect(await verifier.verify(rawBody, { ...bare, 'x-slack-request-timestamp': timestamp })).toEqual({
+      ok: false,
+      reason: 'missing X-Slack-Signature header',
+    });
+    expect(await verifier.verify(rawBody, { ...bare, 'x-slack-signature': signature })).toEqual({
+      ok: false,
+      reason: 'missing X-Slack-Request-Timestamp header',
+    });
     const v1 = { ...headers, 'x-slack-signature': signature.replace('v0=', 'v1=') };
-    expect(await verifier.verify(rawBody, v1)).toEqual({ ok: false, reason: 'X-Slack-Signature is not a v0 signature' });
+    expect(await verifier.verify(rawBody, v1)).toEqual({
+      ok: false,
+      reason: 'X-Slack-Signature is not a v0 signature',
+    });
   });
 
   it('refuses a correctly signed request outside the 5-minute window, either side', async () => {
     const old = slackDelivery(slackFixture('app-mention'), SECRET, now - 301);
-    expect(await verifier.verify(old.rawBody, old.headers)).toEqual({ ok: false, reason: expect.stringMatching(/^stale delivery: .* 30[12] s old/) });
+    expect(await verifier.verify(old.rawBody, old.headers)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^stale delivery: .* 30[12] s old/),
+    });
     const future = slackDelivery(slackFixture('app-mention'), SECRET, now + 400);
-    expect(await verifier.verify(future.rawBody, future.headers)).toEqual({ ok: false, reason: expect.stringMatching(/^X-Slack-Request-Timestamp is (399|400) s in the future \(limit 300 s\)$/) });
+    expect(await verifier.verify(future.rawBody, future.headers)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(
+        /^X-Slack-Request-Timestamp is (399|400) s in the future \(limit 300 s\)$/,
+      ),
+    });
     const recent = slackDelivery(slackFixture('app-mention'), SECRET, now - 240);
     expect(await verifier.verify(recent.rawBody, recent.headers)).toEqual({ ok: true });
   });

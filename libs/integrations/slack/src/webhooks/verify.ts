@@ -18,11 +18,15 @@ export function slackWebhookVerifier(signingSecret: string, now: () => number = 
       const timestampHeader = webhookHeader(headers, 'x-slack-request-timestamp');
       if (!signature) return { ok: false, reason: 'missing X-Slack-Signature header' };
       if (!timestampHeader) return { ok: false, reason: 'missing X-Slack-Request-Timestamp header' };
-      if (!/^\d+$/.test(timestampHeader)) return { ok: false, reason: 'X-Slack-Request-Timestamp is not a Unix time' };
+      if (!/^\d+$/.test(timestampHeader))
+        return { ok: false, reason: 'X-Slack-Request-Timestamp is not a Unix time' };
       const timestamp = Number(timestampHeader);
       const skew = timestamp - Math.floor(now() / 1000);
       if (skew > SLACK_TIMESTAMP_TOLERANCE_SECONDS) {
-        return { ok: false, reason: `X-Slack-Request-Timestamp is ${skew} s in the future (limit ${SLACK_TIMESTAMP_TOLERANCE_SECONDS} s)` };
+        return {
+          ok: false,
+          reason: `X-Slack-Request-Timestamp is ${skew} s in the future (limit ${SLACK_TIMESTAMP_TOLERANCE_SECONDS} s)`,
+        };
       }
       try {
         verifySlackRequest({
@@ -33,7 +37,10 @@ export function slackWebhookVerifier(signingSecret: string, now: () => number = 
         });
         return { ok: true };
       } catch (error) {
-        return { ok: false, reason: refusalReason(error instanceof Error ? error.message : String(error), -skew) };
+        return {
+          ok: false,
+          reason: refusalReason(error instanceof Error ? error.message : String(error), -skew),
+        };
       }
     },
   };
@@ -41,7 +48,8 @@ export function slackWebhookVerifier(signingSecret: string, now: () => number = 
 
 function refusalReason(message: string, ageSeconds: number): string {
   if (message.endsWith('signature mismatch')) return 'X-Slack-Signature does not match the body';
-  if (message.includes('stale')) return `stale delivery: X-Slack-Request-Timestamp is ${ageSeconds} s old (limit ${SLACK_TIMESTAMP_TOLERANCE_SECONDS} s)`;
+  if (message.includes('stale'))
+    return `stale delivery: X-Slack-Request-Timestamp is ${ageSeconds} s old (limit ${SLACK_TIMESTAMP_TOLERANCE_SECONDS} s)`;
   if (message.endsWith('unknown signature version')) return 'X-Slack-Signature is not a v0 signature';
   return `verification failed: ${message}`;
 }
@@ -52,7 +60,8 @@ function refusalReason(message: string, ageSeconds: number): string {
  */
 export function parseSlackBody(rawBody: Buffer, headers: WebhookHeaders): unknown {
   const text = rawBody.toString('utf8');
-  if (!(webhookHeader(headers, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded')) return JSON.parse(text);
+  if (!(webhookHeader(headers, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded'))
+    return JSON.parse(text);
   const payload = new URLSearchParams(text).get('payload');
   if (payload === null) throw new Error('Slack form body has no payload field');
   return JSON.parse(payload);
