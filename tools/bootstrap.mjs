@@ -23,7 +23,8 @@ fs.mkdirSync(DATA_DIR, { recursive: true });
 
 function hashFiles(files) {
   const h = crypto.createHash('sha256');
-  for (const f of files) if (fs.existsSync(f)) h.update(f).update(fs.readFileSync(f));
+  // Paths relative to the checkout: two clones of the same commit share one database stamp.
+  for (const f of files) if (fs.existsSync(f)) h.update(path.relative(ROOT, f)).update(fs.readFileSync(f));
   return h.digest('hex').slice(0, 16);
 }
 
