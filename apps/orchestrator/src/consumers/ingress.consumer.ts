@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Envelope, EnvelopeOf } from '@horizon/contracts';
+import type { Envelope } from '@horizon/contracts';
 import {
   apiWorkItemCancel,
   apiWorkItemCreate,
@@ -37,57 +37,19 @@ export class IngressConsumer {
     private readonly executor: DecisionExecutor,
   ) {}
 
-  @HandleMessage(githubPullRequest)
-  pullRequest(env: EnvelopeOf<typeof githubPullRequest>, ctx: MessageContext) {
-    return this.handle(env, ctx);
-  }
-
-  @HandleMessage(githubPullRequestReview)
-  review(env: EnvelopeOf<typeof githubPullRequestReview>, ctx: MessageContext) {
-    return this.handle(env, ctx);
-  }
-
-  @HandleMessage(githubPullRequestReviewComment)
-  reviewComment(env: EnvelopeOf<typeof githubPullRequestReviewComment>, ctx: MessageContext) {
-    return this.handle(env, ctx);
-  }
-
-  @HandleMessage(githubIssueComment)
-  issueComment(env: EnvelopeOf<typeof githubIssueComment>, ctx: MessageContext) {
-    return this.handle(env, ctx);
-  }
-
-  @HandleMessage(linearAgentSession)
-  agentSession(env: EnvelopeOf<typeof linearAgentSession>, ctx: MessageContext) {
-    return this.handle(env, ctx);
-  }
-
-  @HandleMessage(linearIssueChanged)
-  linearIssue(env: EnvelopeOf<typeof linearIssueChanged>, ctx: MessageContext) {
-    return this.handle(env, ctx);
-  }
-
-  @HandleMessage(slackAppMention)
-  slackMention(env: EnvelopeOf<typeof slackAppMention>, ctx: MessageContext) {
-    return this.handle(env, ctx);
-  }
-
-  @HandleMessage(slackThreadMessage)
-  slackReply(env: EnvelopeOf<typeof slackThreadMessage>, ctx: MessageContext) {
-    return this.handle(env, ctx);
-  }
-
-  @HandleMessage(apiWorkItemCreate)
-  create(env: EnvelopeOf<typeof apiWorkItemCreate>, ctx: MessageContext) {
-    return this.handle(env, ctx);
-  }
-
-  @HandleMessage(apiWorkItemCancel)
-  cancel(env: EnvelopeOf<typeof apiWorkItemCancel>, ctx: MessageContext) {
-    return this.handle(env, ctx);
-  }
-
-  private handle(env: IngressEnvelope, ctx: MessageContext): Promise<HandlerOutcome> {
+  @HandleMessage(
+    githubPullRequest,
+    githubPullRequestReview,
+    githubPullRequestReviewComment,
+    githubIssueComment,
+    linearAgentSession,
+    linearIssueChanged,
+    slackAppMention,
+    slackThreadMessage,
+    apiWorkItemCreate,
+    apiWorkItemCancel,
+  )
+  handle(env: IngressEnvelope, ctx: MessageContext): Promise<HandlerOutcome> {
     const event = parseIngressEvent({ subject: env.subject, data: env.data });
     const { source, deliveryId } = event.data.delivery;
     return applyOnce(

@@ -12,7 +12,9 @@ export const MessageConsumer = (options: ConsumerOptions): ClassDecorator =>
   SetMetadata(CONSUMER_META, options);
 
 /**
- * Declares a method as the handler of one contract. It receives the parsed, typed envelope
- * and a context, and returns its outcome (see `Outcome`).
+ * Declares a method as the handler of one contract (or of several, when one method routes a
+ * family of them). It receives the parsed, typed envelope and a context, and returns its
+ * outcome (see `Outcome`).
  */
-export const HandleMessage = (contract: Contract): MethodDecorator => SetMetadata(HANDLER_META, contract);
+export const HandleMessage = (...contracts: [Contract, ...Contract[]]): MethodDecorator =>
+  SetMetadata(HANDLER_META, contracts);

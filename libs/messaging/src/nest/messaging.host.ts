@@ -49,8 +49,12 @@ export class MessagingHost implements OnApplicationBootstrap, BeforeApplicationS
       const handlers = new Map<string, MessageHandler>();
       for (const name of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
         const method = instance[name] as (...args: unknown[]) => unknown;
-        const contract = this.reflector.get<Contract | undefined>(HANDLER_META, method);
-        if (contract) handlers.set(contract.subject, method.bind(instance) as MessageHandler);
+        const contracts = this.reflector.get<Contract[] | undefined>(HANDLER_META, method) ?? [];
+        for (const contract of contracts) {
+          if (handlers.has(contract.subject))
+            throw new Error(`${contract.subject} has two handlers in ${options.durable}`);
+          handlers.set(contract.subject, method.bind(instance) as MessageHandler);
+        }
       }
       const runner = new ConsumerRunner(
         this.connection,
