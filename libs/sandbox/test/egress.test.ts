@@ -37,6 +37,7 @@ describe('egress through the proxy (real bwrap, git http-backend, HTTP on loopba
   let allowedHost: RunningServer;
   let blockedHost: RunningServer;
   let model: RunningServer;
+  let mcp: RunningServer;
   let snapshot: Snapshot;
   let commits: string[];
   const handles: SandboxHandle[] = [];
@@ -58,7 +59,11 @@ describe('egress through the proxy (real bwrap, git http-backend, HTTP on loopba
       egress: {
         policy: policyFor(flavour),
         run,
-        credentials: { git: { upstream: forge.url, token }, model: { baseUrl: `${model.url}/v1`, apiKey } },
+        credentials: {
+          git: { upstream: forge.url, token },
+          model: { baseUrl: `${model.url}/v1`, apiKey },
+          mcp: { url: `${mcp.url}/mcp` },
+        },
         logFile,
       },
     });
@@ -76,6 +81,7 @@ describe('egress through the proxy (real bwrap, git http-backend, HTTP on loopba
     allowedHost = await startNamedServer('allowed');
     blockedHost = await startNamedServer('blocked');
     model = await startNamedServer('model');
+    mcp = await startNamedServer('mcp');
     driver = await LocalSandboxDriver.open({ stateDir: dirs.state.path });
     const store = new SnapshotStore({
       rootDir: join(dirs.state.path, 'snapshots'),
@@ -97,7 +103,7 @@ describe('egress through the proxy (real bwrap, git http-backend, HTTP on loopba
 
   afterAll(async () => {
     for (const handle of handles) await driver.destroy(handle);
-    for (const server of [forge, allowedHost, blockedHost, model]) await server.close();
+    for (const server of [forge, allowedHost, blockedHost, model, mcp]) await server.close();
     for (const dir of Object.values(dirs)) dir.remove();
   });
 
@@ -198,6 +204,27 @@ describe('egress through the proxy (real bwrap, git http-backend, HTTP on loopba
     const push = await sh(driver, handle, 'git push origin HEAD:refs/heads/horizon/run-1');
     expect(push.code).not.toBe(0);
     expect(push.stderr).toMatch(/403/);
+  });
+
+  it("forwards the mcp route to mcp-context with the agent's own bearer token, unchanged", async () => {
+    const { handle, logFile } = await boot('plan');
+    const reply = await sh(
+      driver,
+      handle,
+      `curl -sS -X POST -H 'Authorization: Bearer run-token-1' -d '{}' ${handle.proxyUrl}/_horizon/mcp; ` +
+        `curl -sS ${handle.proxyUrl}/_horizon/mcp/.well-known/x?page=2; ` +
+        `curl -sS ${handle.proxyUrl}/_horizon/mcpx`,
+    );
+    expect(reply.stdout).toBe(
+      'mcp POST /mcp\nmcp GET /mcp/.well-known/x?page=2\nhorizon egress: no such route\n',
+    );
+    expect(mcp.authorizations.slice(-2)).toEqual(['Bearer run-token-1', '']);
+    await driver.destroy(handle);
+    expect(readLines(logFile)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'mcp', method: 'POST', host: `127.0.0.1:${mcp.port}`, status: 200 }),
+      ]),
+    );
   });
 
   it('adds the model key on the model route and no credential is visible inside', async () => {

@@ -2,6 +2,7 @@ import {
   decideConnect,
   decideGit,
   decideHttp,
+  decideMcp,
   decideModel,
   decideRefUpdates,
   defaultFlavourPolicies,
@@ -51,9 +52,16 @@ describe('flavour policies', () => {
     expect(withRepoExtras(verify, ['registry.example.com'])).toBe(verify);
     expect(decideConnect(verify, 'registry.npmjs.org', 443).allowed).toBe(false);
     expect(decideModel(verify).allowed).toBe(false);
+    expect(decideMcp(verify).allowed).toBe(false);
     expect(decideGit(verify, run, { owner: 'acme', repo: 'app', service: 'git-upload-pack' }).allowed).toBe(
       false,
     );
+  });
+
+  it('opens the mcp-context route for plan and implement', () => {
+    expect(decideMcp(plan)).toEqual({ allowed: true });
+    expect(decideMcp(implement)).toEqual({ allowed: true });
+    expect(decideMcp({ ...implement, mcp: false })).toMatchObject({ allowed: false });
   });
 
   it('adds repository hosts, bare hosts on 80 and 443', () => {

@@ -13,6 +13,8 @@ export interface FlavourPolicy {
   git: 'none' | 'fetch' | 'push-own-branch';
   /** Whether the credentialed model route is open. */
   model: boolean;
+  /** Whether the mcp-context route is open (the run's token travels in the agent's own request). */
+  mcp: boolean;
   limits: EgressLimits;
 }
 
@@ -42,6 +44,11 @@ export interface EgressCredentials {
   git?: { upstream: string; token: string };
   /** `baseUrl` is the provider's API base (`https://api.openai.com/v1`); the key goes out as Bearer. */
   model?: { baseUrl: string; apiKey: string };
+  /**
+   * `url` is mcp-context's MCP endpoint as the host reaches it. Nothing is added: the agent sends
+   * its run token itself, and mcp-context checks it on every call.
+   */
+  mcp?: { url: string };
 }
 
 export interface EgressStats {
@@ -75,6 +82,7 @@ export const defaultFlavourPolicies: Readonly<Record<SandboxFlavour, FlavourPoli
     allow: packageRegistries,
     git: 'fetch',
     model: true,
+    mcp: true,
     limits: defaultLimits,
   },
   implement: {
@@ -83,9 +91,18 @@ export const defaultFlavourPolicies: Readonly<Record<SandboxFlavour, FlavourPoli
     allow: packageRegistries,
     git: 'push-own-branch',
     model: true,
+    mcp: true,
     limits: defaultLimits,
   },
-  verify: { flavour: 'verify', network: 'none', allow: [], git: 'none', model: false, limits: defaultLimits },
+  verify: {
+    flavour: 'verify',
+    network: 'none',
+    allow: [],
+    git: 'none',
+    model: false,
+    mcp: false,
+    limits: defaultLimits,
+  },
 };
 
 /** `host` or `host:port` entries from a repository's config; a bare host means ports 80 and 443. */
@@ -166,4 +183,8 @@ export function decideRefUpdates(run: RunScope, refs: readonly string[]): Decisi
 
 export function decideModel(policy: FlavourPolicy): Decision {
   return policy.model ? allowed : refuse(`the model route is closed for ${policy.flavour}`);
+}
+
+export function decideMcp(policy: FlavourPolicy): Decision {
+  return policy.mcp ? allowed : refuse(`the mcp-context route is closed for ${policy.flavour}`);
 }

@@ -7,6 +7,7 @@ import {
   decideConnect,
   decideGit,
   decideHttp,
+  decideMcp,
   decideModel,
   decideRefUpdates,
   type Decision,
@@ -49,11 +50,12 @@ const hopByHop = new Set([
 const gitRoute =
   /^\/_horizon\/git\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)\.git\/(info\/refs|git-upload-pack|git-receive-pack)$/;
 const modelRoute = /^\/_horizon\/model(\/.*)$/;
+const mcpRoute = /^\/_horizon\/mcp(\/.*)?$/;
 
 /**
  * The sandbox's one way out (DESIGN §6): a forward proxy (CONNECT and plain HTTP) limited to
  * the flavour's allowlist, plus reverse-proxy routes that add the run's credentials for git and
- * the model provider. Every request is logged; the run has a request and byte budget.
+ * the model provider, and one to mcp-context (which the agent authorizes itself). Every request is logged; the run has a request and byte budget.
  */
 export class EgressProxy {
   private readonly server = http.createServer();
@@ -119,6 +121,8 @@ export class EgressProxy {
       if (git) return this.onGit(req, res, git[1]!, git[2]!, git[3]!, target.path.search);
       const model = modelRoute.exec(target.path.pathname);
       if (model) return this.onModel(req, res, model[1]! + target.path.search);
+      const mcp = mcpRoute.exec(target.path.pathname);
+      if (mcp) return this.onMcp(req, res, (mcp[1] ?? '') + target.path.search);
       return this.refuse(
         req,
         res,
@@ -235,6 +239,22 @@ export class EgressProxy {
     draft.host = url.host;
     const headers = forwardedHeaders(req.headers);
     headers.authorization = `Bearer ${credentials.apiKey}`;
+    this.forward(req, res, draft, url, headers, req);
+  }
+
+  /** The agent's own bearer run token goes through unchanged: mcp-context checks it on every call. */
+  private onMcp(req: IncomingMessage, res: ServerResponse, pathAndQuery: string): void {
+    const method = req.method ?? 'GET';
+    const draft: LogDraft = { kind: 'mcp', method, host: 'mcp', path: pathAndQuery.split('?')[0] || '/' };
+    const upstream = this.options.credentials.mcp;
+    if (!upstream) return this.refuse(req, res, 503, draft, 'no mcp-context configured');
+    const decision = decideMcp(this.options.policy);
+    if (!decision.allowed) return this.refuse(req, res, 403, draft, decision.reason);
+    const base = new URL(upstream.url);
+    const url = new URL(`${base.origin}${base.pathname.replace(/\/$/, '')}${pathAndQuery}`);
+    draft.host = url.host;
+    const headers = forwardedHeaders(req.headers);
+    if (req.headers.authorization) headers.authorization = req.headers.authorization;
     this.forward(req, res, draft, url, headers, req);
   }
 

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 
 export interface EgressLogEntry {
   time: string;
-  kind: 'connect' | 'http' | 'git' | 'model';
+  kind: 'connect' | 'http' | 'git' | 'model' | 'mcp';
   method: string;
   host: string;
   path: string;
