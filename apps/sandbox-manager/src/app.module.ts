@@ -12,7 +12,7 @@ import { SandboxService } from './application/sandbox.service';
 import type { SandboxManagerConfig } from './config';
 import { FileRunJournal } from './host/file-run-journal';
 import { GitRemote } from './host/git-remote';
-import { McpAccess } from './host/mcp-access';
+import { McpAccess, mcpEndpoint } from './host/mcp-access';
 import { IdentityOwnerDirectory } from './host/owner-directory';
 import { BrokeredRunCredentials } from './host/run-credentials';
 import { RunnerAgentLauncher } from './host/runner-agent-launcher';
@@ -31,6 +31,7 @@ export class SandboxManagerModule {
       forgeToken: config.SANDBOX_FORGE_TOKEN,
       modelBaseUrl: config.SANDBOX_MODEL_BASE_URL,
       modelApiKey: config.SANDBOX_MODEL_API_KEY,
+      ...(config.MCP_CONTEXT_URL ? { mcpUrl: mcpEndpoint(config.MCP_CONTEXT_URL) } : {}),
     });
     return {
       module: SandboxManagerModule,
@@ -43,7 +44,6 @@ export class SandboxManagerModule {
           useFactory: (db: Database): McpAccess | null =>
             config.MCP_CONTEXT_URL
               ? new McpAccess(
-                  config.MCP_CONTEXT_URL,
                   new RunTokenIssuer(
                     loadRunTokenSecret({ secret: config.MCP_TOKEN_SECRET, dataDir: config.HORIZON_DATA_DIR }),
                     new PgRevocationStore(db.pool),
@@ -53,12 +53,8 @@ export class SandboxManagerModule {
         },
         {
           provide: SANDBOX_RUNTIME,
-          inject: [LOGGER, RpcClient, MCP_ACCESS],
-          useFactory: async (
-            logger: Logger,
-            rpc: RpcClient,
-            mcp: McpAccess | null,
-          ): Promise<SandboxRuntime> => {
+          inject: [LOGGER, RpcClient],
+          useFactory: async (logger: Logger, rpc: RpcClient): Promise<SandboxRuntime> => {
             const runner = await prepareRunnerRuntime({ dataDir: config.HORIZON_DATA_DIR });
             const runtime = await openSandboxRuntime({
               stateDir: config.SANDBOX_STATE_DIR ?? join(config.HORIZON_DATA_DIR, 'sandbox'),
@@ -71,6 +67,7 @@ export class SandboxManagerModule {
                     runCredentials: new BrokeredRunCredentials(rpc, {
                       forgeUrl: config.SANDBOX_FORGE_URL,
                       ...(staticCredentials.model ? { model: staticCredentials.model } : {}),
+                      ...(staticCredentials.mcp ? { mcp: staticCredentials.mcp } : {}),
                       onRevokeError: (err, runId) =>
                         logger.warn({ err, runId }, 'run token not revoked; it expires within the hour'),
                     }),
@@ -78,14 +75,12 @@ export class SandboxManagerModule {
                 : {}),
               snapshotKeep: config.SNAPSHOT_KEEP,
               readOnlyBinds: runner.readOnlyBinds,
-              ...(mcp && !mcp.unreachable ? { extraRules: [mcp.egressRule()] } : {}),
             });
             if (runtime.refusal)
               logger.error(
                 { primitive: runtime.refusal.primitive },
                 `sandboxes refused: ${runtime.refusal.message}`,
               );
-            if (mcp?.unreachable) logger.warn(mcp.unreachable);
             return runtime;
           },
         },

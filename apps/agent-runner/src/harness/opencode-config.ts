@@ -27,7 +27,7 @@ export function openCodeDirs(stateDir: string) {
 export function openCodeConfig(
   model: HarnessModelConfig,
   apiKeyFile: string | undefined,
-  mcp?: { url: string; tokenFile: string },
+  mcp?: { url: string; tokenFile: string; runId: string },
 ): Record<string, unknown> {
   const modelEntry = (id: string) => ({
     name: id,
@@ -58,7 +58,8 @@ export function openCodeConfig(
               type: 'remote',
               url: mcp.url,
               enabled: true,
-              headers: { Authorization: `Bearer {file:${mcp.tokenFile}}` },
+              // mcp-context refuses a token sent for another run than the one it was minted for.
+              headers: { Authorization: `Bearer {file:${mcp.tokenFile}}`, 'X-Horizon-Run': mcp.runId },
             },
           },
         }

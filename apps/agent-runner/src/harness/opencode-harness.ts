@@ -51,7 +51,11 @@ export class OpenCodeHarness implements Harness {
     const stateDir = task.context.stateDir ?? mkdtempSync(join(tmpdir(), `opencode-${task.context.runId}-`));
     const apiKeyFile = prepareStateDir(stateDir, task.model.apiKey);
     const mcp = task.mcp
-      ? { url: task.mcp.url, tokenFile: writeSecret(stateDir, 'mcp-token', task.mcp.token) }
+      ? {
+          url: task.mcp.url,
+          tokenFile: writeSecret(stateDir, 'mcp-token', task.mcp.token),
+          runId: task.context.runId,
+        }
       : undefined;
     const env = openCodeEnv({
       stateDir,

@@ -4,7 +4,6 @@ import {
   checkoutRunBranch,
   defaultFlavourPolicies,
   withRepoExtras,
-  type EgressRule,
   type ExecOptions,
   type SandboxDriver,
   type SandboxHandle,
@@ -21,8 +20,6 @@ export interface DriverSandboxHostOptions {
   remote: RepositoryRemote;
   /** Held by the egress proxy, outside every sandbox: got per run at boot, released at destroy. */
   credentials: RunCredentials;
-  /** Allowlist entries every sandbox with egress gets (mcp-context), beyond its flavour's and repository's. */
-  extraRules?: readonly EgressRule[];
   /** Run artifacts (the egress request log) go to `<artifactsDir>/<sandbox id>/`, and survive destroy. */
   artifactsDir: string;
 }
@@ -57,14 +54,10 @@ export class DriverSandboxHost implements SandboxHost {
       basePolicy.network === 'none'
         ? await snapshots.at(request.repo, request.flavour, target)
         : await snapshots.newest(request.repo, request.flavour);
-    const widened = withRepoExtras(
+    const policy = withRepoExtras(
       withRepoExtras(basePolicy, snapshot.config.egress.allow),
       request.extraAllow ?? [],
     );
-    const policy =
-      widened.network === 'proxy' && this.options.extraRules?.length
-        ? { ...widened, allow: [...widened.allow, ...this.options.extraRules] }
-        : widened;
     const [owner, name] = request.repo.split('/') as [string, string];
     const artifacts = join(this.options.artifactsDir, request.sandboxId);
     await mkdir(artifacts, { recursive: true, mode: 0o700 });

@@ -1,53 +1,45 @@
 import type { SandboxFlavour } from '@horizon/contracts';
-import type { EgressRule } from '@horizon/sandbox';
 import { RunTokenIssuer } from '@horizon/mcp-context/src/auth/run-token-issuer';
 import { scopesForFlavour } from '@horizon/mcp-context/src/auth/scopes';
 
 const MCP_PATH = '/mcp';
-const loopback = /^(127\.|localhost$|\[?::1\]?$)/;
+/** The egress proxy's route to mcp-context, under the proxy URL a sandbox sees. */
+const MCP_ROUTE = '/_horizon/mcp';
+
+/** mcp-context's MCP endpoint as this host reaches it: where the egress proxy's route forwards. */
+export function mcpEndpoint(baseUrl: string): string {
+  return new URL(MCP_PATH, baseUrl).href;
+}
 
 /**
  * mcp-context for runs: a token per run (scoped by flavour, expiring at the deadline, revoked
- * when the run ends) and the allowlist entry that lets a sandbox reach it through the egress
- * proxy, and nothing else of that host.
+ * when the run ends), used at the egress proxy's `/_horizon/mcp` route. Inside a sandbox only
+ * loopback exists, so the proxy is the one way there; it passes the token through untouched.
  */
 export class McpAccess {
-  readonly url: URL;
+  constructor(private readonly issuer: RunTokenIssuer) {}
 
-  constructor(
-    baseUrl: string,
-    private readonly issuer: RunTokenIssuer,
+  grant(
+    run: {
+      runId: string;
+      workItemId: string;
+      repo: string;
+      flavour: SandboxFlavour;
+      deadlineAt: Date;
+      /** The run's workspace on the host, where mcp-context reads the repository's conventions. */
+      workspace: string;
+    },
+    proxyUrl: string,
   ) {
-    this.url = new URL(MCP_PATH, baseUrl);
-  }
-
-  /** Inside a sandbox loopback is its own (and bypasses the proxy): such a URL cannot be reached. */
-  get unreachable(): string | null {
-    return loopback.test(this.url.hostname)
-      ? `MCP_CONTEXT_URL ${this.url.origin} is a loopback address, which a sandbox cannot reach; give an address of the host`
-      : null;
-  }
-
-  /** For the flavour policies: plain HTTP to the MCP endpoint only. */
-  egressRule(): EgressRule {
-    const port = Number(this.url.port || (this.url.protocol === 'https:' ? 443 : 80));
-    return {
-      host: this.url.hostname,
-      ports: [port],
-      methods: ['GET', 'POST', 'DELETE'],
-      pathPrefixes: [MCP_PATH],
-    };
-  }
-
-  grant(run: { runId: string; workItemId: string; repo: string; flavour: SandboxFlavour; deadlineAt: Date }) {
     const { token } = this.issuer.mint({
       runId: run.runId,
       scopes: scopesForFlavour(run.flavour),
       expiresAt: run.deadlineAt,
       workItemId: run.workItemId,
       repo: run.repo,
+      workspace: run.workspace,
     });
-    return { url: this.url.href, token };
+    return { url: `${proxyUrl}${MCP_ROUTE}`, token };
   }
 
   revoke(runId: string, until: Date): Promise<void> {

@@ -22,7 +22,7 @@ export class StaticRunCredentials implements RunCredentials {
 /**
  * A GitHub App installation token per run, minted by identity-broker for the egress proxy
  * (one repository, the default permissions, an hour at most) and revoked when the run's
- * sandbox is destroyed. The model key stays the static one.
+ * sandbox is destroyed. The model key and mcp-context's address stay the static ones.
  */
 export class BrokeredRunCredentials implements RunCredentials {
   constructor(
@@ -30,15 +30,19 @@ export class BrokeredRunCredentials implements RunCredentials {
     private readonly options: {
       forgeUrl: string;
       model?: EgressCredentials['model'];
+      mcp?: EgressCredentials['mcp'];
       /** A revocation that failed: the token still expires within the hour. */
       onRevokeError: (error: Error, runId: string) => void;
     },
   ) {}
 
   async acquire(run: { runId: string | null; repo: string }): Promise<EgressCredentials> {
-    const model = this.options.model ? { model: this.options.model } : {};
+    const fixed: EgressCredentials = {
+      ...(this.options.model ? { model: this.options.model } : {}),
+      ...(this.options.mcp ? { mcp: this.options.mcp } : {}),
+    };
     // Without a run (the operator command, snapshot setup) there is nothing to mint for.
-    if (!run.runId) return model;
+    if (!run.runId) return fixed;
     const minted = await this.rpc
       .call(
         identityMintRunToken,
@@ -48,7 +52,7 @@ export class BrokeredRunCredentials implements RunCredentials {
       .catch((error: Error) => {
         throw new Error(`no forge token for ${run.repo}: ${error.message}`);
       });
-    return { ...model, git: { upstream: this.options.forgeUrl, token: minted.token } };
+    return { ...fixed, git: { upstream: this.options.forgeUrl, token: minted.token } };
   }
 
   async release(runId: string): Promise<void> {

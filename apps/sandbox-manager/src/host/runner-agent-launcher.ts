@@ -102,7 +102,15 @@ export class RunnerAgentLauncher implements AgentLauncher {
       agent: this.options.agent,
       owner,
       model: { baseUrl: `${handle.proxyUrl}/_horizon/model`, ...this.options.models },
-      mcp: this.mcpFor(provision, notes),
+      mcp:
+        this.options.mcp?.grant(
+          {
+            ...provision,
+            deadlineAt: new Date(provision.deadlineAt),
+            workspace: handle.workspaceHostPath,
+          },
+          handle.proxyUrl,
+        ) ?? null,
       deadlineAt: provision.deadlineAt,
     };
   }
@@ -113,16 +121,6 @@ export class RunnerAgentLauncher implements AgentLauncher {
     if (provision.flavour === 'plan') return 'plan';
     const pushed = await this.options.remote.resolve(provision.repo, `refs/heads/${provision.branch}`);
     return pushed ? 'revise' : 'implement';
-  }
-
-  private mcpFor(provision: AgentRunTarget['provision'], notes: string[]) {
-    const { mcp } = this.options;
-    if (!mcp) return null;
-    if (mcp.unreachable) {
-      notes.push(`no mcp-context for the agent: ${mcp.unreachable}`);
-      return null;
-    }
-    return mcp.grant({ ...provision, deadlineAt: new Date(provision.deadlineAt) });
   }
 }
 

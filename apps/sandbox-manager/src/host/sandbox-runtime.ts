@@ -8,7 +8,6 @@ import {
   defaultFlavourPolicies,
   withRepoExtras,
   type EgressCredentials,
-  type EgressRule,
   type LocalSandboxDriverOptions,
   type SandboxDriver,
 } from '@horizon/sandbox';
@@ -35,8 +34,6 @@ export interface SandboxRuntimeOptions {
   snapshotKeep: number;
   /** Host files every sandbox sees read-only (the agent-runner, see `prepareRunnerRuntime`). */
   readOnlyBinds?: LocalSandboxDriverOptions['readOnlyBinds'];
-  /** Allowlist entries for every sandbox with egress, beyond its flavour's (mcp-context). */
-  extraRules?: readonly EgressRule[];
   /** Port the egress proxy appears on inside sandboxes (the driver's default is 3128). */
   proxyPort?: number;
 }
@@ -86,12 +83,13 @@ export async function openSandboxRuntime(options: SandboxRuntimeOptions): Promis
     sandboxUid: options.hostUid,
     sandboxGid: options.hostUid,
     setupResources,
-    // Setup reaches package registries and the repository's extra hosts; no git, no model.
+    // Setup reaches package registries and the repository's extra hosts; no git, model or MCP.
     setupEgress: (config) => ({
       policy: {
         ...withRepoExtras(defaultFlavourPolicies.plan, config.egress.allow),
         git: 'none',
         model: false,
+        mcp: false,
       },
       run: { repo: { owner: 'snapshot', name: 'setup' }, branch: 'none' },
       credentials: {},
@@ -108,7 +106,6 @@ export async function openSandboxRuntime(options: SandboxRuntimeOptions): Promis
     snapshots,
     remote: options.remote,
     credentials: options.runCredentials ?? new StaticRunCredentials(options.credentials),
-    ...(options.extraRules ? { extraRules: options.extraRules } : {}),
     artifactsDir,
   });
   return { host, snapshots, refusal: null, driver, artifactsDir };
@@ -138,12 +135,14 @@ function refusingRuntime(
   };
 }
 
-/** What the egress proxy adds: the forge token for git over HTTP(S), the model key. */
+/** What the egress proxy adds: the forge token for git over HTTP(S), the model key; where mcp-context is. */
 export function egressCredentials(config: {
   forgeUrl: string;
   forgeToken?: string;
   modelBaseUrl?: string;
   modelApiKey?: string;
+  /** mcp-context's MCP endpoint as this host reaches it. */
+  mcpUrl?: string;
 }): EgressCredentials {
   return {
     ...(config.forgeToken && /^https?:\/\//.test(config.forgeUrl)
@@ -152,5 +151,6 @@ export function egressCredentials(config: {
     ...(config.modelBaseUrl && config.modelApiKey
       ? { model: { baseUrl: config.modelBaseUrl, apiKey: config.modelApiKey } }
       : {}),
+    ...(config.mcpUrl ? { mcp: { url: config.mcpUrl } } : {}),
   };
 }
