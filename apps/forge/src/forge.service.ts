@@ -1,15 +1,16 @@
-import { appendToOutbox } from '@horizon/db';
-import type { PrismaClient, Tx } from '@horizon/db';
+import type { PrismaClient } from '@horizon/db';
 import { verificationReport } from '@horizon/integrations-github';
 import type { VerificationResult } from '@horizon/integrations-github';
 import { approvalOf } from './domain/approval';
 import { ForgeError, notFound } from './domain/errors';
 import { ForgeEvent, ForgeEvents, RepoFacts } from './domain/events';
+import { emit } from './emit';
+import { MergeInput, PullRequestMerger } from './pull-request-merger';
 import type { BareRepositories } from './git/bare-repos';
 import { isValidRepoName } from './git/bare-repos';
 
-type PullRow = NonNullable<Awaited<ReturnType<PrismaClient['forgePullRequest']['findFirst']>>>;
-type RepoRow = NonNullable<Awaited<ReturnType<PrismaClient['forgeRepository']['findFirst']>>>;
+export type PullRow = NonNullable<Awaited<ReturnType<PrismaClient['forgePullRequest']['findFirst']>>>;
+export type RepoRow = NonNullable<Awaited<ReturnType<PrismaClient['forgeRepository']['findFirst']>>>;
 
 export interface ForgeSettings {
   requireApproval: boolean;
@@ -21,15 +22,16 @@ export interface ForgeSettings {
  * record, so `horizon delivery replay local <id>` can replay it like any webhook).
  */
 export class ForgeService {
-  /** Merges of one repository run one at a time: the bare repository's base ref is shared. */
-  private readonly mergeLocks = new Map<string, Promise<unknown>>();
+  private readonly merger: PullRequestMerger;
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly repos: BareRepositories,
     private readonly events: ForgeEvents,
-    private readonly settings: ForgeSettings,
-  ) {}
+    settings: ForgeSettings,
+  ) {
+    this.merger = new PullRequestMerger(prisma, repos, events, settings, (o, n, num) => this.pull(o, n, num));
+  }
 
   async createRepository(input: { owner: string; name: string; from?: string; defaultBranch?: string }) {
     if (!isValidRepoName(input.owner) || !isValidRepoName(input.name))
@@ -150,7 +152,7 @@ export class ForgeService {
         mergeable: false,
         mergeableReason: `it is ${pr.merged ? 'merged' : 'closed'}`,
       };
-    const check = await this.mergeCheck(owner, name, pr);
+    const check = await this.merger.mergeCheck(owner, name, pr);
     return {
       ...pr,
       ...approval,
@@ -304,80 +306,8 @@ export class ForgeService {
     });
   }
 
-  async merge(
-    owner: string,
-    name: string,
-    number: number,
-    input: { sha?: string; message?: string },
-    user: string,
-  ) {
-    const key = `${owner}/${name}`;
-    const previous = this.mergeLocks.get(key) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.mergeNow(owner, name, number, input, user));
-    this.mergeLocks.set(key, run);
-    try {
-      return await run;
-    } finally {
-      if (this.mergeLocks.get(key) === run) this.mergeLocks.delete(key);
-    }
-  }
-
-  private async mergeNow(
-    owner: string,
-    name: string,
-    number: number,
-    input: { sha?: string; message?: string },
-    user: string,
-  ) {
-    const { repo, pr } = await this.pull(owner, name, number);
-    if (pr.state !== 'open')
-      throw new ForgeError(405, `#${number} is ${pr.merged ? 'already merged' : 'closed'}`);
-    if (input.sha && input.sha !== pr.headSha)
-      throw new ForgeError(409, `head is ${pr.headSha}, not ${input.sha}: the branch moved`);
-    if (this.settings.requireApproval) {
-      const approval = approvalOf(
-        await this.prisma.forgeReview.findMany({ where: { pullRequestId: pr.id } }),
-      );
-      if (!approval.approved)
-        throw new ForgeError(
-          405,
-          approval.changesRequestedBy.length
-            ? `changes requested by ${approval.changesRequestedBy.join(', ')}`
-            : 'it needs an approving review (FORGE_REQUIRE_APPROVAL)',
-        );
-    }
-    const check = await this.mergeCheck(owner, name, pr);
-    if (!check.mergeable) throw new ForgeError(405, `not mergeable: ${check.reason}`);
-    const sha = await this.repos.merge(owner, name, {
-      baseRef: pr.baseRef,
-      baseSha: check.baseSha,
-      headSha: pr.headSha,
-      tree: check.tree,
-      message: input.message ?? `Merge pull request #${number} from ${pr.headRef}\n\n${pr.title}`,
-      author: { name: user, email: `${user}@users.noreply.horizon.local` },
-    });
-    return this.prisma.$transaction(async (tx) => {
-      const merged = await tx.forgePullRequest.update({
-        where: { id: pr.id },
-        data: {
-          state: 'closed',
-          merged: true,
-          mergedBy: user,
-          mergeCommitSha: sha,
-          mergedBaseSha: check.baseSha,
-          closedAt: new Date(),
-        },
-      });
-      await emit(tx, [this.events.pullRequest(repo, merged, 'closed', user)]);
-      return merged;
-    });
-  }
-
-  private async mergeCheck(owner: string, name: string, pr: PullRow) {
-    const baseSha = await this.repos.branchSha(owner, name, pr.baseRef);
-    if (!baseSha) return { mergeable: false as const, reason: `base branch ${pr.baseRef} no longer exists` };
-    const result = await this.repos.mergeability(owner, name, baseSha, pr.headSha);
-    return result.mergeable ? { ...result, baseSha } : result;
+  merge(owner: string, name: string, number: number, input: MergeInput, user: string) {
+    return this.merger.merge(owner, name, number, input, user);
   }
 
   async createCheckRun(
@@ -446,22 +376,4 @@ export class ForgeService {
       return events.length;
     });
   }
-}
-
-async function emit(tx: Tx, events: ForgeEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await appendToOutbox(
-    tx,
-    events.map((e) => e.envelope),
-  );
-  await tx.inboxDelivery.createMany({
-    data: events.map((e) => ({
-      source: 'local',
-      deliveryId: e.deliveryId,
-      event: e.event,
-      envelopeId: e.envelope.id,
-      outcome: 'accepted',
-      envelope: e.envelope as object,
-    })),
-  });
 }
