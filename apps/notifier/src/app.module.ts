@@ -13,6 +13,7 @@ import { Deliverer, Senders } from './deliverer';
 import { DeliveryStore, RouteStore } from './delivery-store';
 import { EventsController } from './events.controller';
 import { IdentityGitHubAccess } from './forge/github-access';
+import { LocalForgeAccess } from './forge/local-access';
 import { PullRequestDelivery } from './forge/pull-request-delivery';
 
 type Config = z.infer<z.ZodObject<typeof configShape>>;
@@ -51,10 +52,14 @@ export class NotifierModule {
           provide: PullRequestDelivery,
           inject: [DATABASE, RpcClient],
           useFactory: (db: Database, rpc: RpcClient) =>
-            new PullRequestDelivery(
-              new DeliveryStore(db.pool),
-              new IdentityGitHubAccess(rpc, config.GITHUB_API_URL),
-            ),
+            new PullRequestDelivery(new DeliveryStore(db.pool), {
+              github: new IdentityGitHubAccess(rpc, config.GITHUB_API_URL),
+              local: new LocalForgeAccess(rpc, {
+                url: config.FORGE_URL,
+                token: config.FORGE_TOKEN,
+                dataDir: config.HORIZON_DATA_DIR,
+              }),
+            }),
         },
         NotifyCommandConsumer,
         ForgeCommandConsumer,

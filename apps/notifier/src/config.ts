@@ -17,4 +17,11 @@ export const configShape = {
   LINEAR_API_URL: url(['https', 'http'], 'https://api.linear.app/graphql'),
   /** Where pull requests are opened; the tokens come from identity-broker (docs/identity.md). */
   GITHUB_API_URL: url(['https', 'http'], 'https://api.github.com'),
+  /** The local forge (`apps/forge`), where `forge: local` pull requests are opened. */
+  FORGE_URL: url(['http', 'https'], 'http://127.0.0.1:8060'),
+  FORGE_TOKEN: z
+    .string()
+    .min(16)
+    .optional()
+    .describe("the local forge's token (unset: read from $HORIZON_DATA_DIR/forge.token)"),
 };

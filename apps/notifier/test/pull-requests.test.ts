@@ -120,6 +120,7 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
       ...base,
       ORCHESTRATOR_PORT: String(orchestratorPort),
       SCHEDULER_INTERVAL_MS: '500',
+      FORGE_KIND: 'github',
     });
     apps = [
       await startService({
@@ -348,9 +349,11 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
     expect(creates()).toBe(before);
   });
 
-  it('a PR on the local forge is dead-lettered with the reason', async () => {
+  it('a PR on a local forge with no token is dead-lettered naming FORGE_TOKEN', async () => {
     const env = await send(command({ forge: 'local' }));
     const dead = await deadLetterOf(conn, env.id);
-    expect(dead.header.get(HEADER.dlqReason)).toBe('local forge not available');
+    expect(dead.header.get(HEADER.dlqReason)).toBe(
+      `local forge token missing: set FORGE_TOKEN or start the forge so it writes ${path.join(dataDir, 'forge.token')}`,
+    );
   });
 });

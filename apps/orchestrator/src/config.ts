@@ -54,6 +54,11 @@ export const configShape = {
   SLACK_CHANNEL_REPOS: repoMap('Slack channel ids'),
   LINEAR_TEAM_REPOS: repoMap('Linear team ids'),
   DEFAULT_REPO: optionalRepo,
+  /** Where runs' pull requests are opened: GitHub, or the local forge (`apps/forge`), the embedded default. */
+  FORGE_KIND: z
+    .enum(['github', 'local'])
+    .default('local')
+    .describe("github or local: the forge runs' pull requests are opened on"),
 };
 
 export type OrchestratorConfig = z.infer<z.ZodObject<typeof configShape>>;

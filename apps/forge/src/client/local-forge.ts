@@ -18,7 +18,8 @@ export class LocalForge implements GitHubForge {
     this.client = new ForgeClient(options);
   }
 
-  private ref(pr: PullRequest, repo: RepoName): PullRequestRef {
+  /** A pull request as the port names it (its URL is the forge's page for it). */
+  ref(pr: PullRequest, repo: RepoName): PullRequestRef {
     return {
       number: pr.number,
       url: this.pullUrl(repo, pr.number),

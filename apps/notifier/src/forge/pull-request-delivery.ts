@@ -6,29 +6,33 @@ import type { Logger } from '@horizon/observability';
 import type { DeliveryStore } from '../delivery-store';
 import type { ForgeAccess, PullRequestLookup } from './github-access';
 import { classifyGitHubError } from './github-errors';
+import { ForgeNotConfigured } from './local-access';
 
 export const pullRequestKey = (workItemId: string, head: string) => `pr:${workItemId}:${head}`;
 
 /** RPC answers from identity-broker that no retry changes. */
 const FINAL_RPC_CODES = new Set(['not_configured', 'invalid_request']);
 
+/** How to reach each forge a command can name. */
+export type ForgeAccesses = Record<ForgeOpenPullRequestData['forge'], ForgeAccess>;
+
 /**
- * Opens a run's pull request once. The delivery record (`pr:<workItemId>:<head>`) is claimed
+ * Opens a run's pull request once, on the forge the command names (GitHub or the local forge,
+ * both behind the `GitHubForge` port). The delivery record (`pr:<workItemId>:<head>`) is claimed
  * first; then an open PR for the head is looked for, so a crash between GitHub's answer and the
  * record never opens a second one; then the PR is opened in the owner's name.
  */
 export class PullRequestDelivery {
   constructor(
     private readonly store: DeliveryStore,
-    private readonly github: ForgeAccess,
+    private readonly forges: ForgeAccesses,
   ) {}
 
   async open(cmd: ForgeOpenPullRequestData, logger: Logger): Promise<HandlerOutcome> {
-    if (cmd.forge === 'local') return Outcome.reject('local forge not available');
     const dedupeKey = pullRequestKey(cmd.workItemId, cmd.head);
     const claim = await this.store.claim({
       channel: 'github',
-      target: { repo: cmd.repo, head: cmd.head },
+      target: { forge: cmd.forge, repo: cmd.repo, head: cmd.head },
       dedupeKey,
     });
     if (claim.kind === 'done') return Outcome.ack();
@@ -37,7 +41,7 @@ export class PullRequestDelivery {
     const repo: RepoName = { owner, repo: name };
     let lookup: PullRequestLookup | undefined;
     try {
-      const session = await this.github.session(cmd);
+      const session = await this.forges[cmd.forge].session(cmd);
       lookup = session.lookup;
       const existing = await lookup.findOpen(repo, cmd.head);
       if (existing) return this.done(dedupeKey, existing, logger, 'pull request already open');
@@ -84,6 +88,10 @@ export class PullRequestDelivery {
     lookup: PullRequestLookup | undefined,
     logger: Logger,
   ): Promise<HandlerOutcome> {
+    if (err instanceof ForgeNotConfigured) {
+      await this.store.failed(dedupeKey, err.message, true);
+      return Outcome.reject(err.message);
+    }
     if (err instanceof RpcError) {
       const final = FINAL_RPC_CODES.has(err.code);
       await this.store.failed(dedupeKey, err.message, final);

@@ -27,6 +27,7 @@ const SANDBOX_ACTOR = 'system:sandbox';
 export class RunLifecycleService {
   readonly retryPolicy: RetryPolicy;
   private readonly baseRef: string;
+  private readonly forge: OrchestratorConfig['FORGE_KIND'];
 
   constructor(
     private readonly items: WorkItemRepository,
@@ -40,6 +41,7 @@ export class RunLifecycleService {
       baseDelayMs: config.RETRY_BASE_DELAY_MS,
     });
     this.baseRef = config.RUN_BASE_REF;
+    this.forge = config.FORGE_KIND;
   }
 
   async progress(uow: UnitOfWork, data: DataOf<typeof runProgress>, logger: Logger): Promise<void> {
@@ -172,7 +174,7 @@ export class RunLifecycleService {
       workItemId: item.id,
       runId: run.id,
       repo: item.repo,
-      forge: 'github',
+      forge: this.forge,
       head: data.branch,
       base: this.baseRef,
       commitSha: data.commitSha,

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { parseConfig } from '@horizon/config';
+import {
+  envelopeFor,
+  forgeOpenPullRequest,
+  ForgeOpenPullRequestData,
+  githubPullRequest,
+} from '@horizon/contracts';
+import { ForgeClient, forgeTokenFile } from '@horizon/forge';
+import { ForgeUnderTest, gitIn, sampleRepository, startForge } from '@horizon/forge/test/harness';
+import { JetStreamConnection, Publisher } from '@horizon/messaging';
+import { startService } from '@horizon/runtime';
+import { freePort } from '@horizon/testing/src/nats-server';
+import { NotifierModule } from '../src/app.module';
+import { configShape } from '../src/config';
+import { LOCAL_BOT_LOGIN } from '../src/forge/local-access';
+import { pullRequestKey } from '../src/forge/pull-request-delivery';
+
+async function until<T>(probe: () => Promise<T | undefined | null | false>, what: string): Promise<T> {
+  const end = Date.now() + 15_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value as T;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * The embedded default: the real forge module and the notifier module in-process on one database
+ * and stream prefix; the notifier finds the forge's token in the file the forge keeps.
+ */
+describe('notifier opens runs’ pull requests on the local forge', () => {
+  let forge: ForgeUnderTest;
+  let notifier: INestApplication;
+  let conn: JetStreamConnection;
+  let publisher: Publisher;
+  let api: ForgeClient;
+  let source: string;
+  let work: string;
+  const head = `horizon/${randomUUID().slice(0, 8)}-tidy`;
+
+  beforeAll(async () => {
+    forge = await startForge();
+    source = sampleRepository();
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'notifier-local-'));
+    api = new ForgeClient({ baseUrl: forge.url, token: forge.token });
+    await api.createRepository({ owner: 'acme', name: 'widgets', from: source });
+    await gitIn(work, [
+      'clone',
+      '-q',
+      `http://x-access-token:${forge.token}@127.0.0.1:${forge.port}/acme/widgets.git`,
+      'w',
+    ]);
+    const clone = path.join(work, 'w');
+    await gitIn(clone, ['checkout', '-q', '-b', head]);
+    fs.writeFileSync(path.join(clone, 'widget.ts'), 'export const widget = 1;\n');
+    await gitIn(clone, ['add', '.']);
+    await gitIn(clone, ['commit', '-q', '-m', 'tidy']);
+    await gitIn(clone, ['push', '-q', 'origin', head]);
+    // As the forge leaves it when FORGE_TOKEN is unset; the notifier is given no token.
+    fs.writeFileSync(forgeTokenFile(forge.dataDir), `${forge.token}\n`, { mode: 0o600 });
+
+    const port = await freePort();
+    const { FORGE_TOKEN: _forgeOwn, ...shared } = forge.env;
+    const config = parseConfig(configShape, { ...shared, NOTIFIER_PORT: String(port), FORGE_URL: forge.url });
+    notifier = await startService({ name: 'notifier', module: NotifierModule.register(config), port });
+    conn = await JetStreamConnection.connect({
+      natsUrl: forge.env.NATS_URL!,
+      prefix: forge.env.HZN_STREAM_PREFIX!,
+      name: 'notifier-local-test',
+    });
+    publisher = new Publisher(conn);
+  });
+
+  afterAll(async () => {
+    await notifier?.close();
+    await conn?.close();
+    await forge?.close();
+    for (const dir of [source, work]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const data: ForgeOpenPullRequestData = {
+    workItemId: randomUUID(),
+    runId: randomUUID(),
+    repo: 'acme/widgets',
+    forge: 'local',
+    head,
+    base: 'main',
+    commitSha: 'c'.repeat(40),
+    title: 'Tidy the widgets',
+    body: 'Adds `widget`.',
+    verification: [{ command: 'npm test', exitCode: 0, durationMs: 4200 }],
+    ownerId: null,
+  };
+  const send = () => publisher.publish(envelopeFor(forgeOpenPullRequest, data, { source: 'orchestrator' }));
+  const pullsForHead = async () =>
+    (await api.listPulls('acme', 'widgets', 'all')).filter((p) => p.headRef === head);
+
+  async function forgeQueueDrained(): Promise<void> {
+    await until(async () => {
+      const info = await conn.jsm.consumers.info(conn.naming.stream('CMD'), 'notifier-forge');
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, 'the notifier to settle its forge commands');
+  }
+
+  async function deliveryRecord() {
+    const { rows } = await forge.db.pool.query<{ status: string; externalId: string | null }>(
+      `SELECT "status", "externalId" FROM "NotificationDelivery" WHERE "dedupeKey" = $1`,
+      [pullRequestKey(data.workItemId, head)],
+    );
+    return rows[0];
+  }
+
+  it('opens the PR as horizon[bot] naming the owner, and the forge emits pull_request opened', async () => {
+    await send();
+    const [pr] = await until(async () => {
+      const pulls = await pullsForHead();
+      return pulls.length > 0 && pulls;
+    }, 'the pull request');
+    expect(pr).toMatchObject({ baseRef: 'main', state: 'open', author: LOCAL_BOT_LOGIN, title: data.title });
+    expect(pr!.body).toContain('Adds `widget`.');
+    expect(pr!.body).toContain('**Owner:** no recorded owner');
+    expect(pr!.body).toContain('### Verification');
+
+    const opened = await until(async () => {
+      const messages = await forge.ingressMessages();
+      return messages.find(
+        (m) =>
+          m.subject.endsWith(githubPullRequest.subject) &&
+          githubPullRequest.data.parse(m.envelope.data).pullRequest.headRef === head,
+      );
+    }, 'pull_request opened on the ingress stream');
+    const event = githubPullRequest.data.parse(opened.envelope.data);
+    expect(event).toMatchObject({
+      action: 'opened',
+      repository: { fullName: 'acme/widgets' },
+      sender: { login: LOCAL_BOT_LOGIN, type: 'Bot' },
+      pullRequest: { number: pr!.number },
+    });
+
+    const record = await until(async () => {
+      const row = await deliveryRecord();
+      return row?.status === 'delivered' && row;
+    }, 'the delivery record');
+    expect(record.externalId).toBe(`${forge.url}/acme/widgets/pull/${pr!.number}`);
+  });
+
+  it('a redelivered command opens no second PR, with or without the delivery record', async () => {
+    await send();
+    await forgeQueueDrained();
+    expect(await pullsForHead()).toHaveLength(1);
+
+    // As after a crash between the forge's answer and the record: the open PR is found instead.
+    await forge.db.pool.query(`DELETE FROM "NotificationDelivery" WHERE "dedupeKey" = $1`, [
+      pullRequestKey(data.workItemId, head),
+    ]);
+    await send();
+    await until(async () => (await deliveryRecord())?.status === 'delivered', 'the record rewritten');
+    await forgeQueueDrained();
+    expect(await pullsForHead()).toHaveLength(1);
+  });
+});
