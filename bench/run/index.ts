@@ -5,7 +5,6 @@
 //  2. the sandbox boot floor in the same run: create a sandbox and run `true` in it;
 //  3. the runner's own overhead per run: its time outside the harness and the checks
 //     (start, git, commit, push, reporting), from each run's report.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +20,7 @@ import {
 } from '@horizon/sandbox';
 import { ScriptedModelServer } from '@horizon/testing';
 import { startGitServer } from '../../libs/sandbox/test/support/servers';
+import { git } from '../../libs/sandbox/test/support/fixtures';
 
 const runs = Number(process.argv[2] ?? 30);
 const token = `ghs_${randomUUID().replace(/-/g, '')}`;
@@ -33,20 +33,6 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 const round = (n: number) => Math.round(n);
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'b',
-      GIT_AUTHOR_EMAIL: 'b@b',
-      GIT_COMMITTER_NAME: 'b',
-      GIT_COMMITTER_EMAIL: 'b@b',
-    },
-  }).trim();
-}
 
 async function main(): Promise<void> {
   const dataDir = process.env.HORIZON_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'hzn-bench-data-'));

@@ -16,6 +16,7 @@ import {
 import { ScriptedModelServer } from '@horizon/testing';
 import { startGitServer, type RunningServer } from '../../../libs/sandbox/test/support/servers';
 import { launchAgentRun, prepareRunnerRuntime, runnerInside } from '../src';
+import { git } from '../../../libs/sandbox/test/support/fixtures';
 
 // The whole path of a run: the bundled runner in a real bwrap sandbox, real OpenCode, the
 // scripted model server and a git http-backend forge on the host, both reached only through
@@ -35,20 +36,6 @@ function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `hzn-${prefix}-`));
   temps.push(dir);
   return dir;
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@t',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@t',
-    },
-  }).trim();
 }
 
 async function closedPort(): Promise<number> {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +27,7 @@ import {
   type TestMessaging,
 } from '@horizon/testing/src/stack';
 import { launchAgentRun, prepareRunnerRuntime } from '../src';
+import { git } from '../../../libs/sandbox/test/support/fixtures';
 
 // mcp-context as the agent meets it: OpenCode in a real bwrap sandbox reaches the real
 // service only through the egress proxy's `/_horizon/mcp` route, with the run's own token.
@@ -37,20 +37,6 @@ const SECRET = `mcp-run-test-secret-${randomUUID()}`;
 const sandboxUid = 100_000;
 const resources = { memoryMiB: 1024, cpuMillis: 2000, maxProcesses: 256 };
 const marker = `Use tabs, say ${randomUUID()}`;
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@t',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@t',
-    },
-  }).trim();
-}
 
 describe('OpenCode in a sandbox uses mcp-context through the egress proxy', () => {
   const root = mkdtempSync(join(tmpdir(), 'hzn-mcp-run-'));
