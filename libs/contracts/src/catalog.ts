@@ -4,6 +4,7 @@ import { identityContracts } from './identity';
 import { ingressContracts } from './ingress';
 import { lifecycleContracts } from './lifecycle';
 import { notifyContracts } from './notify';
+import { trackerCommandContracts } from './plan';
 import { sandboxContracts } from './sandbox';
 
 /** Every contract, keyed by subject. A subject appears once; `catalog.spec.ts` keeps it so. */
@@ -13,6 +14,7 @@ export const allContracts: readonly Contract[] = [
   ...sandboxContracts,
   ...notifyContracts,
   ...forgeCommandContracts,
+  ...trackerCommandContracts,
   ...identityContracts,
 ];
 

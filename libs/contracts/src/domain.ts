@@ -54,6 +54,8 @@ export const sourceRefsSchema = z.object({
       id: z.string(),
       identifier: z.string().optional(),
       url: z.string().optional(),
+      /** The tracker team the issue belongs to: where issues planned from it are created. */
+      teamId: z.string().optional(),
     })
     .optional(),
   pullRequest: z

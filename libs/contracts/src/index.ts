@@ -8,4 +8,5 @@ export * from './notify';
 export * from './forge-commands';
 export * from './identity';
 export * from './run';
+export * from './plan';
 export * from './catalog';

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { isoDate, runOutcomeSchema } from './domain';
 
 /**
- * What crosses the sandbox wall between sandbox-manager and the agent-runner inside: the run
- * spec (one JSON document on the runner's stdin) and the runner's JSON lines on its stdout
- * (`event`s as they happen, then one `report`). Not bus messages: sandbox-manager turns the
- * events into `hzn.evt.run.progress` and the report into `hzn.evt.run.finished`.
+ * What crosses the sandbox wall between sandbox-manager and the agent-runner inside: JSON
+ * lines on the runner's stdin (first the run spec, then `follow_up`s while the run goes on)
+ * and JSON lines on its stdout (`event`s as they happen, then one `report`). Not bus
+ * messages: sandbox-manager turns the events into `hzn.evt.run.progress` and the report into
+ * `hzn.evt.run.finished`.
  */
 
 export const agentRunKinds = ['implement', 'revise', 'plan'] as const;
@@ -54,6 +55,24 @@ export const agentRunSpecSchema = z.object({
 export type AgentRunSpec = z.infer<typeof agentRunSpecSchema>;
 /** What a caller writes: defaults may be left out. */
 export type AgentRunSpecInput = z.input<typeof agentRunSpecSchema>;
+
+/**
+ * A human's words for the agent while it works (from `hzn.evt.workitem.follow_up`), written to
+ * the runner's stdin as one line after the spec. The runner adds it to the agent's session.
+ */
+export const runnerFollowUpSchema = z.object({
+  type: z.literal('follow_up'),
+  /** The envelope id it came in: the same follow-up delivered twice is passed on once. */
+  id: z.string().min(1),
+  text: z.string().min(1),
+  origin: z.enum(['slack', 'linear', 'github']),
+  author: z.string().nullable(),
+});
+export type RunnerFollowUp = z.infer<typeof runnerFollowUpSchema>;
+
+/** Every line the runner reads after the spec. */
+export const runnerInputSchema = z.discriminatedUnion('type', [runnerFollowUpSchema]);
+export type RunnerInput = z.infer<typeof runnerInputSchema>;
 
 export const runnerPhases = ['provisioning', 'harness', 'verification', 'commit', 'push'] as const;
 
