@@ -32,6 +32,31 @@ export function toolNames(request: ChatRequest): string[] {
   return (request.tools ?? []).map((tool) => tool.function.name);
 }
 
+/** The text of the conversation's first user message: the agent's prompt. */
+export function firstUserText(request: ChatRequest): string {
+  return messageText(request.messages.find((m) => m.role === 'user'));
+}
+
+/**
+ * The text of every user message, joined. OpenCode's title request puts its instruction
+ * ("Generate a title for this conversation:") and the prompt in two user messages.
+ */
+export function allUserText(request: ChatRequest): string {
+  return request.messages
+    .filter((m) => m.role === 'user')
+    .map(messageText)
+    .join('\n');
+}
+
+/**
+ * How many answers of the model the conversation already holds. OpenCode sends each earlier
+ * step back as one assistant message (its text and all its tool calls together, followed by
+ * one tool message per call), so this is the index of the step now due.
+ */
+export function assistantTurns(request: ChatRequest): number {
+  return request.messages.filter((m) => m.role === 'assistant').length;
+}
+
 /**
  * OpenCode names each session with a request to `small_model` that offers no tools and
  * whose system prompt makes the model a title generator.

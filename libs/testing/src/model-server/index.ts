@@ -5,6 +5,7 @@ export {
   type RecordedRequestKind,
   type ScriptFailure,
 } from './scripted-model-server';
+export { type ScriptSource } from './catalog';
 export {
   loadScript,
   parseScript,
@@ -14,6 +15,7 @@ export {
   type ModelScriptInput,
   type ScriptStep,
   type StepMatch,
+  type ScriptSelector,
   type StepResponse,
   type ScriptedToolCall,
   type ScriptUsage,

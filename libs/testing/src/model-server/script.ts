@@ -45,9 +45,21 @@ const stepSchema = z.strictObject({
   respond: respondSchema,
 });
 
+/** The title of a script that names none, and the answer to a title request no script claims. */
+export const defaultTitle = 'Scripted task';
+
+/**
+ * Which conversations a script plays in catalog mode: the conversation's first user message
+ * (the agent's prompt) contains `userContains`. Single-script mode ignores it.
+ */
+const selectorSchema = z.strictObject({
+  userContains: z.string().min(1),
+});
+
 export const scriptSchema = z.strictObject({
   /** Answer to OpenCode's title request (sent to `small_model`, with no tools). */
-  title: z.string().default('Scripted task'),
+  title: z.string().default(defaultTitle),
+  when: selectorSchema.optional(),
   /** Usage reported for a step that names none. */
   usage: usageSchema.default({ input: 0, output: 0 }),
   steps: z.array(stepSchema).min(1),
@@ -55,6 +67,7 @@ export const scriptSchema = z.strictObject({
 
 export type ScriptUsage = z.infer<typeof usageSchema>;
 export type StepMatch = z.infer<typeof matchSchema>;
+export type ScriptSelector = z.infer<typeof selectorSchema>;
 export type ScriptedToolCall = z.infer<typeof toolCallSchema>;
 export type StepResponse = z.infer<typeof respondSchema>;
 export type ScriptStep = z.infer<typeof stepSchema>;
@@ -84,13 +97,18 @@ export function loadScript(fileOrName: string): ModelScript {
  * Replaces `{{name}}` in every string of the script (matches and responses alike) with
  * `vars[name]`, so a script can name the run's working directory. An unknown name throws:
  * a script that silently sent `{{workdir}}` to the agent would fail far from its cause.
+ * `name` (the script's) goes into that error.
  */
-export function fillScript(script: ModelScript, vars: Record<string, string>): ModelScript {
+export function fillScript(script: ModelScript, vars: Record<string, string>, name?: string): ModelScript {
   const fill = (value: unknown): unknown => {
     if (typeof value === 'string') {
-      return value.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_, name: string) => {
-        const v = vars[name];
-        if (v === undefined) throw new Error(`Model script uses {{${name}}} but no such variable was given`);
+      return value.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_, key: string) => {
+        const v = Object.hasOwn(vars, key) ? vars[key] : undefined;
+        if (v === undefined) {
+          throw new Error(
+            `Model script${name ? ` ${name}` : ''} uses {{${key}}} but no such variable was given`,
+          );
+        }
         return v;
       });
     }
