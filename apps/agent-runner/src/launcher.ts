@@ -1,9 +1,11 @@
 import { createInterface } from 'node:readline';
 import {
   agentRunSpecSchema,
+  runnerFollowUpSchema,
   runnerLineSchema,
   type AgentRunSpecInput,
   type RunnerEvent,
+  type RunnerFollowUp,
   type RunReport,
 } from '@horizon/contracts';
 import type { SandboxDriver, SandboxHandle } from '@horizon/sandbox';
@@ -17,6 +19,11 @@ export interface LaunchAgentRunOptions {
   signal?: AbortSignal;
   /** How long a runner may take to report after SIGTERM or past the deadline before it is killed. */
   graceMs?: number;
+  /**
+   * Follow-ups for the agent while the run goes on, written to the runner's stdin as they
+   * come. Without it stdin is closed after the spec.
+   */
+  followUps?: AsyncIterable<RunnerFollowUp>;
 }
 
 const STDERR_TAIL = 8 * 1024;
@@ -24,7 +31,9 @@ const STDERR_TAIL = 8 * 1024;
 /**
  * Runs the agent-runner inside a booted sandbox (host side; sandbox-manager's AgentLauncher):
  * execs the bundled runner with the node bound into the sandbox, writes the run spec to its
- * stdin, passes its transcript to `onEvent`, and resolves with its report. A runner that dies
+ * stdin (then the follow-ups, one JSON line each: the pipe the runner already has is the
+ * only way in, no port or shared file), passes its transcript to `onEvent`, and resolves
+ * with its report. A runner that dies
  * without reporting gives an `infra_error` report (`timed_out`/`cancelled` when it was killed
  * for that); the promise rejects only when the runner cannot be started at all.
  */
@@ -40,7 +49,16 @@ export async function launchAgentRun(
     cwd: handle.workspacePath,
   });
   proc.stdin.on('error', () => undefined);
-  proc.stdin.end(JSON.stringify(parsed));
+  const specLine = `${JSON.stringify(parsed)}\n`;
+  let runnerDone = false;
+  if (options.followUps) {
+    proc.stdin.write(specLine);
+    void passFollowUps(options.followUps, (line) => {
+      if (runnerDone) return false;
+      proc.stdin.write(line);
+      return true;
+    });
+  } else proc.stdin.end(specLine);
 
   let report: RunReport | undefined;
   let runnerPid: number | undefined;
@@ -117,8 +135,21 @@ export async function launchAgentRun(
       `the agent-runner ${why} without a report (${status}): ${stderr.trim().slice(-1000)}`,
     );
   } finally {
+    runnerDone = true;
+    proc.stdin.end();
     for (const timer of timers) clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Each follow-up as one line (one the runner could not read is left out), until `write` says the runner is gone. */
+async function passFollowUps(
+  followUps: AsyncIterable<RunnerFollowUp>,
+  write: (line: string) => boolean,
+): Promise<void> {
+  for await (const followUp of followUps) {
+    const line = runnerFollowUpSchema.safeParse(followUp);
+    if (line.success && !write(`${JSON.stringify(line.data)}\n`)) return;
   }
 }
 

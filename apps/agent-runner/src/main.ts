@@ -1,14 +1,17 @@
-import { agentRunSpecSchema } from '@horizon/contracts';
+import { createInterface } from 'node:readline';
+import { agentRunSpecSchema, runnerInputSchema } from '@horizon/contracts';
 import { OpenCodeHarness } from './harness';
 import { runnerInside, sandboxPath } from './layout';
 import { emptyReport } from './report';
 import { runAgent } from './runner/agent-run';
+import { FollowUpInbox } from './runner/follow-ups';
 import { Transcript } from './runner/transcript';
 
 /**
- * The agent-runner, as run inside a sandbox by `launchAgentRun`: the run spec arrives as one
- * JSON document on stdin, the transcript and the final report leave as JSON lines on stdout.
- * SIGTERM cancels the run (it still reports). Bundled into one file by `bundleRunner`.
+ * The agent-runner, as run inside a sandbox by `launchAgentRun`: JSON lines on stdin (the
+ * run spec, then follow-ups while the run goes on), the transcript and the final report as
+ * JSON lines on stdout. SIGTERM cancels the run (it still reports); the end of stdin only
+ * means no more follow-ups. Bundled into one file by `bundleRunner`.
  */
 
 /** Sandbox variables the agent's commands need (the proxy, identity of the sandbox). */
@@ -25,23 +28,34 @@ const AGENT_ENV_PASSTHROUGH = [
   'HORIZON_SANDBOX_FLAVOUR',
 ];
 
-async function readStdin(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin) text += chunk;
-  return text;
-}
-
 async function main(): Promise<void> {
   const transcript = new Transcript((line) => process.stdout.write(`${line}\n`));
   const controller = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => controller.abort());
 
-  const parsed = agentRunSpecSchema.safeParse(safeJson(await readStdin()));
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  // Nothing more is read after the report: an open stdin would keep the process alive.
+  const stopReading = () => {
+    lines.close();
+    process.stdin.destroy();
+  };
+  const stdin = lines[Symbol.asyncIterator]();
+  const first = await stdin.next();
+  const parsed = agentRunSpecSchema.safeParse(first.done ? undefined : safeJson(first.value));
   if (!parsed.success) {
     transcript.report(emptyReport('infra_error', `invalid run spec: ${parsed.error.message}`));
     process.exitCode = 2;
+    stopReading();
     return;
   }
+  const followUps = new FollowUpInbox();
+  void (async () => {
+    for (let line = await stdin.next(); !line.done; line = await stdin.next()) {
+      const input = runnerInputSchema.safeParse(safeJson(line.value));
+      if (input.success) followUps.add(input.data);
+      else process.stderr.write(`agent-runner: unreadable input line: ${line.value.slice(0, 200)}\n`);
+    }
+  })().catch(() => undefined);
   const spec = parsed.data;
   const env = Object.fromEntries(
     Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -62,8 +76,10 @@ async function main(): Promise<void> {
     env,
     agentEnv,
     signal: controller.signal,
+    followUps,
   });
   transcript.report(report);
+  stopReading();
 }
 
 function safeJson(text: string): unknown {

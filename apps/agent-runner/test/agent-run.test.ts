@@ -1,42 +1,17 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentRunSpecInput, RunnerEvent, RunReport } from '@horizon/contracts';
-import {
-  LocalSandboxDriver,
-  SnapshotStore,
-  checkoutRunBranch,
-  defaultFlavourPolicies,
-  type SandboxHandle,
-  type Snapshot,
-} from '@horizon/sandbox';
+import type { SandboxHandle } from '@horizon/sandbox';
 import { ScriptedModelServer } from '@horizon/testing';
-import { startGitServer, type RunningServer } from '../../../libs/sandbox/test/support/servers';
-import { launchAgentRun, prepareRunnerRuntime, runnerInside } from '../src';
+import { runnerInside } from '../src';
 import { git } from '../../../libs/sandbox/test/support/fixtures';
+import { agent, owner, SandboxRuns } from './support/sandbox-runs';
 
 // The whole path of a run: the bundled runner in a real bwrap sandbox, real OpenCode, the
 // scripted model server and a git http-backend forge on the host, both reached only through
 // the sandbox's egress proxy (which holds the provider key and the forge token).
 jest.setTimeout(90_000);
-
-const token = `ghs_${randomUUID().replace(/-/g, '')}`;
-const apiKey = `sk-${randomUUID()}`;
-const sandboxUid = 100_000;
-const resources = { memoryMiB: 1024, cpuMillis: 2000, maxProcesses: 256 };
-const remoteInside = 'http://127.0.0.1:3128/_horizon/git/acme/app.git';
-const agent = { name: 'Horizon Agent', email: 'agent@horizon.invalid' };
-const owner = { name: 'Ada Owner', email: 'ada@example.com' };
-
-const temps: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `hzn-${prefix}-`));
-  temps.push(dir);
-  return dir;
-}
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -47,120 +22,16 @@ async function closedPort(): Promise<number> {
 }
 
 describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model, git forge)', () => {
-  const dataDir = tempDir('data');
-  const forgeRoot = tempDir('forge');
-  const bare = join(forgeRoot, 'acme/app.git');
-  const dataSecret = `data-secret-${randomUUID()}`;
-  let driver: LocalSandboxDriver;
-  let forge: RunningServer;
-  let snapshot: Snapshot;
-  const handles: SandboxHandle[] = [];
+  const runs = new SandboxRuns();
+  const { bare, dataDir, dataSecret, token, apiKey } = runs;
+  const boot = (branch: string, modelBaseUrl: string) => runs.boot(branch, modelBaseUrl);
+  const specFor = (handle: SandboxHandle, overrides: Partial<AgentRunSpecInput>) =>
+    runs.specFor(handle, overrides);
+  const run = (handle: SandboxHandle, spec: AgentRunSpecInput, signal?: AbortSignal) =>
+    runs.run(handle, spec, signal ? { signal } : {});
 
-  beforeAll(async () => {
-    writeFileSync(join(dataDir, 'stack.json'), JSON.stringify({ secret: dataSecret }));
-    const runtime = await prepareRunnerRuntime({ dataDir });
-    const origin = tempDir('origin');
-    git(origin, 'init', '--quiet', '--initial-branch=main');
-    writeFileSync(join(origin, 'greeting.js'), "module.exports = () => 'Hello';\n");
-    writeFileSync(
-      join(origin, 'greeting.test.js'),
-      "const test = require('node:test');\nconst assert = require('node:assert');\n" +
-        "test('greets Horizon', () => assert.strictEqual(require('./greeting')(), 'Hello, Horizon'));\n",
-    );
-    writeFileSync(join(origin, '.gitignore'), 'node_modules/\n');
-    execFileSync('mkdir', ['-p', join(origin, '.horizon')]);
-    writeFileSync(
-      join(origin, '.horizon/config.yaml'),
-      'verify:\n  - test -f greeting.js\n  - node --test\n',
-    );
-    git(origin, 'add', '-A');
-    git(origin, 'commit', '--quiet', '-m', 'a greeting and its test');
-    git(forgeRoot, 'clone', '--quiet', '--bare', origin, bare);
-    forge = await startGitServer(forgeRoot, token);
-    driver = await LocalSandboxDriver.open({
-      stateDir: tempDir('state'),
-      readOnlyBinds: runtime.readOnlyBinds,
-    });
-    snapshot = await new SnapshotStore({
-      rootDir: tempDir('snapshots'),
-      driver,
-      sandboxUid,
-      sandboxGid: sandboxUid,
-      setupResources: resources,
-      setupEgress: () => null,
-    }).build({
-      repo: 'acme/app',
-      source: bare,
-      commit: git(bare, 'rev-parse', 'main'),
-      flavour: 'implement',
-      remoteInside,
-    });
-  });
-
-  afterAll(async () => {
-    for (const handle of handles) await driver?.destroy(handle);
-    await forge?.close();
-    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function boot(branch: string, modelBaseUrl: string): Promise<SandboxHandle> {
-    const handle = await driver.create({
-      id: `run-${randomUUID()}`,
-      flavour: 'implement',
-      snapshotDir: snapshot.dir,
-      resources,
-      env: {},
-      egress: {
-        policy: defaultFlavourPolicies.implement,
-        run: { repo: { owner: 'acme', name: 'app' }, branch },
-        credentials: { git: { upstream: forge.url, token }, model: { baseUrl: modelBaseUrl, apiKey } },
-        logFile: join(tempDir('artifacts'), 'egress.jsonl'),
-      },
-    });
-    handles.push(handle);
-    await checkoutRunBranch(driver, handle, {
-      snapshotCommit: snapshot.commit,
-      baseRef: snapshot.commit,
-      branch,
-    });
-    return handle;
-  }
-
-  function specFor(handle: SandboxHandle, overrides: Partial<AgentRunSpecInput>): AgentRunSpecInput {
-    return {
-      runId: randomUUID(),
-      workItemId: randomUUID(),
-      kind: 'implement',
-      prompt: 'Make the greeting name Horizon.',
-      contextLinks: [{ title: 'Issue HZN-1', url: 'https://linear.app/acme/issue/HZN-1' }],
-      repo: 'acme/app',
-      branch: 'horizon/unset',
-      baseRef: 'main',
-      verify: snapshot.config.verify,
-      agent,
-      owner,
-      model: {
-        baseUrl: `${handle.proxyUrl}/_horizon/model`,
-        model: 'scripted',
-        costPerMillionTokens: { input: 3, output: 15 },
-      },
-      deadlineAt: new Date(Date.now() + 60_000).toISOString(),
-      ...overrides,
-    };
-  }
-
-  async function run(
-    handle: SandboxHandle,
-    spec: AgentRunSpecInput,
-    signal?: AbortSignal,
-  ): Promise<{ report: RunReport; events: RunnerEvent[] }> {
-    const events: RunnerEvent[] = [];
-    const report = await launchAgentRun(driver, handle, spec, {
-      onEvent: (e) => events.push(e),
-      ...(signal ? { signal } : {}),
-    });
-    return { report, events };
-  }
+  beforeAll(() => runs.start());
+  afterAll(() => runs.close());
 
   describe('a task that edits a file and passes the tests', () => {
     const branch = `horizon/${randomUUID()}`;
@@ -194,8 +65,8 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
 
     it('pushed one commit to the run branch only, with the summary and the trailers', () => {
       expect(git(bare, 'rev-parse', `refs/heads/${branch}`)).toBe(result.report.commitSha);
-      expect(git(bare, 'rev-parse', 'main')).toBe(snapshot.commit);
-      expect(git(bare, 'rev-parse', `${result.report.commitSha}^`)).toBe(snapshot.commit);
+      expect(git(bare, 'rev-parse', 'main')).toBe(runs.snapshot.commit);
+      expect(git(bare, 'rev-parse', `${result.report.commitSha}^`)).toBe(runs.snapshot.commit);
       expect(git(bare, 'show', `${result.report.commitSha}:greeting.js`)).toBe(
         "module.exports = () => 'Hello, Horizon';",
       );
@@ -256,7 +127,7 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
     it('keeps every credential out of the agent, its environment and the transcript', () => {
       // The proxy added the key on the way out; the agent's commands saw none of it.
       expect(server.agentRequests.every((r) => r.headers.authorization === `Bearer ${apiKey}`)).toBe(true);
-      expect(forge.authorizations.length).toBeGreaterThan(0);
+      expect(runs.forge.authorizations.length).toBeGreaterThan(0);
       const transcript = JSON.stringify(result);
       expect(transcript).toContain('HORIZON_RUN_ID=');
       expect(transcript).toContain('HTTPS_PROXY=http://127.0.0.1:3128');
@@ -365,7 +236,7 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
 
   it('a harness that hangs (model unreachable) is killed at the deadline: timed_out', async () => {
     const handle = await boot(`horizon/${randomUUID()}`, `http://127.0.0.1:${await closedPort()}/v1`);
-    const idle = (await driver.status(handle)).processes;
+    const idle = (await runs.driver.status(handle)).processes;
     const started = Date.now();
     const { report, events } = await run(
       handle,
@@ -376,7 +247,7 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
     expect(Date.now() - started).toBeGreaterThanOrEqual(5500);
     expect(Date.now() - started).toBeLessThan(6000 + 2000 + 5000);
     expect(events.find((e) => e.kind === 'harness.finished')!.detail!.exit).toBe('timed_out');
-    expect((await driver.status(handle)).processes).toBe(idle);
+    expect((await runs.driver.status(handle)).processes).toBe(idle);
   });
 
   it('cancel: SIGTERM to the runner stops the agent mid-command and reports cancelled', async () => {
@@ -384,12 +255,16 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
     const server = await ScriptedModelServer.start({ script: 'sleep.yaml', vars: { marker } });
     try {
       const handle = await boot(`horizon/${randomUUID()}`, server.baseUrl);
-      const idle = (await driver.status(handle)).processes;
+      const idle = (await runs.driver.status(handle)).processes;
       const controller = new AbortController();
       const running = run(handle, specFor(handle, {}), controller.signal);
       const sleeping = async () => {
         // `[h]orizon-…` matches the command but not this shell's own command line.
-        const ps = await driver.exec(handle, ['/bin/sh', '-c', `pgrep -f "[h]${marker.slice(1)}" || true`]);
+        const ps = await runs.driver.exec(handle, [
+          '/bin/sh',
+          '-c',
+          `pgrep -f "[h]${marker.slice(1)}" || true`,
+        ]);
         ps.stdin.end();
         let out = '';
         ps.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -403,7 +278,7 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
       expect(report.outcome).toBe('cancelled');
       expect(Date.now() - cancelledAt).toBeLessThan(8000);
       expect(await sleeping()).toBe(false);
-      expect((await driver.status(handle)).processes).toBe(idle);
+      expect((await runs.driver.status(handle)).processes).toBe(idle);
     } finally {
       await server.close();
     }
@@ -418,7 +293,7 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
       `touch ${runnerInside.bundle} 2>&1 || true`,
       `${runnerInside.node} -e "process.stdout.write(String(require('fs').statSync('${runnerInside.bundle}').size > 0))"`,
     ].join('; echo ---; ');
-    const proc = await driver.exec(handle, ['/bin/sh', '-c', script]);
+    const proc = await runs.driver.exec(handle, ['/bin/sh', '-c', script]);
     proc.stdin.end();
     let out = '';
     proc.stdout.on('data', (c: Buffer) => (out += c.toString()));

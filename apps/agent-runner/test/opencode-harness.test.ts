@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -235,6 +235,90 @@ describe('stopping a run', () => {
     const result = await run.result;
     expect(result.exit).toBe('failed');
     expect(result.error).toContain('ENOENT');
+  });
+});
+
+describe('follow-ups', () => {
+  const task = 'Make the greeting name Horizon.';
+  const followUp = 'Please also add a changelog entry.';
+  const userMessages = (server: ScriptedModelServer, request: number) =>
+    server.agentRequests[request]!.body!.messages.filter((m) => m.role === 'user').map((m) => m.content);
+
+  function greetingRepo(): string {
+    const repo = gitRepo();
+    writeFileSync(join(repo, 'greeting.js'), "module.exports = () => 'Hello';\n");
+    return repo;
+  }
+
+  it('send adds a message to the busy session: the agent takes it up in the same turn', async () => {
+    const repo = greetingRepo();
+    const gate = join(tempDir('oc-gate-'), 'open');
+    const server = await ScriptedModelServer.start({
+      script: 'follow-up.yaml',
+      vars: { workdir: repo, gate, followUp: 'changelog' },
+    });
+    try {
+      const run = harness.start({
+        prompt: task,
+        workdir: repo,
+        model: { baseUrl: server.baseUrl, model: 'scripted' },
+        deadlineMs: 30_000,
+        context: { runId: 'follow-up' },
+      });
+      const collecting = collect(run);
+      // The third answer starts the command that waits at the gate: the agent is mid-turn.
+      await until(() => server.agentRequests.length === 3, 20_000);
+      expect(await run.send(followUp)).toBe(true);
+      writeFileSync(gate, '');
+      const [events, result] = await Promise.all([collecting, run.result]);
+      expect(server.failures).toEqual([]);
+      expect(server.pendingSteps).toBe(0);
+      expect(result).toMatchObject({ exit: 'completed', unanswered: [], session: expect.any(String) });
+      // What the follow-up asked for was done, in the same turn and the same conversation.
+      expect(readFileSync(join(repo, 'CHANGELOG.md'), 'utf8')).toBe('- The greeting names Horizon.\n');
+      expect(events.filter((e) => e.type === 'tool_use').map((e) => e.type === 'tool_use' && e.tool)).toEqual(
+        ['read', 'edit', 'bash', 'write'],
+      );
+      expect(server.agentRequests[3]!.body!.messages.at(-1)).toMatchObject({
+        role: 'user',
+        content: followUp,
+      });
+      expect(userMessages(server, 3)).toEqual([task, followUp]);
+      expect(await run.send('Too late.')).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a later turn continues the session: the model sees the conversation so far', async () => {
+    const repo = greetingRepo();
+    const stateDir = tempDir('oc-state-');
+    const server = await ScriptedModelServer.start({
+      script: 'follow-up-next-turn.yaml',
+      vars: { workdir: repo, followUp: 'changelog' },
+    });
+    try {
+      const turn = (prompt: string, session?: string) =>
+        harness.start({
+          prompt,
+          ...(session ? { session } : {}),
+          workdir: repo,
+          model: { baseUrl: server.baseUrl, model: 'scripted' },
+          deadlineMs: 30_000,
+          context: { runId: 'two-turns', stateDir },
+        }).result;
+      const first = await turn(task);
+      expect(first).toMatchObject({ exit: 'completed', session: expect.any(String) });
+      const second = await turn(followUp, first.session);
+      expect(server.failures).toEqual([]);
+      expect(server.pendingSteps).toBe(0);
+      expect(second).toMatchObject({ exit: 'completed', session: first.session });
+      expect(readFileSync(join(repo, 'CHANGELOG.md'), 'utf8')).toBe('- The greeting names Horizon.\n');
+      expect(userMessages(server, 3)).toEqual([task, followUp]);
+      expect(JSON.stringify(server.agentRequests[3]!.body!.messages)).toContain('Edit applied successfully');
+    } finally {
+      await server.close();
+    }
   });
 });
 

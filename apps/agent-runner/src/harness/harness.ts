@@ -11,6 +11,11 @@ export interface Harness {
 
 export interface HarnessTask {
   prompt: string;
+  /**
+   * Continue this session (an earlier turn's `result.session`) instead of starting one: the
+   * agent sees the conversation so far. Needs the earlier turn's `context.stateDir`.
+   */
+  session?: string;
   /** The repository checkout the agent works in (its current directory). */
   workdir: string;
   model: HarnessModelConfig;
@@ -98,6 +103,13 @@ export interface HarnessResult {
   durationMs: number;
   /** Why the run did not complete: the agent's error, the exit status, the deadline. */
   error?: string;
+  /** The session the turn worked in, for a later turn to continue; absent if none was opened. */
+  session?: string;
+  /**
+   * Messages `send` passed that the agent never took up (they reached the session as its turn
+   * was ending): removed from the session, for the caller to give to another turn.
+   */
+  unanswered: string[];
 }
 
 export interface HarnessRun {
@@ -108,4 +120,10 @@ export interface HarnessRun {
   readonly pid: number | undefined;
   /** Kills the run; resolves once its process group is gone. The result is `cancelled`. */
   cancel(): Promise<void>;
+  /**
+   * Adds a user message to the session while the turn goes on; the agent takes it up after
+   * its current step, in this turn. False when the turn is ending or over (or the message
+   * could not be added): the caller gives it to another turn.
+   */
+  send(text: string): Promise<boolean>;
 }

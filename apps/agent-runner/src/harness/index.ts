@@ -12,4 +12,4 @@ export type {
   HarnessUsage,
 } from './harness';
 export { OpenCodeHarness, resolveOpenCodeBinary, type OpenCodeHarnessOptions } from './opencode-harness';
-export { parseOpenCodeLine, usageOf } from './opencode-events';
+export { SessionEvents, usageOf } from './opencode-events';

@@ -1,25 +1,74 @@
 import type { HarnessEvent } from './harness';
-import { parseOpenCodeLine, usageOf } from './opencode-events';
+import type { BusEvent } from './opencode-client';
+import { SessionEvents, usageOf } from './opencode-events';
 
-// Lines as `opencode run --format json` 1.18.33 printed them (ids shortened).
-const lines = {
-  stepStart:
-    '{"type":"step_start","timestamp":1795506752881,"sessionID":"ses_1","part":{"id":"prt_1","messageID":"msg_1","sessionID":"ses_1","snapshot":"4b82","type":"step-start"}}',
-  text: '{"type":"text","timestamp":1795506752882,"sessionID":"ses_1","part":{"id":"prt_2","type":"text","text":"Writing.","time":{"start":1,"end":2}}}',
-  bash: '{"type":"tool_use","timestamp":1795506753388,"sessionID":"ses_1","part":{"type":"tool","tool":"bash","callID":"call_3_0","state":{"status":"completed","input":{"command":"exit 3"},"output":"(no output)","metadata":{"output":"(no output)","exit":3,"truncated":false},"title":"exit 3","time":{"start":1,"end":2}},"id":"prt_3"}}',
-  stepFinish:
-    '{"type":"step_finish","timestamp":1795506752928,"sessionID":"ses_1","part":{"id":"prt_4","reason":"tool-calls","type":"step-finish","tokens":{"total":1050,"input":1000,"output":50,"reasoning":0,"cache":{"write":0,"read":0}},"cost":0.00375}}',
-  error:
-    '{"type":"error","timestamp":1795506701564,"sessionID":"ses_1","error":{"name":"APIError","data":{"message":"Scripted model: expected step 1","statusCode":500,"isRetryable":true}}}',
-};
+// Bus events as `opencode serve` 1.18.33 published them (ids shortened, fields trimmed).
+const partUpdated = (part: Record<string, unknown>, sessionID = 'ses_1'): BusEvent => ({
+  type: 'message.part.updated',
+  properties: { sessionID, part: { sessionID, messageID: 'msg_a', ...part } },
+});
+const events = {
+  userMessage: {
+    type: 'message.updated',
+    properties: { sessionID: 'ses_1', info: { id: 'msg_u', role: 'user', sessionID: 'ses_1' } },
+  },
+  userText: partUpdated({ id: 'prt_0', messageID: 'msg_u', type: 'text', text: 'Do it.', time: { end: 1 } }),
+  stepStart: partUpdated({ id: 'prt_1', type: 'step-start', snapshot: '4b82' }),
+  textStreaming: partUpdated({ id: 'prt_2', type: 'text', text: 'Writ', time: { start: 1 } }),
+  text: partUpdated({ id: 'prt_2', type: 'text', text: 'Writing.', time: { start: 1, end: 2 } }),
+  bashRunning: partUpdated({
+    id: 'prt_3',
+    type: 'tool',
+    tool: 'bash',
+    callID: 'call_3_0',
+    state: { status: 'running', input: { command: 'exit 3' } },
+  }),
+  bash: partUpdated({
+    id: 'prt_3',
+    type: 'tool',
+    tool: 'bash',
+    callID: 'call_3_0',
+    state: {
+      status: 'completed',
+      input: { command: 'exit 3' },
+      output: '(no output)',
+      metadata: { output: '(no output)', exit: 3, truncated: false },
+    },
+  }),
+  stepFinish: partUpdated({
+    id: 'prt_4',
+    type: 'step-finish',
+    reason: 'tool-calls',
+    tokens: { total: 1050, input: 1000, output: 50, reasoning: 0, cache: { write: 0, read: 0 } },
+    cost: 0.00375,
+  }),
+  error: {
+    type: 'session.error',
+    properties: {
+      sessionID: 'ses_1',
+      error: { name: 'APIError', data: { message: 'Scripted model: expected step 1', statusCode: 500 } },
+    },
+  },
+  busy: { type: 'session.status', properties: { sessionID: 'ses_1', status: { type: 'busy' } } },
+  idle: { type: 'session.status', properties: { sessionID: 'ses_1', status: { type: 'idle' } } },
+} satisfies Record<string, BusEvent>;
 
-describe('parseOpenCodeLine', () => {
-  it('normalizes each kind of event', () => {
-    expect(parseOpenCodeLine(lines.stepStart)).toEqual({ type: 'step_start', at: 1795506752881 });
-    expect(parseOpenCodeLine(lines.text)).toEqual({ type: 'text', at: 1795506752882, text: 'Writing.' });
-    expect(parseOpenCodeLine(lines.bash)).toEqual({
+describe('SessionEvents', () => {
+  const harnessEvent = (reader: SessionEvents, event: BusEvent): HarnessEvent | undefined => {
+    const reading = reader.read(event);
+    return reading?.type === 'harness' ? reading.event : undefined;
+  };
+
+  it('normalizes each kind of event, once per part', () => {
+    const reader = new SessionEvents('ses_1', () => 42);
+    expect(harnessEvent(reader, events.stepStart)).toEqual({ type: 'step_start', at: 42 });
+    expect(harnessEvent(reader, events.textStreaming)).toBeUndefined();
+    expect(harnessEvent(reader, events.text)).toEqual({ type: 'text', at: 42, text: 'Writing.' });
+    expect(harnessEvent(reader, events.text)).toBeUndefined();
+    expect(harnessEvent(reader, events.bashRunning)).toBeUndefined();
+    expect(harnessEvent(reader, events.bash)).toEqual({
       type: 'tool_use',
-      at: 1795506753388,
+      at: 42,
       tool: 'bash',
       callId: 'call_3_0',
       status: 'completed',
@@ -27,53 +76,79 @@ describe('parseOpenCodeLine', () => {
       output: '(no output)',
       exitCode: 3,
     });
-    expect(parseOpenCodeLine(lines.stepFinish)).toEqual({
+    expect(harnessEvent(reader, events.stepFinish)).toEqual({
       type: 'step_finish',
-      at: 1795506752928,
+      at: 42,
       reason: 'tool-calls',
       tokens: { input: 1000, output: 50, reasoning: 0, cacheRead: 0, cacheWrite: 0 },
       costUsd: 0.00375,
     });
-    expect(parseOpenCodeLine(lines.error)).toEqual({
+    expect(harnessEvent(reader, events.error)).toEqual({
       type: 'error',
-      at: 1795506701564,
+      at: 42,
       message: 'APIError: Scripted model: expected step 1',
     });
   });
 
   it('reports a failed tool with its error text', () => {
-    const line = JSON.stringify({
-      type: 'tool_use',
-      timestamp: 5,
-      part: {
-        tool: 'read',
-        callID: 'c',
-        state: { status: 'error', input: { filePath: '/x' }, error: 'File not found: /x' },
-      },
+    const failed = partUpdated({
+      id: 'prt_9',
+      type: 'tool',
+      tool: 'read',
+      callID: 'c',
+      state: { status: 'error', input: { filePath: '/x' }, error: 'File not found: /x' },
     });
-    expect(parseOpenCodeLine(line)).toMatchObject({ status: 'error', output: 'File not found: /x' });
+    expect(harnessEvent(new SessionEvents('ses_1'), failed)).toMatchObject({
+      status: 'error',
+      output: 'File not found: /x',
+    });
   });
 
-  it('ignores noise, partial lines, unknown types and unfinished tools', () => {
-    for (const line of [
-      '',
-      'Error: something went wrong',
-      lines.bash.slice(0, 80),
-      '[1,2,3]',
-      '{"type":"reasoning","part":{}}',
-      JSON.stringify({ type: 'tool_use', part: { tool: 'bash', state: { status: 'running', input: {} } } }),
-    ]) {
-      expect(parseOpenCodeLine(line)).toBeUndefined();
-    }
+  it("ends at the session's idle status, not at busy or at another session's", () => {
+    const reader = new SessionEvents('ses_1');
+    expect(reader.read(events.busy)).toBeUndefined();
+    expect(
+      reader.read({ type: 'session.status', properties: { sessionID: 'ses_2', status: { type: 'idle' } } }),
+    ).toBeUndefined();
+    expect(reader.read(events.idle)).toEqual({ type: 'idle' });
+  });
+
+  it("ignores the user's own messages, other sessions, unknown types and noise", () => {
+    const reader = new SessionEvents('ses_1');
+    expect(reader.read(events.userMessage)).toBeUndefined();
+    for (const event of [
+      events.userText,
+      partUpdated({ id: 'prt_x', type: 'text', text: 'elsewhere', time: { end: 1 } }, 'ses_2'),
+      { type: 'message.part.delta', properties: { sessionID: 'ses_1', delta: 'Wr' } },
+      { type: 'server.heartbeat', properties: {} },
+      partUpdated({ id: 'prt_r', type: 'reasoning', text: 'hmm', time: { end: 1 } }),
+      { type: 'session.error', properties: { sessionID: 'ses_2', error: 'x' } },
+    ])
+      expect(reader.read(event)).toBeUndefined();
+  });
+
+  it('passes on permission requests of the session and of the subagent sessions it started', () => {
+    const reader = new SessionEvents('ses_1');
+    const asked = (sessionID: string, id: string): BusEvent => ({
+      type: 'permission.asked',
+      properties: { id, sessionID, permission: 'read', patterns: ['.env'] },
+    });
+    expect(reader.read(asked('ses_1', 'per_1'))).toEqual({
+      type: 'permission',
+      requestId: 'per_1',
+      permission: 'read',
+    });
+    expect(reader.read(asked('ses_child', 'per_2'))).toBeUndefined();
+    reader.read({ type: 'session.created', properties: { info: { id: 'ses_child', parentID: 'ses_1' } } });
+    expect(reader.read(asked('ses_child', 'per_3'))).toMatchObject({ requestId: 'per_3' });
   });
 
   it('survives fields of the wrong type', () => {
+    const reader = new SessionEvents('ses_1');
     expect(
-      parseOpenCodeLine('{"type":"step_finish","part":{"tokens":{"input":"many"},"cost":null}}'),
-    ).toMatchObject({
-      tokens: { input: 0, output: 0 },
-      costUsd: 0,
-    });
+      harnessEvent(reader, partUpdated({ type: 'step-finish', tokens: { input: 'many' }, cost: null })),
+    ).toMatchObject({ tokens: { input: 0, output: 0 }, costUsd: 0 });
+    expect(reader.read({ type: 'message.part.updated', properties: { part: 'nope' } })).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import type { HarnessEvent, HarnessUsage } from './harness';
+import type { BusEvent } from './opencode-client';
 
-/** Loose reading of `opencode run --format json` output: fields are checked, not trusted. */
+/** Loose reading of OpenCode's bus events: fields are checked, not trusted. */
 type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json =>
@@ -8,31 +9,90 @@ const isObject = (value: unknown): value is Json =>
 const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
+/** What one bus event means for a turn. */
+export type SessionReading =
+  | { type: 'harness'; event: HarnessEvent }
+  /** The session's loop ended: nothing more will happen until another message comes. */
+  | { type: 'idle' }
+  /** The agent (or a subagent of its session) asks for a permission nobody is there to give. */
+  | { type: 'permission'; requestId: string; permission: string };
+
 /**
- * Turns one line of OpenCode's JSON output into a normalized event. Anything else (a line
- * that is not JSON, an event type this code does not know) gives undefined: OpenCode may
- * print other things, and a newer version may add event types.
+ * Follows one session on the bus of `opencode serve` and normalizes what the agent does, as
+ * `opencode run --format json` does from the same events: finished text parts, tool calls
+ * that completed or failed, step boundaries, session errors, the end of the loop. Anything
+ * else (another session, a part still streaming, an event type a newer version added) reads
+ * as undefined.
  */
-export function parseOpenCodeLine(line: string): HarnessEvent | undefined {
-  const trimmed = line.trim();
-  if (!trimmed.startsWith('{')) return undefined;
-  let event: unknown;
-  try {
-    event = JSON.parse(trimmed);
-  } catch {
-    return undefined;
+export class SessionEvents {
+  /** The session and the subagent sessions it started: their permission requests are ours. */
+  private readonly family: Set<string>;
+  private readonly userMessages = new Set<string>();
+  /** A part is updated several times; each becomes at most one event. */
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly sessionId: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.family = new Set([sessionId]);
   }
-  if (!isObject(event)) return undefined;
-  const at = num(event.timestamp) || Date.now();
-  const part = isObject(event.part) ? event.part : {};
-  switch (event.type) {
-    case 'step_start':
+
+  read({ type, properties }: BusEvent): SessionReading | undefined {
+    switch (type) {
+      case 'session.created': {
+        const info = isObject(properties.info) ? properties.info : {};
+        if (this.family.has(str(info.parentID))) this.family.add(str(info.id));
+        return undefined;
+      }
+      case 'message.updated': {
+        const info = isObject(properties.info) ? properties.info : {};
+        if (info.role === 'user') this.userMessages.add(str(info.id));
+        return undefined;
+      }
+      case 'message.part.updated': {
+        const part = isObject(properties.part) ? properties.part : {};
+        if (part.sessionID !== this.sessionId || this.userMessages.has(str(part.messageID))) return undefined;
+        const event = partEvent(part, this.now());
+        const key = str(part.id) || `${str(part.messageID)}:${str(part.callID)}:${str(part.type)}`;
+        if (!event || this.reported.has(key)) return undefined;
+        this.reported.add(key);
+        return { type: 'harness', event };
+      }
+      case 'session.error':
+        if (properties.sessionID !== this.sessionId) return undefined;
+        return {
+          type: 'harness',
+          event: { type: 'error', at: this.now(), message: errorMessage(properties.error) },
+        };
+      case 'session.status': {
+        const status = isObject(properties.status) ? properties.status : {};
+        return properties.sessionID === this.sessionId && status.type === 'idle'
+          ? { type: 'idle' }
+          : undefined;
+      }
+      case 'permission.asked':
+        if (!this.family.has(str(properties.sessionID))) return undefined;
+        return { type: 'permission', requestId: str(properties.id), permission: str(properties.permission) };
+      default:
+        return undefined;
+    }
+  }
+}
+
+/** A message part of the agent's, once it is an outcome (a finished text, a finished tool call). */
+export function partEvent(part: Json, at: number): HarnessEvent | undefined {
+  switch (part.type) {
+    case 'step-start':
       return { type: 'step_start', at };
-    case 'text':
+    case 'text': {
+      const time = isObject(part.time) ? part.time : {};
+      if (!time.end || part.synthetic) return undefined;
       return { type: 'text', at, text: str(part.text) };
-    case 'tool_use':
+    }
+    case 'tool':
       return toolUse(at, part);
-    case 'step_finish': {
+    case 'step-finish': {
       const tokens = isObject(part.tokens) ? part.tokens : {};
       const cache = isObject(tokens.cache) ? tokens.cache : {};
       return {
@@ -49,14 +109,12 @@ export function parseOpenCodeLine(line: string): HarnessEvent | undefined {
         costUsd: num(part.cost),
       };
     }
-    case 'error':
-      return { type: 'error', at, message: errorMessage(event.error) };
     default:
       return undefined;
   }
 }
 
-/** A tool call that finished; OpenCode reports no other, but a pending one is not an outcome. */
+/** A tool call that finished; a pending or running one is not an outcome. */
 function toolUse(at: number, part: Json): HarnessEvent | undefined {
   const state = isObject(part.state) ? part.state : {};
   if (state.status !== 'completed' && state.status !== 'error') return undefined;

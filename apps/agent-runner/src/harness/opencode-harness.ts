@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EventLog } from './event-log';
 import type { Harness, HarnessEvent, HarnessResult, HarnessRun, HarnessTask } from './harness';
 import { openCodeConfig, openCodeDirs, openCodeEnv, PLUGIN_INSTALL_SEED } from './opencode-config';
-import { parseOpenCodeLine, usageOf } from './opencode-events';
+import { usageOf } from './opencode-events';
+import { OpenCodeTurn } from './opencode-turn';
 import { ProcessOutcome, superviseProcess } from './supervised-process';
 
 export interface OpenCodeHarnessOptions {
@@ -37,7 +39,12 @@ export function resolveOpenCodeBinary(): string {
   return join(dirname(require.resolve('opencode-ai/package.json')), 'bin', 'opencode.exe');
 }
 
-/** Runs `opencode run --format json` with a configuration and home of its own per run. */
+/**
+ * Runs each turn on `opencode serve` (loopback, a password of its own) driven over its HTTP
+ * API, with a configuration and home of its own per run: the API is how a message reaches a
+ * session while the agent works (`send`). The server lives as long as the turn; a later turn
+ * continues the session from the same state folder.
+ */
 export class OpenCodeHarness implements Harness {
   readonly name = 'opencode';
   private readonly binary: string;
@@ -57,40 +64,54 @@ export class OpenCodeHarness implements Harness {
           runId: task.context.runId,
         }
       : undefined;
-    const env = openCodeEnv({
-      stateDir,
-      config: openCodeConfig(task.model, apiKeyFile, mcp),
-      path: this.options.path ?? process.env.PATH ?? '/usr/bin:/bin',
-      taskEnv: task.env,
-    });
+    // Loopback is shared with every process of the host when there is no sandbox around.
+    const password = randomBytes(24).toString('base64url');
+    const env = {
+      ...openCodeEnv({
+        stateDir,
+        config: openCodeConfig(task.model, apiKeyFile, mcp),
+        path: this.options.path ?? process.env.PATH ?? '/usr/bin:/bin',
+        taskEnv: task.env,
+      }),
+      OPENCODE_SERVER_PASSWORD: password,
+    };
     const events = new EventLog<HarnessEvent>();
-    const args = [
-      'run',
-      '--format',
-      'json',
-      '--title',
-      task.context.title ?? `Horizon run ${task.context.runId}`,
-    ];
-    // The prompt goes through stdin: given as an argument, OpenCode wraps it in quotes.
+    let listening: (url: string) => void = () => undefined;
+    const url = new Promise<string>((resolve) => (listening = resolve));
     const proc = superviseProcess({
       command: this.binary,
-      args,
+      args: ['serve', '--hostname', '127.0.0.1', '--port', '0'],
       cwd: task.workdir,
       env,
-      stdin: task.prompt,
       deadlineMs: task.deadlineMs,
       ...(this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {}),
       onStdoutLine: (line) => {
-        const event = parseOpenCodeLine(line);
-        if (event) events.push(event);
+        const found = /listening on (https?:\/\/\S+)/.exec(line);
+        if (found) listening(found[1]!);
       },
     });
-    const result = proc.outcome.then((outcome) => {
-      events.close();
-      if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
-      return resultOf(outcome, events.snapshot(), task.deadlineMs);
-    });
-    return { events, result, pid: proc.pid, cancel: () => proc.stop('cancelled') };
+    const turn = new OpenCodeTurn(password, events);
+    const server = Promise.race([url, proc.outcome.then(() => null)]);
+    const result = turn
+      .drive(server, {
+        prompt: task.prompt,
+        title: task.context.title ?? `Horizon run ${task.context.runId}`,
+        ...(task.session ? { session: task.session } : {}),
+      })
+      .then(() => proc.stop('finished'))
+      .then(async () => {
+        const outcome = await proc.outcome;
+        events.close();
+        if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
+        return resultOf(outcome, turn, events.snapshot(), task.deadlineMs);
+      });
+    return {
+      events,
+      result,
+      pid: proc.pid,
+      cancel: () => proc.stop('cancelled'),
+      send: (text) => turn.send(text),
+    };
   }
 }
 
@@ -118,17 +139,27 @@ function writeSecret(stateDir: string, name: string, value: string): string {
 
 function resultOf(
   outcome: ProcessOutcome,
+  turn: OpenCodeTurn,
   events: readonly HarnessEvent[],
   deadlineMs: number,
 ): HarnessResult {
-  const base = { usage: usageOf(events), durationMs: outcome.durationMs };
+  const base = {
+    usage: usageOf(events),
+    durationMs: outcome.durationMs,
+    ...(turn.session ? { session: turn.session } : {}),
+    unanswered: turn.unanswered,
+  };
   if (outcome.stoppedBy === 'deadline')
     return { ...base, exit: 'timed_out', error: `deadline of ${deadlineMs} ms passed` };
   if (outcome.stoppedBy === 'cancelled') return { ...base, exit: 'cancelled' };
   const agentError = events.find((e): e is Extract<HarnessEvent, { type: 'error' }> => e.type === 'error');
-  if (outcome.code === 0 && !agentError) return { ...base, exit: 'completed' };
-  const status = outcome.code !== null ? `exit code ${outcome.code}` : `signal ${outcome.signal}`;
-  const detail = agentError?.message ?? lastLine(outcome.stderrTail);
+  if (turn.finished && !agentError) return { ...base, exit: 'completed' };
+  if (agentError) return { ...base, exit: 'failed', error: agentError.message };
+  const status =
+    outcome.stoppedBy === 'finished'
+      ? (turn.error ?? 'stopped')
+      : `opencode exited (${outcome.code !== null ? `exit code ${outcome.code}` : `signal ${outcome.signal}`})`;
+  const detail = lastLine(outcome.stderrTail);
   return { ...base, exit: 'failed', error: detail ? `${status}: ${detail}` : status };
 }
 

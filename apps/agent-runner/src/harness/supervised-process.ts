@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { descendantsOf, isRunning } from './process-tree';
 
-export type StopReason = 'exited' | 'deadline' | 'cancelled';
+/** `finished`: stopped by its owner because its work was done (a server no longer needed). */
+export type StopReason = 'exited' | 'deadline' | 'cancelled' | 'finished';
 
 export interface ProcessOutcome {
   code: number | null;
@@ -32,7 +33,7 @@ export interface SupervisedProcess {
   readonly pid: number | undefined;
   readonly outcome: Promise<ProcessOutcome>;
   /** Kills the process group and the commands it started; resolves once they are gone. */
-  stop(reason: 'cancelled' | 'deadline'): Promise<void>;
+  stop(reason: Exclude<StopReason, 'exited'>): Promise<void>;
 }
 
 const STDERR_TAIL_BYTES = 8192;
@@ -88,7 +89,7 @@ export function superviseProcess(options: SupervisedProcessOptions): SupervisedP
     for (const pid of doomed.pids) killPid(pid, signal);
   };
   const grace = options.killGraceMs ?? 2000;
-  const stop = async (reason: 'cancelled' | 'deadline') => {
+  const stop = async (reason: Exclude<StopReason, 'exited'>) => {
     if (child.exitCode === null && child.signalCode === null && stoppedBy === 'exited') {
       stoppedBy = reason;
       signalAll('SIGTERM');

@@ -1,9 +1,12 @@
 import type { AgentRunSpec, RunOutcome, RunReport, VerificationResult } from '@horizon/contracts';
-import type { Harness, HarnessUsage } from '../harness';
+import type { Harness } from '../harness';
+import { AgentSession } from './agent-session';
 import { runCommand, shellCommand, type CommandOutcome } from './commands';
 import { commitMessage } from './commit-message';
+import type { FollowUpSource } from './follow-ups';
 import { FrictionNotes } from './friction';
 import { fixPrompt, taskPrompt } from './prompts';
+import { RunStopped } from './run-stopped';
 import { oneLine, tail, type Transcript } from './transcript';
 
 export interface AgentRunDeps {
@@ -18,26 +21,18 @@ export interface AgentRunDeps {
   agentEnv: Record<string, string>;
   /** Aborted on SIGTERM: whatever runs is stopped and the run ends `cancelled`. */
   signal: AbortSignal;
+  /** Follow-ups from the humans while the run goes on (the runner's stdin). */
+  followUps: FollowUpSource;
 }
 
 /** Log kept per verification step in the transcript; the report keeps up to 64 KiB. */
 const EVENT_LOG_TAIL = 16 * 1024;
 
-/** Ends the run early with an outcome; anything else thrown is a runner fault. */
-class RunStopped extends Error {
-  constructor(
-    readonly outcome: Exclude<RunOutcome, 'succeeded'>,
-    readonly reason: string,
-    readonly commitSha: string | null = null,
-  ) {
-    super(reason);
-  }
-}
-
 /**
  * One run inside the sandbox: the harness on the task, the repository's checks with bounded
  * fix rounds, an attributed commit, the push to the run's branch — each step reported on the
- * transcript as it happens, and everything summed up in the report.
+ * transcript as it happens, and everything summed up in the report. Follow-ups join the
+ * agent's turn; one that came during the checks gets a turn of its own, checked again.
  */
 export async function runAgent(deps: AgentRunDeps): Promise<RunReport> {
   return new AgentRun(deps).execute();
@@ -46,15 +41,19 @@ export async function runAgent(deps: AgentRunDeps): Promise<RunReport> {
 class AgentRun {
   private readonly startedAt = Date.now();
   private readonly deadlineAt: number;
-  private readonly usage: HarnessUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   private readonly verification: VerificationResult[] = [];
   private readonly friction = new FrictionNotes();
-  private harnessMs = 0;
+  private readonly agent: AgentSession;
   private verificationMs = 0;
-  private summary: string | null = null;
 
   constructor(private readonly deps: AgentRunDeps) {
     this.deadlineAt = Date.parse(deps.spec.deadlineAt);
+    this.agent = new AgentSession({
+      ...deps,
+      friction: this.friction,
+      deadlineAt: this.deadlineAt,
+      checkStillGoing: () => this.checkStillGoing(),
+    });
   }
 
   async execute(): Promise<RunReport> {
@@ -68,19 +67,33 @@ class AgentRun {
     try {
       await this.moveToBranch();
       let prompt = taskPrompt(spec);
+      let label: string | undefined;
+      let fixes = 0;
       for (let round = 0; ; round += 1) {
-        await this.runHarness(prompt, round);
+        await this.agent.turns(prompt, round, label);
         if (spec.kind === 'plan') return this.finish('succeeded', null);
         const failure = await this.verify(round);
-        if (!failure) break;
-        if (round >= spec.fixRounds) {
-          const after = spec.fixRounds > 0 ? ` after ${spec.fixRounds} fix round(s)` : '';
-          throw new RunStopped('failed', `\`${failure.command}\` failed (exit ${failure.exitCode})${after}`);
+        if (failure) {
+          if (fixes >= spec.fixRounds) {
+            const after = spec.fixRounds > 0 ? ` after ${spec.fixRounds} fix round(s)` : '';
+            throw new RunStopped(
+              'failed',
+              `\`${failure.command}\` failed (exit ${failure.exitCode})${after}`,
+            );
+          }
+          fixes += 1;
+          this.friction.add(
+            `verification \`${failure.command}\` failed (exit ${failure.exitCode}): fix round ${fixes}`,
+          );
+          // Follow-ups that came during the checks join the fix round's turn.
+          prompt = fixPrompt(spec, failure, fixes);
+          label = `fix round ${fixes}`;
+        } else {
+          const followUps = this.agent.takeFollowUps();
+          if (followUps === null) break;
+          prompt = followUps;
+          label = 'follow-up';
         }
-        this.friction.add(
-          `verification \`${failure.command}\` failed (exit ${failure.exitCode}): fix round ${round + 1}`,
-        );
-        prompt = fixPrompt(spec, failure, round + 1);
       }
       const sha = await this.commit();
       await this.push(sha);
@@ -108,71 +121,6 @@ class AgentRun {
       branch: spec.branch,
       head,
     });
-  }
-
-  private async runHarness(prompt: string, round: number): Promise<void> {
-    this.checkStillGoing();
-    const { spec, harness, transcript, signal } = this.deps;
-    const run = harness.start({
-      prompt,
-      workdir: this.deps.workdir,
-      model: {
-        baseUrl: spec.model.baseUrl,
-        model: spec.model.model,
-        ...(spec.model.smallModel ? { smallModel: spec.model.smallModel } : {}),
-        ...(spec.model.costPerMillionTokens ? { costPerMillionTokens: spec.model.costPerMillionTokens } : {}),
-      },
-      env: this.deps.agentEnv,
-      deadlineMs: this.deadlineAt - Date.now(),
-      context: { runId: spec.runId, title: `Horizon ${spec.kind} ${spec.workItemId}` },
-      ...(spec.mcp ? { mcp: spec.mcp } : {}),
-    });
-    transcript.emit(
-      'harness',
-      'harness.started',
-      `${harness.name} started${round ? ` (fix round ${round})` : ''}`,
-      {
-        harness: harness.name,
-        pid: run.pid,
-        round,
-      },
-    );
-    const cancel = () => void run.cancel();
-    signal.addEventListener('abort', cancel);
-    let lastText: string | undefined;
-    try {
-      for await (const event of run.events) {
-        transcript.harnessEvent(event, round);
-        this.friction.addHarnessEvent(event);
-        if (event.type === 'text' && event.text.trim()) lastText = event.text;
-      }
-    } finally {
-      signal.removeEventListener('abort', cancel);
-    }
-    const result = await run.result;
-    this.harnessMs += result.durationMs;
-    this.usage.inputTokens += result.usage.inputTokens;
-    this.usage.outputTokens += result.usage.outputTokens;
-    this.usage.costUsd += result.usage.costUsd;
-    if (lastText) this.summary = lastText;
-    transcript.emit(
-      'harness',
-      'harness.finished',
-      `${harness.name} ${result.exit} after ${result.durationMs} ms`,
-      {
-        round,
-        exit: result.exit,
-        usage: result.usage,
-        durationMs: result.durationMs,
-        ...(result.error ? { error: result.error } : {}),
-      },
-    );
-    if (result.exit === 'cancelled' || signal.aborted)
-      throw new RunStopped('cancelled', 'cancelled on request');
-    if (result.exit === 'timed_out')
-      throw new RunStopped('timed_out', `the agent was still working at the deadline (${spec.deadlineAt})`);
-    if (result.exit === 'failed')
-      throw new RunStopped('failed', `the agent failed: ${result.error ?? 'unknown error'}`);
   }
 
   /** Runs the checks in order; the first failing one is returned (later ones are not run). */
@@ -223,7 +171,7 @@ class AgentRun {
       .split('\n')
       .filter(Boolean);
     if (changed.length === 0) throw new RunStopped('failed', 'the agent changed no files');
-    const message = commitMessage(spec, this.summary, changed);
+    const message = commitMessage(spec, this.agent.summary, changed);
     await this.git(
       [
         '-c', `user.name=${spec.agent.name}`, '-c', `user.email=${spec.agent.email}`, '-c', 'commit.gpgsign=false',
@@ -298,26 +246,33 @@ class AgentRun {
     commitSha: string | null = null,
     branch: string | null = null,
   ): RunReport {
+    const unhandled = this.agent.close();
+    if (unhandled > 0) {
+      const note = `${unhandled} follow-up(s) came after the agent's last turn and did not reach it`;
+      this.friction.add(note);
+      this.deps.transcript.emit('harness', 'follow_up.unhandled', note, { count: unhandled });
+    }
+    const { usage, harnessMs } = this.agent;
     const durationMs = Date.now() - this.startedAt;
     return {
       type: 'report',
       outcome,
       reason,
       usage: {
-        inputTokens: Math.round(this.usage.inputTokens),
-        outputTokens: Math.round(this.usage.outputTokens),
-        costUsd: this.usage.costUsd,
+        inputTokens: Math.round(usage.inputTokens),
+        outputTokens: Math.round(usage.outputTokens),
+        costUsd: usage.costUsd,
       },
       durationMs,
       branch,
       commitSha,
       verification: this.verification,
       frictionNotes: this.friction.list(),
-      summary: this.summary,
+      summary: this.agent.summary,
       timings: {
-        harnessMs: this.harnessMs,
+        harnessMs,
         verificationMs: this.verificationMs,
-        runnerMs: Math.max(0, durationMs - this.harnessMs - this.verificationMs),
+        runnerMs: Math.max(0, durationMs - harnessMs - this.verificationMs),
       },
     };
   }

@@ -1,3 +1,4 @@
+import { planProposalExample } from '@horizon/contracts';
 import type { AgentRunSpec } from '@horizon/contracts';
 
 /** Log tail a fix round shows the agent: the end of the output is where failures are reported. */
@@ -6,6 +7,16 @@ export const FIX_LOG_TAIL = 6000;
 const closing =
   'Do not commit, push or switch branches: Horizon commits your changes and pushes them. ' +
   'End with a short summary: its first line says what you changed, the lines after it why.';
+
+/**
+ * How a plan must be written: Horizon creates one issue per entry, in order, with `blocks`
+ * relations from `blockedBy` (see `readPlanProposal`).
+ */
+const planFormat = [
+  'Split the work into issues that can each be reviewed and merged on their own, smallest first. ' +
+    'End your answer with the plan as one fenced JSON block of this shape (`blockedBy` lists the keys of issues that must merge first):',
+  '```json\n' + JSON.stringify(planProposalExample, null, 2) + '\n```',
+].join('\n');
 
 /** The first turn of a run: the task (or the review), where it came from, and the rules. */
 export function taskPrompt(spec: AgentRunSpec): string {
@@ -19,6 +30,7 @@ export function taskPrompt(spec: AgentRunSpec): string {
     parts.push(
       `Plan the following work in ${spec.repo} (checked out in the current directory). Read what you need, change no files, and answer with the plan.`,
       spec.prompt,
+      planFormat,
     );
   } else {
     parts.push(

@@ -41,6 +41,7 @@ describe('prompts', () => {
     );
     const plan = taskPrompt({ ...spec, kind: 'plan' });
     expect(plan).toContain('change no files');
+    expect(plan).toContain('"blockedBy": [\n        "A"\n      ]');
     expect(plan).not.toContain('npm test');
   });
 
