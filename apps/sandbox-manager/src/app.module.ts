@@ -17,6 +17,7 @@ import { IdentityOwnerDirectory } from './host/owner-directory';
 import { BrokeredRunCredentials } from './host/run-credentials';
 import { RunnerAgentLauncher } from './host/runner-agent-launcher';
 import { egressCredentials, openSandboxRuntime, type SandboxRuntime } from './host/sandbox-runtime';
+import { FollowUpConsumer } from './messaging/follow-up.consumer';
 import { SandboxCommandsConsumer } from './messaging/sandbox-commands.consumer';
 import { PrismaSandboxRepository } from './persistence/prisma-sandbox.repository';
 import { SandboxLifecycle } from './sandbox-lifecycle';
@@ -120,6 +121,7 @@ export class SandboxManagerModule {
           },
         },
         SandboxCommandsConsumer,
+        FollowUpConsumer,
         SandboxLifecycle,
       ],
     };

@@ -86,6 +86,44 @@ describe('SnapshotStore (real git, setup inside a real sandbox)', () => {
     }
   });
 
+  it('keeps what setup left untracked out of commits, and out of the way of a checkout that tracks it', async () => {
+    const locked = tempDir('snapshot-lockfile');
+    try {
+      // Setup writes a lockfile the repo does not track yet; a later commit tracks its own.
+      const [first, second] = makeRepo(locked.path, [
+        { '.horizon/config.yaml': 'setup: ["echo generated > lock.json"]\n' },
+        { 'lock.json': 'tracked\n' },
+      ]);
+      const snapshot = await store.build({
+        repo: 'acme/locked',
+        source: locked.path,
+        commit: first!,
+        flavour: 'implement',
+        remoteInside: 'x',
+      });
+      const handle = await driver.create({
+        id: `snap-${randomUUID()}`,
+        flavour: 'verify',
+        snapshotDir: snapshot.dir,
+        resources: smallResources,
+        env: {},
+        egress: null,
+      });
+      try {
+        const result = await sh(
+          driver,
+          handle,
+          `git status --porcelain; cat lock.json; git checkout --quiet ${second} && cat lock.json`,
+        );
+        expect(result.stdout).toBe('generated\ntracked\n');
+      } finally {
+        await driver.destroy(handle);
+      }
+    } finally {
+      locked.remove();
+    }
+  });
+
   it('fails a build whose setup fails, leaving nothing half-made', async () => {
     const broken = tempDir('snapshot-broken');
     try {

@@ -7,9 +7,12 @@ import {
   type Envelope,
   type EnvelopeOf,
   type RunnerEvent,
+  type RunnerFollowUp,
   type RunReport,
   type sandboxProvision,
+  type workItemFollowUp,
 } from '@horizon/contracts';
+import { EventLog } from '@horizon/agent-runner';
 import type { KeyedLock } from './keyed-lock';
 import type {
   AgentLauncher,
@@ -46,6 +49,18 @@ interface ActiveRun {
 
 const finalWriteAttempts = 5;
 
+/** Where a run's follow-ups go, from its provision (the sandbox still booting) to its end. */
+interface FollowUpChannel {
+  workItemId: string;
+  sandboxId: string;
+  /** The runner reads them from the first on, so those sent while it booted are not lost. */
+  followUps: EventLog<RunnerFollowUp>;
+}
+
+/** What became of a follow-up on this host. */
+export type FollowUpResult =
+  { kind: 'passed'; runId: string; sandboxId: string } | { kind: 'not_passed'; reason: string };
+
 /**
  * The agent runs of this host: each starts once its sandbox is ready and goes on in the
  * background (the provision command is acknowledged meanwhile). Every runner event becomes
@@ -54,6 +69,8 @@ const finalWriteAttempts = 5;
  */
 export class AgentRuns {
   private readonly active = new Map<string, ActiveRun>();
+  /** By run id. */
+  private readonly channels = new Map<string, FollowUpChannel>();
 
   constructor(
     private readonly repository: SandboxRepository,
@@ -67,9 +84,44 @@ export class AgentRuns {
     return this.options.launcher.refusal;
   }
 
+  /** Before the sandbox boots: from now on the run takes follow-ups (they wait for its runner). */
+  prepare({ runId, workItemId, sandboxId }: EnvelopeOf<typeof sandboxProvision>['data']): void {
+    this.channels.set(runId, { workItemId, sandboxId, followUps: new EventLog() });
+  }
+
+  /** No more follow-ups for the run: it ended, or its sandbox never booted. */
+  release(runId: string): void {
+    this.channels.get(runId)?.followUps.close();
+    this.channels.delete(runId);
+  }
+
+  /**
+   * Passes a follow-up to the run it names, or to the work item's run here when it names
+   * none; one that finds no such run on this host is not passed anywhere (the reason says so).
+   */
+  followUp(env: EnvelopeOf<typeof workItemFollowUp>): FollowUpResult {
+    const { runId, workItemId, text, origin, author } = env.data;
+    if (!text.trim()) return { kind: 'not_passed', reason: 'the follow-up has no text' };
+    const found = runId
+      ? ([runId, this.channels.get(runId)] as const)
+      : [...this.channels].find(([, channel]) => channel.workItemId === workItemId);
+    const channel = found?.[1];
+    if (!found || !channel)
+      return {
+        kind: 'not_passed',
+        reason: runId
+          ? `run ${runId} is not running on this host`
+          : `no run of work item ${workItemId} is running on this host`,
+      };
+    channel.followUps.push({ type: 'follow_up', id: env.id, text, origin, author });
+    return { kind: 'passed', runId: found[0], sandboxId: channel.sandboxId };
+  }
+
   /** Starts the run in the background and returns at once. */
   async start(env: EnvelopeOf<typeof sandboxProvision>, booted: BootedSandbox): Promise<void> {
     const { sandboxId, runId, workItemId } = env.data;
+    if (!this.channels.has(runId)) this.prepare(env.data);
+    const channel = this.channels.get(runId)!;
     await this.options.journal
       .record(sandboxId, { runId, workItemId, startedAt: new Date().toISOString() })
       .catch((error: Error) => this.options.onError(error, { sandboxId, runId }));
@@ -85,14 +137,22 @@ export class AgentRuns {
     run.done = this.options.launcher
       .run(
         { provision: env.data, booted },
-        { onEvent: (event) => progress.push(event), signal: run.controller.signal },
+        {
+          onEvent: (event) => progress.push(event),
+          signal: run.controller.signal,
+          followUps: channel.followUps,
+        },
       )
       .then(async (result) => {
+        this.release(runId);
         await progress.drain();
         if (!run.detached) await this.finish(env, run, result.report, result.artifacts);
       })
       .catch((error: Error) => this.options.onError(error, { sandboxId, runId }))
-      .finally(() => this.active.delete(sandboxId));
+      .finally(() => {
+        this.active.delete(sandboxId);
+        this.release(runId);
+      });
     this.active.set(sandboxId, run);
   }
 

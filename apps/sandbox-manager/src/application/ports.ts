@@ -2,6 +2,7 @@ import type {
   DataOf,
   Envelope,
   RunnerEvent,
+  RunnerFollowUp,
   RunReport,
   SandboxFlavour,
   SandboxResources,
@@ -135,6 +136,8 @@ export interface AgentRunOptions {
   onEvent: (event: RunnerEvent) => void;
   /** Aborting asks the runner to stop; the run then ends `cancelled`. */
   signal: AbortSignal;
+  /** Follow-ups for the agent, in order, from before the runner started to the run's end. */
+  followUps: AsyncIterable<RunnerFollowUp>;
 }
 
 export interface AgentRunResult {

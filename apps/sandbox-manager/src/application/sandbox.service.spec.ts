@@ -4,11 +4,17 @@ import {
   sandboxCancel,
   sandboxPause,
   sandboxProvision,
+  workItemFollowUp,
   type Envelope,
+  type RunnerFollowUp,
 } from '@horizon/contracts';
+import { emptyReport } from '@horizon/agent-runner/src/report';
 import type { SandboxHandle } from '@horizon/sandbox';
 import type {
+  AgentLauncher,
+  AgentRunOptions,
   BootRequest,
+  RunJournal,
   SandboxHost,
   SandboxRecord,
   SandboxRepository,
@@ -204,6 +210,128 @@ describe('SandboxService', () => {
       sandboxId: kept,
       state: 'failed',
       reason: expect.stringMatching(/stopped/),
+    });
+  });
+});
+
+/** A runner stand-in: what it was given to read, and a run that ends when the test says. */
+class RecordingLauncher implements AgentLauncher {
+  readonly refusal = null;
+  readonly read: RunnerFollowUp[] = [];
+  private end: () => void = () => undefined;
+
+  async run(_target: unknown, { followUps }: AgentRunOptions) {
+    const ended = new Promise<void>((resolve) => (this.end = resolve));
+    void (async () => {
+      for await (const followUp of followUps) this.read.push(followUp);
+    })();
+    await ended;
+    return { report: emptyReport('cancelled', 'the test ended it'), artifacts: [] };
+  }
+
+  finish(): void {
+    this.end();
+  }
+}
+
+const noJournal: RunJournal = {
+  record: async () => undefined,
+  read: async () => null,
+  artifacts: async () => [],
+};
+
+describe('SandboxService follow-ups', () => {
+  let host: RecordingHost;
+  let launcher: RecordingLauncher;
+  let service: SandboxService;
+  let errors: Error[];
+  const followUp = (workItemId: string, runId: string | null, text = 'Also add a changelog.') =>
+    envelopeFor(
+      workItemFollowUp,
+      { workItemId, runId, text, origin: 'slack', author: 'ada' },
+      { source: 't' },
+    );
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  beforeEach(() => {
+    errors = [];
+    host = new RecordingHost();
+    launcher = new RecordingLauncher();
+    service = new SandboxService(new InMemorySandboxRepository(), host, noSnapshots, {
+      finalWriteRetryMs: 1,
+      agent: { launcher, journal: noJournal, onError: (error) => errors.push(error) },
+    });
+  });
+  afterEach(() => expect(errors).toEqual([]));
+
+  it("passes one to the run it names, or to the work item's run when it names none", async () => {
+    const command = provision();
+    const { runId, workItemId, sandboxId } = command.data;
+    await service.provision(command);
+    const named = followUp(workItemId, runId);
+    expect(service.followUp(named)).toEqual({ kind: 'passed', runId, sandboxId });
+    expect(service.followUp(followUp(workItemId, null, 'And a test.'))).toEqual({
+      kind: 'passed',
+      runId,
+      sandboxId,
+    });
+    await settle();
+    expect(launcher.read).toEqual([
+      { type: 'follow_up', id: named.id, text: 'Also add a changelog.', origin: 'slack', author: 'ada' },
+      expect.objectContaining({ text: 'And a test.' }),
+    ]);
+    launcher.finish();
+  });
+
+  it('keeps one that comes while the sandbox boots for the runner', async () => {
+    const command = provision();
+    let boot!: () => void;
+    const booting = new Promise<void>((resolve) => (boot = resolve));
+    const hostBoot = host.boot.bind(host);
+    host.boot = async (request) => {
+      await booting;
+      return hostBoot(request);
+    };
+    const provisioning = service.provision(command);
+    await settle();
+    expect(service.followUp(followUp(command.data.workItemId, command.data.runId))).toMatchObject({
+      kind: 'passed',
+    });
+    boot();
+    await provisioning;
+    await settle();
+    expect(launcher.read).toHaveLength(1);
+    launcher.finish();
+  });
+
+  it('passes none to a run that is not here, has ended, or never booted; nor an empty one', async () => {
+    const unknown = randomUUID();
+    expect(service.followUp(followUp(randomUUID(), unknown))).toEqual({
+      kind: 'not_passed',
+      reason: `run ${unknown} is not running on this host`,
+    });
+    const item = randomUUID();
+    expect(service.followUp(followUp(item, null))).toEqual({
+      kind: 'not_passed',
+      reason: `no run of work item ${item} is running on this host`,
+    });
+    const ended = provision();
+    await service.provision(ended);
+    expect(service.followUp(followUp(ended.data.workItemId, ended.data.runId, '  '))).toEqual({
+      kind: 'not_passed',
+      reason: 'the follow-up has no text',
+    });
+    launcher.finish();
+    await settle();
+    await settle();
+    expect(service.followUp(followUp(ended.data.workItemId, ended.data.runId))).toMatchObject({
+      kind: 'not_passed',
+    });
+    host.bootFailure = new Error('no bwrap');
+    const failed = provision();
+    await service.provision(failed);
+    expect(service.followUp(followUp(failed.data.workItemId, failed.data.runId))).toMatchObject({
+      kind: 'not_passed',
     });
   });
 });

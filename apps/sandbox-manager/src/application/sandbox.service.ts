@@ -11,9 +11,16 @@ import {
   type sandboxProvision,
   type sandboxRefreshSnapshots,
   type sandboxResume,
+  type workItemFollowUp,
 } from '@horizon/contracts';
 import { decide, liveStates, type SandboxCommand, type SandboxState } from '../domain/sandbox-state';
-import { AgentRuns, SOURCE, refusedRunEnvelope, type AgentRunsOptions } from './agent-runs';
+import {
+  AgentRuns,
+  SOURCE,
+  refusedRunEnvelope,
+  type AgentRunsOptions,
+  type FollowUpResult,
+} from './agent-runs';
 import { KeyedLock } from './keyed-lock';
 import type {
   BootedSandbox,
@@ -106,6 +113,13 @@ export class SandboxService {
     return this.apply(env, 'cancel', env.data.reason);
   }
 
+  /** A human's words for a run in flight: to its runner, when the run is on this host. */
+  followUp(env: EnvelopeOf<typeof workItemFollowUp>): FollowUpResult {
+    return this.runs
+      ? this.runs.followUp(env)
+      : { kind: 'not_passed', reason: 'this sandbox-manager runs no agents' };
+  }
+
   pause(env: EnvelopeOf<typeof sandboxPause>): Promise<CommandResult> {
     return this.apply(env, 'pause', null);
   }
@@ -166,6 +180,7 @@ export class SandboxService {
     let outcome: { state: 'ready'; booted: BootedSandbox } | { state: 'failed'; reason: string };
     try {
       if (refusal) throw new Error(refusal);
+      this.runs?.prepare(data);
       const booted = await this.host.boot({
         sandboxId: data.sandboxId,
         runId: data.runId,
@@ -196,10 +211,14 @@ export class SandboxService {
     } catch (error) {
       // Unrecorded, the sandbox would run with nobody to stop it; the row stays `creating`
       // and the next start's reconcile marks it failed.
+      this.runs?.release(data.runId);
       await this.host.destroy(data.sandboxId);
       throw error;
     }
-    if (outcome.state === 'failed') return { kind: 'applied', state: 'failed', reason: outcome.reason };
+    if (outcome.state === 'failed') {
+      this.runs?.release(data.runId);
+      return { kind: 'applied', state: 'failed', reason: outcome.reason };
+    }
     await this.runs?.start(env, outcome.booted);
     return { kind: 'applied', state: 'ready', reason: null };
   }

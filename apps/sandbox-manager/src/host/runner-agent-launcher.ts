@@ -46,7 +46,10 @@ export class RunnerAgentLauncher implements AgentLauncher {
       : 'no model provider configured: set SANDBOX_MODEL_BASE_URL and SANDBOX_MODEL_API_KEY for sandbox-manager';
   }
 
-  async run(target: AgentRunTarget, { onEvent, signal }: AgentRunOptions): Promise<AgentRunResult> {
+  async run(
+    target: AgentRunTarget,
+    { onEvent, signal, followUps }: AgentRunOptions,
+  ): Promise<AgentRunResult> {
     const { provision, booted } = target;
     const dir = join(this.options.artifactsDir, provision.sandboxId);
     const transcript = createWriteStream(join(dir, 'transcript.jsonl'), { flags: 'a', mode: 0o600 });
@@ -61,6 +64,7 @@ export class RunnerAgentLauncher implements AgentLauncher {
         },
         signal,
         graceMs: this.options.graceMs,
+        followUps,
       });
     } catch (error) {
       report = emptyReport('infra_error', `the agent-runner could not start: ${(error as Error).message}`);

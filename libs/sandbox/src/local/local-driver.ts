@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, chown, copyFile, lstat, mkdir, readdir, readlink, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type {
   ExecOptions,
@@ -54,6 +55,13 @@ interface LocalSandbox {
   env: Record<string, string>;
   state: SandboxState;
 }
+
+/**
+ * Egress sockets live under a short host path: bind() takes at most 107 bytes, and a state
+ * directory deep in a home folder would put `<stateDir>/sandboxes/<id>/run/egress.sock` past it.
+ */
+const socketRoot = join(tmpdir(), 'horizon-egress');
+const socketDirOf = (id: string) => join(socketRoot, id);
 
 const workspacePath = '/workspace';
 const forwarderInside = '/opt/horizon/egress-forwarder.js';
@@ -135,7 +143,7 @@ export class LocalSandboxDriver implements SandboxDriver {
       merged: join(dir, 'workspace'),
       home: join(dir, 'home'),
       tmp: join(dir, 'tmp'),
-      run: join(dir, 'run'),
+      run: socketDirOf(spec.id),
       etc: join(dir, 'etc'),
     };
     const handle: SandboxHandle = {
@@ -149,9 +157,10 @@ export class LocalSandboxDriver implements SandboxDriver {
     // bind() takes at most 107 bytes; a longer path would silently be cut short.
     if (egress && Buffer.byteLength(socketPath) > maxSocketPathBytes)
       throw new Error(
-        `egress socket path ${socketPath} is ${Buffer.byteLength(socketPath)} bytes, over the ${maxSocketPathBytes} a Unix socket allows: use a shorter stateDir`,
+        `egress socket path ${socketPath} is ${Buffer.byteLength(socketPath)} bytes, over the ${maxSocketPathBytes} a Unix socket allows: use a shorter sandbox id or TMPDIR`,
       );
     await mkdir(dir, { mode: 0o700 });
+    await mkdir(socketRoot, { recursive: true, mode: 0o755 });
     let cgroup: SandboxCgroup | null = null;
     let proxy: EgressProxy | null = null;
     try {
@@ -333,6 +342,7 @@ export class LocalSandboxDriver implements SandboxDriver {
     await unmountOverlay(merged);
     await proxy?.stop();
     await rm(dir, { recursive: true, force: true });
+    await rm(socketDirOf(basename(dir)), { recursive: true, force: true });
   }
 
   private known(handle: SandboxHandle): LocalSandbox {

@@ -158,6 +158,7 @@ export class SnapshotStore {
         if (exit.code !== 0)
           throw new Error(`setup command "${command}" failed (${describeExit(exit)}); see ${logFile}`);
       }
+      await excludeSetupOutput(driver, handle);
       await driver.snapshot(handle, dir);
     } finally {
       log.end();
@@ -165,6 +166,23 @@ export class SnapshotStore {
       await rm(staging, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * What setup left untracked (a lockfile `npm install` wrote, build output the repo does not
+ * ignore) is listed in `.git/info/exclude`: agents' commits leave it out, and git may overwrite
+ * it when a run moves to a commit that tracks the same path, instead of refusing the checkout.
+ */
+async function excludeSetupOutput(driver: SandboxDriver, handle: SandboxHandle): Promise<void> {
+  const script =
+    'git ls-files --others --exclude-standard --directory | sed \'s|^|/|\' >> "$(git rev-parse --git-path info/exclude)"';
+  const process = await driver.exec(handle, ['/bin/sh', '-c', script]);
+  process.stdin.end();
+  let output = '';
+  process.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exit = await process.exit;
+  if (exit.code !== 0)
+    throw new Error(`listing what setup left untracked failed (${describeExit(exit)}): ${output.trim()}`);
 }
 
 function describeExit(exit: { code: number | null; signal: string | null; outOfMemory: boolean }): string {
