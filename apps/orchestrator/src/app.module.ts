@@ -4,6 +4,7 @@ import { DecisionExecutor } from './application/decision-executor';
 import { OrchestratorMetrics } from './application/metrics';
 import { RoutingContextBuilder } from './application/routing-context.builder';
 import { RunLauncher } from './application/run-launcher';
+import { PlanRecorder } from './application/plan-recorder';
 import { RunLifecycleService } from './application/run-lifecycle.service';
 import { RunScheduler } from './application/run-scheduler';
 import { Transactor } from './application/unit-of-work';
@@ -35,6 +36,7 @@ export class OrchestratorModule {
         RoutingContextBuilder,
         DecisionExecutor,
         RunLifecycleService,
+        PlanRecorder,
         RunScheduler,
         WatchdogService,
         IngressConsumer,

@@ -112,6 +112,7 @@ export class SandboxStandIn {
     cmd: ProvisionCommand['data'],
     outcome: DataOf<typeof runFinished>['outcome'],
     reason: string | null = null,
+    summary: string | null = null,
   ): Promise<void> {
     await this.publisher.publish(
       envelopeFor(
@@ -127,6 +128,7 @@ export class SandboxStandIn {
           commitSha: outcome === 'succeeded' ? '8f3c1e2d4b5a69788796a5b4c3d2e1f0a9b8c7d6' : null,
           verification: [],
           frictionNotes: [],
+          summary,
         },
         { source: 'sandbox-manager' },
       ),

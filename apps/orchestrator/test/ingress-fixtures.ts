@@ -5,6 +5,8 @@ import {
   apiWorkItemCreate,
   githubPullRequest,
   githubPullRequestReview,
+  linearAgentSession,
+  linearIssueChanged,
   slackAppMention,
 } from '@horizon/contracts';
 
@@ -13,7 +15,7 @@ import {
  * (`src/domain/routing-table.fixtures.ts`), with fresh delivery ids so tests do not collide.
  */
 function delivery(
-  source: 'github' | 'api' | 'slack',
+  source: 'github' | 'api' | 'slack' | 'linear',
   event: string,
   action: string | null,
   deliveryId?: string,
@@ -122,5 +124,56 @@ export function slackMention(text: string, channel = 'C05BILLING'): DataOf<typeo
   return {
     delivery: delivery('slack', 'app_mention', null),
     message: { teamId: 'T0ACME001', channel, user: 'U02OCTOCAT', text, ts: threadTs, threadTs },
+  };
+}
+
+/** A Linear agent session created on an issue of team ENG (whose repo the test maps). */
+export function linearSessionCreated(opts: {
+  sessionId: string;
+  issueId: string;
+  title: string;
+  description: string;
+}): DataOf<typeof linearAgentSession> {
+  return {
+    delivery: delivery('linear', 'AgentSessionEvent', 'created'),
+    organizationId: 'org-acme',
+    action: 'created',
+    agentSessionId: opts.sessionId,
+    issue: {
+      id: opts.issueId,
+      identifier: 'ENG-1',
+      title: opts.title,
+      description: opts.description,
+      url: 'https://linear.app/acme/issue/ENG-1',
+      teamId: 'team-eng',
+    },
+    prompt: null,
+    creatorId: 'user-octocat',
+  };
+}
+
+/** A human moved a Linear issue to a started state. */
+export function linearIssueStarted(issueId: string, title: string): DataOf<typeof linearIssueChanged> {
+  return {
+    delivery: delivery('linear', 'Issue', 'update'),
+    organizationId: 'org-acme',
+    action: 'update',
+    issue: {
+      id: issueId,
+      identifier: 'ENG-2',
+      title,
+      description: null,
+      url: null,
+      teamId: 'team-eng',
+      projectId: 'project-1',
+      stateId: 'state-started',
+      stateName: 'In Progress',
+      stateType: 'started',
+      assigneeId: null,
+      delegateId: null,
+      labels: [],
+    },
+    actorId: 'user-octocat',
+    changes: { state: { fromId: 'state-todo', toId: 'state-started' } },
   };
 }

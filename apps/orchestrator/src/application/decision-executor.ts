@@ -8,6 +8,7 @@ import {
   PullRequestTarget,
   ReviseFeedback,
   RoutingDecision,
+  forgeOf,
   route,
   terminalWorkItemStates,
   threadKey,
@@ -266,12 +267,18 @@ export class DecisionExecutor {
     );
   }
 
-  private trackerIssue(issue: { id: string; identifier: string | null; url: string | null }) {
+  private trackerIssue(issue: {
+    id: string;
+    identifier: string | null;
+    url: string | null;
+    teamId: string | null;
+  }) {
     return {
       provider: 'linear' as const,
       id: issue.id,
       ...(issue.identifier ? { identifier: issue.identifier } : {}),
       ...(issue.url ? { url: issue.url } : {}),
+      ...(issue.teamId ? { teamId: issue.teamId } : {}),
     };
   }
 
@@ -292,6 +299,7 @@ export class DecisionExecutor {
     await this.workItems.linkPullRequest(uow, item, {
       repository,
       installationId: data.installationId,
+      forge: forgeOf(data),
       number: pullRequest.number,
       branch: pullRequest.headRef,
       htmlUrl: pullRequest.htmlUrl,

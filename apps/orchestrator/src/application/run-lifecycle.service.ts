@@ -13,6 +13,7 @@ import { RunRepository, RunRow } from '../persistence/run.repository';
 import { WorkItemRepository, WorkItemRow } from '../persistence/work-item.repository';
 import { ORCHESTRATOR_CONFIG } from '../settings';
 import type { OrchestratorConfig } from '../settings';
+import { PlanRecorder } from './plan-recorder';
 import { UnitOfWork } from './unit-of-work';
 import { WorkItemTransitions, sourceRefsOf } from './work-item-transitions';
 
@@ -33,6 +34,7 @@ export class RunLifecycleService {
     private readonly items: WorkItemRepository,
     private readonly runs: RunRepository,
     private readonly transitions: WorkItemTransitions,
+    private readonly plans: PlanRecorder,
     @Inject(ORCHESTRATOR_CONFIG) config: OrchestratorConfig,
   ) {
     this.retryPolicy = new RetryPolicy({
@@ -78,15 +80,22 @@ export class RunLifecycleService {
     });
     const reason = data.reason ?? data.outcome;
     if (item.state === 'revising') {
-      await this.transitions.move(uow, item, 'in_review', `revise run ended ${data.outcome}: ${reason}`, {
-        actor: SANDBOX_ACTOR,
-        runId: run.id,
-      });
+      await this.transitions.move(
+        uow,
+        item,
+        'in_review',
+        `revise run ended ${data.outcome}${data.reason ? `: ${data.reason}` : ''}`,
+        {
+          actor: SANDBOX_ACTOR,
+          runId: run.id,
+        },
+      );
       return;
     }
     switch (data.outcome) {
       case 'succeeded': {
-        const reviewable = item.kind !== 'plan' && item.kind !== 'retro' && data.branch !== null;
+        if (item.kind === 'plan') return this.planned(uow, item, run, data.summary);
+        const reviewable = item.kind !== 'retro' && data.branch !== null;
         const to: WorkItemState = reviewable ? 'in_review' : 'done';
         const cause = reviewable
           ? `pull request opened from ${data.branch}`
@@ -132,6 +141,18 @@ export class RunLifecycleService {
       return;
     }
     await this.infraFailure(uow, current.item, current.run, reason);
+  }
+
+  /** A plan run's answer becomes its child items, or fails the plan item saying why it could not. */
+  private async planned(
+    uow: UnitOfWork,
+    item: WorkItemRow,
+    run: RunRow,
+    answer: string | null | undefined,
+  ): Promise<void> {
+    const recording = await this.plans.record(uow, item, answer);
+    if (recording.ok) await this.walk(uow, item, 'done', run, recording.summary);
+    else await this.walk(uow, item, 'failed', run, recording.reason);
   }
 
   /** Another attempt after back-off (→ queued), or → failed when the retry policy has none left. */

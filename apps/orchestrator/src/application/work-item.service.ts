@@ -21,17 +21,25 @@ import { WorkItemTransitions, sourceRefsOf } from './work-item-transitions';
 export type Placement =
   | { readonly by: 'policy' }
   | { readonly by: 'request'; readonly cause: string }
+  /** Recorded to wait for a human (`planned`) unless blockers hold it (`blocked`). */
+  | { readonly by: 'hold'; readonly cause: string }
   | { readonly by: 'refusal'; readonly cause: string };
 
 function candidateOf(item: WorkItemRow): AutomationCandidate {
-  return { autoStart: item.autoStart, repo: item.repo, labels: item.labels, createdByPmAgent: false };
+  return {
+    autoStart: item.autoStart,
+    repo: item.repo,
+    labels: item.labels,
+    // Items a plan run carved out are its children; fleet children have their own kind.
+    createdByPmAgent: item.parentId !== null && item.kind === 'implement',
+  };
 }
 
 function pullRequestRef(pr: PullRequestTarget): NonNullable<SourceRefs['pullRequest']> {
   const { owner, name } = pr.repository;
   return {
-    provider: 'github',
-    repo: { forge: 'github', owner, name },
+    provider: pr.forge,
+    repo: { forge: pr.forge, owner, name },
     number: pr.number,
     url: pr.htmlUrl,
     branch: pr.branch,
@@ -90,7 +98,11 @@ export class WorkItemService {
     if (blockedBy.length === 0) {
       const decision = decideStart(row.id, candidateOf(row), new DependencyGraph(), new Map(), this.policy);
       const [to, cause] =
-        placement.by === 'request' ? (['queued', placement.cause] as const) : [decision.to, decision.cause];
+        placement.by === 'request'
+          ? (['queued', placement.cause] as const)
+          : placement.by === 'hold'
+            ? (['planned', placement.cause] as const)
+            : [decision.to, decision.cause];
       return this.transitions.move(uow, row, to, cause, { actor });
     }
     const found = new Set((await this.items.getMany(uow.tx, blockedBy)).map((b) => b.id));
@@ -115,6 +127,8 @@ export class WorkItemService {
     const decision = decideStart(row.id, candidateOf(row), graph, states, this.policy);
     if (placement.by === 'request' && decision.to !== 'blocked') {
       row = await this.transitions.move(uow, row, 'queued', placement.cause, { actor });
+    } else if (placement.by === 'hold' && decision.to !== 'blocked') {
+      row = await this.transitions.move(uow, row, 'planned', placement.cause, { actor });
     } else {
       row = await this.transitions.move(uow, row, decision.to, decision.cause, { actor });
     }
@@ -269,7 +283,10 @@ export class WorkItemService {
       uow.tx,
       dependents.map((d) => d.id),
     );
-    const graph = new DependencyGraph(edges);
+    const merged = await this.items.get(uow.tx, mergedId);
+    const graph = new DependencyGraph(edges, {
+      describe: (id) => (id === mergedId && merged ? merged.title : id),
+    });
     const states = await this.items.statesOf(uow.tx, [
       ...new Set(edges.flatMap((e) => [e.blockerId, e.blockedId])),
     ]);

@@ -54,6 +54,11 @@ export class DependencyGraph {
     return existed;
   }
 
+  /** How causes and errors name an item (its title, where the graph was given one). */
+  name(id: string): string {
+    return this.describe(id);
+  }
+
   blockersOf(id: string): string[] {
     return [...(this.blockers.get(id) ?? [])];
   }

@@ -9,3 +9,4 @@ export * from './routing-table';
 export * from './run-queue';
 export * from './retry-policy';
 export * from './watchdog';
+export * from './plan-breakdown';

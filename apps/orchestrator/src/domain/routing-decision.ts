@@ -14,6 +14,8 @@ export type WorkItemCreateRequest = IngressDataOf<'hzn.ingress.api.work_item_cre
 export interface PullRequestTarget {
   readonly repository: GithubRepository;
   readonly installationId: number | null;
+  /** Where it lives: GitHub, or the local forge (its events say `delivery.source: 'local'`). */
+  readonly forge: 'github' | 'local';
   readonly number: number;
   /** The head branch: a revise run pushes to it. */
   readonly branch: string;

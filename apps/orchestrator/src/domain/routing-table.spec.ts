@@ -126,12 +126,22 @@ describe('routing table', () => {
         pullRequest: {
           repository: { id: 186853002, owner: 'acme', name: 'billing', fullName: 'acme/billing' },
           installationId: 57230341,
+          forge: 'github',
           number: 42,
           branch: 'horizon/hzn-12-invoice-totals',
           htmlUrl: 'https://github.com/acme/billing/pull/42',
           workItemId: null,
         },
       });
+    });
+
+    it('knows a local forge pull request by its delivery source', () => {
+      const event = f.prClosed({ merged: true });
+      const local = parseIngressEvent({
+        subject: event.subject,
+        data: { ...event.data, delivery: { ...event.data.delivery, source: 'local' } },
+      });
+      expect(decide(local)).toMatchObject({ type: 'mark_merged', pullRequest: { forge: 'local' } });
     });
 
     it('cancels when a Horizon PR is closed without merging', () => {

@@ -70,7 +70,14 @@ export function mentions(text: string | null, handle: string): boolean {
   return new RegExp(`(^|[^\\w@.-])${escaped}(?![\\w-])`, 'i').test(text);
 }
 
-type PullRequestData = { repository: GithubRepository | null; installationId: number | null };
+type PullRequestData = {
+  repository: GithubRepository | null;
+  installationId: number | null;
+  delivery: { source: string };
+};
+
+export const forgeOf = (data: { delivery: { source: string } }): 'github' | 'local' =>
+  data.delivery.source === 'local' ? 'local' : 'github';
 /** `headRef` is null for events that do not carry it (PR conversation comments). */
 type PullRef = { number: number; headRef: string | null; htmlUrl: string };
 
@@ -87,6 +94,7 @@ function horizonPullRequest(
   return {
     repository: data.repository,
     installationId: data.installationId,
+    forge: forgeOf(data),
     number: pr.number,
     branch,
     htmlUrl: pr.htmlUrl,

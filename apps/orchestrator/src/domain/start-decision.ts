@@ -23,7 +23,11 @@ export function decideStart(
 ): StartDecision {
   const waitingOn = graph.pendingBlockersOf(id, states);
   if (waitingOn.length > 0)
-    return { workItemId: id, to: 'blocked', cause: `waiting on ${waitingOn.join(', ')}` };
+    return {
+      workItemId: id,
+      to: 'blocked',
+      cause: `waiting on ${waitingOn.map((b) => graph.name(b)).join(', ')}`,
+    };
   const automation = policy.decide(candidate);
   return { workItemId: id, to: automation.autoStart ? 'queued' : 'planned', cause: automation.reason };
 }
@@ -44,6 +48,6 @@ export function decideAfterMerge(
     const candidate = candidates.get(id);
     if (!candidate) return [];
     const decision = decideStart(id, candidate, graph, withMerge, policy);
-    return [{ ...decision, cause: `blocker ${mergedId} merged; ${decision.cause}` }];
+    return [{ ...decision, cause: `blocker ${graph.name(mergedId)} merged; ${decision.cause}` }];
   });
 }

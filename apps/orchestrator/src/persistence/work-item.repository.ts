@@ -17,6 +17,8 @@ export interface NewWorkItem {
   readonly autoStart: boolean | null;
   readonly ownerId: string | null;
   readonly sourceRefs: SourceRefs;
+  /** The plan item this one was carved out of. */
+  readonly parentId?: string | null;
   readonly at: Date;
 }
 
@@ -90,6 +92,7 @@ export class WorkItemRepository {
         autoStart: item.autoStart,
         ownerId: item.ownerId,
         sourceRefs: json(item.sourceRefs),
+        parentId: item.parentId ?? null,
         stateEnteredAt: item.at,
       },
     });

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { readPlanProposal, trackerCreatePlannedIssues } from '@horizon/contracts';
+import type { SourceRefs } from '@horizon/contracts';
+import { breakDownPlan, plannedIssueDescription } from '../domain';
+import type { WorkItemRow } from '../persistence/work-item.repository';
+import { UnitOfWork } from './unit-of-work';
+import { sourceRefsOf } from './work-item-transitions';
+import { Placement, WorkItemService } from './work-item.service';
+
+const PM_AGENT = 'system:pm-agent';
+
+export type PlanRecording =
+  | { readonly ok: true; readonly childIds: readonly string[]; readonly summary: string }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Turns a successful plan run's answer into work: one implement item per planned issue, children
+ * of the plan item, blocked by each other as the plan says. Where the plan came from a tracker
+ * (Linear), the same issues are created there by the notifier, with the items' ids as the
+ * issues' ids, and the first ones wait for a human to start them there; the rest start by
+ * themselves as their blockers merge (the PM-agent automation default). Plans asked for through
+ * the API start at once.
+ */
+@Injectable()
+export class PlanRecorder {
+  constructor(private readonly workItems: WorkItemService) {}
+
+  async record(
+    uow: UnitOfWork,
+    plan: WorkItemRow,
+    answer: string | null | undefined,
+  ): Promise<PlanRecording> {
+    const reading = readPlanProposal(answer);
+    if (!reading.ok) return { ok: false, reason: `the plan could not be read: ${reading.reason}` };
+    const breakdown = breakDownPlan(reading.plan);
+    if (!breakdown.ok) return breakdown;
+
+    const refs = sourceRefsOf(plan);
+    const linear = refs.trackerIssue?.provider === 'linear' ? refs.trackerIssue : null;
+    const ids = new Map(breakdown.issues.map((issue) => [issue.key, randomUUID()]));
+    const children = breakdown.issues.map((issue) => ({
+      id: ids.get(issue.key) as string,
+      title: issue.title,
+      description: plannedIssueDescription(issue),
+      blockedBy: issue.blockedBy.map((key) => ids.get(key) as string),
+    }));
+
+    for (const child of children) {
+      const sourceRefs: SourceRefs = {
+        ...(linear ? { trackerIssue: { provider: 'linear', id: child.id, teamId: linear.teamId } } : {}),
+        ...(refs.slackThread ? { slackThread: refs.slackThread } : {}),
+      };
+      const placement: Placement = linear
+        ? { by: 'hold', cause: `planned by ${plan.title}: waits to be started in Linear` }
+        : { by: 'policy' };
+      await this.workItems.record(
+        uow,
+        {
+          id: child.id,
+          kind: 'implement',
+          repo: plan.repo,
+          title: child.title,
+          description: child.description,
+          priority: plan.priority,
+          labels: plan.labels,
+          autoStart: null,
+          ownerId: plan.ownerId,
+          sourceRefs,
+          parentId: plan.id,
+        },
+        child.blockedBy,
+        placement,
+        PM_AGENT,
+      );
+    }
+
+    if (linear?.teamId) {
+      uow.emit(trackerCreatePlannedIssues, {
+        tracker: 'linear',
+        planWorkItemId: plan.id,
+        planIssueId: linear.id,
+        teamId: linear.teamId,
+        projectId: null,
+        agentSessionId: refs.linearAgentSession?.id ?? null,
+        issues: children.map(({ id, ...issue }) => ({ workItemId: id, ...issue })),
+      });
+    }
+    const order = breakdown.issues.map((issue) => issue.title).join('; ');
+    const where = linear && !linear.teamId ? ' (not created in Linear: the plan issue has no team)' : '';
+    return {
+      ok: true,
+      childIds: children.map((c) => c.id),
+      summary: `planned ${children.length} issue(s)${where}: ${order}`,
+    };
+  }
+}
