@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createDatabase, Database } from '@horizon/db';
 import { TrackerCallError } from '@horizon/integrations-linear';
 import { createTestDatabase, TestDatabase } from '@horizon/testing/src/stack';
@@ -16,6 +17,34 @@ describe('LocalTracker (the tracker port over Postgres)', () => {
   afterAll(async () => {
     await db.close();
     await testDb.drop();
+  });
+
+  it('creates an issue under the id given, refuses that id again, and finds it by id or identifier', async () => {
+    const project = await tracker.createProject({ key: 'IDS', name: 'Ids' });
+    const id = randomUUID();
+    const input = {
+      id,
+      teamId: 'local',
+      projectId: project.id,
+      stateId: 'backlog',
+      title: 'A',
+      description: '',
+    };
+    expect(await tracker.createIssue(input)).toMatchObject({
+      id,
+      identifier: 'IDS-1',
+      projectId: project.id,
+    });
+    const again = await tracker.createIssue(input).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(TrackerCallError);
+    expect((again as TrackerCallError).permanent).toBe(true);
+    expect(await tracker.findIssue('IDS-1')).toMatchObject({ id, teamId: 'local' });
+    expect(await tracker.findIssue(randomUUID())).toBeNull();
+    const other = await tracker.createIssue({ teamId: 'local', title: 'B', description: '' });
+    const relationId = randomUUID();
+    expect(await tracker.addBlocksRelation(id, other.id, relationId)).toEqual({ id: relationId });
+    expect(await tracker.issueRelationExists(relationId)).toBe(true);
+    expect((await tracker.workflowStates()).map((s) => s.type)).toEqual(['backlog', 'started', 'completed']);
   });
 
   it('creates a project of dependent issues, comments, completes one and reads the project back', async () => {

@@ -2,19 +2,30 @@ import { foundationModules } from '@horizon/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
 import { Database, DATABASE } from '@horizon/db';
 import { createLinearTracker } from '@horizon/integrations-linear';
+import type { TrackerPort } from '@horizon/integrations-linear';
 import { createSlackChat } from '@horizon/integrations-slack';
 import { RpcClient } from '@horizon/messaging';
 import type { z } from 'zod';
 import { consoleSender, linearSender, slackSender } from './channels';
 import type { configShape } from './config';
 import { ConsoleStream } from './console-stream';
-import { ForgeCommandConsumer, LifecycleEventConsumer, NotifyCommandConsumer } from './consumers';
+import {
+  ForgeCommandConsumer,
+  LifecycleEventConsumer,
+  NotifyCommandConsumer,
+  TrackerCommandConsumer,
+} from './consumers';
 import { Deliverer, Senders } from './deliverer';
 import { DeliveryStore, RouteStore } from './delivery-store';
 import { EventsController } from './events.controller';
 import { IdentityGitHubAccess } from './forge/github-access';
 import { LocalForgeAccess } from './forge/local-access';
 import { PullRequestDelivery } from './forge/pull-request-delivery';
+import { OwnerDirectory } from './owners/owner-directory';
+import { PlannedIssuesDelivery } from './tracker/planned-issues-delivery';
+
+/** The Linear tracker (`TrackerPort`), or null when `LINEAR_ACCESS_TOKEN` is unset. */
+const LINEAR_TRACKER = Symbol('LINEAR_TRACKER');
 
 type Config = z.infer<z.ZodObject<typeof configShape>>;
 
@@ -30,23 +41,38 @@ export class NotifierModule {
         ConsoleStream,
         { provide: RouteStore, inject: [DATABASE], useFactory: (db: Database) => new RouteStore(db.pool) },
         {
+          provide: OwnerDirectory,
+          inject: [RpcClient],
+          useFactory: (rpc: RpcClient) => new OwnerDirectory(rpc),
+        },
+        {
+          provide: LINEAR_TRACKER,
+          useFactory: (): TrackerPort | null =>
+            config.LINEAR_ACCESS_TOKEN
+              ? createLinearTracker({
+                  accessToken: config.LINEAR_ACCESS_TOKEN,
+                  apiUrl: config.LINEAR_API_URL,
+                })
+              : null,
+        },
+        {
           provide: Deliverer,
-          inject: [DATABASE, ConsoleStream],
-          useFactory: (db: Database, stream: ConsoleStream) => {
+          inject: [DATABASE, ConsoleStream, LINEAR_TRACKER],
+          useFactory: (db: Database, stream: ConsoleStream, tracker: TrackerPort | null) => {
             const senders: Senders = { console: consoleSender(stream) };
             if (config.SLACK_BOT_TOKEN)
               senders.slack = slackSender(
                 createSlackChat({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL }),
               );
-            if (config.LINEAR_ACCESS_TOKEN)
-              senders.linear = linearSender(
-                createLinearTracker({
-                  accessToken: config.LINEAR_ACCESS_TOKEN,
-                  apiUrl: config.LINEAR_API_URL,
-                }),
-              );
+            if (tracker) senders.linear = linearSender(tracker);
             return new Deliverer(new DeliveryStore(db.pool), senders);
           },
+        },
+        {
+          provide: PlannedIssuesDelivery,
+          inject: [DATABASE, Deliverer, LINEAR_TRACKER],
+          useFactory: (db: Database, deliverer: Deliverer, tracker: TrackerPort | null) =>
+            new PlannedIssuesDelivery(new DeliveryStore(db.pool), deliverer, tracker),
         },
         {
           provide: PullRequestDelivery,
@@ -63,6 +89,7 @@ export class NotifierModule {
         },
         NotifyCommandConsumer,
         ForgeCommandConsumer,
+        TrackerCommandConsumer,
         LifecycleEventConsumer,
       ],
     };

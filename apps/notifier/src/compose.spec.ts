@@ -12,6 +12,7 @@ const route = (sourceRefs: Route['sourceRefs']): Route => ({
     verification: [{ command: 'npm test', exitCode: 0 }],
     reason: null,
   },
+  ownerId: null,
 });
 const pullRequest = {
   provider: 'github' as const,

@@ -12,6 +12,8 @@ export interface Route {
   title: string | null;
   sourceRefs: SourceRefs;
   lastRun: RunSummary | null;
+  /** The owner's identity id, from `workitem.created` (null when it has none or was not seen). */
+  ownerId: string | null;
 }
 
 export interface RunSummary {

@@ -5,6 +5,7 @@ import {
   notifyDeliver,
   runFinished,
   runProgress,
+  trackerCreatePlannedIssues,
   workItemCreated,
   workItemStateChanged,
 } from '@horizon/contracts';
@@ -14,6 +15,9 @@ import { onRunFinished, onRunProgress, onStateChanged, onWorkItemCreated, Route 
 import { Deliverer } from './deliverer';
 import { RouteStore } from './delivery-store';
 import { PullRequestDelivery } from './forge/pull-request-delivery';
+import { OwnerDirectory } from './owners/owner-directory';
+import { isWorkItemId, mergedBlockerOf, startedByItself, startedNotice } from './owners/started-notice';
+import { PlannedIssuesDelivery } from './tracker/planned-issues-delivery';
 
 /** Deliveries a run event waits for its work item's route before it gives up reporting. */
 const ROUTE_WAIT_DELIVERIES = 3;
@@ -48,6 +52,30 @@ export class ForgeCommandConsumer {
   }
 }
 
+/**
+ * Commands to the issue tracker (a plan's issues). A third consumer on CMD, for the same reason
+ * as `notifier-forge`. A command takes one call per issue and relation: more deliveries than
+ * the default, since each rate limit spends one and each delivery carries on where the last stopped.
+ */
+@Injectable()
+@MessageConsumer({
+  durable: 'notifier-tracker',
+  stream: 'CMD',
+  filterSubject: 'hzn.cmd.tracker.>',
+  maxDeliver: 10,
+})
+export class TrackerCommandConsumer {
+  constructor(@Inject(PlannedIssuesDelivery) private readonly plannedIssues: PlannedIssuesDelivery) {}
+
+  @HandleMessage(trackerCreatePlannedIssues)
+  createPlannedIssues(
+    env: EnvelopeOf<typeof trackerCreatePlannedIssues>,
+    ctx: MessageContext,
+  ): Promise<HandlerOutcome> {
+    return this.plannedIssues.create(env.data, ctx.logger, () => ctx.working());
+  }
+}
+
 /** Facts: work-item and run events become messages wherever the work item came from. */
 @Injectable()
 @MessageConsumer({ durable: 'notifier-events', stream: 'EVT', filterSubject: 'hzn.evt.>' })
@@ -55,6 +83,7 @@ export class LifecycleEventConsumer {
   constructor(
     @Inject(Deliverer) private readonly deliverer: Deliverer,
     @Inject(RouteStore) private readonly routes: RouteStore,
+    @Inject(OwnerDirectory) private readonly owners: OwnerDirectory,
   ) {}
 
   @HandleMessage(workItemCreated)
@@ -62,6 +91,7 @@ export class LifecycleEventConsumer {
     const route = await this.routes.upsert(env.data.workItemId, {
       title: env.data.title,
       sourceRefs: env.data.sourceRefs,
+      ownerId: env.data.ownerId,
     });
     return this.deliverer.deliverAll(onWorkItemCreated(env.id, env.data, route), ctx.logger);
   }
@@ -72,7 +102,33 @@ export class LifecycleEventConsumer {
     ctx: MessageContext,
   ): Promise<HandlerOutcome> {
     const route = await this.routes.upsert(env.data.workItemId, { sourceRefs: env.data.sourceRefs });
-    return this.deliverer.deliverAll(onStateChanged(env.id, env.data, route), ctx.logger);
+    const outcome = await this.deliverer.deliverAll(onStateChanged(env.id, env.data, route), ctx.logger);
+    if (outcome.kind !== 'ack' || !startedByItself(env.data)) return outcome;
+    return this.tellOwner(env, route, ctx);
+  }
+
+  /** A work item started by itself: its owner hears it in Slack, wherever the item came from. */
+  private async tellOwner(
+    env: EnvelopeOf<typeof workItemStateChanged>,
+    route: Route,
+    ctx: MessageContext,
+  ): Promise<HandlerOutcome> {
+    if (!route.ownerId || !this.deliverer.configured('slack')) return Outcome.ack();
+    let slackUser: string | null;
+    try {
+      slackUser = await this.owners.slackUserOf(route.ownerId);
+    } catch (err) {
+      return Outcome.retry(`owner of ${route.workItemId}: ${(err as Error).message}`);
+    }
+    if (!slackUser) {
+      ctx.logger.info({ ownerId: route.ownerId }, 'owner has no linked Slack account: not told');
+      return Outcome.ack();
+    }
+    const blocker = mergedBlockerOf(env.data.cause);
+    const blockerTitle =
+      blocker && isWorkItemId(blocker) ? ((await this.routes.get(blocker))?.title ?? undefined) : blocker;
+    const notice = startedNotice(env.id, env.data, route, slackUser, blockerTitle);
+    return this.deliverer.deliver(notice, ctx.logger);
   }
 
   @HandleMessage(runProgress)

@@ -66,18 +66,34 @@ export class Deliverer {
       );
       return Outcome.ack();
     } catch (err) {
-      const message = (err as Error).message;
-      if (err instanceof ChatRateLimitedError || err instanceof TrackerRateLimitedError) {
-        await this.store.failed(n.dedupeKey, message, false);
-        return Outcome.retry(`${n.channel} rate limited`, Math.max(err.retryAfterMs, 1));
-      }
-      const permanent = (err instanceof ChatCallError || err instanceof TrackerCallError) && err.permanent;
-      await this.store.failed(n.dedupeKey, message, permanent);
-      if (permanent) {
-        logger.warn({ channel: n.channel, dedupeKey: n.dedupeKey, err: message }, 'notification refused');
-        return Outcome.reject(`${n.channel} refused ${n.dedupeKey}: ${message}`);
-      }
-      return Outcome.retry(`${n.channel}: ${message}`);
+      return failureOutcome(this.store, n, err, logger);
     }
   }
+}
+
+/**
+ * What a failed channel call means for the message: a rate limit is a retry after exactly the
+ * delay the service asked for; a refusal no retry can fix is rejected with the channel's reason
+ * (and, unless `keepRetryable`, recorded as failed for good); anything else is retried with the
+ * consumer's back-off. The delivery record is released either way.
+ */
+export async function failureOutcome(
+  store: Pick<DeliveryStore, 'failed'>,
+  n: Pick<Notification, 'channel' | 'dedupeKey'>,
+  err: unknown,
+  logger: Logger,
+  options: { keepRetryable?: boolean } = {},
+): Promise<HandlerOutcome> {
+  const message = (err as Error).message;
+  if (err instanceof ChatRateLimitedError || err instanceof TrackerRateLimitedError) {
+    await store.failed(n.dedupeKey, message, false);
+    return Outcome.retry(`${n.channel} rate limited`, Math.max(err.retryAfterMs, 1));
+  }
+  const permanent = (err instanceof ChatCallError || err instanceof TrackerCallError) && err.permanent;
+  await store.failed(n.dedupeKey, message, permanent && !options.keepRetryable);
+  if (permanent) {
+    logger.warn({ channel: n.channel, dedupeKey: n.dedupeKey, err: message }, 'notification refused');
+    return Outcome.reject(`${n.channel} refused ${n.dedupeKey}: ${message}`);
+  }
+  return Outcome.retry(`${n.channel}: ${message}`);
 }

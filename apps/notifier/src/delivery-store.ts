@@ -53,6 +53,16 @@ export class DeliveryStore {
     );
   }
 
+  /** Whether the record is finished (delivered, or failed for good): a delivery would skip it. */
+  async settled(dedupeKey: string): Promise<boolean> {
+    const res = await this.pool.query<{ status: string }>(
+      `SELECT "status" FROM "NotificationDelivery" WHERE "dedupeKey" = $1`,
+      [dedupeKey],
+    );
+    const status = res.rows[0]?.status;
+    return status !== undefined && status !== 'pending';
+  }
+
   /** The message an update key first posted (Slack `ts`), if it was recorded. */
   async updateTarget(channel: string, updateKey: string): Promise<string | undefined> {
     const res = await this.pool.query<{ externalId: string }>(
@@ -74,31 +84,35 @@ export class RouteStore {
       title: string | null;
       sourceRefs: SourceRefs;
       lastRun: RunSummary | null;
-    }>(`SELECT "title", "sourceRefs", "lastRun" FROM "NotificationRoute" WHERE "workItemId" = $1`, [
-      workItemId,
-    ]);
+      ownerId: string | null;
+    }>(
+      `SELECT "title", "sourceRefs", "lastRun", "ownerId" FROM "NotificationRoute" WHERE "workItemId" = $1`,
+      [workItemId],
+    );
     const row = res.rows[0];
-    return row && { workItemId, title: row.title, sourceRefs: row.sourceRefs, lastRun: row.lastRun };
+    return row && { workItemId, ...row };
   }
 
   /** Merges what an event says into the route and returns it. */
   async upsert(
     workItemId: string,
-    change: { title?: string; sourceRefs?: SourceRefs; lastRun?: RunSummary },
+    change: { title?: string; sourceRefs?: SourceRefs; lastRun?: RunSummary; ownerId?: string | null },
   ): Promise<Route> {
     await this.pool.query(
-      `INSERT INTO "NotificationRoute" ("workItemId", "title", "sourceRefs", "lastRun", "updatedAt")
-       VALUES ($1, $2, COALESCE($3::jsonb, '{}'::jsonb), $4::jsonb, now())
+      `INSERT INTO "NotificationRoute" ("workItemId", "title", "sourceRefs", "lastRun", "ownerId", "updatedAt")
+       VALUES ($1, $2, COALESCE($3::jsonb, '{}'::jsonb), $4::jsonb, $5, now())
        ON CONFLICT ("workItemId") DO UPDATE SET
          "title" = COALESCE(EXCLUDED."title", "NotificationRoute"."title"),
          "sourceRefs" = "NotificationRoute"."sourceRefs" || COALESCE($3::jsonb, '{}'::jsonb),
          "lastRun" = COALESCE(EXCLUDED."lastRun", "NotificationRoute"."lastRun"),
+         "ownerId" = COALESCE(EXCLUDED."ownerId", "NotificationRoute"."ownerId"),
          "updatedAt" = now()`,
       [
         workItemId,
         change.title ?? null,
         change.sourceRefs ? JSON.stringify(change.sourceRefs) : null,
         change.lastRun ? JSON.stringify(change.lastRun) : null,
+        change.ownerId ?? null,
       ],
     );
     return (await this.get(workItemId))!;

@@ -7,9 +7,29 @@ import type {
   TrackerIssue,
   TrackerPort,
   TrackerProject,
+  TrackerWorkflowState,
 } from '@horizon/integrations-linear';
 
-type IssueRow = { id: string; identifier: string; title: string; description: string; state: string };
+type IssueRow = {
+  id: string;
+  identifier: string;
+  title: string;
+  description: string;
+  state: string;
+  teamId?: string;
+  projectId?: string | null;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The local issue states (`LocalIssue.state`), which are Linear's state types. */
+const STATES: TrackerWorkflowState[] = [
+  { id: 'backlog', name: 'Backlog', type: 'backlog', position: 0 },
+  { id: 'started', name: 'In Progress', type: 'started', position: 1 },
+  { id: 'completed', name: 'Done', type: 'completed', position: 2 },
+];
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 'P2002';
 
 /**
  * The tracker port over Postgres: Horizon's own projects and issues, for a machine with no
@@ -31,7 +51,15 @@ export class LocalTracker implements TrackerPort {
   }
 
   async createIssue(input: NewTrackerIssue): Promise<TrackerIssue> {
-    const row = await this.prisma.$transaction(async (tx) => {
+    const row = await this.createIssueRow(input).catch((err: unknown) => {
+      if (isUniqueViolation(err)) throw new TrackerCallError(`issue ${input.id} already exists`, true);
+      throw err;
+    });
+    return this.issue(row);
+  }
+
+  private createIssueRow(input: NewTrackerIssue) {
+    return this.prisma.$transaction(async (tx) => {
       const project = input.projectId
         ? await tx.localProject
             .update({ where: { id: input.projectId }, data: { nextNumber: { increment: 1 } } })
@@ -42,32 +70,49 @@ export class LocalTracker implements TrackerPort {
       const identifier = project
         ? `${project.key}-${project.nextNumber - 1}`
         : `LOCAL-${randomUUID().slice(0, 8)}`;
+      if (input.stateId && !STATES.some((s) => s.id === input.stateId))
+        throw new TrackerCallError(`no workflow state ${input.stateId}`, true);
       return tx.localIssue.create({
         data: {
-          id: randomUUID(),
+          id: input.id ?? randomUUID(),
           projectId: input.projectId ?? null,
           identifier,
           teamId: input.teamId,
           title: input.title,
           description: input.description,
+          ...(input.stateId ? { state: input.stateId } : {}),
         },
       });
     });
-    return this.issue(row);
   }
 
-  async addBlocksRelation(blockerId: string, blockedId: string): Promise<{ id: string }> {
+  async findIssue(id: string): Promise<TrackerIssue | null> {
+    const row = await this.prisma.localIssue.findFirst({
+      where: UUID.test(id) ? { id } : { identifier: id },
+    });
+    return row && this.issue(row);
+  }
+
+  async workflowStates(): Promise<TrackerWorkflowState[]> {
+    return STATES;
+  }
+
+  async addBlocksRelation(blockerId: string, blockedId: string, id?: string): Promise<{ id: string }> {
     if (blockerId === blockedId) throw new TrackerCallError('an issue cannot block itself', true);
     const existing = await this.prisma.localIssueRelation.findUnique({
       where: { blockerId_blockedId: { blockerId, blockedId } },
     });
     if (existing) return { id: existing.id };
     const row = await this.prisma.localIssueRelation
-      .create({ data: { id: randomUUID(), blockerId, blockedId } })
+      .create({ data: { id: id ?? randomUUID(), blockerId, blockedId } })
       .catch((err: Error) => {
         throw new TrackerCallError(`cannot relate ${blockerId} → ${blockedId}: ${err.message}`, true);
       });
     return { id: row.id };
+  }
+
+  async issueRelationExists(id: string): Promise<boolean> {
+    return (await this.prisma.localIssueRelation.count({ where: { id } })) > 0;
   }
 
   async createAgentActivity(input: { id?: string; agentSessionId: string; content: AgentActivityContent }) {
@@ -143,6 +188,8 @@ export class LocalTracker implements TrackerPort {
       description: row.description,
       url: `${this.baseUrl}/issues/${row.identifier}`,
       stateId: row.state,
+      ...(row.teamId !== undefined ? { teamId: row.teamId } : {}),
+      ...(row.projectId !== undefined ? { projectId: row.projectId } : {}),
     };
   }
 }

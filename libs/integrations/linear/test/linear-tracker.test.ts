@@ -42,6 +42,50 @@ describe('LinearTracker (real @linear/sdk against the Linear stand-in)', () => {
     });
   });
 
+  it('creates an issue under the id given, refuses that id again, and finds it with its team and project', async () => {
+    const team = standin.state.addTeam({ key: 'IDS' });
+    const project = standin.state.addProject({ name: 'Plans', teamIds: [team.id] });
+    const todo = (await tracker.workflowStates(team.id)).find((s) => s.type === 'unstarted')!;
+    expect(todo.name).toBe('Todo');
+    const id = randomUUID();
+    const input = {
+      id,
+      teamId: team.id,
+      projectId: project.id,
+      stateId: todo.id,
+      title: 'A',
+      description: 'x',
+    };
+    const created = await tracker.createIssue(input);
+    expect(created).toMatchObject({ id, identifier: 'IDS-1', teamId: team.id, projectId: project.id });
+    const again = await tracker.createIssue(input).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(TrackerCallError);
+    expect((again as TrackerCallError).permanent).toBe(true);
+    expect(standin.state.issues.size).toBeGreaterThanOrEqual(1);
+    expect([...standin.state.issues.values()].filter((i) => i.teamId === team.id)).toHaveLength(1);
+    expect(await tracker.findIssue(id)).toMatchObject({ id, stateId: todo.id, projectId: project.id });
+    expect(await tracker.findIssue('IDS-1')).toMatchObject({ id });
+    expect(await tracker.findIssue(randomUUID())).toBeNull();
+    const loose = await tracker.createIssue({ teamId: team.id, title: 'B', description: '' });
+    expect((await tracker.findIssue(loose.id))?.projectId).toBeNull();
+    const badId = await tracker.createIssue({ ...input, id: 'not-a-uuid' }).catch((e: unknown) => e);
+    expect((badId as TrackerCallError).permanent).toBe(true);
+  });
+
+  it('creates a blocks relation under the id given and finds it again', async () => {
+    const team = standin.state.addTeam({ key: 'REL' });
+    const a = standin.state.addIssue({ teamId: team.id, title: 'A' });
+    const b = standin.state.addIssue({ teamId: team.id, title: 'B' });
+    const id = randomUUID();
+    expect(await tracker.issueRelationExists(id)).toBe(false);
+    expect(await tracker.addBlocksRelation(a.id, b.id, id)).toEqual({ id });
+    expect(await tracker.issueRelationExists(id)).toBe(true);
+    expect(standin.state.blockedBy(a.id)).toEqual([b.id]);
+    const again = await tracker.addBlocksRelation(a.id, b.id, id).catch((e: unknown) => e);
+    expect((again as TrackerCallError).permanent).toBe(true);
+    expect(standin.state.blockedBy(a.id)).toEqual([b.id]);
+  });
+
   it('reads a project with its documents and issues', async () => {
     const team = standin.state.addTeam({ key: 'RD' });
     const project = standin.state.addProject({

@@ -22,6 +22,8 @@ export interface RateLimitOptions {
   resetInMs?: number;
   /** When set, also sent as `Retry-After` (seconds). */
   retryAfterSeconds?: number;
+  /** Only requests of this SDK operation (`createIssue`, …) are refused; others pass. */
+  operationName?: string;
 }
 
 export interface LinearStandin {
@@ -51,10 +53,8 @@ export async function startLinearStandin(options: { state?: LinearState } = {}):
   const state = options.state ?? new LinearState();
   const resolvers = rootResolvers(state);
   const requests: LinearRequestRecord[] = [];
-  let limited: Required<Omit<RateLimitOptions, 'retryAfterSeconds'>> & { retryAfterSeconds?: number } = {
-    count: 0,
-    resetInMs: 0,
-  };
+  let limited: Required<Pick<RateLimitOptions, 'count' | 'resetInMs'>> &
+    Pick<RateLimitOptions, 'retryAfterSeconds' | 'operationName'> = { count: 0, resetInMs: 0 };
 
   const answer = (
     res: ServerResponse,
@@ -109,7 +109,7 @@ export async function startLinearStandin(options: { state?: LinearState } = {}):
         "Unknown operation: not one @linear/sdk sends (the stand-in accepts only the SDK's own documents)";
       return answer(res, 400, { errors: [error(message, 'graphql error', 'GRAPHQL_VALIDATION_FAILED')] });
     }
-    if (limited.count > 0) {
+    if (limited.count > 0 && (!limited.operationName || limited.operationName === op.name)) {
       limited.count -= 1;
       record(op.name, variables, 'RATELIMITED');
       const headers: Record<string, string> = {
@@ -174,6 +174,7 @@ export async function startLinearStandin(options: { state?: LinearState } = {}):
         count: o.count ?? 1,
         resetInMs: o.resetInMs ?? 1000,
         retryAfterSeconds: o.retryAfterSeconds,
+        operationName: o.operationName,
       };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -43,6 +43,7 @@ export interface RelationRecord {
   issueId: string;
   relatedIssueId: string;
   type: 'blocks' | 'duplicate' | 'related' | 'similar';
+  createdAt: Date;
 }
 export interface CommentRecord {
   id: string;

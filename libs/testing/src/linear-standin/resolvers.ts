@@ -94,6 +94,18 @@ export function views(state: LinearState) {
           ),
       };
     },
+    relation(id: string) {
+      const r = state.relations.get(id);
+      return r
+        ? {
+            __typename: 'IssueRelation',
+            ...r,
+            updatedAt: r.createdAt,
+            issue: { id: r.issueId },
+            relatedIssue: { id: r.relatedIssueId },
+          }
+        : null;
+    },
     comment(id: string) {
       const c = state.comments.get(id);
       return c
@@ -131,8 +143,16 @@ function requireId(args: Args, entity: string): string {
   return args.id;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The id a create mutation stores under: the caller's (Linear validates it as a UUID and refuses
+ * one it already holds, creating nothing) or a new one.
+ */
 function freshId(store: Map<string, unknown>, input: Input): string {
-  const id = (input.id as string | undefined) ?? randomUUID();
+  if (input.id === undefined || input.id === null) return randomUUID();
+  const id = input.id as string;
+  if (!UUID.test(id)) throw invalid('Argument Validation Error: id must be a UUID');
   if (store.has(id)) throw invalid(`Entity with id ${id} already exists`);
   return id;
 }
@@ -185,6 +205,11 @@ export function rootResolvers(state: LinearState): Record<string, FieldResolver>
       (() => {
         throw notFound('Comment');
       })(),
+    issueRelation: (args) =>
+      v.relation(requireId(args, 'IssueRelation')) ??
+      (() => {
+        throw notFound('IssueRelation');
+      })(),
     agentActivity: (args) =>
       v.activity(requireId(args, 'AgentActivity')) ??
       (() => {
@@ -230,16 +255,14 @@ export function rootResolvers(state: LinearState): Record<string, FieldResolver>
       const from = issueOrThrow(input.issueId as string);
       const to = issueOrThrow(input.relatedIssueId as string);
       if (from.id === to.id) throw invalid('An issue cannot be related to itself');
-      state.relations.set(id, { id, issueId: from.id, relatedIssueId: to.id, type: input.type as 'blocks' });
-      return payload('IssueRelationPayload', {
-        issueRelation: {
-          __typename: 'IssueRelation',
-          id,
-          type: input.type,
-          issue: { id: from.id },
-          relatedIssue: { id: to.id },
-        },
+      state.relations.set(id, {
+        id,
+        issueId: from.id,
+        relatedIssueId: to.id,
+        type: input.type as 'blocks',
+        createdAt: new Date(),
       });
+      return payload('IssueRelationPayload', { issueRelation: v.relation(id) });
     },
 
     commentCreate: (args) => {

@@ -29,6 +29,10 @@ export interface SlackStandin {
   calls: SlackCallRecord[];
   /** A channel the bot is in; returns its id. */
   addChannel(id?: string): string;
+  /** A member of the workspace; returns their user id (`U…`). */
+  addUser(id?: string): string;
+  /** The bot's direct messages to a user (its DM channel `D…` with them), oldest first. */
+  directMessages(userId: string): SlackMessage[];
   /** A human's message (a thread root, or a reply when `threadTs` is given). */
   addUserMessage(channel: string, text: string, threadTs?: string): string;
   messages(channel: string): SlackMessage[];
@@ -61,6 +65,8 @@ export async function startSlackStandin(
   const token = options.token ?? 'xoxb-standin-token';
   const botId = options.botId ?? 'B0HORIZON';
   const channels = new Map<string, SlackMessage[]>();
+  /** Workspace members, with the DM channel the bot has with each once it wrote to them. */
+  const users = new Map<string, { dm?: string }>();
   const calls: SlackCallRecord[] = [];
   let limit: { retryAfterSeconds: number; count: number; method?: string } = {
     retryAfterSeconds: 0,
@@ -74,6 +80,19 @@ export async function startSlackStandin(
     const messages = channels.get(args.channel as string);
     if (!messages) throw new SlackError('channel_not_found');
     return messages;
+  };
+  /**
+   * `chat.postMessage` to a user id posts in the bot's DM with them, opening it on first use;
+   * the answer names the `D…` channel, as Slack's does. An unknown user is `channel_not_found`.
+   */
+  const dmChannelOf = (userId: string): string => {
+    const user = users.get(userId);
+    if (!user) throw new SlackError('channel_not_found');
+    if (!user.dm) {
+      user.dm = `D${userId.slice(1)}`;
+      channels.set(user.dm, []);
+    }
+    return user.dm;
   };
   const validate = <T>(spec: MethodSpec<T>, raw: Record<string, unknown>): Record<string, unknown> => {
     const args: Record<string, unknown> = {};
@@ -107,6 +126,7 @@ export async function startSlackStandin(
     }),
     'chat.postMessage': (raw) => {
       const args = validate(chatPostMessage, raw);
+      if (/^[UW]/.test(args.channel as string)) args.channel = dmChannelOf(args.channel as string);
       const messages = channelOf(args);
       const threadTs = args.thread_ts as string | undefined;
       if (threadTs && !messages.some((m) => m.ts === threadTs)) throw new SlackError('thread_not_found');
@@ -217,6 +237,14 @@ export async function startSlackStandin(
     addChannel: (id = `C${Math.random().toString(36).slice(2, 10).toUpperCase()}`) => {
       channels.set(id, channels.get(id) ?? []);
       return id;
+    },
+    addUser: (id = `U${Math.random().toString(36).slice(2, 10).toUpperCase()}`) => {
+      users.set(id, users.get(id) ?? {});
+      return id;
+    },
+    directMessages: (userId) => {
+      const dm = users.get(userId)?.dm;
+      return dm ? (channels.get(dm) ?? []) : [];
     },
     addUserMessage: (channel, text, threadTs) => {
       const messages = channels.get(channel);

@@ -7,6 +7,7 @@ import {
   TrackerPort,
   TrackerProject,
   TrackerRateLimitedError,
+  TrackerWorkflowState,
 } from './tracker-port';
 
 export interface LinearTrackerOptions {
@@ -53,22 +54,25 @@ export function createLinearTracker(options: LinearTrackerOptions): TrackerPort 
       throw toTrackerError(err, sdk, options.defaultRetryAfterMs ?? 60_000);
     }
   };
-  const exists = async (fetch: () => Promise<unknown>, sdk: Sdk) => {
+  /** What `fetch` answers, or null when Linear says the entity is not there. */
+  const found = async <T>(fetch: () => Promise<T>, sdk: Sdk): Promise<T | null> => {
     try {
-      await fetch();
-      return true;
+      return await fetch();
     } catch (err) {
-      if (err instanceof sdk.LinearError && /not found|could not find/i.test(err.message)) return false;
+      if (err instanceof sdk.LinearError && /not found|could not find/i.test(err.message)) return null;
       throw err;
     }
   };
+  const exists = async (fetch: () => Promise<unknown>, sdk: Sdk) => (await found(fetch, sdk)) !== null;
 
   return {
     createIssue: (input: NewTrackerIssue) =>
       run(async (c) => {
         const payload = await c.createIssue({
+          ...(input.id ? { id: input.id } : {}),
           teamId: input.teamId,
           projectId: input.projectId,
+          ...(input.stateId ? { stateId: input.stateId } : {}),
           title: input.title,
           description: input.description,
         });
@@ -78,16 +82,33 @@ export function createLinearTracker(options: LinearTrackerOptions): TrackerPort 
         return issueOf(issue);
       }),
 
-    addBlocksRelation: (blockerId, blockedId) =>
+    findIssue: (id) =>
+      run(async (c, sdk) => {
+        const issue = await found(() => c.issue(id), sdk);
+        return issue && issueOf(issue);
+      }),
+
+    workflowStates: (teamId) =>
+      run(async (c): Promise<TrackerWorkflowState[]> => {
+        const team = await c.team(teamId);
+        const states = await team.states();
+        return states.nodes
+          .map((s) => ({ id: s.id, name: s.name, type: s.type, position: s.position }))
+          .sort((a, b) => a.position - b.position);
+      }),
+
+    addBlocksRelation: (blockerId, blockedId, id) =>
       run(async (c, sdk) => {
         const payload = await c.createIssueRelation({
+          ...(id ? { id } : {}),
           issueId: blockerId,
           relatedIssueId: blockedId,
           type: sdk.IssueRelationType.Blocks,
         });
-        const id = payload.issueRelationId;
-        if (!payload.success || !id) throw new TrackerCallError('issueRelationCreate did not succeed', false);
-        return { id };
+        const created = payload.issueRelationId;
+        if (!payload.success || !created)
+          throw new TrackerCallError('issueRelationCreate did not succeed', false);
+        return { id: created };
       }),
 
     createAgentActivity: (input: { id?: string; agentSessionId: string; content: AgentActivityContent }) =>
@@ -101,6 +122,8 @@ export function createLinearTracker(options: LinearTrackerOptions): TrackerPort 
         if (!payload.success || !id) throw new TrackerCallError('agentActivityCreate did not succeed', false);
         return { id };
       }),
+
+    issueRelationExists: (id) => run((c, sdk) => exists(() => c.issueRelation(id), sdk)),
 
     agentActivityExists: (id) => run((c, sdk) => exists(() => c.agentActivity(id), sdk)),
 
@@ -153,6 +176,8 @@ function issueOf(issue: {
   description?: string | null;
   url: string;
   stateId?: string;
+  teamId?: string;
+  projectId?: string;
 }): TrackerIssue {
   return {
     id: issue.id,
@@ -161,6 +186,9 @@ function issueOf(issue: {
     description: issue.description ?? '',
     url: issue.url,
     stateId: issue.stateId,
+    teamId: issue.teamId,
+    // The SDK's models leave an unset relation undefined: read as "in no project".
+    projectId: issue.projectId ?? null,
   };
 }
 

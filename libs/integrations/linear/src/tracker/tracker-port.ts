@@ -4,9 +4,21 @@
  * (`createLinearTracker`); a local tracker can later.
  */
 export interface TrackerPort {
+  /**
+   * Creates an issue. With `id` the call is safe to repeat: the tracker refuses an id it already
+   * holds, and `findIssue(id)` tells whether an earlier attempt created it.
+   */
   createIssue(input: NewTrackerIssue): Promise<TrackerIssue>;
-  /** Records that `blockerId` blocks `blockedId` (Linear relation type `blocks`). */
-  addBlocksRelation(blockerId: string, blockedId: string): Promise<{ id: string }>;
+  /** The issue with this id (or identifier, `ENG-12`), or null when there is none. */
+  findIssue(id: string): Promise<TrackerIssue | null>;
+  /** The team's workflow states, by position (Linear: triage, backlog, unstarted, started, …). */
+  workflowStates(teamId: string): Promise<TrackerWorkflowState[]>;
+  /**
+   * Records that `blockerId` blocks `blockedId` (Linear relation type `blocks`). `id` (a UUID)
+   * makes the call safe to repeat: see `issueRelationExists`.
+   */
+  addBlocksRelation(blockerId: string, blockedId: string, id?: string): Promise<{ id: string }>;
+  issueRelationExists(id: string): Promise<boolean>;
   /** Adds an activity to an agent session. `id` (a UUID) makes the call safe to repeat: see `agentActivityExists`. */
   createAgentActivity(input: {
     id?: string;
@@ -23,8 +35,12 @@ export interface TrackerPort {
 }
 
 export interface NewTrackerIssue {
+  /** The new issue's id (a UUID v4); the tracker makes one when absent. */
+  id?: string;
   teamId: string;
   projectId?: string;
+  /** A workflow state of the team; the team's default state when absent. */
+  stateId?: string;
   title: string;
   /** Markdown: the description with its acceptance criteria. */
   description: string;
@@ -37,6 +53,17 @@ export interface TrackerIssue {
   description: string;
   url: string;
   stateId?: string;
+  teamId?: string;
+  /** The project holding the issue; null when it is in none. */
+  projectId?: string | null;
+}
+
+export interface TrackerWorkflowState {
+  id: string;
+  name: string;
+  /** Linear's categories: triage, backlog, unstarted, started, completed, canceled. */
+  type: string;
+  position: number;
 }
 
 export interface TrackerProject {

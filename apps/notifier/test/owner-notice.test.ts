@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { parseConfig } from '@horizon/config';
+import {
+  envelopeFor,
+  identityLink,
+  SourceRefs,
+  workItemCreated,
+  workItemStateChanged,
+} from '@horizon/contracts';
+import type { WorkItemState } from '@horizon/contracts';
+import { IdentityBrokerModule } from '@horizon/identity-broker/src/app.module';
+import { configShape as brokerConfigShape } from '@horizon/identity-broker/src/config';
+import { JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
+import { startService } from '@horizon/runtime';
+import { freePort } from '@horizon/testing/src/nats-server';
+import { SlackStandin, startSlackStandin } from '@horizon/testing/src/slack-standin';
+import {
+  createTestDatabase,
+  createTestMessaging,
+  TestDatabase,
+  TestMessaging,
+} from '@horizon/testing/src/stack';
+import { NotifierModule } from '../src/app.module';
+import { configShape } from '../src/config';
+
+async function until<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value as T;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * "Owner told in Slack": the notifier and identity-broker modules in-process over real Postgres
+ * and JetStream, Slack played by the stand-in through the real `@slack/web-api` client.
+ */
+describe('notifier tells the owner in Slack when a work item starts by itself', () => {
+  let db: TestDatabase;
+  let messaging: TestMessaging;
+  let slack: SlackStandin;
+  let apps: INestApplication[];
+  let conn: JetStreamConnection;
+  let publisher: Publisher;
+  let rpc: RpcClient;
+
+  beforeAll(async () => {
+    [db, messaging, slack] = await Promise.all([
+      createTestDatabase(),
+      createTestMessaging(),
+      startSlackStandin(),
+    ]);
+    const base = {
+      DATABASE_URL: db.url,
+      NATS_URL: messaging.natsUrl,
+      HZN_STREAM_PREFIX: messaging.prefix,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    };
+    const [brokerPort, notifierPort] = await Promise.all([freePort(), freePort()]);
+    apps = [
+      await startService({
+        name: 'identity-broker',
+        module: IdentityBrokerModule.register(
+          parseConfig(brokerConfigShape, { ...base, IDENTITY_BROKER_PORT: String(brokerPort) }),
+        ),
+        port: brokerPort,
+      }),
+      await startService({
+        name: 'notifier',
+        module: NotifierModule.register(
+          parseConfig(configShape, {
+            ...base,
+            NOTIFIER_PORT: String(notifierPort),
+            SLACK_BOT_TOKEN: slack.token,
+            SLACK_API_URL: slack.url,
+          }),
+        ),
+        port: notifierPort,
+      }),
+    ];
+    conn = await JetStreamConnection.connect({
+      natsUrl: messaging.natsUrl,
+      prefix: messaging.prefix,
+      name: 'owner-notice-test',
+    });
+    publisher = new Publisher(conn);
+    rpc = new RpcClient(conn, 'owner-notice-test');
+  });
+
+  afterAll(async () => {
+    for (const app of (apps ?? []).reverse()) await app.close();
+    await conn?.close();
+    await slack?.close();
+    await Promise.all([db?.drop(), messaging?.cleanup()]);
+  });
+
+  /** A person with a Slack account linked to their Horizon identity. */
+  async function slackPerson(name: string) {
+    const slackUser = slack.addUser();
+    const { identity } = await rpc.call(identityLink, {
+      displayName: name,
+      provider: 'slack',
+      externalId: slackUser,
+    });
+    return { slackUser, identityId: identity.id };
+  }
+
+  async function workItem(title: string, ownerId: string | null, sourceRefs: SourceRefs = {}) {
+    const workItemId = randomUUID();
+    await publisher.publish(
+      envelopeFor(
+        workItemCreated,
+        { workItemId, kind: 'implement', state: 'received', repo: 'acme/app', title, ownerId, sourceRefs },
+        { source: 'orchestrator' },
+      ),
+    );
+    return workItemId;
+  }
+
+  const moved = (
+    workItemId: string,
+    from: WorkItemState,
+    to: WorkItemState,
+    cause: string,
+    sourceRefs: SourceRefs = {},
+  ) =>
+    envelopeFor(
+      workItemStateChanged,
+      { workItemId, from, to, cause, runId: null, sourceRefs },
+      { source: 'orchestrator' },
+    );
+
+  async function drained() {
+    const stream = conn.naming.stream('EVT');
+    const lastSeq = (await conn.jsm.streams.info(stream)).state.last_seq;
+    await until(async () => {
+      const info = await conn.jsm.consumers.info(stream, 'notifier-events');
+      return info.ack_floor.stream_seq >= lastSeq && info.num_ack_pending === 0;
+    }, 'the events consumer to drain');
+  }
+
+  it('DMs the owner once when the last blocker merged, even when the item reports to a Slack thread', async () => {
+    const ada = await slackPerson('Ada');
+    const channel = slack.addChannel();
+    const threadTs = slack.addUserMessage(channel, '<@U0HORIZON> plan billing');
+    const sourceRefs: SourceRefs = { slackThread: { teamId: 'T1', channel, threadTs } };
+    const blocker = await workItem('Add the data model', ada.identityId, sourceRefs);
+    const item = await workItem('Expose the API', ada.identityId, sourceRefs);
+    await publisher.publish(moved(item, 'received', 'blocked', `waiting on ${blocker}`, sourceRefs));
+    const started = moved(
+      item,
+      'blocked',
+      'queued',
+      `blocker ${blocker} merged; the PM agent's issues start by themselves`,
+      sourceRefs,
+    );
+    const wire = conn.naming.subject(started.subject);
+    const bytes = new TextEncoder().encode(JSON.stringify(started));
+    // Two stream messages carrying one state change: JetStream's de-duplication does not hide the second.
+    await publisher.publishRaw(wire, bytes, natsHeaders(), `${started.id}-a`);
+    await publisher.publishRaw(wire, bytes, natsHeaders(), `${started.id}-b`);
+
+    await until(() => slack.directMessages(ada.slackUser).length > 0, 'the DM to the owner');
+    await drained();
+    expect(slack.directMessages(ada.slackUser).map((m) => m.text)).toEqual([
+      ':arrow_forward: *Expose the API* started by itself: its last blocker, *Add the data model*, merged.\nUpdates follow in its thread.',
+    ]);
+    // The thread keeps its one status message per item, edited in place; nothing else is posted there.
+    const status = slack.thread(channel, threadTs).filter((m) => m.bot_id);
+    expect(status).toHaveLength(2);
+    await until(
+      () => status.some((m) => m.history.some((t) => t.includes('*queued*'))),
+      'the status message to show queued',
+    );
+  });
+
+  it('does not DM for a start a person made, nor an owner with no Slack account', async () => {
+    const grace = await slackPerson('Grace');
+    const { identity: noSlack } = await rpc.call(identityLink, {
+      displayName: 'Linus',
+      provider: 'github',
+      externalId: String(Math.floor(Math.random() * 1e9)),
+      login: `linus-${randomUUID().slice(0, 6)}`,
+    });
+    const before = slack.calls.length;
+    const byHand = await workItem('Started by hand', grace.identityId);
+    const unlinked = await workItem('Owner without Slack', noSlack.id);
+    await publisher.publish(moved(byHand, 'planned', 'queued', 'started through the API'));
+    await publisher.publish(
+      moved(unlinked, 'blocked', 'queued', `blocker ${randomUUID()} merged; auto-start`),
+    );
+    await drained();
+    expect(slack.directMessages(grace.slackUser)).toEqual([]);
+    const dms = slack.calls
+      .slice(before)
+      .filter((c) => c.method === 'chat.postMessage' && /^[UWD]/.test(String(c.args.channel)));
+    expect(dms).toEqual([]);
+  });
+});

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "NotificationRoute" ADD COLUMN     "ownerId" TEXT;
