@@ -11,6 +11,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools'],
   testMatch: ['**/*.spec.ts', '**/test/**/*.test.ts'],
+  // The demo's sample repository is a project of its own: its tests run inside sandboxes.
+  testPathIgnorePatterns: ['/node_modules/', '/apps/cli/demo/'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swc, swcrc: false }] },
   // These SDKs ship ES modules only; jest's CommonJS runtime needs them transformed.
   transformIgnorePatterns: [

@@ -1,21 +1,29 @@
 #!/usr/bin/env node
 // `npm start`: every service up against the stack the bootstrap found, one line each once
-// ready; logs under .horizon/logs/. Ctrl-C stops them all cleanly (SIGTERM, drain, exit).
+// ready; logs under .horizon/logs/. With no model provider configured the scripted model
+// server stands in for one. Once everything is ready, a fresh data directory runs the demo
+// (`horizon demo --if-new`; HORIZON_DEMO=0 skips it). Ctrl-C stops them all cleanly.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SERVICES, launchArgs, portOf } from './lib/services.mjs';
+import { localDefaults } from './lib/local-defaults.mjs';
+import { MODEL_SERVER, SERVICES, launchArgs, portOf } from './lib/services.mjs';
 import { DATA_DIR, ROOT, stackEnv, step } from './lib/stack.mjs';
 
-const env = stackEnv();
+const { env, scripted } = localDefaults(stackEnv());
+const processes = scripted ? [MODEL_SERVER, ...SERVICES] : SERVICES;
 const logDir = path.join(DATA_DIR, 'logs');
 fs.mkdirSync(logDir, { recursive: true });
 const children = new Map();
 let stopping = false;
 
-for (const service of SERVICES) {
+for (const service of processes) {
   const log = fs.openSync(path.join(logDir, `${service.name}.log`), 'a');
-  const child = spawn(process.execPath, launchArgs(service), { cwd: ROOT, env, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, launchArgs(service, env), {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', log, log],
+  });
   children.set(service.name, child);
   child.on('exit', (code, signal) => {
     children.delete(service.name);
@@ -35,14 +43,14 @@ for (const service of SERVICES) {
 }
 
 async function ready(service) {
-  const url = `http://127.0.0.1:${portOf(service, env)}/readyz`;
+  const url = `http://127.0.0.1:${portOf(service, env)}${service.readyPath ?? '/readyz'}`;
   const deadline = Date.now() + 60_000;
   let last = 'no answer';
   while (Date.now() < deadline && !stopping) {
     try {
       const res = await fetch(url);
-      if (res.ok) return url.replace('/readyz', '');
-      last = JSON.stringify((await res.json()).checks);
+      if (res.ok) return url.replace(service.readyPath ?? '/readyz', '');
+      last = `${res.status} ${JSON.stringify((await res.json().catch(() => ({}))).checks ?? '')}`;
     } catch (err) {
       last = err.cause?.code ?? err.message;
     }
@@ -73,9 +81,13 @@ process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
 const t0 = Date.now();
+if (scripted)
+  step(
+    'no model provider configured: the scripted model server plays the agent (set SANDBOX_MODEL_BASE_URL and SANDBOX_MODEL_API_KEY for a real one)',
+  );
 try {
   await Promise.all(
-    SERVICES.map(async (s) => {
+    processes.map(async (s) => {
       const base = await ready(s);
       step(`✓ ${s.name.padEnd(16)} ready  ${base}  (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
     }),
@@ -86,8 +98,27 @@ try {
 }
 if (!stopping) {
   step(
-    `all ${SERVICES.length} services ready in ${((Date.now() - t0) / 1000).toFixed(1)}s; logs in ${path.relative(ROOT, logDir)}/`,
+    `all ${processes.length} processes ready in ${((Date.now() - t0) / 1000).toFixed(1)}s; logs in ${path.relative(ROOT, logDir)}/`,
   );
   if (process.env.HORIZON_EXIT_WHEN_READY === '1') shutdown(0);
-  else step('press Ctrl-C to stop');
+  else if (process.env.HORIZON_DEMO === '0') step('press Ctrl-C to stop');
+  else runDemo();
+}
+
+/** The demo, in its own process; the services keep serving whatever it ends with. */
+function runDemo() {
+  const demo = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', path.join(ROOT, 'apps', 'cli', 'src', 'main.ts'), 'demo', '--if-new'],
+    { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  demo.on('exit', (code) => {
+    if (stopping) return;
+    if (code !== 0)
+      step(
+        `the demo ended with exit code ${code}; the services keep running (logs in ${path.relative(ROOT, logDir)}/)`,
+      );
+    if (process.env.HORIZON_EXIT_AFTER_DEMO === '1') return shutdown(code ?? 1);
+    step('Horizon keeps serving; press Ctrl-C to stop');
+  });
 }

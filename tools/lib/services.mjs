@@ -12,16 +12,37 @@ export const SERVICES = [
   { name: 'forge', portVar: 'FORGE_PORT', port: 8060 },
 ];
 
+/** The scripted model server, started when no model provider is configured (tools/lib/local-defaults.mjs). */
+export const MODEL_SERVER = {
+  name: 'model-server',
+  portVar: 'MODEL_SERVER_PORT',
+  port: 8070,
+  readyPath: '/v1/models',
+  main: path.join('libs', 'testing', 'src', 'model-server', 'main.ts'),
+  args: (env) => [
+    '--port',
+    String(Number(env.MODEL_SERVER_PORT || 8070)),
+    '--scripts',
+    // MODEL_SERVER_SCRIPTS (folders or files, separated by ":") replaces the demo's scripts.
+    ...(env.MODEL_SERVER_SCRIPTS
+      ? env.MODEL_SERVER_SCRIPTS.split(':').filter(Boolean)
+      : [path.join(ROOT, 'apps', 'cli', 'demo', 'scripts')]),
+    '--var',
+    'workdir=/workspace',
+  ],
+};
+
 export function portOf(service, env) {
   return Number(env[service.portVar] || service.port);
 }
 
 /** node arguments that run a service's main.ts through swc (no build step). */
-export function launchArgs(service) {
+export function launchArgs(service, env = process.env) {
   return [
     '--enable-source-maps',
     '-r',
     '@swc-node/register',
-    path.join(ROOT, 'apps', service.name, 'src', 'main.ts'),
+    path.join(ROOT, service.main ?? path.join('apps', service.name, 'src', 'main.ts')),
+    ...(service.args ? service.args(env) : []),
   ];
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { adminCommands } from './commands/admin';
+import { demoCommand } from './commands/demo/demo.command';
 import { prCommand } from './commands/pr';
 import { runCommand } from './commands/run';
 import { statusCommand } from './commands/status';
@@ -31,6 +32,7 @@ workCommand(program);
 runCommand(program);
 prCommand(program);
 adminCommands(program);
+demoCommand(program);
 for (const c of program.commands) c.exitOverride();
 for (const c of program.commands.flatMap((c) => c.commands)) c.exitOverride();
 

@@ -4,3 +4,4 @@ export * from './nats-server';
 export * from './linear-standin';
 export * from './slack-standin';
 export * from './github-standin';
+export * from './stack-process';

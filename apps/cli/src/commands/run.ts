@@ -37,7 +37,8 @@ export function runCommand(program: Command): void {
       try {
         const stream = conn.naming.stream('EVT');
         const consumer = await conn.js.consumers.get(stream, {
-          filter_subjects: [conn.naming.subject('hzn.evt.run.>')],
+          // A string, not an array: the array form needs NATS 2.10, a string works from 2.9 on.
+          filter_subjects: conn.naming.subject('hzn.evt.run.>'),
           deliver_policy: DeliverPolicy.All,
         });
         const pending = (await consumer.info(true)).num_pending;

@@ -1,0 +1,178 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { baseConfig, parseConfig } from '@horizon/config';
+import { createDatabase } from '@horizon/db';
+import { dataDir, endpoint, forgeToken, stackUrls } from '../../endpoints';
+import { CliError, EXIT } from '../../exit';
+import { printTable } from '../../output';
+import { DEMO_REPO_NAME, DEMO_REVIEWER, DemoAction, DemoObservation, nextDemoStep } from './demo-scenario';
+import { labels, stageTimings, summaryRows } from './demo-summary';
+import { DemoWorld } from './demo-world';
+
+interface DemoRecord {
+  planId: string;
+  startedAt: string;
+  finishedAt?: string;
+}
+
+const POLL_MS = 500;
+const recordFile = () => path.join(dataDir(), 'demo.json');
+
+function readRecord(): DemoRecord | null {
+  try {
+    return JSON.parse(fs.readFileSync(recordFile(), 'utf8')) as DemoRecord;
+  } catch {
+    return null;
+  }
+}
+
+function writeRecord(record: DemoRecord): void {
+  fs.writeFileSync(recordFile(), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+const EXPLORE = `Explore what happened (in another terminal):
+  npm run -s horizon -- status
+  npm run -s horizon -- pr list --repo ${DEMO_REPO_NAME} --state all
+  npm run -s horizon -- pr diff 1 --repo ${DEMO_REPO_NAME}
+  export HORIZON_API_TOKEN=$(npm run -s horizon -- token create --name me)
+  npm run -s horizon -- work list --repo ${DEMO_REPO_NAME}
+  npm run -s horizon -- work create --repo ${DEMO_REPO_NAME} --title "Add a free-shipping threshold"`;
+
+export function demoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'the whole loop on the local forge: plan a project, implement, review, revise, merge, and move on',
+    )
+    .option('--if-new', 'do nothing when this data directory already ran the demo (what `npm start` does)')
+    .option('--timeout <minutes>', 'give up after this long', '20')
+    .addHelpText(
+      'after',
+      `
+Needs every service running (npm start runs this by itself on a fresh data directory). It
+creates ${DEMO_REPO_NAME} on the local forge, asks for a plan of "Shopping cart totals", and then
+plays the reviewer "${DEMO_REVIEWER}": it asks for one change on the first pull request and
+approves and merges each pull request once it is ready. Interrupted, it picks up where it was.
+Exit code 0 when every item merged, 1 when one failed, 4 when a service is not reachable.`,
+    )
+    .action(async (o: { ifNew?: boolean; timeout: string }) => {
+      const minutes = Number(o.timeout);
+      if (!(minutes > 0)) throw new CliError(EXIT.usage, '--timeout must be a positive number of minutes');
+      const previous = readRecord();
+      if (o.ifNew && previous?.finishedAt) {
+        say(`the demo already ran on this data directory (plan ${previous.planId}); serving`);
+        process.stdout.write(`${EXPLORE}\n`);
+        return;
+      }
+      const config = parseConfig(
+        { DATABASE_URL: baseConfig.DATABASE_URL },
+        { ...process.env, ...(stackUrls().databaseUrl ? { DATABASE_URL: stackUrls().databaseUrl } : {}) },
+      );
+      const db = createDatabase(config.DATABASE_URL, 2);
+      try {
+        const world = new DemoWorld(
+          db.prisma,
+          { ingress: await endpoint('ingress'), forge: await endpoint('forge') },
+          forgeToken(),
+        );
+        const planId = previous && !previous.finishedAt ? previous.planId : await start(world);
+        const record: DemoRecord = previous && !previous.finishedAt ? previous : readRecord()!;
+        await drive(world, planId, new Date(record.startedAt), minutes * 60_000);
+        writeRecord({ ...record, finishedAt: new Date().toISOString() });
+        process.stdout.write(`\n${EXPLORE}\n`);
+      } finally {
+        await db.close();
+      }
+    });
+}
+
+function say(line: string): void {
+  process.stdout.write(`[demo] ${line}\n`);
+}
+
+async function start(world: DemoWorld): Promise<string> {
+  const repo = await world.ensureSampleRepository();
+  say(
+    `${repo === 'created' ? 'created' : 'using'} the sample repository ${DEMO_REPO_NAME} on the local forge`,
+  );
+  const startedAt = new Date();
+  const planId = await world.requestPlan();
+  writeRecord({ planId, startedAt: startedAt.toISOString() });
+  say(`asked for a plan of "Shopping cart totals" (work item ${planId})`);
+  return planId;
+}
+
+async function drive(world: DemoWorld, planId: string, startedAt: Date, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const done = new Set<string>();
+  let printedUpTo = new Date(0);
+  let observed: DemoObservation = { plan: null, children: [] };
+  const clock = (at: Date) => `${((at.getTime() - startedAt.getTime()) / 1000).toFixed(1).padStart(6)}s`;
+
+  for (;;) {
+    observed = await world.observe(planId);
+    const names = labels(observed);
+    const ids = [...names.keys()];
+    for (const t of await world.transitions(ids, printedUpTo)) {
+      const item = [observed.plan, ...observed.children].find((i) => i?.id === t.workItemId);
+      const cause = t.cause.length > 110 ? `${t.cause.slice(0, 107)}…` : t.cause;
+      say(
+        `${clock(t.at)}  ${(names.get(t.workItemId) ?? '?').padEnd(4)} ${item?.title ?? ''}: ${t.from} → ${t.to} (${cause})`,
+      );
+      printedUpTo = t.at;
+    }
+    const step = nextDemoStep(observed);
+    if (step.type === 'finished') break;
+    if (step.type === 'failed') {
+      const last = (await world.transitions(ids)).at(-1);
+      throw new CliError(
+        EXIT.failure,
+        `the demo stopped: ${step.reason}${last ? ` (${last.cause})` : ''}. See the logs in ${path.join(dataDir(), 'logs')} and \`npm run -s horizon -- pr list --repo ${DEMO_REPO_NAME} --state all\`.`,
+      );
+    }
+    for (const action of step.actions) {
+      const key = `${action.type}:${action.pullRequest.number}`;
+      if (done.has(key)) continue;
+      done.add(key);
+      await act(world, action, clock(new Date()));
+    }
+    if (Date.now() > deadline)
+      throw new CliError(
+        EXIT.failure,
+        `the demo did not finish in time; it stopped at: ${describe(observed)}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+
+  const ids = [observed.plan!.id, ...observed.children.map((c) => c.id)];
+  const [runs, transitions] = await Promise.all([world.runs(ids), world.transitions(ids)]);
+  const total = (Date.now() - startedAt.getTime()) / 1000;
+  process.stdout.write('\n');
+  say(`every item merged in ${total.toFixed(1)}s:\n`);
+  printTable(summaryRows(observed, runs, transitions) as unknown as Record<string, unknown>[], [
+    'item',
+    'title',
+    'state',
+    'runs',
+    'verification',
+    'pr',
+  ]);
+  process.stdout.write(`\nstages: ${stageTimings(observed, transitions).join(' · ')}\n`);
+}
+
+async function act(world: DemoWorld, action: DemoAction, at: string): Promise<void> {
+  const pr = `${DEMO_REPO_NAME}#${action.pullRequest.number}`;
+  if (action.type === 'request_changes') {
+    say(`${at}  ${DEMO_REVIEWER} asks for a change on ${pr}: "${action.body}"`);
+    await world.requestChanges(action.pullRequest, action.body);
+  } else {
+    say(`${at}  ${DEMO_REVIEWER} approves and merges ${pr} (${action.pullRequest.url})`);
+    await world.approveAndMerge(action.pullRequest);
+  }
+}
+
+function describe(observed: DemoObservation): string {
+  const items = [observed.plan, ...observed.children].filter((i) => i !== null);
+  return items.map((i) => `${i!.title} ${i!.state}`).join(', ') || 'no plan recorded yet';
+}

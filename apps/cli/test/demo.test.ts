@@ -1,0 +1,187 @@
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { ForgeClient } from '@horizon/forge';
+import { createStackSandbox, startStack } from '@horizon/testing';
+import type { StackSandbox } from '@horizon/testing';
+
+describe('npm start on a fresh data directory: the whole loop, for real', () => {
+  let stack: StackSandbox;
+  let env: Record<string, string>;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    stack = await createStackSandbox();
+    ({ env, dataDir } = stack);
+  });
+
+  afterAll(async () => {
+    await stack.remove();
+  });
+
+  it(
+    'plans three dependent items, implements A, revises it after review, merges the chain, and prints the summary',
+    async () => {
+      const running = startStack(stack);
+      try {
+        const output = await running.waitFor('Horizon keeps serving', 8 * 60_000);
+        expect(output).toContain('[demo] created the sample repository demo/cart on the local forge');
+        expect(output).toMatch(/plan Shopping cart totals: running → done \(planned 3 issue\(s\)/);
+        expect(output).toMatch(/B +Add discount codes: received → blocked \(waiting on Add cart subtotal\)/);
+        expect(output).toMatch(/A +Add cart subtotal: in_review → revising/);
+        expect(output).toMatch(/B +Add discount codes: blocked → queued \(blocker Add cart subtotal merged/);
+        expect(output).toMatch(/every item merged in [\d.]+s/);
+        const table = output.slice(output.indexOf('ITEM  TITLE'));
+        expect(table).toMatch(
+          /^A +Add cart subtotal +done +implement ✓ [\d.]+s, revise ✓ [\d.]+s +npm test ✓/m,
+        );
+        expect(table).toMatch(/^B +Add discount codes +done +implement ✓ [\d.]+s +npm test ✓/m);
+        expect(table).toMatch(/^C +Add order total with tax +done +implement ✓ [\d.]+s +npm test ✓/m);
+        expect(output).toMatch(/^stages: plan [\d.]+s · A implement [\d.]+s · A revise [\d.]+s/m);
+        await expectForgeState();
+        await expectCliAgainstTheStack();
+      } finally {
+        await running.stop();
+      }
+
+      // A second start on the same data directory serves without re-running the demo.
+      const pool = new pg.Pool({ connectionString: stack.db.url, max: 1 });
+      const again = startStack(stack);
+      try {
+        const count = async () =>
+          Number((await pool.query('SELECT count(*) FROM "WorkItem"')).rows[0].count as string);
+        const before = await count();
+        expect(await again.waitFor('Horizon keeps serving', 2 * 60_000)).toContain(
+          'the demo already ran on this data directory',
+        );
+        expect(await count()).toBe(before);
+      } finally {
+        await again.stop();
+        await pool.end();
+      }
+    },
+    10 * 60_000,
+  );
+
+  /** The CLI as a user runs it (a separate process), against the stack the demo left running. */
+  function cli(args: string[], extra: Record<string, string> = {}) {
+    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['-r', '@swc-node/register', path.join(__dirname, '..', 'src', 'main.ts'), ...args],
+        { env: { ...env, ...extra }, timeout: 60_000 },
+        (err, stdout, stderr) =>
+          resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  async function expectCliAgainstTheStack(): Promise<void> {
+    const status = await cli(['status', '--json']);
+    expect(status.code).toBe(0);
+    expect((JSON.parse(status.stdout) as { status: string }[]).every((s) => s.status === 'ready')).toBe(true);
+
+    const token = await cli(['token', 'create', '--name', 'e2e']);
+    expect(token.code).toBe(0);
+    const auth = { HORIZON_API_TOKEN: token.stdout.trim() };
+    const list = await cli(['work', 'list', '--repo', 'demo/cart', '--json'], auth);
+    expect(list.code).toBe(0);
+    const items = JSON.parse(list.stdout) as { id: string; kind: string; state: string }[];
+    expect(items.map((i) => [i.kind, i.state]).sort()).toEqual([
+      ['implement', 'done'],
+      ['implement', 'done'],
+      ['implement', 'done'],
+      ['plan', 'done'],
+    ]);
+    const plan = items.find((i) => i.kind === 'plan')!;
+    const shown = await cli(['work', 'show', plan.id, '--json'], auth);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id: plan.id, title: 'Shopping cart totals' });
+
+    const created = await cli(
+      [
+        'work',
+        'create',
+        '--repo',
+        'demo/cart',
+        '--title',
+        'Add a free-shipping threshold',
+        '--no-auto-start',
+        '--json',
+      ],
+      auth,
+    );
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ status: 'accepted' });
+
+    const pulls = await cli(['pr', 'list', '--repo', 'demo/cart', '--state', 'all', '--json']);
+    expect((JSON.parse(pulls.stdout) as unknown[]).length).toBe(3);
+    const diff = await cli(['pr', 'diff', '1', '--repo', 'demo/cart']);
+    expect(diff.stdout).toContain('+export function subtotal(');
+
+    const pool = new pg.Pool({ connectionString: stack.db.url, max: 1 });
+    try {
+      const [run] = (await pool.query(`SELECT id::text FROM "Run" WHERE "workItemId" = $1`, [plan.id]))
+        .rows as { id: string }[];
+      const logs = await cli(['run', 'logs', run!.id]);
+      expect({ code: logs.code, stderr: logs.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(logs.stdout).toMatch(/finished +succeeded/);
+      const [delivery] = (
+        await pool.query(`SELECT "deliveryId" FROM "InboxDelivery" WHERE source = 'local' LIMIT 1`)
+      ).rows as { deliveryId: string }[];
+      const replay = await cli(['delivery', 'replay', 'local', delivery!.deliveryId]);
+      expect(replay.code).toBe(0);
+      expect(replay.stdout).toMatch(/^replayed local:/);
+    } finally {
+      await pool.end();
+    }
+
+    // Bad arguments: a clear line on stderr and the documented exit code.
+    const cases: [string[], Record<string, string>, number, RegExp][] = [
+      [['work', 'create', '--title', 'x'], auth, 2, /required option '--repo/],
+      [['work', 'list'], {}, 2, /needs a token/],
+      [['work', 'show', '00000000-0000-4000-8000-000000000000'], auth, 3, /no such work item/],
+      [['run', 'logs', 'not-a-run'], {}, 2, /is not a run id/],
+      [['pr', 'show', 'one', '--repo', 'demo/cart'], {}, 2, /is not a pull request number/],
+      [['pr', 'show', '99', '--repo', 'demo/cart'], {}, 3, /forge: /],
+      [['demo', '--timeout', 'soon'], {}, 2, /--timeout must be a positive number/],
+    ];
+    for (const [args, extra, code, message] of cases) {
+      const result = await cli(args, extra);
+      expect({ args, code: result.code }).toEqual({ args, code });
+      expect(result.stderr).toMatch(message);
+    }
+  }
+
+  /**
+   * What a reviewer would check on the forge: three merged PRs, the first reviewed twice, and
+   * main holding every change with the revise run's commit.
+   */
+  async function expectForgeState(): Promise<void> {
+    const token = fs.readFileSync(path.join(dataDir, 'forge.token'), 'utf8').trim();
+    const forge = new ForgeClient({ baseUrl: `http://127.0.0.1:${env.FORGE_PORT}`, token });
+    const pulls = await forge.listPulls('demo', 'cart', 'all');
+    expect(pulls.map((p) => [p.number, p.merged, p.author])).toEqual([
+      [3, true, 'horizon[bot]'],
+      [2, true, 'horizon[bot]'],
+      [1, true, 'horizon[bot]'],
+    ]);
+    expect((await forge.reviews('demo', 'cart', 1)).map((r) => [r.author, r.state])).toEqual([
+      ['demo-reviewer', 'changes_requested'],
+      ['demo-reviewer', 'approved'],
+    ]);
+    const clone = path.join(dataDir, 'clone');
+    execFileSync('git', [
+      'clone',
+      '-q',
+      `http://x-access-token:${token}@127.0.0.1:${env.FORGE_PORT}/demo/cart.git`,
+      clone,
+    ]);
+    const cart = fs.readFileSync(path.join(clone, 'src/cart.ts'), 'utf8');
+    expect(cart).toContain('export function orderTotal(');
+    expect(cart).toContain('throw new RangeError(`${item.sku}: quantity ${item.quantity} is negative`)');
+    const log = execFileSync('git', ['log', '--format=%s', 'main'], { cwd: clone }).toString();
+    expect(log).toContain('Refuse negative quantities in subtotal()');
+    expect(log).toContain('Add orderTotal() with tax after discounts');
+  }
+});
