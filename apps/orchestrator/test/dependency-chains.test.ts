@@ -252,7 +252,7 @@ describe('orchestrator over real Postgres and JetStream: chains, merges, revisio
     expect((await stack.runsOf(id))[0]!.failureReason).toBe('superseded by HZN-14');
   });
 
-  it('a Slack mention in a channel with no repository gets told how, and starts nothing', async () => {
+  it('a Slack mention in a channel with no repository gets told how; one naming its repo starts a run owned by the linked user', async () => {
     const mention = slackMention('<@U07HZNBOT> fix the flaky totals test');
     await stack.publish(slackAppMention, mention);
     const note = await until(
@@ -267,16 +267,37 @@ describe('orchestrator over real Postgres and JetStream: chains, merges, revisio
       ]),
     ).toHaveLength(0);
 
+    // The mentioning Slack user is linked to a Horizon identity: the item and its run are theirs.
+    const grace = crypto.randomUUID();
+    await stack.query(`INSERT INTO "Identity" (id, "displayName") VALUES ($1, 'Grace')`, [grace]);
+    await stack.query(
+      `INSERT INTO "IdentityLink" (id, "identityId", provider, "externalId") VALUES ($1, $2, 'slack', $3)`,
+      [crypto.randomUUID(), grace, mention.message.user],
+    );
     const named = slackMention('<@U07HZNBOT> repo:acme/billing fix the flaky totals test');
     await stack.publish(slackAppMention, named);
     const [item] = await until(async () => {
-      const rows = await stack.query<{ id: string; repo: string }>(
-        `SELECT id::text, repo FROM "WorkItem" WHERE "sourceRefs"->'slackThread'->>'threadTs' = $1`,
+      const rows = await stack.query<{ id: string; repo: string; ownerId: string | null }>(
+        `SELECT id::text, repo, "ownerId"::text FROM "WorkItem" WHERE "sourceRefs"->'slackThread'->>'threadTs' = $1`,
         [named.message.threadTs],
       );
       return rows.length ? rows : null;
     }, 'the thread work item');
-    expect(item!.repo).toBe('acme/billing');
+    expect(item).toMatchObject({ repo: 'acme/billing', ownerId: grace });
     await until(() => stack.standIn.provisionsFor(item!.id).length === 1, 'the thread run');
+    expect(stack.standIn.provisionsFor(item!.id)[0]!.data.ownerId).toBe(grace);
+
+    // A Slack user nobody linked leaves the item unowned (its PR is opened as the app).
+    const stranger = slackMention('<@U07HZNBOT> repo:acme/billing tidy the README');
+    const unlinked = { ...stranger, message: { ...stranger.message, user: 'U09NOBODY' } };
+    await stack.publish(slackAppMention, unlinked);
+    const [unowned] = await until(async () => {
+      const rows = await stack.query<{ ownerId: string | null }>(
+        `SELECT "ownerId"::text FROM "WorkItem" WHERE "sourceRefs"->'slackThread'->>'threadTs' = $1`,
+        [unlinked.message.threadTs],
+      );
+      return rows.length ? rows : null;
+    }, 'the unlinked thread work item');
+    expect(unowned!.ownerId).toBeNull();
   });
 });

@@ -141,6 +141,7 @@ export interface StoredItem {
   branch: string | null;
   version: number;
   sourceRefs: SourceRefs;
+  ownerId: string | null;
 }
 
 export interface OrchestratorStackOptions {
@@ -257,7 +258,7 @@ export class OrchestratorStack {
 
   async item(id: string): Promise<StoredItem> {
     const [row] = await this.query<StoredItem>(
-      'SELECT state::text, branch, version, "sourceRefs" FROM "WorkItem" WHERE id = $1',
+      'SELECT state::text, branch, version, "sourceRefs", "ownerId"::text FROM "WorkItem" WHERE id = $1',
       [id],
     );
     return row as StoredItem;

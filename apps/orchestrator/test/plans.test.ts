@@ -105,6 +105,14 @@ describe('orchestrator: a plan run becomes its child items', () => {
   it('a Linear session: the issues go to Linear with the items’ ids, A waits for In Progress, B follows A’s merge', async () => {
     const sessionId = `session-${randomUUID()}`;
     const planIssueId = randomUUID();
+    // The Linear user who opened the session is linked to a Horizon identity: the plan and
+    // every item it breaks into are theirs, so each PR is attributed to them.
+    const owner = randomUUID();
+    await stack.query(`INSERT INTO "Identity" (id, "displayName") VALUES ($1, 'Octo Cat')`, [owner]);
+    await stack.query(
+      `INSERT INTO "IdentityLink" (id, "identityId", provider, "externalId") VALUES ($1, $2, 'linear', 'user-octocat')`,
+      [randomUUID(), owner],
+    );
     await stack.publish(
       linearAgentSession,
       linearSessionCreated({
@@ -122,10 +130,12 @@ describe('orchestrator: a plan run becomes its child items', () => {
       return row?.id;
     }, 'the plan item');
     const cmd = await planRun(planId);
+    expect(cmd.ownerId).toBe(owner);
     await stack.standIn.finish(cmd, 'succeeded', null, planAnswer(chain));
     await stack.waitForState(planId, 'done');
 
     const [a, b, c] = await children(planId);
+    for (const child of [a, b, c]) expect((await stack.item(child!.id)).ownerId).toBe(owner);
     expect((await stack.item(a!.id)).state).toBe('planned');
     expect((await stack.item(b!.id)).state).toBe('blocked');
     expect(a!.sourceRefs.trackerIssue).toEqual({ provider: 'linear', id: a!.id, teamId: 'team-eng' });

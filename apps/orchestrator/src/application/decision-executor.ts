@@ -172,6 +172,7 @@ export class DecisionExecutor {
       sourceRefs,
       cause: 'a Linear agent session asked for a plan',
       actor,
+      requester: d.creatorId ? { provider: 'linear', externalId: d.creatorId } : null,
     });
   }
 
@@ -190,6 +191,7 @@ export class DecisionExecutor {
       sourceRefs: { trackerIssue: this.trackerIssue(d.issue) },
       cause,
       actor,
+      requester: d.actorId ? { provider: 'linear', externalId: d.actorId } : null,
     });
   }
 
@@ -216,10 +218,15 @@ export class DecisionExecutor {
       sourceRefs: { slackThread: { ...d.thread } },
       cause: 'asked for in a Slack thread',
       actor,
+      requester: { provider: 'slack', externalId: d.message.user },
     });
   }
 
-  /** Records an item asked for from outside the API, queued at once; without a repo it fails, saying why. */
+  /**
+   * Records an item asked for from outside the API, queued at once; without a repo it fails,
+   * saying why. The requester's linked identity owns it, so its PR is attributed to them; an
+   * unlinked user leaves it unowned (the PR is opened as the app).
+   */
   private async recordFromTracker(
     uow: UnitOfWork,
     item: {
@@ -231,8 +238,12 @@ export class DecisionExecutor {
       sourceRefs: SourceRefs;
       cause: string;
       actor: string;
+      requester: { provider: 'linear' | 'slack'; externalId: string } | null;
     },
   ): Promise<void> {
+    const ownerId = item.requester
+      ? await this.items.identityLinkedTo(uow.tx, item.requester.provider, item.requester.externalId)
+      : null;
     await this.workItems.record(
       uow,
       {
@@ -244,7 +255,7 @@ export class DecisionExecutor {
         priority: 5,
         labels: item.labels,
         autoStart: null,
-        ownerId: null,
+        ownerId,
         sourceRefs: item.sourceRefs,
       },
       [],
