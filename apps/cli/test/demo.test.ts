@@ -145,6 +145,7 @@ describe('npm start on a fresh data directory: the whole loop, for real', () => 
       [['pr', 'show', 'one', '--repo', 'demo/cart'], {}, 2, /is not a pull request number/],
       [['pr', 'show', '99', '--repo', 'demo/cart'], {}, 3, /forge: /],
       [['demo', '--timeout', 'soon'], {}, 2, /--timeout must be a positive number/],
+      [['demo'], {}, 1, /the demo already ran on this installation .* it runs once/],
     ];
     for (const [args, extra, code, message] of cases) {
       const result = await cli(args, extra);

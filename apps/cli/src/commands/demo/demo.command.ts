@@ -53,7 +53,7 @@ export function demoCommand(program: Command): void {
 Needs every service running (npm start runs this by itself on a fresh data directory). It
 creates ${DEMO_REPO_NAME} on the local forge, asks for a plan of "Shopping cart totals", and then
 plays the reviewer "${DEMO_REVIEWER}": it asks for one change on the first pull request and
-approves and merges each pull request once it is ready. Interrupted, it picks up where it was.
+approves and merges each pull request once it is ready. Interrupted, it picks up where it was; it runs once per data directory.
 Exit code 0 when every item merged, 1 when one failed, 4 when a service is not reachable.`,
     )
     .action(async (o: { ifNew?: boolean; timeout: string }) => {
@@ -64,6 +64,15 @@ Exit code 0 when every item merged, 1 when one failed, 4 when a service is not r
         say(`the demo already ran on this data directory (plan ${previous.planId}); serving`);
         process.stdout.write(`${EXPLORE}\n`);
         return;
+      }
+      if (previous?.finishedAt) {
+        // The scripted agent edits the sample repository as it was first imported: a second
+        // round on its merged main would fail for a reason that has nothing to do with Horizon.
+        process.stdout.write(`${EXPLORE}\n`);
+        throw new CliError(
+          EXIT.failure,
+          `the demo already ran on this installation (plan ${previous.planId}) and ${DEMO_REPO_NAME} holds its changes; it runs once: explore it with the commands above`,
+        );
       }
       const config = parseConfig(
         { DATABASE_URL: baseConfig.DATABASE_URL },
