@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DemoWorld } from '@horizon/cli/src/commands/demo/demo-world';
+import { createDatabase } from '@horizon/db';
+import type { Database } from '@horizon/db';
+import { ForgeClient } from '@horizon/forge';
+import { createStackSandbox, serviceComplaints, startSlackStandin, startStack } from '../src';
+import type { SlackMessage, SlackStandin, StackProcess, StackSandbox } from '../src';
+import { SlackWorkspace } from './support/slack-workspace';
+
+const SIGNING_SECRET = 'slack-e2e-signing-secret';
+const TEAM = 'T0HORIZON';
+const BOT_USER = 'U0HORIZON';
+/** The person asking, linked to a Horizon identity with a local forge login. */
+const ALICE = 'U0ALICE';
+const ALICE_LOGIN = 'alice';
+const CART_CHANNEL = 'C0CART';
+const RANDOM_CHANNEL = 'C0RANDOM';
+/** implement-subtotal.yaml in the demo's script catalog answers prompts containing this. */
+const REQUEST = 'Add cart subtotal';
+
+/**
+ * Issue #8 on the whole stack as `npm start` runs it: a Slack mention becomes a run, the thread
+ * shows one status message edited in place as the run moves and then the PR link with a
+ * summary; the PR is the linked person's; unmapped channels are asked for a repository; a
+ * replayed delivery starts nothing. Slack is the stand-in; everything else is real.
+ */
+describe('Slack end to end: a mention → a run → live progress and the PR link in the thread', () => {
+  let slack: SlackStandin;
+  let stack: StackSandbox;
+  let running: StackProcess;
+  let db: Database;
+  let forge: ForgeClient;
+  let workspace: SlackWorkspace;
+  let aliceIdentity: string;
+
+  beforeAll(async () => {
+    slack = await startSlackStandin();
+    slack.addChannel(CART_CHANNEL);
+    slack.addChannel(RANDOM_CHANNEL);
+    slack.addUser(ALICE);
+    stack = await createStackSandbox({
+      HORIZON_DEMO: '0',
+      SLACK_API_URL: slack.url,
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_USER_ID: BOT_USER,
+      SLACK_CHANNEL_REPOS: JSON.stringify({ [CART_CHANNEL]: 'demo/cart' }),
+    });
+    running = startStack(stack);
+    await running.waitFor('press Ctrl-C to stop', 150_000);
+
+    db = createDatabase(stack.db.url, 2);
+    const forgeUrl = `http://127.0.0.1:${stack.port('FORGE_PORT')}`;
+    const ingressUrl = `http://127.0.0.1:${stack.port('INGRESS_PORT')}`;
+    const forgeToken = fs.readFileSync(path.join(stack.dataDir, 'forge.token'), 'utf8').trim();
+    forge = new ForgeClient({ baseUrl: forgeUrl, token: forgeToken });
+    await new DemoWorld(
+      db.prisma,
+      { ingress: ingressUrl, forge: forgeUrl },
+      forgeToken,
+    ).ensureSampleRepository();
+    aliceIdentity = randomUUID();
+    await db.prisma.identity.create({
+      data: {
+        id: aliceIdentity,
+        displayName: 'Alice Example',
+        links: {
+          create: [
+            { id: randomUUID(), provider: 'slack', externalId: ALICE },
+            { id: randomUUID(), provider: 'local', externalId: ALICE_LOGIN, login: ALICE_LOGIN },
+          ],
+        },
+      },
+    });
+    workspace = new SlackWorkspace(slack, {
+      ingressUrl,
+      signingSecret: SIGNING_SECRET,
+      teamId: TEAM,
+      botUserId: BOT_USER,
+    });
+  }, 200_000);
+
+  afterAll(async () => {
+    await running?.stop();
+    await db?.close();
+    await stack?.remove();
+    await slack?.close();
+  }, 60_000);
+
+  const botMessages = (channel: string, threadTs: string): SlackMessage[] =>
+    slack.thread(channel, threadTs).filter((m) => m.bot_id && m.ts !== threadTs);
+
+  /** Polls until `probe` returns a value; fails with the services' complaints after `timeoutMs`. */
+  async function eventually<T>(
+    what: string,
+    timeoutMs: number,
+    probe: () => Promise<T | undefined> | T | undefined,
+  ) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const items = await db.prisma.workItem.findMany({ select: { title: true, state: true } });
+    throw new Error(
+      `timed out waiting for ${what}\nwork items: ${JSON.stringify(items)}\nSlack calls: ${JSON.stringify(slack.calls.map((c) => [c.method, c.outcome, c.args.text]))}\n${serviceComplaints(stack.dataDir)}`,
+    );
+  }
+
+  it('asks "Which repository?" in the thread of a mention in an unmapped channel, and records no work', async () => {
+    const mention = await workspace.mention(RANDOM_CHANNEL, ALICE, REQUEST);
+    const threadTs = (mention.event as { ts: string }).ts;
+    const [question] = await eventually('the repository question', 30_000, () => {
+      const replies = botMessages(RANDOM_CHANNEL, threadTs);
+      return replies.length ? replies : undefined;
+    });
+    expect(question!.thread_ts).toBe(threadTs);
+    expect(question!.text).toContain('Which repository?');
+    expect(question!.text).toContain('repo:owner/name');
+    expect(await db.prisma.workItem.count()).toBe(0);
+    expect(
+      await db.prisma.auditEvent.count({
+        where: { action: 'ignored', cause: `no repository for Slack channel ${RANDOM_CHANNEL}` },
+      }),
+    ).toBe(1);
+  });
+
+  it("runs a mention in a mapped channel: one status message updated in place, then the PR link and a summary; the PR is the linked person's; a replay starts nothing", async () => {
+    const started = Date.now();
+    const mention = await workspace.mention(CART_CHANNEL, ALICE, REQUEST);
+    const threadTs = (mention.event as { ts: string }).ts;
+
+    const final = await eventually('the pull request message in the thread', 150_000, () =>
+      botMessages(CART_CHANNEL, threadTs).find((m) => m.text.includes('/demo/cart/pull/')),
+    );
+    const elapsed = Date.now() - started;
+
+    const item = await db.prisma.workItem.findFirstOrThrow({ where: { repo: 'demo/cart' } });
+    expect(item).toMatchObject({ kind: 'implement', title: REQUEST, ownerId: aliceIdentity });
+    expect(item.sourceRefs).toMatchObject({
+      slackThread: { teamId: TEAM, channel: CART_CHANNEL, threadTs },
+    });
+    const pr = (item.sourceRefs as { pullRequest?: { number: number; url?: string } }).pullRequest;
+    expect(pr).toBeDefined();
+    const pull = await forge.pull('demo', 'cart', pr!.number);
+    expect(pull).toMatchObject({ state: 'open', author: ALICE_LOGIN, baseRef: 'main' });
+    expect(await forge.diff('demo', 'cart', pr!.number)).toContain('+export function subtotal(');
+    const [run] = await db.prisma.run.findMany({ where: { workItemId: item.id } });
+    expect(run).toMatchObject({ outcome: 'succeeded' });
+
+    // The thread: exactly two bot messages, the status first and the PR message last.
+    const [status, ...rest] = botMessages(CART_CHANNEL, threadTs);
+    expect(rest).toEqual([final]);
+    expect(final.text).toContain(`<${pr!.url}|demo/cart#${pr!.number}>`);
+    expect(final.text).toContain('Verification: 1/1 passed');
+
+    // Updated in place: every chat.update went to the status message, with several states.
+    const updates = slack.calls.filter((c) => c.method === 'chat.update');
+    expect(updates.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(updates.map((c) => `${c.args.channel} ${c.args.ts} ${c.outcome}`))).toEqual(
+      new Set([`${CART_CHANNEL} ${status!.ts} ok`]),
+    );
+    expect(new Set(status!.history).size).toBeGreaterThanOrEqual(4);
+    expect(status!.history.some((t) => t.includes(REQUEST))).toBe(true);
+    expect(status!.history).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\*running\*/), expect.stringMatching(/\*in review\*/)]),
+    );
+    const posts = slack.calls.filter(
+      (c) => c.method === 'chat.postMessage' && c.args.channel === CART_CHANNEL,
+    );
+    expect(posts.map((c) => [c.args.thread_ts, c.outcome])).toEqual([
+      [threadTs, 'ok'],
+      [threadTs, 'ok'],
+    ]);
+
+    // Slack retries with the same event_id (re-signed): no second work item, no second run.
+    const replay = await workspace.deliver(mention, {
+      'x-slack-retry-num': '1',
+      'x-slack-retry-reason': 'http_timeout',
+    });
+    expect(replay.status).toBe(200);
+    // Within JetStream's 2-minute duplicate window ingress says so; past it, the orchestrator's inbox keeps it single.
+    expect(['duplicate', 'accepted']).toContain(replay.body.status);
+    expect(replay.body.id).toBe(`slack:${mention.event_id}`);
+    // A reply in the thread after the replay: once it is handled, the replay would have been too.
+    const reply = await workspace.reply(CART_CHANNEL, ALICE, threadTs, 'Please also cover an empty cart.');
+    const followUp = await eventually('the follow-up from the thread reply', 30_000, () =>
+      db.prisma.auditEvent
+        .findFirst({ where: { workItemId: item.id, action: 'follow_up' } })
+        .then((row) => row ?? undefined),
+    );
+    expect(followUp).toMatchObject({ actor: ALICE, data: { text: (reply.event as { text: string }).text } });
+    expect(await db.prisma.workItem.count({ where: { repo: 'demo/cart' } })).toBe(1);
+    expect(await db.prisma.run.count()).toBe(1);
+    expect(botMessages(CART_CHANNEL, threadTs)).toHaveLength(2);
+    process.stdout.write(`slack e2e: mention → PR message in ${(elapsed / 1000).toFixed(1)}s\n`);
+  }, 200_000);
+});
