@@ -4,6 +4,7 @@ import { ScriptedModelServer } from '@horizon/testing';
 import { EventLog } from '../src';
 import { git } from '../../../libs/sandbox/test/support/fixtures';
 import { SandboxRuns } from './support/sandbox-runs';
+import { until } from '@horizon/testing/src/until';
 
 // Follow-ups on the whole path: written to the bundled runner's stdin in a real bwrap
 // sandbox, passed to real OpenCode, seen by the scripted model (whose next step only answers
@@ -14,16 +15,6 @@ const task = 'Make the greeting name Horizon.';
 const followUpText = 'Please also add a changelog entry.';
 /** The gate the scripted agent (or the checks) wait at; `.git/` keeps it out of the commit. */
 const gate = '.git/horizon-gate';
-
-async function until<T>(probe: () => T | undefined | false, what: string, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('follow-ups to a run in a sandbox (bundled runner, real OpenCode, scripted model)', () => {
   const runs = new SandboxRuns();

@@ -24,20 +24,7 @@ import {
 } from '@horizon/testing/src/stack';
 import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
-
-async function until<T>(
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from '@horizon/testing/src/until';
 
 /**
  * "Owner told in Slack": the notifier and identity-broker modules in-process over real Postgres

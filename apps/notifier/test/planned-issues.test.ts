@@ -17,20 +17,7 @@ import {
 import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import { deadLetterOf } from './dead-letters';
-
-async function until<T>(
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from '@horizon/testing/src/until';
 
 /**
  * `hzn.cmd.tracker.create_planned_issues` end to end: the notifier module over real Postgres and

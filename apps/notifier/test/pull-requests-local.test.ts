@@ -19,16 +19,7 @@ import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import { LOCAL_BOT_LOGIN } from '../src/forge/local-access';
 import { pullRequestKey } from '../src/forge/pull-request-delivery';
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, what: string): Promise<T> {
-  const end = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null && value !== false) return value as T;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from '@horizon/testing/src/until';
 
 /**
  * The embedded default: the real forge module and the notifier module in-process on one database

@@ -37,24 +37,11 @@ import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import { pullRequestKey } from '../src/forge/pull-request-delivery';
 import { deadLetterOf } from './dead-letters';
+import { until } from '@horizon/testing/src/until';
 
 const REPO = 'acme/widgets';
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
 const logger = createLogger('notifier-pr-test', process.env.TEST_LOG_LEVEL ?? 'silent');
-
-async function until<T>(
-  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null && value !== false) return value as T;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * The loop's last link as deployed: orchestrator, identity-broker and notifier modules in-process

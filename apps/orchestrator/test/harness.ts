@@ -33,22 +33,11 @@ import {
 } from '@horizon/testing/src/stack';
 import { OrchestratorModule } from '../src/app.module';
 import { configShape } from '../src/config';
+import { until } from '@horizon/testing/src/until';
 
 const logger = createLogger('orchestrator-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
-export async function until<T>(
-  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null && value !== false) return value as T;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { until };
 
 type ProvisionCommand = EnvelopeOf<typeof sandboxProvision>;
 

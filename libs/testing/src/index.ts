@@ -5,3 +5,4 @@ export * from './linear-standin';
 export * from './slack-standin';
 export * from './github-standin';
 export * from './stack-process';
+export * from './until';

@@ -28,6 +28,7 @@ import type { SandboxRuntime } from '../../src/host/sandbox-runtime';
 import { SANDBOX_RUNTIME } from '../../src/tokens';
 import { startGitServer, type RunningServer } from '../../../../libs/sandbox/test/support/servers';
 import { git, makeRepo, tempDir } from '../../../../libs/sandbox/test/support/fixtures';
+import { until } from '@horizon/testing/src/until';
 
 export const resources = { memoryMiB: 1024, cpuMillis: 2000, maxProcesses: 256 };
 export const agent = { name: 'Horizon Test Agent', email: 'agent@horizon.invalid' };
@@ -36,19 +37,7 @@ export type Progress = Envelope<DataOf<typeof runProgress>>;
 export type Finished = Envelope<DataOf<typeof runFinished>>;
 export type StateChanged = Envelope<{ sandboxId: string; state: string; reason: string | null }>;
 
-export async function until<T>(
-  probe: () => Promise<T | undefined | null | false>,
-  what: string,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { until };
 
 export interface ManagerStackOptions {
   /** The provider: one script for every run of the suite, played in order. */
