@@ -20,6 +20,7 @@ import { DeliveryStore, RouteStore } from './delivery-store';
 import { EventsController } from './events.controller';
 import { IdentityGitHubAccess } from './forge/github-access';
 import { LocalForgeAccess } from './forge/local-access';
+import { PullRequestAnnouncer } from './forge/pull-request-announcer';
 import { PullRequestDelivery } from './forge/pull-request-delivery';
 import { OwnerDirectory } from './owners/owner-directory';
 import { PlannedIssuesDelivery } from './tracker/planned-issues-delivery';
@@ -76,16 +77,20 @@ export class NotifierModule {
         },
         {
           provide: PullRequestDelivery,
-          inject: [DATABASE, RpcClient],
-          useFactory: (db: Database, rpc: RpcClient) =>
-            new PullRequestDelivery(new DeliveryStore(db.pool), {
-              github: new IdentityGitHubAccess(rpc, config.GITHUB_API_URL),
-              local: new LocalForgeAccess(rpc, {
-                url: config.FORGE_URL,
-                token: config.FORGE_TOKEN,
-                dataDir: config.HORIZON_DATA_DIR,
-              }),
-            }),
+          inject: [DATABASE, RpcClient, RouteStore, Deliverer],
+          useFactory: (db: Database, rpc: RpcClient, routes: RouteStore, deliverer: Deliverer) =>
+            new PullRequestDelivery(
+              new DeliveryStore(db.pool),
+              {
+                github: new IdentityGitHubAccess(rpc, config.GITHUB_API_URL),
+                local: new LocalForgeAccess(rpc, {
+                  url: config.FORGE_URL,
+                  token: config.FORGE_TOKEN,
+                  dataDir: config.HORIZON_DATA_DIR,
+                }),
+              },
+              new PullRequestAnnouncer(routes, deliverer),
+            ),
         },
         NotifyCommandConsumer,
         ForgeCommandConsumer,

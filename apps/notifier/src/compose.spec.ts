@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { onStateChanged, Route } from './compose';
+import { onPullRequestOpened, onStateChanged, Route } from './compose';
 
 const workItemId = randomUUID();
 const route = (sourceRefs: Route['sourceRefs']): Route => ({
@@ -55,6 +55,27 @@ describe('compose', () => {
     expect(out[2]!.body).toBe(
       ':white_check_mark: Pull request ready for review: <https://github.com/acme/app/pull/7|acme/app#7>\n• Run succeeded in 30 s\n• Verification: 1/1 passed',
     );
+  });
+
+  it('PR opened (after in_review, which had none): the same thread message and issue comment keys, and a session response', () => {
+    const refs = {
+      slackThread: { teamId: 'T', channel: 'C1', threadTs: '1.1' },
+      trackerIssue: { provider: 'linear' as const, id: 'I1' },
+      linearAgentSession: { id: 'S1' },
+    };
+    const pr = { repo: 'demo/cart', number: 3, url: 'http://127.0.0.1:8060/demo/cart/pull/3' };
+    const out = onPullRequestOpened(route(refs), pr, ['Verification: 1/1 passed']);
+    expect(out.map((n) => [n.channel, n.dedupeKey])).toEqual([
+      ['slack', `slack:final:${workItemId}:3`],
+      ['linear', `linear:issue:pr:${workItemId}:3`],
+      ['linear', `linear:session:pr:${workItemId}:3`],
+    ]);
+    expect(out[0]!.body).toBe(
+      ':white_check_mark: Pull request ready for review: <http://127.0.0.1:8060/demo/cart/pull/3|demo/cart#3>\n• Verification: 1/1 passed',
+    );
+    expect(out[1]).toMatchObject({ target: { issueId: 'I1' }, title: 'Pull request opened' });
+    expect(out[1]!.body).toContain('[demo/cart#3](http://127.0.0.1:8060/demo/cart/pull/3)');
+    expect(out[2]).toMatchObject({ target: { agentSessionId: 'S1' }, linearActivity: { type: 'response' } });
   });
 
   it('merged: completes the Linear issue once, whichever event says so', () => {

@@ -107,11 +107,16 @@ function consoleMessage(route: Route, dedupeKey: string, title: string, body: st
 
 export function summaryLines(run: RunSummary | null): string[] {
   if (!run) return [];
-  const passed = run.verification.filter((v) => v.exitCode === 0).length;
   const lines = [`Run ${run.outcome} in ${Math.round(run.durationMs / 1000)} s`];
-  if (run.verification.length) lines.push(`Verification: ${passed}/${run.verification.length} passed`);
+  lines.push(...verificationLines(run.verification));
   if (run.reason) lines.push(`Reason: ${run.reason}`);
   return lines;
+}
+
+export function verificationLines(verification: RunSummary['verification']): string[] {
+  if (!verification.length) return [];
+  const passed = verification.filter((v) => v.exitCode === 0).length;
+  return [`Verification: ${passed}/${verification.length} passed`];
 }
 
 export function onWorkItemCreated(
@@ -169,35 +174,13 @@ export function onStateChanged(
         .join('  \n'),
     ),
   ];
-  const summary = summaryLines(route.lastRun);
-  if (data.to === 'in_review' && prLink) {
-    const thread = route.sourceRefs.slackThread;
-    if (thread) {
-      out.push({
-        channel: 'slack',
-        target: { channel: thread.channel, threadTs: thread.threadTs },
-        dedupeKey: `slack:final:${data.workItemId}:${pr!.number}`,
-        title: '',
-        body: [
-          `:white_check_mark: Pull request ready for review: <${prLink}|${prName}>`,
-          ...summary.map((l) => `• ${l}`),
-        ].join('\n'),
-      });
-    }
+  if (data.to === 'in_review' && pr && prLink) {
     out.push(
-      ...linearIssue(
+      ...pullRequestMessages(
         route,
-        `pr:${data.workItemId}:${pr!.number}`,
-        'Pull request opened',
-        [`Horizon opened [${prName}](${prLink}) for review.`, '', ...summary.map((l) => `- ${l}`)].join('\n'),
-      ),
-    );
-    out.push(
-      ...linearSession(
-        route,
+        { name: prName, url: prLink, number: pr.number },
+        summaryLines(route.lastRun),
         envelopeId,
-        { type: 'response' },
-        [`Opened [${prName}](${prLink}) for review.`, ...summary.map((l) => `- ${l}`)].join('\n'),
       ),
     );
   } else if (data.to === 'merged' || data.to === 'done') {
@@ -209,7 +192,7 @@ export function onStateChanged(
         route,
         envelopeId,
         `Run ${data.to.replace('_', ' ')}`,
-        [`**Cause:** ${data.cause}`, ...summary.map((l) => `- ${l}`)].join('\n'),
+        [`**Cause:** ${data.cause}`, ...summaryLines(route.lastRun).map((l) => `- ${l}`)].join('\n'),
       ),
     );
     out.push(
@@ -231,6 +214,71 @@ export function onStateChanged(
     );
   }
   return out;
+}
+
+interface OpenedPullRequest {
+  /** `owner/name#number`. */
+  name: string;
+  url: string;
+  number: number;
+}
+
+/**
+ * The PR is ready for review: a final message in the Slack thread, a comment on the Linear issue
+ * (both keyed by the PR, so they are posted once) and a `response` on the agent session.
+ */
+function pullRequestMessages(
+  route: Route,
+  pr: OpenedPullRequest,
+  summary: string[],
+  sessionKey: string,
+): Notification[] {
+  const out: Notification[] = [];
+  const thread = route.sourceRefs.slackThread;
+  if (thread) {
+    out.push({
+      channel: 'slack',
+      target: { channel: thread.channel, threadTs: thread.threadTs },
+      dedupeKey: `slack:final:${route.workItemId}:${pr.number}`,
+      title: '',
+      body: [
+        `:white_check_mark: Pull request ready for review: <${pr.url}|${pr.name}>`,
+        ...summary.map((l) => `• ${l}`),
+      ].join('\n'),
+    });
+  }
+  out.push(
+    ...linearIssue(
+      route,
+      `pr:${route.workItemId}:${pr.number}`,
+      'Pull request opened',
+      [`Horizon opened [${pr.name}](${pr.url}) for review.`, '', ...summary.map((l) => `- ${l}`)].join('\n'),
+    ),
+    ...linearSession(
+      route,
+      sessionKey,
+      { type: 'response' },
+      [`Opened [${pr.name}](${pr.url}) for review.`, ...summary.map((l) => `- ${l}`)].join('\n'),
+    ),
+  );
+  return out;
+}
+
+/**
+ * The notifier opened a run's PR. The item reached `in_review` when its run finished, before the
+ * PR existed, so this is where the PR is announced. `summary` describes the run that made it.
+ */
+export function onPullRequestOpened(
+  route: Route,
+  pr: { repo: string; number: number; url: string },
+  summary: string[],
+): Notification[] {
+  return pullRequestMessages(
+    route,
+    { name: `${pr.repo}#${pr.number}`, url: pr.url, number: pr.number },
+    summary,
+    `pr:${route.workItemId}:${pr.number}`,
+  );
 }
 
 export function onRunProgress(data: DataOf<typeof runProgress>, route: Route): Notification[] {

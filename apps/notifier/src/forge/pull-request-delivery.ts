@@ -7,6 +7,7 @@ import type { DeliveryStore } from '../delivery-store';
 import type { ForgeAccess, PullRequestLookup } from './github-access';
 import { classifyGitHubError } from './github-errors';
 import { ForgeNotConfigured } from './local-access';
+import type { PullRequestAnnouncer } from './pull-request-announcer';
 
 export const pullRequestKey = (workItemId: string, head: string) => `pr:${workItemId}:${head}`;
 
@@ -20,12 +21,15 @@ export type ForgeAccesses = Record<ForgeOpenPullRequestData['forge'], ForgeAcces
  * Opens a run's pull request once, on the forge the command names (GitHub or the local forge,
  * both behind the `GitHubForge` port). The delivery record (`pr:<workItemId>:<head>`) is claimed
  * first; then an open PR for the head is looked for, so a crash between GitHub's answer and the
- * record never opens a second one; then the PR is opened in the owner's name.
+ * record never opens a second one; then the PR is opened in the owner's name, and announced
+ * where the work item reports. The record is settled only once the announcement is delivered or
+ * refused: one that can be retried is retried with the command, which then finds the PR open.
  */
 export class PullRequestDelivery {
   constructor(
     private readonly store: DeliveryStore,
     private readonly forges: ForgeAccesses,
+    private readonly announcer?: PullRequestAnnouncer,
   ) {}
 
   async open(cmd: ForgeOpenPullRequestData, logger: Logger): Promise<HandlerOutcome> {
@@ -44,7 +48,7 @@ export class PullRequestDelivery {
       const session = await this.forges[cmd.forge].session(cmd);
       lookup = session.lookup;
       const existing = await lookup.findOpen(repo, cmd.head);
-      if (existing) return this.done(dedupeKey, existing, logger, 'pull request already open');
+      if (existing) return this.done(cmd, dedupeKey, existing, logger, 'pull request already open');
       const opened = await openAttributedPullRequest({
         appForge: session.appForge,
         ...(session.ownerForge ? { ownerForge: session.ownerForge } : {}),
@@ -63,24 +67,33 @@ export class PullRequestDelivery {
         { authoredBy: opened.authoredBy, reviewersRequested: opened.reviewersRequested },
         'pull request authored',
       );
-      return this.done(dedupeKey, opened.pullRequest, logger, 'pull request opened');
+      return this.done(cmd, dedupeKey, opened.pullRequest, logger, 'pull request opened');
     } catch (err) {
-      return this.failed(dedupeKey, err, repo, cmd.head, lookup, logger);
+      return this.failed(cmd, dedupeKey, err, repo, cmd.head, lookup, logger);
     }
   }
 
   private async done(
+    cmd: ForgeOpenPullRequestData,
     dedupeKey: string,
     pr: PullRequestRef,
     logger: Logger,
     what: string,
   ): Promise<HandlerOutcome> {
-    await this.store.delivered(dedupeKey, pr.url);
     logger.info({ dedupeKey, number: pr.number, url: pr.url, author: pr.author }, what);
+    const announced = this.announcer ? await this.announcer.announce(cmd, pr, logger) : Outcome.ack();
+    if (announced.kind === 'retry') {
+      await this.store.failed(dedupeKey, `pull request ${pr.url} open, not announced yet`, false);
+      return announced;
+    }
+    // A channel that refuses for good (its record says why) must not fail the PR, which is open.
+    if (announced.kind === 'reject') logger.warn({ reason: announced.reason }, 'pull request not announced');
+    await this.store.delivered(dedupeKey, pr.url);
     return Outcome.ack();
   }
 
   private async failed(
+    cmd: ForgeOpenPullRequestData,
     dedupeKey: string,
     err: unknown,
     repo: RepoName,
@@ -110,7 +123,7 @@ export class PullRequestDelivery {
         const open = await lookup?.findOpen(repo, head).catch(() => null);
         if (open) {
           logger.warn({ dedupeKey, err: failure.message }, 'github declined part of the request');
-          return this.done(dedupeKey, open, logger, 'pull request open');
+          return this.done(cmd, dedupeKey, open, logger, 'pull request open');
         }
         await this.store.failed(dedupeKey, failure.message, true);
         return Outcome.reject(`github refused ${dedupeKey}: ${failure.message}`);

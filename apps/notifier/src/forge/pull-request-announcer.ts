@@ -1,0 +1,36 @@
+import type { ForgeOpenPullRequestData } from '@horizon/contracts';
+import type { PullRequestRef } from '@horizon/integrations-github';
+import { HandlerOutcome, Outcome } from '@horizon/messaging';
+import type { Logger } from '@horizon/observability';
+import { onPullRequestOpened, summaryLines, verificationLines } from '../compose';
+import type { Deliverer } from '../deliverer';
+import type { RouteStore } from '../delivery-store';
+
+/**
+ * Tells the work item's channels (Slack thread, Linear issue and agent session) that its PR is
+ * open. The item moved to `in_review` when its run finished, before the PR existed, so that
+ * state change carries no PR: the notifier, which opens it, is what knows it first.
+ */
+export class PullRequestAnnouncer {
+  constructor(
+    private readonly routes: RouteStore,
+    private readonly deliverer: Deliverer,
+  ) {}
+
+  async announce(cmd: ForgeOpenPullRequestData, pr: PullRequestRef, logger: Logger): Promise<HandlerOutcome> {
+    const route = await this.routes.get(cmd.workItemId);
+    if (!route) {
+      logger.info({ workItemId: cmd.workItemId }, 'no route for this work item: its PR is not announced');
+      return Outcome.ack();
+    }
+    // The run's own numbers when its `run.finished` arrived first; else what the command says.
+    const summary =
+      route.lastRun?.outcome === 'succeeded'
+        ? summaryLines(route.lastRun)
+        : verificationLines(cmd.verification);
+    return this.deliverer.deliverAll(
+      onPullRequestOpened(route, { repo: cmd.repo, number: pr.number, url: pr.url }, summary),
+      logger,
+    );
+  }
+}
