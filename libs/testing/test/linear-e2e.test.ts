@@ -13,6 +13,7 @@ import {
   startLinearStandin,
   startSlackStandin,
   startStack,
+  until,
 } from '../src';
 import type {
   IssueRecord,
@@ -119,20 +120,15 @@ describe('Linear end to end: a project plan → three dependent issues → the c
     await Promise.all([linear?.close(), slack?.close()]);
   }, 60_000);
 
-  /** Polls until `probe` returns a value; fails with the services' complaints after `timeoutMs`. */
-  async function eventually<T>(
+  /** `until`, slower, its failure naming what the services logged as warnings and errors. */
+  const eventually = <T>(
     what: string,
     timeoutMs: number,
-    probe: () => Promise<T | undefined> | T | undefined,
-  ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    throw new Error(`timed out waiting for ${what}\n${serviceComplaints(stack.dataDir)}`);
-  }
+    probe: () => T | undefined | Promise<T | undefined>,
+  ): Promise<T> =>
+    until(probe, what, timeoutMs, 500).catch((err: Error) => {
+      throw new Error(`${err.message}\n${serviceComplaints(stack.dataDir)}`);
+    });
 
   const item = (id: string) => db.prisma.workItem.findUniqueOrThrow({ where: { id } });
   const stateName = (issue: IssueRecord) => linear.state.stateOf(issue.id)?.name;
