@@ -14,7 +14,7 @@ export const configShape = {
   SLACK_API_URL: url(['https', 'http'], 'https://slack.com/api/'),
   /** The Linear app actor's OAuth access token; Linear delivery is off without it. */
   LINEAR_ACCESS_TOKEN: z.string().min(1).optional().describe('a Linear OAuth access token'),
-  LINEAR_API_URL: url(['https', 'http'], 'https://api.linear.app/graphql'),
+  LINEAR_API_URL: url(['https', 'http'], 'https://api.linear.app'),
   /** Where pull requests are opened; the tokens come from identity-broker (docs/identity.md). */
   GITHUB_API_URL: url(['https', 'http'], 'https://api.github.com'),
   /** The local forge (`apps/forge`), where `forge: local` pull requests are opened. */

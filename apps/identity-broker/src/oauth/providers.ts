@@ -1,6 +1,7 @@
 import type { App } from '@horizon/integrations-github';
 import { githubUserOAuth } from '@horizon/integrations-github';
 import { RpcError } from '@horizon/messaging';
+import { linearEndpoints } from '@horizon/integrations-linear';
 
 export interface ProviderTokens {
   accessToken: string;
@@ -88,7 +89,7 @@ export class LinearOAuthClient implements OAuthProviderClient {
     const { LinearClient } = await import('@linear/sdk');
     const viewer = await new LinearClient({
       accessToken: tokens.accessToken,
-      apiUrl: new URL('graphql', withSlash(this.settings.apiUrl)).toString(),
+      apiUrl: linearEndpoints(this.settings.apiUrl).graphql,
     }).viewer;
     return {
       tokens,
@@ -101,7 +102,7 @@ export class LinearOAuthClient implements OAuthProviderClient {
   }
 
   private async token(grant: Record<string, string>): Promise<ProviderTokens> {
-    const res = await fetch(new URL('oauth/token', withSlash(this.settings.apiUrl)), {
+    const res = await fetch(linearEndpoints(this.settings.apiUrl).oauthToken, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({

@@ -1,2 +1,3 @@
 export * from './webhooks';
 export * from './tracker';
+export * from './endpoints';

@@ -9,12 +9,13 @@ import {
   TrackerRateLimitedError,
   TrackerWorkflowState,
 } from './tracker-port';
+import { linearEndpoints } from '../endpoints';
 
 export interface LinearTrackerOptions {
   /** An OAuth access token (the app actor's) or, with `apiKey`, a personal key. */
   accessToken?: string;
   apiKey?: string;
-  /** Linear's GraphQL endpoint; tests point it at the stand-in. */
+  /** `LINEAR_API_URL`: Linear's API origin or GraphQL endpoint (`linearEndpoints`); tests point it at the stand-in. */
   apiUrl?: string;
   /** Read after a rate limit when Linear sent neither Retry-After nor a reset time. */
   defaultRetryAfterMs?: number;
@@ -43,7 +44,7 @@ export function createLinearTracker(options: LinearTrackerOptions): TrackerPort 
       client: new sdk.LinearClient({
         accessToken: options.accessToken,
         apiKey: options.apiKey,
-        apiUrl: options.apiUrl,
+        apiUrl: linearEndpoints(options.apiUrl).graphql,
       }),
     })));
   const run = async <T>(fn: (c: LinearClient, sdk: Sdk) => Promise<T>): Promise<T> => {
