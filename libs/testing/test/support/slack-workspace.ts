@@ -10,6 +10,13 @@ export interface IngressAnswer {
 /** One Events API callback, as Slack wraps every event it delivers. */
 export type SlackEventCallback = Record<string, unknown> & { event_id: string };
 
+/** A message a person wrote, and the callback that told ingress about it (to replay it). */
+export interface PostedMessage {
+  ts: string;
+  text: string;
+  callback: SlackEventCallback;
+}
+
 /**
  * People talking in the Slack stand-in's workspace, as the Events API tells a Slack app about
  * it: each message is written to the stand-in (so the bot's thread replies have a root to hang
@@ -29,17 +36,17 @@ export class SlackWorkspace {
     },
   ) {}
 
-  /** A top-level message that mentions the bot; returns the callback delivered (for a replay). */
-  async mention(channel: string, user: string, text: string): Promise<SlackEventCallback> {
+  /** A top-level message that mentions the bot. */
+  async mention(channel: string, user: string, text: string): Promise<PostedMessage> {
     const body = `<@${this.options.botUserId}> ${text}`;
     const ts = this.slack.addUserMessage(channel, body);
     const callback = this.callback({ type: 'app_mention', user, text: body, ts, channel, event_ts: ts });
     await this.expectAccepted(callback);
-    return callback;
+    return { ts, text: body, callback };
   }
 
   /** A reply in a thread that does not mention the bot. */
-  async reply(channel: string, user: string, threadTs: string, text: string): Promise<SlackEventCallback> {
+  async reply(channel: string, user: string, threadTs: string, text: string): Promise<PostedMessage> {
     const ts = this.slack.addUserMessage(channel, text, threadTs);
     const callback = this.callback({
       type: 'message',
@@ -53,7 +60,7 @@ export class SlackWorkspace {
       channel_type: 'channel',
     });
     await this.expectAccepted(callback);
-    return callback;
+    return { ts, text, callback };
   }
 
   /** Delivers a callback, signed now (a replay is signed afresh, as Slack's retries are). */
