@@ -93,7 +93,7 @@ export class LifecycleEventConsumer {
       sourceRefs: env.data.sourceRefs,
       ownerId: env.data.ownerId,
     });
-    return this.deliverer.deliverAll(onWorkItemCreated(env.id, env.data, route), ctx.logger);
+    return this.deliverer.deliverAll(onWorkItemCreated(env.id, env.data, route), ctx.logger, ctx.streamSeq);
   }
 
   @HandleMessage(workItemStateChanged)
@@ -102,7 +102,11 @@ export class LifecycleEventConsumer {
     ctx: MessageContext,
   ): Promise<HandlerOutcome> {
     const route = await this.routes.upsert(env.data.workItemId, { sourceRefs: env.data.sourceRefs });
-    const outcome = await this.deliverer.deliverAll(onStateChanged(env.id, env.data, route), ctx.logger);
+    const outcome = await this.deliverer.deliverAll(
+      onStateChanged(env.id, env.data, route),
+      ctx.logger,
+      ctx.streamSeq,
+    );
     if (outcome.kind !== 'ack' || !startedByItself(env.data)) return outcome;
     return this.tellOwner(env, route, ctx);
   }
@@ -134,7 +138,7 @@ export class LifecycleEventConsumer {
   @HandleMessage(runProgress)
   async progress(env: EnvelopeOf<typeof runProgress>, ctx: MessageContext): Promise<HandlerOutcome> {
     return this.withRoute(env, env.data.workItemId, ctx, (route) =>
-      this.deliverer.deliverAll(onRunProgress(env.data, route), ctx.logger),
+      this.deliverer.deliverAll(onRunProgress(env.data, route), ctx.logger, ctx.streamSeq),
     );
   }
 
@@ -145,7 +149,7 @@ export class LifecycleEventConsumer {
     const route = await this.routes.upsert(env.data.workItemId, {
       lastRun: { outcome, durationMs, verification, reason },
     });
-    return this.deliverer.deliverAll(onRunFinished(env.data, route), ctx.logger);
+    return this.deliverer.deliverAll(onRunFinished(env.data, route), ctx.logger, ctx.streamSeq);
   }
 
   private async withRoute(

@@ -27,35 +27,57 @@ export class Deliverer {
     return this.senders[channel] !== undefined;
   }
 
-  /** Delivers each in turn; the first that is not delivered decides the message's outcome. */
-  async deliverAll(notifications: Notification[], logger: Logger): Promise<HandlerOutcome> {
+  /**
+   * Delivers each in turn; the first that is not delivered decides the message's outcome.
+   * `eventSeq`, the source event's stream sequence, orders updates of one status message:
+   * events are handled concurrently, and an older one handled late must not overwrite a newer.
+   */
+  async deliverAll(
+    notifications: Notification[],
+    logger: Logger,
+    eventSeq?: number,
+  ): Promise<HandlerOutcome> {
     for (const n of notifications) {
       if (!this.configured(n.channel)) continue;
-      const outcome = await this.deliver(n, logger);
+      const outcome = await this.deliver(n, logger, eventSeq);
       if (outcome.kind !== 'ack') return outcome;
     }
     return Outcome.ack();
   }
 
-  async deliver(n: Notification, logger: Logger): Promise<HandlerOutcome> {
+  async deliver(n: Notification, logger: Logger, eventSeq?: number): Promise<HandlerOutcome> {
     if (!n.updateKey) return this.deliverOnce(n, logger);
     const key = `${n.channel}:${n.updateKey}`;
-    const run = (this.updateChains.get(key) ?? Promise.resolve()).then(() => this.deliverOnce(n, logger));
+    const run = (this.updateChains.get(key) ?? Promise.resolve()).then(() =>
+      this.deliverOnce(n, logger, eventSeq),
+    );
     const tail = run.catch(() => undefined);
     this.updateChains.set(key, tail);
     void tail.then(() => this.updateChains.get(key) === tail && this.updateChains.delete(key));
     return run;
   }
 
-  private async deliverOnce(n: Notification, logger: Logger): Promise<HandlerOutcome> {
+  private async deliverOnce(n: Notification, logger: Logger, eventSeq?: number): Promise<HandlerOutcome> {
     const sender = this.senders[n.channel];
     if (!sender) return Outcome.reject(`channel ${n.channel} is not configured on this notifier`);
-    const claim = await this.store.claim(n);
+    const claim = await this.store.claim(n, n.updateKey ? eventSeq : undefined);
     if (claim.kind === 'done') {
       logger.debug({ dedupeKey: n.dedupeKey }, 'already delivered');
       return Outcome.ack();
     }
     if (claim.kind === 'busy') return Outcome.retry(`delivery ${n.dedupeKey} is in progress elsewhere`, 1000);
+    // Updates of one message run one at a time (updateChains), so this check and the send below
+    // cannot interleave with another update of the same message in this process.
+    if (n.updateKey && eventSeq !== undefined) {
+      if (await this.store.newerUpdateShown(n.channel, n.updateKey, eventSeq)) {
+        await this.store.superseded(n.dedupeKey);
+        logger.info(
+          { dedupeKey: n.dedupeKey, eventSeq },
+          'status update superseded by a newer one: not shown',
+        );
+        return Outcome.ack();
+      }
+    }
     try {
       const updateTarget = n.updateKey ? await this.store.updateTarget(n.channel, n.updateKey) : undefined;
       const externalId = await sender.send(n, { attempts: claim.attempts, updateTarget });

@@ -19,16 +19,26 @@ export class DeliveryStore {
     private readonly leaseMs = 30_000,
   ) {}
 
-  async claim(n: Pick<Notification, 'dedupeKey' | 'channel' | 'target' | 'updateKey'>): Promise<Claim> {
+  async claim(
+    n: Pick<Notification, 'dedupeKey' | 'channel' | 'target' | 'updateKey'>,
+    updateSeq?: number,
+  ): Promise<Claim> {
     const claimed = await this.pool.query<{ attempts: number }>(
-      `INSERT INTO "NotificationDelivery" ("dedupeKey", "channel", "target", "updateKey", "status", "attempts", "leaseUntil")
-       VALUES ($1, $2, $3, $4, 'pending', 1, now() + make_interval(secs => $5::double precision / 1000))
+      `INSERT INTO "NotificationDelivery" ("dedupeKey", "channel", "target", "updateKey", "status", "attempts", "leaseUntil", "updateSeq")
+       VALUES ($1, $2, $3, $4, 'pending', 1, now() + make_interval(secs => $5::double precision / 1000), $6)
        ON CONFLICT ("dedupeKey") DO UPDATE
          SET "attempts" = "NotificationDelivery"."attempts" + 1, "leaseUntil" = EXCLUDED."leaseUntil"
          WHERE "NotificationDelivery"."status" = 'pending'
            AND ("NotificationDelivery"."leaseUntil" IS NULL OR "NotificationDelivery"."leaseUntil" < now())
        RETURNING "attempts"`,
-      [n.dedupeKey, n.channel, JSON.stringify(n.target), n.updateKey ?? null, this.leaseMs],
+      [
+        n.dedupeKey,
+        n.channel,
+        JSON.stringify(n.target),
+        n.updateKey ?? null,
+        this.leaseMs,
+        updateSeq ?? null,
+      ],
     );
     if (claimed.rows[0]) return { kind: 'claimed', attempts: claimed.rows[0].attempts };
     const existing = await this.pool.query<{ status: string }>(
@@ -61,6 +71,23 @@ export class DeliveryStore {
     );
     const status = res.rows[0]?.status;
     return status !== undefined && status !== 'pending';
+  }
+
+  /** Whether an update of this message from a later event than `updateSeq` is already shown. */
+  async newerUpdateShown(channel: string, updateKey: string, updateSeq: number): Promise<boolean> {
+    const res = await this.pool.query(
+      `SELECT 1 FROM "NotificationDelivery"
+       WHERE "channel" = $1 AND "updateKey" = $2 AND "status" = 'delivered' AND "updateSeq" > $3 LIMIT 1`,
+      [channel, updateKey, updateSeq],
+    );
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  async superseded(dedupeKey: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE "NotificationDelivery" SET "status" = 'superseded', "leaseUntil" = NULL WHERE "dedupeKey" = $1`,
+      [dedupeKey],
+    );
   }
 
   /** The message an update key first posted (Slack `ts`), if it was recorded. */
