@@ -11,6 +11,7 @@ import {
   forgeOf,
   route,
   terminalWorkItemStates,
+  repoNamedIn,
   threadKey,
 } from '../domain';
 import { WorkItemRepository, WorkItemRow } from '../persistence/work-item.repository';
@@ -22,13 +23,6 @@ import { UnitOfWork } from './unit-of-work';
 import { WorkItemService } from './work-item.service';
 
 type Decision<T extends RoutingDecision['type']> = Extract<RoutingDecision, { type: T }>;
-
-const repoInText = /(?:^|\s)repo:([^/\s]+\/[^/\s]+)/;
-
-/** `repo:owner/name` written in a message or an issue description. */
-export function repoNamedIn(text: string | null | undefined): string | null {
-  return text?.match(repoInText)?.[1]?.replace(/[.,;:)]+$/, '') ?? null;
-}
 
 function feedbackText(feedback: ReviseFeedback): string {
   switch (feedback.kind) {

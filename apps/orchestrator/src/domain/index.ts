@@ -10,3 +10,4 @@ export * from './run-queue';
 export * from './retry-policy';
 export * from './watchdog';
 export * from './plan-breakdown';
+export * from './repo-mention';
