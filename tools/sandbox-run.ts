@@ -8,6 +8,8 @@ import { basename, join, resolve } from 'node:path';
 import { constants, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { sandboxFlavours, type SandboxFlavour } from '@horizon/contracts';
+import { parseConfig } from '@horizon/config';
+import { configShape, modelProviderConfig } from '../apps/sandbox-manager/src/config';
 import { GitRemote } from '../apps/sandbox-manager/src/host/git-remote';
 import { egressCredentials, openSandboxRuntime } from '../apps/sandbox-manager/src/host/sandbox-runtime';
 
@@ -23,8 +25,14 @@ The egress request log is kept and its path printed at the end. Run as root.
   --flavour <name>   plan | implement (default) | verify (no network at all)
   --allow <host>     host or host:port, repeatable ("*.example.com" for subdomains)
   -h, --help         this text
-Environment: HORIZON_DATA_DIR (default .horizon), SANDBOX_MODEL_BASE_URL and
-SANDBOX_MODEL_API_KEY (the proxy's model route, if set).`;
+Environment: HORIZON_DATA_DIR (default .horizon), SANDBOX_MODEL_PROVIDER,
+SANDBOX_MODEL_BASE_URL and SANDBOX_MODEL_API_KEY (the proxy's model route, if set).`;
+
+/** The `SANDBOX_MODEL_*` variables, read and checked as sandbox-manager reads them. */
+function modelSettings() {
+  const { SANDBOX_MODEL_PROVIDER, SANDBOX_MODEL_BASE_URL, SANDBOX_MODEL_API_KEY } = configShape;
+  return parseConfig({ SANDBOX_MODEL_PROVIDER, SANDBOX_MODEL_BASE_URL, SANDBOX_MODEL_API_KEY });
+}
 
 const say = (line: string) => process.stderr.write(`[sandbox-run] ${line}\n`);
 
@@ -64,11 +72,7 @@ async function main(): Promise<number> {
     hostName: 'sandbox-run',
     hostUid: 100_000,
     remote: GitRemote.single(repoPath),
-    credentials: egressCredentials({
-      forgeUrl: '',
-      modelBaseUrl: process.env.SANDBOX_MODEL_BASE_URL,
-      modelApiKey: process.env.SANDBOX_MODEL_API_KEY,
-    }),
+    credentials: egressCredentials({ forgeUrl: '', model: modelProviderConfig(modelSettings()) }),
     snapshotKeep: 2,
   });
   if (runtime.refusal) {

@@ -83,7 +83,7 @@ process.on('SIGTERM', () => shutdown(0));
 const t0 = Date.now();
 if (scripted)
   step(
-    'no model provider configured: the scripted model server plays the agent (set SANDBOX_MODEL_BASE_URL and SANDBOX_MODEL_API_KEY for a real one)',
+    'no model provider configured: the scripted model server plays the agent (set SANDBOX_MODEL_PROVIDER and SANDBOX_MODEL_API_KEY for a real one)',
   );
 try {
   await Promise.all(

@@ -34,7 +34,9 @@ export function localDefaults(env) {
   }
   if (!env.FORGE_URL) out.FORGE_URL = `http://127.0.0.1:${forgePort}`;
   if (!env.MCP_CONTEXT_URL) out.MCP_CONTEXT_URL = `http://127.0.0.1:${Number(env.MCP_CONTEXT_PORT || 8090)}`;
-  const scripted = !env.SANDBOX_MODEL_BASE_URL;
+  // A key names a real provider (anthropic and openai need no base URL); without one, the
+  // scripted server plays the model on whichever wire SANDBOX_MODEL_PROVIDER picks.
+  const scripted = !env.SANDBOX_MODEL_BASE_URL && !env.SANDBOX_MODEL_API_KEY;
   if (scripted) {
     const port = Number(env.MODEL_SERVER_PORT || MODEL_SERVER_PORT);
     out.SANDBOX_MODEL_BASE_URL = `http://127.0.0.1:${port}/v1`;

@@ -9,7 +9,7 @@ import { loadRunTokenSecret } from '@horizon/mcp-context/src/auth/token-secret';
 import { RpcClient } from '@horizon/messaging';
 import { LOGGER, type Logger } from '@horizon/observability';
 import { SandboxService } from './application/sandbox.service';
-import type { SandboxManagerConfig } from './config';
+import { modelProviderConfig, type SandboxManagerConfig } from './config';
 import { FileRunJournal } from './host/file-run-journal';
 import { GitRemote } from './host/git-remote';
 import { McpAccess, mcpEndpoint } from './host/mcp-access';
@@ -30,8 +30,7 @@ export class SandboxManagerModule {
     const staticCredentials = egressCredentials({
       forgeUrl: config.SANDBOX_FORGE_URL,
       forgeToken: config.SANDBOX_FORGE_TOKEN,
-      modelBaseUrl: config.SANDBOX_MODEL_BASE_URL,
-      modelApiKey: config.SANDBOX_MODEL_API_KEY,
+      model: modelProviderConfig(config),
       ...(config.MCP_CONTEXT_URL ? { mcpUrl: mcpEndpoint(config.MCP_CONTEXT_URL) } : {}),
     });
     return {
@@ -103,6 +102,7 @@ export class SandboxManagerModule {
               artifactsDir: runtime.artifactsDir,
               agent: { name: config.AGENT_NAME, email: config.AGENT_EMAIL },
               models: {
+                provider: config.SANDBOX_MODEL_PROVIDER,
                 model: config.RUN_MODEL,
                 ...(config.RUN_SMALL_MODEL ? { smallModel: config.RUN_SMALL_MODEL } : {}),
               },

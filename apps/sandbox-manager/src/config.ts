@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { baseConfig, durationMs, port, positiveInt, url } from '@horizon/config';
+import { modelProviders, type ModelProvider } from '@horizon/contracts';
+import { baseConfig, ConfigError, durationMs, port, positiveInt, url } from '@horizon/config';
 
 const optionalText = (what: string) => z.string().min(1).optional().describe(what);
 
@@ -18,8 +19,17 @@ export const configShape = {
   SANDBOX_FORGE_URL: z.string().min(1).default('https://github.com').describe('a URL or a directory path'),
   /** Token the host clones with and the egress proxy adds to git requests; unset for public or local forges. */
   SANDBOX_FORGE_TOKEN: optionalText('a forge token'),
-  /** The model provider's API base the proxy's model route forwards to, e.g. `https://api.openai.com/v1`. */
-  SANDBOX_MODEL_BASE_URL: optionalText('a URL'),
+  /**
+   * The wire the agent speaks and how the proxy's model route sends the key: `anthropic`
+   * (Messages API, `x-api-key`), `openai` or `openai-compatible` (chat completions, Bearer).
+   */
+  SANDBOX_MODEL_PROVIDER: z
+    .enum(modelProviders)
+    .default('openai-compatible')
+    .describe(`one of ${modelProviders.join(', ')}`),
+  /** The provider's API base the model route forwards to; `openai` and `anthropic` have their public one as default. */
+  SANDBOX_MODEL_BASE_URL: url(['http', 'https']).optional(),
+  /** Held by the egress proxy only: it never enters a sandbox. */
   SANDBOX_MODEL_API_KEY: optionalText('an API key'),
   /**
    * Set when the GitHub App is configured (identity-broker holds its key): each run's egress
@@ -54,3 +64,43 @@ export const configShape = {
 };
 
 export type SandboxManagerConfig = z.infer<z.ZodObject<typeof configShape>>;
+
+/** Where the public providers' APIs are: what `SANDBOX_MODEL_BASE_URL` defaults to. */
+export const providerBaseUrls: Partial<Record<ModelProvider, string>> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com/v1',
+};
+
+/** What the egress proxy's model route forwards to. */
+export interface ModelProviderConfig {
+  provider: ModelProvider;
+  baseUrl: string;
+  apiKey: string;
+}
+
+type ModelSettings = Pick<
+  SandboxManagerConfig,
+  'SANDBOX_MODEL_PROVIDER' | 'SANDBOX_MODEL_BASE_URL' | 'SANDBOX_MODEL_API_KEY'
+>;
+
+/**
+ * The model provider from the three `SANDBOX_MODEL_*` variables, or null when none is
+ * configured (then provisions are refused, or `npm start` plays the scripted model server).
+ * A provider half set up throws the `ConfigError` naming what is missing.
+ */
+export function modelProviderConfig(config: ModelSettings): ModelProviderConfig | null {
+  const provider = config.SANDBOX_MODEL_PROVIDER;
+  const baseUrl = config.SANDBOX_MODEL_BASE_URL ?? providerBaseUrls[provider];
+  const apiKey = config.SANDBOX_MODEL_API_KEY;
+  const chosen = provider !== 'openai-compatible' || config.SANDBOX_MODEL_BASE_URL !== undefined;
+  if (!chosen && apiKey === undefined) return null;
+  if (baseUrl === undefined)
+    throw new ConfigError(
+      'SANDBOX_MODEL_BASE_URL',
+      'a URL: SANDBOX_MODEL_PROVIDER=openai-compatible has no default base URL',
+      undefined,
+    );
+  if (apiKey === undefined)
+    throw new ConfigError('SANDBOX_MODEL_API_KEY', `an API key for the ${provider} provider`, undefined);
+  return { provider, baseUrl, apiKey };
+}

@@ -13,6 +13,15 @@ export const agentRunKinds = ['implement', 'revise', 'plan'] as const;
 export const agentRunKindSchema = z.enum(agentRunKinds);
 export type AgentRunKind = z.infer<typeof agentRunKindSchema>;
 
+/**
+ * Which model provider runs are configured for (`SANDBOX_MODEL_PROVIDER`): `openai` and
+ * `openai-compatible` speak OpenAI's chat completions with a Bearer key, `anthropic` the
+ * Messages API with an `x-api-key`.
+ */
+export const modelProviders = ['openai-compatible', 'openai', 'anthropic'] as const;
+export const modelProviderSchema = z.enum(modelProviders);
+export type ModelProvider = z.infer<typeof modelProviderSchema>;
+
 const person = z.object({ name: z.string().min(1), email: z.string().min(3) });
 export type CommitPerson = z.infer<typeof person>;
 
@@ -39,7 +48,9 @@ export const agentRunSpecSchema = z.object({
   /** The human who owns the work: a `Co-authored-by` trailer; null when nobody does. */
   owner: person.nullable(),
   model: z.object({
-    /** OpenAI-compatible base inside the sandbox: the egress proxy's model route, which adds the key. */
+    /** The wire the harness speaks to `baseUrl`: Anthropic's Messages API or OpenAI's chat completions. */
+    provider: modelProviderSchema.default('openai-compatible'),
+    /** The provider's API base inside the sandbox: the egress proxy's model route, which adds the key. */
     baseUrl: z.string().url(),
     model: z.string().min(1),
     smallModel: z.string().min(1).optional(),

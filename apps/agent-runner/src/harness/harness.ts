@@ -1,3 +1,5 @@
+import type { ModelProvider } from '@horizon/contracts';
+
 /**
  * The port between the agent-runner and a coding agent CLI (OpenCode today; Claude Code or
  * Codex would be further classes implementing `Harness`). The runner only sees normalized
@@ -35,7 +37,9 @@ export interface HarnessMcpServer {
 }
 
 export interface HarnessModelConfig {
-  /** OpenAI-compatible base URL, ending in `/v1`. */
+  /** The provider's wire: OpenAI's chat completions (the default) or Anthropic's Messages API. */
+  provider?: ModelProvider;
+  /** The provider's API base, ending in `/v1`. */
   baseUrl: string;
   /** Model id at the provider, used for the agent's turns. */
   model: string;

@@ -1,4 +1,4 @@
-import { openCodeConfig } from './opencode-config';
+import { openCodeConfig, PROXY_KEY_PLACEHOLDER } from './opencode-config';
 
 describe('openCodeConfig', () => {
   const model = { baseUrl: 'http://127.0.0.1:3128/_horizon/model', model: 'm' };
@@ -21,5 +21,32 @@ describe('openCodeConfig', () => {
 
   it('has no MCP server without one', () => {
     expect(openCodeConfig(model, undefined)).not.toHaveProperty('mcp');
+  });
+
+  const provider = (config: Record<string, unknown>) =>
+    (config.provider as Record<string, { npm: string; options: Record<string, string> }>).horizon!;
+
+  it('speaks OpenAI chat completions with no key of its own by default, and for openai', () => {
+    for (const config of [
+      openCodeConfig(model, undefined),
+      openCodeConfig({ ...model, provider: 'openai' }, undefined),
+    ])
+      expect(provider(config)).toMatchObject({
+        npm: '@ai-sdk/openai-compatible',
+        options: { baseURL: 'http://127.0.0.1:3128/_horizon/model' },
+      });
+    expect(provider(openCodeConfig(model, undefined)).options).not.toHaveProperty('apiKey');
+  });
+
+  it('speaks the Messages API for anthropic, with a placeholder key the proxy replaces', () => {
+    expect(provider(openCodeConfig({ ...model, provider: 'anthropic' }, undefined))).toMatchObject({
+      npm: '@ai-sdk/anthropic',
+      options: { baseURL: 'http://127.0.0.1:3128/_horizon/model', apiKey: PROXY_KEY_PLACEHOLDER },
+    });
+  });
+
+  it('refers to a key file rather than holding the key, whatever the provider', () => {
+    const config = openCodeConfig({ ...model, provider: 'anthropic' }, '/s/provider-key');
+    expect(provider(config).options.apiKey).toBe('{file:/s/provider-key}');
   });
 });

@@ -19,6 +19,21 @@ export function openCodeDirs(stateDir: string) {
 }
 
 /**
+ * What the Anthropic provider sends as its key when the run has none: `@ai-sdk/anthropic`
+ * refuses to start without one, and in a sandbox the egress proxy replaces it with the real
+ * key. Not a secret, and never accepted by Anthropic.
+ */
+export const PROXY_KEY_PLACEHOLDER = 'horizon-egress-proxy-adds-the-key';
+
+/**
+ * The AI SDK provider package for the run's wire. Both are built into the OpenCode binary, so
+ * nothing is installed at run time; `openai` speaks chat completions like any compatible API.
+ */
+function providerPackage(model: HarnessModelConfig): string {
+  return model.provider === 'anthropic' ? '@ai-sdk/anthropic' : '@ai-sdk/openai-compatible';
+}
+
+/**
  * The whole OpenCode configuration of a run, passed in `OPENCODE_CONFIG_CONTENT` so that no
  * `opencode.json` lands in the repository. The key is referenced as `{file:…}`, which
  * OpenCode reads itself: the variable (which every command the agent runs inherits) holds
@@ -45,9 +60,9 @@ export function openCodeConfig(
     small_model: `${OPENCODE_PROVIDER_ID}/${small}`,
     provider: {
       [OPENCODE_PROVIDER_ID]: {
-        npm: '@ai-sdk/openai-compatible',
+        npm: providerPackage(model),
         name: 'Horizon model provider',
-        options: { baseURL: model.baseUrl, ...(apiKeyFile ? { apiKey: `{file:${apiKeyFile}}` } : {}) },
+        options: { baseURL: model.baseUrl, ...apiKeyOption(model, apiKeyFile) },
         models: { [model.model]: modelEntry(model.model), [small]: modelEntry(small) },
       },
     },
@@ -73,6 +88,11 @@ export function openCodeConfig(
       doom_loop: 'deny',
     },
   };
+}
+
+function apiKeyOption(model: HarnessModelConfig, apiKeyFile: string | undefined): { apiKey?: string } {
+  if (apiKeyFile) return { apiKey: `{file:${apiKeyFile}}` };
+  return model.provider === 'anthropic' ? { apiKey: PROXY_KEY_PLACEHOLDER } : {};
 }
 
 /**

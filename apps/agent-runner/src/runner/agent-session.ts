@@ -75,6 +75,7 @@ export class AgentSession {
       ...(this.session ? { session: this.session } : {}),
       workdir: this.deps.workdir,
       model: {
+        provider: spec.model.provider,
         baseUrl: spec.model.baseUrl,
         model: spec.model.model,
         ...(spec.model.smallModel ? { smallModel: spec.model.smallModel } : {}),

@@ -2,7 +2,13 @@ import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { AgentRunKind, AgentRunSpecInput, CommitPerson, RunReport } from '@horizon/contracts';
+import type {
+  AgentRunKind,
+  AgentRunSpecInput,
+  CommitPerson,
+  ModelProvider,
+  RunReport,
+} from '@horizon/contracts';
 import { launchAgentRun } from '@horizon/agent-runner';
 import { emptyReport } from '@horizon/agent-runner/src/report';
 import { readRepoConfig, type SandboxDriver } from '@horizon/sandbox';
@@ -23,7 +29,8 @@ export interface RunnerAgentLauncherOptions {
   artifactsDir: string;
   /** Author and committer of the agent's commits. */
   agent: CommitPerson;
-  models: { model: string; smallModel?: string };
+  /** The provider's wire, and the model ids the agent asks it for. */
+  models: { provider: ModelProvider; model: string; smallModel?: string };
   /** Whether the egress proxy has a model provider to forward to. */
   modelConfigured: boolean;
   owners: OwnerDirectory;
@@ -43,7 +50,7 @@ export class RunnerAgentLauncher implements AgentLauncher {
   get refusal(): string | null {
     return this.options.modelConfigured
       ? null
-      : 'no model provider configured: set SANDBOX_MODEL_BASE_URL and SANDBOX_MODEL_API_KEY for sandbox-manager';
+      : 'no model provider configured: set SANDBOX_MODEL_PROVIDER and SANDBOX_MODEL_API_KEY (and SANDBOX_MODEL_BASE_URL for an OpenAI-compatible one) for sandbox-manager';
   }
 
   async run(

@@ -139,8 +139,8 @@ function refusingRuntime(
 export function egressCredentials(config: {
   forgeUrl: string;
   forgeToken?: string;
-  modelBaseUrl?: string;
-  modelApiKey?: string;
+  /** `modelProviderConfig()`'s answer. */
+  model?: EgressCredentials['model'] | null;
   /** mcp-context's MCP endpoint as this host reaches it. */
   mcpUrl?: string;
 }): EgressCredentials {
@@ -148,9 +148,7 @@ export function egressCredentials(config: {
     ...(config.forgeToken && /^https?:\/\//.test(config.forgeUrl)
       ? { git: { upstream: config.forgeUrl, token: config.forgeToken } }
       : {}),
-    ...(config.modelBaseUrl && config.modelApiKey
-      ? { model: { baseUrl: config.modelBaseUrl, apiKey: config.modelApiKey } }
-      : {}),
+    ...(config.model ? { model: config.model } : {}),
     ...(config.mcpUrl ? { mcp: { url: config.mcpUrl } } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { SandboxFlavour } from '@horizon/contracts';
+import type { ModelProvider, SandboxFlavour } from '@horizon/contracts';
 
 /**
  * Egress policy as data: one `FlavourPolicy` per flavour, widened per repository by the hosts
@@ -42,8 +42,11 @@ export interface RunScope {
 export interface EgressCredentials {
   /** `upstream` is the forge's base URL (`https://github.com`); the token goes out as Basic auth. */
   git?: { upstream: string; token: string };
-  /** `baseUrl` is the provider's API base (`https://api.openai.com/v1`); the key goes out as Bearer. */
-  model?: { baseUrl: string; apiKey: string };
+  /**
+   * `baseUrl` is the provider's API base (`https://api.openai.com/v1`); the key goes out as the
+   * provider expects it (`model-route.ts`): `provider` defaults to `openai-compatible`.
+   */
+  model?: { provider?: ModelProvider; baseUrl: string; apiKey: string };
   /**
    * `url` is mcp-context's MCP endpoint as the host reaches it. Nothing is added: the agent sends
    * its run token itself, and mcp-context checks it on every call.

@@ -17,6 +17,7 @@ import {
   type GitService,
   type RunScope,
 } from './policy';
+import { modelRouteHeaders } from './model-route';
 import { parseReceivePackCommands } from './receive-pack';
 import { EgressRequestLog, type EgressLogEntry } from './request-log';
 
@@ -237,8 +238,11 @@ export class EgressProxy {
     if (!decision.allowed) return this.refuse(req, res, 403, draft, decision.reason);
     const url = new URL(`${credentials.baseUrl.replace(/\/$/, '')}${pathAndQuery}`);
     draft.host = url.host;
-    const headers = forwardedHeaders(req.headers);
-    headers.authorization = `Bearer ${credentials.apiKey}`;
+    const headers = modelRouteHeaders(
+      credentials.provider ?? 'openai-compatible',
+      forwardedHeaders(req.headers),
+      credentials.apiKey,
+    );
     this.forward(req, res, draft, url, headers, req);
   }
 
