@@ -77,8 +77,14 @@ export class NotifierModule {
         },
         {
           provide: PullRequestDelivery,
-          inject: [DATABASE, RpcClient, RouteStore, Deliverer],
-          useFactory: (db: Database, rpc: RpcClient, routes: RouteStore, deliverer: Deliverer) =>
+          inject: [DATABASE, RpcClient, RouteStore, Deliverer, LINEAR_TRACKER],
+          useFactory: (
+            db: Database,
+            rpc: RpcClient,
+            routes: RouteStore,
+            deliverer: Deliverer,
+            tracker: TrackerPort | null,
+          ) =>
             new PullRequestDelivery(
               new DeliveryStore(db.pool),
               {
@@ -90,6 +96,7 @@ export class NotifierModule {
                 }),
               },
               new PullRequestAnnouncer(routes, deliverer),
+              tracker,
             ),
         },
         NotifyCommandConsumer,

@@ -30,7 +30,10 @@ export const forgeOpenPullRequest = defineContract({
     ),
     /** The Horizon identity the work belongs to; null when nobody owns it. */
     ownerId: z.string().uuid().nullable(),
-    trackerIssue: z.object({ identifier: z.string().optional(), url: z.string().optional() }).optional(),
+    /** The tracker issue the work came from; `id` alone when the item was planned by Horizon (the notifier looks it up). */
+    trackerIssue: z
+      .object({ id: z.string().optional(), identifier: z.string().optional(), url: z.string().optional() })
+      .optional(),
   }),
 });
 export type ForgeOpenPullRequestData = z.infer<typeof forgeOpenPullRequest.data>;

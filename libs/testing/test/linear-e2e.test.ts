@@ -192,6 +192,9 @@ describe('Linear end to end: a project plan → three dependent issues → the c
       return (await forge.listPulls(DEMO_REPO.owner, DEMO_REPO.name, 'open'))[0];
     });
     expect(pull).toMatchObject({ title: expect.stringContaining(PLANNED[0]), author: 'horizon[bot]' });
+    // The item was planned before its Linear issue existed: the notifier read the issue's
+    // identifier and URL from Linear, so the PR links it.
+    expect(pull.body).toContain(`[${a.identifier}](https://linear.app/standin/issue/${a.identifier})`);
     expect(await forge.diff(DEMO_REPO.owner, DEMO_REPO.name, pull.number)).toContain(
       '+export function subtotal(',
     );

@@ -1,6 +1,7 @@
 import type { ForgeOpenPullRequestData } from '@horizon/contracts';
 import { openAttributedPullRequest } from '@horizon/integrations-github';
 import type { PullRequestRef, RepoName } from '@horizon/integrations-github';
+import type { TrackerPort } from '@horizon/integrations-linear';
 import { HandlerOutcome, Outcome, RpcError } from '@horizon/messaging';
 import type { Logger } from '@horizon/observability';
 import type { DeliveryStore } from '../delivery-store';
@@ -30,6 +31,7 @@ export class PullRequestDelivery {
     private readonly store: DeliveryStore,
     private readonly forges: ForgeAccesses,
     private readonly announcer?: PullRequestAnnouncer,
+    private readonly tracker?: TrackerPort | null,
   ) {}
 
   async open(cmd: ForgeOpenPullRequestData, logger: Logger): Promise<HandlerOutcome> {
@@ -60,7 +62,7 @@ export class PullRequestDelivery {
           summary: cmd.body,
           verification: cmd.verification,
           owner: session.owner,
-          ...(cmd.trackerIssue ? { trackerIssue: cmd.trackerIssue } : {}),
+          ...(cmd.trackerIssue ? { trackerIssue: await this.trackerIssueOf(cmd, logger) } : {}),
         },
       });
       logger.info(
@@ -70,6 +72,29 @@ export class PullRequestDelivery {
       return this.done(cmd, dedupeKey, opened.pullRequest, logger, 'pull request opened');
     } catch (err) {
       return this.failed(cmd, dedupeKey, err, repo, cmd.head, lookup, logger);
+    }
+  }
+
+  /**
+   * Items Horizon planned into Linear know only their issue's id (the issue was created after
+   * them): its identifier and URL are read from Linear so the PR links it. Linear being
+   * unreachable costs the link, not the pull request.
+   */
+  private async trackerIssueOf(
+    cmd: ForgeOpenPullRequestData,
+    logger: Logger,
+  ): Promise<{ identifier?: string; url?: string; title?: string }> {
+    const known = cmd.trackerIssue ?? {};
+    if (known.url || !known.id || !this.tracker) return known;
+    try {
+      const issue = await this.tracker.findIssue(known.id);
+      return issue ? { identifier: issue.identifier, url: issue.url, title: issue.title } : known;
+    } catch (err) {
+      logger.warn(
+        { issueId: known.id, err: (err as Error).message },
+        'tracker issue not read: the PR does not link it',
+      );
+      return known;
     }
   }
 

@@ -203,7 +203,7 @@ export class RunLifecycleService {
       body: data.summary ?? '',
       verification: data.verification,
       ownerId: item.ownerId,
-      ...(issue ? { trackerIssue: { identifier: issue.identifier, url: issue.url } } : {}),
+      ...(issue ? { trackerIssue: { id: issue.id, identifier: issue.identifier, url: issue.url } } : {}),
     });
   }
 
