@@ -6,6 +6,7 @@ export {
   type ScriptFailure,
 } from './scripted-model-server';
 export { type ScriptSource } from './catalog';
+export { type AnthropicRequest } from './anthropic-wire';
 export {
   loadScript,
   parseScript,

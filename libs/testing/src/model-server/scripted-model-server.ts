@@ -1,9 +1,25 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import {
+  anthropicError,
+  anthropicRefusal,
+  chatRequestOf,
+  type AnthropicRefusal,
+  type AnthropicRequest,
+} from './anthropic-wire';
 import { CatalogScript, loadCatalog, routeTurn, scriptForTitle, ScriptSource, Unrouted } from './catalog';
 import { ChatRequest, describeRequest, invalidToolCalls, isTitleRequest, mismatch } from './conversation';
+import {
+  anthropicWire,
+  openAiWire,
+  parseJson,
+  readBody,
+  sendJson,
+  type Wire,
+  type WireName,
+} from './http-wire';
 import { defaultTitle, fillScript, loadScript, ModelScript, ModelScriptInput, parseScript } from './script';
-import { completionBody, ModelReply, streamChunks } from './wire';
+import type { ModelReply } from './wire';
 
 interface CommonOptions {
   /** Values for `{{name}}` placeholders in the script(s), e.g. `{ workdir }`. */
@@ -19,6 +35,11 @@ interface CommonOptions {
   keepRequests?: boolean;
   /** Called once each request has been answered, with the failure it was if it was one. */
   onRequest?: (request: RecordedRequest, failure?: ScriptFailure) => void;
+  /**
+   * The key requests must carry (`x-api-key`, or `Authorization: Bearer`); another is refused
+   * with 401 as the provider would. Unset: any key, and for OpenAI's wire none, will do.
+   */
+  apiKey?: string;
 }
 
 export type ScriptedModelServerOptions = CommonOptions &
@@ -45,8 +66,16 @@ export interface RecordedRequest {
   method: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
-  /** Parsed JSON body (undefined for a GET or a body that is not JSON). */
+  /** `anthropic` for `POST /v1/messages`, `openai` for everything else. */
+  wire: WireName;
+  /**
+   * The chat-completions body the script saw: the parsed JSON body on OpenAI's wire, the
+   * Messages request translated on Anthropic's (undefined for a GET, a body that is not JSON
+   * or a Messages request Anthropic would refuse).
+   */
   body?: ChatRequest;
+  /** Anthropic's wire: the body as it came. */
+  anthropicBody?: AnthropicRequest;
   /** Date.now() when the request's body had arrived. */
   receivedAt: number;
   kind: RecordedRequestKind;
@@ -94,6 +123,7 @@ export class ScriptedModelServer {
   private readonly models: string[];
   private readonly keepRequests: boolean;
   private readonly onRequest?: CommonOptions['onRequest'];
+  private readonly apiKey?: string;
   private readonly http: Server;
   private nextStep = 0;
   private received = 0;
@@ -111,6 +141,7 @@ export class ScriptedModelServer {
     this.models = options.models ?? ['scripted'];
     this.keepRequests = options.keepRequests ?? true;
     this.onRequest = options.onRequest;
+    this.apiKey = options.apiKey;
     this.http = createServer((req, res) => void this.handle(req, res));
   }
 
@@ -157,22 +188,26 @@ export class ScriptedModelServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
+    const path = (req.url ?? '/').split('?')[0]!;
     const record: RecordedRequest = {
       method: req.method ?? 'GET',
-      path: (req.url ?? '/').split('?')[0]!,
+      path,
       headers: req.headers,
-      body: parseJson(raw),
+      wire: path === '/v1/messages' ? 'anthropic' : 'openai',
       receivedAt: Date.now(),
       kind: 'failure',
     };
     const index = this.received++;
     if (this.keepRequests) this.requests.push(record);
-    const failure = this.answer(res, record, index, raw);
+    const failure =
+      record.wire === 'anthropic'
+        ? this.answerMessages(res, record, index, raw)
+        : this.answerChat(res, record, index, raw);
     this.onRequest?.(record, failure);
   }
 
-  /** Answers one request; returns the failure when it was one. */
-  private answer(
+  /** OpenAI's wire: `GET /v1/models` and `POST /v1/chat/completions`. */
+  private answerChat(
     res: ServerResponse,
     record: RecordedRequest,
     index: number,
@@ -186,26 +221,65 @@ export class ScriptedModelServer {
       });
       return undefined;
     }
-    const body = record.body;
+    const authorization = record.headers.authorization;
+    if (this.apiKey !== undefined && authorization !== `Bearer ${this.apiKey}`) {
+      const message = 'Incorrect API key provided';
+      return this.refuse(res, index, { step: -1, expected: 'the configured key', received: message }, 401, {
+        error: { message, type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+      });
+    }
+    const body = parseJson(raw) as ChatRequest | undefined;
     if (
       record.method !== 'POST' ||
       record.path !== '/v1/chat/completions' ||
       !Array.isArray(body?.messages)
     ) {
       const received = `${record.method} ${record.path} ${raw.slice(0, 200)}`;
-      return this.fail(res, index, {
+      return this.fail(res, index, openAiWire, {
         step: -1,
-        expected: 'POST /v1/chat/completions with a JSON body that has messages',
+        expected: 'POST /v1/chat/completions with a JSON body that has messages, or POST /v1/messages',
         received,
       });
     }
+    record.body = body;
+    return this.play(res, record, index, openAiWire);
+  }
 
+  /** Anthropic's wire: `POST /v1/messages`, refused as Anthropic refuses, else played like a chat request. */
+  private answerMessages(
+    res: ServerResponse,
+    record: RecordedRequest,
+    index: number,
+    raw: string,
+  ): ScriptFailure | undefined {
+    const sent = parseJson(raw);
+    const refusal: AnthropicRefusal | undefined =
+      record.method === 'POST'
+        ? anthropicRefusal(record.headers, sent, this.apiKey)
+        : { status: 400, type: 'invalid_request_error', message: `${record.method} is not allowed here` };
+    if (refusal) {
+      const what = { step: -1, expected: 'a Messages request Anthropic accepts', received: refusal.message };
+      return this.refuse(res, index, what, refusal.status, anthropicError(refusal.type, refusal.message));
+    }
+    record.anthropicBody = sent as AnthropicRequest;
+    record.body = chatRequestOf(record.anthropicBody);
+    return this.play(res, record, index, anthropicWire);
+  }
+
+  /** Answers a chat request (either wire's, as chat completions) from the script. */
+  private play(
+    res: ServerResponse,
+    record: RecordedRequest,
+    index: number,
+    wire: Wire,
+  ): ScriptFailure | undefined {
+    const body = record.body!;
     if (isTitleRequest(body)) {
       record.kind = 'title';
       const claimed = this.catalog ? scriptForTitle(this.catalog, body) : undefined;
       record.script = claimed?.name;
       const script = this.script ?? claimed?.script;
-      return this.reply(res, body, {
+      return this.reply(res, body, wire, {
         text: script?.title ?? defaultTitle,
         toolCalls: [],
         usage: script?.usage ?? { input: 0, output: 0 },
@@ -213,12 +287,12 @@ export class ScriptedModelServer {
     }
 
     const due = this.due(body);
-    if ('expected' in due) return this.fail(res, index, { step: -1, ...due });
+    if ('expected' in due) return this.fail(res, index, wire, { step: -1, ...due });
     const { name, script, step: stepIndex } = due;
     record.script = name;
     const step = script.steps[stepIndex];
     if (!step) {
-      return this.fail(res, index, {
+      return this.fail(res, index, wire, {
         script: name,
         step: -1,
         expected: `no more requests: all ${script.steps.length} steps${name ? ` of ${name}` : ''} were played`,
@@ -228,7 +302,7 @@ export class ScriptedModelServer {
     const label = `${name ? `${name} ` : ''}step ${stepIndex}${step.name ? ` (${step.name})` : ''}`;
     const why = mismatch(step.match, body);
     if (why)
-      return this.fail(res, index, {
+      return this.fail(res, index, wire, {
         script: name,
         step: stepIndex,
         expected: `${label} to match ${JSON.stringify(step.match)}: ${why}`,
@@ -237,7 +311,7 @@ export class ScriptedModelServer {
     const calls = step.respond.toolCalls ?? [];
     const invalid = invalidToolCalls(calls, body);
     if (invalid)
-      return this.fail(res, index, {
+      return this.fail(res, index, wire, {
         script: name,
         step: stepIndex,
         expected: `${label} tool calls that fit the offered tools: ${invalid}`,
@@ -251,7 +325,7 @@ export class ScriptedModelServer {
     // this process answered before (it may have restarted mid-conversation).
     const idPrefix = this.catalog ? `call_${stepIndex + 1}` : `call_${this.replies + 1}`;
     const toolCalls = calls.map((call, i) => ({ ...call, id: `${idPrefix}_${i}` }));
-    return this.reply(res, body, {
+    return this.reply(res, body, wire, {
       text: step.respond.text,
       toolCalls,
       usage: step.respond.usage ?? script.usage,
@@ -265,61 +339,53 @@ export class ScriptedModelServer {
     return 'expected' in turn ? turn : { name: turn.entry.name, script: turn.entry.script, step: turn.step };
   }
 
-  private reply(res: ServerResponse, body: ChatRequest, answer: Omit<ModelReply, 'id' | 'model'>): undefined {
+  private reply(
+    res: ServerResponse,
+    body: ChatRequest,
+    wire: Wire,
+    answer: Omit<ModelReply, 'id' | 'model'>,
+  ): undefined {
     this.replies += 1;
-    const reply: ModelReply = {
+    wire.send(res, body, {
       ...answer,
-      id: `chatcmpl-scripted-${this.replies}`,
+      id: `${wire.replyIdPrefix}${this.replies}`,
       model: body.model ?? this.models[0]!,
-    };
-    if (!body.stream) {
-      sendJson(res, 200, completionBody(reply));
-      return undefined;
-    }
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
     });
-    for (const chunk of streamChunks(reply, body.stream_options?.include_usage === true)) {
-      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-    }
-    res.end('data: [DONE]\n\n');
     return undefined;
   }
 
+  /** A request the script cannot answer: HTTP 500 in the wire's error shape. */
   private fail(
     res: ServerResponse,
+    requestIndex: number,
+    wire: Wire,
+    what: Omit<ScriptFailure, 'requestIndex' | 'message'>,
+  ): ScriptFailure {
+    const failure = this.recordFailure(requestIndex, what);
+    sendJson(res, 500, wire.mismatchBody(failure.message));
+    return failure;
+  }
+
+  /** A request the provider itself would refuse: its status and error body. */
+  private refuse(
+    res: ServerResponse,
+    requestIndex: number,
+    what: Omit<ScriptFailure, 'requestIndex' | 'message'>,
+    status: number,
+    body: unknown,
+  ): ScriptFailure {
+    const failure = this.recordFailure(requestIndex, what);
+    sendJson(res, status, body);
+    return failure;
+  }
+
+  private recordFailure(
     requestIndex: number,
     what: Omit<ScriptFailure, 'requestIndex' | 'message'>,
   ): ScriptFailure {
     const message = `Scripted model: expected ${what.expected}; received ${what.received}`;
     const failure: ScriptFailure = { requestIndex, ...what, message };
     this.failures.push(failure);
-    sendJson(res, 500, { error: { message, type: 'scripted_model_mismatch', code: 'script_mismatch' } });
     return failure;
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function parseJson(raw: string): ChatRequest | undefined {
-  try {
-    return raw ? (JSON.parse(raw) as ChatRequest) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }

@@ -20,7 +20,7 @@ const usageOf = (reply: ModelReply) => ({
 });
 
 /** Cuts a string into `parts` pieces, so clients see a value arrive across several chunks. */
-function pieces(value: string, parts: number): string[] {
+export function pieces(value: string, parts: number): string[] {
   const size = Math.max(1, Math.ceil(value.length / parts));
   const out: string[] = [];
   for (let i = 0; i < value.length; i += size) out.push(value.slice(i, i + size));
