@@ -19,14 +19,16 @@ import { Deliverer, Senders } from './deliverer';
 import { DeliveryStore, RouteStore } from './delivery-store';
 import { EventsController } from './events.controller';
 import { IdentityGitHubAccess } from './forge/github-access';
+import { githubSender } from './forge/github-sender';
 import { LocalForgeAccess } from './forge/local-access';
 import { PullRequestAnnouncer } from './forge/pull-request-announcer';
-import { PullRequestDelivery } from './forge/pull-request-delivery';
+import { ForgeAccesses, PullRequestDelivery } from './forge/pull-request-delivery';
 import { OwnerDirectory } from './owners/owner-directory';
 import { PlannedIssuesDelivery } from './tracker/planned-issues-delivery';
 
 /** The Linear tracker (`TrackerPort`), or null when `LINEAR_ACCESS_TOKEN` is unset. */
 const LINEAR_TRACKER = Symbol('LINEAR_TRACKER');
+const FORGE_ACCESSES = Symbol('FORGE_ACCESSES');
 
 type Config = z.infer<z.ZodObject<typeof configShape>>;
 
@@ -57,10 +59,27 @@ export class NotifierModule {
               : null,
         },
         {
+          provide: FORGE_ACCESSES,
+          inject: [RpcClient],
+          useFactory: (rpc: RpcClient): ForgeAccesses => ({
+            github: new IdentityGitHubAccess(rpc, config.GITHUB_API_URL),
+            local: new LocalForgeAccess(rpc, {
+              url: config.FORGE_URL,
+              token: config.FORGE_TOKEN,
+              dataDir: config.HORIZON_DATA_DIR,
+            }),
+          }),
+        },
+        {
           provide: Deliverer,
-          inject: [DATABASE, ConsoleStream, LINEAR_TRACKER],
-          useFactory: (db: Database, stream: ConsoleStream, tracker: TrackerPort | null) => {
-            const senders: Senders = { console: consoleSender(stream) };
+          inject: [DATABASE, ConsoleStream, LINEAR_TRACKER, FORGE_ACCESSES],
+          useFactory: (
+            db: Database,
+            stream: ConsoleStream,
+            tracker: TrackerPort | null,
+            forges: ForgeAccesses,
+          ) => {
+            const senders: Senders = { console: consoleSender(stream), github: githubSender(forges) };
             if (config.SLACK_BOT_TOKEN)
               senders.slack = slackSender(
                 createSlackChat({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL }),
@@ -77,24 +96,17 @@ export class NotifierModule {
         },
         {
           provide: PullRequestDelivery,
-          inject: [DATABASE, RpcClient, RouteStore, Deliverer, LINEAR_TRACKER],
+          inject: [DATABASE, FORGE_ACCESSES, RouteStore, Deliverer, LINEAR_TRACKER],
           useFactory: (
             db: Database,
-            rpc: RpcClient,
+            forges: ForgeAccesses,
             routes: RouteStore,
             deliverer: Deliverer,
             tracker: TrackerPort | null,
           ) =>
             new PullRequestDelivery(
               new DeliveryStore(db.pool),
-              {
-                github: new IdentityGitHubAccess(rpc, config.GITHUB_API_URL),
-                local: new LocalForgeAccess(rpc, {
-                  url: config.FORGE_URL,
-                  token: config.FORGE_TOKEN,
-                  dataDir: config.HORIZON_DATA_DIR,
-                }),
-              },
+              forges,
               new PullRequestAnnouncer(routes, deliverer),
               tracker,
             ),

@@ -1,5 +1,6 @@
 import type { DataOf, NotifyDeliverData, SourceRefs, WorkItemState } from '@horizon/contracts';
 import type { runFinished, runProgress, workItemCreated, workItemStateChanged } from '@horizon/contracts';
+import { onRunFinishedOnPullRequest } from './compose-github';
 
 /**
  * Turns lifecycle facts into channel messages (pure: no I/O). Each work item reports where it
@@ -319,5 +320,6 @@ export function onRunFinished(data: DataOf<typeof runFinished>, route: Route): N
         ...data.frictionNotes.map((n) => `- friction: ${n}`),
       ].join('\n'),
     ),
+    ...onRunFinishedOnPullRequest(data, route),
   ];
 }

@@ -4,6 +4,7 @@ import { HandlerOutcome, Outcome } from '@horizon/messaging';
 import type { Logger } from '@horizon/observability';
 import type { NotifyChannel } from '@horizon/contracts';
 import type { ChannelSender } from './channels';
+import { GitHubCallError } from './forge/github-sender';
 import type { Notification } from './compose';
 import type { DeliveryStore } from './delivery-store';
 
@@ -107,11 +108,19 @@ export async function failureOutcome(
   options: { keepRetryable?: boolean } = {},
 ): Promise<HandlerOutcome> {
   const message = (err as Error).message;
-  if (err instanceof ChatRateLimitedError || err instanceof TrackerRateLimitedError) {
+  const rateLimitedFor =
+    err instanceof ChatRateLimitedError || err instanceof TrackerRateLimitedError
+      ? err.retryAfterMs
+      : err instanceof GitHubCallError
+        ? err.retryAfterMs
+        : undefined;
+  if (rateLimitedFor !== undefined) {
     await store.failed(n.dedupeKey, message, false);
-    return Outcome.retry(`${n.channel} rate limited`, Math.max(err.retryAfterMs, 1));
+    return Outcome.retry(`${n.channel} rate limited`, Math.max(rateLimitedFor, 1));
   }
-  const permanent = (err instanceof ChatCallError || err instanceof TrackerCallError) && err.permanent;
+  const permanent =
+    (err instanceof ChatCallError || err instanceof TrackerCallError || err instanceof GitHubCallError) &&
+    err.permanent;
   await store.failed(n.dedupeKey, message, permanent && !options.keepRetryable);
   if (permanent) {
     logger.warn({ channel: n.channel, dedupeKey: n.dedupeKey, err: message }, 'notification refused');

@@ -9,6 +9,9 @@ import {
   forgeOpenPullRequest,
   ForgeOpenPullRequestData,
   githubPullRequest,
+  runFinished,
+  workItemCreated,
+  workItemStateChanged,
 } from '@horizon/contracts';
 import { ForgeClient, forgeTokenFile } from '@horizon/forge';
 import { ForgeUnderTest, gitIn, sampleRepository, startForge } from '@horizon/forge/test/harness';
@@ -33,6 +36,8 @@ describe('notifier opens runs’ pull requests on the local forge', () => {
   let api: ForgeClient;
   let source: string;
   let work: string;
+  let clone: string;
+  let firstCommit: string;
   const head = `horizon/${randomUUID().slice(0, 8)}-tidy`;
 
   beforeAll(async () => {
@@ -47,12 +52,13 @@ describe('notifier opens runs’ pull requests on the local forge', () => {
       `http://x-access-token:${forge.token}@127.0.0.1:${forge.port}/acme/widgets.git`,
       'w',
     ]);
-    const clone = path.join(work, 'w');
+    clone = path.join(work, 'w');
     await gitIn(clone, ['checkout', '-q', '-b', head]);
     fs.writeFileSync(path.join(clone, 'widget.ts'), 'export const widget = 1;\n');
     await gitIn(clone, ['add', '.']);
     await gitIn(clone, ['commit', '-q', '-m', 'tidy']);
     await gitIn(clone, ['push', '-q', 'origin', head]);
+    firstCommit = await gitIn(clone, ['rev-parse', 'HEAD']);
     // As the forge leaves it when FORGE_TOKEN is unset; the notifier is given no token.
     fs.writeFileSync(forgeTokenFile(forge.dataDir), `${forge.token}\n`, { mode: 0o600 });
 
@@ -75,20 +81,29 @@ describe('notifier opens runs’ pull requests on the local forge', () => {
     for (const dir of [source, work]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const data: ForgeOpenPullRequestData = {
+  const data: Omit<ForgeOpenPullRequestData, 'commitSha'> = {
     workItemId: randomUUID(),
     runId: randomUUID(),
     repo: 'acme/widgets',
     forge: 'local',
     head,
     base: 'main',
-    commitSha: 'c'.repeat(40),
     title: 'Tidy the widgets',
     body: 'Adds `widget`.',
     verification: [{ command: 'npm test', exitCode: 0, durationMs: 4200 }],
     ownerId: null,
   };
-  const send = () => publisher.publish(envelopeFor(forgeOpenPullRequest, data, { source: 'orchestrator' }));
+  const send = () =>
+    publisher.publish(
+      envelopeFor(forgeOpenPullRequest, { ...data, commitSha: firstCommit }, { source: 'orchestrator' }),
+    );
+  const checkRuns = async (sha: string) =>
+    (
+      await forge.db.pool.query<{ name: string; conclusion: string; summary: string }>(
+        `SELECT name, conclusion, summary FROM "ForgeCheckRun" WHERE "headSha" = $1 ORDER BY id`,
+        [sha],
+      )
+    ).rows;
   const pullsForHead = async () =>
     (await api.listPulls('acme', 'widgets', 'all')).filter((p) => p.headRef === head);
 
@@ -139,6 +154,99 @@ describe('notifier opens runs’ pull requests on the local forge', () => {
       return row?.status === 'delivered' && row;
     }, 'the delivery record');
     expect(record.externalId).toBe(`${forge.url}/acme/widgets/pull/${pr!.number}`);
+
+    // The pushed commit's verification, as a check run the reviewer sees on the PR.
+    const [check] = await until(async () => {
+      const runs = await checkRuns(firstCommit);
+      return runs.length > 0 && runs;
+    }, 'the check run');
+    expect(check).toMatchObject({ name: 'Horizon verification', conclusion: 'success' });
+    expect(check!.summary).toContain('npm test');
+  });
+
+  it('a revise run pushed to the open PR: a comment on the PR and a check run on the new commit', async () => {
+    const [pr] = await pullsForHead();
+    fs.writeFileSync(path.join(clone, 'widget.ts'), 'export const widget = 2;\n');
+    await gitIn(clone, ['commit', '-q', '-am', 'widget is 2']);
+    await gitIn(clone, ['push', '-q', 'origin', head]);
+    const revised = await gitIn(clone, ['rev-parse', 'HEAD']);
+    // What the orchestrator tells the notifier about the item: it came in, its PR is open.
+    const sourceRefs = {
+      pullRequest: {
+        provider: 'local' as const,
+        repo: { forge: 'local' as const, owner: 'acme', name: 'widgets' },
+        number: pr!.number,
+        url: `${forge.url}/acme/widgets/pull/${pr!.number}`,
+        branch: head,
+      },
+    };
+    await publisher.publish(
+      envelopeFor(
+        workItemCreated,
+        {
+          workItemId: data.workItemId,
+          kind: 'implement',
+          state: 'received',
+          repo: 'acme/widgets',
+          title: data.title,
+          ownerId: null,
+          sourceRefs: {},
+        },
+        { source: 'orchestrator' },
+      ),
+    );
+    await publisher.publish(
+      envelopeFor(
+        workItemStateChanged,
+        {
+          workItemId: data.workItemId,
+          from: 'in_review',
+          to: 'revising',
+          cause: 'changes requested',
+          runId: null,
+          sourceRefs,
+        },
+        { source: 'orchestrator' },
+      ),
+    );
+    const reviseRun = randomUUID();
+    const finished = envelopeFor(
+      runFinished,
+      {
+        runId: reviseRun,
+        workItemId: data.workItemId,
+        outcome: 'succeeded',
+        reason: null,
+        usage: null,
+        durationMs: 9_000,
+        branch: head,
+        commitSha: revised,
+        verification: [{ command: 'npm test', exitCode: 1, durationMs: 800 }],
+        frictionNotes: [],
+        summary: 'Widget is 2 now, as the review asked.',
+      },
+      { source: 'sandbox-manager' },
+    );
+    await publisher.publish(finished);
+    const comment = await until(async () => {
+      const comments = await api.comments('acme', 'widgets', pr!.number);
+      return comments.find((c) => c.body.includes('Horizon revised this pull request'));
+    }, 'the revise comment');
+    expect(comment.body).toContain(`Pushed \`${revised.slice(0, 7)}\``);
+    expect(comment.body).toContain('Widget is 2 now, as the review asked.');
+    expect(comment.body).toContain('Verification: 0/1 passed');
+    const [check] = await until(async () => {
+      const runs = await checkRuns(revised);
+      return runs.length > 0 && runs;
+    }, 'the revised commit’s check run');
+    expect(check).toMatchObject({ name: 'Horizon verification', conclusion: 'failure' });
+
+    // The same event again posts nothing more.
+    await publisher.publish(finished);
+    await new Promise((r) => setTimeout(r, 1500));
+    const again = await api.comments('acme', 'widgets', pr!.number);
+    expect(again.filter((c) => c.body.includes('Horizon revised this pull request'))).toHaveLength(1);
+    expect(await checkRuns(revised)).toHaveLength(1);
   });
 
   it('a redelivered command opens no second PR, with or without the delivery record', async () => {

@@ -334,6 +334,13 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
     );
     expect(pullsFor(data.head)).toHaveLength(1);
     expect(creates()).toBe(before);
+    // The pushed commit's verification is reported as the app's check run.
+    const check = await until(
+      () => gh.model.checkRuns.find((c) => c.repo === REPO && c.headSha === data.commitSha),
+      'the check run',
+    );
+    expect(check).toMatchObject({ name: 'Horizon verification', status: 'completed', conclusion: 'success' });
+    expect(check.author).toMatch(/\[bot\]$/);
   });
 
   it('a PR on a local forge with no token is dead-lettered naming FORGE_TOKEN', async () => {

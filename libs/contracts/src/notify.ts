@@ -20,7 +20,8 @@ export type LinearActivity = z.infer<typeof linearActivitySchema>;
  * Where a message goes, by channel:
  * - slack: `channel`, `threadTs` (the thread to answer in)
  * - linear: `issueId` (a comment) or `agentSessionId` (an agent activity)
- * - github: `repo` (`owner/name`), `number` (the PR)
+ * - github: `forge` (`github` | `local`), `repo` (`owner/name`), `runId` (whose token), and
+ *   `number` (a PR comment) or, with `checkRun`, nothing more (a check run on `checkRun.headSha`)
  * - console: `stream` (optional; default all)
  */
 export const notifyTargetSchema = z.record(z.string(), z.string());
@@ -45,6 +46,15 @@ export const notifyDeliver = defineContract({
     linearActivity: linearActivitySchema.optional(),
     /** Linear with `issueId`: also move the issue to its team's completed state (on merge). */
     completeIssue: z.boolean().optional(),
+    /** GitHub: a check run named `title` on this commit, concluded from the verification results. */
+    checkRun: z
+      .object({
+        headSha: z.string().min(1),
+        results: z.array(
+          z.object({ command: z.string(), exitCode: z.number().int(), durationMs: z.number().int() }),
+        ),
+      })
+      .optional(),
   }),
 });
 export type NotifyDeliverData = z.infer<typeof notifyDeliver.data>;

@@ -21,10 +21,14 @@ export interface ForgeSession {
 
 export interface ForgeAccess {
   session(command: { runId: string; repo: string; ownerId: string | null }): Promise<ForgeSession>;
+  /** The app's client for a run's repository, for check runs and PR comments. */
+  reporter(command: { runId: string; repo: string }): Promise<GitHubForge>;
 }
 
 /** The only permission opening a PR and requesting its review needs. */
 const NOTIFIER_PERMISSIONS = { pull_requests: 'write' } as const;
+/** Check runs and PR comments: a token of their own, so an app without `checks` still opens PRs. */
+const REPORTER_PERMISSIONS = { checks: 'write', pull_requests: 'write' } as const;
 const NO_OWNER: WorkOwner = { displayName: 'no recorded owner' };
 
 /**
@@ -38,6 +42,16 @@ export class IdentityGitHubAccess implements ForgeAccess {
     private readonly rpc: Pick<RpcClient, 'call'>,
     private readonly apiUrl: string,
   ) {}
+
+  async reporter(command: { runId: string; repo: string }): Promise<GitHubForge> {
+    const minted = await this.rpc.call(identityMintRunToken, {
+      runId: command.runId,
+      repo: command.repo,
+      caller: 'notifier',
+      permissions: REPORTER_PERMISSIONS,
+    });
+    return OctokitForge.withToken(minted.token, this.apiUrl);
+  }
 
   async session(command: { runId: string; repo: string; ownerId: string | null }): Promise<ForgeSession> {
     const minted = await this.rpc.call(identityMintRunToken, {

@@ -26,6 +26,10 @@ export class LocalForgeAccess implements ForgeAccess {
     private readonly options: { url: string; token: string | undefined; dataDir: string },
   ) {}
 
+  async reporter(): Promise<LocalForge> {
+    return new LocalForge({ baseUrl: this.options.url, token: this.token(), user: LOCAL_BOT_LOGIN });
+  }
+
   async session(command: { ownerId: string | null }): Promise<ForgeSession> {
     const token = this.token();
     const forgeAs = (user: string) => new LocalForge({ baseUrl: this.options.url, token, user });

@@ -1,8 +1,9 @@
 import type { ForgeOpenPullRequestData } from '@horizon/contracts';
 import type { PullRequestRef } from '@horizon/integrations-github';
-import { HandlerOutcome, Outcome } from '@horizon/messaging';
+import type { HandlerOutcome } from '@horizon/messaging';
 import type { Logger } from '@horizon/observability';
 import { onPullRequestOpened, summaryLines, verificationLines } from '../compose';
+import { checkRunNotice } from '../compose-github';
 import type { Deliverer } from '../deliverer';
 import type { RouteStore } from '../delivery-store';
 
@@ -18,19 +19,25 @@ export class PullRequestAnnouncer {
   ) {}
 
   async announce(cmd: ForgeOpenPullRequestData, pr: PullRequestRef, logger: Logger): Promise<HandlerOutcome> {
+    // Last: GitHub refusing a check run (an app without `checks`) must not hold the rest back.
+    const check = checkRunNotice({
+      forge: cmd.forge,
+      repo: cmd.repo,
+      runId: cmd.runId,
+      headSha: cmd.commitSha,
+      results: cmd.verification,
+    });
     const route = await this.routes.get(cmd.workItemId);
     if (!route) {
-      logger.info({ workItemId: cmd.workItemId }, 'no route for this work item: its PR is not announced');
-      return Outcome.ack();
+      logger.info({ workItemId: cmd.workItemId }, 'no route for this work item: its PR is announced nowhere');
+      return this.deliverer.deliverAll(check, logger);
     }
     // The run's own numbers when its `run.finished` arrived first; else what the command says.
     const summary =
       route.lastRun?.outcome === 'succeeded'
         ? summaryLines(route.lastRun)
         : verificationLines(cmd.verification);
-    return this.deliverer.deliverAll(
-      onPullRequestOpened(route, { repo: cmd.repo, number: pr.number, url: pr.url }, summary),
-      logger,
-    );
+    const pull = { repo: cmd.repo, number: pr.number, url: pr.url };
+    return this.deliverer.deliverAll([...onPullRequestOpened(route, pull, summary), ...check], logger);
   }
 }
