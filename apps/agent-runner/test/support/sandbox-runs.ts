@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AgentRunSpecInput, RunnerEvent, RunReport } from '@horizon/contracts';
+import type { AgentRunSpecInput, ModelProvider, RunnerEvent, RunReport } from '@horizon/contracts';
 import {
   LocalSandboxDriver,
   SnapshotStore,
@@ -91,7 +91,11 @@ export class SandboxRuns {
   }
 
   /** A sandbox on the snapshot, its workspace on `branch`, the model reached through the proxy. */
-  async boot(branch: string, modelBaseUrl: string): Promise<SandboxHandle> {
+  async boot(
+    branch: string,
+    modelBaseUrl: string,
+    provider: ModelProvider = 'openai-compatible',
+  ): Promise<SandboxHandle> {
     const handle = await this.driver.create({
       id: `run-${randomUUID()}`,
       flavour: 'implement',
@@ -103,7 +107,7 @@ export class SandboxRuns {
         run: { repo: { owner: 'acme', name: 'app' }, branch },
         credentials: {
           git: { upstream: this.forge.url, token: this.token },
-          model: { baseUrl: modelBaseUrl, apiKey: this.apiKey },
+          model: { provider, baseUrl: modelBaseUrl, apiKey: this.apiKey },
         },
         logFile: join(this.tempDir('artifacts'), 'egress.jsonl'),
       },
