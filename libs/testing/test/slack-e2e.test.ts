@@ -150,18 +150,22 @@ describe('Slack end to end: a mention → a run → live progress and the PR lin
     });
     expect(item.sourceRefs).toMatchObject({ slackThread: { teamId: TEAM, channel: CART_CHANNEL } });
     expect(namedItem).toMatchObject({ repo: 'demo/cart', ownerId: aliceIdentity });
-    const pr = (item.sourceRefs as { pullRequest?: { number: number; url?: string } }).pullRequest;
-    expect(pr).toBeDefined();
-    const pull = await forge.pull('demo', 'cart', pr!.number);
+    // The item learns its PR from the forge's pull_request.opened, which can come after the
+    // notifier's message in the thread: both follow the opening, on different paths.
+    const pr = await eventually('the item linked to its PR', 30_000, async () => {
+      const row = await itemOf(mapped.ts);
+      return (row.sourceRefs as { pullRequest?: { number: number; url?: string } }).pullRequest;
+    });
+    const pull = await forge.pull('demo', 'cart', pr.number);
     expect(pull).toMatchObject({ state: 'open', author: ALICE_LOGIN, baseRef: 'main' });
-    expect(await forge.diff('demo', 'cart', pr!.number)).toContain('+export function subtotal(');
+    expect(await forge.diff('demo', 'cart', pr.number)).toContain('+export function subtotal(');
     const runs = await db.prisma.run.findMany({ where: { workItemId: { in: [item.id, namedItem.id] } } });
     expect(runs.map((r) => r.outcome)).toEqual(['succeeded', 'succeeded']);
 
     // The thread: exactly two bot messages, the status first and the PR message last.
     const [status, ...rest] = botMessages(CART_CHANNEL, mapped.ts);
     expect(rest).toEqual([final]);
-    expect(final.text).toContain(`<${pr!.url}|demo/cart#${pr!.number}>`);
+    expect(final.text).toContain(`<${pr.url}|demo/cart#${pr.number}>`);
     expect(final.text).toContain('Verification: 1/1 passed');
     expect(namedFinal.text).toContain('Verification: 1/1 passed');
 
