@@ -5,6 +5,7 @@ import {
   githubPullRequest,
   githubPullRequestReview,
   slackAppMention,
+  slackThreadMessage,
 } from '@horizon/contracts';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { OrchestratorStack, until } from './harness';
@@ -299,5 +300,40 @@ describe('orchestrator over real Postgres and JetStream: chains, merges, revisio
       return rows.length ? rows : null;
     }, 'the unlinked thread work item');
     expect(unowned!.ownerId).toBeNull();
+  });
+
+  it('once its PR is open, a reply in the Slack thread asks for a revision of it', async () => {
+    const mention = slackMention('<@U07HZNBOT> repo:acme/billing round the totals');
+    await stack.publish(slackAppMention, mention);
+    const id = await until(async () => {
+      const [row] = await stack.query<{ id: string }>(
+        `SELECT id::text FROM "WorkItem" WHERE "sourceRefs"->'slackThread'->>'threadTs' = $1`,
+        [mention.message.threadTs],
+      );
+      return row?.id;
+    }, 'the thread work item');
+    const branch = await inReview(id);
+    // Its PR is open and known to the item (a review asked for a first round, which ended).
+    const number = prNumber++;
+    await stack.publish(githubPullRequestReview, changesRequested({ branch, number, body: 'Use cents.' }));
+    await until(
+      async () => (await stack.transitionsOf(id)).includes('revising→in_review'),
+      'the first revision to end',
+    );
+
+    const reply = (text: string) => ({
+      ...mention,
+      delivery: { ...mention.delivery, deliveryId: `slack-${randomUUID()}`, event: 'message' },
+      message: { ...mention.message, text, ts: `${Number(mention.message.threadTs) + 1}.000100` },
+    });
+    await stack.publish(slackThreadMessage, reply('Also show the currency symbol, please'));
+    await until(() => stack.standIn.provisionsFor(id).length === 3, 'the revision the reply asked for');
+    const asked = stack.standIn.provisionsFor(id)[2]!.data;
+    expect(asked).toMatchObject({ branch, prompt: 'Also show the currency symbol, please' });
+    const [audit] = await stack.query<{ cause: string }>(
+      `SELECT cause FROM "AuditEvent" WHERE "workItemId" = $1 AND "toState" = 'revising' ORDER BY "createdAt" DESC LIMIT 1`,
+      [id],
+    );
+    expect(audit!.cause).toBe(`asked in slack by ${mention.message.user} about #${number}`);
   });
 });

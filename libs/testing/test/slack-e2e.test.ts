@@ -198,15 +198,40 @@ describe('Slack end to end: a mention → a run → live progress and the PR lin
     // Within JetStream's 2-minute duplicate window ingress says so; past it, the orchestrator's inbox keeps it single.
     expect(['duplicate', 'accepted']).toContain(replay.body.status);
     expect(replay.body.id).toBe(`slack:${mapped.callback.event_id}`);
-    // A reply in the thread after the replay: once it is handled, the replay would have been too.
-    const reply = await workspace.reply(CART_CHANNEL, ALICE, mapped.ts, 'Please also cover an empty cart.');
-    const followUp = await eventually('the follow-up from the thread reply', 30_000, () =>
-      db.prisma.auditEvent.findFirst({ where: { workItemId: item.id, action: 'follow_up' } }),
+    // A reply in the thread once the PR is open asks for a revision of it (the demo's revise
+    // script answers it), and the replay, handled before it, started nothing.
+    await workspace.reply(
+      CART_CHANNEL,
+      ALICE,
+      mapped.ts,
+      'Please reject negative quantities: subtotal should throw a RangeError naming the SKU.',
     );
-    expect(followUp).toMatchObject({ actor: ALICE, data: { text: reply.text } });
+    const asked = await eventually('the revision the reply asked for', 30_000, () =>
+      db.prisma.auditEvent.findFirst({ where: { workItemId: item.id, toState: 'revising' } }),
+    );
+    expect(asked).toMatchObject({ actor: ALICE, cause: `asked in slack by ${ALICE} about #${pr.number}` });
+    await eventually('the revision to end', 150_000, () =>
+      db.prisma.auditEvent.findFirst({
+        where: { workItemId: item.id, fromState: 'revising', toState: 'in_review' },
+      }),
+    );
+    // The revise run succeeds only if the agent was given the reply: the scripted model answers
+    // it with the demo's revise script, picked by 'reject negative quantities'.
+    const itemRuns = await db.prisma.run.findMany({
+      where: { workItemId: item.id },
+      orderBy: { attempt: 'asc' },
+    });
+    expect(itemRuns.map((r) => [r.attempt, r.outcome])).toEqual([
+      [1, 'succeeded'],
+      [2, 'succeeded'],
+    ]);
+    const revised = await eventually('the revision comment on the PR', 30_000, async () =>
+      (await forge.comments('demo', 'cart', pr.number)).find((c) => c.body.includes('Horizon revised')),
+    );
+    expect(revised.author).toBe('horizon[bot]');
     expect(await db.prisma.workItem.count()).toBe(2);
-    expect(await db.prisma.run.count()).toBe(2);
+    expect(await db.prisma.run.count()).toBe(3);
     expect(botMessages(CART_CHANNEL, mapped.ts)).toHaveLength(2);
     process.stdout.write(`slack e2e: mentions → PR messages in ${(elapsed / 1000).toFixed(1)}s\n`);
-  }, 200_000);
+  }, 300_000);
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SourceRefs, WorkItemState } from '@horizon/contracts';
-import { WorkItemStateMachine, isTerminal } from '../domain';
+import { PullRequestTarget, WorkItemStateMachine, isTerminal } from '../domain';
 import { WorkItemChanges, WorkItemRepository, WorkItemRow } from '../persistence/work-item.repository';
 import { activeStates } from '../settings';
 import { UnitOfWork } from './unit-of-work';
@@ -15,6 +15,18 @@ export interface MoveOptions {
 
 export function sourceRefsOf(item: WorkItemRow): SourceRefs {
   return (item.sourceRefs ?? {}) as SourceRefs;
+}
+
+/** How an item remembers its PR. */
+export function pullRequestRef(pr: PullRequestTarget): NonNullable<SourceRefs['pullRequest']> {
+  const { owner, name } = pr.repository;
+  return {
+    provider: pr.forge,
+    repo: { forge: pr.forge, owner, name },
+    number: pr.number,
+    url: pr.htmlUrl,
+    branch: pr.branch,
+  };
 }
 
 /**

@@ -15,7 +15,7 @@ import { NewWorkItem, WorkItemRepository, WorkItemRow } from '../persistence/wor
 import { activeStates } from '../settings';
 import { RunLauncher } from './run-launcher';
 import { UnitOfWork } from './unit-of-work';
-import { WorkItemTransitions, sourceRefsOf } from './work-item-transitions';
+import { WorkItemTransitions, pullRequestRef, sourceRefsOf } from './work-item-transitions';
 
 /** How a newly recorded item is placed: by the dependency and automation rules, or started at once. */
 export type Placement =
@@ -32,17 +32,6 @@ function candidateOf(item: WorkItemRow): AutomationCandidate {
     labels: item.labels,
     // Items a plan run carved out are its children; fleet children have their own kind.
     createdByPmAgent: item.parentId !== null && item.kind === 'implement',
-  };
-}
-
-function pullRequestRef(pr: PullRequestTarget): NonNullable<SourceRefs['pullRequest']> {
-  const { owner, name } = pr.repository;
-  return {
-    provider: pr.forge,
-    repo: { forge: pr.forge, owner, name },
-    number: pr.number,
-    url: pr.htmlUrl,
-    branch: pr.branch,
   };
 }
 
@@ -321,12 +310,29 @@ export class WorkItemService {
         `changes requested on #${pr.number} while the item is ${item.state}`,
       );
     }
-    const sourceRefs = { ...sourceRefsOf(item), pullRequest: pullRequestRef(pr) };
+    await this.startRevision(
+      uow,
+      item,
+      pullRequestRef(pr),
+      feedback,
+      actor,
+      `changes requested on #${pr.number} by ${actor}`,
+    );
+  }
+
+  private async startRevision(
+    uow: UnitOfWork,
+    item: WorkItemRow,
+    pr: NonNullable<SourceRefs['pullRequest']>,
+    feedback: string,
+    actor: string,
+    cause: string,
+  ): Promise<void> {
     const run = await this.launcher.launch(uow, item, { branch: pr.branch, prompt: feedback });
-    await this.transitions.move(uow, item, 'revising', `changes requested on #${pr.number} by ${actor}`, {
+    await this.transitions.move(uow, item, 'revising', cause, {
       actor,
       runId: run.id,
-      changes: { sourceRefs, branch: pr.branch },
+      changes: { sourceRefs: { ...sourceRefsOf(item), pullRequest: pr }, branch: pr.branch },
     });
   }
 
@@ -339,6 +345,20 @@ export class WorkItemService {
   ): Promise<void> {
     const run = await this.runs.latestOf(uow.tx, item.id);
     const runId = run && run.outcome === null ? run.id : null;
+    const pr = sourceRefsOf(item).pullRequest;
+    // Said in the thread (or session) once the PR is open, nothing is running to hear it: it is
+    // asked of the PR, as a review would be.
+    if (!runId && item.state === 'in_review' && pr) {
+      const actor = from.author ?? from.origin;
+      return this.startRevision(
+        uow,
+        item,
+        pr,
+        text,
+        actor,
+        `asked in ${from.origin} by ${actor} about #${pr.number}`,
+      );
+    }
     await this.items.recordAudit(uow.tx, {
       workItemId: item.id,
       runId,
