@@ -154,6 +154,15 @@ export function linearSessionCreated(opts: {
 
 /** A human moved a Linear issue to a started state. */
 export function linearIssueStarted(issueId: string, title: string): DataOf<typeof linearIssueChanged> {
+  return linearIssueMoved(issueId, title, { id: 'state-started', name: 'In Progress', type: 'started' });
+}
+
+/** A human moved a Linear issue to another workflow state. */
+export function linearIssueMoved(
+  issueId: string,
+  title: string,
+  to: { id: string; name: string; type: string },
+): DataOf<typeof linearIssueChanged> {
   return {
     delivery: delivery('linear', 'Issue', 'update'),
     organizationId: 'org-acme',
@@ -166,14 +175,14 @@ export function linearIssueStarted(issueId: string, title: string): DataOf<typeo
       url: null,
       teamId: 'team-eng',
       projectId: 'project-1',
-      stateId: 'state-started',
-      stateName: 'In Progress',
-      stateType: 'started',
+      stateId: to.id,
+      stateName: to.name,
+      stateType: to.type,
       assigneeId: null,
       delegateId: null,
       labels: [],
     },
     actorId: 'user-octocat',
-    changes: { state: { fromId: 'state-todo', toId: 'state-started' } },
+    changes: { state: { fromId: 'state-todo', toId: to.id } },
   };
 }

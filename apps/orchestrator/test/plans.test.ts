@@ -10,6 +10,7 @@ import {
 import { OrchestratorStack, until } from './harness';
 import {
   createRequest,
+  linearIssueMoved,
   linearIssueStarted,
   linearSessionCreated,
   pullRequestClosed,
@@ -162,6 +163,53 @@ describe('orchestrator: a plan run becomes its child items', () => {
     const branchA = (await stack.item(a!.id)).branch as string;
     await stack.publish(githubPullRequest, pullRequestClosed({ branch: branchA, number: 702, merged: true }));
     await stack.waitForState(b!.id, 'in_review');
+    expect((await stack.item(c!.id)).state).toBe('blocked');
+  });
+
+  it('an issue canceled in Linear cancels its item: it never starts by itself when its blocker merges', async () => {
+    const sessionId = `session-${randomUUID()}`;
+    await stack.publish(
+      linearAgentSession,
+      linearSessionCreated({
+        sessionId,
+        issueId: randomUUID(),
+        title: 'Cart totals, take two',
+        description: 'Totals for the cart.',
+      }),
+    );
+    const planId = await until(async () => {
+      const [row] = await stack.query<{ id: string }>(
+        `SELECT id::text FROM "WorkItem" WHERE "sourceRefs"->'linearAgentSession'->>'id' = $1`,
+        [sessionId],
+      );
+      return row?.id;
+    }, 'the plan item');
+    await stack.standIn.finish(await planRun(planId), 'succeeded', null, planAnswer(chain));
+    await stack.waitForState(planId, 'done');
+    const [a, b, c] = await children(planId);
+
+    await stack.publish(
+      linearIssueChanged,
+      linearIssueMoved(b!.id, 'Add discount codes', {
+        id: 'state-canceled',
+        name: 'Canceled',
+        type: 'canceled',
+      }),
+    );
+    await stack.waitForState(b!.id, 'cancelled');
+    const [audit] = await stack.query<{ cause: string; actor: string }>(
+      `SELECT cause, actor FROM "AuditEvent" WHERE "workItemId" = $1 AND "toState" = 'cancelled'`,
+      [b!.id],
+    );
+    expect(audit).toEqual({ cause: 'canceled in Linear (Canceled)', actor: 'linear:user-octocat' });
+
+    await stack.publish(linearIssueChanged, linearIssueStarted(a!.id, 'Add subtotal'));
+    await stack.waitForState(a!.id, 'in_review');
+    const branchA = (await stack.item(a!.id)).branch as string;
+    await stack.publish(githubPullRequest, pullRequestClosed({ branch: branchA, number: 703, merged: true }));
+    await stack.waitForState(a!.id, 'done');
+    expect((await stack.item(b!.id)).state).toBe('cancelled');
+    expect(stack.standIn.provisionsFor(b!.id)).toHaveLength(0);
     expect((await stack.item(c!.id)).state).toBe('blocked');
   });
 

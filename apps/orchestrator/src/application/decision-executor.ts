@@ -76,6 +76,23 @@ export class DecisionExecutor {
         return this.startImplement(uow, decision);
       case 'start_thread_run':
         return this.startThread(uow, decision);
+      case 'cancel_tracker_issue': {
+        const actor = `linear:${decision.actorId ?? 'unknown'}`;
+        const item = await this.items.findByTrackerIssue(uow.tx, decision.issue.id);
+        if (!item)
+          return this.workItems.ignore(
+            uow,
+            null,
+            actor,
+            `no work item for Linear issue ${decision.issue.id}`,
+          );
+        return this.workItems.cancel(
+          uow,
+          item,
+          `canceled in Linear (${decision.issue.stateName ?? 'canceled'})`,
+          actor,
+        );
+      }
       case 'start_revise_run':
         return this.withPullRequestItem(uow, decision.pullRequest, decision.requestedBy, (item) =>
           this.workItems.revise(

@@ -59,6 +59,12 @@ export type RoutingDecision =
       readonly actorId: string | null;
     }
   | {
+      /** A human canceled the tracker issue: its work item stops, and never starts by itself. */
+      readonly type: 'cancel_tracker_issue';
+      readonly issue: LinearIssue;
+      readonly actorId: string | null;
+    }
+  | {
       readonly type: 'start_revise_run';
       readonly pullRequest: PullRequestTarget;
       readonly feedback: ReviseFeedback;

@@ -86,6 +86,24 @@ describe('routing table', () => {
       expect(decide(f.linearIssueUpdate({ changes: { relations: true } })).type).toBe('ignore');
     });
 
+    it('cancels the work when a human moves its issue to a canceled state', () => {
+      const event = f.linearIssueUpdate({
+        stateType: 'canceled',
+        changes: { state: { fromId: 'todo-state', toId: 'canceled-state' } },
+      });
+      expect(decide(event)).toMatchObject({
+        rule: 'linear-issue-canceled',
+        type: 'cancel_tracker_issue',
+        issue: { id: '9cfb482a-81e3-4154-b5b9-2c805e70a02d' },
+      });
+      const byHorizon = f.linearIssueUpdate({
+        stateType: 'canceled',
+        actorId: f.linearAppUserId,
+        changes: { state: { fromId: 'todo-state', toId: 'canceled-state' } },
+      });
+      expect(decide(byHorizon).type).toBe('ignore');
+    });
+
     it('starts an implement run when the issue is delegated to Horizon', () => {
       const event = f.linearIssueUpdate({
         stateType: 'unstarted',

@@ -216,6 +216,16 @@ export const routingRules: readonly RoutingRule[] = [
       actorId: data.actorId,
     }),
   ),
+  on(
+    'hzn.ingress.linear.issue',
+    'linear-issue-canceled',
+    (data) =>
+      data.action === 'update' &&
+      data.changes.state !== undefined &&
+      data.changes.state.fromId !== data.changes.state.toId &&
+      data.issue.stateType === 'canceled',
+    (data) => ({ type: 'cancel_tracker_issue', issue: data.issue, actorId: data.actorId }),
+  ),
 
   on(
     'hzn.ingress.github.pull_request',
