@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { adminCommands } from './commands/admin';
 import { demoCommand } from './commands/demo/demo.command';
+import { identityCommand } from './commands/identity';
 import { prCommand } from './commands/pr';
 import { runCommand } from './commands/run';
 import { statusCommand } from './commands/status';
@@ -32,6 +33,7 @@ workCommand(program);
 runCommand(program);
 prCommand(program);
 adminCommands(program);
+identityCommand(program);
 demoCommand(program);
 for (const c of program.commands) c.exitOverride();
 for (const c of program.commands.flatMap((c) => c.commands)) c.exitOverride();

@@ -132,6 +132,47 @@ describe('npm start on a fresh data directory: the whole loop, for real', () => 
       const replay = await cli(['delivery', 'replay', 'local', delivery!.deliveryId]);
       expect(replay.code).toBe(0);
       expect(replay.stdout).toMatch(/^replayed local:/);
+
+      // People: a Slack account and a local-forge login linked as one person, through identity-broker.
+      const ada = await cli([
+        'identity',
+        'link',
+        '--name',
+        'Ada Lovelace',
+        '--provider',
+        'slack',
+        '--external-id',
+        'U02ADA',
+        '--json',
+      ]);
+      expect(ada.code).toBe(0);
+      const person = JSON.parse(ada.stdout) as { id: string };
+      expect(person).toMatchObject({
+        displayName: 'Ada Lovelace',
+        links: [{ provider: 'slack', externalId: 'U02ADA', login: null }],
+      });
+      const local = await cli([
+        'identity',
+        'link',
+        '--identity',
+        person.id,
+        '--provider',
+        'local',
+        '--external-id',
+        'ada',
+        '--login',
+        'ada',
+      ]);
+      expect(local.code).toBe(0);
+      expect(local.stdout).toContain('local   ada (ada)');
+      const found = await cli(['identity', 'show', 'local', 'ada', '--json']);
+      expect(JSON.parse(found.stdout)).toMatchObject({ id: person.id, displayName: 'Ada Lovelace' });
+      const [link] = (
+        await pool.query(
+          `SELECT "identityId"::text FROM "IdentityLink" WHERE provider = 'slack' AND "externalId" = 'U02ADA'`,
+        )
+      ).rows as { identityId: string }[];
+      expect(link!.identityId).toBe(person.id);
     } finally {
       await pool.end();
     }
@@ -146,6 +187,34 @@ describe('npm start on a fresh data directory: the whole loop, for real', () => 
       [['pr', 'show', '99', '--repo', 'demo/cart'], {}, 3, /forge: /],
       [['demo', '--timeout', 'soon'], {}, 2, /--timeout must be a positive number/],
       [['demo'], {}, 1, /the demo already ran on this installation .* it runs once/],
+      [
+        [
+          'identity',
+          'link',
+          '--identity',
+          '00000000-0000-4000-8000-000000000000',
+          '--provider',
+          'slack',
+          '--external-id',
+          'U02ADA',
+        ],
+        {},
+        1,
+        /slack account U02ADA is linked to another identity/,
+      ],
+      [['identity', 'show', 'slack', 'U0NOBODY'], {}, 3, /no person is linked to slack account U0NOBODY/],
+      [
+        ['identity', 'link', '--name', 'X', '--provider', 'jira', '--external-id', '1'],
+        {},
+        2,
+        /provider must be github, linear, slack, local/,
+      ],
+      [
+        ['identity', 'link', '--provider', 'slack', '--external-id', 'U1'],
+        {},
+        2,
+        /exactly one of --name and --identity/,
+      ],
     ];
     for (const [args, extra, code, message] of cases) {
       const result = await cli(args, extra);

@@ -8,7 +8,8 @@ import { stackUrls } from '../endpoints';
 import { CliError, EXIT } from '../exit';
 import { printJson } from '../output';
 
-function stackConfig() {
+/** Postgres, NATS and the stream prefix, as the services were given them. */
+export function stackConfig() {
   const urls = stackUrls();
   return parseConfig(
     {

@@ -1,0 +1,127 @@
+import type { Command } from 'commander';
+import { identityLink, identityResolve, IdentityView, providerSchema } from '@horizon/contracts';
+import { JetStreamConnection, RpcClient, RpcError } from '@horizon/messaging';
+import { CliError, EXIT } from '../exit';
+import { printJson } from '../output';
+import { stackConfig } from './admin';
+
+const PROVIDERS = providerSchema.options;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** identity-broker's answers as the CLI's exit codes. */
+function asCliError(err: unknown): CliError {
+  if (!(err instanceof RpcError)) return new CliError(EXIT.failure, (err as Error).message);
+  const code =
+    err.code === 'unavailable'
+      ? EXIT.unavailable
+      : err.code === 'not_found'
+        ? EXIT.notFound
+        : err.code === 'invalid_request'
+          ? EXIT.usage
+          : EXIT.failure;
+  return new CliError(code, `identity-broker: ${err.message}`);
+}
+
+async function withBroker<T>(fn: (rpc: RpcClient) => Promise<T>): Promise<T> {
+  const config = stackConfig();
+  const conn = await JetStreamConnection.connect({
+    natsUrl: config.NATS_URL,
+    prefix: config.HZN_STREAM_PREFIX,
+    name: 'horizon-cli',
+  }).catch((err: Error) => {
+    throw new CliError(EXIT.unavailable, `NATS is not reachable at ${config.NATS_URL}: ${err.message}`);
+  });
+  try {
+    return await fn(new RpcClient(conn, 'cli')).catch((err: unknown) => {
+      throw asCliError(err);
+    });
+  } finally {
+    await conn.close();
+  }
+}
+
+function provider(value: string): (typeof PROVIDERS)[number] {
+  const parsed = providerSchema.safeParse(value);
+  if (!parsed.success)
+    throw new CliError(EXIT.usage, `provider must be ${PROVIDERS.join(', ')}, not "${value}"`);
+  return parsed.data;
+}
+
+function printIdentity(identity: IdentityView): void {
+  process.stdout.write(`${identity.id}  ${identity.displayName}\n`);
+  for (const l of identity.links)
+    process.stdout.write(`  ${l.provider.padEnd(7)} ${l.externalId}${l.login ? ` (${l.login})` : ''}\n`);
+}
+
+/**
+ * Who is who across Linear, Slack, GitHub and the local forge: work asked for by a linked
+ * account is owned by its identity, and its PRs are attributed to that person.
+ */
+export function identityCommand(program: Command): void {
+  const identity = program
+    .command('identity')
+    .description('people: the Linear, Slack, GitHub and local-forge accounts that are one person');
+
+  identity
+    .command('link')
+    .description('link an account to a person (a new one named --name, or --identity <id>)')
+    .requiredOption('--provider <provider>', PROVIDERS.join(' | '))
+    .requiredOption(
+      '--external-id <id>',
+      "the account's id there (Slack U…, Linear user id, GitHub numeric id)",
+    )
+    .option('--login <login>', 'its login, where it has one (GitHub, local forge)')
+    .option('--name <displayName>', 'a new person with this name')
+    .option('--identity <id>', 'an existing person')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+Example: Ada asks in Slack and reviews on the local forge; her PRs are then hers.
+  $ horizon identity link --name "Ada Lovelace" --provider slack --external-id U02ADA
+  $ horizon identity link --identity <id printed above> --provider local --external-id ada --login ada
+People can also link their own accounts through OAuth (docs/identity.md).`,
+    )
+    .action(
+      async (o: {
+        provider: string;
+        externalId: string;
+        login?: string;
+        name?: string;
+        identity?: string;
+        json?: boolean;
+      }) => {
+        if (!o.name === !o.identity)
+          throw new CliError(EXIT.usage, 'give exactly one of --name and --identity');
+        if (o.identity && !UUID.test(o.identity))
+          throw new CliError(
+            EXIT.usage,
+            `--identity takes the id \`identity show\` prints, not "${o.identity}"`,
+          );
+        const account = provider(o.provider);
+        const linked = await withBroker((rpc) =>
+          rpc.call(identityLink, {
+            provider: account,
+            externalId: o.externalId,
+            ...(o.login ? { login: o.login } : {}),
+            ...(o.name ? { displayName: o.name } : { identityId: o.identity }),
+          }),
+        );
+        if (o.json) return printJson(linked.identity);
+        printIdentity(linked.identity);
+      },
+    );
+
+  identity
+    .command('show <provider> <externalId>')
+    .description('the person an account is linked to')
+    .option('--json', 'print JSON')
+    .action(async (p: string, externalId: string, o: { json?: boolean }) => {
+      const account = provider(p);
+      const found = await withBroker((rpc) => rpc.call(identityResolve, { provider: account, externalId }));
+      if (!found.identity)
+        throw new CliError(EXIT.notFound, `no person is linked to ${p} account ${externalId}`);
+      if (o.json) return printJson(found.identity);
+      printIdentity(found.identity);
+    });
+}
