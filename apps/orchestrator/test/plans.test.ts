@@ -64,6 +64,21 @@ describe('orchestrator: a plan run becomes its child items', () => {
       [planId],
     );
 
+  /** A Linear agent session opened on a plan issue; resolves with the plan item's id. */
+  async function linearPlan(sessionId: string, issueId: string, title: string): Promise<string> {
+    await stack.publish(
+      linearAgentSession,
+      linearSessionCreated({ sessionId, issueId, title, description: 'Totals for the cart.' }),
+    );
+    return until(async () => {
+      const [row] = await stack.query<{ id: string }>(
+        `SELECT id::text FROM "WorkItem" WHERE "sourceRefs"->'linearAgentSession'->>'id' = $1`,
+        [sessionId],
+      );
+      return row?.id;
+    }, 'the plan item');
+  }
+
   async function planRun(planId: string) {
     await until(() => stack.standIn.provisionsFor(planId).length === 1, 'the plan run to be provisioned');
     return stack.standIn.provisionsFor(planId)[0]!.data;
@@ -114,22 +129,7 @@ describe('orchestrator: a plan run becomes its child items', () => {
       `INSERT INTO "IdentityLink" (id, "identityId", provider, "externalId") VALUES ($1, $2, 'linear', 'user-octocat')`,
       [randomUUID(), owner],
     );
-    await stack.publish(
-      linearAgentSession,
-      linearSessionCreated({
-        sessionId,
-        issueId: planIssueId,
-        title: 'Cart totals project',
-        description: 'Totals for the cart.',
-      }),
-    );
-    const planId = await until(async () => {
-      const [row] = await stack.query<{ id: string }>(
-        `SELECT id::text FROM "WorkItem" WHERE "sourceRefs"->'linearAgentSession'->>'id' = $1`,
-        [sessionId],
-      );
-      return row?.id;
-    }, 'the plan item');
+    const planId = await linearPlan(sessionId, planIssueId, 'Cart totals project');
     const cmd = await planRun(planId);
     expect(cmd.ownerId).toBe(owner);
     await stack.standIn.finish(cmd, 'succeeded', null, planAnswer(chain));
@@ -167,23 +167,7 @@ describe('orchestrator: a plan run becomes its child items', () => {
   });
 
   it('an issue canceled in Linear cancels its item: it never starts by itself when its blocker merges', async () => {
-    const sessionId = `session-${randomUUID()}`;
-    await stack.publish(
-      linearAgentSession,
-      linearSessionCreated({
-        sessionId,
-        issueId: randomUUID(),
-        title: 'Cart totals, take two',
-        description: 'Totals for the cart.',
-      }),
-    );
-    const planId = await until(async () => {
-      const [row] = await stack.query<{ id: string }>(
-        `SELECT id::text FROM "WorkItem" WHERE "sourceRefs"->'linearAgentSession'->>'id' = $1`,
-        [sessionId],
-      );
-      return row?.id;
-    }, 'the plan item');
+    const planId = await linearPlan(`session-${randomUUID()}`, randomUUID(), 'Cart totals, take two');
     await stack.standIn.finish(await planRun(planId), 'succeeded', null, planAnswer(chain));
     await stack.waitForState(planId, 'done');
     const [a, b, c] = await children(planId);
