@@ -1,29 +1,11 @@
 import type { Command } from 'commander';
-import { baseConfig, parseConfig } from '@horizon/config';
 import { createDatabase } from '@horizon/db';
-import { JetStreamConnection, Publisher } from '@horizon/messaging';
+import { Publisher } from '@horizon/messaging';
 import { API_SCOPES, ApiScope, createApiToken } from '../../../ingress/src/api/api-tokens';
 import { replayDelivery } from '../../../ingress/src/replay';
-import { stackUrls } from '../endpoints';
 import { CliError, EXIT } from '../exit';
 import { printJson } from '../output';
-
-/** Postgres, NATS and the stream prefix, as the services were given them. */
-export function stackConfig() {
-  const urls = stackUrls();
-  return parseConfig(
-    {
-      DATABASE_URL: baseConfig.DATABASE_URL,
-      NATS_URL: baseConfig.NATS_URL,
-      HZN_STREAM_PREFIX: baseConfig.HZN_STREAM_PREFIX,
-    },
-    {
-      ...process.env,
-      ...(urls.databaseUrl ? { DATABASE_URL: urls.databaseUrl } : {}),
-      ...(urls.natsUrl ? { NATS_URL: urls.natsUrl } : {}),
-    },
-  );
-}
+import { connectNats, stackConfig } from '../stack-connections';
 
 const collect = (v: string, all: string[] = []) => [...all, v];
 
@@ -80,13 +62,9 @@ export function adminCommands(program: Command): void {
         throw new CliError(EXIT.usage, `source must be github, linear, slack or local, not "${source}"`);
       const config = stackConfig();
       const db = createDatabase(config.DATABASE_URL, 1);
-      const conn = await JetStreamConnection.connect({
-        natsUrl: config.NATS_URL,
-        prefix: config.HZN_STREAM_PREFIX,
-        name: 'horizon-cli',
-      }).catch(async (err: Error) => {
+      const conn = await connectNats(config).catch(async (err: unknown) => {
         await db.close();
-        throw new CliError(EXIT.unavailable, `NATS is not reachable at ${config.NATS_URL}: ${err.message}`);
+        throw err;
       });
       try {
         const result = await replayDelivery(db.prisma, new Publisher(conn), source, deliveryId).catch(

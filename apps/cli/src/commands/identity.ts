@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { identityLink, identityResolve, IdentityView, providerSchema } from '@horizon/contracts';
-import { JetStreamConnection, RpcClient, RpcError } from '@horizon/messaging';
+import { RpcClient, RpcError } from '@horizon/messaging';
 import { CliError, EXIT } from '../exit';
 import { printJson } from '../output';
-import { stackConfig } from './admin';
+import { connectNats } from '../stack-connections';
 
 const PROVIDERS = providerSchema.options;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,14 +23,7 @@ function asCliError(err: unknown): CliError {
 }
 
 async function withBroker<T>(fn: (rpc: RpcClient) => Promise<T>): Promise<T> {
-  const config = stackConfig();
-  const conn = await JetStreamConnection.connect({
-    natsUrl: config.NATS_URL,
-    prefix: config.HZN_STREAM_PREFIX,
-    name: 'horizon-cli',
-  }).catch((err: Error) => {
-    throw new CliError(EXIT.unavailable, `NATS is not reachable at ${config.NATS_URL}: ${err.message}`);
-  });
+  const conn = await connectNats();
   try {
     return await fn(new RpcClient(conn, 'cli')).catch((err: unknown) => {
       throw asCliError(err);

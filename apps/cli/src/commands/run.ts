@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import { DeliverPolicy } from '@nats-io/jetstream';
-import { baseConfig, parseConfig } from '@horizon/config';
 import { runFinished, runProgress } from '@horizon/contracts';
 import type { Envelope } from '@horizon/contracts';
-import { JetStreamConnection } from '@horizon/messaging';
-import { stackUrls } from '../endpoints';
 import { CliError, EXIT } from '../exit';
+import { connectNats } from '../stack-connections';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,18 +20,7 @@ export function runCommand(program: Command): void {
     )
     .action(async (runId: string, o: { follow?: boolean; json?: boolean }) => {
       if (!UUID.test(runId)) throw new CliError(EXIT.usage, `"${runId}" is not a run id (a UUID)`);
-      const urls = stackUrls();
-      const config = parseConfig(
-        { NATS_URL: baseConfig.NATS_URL, HZN_STREAM_PREFIX: baseConfig.HZN_STREAM_PREFIX },
-        { ...process.env, ...(urls.natsUrl ? { NATS_URL: urls.natsUrl } : {}) },
-      );
-      const conn = await JetStreamConnection.connect({
-        natsUrl: config.NATS_URL,
-        prefix: config.HZN_STREAM_PREFIX,
-        name: 'horizon-cli',
-      }).catch((err: Error) => {
-        throw new CliError(EXIT.unavailable, `NATS is not reachable at ${config.NATS_URL}: ${err.message}`);
-      });
+      const conn = await connectNats();
       try {
         const stream = conn.naming.stream('EVT');
         const consumer = await conn.js.consumers.get(stream, {

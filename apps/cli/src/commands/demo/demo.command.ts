@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { baseConfig, parseConfig } from '@horizon/config';
 import { createDatabase } from '@horizon/db';
-import { dataDir, endpoint, forgeToken, stackUrls } from '../../endpoints';
+import { dataDir, endpoint, forgeToken } from '../../endpoints';
 import { CliError, EXIT } from '../../exit';
 import { printTable } from '../../output';
+import { stackConfig } from '../../stack-connections';
 import { DEMO_REPO_NAME, DEMO_REVIEWER, DemoAction, DemoObservation, nextDemoStep } from './demo-scenario';
 import { labels, stageTimings, summaryRows } from './demo-summary';
 import { DemoWorld } from './demo-world';
@@ -74,11 +74,7 @@ Exit code 0 when every item merged, 1 when one failed, 4 when a service is not r
           `the demo already ran on this installation (plan ${previous.planId}) and ${DEMO_REPO_NAME} holds its changes; it runs once: explore it with the commands above`,
         );
       }
-      const config = parseConfig(
-        { DATABASE_URL: baseConfig.DATABASE_URL },
-        { ...process.env, ...(stackUrls().databaseUrl ? { DATABASE_URL: stackUrls().databaseUrl } : {}) },
-      );
-      const db = createDatabase(config.DATABASE_URL, 2);
+      const db = createDatabase(stackConfig().DATABASE_URL, 2);
       try {
         const world = new DemoWorld(
           db.prisma,
