@@ -357,7 +357,9 @@ if ((await stampOf(mainDb)) !== migrationsHash) {
 }
 
 // Test suites clone this template (CREATE DATABASE … TEMPLATE) instead of migrating each time.
-const TEMPLATE = 'horizon_template';
+// Named after the main database, so two checkouts on one Postgres (each with its own
+// DATABASE_URL) keep templates of their own migrations.
+const TEMPLATE = `${mainDb}_template`;
 if ((await stampOf(TEMPLATE)) !== migrationsHash) {
   await admin.query(`DROP DATABASE IF EXISTS "${TEMPLATE}" WITH (FORCE)`);
   await admin.query(`CREATE DATABASE "${TEMPLATE}"`);

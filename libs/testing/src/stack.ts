@@ -7,14 +7,21 @@ import { JetStreamConnection, Naming, STREAMS, StreamKey } from '@horizon/messag
  * database, cloned from the migrated template the bootstrap keeps warm, and its own stream
  * prefix; both are removed by `cleanup()`.
  */
-export const TEMPLATE_DATABASE = 'horizon_template';
+function mainDatabaseUrl(): URL {
+  return new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/horizon');
+}
+
+/** The bootstrap's template: `<main database>_template` (`horizon_template` by default). */
+export function templateDatabase(): string {
+  return `${mainDatabaseUrl().pathname.slice(1) || 'horizon'}_template`;
+}
 
 export function suiteId(): string {
   return `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
 function adminUrl(): string {
-  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/horizon');
+  const url = mainDatabaseUrl();
   url.pathname = '/postgres';
   return url.toString();
 }
@@ -29,11 +36,12 @@ export async function createTestDatabase(id = suiteId()): Promise<TestDatabase> 
   const name = `hzn_${id}`.toLowerCase();
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
+  const template = templateDatabase();
   try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`);
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   } catch (err) {
     throw new Error(
-      `cannot create test database from ${TEMPLATE_DATABASE}: ${(err as Error).message}. Run \`npm run bootstrap\` first (it migrates the template).`,
+      `cannot create test database from ${template}: ${(err as Error).message}. Run \`npm run bootstrap\` first (it migrates the template).`,
     );
   } finally {
     await admin.end();
