@@ -8,7 +8,7 @@ import { DATA_DIR } from './stack.mjs';
 
 export const MODEL_SERVER_PORT = 8070;
 
-/** The forge's token file, created the way the forge creates it (apps/forge/src/auth.ts) if missing. */
+/** The forge's token file, created the way the forge creates it (`forgeToken` in apps/forge/src/config.ts) if missing. */
 export function ensureForgeToken() {
   const file = path.join(DATA_DIR, 'forge.token');
   try {

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ForgeClient } from '@horizon/forge';
+import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
 import { freePort } from '@horizon/testing/src/nats-server';
-import { ForgeUnderTest, gitIn, sampleRepository, startForge } from '../../forge/test/harness';
+import { ForgeUnderTest, gitIn, sampleRepository, startForge } from '@horizon/testing';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 

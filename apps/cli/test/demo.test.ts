@@ -2,7 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { ForgeClient } from '@horizon/forge';
+import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
 import { createStackSandbox, startStack } from '@horizon/testing';
 import type { StackSandbox } from '@horizon/testing';
 

@@ -1,21 +1,35 @@
 import path from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
-import { DATABASE, DbModule } from '@horizon/db';
-import type { Database } from '@horizon/db';
+import { DbModule } from '@horizon/db';
 import { MessagingModule } from '@horizon/messaging';
 import { ObservabilityModule } from '@horizon/observability';
-import { ForgeController } from './api/forge.controller';
-import { ActingUser, ForgeTokenGuard } from './api/http';
-import { PullPageController } from './api/pull-page.controller';
-import { forgeToken } from './auth';
+import { CheckRunService } from './application/check-run.service';
+import { Mergeability } from './application/mergeability';
+import { PullRequestFinder } from './application/pull-request-finder';
+import { PullRequestMerger } from './application/pull-request-merger';
+import { PullRequestService } from './application/pull-request.service';
+import { RepositoryService } from './application/repository.service';
+import { ReviewService } from './application/review.service';
+import { FORGE_CONFIG, forgeToken } from './config';
 import type { ForgeConfig } from './config';
 import { ForgeEvents, ForgeUrls } from './domain/events';
-import { ForgeService } from './forge.service';
 import { BareRepositories } from './git/bare-repos';
-import { GitHttpHost } from './git-http.host';
-import { FORGE_CONFIG, FORGE_SECRET } from './tokens';
+import { ForgeApiController } from './http/forge-api.controller';
+import { GitHttpHost } from './http/git-http.host';
+import { ActingUser, ForgeTokenGuard } from './http/http-support';
+import { PullPageController } from './http/pull-page.controller';
+import { FORGE_SECRET } from './http/tokens';
+import { CheckRunRepository } from './persistence/check-run.repository';
+import { CommentRepository } from './persistence/comment.repository';
+import { PullRequestRepository } from './persistence/pull-request.repository';
+import { RepoRepository } from './persistence/repo.repository';
+import { ReviewRepository } from './persistence/review.repository';
+import { ForgeTransactions } from './persistence/transactions';
 
-/** The local forge: bare git repositories over smart HTTP, pull requests in Postgres, events through the outbox. */
+/**
+ * The local forge: bare git repositories over smart HTTP, pull requests in Postgres, events
+ * through its own outbox and relay.
+ */
 @Module({})
 export class ForgeModule {
   static register(config: ForgeConfig): DynamicModule {
@@ -31,7 +45,7 @@ export class ForgeModule {
           name: 'forge',
         }),
       ],
-      controllers: [ForgeController, PullPageController],
+      controllers: [ForgeApiController, PullPageController],
       providers: [
         { provide: FORGE_CONFIG, useValue: config },
         { provide: FORGE_SECRET, useFactory: () => forgeToken(config.FORGE_TOKEN, config.HORIZON_DATA_DIR) },
@@ -39,14 +53,20 @@ export class ForgeModule {
           provide: BareRepositories,
           useValue: new BareRepositories(path.resolve(config.HORIZON_DATA_DIR, 'forge')),
         },
-        {
-          provide: ForgeService,
-          inject: [DATABASE, BareRepositories],
-          useFactory: (db: Database, repos: BareRepositories) =>
-            new ForgeService(db.prisma, repos, new ForgeEvents(new ForgeUrls(publicUrl.replace(/\/$/, ''))), {
-              requireApproval: config.FORGE_REQUIRE_APPROVAL,
-            }),
-        },
+        { provide: ForgeEvents, useValue: new ForgeEvents(new ForgeUrls(publicUrl.replace(/\/$/, ''))) },
+        RepoRepository,
+        PullRequestRepository,
+        ReviewRepository,
+        CommentRepository,
+        CheckRunRepository,
+        ForgeTransactions,
+        PullRequestFinder,
+        Mergeability,
+        RepositoryService,
+        PullRequestService,
+        ReviewService,
+        PullRequestMerger,
+        CheckRunService,
         ActingUser,
         ForgeTokenGuard,
         GitHttpHost,

@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { baseConfig, port, url } from '@horizon/config';
+import { localForgeTokenFile } from '@horizon/local-forge-client';
 import { z } from 'zod';
 
 /** Everything the local forge reads from the environment, parsed once at start. */
@@ -29,3 +33,26 @@ export const configShape = {
 };
 
 export type ForgeConfig = z.infer<z.ZodObject<typeof configShape>>;
+
+/** Nest injection token of the parsed `ForgeConfig`. */
+export const FORGE_CONFIG = Symbol('hzn:forge-config');
+
+/**
+ * The forge's one secret: `FORGE_TOKEN` when set, else the token kept in
+ * `$HORIZON_DATA_DIR/forge.token` (created 0600 on first start), so the CLI and the sandbox
+ * egress proxy on the same machine can read it.
+ */
+export function forgeToken(configured: string | undefined, dataDir: string): string {
+  if (configured) return configured;
+  const file = localForgeTokenFile(dataDir);
+  try {
+    const existing = fs.readFileSync(file, 'utf8').trim();
+    if (existing) return existing;
+  } catch {
+    // first start: created below
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const token = `hzf_${randomBytes(24).toString('base64url')}`;
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}

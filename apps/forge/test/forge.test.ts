@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { contractFor, Envelope } from '@horizon/contracts';
-import { ForgeApiError, ForgeClient } from '../src/client/forge-client';
-import { LocalForge } from '../src/client/local-forge';
-import { eventually, ForgeUnderTest, gitIn, sampleRepository, startForge } from './harness';
+import { LocalForgeAdapter, LocalForgeApiError, LocalForgeClient } from '@horizon/local-forge-client';
+import { ForgeUnderTest, gitIn, sampleRepository, startForge, until } from '@horizon/testing';
 
 /** The outbox rows in order, each checked against its contract. */
 async function outbox(forge: ForgeUnderTest): Promise<Envelope[]> {
@@ -29,14 +28,14 @@ describe('local forge (real git over smart HTTP, Postgres, outbox → JetStream)
   let source: string;
   let work: string;
   let remote: string;
-  let api: ForgeClient;
+  let api: LocalForgeClient;
 
   beforeAll(async () => {
     forge = await startForge();
     source = sampleRepository();
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-work-'));
     remote = `http://x-access-token:${forge.token}@127.0.0.1:${forge.port}/acme/app.git`;
-    api = new ForgeClient({ baseUrl: forge.url, token: forge.token, user: 'ann' });
+    api = new LocalForgeClient({ baseUrl: forge.url, token: forge.token, user: 'ann' });
   });
   afterAll(async () => {
     await forge.close();
@@ -79,7 +78,7 @@ describe('local forge (real git over smart HTTP, Postgres, outbox → JetStream)
 
   it('runs a pull request through diff, reviews, a push, approval and a real merge commit', async () => {
     const clone = path.join(work, 'app');
-    const bot = new LocalForge({ baseUrl: forge.url, token: forge.token, user: 'horizon[bot]' });
+    const bot = new LocalForgeAdapter({ baseUrl: forge.url, token: forge.token, user: 'horizon[bot]' });
     const pr = await bot.createPullRequest(
       { owner: 'acme', repo: 'app' },
       { head: 'feature/sub', base: 'main', title: 'Add sub', body: 'Adds sub.' },
@@ -182,21 +181,23 @@ describe('local forge (real git over smart HTTP, Postgres, outbox → JetStream)
       pullRequest: { merged: true, mergedBy: 'ann' },
     });
 
-    // The relay puts each on HZN_INGRESS under its envelope id.
-    const onStream = await eventually(async () => {
+    // The forge's own relay puts each on HZN_INGRESS under its envelope id.
+    const onStream = await until(async () => {
       const messages = await forge.ingressMessages();
-      return messages.length >= events.length ? messages : undefined;
-    });
+      return messages.length >= events.length && messages;
+    }, 'the events on HZN_INGRESS');
     expect(onStream.map((m) => m.envelope.id)).toEqual(events.map((e) => e.id));
     expect(onStream.map((m) => m.subject)).toEqual(
       events.map((e) => `${forge.env.HZN_STREAM_PREFIX}.${e.subject}`),
     );
-    // And each is recorded for replay like a webhook delivery.
-    const { rows } = await forge.db.pool.query(
-      'SELECT count(*)::int AS n FROM "InboxDelivery" WHERE source = $1',
-      ['local'],
-    );
-    expect(rows[0].n).toBe(events.length);
+    // And each stays in the forge's own outbox, marked sent once published.
+    const sent = await until(async () => {
+      const { rows } = await forge.db.pool.query<{ id: string }>(
+        'SELECT id FROM "OutboxEvent" WHERE "sentAt" IS NOT NULL ORDER BY seq',
+      );
+      return rows.length >= events.length && rows.map((r) => r.id);
+    }, 'the outbox rows marked sent');
+    expect(sent).toEqual(events.map((e) => e.id));
   });
 
   it('refuses a conflicting merge and records a check run on the head commit', async () => {
@@ -221,7 +222,7 @@ describe('local forge (real git over smart HTTP, Postgres, outbox → JetStream)
       message: expect.stringContaining('conflict'),
     });
 
-    const bot = new LocalForge({ baseUrl: forge.url, token: forge.token, user: 'horizon[bot]' });
+    const bot = new LocalForgeAdapter({ baseUrl: forge.url, token: forge.token, user: 'horizon[bot]' });
     const check = await bot.createCheckRun(
       { owner: 'acme', repo: 'app' },
       {
@@ -240,6 +241,6 @@ describe('local forge (real git over smart HTTP, Postgres, outbox → JetStream)
     await bot.updatePullRequest({ owner: 'acme', repo: 'app' }, pr.number, { state: 'closed' });
     expect(await api.listPulls('acme', 'app', 'open')).toEqual([]);
     expect((await api.listPulls('acme', 'app', 'all')).map((p) => p.number)).toEqual([2, 1]);
-    await expect(api.pull('acme', 'app', 99)).rejects.toBeInstanceOf(ForgeApiError);
+    await expect(api.pull('acme', 'app', 99)).rejects.toBeInstanceOf(LocalForgeApiError);
   });
 });

@@ -13,8 +13,11 @@ import {
   workItemCreated,
   workItemStateChanged,
 } from '@horizon/contracts';
-import { ForgeClient, forgeTokenFile } from '@horizon/forge';
-import { ForgeUnderTest, gitIn, sampleRepository, startForge } from '@horizon/forge/test/harness';
+import {
+  LocalForgeClient as ForgeClient,
+  localForgeTokenFile as forgeTokenFile,
+} from '@horizon/local-forge-client';
+import { ForgeUnderTest, gitIn, sampleRepository, startForge } from '@horizon/testing';
 import { JetStreamConnection, Publisher } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
 import { freePort } from '@horizon/testing/src/nats-server';

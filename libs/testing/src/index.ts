@@ -6,3 +6,5 @@ export * from './slack-standin';
 export * from './github-standin';
 export * from './stack-process';
 export * from './until';
+export * from './forge-process';
+export * from './git-repos';

@@ -5,8 +5,8 @@ import { DEMO_PROJECT, DEMO_REPO } from '@horizon/cli/src/commands/demo/demo-sce
 import { DemoWorld } from '@horizon/cli/src/commands/demo/demo-world';
 import { createDatabase } from '@horizon/db';
 import type { Database } from '@horizon/db';
-import { ForgeClient } from '@horizon/forge';
-import type { PullRequest } from '@horizon/forge';
+import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
+import type { PullRequest } from '@horizon/local-forge-client';
 import {
   createStackSandbox,
   serviceComplaints,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DemoWorld } from '@horizon/cli/src/commands/demo/demo-world';
 import { createDatabase } from '@horizon/db';
 import type { Database } from '@horizon/db';
-import { ForgeClient } from '@horizon/forge';
+import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
 import { createStackSandbox, serviceComplaints, startSlackStandin, startStack, until } from '../src';
 import type { SlackMessage, SlackStandin, StackProcess, StackSandbox } from '../src';
 import { SlackWorkspace } from './support/slack-workspace';

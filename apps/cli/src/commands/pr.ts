@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { ForgeApiError, ForgeClient } from '@horizon/forge';
+import {
+  LocalForgeApiError as ForgeApiError,
+  LocalForgeClient as ForgeClient,
+} from '@horizon/local-forge-client';
 import { endpoint, forgeToken } from '../endpoints';
 import { CliError, EXIT, exitForStatus, unreachable } from '../exit';
 import { printJson, printTable, withProgress } from '../output';

@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import { identityGet } from '@horizon/contracts';
-import { ForgeClient, forgeTokenFile, LocalForge } from '@horizon/forge';
+import {
+  LocalForgeClient as ForgeClient,
+  localForgeTokenFile as forgeTokenFile,
+  LocalForgeAdapter as LocalForge,
+} from '@horizon/local-forge-client';
 import type { PullRequestRef, RepoName, WorkOwner } from '@horizon/integrations-github';
 import type { RpcClient } from '@horizon/messaging';
 import type { ForgeAccess, ForgeSession, PullRequestLookup } from './github-access';

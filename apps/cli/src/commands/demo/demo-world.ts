@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { PrismaClient } from '@horizon/db';
-import { ForgeClient } from '@horizon/forge';
+import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
 import type { SourceRefs } from '@horizon/contracts';
 import { createApiToken } from '../../../../ingress/src/api/api-tokens';
 import { requestJson } from '../http';

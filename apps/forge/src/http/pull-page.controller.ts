@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Param, UseFilters, UseGuards } from '@nestjs/common';
-import { ForgeService } from '../forge.service';
-import { ForgeErrorFilter, ForgeTokenGuard, parseNumber } from './http';
+import { PullRequestService } from '../application/pull-request.service';
+import { ReviewService } from '../application/review.service';
+import { ForgeErrorFilter, ForgeTokenGuard, parseNumber } from './http-support';
 
 /**
  * `GET /<owner>/<name>/pull/<n>`: what a pull request's `htmlUrl` opens: a plain-text page
@@ -10,17 +11,20 @@ import { ForgeErrorFilter, ForgeTokenGuard, parseNumber } from './http';
 @UseGuards(ForgeTokenGuard)
 @UseFilters(ForgeErrorFilter)
 export class PullPageController {
-  constructor(private readonly forge: ForgeService) {}
+  constructor(
+    private readonly pulls: PullRequestService,
+    private readonly conversation: ReviewService,
+  ) {}
 
   @Get(':owner/:name/pull/:number')
   @Header('content-type', 'text/plain; charset=utf-8')
   async page(@Param('owner') owner: string, @Param('name') name: string, @Param('number') raw: string) {
     const number = parseNumber(raw, 'pull request');
     const [pr, reviews, comments, diff] = await Promise.all([
-      this.forge.pullDetail(owner, name, number),
-      this.forge.reviews(owner, name, number),
-      this.forge.comments(owner, name, number),
-      this.forge.diff(owner, name, number),
+      this.pulls.detail(owner, name, number),
+      this.conversation.reviewsOf(owner, name, number),
+      this.conversation.commentsOf(owner, name, number),
+      this.pulls.diff(owner, name, number),
     ]);
     const state = pr.merged ? `merged by ${pr.mergedBy} (${pr.mergeCommitSha})` : pr.state;
     return [

@@ -1,30 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-
-/**
- * The forge's one secret: `FORGE_TOKEN` when set, else the token kept in
- * `$HORIZON_DATA_DIR/forge.token` (created 0600 on first start), so the CLI and the sandbox
- * egress proxy on the same machine can read it.
- */
-export function forgeToken(configured: string | undefined, dataDir: string): string {
-  if (configured) return configured;
-  const file = forgeTokenFile(dataDir);
-  try {
-    const existing = fs.readFileSync(file, 'utf8').trim();
-    if (existing) return existing;
-  } catch {
-    // first start: created below
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const token = `hzf_${randomBytes(24).toString('base64url')}`;
-  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  return token;
-}
-
-export function forgeTokenFile(dataDir: string): string {
-  return path.join(dataDir, 'forge.token');
-}
+import { timingSafeEqual } from 'node:crypto';
 
 export interface Credentials {
   ok: boolean;

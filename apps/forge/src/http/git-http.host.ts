@@ -4,10 +4,10 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { LOGGER } from '@horizon/observability';
 import type { Logger } from '@horizon/observability';
-import { checkAuthorization } from './auth';
-import { ForgeService } from './forge.service';
-import { BareRepositories } from './git/bare-repos';
-import { branchesOrEmpty, GitRoute, gitRouteOf, isPush, movedBranches, serveGit } from './git/smart-http';
+import { PullRequestService } from '../application/pull-request.service';
+import { BareRepositories } from '../git/bare-repos';
+import { branchesOrEmpty, GitRoute, gitRouteOf, isPush, movedBranches, serveGit } from '../git/smart-http';
+import { checkAuthorization } from './authorization';
 import { FORGE_SECRET } from './tokens';
 
 /**
@@ -20,7 +20,7 @@ export class GitHttpHost implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly repos: BareRepositories,
-    private readonly forge: ForgeService,
+    private readonly pulls: PullRequestService,
     @Inject(FORGE_SECRET) private readonly secret: string,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -60,7 +60,7 @@ export class GitHttpHost implements OnModuleInit {
     await serveGit(this.repos.root, req, res, user ?? 'x-access-token', async () => {
       if (!push) return;
       const moved = movedBranches(before, await branchesOrEmpty(this.repos, route));
-      const synced = await this.forge
+      const synced = await this.pulls
         .pushed(
           route.owner,
           route.name,

@@ -13,8 +13,12 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ForgeService } from '../forge.service';
-import { ActingUser, ForgeErrorFilter, ForgeTokenGuard, parseBody, parseNumber } from './http';
+import { CheckRunService } from '../application/check-run.service';
+import { PullRequestMerger } from '../application/pull-request-merger';
+import { PullRequestService } from '../application/pull-request.service';
+import { RepositoryService } from '../application/repository.service';
+import { ReviewService } from '../application/review.service';
+import { ActingUser, ForgeErrorFilter, ForgeTokenGuard, parseBody, parseNumber } from './http-support';
 import {
   checkRunBody,
   commentBody,
@@ -25,36 +29,40 @@ import {
   reviewBody,
   reviewersBody,
   updatePullBody,
-} from './schemas';
+} from './request-schemas';
 
 /** The local forge's REST API (docs/local-forge.md). Every route needs the forge token. */
 @Controller('api/v1/repos')
 @UseGuards(ForgeTokenGuard)
 @UseFilters(ForgeErrorFilter)
-export class ForgeController {
+export class ForgeApiController {
   constructor(
-    private readonly forge: ForgeService,
+    private readonly repositories: RepositoryService,
+    private readonly pulls: PullRequestService,
+    private readonly conversation: ReviewService,
+    private readonly merger: PullRequestMerger,
+    private readonly checkRuns: CheckRunService,
     private readonly acting: ActingUser,
   ) {}
 
   @Post()
   createRepository(@Body() body: unknown) {
-    return this.forge.createRepository(parseBody(createRepositoryBody, body));
+    return this.repositories.create(parseBody(createRepositoryBody, body));
   }
 
   @Get()
   listRepositories() {
-    return this.forge.listRepositories();
+    return this.repositories.list();
   }
 
   @Get(':owner/:name')
   repository(@Param('owner') owner: string, @Param('name') name: string) {
-    return this.forge.repository(owner, name);
+    return this.repositories.get(owner, name);
   }
 
   @Get(':owner/:name/branches')
   branches(@Param('owner') owner: string, @Param('name') name: string) {
-    return this.forge.branches(owner, name);
+    return this.repositories.branches(owner, name);
   }
 
   @Post(':owner/:name/pulls')
@@ -64,17 +72,17 @@ export class ForgeController {
     @Body() body: unknown,
     @Req() req: FastifyRequest,
   ) {
-    return this.forge.createPull(owner, name, parseBody(createPullBody, body), this.acting.of(req));
+    return this.pulls.create(owner, name, parseBody(createPullBody, body), this.acting.of(req));
   }
 
   @Get(':owner/:name/pulls')
   listPulls(@Param('owner') owner: string, @Param('name') name: string, @Query('state') state?: string) {
-    return this.forge.listPulls(owner, name, parseBody(pullStateQuery, state));
+    return this.pulls.list(owner, name, parseBody(pullStateQuery, state));
   }
 
   @Get(':owner/:name/pulls/:number')
   pull(@Param('owner') owner: string, @Param('name') name: string, @Param('number') number: string) {
-    return this.forge.pullDetail(owner, name, parseNumber(number, 'pull request'));
+    return this.pulls.detail(owner, name, parseNumber(number, 'pull request'));
   }
 
   @Patch(':owner/:name/pulls/:number')
@@ -85,7 +93,7 @@ export class ForgeController {
     @Body() body: unknown,
     @Req() req: FastifyRequest,
   ) {
-    return this.forge.updatePull(
+    return this.pulls.update(
       owner,
       name,
       parseNumber(number, 'pull request'),
@@ -97,12 +105,12 @@ export class ForgeController {
   @Get(':owner/:name/pulls/:number/diff')
   @Header('content-type', 'text/x-diff; charset=utf-8')
   diff(@Param('owner') owner: string, @Param('name') name: string, @Param('number') number: string) {
-    return this.forge.diff(owner, name, parseNumber(number, 'pull request'));
+    return this.pulls.diff(owner, name, parseNumber(number, 'pull request'));
   }
 
   @Get(':owner/:name/pulls/:number/comments')
   comments(@Param('owner') owner: string, @Param('name') name: string, @Param('number') number: string) {
-    return this.forge.comments(owner, name, parseNumber(number, 'pull request'));
+    return this.conversation.commentsOf(owner, name, parseNumber(number, 'pull request'));
   }
 
   @Post(':owner/:name/pulls/:number/comments')
@@ -113,7 +121,7 @@ export class ForgeController {
     @Body() body: unknown,
     @Req() req: FastifyRequest,
   ) {
-    return this.forge.comment(
+    return this.conversation.comment(
       owner,
       name,
       parseNumber(number, 'pull request'),
@@ -124,7 +132,7 @@ export class ForgeController {
 
   @Get(':owner/:name/pulls/:number/reviews')
   reviews(@Param('owner') owner: string, @Param('name') name: string, @Param('number') number: string) {
-    return this.forge.reviews(owner, name, parseNumber(number, 'pull request'));
+    return this.conversation.reviewsOf(owner, name, parseNumber(number, 'pull request'));
   }
 
   @Post(':owner/:name/pulls/:number/reviews')
@@ -135,7 +143,7 @@ export class ForgeController {
     @Body() body: unknown,
     @Req() req: FastifyRequest,
   ) {
-    return this.forge.review(
+    return this.conversation.review(
       owner,
       name,
       parseNumber(number, 'pull request'),
@@ -151,7 +159,7 @@ export class ForgeController {
     @Param('number') number: string,
     @Param('review') review: string,
   ) {
-    return this.forge.reviewComments(
+    return this.conversation.reviewComments(
       owner,
       name,
       parseNumber(number, 'pull request'),
@@ -166,7 +174,7 @@ export class ForgeController {
     @Param('number') number: string,
     @Body() body: unknown,
   ) {
-    return this.forge.requestReviewers(
+    return this.pulls.requestReviewers(
       owner,
       name,
       parseNumber(number, 'pull request'),
@@ -183,7 +191,7 @@ export class ForgeController {
     @Body() body: unknown,
     @Req() req: FastifyRequest,
   ) {
-    return this.forge.merge(
+    return this.merger.merge(
       owner,
       name,
       parseNumber(number, 'pull request'),
@@ -199,6 +207,6 @@ export class ForgeController {
     @Body() body: unknown,
     @Req() req: FastifyRequest,
   ) {
-    return this.forge.createCheckRun(owner, name, parseBody(checkRunBody, body), this.acting.of(req));
+    return this.checkRuns.create(owner, name, parseBody(checkRunBody, body), this.acting.of(req));
   }
 }

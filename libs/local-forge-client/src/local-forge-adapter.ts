@@ -6,16 +6,16 @@ import type {
   ReviewComment,
   VerificationResult,
 } from '@horizon/integrations-github';
-import { ForgeClient, PullRequest } from './forge-client';
+import { LocalForgeClient, PullRequest } from './local-forge-client';
 
 /**
  * The `GitHubForge` port over the local forge, so the rest of Horizon opens, comments on and
  * reads pull requests the same way on either. Acts as `user` (e.g. `horizon[bot]`).
  */
-export class LocalForge implements GitHubForge {
-  private readonly client: ForgeClient;
+export class LocalForgeAdapter implements GitHubForge {
+  private readonly client: LocalForgeClient;
   constructor(options: { baseUrl: string; token: string; user: string }) {
-    this.client = new ForgeClient(options);
+    this.client = new LocalForgeClient(options);
   }
 
   /** A pull request as the port names it (its URL is the forge's page for it). */

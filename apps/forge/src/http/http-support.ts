@@ -10,10 +10,11 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { checkAuthorization } from '../auth';
+import { FORGE_CONFIG } from '../config';
 import type { ForgeConfig } from '../config';
 import { ForgeError } from '../domain/errors';
-import { FORGE_CONFIG, FORGE_SECRET } from '../tokens';
+import { checkAuthorization } from './authorization';
+import { FORGE_SECRET } from './tokens';
 
 /** The API's one credential: the forge token, as Bearer, `token` or Basic password. */
 @Injectable()

@@ -1,18 +1,19 @@
 /**
- * A small client of the local forge's REST API (docs/local-forge.md), used by `LocalForge` and
- * the `horizon` CLI. Answers other than 2xx become `ForgeApiError` with the forge's message.
+ * A small client of the local forge's REST API (docs/local-forge.md), used by
+ * `LocalForgeAdapter`, the `horizon` CLI and tests. Answers other than 2xx become
+ * `LocalForgeApiError` with the forge's message.
  */
-export class ForgeApiError extends Error {
+export class LocalForgeApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
   ) {
     super(message);
-    this.name = 'ForgeApiError';
+    this.name = 'LocalForgeApiError';
   }
 }
 
-export interface ForgeClientOptions {
+export interface LocalForgeClientOptions {
   baseUrl: string;
   token: string;
   /** Sent as `X-Forge-User`: who acts (the author of a review, a comment, a merge). */
@@ -71,15 +72,15 @@ export interface Repository {
   defaultBranch: string;
 }
 
-export class ForgeClient {
+export class LocalForgeClient {
   /** The forge's URL without a trailing slash. */
   readonly baseUrl: string;
-  constructor(private readonly options: ForgeClientOptions) {
+  constructor(private readonly options: LocalForgeClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/$/, '');
   }
 
-  as(user: string): ForgeClient {
-    return new ForgeClient({ ...this.options, user });
+  as(user: string): LocalForgeClient {
+    return new LocalForgeClient({ ...this.options, user });
   }
 
   async request<T>(method: string, path: string, body?: unknown, accept = 'application/json'): Promise<T> {
@@ -101,7 +102,7 @@ export class ForgeClient {
       } catch {
         // not JSON: the text is the message
       }
-      throw new ForgeApiError(res.status, `${method} ${path}: ${res.status} ${message}`.trim());
+      throw new LocalForgeApiError(res.status, `${method} ${path}: ${res.status} ${message}`.trim());
     }
     return (accept === 'application/json' ? JSON.parse(text) : text) as T;
   }

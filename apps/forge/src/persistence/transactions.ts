@@ -1,0 +1,24 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DATABASE } from '@horizon/db';
+import type { Database, Tx } from '@horizon/db';
+import type { ForgeEvent } from '../domain/events';
+import { appendEvents } from './event-outbox';
+
+export type { Tx };
+
+/**
+ * One transaction of the forge: the repositories' writes and, last, the events they announce
+ * in the outbox, so the events exist if and only if the change does.
+ */
+@Injectable()
+export class ForgeTransactions {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  run<T>(work: (tx: Tx) => Promise<{ value: T; events: ForgeEvent[] }>): Promise<T> {
+    return this.db.prisma.$transaction(async (tx) => {
+      const { value, events } = await work(tx);
+      await appendEvents(tx, events);
+      return value;
+    });
+  }
+}

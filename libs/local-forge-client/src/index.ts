@@ -1,0 +1,3 @@
+export * from './local-forge-client';
+export * from './local-forge-adapter';
+export * from './token-file';
