@@ -18,11 +18,11 @@ import {
 import { Deliverer, Senders } from './deliverer';
 import { DeliveryStore, RouteStore } from './delivery-store';
 import { EventsController } from './events.controller';
-import { IdentityGitHubAccess } from './forge/github-access';
-import { githubSender } from './forge/github-sender';
-import { LocalForgeAccess } from './forge/local-access';
-import { PullRequestAnnouncer } from './forge/pull-request-announcer';
-import { ForgeAccesses, PullRequestDelivery } from './forge/pull-request-delivery';
+import { IdentityGitHubAccess } from './pull-requests/github-access';
+import { githubSender } from './pull-requests/github-sender';
+import { LocalForgeAccess } from './pull-requests/local-access';
+import { PullRequestAnnouncer } from './pull-requests/pull-request-announcer';
+import { ForgeAccesses, PullRequestDelivery } from './pull-requests/pull-request-delivery';
 import { OwnerDirectory } from './owners/owner-directory';
 import { PlannedIssuesDelivery } from './tracker/planned-issues-delivery';
 

@@ -14,7 +14,7 @@ import type { HandlerOutcome, MessageContext } from '@horizon/messaging';
 import { onRunFinished, onRunProgress, onStateChanged, onWorkItemCreated, Route } from './compose';
 import { Deliverer } from './deliverer';
 import { RouteStore } from './delivery-store';
-import { PullRequestDelivery } from './forge/pull-request-delivery';
+import { PullRequestDelivery } from './pull-requests/pull-request-delivery';
 import { OwnerDirectory } from './owners/owner-directory';
 import { isWorkItemId, mergedBlockerOf, startedByItself, startedNotice } from './owners/started-notice';
 import { PlannedIssuesDelivery } from './tracker/planned-issues-delivery';

@@ -4,7 +4,7 @@ import { HandlerOutcome, Outcome } from '@horizon/messaging';
 import type { Logger } from '@horizon/observability';
 import type { NotifyChannel } from '@horizon/contracts';
 import type { ChannelSender } from './channels';
-import { GitHubCallError } from './forge/github-sender';
+import { GitHubCallError } from './pull-requests/github-sender';
 import type { Notification } from './compose';
 import type { DeliveryStore } from './delivery-store';
 

@@ -13,18 +13,15 @@ import {
   workItemCreated,
   workItemStateChanged,
 } from '@horizon/contracts';
-import {
-  LocalForgeClient as ForgeClient,
-  localForgeTokenFile as forgeTokenFile,
-} from '@horizon/local-forge-client';
+import { LocalForgeClient, localForgeTokenFile } from '@horizon/local-forge-client';
 import { ForgeUnderTest, gitIn, sampleRepository, startForge } from '@horizon/testing';
 import { JetStreamConnection, Publisher } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
 import { freePort } from '@horizon/testing/src/nats-server';
 import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
-import { LOCAL_BOT_LOGIN } from '../src/forge/local-access';
-import { pullRequestKey } from '../src/forge/pull-request-delivery';
+import { LOCAL_BOT_LOGIN } from '../src/pull-requests/local-access';
+import { pullRequestDeliveryKey } from '../src/pull-requests/pull-request-delivery';
 import { until } from '@horizon/testing/src/until';
 
 /**
@@ -36,7 +33,7 @@ describe('notifier opens runs’ pull requests on the local forge', () => {
   let notifier: INestApplication;
   let conn: JetStreamConnection;
   let publisher: Publisher;
-  let api: ForgeClient;
+  let api: LocalForgeClient;
   let source: string;
   let work: string;
   let clone: string;
@@ -47,7 +44,7 @@ describe('notifier opens runs’ pull requests on the local forge', () => {
     forge = await startForge();
     source = sampleRepository();
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'notifier-local-'));
-    api = new ForgeClient({ baseUrl: forge.url, token: forge.token });
+    api = new LocalForgeClient({ baseUrl: forge.url, token: forge.token });
     await api.createRepository({ owner: 'acme', name: 'widgets', from: source });
     await gitIn(work, [
       'clone',
@@ -63,7 +60,7 @@ describe('notifier opens runs’ pull requests on the local forge', () => {
     await gitIn(clone, ['push', '-q', 'origin', head]);
     firstCommit = await gitIn(clone, ['rev-parse', 'HEAD']);
     // As the forge leaves it when FORGE_TOKEN is unset; the notifier is given no token.
-    fs.writeFileSync(forgeTokenFile(forge.dataDir), `${forge.token}\n`, { mode: 0o600 });
+    fs.writeFileSync(localForgeTokenFile(forge.dataDir), `${forge.token}\n`, { mode: 0o600 });
 
     const port = await freePort();
     const { FORGE_TOKEN: _forgeOwn, ...shared } = forge.env;
@@ -120,7 +117,7 @@ describe('notifier opens runs’ pull requests on the local forge', () => {
   async function deliveryRecord() {
     const { rows } = await forge.db.pool.query<{ status: string; externalId: string | null }>(
       `SELECT "status", "externalId" FROM "NotificationDelivery" WHERE "dedupeKey" = $1`,
-      [pullRequestKey(data.workItemId, head)],
+      [pullRequestDeliveryKey(data.workItemId, head)],
     );
     return rows[0];
   }
@@ -259,7 +256,7 @@ describe('notifier opens runs’ pull requests on the local forge', () => {
 
     // As after a crash between the forge's answer and the record: the open PR is found instead.
     await forge.db.pool.query(`DELETE FROM "NotificationDelivery" WHERE "dedupeKey" = $1`, [
-      pullRequestKey(data.workItemId, head),
+      pullRequestDeliveryKey(data.workItemId, head),
     ]);
     await send();
     await until(async () => (await deliveryRecord())?.status === 'delivered', 'the record rewritten');

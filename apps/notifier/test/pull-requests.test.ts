@@ -35,7 +35,7 @@ import {
 } from '@horizon/testing/src/stack';
 import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
-import { pullRequestKey } from '../src/forge/pull-request-delivery';
+import { pullRequestDeliveryKey } from '../src/pull-requests/pull-request-delivery';
 import { deadLetterOf } from './dead-letters';
 import { until } from '@horizon/testing/src/until';
 
@@ -251,7 +251,7 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
     expect(pr!.body).not.toContain('**Owner:**');
     const { rows } = await pool.query(
       `SELECT "status", "externalId" FROM "NotificationDelivery" WHERE "dedupeKey" = $1`,
-      [pullRequestKey(workItemId, branch)],
+      [pullRequestDeliveryKey(workItemId, branch)],
     );
     expect(rows).toEqual([
       { status: 'delivered', externalId: `https://github.com/${REPO}/pull/${pr!.number}` },
@@ -303,7 +303,7 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
   it('after a crash between opening and recording, the retry finds the open PR instead of opening another', async () => {
     const data = command();
     gh.pushBranch(REPO, data.head, { sha: data.commitSha });
-    const key = pullRequestKey(data.workItemId, data.head);
+    const key = pullRequestDeliveryKey(data.workItemId, data.head);
     // What the crashed attempt left: its claim (lease lapsed) and the PR it opened at GitHub.
     await pool.query(
       `INSERT INTO "NotificationDelivery" ("dedupeKey", "channel", "target", "status", "attempts", "leaseUntil")

@@ -333,6 +333,15 @@ export interface IgnoredDelivery {
   reason: string;
 }
 
+/** A sender's URL handshake (Slack's `url_verification`): answered with the challenge, published nowhere. */
+export interface WebhookChallenge {
+  kind: 'challenge';
+  challenge: string;
+}
+
+/** What a webhook source's `normalize` returns: a delivery accepted or ignored, or a handshake to answer. */
+export type NormalizedWebhook = WebhookNormalization | WebhookChallenge;
+
 /**
  * Accepts a delivery after checking its data against the contract: a payload that does not fit
  * is a bug in the normalizer or a change on the provider's side, and must fail loudly.

@@ -1,6 +1,6 @@
 import type {
   CheckRunRef,
-  GitHubForge,
+  ForgePort,
   PullRequestRef,
   RepoName,
   ReviewComment,
@@ -9,10 +9,10 @@ import type {
 import { LocalForgeClient, PullRequest } from './local-forge-client';
 
 /**
- * The `GitHubForge` port over the local forge, so the rest of Horizon opens, comments on and
+ * The `ForgePort` over the local forge, so the rest of Horizon opens, comments on and
  * reads pull requests the same way on either. Acts as `user` (e.g. `horizon[bot]`).
  */
-export class LocalForgeAdapter implements GitHubForge {
+export class LocalForgeAdapter implements ForgePort {
   private readonly client: LocalForgeClient;
   constructor(options: { baseUrl: string; token: string; user: string }) {
     this.client = new LocalForgeClient(options);

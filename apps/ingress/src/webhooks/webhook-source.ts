@@ -1,5 +1,4 @@
-import { WebhookHeaders, WebhookVerifier, webhookHeader } from '@horizon/contracts';
-import type { SlackNormalization } from '@horizon/integrations-slack';
+import { NormalizedWebhook, WebhookHeaders, WebhookVerifier, webhookHeader } from '@horizon/contracts';
 // The webhooks entry point only: ingress has no use for the GitHub App client the package index also exports.
 import {
   githubWebhookVerifier,
@@ -26,7 +25,7 @@ export interface WebhookSource {
   verifier?: WebhookVerifier;
   /** Throws on a malformed body (a 400). */
   parse(rawBody: Buffer, headers: WebhookHeaders): unknown;
-  normalize(headers: WebhookHeaders, body: unknown, receivedAt: Date): SlackNormalization;
+  normalize(headers: WebhookHeaders, body: unknown, receivedAt: Date): NormalizedWebhook;
   /** The delivery id and event the sender claims, read before verification (for records and logs only). */
   claimed(headers: WebhookHeaders, body: unknown): { deliveryId?: string; event?: string };
 }

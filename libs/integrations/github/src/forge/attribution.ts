@@ -1,4 +1,4 @@
-import type { GitHubForge, PullRequestRef, RepoName, VerificationResult } from './forge';
+import type { ForgePort, PullRequestRef, RepoName, VerificationResult } from './forge';
 import { verificationReport } from './verification-report';
 
 /** The human a piece of work belongs to, as far as GitHub is concerned. */
@@ -80,8 +80,8 @@ export interface AttributedPullRequest {
  * refuses to request a review from a PR's own author, so an owner-authored PR gets none).
  */
 export async function openAttributedPullRequest(input: {
-  appForge: GitHubForge;
-  ownerForge?: GitHubForge;
+  appForge: ForgePort;
+  ownerForge?: ForgePort;
   repo: RepoName;
   head: string;
   base: string;

@@ -36,10 +36,11 @@ export interface CheckRunRef {
 }
 
 /**
- * Everything Horizon does to a GitHub repository after a run, as one port: the notifier and
- * orchestrator depend on this, `OctokitForge` implements it.
+ * The forge port: everything Horizon does to a repository's pull requests after a run. The
+ * notifier depends on it; `OctokitForge` (GitHub) and `LocalForgeAdapter`
+ * (`@horizon/local-forge-client`, the local forge) implement it.
  */
-export interface GitHubForge {
+export interface ForgePort {
   createPullRequest(
     repo: RepoName,
     pr: { head: string; base: string; title: string; body: string; draft?: boolean },

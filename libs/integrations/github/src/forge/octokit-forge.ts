@@ -2,7 +2,7 @@ import type { Octokit } from '@octokit/rest' with { 'resolution-mode': 'import' 
 import { octokitFor } from '../app/github-app';
 import type {
   CheckRunRef,
-  GitHubForge,
+  ForgePort,
   PullRequestRef,
   RepoName,
   ReviewComment,
@@ -12,8 +12,8 @@ import { verificationReport } from './verification-report';
 
 type PullData = Awaited<ReturnType<Octokit['rest']['pulls']['get']>>['data'];
 
-/** `GitHubForge` over Octokit's REST client, acting as whoever the token belongs to. */
-export class OctokitForge implements GitHubForge {
+/** `ForgePort` over Octokit's REST client, acting as whoever the token belongs to. */
+export class OctokitForge implements ForgePort {
   constructor(private readonly octokit: Octokit) {}
 
   static async withToken(token: string, baseUrl?: string): Promise<OctokitForge> {

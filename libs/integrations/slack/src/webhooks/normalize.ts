@@ -1,17 +1,10 @@
 import {
+  NormalizedWebhook,
   WebhookHeaders,
-  WebhookNormalization,
   acceptDelivery,
   slackAppMention,
   slackThreadMessage,
 } from '@horizon/contracts';
-
-/** Slack's handshake when the events URL is saved: the response body must be the challenge. */
-export interface SlackChallenge {
-  kind: 'challenge';
-  challenge: string;
-}
-export type SlackNormalization = WebhookNormalization | SlackChallenge;
 
 interface SlackMessageEvent {
   type: string;
@@ -46,7 +39,7 @@ export function normalizeSlackWebhook(
   body: unknown,
   receivedAt: Date,
   options: SlackNormalizeOptions = {},
-): SlackNormalization {
+): NormalizedWebhook {
   if (typeof body !== 'object' || body === null) throw new Error('Slack delivery has no JSON object body');
   const type = String((body as { type?: unknown }).type);
   if (type === 'url_verification')

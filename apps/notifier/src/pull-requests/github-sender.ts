@@ -1,4 +1,4 @@
-import type { GitHubForge, RepoName } from '@horizon/integrations-github';
+import type { ForgePort, RepoName } from '@horizon/integrations-github';
 import { RpcError } from '@horizon/messaging';
 import type { ChannelSender } from '../channels';
 import type { ForgeAccesses } from './pull-request-delivery';
@@ -34,7 +34,7 @@ export function githubSender(forges: ForgeAccesses): ChannelSender {
       const [owner, name] = repo.split('/') as [string, string];
       const repoName: RepoName = { owner, repo: name };
       try {
-        const client: GitHubForge = await forges[forge].reporter({ runId, repo });
+        const client: ForgePort = await forges[forge].reporter({ runId, repo });
         if (n.checkRun) {
           const check = await client.createCheckRun(repoName, {
             headSha: n.checkRun.headSha,

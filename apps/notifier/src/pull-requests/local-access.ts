@@ -1,10 +1,6 @@
 import fs from 'node:fs';
 import { identityGet } from '@horizon/contracts';
-import {
-  LocalForgeClient as ForgeClient,
-  localForgeTokenFile as forgeTokenFile,
-  LocalForgeAdapter as LocalForge,
-} from '@horizon/local-forge-client';
+import { LocalForgeClient, localForgeTokenFile, LocalForgeAdapter } from '@horizon/local-forge-client';
 import type { PullRequestRef, RepoName, WorkOwner } from '@horizon/integrations-github';
 import type { RpcClient } from '@horizon/messaging';
 import type { ForgeAccess, ForgeSession, PullRequestLookup } from './github-access';
@@ -30,16 +26,16 @@ export class LocalForgeAccess implements ForgeAccess {
     private readonly options: { url: string; token: string | undefined; dataDir: string },
   ) {}
 
-  async reporter(): Promise<LocalForge> {
-    return new LocalForge({ baseUrl: this.options.url, token: this.token(), user: LOCAL_BOT_LOGIN });
+  async reporter(): Promise<LocalForgeAdapter> {
+    return new LocalForgeAdapter({ baseUrl: this.options.url, token: this.token(), user: LOCAL_BOT_LOGIN });
   }
 
   async session(command: { ownerId: string | null }): Promise<ForgeSession> {
     const token = this.token();
-    const forgeAs = (user: string) => new LocalForge({ baseUrl: this.options.url, token, user });
+    const forgeAs = (user: string) => new LocalForgeAdapter({ baseUrl: this.options.url, token, user });
     const appForge = forgeAs(LOCAL_BOT_LOGIN);
     const lookup = new LocalPullRequestLookup(
-      new ForgeClient({ baseUrl: this.options.url, token }),
+      new LocalForgeClient({ baseUrl: this.options.url, token }),
       appForge,
     );
     if (!command.ownerId) return { owner: { displayName: 'no recorded owner' }, appForge, lookup };
@@ -55,7 +51,7 @@ export class LocalForgeAccess implements ForgeAccess {
 
   private token(): string {
     if (this.options.token) return this.options.token;
-    const file = forgeTokenFile(this.options.dataDir);
+    const file = localForgeTokenFile(this.options.dataDir);
     try {
       const token = fs.readFileSync(file, 'utf8').trim();
       if (token) return token;
@@ -71,8 +67,8 @@ export class LocalForgeAccess implements ForgeAccess {
 /** The forge's open pull requests filtered by head branch. */
 export class LocalPullRequestLookup implements PullRequestLookup {
   constructor(
-    private readonly client: ForgeClient,
-    private readonly forge: LocalForge,
+    private readonly client: LocalForgeClient,
+    private readonly forge: LocalForgeAdapter,
   ) {}
 
   async findOpen(repo: RepoName, head: string): Promise<PullRequestRef | null> {

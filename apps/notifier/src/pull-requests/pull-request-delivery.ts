@@ -10,7 +10,8 @@ import { classifyGitHubError } from './github-errors';
 import { ForgeNotConfigured } from './local-access';
 import type { PullRequestAnnouncer } from './pull-request-announcer';
 
-export const pullRequestKey = (workItemId: string, head: string) => `pr:${workItemId}:${head}`;
+/** The delivery record of a run's pull request: one per work item and head branch. */
+export const pullRequestDeliveryKey = (workItemId: string, head: string) => `pr:${workItemId}:${head}`;
 
 /** RPC answers from identity-broker that no retry changes. */
 const FINAL_RPC_CODES = new Set(['not_configured', 'invalid_request']);
@@ -20,7 +21,7 @@ export type ForgeAccesses = Record<ForgeOpenPullRequestData['forge'], ForgeAcces
 
 /**
  * Opens a run's pull request once, on the forge the command names (GitHub or the local forge,
- * both behind the `GitHubForge` port). The delivery record (`pr:<workItemId>:<head>`) is claimed
+ * both behind the `ForgePort`). The delivery record (`pr:<workItemId>:<head>`) is claimed
  * first; then an open PR for the head is looked for, so a crash between GitHub's answer and the
  * record never opens a second one; then the PR is opened in the owner's name, and announced
  * where the work item reports. The record is settled only once the announcement is delivered or
@@ -35,7 +36,7 @@ export class PullRequestDelivery {
   ) {}
 
   async open(cmd: ForgeOpenPullRequestData, logger: Logger): Promise<HandlerOutcome> {
-    const dedupeKey = pullRequestKey(cmd.workItemId, cmd.head);
+    const dedupeKey = pullRequestDeliveryKey(cmd.workItemId, cmd.head);
     const claim = await this.store.claim({
       channel: 'github',
       target: { forge: cmd.forge, repo: cmd.repo, head: cmd.head },

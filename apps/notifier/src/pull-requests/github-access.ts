@@ -1,6 +1,6 @@
 import { identityGet, identityMintRunToken, identityUserToken } from '@horizon/contracts';
 import { octokitFor, OctokitForge } from '@horizon/integrations-github';
-import type { GitHubForge, PullRequestRef, RepoName, WorkOwner } from '@horizon/integrations-github';
+import type { ForgePort, PullRequestRef, RepoName, WorkOwner } from '@horizon/integrations-github';
 import { RpcError } from '@horizon/messaging';
 import type { RpcClient } from '@horizon/messaging';
 
@@ -13,16 +13,16 @@ export interface PullRequestLookup {
 export interface ForgeSession {
   owner: WorkOwner;
   /** Acts as the app (an installation token for this one repository). */
-  appForge: GitHubForge;
+  appForge: ForgePort;
   /** Acts as the owner (their user-to-server token), when they linked GitHub. */
-  ownerForge?: GitHubForge;
+  ownerForge?: ForgePort;
   lookup: PullRequestLookup;
 }
 
 export interface ForgeAccess {
   session(command: { runId: string; repo: string; ownerId: string | null }): Promise<ForgeSession>;
   /** The app's client for a run's repository, for check runs and PR comments. */
-  reporter(command: { runId: string; repo: string }): Promise<GitHubForge>;
+  reporter(command: { runId: string; repo: string }): Promise<ForgePort>;
 }
 
 /** The only permission opening a PR and requesting its review needs. */
@@ -43,7 +43,7 @@ export class IdentityGitHubAccess implements ForgeAccess {
     private readonly apiUrl: string,
   ) {}
 
-  async reporter(command: { runId: string; repo: string }): Promise<GitHubForge> {
+  async reporter(command: { runId: string; repo: string }): Promise<ForgePort> {
     const minted = await this.rpc.call(identityMintRunToken, {
       runId: command.runId,
       repo: command.repo,
