@@ -1,8 +1,8 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { LinearReader } from '@horizon/integrations-linear';
 import { startLinearStandin, LinearStandin } from '@horizon/testing/src/linear-standin';
 import { DatadogLogs } from '../src/sources/datadog-logs';
-import { LinearTracker } from '../src/sources/linear-tracker';
 import { SentryErrors } from '../src/sources/sentry-errors';
 
 /** A loopback HTTP server answering with `handle`, recording each request with its body. */
@@ -165,7 +165,7 @@ describe('Linear tracker adapter (@linear/sdk against the Linear stand-in)', () 
       createdAt: new Date('2026-11-01T00:00:00Z'),
       updatedAt: new Date('2026-11-02T00:00:00Z'),
     });
-    const tracker = new LinearTracker({ apiKey: 'lin_api_test', apiUrl: linear.url });
+    const tracker = new LinearReader({ apiKey: 'lin_api_test', apiUrl: linear.url });
 
     expect(await tracker.getIssue('ENG-12')).toMatchObject({
       id: 'issue-1',

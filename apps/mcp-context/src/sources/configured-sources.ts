@@ -1,13 +1,15 @@
 import type pg from 'pg';
 import { logsDir, McpContextConfig } from '../config';
 import { DatadogLogs } from './datadog-logs';
-import { GitHubForge } from './github-forge';
-import { LinearTracker } from './linear-tracker';
+import { GitHubPullRequestReader } from '@horizon/integrations-github';
+import { LinearReader } from '@horizon/integrations-linear';
+import { createSlackChat } from '@horizon/integrations-slack';
+import { ChatThreads } from './chat-threads';
 import { LocalLogs } from './local-logs';
 import { LocalTracker } from './local-tracker';
 import { PgRunHistory } from './pg-run-history';
+import { MAX_SOURCE_ITEMS } from './ports';
 import { SentryErrors } from './sentry-errors';
-import { SlackChat } from './slack-chat';
 import type { Sources } from './sources';
 import { WorkspaceConventions } from './workspace-conventions';
 
@@ -19,13 +21,24 @@ export function configuredSources(config: McpContextConfig, pool: pg.Pool): Sour
   const local = new LocalLogs({ dir: logsDir(config), tailBytes: config.MCP_LOGS_TAIL_BYTES });
   return {
     tracker: config.LINEAR_API_KEY
-      ? new LinearTracker({ apiKey: config.LINEAR_API_KEY, apiUrl: config.LINEAR_API_URL })
+      ? new LinearReader({
+          apiKey: config.LINEAR_API_KEY,
+          apiUrl: config.LINEAR_API_URL,
+          maxItems: MAX_SOURCE_ITEMS,
+        })
       : new LocalTracker(pool),
     chat: config.SLACK_BOT_TOKEN
-      ? new SlackChat({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL })
+      ? new ChatThreads(
+          'slack',
+          createSlackChat({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL }),
+        )
       : undefined,
     forge: config.GITHUB_TOKEN
-      ? new GitHubForge({ token: config.GITHUB_TOKEN, apiUrl: config.GITHUB_API_URL })
+      ? new GitHubPullRequestReader({
+          token: config.GITHUB_TOKEN,
+          apiUrl: config.GITHUB_API_URL,
+          maxItems: MAX_SOURCE_ITEMS,
+        })
       : undefined,
     logs:
       config.DATADOG_API_KEY && config.DATADOG_APP_KEY

@@ -4,3 +4,4 @@ export * from './forge/forge';
 export * from './forge/octokit-forge';
 export * from './forge/attribution';
 export * from './forge/verification-report';
+export * from './forge/pull-request-reader';

@@ -1,2 +1,3 @@
 export * from './tracker-port';
 export * from './linear-tracker';
+export * from './linear-reader';

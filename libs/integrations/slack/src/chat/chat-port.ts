@@ -7,8 +7,11 @@ export interface ChatPort {
   post(message: ChatPost): Promise<{ channel: string; ts: string }>;
   /** Replaces the text of the message `ts` (Slack `chat.update`). */
   update(message: { channel: string; ts: string; text: string }): Promise<void>;
-  /** The thread's messages, oldest first, with the metadata Horizon attached to its own. */
-  readThread(channel: string, threadTs: string): Promise<ChatMessage[]>;
+  /**
+   * The thread's messages, oldest first, with the metadata Horizon attached to its own; with
+   * `maxMessages`, reading stops at the first page that reaches it.
+   */
+  readThread(channel: string, threadTs: string, options?: { maxMessages?: number }): Promise<ChatMessage[]>;
 }
 
 export interface ChatPost {
@@ -25,6 +28,8 @@ export interface ChatMessage {
   text: string;
   user?: string;
   botId?: string;
+  /** The posting app's name, for a bot's message. */
+  botName?: string;
   threadTs?: string;
   metadata?: { eventType: string; payload: Record<string, unknown> };
 }

@@ -70,7 +70,7 @@ export function createSlackChat(options: SlackChatOptions): ChatPort {
       await call(() => client.chat.update({ channel: message.channel, ts: message.ts, text: message.text }));
     },
 
-    async readThread(channel, threadTs) {
+    async readThread(channel, threadTs, options = {}) {
       const messages: ChatMessage[] = [];
       let cursor: string | undefined;
       do {
@@ -90,6 +90,7 @@ export function createSlackChat(options: SlackChatOptions): ChatPort {
             text: m.text ?? '',
             user: m.user,
             botId: m.bot_id,
+            botName: m.bot_profile?.name,
             threadTs: m.thread_ts,
             metadata: m.metadata?.event_type
               ? {
@@ -100,7 +101,7 @@ export function createSlackChat(options: SlackChatOptions): ChatPort {
           });
         }
         cursor = page.response_metadata?.next_cursor || undefined;
-      } while (cursor);
+      } while (cursor && messages.length < (options.maxMessages ?? Infinity));
       return messages;
     },
   };

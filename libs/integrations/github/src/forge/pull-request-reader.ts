@@ -1,24 +1,80 @@
 import type { Octokit } from '@octokit/rest' with { 'resolution-mode': 'import' };
-import { CiCheck, DiffFile, PullRequest, ReviewComment } from './records';
-import { ForgeSource, MAX_SOURCE_ITEMS, RepoRef, SourceNotFound } from './ports';
+import { octokitFor } from '../app/github-app';
+import type { RepoName } from './forge';
 
-export interface GitHubForgeOptions {
+/** A pull request as a reader (an agent, a reviewer) sees it. Times are ISO 8601. */
+export interface PullRequestDetail {
+  repo: string;
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed' | 'merged';
+  draft: boolean;
+  author: string | null;
+  baseRef: string;
+  headRef: string;
+  headSha: string;
+  url: string;
+  additions: number | null;
+  deletions: number | null;
+  changedFiles: number | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface ChangedFile {
+  path: string;
+  previousPath: string | null;
+  status: string;
+  additions: number;
+  deletions: number;
+  patch: string;
+}
+
+export interface PullRequestLineComment {
+  id: string;
+  author: string | null;
+  body: string;
+  path: string | null;
+  line: number | null;
+  reviewId: string | null;
+  createdAt: string | null;
+  url: string | null;
+}
+
+/** A check run or a commit status on the pull request's head. */
+export interface CommitCheck {
+  kind: 'check_run' | 'status';
+  name: string;
+  status: string;
+  conclusion: string | null;
+  url: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  summary: string;
+}
+
+/** The pull request (or repository) is not there, or not visible to the token. */
+export class PullRequestNotFoundError extends Error {
+  override readonly name = 'PullRequestNotFoundError';
+}
+
+export interface GitHubPullRequestReaderOptions {
   token: string;
   /** REST API root; tests point it at a stand-in. */
   apiUrl?: string;
+  /** Lists stop after this many items (default 500). */
+  maxItems?: number;
 }
 
-/**
- * GitHub pull requests through Octokit's REST client (an ES module, loaded on first use
- * because this workspace compiles to CommonJS).
- */
-export class GitHubForge implements ForgeSource {
+/** Reads GitHub pull requests (detail, files, line comments, checks) through Octokit's REST client. */
+export class GitHubPullRequestReader {
   readonly name = 'github';
   private client?: Promise<Octokit>;
 
-  constructor(private readonly options: GitHubForgeOptions) {}
+  constructor(private readonly options: GitHubPullRequestReaderOptions) {}
 
-  getPullRequest(repo: RepoRef, number: number): Promise<PullRequest> {
+  getPullRequest(repo: RepoName, number: number): Promise<PullRequestDetail> {
     return this.call(repo, number, async (octokit) => {
       const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
       return {
@@ -42,12 +98,12 @@ export class GitHubForge implements ForgeSource {
     });
   }
 
-  listFiles(repo: RepoRef, number: number): Promise<DiffFile[]> {
+  listFiles(repo: RepoName, number: number): Promise<ChangedFile[]> {
     return this.call(repo, number, async (octokit) => {
       const files = await octokit.paginate(
         octokit.rest.pulls.listFiles,
         { ...repo, pull_number: number, per_page: 100 },
-        capped(),
+        this.capped(),
       );
       return files.map((f) => ({
         path: f.filename,
@@ -60,12 +116,13 @@ export class GitHubForge implements ForgeSource {
     });
   }
 
-  listReviewComments(repo: RepoRef, number: number): Promise<ReviewComment[]> {
+  /** Every line comment on the pull request, of every review. */
+  listReviewComments(repo: RepoName, number: number): Promise<PullRequestLineComment[]> {
     return this.call(repo, number, async (octokit) => {
       const comments = await octokit.paginate(
         octokit.rest.pulls.listReviewComments,
         { ...repo, pull_number: number, per_page: 100 },
-        capped(),
+        this.capped(),
       );
       return comments.map((c) => ({
         id: String(c.id),
@@ -80,15 +137,16 @@ export class GitHubForge implements ForgeSource {
     });
   }
 
-  listChecks(repo: RepoRef, number: number): Promise<CiCheck[]> {
+  /** The check runs and commit statuses of the pull request's head commit. */
+  listChecks(repo: RepoName, number: number): Promise<CommitCheck[]> {
     return this.call(repo, number, async (octokit) => {
       const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
       const ref = pr.head.sha;
       const [runs, combined] = await Promise.all([
-        octokit.paginate(octokit.rest.checks.listForRef, { ...repo, ref, per_page: 100 }, capped()),
+        octokit.paginate(octokit.rest.checks.listForRef, { ...repo, ref, per_page: 100 }, this.capped()),
         octokit.rest.repos.getCombinedStatusForRef({ ...repo, ref, per_page: 100 }),
       ]);
-      const checkRuns: CiCheck[] = runs.map((r) => ({
+      const checkRuns: CommitCheck[] = runs.map((r) => ({
         kind: 'check_run',
         name: r.name,
         status: r.status,
@@ -98,7 +156,7 @@ export class GitHubForge implements ForgeSource {
         completedAt: r.completed_at ?? null,
         summary: [r.output.title, r.output.summary, r.output.text].filter(Boolean).join('\n\n'),
       }));
-      const statuses: CiCheck[] = combined.data.statuses.map((s) => ({
+      const statuses: CommitCheck[] = combined.data.statuses.map((s) => ({
         kind: 'status',
         name: s.context,
         status: s.state,
@@ -112,37 +170,26 @@ export class GitHubForge implements ForgeSource {
     });
   }
 
-  private async call<T>(repo: RepoRef, number: number, fn: (octokit: Octokit) => Promise<T>): Promise<T> {
-    this.client ??= import('@octokit/rest').then(
-      ({ Octokit }) =>
-        new Octokit({
-          auth: this.options.token,
-          baseUrl: this.options.apiUrl ?? 'https://api.github.com',
-          log: {
-            debug: () => undefined,
-            info: () => undefined,
-            warn: () => undefined,
-            error: () => undefined,
-          },
-        }),
-    );
+  private async call<T>(repo: RepoName, number: number, fn: (octokit: Octokit) => Promise<T>): Promise<T> {
+    this.client ??= octokitFor(this.options.token, this.options.apiUrl);
     try {
       return await fn(await this.client);
     } catch (err) {
       const status = (err as { status?: number }).status;
       if (status === 404)
-        throw new SourceNotFound(`github: no pull request ${repo.owner}/${repo.repo}#${number}`);
+        throw new PullRequestNotFoundError(`github: no pull request ${repo.owner}/${repo.repo}#${number}`);
       throw new Error(`github: ${status ? `HTTP ${status}: ` : ''}${(err as Error).message}`);
     }
   }
-}
 
-/** A paginate map function that stops after MAX_SOURCE_ITEMS items. */
-function capped<T>() {
-  let seen = 0;
-  return (response: { data: T[] }, done: () => void): T[] => {
-    seen += response.data.length;
-    if (seen >= MAX_SOURCE_ITEMS) done();
-    return response.data;
-  };
+  /** A paginate map function that stops after `maxItems` items. */
+  private capped<T>() {
+    const max = this.options.maxItems ?? 500;
+    let seen = 0;
+    return (response: { data: T[] }, done: () => void): T[] => {
+      seen += response.data.length;
+      if (seen >= max) done();
+      return response.data;
+    };
+  }
 }

@@ -1,11 +1,60 @@
 import type { Issue as LinearIssue, LinearClient } from '@linear/sdk' with { 'resolution-mode': 'import' };
-import { Comment, Issue, IssueRef, Project, Relation, TrackerDocument } from './records';
-import { MAX_SOURCE_ITEMS, SourceNotFound, TrackerSource } from './ports';
+import { linearEndpoints } from '../endpoints';
+import { TrackerCallError } from './tracker-port';
 
-export interface LinearTrackerOptions {
+/** An issue as a reader sees it, with its state's name. Times are ISO 8601. */
+export interface IssueRef {
+  id: string;
+  identifier: string;
+  title: string;
+  state: string | null;
+  url: string | null;
+}
+
+export interface IssueDetail extends IssueRef {
+  description: string;
+  priority: number | null;
+  labels: string[];
+  assignee: string | null;
+  projectId: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface IssueComment {
+  id: string;
+  author: string | null;
+  body: string;
+  createdAt: string | null;
+  url: string | null;
+}
+
+/** How the issue asked about relates to `issue`: blocks = it blocks `issue`; parent = `issue` is its parent. */
+export interface IssueRelation {
+  type: 'blocks' | 'blocked_by' | 'related' | 'duplicates' | 'duplicated_by' | 'parent' | 'child';
+  issue: IssueRef;
+}
+
+export interface ProjectSummary {
+  id: string;
+  name: string;
+  description: string;
+  state: string | null;
+  url: string | null;
+}
+
+export interface ProjectDocument {
+  id: string;
+  title: string;
+  content: string;
+}
+
+export interface LinearReaderOptions {
   apiKey: string;
-  /** Linear's GraphQL endpoint; tests point it at a stand-in. */
+  /** `LINEAR_API_URL` (`linearEndpoints`); tests point it at a stand-in. */
   apiUrl?: string;
+  /** Lists stop after this many items (default 500). */
+  maxItems?: number;
 }
 
 interface Connection<T> {
@@ -15,21 +64,23 @@ interface Connection<T> {
 }
 
 /**
- * Linear through `@linear/sdk`: only operations the SDK itself sends, so the real API knows
- * every one. The SDK is an ES module, loaded on first use (this workspace compiles to CommonJS).
+ * Reads Linear issues, their comments and relations, and projects with their documents, through
+ * `@linear/sdk`: only operations the SDK itself sends, so the real API knows every one. The SDK
+ * is an ES module, loaded on first use (this workspace compiles to CommonJS). A missing issue or
+ * project is a permanent `TrackerCallError` saying so.
  */
-export class LinearTracker implements TrackerSource {
+export class LinearReader {
   readonly name = 'linear';
   private client?: Promise<LinearClient>;
 
-  constructor(private readonly options: LinearTrackerOptions) {}
+  constructor(private readonly options: LinearReaderOptions) {}
 
-  async getIssue(id: string): Promise<Issue> {
+  async getIssue(id: string): Promise<IssueDetail> {
     const issue = await this.issue(id);
     const [state, assignee, labels] = await Promise.all([
-      stateNames()(issue),
+      stateNames(this.all)(issue),
       issue.assignee,
-      all(await issue.labels()),
+      this.all(await issue.labels()),
     ]);
     return {
       ...ref(issue, state),
@@ -43,9 +94,9 @@ export class LinearTracker implements TrackerSource {
     };
   }
 
-  async listComments(issueId: string): Promise<Comment[]> {
+  async listComments(issueId: string): Promise<IssueComment[]> {
     const issue = await this.issue(issueId);
-    const comments = await all(await issue.comments());
+    const comments = await this.all(await issue.comments());
     const names = new Map<string, Promise<string | null>>();
     const author = (
       userId: string | undefined,
@@ -71,16 +122,19 @@ export class LinearTracker implements TrackerSource {
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
-  async relatedIssues(issueId: string): Promise<Relation[]> {
+  async relatedIssues(issueId: string): Promise<IssueRelation[]> {
     const issue = await this.issue(issueId);
-    const stateOf = stateNames();
+    const stateOf = stateNames(this.all);
     const [relations, inverse, children, parent] = await Promise.all([
-      all(await issue.relations()),
-      all(await issue.inverseRelations()),
-      all(await issue.children()),
+      this.all(await issue.relations()),
+      this.all(await issue.inverseRelations()),
+      this.all(await issue.children()),
       issue.parent,
     ]);
-    const related = async (type: Relation['type'], other: Promise<LinearIssue | undefined> | undefined) => {
+    const related = async (
+      type: IssueRelation['type'],
+      other: Promise<LinearIssue | undefined> | undefined,
+    ) => {
       const o = await other;
       return o ? { type, issue: ref(o, await stateOf(o)) } : undefined;
     };
@@ -90,12 +144,12 @@ export class LinearTracker implements TrackerSource {
       ...children.map((c) => related('child', Promise.resolve(c))),
       related('parent', Promise.resolve(parent)),
     ]);
-    return found.filter((r): r is Relation => !!r);
+    return found.filter((r): r is IssueRelation => !!r);
   }
 
-  async getProject(id: string): Promise<{ project: Project; documents: TrackerDocument[] }> {
+  async getProject(id: string): Promise<{ project: ProjectSummary; documents: ProjectDocument[] }> {
     const project = await this.call(id, async (c) => c.project(id));
-    const documents = await all(await project.documents());
+    const documents = await this.all(await project.documents());
     return {
       project: {
         id: project.id,
@@ -117,16 +171,27 @@ export class LinearTracker implements TrackerSource {
 
   private async call<T>(id: string, fn: (client: LinearClient) => Promise<T>): Promise<T> {
     this.client ??= import('@linear/sdk').then(
-      (sdk) => new sdk.LinearClient({ apiKey: this.options.apiKey, apiUrl: this.options.apiUrl }),
+      (sdk) =>
+        new sdk.LinearClient({
+          apiKey: this.options.apiKey,
+          apiUrl: linearEndpoints(this.options.apiUrl).graphql,
+        }),
     );
     try {
       return await fn(await this.client);
     } catch (err) {
       if (/not found|could not find|entity not found/i.test((err as Error).message))
-        throw new SourceNotFound(`linear: ${id} not found`);
-      throw new Error(`linear: ${(err as Error).message}`);
+        throw new TrackerCallError(`linear: ${id} not found`, true);
+      throw new TrackerCallError(`linear: ${(err as Error).message}`, false);
     }
   }
+
+  /** Every node of a connection, up to `maxItems` (the SDK's fetchNext appends to `nodes`). */
+  private readonly all = async <T>(connection: Connection<T>): Promise<T[]> => {
+    const max = this.options.maxItems ?? 500;
+    while (connection.pageInfo.hasNextPage && connection.nodes.length < max) await connection.fetchNext();
+    return connection.nodes;
+  };
 }
 
 function ref(issue: LinearIssue, state: string | undefined): IssueRef {
@@ -143,7 +208,9 @@ function ref(issue: LinearIssue, state: string | undefined): IssueRef {
  * Names issues' workflow states through their teams' state lists, fetched once per team per
  * call: related issues mostly share a team, so this is one request where per-issue lookups are many.
  */
-function stateNames(): (issue: LinearIssue) => Promise<string | undefined> {
+function stateNames(
+  all: <T>(connection: Connection<T>) => Promise<T[]>,
+): (issue: LinearIssue) => Promise<string | undefined> {
   const byTeam = new Map<string, Promise<Map<string, string>>>();
   return async (issue) => {
     const teamId = issue.teamId;
@@ -162,18 +229,11 @@ function stateNames(): (issue: LinearIssue) => Promise<string | undefined> {
 }
 
 /** Linear relation `A <type> B`, read from A. */
-function forward(type: string): Relation['type'] {
+function forward(type: string): IssueRelation['type'] {
   return type === 'blocks' ? 'blocks' : type === 'duplicate' ? 'duplicates' : 'related';
 }
 
 /** The same relation read from B. */
-function backward(type: string): Relation['type'] {
+function backward(type: string): IssueRelation['type'] {
   return type === 'blocks' ? 'blocked_by' : type === 'duplicate' ? 'duplicated_by' : 'related';
-}
-
-/** Every node of a connection, up to MAX_SOURCE_ITEMS (the SDK's fetchNext appends to `nodes`). */
-async function all<T>(connection: Connection<T>): Promise<T[]> {
-  while (connection.pageInfo.hasNextPage && connection.nodes.length < MAX_SOURCE_ITEMS)
-    await connection.fetchNext();
-  return connection.nodes;
 }
