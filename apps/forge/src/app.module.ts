@@ -4,6 +4,7 @@ import { DbModule } from '@horizon/db';
 import { MessagingModule } from '@horizon/messaging';
 import { ObservabilityModule } from '@horizon/observability';
 import { CheckRunService } from './application/check-run.service';
+import { DeliveryReplayService } from './application/delivery-replay.service';
 import { Mergeability } from './application/mergeability';
 import { PullRequestFinder } from './application/pull-request-finder';
 import { PullRequestMerger } from './application/pull-request-merger';
@@ -14,6 +15,7 @@ import { FORGE_CONFIG, forgeToken } from './config';
 import type { ForgeConfig } from './config';
 import { ForgeEvents, ForgeUrls } from './domain/events';
 import { BareRepositories } from './git/bare-repos';
+import { DeliveriesController } from './http/deliveries.controller';
 import { ForgeApiController } from './http/forge-api.controller';
 import { GitHttpHost } from './http/git-http.host';
 import { ActingUser, ForgeTokenGuard } from './http/http-support';
@@ -21,6 +23,7 @@ import { PullPageController } from './http/pull-page.controller';
 import { FORGE_SECRET } from './http/tokens';
 import { CheckRunRepository } from './persistence/check-run.repository';
 import { CommentRepository } from './persistence/comment.repository';
+import { EventOutbox } from './persistence/event-outbox';
 import { PullRequestRepository } from './persistence/pull-request.repository';
 import { RepoRepository } from './persistence/repo.repository';
 import { ReviewRepository } from './persistence/review.repository';
@@ -45,7 +48,7 @@ export class ForgeModule {
           name: 'forge',
         }),
       ],
-      controllers: [ForgeApiController, PullPageController],
+      controllers: [ForgeApiController, PullPageController, DeliveriesController],
       providers: [
         { provide: FORGE_CONFIG, useValue: config },
         { provide: FORGE_SECRET, useFactory: () => forgeToken(config.FORGE_TOKEN, config.HORIZON_DATA_DIR) },
@@ -59,6 +62,7 @@ export class ForgeModule {
         ReviewRepository,
         CommentRepository,
         CheckRunRepository,
+        EventOutbox,
         ForgeTransactions,
         PullRequestFinder,
         Mergeability,
@@ -67,6 +71,7 @@ export class ForgeModule {
         ReviewService,
         PullRequestMerger,
         CheckRunService,
+        DeliveryReplayService,
         ActingUser,
         ForgeTokenGuard,
         GitHttpHost,

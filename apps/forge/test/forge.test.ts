@@ -198,6 +198,19 @@ describe('local forge (real git over smart HTTP, Postgres, outbox → JetStream)
       return rows.length >= events.length && rows.map((r) => r.id);
     }, 'the outbox rows marked sent');
     expect(sent).toEqual(events.map((e) => e.id));
+
+    // A delivery replays from the forge's outbox under a new id, caused by the original.
+    const first = events[0]!;
+    const deliveryId = (first.data as { delivery: { deliveryId: string } }).delivery.deliveryId;
+    const replayed = await api.replayDelivery(deliveryId);
+    expect(replayed).toMatchObject({ originalId: first.id, subject: first.subject });
+    expect(replayed.envelopeId).toMatch(new RegExp(`^${first.id}:replay:`));
+    const again = await until(async () => {
+      const messages = await forge.ingressMessages();
+      return messages.find((m) => m.envelope.id === replayed.envelopeId);
+    }, 'the replay on HZN_INGRESS');
+    expect(again.envelope).toMatchObject({ causationId: first.id, data: first.data });
+    await expect(api.replayDelivery('no-such-delivery')).rejects.toMatchObject({ status: 404 });
   });
 
   it('refuses a conflicting merge and records a check run on the head commit', async () => {

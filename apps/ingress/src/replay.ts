@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { Envelope, contractFor, envelopeSchema } from '@horizon/contracts';
+import { Envelope, contractFor, envelopeSchema, replayOf } from '@horizon/contracts';
 import type { PrismaClient } from '@horizon/db';
 import type { Publisher } from '@horizon/messaging';
 
@@ -10,13 +9,7 @@ export interface ReplayResult {
   seq: number;
 }
 
-/**
- * Publishes a recorded delivery's envelope again, under a NEW envelope id
- * (`<original id>:replay:<uuid>`), caused by the original and in its correlation. A replay must be
- * processed again: under the original id JetStream would drop it within its de-duplication
- * window, and every consumer's inbox (ProcessedMessage) would skip it forever. The data is the
- * original's, so `data.delivery.deliveryId` still names the provider's delivery.
- */
+/** Publishes a recorded delivery's envelope again, as `replayOf` the original (a new envelope id). */
 export async function replayDelivery(
   prisma: PrismaClient,
   publisher: Pick<Publisher, 'publish'>,
@@ -36,12 +29,7 @@ export async function replayDelivery(
       `recorded envelope ${original.id} has subject ${original.subject}, which no contract names`,
     );
   contract.data.parse(original.data);
-  const replay: Envelope = {
-    ...original,
-    id: `${original.id}:replay:${randomUUID()}`,
-    occurredAt: new Date().toISOString(),
-    causationId: original.id,
-  };
+  const replay = replayOf(original);
   const ack = await publisher.publish(replay);
   return { originalId: original.id, envelopeId: replay.id, subject: replay.subject, seq: ack.seq };
 }

@@ -48,3 +48,18 @@ export function createEnvelope<TData>(init: EnvelopeInit<TData>): Envelope<TData
     data: init.data,
   };
 }
+
+/**
+ * The same message again under a NEW id (`<original id>:replay:<uuid>`), caused by the original
+ * and in its correlation. A replay must be processed again: under the original id JetStream
+ * would drop it within its de-duplication window, and every consumer's inbox would skip it. The
+ * data is the original's, so `data.delivery.deliveryId` still names the sender's delivery.
+ */
+export function replayOf<TData>(original: Envelope<TData>): Envelope<TData> {
+  return {
+    ...original,
+    id: `${original.id}:replay:${randomUUID()}`,
+    occurredAt: new Date().toISOString(),
+    causationId: original.id,
+  };
+}

@@ -207,4 +207,11 @@ export class LocalForgeClient {
       input,
     );
   }
+  /** Publishes one of the forge's deliveries again under a new envelope id (`horizon delivery replay local`). */
+  replayDelivery(deliveryId: string) {
+    return this.request<{ originalId: string; envelopeId: string; subject: string }>(
+      'POST',
+      `/api/v1/deliveries/${encodeURIComponent(deliveryId)}/replay`,
+    );
+  }
 }

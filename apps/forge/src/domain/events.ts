@@ -41,6 +41,9 @@ export interface ForgeEvent<C extends Contract = Contract> {
   envelope: Envelope<DataOf<C>>;
 }
 
+/** The envelope id of a forge delivery: `local:<deliveryId>`, as ingress names GitHub's `github:<id>`. */
+export const envelopeIdOf = (deliveryId: string) => `local:${deliveryId}`;
+
 export class ForgeUrls {
   constructor(private readonly base: string) {}
   pull(repo: RepoFacts, number: number): string {
@@ -73,7 +76,7 @@ function event<C extends Contract>(
   const deliveryId = randomUUID();
   const base = baseOf(repo, sender, { deliveryId, event: eventName, action });
   const data = { ...base, ...build(base) } as DataOf<C>;
-  const envelope = envelopeFor(contract, data, { id: `local:${deliveryId}`, source: 'forge' });
+  const envelope = envelopeFor(contract, data, { id: envelopeIdOf(deliveryId), source: 'forge' });
   return { contract, deliveryId, event: eventName, envelope };
 }
 

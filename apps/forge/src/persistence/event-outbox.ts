@@ -1,16 +1,24 @@
-import { appendToOutbox } from '@horizon/db';
-import type { Tx } from '@horizon/db';
-import type { ForgeEvent } from '../domain/events';
+import { Inject, Injectable } from '@nestjs/common';
+import { Envelope, envelopeSchema } from '@horizon/contracts';
+import { appendToOutbox, DATABASE } from '@horizon/db';
+import type { Database, Tx } from '@horizon/db';
 
 /**
- * Commits the forge's events with the change they announce, in the forge's own outbox; its
- * relay (`DbModule.forRoot({ relay: true })`) publishes each to HZN_INGRESS under its envelope
- * id (`local:<deliveryId>`), so a crash between commit and publish still publishes it once.
+ * The forge's own outbox: its events commit with the change they announce, and its relay
+ * (`DbModule.forRoot({ relay: true })`) publishes each to HZN_INGRESS under its envelope id, so
+ * a crash between commit and publish still publishes it once. Sent rows stay, marked sent.
  */
-export async function appendEvents(tx: Tx, events: ForgeEvent[]): Promise<void> {
-  if (events.length > 0)
-    await appendToOutbox(
-      tx,
-      events.map((e) => e.envelope),
-    );
+@Injectable()
+export class EventOutbox {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  async append(tx: Tx, envelopes: Envelope[]): Promise<void> {
+    if (envelopes.length > 0) await appendToOutbox(tx, envelopes);
+  }
+
+  /** An envelope the forge emitted, by its id, or null. */
+  async find(envelopeId: string): Promise<Envelope | null> {
+    const row = await this.db.prisma.outboxEvent.findUnique({ where: { id: envelopeId } });
+    return row ? (envelopeSchema.parse(row.envelope) as Envelope) : null;
+  }
 }

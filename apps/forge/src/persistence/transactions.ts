@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Envelope } from '@horizon/contracts';
 import { DATABASE } from '@horizon/db';
 import type { Database, Tx } from '@horizon/db';
-import type { ForgeEvent } from '../domain/events';
-import { appendEvents } from './event-outbox';
+import { EventOutbox } from './event-outbox';
 
 export type { Tx };
 
@@ -12,12 +12,18 @@ export type { Tx };
  */
 @Injectable()
 export class ForgeTransactions {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly outbox: EventOutbox,
+  ) {}
 
-  run<T>(work: (tx: Tx) => Promise<{ value: T; events: ForgeEvent[] }>): Promise<T> {
+  run<T>(work: (tx: Tx) => Promise<{ value: T; events: { envelope: Envelope }[] }>): Promise<T> {
     return this.db.prisma.$transaction(async (tx) => {
       const { value, events } = await work(tx);
-      await appendEvents(tx, events);
+      await this.outbox.append(
+        tx,
+        events.map((e) => e.envelope),
+      );
       return value;
     });
   }
