@@ -5,7 +5,7 @@ import { MessagingModule } from '@horizon/messaging';
 import { ObservabilityModule } from '@horizon/observability';
 import { CheckRunService } from './application/check-run.service';
 import { DeliveryReplayService } from './application/delivery-replay.service';
-import { Mergeability } from './application/mergeability';
+import { MergeReadiness } from './application/merge-readiness';
 import { PullRequestFinder } from './application/pull-request-finder';
 import { PullRequestMerger } from './application/pull-request-merger';
 import { PullRequestService } from './application/pull-request.service';
@@ -65,7 +65,7 @@ export class ForgeModule {
         EventOutbox,
         ForgeTransactions,
         PullRequestFinder,
-        Mergeability,
+        MergeReadiness,
         RepositoryService,
         PullRequestService,
         ReviewService,

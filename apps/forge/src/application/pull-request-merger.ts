@@ -1,14 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { FORGE_CONFIG } from '../config';
 import type { ForgeConfig } from '../config';
-import { approvalOf } from '../domain/approval';
 import { ForgeError } from '../domain/errors';
 import { ForgeEvents } from '../domain/events';
 import { BareRepositories } from '../git/bare-repos';
 import { PullRequestRepository } from '../persistence/pull-request.repository';
-import { ReviewRepository } from '../persistence/review.repository';
 import { ForgeTransactions } from '../persistence/transactions';
-import { Mergeability } from './mergeability';
+import { MergeReadiness } from './merge-readiness';
 import { PullRequestFinder } from './pull-request-finder';
 
 export interface MergeInput {
@@ -27,11 +25,10 @@ export class PullRequestMerger {
 
   constructor(
     private readonly finder: PullRequestFinder,
-    private readonly pulls: PullRequestRepository,
-    private readonly reviews: ReviewRepository,
-    private readonly transactions: ForgeTransactions,
+    private readonly readiness: MergeReadiness,
     private readonly git: BareRepositories,
-    private readonly mergeability: Mergeability,
+    private readonly pulls: PullRequestRepository,
+    private readonly transactions: ForgeTransactions,
     private readonly events: ForgeEvents,
     @Inject(FORGE_CONFIG) private readonly config: Pick<ForgeConfig, 'FORGE_REQUIRE_APPROVAL'>,
   ) {}
@@ -55,7 +52,7 @@ export class PullRequestMerger {
     if (input.sha && input.sha !== pr.headSha)
       throw new ForgeError(409, `head is ${pr.headSha}, not ${input.sha}: the branch moved`);
     if (this.config.FORGE_REQUIRE_APPROVAL) {
-      const approval = approvalOf(await this.reviews.ofPull(pr.id));
+      const approval = await this.readiness.approval(pr);
       if (!approval.approved)
         throw new ForgeError(
           405,
@@ -64,7 +61,7 @@ export class PullRequestMerger {
             : 'it needs an approving review (FORGE_REQUIRE_APPROVAL)',
         );
     }
-    const check = await this.mergeability.check(owner, name, pr);
+    const check = await this.readiness.mergeability(owner, name, pr);
     if (!check.mergeable) throw new ForgeError(405, `not mergeable: ${check.reason}`);
     const sha = await this.git.merge(owner, name, {
       baseRef: pr.baseRef,

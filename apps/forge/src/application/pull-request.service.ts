@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { approvalOf } from '../domain/approval';
 import { ForgeError } from '../domain/errors';
 import { ForgeEvent, ForgeEvents } from '../domain/events';
 import { BareRepositories } from '../git/bare-repos';
 import { PullRequestRepository } from '../persistence/pull-request.repository';
 import { RepoRepository } from '../persistence/repo.repository';
-import { ReviewRepository } from '../persistence/review.repository';
 import { ForgeTransactions } from '../persistence/transactions';
-import { Mergeability } from './mergeability';
+import { MergeReadiness } from './merge-readiness';
 import { PullRequestFinder } from './pull-request-finder';
 
 /**
@@ -20,10 +18,9 @@ export class PullRequestService {
     private readonly finder: PullRequestFinder,
     private readonly repos: RepoRepository,
     private readonly pulls: PullRequestRepository,
-    private readonly reviews: ReviewRepository,
     private readonly transactions: ForgeTransactions,
     private readonly git: BareRepositories,
-    private readonly mergeability: Mergeability,
+    private readonly readiness: MergeReadiness,
     private readonly events: ForgeEvents,
   ) {}
 
@@ -71,7 +68,7 @@ export class PullRequestService {
   /** The pull request with what a reviewer asks: is it approved, can it merge, and why not. */
   async detail(owner: string, name: string, number: number) {
     const { pr } = await this.finder.pull(owner, name, number);
-    const approval = approvalOf(await this.reviews.ofPull(pr.id));
+    const approval = await this.readiness.approval(pr);
     if (pr.state !== 'open')
       return {
         ...pr,
@@ -79,7 +76,7 @@ export class PullRequestService {
         mergeable: false,
         mergeableReason: `it is ${pr.merged ? 'merged' : 'closed'}`,
       };
-    const check = await this.mergeability.check(owner, name, pr);
+    const check = await this.readiness.mergeability(owner, name, pr);
     return {
       ...pr,
       ...approval,

@@ -4,16 +4,10 @@ import type { Database, ForgePullRequest, Tx } from '@horizon/db';
 
 export type PullRow = ForgePullRequest;
 
-export interface NewPull {
-  repositoryId: number;
-  number: number;
-  title: string;
-  body: string | null;
-  headRef: string;
-  headSha: string;
-  baseRef: string;
-  author: string;
-}
+export type NewPull = Pick<
+  PullRow,
+  'repositoryId' | 'number' | 'title' | 'body' | 'headRef' | 'headSha' | 'baseRef' | 'author'
+>;
 
 /** The forge's pull requests (`ForgePullRequest`), numbered per repository. */
 @Injectable()
