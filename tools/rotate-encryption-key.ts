@@ -15,7 +15,7 @@ import { loadKeyring } from '../apps/identity-broker/src/crypto/load-keyring';
 async function main(): Promise<void> {
   const config = parseConfig(configShape);
   const keyring = loadKeyring(config, (message) => process.stderr.write(`${message}\n`));
-  const db = createDatabase(config.DATABASE_URL, 2);
+  const db = createDatabase(config.DATABASE_URL, 2, 'identity');
   try {
     const { rotated, remaining } = await new CredentialStore(db.prisma, keyring).rotate();
     process.stdout.write(

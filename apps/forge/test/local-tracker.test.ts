@@ -11,7 +11,7 @@ describe('LocalTracker (the tracker port over Postgres)', () => {
 
   beforeAll(async () => {
     testDb = await createTestDatabase();
-    db = createDatabase(testDb.url, 2);
+    db = createDatabase(testDb.url, 2, 'forge');
     tracker = new LocalTracker(db.prisma);
   });
   afterAll(async () => {

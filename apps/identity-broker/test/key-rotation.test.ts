@@ -18,7 +18,7 @@ describe('encryption key rotation (real Postgres, the real tool)', () => {
 
   beforeAll(async () => {
     testDb = await createTestDatabase();
-    db = createDatabase(testDb.url, 2);
+    db = createDatabase(testDb.url, 2, 'identity');
   });
   afterAll(async () => {
     await db.close();
