@@ -19,9 +19,9 @@ describe('service schemas', () => {
   });
 
   it('swap the user for the role and keep host, port and database', () => {
-    expect(serviceDatabaseUrl('postgresql://postgres:pw@db.internal:6543/horizon?sslmode=require', 'forge')).toBe(
-      'postgresql://hzn_forge@db.internal:6543/horizon?sslmode=require',
-    );
+    expect(
+      serviceDatabaseUrl('postgresql://postgres:pw@db.internal:6543/horizon?sslmode=require', 'forge'),
+    ).toBe('postgresql://hzn_forge@db.internal:6543/horizon?sslmode=require');
   });
 
   it('take a deployment URL per service over the derived one', async () => {

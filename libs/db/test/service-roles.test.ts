@@ -80,7 +80,9 @@ describe('service schemas and roles (real Postgres)', () => {
       await client.query(
         `INSERT INTO orchestrator."OutboxEvent" ("id", "subject", "envelope") VALUES ('role-test', 's', '{}')`,
       );
-      const { rows } = await client.query(`SELECT "seq" FROM orchestrator."OutboxEvent" WHERE "id" = 'role-test'`);
+      const { rows } = await client.query(
+        `SELECT "seq" FROM orchestrator."OutboxEvent" WHERE "id" = 'role-test'`,
+      );
       expect(rows).toHaveLength(1);
       await expect(
         client.query(`INSERT INTO forge."OutboxEvent" ("id", "subject", "envelope") VALUES ('x', 's', '{}')`),

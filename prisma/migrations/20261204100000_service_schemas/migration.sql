@@ -56,43 +56,37 @@ ALTER TABLE "LocalIssue" SET SCHEMA "forge";
 ALTER TABLE "LocalIssueRelation" SET SCHEMA "forge";
 ALTER TABLE "LocalIssueComment" SET SCHEMA "forge";
 
--- The inbox and outbox of sandbox-manager and the forge: the same tables in their own schemas.
+-- The inbox of sandbox-manager and the outboxes of sandbox-manager and the forge: the same
+-- tables as the orchestrator has, in their own schemas. Rows the shared outbox still held for
+-- sandbox-manager moved with it to the orchestrator, whose relay publishes whatever it holds.
 CREATE TABLE "sandbox"."ProcessedMessage" (
     "consumer" TEXT NOT NULL,
     "envelopeId" TEXT NOT NULL,
     "processedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "ProcessedMessage_pkey" PRIMARY KEY ("consumer","envelopeId")
 );
--- Rows the shared outbox still holds for sandbox-manager would be relayed by the
--- relay of the orchestrator from its copy: a relay publishes whatever its table holds.
 
-CREATE TABLE "sandbox"."OutboxEvent" (
-    "seq" BIGSERIAL NOT NULL,
-    "id" TEXT NOT NULL,
-    "subject" TEXT NOT NULL,
-    "envelope" JSONB NOT NULL,
-    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "sentAt" TIMESTAMPTZ(3),
-    "attempts" INTEGER NOT NULL DEFAULT 0,
-    "lastError" TEXT,
-    CONSTRAINT "OutboxEvent_pkey" PRIMARY KEY ("seq")
-);
-CREATE UNIQUE INDEX "OutboxEvent_id_key" ON "sandbox"."OutboxEvent"("id");
-CREATE INDEX "OutboxEvent_sentAt_seq_idx" ON "sandbox"."OutboxEvent"("sentAt", "seq");
-
-CREATE TABLE "forge"."OutboxEvent" (
-    "seq" BIGSERIAL NOT NULL,
-    "id" TEXT NOT NULL,
-    "subject" TEXT NOT NULL,
-    "envelope" JSONB NOT NULL,
-    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "sentAt" TIMESTAMPTZ(3),
-    "attempts" INTEGER NOT NULL DEFAULT 0,
-    "lastError" TEXT,
-    CONSTRAINT "OutboxEvent_pkey" PRIMARY KEY ("seq")
-);
-CREATE UNIQUE INDEX "OutboxEvent_id_key" ON "forge"."OutboxEvent"("id");
-CREATE INDEX "OutboxEvent_sentAt_seq_idx" ON "forge"."OutboxEvent"("sentAt", "seq");
+DO $$
+DECLARE
+  s TEXT;
+BEGIN
+  FOREACH s IN ARRAY ARRAY['sandbox', 'forge'] LOOP
+    EXECUTE format('CREATE TABLE %I."OutboxEvent" (
+        "seq" BIGSERIAL NOT NULL,
+        "id" TEXT NOT NULL,
+        "subject" TEXT NOT NULL,
+        "envelope" JSONB NOT NULL,
+        "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+        "sentAt" TIMESTAMPTZ(3),
+        "attempts" INTEGER NOT NULL DEFAULT 0,
+        "lastError" TEXT,
+        CONSTRAINT "OutboxEvent_pkey" PRIMARY KEY ("seq")
+      )', s);
+    EXECUTE format('CREATE UNIQUE INDEX "OutboxEvent_id_key" ON %I."OutboxEvent"("id")', s);
+    EXECUTE format('CREATE INDEX "OutboxEvent_sentAt_seq_idx" ON %I."OutboxEvent"("sentAt", "seq")', s);
+  END LOOP;
+END
+$$;
 
 -- One login role per service, granted only its own schema. Roles belong to the cluster, not
 -- the database, so they are created once (two databases migrating at once may race: the
