@@ -9,8 +9,8 @@
 import { parseConfig } from '@horizon/config';
 import { createDatabase } from '@horizon/db';
 import { configShape } from '../apps/identity-broker/src/config';
-import { CredentialStore } from '../apps/identity-broker/src/credentials/credential-store';
-import { loadKeyring } from '../apps/identity-broker/src/crypto/load-keyring';
+import { CredentialStore } from '../apps/identity-broker/src/persistence/credential-store';
+import { loadKeyring } from '../apps/identity-broker/src/application/load-keyring';
 
 async function main(): Promise<void> {
   const config = parseConfig(configShape);
