@@ -1,6 +1,5 @@
-import { PrismaPg } from '@prisma/adapter-pg';
 import { defineConfig } from 'prisma/config';
-import { createPgPool } from './libs/db/src/pg-catalog-types';
+import { MigrationAdapterFactory } from './libs/db/src/migration-adapter';
 
 // Prisma's engine binaries cannot be downloaded here; the wasm schema engine with the pg
 // adapter is what works offline (see docs/architecture.md, "Data").
@@ -8,5 +7,5 @@ export default defineConfig({
   schema: 'prisma/schema.prisma',
   engine: 'js',
   experimental: { adapter: true },
-  adapter: async () => new PrismaPg(createPgPool(process.env.DATABASE_URL ?? '', 2)),
+  adapter: async () => new MigrationAdapterFactory(process.env.DATABASE_URL ?? ''),
 } as Parameters<typeof defineConfig>[0]);

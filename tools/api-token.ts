@@ -21,7 +21,7 @@ async function main(): Promise<number> {
   });
   const [command, id] = positionals;
   const { DATABASE_URL } = loadConfigOrExit({ DATABASE_URL: baseConfig.DATABASE_URL });
-  const db = createDatabase(DATABASE_URL, 1);
+  const db = createDatabase(DATABASE_URL, 1, 'ingress');
   try {
     if (command === 'create' && values.name) {
       const days = values['expires-days'] === undefined ? undefined : Number(values['expires-days']);

@@ -18,7 +18,7 @@ async function main(): Promise<number> {
     NATS_URL: baseConfig.NATS_URL,
     HZN_STREAM_PREFIX: baseConfig.HZN_STREAM_PREFIX,
   });
-  const db = createDatabase(config.DATABASE_URL, 1);
+  const db = createDatabase(config.DATABASE_URL, 1, 'ingress');
   const connection = await JetStreamConnection.connect({
     natsUrl: config.NATS_URL,
     prefix: config.HZN_STREAM_PREFIX,

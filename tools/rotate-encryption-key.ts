@@ -9,13 +9,13 @@
 import { parseConfig } from '@horizon/config';
 import { createDatabase } from '@horizon/db';
 import { configShape } from '../apps/identity-broker/src/config';
-import { CredentialStore } from '../apps/identity-broker/src/credentials/credential-store';
-import { loadKeyring } from '../apps/identity-broker/src/crypto/load-keyring';
+import { CredentialStore } from '../apps/identity-broker/src/persistence/credential-store';
+import { loadKeyring } from '../apps/identity-broker/src/application/load-keyring';
 
 async function main(): Promise<void> {
   const config = parseConfig(configShape);
   const keyring = loadKeyring(config, (message) => process.stderr.write(`${message}\n`));
-  const db = createDatabase(config.DATABASE_URL, 2);
+  const db = createDatabase(config.DATABASE_URL, 2, 'identity');
   try {
     const { rotated, remaining } = await new CredentialStore(db.prisma, keyring).rotate();
     process.stdout.write(

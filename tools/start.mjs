@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { localDefaults } from './lib/local-defaults.mjs';
-import { MODEL_SERVER, SERVICES, launchArgs, portOf } from './lib/services.mjs';
+import { MODEL_SERVER, SERVICES, launchArgs, portOf, serviceEnv } from './lib/services.mjs';
 import { DATA_DIR, ROOT, stackEnv, step } from './lib/stack.mjs';
 
 const { env, scripted } = localDefaults(stackEnv());
@@ -21,7 +21,7 @@ for (const service of processes) {
   const log = fs.openSync(path.join(logDir, `${service.name}.log`), 'a');
   const child = spawn(process.execPath, launchArgs(service, env), {
     cwd: ROOT,
-    env,
+    env: serviceEnv(service, env),
     stdio: ['ignore', log, log],
   });
   children.set(service.name, child);

@@ -2,15 +2,32 @@
 import path from 'node:path';
 import { ROOT } from './stack.mjs';
 
+// `schema`: the service's own Postgres schema; it connects as the role `hzn_<schema>`, granted
+// only that schema (libs/db/src/service-schemas.ts, which a spec holds equal to this list).
 export const SERVICES = [
-  { name: 'ingress', portVar: 'INGRESS_PORT', port: 8080 },
-  { name: 'orchestrator', portVar: 'ORCHESTRATOR_PORT', port: 9101 },
-  { name: 'sandbox-manager', portVar: 'SANDBOX_MANAGER_PORT', port: 9102 },
-  { name: 'identity-broker', portVar: 'IDENTITY_BROKER_PORT', port: 9103 },
-  { name: 'mcp-context', portVar: 'MCP_CONTEXT_PORT', port: 8090 },
-  { name: 'notifier', portVar: 'NOTIFIER_PORT', port: 9104 },
-  { name: 'forge', portVar: 'FORGE_PORT', port: 8060 },
+  { name: 'ingress', portVar: 'INGRESS_PORT', port: 8080, schema: 'ingress' },
+  { name: 'orchestrator', portVar: 'ORCHESTRATOR_PORT', port: 9101, schema: 'orchestrator' },
+  { name: 'sandbox-manager', portVar: 'SANDBOX_MANAGER_PORT', port: 9102, schema: 'sandbox' },
+  { name: 'identity-broker', portVar: 'IDENTITY_BROKER_PORT', port: 9103, schema: 'identity' },
+  { name: 'mcp-context', portVar: 'MCP_CONTEXT_PORT', port: 8090, schema: 'mcp' },
+  { name: 'notifier', portVar: 'NOTIFIER_PORT', port: 9104, schema: 'notifier' },
+  { name: 'forge', portVar: 'FORGE_PORT', port: 8060, schema: 'forge' },
 ];
+
+/**
+ * The environment one service runs with: DATABASE_URL is its own, `<SERVICE>_DATABASE_URL`
+ * when set (a deployment's, with the role's password), else the stack's URL with the user
+ * swapped for the service's role (the local stack trusts loopback, so no password).
+ */
+export function serviceEnv(service, env) {
+  if (!service.schema) return env;
+  const own = env[`${service.portVar.replace(/_PORT$/, '')}_DATABASE_URL`];
+  if (own) return { ...env, DATABASE_URL: own };
+  const url = new URL(env.DATABASE_URL);
+  url.username = `hzn_${service.schema}`;
+  url.password = '';
+  return { ...env, DATABASE_URL: url.toString() };
+}
 
 /** The scripted model server, started when no model provider is configured (tools/lib/local-defaults.mjs). */
 export const MODEL_SERVER = {

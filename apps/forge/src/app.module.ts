@@ -41,7 +41,7 @@ export class ForgeModule {
       module: ForgeModule,
       imports: [
         ObservabilityModule.forRoot('forge', config.LOG_LEVEL),
-        DbModule.forRoot({ databaseUrl: config.DATABASE_URL, relay: true }),
+        DbModule.forRoot({ databaseUrl: config.DATABASE_URL, schema: 'forge', relay: true }),
         MessagingModule.forRoot({
           natsUrl: config.NATS_URL,
           prefix: config.HZN_STREAM_PREFIX,

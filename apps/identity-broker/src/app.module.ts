@@ -12,9 +12,10 @@ import type { Database } from '@horizon/db';
 import { RpcServer } from '@horizon/messaging';
 import { LOGGER } from '@horizon/observability';
 import type { Logger } from '@horizon/observability';
-import { IdentityBroker } from './broker';
+import { IdentityBroker } from './application/identity-broker';
 import type { IdentityBrokerConfig } from './config';
-import { loadKeyring } from './crypto/load-keyring';
+import { loadKeyring } from './application/load-keyring';
+import { serveIdentityRpcs } from './messaging/identity-rpc.responder';
 
 const CONFIG = Symbol('hzn:identity-broker-config');
 
@@ -33,7 +34,7 @@ class IdentityBrokerHost implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationBootstrap(): Promise<void> {
     const keyring = loadKeyring(this.config, (message) => this.logger.warn(message));
     const broker = await IdentityBroker.create(this.config, this.db.prisma, keyring, this.logger);
-    broker.serve(this.rpc);
+    serveIdentityRpcs(this.rpc, broker);
     this.logger.info({ keyId: keyring.currentKeyId, keys: keyring.keyIds.length }, 'identity RPCs served');
     this.refresher = setInterval(() => {
       broker.userTokens

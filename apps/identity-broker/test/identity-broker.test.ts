@@ -69,7 +69,7 @@ describe('identity-broker RPCs (real service module, Postgres, NATS, GitHub stan
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'broker-'));
     const port = await freePort();
     const config = parseConfig(configShape, {
-      DATABASE_URL: db.url,
+      DATABASE_URL: db.urlFor('identity-broker'),
       NATS_URL: messaging.natsUrl,
       HZN_STREAM_PREFIX: messaging.prefix,
       LOG_LEVEL: 'silent',
@@ -206,7 +206,7 @@ describe('identity-broker RPCs (real service module, Postgres, NATS, GitHub stan
     await client.connect();
     try {
       const rows = await client.query<{ row: string; ciphertext: Buffer }>(
-        `SELECT "Credential"::text AS row, ciphertext FROM "Credential"`,
+        `SELECT c::text AS row, ciphertext FROM identity."Credential" c`,
       );
       expect(rows.rows.length).toBeGreaterThanOrEqual(2);
       for (const secret of [token!.accessToken, run.token]) {

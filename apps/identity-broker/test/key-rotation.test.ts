@@ -4,8 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createDatabase, Database } from '@horizon/db';
 import { createTestDatabase, TestDatabase } from '@horizon/testing/src/stack';
-import { CredentialStore } from '../src/credentials/credential-store';
-import { Keyring } from '../src/crypto/keyring';
+import { CredentialStore } from '../src/persistence/credential-store';
+import { Keyring } from '../src/domain/keyring';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const keyA = randomBytes(32);
@@ -18,7 +18,7 @@ describe('encryption key rotation (real Postgres, the real tool)', () => {
 
   beforeAll(async () => {
     testDb = await createTestDatabase();
-    db = createDatabase(testDb.url, 2);
+    db = createDatabase(testDb.url, 2, 'identity');
   });
   afterAll(async () => {
     await db.close();

@@ -38,7 +38,7 @@ export class NotifierModule {
   static register(config: Config): DynamicModule {
     return {
       module: NotifierModule,
-      imports: [...foundationModules('notifier', config, { outboxRelay: true })],
+      imports: [...foundationModules('notifier', config, { outboxRelay: false })],
       controllers: [EventsController],
       providers: [
         ConsoleStream,

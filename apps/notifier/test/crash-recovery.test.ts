@@ -30,7 +30,7 @@ describe('delivery after a crash between post and record (real Postgres, stand-i
       startSlackStandin(),
       startLinearStandin(),
     ]);
-    db = createDatabase(testDb.url, 4);
+    db = createDatabase(testDb.url, 4, 'notifier');
     store = new DeliveryStore(db.pool);
   });
   afterAll(async () => {

@@ -85,7 +85,7 @@ describe('notifier (real Postgres, JetStream, SDK clients against the Slack and 
       name: 'notifier-test',
     });
     publisher = new Publisher(conn);
-    database = createDatabase(db.url, 2);
+    database = createDatabase(db.url, 2, 'notifier');
   });
 
   afterAll(async () => {

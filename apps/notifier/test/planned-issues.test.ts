@@ -56,7 +56,7 @@ describe('notifier creates a plan’s issues in Linear', () => {
       name: 'planned-issues-test',
     });
     publisher = new Publisher(conn);
-    database = createDatabase(db.url, 2);
+    database = createDatabase(db.url, 2, 'notifier');
   });
 
   afterAll(async () => {

@@ -116,7 +116,7 @@ describe('notifier opens runs’ pull requests on the local forge', () => {
 
   async function deliveryRecord() {
     const { rows } = await forge.db.pool.query<{ status: string; externalId: string | null }>(
-      `SELECT "status", "externalId" FROM "NotificationDelivery" WHERE "dedupeKey" = $1`,
+      `SELECT "status", "externalId" FROM notifier."NotificationDelivery" WHERE "dedupeKey" = $1`,
       [pullRequestDeliveryKey(data.workItemId, head)],
     );
     return rows[0];
@@ -255,7 +255,7 @@ describe('notifier opens runs’ pull requests on the local forge', () => {
     expect(await pullsForHead()).toHaveLength(1);
 
     // As after a crash between the forge's answer and the record: the open PR is found instead.
-    await forge.db.pool.query(`DELETE FROM "NotificationDelivery" WHERE "dedupeKey" = $1`, [
+    await forge.db.pool.query(`DELETE FROM notifier."NotificationDelivery" WHERE "dedupeKey" = $1`, [
       pullRequestDeliveryKey(data.workItemId, head),
     ]);
     await send();

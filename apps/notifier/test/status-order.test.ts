@@ -22,7 +22,7 @@ describe('one status message under out-of-order events (real Postgres, Slack sta
 
   beforeAll(async () => {
     [testDb, slack] = await Promise.all([createTestDatabase(), startSlackStandin()]);
-    db = createDatabase(testDb.url, 4);
+    db = createDatabase(testDb.url, 4, 'notifier');
     deliverer = new Deliverer(new DeliveryStore(db.pool), {
       slack: slackSender(createSlackChat({ token: slack.token, slackApiUrl: slack.url })),
     });

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client';
 import { createPgPool } from './pg-catalog-types';
+import type { ServiceSchema } from './service-schemas';
 
 export { PrismaClient, Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/client';
@@ -13,16 +14,19 @@ export type * from './generated/prisma/client';
  */
 export interface Database {
   url: string;
+  /** The service's own schema: the search_path of every connection (see service-schemas.ts). */
+  schema: ServiceSchema | undefined;
   prisma: PrismaClient;
   pool: pg.Pool;
   close(): Promise<void>;
 }
 
-export function createDatabase(url: string, poolSize = 10): Database {
-  const pool = createPgPool(url, poolSize);
+export function createDatabase(url: string, poolSize = 10, schema?: ServiceSchema): Database {
+  const pool = createPgPool(url, poolSize, undefined, schema);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     url,
+    schema,
     prisma,
     pool,
     close: async () => {

@@ -13,6 +13,7 @@ import type { Logger } from '@horizon/observability';
 import { createDatabase } from './client';
 import type { Database } from './client';
 import { OutboxRelay } from './outbox-relay';
+import type { ServiceSchema } from './service-schemas';
 
 export const DATABASE = Symbol('hzn:database');
 
@@ -46,7 +47,8 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
     this.relay = new OutboxRelay(db.pool, publisher, logger.child({ component: 'outbox-relay' }));
   }
   async onModuleInit() {
-    await this.relay.start(this.db.url);
+    if (!this.db.schema) throw new Error('the outbox relay needs the service schema (DbModule.forRoot)');
+    await this.relay.start(this.db.url, this.db.schema);
   }
   async onApplicationShutdown() {
     await this.relay.stop();
@@ -56,12 +58,18 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
 @Global()
 @Module({})
 export class DbModule {
-  /** `relay: true` in services that write to the outbox. */
-  static forRoot(options: { databaseUrl: string; relay?: boolean }): DynamicModule {
+  /**
+   * `schema`: the service's own (its connections' search_path); `relay: true` in services
+   * that write to their outbox.
+   */
+  static forRoot(options: { databaseUrl: string; schema: ServiceSchema; relay?: boolean }): DynamicModule {
     return {
       module: DbModule,
       providers: [
-        { provide: DATABASE, useFactory: () => createDatabase(options.databaseUrl) },
+        {
+          provide: DATABASE,
+          useFactory: () => createDatabase(options.databaseUrl, 10, options.schema),
+        },
         DatabaseLifecycle,
         ...(options.relay ? [OutboxRelayService] : []),
       ],

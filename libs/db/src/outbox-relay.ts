@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Envelope } from '@horizon/contracts';
 import type { Logger } from '@horizon/observability';
-import { OUTBOX_CHANNEL } from './outbox';
+import { outboxChannel } from './outbox';
 
 /** The one thing the relay needs from messaging: publish with the envelope id as Nats-Msg-Id. */
 export interface EnvelopePublisher {
@@ -34,13 +34,14 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions = {},
   ) {}
 
-  async start(databaseUrl: string): Promise<void> {
+  /** `schema`: whose outbox this relay drains (its pool's search_path names the same one). */
+  async start(databaseUrl: string, schema: string): Promise<void> {
     this.running = true;
     this.listener = new pg.Client({ connectionString: databaseUrl });
     await this.listener.connect();
     this.listener.on('notification', () => this.kick());
     this.listener.on('error', (err) => this.logger.warn({ err }, 'outbox listener lost; polling continues'));
-    await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    await this.listener.query(`LISTEN ${outboxChannel(schema)}`);
     const poll = () => {
       this.kick();
       this.timer = setTimeout(poll, this.options.pollMs ?? 1000);

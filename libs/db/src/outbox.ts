@@ -1,7 +1,13 @@
 import type { Envelope } from '@horizon/contracts';
 import type { Tx } from './client';
 
-export const OUTBOX_CHANNEL = 'hzn_outbox';
+/**
+ * The NOTIFY channel of one schema's outbox, so a relay wakes only for its own service's
+ * rows. The writer names it by `current_schema()`: its connection's search_path.
+ */
+export function outboxChannel(schema: string): string {
+  return `hzn_outbox_${schema}`;
+}
 
 /**
  * Appends envelopes to the outbox inside the caller's transaction, so they exist if and only
@@ -23,5 +29,5 @@ export async function appendToOutbox(tx: Tx, envelopes: Envelope[]): Promise<voi
       SELECT * FROM unnest(${ids}::text[], ${subjects}::text[], ${bodies}::jsonb[])
       RETURNING 1
     )
-    SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM (SELECT count(*) FROM inserted) AS c`;
+    SELECT pg_notify('hzn_outbox_' || current_schema(), '') FROM (SELECT count(*) FROM inserted) AS c`;
 }

@@ -27,14 +27,20 @@ export class CatalogTextClient extends pg.Client {
   }
 }
 
-/** A pg pool whose clients read catalog `name`/`char` columns as text. */
+/**
+ * A pg pool whose clients read catalog `name`/`char` columns as text. With `schema`, every
+ * connection's search_path is that schema alone, so a service's plain SQL ("OutboxEvent",
+ * "WorkItem") names its own tables and nothing else.
+ */
 export function createPgPool(
   connectionString: string,
   max = 10,
   onIdleError: (err: Error) => void = (err) =>
     process.stderr.write(`postgres: idle connection lost: ${err.message}\n`),
+  schema?: string,
 ): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, Client: CatalogTextClient });
+  const options = schema ? `-c search_path=${schema}` : undefined;
+  const pool = new pg.Pool({ connectionString, max, Client: CatalogTextClient, options });
   // An idle client whose connection drops (a Postgres restart, an admin terminating it) emits
   // 'error' on the pool; unhandled, that would crash the service. The pool discards the client
   // and the next query opens a new connection, so the failure surfaces where it matters.

@@ -4,6 +4,7 @@ import {
   appendToOutbox,
   claimMessage,
   createDatabase,
+  serviceDatabaseUrl,
   Database,
   OutboxRelay,
   EnvelopePublisher,
@@ -51,7 +52,8 @@ describe('outbox and inbox (real Postgres, real JetStream)', () => {
 
   beforeAll(async () => {
     [testDb, messaging] = await Promise.all([createTestDatabase(), createTestMessaging()]);
-    db = createDatabase(testDb.url);
+    // As the orchestrator connects: its role, its schema (outbox and inbox are per service).
+    db = createDatabase(serviceDatabaseUrl(testDb.url, 'orchestrator'), 10, 'orchestrator');
     conn = await JetStreamConnection.connect({
       natsUrl: messaging.natsUrl,
       prefix: messaging.prefix,
@@ -152,7 +154,7 @@ describe('outbox and inbox (real Postgres, real JetStream)', () => {
 
   it('wakes on commit through LISTEN/NOTIFY instead of waiting for the poll', async () => {
     const relay = new OutboxRelay(db.pool, publisher, logger, { pollMs: 60_000 });
-    await relay.start(testDb.url);
+    await relay.start(db.url, 'orchestrator');
     try {
       const e = event();
       const t0 = Date.now();

@@ -1,5 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
-import { DbModule } from '@horizon/db';
+import { DbModule, SERVICE_SCHEMAS, type ServiceWithSchema } from '@horizon/db';
 import { MessagingModule } from '@horizon/messaging';
 import { ObservabilityModule } from '@horizon/observability';
 
@@ -16,13 +16,17 @@ export interface FoundationConfig {
  * outbox relay where the service writes events); the JetStream connection and consumers.
  */
 export function foundationModules(
-  service: string,
+  service: ServiceWithSchema,
   config: FoundationConfig,
   options: { outboxRelay: boolean },
 ): DynamicModule[] {
   return [
     ObservabilityModule.forRoot(service, config.LOG_LEVEL),
-    DbModule.forRoot({ databaseUrl: config.DATABASE_URL, relay: options.outboxRelay }),
+    DbModule.forRoot({
+      databaseUrl: config.DATABASE_URL,
+      schema: SERVICE_SCHEMAS[service],
+      relay: options.outboxRelay,
+    }),
     MessagingModule.forRoot({ natsUrl: config.NATS_URL, prefix: config.HZN_STREAM_PREFIX, name: service }),
   ];
 }

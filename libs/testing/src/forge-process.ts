@@ -21,9 +21,15 @@ export interface ForgeUnderTest {
   port: number;
   token: string;
   dataDir: string;
-  /** The suite's database (the forge's tables, and the other services' when a test shares it). */
+  /**
+   * The suite's database as its owner, for assertions: `pool` finds the forge's tables by their
+   * plain names (search_path `forge`), other schemas' by qualified names.
+   */
   db: { url: string; pool: pg.Pool };
-  /** The environment the forge runs with: database, NATS, stream prefix, data directory, port. */
+  /**
+   * The stack's environment (the database as its owner, NATS, stream prefix, data directory,
+   * port); the forge itself connects as its role `hzn_forge`, as `npm start` runs it.
+   */
   env: Record<string, string>;
   /** Every message on this suite's HZN_INGRESS, in order. */
   ingressMessages(): Promise<{ subject: string; envelope: Envelope }[]>;
@@ -54,7 +60,7 @@ export async function startForge(env: Record<string, string> = {}): Promise<Forg
     ['--enable-source-maps', '-r', '@swc-node/register', path.join(ROOT, 'apps/forge/src/main.ts')],
     {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...fullEnv },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...fullEnv, DATABASE_URL: testDb.urlFor('forge') },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -77,7 +83,7 @@ export async function startForge(env: Record<string, string> = {}): Promise<Forg
     child.kill('SIGKILL');
     throw new Error(`${err.message}\n${output}`);
   });
-  const pool = new pg.Pool({ connectionString: testDb.url, max: 2 });
+  const pool = new pg.Pool({ connectionString: testDb.url, max: 2, options: '-c search_path=forge' });
   const reader = await JetStreamConnection.connect({
     natsUrl: messaging.natsUrl,
     prefix: messaging.prefix,

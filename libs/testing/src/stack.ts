@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { serviceDatabaseUrl, type ServiceWithSchema } from '@horizon/db';
 import { JetStreamConnection, Naming, STREAMS, StreamKey } from '@horizon/messaging';
 
 /**
@@ -27,8 +28,11 @@ function adminUrl(): string {
 }
 
 export interface TestDatabase {
+  /** As the migrating superuser: for set-up and assertions across schemas. */
   url: string;
   name: string;
+  /** As `service` connects in production: its role, granted only its own schema. */
+  urlFor(service: ServiceWithSchema): string;
   drop(): Promise<void>;
 }
 
@@ -51,6 +55,7 @@ export async function createTestDatabase(id = suiteId()): Promise<TestDatabase> 
   return {
     url: url.toString(),
     name,
+    urlFor: (service) => serviceDatabaseUrl(url.toString(), service),
     drop: async () => {
       const c = new pg.Client({ connectionString: adminUrl() });
       await c.connect();

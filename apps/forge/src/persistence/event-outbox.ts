@@ -18,7 +18,12 @@ export class EventOutbox {
 
   /** An envelope the forge emitted, by its id, or null. */
   async find(envelopeId: string): Promise<Envelope | null> {
-    const row = await this.db.prisma.outboxEvent.findUnique({ where: { id: envelopeId } });
-    return row ? (envelopeSchema.parse(row.envelope) as Envelope) : null;
+    // Plain SQL: "OutboxEvent" is the forge's through its connection's search_path, which
+    // Prisma's model (bound to one schema) would not follow.
+    const { rows } = await this.db.pool.query<{ envelope: unknown }>(
+      'SELECT "envelope" FROM "OutboxEvent" WHERE "id" = $1',
+      [envelopeId],
+    );
+    return rows[0] ? (envelopeSchema.parse(rows[0].envelope) as Envelope) : null;
   }
 }

@@ -1,4 +1,6 @@
 import { IngressEvent, parseIngressEvent } from './ingress-event';
+import type { RoutingDecision } from './routing-decision';
+import { KnownPullRequest, pullRequestKey, route, RoutingContext, routingDefaults } from './routing-table';
 
 /**
  * Normalized ingress events for routing specs, shaped after GitHub's, Linear's and Slack's
@@ -258,4 +260,33 @@ export function apiCancel(): IngressEvent {
       requestedBy: 'cli:octocat',
     },
   });
+}
+
+// The routing context and decisions the specs share.
+
+export const workItemId = '3d6f0a57-9a8b-4c1d-8e2f-7a6b5c4d3e2f';
+
+export function context(overrides: Partial<RoutingContext> = {}): RoutingContext {
+  return {
+    botLogin,
+    mentionHandle: routingDefaults.mentionHandle,
+    branchPrefix: routingDefaults.branchPrefix,
+    linearAppUserId,
+    slackBotUserId,
+    activeThreadRuns: new Set(),
+    knownPullRequests: new Map(),
+    ...overrides,
+  };
+}
+
+export function known(branch = 'feature/totals'): Map<string, KnownPullRequest> {
+  return new Map([[pullRequestKey('acme/billing', 42), { branch, workItemId }]]);
+}
+
+export function decide(
+  event: ReturnType<typeof prClosed>,
+  ctx = context(),
+): RoutingDecision & { rule: string } {
+  const outcome = route(event, ctx);
+  return { ...outcome.decision, rule: outcome.rule };
 }

@@ -102,7 +102,7 @@ export class ManagerStack {
       startGitServer(this.dirs.forge.path, this.token),
       ScriptedModelServer.start(options.model),
     ]);
-    this.database = createDatabase(this.db.url, 2);
+    this.database = createDatabase(this.db.url, 2, 'sandbox');
     await options.beforeStart?.(this);
     const config = parseConfig(configShape, {
       DATABASE_URL: this.db.url,

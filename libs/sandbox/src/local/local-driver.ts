@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, chown, copyFile, lstat, mkdir, readdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type {
   ExecOptions,
   SandboxDriver,
@@ -23,7 +22,8 @@ import {
 import { mountOverlay, unmountOverlay } from '../host/overlay';
 import { hostTools, probeHost } from '../host/probe';
 import { run } from '../host/run';
-import { bwrapArgs, joinCgroupsThenExec, systemTopLevel, type SystemPath } from './bwrap-args';
+import { bwrapArgs, joinCgroupsThenExec, type SystemPath } from './bwrap-args';
+import { readSystemPaths, sandboxEnv, waitForInit, writeSandboxEtc } from './sandbox-inside';
 
 export interface LocalSandboxDriverOptions {
   /** Host folder holding each sandbox's layers, home, tmp and socket; root-owned. */
@@ -167,7 +167,7 @@ export class LocalSandboxDriver implements SandboxDriver {
       await chown(dir, this.uid, this.gid);
       for (const path of Object.values(paths)) await mkdir(path, { mode: 0o755 });
       for (const path of [paths.upper, paths.home, paths.tmp]) await chown(path, this.uid, this.gid);
-      await this.writeEtc(paths.etc);
+      await writeSandboxEtc(paths.etc, this.insideUid, this.insideGid);
       await mountOverlay({
         lower: spec.snapshotDir,
         upper: paths.upper,
@@ -262,7 +262,7 @@ export class LocalSandboxDriver implements SandboxDriver {
     const child = spawn(wrapped[0]!, wrapped.slice(1), {
       stdio: ['pipe', 'pipe', 'pipe'],
       cwd: '/',
-      env: { ...this.envFor(sandbox), ...options.env },
+      env: { ...sandboxEnv(sandbox.handle, sandbox.env), ...options.env },
       // Its own process group, so kill() reaches everything it started inside.
       detached: true,
     });
@@ -356,77 +356,4 @@ export class LocalSandboxDriver implements SandboxDriver {
     if (sandbox.state !== 'running') throw new Error(`sandbox ${handle.id} is ${sandbox.state}`);
     return sandbox;
   }
-
-  private envFor(sandbox: LocalSandbox): Record<string, string> {
-    const base: Record<string, string> = {
-      PATH: '/usr/local/bin:/usr/bin:/bin',
-      HOME: '/home/sandbox',
-      USER: 'sandbox',
-      LANG: 'C.UTF-8',
-      TMPDIR: '/tmp',
-      HORIZON_SANDBOX_ID: sandbox.handle.id,
-      HORIZON_SANDBOX_FLAVOUR: sandbox.handle.flavour,
-    };
-    const proxy = sandbox.handle.proxyUrl;
-    const proxyEnv: Record<string, string> = proxy
-      ? {
-          HTTP_PROXY: proxy,
-          HTTPS_PROXY: proxy,
-          http_proxy: proxy,
-          https_proxy: proxy,
-          NO_PROXY: '127.0.0.1,localhost',
-          no_proxy: '127.0.0.1,localhost',
-        }
-      : {};
-    return { ...base, ...proxyEnv, ...sandbox.env };
-  }
-
-  private async writeEtc(etc: string): Promise<void> {
-    const files = {
-      passwd: `root:x:0:0::/nonexistent:/usr/sbin/nologin\nsandbox:x:${this.insideUid}:${this.insideGid}::/home/sandbox:/bin/sh\n`,
-      group: `root:x:0:\nsandbox:x:${this.insideGid}:\n`,
-      hosts: '127.0.0.1\tlocalhost sandbox\n::1\tlocalhost\n',
-      hostname: 'sandbox\n',
-    };
-    for (const [name, content] of Object.entries(files))
-      await writeFile(join(etc, name), content, { mode: 0o644 });
-  }
-}
-
-/** Reads bwrap's --info-fd JSON for the host pid of the sandbox, then the init's "ready" line. */
-async function waitForInit(init: ChildProcess): Promise<number> {
-  let stderr = '';
-  init.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  let ready = false;
-  const exited = new Promise<never>((_, reject) =>
-    init.once('exit', (code) => {
-      if (!ready) reject(new Error(`sandbox init exited with ${code} before it was ready: ${stderr.trim()}`));
-    }),
-  );
-  const info = (async () => {
-    let text = '';
-    for await (const chunk of init.stdio[3] as NodeJS.ReadableStream) text += chunk.toString();
-    const pid = (JSON.parse(text) as { 'child-pid'?: number })['child-pid'];
-    if (!pid) throw new Error(`bwrap reported no child pid: ${text}`);
-    return pid;
-  })();
-  const readyLine = (async () => {
-    for await (const line of createInterface({ input: init.stdout! })) if (line === 'ready') return;
-    // Output closed without the line: the init died (its exit carries the reason).
-    await new Promise(() => undefined);
-  })();
-  const [pid] = await Promise.race([Promise.all([info, readyLine]), exited]);
-  ready = true;
-  init.stdout!.resume();
-  return pid;
-}
-
-async function readSystemPaths(): Promise<SystemPath[]> {
-  const paths: SystemPath[] = [];
-  for (const path of systemTopLevel) {
-    const stat = await lstat(path).catch(() => null);
-    if (stat?.isSymbolicLink()) paths.push({ path, kind: 'symlink', target: await readlink(path) });
-    else if (stat?.isDirectory()) paths.push({ path, kind: 'dir' });
-  }
-  return paths;
 }

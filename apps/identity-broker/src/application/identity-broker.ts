@@ -1,5 +1,5 @@
-import type { OAuthProvider } from '@horizon/contracts';
-import {
+import type { DataOf, OAuthProvider, ReplyOf } from '@horizon/contracts';
+import type {
   identityCompleteOAuth,
   identityGet,
   identityLink,
@@ -12,21 +12,21 @@ import {
 import type { PrismaClient } from '@horizon/db';
 import type { App } from '@horizon/integrations-github';
 import { createGitHubApp } from '@horizon/integrations-github';
-import { RpcError, RpcServer } from '@horizon/messaging';
+import { RpcError } from '@horizon/messaging';
 import type { Logger } from '@horizon/observability';
-import type { IdentityBrokerConfig } from './config';
-import { CredentialStore } from './credentials/credential-store';
-import type { Keyring } from './crypto/keyring';
-import { IdentityRepository } from './identities/identity-repository';
-import { OAuthStateSigner } from './oauth/oauth-state';
+import type { IdentityBrokerConfig } from '../config';
+import { CredentialStore } from '../persistence/credential-store';
+import type { Keyring } from '../domain/keyring';
+import { IdentityRepository } from '../persistence/identity.repository';
+import { OAuthStateSigner } from '../domain/oauth-state';
 import {
   GitHubOAuthClient,
   LinearOAuthClient,
   OAuthProviderClient,
   SlackOAuthClient,
-} from './oauth/providers';
-import { RunTokens } from './tokens/run-tokens';
-import { UserTokens } from './tokens/user-tokens';
+} from '../oauth/providers';
+import { RunTokens } from './run-tokens';
+import { UserTokens } from './user-tokens';
 
 /** The GitHub App from configuration, or null when GITHUB_APP_ID / GITHUB_APP_PRIVATE_KEY are unset. */
 function githubApp(config: IdentityBrokerConfig): (() => Promise<App>) | null {
@@ -67,7 +67,7 @@ async function oauthClients(config: IdentityBrokerConfig, app: (() => Promise<Ap
 }
 
 /**
- * The identity broker's behaviour behind its RPCs, free of Nest: identities and links,
+ * The identity broker's use cases, one per RPC (messaging/identity-rpc.responder.ts), free of Nest: identities and links,
  * OAuth linking, run tokens and people's tokens, all credentials sealed under the keyring.
  */
 export class IdentityBroker {
@@ -103,68 +103,94 @@ export class IdentityBroker {
     );
   }
 
-  serve(rpc: RpcServer): void {
-    rpc.serve(identityResolve, async ({ provider, externalId }) => ({
-      identity: await this.identities.resolve(provider, externalId),
-    }));
-    rpc.serve(identityGet, async ({ identityId }) => ({ identity: await this.identities.get(identityId) }));
-    rpc.serve(identityLink, async (d) => ({
-      identity: await this.identities.link(
-        {
-          ...(d.identityId ? { identityId: d.identityId } : {}),
-          ...(d.displayName ? { displayName: d.displayName } : {}),
-        },
-        {
-          provider: d.provider,
-          externalId: d.externalId,
-          ...(d.login !== undefined ? { login: d.login } : {}),
-        },
-      ),
-    }));
-    rpc.serve(identityStartOAuth, async ({ provider, identityId, redirectUrl }) => {
-      const client = this.oauthClient(provider);
-      const { state, payload } = this.state.issue(provider, identityId);
-      const redirect = redirectUrl ?? this.config.IDENTITY_OAUTH_REDIRECT_URL;
-      const authorizeUrl = client.authorizeUrl({
-        state,
-        nonce: payload.nonce,
-        ...(redirect ? { redirectUrl: redirect } : {}),
-      });
-      return { authorizeUrl, state, expiresAt: new Date(payload.expiresAt).toISOString() };
+  resolve({
+    provider,
+    externalId,
+  }: DataOf<typeof identityResolve>): Promise<ReplyOf<typeof identityResolve>> {
+    return this.identities.resolve(provider, externalId).then((identity) => ({ identity }));
+  }
+
+  get({ identityId }: DataOf<typeof identityGet>): Promise<ReplyOf<typeof identityGet>> {
+    return this.identities.get(identityId).then((identity) => ({ identity }));
+  }
+
+  async link(d: DataOf<typeof identityLink>): Promise<ReplyOf<typeof identityLink>> {
+    const identity = await this.identities.link(
+      {
+        ...(d.identityId ? { identityId: d.identityId } : {}),
+        ...(d.displayName ? { displayName: d.displayName } : {}),
+      },
+      {
+        provider: d.provider,
+        externalId: d.externalId,
+        ...(d.login !== undefined ? { login: d.login } : {}),
+      },
+    );
+    return { identity };
+  }
+
+  async startOAuth({
+    provider,
+    identityId,
+    redirectUrl,
+  }: DataOf<typeof identityStartOAuth>): Promise<ReplyOf<typeof identityStartOAuth>> {
+    const client = this.oauthClient(provider);
+    const { state, payload } = this.state.issue(provider, identityId);
+    const redirect = redirectUrl ?? this.config.IDENTITY_OAUTH_REDIRECT_URL;
+    const authorizeUrl = client.authorizeUrl({
+      state,
+      nonce: payload.nonce,
+      ...(redirect ? { redirectUrl: redirect } : {}),
     });
-    rpc.serve(identityCompleteOAuth, async ({ provider, code, state, redirectUrl }) => {
-      const payload = this.state.verify(state, provider);
-      const redirect = redirectUrl ?? this.config.IDENTITY_OAUTH_REDIRECT_URL;
-      const { tokens, account } = await this.oauthClient(provider).exchange({
-        code,
-        nonce: payload.nonce,
-        ...(redirect ? { redirectUrl: redirect } : {}),
-      });
-      const identity = await this.identities.link(
-        payload.identityId ? { identityId: payload.identityId } : { displayName: account.displayName },
-        { provider, externalId: account.externalId, login: account.login },
-      );
-      await this.userTokens.save(identity.id, provider, tokens, account.login);
-      this.logger.info({ identityId: identity.id, provider }, 'account linked through OAuth');
-      return { identity };
+    return { authorizeUrl, state, expiresAt: new Date(payload.expiresAt).toISOString() };
+  }
+
+  async completeOAuth({
+    provider,
+    code,
+    state,
+    redirectUrl,
+  }: DataOf<typeof identityCompleteOAuth>): Promise<ReplyOf<typeof identityCompleteOAuth>> {
+    const payload = this.state.verify(state, provider);
+    const redirect = redirectUrl ?? this.config.IDENTITY_OAUTH_REDIRECT_URL;
+    const { tokens, account } = await this.oauthClient(provider).exchange({
+      code,
+      nonce: payload.nonce,
+      ...(redirect ? { redirectUrl: redirect } : {}),
     });
-    rpc.serve(identityMintRunToken, async (d) => {
-      const minted = await this.requireRunTokens().mint({
-        runId: d.runId,
-        repo: d.repo,
-        caller: d.caller,
-        ...(d.permissions ? { permissions: definedOnly(d.permissions) } : {}),
-      });
-      return { ...minted, expiresAt: minted.expiresAt.toISOString() };
+    const identity = await this.identities.link(
+      payload.identityId ? { identityId: payload.identityId } : { displayName: account.displayName },
+      { provider, externalId: account.externalId, login: account.login },
+    );
+    await this.userTokens.save(identity.id, provider, tokens, account.login);
+    this.logger.info({ identityId: identity.id, provider }, 'account linked through OAuth');
+    return { identity };
+  }
+
+  async mintRunToken(d: DataOf<typeof identityMintRunToken>): Promise<ReplyOf<typeof identityMintRunToken>> {
+    const minted = await this.requireRunTokens().mint({
+      runId: d.runId,
+      repo: d.repo,
+      caller: d.caller,
+      ...(d.permissions ? { permissions: definedOnly(d.permissions) } : {}),
     });
-    rpc.serve(identityRevokeRunToken, async ({ runId }) => ({
-      revoked: await this.requireRunTokens().revoke(runId),
-    }));
-    rpc.serve(identityUserToken, async ({ identityId, provider, caller }) => {
-      const token = await this.userTokens.get(identityId, provider);
-      if (token) this.logger.info({ identityId, provider, caller }, 'user token handed out');
-      return { token: token && { ...token, expiresAt: token.expiresAt?.toISOString() ?? null } };
-    });
+    return { ...minted, expiresAt: minted.expiresAt.toISOString() };
+  }
+
+  async revokeRunToken({
+    runId,
+  }: DataOf<typeof identityRevokeRunToken>): Promise<ReplyOf<typeof identityRevokeRunToken>> {
+    return { revoked: await this.requireRunTokens().revoke(runId) };
+  }
+
+  async userToken({
+    identityId,
+    provider,
+    caller,
+  }: DataOf<typeof identityUserToken>): Promise<ReplyOf<typeof identityUserToken>> {
+    const token = await this.userTokens.get(identityId, provider);
+    if (token) this.logger.info({ identityId, provider, caller }, 'user token handed out');
+    return { token: token && { ...token, expiresAt: token.expiresAt?.toISOString() ?? null } };
   }
 
   private oauthClient(provider: OAuthProvider): OAuthProviderClient {

@@ -3,7 +3,7 @@ import { DEFAULT_RUN_TOKEN_PERMISSIONS } from '@horizon/contracts';
 import type { App, InstallationPermissions } from '@horizon/integrations-github';
 import { mintInstallationToken, revokeInstallationToken } from '@horizon/integrations-github';
 import type { Logger } from '@horizon/observability';
-import type { CredentialStore } from '../credentials/credential-store';
+import type { CredentialStore } from '../persistence/credential-store';
 
 const KIND_PREFIX = 'run_token:';
 /** A stored token with less life than this left is not handed out again; a fresh one is minted. */

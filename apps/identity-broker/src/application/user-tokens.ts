@@ -1,7 +1,7 @@
 import type { OAuthProvider } from '@horizon/contracts';
 import { RpcError } from '@horizon/messaging';
 import type { Logger } from '@horizon/observability';
-import type { CredentialStore, StoredCredential } from '../credentials/credential-store';
+import type { CredentialStore, StoredCredential } from '../persistence/credential-store';
 import type { OAuthProviderClient, ProviderTokens } from '../oauth/providers';
 
 const KIND = 'oauth';

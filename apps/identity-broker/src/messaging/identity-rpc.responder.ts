@@ -1,0 +1,24 @@
+import {
+  identityCompleteOAuth,
+  identityGet,
+  identityLink,
+  identityMintRunToken,
+  identityResolve,
+  identityRevokeRunToken,
+  identityStartOAuth,
+  identityUserToken,
+} from '@horizon/contracts';
+import type { RpcServer } from '@horizon/messaging';
+import type { IdentityBroker } from '../application/identity-broker';
+
+/** Answers `hzn.rpc.identity.*`: each contract's request goes to its use case. */
+export function serveIdentityRpcs(rpc: RpcServer, broker: IdentityBroker): void {
+  rpc.serve(identityResolve, (d) => broker.resolve(d));
+  rpc.serve(identityGet, (d) => broker.get(d));
+  rpc.serve(identityLink, (d) => broker.link(d));
+  rpc.serve(identityStartOAuth, (d) => broker.startOAuth(d));
+  rpc.serve(identityCompleteOAuth, (d) => broker.completeOAuth(d));
+  rpc.serve(identityMintRunToken, (d) => broker.mintRunToken(d));
+  rpc.serve(identityRevokeRunToken, (d) => broker.revokeRunToken(d));
+  rpc.serve(identityUserToken, (d) => broker.userToken(d));
+}
