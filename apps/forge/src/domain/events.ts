@@ -10,6 +10,7 @@ import {
   githubPullRequestReview,
   githubPullRequestReviewComment,
 } from '@horizon/contracts';
+import type { PullRequest } from '@horizon/local-forge-client';
 
 /**
  * The local forge's changes as the normalized GitHub ingress events, exactly as ingress would
@@ -22,17 +23,11 @@ export interface RepoFacts {
   name: string;
 }
 
-export interface PullFacts {
-  number: number;
-  title: string;
-  body: string | null;
-  headRef: string;
-  headSha: string;
-  baseRef: string;
-  author: string;
-  merged: boolean;
-  mergedBy: string | null;
-}
+/** What the events say of a pull request: the fields the forge's API answers with (`PullRequest`). */
+export type PullFacts = Pick<
+  PullRequest,
+  'number' | 'title' | 'body' | 'headRef' | 'headSha' | 'baseRef' | 'author' | 'merged' | 'mergedBy'
+>;
 
 export interface ForgeEvent<C extends Contract = Contract> {
   contract: C;
