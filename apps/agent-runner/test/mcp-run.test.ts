@@ -8,7 +8,7 @@ import type { RunnerEvent, RunReport } from '@horizon/contracts';
 import { parseConfig } from '@horizon/config';
 import { McpContextModule } from '@horizon/mcp-context/src/app.module';
 import { configShape } from '@horizon/mcp-context/src/config';
-import { RunTokenIssuer, scopesForFlavour } from '@horizon/mcp-context';
+import { RunTokenIssuer, scopesForFlavour } from '@horizon/run-tokens';
 import { METRICS } from '@horizon/observability';
 import { startService } from '@horizon/runtime';
 import {

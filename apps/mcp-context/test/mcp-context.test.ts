@@ -19,7 +19,7 @@ import {
 import { freePort } from '@horizon/testing/src/nats-server';
 import { McpContextModule } from '../src/app.module';
 import { configShape } from '../src/config';
-import { MCP_SCOPES, McpScope, RunTokenIssuer } from '../src';
+import { MCP_SCOPES, McpScope, RunTokenIssuer } from '@horizon/run-tokens';
 import { startGitHubPullsStandin, GitHubPullsStandin } from './support/github-pulls-standin';
 import { seedFiles, seedHorizon } from './support/seed';
 

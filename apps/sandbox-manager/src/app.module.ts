@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
 import { prepareRunnerRuntime } from '@horizon/agent-runner';
 import { DATABASE, type Database } from '@horizon/db';
-import { PgRevocationStore } from '@horizon/mcp-context/src/auth/pg-revocation-store';
-import { RunTokenIssuer } from '@horizon/mcp-context/src/auth/run-token-issuer';
-import { loadRunTokenSecret } from '@horizon/mcp-context/src/auth/token-secret';
 import { RpcClient } from '@horizon/messaging';
+import { loadRunTokenSecret, RunTokenMinter } from '@horizon/run-tokens';
 import { LOGGER, type Logger } from '@horizon/observability';
 import { SandboxService } from './application/sandbox.service';
 import { modelProviderConfig, type SandboxManagerConfig } from './config';
@@ -40,13 +38,11 @@ export class SandboxManagerModule {
         { provide: SANDBOX_MANAGER_CONFIG, useValue: config },
         {
           provide: MCP_ACCESS,
-          inject: [DATABASE],
-          useFactory: (db: Database): McpAccess | null =>
+          useFactory: (): McpAccess | null =>
             config.MCP_CONTEXT_URL
               ? new McpAccess(
-                  new RunTokenIssuer(
+                  new RunTokenMinter(
                     loadRunTokenSecret({ secret: config.MCP_TOKEN_SECRET, dataDir: config.HORIZON_DATA_DIR }),
-                    new PgRevocationStore(db.pool),
                   ),
                 )
               : null,

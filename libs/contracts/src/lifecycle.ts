@@ -99,6 +99,8 @@ export const runFinished = defineContract({
     frictionNotes: z.array(z.string()),
     /** The agent's last words: a plan run's plan, a commit's body. Absent from older publishers. */
     summary: z.string().nullable().optional(),
+    /** The run's deadline, when its run tokens expire: how long mcp-context must remember the revocation. Absent from older publishers. */
+    deadlineAt: isoDate.optional(),
   }),
 });
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { RevocationStore } from './run-token-issuer';
+import type { RevocationStore } from '@horizon/run-tokens';
 
 /** Revoked runs in `McpRevokedRun`; rows past their token's expiry are pruned on write. */
 export class PgRevocationStore implements RevocationStore {

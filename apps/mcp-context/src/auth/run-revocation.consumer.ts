@@ -1,32 +1,24 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { runFinished } from '@horizon/contracts';
 import type { EnvelopeOf } from '@horizon/contracts';
-import { DATABASE } from '@horizon/db';
-import type { Database } from '@horizon/db';
 import { HandleMessage, MessageConsumer } from '@horizon/messaging';
-import { RunTokenIssuer } from './run-token-issuer';
+import { RunTokenIssuer } from '@horizon/run-tokens';
 
-/** Longest a token may outlive its run's record when the run row is gone (tokens expire by then). */
+/** How long a revocation is kept when the event does not say the run's deadline (tokens expire by then). */
 const FALLBACK_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** Revokes a run's tokens when the run finishes, whatever its outcome. */
+/** Revokes a run's tokens when the run finishes, whatever its outcome: the only writer of revocations. */
 @Injectable()
 @MessageConsumer({ durable: 'mcp-context-run-finished', stream: 'EVT', filterSubject: runFinished.subject })
 export class RunRevocationConsumer {
-  constructor(
-    private readonly issuer: RunTokenIssuer,
-    @Inject(DATABASE) private readonly db: Database,
-  ) {}
+  constructor(private readonly issuer: RunTokenIssuer) {}
 
   @HandleMessage(runFinished)
   async onRunFinished(envelope: EnvelopeOf<typeof runFinished>): Promise<void> {
-    const { rows } = await this.db.pool.query<{ deadlineAt: Date }>(
-      `SELECT "deadlineAt" FROM "Run" WHERE id = $1`,
-      [envelope.data.runId],
-    );
+    const { runId, deadlineAt } = envelope.data;
     await this.issuer.revoke(
-      envelope.data.runId,
-      rows[0]?.deadlineAt ?? new Date(Date.now() + FALLBACK_KEEP_MS),
+      runId,
+      deadlineAt ? new Date(deadlineAt) : new Date(Date.now() + FALLBACK_KEEP_MS),
     );
   }
 }

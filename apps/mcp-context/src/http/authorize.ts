@@ -1,6 +1,5 @@
-import type { RunTokenClaims } from '../auth/run-token';
-import { RunTokenRejected } from '../auth/run-token';
-import type { McpScope } from '../auth/scopes';
+import { RunTokenRejected } from '@horizon/run-tokens';
+import type { McpScope, RunTokenClaims } from '@horizon/run-tokens';
 
 export const RUN_HEADER = 'x-horizon-run';
 

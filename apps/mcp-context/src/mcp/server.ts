@@ -2,7 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '@horizon/observability';
-import type { McpScope } from '../auth/scopes';
+import type { McpScope } from '@horizon/run-tokens';
 import { CursorError } from './paging';
 import type { ToolContext, ToolDefinition } from './tool';
 import { chatTools } from './tools/chat-tools';

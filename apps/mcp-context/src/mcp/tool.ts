@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { McpScope } from '../auth/scopes';
-import type { RunTokenClaims } from '../auth/run-token';
+import type { McpScope, RunTokenClaims } from '@horizon/run-tokens';
 import type { Sources } from '../sources/sources';
 import {
   decodeCursor,

@@ -258,6 +258,7 @@ function finishedEnvelope(
     })),
     frictionNotes: report.frictionNotes,
     summary: report.summary,
+    deadlineAt: env.data.deadlineAt,
   };
   return envelopeFor(runFinished, data, { source: SOURCE, causedBy: env });
 }
@@ -280,6 +281,7 @@ export function refusedRunEnvelope(
       commitSha: null,
       verification: [],
       frictionNotes: [],
+      deadlineAt: env.data.deadlineAt,
     },
     { source: SOURCE, causedBy: env },
   );

@@ -1,6 +1,5 @@
 import type { SandboxFlavour } from '@horizon/contracts';
-import { RunTokenIssuer } from '@horizon/mcp-context/src/auth/run-token-issuer';
-import { scopesForFlavour } from '@horizon/mcp-context/src/auth/scopes';
+import { RunTokenMinter, scopesForFlavour } from '@horizon/run-tokens';
 
 const MCP_PATH = '/mcp';
 /** The egress proxy's route to mcp-context, under the proxy URL a sandbox sees. */
@@ -12,12 +11,12 @@ export function mcpEndpoint(baseUrl: string): string {
 }
 
 /**
- * mcp-context for runs: a token per run (scoped by flavour, expiring at the deadline, revoked
- * when the run ends), used at the egress proxy's `/_horizon/mcp` route. Inside a sandbox only
+ * mcp-context for runs: a token per run (scoped by flavour, expiring at the deadline; mcp-context
+ * revokes it when the run's `hzn.evt.run.finished` arrives), used at the egress proxy's `/_horizon/mcp` route. Inside a sandbox only
  * loopback exists, so the proxy is the one way there; it passes the token through untouched.
  */
 export class McpAccess {
-  constructor(private readonly issuer: RunTokenIssuer) {}
+  constructor(private readonly minter: RunTokenMinter) {}
 
   grant(
     run: {
@@ -31,7 +30,7 @@ export class McpAccess {
     },
     proxyUrl: string,
   ) {
-    const { token } = this.issuer.mint({
+    const { token } = this.minter.mint({
       runId: run.runId,
       scopes: scopesForFlavour(run.flavour),
       expiresAt: run.deadlineAt,
@@ -40,9 +39,5 @@ export class McpAccess {
       workspace: run.workspace,
     });
     return { url: `${proxyUrl}${MCP_ROUTE}`, token };
-  }
-
-  revoke(runId: string, until: Date): Promise<void> {
-    return this.issuer.revoke(runId, until);
   }
 }

@@ -78,10 +78,6 @@ export class RunnerAgentLauncher implements AgentLauncher {
     } finally {
       transcript.end();
       await finished(transcript).catch(() => undefined);
-      if (this.options.mcp)
-        await this.options.mcp
-          .revoke(provision.runId, new Date(provision.deadlineAt))
-          .catch((error: Error) => notes.push(`mcp token not revoked: ${error.message}`));
     }
     if (report.verification.length > 0)
       await writeFile(join(dir, 'verification.log'), verificationLog(report), { mode: 0o600 });

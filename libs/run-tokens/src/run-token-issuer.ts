@@ -12,21 +12,31 @@ export interface MintedRunToken {
   expiresAt: Date;
 }
 
-/**
- * Mints, verifies and revokes run tokens. The orchestrator mints at run start (it needs the
- * secret only); mcp-context verifies on every request and revokes when the run finishes, so
- * a token dies with its run even before its deadline.
- */
-export class RunTokenIssuer {
+/** Mints run tokens: what sandbox-manager needs (the secret only) when it starts a run. */
+export class RunTokenMinter {
   constructor(
-    private readonly secret: Buffer,
-    private readonly revocations: RevocationStore,
-    private readonly clock: () => Date = () => new Date(),
+    protected readonly secret: Buffer,
+    protected readonly clock: () => Date = () => new Date(),
   ) {}
 
   mint(request: RunTokenRequest): MintedRunToken {
     const { token, tokenId } = signRunToken(this.secret, request, this.clock());
     return { token, tokenId, expiresAt: new Date(Math.floor(request.expiresAt.getTime() / 1000) * 1000) };
+  }
+}
+
+/**
+ * Mints, verifies and revokes run tokens: mcp-context's side. It verifies on every request and
+ * revokes when the run finishes (`hzn.evt.run.finished`), so a token dies with its run even
+ * before its deadline.
+ */
+export class RunTokenIssuer extends RunTokenMinter {
+  constructor(
+    secret: Buffer,
+    private readonly revocations: RevocationStore,
+    clock?: () => Date,
+  ) {
+    super(secret, clock);
   }
 
   async verify(token: string): Promise<RunTokenClaims> {
