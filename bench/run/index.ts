@@ -10,7 +10,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { launchAgentRun, prepareRunnerRuntime } from '@horizon/agent-runner';
+import { launchAgentRun, prepareRunnerRuntime } from '@horizon/runner-launch';
 import {
   LocalSandboxDriver,
   SnapshotStore,

@@ -1,5 +1,3 @@
+// The harness, for tests that drive OpenCode directly. Launching the runner from the host
+// (launchAgentRun, prepareRunnerRuntime) lives in @horizon/runner-launch.
 export * from './harness';
-export { launchAgentRun, type LaunchAgentRunOptions } from './launcher';
-export { prepareRunnerRuntime, bundleRunner, type RunnerRuntime, type RunnerRuntimeOptions } from './runtime';
-export { runnerInside } from './layout';
-export { EventLog } from './harness/event-log';

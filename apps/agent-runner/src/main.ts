@@ -1,8 +1,7 @@
 import { createInterface } from 'node:readline';
 import { agentRunSpecSchema, runnerInputSchema } from '@horizon/contracts';
 import { OpenCodeHarness } from './harness';
-import { runnerInside, sandboxPath } from './layout';
-import { emptyReport } from './report';
+import { emptyReport, runnerInside, sandboxPath } from '@horizon/runner-launch';
 import { runAgent } from './runner/agent-run';
 import { FollowUpInbox } from './runner/follow-ups';
 import { Transcript } from './runner/transcript';

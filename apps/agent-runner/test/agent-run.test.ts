@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AgentRunSpecInput, RunnerEvent, RunReport } from '@horizon/contracts';
 import type { SandboxHandle } from '@horizon/sandbox';
 import { ScriptedModelServer } from '@horizon/testing';
-import { runnerInside } from '../src';
+import { runnerInside } from '@horizon/runner-launch';
 import { git } from '../../../libs/sandbox/test/support/fixtures';
 import { agent, owner, SandboxRuns } from './support/sandbox-runs';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RunnerEvent, RunnerFollowUp } from '@horizon/contracts';
 import { ScriptedModelServer } from '@horizon/testing';
-import { EventLog } from '../src';
+import { EventLog } from '@horizon/runner-launch';
 import { git } from '../../../libs/sandbox/test/support/fixtures';
 import { SandboxRuns } from './support/sandbox-runs';
 import { until } from '@horizon/testing/src/until';

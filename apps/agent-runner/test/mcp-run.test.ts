@@ -26,7 +26,7 @@ import {
   type TestDatabase,
   type TestMessaging,
 } from '@horizon/testing/src/stack';
-import { launchAgentRun, prepareRunnerRuntime } from '../src';
+import { launchAgentRun, prepareRunnerRuntime } from '@horizon/runner-launch';
 import { git } from '../../../libs/sandbox/test/support/fixtures';
 
 // mcp-context as the agent meets it: OpenCode in a real bwrap sandbox reaches the real

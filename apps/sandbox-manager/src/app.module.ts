@@ -1,7 +1,7 @@
 import { foundationModules } from '@horizon/runtime';
 import { join } from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
-import { prepareRunnerRuntime } from '@horizon/agent-runner';
+import { prepareRunnerRuntime } from '@horizon/runner-launch';
 import { DATABASE, type Database } from '@horizon/db';
 import { RpcClient } from '@horizon/messaging';
 import { loadRunTokenSecret, RunTokenMinter } from '@horizon/run-tokens';

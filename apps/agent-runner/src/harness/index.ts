@@ -11,5 +11,5 @@ export type {
   HarnessTokens,
   HarnessUsage,
 } from './harness';
-export { OpenCodeHarness, resolveOpenCodeBinary, type OpenCodeHarnessOptions } from './opencode-harness';
+export { OpenCodeHarness, type OpenCodeHarnessOptions } from './opencode-harness';
 export { SessionEvents, usageOf } from './opencode-events';

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { EventLog } from './event-log';
+import { join } from 'node:path';
 import type { Harness, HarnessEvent, HarnessResult, HarnessRun, HarnessTask } from './harness';
 import { openCodeConfig, openCodeDirs, openCodeEnv, PLUGIN_INSTALL_SEED } from './opencode-config';
 import { usageOf } from './opencode-events';
 import { OpenCodeTurn } from './opencode-turn';
 import { ProcessOutcome, superviseProcess } from './supervised-process';
+import { EventLog, resolveOpenCodeBinary } from '@horizon/runner-launch';
 
 export interface OpenCodeHarnessOptions {
   /** The `opencode` executable; default: the pinned npm package's binary. */
@@ -16,27 +16,6 @@ export interface OpenCodeHarnessOptions {
   path?: string;
   /** Time between SIGTERM and SIGKILL when a run is stopped. */
   killGraceMs?: number;
-}
-
-/**
- * Finds the OpenCode binary of the pinned `opencode-ai` package: the platform package's
- * executable (`opencode-linux-x64`, …), which works even where npm skipped the wrapper's
- * postinstall, else the wrapper's own bin.
- */
-export function resolveOpenCodeBinary(): string {
-  const candidates = [
-    `opencode-${process.platform}-${process.arch}`,
-    `opencode-${process.platform}-${process.arch}-baseline`,
-  ];
-  for (const pkg of candidates) {
-    try {
-      const bin = join(dirname(require.resolve(`${pkg}/package.json`)), 'bin', 'opencode');
-      if (existsSync(bin)) return bin;
-    } catch {
-      // not installed for this platform: try the next candidate
-    }
-  }
-  return join(dirname(require.resolve('opencode-ai/package.json')), 'bin', 'opencode.exe');
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { EventLog } from './event-log';
+import type { EventLog } from '@horizon/runner-launch';
 import type { HarnessEvent } from './harness';
 import { OpenCodeClient } from './opencode-client';
 import { SessionEvents } from './opencode-events';

@@ -14,7 +14,7 @@ import {
 } from '@horizon/sandbox';
 import { startGitServer, type RunningServer } from '../../../../libs/sandbox/test/support/servers';
 import { git } from '../../../../libs/sandbox/test/support/fixtures';
-import { launchAgentRun, prepareRunnerRuntime, type LaunchAgentRunOptions } from '../../src';
+import { launchAgentRun, prepareRunnerRuntime, type LaunchAgentRunOptions } from '@horizon/runner-launch';
 
 const sandboxUid = 100_000;
 const resources = { memoryMiB: 1024, cpuMillis: 2000, maxProcesses: 256 };

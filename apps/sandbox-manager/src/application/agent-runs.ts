@@ -12,7 +12,7 @@ import {
   type sandboxProvision,
   type workItemFollowUp,
 } from '@horizon/contracts';
-import { EventLog } from '@horizon/agent-runner';
+import { EventLog } from '@horizon/runner-launch';
 import type { KeyedLock } from './keyed-lock';
 import type {
   AgentLauncher,

@@ -8,7 +8,7 @@ import {
   type Envelope,
   type RunnerFollowUp,
 } from '@horizon/contracts';
-import { emptyReport } from '@horizon/agent-runner/src/report';
+import { emptyReport } from '@horizon/runner-launch';
 import type { SandboxHandle } from '@horizon/sandbox';
 import type {
   AgentLauncher,

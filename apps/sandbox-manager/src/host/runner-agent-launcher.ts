@@ -9,8 +9,7 @@ import type {
   ModelProvider,
   RunReport,
 } from '@horizon/contracts';
-import { launchAgentRun } from '@horizon/agent-runner';
-import { emptyReport } from '@horizon/agent-runner/src/report';
+import { emptyReport, launchAgentRun } from '@horizon/runner-launch';
 import { readRepoConfig, type SandboxDriver } from '@horizon/sandbox';
 import type {
   AgentLauncher,

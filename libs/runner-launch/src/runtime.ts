@@ -1,7 +1,7 @@
 import { chmod, mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { resolveOpenCodeBinary } from './harness';
+import { resolveOpenCodeBinary } from './opencode-binary';
 import { runnerInside } from './layout';
 
 export interface RunnerRuntime {
@@ -49,11 +49,21 @@ export async function prepareRunnerRuntime(options: RunnerRuntimeOptions): Promi
   };
 }
 
-/** esbuild of `main.ts`, written next to `outFile` and renamed over it. */
+/**
+ * The agent-runner's entry file: a build input of the bundle (read by esbuild, never imported),
+ * so the host side does not depend on the runner's code.
+ */
+const RUNNER_ENTRY = join(__dirname, '..', '..', '..', 'apps', 'agent-runner', 'src', 'main.ts');
+
+/** esbuild of the runner's `main.ts`, written next to `outFile` and renamed over it. */
 export async function bundleRunner(outFile: string): Promise<void> {
   const staging = `${outFile}.${process.pid}.tmp`;
   await build({
-    entryPoints: [join(__dirname, 'main.ts')],
+    entryPoints: [RUNNER_ENTRY],
+    // The runner imports this lib for its layout, report and event log; `sideEffects: false`
+    // in its package.json lets esbuild drop the host side (this file, the launcher), and
+    // esbuild itself is never bundled.
+    external: ['esbuild'],
     outfile: staging,
     bundle: true,
     platform: 'node',
