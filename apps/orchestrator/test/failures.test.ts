@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { apiWorkItemCreate, githubPullRequest } from '@horizon/contracts';
+import { apiWorkItemCreate, githubPullRequest, sandboxArtifactRecorded } from '@horizon/contracts';
 import { OrchestratorStack, until } from './harness';
 import { createRequest, pullRequestClosed } from './ingress-fixtures';
 
@@ -50,6 +51,60 @@ describe('orchestrator over real Postgres and JetStream: deadlines, infra failur
     expect(cancel.data.sandboxId).toBe(provision.sandboxId);
     expect(cancel.data.reason).toMatch(/^run deadline .* passed; in running since/);
     expect((await stack.runsOf(id))[0]!.outcome).toBe('timed_out');
+  });
+
+  it("records an ended run's artifacts from sandbox-manager's events, once each, and none of an unknown run", async () => {
+    const { id, provision } = await heldItem('Leaves a transcript');
+    // The watchdog ends the run first (nothing reports for it); its files still count.
+    await until(async () => (await stack.runsOf(id))[0]?.outcome, 'the watchdog to end the run', 8000);
+    const artifact = {
+      artifactId: randomUUID(),
+      runId: provision.runId,
+      sandboxId: provision.sandboxId,
+      kind: 'transcript' as const,
+      uri: 'file:///var/lib/horizon/sandbox/artifacts/transcript.jsonl',
+      contentType: 'application/jsonl',
+      sizeBytes: 42,
+      metadata: { summary: 'the agent regenerated the lock file' },
+    };
+    const unknownRun = randomUUID();
+    const sent = [
+      await stack.publish(sandboxArtifactRecorded, artifact),
+      // Announced again under another envelope (a replayed outbox row, a restarted host): still one row.
+      await stack.publish(sandboxArtifactRecorded, artifact),
+      await stack.publish(sandboxArtifactRecorded, {
+        ...artifact,
+        artifactId: randomUUID(),
+        runId: randomUUID(),
+      }),
+    ];
+    await until(async () => {
+      const claimed = await stack.query(
+        `SELECT 1 FROM "ProcessedMessage" WHERE "envelopeId" = ANY($1::text[])`,
+        [sent.map((e) => e.id)],
+      );
+      return claimed.length === sent.length;
+    }, 'the three artifact events to be handled');
+    const rows = await stack.query<{
+      id: string;
+      runId: string;
+      kind: string;
+      sizeBytes: number;
+      metadata: unknown;
+    }>(
+      `SELECT id::text, "runId"::text, kind, "sizeBytes", metadata FROM "Artifact" WHERE "runId" = $1 OR id = $2`,
+      [provision.runId, artifact.artifactId],
+    );
+    expect(rows).toEqual([
+      {
+        id: artifact.artifactId,
+        runId: provision.runId,
+        kind: 'transcript',
+        sizeBytes: 42,
+        metadata: artifact.metadata,
+      },
+    ]);
+    expect(await stack.query(`SELECT 1 FROM "Artifact" WHERE "runId" = $1`, [unknownRun])).toEqual([]);
   });
 
   it('an infra failure is retried after back-off, and fails the item once no attempt is left', async () => {

@@ -28,7 +28,6 @@ describe('sandbox-manager passes follow-ups from the bus to the runner', () => {
     const runId = randomUUID();
     const workItemId = randomUUID();
     const branch = 'horizon/follow-up';
-    await stack.recordRun(runId, workItemId, branch);
     const command = await stack.provision(runId, workItemId, branch, 'Make the greeting name Horizon.');
     // The third answer starts the command that waits at the gate: the agent is mid-turn.
     await until(async () => stack.model.agentRequests.length === 3, 'the agent to wait at the gate', 60_000);

@@ -107,7 +107,6 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, agent-runner, OpenCo
       // main moves on after the snapshot: the run must start from the new commit.
       stack.commits.push(...makeRepo(stack.origin, [{ 'README.md': 'v1\n' }]));
       git(stack.origin, 'push', '--quiet', stack.bare, 'main');
-      await stack.recordRun(runId, workItemId, branch);
       command = await stack.provision(runId, workItemId, branch, 'Make the greeting name Horizon.');
       finished = await stack.untilFinished(runId);
     });
@@ -171,7 +170,7 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, agent-runner, OpenCo
       expect(all.findIndex((e) => e.id === progress.at(-1)!.id)).toBeLessThan(finishedAt);
     });
 
-    it('destroys the sandbox after the run and records it, with the artifacts', async () => {
+    it('destroys the sandbox after the run and records it, announcing each artifact for the orchestrator', async () => {
       const sandboxId = command.data.sandboxId;
       const destroyed = await stack.untilState(sandboxId, 'destroyed');
       expect(destroyed.destroyedAt).toBeInstanceOf(Date);
@@ -182,11 +181,11 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, agent-runner, OpenCo
         ['ready', null],
         ['destroyed', 'run succeeded'],
       ]);
-      const artifacts = await stack.database.prisma.artifact.findMany({
-        where: { runId },
-        orderBy: { kind: 'asc' },
-      });
+      const announced = await stack.artifactEvents(runId);
+      const artifacts = announced.map((e) => e.data).sort((a, b) => a.kind.localeCompare(b.kind));
       expect(artifacts.map((a) => a.kind)).toEqual(['egress_log', 'transcript', 'verification_log']);
+      for (const e of announced) expect(e.causationId).toBe(command.id);
+      for (const a of artifacts) expect(a.sandboxId).toBe(sandboxId);
       const files = Object.fromEntries(
         artifacts.map((a) => [a.kind, readFileSync(fileURLToPath(a.uri), 'utf8')] as const),
       );

@@ -97,6 +97,27 @@ export const sandboxSnapshotBuilt = defineContract({
   }),
 });
 
+export const sandboxArtifactRecorded = defineContract({
+  kind: 'event',
+  subject: 'hzn.evt.sandbox.artifact_recorded',
+  version: 1,
+  description:
+    'A file a run left on the sandbox host (transcript, verification log, egress log) was kept; the orchestrator records it with the run, once per artifactId.',
+  data: z.object({
+    /** Stable across redeliveries: the orchestrator's Artifact row id. */
+    artifactId: z.string().uuid(),
+    runId: z.string().uuid(),
+    sandboxId: z.string().uuid(),
+    kind: z.enum(['transcript', 'verification_log', 'egress_log']),
+    /** Where the file is: a `file://` URL on the sandbox host. */
+    uri: z.string().url(),
+    contentType: z.string(),
+    sizeBytes: z.number().int().nonnegative(),
+    /** Searched by mcp-context's `runs_search` with the run's report. */
+    metadata: z.record(z.string(), z.unknown()),
+  }),
+});
+
 export const sandboxContracts = [
   sandboxProvision,
   sandboxCancel,
@@ -105,4 +126,5 @@ export const sandboxContracts = [
   sandboxRefreshSnapshots,
   sandboxStateChanged,
   sandboxSnapshotBuilt,
+  sandboxArtifactRecorded,
 ] as const;

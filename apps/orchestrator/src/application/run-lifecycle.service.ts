@@ -5,6 +5,7 @@ import type {
   WorkItemState,
   runFinished,
   runProgress,
+  sandboxArtifactRecorded,
   sandboxStateChanged,
 } from '@horizon/contracts';
 import type { Logger } from '@horizon/observability';
@@ -141,6 +142,23 @@ export class RunLifecycleService {
       return;
     }
     await this.infraFailure(uow, current.item, current.run, reason);
+  }
+
+  /**
+   * A file the run left (transcript, logs), kept with the run whatever its state: artifacts of a
+   * run that was cancelled or timed out meanwhile matter most. One of a run never recorded is dropped.
+   */
+  async artifactRecorded(
+    uow: UnitOfWork,
+    data: DataOf<typeof sandboxArtifactRecorded>,
+    logger: Logger,
+  ): Promise<void> {
+    if (!(await this.runs.get(uow.tx, data.runId))) {
+      logger.warn({ runId: data.runId, artifactId: data.artifactId }, 'artifact of an unknown run ignored');
+      return;
+    }
+    const { artifactId, sandboxId: _sandbox, ...artifact } = data;
+    await this.runs.recordArtifact(uow.tx, { id: artifactId, ...artifact });
   }
 
   /** A plan run's answer becomes its child items, or fails the plan item saying why it could not. */

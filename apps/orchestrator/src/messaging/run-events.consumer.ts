@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { runFinished, runProgress, sandboxStateChanged } from '@horizon/contracts';
+import { runFinished, runProgress, sandboxArtifactRecorded, sandboxStateChanged } from '@horizon/contracts';
 import type { EnvelopeOf } from '@horizon/contracts';
 import { HandleMessage, MessageConsumer } from '@horizon/messaging';
 import type { MessageContext } from '@horizon/messaging';
@@ -34,7 +34,7 @@ export class RunEventsConsumer {
   }
 }
 
-/** Sandbox facts (`hzn.evt.sandbox.*`): a sandbox that failed takes its run with it. */
+/** Sandbox facts (`hzn.evt.sandbox.*`): a sandbox that failed takes its run with it; a run's kept files are recorded with it. */
 @MessageConsumer({ durable: SANDBOX_EVENTS_CONSUMER, stream: 'EVT', filterSubject: 'hzn.evt.sandbox.>' })
 @Injectable()
 export class SandboxEventsConsumer {
@@ -47,6 +47,13 @@ export class SandboxEventsConsumer {
   stateChanged(env: EnvelopeOf<typeof sandboxStateChanged>, ctx: MessageContext) {
     return applyOnce(this.transactor, SANDBOX_EVENTS_CONSUMER, env, (uow) =>
       this.lifecycle.sandboxChanged(uow, env.data, ctx.logger),
+    );
+  }
+
+  @HandleMessage(sandboxArtifactRecorded)
+  artifactRecorded(env: EnvelopeOf<typeof sandboxArtifactRecorded>, ctx: MessageContext) {
+    return applyOnce(this.transactor, SANDBOX_EVENTS_CONSUMER, env, (uow) =>
+      this.lifecycle.artifactRecorded(uow, env.data, ctx.logger),
     );
   }
 }

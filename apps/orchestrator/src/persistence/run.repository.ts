@@ -18,6 +18,16 @@ export interface NewRun {
   readonly deadlineAt: Date;
 }
 
+export interface NewArtifact {
+  readonly id: string;
+  readonly runId: string;
+  readonly kind: string;
+  readonly uri: string;
+  readonly contentType: string;
+  readonly sizeBytes: number;
+  readonly metadata: Record<string, unknown>;
+}
+
 export interface RunEnding {
   readonly outcome: RunOutcome;
   readonly at: Date;
@@ -80,5 +90,13 @@ export class RunRepository {
       },
     });
     return count === 1;
+  }
+
+  /** Keeps a file a run left; the same artifact id again changes nothing. */
+  async recordArtifact(tx: Tx, artifact: NewArtifact): Promise<void> {
+    await tx.artifact.createMany({
+      data: [{ ...artifact, metadata: artifact.metadata as Prisma.InputJsonValue }],
+      skipDuplicates: true,
+    });
   }
 }

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import {
   envelopeFor,
   runFinished,
+  sandboxArtifactRecorded,
   runProgress,
   sandboxStateChanged,
   type DataOf,
@@ -65,7 +68,8 @@ export type FollowUpResult =
  * The agent runs of this host: each starts once its sandbox is ready and goes on in the
  * background (the provision command is acknowledged meanwhile). Every runner event becomes
  * `hzn.evt.run.progress`, the report `hzn.evt.run.finished`; then the sandbox is destroyed and
- * recorded so with the run's artifacts, all in one transaction.
+ * recorded so, and each kept file announced (`hzn.evt.sandbox.artifact_recorded`, recorded by the
+ * orchestrator with the run), all in one transaction.
  */
 export class AgentRuns {
   private readonly active = new Map<string, ActiveRun>();
@@ -199,7 +203,7 @@ export class AgentRuns {
         { source: SOURCE },
       ),
     );
-    await tx.recordArtifacts(entry.runId, await this.options.journal.artifacts(record.id));
+    publishArtifacts(tx, entry.runId, record.id, await this.options.journal.artifacts(record.id));
   }
 
   private async finish(
@@ -218,7 +222,7 @@ export class AgentRuns {
           this.repository.transaction(null, async (tx) => {
             const current = await tx.get(sandboxId);
             tx.publish(finishedEnvelope(env, report, run.stoppedBy?.reason ?? null));
-            await tx.recordArtifacts(runId, artifacts);
+            publishArtifacts(tx, runId, sandboxId, artifacts, env);
             if (current && current.destroyedAt === null) {
               await tx.update(sandboxId, { state: 'destroyed', destroyedAt: new Date() });
               const data: DataOf<typeof sandboxStateChanged> = {
@@ -234,6 +238,31 @@ export class AgentRuns {
         this.options.finalWriteRetryMs ?? 1000,
       );
     });
+  }
+}
+
+/** Each kept file of a run as an event; the orchestrator owns the run and records them with it. */
+function publishArtifacts(
+  tx: SandboxTransaction,
+  runId: string,
+  sandboxId: string,
+  artifacts: readonly RunArtifact[],
+  cause?: Cause,
+): void {
+  for (const artifact of artifacts) {
+    const data: DataOf<typeof sandboxArtifactRecorded> = {
+      artifactId: randomUUID(),
+      runId,
+      sandboxId,
+      kind: artifact.kind,
+      uri: pathToFileURL(artifact.path).href,
+      contentType: artifact.contentType,
+      sizeBytes: artifact.sizeBytes,
+      metadata: {},
+    };
+    tx.publish(
+      envelopeFor(sandboxArtifactRecorded, data, { source: SOURCE, ...(cause ? { causedBy: cause } : {}) }),
+    );
   }
 }
 

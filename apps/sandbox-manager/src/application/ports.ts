@@ -36,8 +36,6 @@ export interface SandboxTransaction {
   insert(record: Omit<SandboxRecord, 'destroyedAt' | 'snapshotRef'>): Promise<void>;
   update(id: string, change: SandboxChange): Promise<void>;
   publish(envelope: Envelope): void;
-  /** Artifact rows of a run; skipped when Postgres has no such run (nothing could own them). */
-  recordArtifacts(runId: string, artifacts: readonly RunArtifact[]): Promise<void>;
 }
 
 export type Transacted<T> = { applied: true; value: T } | { applied: false };

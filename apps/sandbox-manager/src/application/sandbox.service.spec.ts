@@ -46,7 +46,6 @@ class InMemorySandboxRepository implements SandboxRepository {
       insert: async (record) => void rows.set(record.id, { ...record, snapshotRef: null, destroyedAt: null }),
       update: async (id, change) => void rows.set(id, { ...rows.get(id)!, ...change }),
       publish: (envelope) => void published.push(envelope),
-      recordArtifacts: async () => undefined,
     });
     if (claim) this.claimed.add(claim);
     this.rows = rows;

@@ -1,9 +1,6 @@
 import type { Envelope, SandboxResources } from '@horizon/contracts';
 import { appendToOutbox, claimMessage, type Database, type Sandbox, type Tx } from '@horizon/db';
-import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import type {
-  RunArtifact,
   SandboxRecord,
   SandboxRepository,
   SandboxTransaction,
@@ -90,14 +87,4 @@ class PrismaSandboxTransaction implements SandboxTransaction {
     this.envelopes.push(envelope);
   }
 
-  async recordArtifacts(runId: string, artifacts: readonly RunArtifact[]): Promise<void> {
-    for (const artifact of artifacts) {
-      // The Run row is the orchestrator's; a run it does not know (yet) cannot own artifacts.
-      await this.tx.$executeRaw`
-        INSERT INTO "Artifact" ("id", "runId", "kind", "uri", "contentType", "sizeBytes", "metadata")
-        SELECT ${randomUUID()}::uuid, ${runId}::uuid, ${artifact.kind}, ${pathToFileURL(artifact.path).href},
-               ${artifact.contentType}, ${artifact.sizeBytes}, '{}'::jsonb
-        WHERE EXISTS (SELECT 1 FROM "Run" WHERE "id" = ${runId}::uuid)`;
-    }
-  }
 }

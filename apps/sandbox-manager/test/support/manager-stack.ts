@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import {
   envelopeFor,
+  sandboxArtifactRecorded,
   sandboxProvision,
   type Contract,
   type DataOf,
@@ -35,6 +36,7 @@ export const agent = { name: 'Horizon Test Agent', email: 'agent@horizon.invalid
 
 export type Progress = Envelope<DataOf<typeof runProgress>>;
 export type Finished = Envelope<DataOf<typeof runFinished>>;
+export type Artifact = Envelope<DataOf<typeof sandboxArtifactRecorded>>;
 export type StateChanged = Envelope<{ sandboxId: string; state: string; reason: string | null }>;
 
 export { until };
@@ -188,6 +190,13 @@ export class ManagerStack {
     };
   }
 
+  /** The run's `hzn.evt.sandbox.artifact_recorded` events, as the orchestrator receives them. */
+  async artifactEvents(runId: string) {
+    return ((await this.events()) as Artifact[]).filter(
+      (e) => e.subject === sandboxArtifactRecorded.subject && e.data.runId === runId,
+    );
+  }
+
   untilFinished(runId: string) {
     return until(async () => (await this.runEvents(runId)).finished, `run ${runId} to finish`, 45_000);
   }
@@ -220,25 +229,6 @@ export class ManagerStack {
       `hzn_messages_total\\{[^}]*consumer="${consumer}"[^}]*outcome="ack"[^}]*\\} (\\d+)`,
     ).exec(text);
     return match ? Number(match[1]) : 0;
-  }
-
-  /** A work item and its run, as the orchestrator records them before provisioning. */
-  async recordRun(runId: string, workItemId: string, branch: string): Promise<void> {
-    await this.database.prisma.workItem.create({
-      data: { id: workItemId, kind: 'implement', state: 'provisioning', repo: 'acme/app', title: 'greet' },
-    });
-    await this.database.prisma.run.create({
-      data: {
-        id: runId,
-        workItemId,
-        attempt: 1,
-        flavour: 'implement',
-        harness: 'opencode',
-        model: 'scripted',
-        branch,
-        deadlineAt: new Date(Date.now() + 600_000),
-      },
-    });
   }
 
   provision(runId: string, workItemId: string, branch: string, prompt: string) {
