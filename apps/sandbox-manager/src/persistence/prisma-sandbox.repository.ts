@@ -1,11 +1,6 @@
 import type { Envelope, SandboxResources } from '@horizon/contracts';
 import { appendToOutbox, claimMessage, type Database, type Sandbox, type Tx } from '@horizon/db';
-import type {
-  SandboxRecord,
-  SandboxRepository,
-  SandboxTransaction,
-  Transacted,
-} from '../application/ports';
+import type { SandboxRecord, SandboxRepository, SandboxTransaction, Transacted } from '../application/ports';
 import type { SandboxState } from '../domain/sandbox-state';
 import { liveStates } from '../domain/sandbox-state';
 
@@ -86,5 +81,4 @@ class PrismaSandboxTransaction implements SandboxTransaction {
   publish(envelope: Envelope): void {
     this.envelopes.push(envelope);
   }
-
 }
