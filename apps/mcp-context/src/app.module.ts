@@ -2,6 +2,7 @@ import { foundationModules } from '@horizon/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DATABASE } from '@horizon/db';
 import type { Database } from '@horizon/db';
+import { RpcClient } from '@horizon/messaging';
 import { PgRevocationStore } from './auth/pg-revocation-store';
 import { RunRevocationConsumer } from './auth/run-revocation.consumer';
 import { loadRunTokenSecret, RunTokenIssuer } from '@horizon/run-tokens';
@@ -30,8 +31,8 @@ export class McpContextModule {
         },
         {
           provide: SOURCES,
-          inject: [DATABASE],
-          useFactory: (db: Database) => configuredSources(config, db.pool),
+          inject: [RpcClient],
+          useFactory: (rpc: RpcClient) => configuredSources(config, rpc),
         },
         McpRoutes,
         RunRevocationConsumer,

@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { envelopeFor, runFinished } from '@horizon/contracts';
 import { parseConfig } from '@horizon/config';
+import { DATABASE, type Database } from '@horizon/db';
 import { Publisher } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
 import { startSlackStandin, SlackStandin } from '@horizon/testing/src/slack-standin';
@@ -21,6 +22,7 @@ import { McpContextModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import { MCP_SCOPES, McpScope, RunTokenIssuer } from '@horizon/run-tokens';
 import { startGitHubPullsStandin, GitHubPullsStandin } from './support/github-pulls-standin';
+import { startPeers } from './support/peers';
 import { seedFiles, seedHorizon } from './support/seed';
 
 const SECRET = 'test-secret-for-mcp-context-run-tokens-0123456789';
@@ -34,6 +36,7 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
   let slack: SlackStandin;
   let github: GitHubPullsStandin;
   let app: INestApplication;
+  let peers: Awaited<ReturnType<typeof startPeers>>;
   let base: string;
   let root: string;
   let seeded: Awaited<ReturnType<typeof seedHorizon>>;
@@ -156,6 +159,7 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
       GITHUB_TOKEN: github.token,
       GITHUB_API_URL: github.url,
     });
+    peers = await startPeers(db, messaging, join(root, 'data'));
     app = await startService({ name: 'mcp-context', module: McpContextModule.register(config), port });
     base = `http://127.0.0.1:${port}`;
     issuer = app.get(RunTokenIssuer);
@@ -164,6 +168,7 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await app?.close();
+    await peers?.close();
     await Promise.all([db?.drop(), messaging?.cleanup(), slack?.close(), github?.close()]);
     rmSync(root, { recursive: true, force: true });
   });
@@ -195,7 +200,7 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
     }
   });
 
-  it('answers the tracker tools from the local tracker (work items in Postgres)', async () => {
+  it("answers the tracker tools from the local tracker (the orchestrator's work items, over RPC)", async () => {
     const client = await connect(mint());
     const pages = await allPages(client, 'tracker_get_issue', { id: seeded.issue });
     expect(pages.length).toBeGreaterThan(1); // the description is over the page cap
@@ -311,7 +316,7 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
     expect(errors.items[0]!.detail).toContain('Error: bwrap: No permissions'); // the newest occurrence's stack
   });
 
-  it('finds past runs by full-text search over reports and artifact metadata', async () => {
+  it("finds past runs by full-text search over reports and artifact metadata (the orchestrator's, over RPC)", async () => {
     const client = await connect(mint());
     const flaky = await call(client, 'runs_search', { query: 'flaky payments test' });
     expect(flaky.items.map((r) => r.runId)).toEqual([seeded.pastRun]);
@@ -465,8 +470,9 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
       expect(res.challenge).toContain('scope="runs:read"');
     });
 
-    it('refuses every token of a run once its run.finished event arrives', async () => {
+    it('refuses every token of a run once its run.finished event arrives, remembering it until the deadline the event carries', async () => {
       const finishing = randomUUID();
+      const deadlineAt = new Date(Date.now() + 3_600_000);
       const token = mint(MCP_SCOPES, finishing);
       const client = await connect(token, finishing);
       expect((await call(client, 'repo_conventions')).items).toHaveLength(3);
@@ -484,8 +490,9 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
             commitSha: null,
             verification: [],
             frictionNotes: [],
+            deadlineAt: deadlineAt.toISOString(),
           },
-          { source: 'orchestrator' },
+          { source: 'sandbox-manager' },
         ),
       );
       const end = Date.now() + 10_000;
@@ -496,6 +503,12 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
       }
       expect(res.status).toBe(401);
       expect(res.body.error?.message).toBe(`token revoked: run ${finishing} has ended`);
+      const kept = await app
+        .get<Database>(DATABASE)
+        .pool.query<{ expiresAt: Date }>(`SELECT "expiresAt" FROM "McpRevokedRun" WHERE "runId" = $1`, [
+          finishing,
+        ]);
+      expect(kept.rows.map((r) => r.expiresAt.toISOString())).toEqual([deadlineAt.toISOString()]);
     });
   });
 });

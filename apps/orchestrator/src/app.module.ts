@@ -1,5 +1,6 @@
 import { foundationModules } from '@horizon/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
+import { ContextQueries } from './application/context-queries';
 import { DecisionExecutor } from './application/decision-executor';
 import { OrchestratorMetrics } from './application/metrics';
 import { RoutingContextBuilder } from './application/routing-context.builder';
@@ -11,9 +12,12 @@ import { Transactor } from './application/unit-of-work';
 import { WatchdogService } from './application/watchdog.service';
 import { WorkItemService } from './application/work-item.service';
 import { WorkItemTransitions } from './application/work-item-transitions';
+import { ContextQueriesResponder } from './messaging/context-queries.responder';
 import { IngressConsumer } from './messaging/ingress.consumer';
 import { RunEventsConsumer, SandboxEventsConsumer } from './messaging/run-events.consumer';
+import { RunHistoryRepository } from './persistence/run-history.repository';
 import { RunRepository } from './persistence/run.repository';
+import { TrackedItemRepository } from './persistence/tracked-item.repository';
 import { WorkItemRepository } from './persistence/work-item.repository';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from './settings';
 
@@ -42,6 +46,10 @@ export class OrchestratorModule {
         IngressConsumer,
         RunEventsConsumer,
         SandboxEventsConsumer,
+        TrackedItemRepository,
+        RunHistoryRepository,
+        ContextQueries,
+        ContextQueriesResponder,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { identityContracts } from './identity';
 import { ingressContracts } from './ingress';
 import { lifecycleContracts } from './lifecycle';
 import { notifyContracts } from './notify';
+import { orchestratorContextContracts } from './orchestrator-context';
 import { trackerCommandContracts } from './plan';
 import { sandboxContracts } from './sandbox';
 
@@ -16,6 +17,7 @@ export const allContracts: readonly Contract[] = [
   ...forgeCommandContracts,
   ...trackerCommandContracts,
   ...identityContracts,
+  ...orchestratorContextContracts,
 ];
 
 export const catalog: ReadonlyMap<string, Contract> = new Map(allContracts.map((c) => [c.subject, c]));

@@ -7,6 +7,7 @@ export * from './sandbox';
 export * from './notify';
 export * from './forge-commands';
 export * from './identity';
+export * from './orchestrator-context';
 export * from './run';
 export * from './plan';
 export * from './catalog';

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { RpcClient } from '@horizon/messaging';
 import { logsDir, McpContextConfig } from '../config';
 import { DatadogLogs } from './datadog-logs';
 import { GitHubPullRequestReader } from '@horizon/integrations-github';
@@ -7,7 +7,7 @@ import { createSlackChat } from '@horizon/integrations-slack';
 import { ChatThreads } from './chat-threads';
 import { LocalLogs } from './local-logs';
 import { LocalTracker } from './local-tracker';
-import { PgRunHistory } from './pg-run-history';
+import { OrchestratorRunHistory } from './orchestrator-run-history';
 import { MAX_SOURCE_ITEMS } from './ports';
 import { SentryErrors } from './sentry-errors';
 import type { Sources } from './sources';
@@ -17,7 +17,7 @@ import { WorkspaceConventions } from './workspace-conventions';
  * The local adapters by default; a real service wherever its credentials are configured.
  * Chat and forge have no local adapter yet: without Slack or GitHub their tools are not offered.
  */
-export function configuredSources(config: McpContextConfig, pool: pg.Pool): Sources {
+export function configuredSources(config: McpContextConfig, rpc: RpcClient): Sources {
   const local = new LocalLogs({ dir: logsDir(config), tailBytes: config.MCP_LOGS_TAIL_BYTES });
   return {
     tracker: config.LINEAR_API_KEY
@@ -26,7 +26,7 @@ export function configuredSources(config: McpContextConfig, pool: pg.Pool): Sour
           apiUrl: config.LINEAR_API_URL,
           maxItems: MAX_SOURCE_ITEMS,
         })
-      : new LocalTracker(pool),
+      : new LocalTracker(rpc),
     chat: config.SLACK_BOT_TOKEN
       ? new ChatThreads(
           'slack',
@@ -52,7 +52,7 @@ export function configuredSources(config: McpContextConfig, pool: pg.Pool): Sour
       config.SENTRY_TOKEN && config.SENTRY_ORG
         ? new SentryErrors({ token: config.SENTRY_TOKEN, org: config.SENTRY_ORG, url: config.SENTRY_URL })
         : local.errors(),
-    runs: new PgRunHistory(pool),
+    runs: new OrchestratorRunHistory(rpc),
     conventions: new WorkspaceConventions(),
   };
 }

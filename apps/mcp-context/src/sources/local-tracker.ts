@@ -1,42 +1,32 @@
-import type pg from 'pg';
+import { identityGet, orchestratorRelatedItems, orchestratorTrackedItem } from '@horizon/contracts';
+import type { TrackedItem } from '@horizon/contracts';
+import type { RpcClient } from '@horizon/messaging';
 import { Comment, Issue, IssueRef, Project, Relation, TrackerDocument } from './records';
 import { SourceNotFound, TrackerSource } from './ports';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface WorkItemRow {
-  id: string;
-  title: string;
-  description: string;
-  state: string;
-  priority: number;
-  labels: string[];
-  parentId: string | null;
-  owner: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
 /**
- * The local tracker: Horizon's own work items as issues. A work item with children (a plan
- * or fleet parent) reads as a project; dependencies are blocks / blocked-by. Work items have
- * no comments, so that list is always empty here.
+ * The local tracker: Horizon's own work items as issues, asked of the orchestrator
+ * (`hzn.rpc.orchestrator.*`), the owner's name of identity-broker. A work item with children
+ * (a plan or fleet parent) reads as a project; dependencies are blocks / blocked-by. Work items
+ * have no comments, so that list is always empty here.
  */
 export class LocalTracker implements TrackerSource {
   readonly name = 'local';
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly rpc: RpcClient) {}
 
   async getIssue(id: string): Promise<Issue> {
-    const row = await this.workItem(id);
+    const item = await this.workItem(id);
     return {
-      ...ref(row),
-      description: row.description,
-      priority: row.priority,
-      labels: row.labels,
-      assignee: row.owner,
-      projectId: row.parentId,
-      createdAt: row.createdAt.toISOString(),
-      updatedAt: row.updatedAt.toISOString(),
+      ...ref(item),
+      description: item.description,
+      priority: item.priority,
+      labels: item.labels,
+      assignee: item.ownerId ? await this.ownerName(item.ownerId) : null,
+      projectId: item.parentId,
+      createdAt: item.createdAt,
+      updatedAt: item.updatedAt,
     };
   }
 
@@ -46,40 +36,38 @@ export class LocalTracker implements TrackerSource {
   }
 
   async relatedIssues(issueId: string): Promise<Relation[]> {
-    const row = await this.workItem(issueId);
-    const { rows } = await this.pool.query<WorkItemRow & { relation: Relation['type'] }>(
-      `SELECT w.*, 'blocks' AS relation FROM "WorkItemDependency" d JOIN "WorkItem" w ON w.id = d."blockedId" WHERE d."blockerId" = $1
-       UNION ALL
-       SELECT w.*, 'blocked_by' AS relation FROM "WorkItemDependency" d JOIN "WorkItem" w ON w.id = d."blockerId" WHERE d."blockedId" = $1
-       UNION ALL
-       SELECT w.*, 'child' AS relation FROM "WorkItem" w WHERE w."parentId" = $1
-       UNION ALL
-       SELECT w.*, 'parent' AS relation FROM "WorkItem" w WHERE w.id = $2
-       ORDER BY relation, "createdAt"`,
-      [row.id, row.parentId],
-    );
-    return rows.map((r) => ({ type: r.relation, issue: ref(r) }));
+    checkId(issueId);
+    const { relations } = await this.rpc.call(orchestratorRelatedItems, { workItemId: issueId });
+    if (!relations) throw new SourceNotFound(`no work item ${issueId}`);
+    return relations.map(({ relation, item }) => ({ type: relation, issue: ref(item) }));
   }
 
   async getProject(id: string): Promise<{ project: Project; documents: TrackerDocument[] }> {
-    const row = await this.workItem(id);
+    const item = await this.workItem(id);
     return {
-      project: { id: row.id, name: row.title, description: row.description, state: row.state, url: null },
-      documents: row.description ? [{ id: row.id, title: row.title, content: row.description }] : [],
+      project: { id: item.id, name: item.title, description: item.description, state: item.state, url: null },
+      documents: item.description ? [{ id: item.id, title: item.title, content: item.description }] : [],
     };
   }
 
-  private async workItem(id: string): Promise<WorkItemRow> {
-    if (!UUID.test(id)) throw new SourceNotFound(`no work item ${id}: local tracker ids are work item UUIDs`);
-    const { rows } = await this.pool.query<WorkItemRow>(
-      `SELECT w.*, i."displayName" AS owner FROM "WorkItem" w LEFT JOIN "Identity" i ON i.id = w."ownerId" WHERE w.id = $1`,
-      [id],
-    );
-    if (!rows[0]) throw new SourceNotFound(`no work item ${id}`);
-    return rows[0];
+  private async workItem(id: string): Promise<TrackedItem> {
+    checkId(id);
+    const { item } = await this.rpc.call(orchestratorTrackedItem, { workItemId: id });
+    if (!item) throw new SourceNotFound(`no work item ${id}`);
+    return item;
+  }
+
+  /** The owner's display name; null when identity-broker no longer knows them. */
+  private async ownerName(identityId: string): Promise<string | null> {
+    const { identity } = await this.rpc.call(identityGet, { identityId });
+    return identity?.displayName ?? null;
   }
 }
 
-function ref(row: WorkItemRow): IssueRef {
-  return { id: row.id, identifier: row.id, title: row.title, state: row.state, url: null };
+function checkId(id: string): void {
+  if (!UUID.test(id)) throw new SourceNotFound(`no work item ${id}: local tracker ids are work item UUIDs`);
+}
+
+function ref(item: Pick<TrackedItem, 'id' | 'title' | 'state'>): IssueRef {
+  return { id: item.id, identifier: item.id, title: item.title, state: item.state, url: null };
 }

@@ -1,3 +1,4 @@
+import type { RunOutcome } from '@horizon/contracts';
 import type {
   ChatMessage,
   CiCheck,
@@ -80,7 +81,7 @@ export interface ErrorSource {
 }
 
 export interface RunHistory {
-  search(query: { text: string; repo?: string; outcome?: string }): Promise<RunMatch[]>;
+  search(query: { text: string; repo?: string; outcome?: RunOutcome }): Promise<RunMatch[]>;
 }
 
 export interface ConventionsSource {

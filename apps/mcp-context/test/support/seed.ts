@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 
-/** Work items, runs and artifacts as the orchestrator would have written them. */
+/** Work items, runs and artifacts as the orchestrator would have written them, and their owner as identity-broker has them. */
 export async function seedHorizon(databaseUrl: string) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const ids = {
