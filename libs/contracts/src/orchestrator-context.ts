@@ -64,7 +64,6 @@ const runMatch = z.object({
   /** The matching passages, matches between « and ». */
   excerpt: z.string(),
 });
-export type RunHistoryMatch = z.infer<typeof runMatch>;
 
 export const orchestratorSearchRunHistory = defineRpc({
   subject: 'hzn.rpc.orchestrator.search_run_history',
