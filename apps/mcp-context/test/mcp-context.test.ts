@@ -146,7 +146,8 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
     slack.addUserMessage(channel, 'The provider has a maintenance window at 02:00 UTC.', threadTs);
 
     const config = parseConfig(configShape, {
-      DATABASE_URL: db.url,
+      // Its own role: a read of another service's tables would be refused (42501).
+      DATABASE_URL: db.urlFor('mcp-context'),
       NATS_URL: messaging.natsUrl,
       HZN_STREAM_PREFIX: messaging.prefix,
       LOG_LEVEL: 'silent',

@@ -10,7 +10,8 @@ import { configShape as orchestratorConfigShape } from '../../../orchestrator/sr
 
 /**
  * The services mcp-context asks over RPC, on the suite's database and stream prefix: the
- * orchestrator (work items, run history) and identity-broker (owners' names).
+ * orchestrator (work items, run history) and identity-broker (owners' names), each connecting
+ * as its own role, as in production.
  */
 export async function startPeers(
   db: TestDatabase,
@@ -18,7 +19,6 @@ export async function startPeers(
   dataDir: string,
 ): Promise<{ close(): Promise<void> }> {
   const base = {
-    DATABASE_URL: db.url,
     NATS_URL: messaging.natsUrl,
     HZN_STREAM_PREFIX: messaging.prefix,
     LOG_LEVEL: 'silent',
@@ -33,6 +33,7 @@ export async function startPeers(
         module: OrchestratorModule.register(
           parseConfig(orchestratorConfigShape, {
             ...base,
+            DATABASE_URL: db.urlFor('orchestrator'),
             ORCHESTRATOR_PORT: String(orchestratorPort),
             // The seeded running item holds the only slot: the scheduler leaves the queued one as seeded.
             MAX_CONCURRENT_RUNS: '1',
@@ -45,7 +46,11 @@ export async function startPeers(
       await startService({
         name: 'identity-broker',
         module: IdentityBrokerModule.register(
-          parseConfig(identityConfigShape, { ...base, IDENTITY_BROKER_PORT: String(identityPort) }),
+          parseConfig(identityConfigShape, {
+            ...base,
+            DATABASE_URL: db.urlFor('identity-broker'),
+            IDENTITY_BROKER_PORT: String(identityPort),
+          }),
         ),
         port: identityPort,
       }),

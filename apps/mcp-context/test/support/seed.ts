@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 
-/** Work items, runs and artifacts as the orchestrator would have written them, and their owner as identity-broker has them. */
+/** Work items, runs and artifacts as the orchestrator would have written them (in its schema), and their owner as identity-broker has them (in its). */
 export async function seedHorizon(databaseUrl: string) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const ids = {
@@ -16,8 +16,10 @@ export async function seedHorizon(databaseUrl: string) {
   };
   const description = `Retry failed payment captures with back-off.\n\n${'Acceptance: each capture is retried at most three times. '.repeat(80)}`;
   try {
-    await pool.query(`INSERT INTO "Identity" (id, "displayName") VALUES ($1, 'Ada Lovelace')`, [ids.owner]);
-    const item = `INSERT INTO "WorkItem" (id, kind, state, repo, title, description, "parentId", "ownerId", labels, "updatedAt") VALUES ($1, $2, $3, 'acme/shop', $4, $5, $6, $7, $8, now())`;
+    await pool.query(`INSERT INTO identity."Identity" (id, "displayName") VALUES ($1, 'Ada Lovelace')`, [
+      ids.owner,
+    ]);
+    const item = `INSERT INTO orchestrator."WorkItem" (id, kind, state, repo, title, description, "parentId", "ownerId", labels, "updatedAt") VALUES ($1, $2, $3, 'acme/shop', $4, $5, $6, $7, $8, now())`;
     await pool.query(item, [
       ids.project,
       'plan',
@@ -48,11 +50,11 @@ export async function seedHorizon(databaseUrl: string) {
       null,
       [],
     ]);
-    await pool.query(`INSERT INTO "WorkItemDependency" ("blockerId", "blockedId") VALUES ($1, $2)`, [
-      ids.blocker,
-      ids.issue,
-    ]);
-    const run = `INSERT INTO "Run" (id, "workItemId", attempt, flavour, harness, model, "deadlineAt", "finishedAt", outcome, "failureReason", report) VALUES ($1, $2, $3, 'implement', 'opencode', 'scripted', now() + interval '1 hour', now(), $4, $5, $6)`;
+    await pool.query(
+      `INSERT INTO orchestrator."WorkItemDependency" ("blockerId", "blockedId") VALUES ($1, $2)`,
+      [ids.blocker, ids.issue],
+    );
+    const run = `INSERT INTO orchestrator."Run" (id, "workItemId", attempt, flavour, harness, model, "deadlineAt", "finishedAt", outcome, "failureReason", report) VALUES ($1, $2, $3, 'implement', 'opencode', 'scripted', now() + interval '1 hour', now(), $4, $5, $6)`;
     await pool.query(run, [
       ids.pastRun,
       ids.blocker,
@@ -73,7 +75,7 @@ export async function seedHorizon(databaseUrl: string) {
       { frictionNotes: ['Lint took four minutes'] },
     ]);
     await pool.query(
-      `INSERT INTO "Artifact" (id, "runId", kind, uri, "contentType", "sizeBytes", metadata) VALUES ($1, $2, 'transcript', 'file:///t.jsonl', 'application/jsonl', 10, $3)`,
+      `INSERT INTO orchestrator."Artifact" (id, "runId", kind, uri, "contentType", "sizeBytes", metadata) VALUES ($1, $2, 'transcript', 'file:///t.jsonl', 'application/jsonl', 10, $3)`,
       [randomUUID(), ids.otherRun, { summary: 'Agent regenerated the migration lock file' }],
     );
   } finally {
