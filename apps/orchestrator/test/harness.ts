@@ -170,7 +170,8 @@ export class OrchestratorStack {
     const stack = new OrchestratorStack(
       db,
       messaging,
-      new pg.Pool({ connectionString: db.url, max: 4 }),
+      // The tests look at the orchestrator's tables and seed identity-broker's people: both schemas.
+      new pg.Pool({ connectionString: db.url, max: 4, options: '-c search_path=orchestrator,identity' }),
       connection,
       new Publisher(connection),
       {
