@@ -10,10 +10,14 @@ import { RunScheduler } from './application/run-scheduler';
 import { Transactor } from './application/unit-of-work';
 import { WatchdogService } from './application/watchdog.service';
 import { WorkItemService } from './application/work-item.service';
+import { WorkItemQueries } from './application/work-item-queries';
 import { WorkItemTransitions } from './application/work-item-transitions';
+import { IdentityDirectory } from './messaging/identity-directory';
 import { IngressConsumer } from './messaging/ingress.consumer';
 import { RunEventsConsumer, SandboxEventsConsumer } from './messaging/run-events.consumer';
+import { WorkQueriesResponder } from './messaging/work-queries.responder';
 import { RunRepository } from './persistence/run.repository';
+import { WorkItemQueryRepository } from './persistence/work-item-queries.repository';
 import { WorkItemRepository } from './persistence/work-item.repository';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from './settings';
 
@@ -42,6 +46,10 @@ export class OrchestratorModule {
         IngressConsumer,
         RunEventsConsumer,
         SandboxEventsConsumer,
+        IdentityDirectory,
+        WorkItemQueryRepository,
+        WorkItemQueries,
+        WorkQueriesResponder,
       ],
     };
   }

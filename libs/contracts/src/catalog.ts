@@ -2,10 +2,12 @@ import { Contract } from './contract';
 import { forgeCommandContracts } from './forge-commands';
 import { identityContracts } from './identity';
 import { ingressContracts } from './ingress';
+import { ingressAdminContracts } from './ingress-admin';
 import { lifecycleContracts } from './lifecycle';
 import { notifyContracts } from './notify';
 import { trackerCommandContracts } from './plan';
 import { sandboxContracts } from './sandbox';
+import { workQueryContracts } from './work-queries';
 
 /** Every contract, keyed by subject. A subject appears once; `catalog.spec.ts` keeps it so. */
 export const allContracts: readonly Contract[] = [
@@ -16,6 +18,8 @@ export const allContracts: readonly Contract[] = [
   ...forgeCommandContracts,
   ...trackerCommandContracts,
   ...identityContracts,
+  ...workQueryContracts,
+  ...ingressAdminContracts,
 ];
 
 export const catalog: ReadonlyMap<string, Contract> = new Map(allContracts.map((c) => [c.subject, c]));

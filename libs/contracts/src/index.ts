@@ -7,6 +7,8 @@ export * from './sandbox';
 export * from './notify';
 export * from './forge-commands';
 export * from './identity';
+export * from './ingress-admin';
+export * from './work-queries';
 export * from './run';
 export * from './plan';
 export * from './catalog';
