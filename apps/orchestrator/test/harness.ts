@@ -176,11 +176,13 @@ export class OrchestratorStack {
     const stack = new OrchestratorStack(
       db,
       messaging,
-      new pg.Pool({ connectionString: db.url, max: 4 }),
+      // As the superuser (to look at anything), with the orchestrator's tables unqualified.
+      new pg.Pool({ connectionString: db.url, max: 4, options: '-c search_path=orchestrator' }),
       connection,
       new Publisher(connection),
       {
-        DATABASE_URL: db.url,
+        // As in production: its own role, refused on every other service's schema.
+        DATABASE_URL: db.urlFor('orchestrator'),
         NATS_URL: messaging.natsUrl,
         HZN_STREAM_PREFIX: messaging.prefix,
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -210,7 +212,11 @@ export class OrchestratorStack {
     this.identityBroker = await startService({
       name: 'identity-broker',
       module: IdentityBrokerModule.register(
-        parseConfig(brokerConfigShape, { ...this.env, IDENTITY_BROKER_PORT: String(port) }),
+        parseConfig(brokerConfigShape, {
+          ...this.env,
+          DATABASE_URL: this.db.urlFor('identity-broker'),
+          IDENTITY_BROKER_PORT: String(port),
+        }),
       ),
       port,
     });
