@@ -54,7 +54,7 @@ export async function startIngress(
   ]);
   const natsUrl = nats?.url ?? messaging.natsUrl;
   const config = parseConfig(configShape, {
-    DATABASE_URL: db.urlFor('ingress'),
+    DATABASE_URL: db.url,
     NATS_URL: natsUrl,
     HZN_STREAM_PREFIX: messaging.prefix,
     LOG_LEVEL: 'silent',

@@ -118,7 +118,7 @@ describe('orchestrator over real Postgres and JetStream: deadlines, infra failur
     const locker = new pg.Client({ connectionString: stack.db.url });
     await locker.connect();
     await locker.query('BEGIN');
-    await locker.query('SELECT 1 FROM "WorkItem" WHERE id = $1 FOR UPDATE', [b.workItemId]);
+    await locker.query('SELECT 1 FROM orchestrator."WorkItem" WHERE id = $1 FOR UPDATE', [b.workItemId]);
     const merge = await stack.publish(
       githubPullRequest,
       pullRequestClosed({ branch: branch!, number: 7, merged: true }),
