@@ -30,9 +30,9 @@ export const ingressReplayDelivery = defineRpc({
   subject: 'hzn.rpc.ingress.replay_delivery',
   version: 1,
   description:
-    'Publish a recorded delivery again under a new envelope id, caused by the original. Refused with not_found when no such delivery is recorded, not_replayable when it has no envelope.',
+    "Publish a recorded webhook delivery again under a new envelope id, caused by the original. Refused with not_found when no such delivery is recorded, not_replayable when it has no envelope. (The local forge's deliveries are the forge's to replay.)",
   data: z.object({
-    source: z.enum(['github', 'linear', 'slack', 'local']),
+    source: z.enum(['github', 'linear', 'slack']),
     deliveryId: z.string().min(1),
   }),
   reply: z.object({

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import { API_SCOPES, ingressCreateApiToken, ingressReplayDelivery } from '@horizon/contracts';
 import type { ApiScope } from '@horizon/contracts';
+import { LocalForgeClient } from '@horizon/local-forge-client';
+import { endpoint, forgeToken } from '../endpoints';
 import { CliError, EXIT } from '../exit';
 import { printJson } from '../output';
 import { withService } from '../stack-connections';
+import { call as callForge } from './pr';
 
 const collect = (v: string, all: string[] = []) => [...all, v];
 
@@ -53,17 +56,26 @@ export function adminCommands(program: Command): void {
       '\n<source> is github, linear, slack or local (the local forge).\n\nExample:\n  $ horizon delivery replay github 72d3162e-cc78-11e3-81ab-4c9367dc0958',
     )
     .action(async (source: string, deliveryId: string, o: { json?: boolean }) => {
-      const sources = ingressReplayDelivery.data.shape.source;
-      const parsed = sources.safeParse(source);
-      if (!parsed.success)
-        throw new CliError(EXIT.usage, `source must be github, linear, slack or local, not "${source}"`);
-      const result = await withService('ingress', (rpc) =>
-        rpc.call(ingressReplayDelivery, { source: parsed.data, deliveryId }),
-      );
+      const result = await replay(source, deliveryId);
       if (o.json) printJson(result);
       else
         process.stdout.write(
-          `replayed ${result.originalId} as ${result.envelopeId} on ${result.subject} (stream seq ${result.seq})\n`,
+          `replayed ${result.originalId} as ${result.envelopeId} on ${result.subject}${'seq' in result ? ` (stream seq ${result.seq})` : ''}\n`,
         );
     });
+}
+
+/** Webhook deliveries are ingress's to replay (RPC); the local forge replays its own (its API). */
+async function replay(source: string, deliveryId: string) {
+  if (source === 'local') {
+    const url = await endpoint('forge');
+    const forge = new LocalForgeClient({ baseUrl: url, token: forgeToken() });
+    return callForge('replaying', url, () => forge.replayDelivery(deliveryId));
+  }
+  const webhook = ingressReplayDelivery.data.shape.source.safeParse(source);
+  if (!webhook.success)
+    throw new CliError(EXIT.usage, `source must be github, linear, slack or local, not "${source}"`);
+  return withService('ingress', (rpc) =>
+    rpc.call(ingressReplayDelivery, { source: webhook.data, deliveryId }),
+  );
 }
