@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { baseConfig, loadConfigOrExit } from '@horizon/config';
 import { createDatabase } from '@horizon/db';
-import { API_SCOPES, ApiScope, createApiToken, revokeApiToken } from '../apps/ingress/src/api/api-tokens';
+import { API_SCOPES, ApiScope, ApiTokens } from '../apps/ingress/src/application/api-tokens';
+import { ApiTokenRepository } from '../apps/ingress/src/persistence/api-token.repository';
 
 const USAGE = `usage: api-token.ts create --name <name> [--scope ${API_SCOPES.join('|')}]… [--expires-days N] | list | revoke <id>`;
 
@@ -22,11 +23,13 @@ async function main(): Promise<number> {
   const [command, id] = positionals;
   const { DATABASE_URL } = loadConfigOrExit({ DATABASE_URL: baseConfig.DATABASE_URL });
   const db = createDatabase(DATABASE_URL, 1, 'ingress');
+  const repository = new ApiTokenRepository(db.prisma);
+  const tokens = new ApiTokens(repository);
   try {
     if (command === 'create' && values.name) {
       const days = values['expires-days'] === undefined ? undefined : Number(values['expires-days']);
       if (days !== undefined && !(days > 0)) throw new Error('--expires-days must be a positive number');
-      const created = await createApiToken(db.prisma, {
+      const created = await tokens.create({
         name: values.name,
         scopes: (values.scope ?? [...API_SCOPES]) as ApiScope[],
         expiresAt: days === undefined ? null : new Date(Date.now() + days * 86_400_000),
@@ -39,7 +42,7 @@ async function main(): Promise<number> {
       return 0;
     }
     if (command === 'list') {
-      const rows = await db.prisma.apiToken.findMany({ orderBy: { createdAt: 'asc' } });
+      const rows = await repository.list();
       for (const t of rows) {
         const state = t.revokedAt
           ? 'revoked'
@@ -53,7 +56,7 @@ async function main(): Promise<number> {
       return 0;
     }
     if (command === 'revoke' && id) {
-      const revoked = await revokeApiToken(db.prisma, id);
+      const revoked = await tokens.revoke(id);
       process.stdout.write(revoked ? `revoked ${id}\n` : `no active token ${id}\n`);
       return revoked ? 0 : 1;
     }

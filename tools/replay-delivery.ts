@@ -1,11 +1,12 @@
 // Publishes a recorded webhook delivery (InboxDelivery) to HZN_INGRESS again, under a new
-// envelope id so consumers process it again (see apps/ingress/src/replay.ts for why).
+// envelope id so consumers process it again (see apps/ingress/src/application/replay-delivery.ts for why).
 //   node -r @swc-node/register tools/replay-delivery.ts <source> <deliveryId>
 // Reads DATABASE_URL, NATS_URL and HZN_STREAM_PREFIX (defaults: the local stack's).
 import { baseConfig, loadConfigOrExit } from '@horizon/config';
 import { createDatabase } from '@horizon/db';
 import { JetStreamConnection, Publisher } from '@horizon/messaging';
-import { replayDelivery } from '../apps/ingress/src/replay';
+import { replayDelivery } from '../apps/ingress/src/application/replay-delivery';
+import { InboxDeliveryRepository } from '../apps/ingress/src/persistence/inbox-delivery.repository';
 
 async function main(): Promise<number> {
   const [source, deliveryId] = process.argv.slice(2);
@@ -25,7 +26,12 @@ async function main(): Promise<number> {
     name: 'replay-delivery',
   });
   try {
-    const result = await replayDelivery(db.prisma, new Publisher(connection), source, deliveryId);
+    const result = await replayDelivery(
+      new InboxDeliveryRepository(db.prisma),
+      new Publisher(connection),
+      source,
+      deliveryId,
+    );
     process.stdout.write(
       `replayed ${result.originalId} as ${result.envelopeId} on ${result.subject} (stream seq ${result.seq})\n`,
     );

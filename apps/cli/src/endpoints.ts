@@ -33,15 +33,15 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(ROOT, env.HORIZON_DATA_DIR ?? '.horizon');
 }
 
-/** The stack the bootstrap found (DATABASE_URL, NATS_URL), unless the environment names them. */
-export function stackUrls(env: NodeJS.ProcessEnv = process.env): { databaseUrl?: string; natsUrl?: string } {
-  let stack: { databaseUrl?: string; natsUrl?: string } = {};
+/** The NATS the bootstrap found, unless the environment names one (the CLI talks to services, never to their databases). */
+export function stackUrls(env: NodeJS.ProcessEnv = process.env): { natsUrl?: string } {
+  let stack: { natsUrl?: string } = {};
   try {
     stack = JSON.parse(fs.readFileSync(path.join(dataDir(env), 'stack.json'), 'utf8'));
   } catch {
     // no stack file: the defaults of @horizon/config apply
   }
-  return { databaseUrl: env.DATABASE_URL ?? stack.databaseUrl, natsUrl: env.NATS_URL ?? stack.natsUrl };
+  return { natsUrl: env.NATS_URL ?? stack.natsUrl };
 }
 
 /** The forge token: `FORGE_TOKEN`, else the file the forge wrote on first start. */

@@ -1,22 +1,14 @@
 import { baseConfig, parseConfig } from '@horizon/config';
-import { JetStreamConnection } from '@horizon/messaging';
+import { JetStreamConnection, RpcClient, RpcError } from '@horizon/messaging';
 import { stackUrls } from './endpoints';
 import { CliError, EXIT } from './exit';
 
-/** Postgres, NATS and the stream prefix, as the services were given them. */
+/** NATS and the stream prefix, as the services were given them. */
 export function stackConfig() {
   const urls = stackUrls();
   return parseConfig(
-    {
-      DATABASE_URL: baseConfig.DATABASE_URL,
-      NATS_URL: baseConfig.NATS_URL,
-      HZN_STREAM_PREFIX: baseConfig.HZN_STREAM_PREFIX,
-    },
-    {
-      ...process.env,
-      ...(urls.databaseUrl ? { DATABASE_URL: urls.databaseUrl } : {}),
-      ...(urls.natsUrl ? { NATS_URL: urls.natsUrl } : {}),
-    },
+    { NATS_URL: baseConfig.NATS_URL, HZN_STREAM_PREFIX: baseConfig.HZN_STREAM_PREFIX },
+    { ...process.env, ...(urls.natsUrl ? { NATS_URL: urls.natsUrl } : {}) },
   );
 }
 
@@ -29,4 +21,29 @@ export async function connectNats(config = stackConfig()): Promise<JetStreamConn
   }).catch((err: Error) => {
     throw new CliError(EXIT.unavailable, `NATS is not reachable at ${config.NATS_URL}: ${err.message}`);
   });
+}
+
+const EXIT_FOR_RPC: Record<string, CliError['exitCode']> = {
+  unavailable: EXIT.unavailable,
+  not_found: EXIT.notFound,
+  invalid_request: EXIT.usage,
+};
+
+/** A service's RPC answer as the CLI's exit codes, naming the service. */
+export function rpcFailure(service: string, err: unknown): CliError {
+  if (err instanceof CliError) return err;
+  if (!(err instanceof RpcError)) return new CliError(EXIT.failure, (err as Error).message);
+  return new CliError(EXIT_FOR_RPC[err.code] ?? EXIT.failure, `${service}: ${err.message}`);
+}
+
+/** `fn`'s RPCs to `service` over one NATS connection; what fails becomes an exit code. */
+export async function withService<T>(service: string, fn: (rpc: RpcClient) => Promise<T>): Promise<T> {
+  const conn = await connectNats();
+  try {
+    return await fn(new RpcClient(conn, 'cli')).catch((err: unknown) => {
+      throw rpcFailure(service, err);
+    });
+  } finally {
+    await conn.close();
+  }
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
 import { freePort } from '@horizon/testing/src/nats-server';
+import { suiteId } from '@horizon/testing/src/stack';
 import { ForgeUnderTest, gitIn, sampleRepository, startForge } from '@horizon/testing';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -55,6 +56,8 @@ describe('horizon CLI against a running forge (separate processes)', () => {
     // Every other service points at a closed port: `status` must report them down.
     const closed = String(await freePort());
     env = {
+      // A stream prefix no service answers on: ingress's RPCs find nobody.
+      HZN_STREAM_PREFIX: suiteId().toUpperCase(),
       FORGE_PORT: String(forge.port),
       HORIZON_DATA_DIR: forge.dataDir,
       HORIZON_REPO: 'demo/app',
@@ -134,13 +137,17 @@ describe('horizon CLI against a running forge (separate processes)', () => {
       [['pr', 'show', '42'], 3, /pull request demo\/app#42 not found/],
       [['pr', 'list', '--repo', 'demo/none'], 3, /repository demo\/none not found/],
       [['work', 'list', '--token', 'hzn_x'], 4, /ingress is not reachable/],
+      [['token', 'create', '--name', 'x'], 4, /ingress: hzn\.rpc\.ingress\.create_api_token: no answer/],
+      [['token', 'create', '--name', 'x', '--scope', 'admin'], 2, /unknown scope admin/],
+      [['delivery', 'replay', 'github', 'd-1'], 4, /ingress: hzn\.rpc\.ingress\.replay_delivery: no answer/],
     ];
     for (const [args, code, message] of cases) {
       const r = await cli(args, env);
       expect({ args, code: r.code }).toEqual({ args, code });
       expect(r.stderr).toMatch(message);
     }
-  });
+    // One CLI process per case, a few seconds each on a busy machine.
+  }, 120_000);
 
   it('reports each service in status, exit 4 while any is down, and documents itself in --help', async () => {
     const status = await cli(['status', '--json'], env);

@@ -50,7 +50,7 @@ describe('npm start on a fresh data directory: the whole loop, for real', () => 
       const again = startStack(stack);
       try {
         const count = async () =>
-          Number((await pool.query('SELECT count(*) FROM "WorkItem"')).rows[0].count as string);
+          Number((await pool.query('SELECT count(*) FROM orchestrator."WorkItem"')).rows[0].count as string);
         const before = await count();
         expect(await again.waitFor('Horizon keeps serving', 2 * 60_000)).toContain(
           'the demo already ran on this data directory',
@@ -121,13 +121,16 @@ describe('npm start on a fresh data directory: the whole loop, for real', () => 
 
     const pool = new pg.Pool({ connectionString: stack.db.url, max: 1 });
     try {
-      const [run] = (await pool.query(`SELECT id::text FROM "Run" WHERE "workItemId" = $1`, [plan.id]))
-        .rows as { id: string }[];
+      const [run] = (
+        await pool.query(`SELECT id::text FROM orchestrator."Run" WHERE "workItemId" = $1`, [plan.id])
+      ).rows as { id: string }[];
       const logs = await cli(['run', 'logs', run!.id]);
       expect({ code: logs.code, stderr: logs.stderr }).toEqual({ code: 0, stderr: '' });
       expect(logs.stdout).toMatch(/finished +succeeded/);
       const [delivery] = (
-        await pool.query(`SELECT "deliveryId" FROM "InboxDelivery" WHERE source = 'local' LIMIT 1`)
+        await pool.query(
+          `SELECT envelope->'data'->'delivery'->>'deliveryId' AS "deliveryId" FROM forge."OutboxEvent" LIMIT 1`,
+        )
       ).rows as { deliveryId: string }[];
       const replay = await cli(['delivery', 'replay', 'local', delivery!.deliveryId]);
       expect(replay.code).toBe(0);
@@ -169,7 +172,7 @@ describe('npm start on a fresh data directory: the whole loop, for real', () => 
       expect(JSON.parse(found.stdout)).toMatchObject({ id: person.id, displayName: 'Ada Lovelace' });
       const [link] = (
         await pool.query(
-          `SELECT "identityId"::text FROM "IdentityLink" WHERE provider = 'slack' AND "externalId" = 'U02ADA'`,
+          `SELECT "identityId"::text FROM identity."IdentityLink" WHERE provider = 'slack' AND "externalId" = 'U02ADA'`,
         )
       ).rows as { identityId: string }[];
       expect(link!.identityId).toBe(person.id);

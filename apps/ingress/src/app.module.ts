@@ -2,12 +2,15 @@ import { foundationModules } from '@horizon/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DATABASE } from '@horizon/db';
 import type { Database } from '@horizon/db';
-import { JetStreamConnection, Publisher } from '@horizon/messaging';
+import { JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
 import { ApiTokenGuard } from './api/api-token.guard';
-import { ApiTokenStore } from './api/api-tokens';
 import { OpenApiController, WorkItemsController } from './api/work-items.controller';
-import { WorkItemReader } from './api/work-items.reader';
+import { ApiTokens } from './application/api-tokens';
 import type { IngressConfig } from './config';
+import { IngressAdminResponder } from './messaging/admin.responder';
+import { WorkItemReader } from './messaging/work-items.reader';
+import { ApiTokenRepository } from './persistence/api-token.repository';
+import { InboxDeliveryRepository } from './persistence/inbox-delivery.repository';
 import { INGRESS_CONFIG } from './tokens';
 import { JetStreamEnvelopePublisher } from './webhooks/jetstream-publisher';
 import { WebhookRoutes } from './webhooks/webhook-routes';
@@ -29,15 +32,21 @@ export class IngressModule {
             new JetStreamEnvelopePublisher(p, c, config.INGRESS_PUBLISH_TIMEOUT_MS),
         },
         {
-          provide: ApiTokenStore,
+          provide: ApiTokens,
           inject: [DATABASE],
-          useFactory: (db: Database) => new ApiTokenStore(db.prisma),
+          useFactory: (db: Database) => new ApiTokens(new ApiTokenRepository(db.prisma)),
+        },
+        {
+          provide: InboxDeliveryRepository,
+          inject: [DATABASE],
+          useFactory: (db: Database) => new InboxDeliveryRepository(db.prisma),
         },
         {
           provide: WorkItemReader,
-          inject: [DATABASE],
-          useFactory: (db: Database) => new WorkItemReader(db.prisma),
+          inject: [RpcClient],
+          useFactory: (rpc: RpcClient) => new WorkItemReader(rpc),
         },
+        IngressAdminResponder,
         ApiTokenGuard,
         WebhookRoutes,
       ],

@@ -6,6 +6,7 @@ import { JetStreamConnection, Naming } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
 import { freePort } from '@horizon/testing/src/nats-server';
 import { createTestDatabase, createTestMessaging, suiteId } from '@horizon/testing/src/stack';
+import type { TestDatabase, TestMessaging } from '@horizon/testing/src/stack';
 import { IngressModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import { WebhookRoutes } from '../src/webhooks/webhook-routes';
@@ -35,14 +36,20 @@ export interface IngressUnderTest {
   close(): Promise<void>;
 }
 
+/**
+ * `nats` points ingress at another NATS (outage tests); `beside` runs it on another suite's
+ * database and stream prefix (an orchestrator's, to answer the work API's reads), which that
+ * suite removes.
+ */
 export async function startIngress(
   env: Record<string, string> = {},
   nats?: { url: string },
+  beside?: { db: TestDatabase; messaging: TestMessaging },
 ): Promise<IngressUnderTest> {
   const id = suiteId();
   const [db, messaging, port] = await Promise.all([
-    createTestDatabase(id),
-    createTestMessaging(id),
+    beside?.db ?? createTestDatabase(id),
+    beside?.messaging ?? createTestMessaging(id),
     freePort(),
   ]);
   const natsUrl = nats?.url ?? messaging.natsUrl;
@@ -87,6 +94,7 @@ export async function startIngress(
     async close() {
       await app.close();
       await reader.close();
+      if (beside) return;
       if (!nats) await messaging.cleanup();
       await db.drop();
     },

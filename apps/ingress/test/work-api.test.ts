@@ -1,18 +1,34 @@
 import { randomUUID } from 'node:crypto';
-import { apiWorkItemCancel, apiWorkItemCreate } from '@horizon/contracts';
-import { JetStreamConnection, Publisher } from '@horizon/messaging';
+import type { ApiScope } from '@horizon/contracts';
+import {
+  apiWorkItemCancel,
+  apiWorkItemCreate,
+  ingressCreateApiToken,
+  ingressReplayDelivery,
+} from '@horizon/contracts';
+import { JetStreamConnection, RpcClient } from '@horizon/messaging';
 import { githubDelivery, githubExamples } from '@horizon/testing/src/fixtures';
-import { createApiToken, revokeApiToken } from '../src/api/api-tokens';
-import { replayDelivery } from '../src/replay';
+import { until } from '@horizon/testing/src/until';
+import { OrchestratorStack } from '../../orchestrator/test/harness';
+import { ApiTokens } from '../src/application/api-tokens';
 import { IngressUnderTest, SECRETS, post, startIngress } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, asserted field by field
 type JsonBody = Record<string, any>;
 
-describe('work API (real ingress, Postgres, NATS)', () => {
+/**
+ * The work API as a client sees it: ingress over HTTP, the orchestrator beside it (on the same
+ * database and stream prefix) answering its reads over RPC, tokens made through ingress's RPC.
+ */
+describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
+  let orchestrator: OrchestratorStack;
   let ingress: IngressUnderTest;
+  let rpc: RpcClient;
   let writer: string;
   let reader: string;
+
+  const createApiToken = (name: string, scopes: ApiScope[], expiresAt: Date | null = null) =>
+    rpc.call(ingressCreateApiToken, { name, scopes, expiresAt: expiresAt?.toISOString() ?? null });
 
   const api = (
     path: string,
@@ -33,13 +49,16 @@ describe('work API (real ingress, Postgres, NATS)', () => {
     }));
 
   beforeAll(async () => {
-    ingress = await startIngress();
-    writer = (
-      await createApiToken(ingress.db.prisma, { name: 'writer', scopes: ['work:read', 'work:write'] })
-    ).token;
-    reader = (await createApiToken(ingress.db.prisma, { name: 'reader', scopes: ['work:read'] })).token;
+    orchestrator = await OrchestratorStack.start();
+    ingress = await startIngress({}, undefined, orchestrator);
+    rpc = new RpcClient(orchestrator.connection, 'work-api-test');
+    writer = (await createApiToken('writer', ['work:read', 'work:write'])).token;
+    reader = (await createApiToken('reader', ['work:read'])).token;
   });
-  afterAll(() => ingress.close());
+  afterAll(async () => {
+    await ingress?.close();
+    await orchestrator?.stop();
+  });
 
   describe('tokens', () => {
     it('stores only the SHA-256 of a token', async () => {
@@ -55,15 +74,11 @@ describe('work API (real ingress, Postgres, NATS)', () => {
       expect(missing.status).toBe(401);
       expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
       expect((await api('/work-items', { token: 'hzn_not-a-token' })).status).toBe(401);
-      const revoked = await createApiToken(ingress.db.prisma, { name: 'revoked', scopes: ['work:read'] });
+      const revoked = await createApiToken('revoked', ['work:read']);
       expect((await api('/work-items', { token: revoked.token })).status).toBe(200);
-      await revokeApiToken(ingress.db.prisma, revoked.id);
+      await ingress.app.get(ApiTokens).revoke(revoked.id);
       expect((await api('/work-items', { token: revoked.token })).status).toBe(401);
-      const expired = await createApiToken(ingress.db.prisma, {
-        name: 'expired',
-        scopes: ['work:read'],
-        expiresAt: new Date(Date.now() - 1000),
-      });
+      const expired = await createApiToken('expired', ['work:read'], new Date(Date.now() - 1000));
       expect((await api('/work-items', { token: expired.token })).status).toBe(401);
       const forbidden = await api('/work-items', {
         method: 'POST',
@@ -74,7 +89,7 @@ describe('work API (real ingress, Postgres, NATS)', () => {
     });
   });
 
-  it('accepts a work item: 202, its id and Location, one event on the stream; GET is 404 until the orchestrator has it', async () => {
+  it('accepts a work item: 202, its id and Location, one event on the stream; GET answers once the orchestrator has it', async () => {
     const res = await api('/work-items', {
       method: 'POST',
       token: writer,
@@ -99,14 +114,33 @@ describe('work API (real ingress, Postgres, NATS)', () => {
     });
     expect(data.requestedBy).toMatch(/^api-token:/);
 
-    expect((await api(`/work-items/${id}`, { token: reader })).status).toBe(404);
-    await ingress.db.prisma.workItem.create({
-      data: { id, kind: 'implement', state: 'received', repo: 'acme/api', title: 'Add rate limiting' },
-    });
-    expect(await api(`/work-items/${id}`, { token: reader })).toMatchObject({
-      status: 200,
-      body: { id, state: 'received', repo: 'acme/api' },
-    });
+    expect((await api(`/work-items/${randomUUID()}`, { token: reader })).status).toBe(404);
+    const shown = await until(async () => {
+      const res = await api(`/work-items/${id}`, { token: reader });
+      return res.status === 200 ? res : null;
+    }, 'the orchestrator to record the item');
+    expect(shown.body).toMatchObject({ id, kind: 'implement', repo: 'acme/api', title: 'Add rate limiting' });
+    // The item itself, as the OpenAPI document describes it: runs and the timeline are not in it.
+    expect(Object.keys(shown.body).sort()).toEqual(
+      [
+        'autoStart',
+        'branch',
+        'createdAt',
+        'description',
+        'id',
+        'kind',
+        'labels',
+        'ownerId',
+        'parentId',
+        'priority',
+        'repo',
+        'sourceRefs',
+        'state',
+        'stateEnteredAt',
+        'title',
+        'updatedAt',
+      ].sort(),
+    );
   });
 
   it('gives a retried request with the same Idempotency-Key the same id, and one event', async () => {
@@ -139,16 +173,13 @@ describe('work API (real ingress, Postgres, NATS)', () => {
   it('lists newest first with filters and a cursor that walks every item once', async () => {
     const base = Date.now();
     const ids = Array.from({ length: 7 }, () => randomUUID());
-    await ingress.db.prisma.workItem.createMany({
-      data: ids.map((id, i) => ({
-        id,
-        kind: 'implement' as const,
-        state: i % 2 ? ('queued' as const) : ('running' as const),
-        repo: 'acme/list',
-        title: `item ${i}`,
-        createdAt: new Date(base - (i < 4 ? 0 : i) * 1000),
-      })),
-    });
+    // Recorded as the orchestrator records them (in states nothing moves them from), several
+    // created in the same millisecond so the cursor must break ties by id.
+    for (const [i, id] of ids.entries())
+      await orchestrator.query(
+        `INSERT INTO "WorkItem" (id, kind, state, repo, title, "createdAt", "updatedAt") VALUES ($1, 'implement', $2, 'acme/list', $3, $4, now())`,
+        [id, i % 2 ? 'done' : 'cancelled', `item ${i}`, new Date(base - (i < 4 ? 0 : i) * 1000)],
+      );
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -161,14 +192,27 @@ describe('work API (real ingress, Postgres, NATS)', () => {
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen.sort()).toEqual([...ids].sort());
-    const queued = await api('/work-items?repo=acme/list&state=queued', { token: reader });
-    expect(queued.body.items.map((w: { title: string }) => w.title).sort()).toEqual([
+    const done = await api('/work-items?repo=acme/list&state=done', { token: reader });
+    expect(done.body.items.map((w: { title: string }) => w.title).sort()).toEqual([
       'item 1',
       'item 3',
       'item 5',
     ]);
     expect((await api('/work-items?state=flying', { token: reader })).status).toBe(400);
     expect((await api('/work-items?cursor=garbage', { token: reader })).status).toBe(400);
+  });
+
+  it('answers 503 with Retry-After while the orchestrator does not answer its reads', async () => {
+    await orchestrator.stopApp();
+    try {
+      const res = await api('/work-items', { token: reader });
+      expect(res).toMatchObject({ status: 503, body: { error: expect.stringMatching(/unavailable/) } });
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect((await api(`/work-items/${randomUUID()}`, { token: reader })).status).toBe(503);
+    } finally {
+      await orchestrator.boot();
+    }
+    expect((await api('/work-items', { token: reader })).status).toBe(200);
   });
 
   it('accepts a cancellation as an event', async () => {
@@ -223,12 +267,8 @@ describe('replaying a recorded delivery', () => {
       expect((await post(`${ingress.url}/webhooks/github`, rawBody, headers)).status).toBe(202);
       await ingress.flushRecords();
 
-      const result = await replayDelivery(
-        ingress.db.prisma,
-        new Publisher(connection),
-        'github',
-        'to-replay',
-      );
+      const rpc = new RpcClient(connection, 'replay-test');
+      const result = await rpc.call(ingressReplayDelivery, { source: 'github', deliveryId: 'to-replay' });
       expect(result.envelopeId).toMatch(/^github:to-replay:replay:[0-9a-f-]{36}$/);
       const messages = await ingress.messages();
       const [original, replay] = messages.filter((m) => m.envelope.id.startsWith('github:to-replay'));
@@ -240,8 +280,11 @@ describe('replaying a recorded delivery', () => {
       });
       expect(replay!.envelope.data).toEqual(original!.envelope.data);
       await expect(
-        replayDelivery(ingress.db.prisma, new Publisher(connection), 'github', 'never-seen'),
-      ).rejects.toThrow(/no delivery github\/never-seen/);
+        rpc.call(ingressReplayDelivery, { source: 'github', deliveryId: 'never-seen' }),
+      ).rejects.toMatchObject({
+        code: 'not_found',
+        message: expect.stringMatching(/no delivery github\/never-seen/),
+      });
     } finally {
       await connection.close();
       await ingress.close();

@@ -11,6 +11,7 @@ import { RunScheduler } from './application/run-scheduler';
 import { Transactor } from './application/unit-of-work';
 import { WatchdogService } from './application/watchdog.service';
 import { WorkItemService } from './application/work-item.service';
+import { WorkItemQueries } from './application/work-item-queries';
 import { WorkItemTransitions } from './application/work-item-transitions';
 import { ContextQueriesResponder } from './messaging/context-queries.responder';
 import { IngressConsumer } from './messaging/ingress.consumer';
@@ -18,6 +19,9 @@ import { RunEventsConsumer, SandboxEventsConsumer } from './messaging/run-events
 import { RunHistoryRepository } from './persistence/run-history.repository';
 import { RunRepository } from './persistence/run.repository';
 import { TrackedItemRepository } from './persistence/tracked-item.repository';
+import { IdentityDirectory } from './messaging/identity-directory';
+import { WorkQueriesResponder } from './messaging/work-queries.responder';
+import { WorkItemQueryRepository } from './persistence/work-item-queries.repository';
 import { WorkItemRepository } from './persistence/work-item.repository';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from './settings';
 
@@ -50,6 +54,10 @@ export class OrchestratorModule {
         RunHistoryRepository,
         ContextQueries,
         ContextQueriesResponder,
+        IdentityDirectory,
+        WorkItemQueryRepository,
+        WorkItemQueries,
+        WorkQueriesResponder,
       ],
     };
   }

@@ -269,12 +269,7 @@ describe('orchestrator over real Postgres and JetStream: chains, merges, revisio
     ).toHaveLength(0);
 
     // The mentioning Slack user is linked to a Horizon identity: the item and its run are theirs.
-    const grace = crypto.randomUUID();
-    await stack.query(`INSERT INTO "Identity" (id, "displayName") VALUES ($1, 'Grace')`, [grace]);
-    await stack.query(
-      `INSERT INTO "IdentityLink" (id, "identityId", provider, "externalId") VALUES ($1, $2, 'slack', $3)`,
-      [crypto.randomUUID(), grace, mention.message.user],
-    );
+    const grace = await stack.linkPerson('Grace', 'slack', mention.message.user);
     const named = slackMention('<@U07HZNBOT> repo:acme/billing fix the flaky totals test');
     await stack.publish(slackAppMention, named);
     const [item] = await until(async () => {

@@ -7,6 +7,7 @@ import {
   Envelope,
   EnvelopeOf,
   envelopeFor,
+  identityLink,
   notifyDeliver,
   runFinished,
   runProgress,
@@ -15,11 +16,14 @@ import {
 } from '@horizon/contracts';
 import type { SourceRefs } from '@horizon/contracts';
 import { parseConfig } from '@horizon/config';
+import { IdentityBrokerModule } from '@horizon/identity-broker/src/app.module';
+import { configShape as brokerConfigShape } from '@horizon/identity-broker/src/config';
 import {
   ConsumerRunner,
   JetStreamConnection,
   MessageHandler,
   Publisher,
+  RpcClient,
   StreamKey,
 } from '@horizon/messaging';
 import { createLogger } from '@horizon/observability';
@@ -140,10 +144,12 @@ export interface OrchestratorStackOptions {
 
 /**
  * One orchestrator in-process over its own database and stream prefix, with the sandbox
- * stand-in and a notify recorder on the real command stream, and a Postgres pool to look.
+ * stand-in and a notify recorder on the real command stream, identity-broker (the real one,
+ * in-process: owners are resolved through its RPCs), and a Postgres pool to look.
  */
 export class OrchestratorStack {
   app?: INestApplication;
+  identityBroker?: INestApplication;
   readonly standIn: SandboxStandIn;
   readonly notifications: EnvelopeOf<typeof notifyDeliver>[] = [];
   private readonly runners: ConsumerRunner[] = [];
@@ -175,7 +181,8 @@ export class OrchestratorStack {
       connection,
       new Publisher(connection),
       {
-        DATABASE_URL: db.url,
+        // As in production: its own role, refused on every other service's schema.
+        DATABASE_URL: db.urlFor('orchestrator'),
         NATS_URL: messaging.natsUrl,
         HZN_STREAM_PREFIX: messaging.prefix,
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -195,8 +202,39 @@ export class OrchestratorStack {
         ],
       ]),
     );
+    await stack.startIdentityBroker();
     await stack.boot();
     return stack;
+  }
+
+  async startIdentityBroker(): Promise<void> {
+    const port = await freePort();
+    this.identityBroker = await startService({
+      name: 'identity-broker',
+      module: IdentityBrokerModule.register(
+        parseConfig(brokerConfigShape, {
+          ...this.env,
+          DATABASE_URL: this.db.urlFor('identity-broker'),
+          IDENTITY_BROKER_PORT: String(port),
+        }),
+      ),
+      port,
+    });
+  }
+
+  async stopIdentityBroker(): Promise<void> {
+    await this.identityBroker?.close();
+    this.identityBroker = undefined;
+  }
+
+  /** A person whose account is linked to a new Horizon identity, through identity-broker; returns the identity id. */
+  async linkPerson(displayName: string, provider: 'linear' | 'slack', externalId: string): Promise<string> {
+    const { identity } = await new RpcClient(this.connection, 'orchestrator-test').call(identityLink, {
+      displayName,
+      provider,
+      externalId,
+    });
+    return identity.id;
   }
 
   /** A durable consumer owned by the test, on the suite's prefix. */
@@ -289,6 +327,7 @@ export class OrchestratorStack {
 
   async stop(): Promise<void> {
     await this.stopApp();
+    await this.stopIdentityBroker();
     await Promise.all(this.runners.splice(0).map((r) => r.stop()));
     await this.connection.close();
     await this.pool.end();

@@ -123,12 +123,7 @@ describe('orchestrator: a plan run becomes its child items', () => {
     const planIssueId = randomUUID();
     // The Linear user who opened the session is linked to a Horizon identity: the plan and
     // every item it breaks into are theirs, so each PR is attributed to them.
-    const owner = randomUUID();
-    await stack.query(`INSERT INTO "Identity" (id, "displayName") VALUES ($1, 'Octo Cat')`, [owner]);
-    await stack.query(
-      `INSERT INTO "IdentityLink" (id, "identityId", provider, "externalId") VALUES ($1, $2, 'linear', 'user-octocat')`,
-      [randomUUID(), owner],
-    );
+    const owner = await stack.linkPerson('Octo Cat', 'linear', 'user-octocat');
     const planId = await linearPlan(sessionId, planIssueId, 'Cart totals project');
     const cmd = await planRun(planId);
     expect(cmd.ownerId).toBe(owner);

@@ -2,11 +2,13 @@ import { Contract } from './contract';
 import { forgeCommandContracts } from './forge-commands';
 import { identityContracts } from './identity';
 import { ingressContracts } from './ingress';
+import { ingressAdminContracts } from './ingress-admin';
 import { lifecycleContracts } from './lifecycle';
 import { notifyContracts } from './notify';
 import { orchestratorContextContracts } from './orchestrator-context';
 import { trackerCommandContracts } from './plan';
 import { sandboxContracts } from './sandbox';
+import { workQueryContracts } from './work-queries';
 
 /** Every contract, keyed by subject. A subject appears once; `catalog.spec.ts` keeps it so. */
 export const allContracts: readonly Contract[] = [
@@ -18,6 +20,8 @@ export const allContracts: readonly Contract[] = [
   ...trackerCommandContracts,
   ...identityContracts,
   ...orchestratorContextContracts,
+  ...workQueryContracts,
+  ...ingressAdminContracts,
 ];
 
 export const catalog: ReadonlyMap<string, Contract> = new Map(allContracts.map((c) => [c.subject, c]));

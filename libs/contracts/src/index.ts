@@ -8,6 +8,8 @@ export * from './notify';
 export * from './forge-commands';
 export * from './identity';
 export * from './orchestrator-context';
+export * from './ingress-admin';
+export * from './work-queries';
 export * from './run';
 export * from './plan';
 export * from './catalog';

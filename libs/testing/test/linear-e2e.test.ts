@@ -7,6 +7,7 @@ import { createDatabase } from '@horizon/db';
 import type { Database } from '@horizon/db';
 import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
 import type { PullRequest } from '@horizon/local-forge-client';
+import { JetStreamConnection, RpcClient } from '@horizon/messaging';
 import {
   createStackSandbox,
   serviceComplaints,
@@ -46,6 +47,7 @@ describe('Linear end to end: a project plan → three dependent issues → the c
   let stack: StackSandbox;
   let running: StackProcess;
   let db: Database;
+  let nats: JetStreamConnection;
   let forge: ForgeClient;
   let world: DemoWorld;
   let workspace: LinearWorkspace;
@@ -87,11 +89,20 @@ describe('Linear end to end: a project plan → three dependent issues → the c
     await running.waitFor('press Ctrl-C to stop', 150_000);
 
     db = createDatabase(stack.db.url, 2);
+    nats = await JetStreamConnection.connect({
+      natsUrl: stack.messaging.natsUrl,
+      prefix: stack.messaging.prefix,
+      name: 'linear-e2e',
+    });
     const forgeUrl = `http://127.0.0.1:${stack.port('FORGE_PORT')}`;
     const ingressUrl = `http://127.0.0.1:${stack.port('INGRESS_PORT')}`;
     const forgeToken = fs.readFileSync(path.join(stack.dataDir, 'forge.token'), 'utf8').trim();
     forge = new ForgeClient({ baseUrl: forgeUrl, token: forgeToken });
-    world = new DemoWorld(db.prisma, { ingress: ingressUrl, forge: forgeUrl }, forgeToken);
+    world = new DemoWorld(
+      new RpcClient(nats, 'linear-e2e'),
+      { ingress: ingressUrl, forge: forgeUrl },
+      forgeToken,
+    );
     await world.ensureSampleRepository();
     owner = randomUUID();
     await db.prisma.identity.create({
@@ -115,6 +126,7 @@ describe('Linear end to end: a project plan → three dependent issues → the c
 
   afterAll(async () => {
     await running?.stop();
+    await nats?.close();
     await db?.close();
     await stack?.remove();
     await Promise.all([linear?.close(), slack?.close()]);

@@ -5,6 +5,7 @@ import { DemoWorld } from '@horizon/cli/src/commands/demo/demo-world';
 import { createDatabase } from '@horizon/db';
 import type { Database } from '@horizon/db';
 import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
+import { JetStreamConnection, RpcClient } from '@horizon/messaging';
 import { createStackSandbox, serviceComplaints, startSlackStandin, startStack, until } from '../src';
 import type { SlackMessage, SlackStandin, StackProcess, StackSandbox } from '../src';
 import { SlackWorkspace } from './support/slack-workspace';
@@ -31,6 +32,7 @@ describe('Slack end to end: a mention → a run → live progress and the PR lin
   let stack: StackSandbox;
   let running: StackProcess;
   let db: Database;
+  let nats: JetStreamConnection;
   let forge: ForgeClient;
   let workspace: SlackWorkspace;
   let aliceIdentity: string;
@@ -52,12 +54,17 @@ describe('Slack end to end: a mention → a run → live progress and the PR lin
     await running.waitFor('press Ctrl-C to stop', 150_000);
 
     db = createDatabase(stack.db.url, 2);
+    nats = await JetStreamConnection.connect({
+      natsUrl: stack.messaging.natsUrl,
+      prefix: stack.messaging.prefix,
+      name: 'slack-e2e',
+    });
     const forgeUrl = `http://127.0.0.1:${stack.port('FORGE_PORT')}`;
     const ingressUrl = `http://127.0.0.1:${stack.port('INGRESS_PORT')}`;
     const forgeToken = fs.readFileSync(path.join(stack.dataDir, 'forge.token'), 'utf8').trim();
     forge = new ForgeClient({ baseUrl: forgeUrl, token: forgeToken });
     await new DemoWorld(
-      db.prisma,
+      new RpcClient(nats, 'slack-e2e'),
       { ingress: ingressUrl, forge: forgeUrl },
       forgeToken,
     ).ensureSampleRepository();
@@ -84,6 +91,7 @@ describe('Slack end to end: a mention → a run → live progress and the PR lin
 
   afterAll(async () => {
     await running?.stop();
+    await nats?.close();
     await db?.close();
     await stack?.remove();
     await slack?.close();

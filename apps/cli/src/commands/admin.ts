@@ -1,20 +1,21 @@
 import type { Command } from 'commander';
-import { createDatabase } from '@horizon/db';
-import { Publisher } from '@horizon/messaging';
-import { API_SCOPES, ApiScope, createApiToken } from '../../../ingress/src/api/api-tokens';
-import { replayDelivery } from '../../../ingress/src/replay';
+import { API_SCOPES, ingressCreateApiToken, ingressReplayDelivery } from '@horizon/contracts';
+import type { ApiScope } from '@horizon/contracts';
+import { LocalForgeClient } from '@horizon/local-forge-client';
+import { endpoint, forgeToken } from '../endpoints';
 import { CliError, EXIT } from '../exit';
 import { printJson } from '../output';
-import { connectNats, stackConfig } from '../stack-connections';
+import { withService } from '../stack-connections';
+import { call as callForge } from './pr';
 
 const collect = (v: string, all: string[] = []) => [...all, v];
 
 export function adminCommands(program: Command): void {
   program
     .command('token')
-    .description('work API tokens')
+    .description('work API tokens (made by ingress, over NATS)')
     .command('create')
-    .description('create a work API token; it is printed once (only its hash is stored)')
+    .description('create a work API token; it is printed once (ingress stores only its hash)')
     .requiredOption('--name <name>', 'what the token is for')
     .option('--scope <scope>', `${API_SCOPES.join(' | ')} (repeatable; default: all)`, collect)
     .option('--expires-days <n>', 'expire after this many days')
@@ -28,58 +29,53 @@ export function adminCommands(program: Command): void {
       const days = o.expiresDays === undefined ? undefined : Number(o.expiresDays);
       if (days !== undefined && !(days > 0))
         throw new CliError(EXIT.usage, '--expires-days must be a positive number');
-      const db = createDatabase(stackConfig().DATABASE_URL, 1);
-      try {
-        const created = await createApiToken(db.prisma, {
+      const created = await withService('ingress', (rpc) =>
+        rpc.call(ingressCreateApiToken, {
           name: o.name,
           scopes: scopes as ApiScope[],
-          expiresAt: days === undefined ? null : new Date(Date.now() + days * 86_400_000),
-        }).catch((err: Error) => {
-          throw new CliError(EXIT.unavailable, `cannot reach the database: ${err.message.split('\n')[0]}`);
-        });
-        if (o.json) return printJson(created);
-        process.stderr.write(
-          `token ${created.id} "${created.name}" scopes ${created.scopes.join(',')}; shown once, store it now:\n`,
-        );
-        process.stdout.write(`${created.token}\n`);
-      } finally {
-        await db.close();
-      }
+          expiresAt: days === undefined ? null : new Date(Date.now() + days * 86_400_000).toISOString(),
+        }),
+      );
+      if (o.json) return printJson(created);
+      process.stderr.write(
+        `token ${created.id} "${created.name}" scopes ${created.scopes.join(',')}; shown once, store it now:\n`,
+      );
+      process.stdout.write(`${created.token}\n`);
     });
 
   program
     .command('delivery')
     .description('recorded deliveries (webhooks and local forge events)')
     .command('replay <source> <deliveryId>')
-    .description('publish a recorded delivery again, under a new envelope id, so consumers process it again')
+    .description(
+      'publish a recorded delivery again, under a new envelope id, so consumers process it again (done by ingress)',
+    )
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
       '\n<source> is github, linear, slack or local (the local forge).\n\nExample:\n  $ horizon delivery replay github 72d3162e-cc78-11e3-81ab-4c9367dc0958',
     )
     .action(async (source: string, deliveryId: string, o: { json?: boolean }) => {
-      if (!['github', 'linear', 'slack', 'local'].includes(source))
-        throw new CliError(EXIT.usage, `source must be github, linear, slack or local, not "${source}"`);
-      const config = stackConfig();
-      const db = createDatabase(config.DATABASE_URL, 1);
-      const conn = await connectNats(config).catch(async (err: unknown) => {
-        await db.close();
-        throw err;
-      });
-      try {
-        const result = await replayDelivery(db.prisma, new Publisher(conn), source, deliveryId).catch(
-          (err: Error) => {
-            throw new CliError(/^no delivery/.test(err.message) ? EXIT.notFound : EXIT.failure, err.message);
-          },
+      const result = await replay(source, deliveryId);
+      if (o.json) printJson(result);
+      else
+        process.stdout.write(
+          `replayed ${result.originalId} as ${result.envelopeId} on ${result.subject}${'seq' in result ? ` (stream seq ${result.seq})` : ''}\n`,
         );
-        if (o.json) printJson(result);
-        else
-          process.stdout.write(
-            `replayed ${result.originalId} as ${result.envelopeId} on ${result.subject} (stream seq ${result.seq})\n`,
-          );
-      } finally {
-        await conn.close();
-        await db.close();
-      }
     });
+}
+
+/** Webhook deliveries are ingress's to replay (RPC); the local forge replays its own (its API). */
+async function replay(source: string, deliveryId: string) {
+  if (source === 'local') {
+    const url = await endpoint('forge');
+    const forge = new LocalForgeClient({ baseUrl: url, token: forgeToken() });
+    return callForge('replaying', url, () => forge.replayDelivery(deliveryId));
+  }
+  const webhook = ingressReplayDelivery.data.shape.source.safeParse(source);
+  if (!webhook.success)
+    throw new CliError(EXIT.usage, `source must be github, linear, slack or local, not "${source}"`);
+  return withService('ingress', (rpc) =>
+    rpc.call(ingressReplayDelivery, { source: webhook.data, deliveryId }),
+  );
 }

@@ -1,37 +1,14 @@
 import type { Command } from 'commander';
 import { identityLink, identityResolve, IdentityView, providerSchema } from '@horizon/contracts';
-import { RpcClient, RpcError } from '@horizon/messaging';
+import type { RpcClient } from '@horizon/messaging';
 import { CliError, EXIT } from '../exit';
 import { printJson } from '../output';
-import { connectNats } from '../stack-connections';
+import { withService } from '../stack-connections';
 
 const PROVIDERS = providerSchema.options;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** identity-broker's answers as the CLI's exit codes. */
-function asCliError(err: unknown): CliError {
-  if (!(err instanceof RpcError)) return new CliError(EXIT.failure, (err as Error).message);
-  const code =
-    err.code === 'unavailable'
-      ? EXIT.unavailable
-      : err.code === 'not_found'
-        ? EXIT.notFound
-        : err.code === 'invalid_request'
-          ? EXIT.usage
-          : EXIT.failure;
-  return new CliError(code, `identity-broker: ${err.message}`);
-}
-
-async function withBroker<T>(fn: (rpc: RpcClient) => Promise<T>): Promise<T> {
-  const conn = await connectNats();
-  try {
-    return await fn(new RpcClient(conn, 'cli')).catch((err: unknown) => {
-      throw asCliError(err);
-    });
-  } finally {
-    await conn.close();
-  }
-}
+const withBroker = <T>(fn: (rpc: RpcClient) => Promise<T>) => withService('identity-broker', fn);
 
 function provider(value: string): (typeof PROVIDERS)[number] {
   const parsed = providerSchema.safeParse(value);

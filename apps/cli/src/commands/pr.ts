@@ -26,7 +26,7 @@ const repoName = (v: string) => {
 };
 
 /** Runs a forge call with a spinner, turning its failures into exit codes. */
-async function call<T>(label: string, url: string, work: () => Promise<T>): Promise<T> {
+export async function call<T>(label: string, url: string, work: () => Promise<T>): Promise<T> {
   try {
     return await withProgress(label, work);
   } catch (err) {

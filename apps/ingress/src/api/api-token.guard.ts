@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiPrincipal, ApiScope, ApiTokenStore } from './api-tokens';
+import { ApiPrincipal, ApiScope, ApiTokens } from '../application/api-tokens';
 
 const REQUIRED_SCOPE = 'hzn:required-scope';
 
@@ -21,7 +21,7 @@ export type AuthenticatedRequest = FastifyRequest & { principal: ApiPrincipal };
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
   constructor(
-    private readonly tokens: ApiTokenStore,
+    private readonly tokens: ApiTokens,
     private readonly reflector: Reflector,
   ) {}
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { workItemViewSchema } from '@horizon/contracts';
 import {
   acceptedResponse,
   cancelWorkItemBody,
@@ -6,7 +7,6 @@ import {
   errorResponse,
   listWorkItemsQuery,
   workItemPage,
-  workItemView,
 } from './work-items.schemas';
 
 type JsonSchema = Record<string, unknown>;
@@ -22,12 +22,15 @@ const authErrors = {
   '401': error('missing, invalid, expired or revoked token'),
   '403': error('the token lacks the scope this operation needs'),
 };
-const unavailable = {
+const unavailableBecause = (what: string) => ({
   '503': {
-    ...error('JetStream unavailable; retry after the Retry-After header'),
+    ...error(`${what} unavailable; retry after the Retry-After header`),
     headers: { 'Retry-After': { schema: { type: 'integer' } } },
   },
-};
+});
+const unavailable = unavailableBecause('JetStream');
+/** Reads are answered by the orchestrator over NATS. */
+const readUnavailable = unavailableBecause('the orchestrator');
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const idempotencyKey = {
   name: 'Idempotency-Key',
@@ -56,7 +59,7 @@ export function workApiOpenApi(): JsonSchema {
         CreateWorkItem: schema(createWorkItemBody, 'input'),
         CancelWorkItem: schema(cancelWorkItemBody, 'input'),
         Accepted: schema(acceptedResponse),
-        WorkItem: schema(workItemView),
+        WorkItem: schema(workItemViewSchema),
         WorkItemPage: schema(workItemPage),
         Error: schema(errorResponse),
       },
@@ -94,6 +97,7 @@ export function workApiOpenApi(): JsonSchema {
             '200': { description: 'one page', content: json(ref('WorkItemPage')) },
             '400': error('bad filter or cursor'),
             ...authErrors,
+            ...readUnavailable,
           },
         },
       },
@@ -106,6 +110,7 @@ export function workApiOpenApi(): JsonSchema {
             '200': { description: 'the work item', content: json(ref('WorkItem')) },
             '404': error('no such work item (yet: creation is asynchronous)'),
             ...authErrors,
+            ...readUnavailable,
           },
         },
       },

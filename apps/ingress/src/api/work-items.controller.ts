@@ -25,7 +25,11 @@ import type { IngressConfig } from '../config';
 import { ApiTokenGuard, RequireScope } from './api-token.guard';
 import type { AuthenticatedRequest } from './api-token.guard';
 import { workApiOpenApi } from './openapi';
-import { InvalidCursorError, WorkItemReader } from './work-items.reader';
+import {
+  InvalidCursorError,
+  WorkItemReader,
+  WorkItemsUnavailableError,
+} from '../messaging/work-items.reader';
 import {
   cancelWorkItemBody,
   createWorkItemBody,
@@ -59,7 +63,7 @@ export class OpenApiController {
   }
 }
 
-/** The work API: requests become ingress events; reads come from the orchestrator's WorkItem table. */
+/** The work API: requests become ingress events; reads are answered by the orchestrator over RPC. */
 @Controller('api/v1/work-items')
 @UseGuards(ApiTokenGuard)
 export class WorkItemsController {
@@ -98,19 +102,16 @@ export class WorkItemsController {
 
   @Get()
   @RequireScope('work:read')
-  async list(@Query() query: unknown) {
-    try {
-      return await this.reader.list(parse(listWorkItemsQuery, query, 'query'));
-    } catch (error) {
-      if (error instanceof InvalidCursorError) throw new BadRequestException({ error: error.message });
-      throw error;
-    }
+  async list(@Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    const parsed = parse(listWorkItemsQuery, query, 'query');
+    return this.read(reply, () => this.reader.list(parsed));
   }
 
   @Get(':id')
   @RequireScope('work:read')
-  async show(@Param('id') id: string) {
-    const item = await this.reader.find(parse(workItemIdParam, id, 'work item id'));
+  async show(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const workItemId = parse(workItemIdParam, id, 'work item id');
+    const item = await this.read(reply, () => this.reader.find(workItemId));
     if (!item)
       throw new NotFoundException({
         error: 'no such work item (a just-requested one appears once the orchestrator has taken it)',
@@ -141,6 +142,20 @@ export class WorkItemsController {
 
   private delivery(deliveryId: string, event: string) {
     return { source: 'api' as const, deliveryId, event, action: null, receivedAt: new Date().toISOString() };
+  }
+
+  /** A read the orchestrator answers: 400 for a cursor it did not issue, 503 with Retry-After while it does not answer. */
+  private async read<T>(reply: FastifyReply, answer: () => Promise<T>): Promise<T> {
+    try {
+      return await answer();
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw new BadRequestException({ error: error.message });
+      if (!(error instanceof WorkItemsUnavailableError)) throw error;
+      void reply.header('retry-after', String(this.config.INGRESS_RETRY_AFTER_SECONDS));
+      throw new ServiceUnavailableException({
+        error: `work items are unavailable: ${error.message}; retry later`,
+      });
+    }
   }
 
   /** 2xx only once JetStream holds the event; 503 with Retry-After otherwise. */

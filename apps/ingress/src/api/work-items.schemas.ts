@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { apiWorkItemCreate, workItemKindSchema, workItemStateSchema } from '@horizon/contracts';
+import {
+  apiWorkItemCreate,
+  workItemKindSchema,
+  workItemStateSchema,
+  workItemViewSchema,
+} from '@horizon/contracts';
 
 const fields = apiWorkItemCreate.data.shape;
 
@@ -41,28 +46,8 @@ export const acceptedResponse = z.object({
     .describe('duplicate: the same Idempotency-Key was accepted before'),
 });
 
-export const workItemView = z.object({
-  id: z.string().uuid(),
-  kind: workItemKindSchema,
-  state: workItemStateSchema,
-  repo: z.string(),
-  title: z.string(),
-  description: z.string(),
-  branch: z.string().nullable(),
-  priority: z.number().int(),
-  labels: z.array(z.string()),
-  autoStart: z.boolean().nullable(),
-  ownerId: z.string().nullable(),
-  parentId: z.string().nullable(),
-  sourceRefs: z.record(z.string(), z.unknown()),
-  stateEnteredAt: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type WorkItemView = z.infer<typeof workItemView>;
-
 export const workItemPage = z.object({
-  items: z.array(workItemView),
+  items: z.array(workItemViewSchema),
   nextCursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last page'),
 });
 

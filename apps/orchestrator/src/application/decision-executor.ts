@@ -18,6 +18,7 @@ import { WorkItemRepository, WorkItemRow } from '../persistence/work-item.reposi
 import { ORCHESTRATOR_CONFIG } from '../settings';
 import type { OrchestratorConfig } from '../settings';
 import { OrchestratorMetrics } from './metrics';
+import { OwnerAnswers } from './owner-lookup';
 import { RoutingContextBuilder } from './routing-context.builder';
 import { UnitOfWork } from './unit-of-work';
 import { WorkItemService } from './work-item.service';
@@ -46,19 +47,25 @@ export class DecisionExecutor {
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
   ) {}
 
-  async handle(uow: UnitOfWork, event: IngressEvent, logger: Logger): Promise<RoutingDecision> {
+  /** `owners` answers who owns a new item; a question it cannot answer yet rolls the transaction back (see owner-lookup.ts). */
+  async handle(
+    uow: UnitOfWork,
+    event: IngressEvent,
+    owners: OwnerAnswers,
+    logger: Logger,
+  ): Promise<RoutingDecision> {
     if (event.subject === 'hzn.ingress.github.pull_request') await this.linkPullRequest(uow, event.data);
     const { rule, decision } = route(event, await this.contexts.build(uow, event));
     logger.info({ rule, decision: decision.type }, 'routed');
-    await this.execute(uow, decision);
+    await this.execute(uow, decision, owners);
     this.metrics.decisions.inc({ decision: decision.type, rule });
     return decision;
   }
 
-  private async execute(uow: UnitOfWork, decision: RoutingDecision): Promise<void> {
+  private async execute(uow: UnitOfWork, decision: RoutingDecision, owners: OwnerAnswers): Promise<void> {
     switch (decision.type) {
       case 'create_work_item':
-        return this.create(uow, decision);
+        return this.create(uow, decision, owners);
       case 'cancel_work_item': {
         const item = await this.items.get(uow.tx, decision.workItemId);
         if (!item)
@@ -71,11 +78,11 @@ export class DecisionExecutor {
         return this.workItems.cancel(uow, item, decision.reason, decision.requestedBy);
       }
       case 'start_plan_run':
-        return this.startPlan(uow, decision);
+        return this.startPlan(uow, decision, owners);
       case 'start_implement_run':
-        return this.startImplement(uow, decision);
+        return this.startImplement(uow, decision, owners);
       case 'start_thread_run':
-        return this.startThread(uow, decision);
+        return this.startThread(uow, decision, owners);
       case 'cancel_tracker_issue': {
         const actor = `linear:${decision.actorId ?? 'unknown'}`;
         const item = await this.items.findByTrackerIssue(uow.tx, decision.issue.id);
@@ -138,10 +145,15 @@ export class DecisionExecutor {
     }
   }
 
-  private async create(uow: UnitOfWork, { request }: Decision<'create_work_item'>): Promise<void> {
+  private async create(
+    uow: UnitOfWork,
+    { request }: Decision<'create_work_item'>,
+    owners: OwnerAnswers,
+  ): Promise<void> {
     const existing = await this.items.get(uow.tx, request.workItemId);
     if (existing) return this.workItems.addBlockers(uow, existing, request.blockedBy, request.requestedBy);
-    const ownerKnown = request.ownerId !== null && (await this.items.identityExists(uow.tx, request.ownerId));
+    // An owner id that names no identity is not recorded.
+    const ownerId = request.ownerId === null ? null : owners.identity(request.ownerId);
     await this.workItems.record(
       uow,
       {
@@ -153,7 +165,7 @@ export class DecisionExecutor {
         priority: request.priority,
         labels: request.labels,
         autoStart: request.autoStart,
-        ownerId: ownerKnown ? request.ownerId : null,
+        ownerId,
         sourceRefs: {},
       },
       request.blockedBy,
@@ -162,7 +174,11 @@ export class DecisionExecutor {
     );
   }
 
-  private async startPlan(uow: UnitOfWork, d: Decision<'start_plan_run'>): Promise<void> {
+  private async startPlan(
+    uow: UnitOfWork,
+    d: Decision<'start_plan_run'>,
+    owners: OwnerAnswers,
+  ): Promise<void> {
     const actor = `linear:${d.creatorId ?? 'unknown'}`;
     if (await this.items.findByAgentSession(uow.tx, d.agentSessionId)) {
       return this.workItems.ignore(
@@ -174,7 +190,7 @@ export class DecisionExecutor {
     }
     const sourceRefs: SourceRefs = { linearAgentSession: { id: d.agentSessionId } };
     if (d.issue) sourceRefs.trackerIssue = this.trackerIssue(d.issue);
-    await this.recordFromTracker(uow, {
+    await this.recordFromTracker(uow, owners, {
       kind: 'plan',
       title: d.issue?.title ?? `Linear agent session ${d.agentSessionId}`,
       description: d.issue?.description ?? '',
@@ -187,13 +203,17 @@ export class DecisionExecutor {
     });
   }
 
-  private async startImplement(uow: UnitOfWork, d: Decision<'start_implement_run'>): Promise<void> {
+  private async startImplement(
+    uow: UnitOfWork,
+    d: Decision<'start_implement_run'>,
+    owners: OwnerAnswers,
+  ): Promise<void> {
     const actor = `linear:${d.actorId ?? 'unknown'}`;
     const cause =
       d.trigger === 'delegated' ? 'delegated to Horizon in Linear' : 'moved to a started state in Linear';
     const existing = await this.items.findByTrackerIssue(uow.tx, d.issue.id);
     if (existing) return this.workItems.start(uow, existing, cause, actor);
-    await this.recordFromTracker(uow, {
+    await this.recordFromTracker(uow, owners, {
       kind: 'implement',
       title: d.issue.title,
       description: d.issue.description ?? '',
@@ -206,7 +226,11 @@ export class DecisionExecutor {
     });
   }
 
-  private async startThread(uow: UnitOfWork, d: Decision<'start_thread_run'>): Promise<void> {
+  private async startThread(
+    uow: UnitOfWork,
+    d: Decision<'start_thread_run'>,
+    owners: OwnerAnswers,
+  ): Promise<void> {
     const actor = `slack:${d.message.user}`;
     const repo = this.config.SLACK_CHANNEL_REPOS[d.thread.channel] ?? repoNamedIn(d.message.text);
     if (!repo) {
@@ -220,7 +244,7 @@ export class DecisionExecutor {
       return this.workItems.ignore(uow, null, actor, `no repository for Slack channel ${d.thread.channel}`);
     }
     const text = d.message.text.replace(/<@[A-Z0-9]+>/g, '').trim();
-    await this.recordFromTracker(uow, {
+    await this.recordFromTracker(uow, owners, {
       kind: 'implement',
       title: text.slice(0, 120) || 'Slack request',
       description: d.message.text,
@@ -240,6 +264,7 @@ export class DecisionExecutor {
    */
   private async recordFromTracker(
     uow: UnitOfWork,
+    owners: OwnerAnswers,
     item: {
       kind: 'plan' | 'implement';
       title: string;
@@ -253,7 +278,7 @@ export class DecisionExecutor {
     },
   ): Promise<void> {
     const ownerId = item.requester
-      ? await this.items.identityLinkedTo(uow.tx, item.requester.provider, item.requester.externalId)
+      ? owners.linkedTo(item.requester.provider, item.requester.externalId)
       : null;
     await this.workItems.record(
       uow,

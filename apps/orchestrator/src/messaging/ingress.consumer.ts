@@ -12,11 +12,13 @@ import {
   slackAppMention,
   slackThreadMessage,
 } from '@horizon/contracts';
-import { HandleMessage, MessageConsumer } from '@horizon/messaging';
+import { HandleMessage, MessageConsumer, Outcome, RpcError } from '@horizon/messaging';
 import type { HandlerOutcome, MessageContext } from '@horizon/messaging';
 import { DecisionExecutor } from '../application/decision-executor';
+import { withOwnerAnswers } from '../application/owner-lookup';
 import { Transactor } from '../application/unit-of-work';
 import { IngressEvent, parseIngressEvent } from '../domain';
+import { IdentityDirectory } from './identity-directory';
 import { applyOnce } from './apply-once';
 
 export const INGRESS_CONSUMER = 'orchestrator-ingress';
@@ -28,6 +30,9 @@ type IngressEnvelope = Envelope<IngressEvent['data']>;
  * by the envelope id and by the sender's delivery id, so a redelivered message and a delivery
  * published twice (a webhook retried by its sender) are both no-ops. Subjects without a handler
  * here (checks, installations, pings, Linear comments) route to nothing and are acked unread.
+ * Who owns a new item is asked of identity-broker between transactions; while it does not
+ * answer the delivery is retried with back-off (never recorded without its owner), and
+ * dead-lettered with that reason once the retries are spent.
  */
 @MessageConsumer({ durable: INGRESS_CONSUMER, stream: 'INGRESS', filterSubject: 'hzn.ingress.>' })
 @Injectable()
@@ -35,6 +40,7 @@ export class IngressConsumer {
   constructor(
     private readonly transactor: Transactor,
     private readonly executor: DecisionExecutor,
+    private readonly identities: IdentityDirectory,
   ) {}
 
   @HandleMessage(
@@ -49,16 +55,27 @@ export class IngressConsumer {
     apiWorkItemCreate,
     apiWorkItemCancel,
   )
-  handle(env: IngressEnvelope, ctx: MessageContext): Promise<HandlerOutcome> {
+  async handle(env: IngressEnvelope, ctx: MessageContext): Promise<HandlerOutcome> {
     const event = parseIngressEvent({ subject: env.subject, data: env.data });
     const { source, deliveryId } = event.data.delivery;
-    return applyOnce(
-      this.transactor,
-      INGRESS_CONSUMER,
-      env,
-      (uow) => this.executor.handle(uow, event, ctx.logger),
-      [`delivery:${source}:${deliveryId}`],
-      ctx.deliveryCount,
-    );
+    try {
+      return await withOwnerAnswers(
+        (question) => this.identities.ask(question),
+        (owners) =>
+          applyOnce(
+            this.transactor,
+            INGRESS_CONSUMER,
+            env,
+            (uow) => this.executor.handle(uow, event, owners, ctx.logger),
+            [`delivery:${source}:${deliveryId}`],
+            ctx.deliveryCount,
+          ),
+      );
+    } catch (err) {
+      if (!(err instanceof RpcError)) throw err;
+      const reason = `${source} delivery ${deliveryId} not applied: its owner could not be looked up (${err.message}); start identity-broker, or replay the delivery with \`horizon delivery replay ${source} ${deliveryId}\` once it runs`;
+      ctx.logger.warn({ deliveryId, deliveryCount: ctx.deliveryCount }, reason);
+      return Outcome.retry(reason);
+    }
   }
 }

@@ -110,20 +110,6 @@ export class WorkItemRepository {
     return tx.workItem.findMany({ where: { id: { in: [...ids] } } });
   }
 
-  /** Whether an identity exists (an owner id that is not one is not recorded). */
-  async identityExists(tx: Tx, id: string): Promise<boolean> {
-    return (await tx.identity.count({ where: { id } })) > 0;
-  }
-
-  /** The Horizon identity a Linear or Slack user is linked to (identity-broker's links), if any. */
-  async identityLinkedTo(tx: Tx, provider: 'linear' | 'slack', externalId: string): Promise<string | null> {
-    const link = await tx.identityLink.findUnique({
-      where: { provider_externalId: { provider, externalId } },
-      select: { identityId: true },
-    });
-    return link?.identityId ?? null;
-  }
-
   async findByTrackerIssue(tx: Tx, issueId: string): Promise<WorkItemRow | null> {
     return tx.workItem.findFirst({
       where: { sourceRefs: { path: ['trackerIssue', 'id'], equals: issueId } },

@@ -2,10 +2,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PrismaClient } from '@horizon/db';
 import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
-import type { SourceRefs } from '@horizon/contracts';
-import { createApiToken } from '../../../../ingress/src/api/api-tokens';
+import {
+  ingressCreateApiToken,
+  orchestratorGetWorkItem,
+  orchestratorListWorkItems,
+} from '@horizon/contracts';
+import type { SourceRefs, WorkItemDetail } from '@horizon/contracts';
+import type { RpcClient } from '@horizon/messaging';
 import { requestJson } from '../http';
 import {
   DEMO_PROJECT,
@@ -39,13 +43,14 @@ export interface DemoTransition {
 
 /**
  * Everything the demo touches: it acts only through the APIs a person would use (the work API
- * to ask for the plan, the forge's API to review and merge) and watches Postgres, read-only.
+ * to ask for the plan, the forge's API to review and merge) and watches through the
+ * services' RPCs (ingress makes its token; the orchestrator answers for work items and runs).
  */
 export class DemoWorld {
   private readonly forge: ForgeClient;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly rpc: Pick<RpcClient, 'call'>,
     private readonly urls: { ingress: string; forge: string },
     forgeToken: string,
   ) {
@@ -83,10 +88,10 @@ export class DemoWorld {
 
   /** Asks for the plan through the work API, with a token of its own. Returns the plan's id. */
   async requestPlan(): Promise<string> {
-    const token = await createApiToken(this.prisma, {
+    const token = await this.rpc.call(ingressCreateApiToken, {
       name: 'horizon demo',
       scopes: ['work:read', 'work:write'],
-      expiresAt: new Date(Date.now() + 86_400_000),
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
     });
     const answer = await requestJson<{ id: string }>('ingress', `${this.urls.ingress}/api/v1/work-items`, {
       method: 'POST',
@@ -102,21 +107,19 @@ export class DemoWorld {
   }
 
   async observe(planId: string): Promise<DemoObservation> {
-    const rows = await this.prisma.workItem.findMany({
-      where: { OR: [{ id: planId }, { parentId: planId }] },
-      orderBy: [{ createdAt: 'asc' }],
-    });
-    const transitions = await this.transitions(rows.map((r) => r.id));
-    const runs = await this.runs(rows.map((r) => r.id));
-    const lastOutcome = (id: string) => runs.filter((r) => r.workItemId === id).at(-1)?.outcome ?? null;
+    // The plan's children oldest first: the order its plan gave them.
+    const children = (await this.rpc.call(orchestratorListWorkItems, { parentId: planId, limit: 200 })).items
+      .map((c) => c.id)
+      .reverse();
+    const details = await this.details([planId, ...children]);
     const items = await Promise.all(
-      rows.map(async (row): Promise<ObservedItem> => ({
-        id: row.id,
-        title: row.title,
-        state: row.state,
-        transitions: transitions.filter((t) => t.workItemId === row.id).map((t) => `${t.from}→${t.to}`),
-        lastRunOutcome: lastOutcome(row.id),
-        pullRequest: await this.pullRequestOf(row.sourceRefs as SourceRefs),
+      details.map(async (item): Promise<ObservedItem> => ({
+        id: item.id,
+        title: item.title,
+        state: item.state,
+        transitions: transitionsOf(item).map((t) => `${t.from}→${t.to}`),
+        lastRunOutcome: item.runs.at(-1)?.outcome ?? null,
+        pullRequest: await this.pullRequestOf(item.sourceRefs as SourceRefs),
       })),
     );
     return {
@@ -126,39 +129,34 @@ export class DemoWorld {
   }
 
   async transitions(workItemIds: string[], after = new Date(0)): Promise<DemoTransition[]> {
-    const rows = await this.prisma.auditEvent.findMany({
-      where: { workItemId: { in: workItemIds }, action: 'transition', createdAt: { gt: after } },
-      orderBy: [{ createdAt: 'asc' }],
-    });
-    return rows.map((r) => ({
-      workItemId: r.workItemId as string,
-      from: r.fromState ?? '',
-      to: r.toState ?? '',
-      cause: r.cause,
-      at: r.createdAt,
-    }));
+    return (await this.details(workItemIds))
+      .flatMap(transitionsOf)
+      .filter((t) => t.at > after)
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
   async runs(workItemIds: string[]): Promise<DemoRun[]> {
-    const rows = await this.prisma.run.findMany({
-      where: { workItemId: { in: workItemIds } },
-      orderBy: [{ queuedAt: 'asc' }],
-    });
-    return rows.map((r) => ({
-      workItemId: r.workItemId,
-      attempt: r.attempt,
-      outcome: r.outcome,
-      queuedAt: r.queuedAt,
-      startedAt: r.startedAt,
-      finishedAt: r.finishedAt,
-      verification: ((r.report as { verification?: DemoRun['verification'] }).verification ?? []).map(
-        (v) => ({
-          command: v.command,
-          exitCode: v.exitCode,
-          durationMs: v.durationMs,
-        }),
-      ),
-    }));
+    return (await this.details(workItemIds))
+      .flatMap((item) =>
+        item.runs.map((r) => ({
+          workItemId: item.id,
+          attempt: r.attempt,
+          outcome: r.outcome,
+          queuedAt: new Date(r.queuedAt),
+          startedAt: r.startedAt === null ? null : new Date(r.startedAt),
+          finishedAt: r.finishedAt === null ? null : new Date(r.finishedAt),
+          verification: r.verification,
+        })),
+      )
+      .sort((a, b) => a.queuedAt.getTime() - b.queuedAt.getTime());
+  }
+
+  /** The items the orchestrator knows, with their runs and timelines, in the order asked. */
+  private async details(workItemIds: string[]): Promise<WorkItemDetail[]> {
+    const answers = await Promise.all(
+      workItemIds.map((workItemId) => this.rpc.call(orchestratorGetWorkItem, { workItemId })),
+    );
+    return answers.flatMap((a) => (a.workItem ? [a.workItem] : []));
   }
 
   async requestChanges(pr: ObservedPullRequest, body: string): Promise<void> {
@@ -187,4 +185,16 @@ export class DemoWorld {
       merged: pull.merged,
     };
   }
+}
+
+function transitionsOf(item: WorkItemDetail): DemoTransition[] {
+  return item.timeline
+    .filter((e) => e.action === 'transition')
+    .map((e) => ({
+      workItemId: item.id,
+      from: e.fromState ?? '',
+      to: e.toState ?? '',
+      cause: e.cause,
+      at: new Date(e.at),
+    }));
 }

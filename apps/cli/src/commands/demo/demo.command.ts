@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createDatabase } from '@horizon/db';
 import { dataDir, endpoint, forgeToken } from '../../endpoints';
 import { CliError, EXIT } from '../../exit';
 import { printTable } from '../../output';
-import { stackConfig } from '../../stack-connections';
+import { RpcClient } from '@horizon/messaging';
+import { connectNats, rpcFailure } from '../../stack-connections';
 import { DEMO_REPO_NAME, DEMO_REVIEWER, DemoAction, DemoObservation, nextDemoStep } from './demo-scenario';
 import { labels, stageTimings, summaryRows } from './demo-summary';
 import { DemoWorld } from './demo-world';
@@ -74,10 +74,10 @@ Exit code 0 when every item merged, 1 when one failed, 4 when a service is not r
           `the demo already ran on this installation (plan ${previous.planId}) and ${DEMO_REPO_NAME} holds its changes; it runs once: explore it with the commands above`,
         );
       }
-      const db = createDatabase(stackConfig().DATABASE_URL, 2);
+      const conn = await connectNats();
       try {
         const world = new DemoWorld(
-          db.prisma,
+          new RpcClient(conn, 'cli-demo'),
           { ingress: await endpoint('ingress'), forge: await endpoint('forge') },
           forgeToken(),
         );
@@ -86,8 +86,10 @@ Exit code 0 when every item merged, 1 when one failed, 4 when a service is not r
         await drive(world, planId, new Date(record.startedAt), minutes * 60_000);
         writeRecord({ ...record, finishedAt: new Date().toISOString() });
         process.stdout.write(`\n${EXPLORE}\n`);
+      } catch (err) {
+        throw rpcFailure('demo', err);
       } finally {
-        await db.close();
+        await conn.close();
       }
     });
 }

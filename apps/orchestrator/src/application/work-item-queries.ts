@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  AuditView,
+  DataOf,
+  ReplyOf,
+  RunView,
+  WorkItemView,
+  orchestratorGetWorkItem,
+  orchestratorListWorkItems,
+} from '@horizon/contracts';
+import type { AuditEvent, Run, WorkItem } from '@horizon/db';
+import { WorkItemQueryRepository } from '../persistence/work-item-queries.repository';
+
+/** A cursor this service did not issue; the caller's request is wrong, not the service. */
+export class InvalidCursorError extends Error {
+  readonly code = 'invalid_cursor';
+}
+
+/** Newest first; the cursor is the (createdAt, id) of the last item served, opaque to callers. */
+export function encodeCursor(item: Pick<WorkItem, 'createdAt' | 'id'>): string {
+  return Buffer.from(JSON.stringify([item.createdAt.toISOString(), item.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const date = new Date(createdAt);
+    if (!Number.isNaN(date.getTime()) && typeof id === 'string') return { createdAt: date, id };
+  } catch {
+    // not base64url JSON: refused below
+  }
+  throw new InvalidCursorError('cursor is not one this API issued');
+}
+
+/** What other services may ask about work items (ingress's work API, the CLI): read-only use cases. */
+@Injectable()
+export class WorkItemQueries {
+  constructor(private readonly items: WorkItemQueryRepository) {}
+
+  async list(
+    query: DataOf<typeof orchestratorListWorkItems>,
+  ): Promise<ReplyOf<typeof orchestratorListWorkItems>> {
+    const { cursor, limit, ...filter } = query;
+    const rows = await this.items.list(
+      { ...filter, ...(cursor ? { after: decodeCursor(cursor) } : {}) },
+      limit + 1,
+    );
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(workItemView),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+    };
+  }
+
+  async get({
+    workItemId,
+  }: DataOf<typeof orchestratorGetWorkItem>): Promise<ReplyOf<typeof orchestratorGetWorkItem>> {
+    const found = await this.items.get(workItemId);
+    if (!found) return { workItem: null };
+    return {
+      workItem: {
+        ...workItemView(found.item),
+        runs: found.runs.map(runView),
+        blockedBy: found.blockedBy,
+        blocks: found.blocks,
+        timeline: found.audit.map(auditView),
+      },
+    };
+  }
+}
+
+function workItemView(row: WorkItem): WorkItemView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    state: row.state,
+    repo: row.repo,
+    title: row.title,
+    description: row.description,
+    branch: row.branch,
+    priority: row.priority,
+    labels: row.labels,
+    autoStart: row.autoStart,
+    ownerId: row.ownerId,
+    parentId: row.parentId,
+    sourceRefs: (row.sourceRefs ?? {}) as Record<string, unknown>,
+    stateEnteredAt: row.stateEnteredAt.toISOString(),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function runView(run: Run): RunView {
+  const report = (run.report ?? {}) as { verification?: RunView['verification'] };
+  return {
+    id: run.id,
+    attempt: run.attempt,
+    flavour: run.flavour,
+    branch: run.branch,
+    outcome: run.outcome,
+    failureReason: run.failureReason,
+    commitSha: run.commitSha,
+    queuedAt: run.queuedAt.toISOString(),
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    inputTokens: run.inputTokens,
+    outputTokens: run.outputTokens,
+    costUsd: Number(run.costUsd),
+    verification: (report.verification ?? []).map((v) => ({
+      command: v.command,
+      exitCode: v.exitCode,
+      durationMs: v.durationMs,
+    })),
+  };
+}
+
+function auditView(event: AuditEvent): AuditView {
+  return {
+    runId: event.runId,
+    actor: event.actor,
+    action: event.action,
+    fromState: event.fromState,
+    toState: event.toState,
+    cause: event.cause,
+    at: event.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { defineRpc } from './contract';
+import { isoDate } from './domain';
+
+/** What a work API token may do. */
+export const API_SCOPES = ['work:read', 'work:write'] as const;
+export const apiScopeSchema = z.enum(API_SCOPES);
+export type ApiScope = z.infer<typeof apiScopeSchema>;
+
+/** Request/reply on `hzn.rpc.ingress.*`, answered by ingress: administration of what it owns. */
+export const ingressCreateApiToken = defineRpc({
+  subject: 'hzn.rpc.ingress.create_api_token',
+  version: 1,
+  description: 'Create a work API token. The token is in this reply only: ingress keeps its SHA-256 hash.',
+  data: z.object({
+    name: z.string().min(1),
+    scopes: z.array(apiScopeSchema).min(1),
+    expiresAt: isoDate.nullable().default(null),
+  }),
+  reply: z.object({
+    id: z.string().uuid(),
+    name: z.string(),
+    scopes: z.array(apiScopeSchema),
+    expiresAt: isoDate.nullable(),
+    token: z.string(),
+  }),
+});
+
+export const ingressReplayDelivery = defineRpc({
+  subject: 'hzn.rpc.ingress.replay_delivery',
+  version: 1,
+  description:
+    "Publish a recorded webhook delivery again under a new envelope id, caused by the original. Refused with not_found when no such delivery is recorded, not_replayable when it has no envelope. (The local forge's deliveries are the forge's to replay.)",
+  data: z.object({
+    source: z.enum(['github', 'linear', 'slack']),
+    deliveryId: z.string().min(1),
+  }),
+  reply: z.object({
+    originalId: z.string(),
+    envelopeId: z.string(),
+    subject: z.string(),
+    seq: z.number().int(),
+  }),
+});
+
+export const ingressAdminContracts = [ingressCreateApiToken, ingressReplayDelivery] as const;

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { defineRpc } from './contract';
+import { isoDate, runOutcomeSchema, workItemKindSchema, workItemStateSchema } from './domain';
+
+/** A work item as the orchestrator shows it to other services (ingress's work API serves it as is). */
+export const workItemViewSchema = z.object({
+  id: z.string().uuid(),
+  kind: workItemKindSchema,
+  state: workItemStateSchema,
+  repo: z.string(),
+  title: z.string(),
+  description: z.string(),
+  branch: z.string().nullable(),
+  priority: z.number().int(),
+  labels: z.array(z.string()),
+  autoStart: z.boolean().nullable(),
+  ownerId: z.string().nullable(),
+  parentId: z.string().nullable(),
+  sourceRefs: z.record(z.string(), z.unknown()),
+  stateEnteredAt: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type WorkItemView = z.infer<typeof workItemViewSchema>;
+
+/** One attempt at a work item, with the checks its runner reported. */
+export const runViewSchema = z.object({
+  id: z.string().uuid(),
+  attempt: z.number().int(),
+  flavour: z.string(),
+  branch: z.string().nullable(),
+  outcome: runOutcomeSchema.nullable(),
+  failureReason: z.string().nullable(),
+  commitSha: z.string().nullable(),
+  queuedAt: isoDate,
+  startedAt: isoDate.nullable(),
+  finishedAt: isoDate.nullable(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  costUsd: z.number(),
+  verification: z.array(
+    z.object({ command: z.string(), exitCode: z.number().int(), durationMs: z.number() }),
+  ),
+});
+export type RunView = z.infer<typeof runViewSchema>;
+
+/** One audit record of a work item: a transition (`fromState`/`toState` set) or another decision. */
+export const auditViewSchema = z.object({
+  runId: z.string().nullable(),
+  actor: z.string(),
+  action: z.string(),
+  fromState: z.string().nullable(),
+  toState: z.string().nullable(),
+  cause: z.string(),
+  at: isoDate,
+});
+export type AuditView = z.infer<typeof auditViewSchema>;
+
+/** Request/reply on `hzn.rpc.orchestrator.*`, answered by the orchestrator from its own tables. */
+export const orchestratorListWorkItems = defineRpc({
+  subject: 'hzn.rpc.orchestrator.list_work_items',
+  version: 1,
+  description:
+    'Work items newest first, filtered, one page at a time; the cursor is the nextCursor of the previous page. An unreadable cursor is refused with code invalid_cursor.',
+  data: z.object({
+    state: workItemStateSchema.optional(),
+    kind: workItemKindSchema.optional(),
+    repo: z.string().min(1).optional(),
+    /** The items a plan was carved into. */
+    parentId: z.string().uuid().optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+    cursor: z.string().min(1).optional(),
+  }),
+  reply: z.object({ items: z.array(workItemViewSchema), nextCursor: z.string().nullable() }),
+});
+
+export const orchestratorGetWorkItem = defineRpc({
+  subject: 'hzn.rpc.orchestrator.get_work_item',
+  version: 1,
+  description:
+    'One work item with its runs (oldest first), the items it waits for and those waiting for it, and its audit timeline (oldest first). null when there is none.',
+  data: z.object({ workItemId: z.string().uuid() }),
+  reply: z.object({
+    workItem: workItemViewSchema
+      .extend({
+        runs: z.array(runViewSchema),
+        blockedBy: z.array(z.string().uuid()),
+        blocks: z.array(z.string().uuid()),
+        timeline: z.array(auditViewSchema),
+      })
+      .nullable(),
+  }),
+});
+export type WorkItemDetail = NonNullable<z.infer<typeof orchestratorGetWorkItem.reply>['workItem']>;
+
+export const workQueryContracts = [orchestratorListWorkItems, orchestratorGetWorkItem] as const;
