@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { JsMsg } from '@nats-io/jetstream';
+import {
+  Contract,
+  DataOf,
+  envelopeFor,
+  runFinished,
+  runProgress,
+  runStarted,
+  sandboxStateChanged,
+  workItemCreated,
+  workItemFollowUp,
+  workItemStateChanged,
+} from '@horizon/contracts';
+import { ObservabilityModule, createLogger } from '@horizon/observability';
+import {
+  ConsumerRunner,
+  ConsumerSpec,
+  HEADER,
+  HandleMessage,
+  JetStreamConnection,
+  MessageConsumer,
+  MessageHandler,
+  MessagingModule,
+  Publisher,
+} from '@horizon/messaging';
+import { createTestMessaging, TestMessaging, until } from '@horizon/testing';
+
+const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+
+const stateChangedData = (): DataOf<typeof workItemStateChanged> => ({
+  workItemId: randomUUID(),
+  from: 'queued',
+  to: 'provisioning',
+  cause: 'test',
+  runId: null,
+  sourceRefs: {},
+});
+
+describe('consumer filters derived from contracts (real JetStream)', () => {
+  let messaging: TestMessaging;
+  let conn: JetStreamConnection;
+  let publisher: Publisher;
+  const runners: ConsumerRunner[] = [];
+
+  beforeEach(async () => {
+    messaging = await createTestMessaging();
+    conn = await JetStreamConnection.connect({
+      natsUrl: messaging.natsUrl,
+      prefix: messaging.prefix,
+      name: 'subjects-test',
+    });
+    await conn.provisionStreams();
+    publisher = new Publisher(conn);
+  });
+
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+    await conn.close();
+    await messaging.cleanup();
+  });
+
+  async function start(spec: Omit<ConsumerSpec, 'stream'> & { stream?: ConsumerSpec['stream'] }) {
+    const runner = new ConsumerRunner(
+      conn,
+      publisher,
+      { stream: 'EVT', ackWaitMs: 1000, backoffMs: [50], ...spec },
+      logger,
+    );
+    await runner.start();
+    runners.push(runner);
+    return runner;
+  }
+
+  const filterOf = async (durable: string, stream = 'EVT' as const) =>
+    (await conn.jsm.consumers.info(conn.naming.stream(stream), durable)).config.filter_subject;
+
+  function publish<C extends Contract>(contract: C, data: DataOf<C>) {
+    const env = envelopeFor(contract, data, { source: 'test' });
+    return publisher.publish(env).then(() => env);
+  }
+
+  async function deadLetterOf(id: string, timeoutMs?: number): Promise<JsMsg> {
+    const name = `dlq-${randomUUID().slice(0, 8)}`;
+    const stream = conn.naming.stream('DLQ');
+    await conn.jsm.consumers.add(stream, { durable_name: name, ack_policy: 'explicit' as never });
+    const consumer = await conn.js.consumers.get(stream, name);
+    return until(
+      async () => {
+        const batch = await consumer.fetch({ max_messages: 100, expires: 1000 });
+        for await (const m of batch) if (m.json<{ id: string }>().id === id) return m;
+        return undefined;
+      },
+      `dead letter of ${id}`,
+      timeoutMs,
+    );
+  }
+
+  it('binds with the narrowest filter covering its handlers, and narrows a durable bound wider before', async () => {
+    const noop: MessageHandler = () => undefined;
+    const wide = await start({
+      durable: 'runs',
+      filterSubject: 'hzn.evt.>',
+      handlers: new Map([[runFinished.subject, noop]]),
+    });
+    expect(await filterOf('runs')).toBe(conn.naming.subject('hzn.evt.>'));
+    await wide.stop();
+    runners.splice(runners.indexOf(wide), 1);
+
+    const derived = await start({
+      durable: 'runs',
+      handlers: new Map([
+        [runProgress.subject, noop],
+        [runFinished.subject, noop],
+      ]),
+      ignore: [runStarted],
+    });
+    expect(derived.filterSubject).toBe('hzn.evt.run.*');
+    expect(await filterOf('runs')).toBe(conn.naming.subject('hzn.evt.run.*'));
+  });
+
+  it('dead-letters a message no handler knows, with the reason', async () => {
+    await start({
+      durable: 'workitems',
+      filterSubject: 'hzn.evt.workitem.>',
+      handlers: new Map([[workItemStateChanged.subject, () => undefined]]),
+    });
+    const unknown = await publish(workItemCreated, {
+      workItemId: randomUUID(),
+      kind: 'implement',
+      state: 'queued',
+      title: 't',
+      repo: 'acme/app',
+      sourceRefs: {},
+      ownerId: null,
+    });
+    const dead = await deadLetterOf(unknown.id);
+    expect(dead.headers?.get(HEADER.dlqReason)).toBe('no handler for subject hzn.evt.workitem.created');
+    expect(dead.headers?.get(HEADER.dlqConsumer)).toBe('workitems');
+    expect(dead.subject).toBe(conn.naming.subject('hzn.dlq.evt.workitem.created'));
+  });
+
+  it('acks an ignored subject unread, without dead-lettering it', async () => {
+    const seen: string[] = [];
+    await start({
+      durable: 'workitems',
+      filterSubject: 'hzn.evt.workitem.>',
+      handlers: new Map([[workItemStateChanged.subject, (env) => void seen.push(env.id)]]),
+      ignore: [workItemFollowUp],
+    });
+    const ignored = await publish(workItemFollowUp, {
+      workItemId: randomUUID(),
+      runId: null,
+      text: 'and also this',
+      origin: 'slack',
+      author: 'U1',
+    });
+    const handled = await publish(workItemStateChanged, stateChangedData());
+    await until(() => seen.includes(handled.id), 'the handled message');
+    await until(async () => {
+      const info = await conn.jsm.consumers.info(conn.naming.stream('EVT'), 'workitems');
+      return info.num_ack_pending === 0 && info.ack_floor.stream_seq === 2;
+    }, 'both messages acked');
+    expect(seen).toEqual([handled.id]);
+    await expect(deadLetterOf(ignored.id, 1500)).rejects.toThrow('timed out');
+  });
+
+  it('refuses a handler outside a declared filter before binding', async () => {
+    const finished: MessageHandler = function finishedHandler() {};
+    expect(
+      () =>
+        new ConsumerRunner(
+          conn,
+          publisher,
+          {
+            durable: 'bad',
+            stream: 'EVT',
+            filterSubject: 'hzn.evt.workitem.>',
+            handlers: new Map([[runFinished.subject, finished]]),
+          },
+          logger,
+        ),
+    ).toThrow(
+      "consumer bad: handler finishedHandler handles hzn.evt.run.finished, which lies outside the consumer's filter hzn.evt.workitem.>",
+    );
+  });
+
+  it('names both consumers when a work-queue stream refuses overlapping filters', async () => {
+    const noop: MessageHandler = () => undefined;
+    await start({
+      durable: 'sandbox-all',
+      stream: 'CMD',
+      filterSubject: 'hzn.cmd.sandbox.>',
+      handlers: new Map([['hzn.cmd.sandbox.provision', noop]]),
+    });
+    await expect(
+      start({
+        durable: 'sandbox-one',
+        stream: 'CMD',
+        handlers: new Map([['hzn.cmd.sandbox.provision', noop]]),
+      }),
+    ).rejects.toThrow(
+      /consumer sandbox-one \(filter hzn\.cmd\.sandbox\.provision\) could not bind to .*: another consumer on .* has a filter overlapping hzn\.cmd\.sandbox\.provision/,
+    );
+  });
+
+  describe('a Nest service', () => {
+    @Injectable()
+    @MessageConsumer({ durable: 'runs-partial', stream: 'EVT', filterSubject: 'hzn.evt.run.>' })
+    class PartialRunsConsumer {
+      @HandleMessage(runFinished)
+      finished() {}
+    }
+
+    @Injectable()
+    @MessageConsumer({ durable: 'runs-outside', stream: 'EVT', filterSubject: 'hzn.evt.run.>' })
+    class OutsideConsumer {
+      @HandleMessage(runFinished)
+      finished() {}
+
+      @HandleMessage(sandboxStateChanged)
+      sandboxChanged() {}
+    }
+
+    @Injectable()
+    @MessageConsumer({ durable: 'runs-all', stream: 'EVT', ignore: [runStarted] })
+    class RunsConsumer {
+      @HandleMessage(runFinished, runProgress)
+      run() {}
+    }
+
+    function boot(consumer: new () => unknown) {
+      @Module({
+        imports: [
+          ObservabilityModule.forRoot('subjects-test', 'silent'),
+          MessagingModule.forRoot({
+            natsUrl: messaging.natsUrl,
+            prefix: messaging.prefix,
+            name: 'subjects-test',
+          }),
+        ],
+        providers: [consumer],
+      })
+      class TestModule {}
+      return NestFactory.createApplicationContext(TestModule, { logger: false, abortOnError: false });
+    }
+
+    it("does not start when a handler lies outside its consumer's filter, naming handler, subject and filter", async () => {
+      await expect(boot(OutsideConsumer)).rejects.toThrow(
+        "consumer runs-outside: handler OutsideConsumer.sandboxChanged handles hzn.evt.sandbox.state_changed, which lies outside the consumer's filter hzn.evt.run.>",
+      );
+    });
+
+    it('does not start when its filter delivers a contract nothing handles or ignores', async () => {
+      await expect(boot(PartialRunsConsumer)).rejects.toThrow(
+        'consumer runs-partial (PartialRunsConsumer): its filter hzn.evt.run.> delivers hzn.evt.run.started, hzn.evt.run.progress with no handler',
+      );
+    });
+
+    it('starts with the derived filter when every contract it delivers is claimed', async () => {
+      const app = await boot(RunsConsumer);
+      try {
+        expect(await filterOf('runs-all')).toBe(conn.naming.subject('hzn.evt.run.*'));
+      } finally {
+        await app.close();
+      }
+    });
+  });
+});
