@@ -18,16 +18,16 @@ import {
   defaultFlavourPolicies,
   type SandboxHandle,
 } from '@horizon/sandbox';
-import { ScriptedModelServer } from '@horizon/testing';
-import { freePort } from '@horizon/testing/src/nats-server';
 import {
+  ScriptedModelServer,
+  freePort,
   createTestDatabase,
   createTestMessaging,
   type TestDatabase,
   type TestMessaging,
-} from '@horizon/testing/src/stack';
+  git,
+} from '@horizon/testing';
 import { launchAgentRun, prepareRunnerRuntime } from '../src';
-import { git } from '../../../libs/sandbox/test/support/fixtures';
 
 // mcp-context as the agent meets it: OpenCode in a real bwrap sandbox reaches the real
 // service only through the egress proxy's `/_horizon/mcp` route, with the run's own token.

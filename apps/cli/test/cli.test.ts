@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ForgeClient } from '@horizon/forge';
-import { freePort } from '@horizon/testing/src/nats-server';
+import { freePort } from '@horizon/testing';
 import { ForgeUnderTest, gitIn, sampleRepository, startForge } from '../../forge/test/harness';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');

@@ -10,8 +10,7 @@ import { DATABASE } from '@horizon/db';
 import type { Database } from '@horizon/db';
 import { JetStreamConnection, Naming } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
-import { freePort } from '@horizon/testing/src/nats-server';
-import { createTestDatabase, createTestMessaging, suiteId } from '@horizon/testing/src/stack';
+import { freePort, createTestDatabase, createTestMessaging, suiteId } from '@horizon/testing';
 import { ForgeModule } from '../src/app.module';
 import { configShape } from '../src/config';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createDatabase, Database } from '@horizon/db';
 import { TrackerCallError } from '@horizon/integrations-linear';
-import { createTestDatabase, TestDatabase } from '@horizon/testing/src/stack';
+import { createTestDatabase, TestDatabase } from '@horizon/testing';
 import { LocalTracker } from '../src/tracker/local-tracker';
 
 describe('LocalTracker (the tracker port over Postgres)', () => {

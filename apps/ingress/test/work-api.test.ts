@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { apiWorkItemCancel, apiWorkItemCreate } from '@horizon/contracts';
 import { JetStreamConnection, Publisher } from '@horizon/messaging';
-import { githubDelivery, githubExamples } from '@horizon/testing/src/fixtures';
+import { githubDelivery, githubExamples } from '@horizon/testing';
 import { createApiToken, revokeApiToken } from '../src/api/api-tokens';
 import { replayDelivery } from '../src/replay';
 import { IngressUnderTest, SECRETS, post, startIngress } from './harness';

@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { startLinearStandin, LinearStandin } from '@horizon/testing/src/linear-standin';
+import { startLinearStandin, LinearStandin } from '@horizon/testing';
 import { DatadogLogs } from '../src/sources/datadog-logs';
 import { LinearTracker } from '../src/sources/linear-tracker';
 import { SentryErrors } from '../src/sources/sentry-errors';

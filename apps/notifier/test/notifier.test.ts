@@ -15,15 +15,17 @@ import {
 import { createDatabase, Database } from '@horizon/db';
 import { JetStreamConnection, Publisher } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
-import { LinearStandin, startLinearStandin } from '@horizon/testing/src/linear-standin';
-import { freePort } from '@horizon/testing/src/nats-server';
-import { SlackStandin, startSlackStandin } from '@horizon/testing/src/slack-standin';
 import {
+  LinearStandin,
+  startLinearStandin,
+  freePort,
+  SlackStandin,
+  startSlackStandin,
   createTestDatabase,
   createTestMessaging,
   TestDatabase,
   TestMessaging,
-} from '@horizon/testing/src/stack';
+} from '@horizon/testing';
 import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
 

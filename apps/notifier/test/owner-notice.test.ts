@@ -14,17 +14,18 @@ import { IdentityBrokerModule } from '@horizon/identity-broker/src/app.module';
 import { configShape as brokerConfigShape } from '@horizon/identity-broker/src/config';
 import { JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
-import { freePort } from '@horizon/testing/src/nats-server';
-import { SlackStandin, startSlackStandin } from '@horizon/testing/src/slack-standin';
 import {
+  freePort,
+  SlackStandin,
+  startSlackStandin,
   createTestDatabase,
   createTestMessaging,
   TestDatabase,
   TestMessaging,
-} from '@horizon/testing/src/stack';
+  until,
+} from '@horizon/testing';
 import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
-import { until } from '@horizon/testing/src/until';
 
 /**
  * "Owner told in Slack": the notifier and identity-broker modules in-process over real Postgres

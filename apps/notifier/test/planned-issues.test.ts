@@ -6,18 +6,19 @@ import { envelopeFor, trackerCreatePlannedIssues, TrackerCreatePlannedIssuesData
 import { createDatabase, Database } from '@horizon/db';
 import { HEADER, JetStreamConnection, Publisher } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
-import { LinearStandin, startLinearStandin } from '@horizon/testing/src/linear-standin';
-import { freePort } from '@horizon/testing/src/nats-server';
 import {
+  LinearStandin,
+  startLinearStandin,
+  freePort,
   createTestDatabase,
   createTestMessaging,
   TestDatabase,
   TestMessaging,
-} from '@horizon/testing/src/stack';
+  until,
+} from '@horizon/testing';
 import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import { deadLetterOf } from './dead-letters';
-import { until } from '@horizon/testing/src/until';
 
 /**
  * `hzn.cmd.tracker.create_planned_issues` end to end: the notifier module over real Postgres and

@@ -17,12 +17,11 @@ import { ForgeClient, forgeTokenFile } from '@horizon/forge';
 import { ForgeUnderTest, gitIn, sampleRepository, startForge } from '@horizon/forge/test/harness';
 import { JetStreamConnection, Publisher } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
-import { freePort } from '@horizon/testing/src/nats-server';
+import { freePort, until } from '@horizon/testing';
 import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import { LOCAL_BOT_LOGIN } from '../src/forge/local-access';
 import { pullRequestKey } from '../src/forge/pull-request-delivery';
-import { until } from '@horizon/testing/src/until';
 
 /**
  * The embedded default: the real forge module and the notifier module in-process on one database

@@ -9,14 +9,15 @@ import { IdentityBrokerModule } from '@horizon/identity-broker/src/app.module';
 import { configShape as brokerConfigShape } from '@horizon/identity-broker/src/config';
 import { HEADER, JetStreamConnection, Publisher } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
-import { GitHubStandIn, startGitHubStandIn } from '@horizon/testing/src/github-standin';
-import { freePort } from '@horizon/testing/src/nats-server';
 import {
+  GitHubStandIn,
+  startGitHubStandIn,
+  freePort,
   createTestDatabase,
   createTestMessaging,
   TestDatabase,
   TestMessaging,
-} from '@horizon/testing/src/stack';
+} from '@horizon/testing';
 import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import { deadLetterOf } from './dead-letters';

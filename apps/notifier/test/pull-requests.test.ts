@@ -25,19 +25,20 @@ import { OrchestratorModule } from '@horizon/orchestrator/src/app.module';
 import { configShape as orchestratorConfigShape } from '@horizon/orchestrator/src/config';
 import { SandboxStandIn } from '@horizon/orchestrator/test/harness';
 import { startService } from '@horizon/runtime';
-import { GitHubStandIn, startGitHubStandIn } from '@horizon/testing/src/github-standin';
-import { freePort } from '@horizon/testing/src/nats-server';
 import {
+  GitHubStandIn,
+  startGitHubStandIn,
+  freePort,
   createTestDatabase,
   createTestMessaging,
   TestDatabase,
   TestMessaging,
-} from '@horizon/testing/src/stack';
+  until,
+} from '@horizon/testing';
 import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import { pullRequestKey } from '../src/forge/pull-request-delivery';
 import { deadLetterOf } from './dead-letters';
-import { until } from '@horizon/testing/src/until';
 
 const REPO = 'acme/widgets';
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';

@@ -24,16 +24,16 @@ import {
 } from '@horizon/messaging';
 import { createLogger } from '@horizon/observability';
 import { startService } from '@horizon/runtime';
-import { freePort } from '@horizon/testing/src/nats-server';
 import {
+  freePort,
   createTestDatabase,
   createTestMessaging,
   TestDatabase,
   TestMessaging,
-} from '@horizon/testing/src/stack';
+  until,
+} from '@horizon/testing';
 import { OrchestratorModule } from '../src/app.module';
 import { configShape } from '../src/config';
-import { until } from '@horizon/testing/src/until';
 
 const logger = createLogger('orchestrator-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 

@@ -10,12 +10,7 @@ import {
 } from '@horizon/db';
 import { JetStreamConnection, Publisher } from '@horizon/messaging';
 import { createLogger } from '@horizon/observability';
-import {
-  createTestDatabase,
-  createTestMessaging,
-  TestDatabase,
-  TestMessaging,
-} from '@horizon/testing/src/stack';
+import { createTestDatabase, createTestMessaging, TestDatabase, TestMessaging } from '@horizon/testing';
 
 const logger = createLogger('test', 'silent');
 

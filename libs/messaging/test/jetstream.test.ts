@@ -10,7 +10,7 @@ import {
   Outcome,
   Publisher,
 } from '@horizon/messaging';
-import { createTestMessaging, TestMessaging } from '@horizon/testing/src/stack';
+import { createTestMessaging, TestMessaging } from '@horizon/testing';
 
 const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 

@@ -1,8 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { parseConfig } from '@horizon/config';
 import { startService } from '@horizon/runtime';
-import { createTestDatabase, TestDatabase } from '@horizon/testing/src/stack';
-import { freePort, PrivateNats, startPrivateNats } from '@horizon/testing/src/nats-server';
+import { createTestDatabase, TestDatabase, freePort, PrivateNats, startPrivateNats } from '@horizon/testing';
 import { OrchestratorModule } from '../../../apps/orchestrator/src/app.module';
 import { configShape } from '../../../apps/orchestrator/src/config';
 

@@ -6,3 +6,6 @@ export * from './slack-standin';
 export * from './github-standin';
 export * from './stack-process';
 export * from './until';
+export * from './fixtures';
+export * from './sandbox-fixtures';
+export * from './sandbox-servers';
