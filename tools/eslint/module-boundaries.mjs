@@ -8,7 +8,8 @@
 // skips itself, with a warning, whenever `eslint` runs without an nx command before it — an
 // enforcement that turns itself off. This rule reads the same tags from the same place (the
 // `nx.tags` of each workspace package.json) and takes the same `depConstraints` shape, so
-// moving to the Nx rule later is a config change.
+// moving to the Nx rule later is a config change. Files outside every workspace (tools/, bench/)
+// are the repository's scripts, not projects, and are not constrained.
 import fs from 'node:fs';
 import path from 'node:path';
 
