@@ -15,10 +15,10 @@ import {
   TestDatabase,
   TestMessaging,
   until,
+  deadLetterOf,
 } from '@horizon/testing';
 import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
-import { deadLetterOf } from './dead-letters';
 
 /**
  * `hzn.cmd.tracker.create_planned_issues` end to end: the notifier module over real Postgres and

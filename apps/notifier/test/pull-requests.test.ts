@@ -34,11 +34,11 @@ import {
   TestDatabase,
   TestMessaging,
   until,
+  deadLetterOf,
 } from '@horizon/testing';
 import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import { pullRequestKey } from '../src/forge/pull-request-delivery';
-import { deadLetterOf } from './dead-letters';
 
 const REPO = 'acme/widgets';
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';

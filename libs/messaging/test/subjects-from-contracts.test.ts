@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { JsMsg } from '@nats-io/jetstream';
 import {
   Contract,
   DataOf,
@@ -26,7 +25,7 @@ import {
   MessagingModule,
   Publisher,
 } from '@horizon/messaging';
-import { createTestMessaging, TestMessaging, until } from '@horizon/testing';
+import { createTestMessaging, deadLetterOf, TestMessaging, until } from '@horizon/testing';
 
 const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
@@ -82,22 +81,6 @@ describe('consumer filters derived from contracts (real JetStream)', () => {
     return publisher.publish(env).then(() => env);
   }
 
-  async function deadLetterOf(id: string, timeoutMs?: number): Promise<JsMsg> {
-    const name = `dlq-${randomUUID().slice(0, 8)}`;
-    const stream = conn.naming.stream('DLQ');
-    await conn.jsm.consumers.add(stream, { durable_name: name, ack_policy: 'explicit' as never });
-    const consumer = await conn.js.consumers.get(stream, name);
-    return until(
-      async () => {
-        const batch = await consumer.fetch({ max_messages: 100, expires: 1000 });
-        for await (const m of batch) if (m.json<{ id: string }>().id === id) return m;
-        return undefined;
-      },
-      `dead letter of ${id}`,
-      timeoutMs,
-    );
-  }
-
   it('binds with the narrowest filter covering its handlers, and narrows a durable bound wider before', async () => {
     const noop: MessageHandler = () => undefined;
     const wide = await start({
@@ -136,9 +119,9 @@ describe('consumer filters derived from contracts (real JetStream)', () => {
       sourceRefs: {},
       ownerId: null,
     });
-    const dead = await deadLetterOf(unknown.id);
-    expect(dead.headers?.get(HEADER.dlqReason)).toBe('no handler for subject hzn.evt.workitem.created');
-    expect(dead.headers?.get(HEADER.dlqConsumer)).toBe('workitems');
+    const dead = await deadLetterOf(conn, unknown.id);
+    expect(dead.header.get(HEADER.dlqReason)).toBe('no handler for subject hzn.evt.workitem.created');
+    expect(dead.header.get(HEADER.dlqConsumer)).toBe('workitems');
     expect(dead.subject).toBe(conn.naming.subject('hzn.dlq.evt.workitem.created'));
   });
 
@@ -164,7 +147,7 @@ describe('consumer filters derived from contracts (real JetStream)', () => {
       return info.num_ack_pending === 0 && info.ack_floor.stream_seq === 2;
     }, 'both messages acked');
     expect(seen).toEqual([handled.id]);
-    await expect(deadLetterOf(ignored.id, 1500)).rejects.toThrow('timed out');
+    await expect(deadLetterOf(conn, ignored.id, 1500)).rejects.toThrow('no dead letter');
   });
 
   it('refuses a handler outside a declared filter before binding', async () => {

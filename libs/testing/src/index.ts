@@ -9,3 +9,4 @@ export * from './until';
 export * from './fixtures';
 export * from './sandbox-fixtures';
 export * from './sandbox-servers';
+export * from './dead-letters';

@@ -2,8 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { parseConfig } from '@horizon/config';
 import { startService } from '@horizon/runtime';
 import { createTestDatabase, TestDatabase, freePort, PrivateNats, startPrivateNats } from '@horizon/testing';
-import { OrchestratorModule } from '../../../apps/orchestrator/src/app.module';
-import { configShape } from '../../../apps/orchestrator/src/config';
+import { OrchestratorModule, orchestratorConfigShape as configShape } from '@horizon/orchestrator';
 
 async function readyz(port: number) {
   const res = await fetch(`http://127.0.0.1:${port}/readyz`);

@@ -10,8 +10,10 @@ import {
   workItemStateChanged,
 } from '@horizon/contracts';
 import type { WorkItemState } from '@horizon/contracts';
-import { IdentityBrokerModule } from '@horizon/identity-broker/src/app.module';
-import { configShape as brokerConfigShape } from '@horizon/identity-broker/src/config';
+import {
+  IdentityBrokerModule,
+  identityBrokerConfigShape as brokerConfigShape,
+} from '@horizon/identity-broker';
 import { JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
 import {
@@ -24,8 +26,7 @@ import {
   TestMessaging,
   until,
 } from '@horizon/testing';
-import { NotifierModule } from '../src/app.module';
-import { configShape } from '../src/config';
+import { NotifierModule, notifierConfigShape as configShape } from '@horizon/notifier';
 
 /**
  * "Owner told in Slack": the notifier and identity-broker modules in-process over real Postgres

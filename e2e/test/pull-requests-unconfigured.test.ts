@@ -5,8 +5,10 @@ import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { parseConfig } from '@horizon/config';
 import { envelopeFor, forgeOpenPullRequest } from '@horizon/contracts';
-import { IdentityBrokerModule } from '@horizon/identity-broker/src/app.module';
-import { configShape as brokerConfigShape } from '@horizon/identity-broker/src/config';
+import {
+  IdentityBrokerModule,
+  identityBrokerConfigShape as brokerConfigShape,
+} from '@horizon/identity-broker';
 import { HEADER, JetStreamConnection, Publisher } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
 import {
@@ -17,10 +19,9 @@ import {
   createTestMessaging,
   TestDatabase,
   TestMessaging,
+  deadLetterOf,
 } from '@horizon/testing';
-import { NotifierModule } from '../src/app.module';
-import { configShape } from '../src/config';
-import { deadLetterOf } from './dead-letters';
+import { NotifierModule, notifierConfigShape as configShape } from '@horizon/notifier';
 
 /** A deployment whose identity-broker has no GitHub App: nothing can open a PR, and it says why. */
 describe('notifier without a GitHub App on identity-broker', () => {
