@@ -9,3 +9,6 @@ export { MCP_SCOPES, scopesForFlavour } from './auth/scopes';
 export type { McpScope } from './auth/scopes';
 export { MCP_PATH } from './http/mcp-routes';
 export { RUN_HEADER } from './http/authorize';
+// What a multi-service test (e2e/) boots of mcp-context.
+export { McpContextModule } from './app.module';
+export { configShape as mcpContextConfigShape } from './config';

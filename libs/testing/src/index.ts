@@ -10,3 +10,4 @@ export * from './fixtures';
 export * from './sandbox-fixtures';
 export * from './sandbox-servers';
 export * from './dead-letters';
+export * from './sandbox-standin';

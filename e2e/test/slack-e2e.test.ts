@@ -1,12 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DemoWorld } from '@horizon/cli/src/commands/demo/demo-world';
+import { DemoWorld } from '@horizon/cli';
 import { createDatabase } from '@horizon/db';
 import type { Database } from '@horizon/db';
 import { ForgeClient } from '@horizon/forge';
-import { createStackSandbox, serviceComplaints, startSlackStandin, startStack, until } from '../src';
-import type { SlackMessage, SlackStandin, StackProcess, StackSandbox } from '../src';
+import {
+  createStackSandbox,
+  serviceComplaints,
+  startSlackStandin,
+  startStack,
+  until,
+} from '@horizon/testing';
+import type { SlackMessage, SlackStandin, StackProcess, StackSandbox } from '@horizon/testing';
 import { SlackWorkspace } from './support/slack-workspace';
 
 const SIGNING_SECRET = 'slack-e2e-signing-secret';

@@ -6,9 +6,12 @@ import type { INestApplication } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import type { RunnerEvent, RunReport } from '@horizon/contracts';
 import { parseConfig } from '@horizon/config';
-import { McpContextModule } from '@horizon/mcp-context/src/app.module';
-import { configShape } from '@horizon/mcp-context/src/config';
-import { RunTokenIssuer, scopesForFlavour } from '@horizon/mcp-context';
+import {
+  McpContextModule,
+  RunTokenIssuer,
+  mcpContextConfigShape as configShape,
+  scopesForFlavour,
+} from '@horizon/mcp-context';
 import { METRICS } from '@horizon/observability';
 import { startService } from '@horizon/runtime';
 import {
@@ -27,7 +30,7 @@ import {
   type TestMessaging,
   git,
 } from '@horizon/testing';
-import { launchAgentRun, prepareRunnerRuntime } from '../src';
+import { launchAgentRun, prepareRunnerRuntime } from '@horizon/agent-runner';
 
 // mcp-context as the agent meets it: OpenCode in a real bwrap sandbox reaches the real
 // service only through the egress proxy's `/_horizon/mcp` route, with the run's own token.

@@ -16,14 +16,14 @@ import {
   identityMintRunToken,
   identityStartOAuth,
 } from '@horizon/contracts';
-import { IdentityBrokerModule } from '@horizon/identity-broker/src/app.module';
-import { configShape as brokerConfigShape } from '@horizon/identity-broker/src/config';
+import {
+  IdentityBrokerModule,
+  identityBrokerConfigShape as brokerConfigShape,
+} from '@horizon/identity-broker';
 import { OctokitForge } from '@horizon/integrations-github';
 import { ConsumerRunner, HEADER, JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
 import { createLogger } from '@horizon/observability';
-import { OrchestratorModule } from '@horizon/orchestrator/src/app.module';
-import { configShape as orchestratorConfigShape } from '@horizon/orchestrator/src/config';
-import { SandboxStandIn } from '@horizon/orchestrator/test/harness';
+import { OrchestratorModule, orchestratorConfigShape } from '@horizon/orchestrator';
 import { startService } from '@horizon/runtime';
 import {
   GitHubStandIn,
@@ -35,10 +35,9 @@ import {
   TestMessaging,
   until,
   deadLetterOf,
+  SandboxStandIn,
 } from '@horizon/testing';
-import { NotifierModule } from '../src/app.module';
-import { configShape } from '../src/config';
-import { pullRequestKey } from '../src/forge/pull-request-delivery';
+import { NotifierModule, notifierConfigShape as configShape, pullRequestKey } from '@horizon/notifier';
 
 const REPO = 'acme/widgets';
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
