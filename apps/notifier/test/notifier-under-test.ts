@@ -1,9 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { parseConfig } from '@horizon/config';
 import { createDatabase, Database } from '@horizon/db';
-import { JetStreamConnection, Publisher } from '@horizon/messaging';
+import type { JetStreamConnection, Publisher } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
 import {
+  connectTestMessaging,
   createTestDatabase,
   createTestMessaging,
   freePort,
@@ -41,11 +42,7 @@ export async function startNotifier(name: string, env: Record<string, string>): 
     ...env,
   });
   const app = await startService({ name: 'notifier', module: NotifierModule.register(config), port });
-  const conn = await JetStreamConnection.connect({
-    natsUrl: messaging.natsUrl,
-    prefix: messaging.prefix,
-    name,
-  });
+  const { conn, publisher } = await connectTestMessaging(messaging, name);
   const database = createDatabase(db.url, 2);
   return {
     db,
@@ -53,7 +50,7 @@ export async function startNotifier(name: string, env: Record<string, string>): 
     app,
     port,
     conn,
-    publisher: new Publisher(conn),
+    publisher,
     database,
     async stop() {
       await app.close();

@@ -10,7 +10,13 @@ import {
 } from '@horizon/db';
 import { JetStreamConnection, Publisher } from '@horizon/messaging';
 import { createLogger } from '@horizon/observability';
-import { createTestDatabase, createTestMessaging, TestDatabase, TestMessaging } from '@horizon/testing';
+import {
+  connectTestMessaging,
+  createTestDatabase,
+  createTestMessaging,
+  TestDatabase,
+  TestMessaging,
+} from '@horizon/testing';
 
 const logger = createLogger('test', 'silent');
 
@@ -47,13 +53,7 @@ describe('outbox and inbox (real Postgres, real JetStream)', () => {
   beforeAll(async () => {
     [testDb, messaging] = await Promise.all([createTestDatabase(), createTestMessaging()]);
     db = createDatabase(testDb.url);
-    conn = await JetStreamConnection.connect({
-      natsUrl: messaging.natsUrl,
-      prefix: messaging.prefix,
-      name: 'db-test',
-    });
-    await conn.provisionStreams();
-    publisher = new Publisher(conn);
+    ({ conn, publisher } = await connectTestMessaging(messaging, 'db-test'));
   });
 
   afterAll(async () => {

@@ -10,7 +10,7 @@ import {
   Outcome,
   Publisher,
 } from '@horizon/messaging';
-import { createTestMessaging, TestMessaging } from '@horizon/testing';
+import { connectTestMessaging, createTestMessaging, TestMessaging } from '@horizon/testing';
 
 const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
@@ -42,14 +42,8 @@ describe('JetStream messaging (real NATS)', () => {
   // between tests would hand each test the others' messages.
   beforeEach(async () => {
     messaging = await createTestMessaging();
-    conn = await JetStreamConnection.connect({
-      natsUrl: messaging.natsUrl,
-      prefix: messaging.prefix,
-      name: 'messaging-test',
-    });
-    await conn.provisionStreams();
+    ({ conn, publisher } = await connectTestMessaging(messaging, 'messaging-test'));
     await conn.provisionStreams(); // idempotent
-    publisher = new Publisher(conn);
   });
 
   afterEach(async () => {

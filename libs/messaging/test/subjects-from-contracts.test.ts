@@ -25,7 +25,13 @@ import {
   MessagingModule,
   Publisher,
 } from '@horizon/messaging';
-import { createTestMessaging, deadLetterOf, TestMessaging, until } from '@horizon/testing';
+import {
+  connectTestMessaging,
+  createTestMessaging,
+  deadLetterOf,
+  TestMessaging,
+  until,
+} from '@horizon/testing';
 
 const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
@@ -46,13 +52,7 @@ describe('consumer filters derived from contracts (real JetStream)', () => {
 
   beforeEach(async () => {
     messaging = await createTestMessaging();
-    conn = await JetStreamConnection.connect({
-      natsUrl: messaging.natsUrl,
-      prefix: messaging.prefix,
-      name: 'subjects-test',
-    });
-    await conn.provisionStreams();
-    publisher = new Publisher(conn);
+    ({ conn, publisher } = await connectTestMessaging(messaging, 'subjects-test'));
   });
 
   afterEach(async () => {
