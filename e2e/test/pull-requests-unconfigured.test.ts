@@ -1,8 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { INestApplication } from '@nestjs/common';
 import { parseConfig } from '@horizon/config';
 import { envelopeFor, forgeOpenPullRequest } from '@horizon/contracts';
 import {
@@ -10,75 +6,38 @@ import {
   identityBrokerConfigShape as brokerConfigShape,
 } from '@horizon/identity-broker';
 import { HEADER, JetStreamConnection, Publisher } from '@horizon/messaging';
-import { startService } from '@horizon/runtime';
-import {
-  GitHubStandIn,
-  startGitHubStandIn,
-  freePort,
-  createTestDatabase,
-  createTestMessaging,
-  TestDatabase,
-  TestMessaging,
-  deadLetterOf,
-} from '@horizon/testing';
+import { GitHubStandIn, startGitHubStandIn, deadLetterOf } from '@horizon/testing';
 import { NotifierModule, notifierConfigShape as configShape } from '@horizon/notifier';
+import { ServicesUnderTest } from './support/services';
 
 /** A deployment whose identity-broker has no GitHub App: nothing can open a PR, and it says why. */
 describe('notifier without a GitHub App on identity-broker', () => {
+  let services: ServicesUnderTest;
   let gh: GitHubStandIn;
-  let db: TestDatabase;
-  let messaging: TestMessaging;
-  let apps: INestApplication[];
   let conn: JetStreamConnection;
-  let dataDir: string;
 
   beforeAll(async () => {
-    [gh, db, messaging] = await Promise.all([
-      startGitHubStandIn(),
-      createTestDatabase(),
-      createTestMessaging(),
-    ]);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'notifier-noapp-'));
-    const base = {
-      DATABASE_URL: db.url,
-      NATS_URL: messaging.natsUrl,
-      HZN_STREAM_PREFIX: messaging.prefix,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      HORIZON_DATA_DIR: dataDir,
-    };
-    const [brokerPort, notifierPort] = await Promise.all([freePort(), freePort()]);
-    apps = [
-      await startService({
-        name: 'identity-broker',
-        module: IdentityBrokerModule.register(
-          parseConfig(brokerConfigShape, {
-            ...base,
-            IDENTITY_BROKER_PORT: String(brokerPort),
-            GITHUB_API_URL: gh.url,
-          }),
-        ),
-        port: brokerPort,
-      }),
-      await startService({
-        name: 'notifier',
-        module: NotifierModule.register(
-          parseConfig(configShape, { ...base, NOTIFIER_PORT: String(notifierPort), GITHUB_API_URL: gh.url }),
-        ),
-        port: notifierPort,
-      }),
-    ];
-    conn = await JetStreamConnection.connect({
-      natsUrl: messaging.natsUrl,
-      prefix: messaging.prefix,
-      name: 'noapp-test',
-    });
+    [gh, services] = await Promise.all([startGitHubStandIn(), ServicesUnderTest.start('noapp-test')]);
+    await services.boot('identity-broker', (port) =>
+      IdentityBrokerModule.register(
+        parseConfig(brokerConfigShape, {
+          ...services.env,
+          IDENTITY_BROKER_PORT: port,
+          GITHUB_API_URL: gh.url,
+        }),
+      ),
+    );
+    await services.boot('notifier', (port) =>
+      NotifierModule.register(
+        parseConfig(configShape, { ...services.env, NOTIFIER_PORT: port, GITHUB_API_URL: gh.url }),
+      ),
+    );
+    ({ conn } = services);
   });
 
   afterAll(async () => {
-    for (const app of (apps ?? []).reverse()) await app.close();
-    await conn?.close();
-    await Promise.all([gh.close(), db.drop(), messaging.cleanup()]);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await services?.stop();
+    await gh?.close();
   });
 
   it("dead-letters the command with identity-broker's not_configured reason and calls GitHub not at all", async () => {

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import type { JetStreamConnection, Publisher } from '@horizon/messaging';
+import { startService } from '@horizon/runtime';
+import {
+  connectTestMessaging,
+  createTestDatabase,
+  createTestMessaging,
+  freePort,
+  type TestDatabase,
+  type TestMessaging,
+} from '@horizon/testing';
+
+/**
+ * Several services in the test's process on one database, stream prefix and data directory of
+ * the suite's own, with the test's connection on that prefix: the set-up the suites that boot
+ * more than one service shared.
+ */
+export class ServicesUnderTest {
+  private readonly apps: INestApplication[] = [];
+
+  private constructor(
+    readonly db: TestDatabase,
+    readonly messaging: TestMessaging,
+    readonly dataDir: string,
+    readonly conn: JetStreamConnection,
+    readonly publisher: Publisher,
+  ) {}
+
+  static async start(name: string): Promise<ServicesUnderTest> {
+    const [db, messaging] = await Promise.all([createTestDatabase(), createTestMessaging()]);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+    const { conn, publisher } = await connectTestMessaging(messaging, name);
+    return new ServicesUnderTest(db, messaging, dataDir, conn, publisher);
+  }
+
+  /** What every service here is configured with; each adds its port and its own settings. */
+  get env(): Record<string, string> {
+    return {
+      DATABASE_URL: this.db.url,
+      NATS_URL: this.messaging.natsUrl,
+      HZN_STREAM_PREFIX: this.messaging.prefix,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      HORIZON_DATA_DIR: this.dataDir,
+    };
+  }
+
+  /** Boots one service on a free port; `register` builds its module for that port. */
+  async boot(name: string, register: (port: string) => DynamicModule): Promise<INestApplication> {
+    const port = await freePort();
+    const app = await startService({ name, module: register(String(port)), port });
+    this.apps.push(app);
+    return app;
+  }
+
+  /** Closes the services in reverse order, then the connection, and removes what the suite made. */
+  async stop(): Promise<void> {
+    for (const app of this.apps.reverse()) await app.close();
+    await this.conn.close();
+    await Promise.all([this.db.drop(), this.messaging.cleanup()]);
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
