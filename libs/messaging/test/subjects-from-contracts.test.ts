@@ -19,66 +19,36 @@ import {
   ConsumerSpec,
   HEADER,
   HandleMessage,
-  JetStreamConnection,
   MessageConsumer,
   MessageHandler,
   MessagingModule,
-  Publisher,
 } from '@horizon/messaging';
-import {
-  connectTestMessaging,
-  createTestMessaging,
-  deadLetterOf,
-  TestMessaging,
-  until,
-} from '@horizon/testing';
+import { deadLetterOf, until } from '@horizon/testing';
+import { jetStreamPerTest, stateChangedData } from './support';
 
 const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
-const stateChangedData = (): DataOf<typeof workItemStateChanged> => ({
-  workItemId: randomUUID(),
-  from: 'queued',
-  to: 'provisioning',
-  cause: 'test',
-  runId: null,
-  sourceRefs: {},
-});
-
 describe('consumer filters derived from contracts (real JetStream)', () => {
-  let messaging: TestMessaging;
-  let conn: JetStreamConnection;
-  let publisher: Publisher;
-  const runners: ConsumerRunner[] = [];
-
-  beforeEach(async () => {
-    messaging = await createTestMessaging();
-    ({ conn, publisher } = await connectTestMessaging(messaging, 'subjects-test'));
-  });
-
-  afterEach(async () => {
-    await Promise.all(runners.splice(0).map((r) => r.stop()));
-    await conn.close();
-    await messaging.cleanup();
-  });
+  const js = jetStreamPerTest('subjects-test');
 
   async function start(spec: Omit<ConsumerSpec, 'stream'> & { stream?: ConsumerSpec['stream'] }) {
     const runner = new ConsumerRunner(
-      conn,
-      publisher,
+      js.conn,
+      js.publisher,
       { stream: 'EVT', ackWaitMs: 1000, backoffMs: [50], ...spec },
       logger,
     );
     await runner.start();
-    runners.push(runner);
+    js.runners.push(runner);
     return runner;
   }
 
   const filterOf = async (durable: string, stream = 'EVT' as const) =>
-    (await conn.jsm.consumers.info(conn.naming.stream(stream), durable)).config.filter_subject;
+    (await js.conn.jsm.consumers.info(js.conn.naming.stream(stream), durable)).config.filter_subject;
 
   function publish<C extends Contract>(contract: C, data: DataOf<C>) {
     const env = envelopeFor(contract, data, { source: 'test' });
-    return publisher.publish(env).then(() => env);
+    return js.publisher.publish(env).then(() => env);
   }
 
   it('binds with the narrowest filter covering its handlers, and narrows a durable bound wider before', async () => {
@@ -88,9 +58,9 @@ describe('consumer filters derived from contracts (real JetStream)', () => {
       filterSubject: 'hzn.evt.>',
       handlers: new Map([[runFinished.subject, noop]]),
     });
-    expect(await filterOf('runs')).toBe(conn.naming.subject('hzn.evt.>'));
+    expect(await filterOf('runs')).toBe(js.conn.naming.subject('hzn.evt.>'));
     await wide.stop();
-    runners.splice(runners.indexOf(wide), 1);
+    js.runners.splice(js.runners.indexOf(wide), 1);
 
     const derived = await start({
       durable: 'runs',
@@ -101,7 +71,7 @@ describe('consumer filters derived from contracts (real JetStream)', () => {
       ignore: [runStarted],
     });
     expect(derived.filterSubject).toBe('hzn.evt.run.*');
-    expect(await filterOf('runs')).toBe(conn.naming.subject('hzn.evt.run.*'));
+    expect(await filterOf('runs')).toBe(js.conn.naming.subject('hzn.evt.run.*'));
   });
 
   it('dead-letters a message no handler knows, with the reason', async () => {
@@ -119,10 +89,10 @@ describe('consumer filters derived from contracts (real JetStream)', () => {
       sourceRefs: {},
       ownerId: null,
     });
-    const dead = await deadLetterOf(conn, unknown.id);
+    const dead = await deadLetterOf(js.conn, unknown.id);
     expect(dead.header.get(HEADER.dlqReason)).toBe('no handler for subject hzn.evt.workitem.created');
     expect(dead.header.get(HEADER.dlqConsumer)).toBe('workitems');
-    expect(dead.subject).toBe(conn.naming.subject('hzn.dlq.evt.workitem.created'));
+    expect(dead.subject).toBe(js.conn.naming.subject('hzn.dlq.evt.workitem.created'));
   });
 
   it('acks an ignored subject unread, without dead-lettering it', async () => {
@@ -143,11 +113,11 @@ describe('consumer filters derived from contracts (real JetStream)', () => {
     const handled = await publish(workItemStateChanged, stateChangedData());
     await until(() => seen.includes(handled.id), 'the handled message');
     await until(async () => {
-      const info = await conn.jsm.consumers.info(conn.naming.stream('EVT'), 'workitems');
+      const info = await js.conn.jsm.consumers.info(js.conn.naming.stream('EVT'), 'workitems');
       return info.num_ack_pending === 0 && info.ack_floor.stream_seq === 2;
     }, 'both messages acked');
     expect(seen).toEqual([handled.id]);
-    await expect(deadLetterOf(conn, ignored.id, 1500)).rejects.toThrow('no dead letter');
+    await expect(deadLetterOf(js.conn, ignored.id, 1500)).rejects.toThrow('no dead letter');
   });
 
   it('refuses a handler outside a declared filter before binding', async () => {
@@ -155,8 +125,8 @@ describe('consumer filters derived from contracts (real JetStream)', () => {
     expect(
       () =>
         new ConsumerRunner(
-          conn,
-          publisher,
+          js.conn,
+          js.publisher,
           {
             durable: 'bad',
             stream: 'EVT',
@@ -219,8 +189,8 @@ describe('consumer filters derived from contracts (real JetStream)', () => {
         imports: [
           ObservabilityModule.forRoot('subjects-test', 'silent'),
           MessagingModule.forRoot({
-            natsUrl: messaging.natsUrl,
-            prefix: messaging.prefix,
+            natsUrl: js.messaging.natsUrl,
+            prefix: js.messaging.prefix,
             name: 'subjects-test',
           }),
         ],
@@ -245,7 +215,7 @@ describe('consumer filters derived from contracts (real JetStream)', () => {
     it('starts with the derived filter when every contract it delivers is claimed', async () => {
       const app = await boot(RunsConsumer);
       try {
-        expect(await filterOf('runs-all')).toBe(conn.naming.subject('hzn.evt.run.*'));
+        expect(await filterOf('runs-all')).toBe(js.conn.naming.subject('hzn.evt.run.*'));
       } finally {
         await app.close();
       }
