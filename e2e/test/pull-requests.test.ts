@@ -18,8 +18,7 @@ import {
   identityBrokerConfigShape as brokerConfigShape,
 } from '@horizon/identity-broker';
 import { OctokitForge } from '@horizon/integrations-github';
-import { ConsumerRunner, HEADER, JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
-import { createLogger } from '@horizon/observability';
+import { HEADER, JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
 import { OrchestratorModule, orchestratorConfigShape } from '@horizon/orchestrator';
 import {
   GitHubStandIn,
@@ -34,7 +33,6 @@ import { ServicesUnderTest } from './support/services';
 
 const REPO = 'acme/widgets';
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
-const logger = createLogger('notifier-pr-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
 /**
  * The loop's last link as deployed: orchestrator, identity-broker and notifier modules in-process
@@ -49,7 +47,6 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
   let publisher: Publisher;
   let rpc: RpcClient;
   let sandbox: SandboxStandIn;
-  let sandboxRunner: ConsumerRunner;
   let pool: pg.Pool;
   let dataDir: string;
 
@@ -94,26 +91,11 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
     );
     ({ conn, publisher, dataDir, db } = services);
     rpc = new RpcClient(conn, 'pr-test');
-    sandbox = new SandboxStandIn(publisher);
-    sandboxRunner = new ConsumerRunner(
-      conn,
-      publisher,
-      {
-        durable: 'sandbox-standin',
-        stream: 'CMD',
-        filterSubject: 'hzn.cmd.sandbox.>',
-        handlers: sandbox.handlers(),
-        ackWaitMs: 5000,
-        backoffMs: [100],
-      },
-      logger,
-    );
-    await sandboxRunner.start();
+    sandbox = await services.sandboxStandIn();
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
   });
 
   afterAll(async () => {
-    await sandboxRunner?.stop();
     await pool?.end();
     await services?.stop();
     await gh?.close();

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import pg from 'pg';
-import {
-  Contract,
-  DataOf,
-  Envelope,
-  EnvelopeOf,
-  envelopeFor,
-  notifyDeliver,
-} from '@horizon/contracts';
+import { Contract, DataOf, Envelope, EnvelopeOf, envelopeFor, notifyDeliver } from '@horizon/contracts';
 import type { SourceRefs } from '@horizon/contracts';
 import { parseConfig } from '@horizon/config';
 import {

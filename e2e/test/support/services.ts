@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
-import type { JetStreamConnection, Publisher } from '@horizon/messaging';
+import { ConsumerRunner, type JetStreamConnection, type Publisher } from '@horizon/messaging';
+import { createLogger } from '@horizon/observability';
 import { startService } from '@horizon/runtime';
 import {
   connectTestMessaging,
   createTestDatabase,
   createTestMessaging,
   freePort,
+  SandboxStandIn,
   type TestDatabase,
   type TestMessaging,
 } from '@horizon/testing';
@@ -20,6 +22,7 @@ import {
  */
 export class ServicesUnderTest {
   private readonly apps: INestApplication[] = [];
+  private readonly runners: ConsumerRunner[] = [];
 
   private constructor(
     readonly db: TestDatabase,
@@ -55,8 +58,30 @@ export class ServicesUnderTest {
     return app;
   }
 
-  /** Closes the services in reverse order, then the connection, and removes what the suite made. */
+  /** sandbox-manager's stand-in on the command stream: it records commands and reports runs that succeed. */
+  async sandboxStandIn(): Promise<SandboxStandIn> {
+    const standIn = new SandboxStandIn(this.publisher);
+    const runner = new ConsumerRunner(
+      this.conn,
+      this.publisher,
+      {
+        durable: 'sandbox-standin',
+        stream: 'CMD',
+        filterSubject: 'hzn.cmd.sandbox.>',
+        handlers: standIn.handlers(),
+        ackWaitMs: 5000,
+        backoffMs: [100],
+      },
+      createLogger('sandbox-standin', process.env.TEST_LOG_LEVEL ?? 'silent'),
+    );
+    await runner.start();
+    this.runners.push(runner);
+    return standIn;
+  }
+
+  /** Closes the stand-ins and the services in reverse order, then the connection, and removes what the suite made. */
   async stop(): Promise<void> {
+    await Promise.all(this.runners.map((r) => r.stop()));
     for (const app of this.apps.reverse()) await app.close();
     await this.conn.close();
     await Promise.all([this.db.drop(), this.messaging.cleanup()]);

@@ -11,3 +11,4 @@ export * from './sandbox-fixtures';
 export * from './sandbox-servers';
 export * from './dead-letters';
 export * from './sandbox-standin';
+export * from './ingress-data';
