@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import horizon from './tools/eslint/module-boundaries.mjs';
 
 export default tseslint.config(
   {
@@ -42,6 +43,22 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'off',
       'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    // Apps never import apps; a multi-service test (type:e2e) boots apps through their entry.
+    plugins: { horizon },
+    rules: {
+      'horizon/module-boundaries': [
+        'error',
+        {
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:app'] },
+          ],
+        },
+      ],
     },
   },
   {

@@ -9,7 +9,7 @@ delete swc.$schema;
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/e2e'],
   testMatch: ['**/*.spec.ts', '**/test/**/*.test.ts'],
   // The demo's sample repository is a project of its own: its tests run inside sandboxes.
   testPathIgnorePatterns: ['/node_modules/', '/apps/cli/demo/'],

@@ -48,8 +48,9 @@ export async function generatedSection(): Promise<string> {
     '',
     '### Services, schemas and messages (generated)',
     '',
-    'What each service owns and says on the bus, read from the code. A consumer handles only',
-    'the contracts listed; a subject in its filter that no handler knows is dead-lettered.',
+    "What each service owns and says on the bus, read from the code. A consumer's filter is the",
+    'narrowest subject covering the contracts it handles (libs/messaging `consumerFilter`); what',
+    'the filter delivers that it neither handles nor lists as acknowledged unread is dead-lettered.',
     '',
   ];
   for (const service of SERVICES) {
@@ -72,7 +73,8 @@ export async function generatedSection(): Promise<string> {
     );
     for (const c of consumers)
       lines.push(
-        `- consumer ${code(c.durable)} on ${code(c.stream)}, filter ${code(c.filterSubject)}: ${list(c.subjects)}`,
+        `- consumer ${code(c.durable)} on ${code(c.stream)}, filter ${code(c.filterSubject)}: ${list(c.subjects)}` +
+          (c.ignored.length ? `; acknowledged unread: ${list(c.ignored)}` : ''),
       );
     lines.push(`- serves RPC: ${list(uses.served)}`);
     lines.push(`- calls RPC: ${list(uses.called)}`);

@@ -18,7 +18,7 @@ import {
   workItemStateChanged,
 } from '@horizon/contracts';
 import { OrchestratorStack, until } from '../../apps/orchestrator/test/harness';
-import { createRequest, pullRequestClosed } from '../../apps/orchestrator/test/ingress-fixtures';
+import { createRequest, pullRequestClosed } from '@horizon/testing';
 
 const chains = Number(process.argv[2] ?? 200);
 const items = Number(process.argv[3] ?? 1000);

@@ -18,9 +18,7 @@ import {
   defaultFlavourPolicies,
   type SandboxSpec,
 } from '@horizon/sandbox';
-import { ScriptedModelServer } from '@horizon/testing';
-import { startGitServer } from '../../libs/sandbox/test/support/servers';
-import { git } from '../../libs/sandbox/test/support/fixtures';
+import { ScriptedModelServer, startGitServer, git } from '@horizon/testing';
 
 const runs = Number(process.argv[2] ?? 30);
 const token = `ghs_${randomUUID().replace(/-/g, '')}`;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import type { Contract } from '@horizon/contracts';
-import { CONSUMER_META, HANDLER_META } from '@horizon/messaging';
+import { CONSUMER_META, HANDLER_META, narrowestFilter } from '@horizon/messaging';
 
 /** Table names per schema, from `model … { … @@map("…") @@schema("…") }`. */
 export function tablesBySchema(prismaSchema: string): Map<string, string[]> {
@@ -95,9 +95,11 @@ export interface ConsumerDoc {
   stream: string;
   filterSubject: string;
   subjects: string[];
+  /** Delivered by the filter, acknowledged unread. */
+  ignored: string[];
 }
 
-type Options = { durable: string; stream: string; filterSubject?: string };
+type Options = { durable: string; stream: string; filterSubject?: string; ignore?: readonly Contract[] };
 
 /** The durable consumers declared in a service's source, from their decorator metadata. */
 export function consumersOf(srcDir: string): ConsumerDoc[] {
@@ -115,11 +117,14 @@ export function consumersOf(srcDir: string): ConsumerDoc[] {
         const handles = Reflect.getMetadata(HANDLER_META, proto[name] as object) as Contract[] | undefined;
         return (handles ?? []).map((c) => c.subject);
       });
+      const handled = [...new Set(subjects)].sort();
       out.push({
         durable: options.durable,
         stream: options.stream,
-        filterSubject: options.filterSubject ?? '',
-        subjects: [...new Set(subjects)].sort(),
+        // What the runtime binds with (libs/messaging consumerFilter): declared, else derived.
+        filterSubject: options.filterSubject ?? narrowestFilter(handled),
+        subjects: handled,
+        ignored: (options.ignore ?? []).map((c) => c.subject).sort(),
       });
     }
   }

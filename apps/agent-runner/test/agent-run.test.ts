@@ -3,9 +3,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { AgentRunSpecInput, RunnerEvent, RunReport } from '@horizon/contracts';
 import type { SandboxHandle } from '@horizon/sandbox';
-import { ScriptedModelServer } from '@horizon/testing';
+import { ScriptedModelServer, git } from '@horizon/testing';
 import { runnerInside } from '@horizon/runner-launch';
-import { git } from '../../../libs/sandbox/test/support/fixtures';
 import { agent, owner, SandboxRuns } from './support/sandbox-runs';
 
 // The whole path of a run: the bundled runner in a real bwrap sandbox, real OpenCode, the

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentRunSpecInput, RunnerEvent, RunReport } from '@horizon/contracts';
-import { ScriptedModelServer, type ModelScriptInput } from '@horizon/testing';
-import { git } from '../../../libs/sandbox/test/support/fixtures';
+import { ScriptedModelServer, type ModelScriptInput, git } from '@horizon/testing';
 import { SandboxRuns } from './support/sandbox-runs';
 
 // A run on the Anthropic provider: the bundled runner in a real bwrap sandbox, real OpenCode

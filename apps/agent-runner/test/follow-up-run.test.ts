@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { RunnerEvent, RunnerFollowUp } from '@horizon/contracts';
-import { ScriptedModelServer } from '@horizon/testing';
+import { ScriptedModelServer, git, until } from '@horizon/testing';
 import { EventLog } from '@horizon/runner-launch';
-import { git } from '../../../libs/sandbox/test/support/fixtures';
 import { SandboxRuns } from './support/sandbox-runs';
-import { until } from '@horizon/testing/src/until';
 
 // Follow-ups on the whole path: written to the bundled runner's stdin in a real bwrap
 // sandbox, passed to real OpenCode, seen by the scripted model (whose next step only answers

@@ -3,9 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
-import { freePort } from '@horizon/testing/src/nats-server';
-import { suiteId } from '@horizon/testing/src/stack';
-import { ForgeUnderTest, gitIn, sampleRepository, startForge } from '@horizon/testing';
+import { freePort, suiteId, ForgeUnderTest, gitIn, sampleRepository, startForge } from '@horizon/testing';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 

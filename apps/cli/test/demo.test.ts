@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
-import { createStackSandbox, startStack } from '@horizon/testing';
-import type { StackSandbox } from '@horizon/testing';
+import { createStackSandbox, startStack, type StackSandbox } from '@horizon/testing';
 
 describe('npm start on a fresh data directory: the whole loop, for real', () => {
   let stack: StackSandbox;

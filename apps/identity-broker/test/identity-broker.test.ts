@@ -18,14 +18,15 @@ import {
 import { buildCommitTrailers, OctokitForge, openAttributedPullRequest } from '@horizon/integrations-github';
 import { JetStreamConnection, RpcClient } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
-import { startGitHubStandIn, GitHubStandIn } from '@horizon/testing/src/github-standin';
-import { freePort } from '@horizon/testing/src/nats-server';
 import {
+  startGitHubStandIn,
+  GitHubStandIn,
+  freePort,
   createTestDatabase,
   createTestMessaging,
   TestDatabase,
   TestMessaging,
-} from '@horizon/testing/src/stack';
+} from '@horizon/testing';
 import { IdentityBrokerModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import { ProviderStandIn, startLinearStandIn, startSlackStandIn } from './provider-standins';

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createDatabase, Database } from '@horizon/db';
-import { createTestDatabase, TestDatabase } from '@horizon/testing/src/stack';
+import { createTestDatabase, TestDatabase } from '@horizon/testing';
 import { CredentialStore } from '../src/persistence/credential-store';
 import { Keyring } from '../src/domain/keyring';
 

@@ -1,5 +1,4 @@
-import { githubDelivery, githubExamples } from '@horizon/testing/src/fixtures';
-import { PrivateNats, startPrivateNats } from '@horizon/testing/src/nats-server';
+import { githubDelivery, githubExamples, PrivateNats, startPrivateNats } from '@horizon/testing';
 import { IngressUnderTest, SECRETS, post, startIngress } from './harness';
 
 describe('JetStream outage: nothing is acknowledged that is not on the stream', () => {

@@ -9,7 +9,7 @@ import {
   slackDelivery,
   slackFixture,
   slackInteraction,
-} from '@horizon/testing/src/fixtures';
+} from '@horizon/testing';
 import { IngressUnderTest, SECRETS, post, startIngress } from './harness';
 
 /** Handled GitHub events, the actions that must be enqueued, and the subject they land on. */

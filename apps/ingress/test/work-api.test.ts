@@ -7,8 +7,7 @@ import {
   ingressReplayDelivery,
 } from '@horizon/contracts';
 import { JetStreamConnection, RpcClient } from '@horizon/messaging';
-import { githubDelivery, githubExamples } from '@horizon/testing/src/fixtures';
-import { until } from '@horizon/testing/src/until';
+import { githubDelivery, githubExamples, until } from '@horizon/testing';
 import { OrchestratorStack } from '../../orchestrator/test/harness';
 import { ApiTokens } from '../src/application/api-tokens';
 import { IngressUnderTest, SECRETS, post, startIngress } from './harness';

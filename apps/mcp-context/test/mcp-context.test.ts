@@ -10,14 +10,15 @@ import { parseConfig } from '@horizon/config';
 import { DATABASE, type Database } from '@horizon/db';
 import { Publisher } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
-import { startSlackStandin, SlackStandin } from '@horizon/testing/src/slack-standin';
 import {
+  startSlackStandin,
+  SlackStandin,
   createTestDatabase,
   createTestMessaging,
   TestDatabase,
   TestMessaging,
-} from '@horizon/testing/src/stack';
-import { freePort } from '@horizon/testing/src/nats-server';
+  freePort,
+} from '@horizon/testing';
 import { McpContextModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import { MCP_SCOPES, McpScope, RunTokenIssuer } from '@horizon/run-tokens';

@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { LinearReader } from '@horizon/integrations-linear';
-import { startLinearStandin, LinearStandin } from '@horizon/testing/src/linear-standin';
+import { startLinearStandin, LinearStandin } from '@horizon/testing';
 import { DatadogLogs } from '../src/sources/datadog-logs';
 import { SentryErrors } from '../src/sources/sentry-errors';
 

@@ -5,8 +5,13 @@ import {
   notifyDeliver,
   runFinished,
   runProgress,
+  runStarted,
+  sandboxArtifactRecorded,
+  sandboxSnapshotBuilt,
+  sandboxStateChanged,
   trackerCreatePlannedIssues,
   workItemCreated,
+  workItemFollowUp,
   workItemStateChanged,
 } from '@horizon/contracts';
 import { HandleMessage, MessageConsumer, Outcome } from '@horizon/messaging';
@@ -24,7 +29,7 @@ const ROUTE_WAIT_DELIVERIES = 3;
 
 /** Commands addressed to the notifier: deliver exactly this message. */
 @Injectable()
-@MessageConsumer({ durable: 'notifier-deliver', stream: 'CMD', filterSubject: 'hzn.cmd.notify.>' })
+@MessageConsumer({ durable: 'notifier-deliver', stream: 'CMD' })
 export class NotifyCommandConsumer {
   constructor(@Inject(Deliverer) private readonly deliverer: Deliverer) {}
 
@@ -36,10 +41,10 @@ export class NotifyCommandConsumer {
 
 /**
  * Commands to the forge. A second consumer on CMD: NATS 2.9 gives a consumer one filter, and a
- * work-queue stream refuses consumers whose filters overlap, so `hzn.cmd.notify.>` cannot widen.
+ * work-queue stream refuses consumers whose filters overlap, so `notifier-deliver` cannot widen.
  */
 @Injectable()
-@MessageConsumer({ durable: 'notifier-forge', stream: 'CMD', filterSubject: 'hzn.cmd.forge.>' })
+@MessageConsumer({ durable: 'notifier-forge', stream: 'CMD' })
 export class ForgeCommandConsumer {
   constructor(@Inject(PullRequestDelivery) private readonly pullRequests: PullRequestDelivery) {}
 
@@ -61,7 +66,6 @@ export class ForgeCommandConsumer {
 @MessageConsumer({
   durable: 'notifier-tracker',
   stream: 'CMD',
-  filterSubject: 'hzn.cmd.tracker.>',
   maxDeliver: 10,
 })
 export class TrackerCommandConsumer {
@@ -76,9 +80,13 @@ export class TrackerCommandConsumer {
   }
 }
 
-/** Facts: work-item and run events become messages wherever the work item came from. */
+/** Facts: work-item and run events become messages wherever the work item came from; the rest are no news to people. */
 @Injectable()
-@MessageConsumer({ durable: 'notifier-events', stream: 'EVT', filterSubject: 'hzn.evt.>' })
+@MessageConsumer({
+  durable: 'notifier-events',
+  stream: 'EVT',
+  ignore: [runStarted, sandboxStateChanged, sandboxSnapshotBuilt, sandboxArtifactRecorded, workItemFollowUp],
+})
 export class LifecycleEventConsumer {
   constructor(
     @Inject(Deliverer) private readonly deliverer: Deliverer,

@@ -3,9 +3,14 @@ import { createDatabase, Database } from '@horizon/db';
 import { createLinearTracker } from '@horizon/integrations-linear';
 import { createSlackChat } from '@horizon/integrations-slack';
 import { createLogger } from '@horizon/observability';
-import { LinearStandin, startLinearStandin } from '@horizon/testing/src/linear-standin';
-import { SlackStandin, startSlackStandin } from '@horizon/testing/src/slack-standin';
-import { createTestDatabase, TestDatabase } from '@horizon/testing/src/stack';
+import {
+  LinearStandin,
+  startLinearStandin,
+  SlackStandin,
+  startSlackStandin,
+  createTestDatabase,
+  TestDatabase,
+} from '@horizon/testing';
 import { linearSender, slackSender } from '../src/channels';
 import type { Notification } from '../src/compose';
 import { Deliverer } from '../src/deliverer';

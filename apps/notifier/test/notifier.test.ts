@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { INestApplication } from '@nestjs/common';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { parseConfig } from '@horizon/config';
 import {
   Envelope,
   envelopeFor,
@@ -12,20 +10,10 @@ import {
   workItemCreated,
   workItemStateChanged,
 } from '@horizon/contracts';
-import { createDatabase, Database } from '@horizon/db';
+import type { Database } from '@horizon/db';
 import { JetStreamConnection, Publisher } from '@horizon/messaging';
-import { startService } from '@horizon/runtime';
-import { LinearStandin, startLinearStandin } from '@horizon/testing/src/linear-standin';
-import { freePort } from '@horizon/testing/src/nats-server';
-import { SlackStandin, startSlackStandin } from '@horizon/testing/src/slack-standin';
-import {
-  createTestDatabase,
-  createTestMessaging,
-  TestDatabase,
-  TestMessaging,
-} from '@horizon/testing/src/stack';
-import { NotifierModule } from '../src/app.module';
-import { configShape } from '../src/config';
+import { LinearStandin, startLinearStandin, SlackStandin, startSlackStandin } from '@horizon/testing';
+import { NotifierUnderTest, startNotifier } from './notifier-under-test';
 
 async function until<T>(
   probe: () => T | undefined | false | Promise<T | undefined | false>,
@@ -49,51 +37,28 @@ const PR = {
 };
 
 describe('notifier (real Postgres, JetStream, SDK clients against the Slack and Linear stand-ins)', () => {
-  let db: TestDatabase;
-  let messaging: TestMessaging;
+  let notifier: NotifierUnderTest;
   let slack: SlackStandin;
   let linear: LinearStandin;
-  let app: INestApplication;
   let conn: JetStreamConnection;
   let publisher: Publisher;
   let database: Database;
   let port: number;
 
   beforeAll(async () => {
-    [db, messaging, slack, linear, port] = await Promise.all([
-      createTestDatabase(),
-      createTestMessaging(),
-      startSlackStandin(),
-      startLinearStandin(),
-      freePort(),
-    ]);
-    const config = parseConfig(configShape, {
-      DATABASE_URL: db.url,
-      NATS_URL: messaging.natsUrl,
-      HZN_STREAM_PREFIX: messaging.prefix,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      NOTIFIER_PORT: String(port),
+    [slack, linear] = await Promise.all([startSlackStandin(), startLinearStandin()]);
+    notifier = await startNotifier('notifier-test', {
       SLACK_BOT_TOKEN: slack.token,
       SLACK_API_URL: slack.url,
       LINEAR_ACCESS_TOKEN: 'lin_oauth_test',
       LINEAR_API_URL: linear.url,
     });
-    app = await startService({ name: 'notifier', module: NotifierModule.register(config), port });
-    conn = await JetStreamConnection.connect({
-      natsUrl: messaging.natsUrl,
-      prefix: messaging.prefix,
-      name: 'notifier-test',
-    });
-    publisher = new Publisher(conn);
-    database = createDatabase(db.url, 2, 'notifier');
+    ({ conn, publisher, database, port } = notifier);
   });
 
   afterAll(async () => {
-    await app.close();
-    await conn.close();
-    await database.close();
-    await Promise.all([slack.close(), linear.close()]);
-    await Promise.all([db.drop(), messaging.cleanup()]);
+    await notifier?.stop();
+    await Promise.all([slack?.close(), linear?.close()]);
   });
 
   /** A work item that came from a Slack thread (and optionally a Linear session), announced to the notifier. */

@@ -1,70 +1,34 @@
 import { randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { parseConfig } from '@horizon/config';
 import { envelopeFor, trackerCreatePlannedIssues, TrackerCreatePlannedIssuesData } from '@horizon/contracts';
-import { createDatabase, Database } from '@horizon/db';
+import type { Database } from '@horizon/db';
 import { HEADER, JetStreamConnection, Publisher } from '@horizon/messaging';
-import { startService } from '@horizon/runtime';
-import { LinearStandin, startLinearStandin } from '@horizon/testing/src/linear-standin';
-import { freePort } from '@horizon/testing/src/nats-server';
-import {
-  createTestDatabase,
-  createTestMessaging,
-  TestDatabase,
-  TestMessaging,
-} from '@horizon/testing/src/stack';
-import { NotifierModule } from '../src/app.module';
-import { configShape } from '../src/config';
-import { deadLetterOf } from './dead-letters';
-import { until } from '@horizon/testing/src/until';
+import { LinearStandin, startLinearStandin, until, deadLetterOf } from '@horizon/testing';
+import { NotifierUnderTest, startNotifier } from './notifier-under-test';
 
 /**
  * `hzn.cmd.tracker.create_planned_issues` end to end: the notifier module over real Postgres and
  * JetStream, the real `@linear/sdk` client against the Linear stand-in.
  */
 describe('notifier creates a plan’s issues in Linear', () => {
-  let db: TestDatabase;
-  let messaging: TestMessaging;
+  let notifier: NotifierUnderTest;
   let linear: LinearStandin;
-  let app: INestApplication;
   let conn: JetStreamConnection;
   let publisher: Publisher;
   let database: Database;
 
   beforeAll(async () => {
-    let port: number;
-    [db, messaging, linear, port] = await Promise.all([
-      createTestDatabase(),
-      createTestMessaging(),
-      startLinearStandin(),
-      freePort(),
-    ]);
-    const config = parseConfig(configShape, {
-      DATABASE_URL: db.url,
-      NATS_URL: messaging.natsUrl,
-      HZN_STREAM_PREFIX: messaging.prefix,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      NOTIFIER_PORT: String(port),
+    linear = await startLinearStandin();
+    notifier = await startNotifier('planned-issues-test', {
       LINEAR_ACCESS_TOKEN: 'lin_oauth_test',
       LINEAR_API_URL: linear.url,
     });
-    app = await startService({ name: 'notifier', module: NotifierModule.register(config), port });
-    conn = await JetStreamConnection.connect({
-      natsUrl: messaging.natsUrl,
-      prefix: messaging.prefix,
-      name: 'planned-issues-test',
-    });
-    publisher = new Publisher(conn);
-    database = createDatabase(db.url, 2, 'notifier');
+    ({ conn, publisher, database } = notifier);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await conn?.close();
-    await database?.close();
+    await notifier?.stop();
     await linear?.close();
-    await Promise.all([db?.drop(), messaging?.cleanup()]);
   });
 
   /** A plan asked on an issue in a project, through an agent session: A, then B, then C. */

@@ -17,12 +17,11 @@ import { LocalForgeClient, localForgeTokenFile } from '@horizon/local-forge-clie
 import { ForgeUnderTest, gitIn, sampleRepository, startForge } from '@horizon/testing';
 import { JetStreamConnection, Publisher } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
-import { freePort } from '@horizon/testing/src/nats-server';
+import { freePort, until } from '@horizon/testing';
 import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
 import { LOCAL_BOT_LOGIN } from '../src/pull-requests/local-access';
 import { pullRequestDeliveryKey } from '../src/pull-requests/pull-request-delivery';
-import { until } from '@horizon/testing/src/until';
 
 /**
  * The embedded default: the real forge module and the notifier module in-process on one database

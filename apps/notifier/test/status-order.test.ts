@@ -1,8 +1,7 @@
 import { createDatabase, Database } from '@horizon/db';
 import { createSlackChat } from '@horizon/integrations-slack';
 import { createLogger } from '@horizon/observability';
-import { SlackStandin, startSlackStandin } from '@horizon/testing/src/slack-standin';
-import { createTestDatabase, TestDatabase } from '@horizon/testing/src/stack';
+import { SlackStandin, startSlackStandin, createTestDatabase, TestDatabase } from '@horizon/testing';
 import { slackSender } from '../src/channels';
 import type { Notification } from '../src/compose';
 import { Deliverer } from '../src/deliverer';

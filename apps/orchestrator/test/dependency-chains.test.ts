@@ -15,7 +15,7 @@ import {
   createRequest,
   pullRequestClosed,
   slackMention,
-} from './ingress-fixtures';
+} from '@horizon/testing';
 
 describe('orchestrator over real Postgres and JetStream: chains, merges, revisions, cancels', () => {
   let stack: OrchestratorStack;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { apiWorkItemCreate, githubPullRequest, sandboxArtifactRecorded } from '@horizon/contracts';
 import { OrchestratorStack, until } from './harness';
-import { createRequest, pullRequestClosed } from './ingress-fixtures';
+import { createRequest, pullRequestClosed } from '@horizon/testing';
 
 describe('orchestrator over real Postgres and JetStream: deadlines, infra failures, a crash mid-transition', () => {
   let stack: OrchestratorStack;

@@ -7,7 +7,7 @@ import {
 } from '@horizon/contracts';
 import { RpcClient, RpcError } from '@horizon/messaging';
 import { OrchestratorStack, until } from './harness';
-import { createRequest, slackMention } from './ingress-fixtures';
+import { createRequest, slackMention } from '@horizon/testing';
 
 /**
  * The orchestrator's conversations with other services over request/reply: who owns a new item

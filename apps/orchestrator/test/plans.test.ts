@@ -14,7 +14,7 @@ import {
   linearIssueStarted,
   linearSessionCreated,
   pullRequestClosed,
-} from './ingress-fixtures';
+} from '@horizon/testing';
 
 const planAnswer = (issues: object[]) =>
   'Here is the plan.\n\n```json\n' + JSON.stringify({ issues }, null, 2) + '\n```';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { workItemFollowUp, type Envelope } from '@horizon/contracts';
-import { loadScript } from '@horizon/testing';
-import { git } from '../../../libs/sandbox/test/support/fixtures';
+import { loadScript, git } from '@horizon/testing';
 import { ManagerStack, until } from './support/manager-stack';
 
 // `hzn.evt.workitem.follow_up` on the bus → sandbox-manager → the runner's stdin in a real

@@ -13,8 +13,7 @@ import {
   type Envelope,
 } from '@horizon/contracts';
 import { HEADER } from '@horizon/messaging';
-import { loadScript, type ModelScriptInput } from '@horizon/testing';
-import { git, makeRepo } from '../../../libs/sandbox/test/support/fixtures';
+import { loadScript, type ModelScriptInput, git, makeRepo } from '@horizon/testing';
 import { agent, ManagerStack, resources, until, type Finished, type Progress } from './support/manager-stack';
 
 // The service module booted in-process on its own database and stream prefix, with real

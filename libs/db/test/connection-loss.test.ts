@@ -1,5 +1,5 @@
 import { createDatabase } from '@horizon/db';
-import { createTestDatabase, TestDatabase } from '@horizon/testing/src/stack';
+import { createTestDatabase, TestDatabase } from '@horizon/testing';
 
 describe('a dropped Postgres connection', () => {
   let testDb: TestDatabase;

@@ -12,11 +12,12 @@ import {
 import { JetStreamConnection, Publisher } from '@horizon/messaging';
 import { createLogger } from '@horizon/observability';
 import {
+  connectTestMessaging,
   createTestDatabase,
   createTestMessaging,
   TestDatabase,
   TestMessaging,
-} from '@horizon/testing/src/stack';
+} from '@horizon/testing';
 
 const logger = createLogger('test', 'silent');
 
@@ -54,13 +55,7 @@ describe('outbox and inbox (real Postgres, real JetStream)', () => {
     [testDb, messaging] = await Promise.all([createTestDatabase(), createTestMessaging()]);
     // As the orchestrator connects: its role, its schema (outbox and inbox are per service).
     db = createDatabase(serviceDatabaseUrl(testDb.url, 'orchestrator'), 10, 'orchestrator');
-    conn = await JetStreamConnection.connect({
-      natsUrl: messaging.natsUrl,
-      prefix: messaging.prefix,
-      name: 'db-test',
-    });
-    await conn.provisionStreams();
-    publisher = new Publisher(conn);
+    ({ conn, publisher } = await connectTestMessaging(messaging, 'db-test'));
   });
 
   afterAll(async () => {

@@ -1,21 +1,31 @@
-import { AckPolicy, ConsumerMessages, DeliverPolicy, JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, ConsumerConfig, ConsumerMessages, DeliverPolicy, JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { Envelope, contractFor, envelopeSchema } from '@horizon/contracts';
+import { Contract, Envelope, contractFor, envelopeSchema } from '@horizon/contracts';
 import { Logger, envelopeLogContext } from '@horizon/observability';
 import { Counter } from 'prom-client';
 import { JetStreamConnection } from './connection';
-import { StreamKey } from './naming';
+import { STREAMS, StreamKey } from './naming';
 import { HandlerOutcome, MessageHandler } from './outcome';
 import { HEADER, Publisher } from './publisher';
+import { consumerFilter } from './subjects';
 
 export interface ConsumerSpec {
   /** Durable consumer name; one per (service, purpose). Scaled-out replicas share it. */
   durable: string;
   stream: StreamKey;
-  /** One contract-subject filter (NATS 2.9 allows a single filter per consumer). */
-  filterSubject: string;
+  /**
+   * The one filter NATS 2.9 allows a consumer. Leave it out and it is the narrowest subject
+   * covering the handled contracts; declare it only where the consumer must see more, and every
+   * handled subject must lie inside it (checked at start).
+   */
+  filterSubject?: string;
   handlers: ReadonlyMap<string, MessageHandler>;
+  /**
+   * Contracts the filter delivers that this consumer acknowledges unread. Any other subject
+   * without a handler is dead-lettered ("no handler for subject X").
+   */
+  ignore?: readonly Contract[];
   /** Deliveries before a retried message is dead-lettered (default 5). */
   maxDeliver?: number;
   /** Nak delay by attempt; the last value repeats (default 1s, 5s, 15s, 60s). */
@@ -42,6 +52,9 @@ export class ConsumerRunner {
   private readonly inFlight = new Set<Promise<void>>();
   private loop?: Promise<void>;
   private bound = false;
+  private readonly ignored: ReadonlySet<string>;
+  /** The filter subject the consumer binds with (contract subject, without the prefix). */
+  readonly filterSubject: string;
 
   constructor(
     private readonly connection: JetStreamConnection,
@@ -49,7 +62,19 @@ export class ConsumerRunner {
     private readonly spec: ConsumerSpec,
     private readonly logger: Logger,
     private readonly metrics: ConsumerMetrics = {},
-  ) {}
+  ) {
+    this.ignored = new Set((spec.ignore ?? []).map((c) => c.subject));
+    this.filterSubject = consumerFilter({
+      durable: spec.durable,
+      streamSubjects: STREAMS[spec.stream].subjects,
+      filterSubject: spec.filterSubject,
+      handlers: [...spec.handlers].map(([subject, fn]) => ({
+        subject,
+        handler: fn.name.replace(/^bound /, '') || `for ${subject}`,
+      })),
+      ignored: [...this.ignored],
+    });
+  }
 
   get isBound(): boolean {
     return this.bound;
@@ -60,13 +85,13 @@ export class ConsumerRunner {
   }
 
   async start(): Promise<void> {
-    const { jsm, js, naming } = this.connection;
+    const { js, naming } = this.connection;
     const stream = naming.stream(this.spec.stream);
-    const config = {
+    const config: Partial<ConsumerConfig> = {
       durable_name: this.spec.durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      filter_subject: naming.subject(this.spec.filterSubject),
+      filter_subject: naming.subject(this.filterSubject),
       ack_wait: nanos(this.spec.ackWaitMs ?? 30_000),
       // Unlimited on the server: we count deliveries ourselves and dead-letter, so a message
       // whose last delivery died with its process is not stranded.
@@ -74,22 +99,40 @@ export class ConsumerRunner {
       max_ack_pending: 1000,
     };
     try {
-      await jsm.consumers.info(stream, this.spec.durable);
-      await jsm.consumers.update(stream, this.spec.durable, {
-        ack_wait: config.ack_wait,
-        max_deliver: config.max_deliver,
-        max_ack_pending: config.max_ack_pending,
-        filter_subject: config.filter_subject,
-      });
+      await this.bind(stream, config);
     } catch (err) {
-      if (!/consumer not found/i.test((err as Error).message)) throw err;
-      await jsm.consumers.add(stream, config);
+      const message = (err as Error).message;
+      // A work-queue stream hands each message to one consumer only, so it refuses filters that overlap.
+      const hint = /not unique/i.test(message)
+        ? `: another consumer on ${stream} has a filter overlapping ${this.filterSubject}; narrow one of them`
+        : '';
+      throw new Error(
+        `consumer ${this.spec.durable} (filter ${this.filterSubject}) could not bind to ${stream}: ${message}${hint}`,
+        { cause: err },
+      );
     }
     const consumer = await js.consumers.get(stream, this.spec.durable);
     const concurrency = this.spec.concurrency ?? 8;
     this.messages = await consumer.consume({ max_messages: concurrency });
     this.bound = true;
     this.loop = this.run(this.messages, concurrency);
+  }
+
+  private async bind(stream: string, config: Partial<ConsumerConfig>): Promise<void> {
+    const { jsm } = this.connection;
+    try {
+      await jsm.consumers.info(stream, this.spec.durable);
+    } catch (err) {
+      if (!/consumer not found/i.test((err as Error).message)) throw err;
+      await jsm.consumers.add(stream, config);
+      return;
+    }
+    await jsm.consumers.update(stream, this.spec.durable, {
+      ack_wait: config.ack_wait,
+      max_deliver: config.max_deliver,
+      max_ack_pending: config.max_ack_pending,
+      filter_subject: config.filter_subject,
+    });
   }
 
   private async run(messages: ConsumerMessages, concurrency: number): Promise<void> {
@@ -149,7 +192,10 @@ export class ConsumerRunner {
     if (!data.success) return invalid(`${envelope.subject} data invalid: ${z.prettifyError(data.error)}`);
 
     const handler = this.spec.handlers.get(contractSubject);
-    if (!handler) return { outcome: { kind: 'ack' }, contractSubject };
+    if (!handler) {
+      if (this.ignored.has(contractSubject)) return { outcome: { kind: 'ack' }, contractSubject };
+      return invalid(`no handler for subject ${contractSubject}`);
+    }
     const deliveryCount = msg.info.deliveryCount;
     if (deliveryCount > this.maxDeliver) {
       return invalid(

@@ -8,3 +8,4 @@ export * from './rpc';
 export * from './nest/decorators';
 export * from './nest/messaging.host';
 export * from './nest/messaging.module';
+export * from './subjects';

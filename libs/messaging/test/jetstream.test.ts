@@ -2,24 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { JsMsg } from '@nats-io/jetstream';
 import { createEnvelope, envelopeFor, workItemStateChanged } from '@horizon/contracts';
 import { createLogger } from '@horizon/observability';
-import {
-  ConsumerRunner,
-  HEADER,
-  JetStreamConnection,
-  MessageHandler,
-  Outcome,
-  Publisher,
-} from '@horizon/messaging';
-import { createTestMessaging, TestMessaging } from '@horizon/testing/src/stack';
+import { ConsumerRunner, HEADER, MessageHandler, Outcome } from '@horizon/messaging';
+import { jetStreamPerTest, stateChangedData } from './support';
 
 const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
-function stateChanged(workItemId = randomUUID()) {
-  return envelopeFor(
-    workItemStateChanged,
-    { workItemId, from: 'queued', to: 'provisioning', cause: 'test', runId: null, sourceRefs: {} },
-    { source: 'test' },
-  );
+function stateChanged() {
+  return envelopeFor(workItemStateChanged, stateChangedData(), { source: 'test' });
 }
 
 async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
@@ -33,29 +22,10 @@ async function until<T>(probe: () => T | undefined | Promise<T | undefined>, tim
 }
 
 describe('JetStream messaging (real NATS)', () => {
-  let messaging: TestMessaging;
-  let conn: JetStreamConnection;
-  let publisher: Publisher;
-  const runners: ConsumerRunner[] = [];
+  const js = jetStreamPerTest('messaging-test');
 
-  // A fresh prefix per test: new durables start at the stream's beginning, so streams shared
-  // between tests would hand each test the others' messages.
-  beforeEach(async () => {
-    messaging = await createTestMessaging();
-    conn = await JetStreamConnection.connect({
-      natsUrl: messaging.natsUrl,
-      prefix: messaging.prefix,
-      name: 'messaging-test',
-    });
-    await conn.provisionStreams();
-    await conn.provisionStreams(); // idempotent
-    publisher = new Publisher(conn);
-  });
-
-  afterEach(async () => {
-    await Promise.all(runners.splice(0).map((r) => r.stop()));
-    await conn.close();
-    await messaging.cleanup();
+  it('provisions its streams idempotently', async () => {
+    await expect(js.conn.provisionStreams()).resolves.toBeUndefined();
   });
 
   function runner(
@@ -64,8 +34,8 @@ describe('JetStream messaging (real NATS)', () => {
     extra: Partial<ConstructorParameters<typeof ConsumerRunner>[2]> = {},
   ) {
     const r = new ConsumerRunner(
-      conn,
-      publisher,
+      js.conn,
+      js.publisher,
       {
         durable,
         stream: 'EVT',
@@ -78,17 +48,17 @@ describe('JetStream messaging (real NATS)', () => {
       },
       logger,
     );
-    runners.push(r);
+    js.runners.push(r);
     return r;
   }
 
   async function dlqMessages(): Promise<JsMsg[]> {
     const name = `dlq-${randomUUID().slice(0, 8)}`;
-    await conn.jsm.consumers.add(conn.naming.stream('DLQ'), {
+    await js.conn.jsm.consumers.add(js.conn.naming.stream('DLQ'), {
       durable_name: name,
       ack_policy: 'explicit' as never,
     });
-    const consumer = await conn.js.consumers.get(conn.naming.stream('DLQ'), name);
+    const consumer = await js.conn.js.consumers.get(js.conn.naming.stream('DLQ'), name);
     const batch = await consumer.fetch({ max_messages: 100, expires: 1000 });
     const out: JsMsg[] = [];
     for await (const m of batch) out.push(m);
@@ -102,20 +72,21 @@ describe('JetStream messaging (real NATS)', () => {
       return Outcome.ack();
     }).start();
     const env = stateChanged();
-    await publisher.publish(env);
+    await js.publisher.publish(env);
     await until(() => seen.length === 1);
     expect(seen).toEqual([(env.data as { workItemId: string }).workItemId]);
-    const info = await conn.jsm.consumers.info(conn.naming.stream('EVT'), 'ack');
+    const info = await js.conn.jsm.consumers.info(js.conn.naming.stream('EVT'), 'ack');
     await until(
-      async () => (await conn.jsm.consumers.info(conn.naming.stream('EVT'), 'ack')).num_ack_pending === 0,
+      async () =>
+        (await js.conn.jsm.consumers.info(js.conn.naming.stream('EVT'), 'ack')).num_ack_pending === 0,
     );
     expect(info.delivered.consumer_seq).toBe(1);
   });
 
   it('stores the same Nats-Msg-Id once', async () => {
     const env = stateChanged();
-    const first = await publisher.publish(env);
-    const second = await publisher.publish(env);
+    const first = await js.publisher.publish(env);
+    const second = await js.publisher.publish(env);
     expect(first.duplicate).toBe(false);
     expect(second.duplicate).toBe(true);
     expect(second.seq).toBe(first.seq);
@@ -128,9 +99,9 @@ describe('JetStream messaging (real NATS)', () => {
       return new Promise(() => undefined); // never settles: the process "dies" holding it
     });
     await dying.start();
-    await publisher.publish(stateChanged());
+    await js.publisher.publish(stateChanged());
     await until(() => deliveries.length === 1);
-    runners.splice(runners.indexOf(dying), 1);
+    js.runners.splice(js.runners.indexOf(dying), 1);
     void dying.stop();
     const acked: number[] = [];
     await runner('crash', async (_env, ctx) => {
@@ -150,7 +121,7 @@ describe('JetStream messaging (real NATS)', () => {
       },
       { backoffMs: [400] },
     ).start();
-    await publisher.publish(stateChanged());
+    await js.publisher.publish(stateChanged());
     await until(() => times.length === 2);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(350);
   });
@@ -162,7 +133,9 @@ describe('JetStream messaging (real NATS)', () => {
       calls += 1;
       return Outcome.retry('downstream is down');
     }).start();
-    await publisher.publish(env, { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+    await js.publisher.publish(env, {
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    });
     const dead = await until(async () =>
       (await dlqMessages()).find((m) => m.json<{ id: string }>().id === env.id),
     );
@@ -171,7 +144,7 @@ describe('JetStream messaging (real NATS)', () => {
     expect(dead.headers?.get(HEADER.dlqConsumer)).toBe('dlq-max');
     expect(dead.headers?.get(HEADER.type)).toBe(workItemStateChanged.type);
     expect(dead.headers?.get(HEADER.traceparent)).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-/);
-    expect(dead.subject).toBe(conn.naming.subject('hzn.dlq.evt.workitem.state_changed'));
+    expect(dead.subject).toBe(js.conn.naming.subject('hzn.dlq.evt.workitem.state_changed'));
   });
 
   it('dead-letters a payload that fails its schema, with the validation error, without calling the handler', async () => {
@@ -186,7 +159,7 @@ describe('JetStream messaging (real NATS)', () => {
       source: 'test',
       data: { workItemId: 'not-a-uuid', from: 'queued', to: 'nowhere' },
     });
-    await publisher.publish(bad);
+    await js.publisher.publish(bad);
     const dead = await until(async () =>
       (await dlqMessages()).find((m) => m.json<{ id: string }>().id === bad.id),
     );
@@ -199,7 +172,7 @@ describe('JetStream messaging (real NATS)', () => {
 
   it('dead-letters bytes that are not JSON at all', async () => {
     await runner('dlq-garbage', async () => undefined).start();
-    await conn.js.publish(conn.naming.subject('hzn.evt.workitem.state_changed'), 'not json{', {
+    await js.conn.js.publish(js.conn.naming.subject('hzn.evt.workitem.state_changed'), 'not json{', {
       msgID: 'garbage-1',
     });
     const dead = await until(async () =>
@@ -216,13 +189,14 @@ describe('JetStream messaging (real NATS)', () => {
       finished = true;
     });
     await r.start();
-    await publisher.publish(stateChanged());
+    await js.publisher.publish(stateChanged());
     await until(
-      async () => (await conn.jsm.consumers.info(conn.naming.stream('EVT'), 'drain')).num_ack_pending === 1,
+      async () =>
+        (await js.conn.jsm.consumers.info(js.conn.naming.stream('EVT'), 'drain')).num_ack_pending === 1,
     );
     await r.stop();
     expect(finished).toBe(true);
-    const info = await conn.jsm.consumers.info(conn.naming.stream('EVT'), 'drain');
+    const info = await js.conn.jsm.consumers.info(js.conn.naming.stream('EVT'), 'drain');
     expect(info.num_ack_pending).toBe(0);
   });
 });

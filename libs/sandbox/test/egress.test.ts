@@ -11,8 +11,18 @@ import {
   type SandboxHandle,
   type Snapshot,
 } from '../src';
-import { startGitServer, startNamedServer, type RunningServer } from './support/servers';
-import { git, makeRepo, readLines, sandboxUid, sh, smallResources, tempDir } from './support/fixtures';
+import {
+  startGitServer,
+  startNamedServer,
+  type RunningServer,
+  git,
+  makeRepo,
+  readLines,
+  sandboxUid,
+  sh,
+  smallResources,
+  tempDir,
+} from '@horizon/testing';
 
 const token = 'ghs_SECRETgitTOKEN0123456789';
 const apiKey = 'sk-SECRETmodelKEY9876543210';

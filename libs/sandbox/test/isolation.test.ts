@@ -2,8 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalSandboxDriver, probeHost, type SandboxHandle } from '../src';
-import { startNamedServer, type RunningServer } from './support/servers';
-import { makeLowerLayer, sh, smallResources, tempDir } from './support/fixtures';
+import {
+  startNamedServer,
+  type RunningServer,
+  makeLowerLayer,
+  sh,
+  smallResources,
+  tempDir,
+} from '@horizon/testing';
 
 describe('LocalSandboxDriver isolation (real bwrap, overlayfs, cgroups)', () => {
   const state = tempDir('isolation-state');

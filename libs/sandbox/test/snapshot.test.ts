@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { LocalSandboxDriver, SnapshotStore, checkoutRunBranch } from '../src';
-import { makeRepo, sandboxUid, sh, smallResources, tempDir } from './support/fixtures';
+import { makeRepo, sandboxUid, sh, smallResources, tempDir } from '@horizon/testing';
 
 describe('SnapshotStore (real git, setup inside a real sandbox)', () => {
   const state = tempDir('snapshot-state');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { serviceDatabaseUrl, type ServiceWithSchema } from '@horizon/db';
-import { JetStreamConnection, Naming, STREAMS, StreamKey } from '@horizon/messaging';
+import { JetStreamConnection, Naming, Publisher, STREAMS, StreamKey } from '@horizon/messaging';
 
 /**
  * Per-suite isolation on the shared Postgres and NATS (DESIGN §7): each suite gets its own
@@ -93,4 +93,18 @@ export async function createTestMessaging(id = suiteId()): Promise<TestMessaging
       await conn.close();
     },
   };
+}
+
+/** The test's own connection on `messaging`'s prefix, with its streams provisioned, and a publisher on it. */
+export async function connectTestMessaging(
+  messaging: TestMessaging,
+  name: string,
+): Promise<{ conn: JetStreamConnection; publisher: Publisher }> {
+  const conn = await JetStreamConnection.connect({
+    natsUrl: messaging.natsUrl,
+    prefix: messaging.prefix,
+    name,
+  });
+  await conn.provisionStreams();
+  return { conn, publisher: new Publisher(conn) };
 }

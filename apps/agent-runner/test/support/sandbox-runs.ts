@@ -12,8 +12,7 @@ import {
   type SandboxHandle,
   type Snapshot,
 } from '@horizon/sandbox';
-import { startGitServer, type RunningServer } from '../../../../libs/sandbox/test/support/servers';
-import { git } from '../../../../libs/sandbox/test/support/fixtures';
+import { startGitServer, type RunningServer, git } from '@horizon/testing';
 import { launchAgentRun, prepareRunnerRuntime, type LaunchAgentRunOptions } from '@horizon/runner-launch';
 
 const sandboxUid = 100_000;

@@ -9,7 +9,7 @@ const FALLBACK_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Revokes a run's tokens when the run finishes, whatever its outcome: the only writer of revocations. */
 @Injectable()
-@MessageConsumer({ durable: 'mcp-context-run-finished', stream: 'EVT', filterSubject: runFinished.subject })
+@MessageConsumer({ durable: 'mcp-context-run-finished', stream: 'EVT' })
 export class RunRevocationConsumer {
   constructor(private readonly issuer: RunTokenIssuer) {}
 

@@ -3,11 +3,15 @@ import type { Envelope } from '@horizon/contracts';
 import {
   apiWorkItemCancel,
   apiWorkItemCreate,
+  githubCheckCompleted,
+  githubInstallation,
   githubIssueComment,
+  githubPing,
   githubPullRequest,
   githubPullRequestReview,
   githubPullRequestReviewComment,
   linearAgentSession,
+  linearComment,
   linearIssueChanged,
   slackAppMention,
   slackThreadMessage,
@@ -28,13 +32,17 @@ type IngressEnvelope = Envelope<IngressEvent['data']>;
 /**
  * Every normalized delivery that routing can act on. Each is applied once: the inbox is keyed
  * by the envelope id and by the sender's delivery id, so a redelivered message and a delivery
- * published twice (a webhook retried by its sender) are both no-ops. Subjects without a handler
- * here (checks, installations, pings, Linear comments) route to nothing and are acked unread.
+ * published twice (a webhook retried by its sender) are both no-ops. Checks, installations, pings
+ * and Linear comments route to nothing and are acked unread.
  * Who owns a new item is asked of identity-broker between transactions; while it does not
  * answer the delivery is retried with back-off (never recorded without its owner), and
  * dead-lettered with that reason once the retries are spent.
  */
-@MessageConsumer({ durable: INGRESS_CONSUMER, stream: 'INGRESS', filterSubject: 'hzn.ingress.>' })
+@MessageConsumer({
+  durable: INGRESS_CONSUMER,
+  stream: 'INGRESS',
+  ignore: [githubCheckCompleted, githubInstallation, githubPing, linearComment],
+})
 @Injectable()
 export class IngressConsumer {
   constructor(

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { runFinished, runProgress, sandboxArtifactRecorded, sandboxStateChanged } from '@horizon/contracts';
+import { runFinished, runProgress, runStarted, sandboxArtifactRecorded, sandboxStateChanged } from '@horizon/contracts';
 import type { EnvelopeOf } from '@horizon/contracts';
 import { HandleMessage, MessageConsumer } from '@horizon/messaging';
 import type { MessageContext } from '@horizon/messaging';
@@ -11,7 +11,7 @@ export const RUN_EVENTS_CONSUMER = 'orchestrator-runs';
 export const SANDBOX_EVENTS_CONSUMER = 'orchestrator-sandboxes';
 
 /** What sandbox-manager reports about runs (`hzn.evt.run.*`); the orchestrator's own `run.started` is acked unread. */
-@MessageConsumer({ durable: RUN_EVENTS_CONSUMER, stream: 'EVT', filterSubject: 'hzn.evt.run.>' })
+@MessageConsumer({ durable: RUN_EVENTS_CONSUMER, stream: 'EVT', ignore: [runStarted] })
 @Injectable()
 export class RunEventsConsumer {
   constructor(
@@ -35,7 +35,7 @@ export class RunEventsConsumer {
 }
 
 /** Sandbox facts (`hzn.evt.sandbox.*`): a sandbox that failed takes its run with it; a run's kept files are recorded with it. */
-@MessageConsumer({ durable: SANDBOX_EVENTS_CONSUMER, stream: 'EVT', filterSubject: 'hzn.evt.sandbox.>' })
+@MessageConsumer({ durable: SANDBOX_EVENTS_CONSUMER, stream: 'EVT' })
 @Injectable()
 export class SandboxEventsConsumer {
   constructor(

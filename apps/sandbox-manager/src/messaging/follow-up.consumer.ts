@@ -14,11 +14,7 @@ import { SandboxService } from '../application/sandbox.service';
  * host. One that finds no run here is acknowledged and logged with the reason: what a
  * follow-up without a live run means is the orchestrator's to decide, not a retry's.
  */
-@MessageConsumer({
-  durable: 'sandbox-manager-follow-up',
-  stream: 'EVT',
-  filterSubject: workItemFollowUp.subject,
-})
+@MessageConsumer({ durable: 'sandbox-manager-follow-up', stream: 'EVT' })
 @Injectable()
 export class FollowUpConsumer {
   constructor(private readonly sandboxes: SandboxService) {}

@@ -25,7 +25,6 @@ const heartbeatMs = 15_000;
 @MessageConsumer({
   durable: 'sandbox-manager-cmd',
   stream: 'CMD',
-  filterSubject: 'hzn.cmd.sandbox.>',
   ackWaitMs: 60_000,
   maxDeliver: 5,
 })

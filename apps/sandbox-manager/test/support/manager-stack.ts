@@ -15,21 +15,25 @@ import { parseConfig } from '@horizon/config';
 import { createDatabase, type Database } from '@horizon/db';
 import { JetStreamConnection, Publisher } from '@horizon/messaging';
 import { startService } from '@horizon/runtime';
-import { ScriptedModelServer, type ModelScriptInput } from '@horizon/testing';
-import { freePort } from '@horizon/testing/src/nats-server';
 import {
+  ScriptedModelServer,
+  type ModelScriptInput,
+  freePort,
   createTestDatabase,
   createTestMessaging,
   type TestDatabase,
   type TestMessaging,
-} from '@horizon/testing/src/stack';
+  startGitServer,
+  type RunningServer,
+  git,
+  makeRepo,
+  tempDir,
+  until,
+} from '@horizon/testing';
 import { SandboxManagerModule } from '../../src/app.module';
 import { configShape } from '../../src/config';
 import type { SandboxRuntime } from '../../src/host/sandbox-runtime';
 import { SANDBOX_RUNTIME } from '../../src/tokens';
-import { startGitServer, type RunningServer } from '../../../../libs/sandbox/test/support/servers';
-import { git, makeRepo, tempDir } from '../../../../libs/sandbox/test/support/fixtures';
-import { until } from '@horizon/testing/src/until';
 
 export const resources = { memoryMiB: 1024, cpuMillis: 2000, maxProcesses: 256 };
 export const agent = { name: 'Horizon Test Agent', email: 'agent@horizon.invalid' };

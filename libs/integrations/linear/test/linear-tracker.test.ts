@@ -5,7 +5,7 @@ import {
   TrackerPort,
   TrackerRateLimitedError,
 } from '@horizon/integrations-linear';
-import { LinearStandin, startLinearStandin } from '@horizon/testing/src/linear-standin';
+import { LinearStandin, startLinearStandin } from '@horizon/testing';
 
 describe('LinearTracker (real @linear/sdk against the Linear stand-in)', () => {
   let standin: LinearStandin;

@@ -1,5 +1,5 @@
 import { ChatCallError, ChatPort, ChatRateLimitedError, createSlackChat } from '@horizon/integrations-slack';
-import { SlackStandin, startSlackStandin } from '@horizon/testing/src/slack-standin';
+import { SlackStandin, startSlackStandin } from '@horizon/testing';
 
 describe('Slack ChatPort (real @slack/web-api against the Slack stand-in)', () => {
   let standin: SlackStandin;

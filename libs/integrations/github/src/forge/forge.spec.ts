@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startGitHubStandIn, GitHubStandIn } from '@horizon/testing/src/github-standin';
+import { startGitHubStandIn, GitHubStandIn } from '@horizon/testing';
 import { createGitHubApp, mintInstallationToken, revokeInstallationToken } from '../app/github-app';
 import type { App } from '../app/github-app';
 import { buildCommitTrailers, githubNoreplyEmail, openAttributedPullRequest } from './attribution';

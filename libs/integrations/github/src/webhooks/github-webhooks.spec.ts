@@ -1,5 +1,5 @@
 import { allContracts } from '@horizon/contracts';
-import { GithubExample, githubDelivery, githubExamples, signGithub } from '@horizon/testing/src/fixtures';
+import { GithubExample, githubDelivery, githubExamples, signGithub } from '@horizon/testing';
 import { githubWebhookVerifier, normalizeGithubWebhook, parseGithubWebhookSecrets } from './index';
 
 const SECRET = 'current-secret';

@@ -1,5 +1,5 @@
 import { linearAgentSession, linearComment, linearIssueChanged } from '@horizon/contracts';
-import { linearDelivery, linearFixture, linearFixtureNames, signLinear } from '@horizon/testing/src/fixtures';
+import { linearDelivery, linearFixture, linearFixtureNames, signLinear } from '@horizon/testing';
 import { linearWebhookVerifier, normalizeLinearWebhook } from './index';
 
 const SECRET = 'lin_wh_test_secret';

@@ -1,10 +1,5 @@
 import { slackAppMention, slackThreadMessage } from '@horizon/contracts';
-import {
-  SlackFixtureName,
-  slackDelivery,
-  slackFixture,
-  slackInteraction,
-} from '@horizon/testing/src/fixtures';
+import { SlackFixtureName, slackDelivery, slackFixture, slackInteraction } from '@horizon/testing';
 import { normalizeSlackWebhook, parseSlackBody, slackWebhookVerifier } from './index';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';

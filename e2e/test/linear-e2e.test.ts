@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEMO_PROJECT, DEMO_REPO } from '@horizon/cli/src/commands/demo/demo-scenario';
-import { DemoWorld } from '@horizon/cli/src/commands/demo/demo-world';
+import { DEMO_PROJECT, DEMO_REPO } from '@horizon/cli';
+import { DemoWorld } from '@horizon/cli';
 import { createDatabase } from '@horizon/db';
 import type { Database } from '@horizon/db';
 import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
@@ -15,7 +15,7 @@ import {
   startSlackStandin,
   startStack,
   until,
-} from '../src';
+} from '@horizon/testing';
 import type {
   IssueRecord,
   LinearStandin,
@@ -23,7 +23,7 @@ import type {
   StackProcess,
   StackSandbox,
   TeamRecord,
-} from '../src';
+} from '@horizon/testing';
 import { LinearPerson, LinearWorkspace } from './support/linear-workspace';
 
 const WEBHOOK_SECRET = 'linear-e2e-webhook-secret';

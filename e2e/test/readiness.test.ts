@@ -1,10 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { parseConfig } from '@horizon/config';
 import { startService } from '@horizon/runtime';
-import { createTestDatabase, TestDatabase } from '@horizon/testing/src/stack';
-import { freePort, PrivateNats, startPrivateNats } from '@horizon/testing/src/nats-server';
-import { OrchestratorModule } from '../../../apps/orchestrator/src/app.module';
-import { configShape } from '../../../apps/orchestrator/src/config';
+import { createTestDatabase, TestDatabase, freePort, PrivateNats, startPrivateNats } from '@horizon/testing';
+import { OrchestratorModule, orchestratorConfigShape as configShape } from '@horizon/orchestrator';
 
 async function readyz(port: number) {
   const res = await fetch(`http://127.0.0.1:${port}/readyz`);

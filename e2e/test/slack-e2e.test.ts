@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DemoWorld } from '@horizon/cli/src/commands/demo/demo-world';
+import { DemoWorld } from '@horizon/cli';
 import { createDatabase } from '@horizon/db';
 import type { Database } from '@horizon/db';
 import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
 import { JetStreamConnection, RpcClient } from '@horizon/messaging';
-import { createStackSandbox, serviceComplaints, startSlackStandin, startStack, until } from '../src';
-import type { SlackMessage, SlackStandin, StackProcess, StackSandbox } from '../src';
+import {
+  createStackSandbox,
+  serviceComplaints,
+  startSlackStandin,
+  startStack,
+  until,
+} from '@horizon/testing';
+import type { SlackMessage, SlackStandin, StackProcess, StackSandbox } from '@horizon/testing';
 import { SlackWorkspace } from './support/slack-workspace';
 
 const SIGNING_SECRET = 'slack-e2e-signing-secret';

@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { parseConfig } from '@horizon/config';
 import {
@@ -16,32 +13,30 @@ import {
   identityMintRunToken,
   identityStartOAuth,
 } from '@horizon/contracts';
-import { IdentityBrokerModule } from '@horizon/identity-broker/src/app.module';
-import { configShape as brokerConfigShape } from '@horizon/identity-broker/src/config';
-import { OctokitForge } from '@horizon/integrations-github';
-import { ConsumerRunner, HEADER, JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
-import { createLogger } from '@horizon/observability';
-import { OrchestratorModule } from '@horizon/orchestrator/src/app.module';
-import { configShape as orchestratorConfigShape } from '@horizon/orchestrator/src/config';
-import { SandboxStandIn } from '@horizon/orchestrator/test/harness';
-import { startService } from '@horizon/runtime';
-import { GitHubStandIn, startGitHubStandIn } from '@horizon/testing/src/github-standin';
-import { freePort } from '@horizon/testing/src/nats-server';
 import {
-  createTestDatabase,
-  createTestMessaging,
+  IdentityBrokerModule,
+  identityBrokerConfigShape as brokerConfigShape,
+} from '@horizon/identity-broker';
+import { OctokitForge } from '@horizon/integrations-github';
+import { HEADER, JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
+import { OrchestratorModule, orchestratorConfigShape } from '@horizon/orchestrator';
+import {
+  GitHubStandIn,
+  startGitHubStandIn,
   TestDatabase,
-  TestMessaging,
-} from '@horizon/testing/src/stack';
-import { NotifierModule } from '../src/app.module';
-import { configShape } from '../src/config';
-import { pullRequestDeliveryKey } from '../src/pull-requests/pull-request-delivery';
-import { deadLetterOf } from './dead-letters';
-import { until } from '@horizon/testing/src/until';
+  until,
+  deadLetterOf,
+  SandboxStandIn,
+} from '@horizon/testing';
+import {
+  NotifierModule,
+  notifierConfigShape as configShape,
+  pullRequestDeliveryKey,
+} from '@horizon/notifier';
+import { ServicesUnderTest } from './support/services';
 
 const REPO = 'acme/widgets';
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
-const logger = createLogger('notifier-pr-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
 /**
  * The loop's last link as deployed: orchestrator, identity-broker and notifier modules in-process
@@ -49,24 +44,18 @@ const logger = createLogger('notifier-pr-test', process.env.TEST_LOG_LEVEL ?? 's
  * the stand-in and reached through the real Octokit client.
  */
 describe('notifier opens runs’ pull requests (orchestrator, identity-broker, GitHub stand-in)', () => {
+  let services: ServicesUnderTest;
   let gh: GitHubStandIn;
   let db: TestDatabase;
-  let messaging: TestMessaging;
-  let apps: INestApplication[];
   let conn: JetStreamConnection;
   let publisher: Publisher;
   let rpc: RpcClient;
   let sandbox: SandboxStandIn;
-  let sandboxRunner: ConsumerRunner;
   let pool: pg.Pool;
   let dataDir: string;
 
   beforeAll(async () => {
-    [gh, db, messaging] = await Promise.all([
-      startGitHubStandIn(),
-      createTestDatabase(),
-      createTestMessaging(),
-    ]);
+    [gh, services] = await Promise.all([startGitHubStandIn(), ServicesUnderTest.start('pr-test')]);
     gh.seedUser('octo-owner', 'Ada Owner');
     gh.seedUser('grace-gh', 'Grace Hopper');
     gh.seedRepo({ owner: 'acme', name: 'widgets', collaborators: ['octo-owner', 'grace-gh'] });
@@ -75,85 +64,45 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
       repositories: ['widgets'],
       permissions: { contents: 'write', pull_requests: 'write', checks: 'write', metadata: 'read' },
     });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'notifier-pr-'));
-    const base = {
-      DATABASE_URL: db.url,
-      NATS_URL: messaging.natsUrl,
-      HZN_STREAM_PREFIX: messaging.prefix,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      HORIZON_DATA_DIR: dataDir,
-    };
-    const [brokerPort, notifierPort, orchestratorPort] = await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-    ]);
-    const broker = parseConfig(brokerConfigShape, {
-      ...base,
-      IDENTITY_BROKER_PORT: String(brokerPort),
-      GITHUB_API_URL: gh.url,
-      GITHUB_APP_ID: String(gh.app.id),
-      GITHUB_APP_PRIVATE_KEY: gh.app.privateKey.replace(/\n/g, '\\n'),
-      GITHUB_APP_CLIENT_ID: gh.app.clientId,
-      GITHUB_APP_CLIENT_SECRET: gh.app.clientSecret,
-      IDENTITY_OAUTH_REDIRECT_URL: REDIRECT,
-    });
-    const notifier = parseConfig(configShape, {
-      ...base,
-      NOTIFIER_PORT: String(notifierPort),
-      GITHUB_API_URL: gh.url,
-    });
-    const orchestrator = parseConfig(orchestratorConfigShape, {
-      ...base,
-      ORCHESTRATOR_PORT: String(orchestratorPort),
-      SCHEDULER_INTERVAL_MS: '500',
-      FORGE_KIND: 'github',
-    });
-    apps = [
-      await startService({
-        name: 'identity-broker',
-        module: IdentityBrokerModule.register(broker),
-        port: brokerPort,
-      }),
-      await startService({ name: 'notifier', module: NotifierModule.register(notifier), port: notifierPort }),
-      await startService({
-        name: 'orchestrator',
-        module: OrchestratorModule.register(orchestrator),
-        port: orchestratorPort,
-      }),
-    ];
-    conn = await JetStreamConnection.connect({
-      natsUrl: messaging.natsUrl,
-      prefix: messaging.prefix,
-      name: 'pr-test',
-    });
-    publisher = new Publisher(conn);
-    rpc = new RpcClient(conn, 'pr-test');
-    sandbox = new SandboxStandIn(publisher);
-    sandboxRunner = new ConsumerRunner(
-      conn,
-      publisher,
-      {
-        durable: 'sandbox-standin',
-        stream: 'CMD',
-        filterSubject: 'hzn.cmd.sandbox.>',
-        handlers: sandbox.handlers(),
-        ackWaitMs: 5000,
-        backoffMs: [100],
-      },
-      logger,
+    await services.boot('identity-broker', (port, env) =>
+      IdentityBrokerModule.register(
+        parseConfig(brokerConfigShape, {
+          ...env,
+          IDENTITY_BROKER_PORT: port,
+          GITHUB_API_URL: gh.url,
+          GITHUB_APP_ID: String(gh.app.id),
+          GITHUB_APP_PRIVATE_KEY: gh.app.privateKey.replace(/\n/g, '\\n'),
+          GITHUB_APP_CLIENT_ID: gh.app.clientId,
+          GITHUB_APP_CLIENT_SECRET: gh.app.clientSecret,
+          IDENTITY_OAUTH_REDIRECT_URL: REDIRECT,
+        }),
+      ),
     );
-    await sandboxRunner.start();
+    await services.boot('notifier', (port, env) =>
+      NotifierModule.register(
+        parseConfig(configShape, { ...env, NOTIFIER_PORT: port, GITHUB_API_URL: gh.url }),
+      ),
+    );
+    await services.boot('orchestrator', (port, env) =>
+      OrchestratorModule.register(
+        parseConfig(orchestratorConfigShape, {
+          ...env,
+          ORCHESTRATOR_PORT: port,
+          SCHEDULER_INTERVAL_MS: '500',
+          FORGE_KIND: 'github',
+        }),
+      ),
+    );
+    ({ conn, publisher, dataDir, db } = services);
+    rpc = new RpcClient(conn, 'pr-test');
+    sandbox = await services.sandboxStandIn();
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
   });
 
   afterAll(async () => {
-    await sandboxRunner?.stop();
-    for (const app of (apps ?? []).reverse()) await app.close();
-    await conn?.close();
     await pool?.end();
-    await Promise.all([gh.close(), db.drop(), messaging.cleanup()]);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await services?.stop();
+    await gh?.close();
   });
 
   /** Links `login`'s GitHub account through the App's OAuth, as a person does in the browser. */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { SandboxDriver, SandboxHandle } from '../../src';
+import type { SandboxDriver, SandboxHandle } from '@horizon/sandbox';
 
 export const sandboxUid = 100_000;
 

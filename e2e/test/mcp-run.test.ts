@@ -6,8 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import type { RunnerEvent, RunReport } from '@horizon/contracts';
 import { parseConfig } from '@horizon/config';
-import { McpContextModule } from '@horizon/mcp-context/src/app.module';
-import { configShape } from '@horizon/mcp-context/src/config';
+import { McpContextModule, mcpContextConfigShape as configShape } from '@horizon/mcp-context';
 import { RunTokenIssuer, scopesForFlavour } from '@horizon/run-tokens';
 import { METRICS } from '@horizon/observability';
 import { startService } from '@horizon/runtime';
@@ -18,16 +17,16 @@ import {
   defaultFlavourPolicies,
   type SandboxHandle,
 } from '@horizon/sandbox';
-import { ScriptedModelServer } from '@horizon/testing';
-import { freePort } from '@horizon/testing/src/nats-server';
 import {
+  ScriptedModelServer,
+  freePort,
   createTestDatabase,
   createTestMessaging,
   type TestDatabase,
   type TestMessaging,
-} from '@horizon/testing/src/stack';
+  git,
+} from '@horizon/testing';
 import { launchAgentRun, prepareRunnerRuntime } from '@horizon/runner-launch';
-import { git } from '../../../libs/sandbox/test/support/fixtures';
 
 // mcp-context as the agent meets it: OpenCode in a real bwrap sandbox reaches the real
 // service only through the egress proxy's `/_horizon/mcp` route, with the run's own token.

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { parseConfig } from '@horizon/config';
 import {
@@ -10,83 +9,51 @@ import {
   workItemStateChanged,
 } from '@horizon/contracts';
 import type { WorkItemState } from '@horizon/contracts';
-import { IdentityBrokerModule } from '@horizon/identity-broker/src/app.module';
-import { configShape as brokerConfigShape } from '@horizon/identity-broker/src/config';
-import { JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
-import { startService } from '@horizon/runtime';
-import { freePort } from '@horizon/testing/src/nats-server';
-import { SlackStandin, startSlackStandin } from '@horizon/testing/src/slack-standin';
 import {
-  createTestDatabase,
-  createTestMessaging,
-  TestDatabase,
-  TestMessaging,
-} from '@horizon/testing/src/stack';
-import { NotifierModule } from '../src/app.module';
-import { configShape } from '../src/config';
-import { until } from '@horizon/testing/src/until';
+  IdentityBrokerModule,
+  identityBrokerConfigShape as brokerConfigShape,
+} from '@horizon/identity-broker';
+import { JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
+import { SlackStandin, startSlackStandin, until } from '@horizon/testing';
+import { NotifierModule, notifierConfigShape as configShape } from '@horizon/notifier';
+import { ServicesUnderTest } from './support/services';
 
 /**
  * "Owner told in Slack": the notifier and identity-broker modules in-process over real Postgres
  * and JetStream, Slack played by the stand-in through the real `@slack/web-api` client.
  */
 describe('notifier tells the owner in Slack when a work item starts by itself', () => {
-  let db: TestDatabase;
-  let messaging: TestMessaging;
+  let services: ServicesUnderTest;
   let slack: SlackStandin;
-  let apps: INestApplication[];
   let conn: JetStreamConnection;
   let publisher: Publisher;
   let rpc: RpcClient;
 
   beforeAll(async () => {
-    [db, messaging, slack] = await Promise.all([
-      createTestDatabase(),
-      createTestMessaging(),
+    [slack, services] = await Promise.all([
       startSlackStandin(),
+      ServicesUnderTest.start('owner-notice-test'),
     ]);
-    const base = {
-      DATABASE_URL: db.url,
-      NATS_URL: messaging.natsUrl,
-      HZN_STREAM_PREFIX: messaging.prefix,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    };
-    const [brokerPort, notifierPort] = await Promise.all([freePort(), freePort()]);
-    apps = [
-      await startService({
-        name: 'identity-broker',
-        module: IdentityBrokerModule.register(
-          parseConfig(brokerConfigShape, { ...base, IDENTITY_BROKER_PORT: String(brokerPort) }),
-        ),
-        port: brokerPort,
-      }),
-      await startService({
-        name: 'notifier',
-        module: NotifierModule.register(
-          parseConfig(configShape, {
-            ...base,
-            NOTIFIER_PORT: String(notifierPort),
-            SLACK_BOT_TOKEN: slack.token,
-            SLACK_API_URL: slack.url,
-          }),
-        ),
-        port: notifierPort,
-      }),
-    ];
-    conn = await JetStreamConnection.connect({
-      natsUrl: messaging.natsUrl,
-      prefix: messaging.prefix,
-      name: 'owner-notice-test',
-    });
-    publisher = new Publisher(conn);
+    await services.boot('identity-broker', (port, env) =>
+      IdentityBrokerModule.register(parseConfig(brokerConfigShape, { ...env, IDENTITY_BROKER_PORT: port })),
+    );
+    await services.boot('notifier', (port, env) =>
+      NotifierModule.register(
+        parseConfig(configShape, {
+          ...env,
+          NOTIFIER_PORT: port,
+          SLACK_BOT_TOKEN: slack.token,
+          SLACK_API_URL: slack.url,
+        }),
+      ),
+    );
+    ({ conn, publisher } = services);
     rpc = new RpcClient(conn, 'owner-notice-test');
   });
 
   afterAll(async () => {
-    for (const app of (apps ?? []).reverse()) await app.close();
-    await conn?.close();
+    await services?.stop();
     await slack?.close();
-    await Promise.all([db?.drop(), messaging?.cleanup()]);
   });
 
   /** A person with a Slack account linked to their Horizon identity. */

@@ -1,5 +1,5 @@
-import { slackDelivery } from '../../src/fixtures';
-import type { SlackStandin } from '../../src/slack-standin';
+import { slackDelivery } from '@horizon/testing';
+import type { SlackStandin } from '@horizon/testing';
 
 /** What ingress answered one delivery with. */
 export interface IngressAnswer {

@@ -1,5 +1,5 @@
-import { linearDelivery, linearFixture } from '../../src/fixtures';
-import type { IssueRecord, LinearStandin, ProjectRecord, TeamRecord } from '../../src/linear-standin';
+import { linearDelivery, linearFixture } from '@horizon/testing';
+import type { IssueRecord, LinearStandin, ProjectRecord, TeamRecord } from '@horizon/testing';
 
 /** A person in the Linear workspace: who Linear names as a session's creator or an update's actor. */
 export interface LinearPerson {

@@ -12,7 +12,7 @@ import {
 
 /**
  * Ingress data as ingress normalizes it, shaped like the domain's routing fixtures
- * (`src/domain/routing-table.fixtures.ts`), with fresh delivery ids so tests do not collide.
+ * (`apps/orchestrator/src/domain/routing-table.fixtures.ts`), with fresh delivery ids so tests do not collide.
  */
 function delivery(
   source: 'github' | 'api' | 'slack' | 'linear',
