@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
 import type { ApiScope } from '@horizon/contracts';
 import {
   apiWorkItemCancel,
@@ -7,8 +11,18 @@ import {
   ingressReplayDelivery,
 } from '@horizon/contracts';
 import { JetStreamConnection, RpcClient } from '@horizon/messaging';
-import { githubDelivery, githubExamples, until } from '@horizon/testing';
-import { OrchestratorStack } from '../../orchestrator/test/harness';
+import {
+  connectTestMessaging,
+  createTestDatabase,
+  createTestMessaging,
+  githubDelivery,
+  githubExamples,
+  ServiceProcess,
+  startServiceProcess,
+  TestDatabase,
+  TestMessaging,
+  until,
+} from '@horizon/testing';
 import { ApiTokens } from '../src/application/api-tokens';
 import { IngressUnderTest, SECRETS, post, startIngress } from './harness';
 
@@ -20,7 +34,12 @@ type JsonBody = Record<string, any>;
  * database and stream prefix) answering its reads over RPC, tokens made through ingress's RPC.
  */
 describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
-  let orchestrator: OrchestratorStack;
+  let db: TestDatabase;
+  let messaging: TestMessaging;
+  let conn: JetStreamConnection;
+  let orchestrator: ServiceProcess;
+  /** The orchestrator's tables, as their owner, to record items as it would. */
+  let orchestratorTables: pg.Pool;
   let ingress: IngressUnderTest;
   let rpc: RpcClient;
   let writer: string;
@@ -48,15 +67,29 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
     }));
 
   beforeAll(async () => {
-    orchestrator = await OrchestratorStack.start();
-    ingress = await startIngress({}, undefined, orchestrator);
-    rpc = new RpcClient(orchestrator.connection, 'work-api-test');
+    [db, messaging] = await Promise.all([createTestDatabase(), createTestMessaging()]);
+    ({ conn } = await connectTestMessaging(messaging, 'work-api-test'));
+    orchestrator = await startServiceProcess('orchestrator', {
+      db,
+      messaging,
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'work-api-')),
+    });
+    orchestratorTables = new pg.Pool({
+      connectionString: db.url,
+      max: 2,
+      options: '-c search_path=orchestrator',
+    });
+    ingress = await startIngress({}, undefined, { db, messaging });
+    rpc = new RpcClient(conn, 'work-api-test');
     writer = (await createApiToken('writer', ['work:read', 'work:write'])).token;
     reader = (await createApiToken('reader', ['work:read'])).token;
   });
   afterAll(async () => {
     await ingress?.close();
     await orchestrator?.stop();
+    await orchestratorTables?.end();
+    await conn?.close();
+    await Promise.all([db?.drop(), messaging?.cleanup()]);
   });
 
   describe('tokens', () => {
@@ -175,7 +208,7 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
     // Recorded as the orchestrator records them (in states nothing moves them from), several
     // created in the same millisecond so the cursor must break ties by id.
     for (const [i, id] of ids.entries())
-      await orchestrator.query(
+      await orchestratorTables.query(
         `INSERT INTO "WorkItem" (id, kind, state, repo, title, "createdAt", "updatedAt") VALUES ($1, 'implement', $2, 'acme/list', $3, $4, now())`,
         [id, i % 2 ? 'done' : 'cancelled', `item ${i}`, new Date(base - (i < 4 ? 0 : i) * 1000)],
       );
@@ -202,14 +235,14 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
   });
 
   it('answers 503 with Retry-After while the orchestrator does not answer its reads', async () => {
-    await orchestrator.stopApp();
+    await orchestrator.stop();
     try {
       const res = await api('/work-items', { token: reader });
       expect(res).toMatchObject({ status: 503, body: { error: expect.stringMatching(/unavailable/) } });
       expect(res.headers.get('retry-after')).toBe('5');
       expect((await api(`/work-items/${randomUUID()}`, { token: reader })).status).toBe(503);
     } finally {
-      await orchestrator.boot();
+      await orchestrator.start();
     }
     expect((await api('/work-items', { token: reader })).status).toBe(200);
   });

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import {
@@ -12,8 +15,6 @@ import {
 } from '@horizon/contracts';
 import type { SourceRefs } from '@horizon/contracts';
 import { parseConfig } from '@horizon/config';
-import { IdentityBrokerModule } from '@horizon/identity-broker/src/app.module';
-import { configShape as brokerConfigShape } from '@horizon/identity-broker/src/config';
 import {
   ConsumerRunner,
   JetStreamConnection,
@@ -29,6 +30,8 @@ import {
   createTestDatabase,
   createTestMessaging,
   SandboxStandIn,
+  ServiceProcess,
+  startServiceProcess,
   TestDatabase,
   TestMessaging,
   until,
@@ -56,11 +59,11 @@ export interface OrchestratorStackOptions {
 /**
  * One orchestrator in-process over its own database and stream prefix, with the sandbox
  * stand-in and a notify recorder on the real command stream, identity-broker (the real one,
- * in-process: owners are resolved through its RPCs), and a Postgres pool to look.
+ * as its own process: owners are resolved through its RPCs), and a Postgres pool to look.
  */
 export class OrchestratorStack {
   app?: INestApplication;
-  identityBroker?: INestApplication;
+  identityBroker?: ServiceProcess;
   readonly standIn: SandboxStandIn;
   readonly notifications: EnvelopeOf<typeof notifyDeliver>[] = [];
   private readonly runners: ConsumerRunner[] = [];
@@ -113,29 +116,27 @@ export class OrchestratorStack {
         ],
       ]),
     );
-    await stack.startIdentityBroker();
-    await stack.boot();
+    try {
+      await stack.startIdentityBroker();
+      await stack.boot();
+    } catch (err) {
+      await stack.stop();
+      throw err;
+    }
     return stack;
   }
 
   async startIdentityBroker(): Promise<void> {
-    const port = await freePort();
-    this.identityBroker = await startService({
-      name: 'identity-broker',
-      module: IdentityBrokerModule.register(
-        parseConfig(brokerConfigShape, {
-          ...this.env,
-          DATABASE_URL: this.db.urlFor('identity-broker'),
-          IDENTITY_BROKER_PORT: String(port),
-        }),
-      ),
-      port,
+    if (this.identityBroker) return this.identityBroker.start();
+    this.identityBroker = await startServiceProcess('identity-broker', {
+      db: this.db,
+      messaging: this.messaging,
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'orchestrator-broker-')),
     });
   }
 
   async stopIdentityBroker(): Promise<void> {
-    await this.identityBroker?.close();
-    this.identityBroker = undefined;
+    await this.identityBroker?.stop();
   }
 
   /** A person whose account is linked to a new Horizon identity, through identity-broker; returns the identity id. */

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { createTestDatabase, TestDatabase } from '@horizon/testing/src/stack';
+import { createTestDatabase, TestDatabase } from '@horizon/testing';
 
 /**
  * Migrations are written by hand where Prisma cannot (moving tables between schemas, roles):

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { SERVICE_SCHEMAS, schemaRole, serviceDatabaseUrl, type ServiceWithSchema } from '@horizon/db';
-import { createTestDatabase, TestDatabase } from '@horizon/testing/src/stack';
+import { createTestDatabase, TestDatabase } from '@horizon/testing';
 
 /**
  * Issue #14: each service owns one schema and connects as a role granted only that schema.

@@ -14,3 +14,4 @@ export * from './sandbox-servers';
 export * from './dead-letters';
 export * from './sandbox-standin';
 export * from './ingress-data';
+export * from './service-process';

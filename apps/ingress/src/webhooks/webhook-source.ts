@@ -1,10 +1,9 @@
 import { NormalizedWebhook, WebhookHeaders, WebhookVerifier, webhookHeader } from '@horizon/contracts';
-// The webhooks entry point only: ingress has no use for the GitHub App client the package index also exports.
 import {
   githubWebhookVerifier,
   normalizeGithubWebhook,
   parseGithubWebhookSecrets,
-} from '@horizon/integrations-github/src/webhooks';
+} from '@horizon/integrations-github';
 import { linearWebhookVerifier, normalizeLinearWebhook } from '@horizon/integrations-linear';
 import { normalizeSlackWebhook, parseSlackBody, slackWebhookVerifier } from '@horizon/integrations-slack';
 import type { IngressConfig } from '../config';

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { runFinished, runProgress, runStarted, sandboxArtifactRecorded, sandboxStateChanged } from '@horizon/contracts';
+import {
+  runFinished,
+  runProgress,
+  runStarted,
+  sandboxArtifactRecorded,
+  sandboxSnapshotBuilt,
+  sandboxStateChanged,
+} from '@horizon/contracts';
 import type { EnvelopeOf } from '@horizon/contracts';
 import { HandleMessage, MessageConsumer } from '@horizon/messaging';
 import type { MessageContext } from '@horizon/messaging';
@@ -35,7 +42,7 @@ export class RunEventsConsumer {
 }
 
 /** Sandbox facts (`hzn.evt.sandbox.*`): a sandbox that failed takes its run with it; a run's kept files are recorded with it. */
-@MessageConsumer({ durable: SANDBOX_EVENTS_CONSUMER, stream: 'EVT' })
+@MessageConsumer({ durable: SANDBOX_EVENTS_CONSUMER, stream: 'EVT', ignore: [sandboxSnapshotBuilt] })
 @Injectable()
 export class SandboxEventsConsumer {
   constructor(
