@@ -96,7 +96,7 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
     ({ conn, publisher, dataDir, db } = services);
     rpc = new RpcClient(conn, 'pr-test');
     sandbox = await services.sandboxStandIn();
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    pool = new pg.Pool({ connectionString: db.url, max: 2, options: '-c search_path=notifier' });
   });
 
   afterAll(async () => {
