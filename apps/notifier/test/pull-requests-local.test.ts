@@ -230,7 +230,7 @@ describe('notifier opens runs’ pull requests on the local forge', () => {
     const comment = await until(async () => {
       const comments = await api.comments('acme', 'widgets', pr!.number);
       return comments.find((c) => c.body.includes('Horizon revised this pull request'));
-    }, 'the revise comment');
+    }, 'the revise comment', 30_000);
     expect(comment.body).toContain(`Pushed \`${revised.slice(0, 7)}\``);
     expect(comment.body).toContain('Widget is 2 now, as the review asked.');
     expect(comment.body).toContain('Verification: 0/1 passed');
