@@ -6,25 +6,25 @@ import type { TrackerPort } from '@horizon/integrations-linear';
 import { createSlackChat } from '@horizon/integrations-slack';
 import { RpcClient } from '@horizon/messaging';
 import type { z } from 'zod';
-import { consoleSender, linearSender, slackSender } from './channels';
+import { consoleSender, linearSender, slackSender } from './application/channels';
 import type { configShape } from './config';
-import { ConsoleStream } from './console-stream';
+import { ConsoleStream } from './http/console-stream';
 import {
   ForgeCommandConsumer,
   LifecycleEventConsumer,
   NotifyCommandConsumer,
   TrackerCommandConsumer,
-} from './consumers';
-import { Deliverer, Senders } from './deliverer';
-import { DeliveryStore, RouteStore } from './delivery-store';
-import { EventsController } from './events.controller';
-import { IdentityGitHubAccess } from './pull-requests/github-access';
-import { githubSender } from './pull-requests/github-sender';
-import { LocalForgeAccess } from './pull-requests/local-access';
-import { PullRequestAnnouncer } from './pull-requests/pull-request-announcer';
-import { ForgeAccesses, PullRequestDelivery } from './pull-requests/pull-request-delivery';
-import { OwnerDirectory } from './owners/owner-directory';
-import { PlannedIssuesDelivery } from './tracker/planned-issues-delivery';
+} from './messaging/consumers';
+import { Deliverer, Senders } from './application/deliverer';
+import { DeliveryStore, RouteStore } from './persistence/delivery-store';
+import { EventsController } from './http/events.controller';
+import { IdentityGitHubAccess } from './application/pull-requests/github-access';
+import { githubSender } from './application/pull-requests/github-sender';
+import { LocalForgeAccess } from './application/pull-requests/local-access';
+import { PullRequestAnnouncer } from './application/pull-requests/pull-request-announcer';
+import { ForgeAccesses, PullRequestDelivery } from './application/pull-requests/pull-request-delivery';
+import { OwnerDirectory } from './application/owners/owner-directory';
+import { PlannedIssuesDelivery } from './application/tracker/planned-issues-delivery';
 
 /** The Linear tracker (`TrackerPort`), or null when `LINEAR_ACCESS_TOKEN` is unset. */
 const LINEAR_TRACKER = Symbol('LINEAR_TRACKER');

@@ -2,4 +2,4 @@
 export { NotifierModule } from './app.module';
 export { configShape as notifierConfigShape } from './config';
 // The key a pull request is recorded under, so a test can find the one the notifier opened.
-export { pullRequestDeliveryKey } from './pull-requests/pull-request-delivery';
+export { pullRequestDeliveryKey } from './application/pull-requests/pull-request-delivery';

@@ -11,10 +11,10 @@ import {
   createTestDatabase,
   TestDatabase,
 } from '@horizon/testing';
-import { linearSender, slackSender } from '../src/channels';
-import type { Notification } from '../src/compose';
-import { Deliverer } from '../src/deliverer';
-import { DeliveryStore } from '../src/delivery-store';
+import { linearSender, slackSender } from '../src/application/channels';
+import type { Notification } from '../src/domain/compose';
+import { Deliverer } from '../src/application/deliverer';
+import { DeliveryStore } from '../src/persistence/delivery-store';
 
 const logger = createLogger('test', 'silent');
 

@@ -20,8 +20,8 @@ import { startService } from '@horizon/runtime';
 import { freePort, until } from '@horizon/testing';
 import { NotifierModule } from '../src/app.module';
 import { configShape } from '../src/config';
-import { LOCAL_BOT_LOGIN } from '../src/pull-requests/local-access';
-import { pullRequestDeliveryKey } from '../src/pull-requests/pull-request-delivery';
+import { LOCAL_BOT_LOGIN } from '../src/application/pull-requests/local-access';
+import { pullRequestDeliveryKey } from '../src/application/pull-requests/pull-request-delivery';
 
 /**
  * The embedded default: the real forge module and the notifier module in-process on one database
@@ -227,10 +227,14 @@ describe('notifier opens runs’ pull requests on the local forge', () => {
       { source: 'sandbox-manager' },
     );
     await publisher.publish(finished);
-    const comment = await until(async () => {
-      const comments = await api.comments('acme', 'widgets', pr!.number);
-      return comments.find((c) => c.body.includes('Horizon revised this pull request'));
-    }, 'the revise comment', 30_000);
+    const comment = await until(
+      async () => {
+        const comments = await api.comments('acme', 'widgets', pr!.number);
+        return comments.find((c) => c.body.includes('Horizon revised this pull request'));
+      },
+      'the revise comment',
+      30_000,
+    );
     expect(comment.body).toContain(`Pushed \`${revised.slice(0, 7)}\``);
     expect(comment.body).toContain('Widget is 2 now, as the review asked.');
     expect(comment.body).toContain('Verification: 0/1 passed');

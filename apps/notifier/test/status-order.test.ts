@@ -2,10 +2,10 @@ import { createDatabase, Database } from '@horizon/db';
 import { createSlackChat } from '@horizon/integrations-slack';
 import { createLogger } from '@horizon/observability';
 import { SlackStandin, startSlackStandin, createTestDatabase, TestDatabase } from '@horizon/testing';
-import { slackSender } from '../src/channels';
-import type { Notification } from '../src/compose';
-import { Deliverer } from '../src/deliverer';
-import { DeliveryStore } from '../src/delivery-store';
+import { slackSender } from '../src/application/channels';
+import type { Notification } from '../src/domain/compose';
+import { Deliverer } from '../src/application/deliverer';
+import { DeliveryStore } from '../src/persistence/delivery-store';
 
 const logger = createLogger('test', 'silent');
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ChatPort } from '@horizon/integrations-slack';
 import type { AgentActivityContent, TrackerPort } from '@horizon/integrations-linear';
-import type { Notification } from './compose';
-import type { ConsoleStream } from './console-stream';
+import type { Notification } from '../domain/compose';
+import type { ConsoleStream } from '../http/console-stream';
 
 /** What a sender is told about the attempt it makes. */
 export interface Attempt {

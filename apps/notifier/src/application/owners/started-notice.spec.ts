@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Route } from '../compose';
+import type { Route } from '../../domain/compose';
 import { mergedBlockerOf, startedByItself, startedNotice } from './started-notice';
 
 const route: Route = {

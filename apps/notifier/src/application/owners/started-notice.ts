@@ -1,5 +1,5 @@
 import type { DataOf, workItemStateChanged } from '@horizon/contracts';
-import type { Notification, Route } from '../compose';
+import type { Notification, Route } from '../../domain/compose';
 
 type StateChanged = DataOf<typeof workItemStateChanged>;
 

@@ -2,10 +2,10 @@ import type { ForgeOpenPullRequestData } from '@horizon/contracts';
 import type { PullRequestRef } from '@horizon/integrations-github';
 import type { HandlerOutcome } from '@horizon/messaging';
 import type { Logger } from '@horizon/observability';
-import { onPullRequestOpened, summaryLines, verificationLines } from '../compose';
-import { checkRunNotice } from '../compose-github';
+import { onPullRequestOpened, summaryLines, verificationLines } from '../../domain/compose';
+import { checkRunNotice } from '../../domain/compose-github';
 import type { Deliverer } from '../deliverer';
-import type { RouteStore } from '../delivery-store';
+import type { RouteStore } from '../../persistence/delivery-store';
 
 /**
  * Tells the work item's channels (Slack thread, Linear issue and agent session) that its PR is

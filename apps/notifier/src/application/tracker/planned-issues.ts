@@ -1,6 +1,6 @@
 import type { TrackerCreatePlannedIssuesData } from '@horizon/contracts';
 import type { TrackerIssue, TrackerWorkflowState } from '@horizon/integrations-linear';
-import type { Notification } from '../compose';
+import type { Notification } from '../../domain/compose';
 
 /**
  * What `hzn.cmd.tracker.create_planned_issues` asks for, worked out without I/O: the issues in

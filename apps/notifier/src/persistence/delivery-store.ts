@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { SourceRefs } from '@horizon/contracts';
-import type { Notification, Route, RunSummary } from './compose';
+import type { Notification, Route, RunSummary } from '../domain/compose';
 
 export type Claim =
   | { kind: 'done' }

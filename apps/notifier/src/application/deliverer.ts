@@ -5,8 +5,8 @@ import type { Logger } from '@horizon/observability';
 import type { NotifyChannel } from '@horizon/contracts';
 import type { ChannelSender } from './channels';
 import { GitHubCallError } from './pull-requests/github-sender';
-import type { Notification } from './compose';
-import type { DeliveryStore } from './delivery-store';
+import type { Notification } from '../domain/compose';
+import type { DeliveryStore } from '../persistence/delivery-store';
 
 export type Senders = Partial<Record<NotifyChannel, ChannelSender>>;
 

@@ -16,13 +16,18 @@ import {
 } from '@horizon/contracts';
 import { HandleMessage, MessageConsumer, Outcome } from '@horizon/messaging';
 import type { HandlerOutcome, MessageContext } from '@horizon/messaging';
-import { onRunFinished, onRunProgress, onStateChanged, onWorkItemCreated, Route } from './compose';
-import { Deliverer } from './deliverer';
-import { RouteStore } from './delivery-store';
-import { PullRequestDelivery } from './pull-requests/pull-request-delivery';
-import { OwnerDirectory } from './owners/owner-directory';
-import { isWorkItemId, mergedBlockerOf, startedByItself, startedNotice } from './owners/started-notice';
-import { PlannedIssuesDelivery } from './tracker/planned-issues-delivery';
+import { onRunFinished, onRunProgress, onStateChanged, onWorkItemCreated, Route } from '../domain/compose';
+import { Deliverer } from '../application/deliverer';
+import { RouteStore } from '../persistence/delivery-store';
+import { PullRequestDelivery } from '../application/pull-requests/pull-request-delivery';
+import { OwnerDirectory } from '../application/owners/owner-directory';
+import {
+  isWorkItemId,
+  mergedBlockerOf,
+  startedByItself,
+  startedNotice,
+} from '../application/owners/started-notice';
+import { PlannedIssuesDelivery } from '../application/tracker/planned-issues-delivery';
 
 /** Deliveries a run event waits for its work item's route before it gives up reporting. */
 const ROUTE_WAIT_DELIVERIES = 3;

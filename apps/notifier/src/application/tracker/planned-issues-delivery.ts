@@ -6,7 +6,7 @@ import type { Logger } from '@horizon/observability';
 import { idFor } from '../channels';
 import { failureOutcome } from '../deliverer';
 import type { Deliverer } from '../deliverer';
-import type { DeliveryStore } from '../delivery-store';
+import type { DeliveryStore } from '../../persistence/delivery-store';
 import {
   createdResponse,
   creatingActivity,

@@ -4,7 +4,7 @@ import type { PullRequestRef, RepoName } from '@horizon/integrations-github';
 import type { TrackerPort } from '@horizon/integrations-linear';
 import { HandlerOutcome, Outcome, RpcError } from '@horizon/messaging';
 import type { Logger } from '@horizon/observability';
-import type { DeliveryStore } from '../delivery-store';
+import type { DeliveryStore } from '../../persistence/delivery-store';
 import type { ForgeAccess, PullRequestLookup } from './github-access';
 import { classifyGitHubError } from './github-errors';
 import { ForgeNotConfigured } from './local-access';
