@@ -18,7 +18,7 @@ import { egressCredentials, openSandboxRuntime, type SandboxRuntime } from './ho
 import { FollowUpConsumer } from './messaging/follow-up.consumer';
 import { SandboxCommandsConsumer } from './messaging/sandbox-commands.consumer';
 import { PrismaSandboxRepository } from './persistence/prisma-sandbox.repository';
-import { SandboxLifecycle } from './sandbox-lifecycle';
+import { SandboxLifecycle } from './application/sandbox-lifecycle';
 import { MCP_ACCESS, SANDBOX_MANAGER_CONFIG, SANDBOX_RUNTIME } from './tokens';
 
 /** Sandbox-manager: sandboxes, snapshots, the egress proxy, agent runs and their artifacts. */

@@ -7,7 +7,7 @@ import type { Logger } from '@horizon/observability';
 import type { Registry } from 'prom-client';
 import { MCP_SCOPES, RunTokenIssuer } from '@horizon/run-tokens';
 import type { McpContextConfig } from '../config';
-import { buildMcpServer, scopeOfTool } from '../mcp/server';
+import { buildMcpServer, scopeOfTool } from './mcp/server';
 import { MCP_CONFIG, SOURCES } from '../tokens';
 import type { Sources } from '../sources/sources';
 import { authorize, challenge } from './authorize';

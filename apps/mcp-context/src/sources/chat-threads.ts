@@ -1,6 +1,6 @@
 import { ChatCallError } from '@horizon/integrations-slack';
 import type { ChatPort } from '@horizon/integrations-slack';
-import { ChatMessage } from './records';
+import { ChatMessage } from '../domain/records';
 import { ChatSource, MAX_SOURCE_ITEMS, SourceNotFound } from './ports';
 
 /** Chat threads for the tools, read through the chat port of `libs/integrations/slack`. */

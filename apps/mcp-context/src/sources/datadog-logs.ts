@@ -1,4 +1,4 @@
-import { LogEntry } from './records';
+import { LogEntry } from '../domain/records';
 import { LogQuery, LogSource, MAX_SOURCE_ITEMS } from './ports';
 
 export interface DatadogLogsOptions {

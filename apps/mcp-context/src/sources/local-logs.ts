@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ErrorGroup, LogEntry } from './records';
+import { ErrorGroup, LogEntry } from '../domain/records';
 import { ErrorQuery, ErrorSource, LogQuery, LogSource, MAX_SOURCE_ITEMS } from './ports';
 
 const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };

@@ -1,7 +1,7 @@
 import { identityGet, orchestratorRelatedItems, orchestratorTrackedItem } from '@horizon/contracts';
 import type { TrackedItem } from '@horizon/contracts';
 import type { RpcClient } from '@horizon/messaging';
-import { Comment, Issue, IssueRef, Project, Relation, TrackerDocument } from './records';
+import { Comment, Issue, IssueRef, Project, Relation, TrackerDocument } from '../domain/records';
 import { SourceNotFound, TrackerSource } from './ports';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,7 +1,7 @@
 import { orchestratorSearchRunHistory } from '@horizon/contracts';
 import type { RunOutcome } from '@horizon/contracts';
 import type { RpcClient } from '@horizon/messaging';
-import { RunMatch } from './records';
+import { RunMatch } from '../domain/records';
 import { MAX_SOURCE_ITEMS, RunHistory } from './ports';
 
 /** Past runs, searched by the orchestrator that records them (`hzn.rpc.orchestrator.search_run_history`). */

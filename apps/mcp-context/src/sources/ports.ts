@@ -14,7 +14,7 @@ import type {
   ReviewComment,
   RunMatch,
   TrackerDocument,
-} from './records';
+} from '../domain/records';
 
 /**
  * One port per kind of source. Adapters return whole result sets (bounded by `MAX_SOURCE_ITEMS`)

@@ -1,4 +1,4 @@
-import { ErrorGroup } from './records';
+import { ErrorGroup } from '../domain/records';
 import { ErrorQuery, ErrorSource, MAX_SOURCE_ITEMS } from './ports';
 
 export interface SentryErrorsOptions {

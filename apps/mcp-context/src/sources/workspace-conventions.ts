@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { ConventionFile } from './records';
+import { ConventionFile } from '../domain/records';
 import { ConventionsSource } from './ports';
 
 /** Files larger than this are listed with a note instead of their content. */

@@ -5,8 +5,8 @@ import {
   errorGroupSchema,
   logEntrySchema,
   runMatchSchema,
-} from '../../sources/records';
-import { cursorInput, limitInput } from '../paging';
+} from '../../../domain/records';
+import { cursorInput, limitInput } from '../../../domain/paging';
 import { defineTool, page, pagedItem, pageOutput } from '../tool';
 
 const since = z.iso.datetime({ offset: true }).optional().describe('ISO 8601; default: 24 hours ago');

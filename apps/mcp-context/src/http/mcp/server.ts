@@ -3,7 +3,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '@horizon/observability';
 import type { McpScope } from '@horizon/run-tokens';
-import { CursorError } from './paging';
+import { CursorError } from '../../domain/paging';
 import type { ToolContext, ToolDefinition } from './tool';
 import { chatTools } from './tools/chat-tools';
 import { forgeTools } from './tools/forge-tools';

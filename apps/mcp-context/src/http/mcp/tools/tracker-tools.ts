@@ -5,8 +5,8 @@ import {
   issueSchema,
   projectSchema,
   relationSchema,
-} from '../../sources/records';
-import { cursorInput, limitInput } from '../paging';
+} from '../../../domain/records';
+import { cursorInput, limitInput } from '../../../domain/paging';
 import { defineTool, page, pagedItem, pageOutput } from '../tool';
 
 const issueId = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { chatMessageSchema } from '../../sources/records';
-import { cursorInput, limitInput } from '../paging';
+import { chatMessageSchema } from '../../../domain/records';
+import { cursorInput, limitInput } from '../../../domain/paging';
 import { defineTool, page, pagedItem, pageOutput } from '../tool';
 
 export const chatGetThread = defineTool({

@@ -1,9 +1,9 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { LOGGER, ReadinessRegistry, type Logger } from '@horizon/observability';
 import { probeHost, type HostProbe } from '@horizon/sandbox';
-import { SandboxService } from './application/sandbox.service';
-import { SANDBOX_MANAGER_CONFIG } from './tokens';
-import type { SandboxManagerConfig } from './config';
+import { SandboxService } from './sandbox.service';
+import { SANDBOX_MANAGER_CONFIG } from '../tokens';
+import type { SandboxManagerConfig } from '../config';
 
 /** The `sandbox-host` readiness check: fails naming every isolation primitive the host lacks. */
 export function sandboxHostCheck(probe: () => Promise<Pick<HostProbe, 'problems'>>) {

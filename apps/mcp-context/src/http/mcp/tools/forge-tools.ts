@@ -1,7 +1,12 @@
 import { z } from 'zod';
-import type { RepoRef } from '../../sources/ports';
-import { ciCheckSchema, diffFileSchema, pullRequestSchema, reviewCommentSchema } from '../../sources/records';
-import { cursorInput, limitInput } from '../paging';
+import type { RepoRef } from '../../../sources/ports';
+import {
+  ciCheckSchema,
+  diffFileSchema,
+  pullRequestSchema,
+  reviewCommentSchema,
+} from '../../../domain/records';
+import { cursorInput, limitInput } from '../../../domain/paging';
 import { defineTool, page, pagedItem, pageOutput, ToolContext } from '../tool';
 
 const repoInput = z

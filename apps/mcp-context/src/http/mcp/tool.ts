@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { McpScope, RunTokenClaims } from '@horizon/run-tokens';
-import type { Sources } from '../sources/sources';
+import type { Sources } from '../../sources/sources';
 import {
   decodeCursor,
   encodeCursor,
@@ -10,7 +10,7 @@ import {
   takePage,
   TextField,
   textRangeSchema,
-} from './paging';
+} from '../../domain/paging';
 
 export interface ToolContext {
   claims: RunTokenClaims;
