@@ -3,8 +3,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DATABASE } from '@horizon/db';
 import type { Database } from '@horizon/db';
 import { JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
-import { ApiTokenGuard } from './api/api-token.guard';
-import { OpenApiController, WorkItemsController } from './api/work-items.controller';
+import { ApiTokenGuard } from './http/api-token.guard';
+import { OpenApiController, WorkItemsController } from './http/work-items.controller';
 import { ApiTokens } from './application/api-tokens';
 import type { IngressConfig } from './config';
 import { IngressAdminResponder } from './messaging/admin.responder';
@@ -12,8 +12,8 @@ import { WorkItemReader } from './messaging/work-items.reader';
 import { ApiTokenRepository } from './persistence/api-token.repository';
 import { InboxDeliveryRepository } from './persistence/inbox-delivery.repository';
 import { INGRESS_CONFIG } from './tokens';
-import { JetStreamEnvelopePublisher } from './webhooks/jetstream-publisher';
-import { WebhookRoutes } from './webhooks/webhook-routes';
+import { JetStreamEnvelopePublisher } from './messaging/jetstream-publisher';
+import { WebhookRoutes } from './http/webhook-routes';
 
 /** Ingress: verifies, normalizes and makes durable every outside signal. */
 @Module({})

@@ -8,7 +8,7 @@ import { freePort, createTestDatabase, createTestMessaging, suiteId } from '@hor
 import type { TestDatabase, TestMessaging } from '@horizon/testing';
 import { IngressModule } from '../src/app.module';
 import { configShape } from '../src/config';
-import { WebhookRoutes } from '../src/webhooks/webhook-routes';
+import { WebhookRoutes } from '../src/http/webhook-routes';
 
 export const SECRETS = {
   github: 'gh-current-secret',

@@ -1,6 +1,6 @@
 import type { Envelope } from '@horizon/contracts';
 import { JetStreamConnection, Publisher } from '@horizon/messaging';
-import type { EnvelopePublisher } from './accept';
+import type { EnvelopePublisher } from '../application/accept';
 
 /**
  * Publishes to JetStream and fails at once while the NATS connection is down: the client would

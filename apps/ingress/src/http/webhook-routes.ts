@@ -8,11 +8,11 @@ import type { Logger } from '@horizon/observability';
 import type { Registry } from 'prom-client';
 import { INGRESS_CONFIG } from '../tokens';
 import type { IngressConfig } from '../config';
-import { BatchedDeliveryLog } from '../inbox/delivery-log';
-import { ingressMetrics } from '../metrics';
-import { WebhookAcceptor } from './accept';
-import { JetStreamEnvelopePublisher } from './jetstream-publisher';
-import { webhookSources } from './webhook-source';
+import { BatchedDeliveryLog } from '../persistence/delivery-log';
+import { ingressMetrics } from '../application/metrics';
+import { WebhookAcceptor } from '../application/accept';
+import { JetStreamEnvelopePublisher } from '../messaging/jetstream-publisher';
+import { webhookSources } from '../application/webhook-source';
 
 /**
  * Mounts the webhook endpoints straight on Fastify, in their own encapsulated scope: a catch-all

@@ -1,6 +1,6 @@
 import { counter, histogram } from '@horizon/observability';
 import type { Registry } from 'prom-client';
-import type { DeliveryMetrics } from './webhooks/accept';
+import type { DeliveryMetrics } from './accept';
 
 /** Prometheus series of the accept path. */
 export function ingressMetrics(registry: Registry): DeliveryMetrics & { inboxDropped(count: number): void } {

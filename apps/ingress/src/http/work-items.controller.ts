@@ -19,7 +19,7 @@ import type { FastifyReply } from 'fastify';
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Contract, DataOf, apiWorkItemCancel, apiWorkItemCreate, envelopeFor } from '@horizon/contracts';
-import { JetStreamEnvelopePublisher } from '../webhooks/jetstream-publisher';
+import { JetStreamEnvelopePublisher } from '../messaging/jetstream-publisher';
 import { INGRESS_CONFIG } from '../tokens';
 import type { IngressConfig } from '../config';
 import { ApiTokenGuard, RequireScope } from './api-token.guard';

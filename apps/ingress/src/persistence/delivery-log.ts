@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from '@horizon/observability';
-import type { DeliveryLog, DeliveryRecord } from '../webhooks/accept';
+import type { DeliveryLog, DeliveryRecord } from '../application/accept';
 
 export interface DeliveryLogOptions {
   /** How long a record may wait for companions before a write (ms). */
