@@ -45,7 +45,7 @@ describe('follow-ups to a run in a sandbox (bundled runner, real OpenCode, scrip
         onEvent: (e) => events.push(e),
       });
       // The third answer starts the command that waits at the gate: the agent is mid-turn.
-      await until(() => server.agentRequests.length === 3, 'the agent to wait at the gate');
+      await until(() => server.agentRequests.length === 3, 'the agent to wait at the gate', 60_000);
       followUps.push(followUp);
       // Redelivered by the bus: passed on once.
       followUps.push(followUp);
@@ -96,7 +96,7 @@ describe('follow-ups to a run in a sandbox (bundled runner, real OpenCode, scrip
         verify: [`until [ -f ${gate} ]; do sleep 0.1; done`, 'node --test'],
       });
       const running = runs.run(handle, spec, { followUps, onEvent: (e) => events.push(e) });
-      await until(() => events.some((e) => e.kind === 'verify.started'), 'the checks to start');
+      await until(() => events.some((e) => e.kind === 'verify.started'), 'the checks to start', 60_000);
       followUps.push(followUp);
       const event = await until(() => received(events), 'the follow-up to be received');
       await runs.inside(handle, `touch ${gate}`);
