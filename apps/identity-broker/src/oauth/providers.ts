@@ -52,20 +52,21 @@ export class GitHubOAuthClient implements OAuthProviderClient {
   }
 }
 
+/** A provider's OAuth app as configured: its credentials and where to authorize and exchange. */
+export interface OAuthAppSettings {
+  clientId: string;
+  clientSecret: string;
+  authorizeUrl: string;
+  apiUrl: string;
+}
+
 /**
  * Linear OAuth 2.0 (https://linear.app/developers/oauth-2-0-authentication): authorize at
  * linear.app, exchange and refresh at `POST {api}/oauth/token` (form-encoded), then ask the
  * GraphQL API who the token belongs to, through the official SDK.
  */
 export class LinearOAuthClient implements OAuthProviderClient {
-  constructor(
-    private readonly settings: {
-      clientId: string;
-      clientSecret: string;
-      authorizeUrl: string;
-      apiUrl: string;
-    },
-  ) {}
+  constructor(private readonly settings: OAuthAppSettings) {}
 
   authorizeUrl(request: { state: string; redirectUrl?: string }): string {
     const url = new URL(this.settings.authorizeUrl);
@@ -140,14 +141,7 @@ export class LinearOAuthClient implements OAuthProviderClient {
  * audience, nonce and expiry are checked.
  */
 export class SlackOAuthClient implements OAuthProviderClient {
-  constructor(
-    private readonly settings: {
-      clientId: string;
-      clientSecret: string;
-      authorizeUrl: string;
-      apiUrl: string;
-    },
-  ) {}
+  constructor(private readonly settings: OAuthAppSettings) {}
 
   authorizeUrl(request: { state: string; nonce: string; redirectUrl?: string }): string {
     const url = new URL(this.settings.authorizeUrl);

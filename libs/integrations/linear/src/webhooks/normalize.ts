@@ -58,16 +58,7 @@ export function normalizeLinearWebhook(
       organizationId: p.organizationId,
       action,
       agentSessionId: p.agentSession.id,
-      issue: issue
-        ? {
-            id: issue.id,
-            identifier: issue.identifier,
-            title: issue.title,
-            description: issue.description ?? null,
-            url: issue.url,
-            teamId: issue.teamId,
-          }
-        : null,
+      issue: issue ? issueFields(issue) : null,
       // `created` carries Linear's formatted context; `prompted` carries the human's new message.
       prompt:
         action === 'created' ? (p.promptContext ?? null) : (promptBody(p.agentActivity?.content) ?? null),
@@ -82,12 +73,7 @@ export function normalizeLinearWebhook(
       organizationId: p.organizationId,
       action,
       issue: {
-        id: issue.id,
-        identifier: issue.identifier,
-        title: issue.title,
-        description: issue.description ?? null,
-        url: issue.url,
-        teamId: issue.teamId,
+        ...issueFields(issue),
         projectId: issue.projectId ?? null,
         stateId: issue.stateId,
         stateName: issue.state?.name ?? null,
@@ -136,4 +122,23 @@ function changesFrom(
 function promptBody(content: unknown): string | undefined {
   const body = (content as { body?: unknown } | null | undefined)?.body;
   return typeof body === 'string' ? body : undefined;
+}
+
+/** The fields of an issue every Linear contract carries, from a webhook's issue of either shape. */
+function issueFields(issue: {
+  id: string;
+  identifier: string;
+  title: string;
+  description?: string | null;
+  url: string;
+  teamId: string;
+}) {
+  return {
+    id: issue.id,
+    identifier: issue.identifier,
+    title: issue.title,
+    description: issue.description ?? null,
+    url: issue.url,
+    teamId: issue.teamId,
+  };
 }
