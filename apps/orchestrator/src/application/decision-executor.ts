@@ -190,7 +190,7 @@ export class DecisionExecutor {
     }
     const sourceRefs: SourceRefs = { linearAgentSession: { id: d.agentSessionId } };
     if (d.issue) sourceRefs.trackerIssue = this.trackerIssue(d.issue);
-    await this.recordFromTracker(uow, owners, {
+    await this.recordRequestedItem(uow, owners, {
       kind: 'plan',
       title: d.issue?.title ?? `Linear agent session ${d.agentSessionId}`,
       description: d.issue?.description ?? '',
@@ -213,7 +213,7 @@ export class DecisionExecutor {
       d.trigger === 'delegated' ? 'delegated to Horizon in Linear' : 'moved to a started state in Linear';
     const existing = await this.items.findByTrackerIssue(uow.tx, d.issue.id);
     if (existing) return this.workItems.start(uow, existing, cause, actor);
-    await this.recordFromTracker(uow, owners, {
+    await this.recordRequestedItem(uow, owners, {
       kind: 'implement',
       title: d.issue.title,
       description: d.issue.description ?? '',
@@ -244,7 +244,7 @@ export class DecisionExecutor {
       return this.workItems.ignore(uow, null, actor, `no repository for Slack channel ${d.thread.channel}`);
     }
     const text = d.message.text.replace(/<@[A-Z0-9]+>/g, '').trim();
-    await this.recordFromTracker(uow, owners, {
+    await this.recordRequestedItem(uow, owners, {
       kind: 'implement',
       title: text.slice(0, 120) || 'Slack request',
       description: d.message.text,
@@ -258,11 +258,11 @@ export class DecisionExecutor {
   }
 
   /**
-   * Records an item asked for from outside the API, queued at once; without a repo it fails,
+   * Records an item a person asked for in Linear or Slack (not the API), queued at once; without a repo it fails,
    * saying why. The requester's linked identity owns it, so its PR is attributed to them; an
    * unlinked user leaves it unowned (the PR is opened as the app).
    */
-  private async recordFromTracker(
+  private async recordRequestedItem(
     uow: UnitOfWork,
     owners: OwnerAnswers,
     item: {
