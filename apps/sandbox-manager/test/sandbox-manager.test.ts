@@ -212,6 +212,8 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, agent-runner, OpenCo
       await until(
         async () => (await stack.inside(sandboxId, `pgrep -f "[h]${marker.slice(1)}" || true`)).trim() !== '',
         'the agent to run its long command',
+        // OpenCode's start and the first turns: ~7 s alone, several times that on a loaded 2-core host.
+        60_000,
       );
       const provisionAcked = await until(async () => {
         const info = await stack.conn.jsm.consumers.info(
@@ -228,7 +230,7 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, agent-runner, OpenCo
       await expect(stack.runtime.host.exec(sandboxId, ['true'])).rejects.toThrow(/is paused/);
       await stack.send(sandboxResume, { sandboxId });
       await stack.untilState(sandboxId, 'ready');
-    });
+    }, 120_000);
 
     it('treats a redelivered provision as a no-op', async () => {
       const before = await stack.acks();
