@@ -9,6 +9,7 @@ import {
   sh,
   smallResources,
   tempDir,
+  until,
 } from '@horizon/testing';
 
 describe('LocalSandboxDriver isolation (real bwrap, overlayfs, cgroups)', () => {
@@ -98,11 +99,12 @@ describe('LocalSandboxDriver isolation (real bwrap, overlayfs, cgroups)', () => 
     let stderr = '';
     bomb.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     bomb.stdout.resume();
-    await sleep(500);
+    // Wait for the shell to be refused a fork rather than a fixed time: on a loaded machine
+    // the doubling takes longer to reach the limit.
+    await until(() => /cannot fork/i.test(stderr), 'the bomb to hit the process limit');
     const during = await driver.status(handle);
     expect(during.processes).toBeLessThanOrEqual(40);
     expect(during.processes).toBeGreaterThan(30);
-    expect(stderr).toMatch(/cannot fork/i);
     bomb.kill();
     await bomb.exit;
     // The sandbox recovers once the bomb is gone.
