@@ -92,6 +92,10 @@ const missing = Object.entries(wanted)
   .map(([, pkg]) => pkg);
 if (missing.length) aptInstall(missing, 'sandboxes and the agent harness');
 step('system tools: bwrap, git, ripgrep, curl present');
+// The console's end-to-end tests drive Debian's Chromium through playwright-core (a download of
+// Playwright's own browser cannot reach the internet here).
+if (!which('chromium')) aptInstall(['chromium'], "the console's browser tests");
+step('browser: chromium present');
 
 const { default: pg } = await import('pg');
 

@@ -1,0 +1,79 @@
+/**
+ * The console's HTTP API as its single-page app sees it: the backend (apps/console/src/http)
+ * answers these shapes, the app (apps/console/web) reads them. Type-only imports keep zod and
+ * the contracts catalog out of the browser bundle.
+ */
+import type { WorkItemDetail, WorkItemView } from '@horizon/contracts';
+
+export type { WorkItemDetail, WorkItemView };
+
+/** What a person may do in a repository; each role includes the ones before it. */
+export const roles = ['viewer', 'member', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+/** `GET /api/session`: who is signed in, what they may do, and the token mutations must echo. */
+export interface SessionView {
+  person: { id: string; name: string };
+  /** Per repository (`owner/name`), `*` for every repository. */
+  grants: { repo: string; role: Role }[];
+  /** Sent back as the `x-csrf-token` header on every POST/PUT/PATCH/DELETE. */
+  csrfToken: string;
+}
+
+/**
+ * A card on the board: the work item, plus what the board shows about its latest run and pull
+ * request without a second request.
+ */
+export interface BoardItem extends WorkItemView {
+  latestRun: {
+    id: string;
+    outcome: string | null;
+    verification: 'passed' | 'failed' | 'none';
+  } | null;
+  pullRequest: { number: number; url: string | null; provider: 'github' | 'local' } | null;
+}
+
+/**
+ * `GET /api/work-items?state=&kind=&repo=&owner=&label=`: every matching item (the backend
+ * pages through the orchestrator), and `streamSeq`, the live stream's position read BEFORE the
+ * query: open `/api/events?after=<streamSeq>` so nothing between the two is missed.
+ */
+export interface BoardView {
+  items: BoardItem[];
+  streamSeq: number;
+  /** True when more items matched than the backend returns at once (`limit`, default 2000). */
+  truncated: boolean;
+}
+
+/** `GET /api/work-items/:id`. */
+export interface WorkItemPage {
+  workItem: WorkItemDetail;
+  streamSeq: number;
+}
+
+/** `GET /api/graph?parentId=` (a plan's items) or `?repo=`: nodes and "blocked by" edges. */
+export interface GraphView {
+  nodes: BoardItem[];
+  /** `from` must finish before `to` can start. */
+  edges: { from: string; to: string }[];
+  streamSeq: number;
+}
+
+/**
+ * One Server-Sent Event of `GET /api/events` (event name `horizon`): `id` is the event's
+ * sequence in the stream, so a reconnect with `Last-Event-ID` resumes exactly after it.
+ */
+export interface LiveEvent {
+  seq: number;
+  /** The contract subject, e.g. `hzn.evt.workitem.state_changed`. */
+  subject: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+/** Every error the API answers: what failed and what to do. */
+export interface ApiError {
+  statusCode: number;
+  error: string;
+  message: string;
+}
