@@ -3,6 +3,7 @@ import {
   apiWorkItemCreate,
   orchestratorGetWorkItem,
   orchestratorListWorkItems,
+  orchestratorWorkGraph,
   slackAppMention,
 } from '@horizon/contracts';
 import { RpcClient, RpcError } from '@horizon/messaging';
@@ -125,6 +126,26 @@ describe('orchestrator RPCs: owners from identity-broker, work items for other s
       expect(await rpc.call(orchestratorGetWorkItem, { workItemId: randomUUID() })).toEqual({
         workItem: null,
       });
+    });
+
+    it('lists and graphs each item with its latest run, and the blocked-by edges among them', async () => {
+      const listed = await rpc.call(orchestratorListWorkItems, { repo, limit: 50 });
+      // The stand-in runner's verification command exits 0 in the harness's scripted run.
+      expect(listed.items.find((i) => i.id === first)!.latestRun).toMatchObject({ outcome: 'succeeded' });
+      expect(listed.items.find((i) => i.id === second)!.latestRun).toBeNull();
+
+      const graph = await rpc.call(orchestratorWorkGraph, { repo });
+      expect(graph.nodes.map((n) => n.id).sort()).toEqual([first, second].sort());
+      expect(graph.edges).toEqual([{ from: first, to: second }]);
+      expect(graph.truncated).toBe(false);
+      expect(await rpc.call(orchestratorWorkGraph, { parentId: first })).toEqual({
+        nodes: [],
+        edges: [],
+        truncated: false,
+      });
+      await expect(rpc.call(orchestratorWorkGraph, {} as never)).rejects.toThrow(
+        /exactly one of parentId or repo/,
+      );
     });
   });
 });

@@ -23,6 +23,19 @@ export const workItemViewSchema = z.object({
 });
 export type WorkItemView = z.infer<typeof workItemViewSchema>;
 
+/** The latest attempt at an item, as a board card shows it without the item's full detail. */
+export const latestRunSchema = z.object({
+  id: z.string().uuid(),
+  outcome: runOutcomeSchema.nullable(),
+  /** `passed` when every verification command exited 0, `none` when none ran. */
+  verification: z.enum(['passed', 'failed', 'none']),
+});
+export type LatestRun = z.infer<typeof latestRunSchema>;
+
+/** A work item with its latest run: what lists and graphs answer. */
+export const workItemSummarySchema = workItemViewSchema.extend({ latestRun: latestRunSchema.nullable() });
+export type WorkItemSummary = z.infer<typeof workItemSummarySchema>;
+
 /** One attempt at a work item, with the checks its runner reported. */
 export const runViewSchema = z.object({
   id: z.string().uuid(),
@@ -71,7 +84,7 @@ export const orchestratorListWorkItems = defineRpc({
     limit: z.number().int().min(1).max(200).default(50),
     cursor: z.string().min(1).optional(),
   }),
-  reply: z.object({ items: z.array(workItemViewSchema), nextCursor: z.string().nullable() }),
+  reply: z.object({ items: z.array(workItemSummarySchema), nextCursor: z.string().nullable() }),
 });
 
 export const orchestratorGetWorkItem = defineRpc({
@@ -93,4 +106,26 @@ export const orchestratorGetWorkItem = defineRpc({
 });
 export type WorkItemDetail = NonNullable<z.infer<typeof orchestratorGetWorkItem.reply>['workItem']>;
 
-export const workQueryContracts = [orchestratorListWorkItems, orchestratorGetWorkItem] as const;
+export const orchestratorWorkGraph = defineRpc({
+  subject: 'hzn.rpc.orchestrator.work_graph',
+  version: 1,
+  description:
+    "The dependency graph of a plan's items (parentId) or of a repository's open and recent items (repo): nodes and their blocked-by edges, at most 500 nodes (truncated says when more matched).",
+  data: z
+    .object({ parentId: z.string().uuid().optional(), repo: z.string().min(1).optional() })
+    .refine((q) => Boolean(q.parentId) !== Boolean(q.repo), {
+      message: 'give exactly one of parentId or repo',
+    }),
+  reply: z.object({
+    nodes: z.array(workItemSummarySchema),
+    /** `from` must be done before `to` can start. */
+    edges: z.array(z.object({ from: z.string().uuid(), to: z.string().uuid() })),
+    truncated: z.boolean(),
+  }),
+});
+
+export const workQueryContracts = [
+  orchestratorListWorkItems,
+  orchestratorGetWorkItem,
+  orchestratorWorkGraph,
+] as const;

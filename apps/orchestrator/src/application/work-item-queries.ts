@@ -2,14 +2,23 @@ import { Injectable } from '@nestjs/common';
 import type {
   AuditView,
   DataOf,
+  LatestRun,
   ReplyOf,
   RunView,
+  WorkItemSummary,
   WorkItemView,
   orchestratorGetWorkItem,
   orchestratorListWorkItems,
+  orchestratorWorkGraph,
 } from '@horizon/contracts';
 import type { AuditEvent, Run, WorkItem } from '@horizon/db';
-import { WorkItemQueryRepository } from '../persistence/work-item-queries.repository';
+import {
+  WorkItemQueryRepository,
+  type WorkItemWithLatestRun,
+} from '../persistence/work-item-queries.repository';
+
+/** The most nodes a graph answers: a drawn graph beyond this is unreadable anyway. */
+export const GRAPH_LIMIT = 500;
 
 /** A cursor this service did not issue; the caller's request is wrong, not the service. */
 export class InvalidCursorError extends Error {
@@ -47,8 +56,21 @@ export class WorkItemQueries {
     );
     const page = rows.slice(0, limit);
     return {
-      items: page.map(workItemView),
+      items: page.map(workItemSummary),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+    };
+  }
+
+  async graph(scope: DataOf<typeof orchestratorWorkGraph>): Promise<ReplyOf<typeof orchestratorWorkGraph>> {
+    const { items, edges } = await this.items.graph(scope, GRAPH_LIMIT + 1);
+    const nodes = items.slice(0, GRAPH_LIMIT);
+    const shown = new Set(nodes.map((n) => n.id));
+    return {
+      nodes: nodes.map(workItemSummary),
+      edges: edges
+        .filter((e) => shown.has(e.blockerId) && shown.has(e.blockedId))
+        .map((e) => ({ from: e.blockerId, to: e.blockedId })),
+      truncated: items.length > GRAPH_LIMIT,
     };
   }
 
@@ -88,6 +110,18 @@ function workItemView(row: WorkItem): WorkItemView {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+function workItemSummary(row: WorkItemWithLatestRun): WorkItemSummary {
+  const { runs, ...item } = row;
+  return { ...workItemView(item), latestRun: runs[0] ? latestRun(runs[0]) : null };
+}
+
+function latestRun(run: Run): LatestRun {
+  const checks = runView(run).verification;
+  const verification =
+    checks.length === 0 ? 'none' : checks.every((c) => c.exitCode === 0) ? 'passed' : 'failed';
+  return { id: run.id, outcome: run.outcome, verification };
 }
 
 function runView(run: Run): RunView {

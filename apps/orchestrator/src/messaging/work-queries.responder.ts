@@ -1,5 +1,9 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { orchestratorGetWorkItem, orchestratorListWorkItems } from '@horizon/contracts';
+import {
+  orchestratorGetWorkItem,
+  orchestratorListWorkItems,
+  orchestratorWorkGraph,
+} from '@horizon/contracts';
 import { RpcError, RpcServer } from '@horizon/messaging';
 import { InvalidCursorError, WorkItemQueries } from '../application/work-item-queries';
 
@@ -22,5 +26,6 @@ export class WorkQueriesResponder implements OnApplicationBootstrap {
       }),
     );
     this.rpc.serve(orchestratorGetWorkItem, (query) => this.queries.get(query));
+    this.rpc.serve(orchestratorWorkGraph, (query) => this.queries.graph(query));
   }
 }

@@ -12,6 +12,14 @@ export interface WorkItemFilter {
   readonly after?: { readonly createdAt: Date; readonly id: string };
 }
 
+/** An item with its latest run (at most one), as lists and graphs show it. */
+export type WorkItemWithLatestRun = WorkItem & { runs: Run[] };
+
+export interface WorkItemGraphRecord {
+  readonly items: WorkItemWithLatestRun[];
+  readonly edges: { readonly blockerId: string; readonly blockedId: string }[];
+}
+
 export interface WorkItemRecord {
   readonly item: WorkItem;
   readonly runs: Run[];
@@ -19,6 +27,8 @@ export interface WorkItemRecord {
   readonly blocks: string[];
   readonly audit: AuditEvent[];
 }
+
+const LATEST_RUN = { runs: { orderBy: [{ attempt: 'desc' as const }], take: 1 } };
 
 /**
  * Reads for other services' questions (the work-query RPCs), outside any transaction: each is
@@ -28,7 +38,7 @@ export interface WorkItemRecord {
 export class WorkItemQueryRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  async list(filter: WorkItemFilter, take: number): Promise<WorkItem[]> {
+  async list(filter: WorkItemFilter, take: number): Promise<WorkItemWithLatestRun[]> {
     const where: Prisma.WorkItemWhereInput = {
       state: filter.state,
       kind: filter.kind,
@@ -44,7 +54,25 @@ export class WorkItemQueryRepository {
       where,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take,
+      include: LATEST_RUN,
     });
+  }
+
+  /** The items under a plan, or a repository's newest, and the dependencies among them. */
+  async graph(scope: { parentId?: string; repo?: string }, take: number): Promise<WorkItemGraphRecord> {
+    const items = await this.db.prisma.workItem.findMany({
+      where: { parentId: scope.parentId, repo: scope.repo },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
+      include: LATEST_RUN,
+    });
+    const ids = items.map((i) => i.id);
+    const edges = await this.db.prisma.workItemDependency.findMany({
+      where: { blockerId: { in: ids }, blockedId: { in: ids } },
+      select: { blockerId: true, blockedId: true },
+      orderBy: [{ createdAt: 'asc' }],
+    });
+    return { items, edges };
   }
 
   async get(id: string): Promise<WorkItemRecord | null> {
