@@ -3,7 +3,7 @@
 // ready; logs under .horizon/logs/. With no model provider configured the scripted model
 // server stands in for one. Once everything is ready, a fresh data directory runs the demo
 // (`horizon demo --if-new`; HORIZON_DEMO=0 skips it). Ctrl-C stops them all cleanly.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { localDefaults } from './lib/local-defaults.mjs';
@@ -100,9 +100,24 @@ if (!stopping) {
   step(
     `all ${processes.length} processes ready in ${((Date.now() - t0) / 1000).toFixed(1)}s; logs in ${path.relative(ROOT, logDir)}/`,
   );
+  await printConsoleLink();
   if (process.env.HORIZON_EXIT_WHEN_READY === '1') shutdown(0);
   else if (process.env.HORIZON_DEMO === '0') step('press Ctrl-C to stop');
   else runDemo();
+}
+
+/** The console's address and a one-time sign-in link for whoever started Horizon (like Jupyter's). */
+async function printConsoleLink() {
+  const res = spawnSync(
+    process.execPath,
+    ['-r', '@swc-node/register', path.join(ROOT, 'apps', 'cli', 'src', 'main.ts'), 'console', 'link'],
+    { cwd: ROOT, env, encoding: 'utf8' },
+  );
+  if (res.status === 0)
+    step(
+      `console: open ${res.stdout.trim()} to sign in (\`npm run -s horizon -- console link\` prints a fresh link)`,
+    );
+  else step(`console: no sign-in link (${res.stderr.trim()})`);
 }
 
 /** The demo, in its own process; the services keep serving whatever it ends with. */

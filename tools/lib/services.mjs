@@ -12,6 +12,7 @@ export const SERVICES = [
   { name: 'mcp-context', portVar: 'MCP_CONTEXT_PORT', port: 8090, schema: 'mcp' },
   { name: 'notifier', portVar: 'NOTIFIER_PORT', port: 9104, schema: 'notifier' },
   { name: 'forge', portVar: 'FORGE_PORT', port: 8060, schema: 'forge' },
+  { name: 'console', portVar: 'CONSOLE_PORT', port: 8050, schema: 'console' },
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { adminCommands } from './commands/admin';
+import { consoleCommand } from './commands/console';
 import { demoCommand } from './commands/demo/demo.command';
 import { identityCommand } from './commands/identity';
 import { prCommand } from './commands/pr';
@@ -17,6 +18,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 service unavailable.
 
 Getting started:
   $ npm start                                   # every service, in another terminal
+  $ horizon console link                        # sign in to the web console
   $ horizon status                              # is everything ready?
   $ export HORIZON_API_TOKEN=$(horizon token create --name me)
   $ horizon work create --repo demo/app --title "Add a sub function"
@@ -34,6 +36,7 @@ runCommand(program);
 prCommand(program);
 adminCommands(program);
 identityCommand(program);
+consoleCommand(program);
 demoCommand(program);
 for (const c of program.commands) c.exitOverride();
 for (const c of program.commands.flatMap((c) => c.commands)) c.exitOverride();

@@ -9,6 +9,7 @@ import { orchestratorContextContracts } from './orchestrator-context';
 import { trackerCommandContracts } from './plan';
 import { sandboxContracts } from './sandbox';
 import { workQueryContracts } from './work-queries';
+import { consoleContracts } from './console';
 
 /** Every contract, keyed by subject. A subject appears once; `catalog.spec.ts` keeps it so. */
 export const allContracts: readonly Contract[] = [
@@ -22,6 +23,7 @@ export const allContracts: readonly Contract[] = [
   ...orchestratorContextContracts,
   ...workQueryContracts,
   ...ingressAdminContracts,
+  ...consoleContracts,
 ];
 
 export const catalog: ReadonlyMap<string, Contract> = new Map(allContracts.map((c) => [c.subject, c]));

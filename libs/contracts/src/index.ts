@@ -13,3 +13,4 @@ export * from './work-queries';
 export * from './run';
 export * from './plan';
 export * from './catalog';
+export * from './console';

@@ -11,6 +11,7 @@ export const SERVICE_SCHEMAS = {
   notifier: 'notifier',
   'mcp-context': 'mcp',
   forge: 'forge',
+  console: 'console',
 } as const;
 
 export type ServiceWithSchema = keyof typeof SERVICE_SCHEMAS;

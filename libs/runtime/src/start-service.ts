@@ -13,6 +13,8 @@ export interface ServiceOptions {
   host?: string;
   /** Fastify's body limit for this service (ingress sets its own per route). */
   bodyLimit?: number;
+  /** Called before the HTTP server listens: where a service registers Fastify plugins. */
+  beforeListen?: (app: NestFastifyApplication) => Promise<void>;
   /** Called once the HTTP server is listening, before the ready line. */
   afterListen?: (app: NestFastifyApplication) => Promise<void>;
 }
@@ -29,6 +31,7 @@ export async function startService(options: ServiceOptions): Promise<INestApplic
   );
   app.enableShutdownHooks();
   const logger = app.get<Logger>(LOGGER);
+  await options.beforeListen?.(app);
   await app.listen(options.port, options.host ?? '127.0.0.1');
   await options.afterListen?.(app);
   const address = `http://${options.host ?? '127.0.0.1'}:${options.port}`;

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { baseConfig, durationMs, port, url } from '@horizon/config';
+import { z } from 'zod';
+
+/** Everything the console's backend reads from the environment, parsed once at start. */
+export const configShape = {
+  ...baseConfig,
+  CONSOLE_PORT: port(8050),
+  CONSOLE_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('an address to listen on (0.0.0.0 for every interface)'),
+  /** Where people reach the console: sign-in links and cookies are made for this origin. */
+  CONSOLE_PUBLIC_URL: url(['http', 'https']).optional(),
+  /** How long a signed-in browser stays signed in without signing in again. */
+  CONSOLE_SESSION_TTL_MS: durationMs(7 * 24 * 3600 * 1000),
+  /** The built single-page app (`npm run console:build`; the bootstrap builds it when stale). */
+  CONSOLE_WEB_DIR: z
+    .string()
+    .min(1)
+    .default(path.join(__dirname, '..', 'dist', 'web'))
+    .describe('a folder holding the built console (index.html and assets/)'),
+};
+
+export type ConsoleConfig = z.infer<z.ZodObject<typeof configShape>>;
+
+/** The origin people use: CONSOLE_PUBLIC_URL, else the address the console listens on. */
+export function publicUrl(config: ConsoleConfig): string {
+  if (config.CONSOLE_PUBLIC_URL) return config.CONSOLE_PUBLIC_URL.replace(/\/$/, '');
+  const host = config.CONSOLE_HOST === '0.0.0.0' ? '127.0.0.1' : config.CONSOLE_HOST;
+  return `http://${host}:${config.CONSOLE_PORT}`;
+}

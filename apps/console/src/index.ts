@@ -1,0 +1,3 @@
+export { ConsoleModule } from './app.module';
+export { configShape } from './config';
+export { consoleService } from './server';

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { ConsoleRole } from '@horizon/contracts';
+import type { ConsolePerson, ConsoleSession, PrismaClient } from '@horizon/db';
+import type { Grant } from '../domain/access';
+
+export type SessionWithPerson = ConsoleSession & { person: ConsolePerson & { grants: Grant[] } };
+
+/** People, their grants, their one-time sign-in links and their browser sessions. */
+export class PeopleRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** The person named `name`, created on first use, holding at least `role` in `repo`. */
+  async grant(name: string, repo: string, role: ConsoleRole): Promise<ConsolePerson> {
+    const person = await this.prisma.consolePerson.upsert({
+      where: { name },
+      create: { id: randomUUID(), name },
+      update: {},
+    });
+    await this.prisma.consoleGrant.upsert({
+      where: { personId_repo: { personId: person.id, repo } },
+      create: { personId: person.id, repo, role },
+      update: { role },
+    });
+    return person;
+  }
+
+  async addLink(personId: string, tokenHash: string, expiresAt: Date): Promise<void> {
+    await this.prisma.consoleSignInLink.create({ data: { tokenHash, personId, expiresAt } });
+  }
+
+  /**
+   * Spends a link: the person it signs in, or null when there is no such link, it was used,
+   * or it expired. One conditional update, so two redemptions race to exactly one winner.
+   */
+  async spendLink(tokenHash: string, now: Date): Promise<ConsolePerson | null> {
+    const { count } = await this.prisma.consoleSignInLink.updateMany({
+      where: { tokenHash, usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    });
+    if (count !== 1) return null;
+    const link = await this.prisma.consoleSignInLink.findUnique({
+      where: { tokenHash },
+      include: { person: true },
+    });
+    return link?.person ?? null;
+  }
+
+  /** Why a link did not sign anyone in: for the error page. */
+  async linkState(tokenHash: string): Promise<'unknown' | 'used' | 'expired'> {
+    const link = await this.prisma.consoleSignInLink.findUnique({ where: { tokenHash } });
+    if (!link) return 'unknown';
+    return link.usedAt ? 'used' : 'expired';
+  }
+
+  async openSession(
+    row: Pick<ConsoleSession, 'tokenHash' | 'personId' | 'csrfToken' | 'expiresAt'>,
+  ): Promise<void> {
+    await this.prisma.consoleSession.create({ data: row });
+  }
+
+  /** A live session with its person and grants, or null when unknown, revoked or expired. */
+  async session(tokenHash: string, now: Date): Promise<SessionWithPerson | null> {
+    const session = await this.prisma.consoleSession.findUnique({
+      where: { tokenHash },
+      include: { person: { include: { grants: { select: { repo: true, role: true } } } } },
+    });
+    if (!session || session.revokedAt || session.expiresAt <= now) return null;
+    return session;
+  }
+
+  async revokeSession(tokenHash: string, now: Date): Promise<void> {
+    await this.prisma.consoleSession.updateMany({
+      where: { tokenHash, revokedAt: null },
+      data: { revokedAt: now },
+    });
+  }
+}
