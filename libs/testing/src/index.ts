@@ -15,3 +15,4 @@ export * from './dead-letters';
 export * from './sandbox-standin';
 export * from './ingress-data';
 export * from './service-process';
+export * from './browser';
