@@ -1,0 +1,25 @@
+import { Link, Navigate, type RouteObject } from 'react-router';
+import { BoardPage } from './board/BoardPage';
+import { AppShell } from './shell/AppShell';
+
+function NotFound() {
+  return (
+    <section className="page">
+      <h1>Nothing here</h1>
+      <p>
+        This address is not a console page. Go to the <Link to="/board">board</Link>.
+      </p>
+    </section>
+  );
+}
+
+export const routes: RouteObject[] = [
+  {
+    element: <AppShell />,
+    children: [
+      { index: true, element: <Navigate to="/board" replace /> },
+      { path: 'board', element: <BoardPage /> },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+];
