@@ -1,6 +1,7 @@
 import { Link, Navigate, type RouteObject } from 'react-router';
 import { BoardPage } from './board/BoardPage';
 import { AppShell } from './shell/AppShell';
+import { WorkItemPage } from './workitem/WorkItemPage';
 
 function NotFound() {
   return (
@@ -19,6 +20,7 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <Navigate to="/board" replace /> },
       { path: 'board', element: <BoardPage /> },
+      { path: 'work/:id', element: <WorkItemPage /> },
       { path: '*', element: <NotFound /> },
     ],
   },
