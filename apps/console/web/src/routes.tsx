@@ -17,10 +17,13 @@ function NotFound() {
 export const routes: RouteObject[] = [
   {
     element: <AppShell />,
+    // Shown while the graph page's chunk loads (it carries @xyflow/react and elkjs).
+    hydrateFallbackElement: <p className="page-status">Loading…</p>,
     children: [
       { index: true, element: <Navigate to="/board" replace /> },
       { path: 'board', element: <BoardPage /> },
       { path: 'work/:id', element: <WorkItemPage /> },
+      { path: 'graph', lazy: () => import('./graph/GraphPage').then((m) => ({ Component: m.GraphPage })) },
       { path: '*', element: <NotFound /> },
     ],
   },
