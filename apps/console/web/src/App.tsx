@@ -1,14 +1,14 @@
 import { RouterProvider, type createBrowserRouter } from 'react-router';
-import { LiveEventsProvider, type LiveHub } from './live/LiveEvents';
+import { LiveEventsProvider } from './live/LiveEvents';
 import { SessionProvider } from './session/SessionProvider';
 
 type Router = ReturnType<typeof createBrowserRouter>;
 
 /** The session gate, then the page's one live connection, then the pages. */
-export function App({ router, hub }: { router: Router; hub?: LiveHub }) {
+export function App({ router }: { router: Router }) {
   return (
     <SessionProvider>
-      <LiveEventsProvider hub={hub}>
+      <LiveEventsProvider>
         <RouterProvider router={router} />
       </LiveEventsProvider>
     </SessionProvider>

@@ -8,13 +8,12 @@ export type Resource<T> =
  * One GET, re-run when `path` changes or `reload()` is called. A reload keeps showing the
  * previous data until the new answer arrives, so live refreshes never flash a spinner.
  */
-export function useResource<T>(path: string | null): Resource<T> & { reload: () => void } {
+export function useResource<T>(path: string): Resource<T> & { reload: () => void } {
   const [state, setState] = useState<Resource<T>>({ status: 'loading' });
   const [generation, setGeneration] = useState(0);
   const shownPath = useRef<string | null>(null);
 
   useEffect(() => {
-    if (path === null) return;
     const abort = new AbortController();
     if (shownPath.current !== path) setState({ status: 'loading' });
     shownPath.current = path;

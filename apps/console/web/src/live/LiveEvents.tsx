@@ -9,22 +9,20 @@ type Listener = (event: LiveEvent) => void;
  * page fetch; pages loaded later subscribe from their own position, and the recent events
  * kept here replay anything the stream delivered while their fetch was in flight.
  */
-export class LiveHub {
+class LiveHub {
   private source: EventSource | null = null;
   private readonly listeners = new Set<Listener>();
   private readonly recent: LiveEvent[] = [];
   private readonly statusListeners = new Set<(s: LiveStatus) => void>();
   status: LiveStatus = 'idle';
 
-  constructor(
-    private readonly url = '/api/events',
-    private readonly keep = 500,
-  ) {}
+  /** Enough to cover a page fetch in flight on a busy installation; older ones are dropped. */
+  private static readonly KEEP = 500;
 
   /** Opens the stream after `streamSeq`; only the first call opens it. */
   start(streamSeq: number): void {
     if (this.source) return;
-    const source = new EventSource(`${this.url}?after=${streamSeq}`);
+    const source = new EventSource(`/api/events?after=${streamSeq}`);
     this.source = source;
     this.setStatus('connecting');
     source.onopen = () => this.setStatus('live');
@@ -34,7 +32,7 @@ export class LiveHub {
     source.addEventListener('horizon', (message) => {
       const event = JSON.parse((message as MessageEvent<string>).data) as LiveEvent;
       this.recent.push(event);
-      if (this.recent.length > this.keep) this.recent.shift();
+      if (this.recent.length > LiveHub.KEEP) this.recent.shift();
       for (const listener of this.listeners) listener(event);
     });
   }
@@ -65,8 +63,8 @@ export class LiveHub {
 
 const HubContext = createContext<LiveHub | null>(null);
 
-export function LiveEventsProvider({ children, hub }: { children: ReactNode; hub?: LiveHub }) {
-  const value = useMemo(() => hub ?? new LiveHub(), [hub]);
+export function LiveEventsProvider({ children }: { children: ReactNode }) {
+  const value = useMemo(() => new LiveHub(), []);
   useEffect(() => () => value.close(), [value]);
   return <HubContext.Provider value={value}>{children}</HubContext.Provider>;
 }
