@@ -78,8 +78,13 @@ export function GraphCanvas({ nodes, edges }: Props) {
         source: e.from,
         target: e.to,
         className: isCritical ? 'critical-edge' : undefined,
-        style: isCritical ? { strokeWidth: 4, stroke: 'var(--critical)' } : { strokeWidth: 1.5 },
-        markerEnd: { type: MarkerType.ArrowClosed },
+        style: isCritical
+          ? { strokeWidth: 4, stroke: 'var(--critical)' }
+          : { strokeWidth: 1.5, stroke: 'var(--muted)' },
+        // Marker sizes are in stroke widths: both arrowheads come out about 20 px.
+        markerEnd: isCritical
+          ? { type: MarkerType.ArrowClosed, color: 'var(--critical)', width: 5, height: 5 }
+          : { type: MarkerType.ArrowClosed, color: 'var(--muted)', width: 13, height: 13 },
       };
     });
   }, [edges, path]);
@@ -106,6 +111,8 @@ function FlowView({ nodes, edges, onOpen }: { nodes: Node[]; edges: Edge[]; onOp
         nodesConnectable={false}
         nodesDraggable={false}
         fitView
+        // A four-layer plan is ~1,100 px wide: a phone must zoom out below the default 0.5.
+        minZoom={0.2}
       >
         <Background />
         <Controls showInteractive={false} />

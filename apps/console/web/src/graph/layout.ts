@@ -1,7 +1,7 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 
 export const NODE_WIDTH = 220;
-export const NODE_HEIGHT = 64;
+export const NODE_HEIGHT = 72;
 
 const elk = new ELK();
 

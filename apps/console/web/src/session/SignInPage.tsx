@@ -7,7 +7,7 @@ export function SignInPage({ reason }: { reason?: string }) {
       <pre>
         <code>npm run -s horizon -- console link</code>
       </pre>
-      <p>and open the link it prints. It signs this browser in and brings you back here.</p>
+      <p>and open the link it prints in this browser.</p>
     </main>
   );
 }
