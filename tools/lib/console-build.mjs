@@ -64,6 +64,9 @@ export function entryGzipBytes(outDir = OUT) {
 export async function buildConsoleIfStale({ force = false, log = (line) => console.log(line) } = {}) {
   if (!force && !consoleIsStale()) return { built: false };
   const started = Date.now();
+  // The config is TypeScript in a CommonJS package: Vite bundles it fine, but would warn on
+  // every build that its future native loader could not.
+  process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING ??= 'true';
   // Loaded only when needed: a current build costs bootstrap no Vite start-up.
   const { build } = await import('vite');
   try {
@@ -90,7 +93,6 @@ export async function buildConsoleIfStale({ force = false, log = (line) => conso
 
 // `npm run console:build`: always builds.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING ??= 'true';
   buildConsoleIfStale({ force: true }).catch((err) => {
     console.error(`[horizon] console: ${err.message}`);
     process.exit(1);
