@@ -9,6 +9,8 @@ export default tseslint.config(
       'node_modules/',
       '.horizon/',
       'dist/',
+      // The console's built browser bundle (tools/lib/console-build.mjs).
+      'apps/console/dist/',
       'coverage/',
       '.nx/',
       'libs/db/src/generated/',
@@ -59,6 +61,27 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // The console's browser app. tsc already checks names in TS (typescript-eslint turns
+    // no-undef off there); these keep the browser's globals known to any rule that asks.
+    files: ['apps/console/web/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        localStorage: 'readonly',
+        EventSource: 'readonly',
+        MessageEvent: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLCanvasElement: 'readonly',
+        FormData: 'readonly',
+        URLSearchParams: 'readonly',
+        AbortController: 'readonly',
+        Response: 'readonly',
+        performance: 'readonly',
+      },
     },
   },
   {

@@ -12,7 +12,8 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/e2e'],
   testMatch: ['**/*.spec.ts', '**/test/**/*.test.ts'],
   // The demo's sample repository is a project of its own: its tests run inside sandboxes.
-  testPathIgnorePatterns: ['/node_modules/', '/apps/cli/demo/'],
+  // The console's browser app is tested by vitest in jsdom (apps/console/vitest.config.ts).
+  testPathIgnorePatterns: ['/node_modules/', '/apps/cli/demo/', '/apps/console/web/'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swc, swcrc: false }] },
   // These SDKs ship ES modules only; jest's CommonJS runtime needs them transformed.
   transformIgnorePatterns: [

@@ -1,29 +1,67 @@
 #!/usr/bin/env node
 // `npm test`: every jest suite (unit and integration against the real stack), in parallel
-// workers, then one closing line `N passed, N failed`. Extra arguments go to jest.
+// workers, then the console's browser suites (vitest in jsdom), then one closing line
+// `N passed, N failed` over both. Extra arguments go to jest, or to vitest when every path
+// among them is inside the console's browser app (apps/console/web).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DATA_DIR, ROOT, stackEnv } from './lib/stack.mjs';
 
-const report = path.join(DATA_DIR, 'jest-report.json');
-fs.rmSync(report, { force: true });
-const args = ['jest', '--ci', '--maxWorkers=2', '--json', `--outputFile=${report}`, ...process.argv.slice(2)];
-const res = spawnSync('npx', args, { cwd: ROOT, env: stackEnv(), stdio: 'inherit' });
-let summary = null;
-try {
-  summary = JSON.parse(fs.readFileSync(report, 'utf8'));
-} catch {
-  // jest died before writing its report: its exit code says so below.
-}
-if (summary) {
-  const skipped = summary.numPendingTests + summary.numTodoTests;
-  process.stdout.write(
-    `\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
-  );
-  if (summary.numTotalTests === 0) {
-    process.stderr.write('no test ran: that is a failure\n');
-    process.exit(1);
+const WEB = path.join(ROOT, 'apps/console/web');
+const args = process.argv.slice(2);
+const paths = args.filter((a) => !a.startsWith('-')).map((a) => path.resolve(ROOT, a));
+const inWeb = (p) => p === WEB || p.startsWith(WEB + path.sep);
+// A path above the web app (`apps`, `apps/console`) holds suites of both runners.
+const coversWeb = (p) => inWeb(p) || WEB.startsWith(p + path.sep);
+const webOnly = paths.length > 0 && paths.every(inWeb);
+const runJest = !webOnly;
+const runVitest = args.length === 0 || paths.some(coversWeb);
+
+/** Runs one test runner that writes a jest-style JSON summary; null when it wrote none. */
+function run(name, cmd, report, env = stackEnv()) {
+  fs.rmSync(report, { force: true });
+  const res = spawnSync('npx', cmd, { cwd: ROOT, env, stdio: 'inherit' });
+  let summary = null;
+  try {
+    summary = JSON.parse(fs.readFileSync(report, 'utf8'));
+  } catch {
+    // The runner died before writing its report: its exit code says so below.
+    process.stderr.write(`${name} wrote no report (exit ${res.status ?? res.signal})\n`);
   }
+  return { ok: res.status === 0, summary };
 }
-process.exit(res.status ?? 1);
+
+const runs = [];
+if (runJest) {
+  const report = path.join(DATA_DIR, 'jest-report.json');
+  runs.push(
+    run('jest', ['jest', '--ci', '--maxWorkers=2', '--json', `--outputFile=${report}`, ...args], report),
+  );
+}
+if (runVitest) {
+  const report = path.join(DATA_DIR, 'vitest-report.json');
+  const filters = paths.filter((p) => inWeb(p) && p !== WEB).map((p) => path.relative(WEB, p));
+  const cmd = ['vitest', 'run', '--config', 'apps/console/vitest.config.ts'];
+  cmd.push('--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...filters);
+  // The config is TypeScript in a CommonJS package; Vite bundles it fine but warns that its
+  // future native loader would not: noise on every run until the repository moves to ESM.
+  runs.push(run('vitest', cmd, report, { ...stackEnv(), VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' }));
+}
+
+const total = { passed: 0, failed: 0, skipped: 0, ran: 0 };
+for (const { summary } of runs) {
+  if (!summary) continue;
+  total.passed += summary.numPassedTests;
+  total.failed += summary.numFailedTests;
+  total.skipped += summary.numPendingTests + summary.numTodoTests;
+  total.ran += summary.numTotalTests;
+}
+process.stdout.write(
+  `\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}\n`,
+);
+if (total.ran === 0) {
+  process.stderr.write('no test ran: that is a failure\n');
+  process.exit(1);
+}
+process.exit(runs.every((r) => r.ok && r.summary) ? 0 : 1);

@@ -1,0 +1,30 @@
+import { Link, Navigate, type RouteObject } from 'react-router';
+import { BoardPage } from './board/BoardPage';
+import { AppShell } from './shell/AppShell';
+import { WorkItemPage } from './workitem/WorkItemPage';
+
+function NotFound() {
+  return (
+    <section className="page">
+      <h1>Nothing here</h1>
+      <p>
+        This address is not a console page. Go to the <Link to="/board">board</Link>.
+      </p>
+    </section>
+  );
+}
+
+export const routes: RouteObject[] = [
+  {
+    element: <AppShell />,
+    // Shown while the graph page's chunk loads (it carries @xyflow/react and elkjs).
+    hydrateFallbackElement: <p className="page-status">Loading…</p>,
+    children: [
+      { index: true, element: <Navigate to="/board" replace /> },
+      { path: 'board', element: <BoardPage /> },
+      { path: 'work/:id', element: <WorkItemPage /> },
+      { path: 'graph', lazy: () => import('./graph/GraphPage').then((m) => ({ Component: m.GraphPage })) },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+];

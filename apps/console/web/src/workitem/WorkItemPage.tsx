@@ -1,0 +1,110 @@
+import { Link, useParams } from 'react-router';
+import type { WorkItemDetail } from '../../../src/shared/console-api';
+import { ErrorNotice } from '../shell/ErrorNotice';
+import { Description } from './Description';
+import { Runs } from './Runs';
+import { Timeline } from './Timeline';
+import { useWorkItem } from './useWorkItem';
+
+interface SourceRefs {
+  trackerIssue?: { identifier?: string; url?: string };
+  pullRequest?: { number: number; url?: string };
+  slackThread?: { channel: string; threadTs: string };
+}
+
+function SourceLinks({ refs }: { refs: SourceRefs }) {
+  const links = [
+    refs.trackerIssue && {
+      label: `Issue ${refs.trackerIssue.identifier ?? ''}`.trim(),
+      url: refs.trackerIssue.url,
+    },
+    refs.pullRequest && { label: `Pull request #${refs.pullRequest.number}`, url: refs.pullRequest.url },
+    refs.slackThread && { label: `Slack thread in ${refs.slackThread.channel}`, url: undefined },
+  ].filter((l): l is { label: string; url: string | undefined } => Boolean(l));
+  if (links.length === 0) return null;
+  return (
+    <section aria-labelledby="sources-title">
+      <h2 id="sources-title">Sources</h2>
+      <ul>
+        {links.map((l) => (
+          <li key={l.label}>
+            {l.url ? (
+              <a href={l.url} target="_blank" rel="noreferrer">
+                {l.label}
+              </a>
+            ) : (
+              l.label
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ItemLinks({ title, ids }: { title: string; ids: string[] }) {
+  if (ids.length === 0) return null;
+  return (
+    <div>
+      <h3>{title}</h3>
+      <ul>
+        {ids.map((id) => (
+          <li key={id}>
+            <Link to={`/work/${id}`}>{id.slice(0, 8)}</Link>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function WorkItemView({ item }: { item: WorkItemDetail }) {
+  const graphLink = item.kind === 'plan' ? item.id : item.parentId;
+  return (
+    <article className="page work-item" aria-labelledby="item-title">
+      <header>
+        <h1 id="item-title">{item.title}</h1>
+        <dl className="facts">
+          <dt>State</dt>
+          <dd>
+            <span className={`badge state-${item.state}`}>{item.state}</span>
+          </dd>
+          <dt>Kind</dt>
+          <dd>{item.kind}</dd>
+          <dt>Repository</dt>
+          <dd>{item.repo}</dd>
+          <dt>Owner</dt>
+          <dd>{item.ownerId ?? 'none'}</dd>
+          {item.labels.length > 0 && (
+            <>
+              <dt>Labels</dt>
+              <dd>{item.labels.join(', ')}</dd>
+            </>
+          )}
+        </dl>
+        {graphLink && <Link to={`/graph?parentId=${graphLink}`}>See the plan's graph</Link>}
+      </header>
+      <Description text={item.description} />
+      {(item.blockedBy.length > 0 || item.blocks.length > 0) && (
+        <section aria-labelledby="deps-title">
+          <h2 id="deps-title">Dependencies</h2>
+          <ItemLinks title="Blocked by" ids={item.blockedBy} />
+          <ItemLinks title="Blocks" ids={item.blocks} />
+        </section>
+      )}
+      <SourceLinks refs={item.sourceRefs as SourceRefs} />
+      <Runs runs={item.runs} />
+      <Timeline entries={item.timeline} />
+    </article>
+  );
+}
+
+export function WorkItemPage() {
+  const { id = '' } = useParams();
+  const state = useWorkItem(id);
+  if (state.status === 'loading') return <p className="page-status">Loading the work item…</p>;
+  if (state.status === 'error') {
+    return <ErrorNotice what="Loading this work item" error={state.error} onRetry={state.retry} />;
+  }
+  return <WorkItemView item={state.workItem} />;
+}
