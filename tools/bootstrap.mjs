@@ -3,10 +3,11 @@
 // Both README commands run it first; it is safe to run again and fast when nothing changed.
 //
 //   1. node dependencies, installed when missing or stale (package-lock.json changed)
-//   2. system packages the sandboxes and agents need (bubblewrap, git, ripgrep)
+//   2. system packages the sandboxes and agents need (bubblewrap, git, ripgrep), and chromium
 //   3. Postgres: $DATABASE_URL, else 127.0.0.1:5432, else a private instance under .horizon/
 //   4. NATS JetStream: $NATS_URL, else 127.0.0.1:4222, else a private instance under .horizon/
 //   5. Prisma client generated, migrations applied to `horizon` and the test template
+//   6. the console's browser app built (Vite), when its sources changed
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -372,6 +373,15 @@ if ((await stampOf(TEMPLATE)) !== migrationsHash) {
 }
 await admin.end();
 step('database: migrated');
+
+// 6. The console's browser app, built when its sources changed (dist/ is not committed).
+const { buildConsoleIfStale } = await import('./lib/console-build.mjs');
+try {
+  const { built } = await buildConsoleIfStale({ log: (line) => process.stdout.write(`${line}\n`) });
+  if (!built) step('console: built app is current');
+} catch (err) {
+  fail(err.message, 'fix the console build (npm run console:build shows the error)');
+}
 
 writeStack({ ...stack, databaseUrl: postgres.url, natsUrl: nats.url, updatedAt: new Date().toISOString() });
 step(

@@ -3,7 +3,16 @@
 // `tools/config-docs.spec.ts` fails when the committed file is stale.
 import { z } from 'zod';
 
-const services = ['ingress', 'orchestrator', 'sandbox-manager', 'identity-broker', 'mcp-context', 'notifier'];
+const services = [
+  'ingress',
+  'orchestrator',
+  'sandbox-manager',
+  'identity-broker',
+  'mcp-context',
+  'notifier',
+  'forge',
+  'console',
+];
 
 interface Row {
   name: string;

@@ -5,7 +5,7 @@ import { DATABASE, type Database } from '@horizon/db';
 import { JetStreamConnection, RpcClient, RpcServer } from '@horizon/messaging';
 import { SignInService } from './application/sign-in.service';
 import { WorkReader } from './application/work-reader';
-import { publicUrl, type ConsoleConfig } from './config';
+import { publicUrl, webDir, type ConsoleConfig } from './config';
 import { AccessGuard, WEB_OPTIONS, type WebOptions } from './http/access';
 import { AdminController } from './http/admin.controller';
 import { AuthController } from './http/auth.controller';
@@ -69,7 +69,7 @@ export class ConsoleModule {
           provide: WEB_OPTIONS,
           useValue: {
             secureCookies: origin.startsWith('https:'),
-            webDir: config.CONSOLE_WEB_DIR,
+            webDir: webDir(config),
           } satisfies WebOptions,
         },
       ],

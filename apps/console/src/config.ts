@@ -19,11 +19,16 @@ export const configShape = {
   CONSOLE_WEB_DIR: z
     .string()
     .min(1)
-    .default(path.join(__dirname, '..', 'dist', 'web'))
-    .describe('a folder holding the built console (index.html and assets/)'),
+    .optional()
+    .describe('a folder holding the built console, index.html and assets/ (unset: apps/console/dist/web)'),
 };
 
 export type ConsoleConfig = z.infer<z.ZodObject<typeof configShape>>;
+
+/** Where the built app is: CONSOLE_WEB_DIR, else where `npm run console:build` puts it. */
+export function webDir(config: ConsoleConfig): string {
+  return config.CONSOLE_WEB_DIR ?? path.join(__dirname, '..', 'dist', 'web');
+}
 
 /** The origin people use: CONSOLE_PUBLIC_URL, else the address the console listens on. */
 export function publicUrl(config: ConsoleConfig): string {

@@ -4,7 +4,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { ServiceOptions } from '@horizon/runtime';
 import { ConsoleModule } from './app.module';
-import type { ConsoleConfig } from './config';
+import { webDir, type ConsoleConfig } from './config';
 import { securityHeaders } from './http/security-headers';
 
 /** How the console is started: main.ts runs it, its tests start it in process. */
@@ -16,7 +16,7 @@ export function consoleService(config: ConsoleConfig): ServiceOptions {
     host: config.CONSOLE_HOST,
     beforeListen: async (app) => {
       await app.register(fastifyCookie);
-      const assets = path.join(config.CONSOLE_WEB_DIR, 'assets');
+      const assets = path.join(webDir(config), 'assets');
       // Hashed file names: a year of caching is safe, a new build has new names.
       if (fs.existsSync(assets))
         await app.register(fastifyStatic, {
