@@ -155,6 +155,18 @@ describe('board', () => {
     expect(within(alert).getByRole('button', { name: 'Try again' })).toBeInTheDocument();
   });
 
+  it('says how to sign in again when the session ends while browsing', async () => {
+    fakeFetch({
+      '/api/session': { body: session },
+      '/api/work-items': {
+        status: 401,
+        body: { statusCode: 401, error: 'Unauthorized', message: 'session expired' },
+      },
+    });
+    renderApp('/board');
+    expect(await screen.findByRole('alert')).toHaveTextContent('npm run -s horizon -- console link');
+  });
+
   it('has no serious or critical accessibility violations', async () => {
     serve([a, b, c]);
     const { container } = renderApp('/board');

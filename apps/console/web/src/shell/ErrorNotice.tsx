@@ -13,11 +13,13 @@ export function ErrorNotice({
   const advice =
     error.status === 0
       ? 'Check that the console backend is running (npm start), then try again.'
-      : error.status === 403
-        ? 'Ask an admin of the repository for access.'
-        : error.status === 404
-          ? 'Check the link; the item may have been removed.'
-          : 'Try again; if it keeps failing, the console log in .horizon/logs/ says why.';
+      : error.status === 401
+        ? 'Your session ended: run `npm run -s horizon -- console link` and open the link it prints.'
+        : error.status === 403
+          ? 'Ask an admin of the repository for access.'
+          : error.status === 404
+            ? 'Check the link; the item may have been removed.'
+            : 'Try again; if it keeps failing, the console log in .horizon/logs/ says why.';
   return (
     <div role="alert" className="error-notice">
       <p>
