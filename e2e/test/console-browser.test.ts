@@ -80,7 +80,7 @@ describe('the console in Chromium, watching the demo', () => {
       await page.goto(link);
       await page.getByRole('heading', { name: 'Board' }).waitFor();
       const firstLoadMs = Date.now() - started;
-      expect(new URL(page.url()).pathname).toBe('/');
+      expect(new URL(page.url()).pathname).toBe('/board');
       await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 10_000 });
 
       // Time from an event being written to the browser receiving it, over the demo's events.
