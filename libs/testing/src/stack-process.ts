@@ -60,7 +60,8 @@ export async function createStackSandbox(extraEnv: Record<string, string> = {}):
     env,
     port: (variable) => Number(env[variable]),
     remove: async () => {
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      // A sandbox stopped a moment ago may still be unmounting its workspace (EBUSY): retried.
+      fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
       await Promise.all([db.drop(), messaging.cleanup()]);
     },
   };

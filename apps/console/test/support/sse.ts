@@ -1,8 +1,10 @@
+import { performance } from 'node:perf_hooks';
 import type { LiveEvent } from '../../src/shared/console-api';
 
 /** One open `GET /api/events`, read as a browser's EventSource would: `id`, `event`, `data` fields. */
 export class SseReader {
-  readonly events: (LiveEvent & { id: string })[] = [];
+  /** Every event, with its SSE id and when it arrived (performance.now()). */
+  readonly events: (LiveEvent & { id: string; receivedAt: number })[] = [];
   private readonly done: Promise<void>;
 
   private constructor(private readonly body: ReadableStreamDefaultReader<Uint8Array>) {
@@ -44,6 +46,10 @@ export class SseReader {
         .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
     );
     if (fields.event === 'horizon')
-      this.events.push({ ...(JSON.parse(fields.data) as LiveEvent), id: fields.id });
+      this.events.push({
+        ...(JSON.parse(fields.data) as LiveEvent),
+        id: fields.id,
+        receivedAt: performance.now(),
+      });
   }
 }
