@@ -128,6 +128,12 @@ describe('the console in Chromium, watching the demo', () => {
       await page.screenshot({ path: screenshotPath('console-work-item'), fullPage: true });
       expect(await axeViolations()).toEqual([]);
 
+      // Settings: the person who started Horizon is its admin, and their sign-in is audited.
+      await page.getByRole('link', { name: 'Settings' }).click();
+      await page.getByRole('region', { name: 'Audit trail' }).getByText('session.signed_in').first().waitFor();
+      await page.screenshot({ path: screenshotPath('console-settings'), fullPage: true });
+      expect(await axeViolations()).toEqual([]);
+
       // Dark theme, and a phone-sized screen.
       await page.getByRole('button', { name: /Switch to dark theme/ }).click();
       await page.goto(`${consoleUrl}/`);

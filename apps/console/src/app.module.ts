@@ -3,6 +3,7 @@ import { APP_GUARD, Reflector } from '@nestjs/core';
 import { foundationModules } from '@horizon/runtime';
 import { DATABASE, type Database } from '@horizon/db';
 import { JetStreamConnection, RpcClient, RpcServer } from '@horizon/messaging';
+import { PeopleAdmin } from './application/people-admin.service';
 import { SignInService } from './application/sign-in.service';
 import { WorkReader } from './application/work-reader';
 import { publicUrl, webDir, type ConsoleConfig } from './config';
@@ -36,13 +37,24 @@ export class ConsoleModule {
           useFactory: (db: Database) => new AuditRepository(db.prisma),
         },
         {
+          provide: PeopleRepository,
+          inject: [DATABASE],
+          useFactory: (db: Database) => new PeopleRepository(db.prisma),
+        },
+        {
           provide: SignInService,
-          inject: [DATABASE, AuditRepository],
-          useFactory: (db: Database, audit: AuditRepository) =>
-            new SignInService(new PeopleRepository(db.prisma), audit, {
+          inject: [PeopleRepository, AuditRepository],
+          useFactory: (people: PeopleRepository, audit: AuditRepository) =>
+            new SignInService(people, audit, {
               publicUrl: origin,
               sessionTtlMs: config.CONSOLE_SESSION_TTL_MS,
             }),
+        },
+        {
+          provide: PeopleAdmin,
+          inject: [PeopleRepository, SignInService, AuditRepository],
+          useFactory: (people: PeopleRepository, signIn: SignInService, audit: AuditRepository) =>
+            new PeopleAdmin(people, signIn, audit),
         },
         {
           provide: EventStream,

@@ -8,7 +8,7 @@ import { AuthController } from '../src/http/auth.controller';
 import { EventsController } from '../src/http/events.controller';
 import { WebAppController } from '../src/http/web-app.controller';
 import { WorkController } from '../src/http/work.controller';
-import type { BoardView, GraphView, WorkItemPage } from '../src/shared/console-api';
+import type { BoardView, GraphView, PersonView, WorkItemPage } from '../src/shared/console-api';
 import { ConsoleUnderTest, type Browser } from './support/console-under-test';
 import { SseReader } from './support/sse';
 
@@ -110,6 +110,14 @@ describe('console API', () => {
       { method: 'GET', path: `/api/graph?repo=${repo}`, needs: 'viewer' },
       { method: 'GET', path: '/api/events', needs: 'viewer' },
       { method: 'GET', path: '/api/admin/audit', needs: 'admin' },
+      { method: 'GET', path: '/api/admin/people', needs: 'admin' },
+      {
+        method: 'POST',
+        path: `/api/admin/people/${randomUUID()}/grants`,
+        needs: 'admin',
+        body: { repo: '*', role: 'viewer' },
+      },
+      { method: 'POST', path: `/api/admin/people/${randomUUID()}/sign-out`, needs: 'admin' },
       {
         method: 'POST',
         path: '/api/admin/sign-in-links',
@@ -287,6 +295,60 @@ describe('console API', () => {
       await until(() => live.events.find((e) => e.data.workItemId === mine.workItemId), 'the visible item');
       expect(live.events.every((e) => e.data.repo === undefined || e.data.repo === repo)).toBe(true);
       await live.close();
+    });
+  });
+
+  describe('administering people', () => {
+    it('lets an admin of a repository grant roles and invite people there, and nowhere else', async () => {
+      const repoAdmin = await hzn.signIn(`repo-admin-${randomUUID().slice(0, 4)}`, 'admin', repo);
+      const newcomer = await hzn.signIn(`newcomer-${randomUUID().slice(0, 4)}`, 'viewer', repo);
+      const grant = (body: unknown, as = repoAdmin) =>
+        hzn.request(`/api/admin/people/${newcomer.personId}/grants`, { method: 'POST', browser: as, body });
+      expect((await grant({ repo, role: 'member' })).status).toBe(204);
+      expect((await grant({ repo: otherRepo, role: 'member' })).status).toBe(403);
+      const everywhere = await grant({ repo: '*', role: 'admin' });
+      expect(everywhere.status).toBe(403);
+      expect(((await everywhere.json()) as { message: string }).message).toMatch(/admin of every repository/);
+      const escalate = await hzn.request('/api/admin/sign-in-links', {
+        method: 'POST',
+        browser: repoAdmin,
+        body: { person: 'mallory', role: 'admin', repo: '*' },
+      });
+      expect(escalate.status).toBe(403);
+      const people = (await (
+        await hzn.request('/api/admin/people', { browser: admin })
+      ).json()) as PersonView[];
+      expect(people.find((p) => p.id === newcomer.personId)!.grants).toEqual([{ repo, role: 'member' }]);
+      expect((await grant({ repo, role: null })).status).toBe(204);
+      expect((await hzn.request('/api/work-items', { browser: newcomer })).status).toBe(403);
+    });
+
+    it('signs a person out everywhere, and never drops the last admin of every repository', async () => {
+      const target = await hzn.signIn(`leaver-${randomUUID().slice(0, 4)}`, 'viewer', repo);
+      const out = await hzn.request(`/api/admin/people/${target.personId}/sign-out`, {
+        method: 'POST',
+        browser: admin,
+      });
+      expect(await out.json()).toEqual({ sessionsEnded: 1 });
+      expect((await hzn.request('/api/session', { browser: target })).status).toBe(401);
+
+      // Every other admin of every repository steps down; then ada cannot.
+      const people = (await (
+        await hzn.request('/api/admin/people', { browser: admin })
+      ).json()) as PersonView[];
+      for (const p of people.filter((p) => p.id !== admin.personId && p.grants.some((g) => g.repo === '*')))
+        await hzn.request(`/api/admin/people/${p.id}/grants`, {
+          method: 'POST',
+          browser: admin,
+          body: { repo: '*', role: null },
+        });
+      const last = await hzn.request(`/api/admin/people/${admin.personId}/grants`, {
+        method: 'POST',
+        browser: admin,
+        body: { repo: '*', role: 'member' },
+      });
+      expect(last.status).toBe(409);
+      expect(((await last.json()) as { message: string }).message).toMatch(/last admin of every repository/);
     });
   });
 

@@ -68,6 +68,60 @@ export class PeopleRepository {
     return session;
   }
 
+  /** Everyone, with their grants and when they last signed in (null: never). */
+  async everyone(): Promise<
+    (ConsolePerson & { grants: Grant[]; lastSignInAt: Date | null; activeSessions: number })[]
+  > {
+    const people = await this.prisma.consolePerson.findMany({
+      orderBy: { name: 'asc' },
+      include: {
+        grants: { select: { repo: true, role: true }, orderBy: { repo: 'asc' } },
+        sessions: { select: { createdAt: true, expiresAt: true, revokedAt: true } },
+      },
+    });
+    const now = new Date();
+    return people.map(({ sessions, ...person }) => ({
+      ...person,
+      lastSignInAt: sessions.reduce<Date | null>(
+        (last, s) => (!last || s.createdAt > last ? s.createdAt : last),
+        null,
+      ),
+      activeSessions: sessions.filter((s) => !s.revokedAt && s.expiresAt > now).length,
+    }));
+  }
+
+  person(id: string): Promise<(ConsolePerson & { grants: Grant[] }) | null> {
+    return this.prisma.consolePerson.findUnique({
+      where: { id },
+      include: { grants: { select: { repo: true, role: true } } },
+    });
+  }
+
+  /** Sets (role) or removes (null) one grant. */
+  async setGrant(personId: string, repo: string, role: ConsoleRole | null): Promise<void> {
+    if (role === null) await this.prisma.consoleGrant.deleteMany({ where: { personId, repo } });
+    else
+      await this.prisma.consoleGrant.upsert({
+        where: { personId_repo: { personId, repo } },
+        create: { personId, repo, role },
+        update: { role },
+      });
+  }
+
+  /** How many people hold admin for every repository: the console must keep at least one. */
+  countEverywhereAdmins(): Promise<number> {
+    return this.prisma.consoleGrant.count({ where: { repo: '*', role: 'admin' } });
+  }
+
+  /** Signs a person out everywhere; how many sessions that ended. */
+  async revokeSessionsOf(personId: string, now: Date): Promise<number> {
+    const { count } = await this.prisma.consoleSession.updateMany({
+      where: { personId, revokedAt: null, expiresAt: { gt: now } },
+      data: { revokedAt: now },
+    });
+    return count;
+  }
+
   async revokeSession(tokenHash: string, now: Date): Promise<void> {
     await this.prisma.consoleSession.updateMany({
       where: { tokenHash, revokedAt: null },

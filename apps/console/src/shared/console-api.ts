@@ -77,3 +77,22 @@ export interface ApiError {
   error: string;
   message: string;
 }
+
+/** `GET /api/admin/people` (admins): everyone who may sign in, with their grants. */
+export interface PersonView {
+  id: string;
+  name: string;
+  grants: { repo: string; role: Role }[];
+  lastSignInAt: string | null;
+  activeSessions: number;
+}
+
+/** `GET /api/admin/audit` (admins): the latest actions taken through the console. */
+export interface AuditEntryView {
+  id: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: Record<string, unknown>;
+  at: string;
+}

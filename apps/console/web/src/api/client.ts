@@ -47,3 +47,13 @@ export async function post(path: string, csrfToken: string, body?: unknown): Pro
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
+
+/** A mutation whose answer the page needs (an invitation's link). */
+export async function postJson<T>(path: string, csrfToken: string, body: unknown): Promise<T> {
+  const res = await send(path, {
+    method: 'POST',
+    headers: { 'x-csrf-token': csrfToken, 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as T;
+}
