@@ -4,7 +4,9 @@ import { foundationModules } from '@horizon/runtime';
 import { DATABASE, type Database } from '@horizon/db';
 import { JetStreamConnection, RpcClient, RpcServer } from '@horizon/messaging';
 import { PeopleAdmin } from './application/people-admin.service';
+import { RunReader } from './application/run-reader';
 import { SignInService } from './application/sign-in.service';
+import { Steering } from './application/steering';
 import { WorkReader } from './application/work-reader';
 import { publicUrl, webDir, type ConsoleConfig } from './config';
 import { AccessGuard, WEB_OPTIONS, type WebOptions } from './http/access';
@@ -12,15 +14,20 @@ import { AdminController } from './http/admin.controller';
 import { AuthController } from './http/auth.controller';
 import { EventsController } from './http/events.controller';
 import { WebAppController } from './http/web-app.controller';
+import { RunsController } from './http/runs.controller';
+import { SteeringController } from './http/steering.controller';
 import { WorkController } from './http/work.controller';
 import { EventStream } from './messaging/event-stream';
+import { RunEventsConsumer } from './messaging/run-events.consumer';
 import { SignInLinksResponder } from './messaging/sign-in-links.responder';
 import { AuditRepository } from './persistence/audit.repository';
 import { PeopleRepository } from './persistence/people.repository';
+import { RunTranscriptsRepository } from './persistence/run-transcripts.repository';
 
 /**
  * The console's backend: signs people in, answers the app from the orchestrator's RPCs and the
- * `HZN_EVT` stream, and serves the built app. It writes no events (no outbox relay).
+ * `HZN_EVT` stream, keeps its own read model of runs' transcripts, and serves the built app. It
+ * writes no events (no outbox relay): a member's cancellation goes through ingress's RPC.
  */
 @Module({})
 export class ConsoleModule {
@@ -29,7 +36,15 @@ export class ConsoleModule {
     return {
       module: ConsoleModule,
       imports: [...foundationModules('console', config, { outboxRelay: false })],
-      controllers: [AuthController, WorkController, EventsController, AdminController, WebAppController],
+      controllers: [
+        AuthController,
+        WorkController,
+        EventsController,
+        AdminController,
+        WebAppController,
+        RunsController,
+        SteeringController,
+      ],
       providers: [
         {
           provide: AuditRepository,
@@ -65,6 +80,23 @@ export class ConsoleModule {
           provide: WorkReader,
           inject: [RpcClient, EventStream],
           useFactory: (rpc: RpcClient, events: EventStream) => new WorkReader(rpc, events),
+        },
+        {
+          provide: RunTranscriptsRepository,
+          inject: [DATABASE],
+          useFactory: (db: Database) => new RunTranscriptsRepository(db.prisma),
+        },
+        RunEventsConsumer,
+        {
+          provide: RunReader,
+          inject: [RpcClient, EventStream, RunTranscriptsRepository],
+          useFactory: (rpc: RpcClient, events: EventStream, transcripts: RunTranscriptsRepository) =>
+            new RunReader(rpc, events, transcripts),
+        },
+        {
+          provide: Steering,
+          inject: [RpcClient, AuditRepository],
+          useFactory: (rpc: RpcClient, audit: AuditRepository) => new Steering(rpc, audit),
         },
         {
           provide: SignInLinksResponder,

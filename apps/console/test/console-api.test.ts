@@ -6,6 +6,8 @@ import { cancelRequest, createRequest, until } from '@horizon/testing';
 import { AdminController } from '../src/http/admin.controller';
 import { AuthController } from '../src/http/auth.controller';
 import { EventsController } from '../src/http/events.controller';
+import { RunsController } from '../src/http/runs.controller';
+import { SteeringController } from '../src/http/steering.controller';
 import { WebAppController } from '../src/http/web-app.controller';
 import { WorkController } from '../src/http/work.controller';
 import type { BoardView, GraphView, PersonView, WorkItemPage } from '../src/shared/console-api';
@@ -98,7 +100,7 @@ describe('console API', () => {
     const routes: {
       method: 'GET' | 'POST';
       path: string;
-      needs: 'public' | 'viewer' | 'admin';
+      needs: 'public' | 'viewer' | 'member' | 'admin';
       body?: unknown;
     }[] = [
       { method: 'GET', path: '/auth/sign-in', needs: 'public' },
@@ -109,6 +111,8 @@ describe('console API', () => {
       { method: 'GET', path: `/api/work-items/${first.workItemId}`, needs: 'viewer' },
       { method: 'GET', path: `/api/graph?repo=${repo}`, needs: 'viewer' },
       { method: 'GET', path: '/api/events', needs: 'viewer' },
+      { method: 'GET', path: `/api/runs/${randomUUID()}`, needs: 'viewer' },
+      { method: 'POST', path: `/api/work-items/${first.workItemId}/cancel`, needs: 'member', body: {} },
       { method: 'GET', path: '/api/admin/audit', needs: 'admin' },
       { method: 'GET', path: '/api/admin/people', needs: 'admin' },
       {
@@ -134,6 +138,8 @@ describe('console API', () => {
         EventsController,
         AdminController,
         WebAppController,
+        RunsController,
+        SteeringController,
       ].flatMap((controller) => {
         const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '').replace(/^\/?/, '/');
         return Object.getOwnPropertyNames(controller.prototype)
@@ -163,6 +169,13 @@ describe('console API', () => {
       const res = await hzn.request(route.path, { method: route.method, browser: member, body: route.body });
       expect(res.status).toBe(403);
       expect(((await res.json()) as { message: string }).message).toMatch(/needs the admin role/);
+    });
+
+    it.each(routes.filter((r) => r.needs === 'member'))('$method $path: 403 for a viewer', async (route) => {
+      const viewer = await hzn.signIn(`viewer-${randomUUID().slice(0, 4)}`, 'viewer');
+      const res = await hzn.request(route.path, { method: route.method, browser: viewer, body: route.body });
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { message: string }).message).toMatch(/needs the member role/);
     });
 
     it('a viewer of one repository is refused the others: 404 for their items, 403 for their graph, and never sees them listed', async () => {

@@ -43,4 +43,22 @@ export const ingressReplayDelivery = defineRpc({
   }),
 });
 
-export const ingressAdminContracts = [ingressCreateApiToken, ingressReplayDelivery] as const;
+export const ingressCancelWorkItem = defineRpc({
+  subject: 'hzn.rpc.ingress.cancel_work_item',
+  version: 1,
+  description:
+    "Ask for a work item to be cancelled on someone's behalf (the console): ingress publishes the same hzn.ingress.api.work_item_cancel the work API does, with them as requestedBy, and answers once JetStream holds it.",
+  data: z.object({
+    workItemId: z.string().uuid(),
+    reason: z.string().min(1).max(2000),
+    /** Who asked, as the orchestrator's audit shows it, e.g. `console:ada`. */
+    requestedBy: z.string().min(1),
+  }),
+  reply: z.object({ envelopeId: z.string(), status: z.enum(['accepted', 'duplicate']) }),
+});
+
+export const ingressAdminContracts = [
+  ingressCreateApiToken,
+  ingressReplayDelivery,
+  ingressCancelWorkItem,
+] as const;

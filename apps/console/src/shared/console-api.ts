@@ -3,9 +3,9 @@
  * answers these shapes, the app (apps/console/web) reads them. Type-only imports keep zod and
  * the contracts catalog out of the browser bundle.
  */
-import type { WorkItemDetail, WorkItemView } from '@horizon/contracts';
+import type { RunView, WorkItemDetail, WorkItemView } from '@horizon/contracts';
 
-export type { WorkItemDetail, WorkItemView };
+export type { RunView, WorkItemDetail, WorkItemView };
 
 /** What a person may do in a repository; each role includes the ones before it. */
 export const roles = ['viewer', 'member', 'admin'] as const;
@@ -69,6 +69,37 @@ export interface LiveEvent {
   subject: string;
   occurredAt: string;
   data: Record<string, unknown>;
+}
+
+/**
+ * One line of a run's transcript (`hzn.evt.run.progress`), numbered by the runner from 0. What
+ * `detail` holds depends on `kind`: `text` has `text`; `tool_use` has `tool`, `input`, `output`,
+ * `status` and maybe `exitCode`; `verify.passed`/`verify.failed` have `command`, `exitCode`, `log`.
+ */
+export interface TranscriptEntry {
+  seq: number;
+  phase: 'provisioning' | 'harness' | 'verification' | 'commit' | 'push';
+  kind: string;
+  summary: string;
+  detail: Record<string, unknown>;
+  at: string;
+}
+
+/**
+ * `GET /api/runs/:id`: the run as the orchestrator knows it, its work item, and its transcript
+ * so far in order; follow `/api/events?after=<streamSeq>` for `hzn.evt.run.progress` lines after it.
+ */
+export interface RunPage {
+  run: RunView & { durationMs: number | null };
+  workItem: Pick<WorkItemView, 'id' | 'title' | 'repo' | 'state'>;
+  transcript: TranscriptEntry[];
+  streamSeq: number;
+}
+
+/** `POST /api/work-items/:id/cancel` (body `{ reason? }`): 202 once the request is on the bus. */
+export interface CancelAccepted {
+  id: string;
+  status: 'accepted' | 'duplicate';
 }
 
 /** Every error the API answers: what failed and what to do. */

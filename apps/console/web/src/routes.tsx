@@ -1,6 +1,7 @@
 import { Link, Navigate, type RouteObject } from 'react-router';
 import { BoardPage } from './board/BoardPage';
 import { SettingsPage } from './settings/SettingsPage';
+import { RunPage } from './run/RunPage';
 import { AppShell } from './shell/AppShell';
 import { WorkItemPage } from './workitem/WorkItemPage';
 
@@ -24,6 +25,7 @@ export const routes: RouteObject[] = [
       { index: true, element: <Navigate to="/board" replace /> },
       { path: 'board', element: <BoardPage /> },
       { path: 'work/:id', element: <WorkItemPage /> },
+      { path: 'runs/:id', element: <RunPage /> },
       { path: 'graph', lazy: () => import('./graph/GraphPage').then((m) => ({ Component: m.GraphPage })) },
       { path: 'settings', element: <SettingsPage /> },
       { path: '*', element: <NotFound /> },

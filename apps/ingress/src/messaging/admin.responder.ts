@@ -1,13 +1,22 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { ingressCreateApiToken, ingressReplayDelivery } from '@horizon/contracts';
+import { randomUUID } from 'node:crypto';
+import {
+  apiWorkItemCancel,
+  envelopeFor,
+  ingressCancelWorkItem,
+  ingressCreateApiToken,
+  ingressReplayDelivery,
+} from '@horizon/contracts';
 import { Publisher, RpcError, RpcServer } from '@horizon/messaging';
 import { ApiTokens } from '../application/api-tokens';
 import { ReplayRefusedError, replayDelivery } from '../application/replay-delivery';
 import { InboxDeliveryRepository } from '../persistence/inbox-delivery.repository';
+import { JetStreamEnvelopePublisher } from './jetstream-publisher';
 
 /**
  * Answers `hzn.rpc.ingress.*`, the administration of what ingress owns (work API tokens,
- * recorded deliveries), so tools such as the CLI never touch its tables.
+ * recorded deliveries), so tools such as the CLI never touch its tables; and requests other
+ * services make on a person's behalf, which enter Horizon the way the work API's do.
  */
 @Injectable()
 export class IngressAdminResponder implements OnApplicationBootstrap {
@@ -16,6 +25,7 @@ export class IngressAdminResponder implements OnApplicationBootstrap {
     private readonly tokens: ApiTokens,
     private readonly deliveries: InboxDeliveryRepository,
     private readonly publisher: Publisher,
+    private readonly envelopes: JetStreamEnvelopePublisher,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -33,5 +43,28 @@ export class IngressAdminResponder implements OnApplicationBootstrap {
         throw err;
       }),
     );
+    // The console's Cancel button: the same event as `POST /api/v1/work-items/:id/cancel`, so the
+    // orchestrator has one way in for a cancellation and the console writes no one else's tables.
+    this.rpc.serve(ingressCancelWorkItem, async ({ workItemId, reason, requestedBy }) => {
+      const deliveryId = randomUUID();
+      const envelope = envelopeFor(
+        apiWorkItemCancel,
+        {
+          workItemId,
+          reason,
+          requestedBy,
+          delivery: {
+            source: 'api',
+            deliveryId,
+            event: 'work_item_cancel',
+            action: null,
+            receivedAt: new Date().toISOString(),
+          },
+        },
+        { source: 'ingress', id: `api:${deliveryId}` },
+      );
+      const { duplicate } = await this.envelopes.publish(envelope);
+      return { envelopeId: envelope.id, status: duplicate ? ('duplicate' as const) : ('accepted' as const) };
+    });
   }
 }

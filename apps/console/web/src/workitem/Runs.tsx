@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import type { WorkItemDetail } from '../../../src/shared/console-api';
 import { formatDuration, runDuration } from './format';
 
@@ -26,7 +27,9 @@ export function Runs({ runs }: { runs: WorkItemDetail['runs'] }) {
                 const ms = runDuration(run.startedAt, run.finishedAt);
                 return (
                   <tr key={run.id}>
-                    <td>{run.attempt}</td>
+                    <td>
+                      <Link to={`/runs/${run.id}`}>Run {run.attempt}</Link>
+                    </td>
                     <td>{run.flavour}</td>
                     <td>
                       {run.outcome ?? (run.startedAt ? 'running' : 'queued')}

@@ -1,6 +1,7 @@
 import { Link, useParams } from 'react-router';
 import type { WorkItemDetail } from '../../../src/shared/console-api';
 import { ErrorNotice } from '../shell/ErrorNotice';
+import { CancelButton } from './CancelButton';
 import { Description } from './Description';
 import { Runs } from './Runs';
 import { Timeline } from './Timeline';
@@ -83,6 +84,7 @@ function WorkItemView({ item }: { item: WorkItemDetail }) {
           )}
         </dl>
         {graphLink && <Link to={`/graph?parentId=${graphLink}`}>See the plan's graph</Link>}
+        <CancelButton item={item} />
       </header>
       <Description text={item.description} />
       {(item.blockedBy.length > 0 || item.blocks.length > 0) && (

@@ -1,0 +1,71 @@
+import { Link, useParams } from 'react-router';
+import type { RunPage as RunPageData, TranscriptEntry } from '../../../src/shared/console-api';
+import { ErrorNotice } from '../shell/ErrorNotice';
+import { CancelButton } from '../workitem/CancelButton';
+import { formatDuration, runDuration } from '../workitem/format';
+import { Transcript } from './Transcript';
+import { useRun } from './useRun';
+
+function Verification({ checks }: { checks: RunPageData['run']['verification'] }) {
+  return (
+    <section aria-labelledby="verification-title">
+      <h2 id="verification-title">Verification</h2>
+      {checks.length === 0 ? (
+        <p className="muted">No check has reported yet.</p>
+      ) : (
+        <ul className="checks">
+          {checks.map((v, i) => (
+            <li key={i} className={v.exitCode === 0 ? 'verification-passed' : 'verification-failed'}>
+              <code>{v.command}</code> exit {v.exitCode} ({formatDuration(v.durationMs)})
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function RunView({ page, transcript }: { page: RunPageData; transcript: TranscriptEntry[] }) {
+  const { run, workItem } = page;
+  const ms = run.durationMs ?? runDuration(run.startedAt, run.finishedAt);
+  return (
+    <article className="page run" aria-labelledby="run-title">
+      <header>
+        <h1 id="run-title">
+          Run {run.attempt} of <Link to={`/work/${workItem.id}`}>{workItem.title}</Link>
+        </h1>
+        <dl className="facts">
+          <dt>Attempt</dt>
+          <dd>{run.attempt}</dd>
+          <dt>Flavour</dt>
+          <dd>{run.flavour}</dd>
+          <dt>Outcome</dt>
+          <dd>
+            {run.outcome ?? (run.startedAt ? 'running' : 'queued')}
+            {run.failureReason && <span className="muted"> — {run.failureReason}</span>}
+          </dd>
+          <dt>Tokens (in / out)</dt>
+          <dd>
+            {run.inputTokens.toLocaleString()} / {run.outputTokens.toLocaleString()}
+          </dd>
+          <dt>Cost</dt>
+          <dd>${run.costUsd.toFixed(2)}</dd>
+          <dt>Duration</dt>
+          <dd>{ms === null ? '—' : formatDuration(ms)}</dd>
+        </dl>
+        {!run.outcome && <CancelButton item={workItem} />}
+      </header>
+      <Transcript entries={transcript} />
+      <Verification checks={run.verification} />
+    </article>
+  );
+}
+
+export function RunPage() {
+  const { id = '' } = useParams();
+  const state = useRun(id);
+  if (state.status === 'loading') return <p className="page-status">Loading the run…</p>;
+  if (state.status === 'error')
+    return <ErrorNotice what="Loading this run" error={state.error} onRetry={state.retry} />;
+  return <RunView page={state.page} transcript={state.transcript} />;
+}
