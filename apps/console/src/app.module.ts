@@ -5,6 +5,7 @@ import { DATABASE, type Database } from '@horizon/db';
 import { JetStreamConnection, RpcClient, RpcServer } from '@horizon/messaging';
 import { SignInService } from './application/sign-in.service';
 import { WorkReader } from './application/work-reader';
+import { PullRequests } from './application/pull-requests';
 import { publicUrl, webDir, type ConsoleConfig } from './config';
 import { AccessGuard, WEB_OPTIONS, type WebOptions } from './http/access';
 import { AdminController } from './http/admin.controller';
@@ -12,6 +13,8 @@ import { AuthController } from './http/auth.controller';
 import { EventsController } from './http/events.controller';
 import { WebAppController } from './http/web-app.controller';
 import { WorkController } from './http/work.controller';
+import { PullsController } from './http/pulls.controller';
+import { LocalForge } from './forge/local-forge';
 import { EventStream } from './messaging/event-stream';
 import { SignInLinksResponder } from './messaging/sign-in-links.responder';
 import { AuditRepository } from './persistence/audit.repository';
@@ -28,7 +31,14 @@ export class ConsoleModule {
     return {
       module: ConsoleModule,
       imports: [...foundationModules('console', config, { outboxRelay: false })],
-      controllers: [AuthController, WorkController, EventsController, AdminController, WebAppController],
+      controllers: [
+        AuthController,
+        WorkController,
+        EventsController,
+        AdminController,
+        WebAppController,
+        PullsController,
+      ],
       providers: [
         {
           provide: AuditRepository,
@@ -53,6 +63,20 @@ export class ConsoleModule {
           provide: WorkReader,
           inject: [RpcClient, EventStream],
           useFactory: (rpc: RpcClient, events: EventStream) => new WorkReader(rpc, events),
+        },
+        {
+          provide: PullRequests,
+          inject: [RpcClient, AuditRepository],
+          useFactory: (rpc: RpcClient, audit: AuditRepository) =>
+            new PullRequests(
+              new LocalForge({
+                url: config.FORGE_URL,
+                token: config.FORGE_TOKEN,
+                dataDir: config.HORIZON_DATA_DIR,
+              }),
+              rpc,
+              audit,
+            ),
         },
         {
           provide: SignInLinksResponder,

@@ -8,6 +8,7 @@ import { AuthController } from '../src/http/auth.controller';
 import { EventsController } from '../src/http/events.controller';
 import { WebAppController } from '../src/http/web-app.controller';
 import { WorkController } from '../src/http/work.controller';
+import { PullsController } from '../src/http/pulls.controller';
 import type { BoardView, GraphView, WorkItemPage } from '../src/shared/console-api';
 import { ConsoleUnderTest, type Browser } from './support/console-under-test';
 import { SseReader } from './support/sse';
@@ -98,7 +99,7 @@ describe('console API', () => {
     const routes: {
       method: 'GET' | 'POST';
       path: string;
-      needs: 'public' | 'viewer' | 'admin';
+      needs: 'public' | 'viewer' | 'member' | 'admin';
       body?: unknown;
     }[] = [
       { method: 'GET', path: '/auth/sign-in', needs: 'public' },
@@ -116,8 +117,15 @@ describe('console API', () => {
         needs: 'admin',
         body: { person: 'newcomer', role: 'viewer' },
       },
+      { method: 'GET', path: `/api/pulls/${repo}/7`, needs: 'viewer' },
+      { method: 'POST', path: `/api/pulls/${repo}/7/reviews`, needs: 'member', body: { event: 'APPROVE' } },
+      { method: 'POST', path: `/api/pulls/${repo}/7/merge`, needs: 'member', body: {} },
     ];
-    const template = (path: string) => path.split('?')[0]!.replace(/[0-9a-f-]{36}/, ':id');
+    const template = (path: string) =>
+      path
+        .split('?')[0]!
+        .replace(/[0-9a-f-]{36}/, ':id')
+        .replace(/^\/api\/pulls\/[^/]+\/[^/]+\/\d+/, '/api/pulls/:owner/:name/:number');
 
     it('lists every route the controllers declare', () => {
       const declared = [
@@ -126,6 +134,7 @@ describe('console API', () => {
         EventsController,
         AdminController,
         WebAppController,
+        PullsController,
       ].flatMap((controller) => {
         const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '').replace(/^\/?/, '/');
         return Object.getOwnPropertyNames(controller.prototype)
@@ -155,6 +164,13 @@ describe('console API', () => {
       const res = await hzn.request(route.path, { method: route.method, browser: member, body: route.body });
       expect(res.status).toBe(403);
       expect(((await res.json()) as { message: string }).message).toMatch(/needs the admin role/);
+    });
+
+    it.each(routes.filter((r) => r.needs === 'member'))('$method $path: 403 for a viewer', async (route) => {
+      const viewer = await hzn.signIn(`viewer-${randomUUID().slice(0, 4)}`, 'viewer', repo);
+      const res = await hzn.request(route.path, { method: route.method, browser: viewer, body: route.body });
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { message: string }).message).toMatch(/needs the member role/);
     });
 
     it('a viewer of one repository is refused the others: 404 for their items, 403 for their graph, and never sees them listed', async () => {
