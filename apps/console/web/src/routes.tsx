@@ -24,6 +24,10 @@ export const routes: RouteObject[] = [
       { path: 'board', element: <BoardPage /> },
       { path: 'work/:id', element: <WorkItemPage /> },
       { path: 'graph', lazy: () => import('./graph/GraphPage').then((m) => ({ Component: m.GraphPage })) },
+      {
+        path: 'pulls/:owner/:name/:number',
+        lazy: () => import('./pull/PullRequestPage').then((m) => ({ Component: m.PullRequestPage })),
+      },
       { path: '*', element: <NotFound /> },
     ],
   },
