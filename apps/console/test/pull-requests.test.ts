@@ -128,6 +128,17 @@ describe('console pull requests', () => {
       expect(res.status).toBe(403);
       expect(((await res.json()) as { message: string }).message).toMatch(/member role/);
     }
+    // A member elsewhere who is only a viewer here passes the guard, and is refused by the repository's rule.
+    const memberElsewhere = await hzn.signIn('vic', 'member', `${owner}/elsewhere`);
+    const here = await hzn.request(route('/reviews'), {
+      method: 'POST',
+      browser: memberElsewhere,
+      body: { event: 'APPROVE' },
+    });
+    expect(here.status).toBe(403);
+    expect(((await here.json()) as { message: string }).message).toMatch(
+      new RegExp(`you are a viewer of ${repo}: reviewing and merging need the member role`),
+    );
     const noCsrf = await hzn.request(route('/reviews'), {
       method: 'POST',
       browser: member,
