@@ -8,6 +8,7 @@ import { RunReader } from './application/run-reader';
 import { SignInService } from './application/sign-in.service';
 import { Steering } from './application/steering';
 import { WorkReader } from './application/work-reader';
+import { PullRequests } from './application/pull-requests';
 import { publicUrl, webDir, type ConsoleConfig } from './config';
 import { AccessGuard, WEB_OPTIONS, type WebOptions } from './http/access';
 import { AdminController } from './http/admin.controller';
@@ -17,6 +18,8 @@ import { WebAppController } from './http/web-app.controller';
 import { RunsController } from './http/runs.controller';
 import { SteeringController } from './http/steering.controller';
 import { WorkController } from './http/work.controller';
+import { PullsController } from './http/pulls.controller';
+import { LocalForge } from './forge/local-forge';
 import { EventStream } from './messaging/event-stream';
 import { RunEventsConsumer } from './messaging/run-events.consumer';
 import { SignInLinksResponder } from './messaging/sign-in-links.responder';
@@ -44,6 +47,7 @@ export class ConsoleModule {
         WebAppController,
         RunsController,
         SteeringController,
+        PullsController,
       ],
       providers: [
         {
@@ -97,6 +101,20 @@ export class ConsoleModule {
           provide: Steering,
           inject: [RpcClient, AuditRepository],
           useFactory: (rpc: RpcClient, audit: AuditRepository) => new Steering(rpc, audit),
+        },
+        {
+          provide: PullRequests,
+          inject: [RpcClient, AuditRepository],
+          useFactory: (rpc: RpcClient, audit: AuditRepository) =>
+            new PullRequests(
+              new LocalForge({
+                url: config.FORGE_URL,
+                token: config.FORGE_TOKEN,
+                dataDir: config.HORIZON_DATA_DIR,
+              }),
+              rpc,
+              audit,
+            ),
         },
         {
           provide: SignInLinksResponder,

@@ -21,6 +21,13 @@ export const configShape = {
     .min(1)
     .optional()
     .describe('a folder holding the built console, index.html and assets/ (unset: apps/console/dist/web)'),
+  /** The local forge (`apps/forge`), whose pull requests the pull request page reviews and merges. */
+  FORGE_URL: url(['http', 'https'], 'http://127.0.0.1:8060'),
+  FORGE_TOKEN: z
+    .string()
+    .min(16)
+    .optional()
+    .describe("the local forge's token (unset: read from $HORIZON_DATA_DIR/forge.token)"),
 };
 
 export type ConsoleConfig = z.infer<z.ZodObject<typeof configShape>>;

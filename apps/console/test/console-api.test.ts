@@ -10,6 +10,7 @@ import { RunsController } from '../src/http/runs.controller';
 import { SteeringController } from '../src/http/steering.controller';
 import { WebAppController } from '../src/http/web-app.controller';
 import { WorkController } from '../src/http/work.controller';
+import { PullsController } from '../src/http/pulls.controller';
 import type { BoardView, GraphView, PersonView, WorkItemPage } from '../src/shared/console-api';
 import { ConsoleUnderTest, type Browser } from './support/console-under-test';
 import { SseReader } from './support/sse';
@@ -128,8 +129,15 @@ describe('console API', () => {
         needs: 'admin',
         body: { person: 'newcomer', role: 'viewer' },
       },
+      { method: 'GET', path: `/api/pulls/${repo}/7`, needs: 'viewer' },
+      { method: 'POST', path: `/api/pulls/${repo}/7/reviews`, needs: 'member', body: { event: 'APPROVE' } },
+      { method: 'POST', path: `/api/pulls/${repo}/7/merge`, needs: 'member', body: {} },
     ];
-    const template = (path: string) => path.split('?')[0]!.replace(/[0-9a-f-]{36}/, ':id');
+    const template = (path: string) =>
+      path
+        .split('?')[0]!
+        .replace(/[0-9a-f-]{36}/, ':id')
+        .replace(/^\/api\/pulls\/[^/]+\/[^/]+\/\d+/, '/api/pulls/:owner/:name/:number');
 
     it('lists every route the controllers declare', () => {
       const declared = [
@@ -140,6 +148,7 @@ describe('console API', () => {
         WebAppController,
         RunsController,
         SteeringController,
+        PullsController,
       ].flatMap((controller) => {
         const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '').replace(/^\/?/, '/');
         return Object.getOwnPropertyNames(controller.prototype)

@@ -245,6 +245,15 @@ describe('local forge (real git over smart HTTP, Postgres, outbox → JetStream)
       },
     );
     expect(check.conclusion).toBe('failure');
+    expect(await api.checkRuns('acme', 'app', pr.headSha)).toEqual([
+      expect.objectContaining({
+        name: 'horizon/verify',
+        conclusion: 'failure',
+        headSha: pr.headSha,
+        summary: expect.stringContaining('npm test'),
+      }),
+    ]);
+    expect(await api.checkRuns('acme', 'app', 'f'.repeat(40))).toEqual([]);
     const last = (await outbox(forge)).at(-1)!;
     expect(last.subject).toBe('hzn.ingress.github.check');
     expect(last.data).toMatchObject({

@@ -65,6 +65,15 @@ export interface Review {
   createdAt: string;
 }
 
+export interface CheckRun {
+  id: number;
+  headSha: string;
+  name: string;
+  conclusion: 'success' | 'failure';
+  summary: string;
+  createdAt: string;
+}
+
 export interface Repository {
   id: number;
   owner: string;
@@ -205,6 +214,13 @@ export class LocalForgeClient {
       'POST',
       `${this.repoPath(owner, name)}/check-runs`,
       input,
+    );
+  }
+  /** The check runs reported on a commit, oldest first. */
+  checkRuns(owner: string, name: string, sha: string) {
+    return this.request<CheckRun[]>(
+      'GET',
+      `${this.repoPath(owner, name)}/commits/${encodeURIComponent(sha)}/check-runs`,
     );
   }
   /** Publishes one of the forge's deliveries again under a new envelope id (`horizon delivery replay local`). */

@@ -127,3 +127,80 @@ export interface AuditEntryView {
   detail: Record<string, unknown>;
   at: string;
 }
+
+/** One check run the forge recorded on the pull request's head: a verification that passed or failed. */
+export interface CheckRunView {
+  id: number;
+  name: string;
+  conclusion: 'success' | 'failure';
+  /** The verification's report: each command and its exit code. */
+  summary: string;
+  createdAt: string;
+}
+
+export interface ReviewView {
+  id: number;
+  author: string;
+  state: 'approved' | 'changes_requested' | 'commented';
+  body: string | null;
+  commitSha: string;
+  createdAt: string;
+}
+
+/** A conversation comment (`path` null) or a line comment, possibly part of a review. */
+export interface ReviewCommentView {
+  id: number;
+  reviewId: number | null;
+  author: string;
+  body: string;
+  path: string | null;
+  line: number | null;
+  createdAt: string;
+}
+
+/**
+ * `GET /api/pulls/:owner/:name/:number`: a local forge pull request, evidence first — its check
+ * runs, reviews and comments, the work item it belongs to (when one is found), and its diff.
+ * `role` is the person's role in the repository: members and admins may review and merge.
+ */
+export interface PullRequestPage {
+  repo: string;
+  role: Role;
+  pullRequest: {
+    number: number;
+    title: string;
+    body: string | null;
+    state: 'open' | 'closed';
+    merged: boolean;
+    mergedBy: string | null;
+    author: string;
+    headRef: string;
+    baseRef: string;
+    headSha: string;
+    approved: boolean;
+    approvedBy: string[];
+    changesRequestedBy: string[];
+    /** The forge's word: the head merges cleanly into the base now (approval is checked on merge). */
+    mergeable: boolean;
+    mergeableReason: string | null;
+    createdAt: string;
+    updatedAt: string;
+  };
+  checkRuns: CheckRunView[];
+  reviews: ReviewView[];
+  comments: ReviewCommentView[];
+  workItem: { id: string; title: string; state: string } | null;
+  /** Unified diff of base...head. */
+  diff: string;
+}
+
+/** `POST /api/pulls/:owner/:name/:number/reviews`; a non-approval needs a body. */
+export interface ReviewRequest {
+  event: 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT';
+  body?: string;
+}
+
+/** `POST /api/pulls/:owner/:name/:number/merge`: `sha` is the head the person reviewed. */
+export interface MergeRequest {
+  sha?: string;
+}

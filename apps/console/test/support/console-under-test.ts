@@ -49,7 +49,8 @@ export class ConsoleUnderTest {
     readonly webDir: string,
   ) {}
 
-  static async start(): Promise<ConsoleUnderTest> {
+  /** `env`: more of the console's configuration, e.g. `FORGE_URL`/`FORGE_TOKEN` of a forge under test. */
+  static async start(env: Record<string, string> = {}): Promise<ConsoleUnderTest> {
     const [db, messaging] = await Promise.all([createTestDatabase(), createTestMessaging()]);
     const { conn, publisher } = await connectTestMessaging(messaging, 'console-test');
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-test-'));
@@ -68,6 +69,8 @@ export class ConsoleUnderTest {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       CONSOLE_PORT: String(port),
       CONSOLE_WEB_DIR: webDir,
+      HORIZON_DATA_DIR: dataDir,
+      ...env,
     });
     const app = (await startService(consoleService(config))) as NestFastifyApplication;
     return new ConsoleUnderTest(

@@ -28,6 +28,10 @@ export const routes: RouteObject[] = [
       { path: 'runs/:id', element: <RunPage /> },
       { path: 'graph', lazy: () => import('./graph/GraphPage').then((m) => ({ Component: m.GraphPage })) },
       { path: 'settings', element: <SettingsPage /> },
+      {
+        path: 'pulls/:owner/:name/:number',
+        lazy: () => import('./pull/PullRequestPage').then((m) => ({ Component: m.PullRequestPage })),
+      },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -49,4 +49,10 @@ export class CheckRunService {
       return { value: run, events: [event] };
     });
   }
+
+  /** The check runs reported on a commit, oldest first (what a reviewer reads on the pull request). */
+  async onCommit(owner: string, name: string, sha: string) {
+    const repo = await this.finder.repository(owner, name);
+    return this.checkRuns.onCommit(repo.id, sha);
+  }
 }

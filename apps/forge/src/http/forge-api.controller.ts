@@ -209,4 +209,9 @@ export class ForgeApiController {
   ) {
     return this.checkRuns.create(owner, name, parseBody(checkRunBody, body), this.acting.of(req));
   }
+
+  @Get(':owner/:name/commits/:sha/check-runs')
+  checkRunsOn(@Param('owner') owner: string, @Param('name') name: string, @Param('sha') sha: string) {
+    return this.checkRuns.onCommit(owner, name, sha);
+  }
 }

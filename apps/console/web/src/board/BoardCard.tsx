@@ -25,7 +25,9 @@ export const BoardCard = memo(function BoardCard({ item }: { item: BoardItem }) 
           {verificationText[run?.verification ?? 'none']}
         </span>
         {pr &&
-          (pr.url ? (
+          (pr.provider === 'local' ? (
+            <Link to={`/pulls/${item.repo}/${pr.number}`}>PR #{pr.number}</Link>
+          ) : pr.url ? (
             <a href={pr.url} target="_blank" rel="noreferrer">
               PR #{pr.number}
             </a>

@@ -25,10 +25,25 @@ const c = boardItem({
   latestRun: { id: uuid(), outcome: 'succeeded', verification: 'passed' },
   pullRequest: { number: 7, url: 'http://forge.test/demo/shop/pull/7', provider: 'local' },
 });
+const d = boardItem({
+  title: 'Rate limits',
+  state: 'in_review',
+  repo: 'demo/api',
+  pullRequest: { number: 9, url: 'https://github.com/demo/api/pull/9', provider: 'github' },
+});
 
 beforeEach(() => FakeEventSource.install());
 
 describe('board', () => {
+  it('links a GitHub pull request out to GitHub', async () => {
+    serve([d]);
+    renderApp('/board');
+    expect(await screen.findByRole('link', { name: 'PR #9' })).toHaveAttribute(
+      'href',
+      'https://github.com/demo/api/pull/9',
+    );
+  });
+
   it('groups items into columns by state and shows each card’s facts', async () => {
     serve([a, b, c]);
     renderApp('/board');
@@ -40,10 +55,8 @@ describe('board', () => {
     expect(within(review).getByText('in_review')).toBeInTheDocument();
     expect(within(review).getByText('run: succeeded')).toBeInTheDocument();
     expect(within(review).getByText('checks passed')).toBeInTheDocument();
-    expect(within(review).getByRole('link', { name: 'PR #7' })).toHaveAttribute(
-      'href',
-      'http://forge.test/demo/shop/pull/7',
-    );
+    // A local forge pull request opens in the console; a GitHub one links out.
+    expect(within(review).getByRole('link', { name: 'PR #7' })).toHaveAttribute('href', '/pulls/demo/shop/7');
     expect(within(review).getByRole('link', { name: 'Add order total' })).toHaveAttribute(
       'href',
       `/work/${c.id}`,

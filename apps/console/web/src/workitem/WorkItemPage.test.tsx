@@ -93,9 +93,10 @@ describe('work item page', () => {
       'href',
       'https://linear.test/CART-2',
     );
+    // A local forge pull request opens in the console's pull request page.
     expect(screen.getByRole('link', { name: 'Pull request #2' })).toHaveAttribute(
       'href',
-      'http://forge.test/pull/2',
+      '/pulls/demo/cart/2',
     );
     expect(screen.getByText('Slack thread in C42')).toBeInTheDocument();
 

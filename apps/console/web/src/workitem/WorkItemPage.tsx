@@ -9,24 +9,48 @@ import { useWorkItem } from './useWorkItem';
 
 interface SourceRefs {
   trackerIssue?: { identifier?: string; url?: string };
-  pullRequest?: { number: number; url?: string };
+  pullRequest?: {
+    provider: 'github' | 'local';
+    repo?: { owner: string; name: string };
+    number: number;
+    url?: string;
+  };
   slackThread?: { channel: string; threadTs: string };
 }
 
-function SourceLinks({ refs }: { refs: SourceRefs }) {
+/** A local forge pull request's page in the console; a GitHub one's address on GitHub. */
+function PullRequestLink({ pr, repo }: { pr: NonNullable<SourceRefs['pullRequest']>; repo: string }) {
+  const label = `Pull request #${pr.number}`;
+  if (pr.provider === 'local') {
+    const where = pr.repo?.owner && pr.repo.name ? `${pr.repo.owner}/${pr.repo.name}` : repo;
+    return <Link to={`/pulls/${where}/${pr.number}`}>{label}</Link>;
+  }
+  if (!pr.url) return <>{label}</>;
+  return (
+    <a href={pr.url} target="_blank" rel="noreferrer">
+      {label}
+    </a>
+  );
+}
+
+function SourceLinks({ refs, repo }: { refs: SourceRefs; repo: string }) {
   const links = [
     refs.trackerIssue && {
       label: `Issue ${refs.trackerIssue.identifier ?? ''}`.trim(),
       url: refs.trackerIssue.url,
     },
-    refs.pullRequest && { label: `Pull request #${refs.pullRequest.number}`, url: refs.pullRequest.url },
     refs.slackThread && { label: `Slack thread in ${refs.slackThread.channel}`, url: undefined },
   ].filter((l): l is { label: string; url: string | undefined } => Boolean(l));
-  if (links.length === 0) return null;
+  if (links.length === 0 && !refs.pullRequest) return null;
   return (
     <section aria-labelledby="sources-title">
       <h2 id="sources-title">Sources</h2>
       <ul>
+        {refs.pullRequest && (
+          <li>
+            <PullRequestLink pr={refs.pullRequest} repo={repo} />
+          </li>
+        )}
         {links.map((l) => (
           <li key={l.label}>
             {l.url ? (
@@ -94,7 +118,7 @@ function WorkItemView({ item }: { item: WorkItemDetail }) {
           <ItemLinks title="Blocks" ids={item.blocks} />
         </section>
       )}
-      <SourceLinks refs={item.sourceRefs as SourceRefs} />
+      <SourceLinks refs={item.sourceRefs as SourceRefs} repo={item.repo} />
       <Runs runs={item.runs} />
       <Timeline entries={item.timeline} />
     </article>
