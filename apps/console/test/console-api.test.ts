@@ -6,6 +6,8 @@ import { cancelRequest, createRequest, until } from '@horizon/testing';
 import { AdminController } from '../src/http/admin.controller';
 import { AuthController } from '../src/http/auth.controller';
 import { EventsController } from '../src/http/events.controller';
+import { PlanLiveController } from '../src/http/plan-live.controller';
+import { PlansController } from '../src/http/plans.controller';
 import { WebAppController } from '../src/http/web-app.controller';
 import { WorkController } from '../src/http/work.controller';
 import type { BoardView, GraphView, WorkItemPage } from '../src/shared/console-api';
@@ -96,9 +98,9 @@ describe('console API', () => {
   describe('who may call what', () => {
     // Every route the console serves, the least role it needs, and a request that tries it.
     const routes: {
-      method: 'GET' | 'POST';
+      method: 'GET' | 'POST' | 'PATCH';
       path: string;
-      needs: 'public' | 'viewer' | 'admin';
+      needs: 'public' | 'viewer' | 'member' | 'admin';
       body?: unknown;
     }[] = [
       { method: 'GET', path: '/auth/sign-in', needs: 'public' },
@@ -116,6 +118,23 @@ describe('console API', () => {
         needs: 'admin',
         body: { person: 'newcomer', role: 'viewer' },
       },
+      { method: 'GET', path: '/api/plans', needs: 'viewer' },
+      { method: 'POST', path: '/api/plans', needs: 'member', body: { repo, title: 'Plan' } },
+      { method: 'GET', path: `/api/plans/${randomUUID()}`, needs: 'viewer' },
+      {
+        method: 'PATCH',
+        path: `/api/plans/${randomUUID()}`,
+        needs: 'member',
+        body: { version: 1, kind: 'details', title: 'Renamed' },
+      },
+      { method: 'POST', path: `/api/plans/${randomUUID()}/start`, needs: 'member', body: { version: 1 } },
+      { method: 'GET', path: `/api/plans/${randomUUID()}/live`, needs: 'viewer' },
+      {
+        method: 'POST',
+        path: `/api/plans/${randomUUID()}/presence`,
+        needs: 'viewer',
+        body: { editingItemId: null },
+      },
     ];
     const template = (path: string) => path.split('?')[0]!.replace(/[0-9a-f-]{36}/, ':id');
 
@@ -126,6 +145,8 @@ describe('console API', () => {
         EventsController,
         AdminController,
         WebAppController,
+        PlansController,
+        PlanLiveController,
       ].flatMap((controller) => {
         const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '').replace(/^\/?/, '/');
         return Object.getOwnPropertyNames(controller.prototype)
@@ -155,6 +176,13 @@ describe('console API', () => {
       const res = await hzn.request(route.path, { method: route.method, browser: member, body: route.body });
       expect(res.status).toBe(403);
       expect(((await res.json()) as { message: string }).message).toMatch(/needs the admin role/);
+    });
+
+    it.each(routes.filter((r) => r.needs === 'member'))('$method $path: 403 for a viewer', async (route) => {
+      const viewer = await hzn.signIn(`viewer-${randomUUID().slice(0, 4)}`, 'viewer');
+      const res = await hzn.request(route.path, { method: route.method, browser: viewer, body: route.body });
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { message: string }).message).toMatch(/needs the member role/);
     });
 
     it('a viewer of one repository is refused the others: 404 for their items, 403 for their graph, and never sees them listed', async () => {

@@ -49,7 +49,8 @@ export class ConsoleUnderTest {
     readonly webDir: string,
   ) {}
 
-  static async start(): Promise<ConsoleUnderTest> {
+  /** `env`: configuration beyond the defaults, e.g. a short presence timeout. */
+  static async start(env: Record<string, string> = {}): Promise<ConsoleUnderTest> {
     const [db, messaging] = await Promise.all([createTestDatabase(), createTestMessaging()]);
     const { conn, publisher } = await connectTestMessaging(messaging, 'console-test');
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-test-'));
@@ -68,6 +69,7 @@ export class ConsoleUnderTest {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       CONSOLE_PORT: String(port),
       CONSOLE_WEB_DIR: webDir,
+      ...env,
     });
     const app = (await startService(consoleService(config))) as NestFastifyApplication;
     return new ConsoleUnderTest(
