@@ -24,6 +24,8 @@ export const routes: RouteObject[] = [
       { path: 'board', element: <BoardPage /> },
       { path: 'work/:id', element: <WorkItemPage /> },
       { path: 'graph', lazy: () => import('./graph/GraphPage').then((m) => ({ Component: m.GraphPage })) },
+      { path: 'plans', lazy: () => import('./plan/PlansPage').then((m) => ({ Component: m.PlansPage })) },
+      { path: 'plans/:id', lazy: () => import('./plan/PlanPage').then((m) => ({ Component: m.PlanPage })) },
       { path: '*', element: <NotFound /> },
     ],
   },
