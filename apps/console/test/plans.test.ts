@@ -132,7 +132,7 @@ describe('console plans', () => {
     expect((await hzn.request(`/api/plans/${draft.id}`, { browser: stranger })).status).toBe(404);
   });
 
-  it('shows who is here to the others within a second, streams edits, and drops someone silent', async () => {
+  it('shows who is here and what they edit to the others within a second, streams edits, and drops someone silent', async () => {
     const draft = await create(ada, 'Presence');
     const live = await SseReader.open(`${hzn.url}/api/plans/${draft.id}/live`, { cookie: ada.cookie });
     const presence = () =>
@@ -159,13 +159,22 @@ describe('console plans', () => {
     ]);
 
     // An edit reaches the others as a new version.
-    await addItem(ada, draft, 'Live');
+    const edited = await addItem(ada, draft, 'Live');
     await until(
       () => live.named.find((e) => e.event === 'changed'),
       'the change on the live stream',
       1000,
       10,
     );
+
+    // Grace opens the new item: the others see which one she edits.
+    const itemId = edited.items[0]!.id;
+    await hzn.request(`/api/plans/${draft.id}/presence`, {
+      method: 'POST',
+      browser: grace,
+      body: { editingItemId: itemId },
+    });
+    await until(() => presence().at(-1)!.people[0]?.editingItemId === itemId, 'grace’s marker', 1000, 10);
 
     // Grace stops sending heartbeats: after the timeout she is gone.
     await until(() => presence().at(-1)!.people.length === 0, 'grace dropping out', PRESENCE_TIMEOUT_MS * 3);
