@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { foundationModules } from '@horizon/runtime';
 import { DATABASE, type Database } from '@horizon/db';
-import { JetStreamConnection, RpcClient, RpcServer } from '@horizon/messaging';
+import { JetStreamConnection, Publisher, RpcClient, RpcServer } from '@horizon/messaging';
 import { PeopleAdmin } from './application/people-admin.service';
 import { RunReader } from './application/run-reader';
 import { SignInService } from './application/sign-in.service';
@@ -26,11 +26,17 @@ import { SignInLinksResponder } from './messaging/sign-in-links.responder';
 import { AuditRepository } from './persistence/audit.repository';
 import { PeopleRepository } from './persistence/people.repository';
 import { RunTranscriptsRepository } from './persistence/run-transcripts.repository';
+import { PlanService } from './application/plan.service';
+import { PlanLiveController } from './http/plan-live.controller';
+import { PlansController } from './http/plans.controller';
+import { PlanPresence } from './messaging/plan-presence';
+import { PlanRepository } from './persistence/plan.repository';
 
 /**
  * The console's backend: signs people in, answers the app from the orchestrator's RPCs and the
  * `HZN_EVT` stream, keeps its own read model of runs' transcripts, and serves the built app. It
- * writes no events (no outbox relay): a member's cancellation goes through ingress's RPC.
+ * keeps no outbox: a member's cancellation goes through ingress's RPC, and the one message it
+ * sends itself, a started plan's work item requests, goes straight to HZN_INGRESS as ingress's do.
  */
 @Module({})
 export class ConsoleModule {
@@ -48,6 +54,8 @@ export class ConsoleModule {
         RunsController,
         SteeringController,
         PullsController,
+        PlansController,
+        PlanLiveController,
       ],
       providers: [
         {
@@ -120,6 +128,22 @@ export class ConsoleModule {
           provide: SignInLinksResponder,
           inject: [RpcServer, SignInService],
           useFactory: (rpc: RpcServer, signIn: SignInService) => new SignInLinksResponder(rpc, signIn),
+        },
+        {
+          provide: PlanPresence,
+          inject: [JetStreamConnection],
+          useFactory: (c: JetStreamConnection) => new PlanPresence(c, config.CONSOLE_PRESENCE_TIMEOUT_MS),
+        },
+        {
+          provide: PlanService,
+          inject: [DATABASE, AuditRepository, PlanPresence, JetStreamConnection],
+          // Publishes straight to HZN_INGRESS (no outbox): a start that fails to send reopens the draft.
+          useFactory: (
+            db: Database,
+            audit: AuditRepository,
+            presence: PlanPresence,
+            c: JetStreamConnection,
+          ) => new PlanService(new PlanRepository(db.prisma), audit, presence, new Publisher(c)),
         },
         {
           provide: APP_GUARD,

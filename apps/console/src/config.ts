@@ -15,6 +15,8 @@ export const configShape = {
   CONSOLE_PUBLIC_URL: url(['http', 'https']).optional(),
   /** How long a signed-in browser stays signed in without signing in again. */
   CONSOLE_SESSION_TTL_MS: durationMs(7 * 24 * 3600 * 1000),
+  /** How long someone stays on a plan's presence bar after their last heartbeat (sent every ~10 s). */
+  CONSOLE_PRESENCE_TIMEOUT_MS: durationMs(30_000),
   /** The built single-page app (`npm run console:build`; the bootstrap builds it when stale). */
   CONSOLE_WEB_DIR: z
     .string()

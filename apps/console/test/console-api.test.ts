@@ -8,6 +8,8 @@ import { AuthController } from '../src/http/auth.controller';
 import { EventsController } from '../src/http/events.controller';
 import { RunsController } from '../src/http/runs.controller';
 import { SteeringController } from '../src/http/steering.controller';
+import { PlanLiveController } from '../src/http/plan-live.controller';
+import { PlansController } from '../src/http/plans.controller';
 import { WebAppController } from '../src/http/web-app.controller';
 import { WorkController } from '../src/http/work.controller';
 import { PullsController } from '../src/http/pulls.controller';
@@ -99,7 +101,7 @@ describe('console API', () => {
   describe('who may call what', () => {
     // Every route the console serves, the least role it needs, and a request that tries it.
     const routes: {
-      method: 'GET' | 'POST';
+      method: 'GET' | 'POST' | 'PATCH';
       path: string;
       needs: 'public' | 'viewer' | 'member' | 'admin';
       body?: unknown;
@@ -132,6 +134,23 @@ describe('console API', () => {
       { method: 'GET', path: `/api/pulls/${repo}/7`, needs: 'viewer' },
       { method: 'POST', path: `/api/pulls/${repo}/7/reviews`, needs: 'member', body: { event: 'APPROVE' } },
       { method: 'POST', path: `/api/pulls/${repo}/7/merge`, needs: 'member', body: {} },
+      { method: 'GET', path: '/api/plans', needs: 'viewer' },
+      { method: 'POST', path: '/api/plans', needs: 'member', body: { repo, title: 'Plan' } },
+      { method: 'GET', path: `/api/plans/${randomUUID()}`, needs: 'viewer' },
+      {
+        method: 'PATCH',
+        path: `/api/plans/${randomUUID()}`,
+        needs: 'member',
+        body: { version: 1, kind: 'details', title: 'Renamed' },
+      },
+      { method: 'POST', path: `/api/plans/${randomUUID()}/start`, needs: 'member', body: { version: 1 } },
+      { method: 'GET', path: `/api/plans/${randomUUID()}/live`, needs: 'viewer' },
+      {
+        method: 'POST',
+        path: `/api/plans/${randomUUID()}/presence`,
+        needs: 'viewer',
+        body: { editingItemId: null },
+      },
     ];
     const template = (path: string) =>
       path
@@ -149,6 +168,8 @@ describe('console API', () => {
         RunsController,
         SteeringController,
         PullsController,
+        PlansController,
+        PlanLiveController,
       ].flatMap((controller) => {
         const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '').replace(/^\/?/, '/');
         return Object.getOwnPropertyNames(controller.prototype)

@@ -204,3 +204,74 @@ export interface ReviewRequest {
 export interface MergeRequest {
   sha?: string;
 }
+
+/** One proposed issue of a plan draft; its id becomes its work item's id when the plan starts. */
+export interface PlanItemView {
+  id: string;
+  title: string;
+  description: string;
+  /** One criterion per line. */
+  acceptanceCriteria: string;
+  /** Ids of sibling items that must finish first. */
+  blockedBy: string[];
+}
+
+/**
+ * `GET /api/plans/:id`, and the answer of every write to it. Every write sends the `version` it
+ * was made on; when someone else wrote first it is refused with 409 and `PlanConflict`.
+ */
+export interface PlanDraftView {
+  id: string;
+  repo: string;
+  title: string;
+  brief: string;
+  status: 'draft' | 'started';
+  version: number;
+  items: PlanItemView[];
+  createdBy: string;
+  updatedBy: string;
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+}
+
+/** `GET /api/plans?repo=`: the drafts the person may see, newest change first (items left out). */
+export interface PlanListView {
+  drafts: Omit<PlanDraftView, 'items' | 'brief'>[];
+}
+
+/** The 409 of a write made on an old version: what the draft is now. */
+export interface PlanConflict extends ApiError {
+  current: PlanDraftView;
+}
+
+/**
+ * `PATCH /api/plans/:id` body: one edit, made on `version`. Items are added with their fields;
+ * their ids are made by the backend.
+ */
+export type PlanEditRequest = { version: number } & (
+  | { kind: 'details'; title?: string; brief?: string }
+  | { kind: 'add_item'; item: Omit<PlanItemView, 'id'> }
+  | { kind: 'update_item'; itemId: string; changes: Partial<Omit<PlanItemView, 'id'>> }
+  | { kind: 'remove_item'; itemId: string }
+);
+
+/** `POST /api/plans/:id/start`: the work items made, each with the plan item it came from. */
+export interface PlanStarted {
+  draft: PlanDraftView;
+  workItemIds: string[];
+}
+
+/** Someone with the draft open, and the item they are editing. */
+export interface PlanPresencePerson {
+  personId: string;
+  name: string;
+  editingItemId: string | null;
+}
+
+/**
+ * Events of `GET /api/plans/:id/live`: `presence` (everyone here now, sent on every change) and
+ * `changed` (the draft has a new version: read it again).
+ */
+export type PlanLiveEvent =
+  { type: 'presence'; people: PlanPresencePerson[] } | { type: 'changed'; version: number; by: string };

@@ -49,7 +49,7 @@ export class ConsoleUnderTest {
     readonly webDir: string,
   ) {}
 
-  /** `env`: more of the console's configuration, e.g. `FORGE_URL`/`FORGE_TOKEN` of a forge under test. */
+  /** `env`: more of the console's configuration, e.g. a forge under test or a short presence timeout. */
   static async start(env: Record<string, string> = {}): Promise<ConsoleUnderTest> {
     const [db, messaging] = await Promise.all([createTestDatabase(), createTestMessaging()]);
     const { conn, publisher } = await connectTestMessaging(messaging, 'console-test');

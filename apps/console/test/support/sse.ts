@@ -5,6 +5,8 @@ import type { LiveEvent } from '../../src/shared/console-api';
 export class SseReader {
   /** Every event, with its SSE id and when it arrived (performance.now()). */
   readonly events: (LiveEvent & { id: string; receivedAt: number })[] = [];
+  /** Events of other names (a plan's `presence` and `changed`), with their parsed data. */
+  readonly named: { event: string; data: unknown; receivedAt: number }[] = [];
   private readonly done: Promise<void>;
 
   private constructor(private readonly body: ReadableStreamDefaultReader<Uint8Array>) {
@@ -49,6 +51,12 @@ export class SseReader {
       this.events.push({
         ...(JSON.parse(fields.data) as LiveEvent),
         id: fields.id,
+        receivedAt: performance.now(),
+      });
+    else if (fields.event)
+      this.named.push({
+        event: fields.event,
+        data: JSON.parse(fields.data) as unknown,
         receivedAt: performance.now(),
       });
   }

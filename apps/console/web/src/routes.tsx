@@ -32,6 +32,8 @@ export const routes: RouteObject[] = [
         path: 'pulls/:owner/:name/:number',
         lazy: () => import('./pull/PullRequestPage').then((m) => ({ Component: m.PullRequestPage })),
       },
+      { path: 'plans', lazy: () => import('./plan/PlansPage').then((m) => ({ Component: m.PlansPage })) },
+      { path: 'plans/:id', lazy: () => import('./plan/PlanPage').then((m) => ({ Component: m.PlanPage })) },
       { path: '*', element: <NotFound /> },
     ],
   },

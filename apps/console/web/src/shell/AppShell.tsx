@@ -25,6 +25,7 @@ export function AppShell() {
         <nav aria-label="Main">
           <NavLink to="/board">Board</NavLink>
           <NavLink to="/graph">Graph</NavLink>
+          <NavLink to="/plans">Plans</NavLink>
           {session.grants.some((g) => g.role === 'admin') && <NavLink to="/settings">Settings</NavLink>}
         </nav>
         <div className="shell-tools">

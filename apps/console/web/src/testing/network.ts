@@ -33,6 +33,8 @@ export class FakeEventSource {
   onopen: (() => void) | null = null;
   onerror: (() => void) | null = null;
   private readonly listeners: ((e: MessageEvent<string>) => void)[] = [];
+  /** Listeners of other event names (a plan's `presence` and `changed`). */
+  private readonly named: { name: string; listener: (e: MessageEvent<string>) => void }[] = [];
 
   constructor(readonly url: string) {
     FakeEventSource.instances.push(this);
@@ -40,6 +42,13 @@ export class FakeEventSource {
 
   addEventListener(name: string, listener: (e: MessageEvent<string>) => void) {
     if (name === 'horizon') this.listeners.push(listener);
+    else this.named.push({ name, listener });
+  }
+
+  /** Delivers an event of another name with `data` as its JSON. */
+  send(name: string, data: unknown) {
+    const message = new MessageEvent(name, { data: JSON.stringify(data) });
+    for (const n of this.named) if (n.name === name) n.listener(message);
   }
 
   open() {

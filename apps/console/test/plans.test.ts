@@ -1,0 +1,225 @@
+import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import { until } from '@horizon/testing';
+import type {
+  GraphView,
+  PlanConflict,
+  PlanDraftView,
+  PlanEditRequest,
+  PlanListView,
+  PlanLiveEvent,
+  PlanStarted,
+} from '../src/shared/console-api';
+import { ConsoleUnderTest, type Browser } from './support/console-under-test';
+import { SseReader } from './support/sse';
+
+/** Short, so a person who left drops out within the test; the browser's heartbeat is every ~10 s. */
+const PRESENCE_TIMEOUT_MS = 800;
+
+/**
+ * Plan drafts over real HTTP, Postgres and NATS, started into work items the real orchestrator
+ * records: version checks between two people, cycles refused, presence over core NATS.
+ */
+describe('console plans', () => {
+  let hzn: ConsoleUnderTest;
+  let ada: Browser;
+  let grace: Browser;
+  let viewer: Browser;
+  const repo = `acme/p${randomUUID().slice(0, 6)}`;
+
+  beforeAll(async () => {
+    hzn = await ConsoleUnderTest.start({ CONSOLE_PRESENCE_TIMEOUT_MS: String(PRESENCE_TIMEOUT_MS) });
+    ada = await hzn.signIn('ada', 'member', repo);
+    grace = await hzn.signIn('grace', 'member', repo);
+    viewer = await hzn.signIn('vic', 'viewer', repo);
+  }, 120_000);
+  afterAll(() => hzn?.stop());
+
+  const create = async (who: Browser, title = 'Coupons') => {
+    const res = await hzn.request('/api/plans', {
+      method: 'POST',
+      browser: who,
+      body: { repo, title, brief: 'Why' },
+    });
+    expect(res.status).toBe(201);
+    return (await res.json()) as PlanDraftView;
+  };
+  const edit = (who: Browser, id: string, body: PlanEditRequest) =>
+    hzn.request(`/api/plans/${id}`, { method: 'PATCH', browser: who, body });
+  const addItem = async (who: Browser, draft: PlanDraftView, title: string, blockedBy: string[] = []) => {
+    const res = await edit(who, draft.id, {
+      version: draft.version,
+      kind: 'add_item',
+      item: {
+        title,
+        description: `${title}, in short`,
+        acceptanceCriteria: 'It works\nIt is tested',
+        blockedBy,
+      },
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as PlanDraftView;
+  };
+
+  it('keeps both people’s edits apart: a write on a stale version is refused with 409 and the current draft', async () => {
+    const draft = await create(ada);
+    expect(draft).toMatchObject({ repo, status: 'draft', version: 1, items: [], createdBy: 'ada' });
+    const byAda = await addItem(ada, draft, 'Model');
+    // Grace still has version 1 on her screen.
+    const stale = await edit(grace, draft.id, { version: 1, kind: 'details', title: 'Discounts' });
+    expect(stale.status).toBe(409);
+    const conflict = (await stale.json()) as PlanConflict;
+    expect(conflict.message).toMatch(/^ada changed this plan meanwhile/);
+    expect(conflict.current).toEqual(byAda);
+    const fresh = await edit(grace, draft.id, {
+      version: byAda.version,
+      kind: 'details',
+      title: 'Discounts',
+    });
+    expect(fresh.status).toBe(200);
+    expect((await fresh.json()) as PlanDraftView).toMatchObject({
+      title: 'Discounts',
+      version: 3,
+      updatedBy: 'grace',
+    });
+    const list = (await (
+      await hzn.request(`/api/plans?repo=${repo}`, { browser: viewer })
+    ).json()) as PlanListView;
+    expect(list.drafts.map((d) => d.id)).toContain(draft.id);
+    const audit = await hzn.query<{ actor: string; action: string }>(
+      `SELECT actor, action FROM console."ConsoleAudit" WHERE target = '${draft.id}' ORDER BY at`,
+    );
+    expect(audit).toEqual([
+      { actor: 'ada', action: 'plan.created' },
+      { actor: 'ada', action: 'plan.add_item' },
+      { actor: 'grace', action: 'plan.details' },
+    ]);
+  });
+
+  it('refuses an edge that would make a cycle, naming it', async () => {
+    let draft = await create(ada, 'Cycles');
+    draft = await addItem(ada, draft, 'First');
+    draft = await addItem(ada, draft, 'Second', [draft.items[0]!.id]);
+    const res = await edit(ada, draft.id, {
+      version: draft.version,
+      kind: 'update_item',
+      itemId: draft.items[0]!.id,
+      changes: { blockedBy: [draft.items[1]!.id] },
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toBe(
+      'that would make a cycle: "First" → "Second" → "First"; nothing in it could ever start',
+    );
+  });
+
+  it('refuses a viewer’s writes with 403, and answers 404 for a draft in a repository they cannot see', async () => {
+    const draft = await create(ada, 'Read only');
+    const res = await edit(viewer, draft.id, { version: draft.version, kind: 'details', brief: 'mine now' });
+    expect(res.status).toBe(403);
+    const start = await hzn.request(`/api/plans/${draft.id}/start`, {
+      method: 'POST',
+      browser: viewer,
+      body: { version: 1 },
+    });
+    expect(start.status).toBe(403);
+    const made = await hzn.request('/api/plans', {
+      method: 'POST',
+      browser: viewer,
+      body: { repo, title: 'x' },
+    });
+    expect(made.status).toBe(403);
+    const stranger = await hzn.signIn('stranger', 'admin', 'acme/elsewhere');
+    expect((await hzn.request(`/api/plans/${draft.id}`, { browser: stranger })).status).toBe(404);
+  });
+
+  it('shows who is here and what they edit to the others within a second, streams edits, and drops someone silent', async () => {
+    const draft = await create(ada, 'Presence');
+    const live = await SseReader.open(`${hzn.url}/api/plans/${draft.id}/live`, { cookie: ada.cookie });
+    const presence = () =>
+      live.named
+        .filter((e) => e.event === 'presence')
+        .map((e) => e.data as PlanLiveEvent & { type: 'presence' });
+    await until(() => presence().length > 0, 'the presence on connecting');
+    const sent = performance.now();
+    const beat = await hzn.request(`/api/plans/${draft.id}/presence`, {
+      method: 'POST',
+      browser: grace,
+      body: { editingItemId: null },
+    });
+    expect(beat.status).toBe(204);
+    const arrived = await until(
+      () => live.named.find((e) => e.event === 'presence' && JSON.stringify(e.data).includes('grace')),
+      'grace on ada’s presence bar',
+      1000,
+      10,
+    );
+    expect(arrived.receivedAt - sent).toBeLessThan(1000);
+    expect(presence().at(-1)!.people).toEqual([
+      { personId: grace.personId, name: 'grace', editingItemId: null },
+    ]);
+
+    // An edit reaches the others as a new version.
+    const edited = await addItem(ada, draft, 'Live');
+    await until(
+      () => live.named.find((e) => e.event === 'changed'),
+      'the change on the live stream',
+      1000,
+      10,
+    );
+
+    // Grace opens the new item: the others see which one she edits.
+    const itemId = edited.items[0]!.id;
+    await hzn.request(`/api/plans/${draft.id}/presence`, {
+      method: 'POST',
+      browser: grace,
+      body: { editingItemId: itemId },
+    });
+    await until(() => presence().at(-1)!.people[0]?.editingItemId === itemId, 'grace’s marker', 1000, 10);
+
+    // Grace stops sending heartbeats: after the timeout she is gone.
+    await until(() => presence().at(-1)!.people.length === 0, 'grace dropping out', PRESENCE_TIMEOUT_MS * 3);
+    await live.close();
+  });
+
+  it('starts the plan: the orchestrator records one work item per item with its edges, and a second start is refused', async () => {
+    let draft = await create(ada, 'Ship coupons');
+    draft = await addItem(ada, draft, 'Coupon model');
+    draft = await addItem(ada, draft, 'Coupon API', [draft.items[0]!.id]);
+    draft = await addItem(ada, draft, 'Checkout', [draft.items[0]!.id, draft.items[1]!.id]);
+    const [model, api, checkout] = draft.items.map((i) => i.id);
+    const res = await hzn.request(`/api/plans/${draft.id}/start`, {
+      method: 'POST',
+      browser: grace,
+      body: { version: draft.version },
+    });
+    expect(res.status).toBe(200);
+    const started = (await res.json()) as PlanStarted;
+    expect(started.draft).toMatchObject({ status: 'started', updatedBy: 'grace' });
+    expect(started.workItemIds).toEqual([model, api, checkout]);
+
+    const graph = await until(async () => {
+      const g = (await (await hzn.request(`/api/graph?repo=${repo}`, { browser: ada })).json()) as GraphView;
+      return g.nodes.length === 3 && g;
+    }, 'the orchestrator to record the three work items');
+    expect(graph.nodes.find((n) => n.id === api)).toMatchObject({ title: 'Coupon API', kind: 'implement' });
+    const edge = (from: string | undefined, to: string | undefined) => ({ from, to });
+    expect(graph.edges).toEqual(
+      expect.arrayContaining([edge(model, api), edge(model, checkout), edge(api, checkout)]),
+    );
+    expect(graph.edges).toHaveLength(3);
+
+    const again = await hzn.request(`/api/plans/${draft.id}/start`, {
+      method: 'POST',
+      browser: ada,
+      body: { version: started.draft.version },
+    });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as PlanConflict).message).toMatch(/grace started this plan/);
+    const late = await edit(ada, draft.id, {
+      version: started.draft.version,
+      kind: 'details',
+      brief: 'more',
+    });
+    expect(late.status).toBe(409);
+  });
+});
