@@ -3,20 +3,31 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
-import { createStackSandbox, startStack, type StackSandbox } from '@horizon/testing';
+import type { Browser } from 'playwright-core';
+import { createStackSandbox, launchChromium, startStack, type StackSandbox } from '@horizon/testing';
+import { ConsoleTour } from './support/console-tour';
 
-describe('npm start on a fresh data directory: the whole loop, for real', () => {
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * `npm start` on a fresh data directory, as a new user runs it: the whole loop for real, watched
+ * in the terminal and, at the same time, in the console in Chromium (one demo run serves both).
+ */
+describe('npm start on a fresh data directory: the whole loop, for real, in the terminal and the console', () => {
   let stack: StackSandbox;
+  let browser: Browser;
   let env: Record<string, string>;
   let dataDir: string;
 
   beforeAll(async () => {
     stack = await createStackSandbox();
     ({ env, dataDir } = stack);
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
-    await stack.remove();
+    await browser?.close();
+    await stack?.remove();
   });
 
   it(
@@ -24,7 +35,13 @@ describe('npm start on a fresh data directory: the whole loop, for real', () => 
     async () => {
       const running = startStack(stack);
       try {
+        // The console's sign-in link comes once every service is ready, before the demo starts.
+        const ready = await running.waitFor('to sign in', 3 * 60_000);
+        const link = /console: open (http:\/\/\S+\/auth\/sign-in\?token=\S+)/.exec(ready)![1]!;
+        const tour = await ConsoleTour.signIn(browser, link);
+        const watched = tour.watchDemo();
         const output = await running.waitFor('Horizon keeps serving', 8 * 60_000);
+        await watched;
         expect(output).toContain('[demo] created the sample repository demo/cart on the local forge');
         expect(output).toMatch(/plan Shopping cart totals: running → done \(planned 3 issue\(s\)/);
         expect(output).toMatch(/B +Add discount codes: received → blocked \(waiting on Add cart subtotal\)/);
@@ -40,6 +57,10 @@ describe('npm start on a fresh data directory: the whole loop, for real', () => 
         expect(output).toMatch(/^stages: plan [\d.]+s · A implement [\d.]+s · A revise [\d.]+s/m);
         await expectForgeState();
         await expectCliAgainstTheStack();
+        await tour.visitFinishedWork();
+        await tour.planTogether();
+        expect((await tour.figures()).events).toBeGreaterThan(10);
+        await tour.close();
       } finally {
         await running.stop();
       }
@@ -60,7 +81,7 @@ describe('npm start on a fresh data directory: the whole loop, for real', () => 
         await pool.end();
       }
     },
-    10 * 60_000,
+    12 * 60_000,
   );
 
   /** The CLI as a user runs it (a separate process), against the stack the demo left running. */
@@ -68,7 +89,7 @@ describe('npm start on a fresh data directory: the whole loop, for real', () => 
     return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
-        ['-r', '@swc-node/register', path.join(__dirname, '..', 'src', 'main.ts'), ...args],
+        ['-r', '@swc-node/register', path.join(ROOT, 'apps', 'cli', 'src', 'main.ts'), ...args],
         { env: { ...env, ...extra }, timeout: 60_000 },
         (err, stdout, stderr) =>
           resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),

@@ -1,0 +1,212 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { screenshotPath } from '@horizon/testing';
+
+interface Item {
+  id: string;
+  kind: string;
+  state: string;
+  title: string;
+  latestRun: { id: string } | null;
+}
+
+/**
+ * A person in Chromium at the console `npm start` prints a link to, while the demo runs and
+ * after: signing in through that link, the board and the graph following the demo live, an item,
+ * the settings, a run's transcript, a pull request, and a plan shaped by two people at once.
+ * Every page is checked with axe and saved as a screenshot under .horizon/screenshots/.
+ */
+export class ConsoleTour {
+  /** The time from each event being written to this browser receiving it, in ms. */
+  private probe!: Page;
+
+  private constructor(
+    private readonly browser: Browser,
+    private readonly context: BrowserContext,
+    private readonly page: Page,
+    readonly url: string,
+    readonly firstLoadMs: number,
+  ) {}
+
+  /** Opens the sign-in link in a fresh browser window and lands on the board. */
+  static async signIn(browser: Browser, link: string): Promise<ConsoleTour> {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: 'light',
+    });
+    const page = await context.newPage();
+    const started = Date.now();
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'Board' }).waitFor();
+    const tour = new ConsoleTour(browser, context, page, new URL(link).origin, Date.now() - started);
+    expect(new URL(page.url()).pathname).toBe('/board');
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 10_000 });
+    await tour.measureDelays();
+    return tour;
+  }
+
+  /** The demo's items arrive and move on the board without a reload; the graph shows the plan. */
+  async watchDemo(): Promise<void> {
+    const { page } = this;
+    await page.locator('li.card', { hasText: 'Add cart subtotal' }).waitFor({ timeout: 5 * 60_000 });
+    await this.look('console-board-live');
+    const subtotal = page.locator('li.card', { hasText: 'Add cart subtotal' });
+    await subtotal.locator('.badge', { hasText: /^(merged|done)$/ }).waitFor({ timeout: 6 * 60_000 });
+    await this.look('console-board-merged');
+
+    const plan = (await this.api<{ items: Item[] }>('/api/work-items?kind=plan')).items[0]!;
+    await page.getByRole('link', { name: 'Graph' }).click();
+    await page.goto(`${this.url}/graph?parentId=${plan.id}`);
+    await page.locator('.react-flow__node').nth(2).waitFor({ timeout: 30_000 });
+    expect(await page.locator('.react-flow__node').count()).toBe(3);
+    expect(await page.locator('.react-flow__edge').count()).toBeGreaterThanOrEqual(2);
+    await this.look('console-graph');
+  }
+
+  /** After the demo: an item, the settings, a run, a pull request; dark theme and a phone. */
+  async visitFinishedWork(): Promise<void> {
+    const { page } = this;
+    const subtotal = (await this.api<{ items: Item[] }>('/api/work-items?kind=implement')).items.find(
+      (i) => i.title === 'Add cart subtotal',
+    )!;
+    await page.goto(`${this.url}/work/${subtotal.id}`);
+    await page.getByRole('heading', { name: 'Add cart subtotal' }).waitFor();
+    await page.getByRole('heading', { name: /Timeline/ }).waitFor();
+    await this.look('console-work-item');
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('region', { name: 'Audit trail' }).getByText('session.signed_in').first().waitFor();
+    await this.look('console-settings');
+
+    await page.goto(`${this.url}/runs/${subtotal.latestRun!.id}`);
+    await page.getByRole('log', { name: 'Transcript' }).locator('li').first().waitFor({ timeout: 30_000 });
+    await this.look('console-run');
+
+    await page.goto(`${this.url}/pulls/demo/cart/1`);
+    await page.getByRole('heading', { name: 'Changes' }).waitFor();
+    await page.locator('.diff').first().waitFor({ timeout: 30_000 });
+    await this.look('console-pull-request');
+
+    await page.getByRole('button', { name: /Switch to dark theme/ }).click();
+    await page.goto(`${this.url}/board`);
+    await page.locator('li.card').first().waitFor();
+    await this.look('console-board-dark');
+    const phone = await this.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      storageState: await this.context.storageState(),
+    });
+    const phonePage = await phone.newPage();
+    await phonePage.goto(`${this.url}/board`);
+    await phonePage.locator('li.card').first().waitFor();
+    await phonePage.screenshot({ path: screenshotPath('console-board-phone'), fullPage: true });
+    await phone.close();
+    await page.getByRole('button', { name: /Switch to light theme/ }).click();
+  }
+
+  /** Grace, invited by the admin, opens the admin's new plan: each sees the other and their edits. */
+  async planTogether(): Promise<void> {
+    const { page } = this;
+    const csrf = (await this.api<{ csrfToken: string }>('/api/session')).csrfToken;
+    const invite = await page.request.post(`${this.url}/api/admin/sign-in-links`, {
+      headers: { 'x-csrf-token': csrf },
+      data: { person: 'grace', role: 'member', repo: 'demo/cart' },
+    });
+    const graceContext = await this.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const grace = await graceContext.newPage();
+    await grace.goto(((await invite.json()) as { url: string }).url);
+    await grace.getByRole('heading', { name: 'Board' }).waitFor();
+
+    await page.goto(`${this.url}/plans`);
+    await page.getByLabel('Repository (owner/name)').fill('demo/cart');
+    await page.getByLabel('Title').fill('Checkout polish');
+    await page.getByLabel('Brief').fill('Small things customers asked for at checkout.');
+    await page.getByRole('button', { name: 'Create plan' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Checkout polish' }).waitFor();
+    await grace.goto(page.url());
+    await grace.getByRole('heading', { level: 1, name: 'Checkout polish' }).waitFor();
+
+    await page.getByRole('region', { name: 'Who is here' }).getByText(/grace/).waitFor({ timeout: 15_000 });
+    await grace
+      .getByRole('region', { name: 'Who is here' })
+      .getByText(/looking|editing/)
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Edit title and brief' }).click();
+    await page.getByLabel('Title').fill('Checkout polish, together');
+    await page.getByRole('button', { name: 'Save title and brief' }).click();
+    await grace
+      .getByRole('heading', { level: 1, name: 'Checkout polish, together' })
+      .waitFor({ timeout: 5_000 });
+    await this.look('console-plan');
+    await grace.screenshot({ path: screenshotPath('console-plan-grace'), fullPage: true });
+    await graceContext.close();
+  }
+
+  /** The delays measured so far, written beside the screenshots; p50 and p99 in ms. */
+  async figures(): Promise<{ events: number; p50: number; p99: number }> {
+    const delays = (
+      await this.probe.evaluate(() => (globalThis as unknown as { delays: number[] }).delays)
+    ).sort((a, b) => a - b);
+    const at = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))]!;
+    const figures = { events: delays.length, p50: at(0.5), p99: at(0.99) };
+    const line = `CONSOLE e2e first_load_ms=${this.firstLoadMs} events=${figures.events} event_to_browser_p50_ms=${figures.p50} p99_ms=${figures.p99}`;
+    fs.writeFileSync(path.join(path.dirname(screenshotPath('x')), 'console-figures.txt'), `${line}\n`);
+    process.stdout.write(`${line}\n`);
+    return figures;
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+
+  /**
+   * A tab of its own that stays open while the other navigates, timing each event from its
+   * writing (occurredAt) to its arrival. The code runs in the page, which has the DOM's
+   * EventSource; the test's own types do not.
+   */
+  private async measureDelays(): Promise<void> {
+    this.probe = await this.context.newPage();
+    await this.probe.goto(`${this.url}/board`);
+    await this.probe.evaluate(() => {
+      type Source = { addEventListener(name: string, listener: (e: { data: string }) => void): void };
+      const page = globalThis as unknown as { delays: number[]; EventSource: new (url: string) => Source };
+      page.delays = [];
+      new page.EventSource('/api/events').addEventListener('horizon', (e) => {
+        page.delays.push(Date.now() - Date.parse((JSON.parse(e.data) as { occurredAt: string }).occurredAt));
+      });
+    });
+  }
+
+  /** A screenshot of the page, and no serious or critical axe finding on it. */
+  private async look(name: string): Promise<void> {
+    await this.page.screenshot({ path: screenshotPath(name), fullPage: true });
+    expect(await this.axeViolations()).toEqual([]);
+  }
+
+  private async api<T>(route: string): Promise<T> {
+    const res = await this.page.request.get(`${this.url}${route}`);
+    if (!res.ok()) throw new Error(`${route}: ${res.status()} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
+  /** axe's serious and critical findings, each with the first elements it names. */
+  private async axeViolations(): Promise<string[]> {
+    // Evaluated, not added as a <script>: the console's CSP refuses inline scripts, as it should.
+    await this.page.evaluate(fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
+    type Violation = { id: string; impact: string; help: string; nodes: { target: string[] }[] };
+    const violations = await this.page.evaluate(async () => {
+      const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: Violation[] }> } }).axe;
+      return (await axe.run()).violations;
+    });
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.id}: ${v.help} (${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(', ')})`,
+      );
+  }
+}
