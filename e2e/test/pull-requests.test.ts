@@ -296,7 +296,7 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
     const env = await send(command({ forge: 'local' }));
     const dead = await deadLetterOf(conn, env.id);
     expect(dead.header.get(HEADER.dlqReason)).toBe(
-      `local forge token missing: set FORGE_TOKEN or start the forge so it writes ${path.join(dataDir, 'forge.token')}`,
+      `the local forge's token is missing: set FORGE_TOKEN or start the forge so it writes ${path.join(dataDir, 'forge.token')}`,
     );
   });
 });

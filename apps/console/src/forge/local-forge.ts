@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import {
   LocalForgeApiError,
   LocalForgeClient,
-  localForgeTokenFile,
+  LocalForgeTokenMissing,
+  resolveLocalForgeToken,
   type CheckRun,
   type Comment,
   type PullRequestDetail,
@@ -80,16 +80,11 @@ export class LocalForge {
   }
 
   private token(): string {
-    if (this.options.token) return this.options.token;
-    const file = localForgeTokenFile(this.options.dataDir);
     try {
-      const token = fs.readFileSync(file, 'utf8').trim();
-      if (token) return token;
-    } catch {
-      // no file: reported below
+      return resolveLocalForgeToken(this.options.token, this.options.dataDir);
+    } catch (err) {
+      if (err instanceof LocalForgeTokenMissing) throw new ForgeUnavailable(err.message);
+      throw err;
     }
-    throw new ForgeUnavailable(
-      `the local forge's token is missing: set FORGE_TOKEN or start the forge so it writes ${file}`,
-    );
   }
 }

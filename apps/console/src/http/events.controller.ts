@@ -5,9 +5,7 @@ import { WorkReader } from '../application/work-reader';
 import type { Viewer } from '../application/sign-in.service';
 import { EventStream } from '../messaging/event-stream';
 import { CurrentViewer, Requires } from './access';
-
-/** How often an idle stream sends a comment, so proxies and browsers keep it open. */
-const HEARTBEAT_MS = 15_000;
+import { openEventStream } from './sse';
 
 /**
  * `GET /api/events`: work-item and run events as Server-Sent Events, `id` the stream sequence.
@@ -49,21 +47,8 @@ export class EventsController {
           this.logger.warn({ err, seq: event.seq, personId: viewer.personId }, 'live event not sent'),
         );
     });
-    reply.hijack();
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      // Tells nginx-style proxies not to buffer the stream.
-      'x-accel-buffering': 'no',
-    });
-    res.write(': connected\n\n');
+    openEventStream(reply, () => void follower.stop());
     begin();
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    res.on('close', () => {
-      clearInterval(heartbeat);
-      void follower.stop();
-    });
   }
 }
 

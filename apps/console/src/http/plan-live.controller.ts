@@ -5,11 +5,10 @@ import { PlanService } from '../application/plan.service';
 import type { Viewer } from '../application/sign-in.service';
 import { PlanPresence } from '../messaging/plan-presence';
 import { CurrentViewer, Requires } from './access';
+import { openEventStream } from './sse';
 import { answer } from './plans.controller';
 import { parse } from './work.controller';
 
-/** How often an idle stream sends a comment, so proxies and browsers keep it open. */
-const KEEP_ALIVE_MS = 15_000;
 const presenceBody = z.strictObject({ editingItemId: z.string().uuid().nullable() });
 const id = new ParseUUIDPipe({ version: '4' });
 
@@ -46,22 +45,10 @@ export class PlanLiveController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await answer(() => this.plans.get(viewer, draftId));
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write(': connected\n\n');
-    const stop = this.presence.watch(draftId, (event) => {
+    let stop = () => {};
+    const res = openEventStream(reply, () => stop());
+    stop = this.presence.watch(draftId, (event) => {
       if (!res.writableEnded) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    });
-    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
-    res.on('close', () => {
-      clearInterval(keepAlive);
-      stop();
     });
   }
 }

@@ -1,6 +1,10 @@
-import fs from 'node:fs';
 import { identityGet } from '@horizon/contracts';
-import { LocalForgeClient, localForgeTokenFile, LocalForgeAdapter } from '@horizon/local-forge-client';
+import {
+  LocalForgeAdapter,
+  LocalForgeClient,
+  LocalForgeTokenMissing,
+  resolveLocalForgeToken,
+} from '@horizon/local-forge-client';
 import type { PullRequestRef, RepoName, WorkOwner } from '@horizon/integrations-github';
 import type { RpcClient } from '@horizon/messaging';
 import type { ForgeAccess, ForgeSession, PullRequestLookup } from './github-access';
@@ -50,17 +54,12 @@ export class LocalForgeAccess implements ForgeAccess {
   }
 
   private token(): string {
-    if (this.options.token) return this.options.token;
-    const file = localForgeTokenFile(this.options.dataDir);
     try {
-      const token = fs.readFileSync(file, 'utf8').trim();
-      if (token) return token;
-    } catch {
-      // no file: reported below
+      return resolveLocalForgeToken(this.options.token, this.options.dataDir);
+    } catch (err) {
+      if (err instanceof LocalForgeTokenMissing) throw new ForgeNotConfigured(err.message);
+      throw err;
     }
-    throw new ForgeNotConfigured(
-      `local forge token missing: set FORGE_TOKEN or start the forge so it writes ${file}`,
-    );
   }
 }
 
