@@ -32,6 +32,20 @@ import { PlansController } from './http/plans.controller';
 import { PlanPresence } from './messaging/plan-presence';
 import { PlanRepository } from './persistence/plan.repository';
 
+/** Every controller the console serves: its access tests walk their routes. */
+export const CONSOLE_CONTROLLERS = [
+  AuthController,
+  WorkController,
+  EventsController,
+  AdminController,
+  WebAppController,
+  RunsController,
+  SteeringController,
+  PullsController,
+  PlansController,
+  PlanLiveController,
+];
+
 /**
  * The console's backend: signs people in, answers the app from the orchestrator's RPCs and the
  * `HZN_EVT` stream, keeps its own read model of runs' transcripts, and serves the built app. It
@@ -45,18 +59,7 @@ export class ConsoleModule {
     return {
       module: ConsoleModule,
       imports: [...foundationModules('console', config, { outboxRelay: false })],
-      controllers: [
-        AuthController,
-        WorkController,
-        EventsController,
-        AdminController,
-        WebAppController,
-        RunsController,
-        SteeringController,
-        PullsController,
-        PlansController,
-        PlanLiveController,
-      ],
+      controllers: CONSOLE_CONTROLLERS,
       providers: [
         {
           provide: AuditRepository,

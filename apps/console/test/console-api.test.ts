@@ -3,16 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
 import { apiWorkItemCancel, apiWorkItemCreate } from '@horizon/contracts';
 import { cancelRequest, createRequest, until } from '@horizon/testing';
-import { AdminController } from '../src/http/admin.controller';
-import { AuthController } from '../src/http/auth.controller';
-import { EventsController } from '../src/http/events.controller';
-import { RunsController } from '../src/http/runs.controller';
-import { SteeringController } from '../src/http/steering.controller';
-import { PlanLiveController } from '../src/http/plan-live.controller';
-import { PlansController } from '../src/http/plans.controller';
-import { WebAppController } from '../src/http/web-app.controller';
-import { WorkController } from '../src/http/work.controller';
-import { PullsController } from '../src/http/pulls.controller';
+import { CONSOLE_CONTROLLERS } from '../src/app.module';
 import type { BoardView, GraphView, PersonView, WorkItemPage } from '../src/shared/console-api';
 import { ConsoleUnderTest, type Browser } from './support/console-under-test';
 import { consoleRoutes } from './support/routes';
@@ -108,18 +99,7 @@ describe('console API', () => {
         .replace(/^\/api\/pulls\/[^/]+\/[^/]+\/\d+/, '/api/pulls/:owner/:name/:number');
 
     it('lists every route the controllers declare', () => {
-      const declared = [
-        AuthController,
-        WorkController,
-        EventsController,
-        AdminController,
-        WebAppController,
-        RunsController,
-        SteeringController,
-        PullsController,
-        PlansController,
-        PlanLiveController,
-      ].flatMap((controller) => {
+      const declared = CONSOLE_CONTROLLERS.flatMap((controller) => {
         const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '').replace(/^\/?/, '/');
         return Object.getOwnPropertyNames(controller.prototype)
           .filter((name) => name !== 'constructor')

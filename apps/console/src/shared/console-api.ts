@@ -4,6 +4,7 @@
  * the contracts catalog out of the browser bundle.
  */
 import type { RunView, WorkItemDetail, WorkItemView } from '@horizon/contracts';
+import type { Comment as ForgeComment } from '@horizon/local-forge-client';
 
 export type { RunView, WorkItemDetail, WorkItemView };
 
@@ -147,16 +148,8 @@ export interface ReviewView {
   createdAt: string;
 }
 
-/** A conversation comment (`path` null) or a line comment, possibly part of a review. */
-export interface ReviewCommentView {
-  id: number;
-  reviewId: number | null;
-  author: string;
-  body: string;
-  path: string | null;
-  line: number | null;
-  createdAt: string;
-}
+/** A conversation comment (`path` null) or a line comment, possibly part of a review: as the forge answers it. */
+export type ReviewCommentView = ForgeComment;
 
 /**
  * `GET /api/pulls/:owner/:name/:number`: a local forge pull request, evidence first — its check
