@@ -128,10 +128,9 @@ export class DemoWorld {
     };
   }
 
-  async transitions(workItemIds: string[], after = new Date(0)): Promise<DemoTransition[]> {
+  async transitions(workItemIds: string[]): Promise<DemoTransition[]> {
     return (await this.details(workItemIds))
       .flatMap(transitionsOf)
-      .filter((t) => t.at > after)
       .sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 

@@ -113,7 +113,10 @@ async function start(world: DemoWorld): Promise<string> {
 async function drive(world: DemoWorld, planId: string, startedAt: Date, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const done = new Set<string>();
-  let printedUpTo = new Date(0);
+  // Printed transitions by identity, not by a time cursor: a plan's `running → done` and its
+  // children's first placements commit in one transaction with one timestamp, and a poll can see
+  // the plan's before it sees the children.
+  const printed = new Set<string>();
   let observed: DemoObservation = { plan: null, children: [] };
   const clock = (at: Date) => `${((at.getTime() - startedAt.getTime()) / 1000).toFixed(1).padStart(6)}s`;
 
@@ -121,13 +124,15 @@ async function drive(world: DemoWorld, planId: string, startedAt: Date, timeoutM
     observed = await world.observe(planId);
     const names = labels(observed);
     const ids = [...names.keys()];
-    for (const t of await world.transitions(ids, printedUpTo)) {
+    for (const t of await world.transitions(ids)) {
+      const key = `${t.workItemId} ${t.at.toISOString()} ${t.from} ${t.to}`;
+      if (printed.has(key)) continue;
+      printed.add(key);
       const item = [observed.plan, ...observed.children].find((i) => i?.id === t.workItemId);
       const cause = t.cause.length > 110 ? `${t.cause.slice(0, 107)}…` : t.cause;
       say(
         `${clock(t.at)}  ${(names.get(t.workItemId) ?? '?').padEnd(4)} ${item?.title ?? ''}: ${t.from} → ${t.to} (${cause})`,
       );
-      printedUpTo = t.at;
     }
     const step = nextDemoStep(observed);
     if (step.type === 'finished') break;
