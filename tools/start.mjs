@@ -2,7 +2,8 @@
 // `npm start`: every service up against the stack the bootstrap found, one line each once
 // ready; logs under .horizon/logs/. With no model provider configured the scripted model
 // server stands in for one. Once everything is ready, a fresh data directory runs the demo
-// (`horizon demo --if-new`; HORIZON_DEMO=0 skips it). Ctrl-C stops them all cleanly.
+// (`horizon demo --if-new`; HORIZON_DEMO=0 skips it, HORIZON_DEMO_REVIEW=console leaves its
+// reviews to you in the console). Ctrl-C stops them all cleanly.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -124,7 +125,15 @@ async function printConsoleLink() {
 function runDemo() {
   const demo = spawn(
     process.execPath,
-    ['-r', '@swc-node/register', path.join(ROOT, 'apps', 'cli', 'src', 'main.ts'), 'demo', '--if-new'],
+    [
+      '-r',
+      '@swc-node/register',
+      path.join(ROOT, 'apps', 'cli', 'src', 'main.ts'),
+      'demo',
+      '--if-new',
+      // HORIZON_DEMO_REVIEW=console: you review the demo's pull requests in the console.
+      ...(process.env.HORIZON_DEMO_REVIEW === 'console' ? ['--review-in-console'] : []),
+    ],
     { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   demo.on('exit', (code) => {

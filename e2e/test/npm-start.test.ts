@@ -31,18 +31,24 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
   });
 
   it(
-    'plans three dependent items, implements A, revises it after review, merges the chain, and prints the summary',
+    'plans three dependent items, implements A, revises it after a review in the console, merges the chain there, and prints the summary',
     async () => {
-      const running = startStack(stack);
+      // The person in the browser reviews, asks for the change, approves and merges; the demo
+      // names each pull request when it waits for them.
+      const running = startStack({ ...stack, env: { ...env, HORIZON_DEMO_REVIEW: 'console' } });
       try {
         // The console's sign-in link comes once every service is ready, before the demo starts.
         const ready = await running.waitFor('to sign in', 3 * 60_000);
         const link = /console: open (http:\/\/\S+\/auth\/sign-in\?token=\S+)/.exec(ready)![1]!;
         const tour = await ConsoleTour.signIn(browser, link);
-        const watched = tour.watchDemo();
-        const output = await running.waitFor('Horizon keeps serving', 8 * 60_000);
-        await watched;
+        const [output] = await Promise.all([
+          running.waitFor('Horizon keeps serving', 8 * 60_000),
+          tour.reviewDemo((line) => running.waitFor(line, 6 * 60_000)),
+        ]);
         expect(output).toContain('[demo] created the sample repository demo/cart on the local forge');
+        expect(output).toMatch(
+          /your turn: demo\/cart#1 waits for your review at http:\/\/\S+\/pulls\/demo\/cart\/1/,
+        );
         expect(output).toMatch(/plan Shopping cart totals: running → done \(planned 3 issue\(s\)/);
         expect(output).toMatch(/B +Add discount codes: received → blocked \(waiting on Add cart subtotal\)/);
         expect(output).toMatch(/A +Add cart subtotal: in_review → revising/);
@@ -55,7 +61,7 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
         expect(table).toMatch(/^B +Add discount codes +done +implement ✓ [\d.]+s +npm test ✓/m);
         expect(table).toMatch(/^C +Add order total with tax +done +implement ✓ [\d.]+s +npm test ✓/m);
         expect(output).toMatch(/^stages: plan [\d.]+s · A implement [\d.]+s · A revise [\d.]+s/m);
-        await expectForgeState();
+        await expectForgeState(await tour.personName());
         await expectCliAgainstTheStack();
         await tour.visitFinishedWork();
         await tour.planTogether();
@@ -247,10 +253,10 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
   }
 
   /**
-   * What a reviewer would check on the forge: three merged PRs, the first reviewed twice, and
-   * main holding every change with the revise run's commit.
+   * What a reviewer would check on the forge: three merged PRs, the first reviewed twice by the
+   * person in the console, and main holding every change with the revise run's commit.
    */
-  async function expectForgeState(): Promise<void> {
+  async function expectForgeState(reviewer: string): Promise<void> {
     const token = fs.readFileSync(path.join(dataDir, 'forge.token'), 'utf8').trim();
     const forge = new ForgeClient({ baseUrl: `http://127.0.0.1:${env.FORGE_PORT}`, token });
     const pulls = await forge.listPulls('demo', 'cart', 'all');
@@ -260,8 +266,8 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
       [1, true, 'horizon[bot]'],
     ]);
     expect((await forge.reviews('demo', 'cart', 1)).map((r) => [r.author, r.state])).toEqual([
-      ['demo-reviewer', 'changes_requested'],
-      ['demo-reviewer', 'approved'],
+      [reviewer, 'changes_requested'],
+      [reviewer, 'approved'],
     ]);
     const clone = path.join(dataDir, 'clone');
     execFileSync('git', [

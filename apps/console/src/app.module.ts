@@ -115,8 +115,8 @@ export class ConsoleModule {
         },
         {
           provide: PullRequests,
-          inject: [RpcClient, AuditRepository],
-          useFactory: (rpc: RpcClient, audit: AuditRepository) =>
+          inject: [RpcClient, AuditRepository, EventStream],
+          useFactory: (rpc: RpcClient, audit: AuditRepository, events: EventStream) =>
             new PullRequests(
               new LocalForge({
                 url: config.FORGE_URL,
@@ -125,6 +125,7 @@ export class ConsoleModule {
               }),
               rpc,
               audit,
+              events,
             ),
         },
         {

@@ -94,6 +94,8 @@ describe('console pull requests', () => {
       comments: [],
       workItem: null,
     });
+    // Where the page's live updates start: the stream's position, read before the forge.
+    expect(page.streamSeq).toEqual(expect.any(Number));
     expect(page.diff).toMatch(/^diff --git a\/coupons\.ts b\/coupons\.ts/m);
     expect(page.diff).toContain('+export const coupon');
   });

@@ -46,22 +46,68 @@ export class ConsoleTour {
     return tour;
   }
 
-  /** The demo's items arrive and move on the board without a reload; the graph shows the plan. */
-  async watchDemo(): Promise<void> {
+  /**
+   * The person is the demo's reviewer (HORIZON_DEMO_REVIEW=console): its items arrive on the
+   * board live; on the first pull request they ask for a change and watch the revise run answer
+   * it, then approve and merge, and see the graph start the item that merge unblocked; the
+   * other pull requests they approve and merge as the demo names them. `turn` waits for a line
+   * of the demo's output.
+   */
+  async reviewDemo(turn: (line: string) => Promise<string>): Promise<void> {
     const { page } = this;
     await page.locator('li.card', { hasText: 'Add cart subtotal' }).waitFor({ timeout: 5 * 60_000 });
     await this.look('console-board-live');
-    const subtotal = page.locator('li.card', { hasText: 'Add cart subtotal' });
-    await subtotal.locator('.badge', { hasText: /^(merged|done)$/ }).waitFor({ timeout: 6 * 60_000 });
-    await this.look('console-board-merged');
+
+    const first = await turn('your turn: demo/cart#1 waits for your review at ');
+    const [, firstUrl, change] = /demo\/cart#1 waits for your review at (\S+) .*answers "(.+)"\), or/.exec(
+      first,
+    )!;
+    await page.goto(firstUrl!);
+    await page.getByRole('textbox', { name: 'Comment (required to request changes)' }).fill(change!);
+    await page.getByRole('button', { name: 'Request changes' }).click();
+    // The page follows its work item: the revise run starts and ends without a reload.
+    const workItem = page.getByRole('region', { name: 'Work item' });
+    await workItem.getByText('revising', { exact: true }).waitFor({ timeout: 60_000 });
+    await this.look('console-pull-request-revising');
+    await workItem.getByText('in_review', { exact: true }).waitFor({ timeout: 4 * 60_000 });
+    await turn('your turn: approve and merge demo/cart#1');
+    await this.approveAndMerge();
 
     const plan = (await this.api<{ items: Item[] }>('/api/work-items?kind=plan')).items[0]!;
-    await page.getByRole('link', { name: 'Graph' }).click();
     await page.goto(`${this.url}/graph?parentId=${plan.id}`);
     await page.locator('.react-flow__node').nth(2).waitFor({ timeout: 30_000 });
     expect(await page.locator('.react-flow__node').count()).toBe(3);
     expect(await page.locator('.react-flow__edge').count()).toBeGreaterThanOrEqual(2);
+    // The merge unblocks the next item: the graph shows it leave `blocked` by itself.
+    const started = ['queued', 'running', 'in_review'].map(
+      (state) => `.react-flow__node[aria-label="Add discount codes, ${state}"]`,
+    );
+    await page.locator(started.join(', ')).first().waitFor({ timeout: 60_000 });
     await this.look('console-graph');
+
+    for (const number of [2, 3]) {
+      await turn(`your turn: approve and merge demo/cart#${number}`);
+      await page.goto(`${this.url}/pulls/demo/cart/${number}`);
+      await this.approveAndMerge();
+    }
+    await page.goto(`${this.url}/board`);
+    const subtotal = page.locator('li.card', { hasText: 'Add cart subtotal' });
+    await subtotal.locator('.badge', { hasText: /^(merged|done)$/ }).waitFor({ timeout: 60_000 });
+    await this.look('console-board-merged');
+  }
+
+  /** The signed-in person's name: the one their reviews on the forge are attributed to. */
+  async personName(): Promise<string> {
+    return (await this.api<{ person: { name: string } }>('/api/session')).person.name;
+  }
+
+  /** On an open pull request's page: approve, then merge once the page shows the approval. */
+  private async approveAndMerge(): Promise<void> {
+    const { page } = this;
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText(/^approved by /).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Merge' }).click();
+    await page.getByText(/^Merged by /).waitFor({ timeout: 30_000 });
   }
 
   /** After the demo: an item, the settings, a run, a pull request; dark theme and a phone. */

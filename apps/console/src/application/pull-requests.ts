@@ -3,6 +3,7 @@ import type { RpcClient } from '@horizon/messaging';
 import { roleIn, satisfies } from '../domain/access';
 import { explainRefusal, forgeLogin, workItemOfPull, type PullAction } from '../domain/pull-requests';
 import { ForgeRefusal, type LocalForge } from '../forge/local-forge';
+import type { EventStream } from '../messaging/event-stream';
 import type { AuditRepository } from '../persistence/audit.repository';
 import type { MergeRequest, PullRequestPage, ReviewRequest } from '../shared/console-api';
 import type { Viewer } from './sign-in.service';
@@ -47,12 +48,15 @@ export class PullRequests {
     private readonly forge: LocalForge,
     private readonly rpc: Pick<RpcClient, 'call'>,
     private readonly audit: AuditRepository,
+    private readonly events: Pick<EventStream, 'position'>,
   ) {}
 
   async page(viewer: Viewer, ref: PullRef): Promise<PullRequestPage> {
     const repo = `${ref.owner}/${ref.name}`;
     const role = roleIn(viewer.grants, repo);
     if (!role) throw new PullRequestNotFound(repo);
+    // Read before the forge, so the page follows its work item's events from here on.
+    const streamSeq = await this.events.position();
     const record = await this.forgeCall('read', ref, () => this.forge.read(ref.owner, ref.name, ref.number));
     const { pull } = record;
     const workItem = await this.workItemOf({ ...ref, headRef: pull.headRef });
@@ -89,6 +93,7 @@ export class PullRequests {
       comments: record.comments,
       workItem,
       diff: record.diff,
+      streamSeq,
     };
   }
 

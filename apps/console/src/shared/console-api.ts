@@ -185,6 +185,8 @@ export interface PullRequestPage {
   workItem: { id: string; title: string; state: string } | null;
   /** Unified diff of base...head. */
   diff: string;
+  /** The live stream's position read before the forge: follow the work item's events after it. */
+  streamSeq: number;
 }
 
 /** `POST /api/pulls/:owner/:name/:number/reviews`; a non-approval needs a body. */

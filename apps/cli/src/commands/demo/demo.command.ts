@@ -46,18 +46,24 @@ export function demoCommand(program: Command): void {
       'the whole loop on the local forge: plan a project, implement, review, revise, merge, and move on',
     )
     .option('--if-new', 'do nothing when this data directory already ran the demo (what `npm start` does)')
-    .option('--timeout <minutes>', 'give up after this long', '20')
+    .option('--timeout <minutes>', 'give up after this long (default 20, or 120 when you review)')
+    .option(
+      '--review-in-console',
+      'leave the reviews to you: the demo names each pull request that waits for you, in the console, and follows what you do (HORIZON_DEMO_REVIEW=console with npm start)',
+    )
     .addHelpText(
       'after',
       `
 Needs every service running (npm start runs this by itself on a fresh data directory). It
 creates ${DEMO_REPO_NAME} on the local forge, asks for a plan of "Shopping cart totals", and then
 plays the reviewer "${DEMO_REVIEWER}": it asks for one change on the first pull request and
-approves and merges each pull request once it is ready. Interrupted, it picks up where it was; it runs once per data directory.
+approves and merges each pull request once it is ready. With --review-in-console you are the
+reviewer: ask for the change (or approve) and merge in the console, where each pull request waits
+for you. Interrupted, it picks up where it was; it runs once per data directory.
 Exit code 0 when every item merged, 1 when one failed, 4 when a service is not reachable.`,
     )
-    .action(async (o: { ifNew?: boolean; timeout: string }) => {
-      const minutes = Number(o.timeout);
+    .action(async (o: { ifNew?: boolean; timeout?: string; reviewInConsole?: boolean }) => {
+      const minutes = Number(o.timeout ?? (o.reviewInConsole ? 120 : 20));
       if (!(minutes > 0)) throw new CliError(EXIT.usage, '--timeout must be a positive number of minutes');
       const previous = readRecord();
       if (o.ifNew && previous?.finishedAt) {
@@ -83,7 +89,10 @@ Exit code 0 when every item merged, 1 when one failed, 4 when a service is not r
         );
         const planId = previous && !previous.finishedAt ? previous.planId : await start(world);
         const record: DemoRecord = previous && !previous.finishedAt ? previous : readRecord()!;
-        await drive(world, planId, new Date(record.startedAt), minutes * 60_000);
+        const reviewer: Reviewer = o.reviewInConsole
+          ? { type: 'you', console: process.env.CONSOLE_PUBLIC_URL ?? (await endpoint('console')) }
+          : { type: 'demo' };
+        await drive(world, planId, new Date(record.startedAt), minutes * 60_000, reviewer);
         writeRecord({ ...record, finishedAt: new Date().toISOString() });
         process.stdout.write(`\n${EXPLORE}\n`);
       } catch (err) {
@@ -110,7 +119,16 @@ async function start(world: DemoWorld): Promise<string> {
   return planId;
 }
 
-async function drive(world: DemoWorld, planId: string, startedAt: Date, timeoutMs: number): Promise<void> {
+/** Who reviews the pull requests: the demo's scripted reviewer, or you in the console. */
+type Reviewer = { type: 'demo' } | { type: 'you'; console: string };
+
+async function drive(
+  world: DemoWorld,
+  planId: string,
+  startedAt: Date,
+  timeoutMs: number,
+  reviewer: Reviewer,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const done = new Set<string>();
   // Printed transitions by identity, not by a time cursor: a plan's `running → done` and its
@@ -147,7 +165,8 @@ async function drive(world: DemoWorld, planId: string, startedAt: Date, timeoutM
       const key = `${action.type}:${action.pullRequest.number}`;
       if (done.has(key)) continue;
       done.add(key);
-      await act(world, action, clock(new Date()));
+      if (reviewer.type === 'you') yourTurn(action, reviewer.console, clock(new Date()));
+      else await act(world, action, clock(new Date()));
     }
     if (Date.now() > deadline)
       throw new CliError(
@@ -182,6 +201,17 @@ async function act(world: DemoWorld, action: DemoAction, at: string): Promise<vo
     say(`${at}  ${DEMO_REVIEWER} approves and merges ${pr} (${action.pullRequest.url})`);
     await world.approveAndMerge(action.pullRequest);
   }
+}
+
+/** What the demo's reviewer would do now, for you to do in the console instead. */
+function yourTurn(action: DemoAction, consoleUrl: string, at: string): void {
+  const pr = `${DEMO_REPO_NAME}#${action.pullRequest.number}`;
+  const page = `${consoleUrl}/pulls/${DEMO_REPO_NAME}/${action.pullRequest.number}`;
+  if (action.type === 'request_changes')
+    say(
+      `${at}  your turn: ${pr} waits for your review at ${page} — ask for a change there (the scripted agent answers "${action.body}"), or approve and merge it`,
+    );
+  else say(`${at}  your turn: approve and merge ${pr} at ${page}`);
 }
 
 function describe(observed: DemoObservation): string {

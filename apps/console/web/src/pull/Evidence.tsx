@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import type { PullRequestPage } from '../../../src/shared/console-api';
+import { Markdown } from '../markdown/Markdown';
 import { formatTime } from '../workitem/format';
 
 const reviewText = {
@@ -27,7 +28,7 @@ export function Evidence({ page }: { page: PullRequestPage }) {
                   {c.conclusion === 'success' ? 'passed' : 'failed'}
                 </span>{' '}
                 <strong>{c.name}</strong>
-                {c.summary && <pre className="check-summary">{c.summary}</pre>}
+                {c.summary && <Markdown className="check-summary" text={c.summary} />}
               </li>
             ))}
           </ul>
@@ -39,6 +40,12 @@ export function Evidence({ page }: { page: PullRequestPage }) {
           <p>
             <Link to={`/work/${workItem.id}`}>{workItem.title}</Link>{' '}
             <span className={`badge state-${workItem.state}`}>{workItem.state}</span>
+            {workItem.state === 'revising' && (
+              <span className="hint">
+                {' '}
+                A revise run is answering the requested changes; this page shows its push when it ends.
+              </span>
+            )}
           </p>
         ) : (
           <p>No work item names this pull request or its branch.</p>
@@ -54,7 +61,7 @@ export function Evidence({ page }: { page: PullRequestPage }) {
               <li key={r.id}>
                 <strong>{r.author}</strong> <span className={`review-${r.state}`}>{reviewText[r.state]}</span>{' '}
                 <time dateTime={r.createdAt}>{formatTime(r.createdAt)}</time>
-                {r.body && <p className="review-body">{r.body}</p>}
+                {r.body && <Markdown className="review-body" text={r.body} />}
               </li>
             ))}
           </ul>

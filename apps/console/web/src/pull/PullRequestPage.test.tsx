@@ -1,9 +1,9 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PullRequestPage } from '../../../src/shared/console-api';
-import { session, uuid } from '../testing/fixtures';
+import { session, stateChanged, uuid } from '../testing/fixtures';
 import { FakeEventSource, fakeFetch } from '../testing/network';
 import { renderApp } from '../testing/renderApp';
 
@@ -109,6 +109,7 @@ function pull(overrides: Partial<PullRequestPage> = {}, pr: Partial<PullRequestP
     ],
     workItem: { id: workItemId, title: 'Discount codes', state: 'in_review' },
     diff: DIFF,
+    streamSeq: 5,
     ...overrides,
   };
   return page;
@@ -234,6 +235,31 @@ describe('pull request page', () => {
     expect(alert).toHaveTextContent('do what the message says');
     expect(api.posts).toEqual([{ path: `${PATH}/merge`, body: { sha: headSha }, csrf: 'csrf-123' }]);
     await waitFor(() => expect(api.reads()).toBe(2));
+  });
+
+  it('reads the page again when its work item moves (a revise run starts), and not for other items', async () => {
+    const api = serve(pull());
+    renderApp('/pulls/acme/shop/4');
+    await screen.findByRole('heading', { level: 1, name: /Add coupons/ });
+    expect(FakeEventSource.last.url).toBe('/api/events?after=5');
+    act(() => FakeEventSource.last.emit(stateChanged(6, uuid(), 'queued', 'running')));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(api.reads()).toBe(1);
+
+    const page = api.fetch.getMockImplementation()!;
+    api.fetch.mockImplementation(async (input, init) =>
+      String(input) === PATH
+        ? new Response(
+            JSON.stringify(
+              pull({ workItem: { id: workItemId, title: 'Discount codes', state: 'revising' } }),
+            ),
+            { status: 200, headers: { 'content-type': 'application/json' } },
+          )
+        : page(input, init),
+    );
+    act(() => FakeEventSource.last.emit(stateChanged(7, workItemId, 'in_review', 'revising')));
+    await waitFor(() => expect(api.reads()).toBe(2));
+    expect(await screen.findByText(/A revise run is answering the requested changes/)).toBeInTheDocument();
   });
 
   it('keeps Merge off, with the reason, when the forge says it cannot merge', async () => {

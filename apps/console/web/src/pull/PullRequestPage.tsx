@@ -1,10 +1,11 @@
 import { useParams } from 'react-router';
 import type { PullRequestPage as PullRequestData } from '../../../src/shared/console-api';
-import { useResource } from '../api/useResource';
+import { Markdown } from '../markdown/Markdown';
 import { ErrorNotice } from '../shell/ErrorNotice';
 import { DiffView } from './DiffView';
 import { Evidence } from './Evidence';
 import { ReviewActions } from './ReviewActions';
+import { usePullRequest } from './usePullRequest';
 import './pull.css';
 
 function stateText(pr: PullRequestData['pullRequest']): string {
@@ -53,7 +54,7 @@ function PullRequestView({ page, reload }: { page: PullRequestData; reload: () =
       {pr.body && (
         <section aria-labelledby="pr-body-title">
           <h2 id="pr-body-title">Description</h2>
-          <p className="pr-body">{pr.body}</p>
+          <Markdown className="pr-body" text={pr.body} />
         </section>
       )}
       <ReviewActions page={page} onDone={reload} />
@@ -65,11 +66,14 @@ function PullRequestView({ page, reload }: { page: PullRequestData; reload: () =
   );
 }
 
-/** `/pulls/:owner/:name/:number`: a local forge pull request, evidence first, then the diff. */
+/**
+ * `/pulls/:owner/:name/:number`: a local forge pull request, evidence first, then the diff; read
+ * again whenever its work item moves.
+ */
 export function PullRequestPage() {
   const { owner = '', name = '', number = '' } = useParams();
   const path = `/api/pulls/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/${encodeURIComponent(number)}`;
-  const resource = useResource<PullRequestData>(path);
+  const resource = usePullRequest(path);
   if (resource.status === 'loading') return <p className="page-status">Loading the pull request…</p>;
   if (resource.status === 'error')
     return <ErrorNotice what="Loading this pull request" error={resource.error} onRetry={resource.reload} />;

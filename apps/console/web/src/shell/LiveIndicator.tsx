@@ -9,7 +9,7 @@ const labels: Record<Exclude<LiveStatus, 'idle'>, string> = {
 
 /**
  * The work stream's state, shown only while a page follows it: a page with a stream of its own
- * (a plan) or none (a pull request) would otherwise read "Not live" while it is, or needs not be.
+ * (a plan) would otherwise read "Not live" while it is.
  */
 export function LiveIndicator() {
   const status = useLiveStatus();

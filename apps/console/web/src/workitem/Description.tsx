@@ -1,3 +1,5 @@
+import { Markdown } from '../markdown/Markdown';
+
 /**
  * Splits an item's description into its prose and its acceptance criteria: the lines after
  * an "Acceptance criteria" heading (markdown `#`s or a trailing colon optional) until the
@@ -17,23 +19,14 @@ export function splitDescription(text: string): { body: string; criteria: string
   return { body, criteria };
 }
 
-/** Plain paragraphs (blank-line separated) keeping line breaks; never HTML from the text. */
+/** The description as markdown (never HTML from the text), its acceptance criteria apart. */
 export function Description({ text }: { text: string }) {
   const { body, criteria } = splitDescription(text);
-  const paragraphs = body.split(/\n\s*\n/).filter((p) => p.trim());
   return (
     <>
       <section aria-labelledby="description-title">
         <h2 id="description-title">Description</h2>
-        {paragraphs.length === 0 ? (
-          <p className="muted">No description.</p>
-        ) : (
-          paragraphs.map((p, i) => (
-            <p key={i} className="prose">
-              {p}
-            </p>
-          ))
-        )}
+        {body ? <Markdown text={body} /> : <p className="muted">No description.</p>}
       </section>
       {criteria.length > 0 && (
         <section aria-labelledby="criteria-title">
