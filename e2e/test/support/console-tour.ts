@@ -69,6 +69,8 @@ export class ConsoleTour {
     const workItem = page.getByRole('region', { name: 'Work item' });
     await workItem.getByText('revising', { exact: true }).waitFor({ timeout: 60_000 });
     await this.look('console-pull-request-revising');
+    await this.watchTranscriptStream('Add cart subtotal');
+    await page.goto(firstUrl!);
     await workItem.getByText('in_review', { exact: true }).waitFor({ timeout: 4 * 60_000 });
     await turn('your turn: approve and merge demo/cart#1');
     await this.approveAndMerge();
@@ -94,6 +96,21 @@ export class ConsoleTour {
     const subtotal = page.locator('li.card', { hasText: 'Add cart subtotal' });
     await subtotal.locator('.badge', { hasText: /^(merged|done)$/ }).waitFor({ timeout: 60_000 });
     await this.look('console-board-merged');
+  }
+
+  /** The item's run in flight, opened while it works: its transcript grows without a reload. */
+  private async watchTranscriptStream(title: string): Promise<void> {
+    const { page } = this;
+    const item = (await this.api<{ items: Item[] }>('/api/work-items?kind=implement')).items.find(
+      (i) => i.title === title,
+    )!;
+    await page.goto(`${this.url}/runs/${item.latestRun!.id}`);
+    await page.getByRole('log', { name: 'Transcript' }).waitFor();
+    const seen = await page.locator('[role=log] li').count();
+    await page.waitForFunction((before) => document.querySelectorAll('[role=log] li').length > before, seen, {
+      timeout: 3 * 60_000,
+    });
+    await this.look('console-run-live');
   }
 
   /** The signed-in person's name: the one their reviews on the forge are attributed to. */
