@@ -181,6 +181,39 @@ describe('console plans', () => {
     await live.close();
   });
 
+  it('drops someone at once when their last tab on the draft closes, not when another one does', async () => {
+    const draft = await create(ada, 'Leaving');
+    const live = await SseReader.open(`${hzn.url}/api/plans/${draft.id}/live`, { cookie: ada.cookie });
+    const people = () =>
+      live.named
+        .filter((e) => e.event === 'presence')
+        .map((e) => (e.data as PlanLiveEvent & { type: 'presence' }).people.map((p) => p.name));
+    const tabs = await Promise.all(
+      [1, 2].map(() => SseReader.open(`${hzn.url}/api/plans/${draft.id}/live`, { cookie: grace.cookie })),
+    );
+    const beat = () =>
+      hzn.request(`/api/plans/${draft.id}/presence`, {
+        method: 'POST',
+        browser: grace,
+        body: { editingItemId: null },
+      });
+    await beat();
+    await until(() => people().at(-1)?.includes('grace'), 'grace on ada’s presence bar', 1000, 10);
+
+    // Each close follows a fresh heartbeat, so the timeout (800 ms) cannot be what drops her.
+    await beat();
+    await tabs[0]!.close();
+    // Long enough for a wrong 'left' to arrive over NATS; short of the heartbeat timeout.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(people().at(-1)).toEqual(['grace']);
+    await beat();
+    const closed = performance.now();
+    await tabs[1]!.close();
+    await until(() => people().at(-1)?.length === 0, 'grace leaving', 1000, 10);
+    expect(performance.now() - closed).toBeLessThan(PRESENCE_TIMEOUT_MS / 2);
+    await live.close();
+  });
+
   it('starts the plan: the orchestrator records one work item per item with its edges, and a second start is refused', async () => {
     let draft = await create(ada, 'Ship coupons');
     draft = await addItem(ada, draft, 'Coupon model');
