@@ -8,7 +8,7 @@ import {
 import type { RpcClient } from '@horizon/messaging';
 import { roleIn, satisfies } from '../domain/access';
 import type { AuditRepository } from '../persistence/audit.repository';
-import { RETRYABLE_STATES, runInFlight, type SteeringAccepted } from '../shared/console-api';
+import { RETRYABLE_STATES, noRunInFlight, runInFlight, type SteeringAccepted } from '../shared/console-api';
 import type { Viewer } from './sign-in.service';
 import { NotPermitted, WorkItemNotFound } from './work-reader';
 
@@ -18,15 +18,6 @@ export class NotNow extends Error {
     super(message);
     this.name = 'NotNow';
   }
-}
-
-/** What to do instead of writing to an agent that is not at work on the item. */
-function insteadOfFollowUp(item: WorkItemDetail): string {
-  if (RETRYABLE_STATES.includes(item.state))
-    return `it is ${item.state}; retry it to start a new run, then write to that one`;
-  if (item.state === 'in_review' || item.state === 'merged' || item.state === 'done')
-    return `it is ${item.state}; comment on its pull request, or ask for changes there, to start a revise run`;
-  return `it is ${item.state}; write again once its run has started`;
 }
 
 /**
@@ -60,8 +51,7 @@ export class Steering {
   async followUp(viewer: Viewer, workItemId: string, text: string): Promise<SteeringAccepted> {
     const workItem = await this.itemForMember(viewer, workItemId);
     const run = workItem.runs[workItem.runs.length - 1];
-    if (!run || !runInFlight(workItem.runs))
-      throw new NotNow(`the agent is not running on this work item: ${insteadOfFollowUp(workItem)}`);
+    if (!run || !runInFlight(workItem.runs)) throw new NotNow(noRunInFlight(workItem.state));
     const { status } = await this.rpc.call(ingressFollowUpWorkItem, {
       workItemId,
       text,

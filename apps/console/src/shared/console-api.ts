@@ -120,6 +120,18 @@ export const FOLLOW_UP_MAX_CHARS: typeof CONTRACT_FOLLOW_UP_MAX_CHARS = 8000;
  */
 export const RETRYABLE_STATES: readonly WorkItemView['state'][] = ['failed', 'cancelled', 'timed_out'];
 
+/** Why a follow-up cannot go to an item with no run in flight, and what to do instead. */
+export function noRunInFlight(state: WorkItemView['state']): string {
+  const instead = RETRYABLE_STATES.includes(state)
+    ? 'retry it to start a new run, then write to that one'
+    : state === 'in_review'
+      ? 'comment on its pull request, or ask for changes there, to start a revise run'
+      : state === 'merged' || state === 'done'
+        ? 'its work is finished; ask for more in a new work item'
+        : 'write again once its run has started';
+  return `the agent is not running on this work item: it is ${state}; ${instead}`;
+}
+
 /** Whether the agent is at work on the item: its latest run (runs come oldest first) has not ended. */
 export function runInFlight(runs: readonly Pick<RunView, 'outcome'>[]): boolean {
   const latest = runs[runs.length - 1];

@@ -2,6 +2,8 @@ import { Link, useParams } from 'react-router';
 import type { RunPage as RunPageData, TranscriptEntry } from '../../../src/shared/console-api';
 import { ErrorNotice } from '../shell/ErrorNotice';
 import { CancelButton } from '../workitem/CancelButton';
+import { FollowUpBox } from '../workitem/FollowUpBox';
+import { RetryButton } from '../workitem/RetryButton';
 import { formatDuration, runDuration } from '../workitem/format';
 import { Transcript } from './Transcript';
 import { useRun } from './useRun';
@@ -54,8 +56,10 @@ function RunView({ page, transcript }: { page: RunPageData; transcript: Transcri
           <dd>{ms === null ? '—' : formatDuration(ms)}</dd>
         </dl>
         {!run.outcome && <CancelButton item={workItem} />}
+        <RetryButton item={workItem} />
       </header>
       <Transcript entries={transcript} />
+      <FollowUpBox item={workItem} running={!run.outcome} />
       <Verification checks={run.verification} />
     </article>
   );
