@@ -27,6 +27,14 @@ function Verification({ checks }: { checks: RunPageData['run']['verification'] }
   );
 }
 
+/** The item's states while a run of it is in flight: a run page of an ended run is then an older one. */
+const AT_WORK = new Set<RunPageData['workItem']['state']>([
+  'provisioning',
+  'running',
+  'verifying',
+  'revising',
+]);
+
 function RunView({ page, transcript }: { page: RunPageData; transcript: TranscriptEntry[] }) {
   const { run, workItem } = page;
   const ms = run.durationMs ?? runDuration(run.startedAt, run.finishedAt);
@@ -59,7 +67,18 @@ function RunView({ page, transcript }: { page: RunPageData; transcript: Transcri
         <RetryButton item={workItem} />
       </header>
       <Transcript entries={transcript} />
-      <FollowUpBox item={workItem} running={!run.outcome} />
+      <FollowUpBox
+        item={workItem}
+        running={!run.outcome}
+        idleNote={
+          run.outcome && AT_WORK.has(workItem.state) ? (
+            <>
+              This run has ended; the agent is at work in a newer one. Write to it from{' '}
+              <Link to={`/work/${workItem.id}`}>the work item</Link>.
+            </>
+          ) : undefined
+        }
+      />
       <Verification checks={run.verification} />
     </article>
   );

@@ -158,6 +158,21 @@ describe('the chat box to the agent', () => {
     ).toBeInTheDocument();
   });
 
+  it('on the page of an ended run while a newer one works, points to the work item', async () => {
+    const page = runPage(false);
+    fakeFetch({
+      '/api/session': { body: { ...session, grants: [{ repo: 'demo/cart', role: 'member' }] } },
+      [`/api/runs/${runId}`]: { body: { ...page, workItem: { ...page.workItem, state: 'running' } } },
+    });
+    renderApp(`/runs/${runId}`);
+    expect(await box()).toBeDisabled();
+    const help = screen.getByText(/^This run has ended; the agent is at work in a newer one/);
+    expect(within(help).getByRole('link', { name: 'the work item' })).toHaveAttribute(
+      'href',
+      `/work/${workItemId}`,
+    );
+  });
+
   it.each([
     ['in flight', null, 'running', true],
     ['ended', 'failed', 'failed', false],

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { FOLLOW_UP_MAX_CHARS, noRunInFlight, type WorkItemView } from '../../../src/shared/console-api';
 import { useMemberOf } from '../session/roles';
 import { useSession } from '../session/SessionProvider';
@@ -16,10 +16,13 @@ const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1) 
 export function FollowUpBox({
   item,
   running,
+  idleNote,
 }: {
   item: Pick<WorkItemView, 'id' | 'repo' | 'state'>;
   /** Whether a run of the item is in flight: only then is anyone there to read it. */
   running: boolean;
+  /** What to say instead of the item's own reason while not running (an older run's page). */
+  idleNote?: ReactNode;
 }) {
   const { session } = useSession();
   const member = useMemberOf(item.repo);
@@ -59,7 +62,7 @@ export function FollowUpBox({
         />
         <p id={`${id}-help`} className={over > 0 ? 'verification-failed' : 'muted'}>
           {!running
-            ? sentence(noRunInFlight(item.state))
+            ? (idleNote ?? sentence(noRunInFlight(item.state)))
             : over > 0
               ? `${over} characters too long: a message holds at most ${FOLLOW_UP_MAX_CHARS}. Shorten it or send it in parts.`
               : `The agent reads it as written by ${session.person.name}, in the turn it is in or the next one. Ctrl+Enter sends.`}
