@@ -73,11 +73,16 @@ export class DecisionExecutor {
           this.workItems.cancel(uow, item, decision.reason, decision.requestedBy),
         );
       case 'follow_up_work_item':
-        return this.withItem(uow, decision.workItemId, `console:${decision.author}`, 'follow-up', (item) =>
-          this.workItems.followUp(uow, item, decision.text, {
-            origin: decision.origin,
-            author: decision.author,
-          }),
+        return this.withItem(
+          uow,
+          decision.workItemId,
+          `${decision.origin}:${decision.author}`,
+          'follow-up',
+          (item) =>
+            this.workItems.followUp(uow, item, decision.text, {
+              origin: decision.origin,
+              author: decision.author,
+            }),
         );
       case 'retry_work_item':
         return this.withItem(uow, decision.workItemId, decision.requestedBy, 'retry', (item) =>
