@@ -36,6 +36,11 @@ export const providers = ['github', 'linear', 'slack', 'local'] as const;
 export const providerSchema = z.enum(providers);
 export type Provider = z.infer<typeof providerSchema>;
 
+/** Where a human's follow-up to work in flight was written (so an answer can go back there). */
+export const followUpOrigins = ['slack', 'linear', 'github', 'console'] as const;
+export const followUpOriginSchema = z.enum(followUpOrigins);
+export type FollowUpOrigin = z.infer<typeof followUpOriginSchema>;
+
 export const isoDate = z.string().datetime({ offset: true });
 
 /** A repository as Horizon addresses it: `owner/name` on a forge. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRpc } from './contract';
 import { isoDate } from './domain';
+import { FOLLOW_UP_MAX_CHARS } from './ingress';
 
 /** What a work API token may do. */
 export const API_SCOPES = ['work:read', 'work:write'] as const;
@@ -43,6 +44,9 @@ export const ingressReplayDelivery = defineRpc({
   }),
 });
 
+/** What ingress answers once the event it published on someone's behalf is in JetStream. */
+const publishedReply = z.object({ envelopeId: z.string(), status: z.enum(['accepted', 'duplicate']) });
+
 export const ingressCancelWorkItem = defineRpc({
   subject: 'hzn.rpc.ingress.cancel_work_item',
   version: 1,
@@ -54,11 +58,40 @@ export const ingressCancelWorkItem = defineRpc({
     /** Who asked, as the orchestrator's audit shows it, e.g. `console:ada`. */
     requestedBy: z.string().min(1),
   }),
-  reply: z.object({ envelopeId: z.string(), status: z.enum(['accepted', 'duplicate']) }),
+  reply: publishedReply,
+});
+
+export const ingressFollowUpWorkItem = defineRpc({
+  subject: 'hzn.rpc.ingress.follow_up_work_item',
+  version: 1,
+  description:
+    "Pass a person's words to a work item's run in flight (the console's chat box): ingress publishes hzn.ingress.api.work_item_follow_up with them as author, and answers once JetStream holds it.",
+  data: z.object({
+    workItemId: z.string().uuid(),
+    text: z.string().min(1).max(FOLLOW_UP_MAX_CHARS),
+    /** The person, as the console names them (`ada`). */
+    author: z.string().min(1),
+  }),
+  reply: publishedReply,
+});
+
+export const ingressRetryWorkItem = defineRpc({
+  subject: 'hzn.rpc.ingress.retry_work_item',
+  version: 1,
+  description:
+    "Ask for a failed, cancelled or timed-out work item to be tried again on someone's behalf (the console): ingress publishes hzn.ingress.api.work_item_retry with them as requestedBy, and answers once JetStream holds it.",
+  data: z.object({
+    workItemId: z.string().uuid(),
+    /** Who asked, as the orchestrator's audit shows it, e.g. `console:ada`. */
+    requestedBy: z.string().min(1),
+  }),
+  reply: publishedReply,
 });
 
 export const ingressAdminContracts = [
   ingressCreateApiToken,
   ingressReplayDelivery,
   ingressCancelWorkItem,
+  ingressFollowUpWorkItem,
+  ingressRetryWorkItem,
 ] as const;

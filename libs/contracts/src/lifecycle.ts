@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineContract } from './contract';
 import {
+  followUpOriginSchema,
   isoDate,
   runOutcomeSchema,
   sandboxFlavourSchema,
@@ -109,13 +110,13 @@ export const workItemFollowUp = defineContract({
   subject: 'hzn.evt.workitem.follow_up',
   version: 1,
   description:
-    'A human added to work in flight (a Slack thread reply, a Linear session prompt, a review during a revise run); the runner side passes it to the agent.',
+    'A human added to work in flight (a Slack thread reply, a Linear session prompt, a review during a revise run, a message in the console); the runner side passes it to the agent.',
   data: z.object({
     workItemId: z.string().uuid(),
     runId: z.string().uuid().nullable(),
     text: z.string(),
     /** Where it was written, so an answer can go back there. */
-    origin: z.enum(['slack', 'linear', 'github']),
+    origin: followUpOriginSchema,
     author: z.string().nullable(),
   }),
 });

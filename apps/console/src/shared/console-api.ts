@@ -3,7 +3,12 @@
  * answers these shapes, the app (apps/console/web) reads them. Type-only imports keep zod and
  * the contracts catalog out of the browser bundle.
  */
-import type { RunView, WorkItemDetail, WorkItemView } from '@horizon/contracts';
+import type {
+  FOLLOW_UP_MAX_CHARS as CONTRACT_FOLLOW_UP_MAX_CHARS,
+  RunView,
+  WorkItemDetail,
+  WorkItemView,
+} from '@horizon/contracts';
 import type { Comment as ForgeComment } from '@horizon/local-forge-client';
 
 export type { RunView, WorkItemDetail, WorkItemView };
@@ -97,10 +102,40 @@ export interface RunPage {
   streamSeq: number;
 }
 
-/** `POST /api/work-items/:id/cancel` (body `{ reason? }`): 202 once the request is on the bus. */
-export interface CancelAccepted {
+/**
+ * `POST /api/work-items/:id/cancel` (body `{ reason? }`), `…/follow-ups` (body `{ text }`) and
+ * `…/retry`: 202 once the request is on the bus; what it changes follows on the live stream.
+ */
+export interface SteeringAccepted {
   id: string;
   status: 'accepted' | 'duplicate';
+}
+
+/** The longest follow-up the chat box sends: the contract's limit (the type checks they agree). */
+export const FOLLOW_UP_MAX_CHARS: typeof CONTRACT_FOLLOW_UP_MAX_CHARS = 8000;
+
+/**
+ * States a member may retry from (a new run starts). The orchestrator's lifecycle table decides;
+ * the console offers the button, and refuses at once, only by this.
+ */
+export const RETRYABLE_STATES: readonly WorkItemView['state'][] = ['failed', 'cancelled', 'timed_out'];
+
+/** Why a follow-up cannot go to an item with no run in flight, and what to do instead. */
+export function noRunInFlight(state: WorkItemView['state']): string {
+  const instead = RETRYABLE_STATES.includes(state)
+    ? 'retry it to start a new run, then write to that one'
+    : state === 'in_review'
+      ? 'comment on its pull request, or ask for changes there, to start a revise run'
+      : state === 'merged' || state === 'done'
+        ? 'its work is finished; ask for more in a new work item'
+        : 'write again once its run has started';
+  return `the agent is not running on this work item: it is ${state}; ${instead}`;
+}
+
+/** Whether the agent is at work on the item: its latest run (runs come oldest first) has not ended. */
+export function runInFlight(runs: readonly Pick<RunView, 'outcome'>[]): boolean {
+  const latest = runs[runs.length - 1];
+  return latest !== undefined && latest.outcome === null;
 }
 
 /** Every error the API answers: what failed and what to do. */

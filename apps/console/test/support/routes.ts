@@ -25,6 +25,13 @@ export function consoleRoutes(repo: string, workItemId: string): RouteCase[] {
     { method: 'GET', path: '/api/events', needs: 'viewer' },
     { method: 'GET', path: `/api/runs/${randomUUID()}`, needs: 'viewer' },
     { method: 'POST', path: `/api/work-items/${workItemId}/cancel`, needs: 'member', body: {} },
+    {
+      method: 'POST',
+      path: `/api/work-items/${workItemId}/follow-ups`,
+      needs: 'member',
+      body: { text: 'Keep the old endpoint.' },
+    },
+    { method: 'POST', path: `/api/work-items/${workItemId}/retry`, needs: 'member', body: {} },
     { method: 'GET', path: '/api/admin/audit', needs: 'admin' },
     { method: 'GET', path: '/api/admin/people', needs: 'admin' },
     {

@@ -3,6 +3,8 @@ import type { Envelope } from '@horizon/contracts';
 import {
   apiWorkItemCancel,
   apiWorkItemCreate,
+  apiWorkItemFollowUp,
+  apiWorkItemRetry,
   githubCheckCompleted,
   githubInstallation,
   githubIssueComment,
@@ -62,6 +64,8 @@ export class IngressConsumer {
     slackThreadMessage,
     apiWorkItemCreate,
     apiWorkItemCancel,
+    apiWorkItemFollowUp,
+    apiWorkItemRetry,
   )
   async handle(env: IngressEnvelope, ctx: MessageContext): Promise<HandlerOutcome> {
     const event = parseIngressEvent({ subject: env.subject, data: env.data });
