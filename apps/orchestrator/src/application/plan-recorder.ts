@@ -46,7 +46,7 @@ export class PlanRecorder {
         runId,
         repo: plan.repo,
         consolePlanDraftId: refs.consolePlanDraft.id,
-        issues: breakdown.issues,
+        issues: [...breakdown.issues],
       });
       return {
         ok: true,
