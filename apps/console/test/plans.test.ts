@@ -227,6 +227,13 @@ describe('console plans', () => {
     const twice = await pmAgent(grace, planning);
     expect(twice.status).toBe(400);
     expect(((await twice.json()) as { message: string }).message).toMatch(/already planning/);
+    const early = await hzn.request(`/api/plans/${draft.id}/start`, {
+      method: 'POST',
+      browser: ada,
+      body: { version: planning.version },
+    });
+    expect(early.status).toBe(400);
+    expect(((await early.json()) as { message: string }).message).toMatch(/still planning/);
 
     const proposal = {
       workItemId,

@@ -93,6 +93,10 @@ export class PlanService {
   async start(viewer: Viewer, id: string, version: number): Promise<PlanStarted> {
     const draft = await this.writable(viewer, id, version);
     if (draft.items.length === 0) throw new PlanRuleBroken('add at least one item before starting the plan');
+    if (draft.planning?.state === 'planning')
+      throw new PlanRuleBroken(
+        'the PM agent is still planning this draft and its proposal would replace the items; wait for it, or cancel its run on its work item page',
+      );
     checkItems(draft.items);
     const started = await this.write(viewer, draft, version, { status: 'started', startedAt: new Date() });
     try {

@@ -194,6 +194,7 @@ describe('plan page', () => {
       expect(await screen.findByRole('status')).toHaveTextContent('PM agent is planning…');
       expect(screen.getByRole('link', { name: 'its run' })).toHaveAttribute('href', `/work/${planItemId}`);
       expect(screen.queryByRole('button', { name: /Run the PM agent/ })).not.toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Start' })).toBeDisabled();
       const sent = fetch.mock.calls.find(([url]) => String(url) === `${path}/pm-agent`)!;
       expect(sent[1]!.method).toBe('POST');
       expect(JSON.parse(String(sent[1]!.body))).toEqual({ version: 4 });
@@ -233,7 +234,7 @@ describe('plan page', () => {
         planning: { workItemId: planItemId, state: 'proposed', error: null },
       };
       serve({ [path]: () => ({ body: served }) });
-      renderApp(`/plans/${draft.id}`);
+      const { container } = renderApp(`/plans/${draft.id}`);
       expect(await screen.findByText(/are the PM agent’s proposal/)).toHaveTextContent(
         'Review their titles, criteria and dependencies',
       );
@@ -252,6 +253,9 @@ describe('plan page', () => {
         'href',
         `/work/${planItemId}`,
       );
+      const result = await axe.run(container);
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(bad.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
     });
 
     it('is not offered on a started plan', async () => {

@@ -204,7 +204,8 @@ export function PlanPage() {
         <button
           type="button"
           className="primary"
-          disabled={draft.items.length === 0}
+          // Its proposal would replace the items being started.
+          disabled={draft.items.length === 0 || draft.planning?.state === 'planning'}
           onClick={() => setConfirming(true)}
         >
           Start
