@@ -22,6 +22,8 @@ import { PullsController } from './http/pulls.controller';
 import { LocalForge } from './forge/local-forge';
 import { EventStream } from './messaging/event-stream';
 import { RunEventsConsumer } from './messaging/run-events.consumer';
+import { PlanProposalsConsumer } from './messaging/plan-proposals.consumer';
+import { PlanProposalIntake } from './application/plan-proposals';
 import { SignInLinksResponder } from './messaging/sign-in-links.responder';
 import { AuditRepository } from './persistence/audit.repository';
 import { PeopleRepository } from './persistence/people.repository';
@@ -149,6 +151,13 @@ export class ConsoleModule {
             c: JetStreamConnection,
           ) => new PlanService(new PlanRepository(db.prisma), audit, presence, new Publisher(c)),
         },
+        {
+          provide: PlanProposalIntake,
+          inject: [DATABASE, AuditRepository, PlanPresence],
+          useFactory: (db: Database, audit: AuditRepository, presence: PlanPresence) =>
+            new PlanProposalIntake(new PlanRepository(db.prisma), audit, presence),
+        },
+        PlanProposalsConsumer,
         {
           provide: APP_GUARD,
           inject: [Reflector, SignInService],

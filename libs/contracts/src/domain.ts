@@ -74,5 +74,7 @@ export const sourceRefsSchema = z.object({
     .optional(),
   slackThread: z.object({ teamId: z.string(), channel: z.string(), threadTs: z.string() }).optional(),
   linearAgentSession: z.object({ id: z.string() }).optional(),
+  /** A plan asked for by a console plan draft: its proposal goes back to the draft for review. */
+  consolePlanDraft: z.object({ id: z.string().uuid() }).optional(),
 });
 export type SourceRefs = z.infer<typeof sourceRefsSchema>;

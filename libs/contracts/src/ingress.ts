@@ -272,6 +272,11 @@ export const apiWorkItemCreate = defineContract({
     labels: z.array(z.string()),
     priority: z.number().int().min(0).max(9),
     requestedBy: z.string(),
+    /**
+     * A `plan` item asked for by a console plan draft: its run proposes issues (published as
+     * `hzn.evt.workitem.plan_proposed`) and creates no work items; people review them first.
+     */
+    proposalFor: z.object({ consolePlanDraftId: z.string().uuid() }).optional(),
   }),
 });
 

@@ -9,6 +9,7 @@ import {
   workItemKindSchema,
   workItemStateSchema,
 } from './domain';
+import { plannedIssueSchema } from './plan';
 
 /** Facts the orchestrator publishes about work items and runs (`hzn.evt.workitem.*`, `hzn.evt.run.*`). */
 export const workItemCreated = defineContract({
@@ -121,10 +122,28 @@ export const workItemFollowUp = defineContract({
   }),
 });
 
+export const workItemPlanProposed = defineContract({
+  kind: 'event',
+  subject: 'hzn.evt.workitem.plan_proposed',
+  version: 1,
+  description:
+    'A plan run asked for by a console plan draft proposed these issues; no work item was created for them. The console puts them in the draft for people to review.',
+  data: z.object({
+    /** The plan item whose run proposed them (done once this is published). */
+    workItemId: z.string().uuid(),
+    runId: z.string().uuid(),
+    repo: z.string(),
+    consolePlanDraftId: z.string().uuid(),
+    /** As the agent proposed them: keys, and `blockedBy` naming other issues' keys; no cycles. */
+    issues: z.array(plannedIssueSchema).min(1).max(25),
+  }),
+});
+
 export const lifecycleContracts = [
   workItemCreated,
   workItemStateChanged,
   workItemFollowUp,
+  workItemPlanProposed,
   runStarted,
   runProgress,
   runFinished,

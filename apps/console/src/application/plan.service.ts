@@ -24,6 +24,8 @@ export class PlanConflictError extends Error {
 }
 /** The items could not all be sent to become work items; the draft was reopened. */
 export class PlanStartFailed extends Error {}
+/** The PM agent could not be asked (the bus away); the draft says so, and it can be asked again. */
+export class PlanAgentNotAsked extends Error {}
 
 export interface EnvelopePublisher {
   publish(envelope: Envelope): Promise<unknown>;
@@ -91,6 +93,10 @@ export class PlanService {
   async start(viewer: Viewer, id: string, version: number): Promise<PlanStarted> {
     const draft = await this.writable(viewer, id, version);
     if (draft.items.length === 0) throw new PlanRuleBroken('add at least one item before starting the plan');
+    if (draft.planning?.state === 'planning')
+      throw new PlanRuleBroken(
+        'the PM agent is still planning this draft and its proposal would replace the items; wait for it, or cancel its run on its work item page',
+      );
     checkItems(draft.items);
     const started = await this.write(viewer, draft, version, { status: 'started', startedAt: new Date() });
     try {
@@ -105,6 +111,63 @@ export class PlanService {
     }
     await this.record(viewer, 'plan.started', started, { workItemIds: started.items.map((i) => i.id) });
     return { draft: started, workItemIds: started.items.map((i) => i.id) };
+  }
+
+  /**
+   * Asks the PM agent to plan the draft's brief: one `plan` work item, marked as a proposal for
+   * this draft, so its run creates nothing and its issues come back (`plan_proposed`, read by
+   * PlanProposalIntake) to replace the draft's items for people to review. Marked `planning`
+   * first, under the version the person saw, so two people cannot ask at once.
+   */
+  async runPmAgent(viewer: Viewer, id: string, version: number): Promise<PlanDraftView> {
+    const draft = await this.writable(viewer, id, version);
+    if (draft.planning?.state === 'planning')
+      throw new PlanRuleBroken('the PM agent is already planning this draft; its proposal will appear here');
+    if (!draft.brief.trim()) throw new PlanRuleBroken('write the brief first: the PM agent plans from it');
+    const workItemId = randomUUID();
+    const planning = await this.write(viewer, draft, version, {
+      planningWorkItemId: workItemId,
+      planningState: 'planning',
+    });
+    try {
+      await this.ingress.publish(this.planRequest(viewer, planning, workItemId));
+    } catch (err) {
+      const reason = `the PM agent could not be asked (${(err as Error).message}); run it again`;
+      const now = await this.plans.planningFailed(id, workItemId, reason);
+      if (now) this.presence.changed(id, now, viewer.name);
+      throw new PlanAgentNotAsked(reason);
+    }
+    await this.record(viewer, 'plan.pm_agent_asked', planning, { workItemId, replacing: draft.items.length });
+    return planning;
+  }
+
+  private planRequest(viewer: Viewer, draft: PlanDraftView, workItemId: string): Envelope {
+    const deliveryId = `console:plan:${draft.id}:pm-agent:${workItemId}`;
+    return envelopeFor(
+      apiWorkItemCreate,
+      {
+        delivery: {
+          source: 'api',
+          deliveryId,
+          event: 'work_item_create',
+          action: null,
+          receivedAt: new Date().toISOString(),
+        },
+        workItemId,
+        repo: draft.repo,
+        title: draft.title,
+        description: draft.brief,
+        kind: 'plan',
+        ownerId: null,
+        blockedBy: [],
+        autoStart: true,
+        labels: [],
+        priority: 3,
+        requestedBy: `console:${viewer.name}`,
+        proposalFor: { consolePlanDraftId: draft.id },
+      },
+      { source: 'console', id: deliveryId },
+    );
   }
 
   private request(viewer: Viewer, draft: PlanDraftView, item: PlanDraftView['items'][number]): Envelope {

@@ -263,11 +263,29 @@ export interface PlanDraftView {
   createdAt: string;
   updatedAt: string;
   startedAt: string | null;
+  /** The PM agent's last run on the draft's brief, if it was asked to plan it. */
+  planning: PlanningView | null;
+}
+
+/**
+ * The PM agent planning a draft: `planning` while its run goes; `proposed` once its issues
+ * replaced the draft's items; `failed` when the run ended without a proposal (`error` says why).
+ * `workItemId` is the plan work item, whose page shows the run's transcript.
+ */
+export interface PlanningView {
+  workItemId: string;
+  state: 'planning' | 'proposed' | 'failed';
+  error: string | null;
 }
 
 /** `GET /api/plans?repo=`: the drafts the person may see, newest change first (items left out). */
 export interface PlanListView {
   drafts: Omit<PlanDraftView, 'items' | 'brief'>[];
+}
+
+/** `POST /api/plans/:id/pm-agent` body: the version the person saw (the proposal replaces its items). */
+export interface PlanPmAgentRequest {
+  version: number;
 }
 
 /** The 409 of a write made on an old version: what the draft is now. */

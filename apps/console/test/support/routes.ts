@@ -60,6 +60,7 @@ export function consoleRoutes(repo: string, workItemId: string): RouteCase[] {
       body: { version: 1, kind: 'details', title: 'Renamed' },
     },
     { method: 'POST', path: `/api/plans/${randomUUID()}/start`, needs: 'member', body: { version: 1 } },
+    { method: 'POST', path: `/api/plans/${randomUUID()}/pm-agent`, needs: 'member', body: { version: 1 } },
     { method: 'GET', path: `/api/plans/${randomUUID()}/live`, needs: 'viewer' },
     {
       method: 'POST',

@@ -177,7 +177,11 @@ export class DecisionExecutor {
         labels: request.labels,
         autoStart: request.autoStart,
         ownerId,
-        sourceRefs: {},
+        // Only a plan has a proposal to send back; on other kinds the field means nothing.
+        sourceRefs:
+          request.proposalFor && request.kind === 'plan'
+            ? { consolePlanDraft: { id: request.proposalFor.consolePlanDraftId } }
+            : {},
       },
       request.blockedBy,
       { by: 'policy' },
