@@ -52,7 +52,8 @@ export async function boardInBrowser(
       const s = performance.now();
       const more = page.getByRole('button', { name: /^Show all/ });
       if (await more.count()) await more.click();
-      await page.waitForFunction((n) => document.querySelectorAll('li.card').length === n, cards, {
+      // Strings, evaluated in the page: its DOM is not this program's type library.
+      await page.waitForFunction(`document.querySelectorAll('li.card').length === ${cards}`, undefined, {
         timeout: 60_000,
         polling: 'raf',
       });
@@ -66,16 +67,11 @@ export async function boardInBrowser(
 
 /** The columns' counts add up to `count`, and cards show (none when it is 0). */
 async function boardCounts(page: Page, count: number): Promise<void> {
+  const counted = `[...document.querySelectorAll('.column .count')].reduce((sum, el) => sum + Number(el.textContent), 0)`;
+  const cards = `document.querySelectorAll('li.card').length`;
   await page.waitForFunction(
-    (n) => {
-      const counted = [...document.querySelectorAll('.column .count')].reduce(
-        (sum, el) => sum + Number(el.textContent),
-        0,
-      );
-      const cards = document.querySelectorAll('li.card').length;
-      return counted === n && (n === 0 ? cards === 0 : cards > 0);
-    },
-    count,
+    `${counted} === ${count} && (${count} === 0 ? ${cards} === 0 : ${cards} > 0)`,
+    undefined,
     { timeout: 60_000, polling: 'raf' },
   );
 }
