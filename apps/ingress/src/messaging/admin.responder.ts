@@ -5,7 +5,9 @@ import {
   envelopeFor,
   ingressCancelWorkItem,
   ingressCreateApiToken,
+  ingressListApiTokens,
   ingressReplayDelivery,
+  ingressRevokeApiToken,
 } from '@horizon/contracts';
 import { Publisher, RpcError, RpcServer } from '@horizon/messaging';
 import { ApiTokens } from '../application/api-tokens';
@@ -36,6 +38,12 @@ export class IngressAdminResponder implements OnApplicationBootstrap {
         expiresAt: expiresAt === null ? null : new Date(expiresAt),
       });
       return { ...created, expiresAt: created.expiresAt?.toISOString() ?? null };
+    });
+    this.rpc.serve(ingressListApiTokens, async () => ({ tokens: await this.tokens.list() }));
+    this.rpc.serve(ingressRevokeApiToken, async ({ id }) => {
+      const outcome = await this.tokens.revoke(id);
+      if (!outcome) throw new RpcError('not_found', `ingress has no work API token ${id}`);
+      return outcome;
     });
     this.rpc.serve(ingressReplayDelivery, ({ source, deliveryId }) =>
       replayDelivery(this.deliveries, this.publisher, source, deliveryId).catch((err: unknown) => {
