@@ -12,6 +12,8 @@ import { PullRequests } from './application/pull-requests';
 import { publicUrl, webDir, type ConsoleConfig } from './config';
 import { AccessGuard, WEB_OPTIONS, type WebOptions } from './http/access';
 import { AdminController } from './http/admin.controller';
+import { ApiTokensController } from './http/api-tokens.controller';
+import { ApiTokensAdmin } from './application/api-tokens-admin';
 import { AuthController } from './http/auth.controller';
 import { EventsController } from './http/events.controller';
 import { WebAppController } from './http/web-app.controller';
@@ -38,6 +40,7 @@ export const CONSOLE_CONTROLLERS = [
   WorkController,
   EventsController,
   AdminController,
+  ApiTokensController,
   WebAppController,
   RunsController,
   SteeringController,
@@ -85,6 +88,11 @@ export class ConsoleModule {
           inject: [PeopleRepository, SignInService, AuditRepository],
           useFactory: (people: PeopleRepository, signIn: SignInService, audit: AuditRepository) =>
             new PeopleAdmin(people, signIn, audit),
+        },
+        {
+          provide: ApiTokensAdmin,
+          inject: [RpcClient, AuditRepository],
+          useFactory: (rpc: RpcClient, audit: AuditRepository) => new ApiTokensAdmin(rpc, audit),
         },
         {
           provide: EventStream,

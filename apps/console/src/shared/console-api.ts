@@ -3,10 +3,10 @@
  * answers these shapes, the app (apps/console/web) reads them. Type-only imports keep zod and
  * the contracts catalog out of the browser bundle.
  */
-import type { RunView, WorkItemDetail, WorkItemView } from '@horizon/contracts';
+import type { ApiScope, ApiTokenSummary, RunView, WorkItemDetail, WorkItemView } from '@horizon/contracts';
 import type { Comment as ForgeComment } from '@horizon/local-forge-client';
 
-export type { RunView, WorkItemDetail, WorkItemView };
+export type { ApiScope, ApiTokenSummary, RunView, WorkItemDetail, WorkItemView };
 
 /** What a person may do in a repository; each role includes the ones before it. */
 export const roles = ['viewer', 'member', 'admin'] as const;
@@ -127,6 +127,20 @@ export interface AuditEntryView {
   target: string | null;
   detail: Record<string, unknown>;
   at: string;
+}
+
+/** `GET /api/admin/api-tokens` (admins of every repository): the work API tokens ingress keeps. */
+export interface ApiTokenList {
+  tokens: ApiTokenSummary[];
+}
+
+/** `POST /api/admin/api-tokens`: the new token, in this answer only (ingress keeps its hash). */
+export interface CreatedApiToken {
+  id: string;
+  name: string;
+  scopes: ApiScope[];
+  expiresAt: string | null;
+  token: string;
 }
 
 /** One check run the forge recorded on the pull request's head: a verification that passed or failed. */

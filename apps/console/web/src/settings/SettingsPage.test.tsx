@@ -30,6 +30,7 @@ function serve(extra: Parameters<typeof fakeFetch>[0] = {}) {
     '/api/session': { body: session },
     '/api/admin/people': { body: [grace] },
     '/api/admin/audit': { body: { entries: audit } },
+    '/api/admin/api-tokens': { body: { tokens: [] } },
     ...extra,
   });
 }
