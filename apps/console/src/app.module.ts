@@ -14,6 +14,8 @@ import { AccessGuard, WEB_OPTIONS, type WebOptions } from './http/access';
 import { AdminController } from './http/admin.controller';
 import { ApiTokensController } from './http/api-tokens.controller';
 import { ApiTokensAdmin } from './application/api-tokens-admin';
+import { IntegrationsStatus } from './application/integrations-status';
+import { IntegrationsController } from './http/integrations.controller';
 import { AuthController } from './http/auth.controller';
 import { EventsController } from './http/events.controller';
 import { WebAppController } from './http/web-app.controller';
@@ -41,6 +43,7 @@ export const CONSOLE_CONTROLLERS = [
   EventsController,
   AdminController,
   ApiTokensController,
+  IntegrationsController,
   WebAppController,
   RunsController,
   SteeringController,
@@ -93,6 +96,11 @@ export class ConsoleModule {
           provide: ApiTokensAdmin,
           inject: [RpcClient, AuditRepository],
           useFactory: (rpc: RpcClient, audit: AuditRepository) => new ApiTokensAdmin(rpc, audit),
+        },
+        {
+          provide: IntegrationsStatus,
+          inject: [RpcClient],
+          useFactory: (rpc: RpcClient) => new IntegrationsStatus(rpc),
         },
         {
           provide: EventStream,

@@ -3,10 +3,17 @@
  * answers these shapes, the app (apps/console/web) reads them. Type-only imports keep zod and
  * the contracts catalog out of the browser bundle.
  */
-import type { ApiScope, ApiTokenSummary, RunView, WorkItemDetail, WorkItemView } from '@horizon/contracts';
+import type {
+  ApiScope,
+  ApiTokenSummary,
+  IntegrationCheck,
+  RunView,
+  WorkItemDetail,
+  WorkItemView,
+} from '@horizon/contracts';
 import type { Comment as ForgeComment } from '@horizon/local-forge-client';
 
-export type { ApiScope, ApiTokenSummary, RunView, WorkItemDetail, WorkItemView };
+export type { ApiScope, ApiTokenSummary, IntegrationCheck, RunView, WorkItemDetail, WorkItemView };
 
 /** What a person may do in a repository; each role includes the ones before it. */
 export const roles = ['viewer', 'member', 'admin'] as const;
@@ -141,6 +148,14 @@ export interface CreatedApiToken {
   scopes: ApiScope[];
   expiresAt: string | null;
   token: string;
+}
+
+/** `GET /api/admin/integrations` (admins): each integration as the service that owns it checked it. */
+export interface IntegrationsView {
+  checks: IntegrationCheck[];
+  /** Integrations with no check: their service did not answer, or does not report yet. */
+  unreported: { integration: IntegrationCheck['integration']; service: string; detail: string }[];
+  checkedAt: string;
 }
 
 /** One check run the forge recorded on the pull request's head: a verification that passed or failed. */

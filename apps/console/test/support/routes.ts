@@ -41,6 +41,7 @@ export function consoleRoutes(repo: string, workItemId: string): RouteCase[] {
       body: { person: 'newcomer', role: 'viewer' },
     },
     { method: 'GET', path: '/api/admin/api-tokens', needs: 'admin' },
+    { method: 'GET', path: '/api/admin/integrations', needs: 'admin' },
     {
       method: 'POST',
       path: '/api/admin/api-tokens',

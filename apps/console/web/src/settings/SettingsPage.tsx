@@ -6,6 +6,7 @@ import { ErrorNotice } from '../shell/ErrorNotice';
 import { AuditTrail } from './AuditTrail';
 import { InviteForm } from './InviteForm';
 import { PeopleTable } from './PeopleTable';
+import { IntegrationsSection } from './integrations/IntegrationsSection';
 import { ApiTokensSection } from './tokens/ApiTokensSection';
 
 /** Who may do what (admins): the people, their roles per repository, invitations, the audit trail. */
@@ -41,6 +42,7 @@ export function SettingsPage() {
               <PeopleTable key={changed} people={people.data} onChanged={refresh} />
             )}
           </section>
+          <IntegrationsSection />
           {isAdminEverywhere ? (
             <ApiTokensSection />
           ) : (

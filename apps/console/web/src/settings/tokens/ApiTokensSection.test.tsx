@@ -22,6 +22,9 @@ function serve(tokens: ApiTokenSummary[], extra: Parameters<typeof fakeFetch>[0]
     '/api/session': { body: session },
     '/api/admin/people': { body: [] },
     '/api/admin/audit': { body: { entries: [] } },
+    '/api/admin/integrations': {
+      body: { checks: [], unreported: [], checkedAt: '2026-12-01T09:00:00.000Z' },
+    },
     '/api/admin/api-tokens': (_url, init) =>
       init?.method === 'POST'
         ? {
@@ -94,6 +97,9 @@ describe('API tokens in settings', () => {
       '/api/session': { body: { ...session, grants: [{ repo: 'acme/web', role: 'admin' }] } },
       '/api/admin/people': { body: [] },
       '/api/admin/audit': { body: { entries: [] } },
+      '/api/admin/integrations': {
+        body: { checks: [], unreported: [], checkedAt: '2026-12-01T09:00:00.000Z' },
+      },
     });
     renderApp('/settings');
     expect(await screen.findByText(/an admin of every repository \(\*\) manages them/)).toBeInTheDocument();
