@@ -16,6 +16,7 @@ import { ApiTokensController } from './http/api-tokens.controller';
 import { ApiTokensAdmin } from './application/api-tokens-admin';
 import { IntegrationsStatus } from './application/integrations-status';
 import { IntegrationsController } from './http/integrations.controller';
+import { IdentitiesController } from './http/identities.controller';
 import { AuthController } from './http/auth.controller';
 import { EventsController } from './http/events.controller';
 import { WebAppController } from './http/web-app.controller';
@@ -44,6 +45,7 @@ export const CONSOLE_CONTROLLERS = [
   AdminController,
   ApiTokensController,
   IntegrationsController,
+  IdentitiesController,
   WebAppController,
   RunsController,
   SteeringController,

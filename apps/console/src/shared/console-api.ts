@@ -6,6 +6,7 @@
 import type {
   ApiScope,
   ApiTokenSummary,
+  IdentityView,
   IntegrationCheck,
   RunView,
   WorkItemDetail,
@@ -13,7 +14,15 @@ import type {
 } from '@horizon/contracts';
 import type { Comment as ForgeComment } from '@horizon/local-forge-client';
 
-export type { ApiScope, ApiTokenSummary, IntegrationCheck, RunView, WorkItemDetail, WorkItemView };
+export type {
+  ApiScope,
+  ApiTokenSummary,
+  IdentityView,
+  IntegrationCheck,
+  RunView,
+  WorkItemDetail,
+  WorkItemView,
+};
 
 /** What a person may do in a repository; each role includes the ones before it. */
 export const roles = ['viewer', 'member', 'admin'] as const;
@@ -156,6 +165,11 @@ export interface IntegrationsView {
   /** Integrations with no check: their service did not answer, or does not report yet. */
   unreported: { integration: IntegrationCheck['integration']; service: string; detail: string }[];
   checkedAt: string;
+}
+
+/** `GET /api/admin/identities` (admins of every repository): identity-broker's identities and their links. */
+export interface IdentityList {
+  identities: IdentityView[];
 }
 
 /** One check run the forge recorded on the pull request's head: a verification that passed or failed. */

@@ -6,6 +6,7 @@ import { ErrorNotice } from '../shell/ErrorNotice';
 import { AuditTrail } from './AuditTrail';
 import { InviteForm } from './InviteForm';
 import { PeopleTable } from './PeopleTable';
+import { IdentityLinksSection } from './identities/IdentityLinksSection';
 import { IntegrationsSection } from './integrations/IntegrationsSection';
 import { ApiTokensSection } from './tokens/ApiTokensSection';
 
@@ -44,9 +45,15 @@ export function SettingsPage() {
           </section>
           <IntegrationsSection />
           {isAdminEverywhere ? (
-            <ApiTokensSection />
+            <>
+              <ApiTokensSection />
+              <IdentityLinksSection />
+            </>
           ) : (
-            <p>API tokens act in every repository: an admin of every repository (*) manages them.</p>
+            <p>
+              API tokens and identity links span every repository: an admin of every repository (*) manages
+              them.
+            </p>
           )}
           <section aria-labelledby="audit-title">
             <h2 id="audit-title">Audit trail</h2>

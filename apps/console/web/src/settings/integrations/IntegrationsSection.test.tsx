@@ -45,6 +45,7 @@ function serve(integrations: Parameters<typeof fakeFetch>[0][string]) {
     '/api/admin/people': { body: [] },
     '/api/admin/audit': { body: { entries: [] } },
     '/api/admin/api-tokens': { body: { tokens: [] } },
+    '/api/admin/identities': { body: { identities: [] } },
     '/api/admin/integrations': integrations,
   });
 }

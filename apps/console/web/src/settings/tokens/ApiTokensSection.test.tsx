@@ -22,6 +22,7 @@ function serve(tokens: ApiTokenSummary[], extra: Parameters<typeof fakeFetch>[0]
     '/api/session': { body: session },
     '/api/admin/people': { body: [] },
     '/api/admin/audit': { body: { entries: [] } },
+    '/api/admin/identities': { body: { identities: [] } },
     '/api/admin/integrations': {
       body: { checks: [], unreported: [], checkedAt: '2026-12-01T09:00:00.000Z' },
     },
@@ -102,7 +103,7 @@ describe('API tokens in settings', () => {
       },
     });
     renderApp('/settings');
-    expect(await screen.findByText(/an admin of every repository \(\*\) manages them/)).toBeInTheDocument();
+    expect(await screen.findByText(/an admin of every repository \(\*\) manages\s+them/)).toBeInTheDocument();
     expect(screen.queryByRole('heading', { name: 'API tokens' })).toBeNull();
   });
 });
