@@ -17,6 +17,8 @@ import { ApiTokensAdmin } from './application/api-tokens-admin';
 import { IntegrationsStatus } from './application/integrations-status';
 import { IntegrationsController } from './http/integrations.controller';
 import { IdentitiesController } from './http/identities.controller';
+import { RepositoriesController } from './http/repositories.controller';
+import { RepositoriesAdmin } from './application/repositories-admin';
 import { AuthController } from './http/auth.controller';
 import { EventsController } from './http/events.controller';
 import { WebAppController } from './http/web-app.controller';
@@ -46,6 +48,7 @@ export const CONSOLE_CONTROLLERS = [
   ApiTokensController,
   IntegrationsController,
   IdentitiesController,
+  RepositoriesController,
   WebAppController,
   RunsController,
   SteeringController,
@@ -98,6 +101,11 @@ export class ConsoleModule {
           provide: ApiTokensAdmin,
           inject: [RpcClient, AuditRepository],
           useFactory: (rpc: RpcClient, audit: AuditRepository) => new ApiTokensAdmin(rpc, audit),
+        },
+        {
+          provide: RepositoriesAdmin,
+          inject: [RpcClient, PeopleAdmin],
+          useFactory: (rpc: RpcClient, people: PeopleAdmin) => new RepositoriesAdmin(rpc, people),
         },
         {
           provide: IntegrationsStatus,

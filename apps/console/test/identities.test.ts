@@ -18,14 +18,12 @@ describe('console identity links', () => {
   afterAll(() => hzn?.stop());
 
   it('lists each identity with its linked accounts, to admins of every repository only', async () => {
-    const { identity } = await hzn
-      .rpc()
-      .call(identityLink, {
-        displayName: 'Grace Hopper',
-        provider: 'github',
-        externalId: '1001',
-        login: 'grace',
-      });
+    const { identity } = await hzn.rpc().call(identityLink, {
+      displayName: 'Grace Hopper',
+      provider: 'github',
+      externalId: '1001',
+      login: 'grace',
+    });
     await hzn
       .rpc()
       .call(identityLink, { identityId: identity.id, provider: 'slack', externalId: 'U0GRACE', login: null });

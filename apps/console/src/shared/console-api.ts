@@ -172,6 +172,19 @@ export interface IdentityList {
   identities: IdentityView[];
 }
 
+/** `GET /api/admin/repositories` (admins): the repositories they administer, and who has which role. */
+export interface RepositoriesView {
+  repositories: {
+    repo: string;
+    /** Work items the orchestrator has in it (0: known only from a grant). */
+    workItems: number;
+    latestAt: string | null;
+    grants: { personId: string; name: string; role: Role }[];
+  }[];
+  /** Roles granted for every repository (`*`), which apply in each of them too. */
+  everywhere: { personId: string; name: string; role: Role }[];
+}
+
 /** One check run the forge recorded on the pull request's head: a verification that passed or failed. */
 export interface CheckRunView {
   id: number;

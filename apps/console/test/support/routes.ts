@@ -43,6 +43,7 @@ export function consoleRoutes(repo: string, workItemId: string): RouteCase[] {
     { method: 'GET', path: '/api/admin/api-tokens', needs: 'admin' },
     { method: 'GET', path: '/api/admin/integrations', needs: 'admin' },
     { method: 'GET', path: '/api/admin/identities', needs: 'admin' },
+    { method: 'GET', path: '/api/admin/repositories', needs: 'admin' },
     {
       method: 'POST',
       path: '/api/admin/api-tokens',

@@ -8,6 +8,7 @@ import { InviteForm } from './InviteForm';
 import { PeopleTable } from './PeopleTable';
 import { IdentityLinksSection } from './identities/IdentityLinksSection';
 import { IntegrationsSection } from './integrations/IntegrationsSection';
+import { RepositoriesSection } from './repositories/RepositoriesSection';
 import { ApiTokensSection } from './tokens/ApiTokensSection';
 
 /** Who may do what (admins): the people, their roles per repository, invitations, the audit trail. */
@@ -43,6 +44,7 @@ export function SettingsPage() {
               <PeopleTable key={changed} people={people.data} onChanged={refresh} />
             )}
           </section>
+          <RepositoriesSection />
           <IntegrationsSection />
           {isAdminEverywhere ? (
             <>

@@ -18,6 +18,7 @@ function serve(identities: IdentityList['identities']) {
       body: { checks: [], unreported: [], checkedAt: '2026-12-01T09:00:00.000Z' },
     },
     '/api/admin/identities': { body: { identities } },
+    '/api/admin/repositories': { body: { repositories: [], everywhere: [] } },
   });
 }
 

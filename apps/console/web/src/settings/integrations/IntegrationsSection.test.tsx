@@ -46,6 +46,7 @@ function serve(integrations: Parameters<typeof fakeFetch>[0][string]) {
     '/api/admin/audit': { body: { entries: [] } },
     '/api/admin/api-tokens': { body: { tokens: [] } },
     '/api/admin/identities': { body: { identities: [] } },
+    '/api/admin/repositories': { body: { repositories: [], everywhere: [] } },
     '/api/admin/integrations': integrations,
   });
 }
