@@ -12,6 +12,13 @@ import { PullRequests } from './application/pull-requests';
 import { publicUrl, webDir, type ConsoleConfig } from './config';
 import { AccessGuard, WEB_OPTIONS, type WebOptions } from './http/access';
 import { AdminController } from './http/admin.controller';
+import { ApiTokensController } from './http/api-tokens.controller';
+import { ApiTokensAdmin } from './application/api-tokens-admin';
+import { IntegrationsStatus } from './application/integrations-status';
+import { IntegrationsController } from './http/integrations.controller';
+import { IdentitiesController } from './http/identities.controller';
+import { RepositoriesController } from './http/repositories.controller';
+import { RepositoriesAdmin } from './application/repositories-admin';
 import { AuthController } from './http/auth.controller';
 import { EventsController } from './http/events.controller';
 import { WebAppController } from './http/web-app.controller';
@@ -40,6 +47,10 @@ export const CONSOLE_CONTROLLERS = [
   WorkController,
   EventsController,
   AdminController,
+  ApiTokensController,
+  IntegrationsController,
+  IdentitiesController,
+  RepositoriesController,
   WebAppController,
   RunsController,
   SteeringController,
@@ -87,6 +98,21 @@ export class ConsoleModule {
           inject: [PeopleRepository, SignInService, AuditRepository],
           useFactory: (people: PeopleRepository, signIn: SignInService, audit: AuditRepository) =>
             new PeopleAdmin(people, signIn, audit),
+        },
+        {
+          provide: ApiTokensAdmin,
+          inject: [RpcClient, AuditRepository],
+          useFactory: (rpc: RpcClient, audit: AuditRepository) => new ApiTokensAdmin(rpc, audit),
+        },
+        {
+          provide: RepositoriesAdmin,
+          inject: [RpcClient, PeopleAdmin],
+          useFactory: (rpc: RpcClient, people: PeopleAdmin) => new RepositoriesAdmin(rpc, people),
+        },
+        {
+          provide: IntegrationsStatus,
+          inject: [RpcClient],
+          useFactory: (rpc: RpcClient) => new IntegrationsStatus(rpc),
         },
         {
           provide: EventStream,

@@ -52,6 +52,15 @@ export const identityGet = defineRpc({
   reply: z.object({ identity: identity.nullable() }),
 });
 
+export const identityList = defineRpc({
+  subject: 'hzn.rpc.identity.list',
+  version: 1,
+  description:
+    "Every identity with its linked accounts (provider, id, login), by name: the console's Settings. Never a token.",
+  data: z.object({}),
+  reply: z.object({ identities: z.array(identity) }),
+});
+
 export const identityLink = defineRpc({
   subject: 'hzn.rpc.identity.link',
   version: 1,
@@ -143,6 +152,7 @@ export const identityUserToken = defineRpc({
 export const identityContracts = [
   identityResolve,
   identityGet,
+  identityList,
   identityLink,
   identityStartOAuth,
   identityCompleteOAuth,

@@ -27,6 +27,36 @@ export const ingressCreateApiToken = defineRpc({
   }),
 });
 
+/** A work API token as ingress describes it: never the token, which only its creator saw once. */
+export const apiTokenSummarySchema = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  scopes: z.array(apiScopeSchema),
+  createdAt: isoDate,
+  lastUsedAt: isoDate.nullable(),
+  expiresAt: isoDate.nullable(),
+  revokedAt: isoDate.nullable(),
+});
+export type ApiTokenSummary = z.infer<typeof apiTokenSummarySchema>;
+
+export const ingressListApiTokens = defineRpc({
+  subject: 'hzn.rpc.ingress.list_api_tokens',
+  version: 1,
+  description:
+    'Every work API token ingress has made, revoked ones included, oldest first; never the tokens.',
+  data: z.object({}),
+  reply: z.object({ tokens: z.array(apiTokenSummarySchema) }),
+});
+
+export const ingressRevokeApiToken = defineRpc({
+  subject: 'hzn.rpc.ingress.revoke_api_token',
+  version: 1,
+  description:
+    'Revoke a work API token now; the work API refuses it from then on. Refused with not_found when ingress has no such token; revoked is false when it already was revoked.',
+  data: z.object({ id: z.string().uuid() }),
+  reply: z.object({ revoked: z.boolean(), token: apiTokenSummarySchema }),
+});
+
 export const ingressReplayDelivery = defineRpc({
   subject: 'hzn.rpc.ingress.replay_delivery',
   version: 1,
@@ -90,6 +120,8 @@ export const ingressRetryWorkItem = defineRpc({
 
 export const ingressAdminContracts = [
   ingressCreateApiToken,
+  ingressListApiTokens,
+  ingressRevokeApiToken,
   ingressReplayDelivery,
   ingressCancelWorkItem,
   ingressFollowUpWorkItem,

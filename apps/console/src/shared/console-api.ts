@@ -4,14 +4,26 @@
  * the contracts catalog out of the browser bundle.
  */
 import type {
+  ApiScope,
+  ApiTokenSummary,
   FOLLOW_UP_MAX_CHARS as CONTRACT_FOLLOW_UP_MAX_CHARS,
+  IdentityView,
+  IntegrationCheck,
   RunView,
   WorkItemDetail,
   WorkItemView,
 } from '@horizon/contracts';
 import type { Comment as ForgeComment } from '@horizon/local-forge-client';
 
-export type { RunView, WorkItemDetail, WorkItemView };
+export type {
+  ApiScope,
+  ApiTokenSummary,
+  IdentityView,
+  IntegrationCheck,
+  RunView,
+  WorkItemDetail,
+  WorkItemView,
+};
 
 /** What a person may do in a repository; each role includes the ones before it. */
 export const roles = ['viewer', 'member', 'admin'] as const;
@@ -162,6 +174,46 @@ export interface AuditEntryView {
   target: string | null;
   detail: Record<string, unknown>;
   at: string;
+}
+
+/** `GET /api/admin/api-tokens` (admins of every repository): the work API tokens ingress keeps. */
+export interface ApiTokenList {
+  tokens: ApiTokenSummary[];
+}
+
+/** `POST /api/admin/api-tokens`: the new token, in this answer only (ingress keeps its hash). */
+export interface CreatedApiToken {
+  id: string;
+  name: string;
+  scopes: ApiScope[];
+  expiresAt: string | null;
+  token: string;
+}
+
+/** `GET /api/admin/integrations` (admins): each integration as the service that owns it checked it. */
+export interface IntegrationsView {
+  checks: IntegrationCheck[];
+  /** Integrations with no check: their service did not answer, or does not report yet. */
+  unreported: { integration: IntegrationCheck['integration']; service: string; detail: string }[];
+  checkedAt: string;
+}
+
+/** `GET /api/admin/identities` (admins of every repository): identity-broker's identities and their links. */
+export interface IdentityList {
+  identities: IdentityView[];
+}
+
+/** `GET /api/admin/repositories` (admins): the repositories they administer, and who has which role. */
+export interface RepositoriesView {
+  repositories: {
+    repo: string;
+    /** Work items the orchestrator has in it (0: known only from a grant). */
+    workItems: number;
+    latestAt: string | null;
+    grants: { personId: string; name: string; role: Role }[];
+  }[];
+  /** Roles granted for every repository (`*`), which apply in each of them too. */
+  everywhere: { personId: string; name: string; role: Role }[];
 }
 
 /** One check run the forge recorded on the pull request's head: a verification that passed or failed. */

@@ -3,6 +3,7 @@ import type {
   identityCompleteOAuth,
   identityGet,
   identityLink,
+  identityList,
   identityMintRunToken,
   identityResolve,
   identityRevokeRunToken,
@@ -112,6 +113,10 @@ export class IdentityBroker {
 
   get({ identityId }: DataOf<typeof identityGet>): Promise<ReplyOf<typeof identityGet>> {
     return this.identities.get(identityId).then((identity) => ({ identity }));
+  }
+
+  list(): Promise<ReplyOf<typeof identityList>> {
+    return this.identities.list().then((identities) => ({ identities }));
   }
 
   async link(d: DataOf<typeof identityLink>): Promise<ReplyOf<typeof identityLink>> {

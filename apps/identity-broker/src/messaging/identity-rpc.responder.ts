@@ -2,6 +2,7 @@ import {
   identityCompleteOAuth,
   identityGet,
   identityLink,
+  identityList,
   identityMintRunToken,
   identityResolve,
   identityRevokeRunToken,
@@ -15,6 +16,7 @@ import type { IdentityBroker } from '../application/identity-broker';
 export function serveIdentityRpcs(rpc: RpcServer, broker: IdentityBroker): void {
   rpc.serve(identityResolve, (d) => broker.resolve(d));
   rpc.serve(identityGet, (d) => broker.get(d));
+  rpc.serve(identityList, () => broker.list());
   rpc.serve(identityLink, (d) => broker.link(d));
   rpc.serve(identityStartOAuth, (d) => broker.startOAuth(d));
   rpc.serve(identityCompleteOAuth, (d) => broker.completeOAuth(d));

@@ -8,8 +8,10 @@ import {
   ingressCancelWorkItem,
   ingressCreateApiToken,
   ingressFollowUpWorkItem,
+  ingressListApiTokens,
   ingressReplayDelivery,
   ingressRetryWorkItem,
+  ingressRevokeApiToken,
 } from '@horizon/contracts';
 import type { Contract, DataOf, DeliveryOf } from '@horizon/contracts';
 import { Publisher, RpcError, RpcServer } from '@horizon/messaging';
@@ -41,6 +43,12 @@ export class IngressAdminResponder implements OnApplicationBootstrap {
         expiresAt: expiresAt === null ? null : new Date(expiresAt),
       });
       return { ...created, expiresAt: created.expiresAt?.toISOString() ?? null };
+    });
+    this.rpc.serve(ingressListApiTokens, async () => ({ tokens: await this.tokens.list() }));
+    this.rpc.serve(ingressRevokeApiToken, async ({ id }) => {
+      const outcome = await this.tokens.revoke(id);
+      if (!outcome) throw new RpcError('not_found', `ingress has no work API token ${id}`);
+      return outcome;
     });
     this.rpc.serve(ingressReplayDelivery, ({ source, deliveryId }) =>
       replayDelivery(this.deliveries, this.publisher, source, deliveryId).catch((err: unknown) => {
