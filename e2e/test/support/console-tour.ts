@@ -107,9 +107,10 @@ export class ConsoleTour {
     await page.goto(`${this.url}/runs/${item.latestRun!.id}`);
     await page.getByRole('log', { name: 'Transcript' }).waitFor();
     const seen = await page.locator('[role=log] li').count();
-    await page.waitForFunction((before) => document.querySelectorAll('[role=log] li').length > before, seen, {
-      timeout: 3 * 60_000,
-    });
+    await page
+      .locator('[role=log] li')
+      .nth(seen)
+      .waitFor({ timeout: 3 * 60_000 });
     await this.look('console-run-live');
   }
 
@@ -165,6 +166,31 @@ export class ConsoleTour {
     await phonePage.screenshot({ path: screenshotPath('console-board-phone'), fullPage: true });
     await phone.close();
     await page.getByRole('button', { name: /Switch to light theme/ }).click();
+  }
+
+  /**
+   * From the run page of an item at work: the person writes to the agent mid-turn, sees their
+   * words in the transcript under their name, and the agent take them up.
+   */
+  async messageTheAgent(title: string): Promise<void> {
+    const { page } = this;
+    let item: Item | undefined;
+    for (let tries = 0; !item?.latestRun; tries++) {
+      if (tries > 240) throw new Error(`no run of "${title}" after 2 minutes`);
+      if (tries > 0) await page.waitForTimeout(500);
+      item = (await this.api<{ items: Item[] }>('/api/work-items?kind=implement')).items.find(
+        (i) => i.title === title,
+      );
+    }
+    await page.goto(`${this.url}/runs/${item.latestRun.id}`);
+    const transcript = page.getByRole('log', { name: 'Transcript' });
+    await transcript.getByText('I will check the build first').waitFor({ timeout: 3 * 60_000 });
+    await page.getByLabel('Your message').fill('Please add gift wrap too: 250 cents.');
+    await page.getByRole('button', { name: 'Send to the agent' }).click();
+    await page.getByRole('status').filter({ hasText: /^Sent/ }).waitFor();
+    await transcript.getByText('Please add gift wrap too: 250 cents.').waitFor({ timeout: 60_000 });
+    await transcript.getByText(/As you asked, gift wrap costs 250 cents/).waitFor({ timeout: 2 * 60_000 });
+    await this.look('console-run-follow-up');
   }
 
   /** Grace, invited by the admin, opens the admin's new plan: each sees the other and their edits. */
