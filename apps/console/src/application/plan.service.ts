@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { apiWorkItemCreate, envelopeFor, type Envelope } from '@horizon/contracts';
+import { apiWorkItemCreate, envelopeFor, type DataOf, type Envelope } from '@horizon/contracts';
 import { roleIn, satisfies, visibleRepos } from '../domain/access';
 import { applyEdit, blockersFirst, checkItems, PlanRuleBroken, type PlanEdit } from '../domain/plan';
 import type { AuditRepository } from '../persistence/audit.repository';
@@ -142,36 +142,18 @@ export class PlanService {
   }
 
   private planRequest(viewer: Viewer, draft: PlanDraftView, workItemId: string): Envelope {
-    const deliveryId = `console:plan:${draft.id}:pm-agent:${workItemId}`;
-    return envelopeFor(
-      apiWorkItemCreate,
-      {
-        delivery: {
-          source: 'api',
-          deliveryId,
-          event: 'work_item_create',
-          action: null,
-          receivedAt: new Date().toISOString(),
-        },
-        workItemId,
-        repo: draft.repo,
-        title: draft.title,
-        description: draft.brief,
-        kind: 'plan',
-        ownerId: null,
-        blockedBy: [],
-        autoStart: true,
-        labels: [],
-        priority: 3,
-        requestedBy: `console:${viewer.name}`,
-        proposalFor: { consolePlanDraftId: draft.id },
-      },
-      { source: 'console', id: deliveryId },
-    );
+    return workItemRequest(viewer, `console:plan:${draft.id}:pm-agent:${workItemId}`, {
+      workItemId,
+      repo: draft.repo,
+      title: draft.title,
+      description: draft.brief,
+      kind: 'plan',
+      blockedBy: [],
+      proposalFor: { consolePlanDraftId: draft.id },
+    });
   }
 
   private request(viewer: Viewer, draft: PlanDraftView, item: PlanDraftView['items'][number]): Envelope {
-    const deliveryId = `console:plan:${draft.id}:${item.id}`;
     const criteria = item.acceptanceCriteria
       .split('\n')
       .map((line) => line.trim())
@@ -183,30 +165,14 @@ export class PlanService {
     ]
       .filter(Boolean)
       .join('\n\n');
-    return envelopeFor(
-      apiWorkItemCreate,
-      {
-        delivery: {
-          source: 'api',
-          deliveryId,
-          event: 'work_item_create',
-          action: null,
-          receivedAt: new Date().toISOString(),
-        },
-        workItemId: item.id,
-        repo: draft.repo,
-        title: item.title,
-        description,
-        kind: 'implement',
-        ownerId: null,
-        blockedBy: item.blockedBy,
-        autoStart: true,
-        labels: [],
-        priority: 3,
-        requestedBy: `console:${viewer.name}`,
-      },
-      { source: 'console', id: deliveryId },
-    );
+    return workItemRequest(viewer, `console:plan:${draft.id}:${item.id}`, {
+      workItemId: item.id,
+      repo: draft.repo,
+      title: item.title,
+      description,
+      kind: 'implement',
+      blockedBy: item.blockedBy,
+    });
   }
 
   /** The draft, if the person may change it and it is still the version they saw. */
@@ -236,4 +202,37 @@ export class PlanService {
       detail,
     });
   }
+}
+
+type WorkItemRequest = DataOf<typeof apiWorkItemCreate>;
+
+/**
+ * A work item the console asks ingress for, as the work API would: started at once, unowned,
+ * at the default priority, and requested by the person; the delivery id makes a retry harmless.
+ */
+function workItemRequest(
+  viewer: Viewer,
+  deliveryId: string,
+  item: Pick<WorkItemRequest, 'workItemId' | 'repo' | 'title' | 'description' | 'kind' | 'blockedBy'> &
+    Partial<Pick<WorkItemRequest, 'proposalFor'>>,
+): Envelope {
+  return envelopeFor(
+    apiWorkItemCreate,
+    {
+      delivery: {
+        source: 'api',
+        deliveryId,
+        event: 'work_item_create',
+        action: null,
+        receivedAt: new Date().toISOString(),
+      },
+      ownerId: null,
+      autoStart: true,
+      labels: [],
+      priority: 3,
+      requestedBy: `console:${viewer.name}`,
+      ...item,
+    },
+    { source: 'console', id: deliveryId },
+  );
 }
