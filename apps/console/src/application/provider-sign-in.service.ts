@@ -107,10 +107,14 @@ function refusal(err: unknown): ProviderSignInRefused {
       return new ProviderSignInRefused('bad_state', message);
     case 'provider_refused':
       return new ProviderSignInRefused('provider_refused', message);
+    case 'unavailable':
+    case 'provider_unavailable':
+      return new ProviderSignInRefused('unavailable', message);
     default:
+      // An internal failure's text is for the operator's log, not for an anonymous browser.
       return new ProviderSignInRefused(
         'unavailable',
-        `identity-broker could not finish the sign-in: ${message}`,
+        `identity-broker failed to finish the sign-in (${err.code}); its log says why.`,
       );
   }
 }

@@ -25,7 +25,10 @@ const ADVICE: Record<ProviderSignInRefused['reason'], { status: number; advice: 
     advice: 'Start again from the sign-in page; if it keeps failing, ask whoever runs the provider.',
   },
   no_grants: { status: 403, advice: 'An admin grants roles on the People page of the console.' },
-  unavailable: { status: 503, advice: 'identity-broker did not answer; try again in a minute.' },
+  unavailable: {
+    status: 503,
+    advice: 'Try again in a minute; if it keeps failing, tell whoever runs Horizon.',
+  },
 };
 
 /**
