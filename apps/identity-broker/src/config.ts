@@ -31,7 +31,9 @@ export const configShape = {
   /** Console sign-in through an OpenID Provider (Okta, Entra ID, Google, Keycloak, ...): all three or none. */
   OIDC_ISSUER_URL: url(['https', 'http'])
     .optional()
-    .describe("the OpenID Provider's issuer URL (its /.well-known/openid-configuration is read at start)"),
+    .describe(
+      "the OpenID Provider's issuer URL (its /.well-known/openid-configuration is read on the first sign-in)",
+    ),
   OIDC_ISSUER_NAME: z
     .string()
     .min(1)
