@@ -13,7 +13,7 @@ const REFUSED: Record<RefusedAttempt, string> = {
   unknown: 'this sign-in was not started here (unknown state)',
   used: 'this sign-in was already completed once (a state works once)',
   expired: 'this sign-in took longer than 10 minutes and expired',
-  other_browser: 'this sign-in was started in another browser (the state does not belong to this one)',
+  other_browser: 'this sign-in was started in another browser (or this browser started a newer one since)',
 };
 
 /**
