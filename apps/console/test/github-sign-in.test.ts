@@ -16,16 +16,14 @@ describe('console sign-in with GitHub, through identity-broker', () => {
     gh = await startGitHubStandIn();
     gh.seedUser('octo-ada', 'Ada Lovelace');
     gh.signInAs('octo-ada');
-    hzn = await ConsoleUnderTest.start(
-      {},
-      {
-        GITHUB_API_URL: gh.url,
-        GITHUB_APP_ID: String(gh.app.id),
-        GITHUB_APP_PRIVATE_KEY: gh.app.privateKey.replace(/\n/g, '\\n'),
-        GITHUB_APP_CLIENT_ID: gh.app.clientId,
-        GITHUB_APP_CLIENT_SECRET: gh.app.clientSecret,
-      },
-    );
+    hzn = await ConsoleUnderTest.start();
+    await hzn.startPeer('identity-broker', {
+      GITHUB_API_URL: gh.url,
+      GITHUB_APP_ID: String(gh.app.id),
+      GITHUB_APP_PRIVATE_KEY: gh.app.privateKey.replace(/\n/g, '\\n'),
+      GITHUB_APP_CLIENT_ID: gh.app.clientId,
+      GITHUB_APP_CLIENT_SECRET: gh.app.clientSecret,
+    });
     start = `${hzn.url}/auth/sign-in/github/start`;
   }, 120_000);
 
