@@ -20,6 +20,8 @@ import { IdentitiesController } from './http/identities.controller';
 import { RepositoriesController } from './http/repositories.controller';
 import { RepositoriesAdmin } from './application/repositories-admin';
 import { AuthController } from './http/auth.controller';
+import { ProviderSignInController } from './http/provider-sign-in.controller';
+import { ProviderSignIn } from './application/provider-sign-in.service';
 import { EventsController } from './http/events.controller';
 import { WebAppController } from './http/web-app.controller';
 import { RunsController } from './http/runs.controller';
@@ -44,6 +46,7 @@ import { PlanRepository } from './persistence/plan.repository';
 /** Every controller the console serves: its access tests walk their routes. */
 export const CONSOLE_CONTROLLERS = [
   AuthController,
+  ProviderSignInController,
   WorkController,
   EventsController,
   AdminController,
@@ -92,6 +95,16 @@ export class ConsoleModule {
               publicUrl: origin,
               sessionTtlMs: config.CONSOLE_SESSION_TTL_MS,
             }),
+        },
+        {
+          provide: ProviderSignIn,
+          inject: [RpcClient, PeopleRepository, AuditRepository, SignInService],
+          useFactory: (
+            rpc: RpcClient,
+            people: PeopleRepository,
+            audit: AuditRepository,
+            signIn: SignInService,
+          ) => new ProviderSignIn(rpc, people, audit, signIn, origin),
         },
         {
           provide: PeopleAdmin,

@@ -140,7 +140,7 @@ export class ConsoleTour {
     await this.look('console-work-item');
 
     await page.getByRole('link', { name: 'Settings' }).click();
-    await page.getByRole('region', { name: 'Audit trail' }).getByText('session.signed_in').first().waitFor();
+    await page.getByRole('region', { name: 'Audit trail' }).getByText('auth.signed_in').first().waitFor();
     await this.look('console-settings');
 
     await page.goto(`${this.url}/runs/${subtotal.latestRun!.id}`);

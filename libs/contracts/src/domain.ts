@@ -32,7 +32,7 @@ export const sandboxFlavours = ['plan', 'implement', 'verify'] as const;
 export const sandboxFlavourSchema = z.enum(sandboxFlavours);
 export type SandboxFlavour = z.infer<typeof sandboxFlavourSchema>;
 
-export const providers = ['github', 'linear', 'slack', 'local'] as const;
+export const providers = ['github', 'linear', 'slack', 'local', 'oidc'] as const;
 export const providerSchema = z.enum(providers);
 export type Provider = z.infer<typeof providerSchema>;
 

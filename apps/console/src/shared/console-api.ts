@@ -29,6 +29,12 @@ export type {
 export const roles = ['viewer', 'member', 'admin'] as const;
 export type Role = (typeof roles)[number];
 
+/** `GET /api/sign-in-methods`: a "Sign in with ..." button for each provider identity-broker offers. */
+export interface SignInMethodOption {
+  method: 'github' | 'oidc';
+  label: string;
+}
+
 /** `GET /api/session`: who is signed in, what they may do, and the token mutations must echo. */
 export interface SessionView {
   person: { id: string; name: string };

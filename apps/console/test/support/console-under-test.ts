@@ -65,7 +65,10 @@ export class ConsoleUnderTest {
     return peer;
   }
 
-  /** `env`: more of the console's configuration, e.g. a forge under test or a short presence timeout. */
+  /**
+   * `env`: more of the console's configuration, e.g. a forge under test or a short presence
+   * timeout (`CONSOLE_PORT` too, when a provider must know the callback URL beforehand).
+   */
   static async start(env: Record<string, string> = {}): Promise<ConsoleUnderTest> {
     const [db, messaging] = await Promise.all([createTestDatabase(), createTestMessaging()]);
     const { conn, publisher } = await connectTestMessaging(messaging, 'console-test');
@@ -77,7 +80,7 @@ export class ConsoleUnderTest {
       path.join(webDir, 'index.html'),
       '<!doctype html><title>Horizon</title><div id="root"></div>',
     );
-    const port = await freePort();
+    const port = env.CONSOLE_PORT ? Number(env.CONSOLE_PORT) : await freePort();
     const config = parseConfig(configShape, {
       DATABASE_URL: db.urlFor('console'),
       NATS_URL: messaging.natsUrl,

@@ -16,6 +16,9 @@ export interface RouteCase {
 export function consoleRoutes(repo: string, workItemId: string): RouteCase[] {
   return [
     { method: 'GET', path: '/auth/sign-in', needs: 'public' },
+    { method: 'GET', path: '/api/sign-in-methods', needs: 'public' },
+    { method: 'GET', path: '/auth/sign-in/:method/start', needs: 'public' },
+    { method: 'GET', path: '/auth/sign-in/:method/callback', needs: 'public' },
     { method: 'GET', path: '/*', needs: 'public' },
     { method: 'GET', path: '/api/session', needs: 'viewer' },
     { method: 'POST', path: '/auth/sign-out', needs: 'viewer' },
