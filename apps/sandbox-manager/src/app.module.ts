@@ -16,6 +16,7 @@ import { BrokeredRunCredentials } from './host/run-credentials';
 import { RunnerAgentLauncher } from './host/runner-agent-launcher';
 import { egressCredentials, openSandboxRuntime, type SandboxRuntime } from './host/sandbox-runtime';
 import { FollowUpConsumer } from './messaging/follow-up.consumer';
+import { IntegrationStatusResponder } from './messaging/integration-status.responder';
 import { SandboxCommandsConsumer } from './messaging/sandbox-commands.consumer';
 import { PrismaSandboxRepository } from './persistence/prisma-sandbox.repository';
 import { SandboxLifecycle } from './application/sandbox-lifecycle';
@@ -118,6 +119,7 @@ export class SandboxManagerModule {
         },
         SandboxCommandsConsumer,
         FollowUpConsumer,
+        IntegrationStatusResponder,
         SandboxLifecycle,
       ],
     };

@@ -8,11 +8,12 @@ import {
   sandboxPause,
   sandboxProvision,
   sandboxRefreshSnapshots,
+  sandboxIntegrationStatus,
   sandboxResume,
   type DataOf,
   type Envelope,
 } from '@horizon/contracts';
-import { HEADER } from '@horizon/messaging';
+import { HEADER, RpcClient } from '@horizon/messaging';
 import { loadScript, type ModelScriptInput, git, makeRepo } from '@horizon/testing';
 import { agent, ManagerStack, resources, until, type Finished, type Progress } from './support/manager-stack';
 
@@ -63,6 +64,19 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, agent-runner, OpenCo
 
   afterAll(() => stack?.close());
 
+  it("answers Settings' question about the model provider: configured, and answering with its key", async () => {
+    const { checks } = await new RpcClient(stack.conn, 'settings-test').call(sandboxIntegrationStatus, {});
+    expect(checks).toEqual([
+      expect.objectContaining({
+        integration: 'model',
+        service: 'sandbox-manager',
+        configured: true,
+        answering: true,
+        detail: expect.stringContaining(`answering at ${new URL(stack.model.baseUrl).origin}`),
+      }),
+    ]);
+    expect(JSON.stringify(checks)).not.toContain(stack.apiKey);
+  });
   it('on start, ends a run lost in a restart with infra_error and fails its sandbox; other hosts are left alone', async () => {
     expect(await stack.row(stale.sandboxId)).toMatchObject({
       state: 'failed',

@@ -36,4 +36,13 @@ export const notifierIntegrationStatus = defineRpc({
   reply: z.object({ checks: z.array(integrationCheckSchema) }),
 });
 
-export const integrationContracts = [notifierIntegrationStatus] as const;
+export const sandboxIntegrationStatus = defineRpc({
+  subject: 'hzn.rpc.sandbox.integration_status',
+  version: 1,
+  description:
+    "Whether the model provider the sandboxes' egress proxy forwards to is configured, and whether it answered a cheap probe (its model list; a few seconds at most).",
+  data: z.object({}),
+  reply: z.object({ checks: z.array(integrationCheckSchema) }),
+});
+
+export const integrationContracts = [notifierIntegrationStatus, sandboxIntegrationStatus] as const;

@@ -1,4 +1,9 @@
-import { INTEGRATIONS, notifierIntegrationStatus, type IntegrationCheck } from '@horizon/contracts';
+import {
+  INTEGRATIONS,
+  notifierIntegrationStatus,
+  sandboxIntegrationStatus,
+  type IntegrationCheck,
+} from '@horizon/contracts';
 import { RpcError, type RpcClient } from '@horizon/messaging';
 import type { IntegrationsView } from '../shared/console-api';
 
@@ -14,6 +19,12 @@ const OWNERS: Record<(typeof INTEGRATIONS)[number], string> = {
   model: 'sandbox-manager',
 };
 
+/** The owners that answer for their integrations, and how to ask each. */
+const REPORTING = [
+  { service: 'notifier', contract: notifierIntegrationStatus },
+  { service: 'sandbox-manager', contract: sandboxIntegrationStatus },
+] as const;
+
 /** The owners' probes take up to 3 s; their answer may take a little longer to arrive. */
 const OWNER_TIMEOUT_MS = 5000;
 
@@ -27,20 +38,23 @@ export class IntegrationsStatus {
   async check(): Promise<IntegrationsView> {
     const checks: IntegrationCheck[] = [];
     const unreported: IntegrationsView['unreported'] = [];
-    try {
-      checks.push(
-        ...(await this.rpc.call(notifierIntegrationStatus, {}, { timeoutMs: OWNER_TIMEOUT_MS })).checks,
-      );
-    } catch (err) {
-      if (!(err instanceof RpcError && err.code === 'unavailable')) throw err;
-      for (const integration of INTEGRATIONS)
-        if (OWNERS[integration] === 'notifier')
-          unreported.push({
-            integration,
-            service: 'notifier',
-            detail: `the notifier did not answer in ${OWNER_TIMEOUT_MS / 1000} s; is it running? (npm run -s horizon -- status)`,
-          });
-    }
+    // Asked together: each owner probes under its own short timeout.
+    await Promise.all(
+      REPORTING.map(async ({ service, contract }) => {
+        try {
+          checks.push(...(await this.rpc.call(contract, {}, { timeoutMs: OWNER_TIMEOUT_MS })).checks);
+        } catch (err) {
+          if (!(err instanceof RpcError && err.code === 'unavailable')) throw err;
+          for (const integration of INTEGRATIONS)
+            if (OWNERS[integration] === service)
+              unreported.push({
+                integration,
+                service,
+                detail: `the ${service} did not answer in ${OWNER_TIMEOUT_MS / 1000} s; is it running? (npm run -s horizon -- status)`,
+              });
+        }
+      }),
+    );
     for (const integration of INTEGRATIONS)
       if (
         !checks.some((c) => c.integration === integration) &&
@@ -51,6 +65,9 @@ export class IntegrationsStatus {
           service: OWNERS[integration],
           detail: `${OWNERS[integration]} does not report this integration's status yet; see docs/configuration.md for its settings`,
         });
+    const order = (i: IntegrationCheck['integration']) => INTEGRATIONS.indexOf(i);
+    checks.sort((a, b) => order(a.integration) - order(b.integration));
+    unreported.sort((a, b) => order(a.integration) - order(b.integration));
     return { checks, unreported, checkedAt: this.now().toISOString() };
   }
 }

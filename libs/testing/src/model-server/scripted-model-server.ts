@@ -215,6 +215,14 @@ export class ScriptedModelServer {
   ): ScriptFailure | undefined {
     if (record.method === 'GET' && record.path === '/v1/models') {
       record.kind = 'models';
+      // Both providers list models only for a key: OpenAI's as a Bearer token, Anthropic's as x-api-key.
+      const { authorization, 'x-api-key': xApiKey } = record.headers;
+      if (this.apiKey !== undefined && authorization !== `Bearer ${this.apiKey}` && xApiKey !== this.apiKey) {
+        const message = 'Incorrect API key provided';
+        return this.refuse(res, index, { step: -1, expected: 'the configured key', received: message }, 401, {
+          error: { message, type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+        });
+      }
       sendJson(res, 200, {
         object: 'list',
         data: this.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'horizon-scripted' })),
