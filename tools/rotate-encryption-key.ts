@@ -10,7 +10,7 @@ import { parseConfig } from '@horizon/config';
 import { createDatabase } from '@horizon/db';
 import { configShape } from '../apps/identity-broker/src/config';
 import { CredentialStore } from '../apps/identity-broker/src/persistence/credential-store';
-import { loadKeyring } from '../apps/identity-broker/src/application/load-keyring';
+import { loadKeyring } from '@horizon/keyring';
 
 async function main(): Promise<void> {
   const config = parseConfig(configShape);
