@@ -69,5 +69,7 @@ export const sourceRefsSchema = z.object({
     .optional(),
   slackThread: z.object({ teamId: z.string(), channel: z.string(), threadTs: z.string() }).optional(),
   linearAgentSession: z.object({ id: z.string() }).optional(),
+  /** A named webhook trigger's delivery that started the item. */
+  webhookTrigger: z.object({ id: z.string(), name: z.string(), deliveryId: z.string() }).optional(),
 });
 export type SourceRefs = z.infer<typeof sourceRefsSchema>;

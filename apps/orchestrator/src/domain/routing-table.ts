@@ -340,6 +340,13 @@ export const routingRules: readonly RoutingRule[] = [
     }),
   ),
 
+  on(
+    'hzn.ingress.trigger.fired',
+    'webhook-trigger-fired',
+    () => true,
+    (data) => ({ type: 'start_triggered_work', firing: data }),
+  ),
+
   {
     name: 'nothing-to-do',
     matches: () => true,

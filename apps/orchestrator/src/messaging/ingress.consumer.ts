@@ -15,6 +15,7 @@ import {
   linearIssueChanged,
   slackAppMention,
   slackThreadMessage,
+  triggerFired,
 } from '@horizon/contracts';
 import { HandleMessage, MessageConsumer, Outcome, RpcError } from '@horizon/messaging';
 import type { HandlerOutcome, MessageContext } from '@horizon/messaging';
@@ -62,6 +63,7 @@ export class IngressConsumer {
     slackThreadMessage,
     apiWorkItemCreate,
     apiWorkItemCancel,
+    triggerFired,
   )
   async handle(env: IngressEnvelope, ctx: MessageContext): Promise<HandlerOutcome> {
     const event = parseIngressEvent({ subject: env.subject, data: env.data });
