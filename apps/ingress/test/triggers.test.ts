@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -252,6 +253,48 @@ describe('webhook triggers (real ingress and orchestrator, Postgres, NATS)', () 
     expect((await api('/triggers/short-lived', { method: 'DELETE', token: admin })).status).toBe(404);
     expect((await deliver('short-lived', signed(secret, alert))).status).toBe(404);
   });
+
+  it('is managed with horizon trigger create|list|delete, the secret printed once', async () => {
+    const horizon = (...args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          ['-r', '@swc-node/register', path.resolve(__dirname, '../../cli/src/main.ts'), 'trigger', ...args],
+          {
+            env: { ...process.env, INGRESS_PORT: new URL(ingress.url).port, HORIZON_API_TOKEN: admin },
+            timeout: 30_000,
+          },
+          (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
+        ),
+      );
+    const made = await horizon(
+      'create',
+      ...[
+        '--name',
+        'cli-made',
+        '--repo',
+        'acme/cli',
+        '--title',
+        'From {{source}}',
+        '--prompt',
+        'Look at {{source}}',
+      ],
+    );
+    expect(made).toMatchObject({ code: 0, stderr: expect.stringContaining('/webhooks/generic/cli-made') });
+    const cliSecret = made.stdout.trim();
+    expect(await deliver('cli-made', signed(cliSecret, { source: 'cli' }))).toMatchObject({
+      status: 202,
+      body: { status: 'accepted' },
+    });
+    const listed = await horizon('list', '--json');
+    expect(JSON.parse(listed.stdout).map((t: JsonBody) => t.name)).toContain('cli-made');
+    expect(listed.stdout).not.toContain(cliSecret);
+    expect(await horizon('delete', 'cli-made')).toMatchObject({ code: 0, stdout: 'deleted cli-made\n' });
+    expect(await horizon('delete', 'cli-made')).toMatchObject({
+      code: 3,
+      stderr: expect.stringContaining('no trigger named cli-made'),
+    });
+  }, 120_000);
 
   describe('Sentry issue alerts (built in)', () => {
     beforeAll(async () => {
