@@ -62,7 +62,20 @@ const SENTRY_TEMPLATES = {
 };
 
 const TITLE_MAX = 300;
-const sealedAs = (id: string) => `ingress.WebhookTrigger:${id}`;
+/** The additional data a trigger's secret is sealed with: moved to another row, it does not open. */
+export const sealedAs = (id: string) => `ingress.WebhookTrigger:${id}`;
+
+export function openTriggerSecret(keyring: Keyring, row: WebhookTrigger): string {
+  return keyring.open(
+    {
+      keyId: row.secretKeyId,
+      ciphertext: row.secretCiphertext,
+      iv: row.secretIv,
+      authTag: row.secretAuthTag,
+    },
+    sealedAs(row.id),
+  );
+}
 export const triggerPath = (name: string) => `/webhooks/generic/${name}`;
 
 /**
@@ -139,17 +152,7 @@ export class WebhookTriggers {
       format === 'sentry'
         ? (webhookHeader(headers, 'sentry-hook-resource') ?? 'unknown')
         : (webhookHeader(headers, 'x-horizon-event') ?? 'webhook');
-    const secret =
-      row &&
-      this.keyring.open(
-        {
-          keyId: row.secretKeyId,
-          ciphertext: row.secretCiphertext,
-          iv: row.secretIv,
-          authTag: row.secretAuthTag,
-        },
-        sealedAs(row.id),
-      );
+    const secret = row && openTriggerSecret(this.keyring, row);
     return {
       name: 'trigger',
       path: triggerPath(name),

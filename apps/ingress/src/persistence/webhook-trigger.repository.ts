@@ -29,6 +29,32 @@ export class WebhookTriggerRepository {
     return this.prisma.webhookTrigger.findMany({ orderBy: { name: 'asc' } });
   }
 
+  /** Up to `take` triggers sealed under another key than `keyId`, by id after `after`. */
+  sealedNotUnder(keyId: string, take: number, after?: string): Promise<WebhookTrigger[]> {
+    return this.prisma.webhookTrigger.findMany({
+      where: { secretKeyId: { not: keyId }, ...(after ? { id: { gt: after } } : {}) },
+      orderBy: { id: 'asc' },
+      take,
+    });
+  }
+
+  countSealedNotUnder(keyId: string): Promise<number> {
+    return this.prisma.webhookTrigger.count({ where: { secretKeyId: { not: keyId } } });
+  }
+
+  /** Replaces the sealed secret if it is still the one sealed under `fromKeyId`; true when it was. */
+  async reseal(
+    id: string,
+    fromKeyId: string,
+    sealed: Pick<WebhookTrigger, 'secretKeyId' | 'secretCiphertext' | 'secretIv' | 'secretAuthTag'>,
+  ): Promise<boolean> {
+    const { count } = await this.prisma.webhookTrigger.updateMany({
+      where: { id, secretKeyId: fromKeyId },
+      data: sealed,
+    });
+    return count === 1;
+  }
+
   /** True when a trigger of that name was deleted. */
   async delete(name: string): Promise<boolean> {
     const { count } = await this.prisma.webhookTrigger.deleteMany({ where: { name } });
