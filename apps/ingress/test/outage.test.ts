@@ -50,20 +50,18 @@ describe('JetStream outage: nothing is acknowledged that is not on the stream', 
   });
 
   it('answers a webhook trigger 503 with Retry-After too while NATS is down', async () => {
-    const { secret } = await ingress.app
-      .get(WebhookTriggers)
-      .create(
-        {
-          name: 'outage',
-          format: 'horizon',
-          repo: 'acme/x',
-          kind: 'implement',
-          labels: [],
-          titleTemplate: 'T',
-          promptTemplate: '{{a}}',
-        },
-        'test',
-      );
+    const { secret } = await ingress.app.get(WebhookTriggers).create(
+      {
+        name: 'outage',
+        format: 'horizon',
+        repo: 'acme/x',
+        kind: 'implement',
+        labels: [],
+        titleTemplate: 'T',
+        promptTemplate: '{{a}}',
+      },
+      'test',
+    );
     const rawBody = Buffer.from('{"a":1}');
     const send = () =>
       post(`${ingress.url}/webhooks/generic/outage`, rawBody, {
