@@ -3,7 +3,9 @@
 //  1. an event on HZN_EVT → every one of N signed-in browsers' Server-Sent Event streams, p50/p99;
 //     baseline: the same events read by a bare JetStream ordered consumer in the same run;
 //  2. the board of M work items through `GET /api/work-items`; baseline: the orchestrator's
-//     list RPC paged by hand, the floor the console adds its checks and JSON to.
+//     list RPC paged by hand, the floor the console adds its checks and JSON to;
+//  3. that board in Chromium (the built app): until every card shows, and a filter's redraw;
+//     baseline: the same page with a board of 10 items.
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -12,17 +14,20 @@ import { apiWorkItemCreate, createEnvelope, orchestratorListWorkItems } from '@h
 import { createRequest, until } from '@horizon/testing';
 import { ConsoleUnderTest } from '../../apps/console/test/support/console-under-test';
 import { SseReader } from '../../apps/console/test/support/sse';
+import { boardInBrowser, WEB_DIR } from './board-in-browser';
 
 const clients = Number(process.argv[2] ?? 20);
 const events = Number(process.argv[3] ?? 200);
 const items = Number(process.argv[4] ?? 1000);
+/** The browser's baseline: a board as small as a new installation's. */
+const SMALL_BOARD = 10;
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
 async function main(): Promise<void> {
-  const hzn = await ConsoleUnderTest.start();
+  const hzn = await ConsoleUnderTest.start({ CONSOLE_WEB_DIR: WEB_DIR });
   try {
     const browser = await hzn.signIn('bench');
     const { naming, js } = hzn.conn;
@@ -80,17 +85,26 @@ async function main(): Promise<void> {
       .sort((a, b) => a - b);
     const lost = sent.size * clients - sseDelays.length;
 
-    // The board of M items.
+    // The board of M items, and a small one as the browser's baseline.
     const repo = `bench/b${randomUUID().slice(0, 6)}`;
-    for (let i = 0; i < items; i++)
-      await hzn.publish(apiWorkItemCreate, createRequest({ title: `Item ${i}`, repo, autoStart: false }));
+    const small = `bench/s${randomUUID().slice(0, 6)}`;
     const rpc = hzn.rpc();
-    await until(
-      async () => (await countAll(rpc, repo)) === items,
-      'the orchestrator to record every item',
-      300_000,
-      500,
-    );
+    for (const [name, count] of [
+      [repo, items],
+      [small, SMALL_BOARD],
+    ] as const) {
+      for (let i = 0; i < count; i++)
+        await hzn.publish(
+          apiWorkItemCreate,
+          createRequest({ title: `Item ${i}`, repo: name, autoStart: false }),
+        );
+      await until(
+        async () => (await countAll(rpc, name)) === count,
+        'the orchestrator to record every item',
+        300_000,
+        500,
+      );
+    }
     const boardMs: number[] = [];
     const rpcMs: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -106,6 +120,8 @@ async function main(): Promise<void> {
     }
     boardMs.sort((a, b) => a - b);
     rpcMs.sort((a, b) => a - b);
+    const inBrowser = await boardInBrowser(hzn.url, browser.cookie, repo, items);
+    const smallInBrowser = await boardInBrowser(hzn.url, browser.cookie, small, SMALL_BOARD);
 
     const line = [
       `BENCH console clients=${clients} events=${events} lost=${lost}`,
@@ -114,6 +130,10 @@ async function main(): Promise<void> {
       `sse_vs_jetstream_p50=${round(percentile(sseDelays, 50) / percentile(bareDelays, 50), 2)}`,
       `items=${items} board_ms=${round(percentile(boardMs, 50))} rpc_pages_ms=${round(percentile(rpcMs, 50))}`,
       `board_vs_rpc=${round(percentile(boardMs, 50) / percentile(rpcMs, 50), 2)}`,
+      `browser_board_ms=${round(inBrowser.loadMs)} browser_small_board_ms=${round(smallInBrowser.loadMs)}`,
+      `browser_board_vs_small=${round(inBrowser.loadMs / smallInBrowser.loadMs, 2)}`,
+      `filter_ms=${round(inBrowser.filterMs)} filter_small_ms=${round(smallInBrowser.filterMs)}`,
+      `show_all_ms=${round(inBrowser.showAllMs)} show_all_small_ms=${round(smallInBrowser.showAllMs)}`,
     ].join(' ');
     process.stdout.write(`${line}\n`);
   } finally {

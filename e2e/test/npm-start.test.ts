@@ -35,7 +35,18 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
     async () => {
       // The person in the browser reviews, asks for the change, approves and merges; the demo
       // names each pull request when it waits for them.
-      const running = startStack({ ...stack, env: { ...env, HORIZON_DEMO_REVIEW: 'console' } });
+      const running = startStack({
+        ...stack,
+        env: {
+          ...env,
+          HORIZON_DEMO_REVIEW: 'console',
+          // The demo's scripted agent, and the e2e's for the item made after it (e2e/scripts).
+          MODEL_SERVER_SCRIPTS: [
+            path.join(ROOT, 'apps', 'cli', 'demo', 'scripts'),
+            path.join(ROOT, 'e2e', 'scripts'),
+          ].join(':'),
+        },
+      });
       try {
         // The console's sign-in link comes once every service is ready, before the demo starts.
         const ready = await running.waitFor('to sign in', 3 * 60_000);
@@ -62,8 +73,15 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
         expect(table).toMatch(/^C +Add order total with tax +done +implement ✓ [\d.]+s +npm test ✓/m);
         expect(output).toMatch(/^stages: plan [\d.]+s · A implement [\d.]+s · A revise [\d.]+s/m);
         await expectForgeState(await tour.personName());
-        await expectCliAgainstTheStack();
+        const auth = await expectCliAgainstTheStack();
+        // New work after the demo, for a person to write to while the agent is at it.
+        const gift = await cli(
+          ['work', 'create', '--repo', 'demo/cart', '--title', 'Add a gift message', '--json'],
+          auth,
+        );
+        expect(gift.code).toBe(0);
         await tour.visitFinishedWork();
+        await tour.messageTheAgent('Add a gift message');
         await tour.planTogether();
         expect((await tour.figures()).events).toBeGreaterThan(10);
         await tour.close();
@@ -103,7 +121,8 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
     });
   }
 
-  async function expectCliAgainstTheStack(): Promise<void> {
+  /** Returns the environment that carries the work API token it made. */
+  async function expectCliAgainstTheStack(): Promise<Record<string, string>> {
     const status = await cli(['status', '--json']);
     expect(status.code).toBe(0);
     expect((JSON.parse(status.stdout) as { status: string }[]).every((s) => s.status === 'ready')).toBe(true);
@@ -250,6 +269,7 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
       expect({ args, code: result.code }).toEqual({ args, code });
       expect(result.stderr).toMatch(message);
     }
+    return auth;
   }
 
   /**

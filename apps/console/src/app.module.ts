@@ -12,7 +12,16 @@ import { PullRequests } from './application/pull-requests';
 import { publicUrl, webDir, type ConsoleConfig } from './config';
 import { AccessGuard, WEB_OPTIONS, type WebOptions } from './http/access';
 import { AdminController } from './http/admin.controller';
+import { ApiTokensController } from './http/api-tokens.controller';
+import { ApiTokensAdmin } from './application/api-tokens-admin';
+import { IntegrationsStatus } from './application/integrations-status';
+import { IntegrationsController } from './http/integrations.controller';
+import { IdentitiesController } from './http/identities.controller';
+import { RepositoriesController } from './http/repositories.controller';
+import { RepositoriesAdmin } from './application/repositories-admin';
 import { AuthController } from './http/auth.controller';
+import { ProviderSignInController } from './http/provider-sign-in.controller';
+import { ProviderSignIn } from './application/provider-sign-in.service';
 import { EventsController } from './http/events.controller';
 import { WebAppController } from './http/web-app.controller';
 import { RunsController } from './http/runs.controller';
@@ -22,6 +31,8 @@ import { PullsController } from './http/pulls.controller';
 import { LocalForge } from './forge/local-forge';
 import { EventStream } from './messaging/event-stream';
 import { RunEventsConsumer } from './messaging/run-events.consumer';
+import { PlanProposalsConsumer } from './messaging/plan-proposals.consumer';
+import { PlanProposalIntake } from './application/plan-proposals';
 import { SignInLinksResponder } from './messaging/sign-in-links.responder';
 import { AuditRepository } from './persistence/audit.repository';
 import { PeopleRepository } from './persistence/people.repository';
@@ -35,9 +46,14 @@ import { PlanRepository } from './persistence/plan.repository';
 /** Every controller the console serves: its access tests walk their routes. */
 export const CONSOLE_CONTROLLERS = [
   AuthController,
+  ProviderSignInController,
   WorkController,
   EventsController,
   AdminController,
+  ApiTokensController,
+  IntegrationsController,
+  IdentitiesController,
+  RepositoriesController,
   WebAppController,
   RunsController,
   SteeringController,
@@ -81,10 +97,35 @@ export class ConsoleModule {
             }),
         },
         {
+          provide: ProviderSignIn,
+          inject: [RpcClient, PeopleRepository, AuditRepository, SignInService],
+          useFactory: (
+            rpc: RpcClient,
+            people: PeopleRepository,
+            audit: AuditRepository,
+            signIn: SignInService,
+          ) => new ProviderSignIn(rpc, people, audit, signIn, origin),
+        },
+        {
           provide: PeopleAdmin,
           inject: [PeopleRepository, SignInService, AuditRepository],
           useFactory: (people: PeopleRepository, signIn: SignInService, audit: AuditRepository) =>
             new PeopleAdmin(people, signIn, audit),
+        },
+        {
+          provide: ApiTokensAdmin,
+          inject: [RpcClient, AuditRepository],
+          useFactory: (rpc: RpcClient, audit: AuditRepository) => new ApiTokensAdmin(rpc, audit),
+        },
+        {
+          provide: RepositoriesAdmin,
+          inject: [RpcClient, PeopleAdmin],
+          useFactory: (rpc: RpcClient, people: PeopleAdmin) => new RepositoriesAdmin(rpc, people),
+        },
+        {
+          provide: IntegrationsStatus,
+          inject: [RpcClient],
+          useFactory: (rpc: RpcClient) => new IntegrationsStatus(rpc),
         },
         {
           provide: EventStream,
@@ -149,6 +190,13 @@ export class ConsoleModule {
             c: JetStreamConnection,
           ) => new PlanService(new PlanRepository(db.prisma), audit, presence, new Publisher(c)),
         },
+        {
+          provide: PlanProposalIntake,
+          inject: [DATABASE, AuditRepository, PlanPresence],
+          useFactory: (db: Database, audit: AuditRepository, presence: PlanPresence) =>
+            new PlanProposalIntake(new PlanRepository(db.prisma), audit, presence),
+        },
+        PlanProposalsConsumer,
         {
           provide: APP_GUARD,
           inject: [Reflector, SignInService],

@@ -161,7 +161,7 @@ describe('console API', () => {
       expect(entries).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ actor: 'ada', action: 'person.invited', target: 'linus' }),
-          expect.objectContaining({ actor: 'ada', action: 'session.signed_in' }),
+          expect.objectContaining({ actor: 'ada', action: 'auth.signed_in' }),
         ]),
       );
     });

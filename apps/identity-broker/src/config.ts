@@ -27,6 +27,20 @@ export const configShape = {
   SLACK_AUTHORIZE_URL: url(['https', 'http'], 'https://slack.com/openid/connect/authorize'),
   SLACK_API_URL: url(['https', 'http'], 'https://slack.com/api/'),
 
+  /** Console sign-in through an OpenID Provider (Okta, Entra ID, Google, Keycloak, ...): all three or none. */
+  OIDC_ISSUER_URL: url(['https', 'http'])
+    .optional()
+    .describe(
+      "the OpenID Provider's issuer URL (its /.well-known/openid-configuration is read on the first sign-in)",
+    ),
+  OIDC_ISSUER_NAME: z
+    .string()
+    .min(1)
+    .default('single sign-on')
+    .describe('the name on the console\'s "Sign in with ..." button, e.g. Okta'),
+  OIDC_CLIENT_ID: optional('the client id the console is registered under at the OpenID Provider'),
+  OIDC_CLIENT_SECRET: optional("that client's secret"),
+
   IDENTITY_OAUTH_REDIRECT_URL: url(['https', 'http'])
     .optional()
     .describe('a URL with scheme https:// or http://'),

@@ -8,7 +8,9 @@ import {
   apiWorkItemCancel,
   apiWorkItemCreate,
   ingressCreateApiToken,
+  ingressListApiTokens,
   ingressReplayDelivery,
+  ingressRevokeApiToken,
 } from '@horizon/contracts';
 import { JetStreamConnection, RpcClient } from '@horizon/messaging';
 import {
@@ -23,7 +25,6 @@ import {
   TestMessaging,
   until,
 } from '@horizon/testing';
-import { ApiTokens } from '../src/application/api-tokens';
 import { IngressUnderTest, SECRETS, post, startIngress } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, asserted field by field
@@ -108,8 +109,19 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
       expect((await api('/work-items', { token: 'hzn_not-a-token' })).status).toBe(401);
       const revoked = await createApiToken('revoked', ['work:read']);
       expect((await api('/work-items', { token: revoked.token })).status).toBe(200);
-      await ingress.app.get(ApiTokens).revoke(revoked.id);
+      // Revoked the way the console does: over ingress's RPC, which lists it revoked from then on.
+      expect(await rpc.call(ingressRevokeApiToken, { id: revoked.id })).toMatchObject({
+        revoked: true,
+        token: { id: revoked.id, name: 'revoked', revokedAt: expect.any(String) },
+      });
       expect((await api('/work-items', { token: revoked.token })).status).toBe(401);
+      expect((await rpc.call(ingressRevokeApiToken, { id: revoked.id })).revoked).toBe(false);
+      const { tokens } = await rpc.call(ingressListApiTokens, {});
+      expect(tokens.find((t) => t.id === revoked.id)).toMatchObject({ revokedAt: expect.any(String) });
+      expect(JSON.stringify(tokens)).not.toContain(revoked.token);
+      await expect(rpc.call(ingressRevokeApiToken, { id: randomUUID() })).rejects.toMatchObject({
+        code: 'not_found',
+      });
       const expired = await createApiToken('expired', ['work:read'], new Date(Date.now() - 1000));
       expect((await api('/work-items', { token: expired.token })).status).toBe(401);
       const forbidden = await api('/work-items', {

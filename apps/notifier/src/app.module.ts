@@ -4,7 +4,8 @@ import { Database, DATABASE } from '@horizon/db';
 import { createLinearTracker } from '@horizon/integrations-linear';
 import type { TrackerPort } from '@horizon/integrations-linear';
 import { createSlackChat } from '@horizon/integrations-slack';
-import { RpcClient } from '@horizon/messaging';
+import { RpcClient, RpcServer } from '@horizon/messaging';
+import { IntegrationStatusResponder } from './messaging/integration-status.responder';
 import type { z } from 'zod';
 import { consoleSender, linearSender, slackSender } from './application/channels';
 import type { configShape } from './config';
@@ -42,6 +43,16 @@ export class NotifierModule {
       controllers: [EventsController],
       providers: [
         ConsoleStream,
+        {
+          provide: IntegrationStatusResponder,
+          inject: [RpcServer],
+          useFactory: (rpc: RpcServer) =>
+            new IntegrationStatusResponder(rpc, {
+              slack: { token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL },
+              linear: { token: config.LINEAR_ACCESS_TOKEN, apiUrl: config.LINEAR_API_URL },
+              forge: { url: config.FORGE_URL, token: config.FORGE_TOKEN, dataDir: config.HORIZON_DATA_DIR },
+            }),
+        },
         { provide: RouteStore, inject: [DATABASE], useFactory: (db: Database) => new RouteStore(db.pool) },
         {
           provide: OwnerDirectory,

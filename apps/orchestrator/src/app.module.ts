@@ -11,6 +11,7 @@ import { RunScheduler } from './application/run-scheduler';
 import { Transactor } from './application/unit-of-work';
 import { WatchdogService } from './application/watchdog.service';
 import { WorkItemService } from './application/work-item.service';
+import { WorkItemRetry } from './application/work-item-retry';
 import { WorkItemQueries } from './application/work-item-queries';
 import { WorkItemTransitions } from './application/work-item-transitions';
 import { ContextQueriesResponder } from './messaging/context-queries.responder';
@@ -41,6 +42,7 @@ export class OrchestratorModule {
         WorkItemTransitions,
         RunLauncher,
         WorkItemService,
+        WorkItemRetry,
         RoutingContextBuilder,
         DecisionExecutor,
         RunLifecycleService,

@@ -6,6 +6,7 @@ import {
   linearAgentSession,
   linearIssueChanged,
   trackerCreatePlannedIssues,
+  workItemPlanProposed,
 } from '@horizon/contracts';
 import { OrchestratorStack, until } from './harness';
 import {
@@ -36,6 +37,7 @@ interface Child {
 describe('orchestrator: a plan run becomes its child items', () => {
   let stack: OrchestratorStack;
   const trackerCommands: EnvelopeOf<typeof trackerCreatePlannedIssues>[] = [];
+  const proposals: EnvelopeOf<typeof workItemPlanProposed>[] = [];
 
   beforeAll(async () => {
     stack = await OrchestratorStack.start({ env: { LINEAR_TEAM_REPOS: '{"team-eng":"acme/billing"}' } });
@@ -49,6 +51,17 @@ describe('orchestrator: a plan run becomes its child items', () => {
         [
           trackerCreatePlannedIssues.subject,
           (env) => void trackerCommands.push(env as EnvelopeOf<typeof trackerCreatePlannedIssues>),
+        ],
+      ]),
+    );
+    await stack.consume(
+      'proposal-recorder',
+      'EVT',
+      workItemPlanProposed.subject,
+      new Map([
+        [
+          workItemPlanProposed.subject,
+          (env) => void proposals.push(env as EnvelopeOf<typeof workItemPlanProposed>),
         ],
       ]),
     );
@@ -116,6 +129,54 @@ describe('orchestrator: a plan run becomes its child items', () => {
     await stack.publish(githubPullRequest, pullRequestClosed({ branch: branchA, number: 701, merged: true }));
     await stack.waitForState(b!.id, 'in_review');
     expect((await stack.item(c!.id)).state).toBe('blocked');
+  });
+
+  it('a plan a console draft asked for only proposes: the issues are published for the draft, no item is created', async () => {
+    const draftId = randomUUID();
+    const plan = createRequest({
+      title: 'Coupons, proposed',
+      repo: `acme/proposals-${randomUUID().slice(0, 8)}`,
+    });
+    await stack.publish(apiWorkItemCreate, {
+      ...plan,
+      kind: 'plan',
+      proposalFor: { consolePlanDraftId: draftId },
+    });
+    const cmd = await planRun(plan.workItemId);
+    await stack.standIn.finish(cmd, 'succeeded', null, planAnswer(chain));
+    await stack.waitForState(plan.workItemId, 'done');
+
+    const proposal = await until(
+      () => proposals.find((p) => p.data.workItemId === plan.workItemId),
+      'the plan_proposed event',
+    );
+    expect(proposal.data).toEqual({
+      workItemId: plan.workItemId,
+      runId: cmd.runId,
+      repo: plan.repo,
+      consolePlanDraftId: draftId,
+      issues: [
+        {
+          key: 'A',
+          title: 'Add subtotal',
+          description: '',
+          acceptanceCriteria: ['sums the lines'],
+          blockedBy: [],
+        },
+        { key: 'B', title: 'Add discount codes', description: '', acceptanceCriteria: [], blockedBy: ['A'] },
+        { key: 'C', title: 'Add tax', description: '', acceptanceCriteria: [], blockedBy: ['B'] },
+      ],
+    });
+    expect(await children(plan.workItemId)).toEqual([]);
+    const inRepo = await stack.query<{ id: string }>(`SELECT id::text FROM "WorkItem" WHERE repo = $1`, [
+      plan.repo,
+    ]);
+    expect(inRepo).toEqual([{ id: plan.workItemId }]);
+    const [audit] = await stack.query<{ cause: string }>(
+      `SELECT cause FROM "AuditEvent" WHERE "workItemId" = $1 AND "toState" = 'done'`,
+      [plan.workItemId],
+    );
+    expect(audit!.cause).toContain('proposed 3 issue(s) to the console plan draft');
   });
 
   it('a Linear session: the issues go to Linear with the items’ ids, A waits for In Progress, B follows A’s merge', async () => {

@@ -69,6 +69,8 @@ export class ConsoleTour {
     const workItem = page.getByRole('region', { name: 'Work item' });
     await workItem.getByText('revising', { exact: true }).waitFor({ timeout: 60_000 });
     await this.look('console-pull-request-revising');
+    await this.watchTranscriptStream('Add cart subtotal');
+    await page.goto(firstUrl!);
     await workItem.getByText('in_review', { exact: true }).waitFor({ timeout: 4 * 60_000 });
     await turn('your turn: approve and merge demo/cart#1');
     await this.approveAndMerge();
@@ -94,6 +96,22 @@ export class ConsoleTour {
     const subtotal = page.locator('li.card', { hasText: 'Add cart subtotal' });
     await subtotal.locator('.badge', { hasText: /^(merged|done)$/ }).waitFor({ timeout: 60_000 });
     await this.look('console-board-merged');
+  }
+
+  /** The item's run in flight, opened while it works: its transcript grows without a reload. */
+  private async watchTranscriptStream(title: string): Promise<void> {
+    const { page } = this;
+    const item = (await this.api<{ items: Item[] }>('/api/work-items?kind=implement')).items.find(
+      (i) => i.title === title,
+    )!;
+    await page.goto(`${this.url}/runs/${item.latestRun!.id}`);
+    await page.getByRole('log', { name: 'Transcript' }).waitFor();
+    const seen = await page.locator('[role=log] li').count();
+    await page
+      .locator('[role=log] li')
+      .nth(seen)
+      .waitFor({ timeout: 3 * 60_000 });
+    await this.look('console-run-live');
   }
 
   /** The signed-in person's name: the one their reviews on the forge are attributed to. */
@@ -122,7 +140,7 @@ export class ConsoleTour {
     await this.look('console-work-item');
 
     await page.getByRole('link', { name: 'Settings' }).click();
-    await page.getByRole('region', { name: 'Audit trail' }).getByText('session.signed_in').first().waitFor();
+    await page.getByRole('region', { name: 'Audit trail' }).getByText('auth.signed_in').first().waitFor();
     await this.look('console-settings');
 
     await page.goto(`${this.url}/runs/${subtotal.latestRun!.id}`);
@@ -148,6 +166,31 @@ export class ConsoleTour {
     await phonePage.screenshot({ path: screenshotPath('console-board-phone'), fullPage: true });
     await phone.close();
     await page.getByRole('button', { name: /Switch to light theme/ }).click();
+  }
+
+  /**
+   * From the run page of an item at work: the person writes to the agent mid-turn, sees their
+   * words in the transcript under their name, and the agent take them up.
+   */
+  async messageTheAgent(title: string): Promise<void> {
+    const { page } = this;
+    let item: Item | undefined;
+    for (let tries = 0; !item?.latestRun; tries++) {
+      if (tries > 240) throw new Error(`no run of "${title}" after 2 minutes`);
+      if (tries > 0) await page.waitForTimeout(500);
+      item = (await this.api<{ items: Item[] }>('/api/work-items?kind=implement')).items.find(
+        (i) => i.title === title,
+      );
+    }
+    await page.goto(`${this.url}/runs/${item.latestRun.id}`);
+    const transcript = page.getByRole('log', { name: 'Transcript' });
+    await transcript.getByText('I will check the build first').waitFor({ timeout: 3 * 60_000 });
+    await page.getByLabel('Your message').fill('Please add gift wrap too: 250 cents.');
+    await page.getByRole('button', { name: 'Send to the agent' }).click();
+    await page.getByRole('status').filter({ hasText: /^Sent/ }).waitFor();
+    await transcript.getByText('Please add gift wrap too: 250 cents.').waitFor({ timeout: 60_000 });
+    await transcript.getByText(/As you asked, gift wrap costs 250 cents/).waitFor({ timeout: 2 * 60_000 });
+    await this.look('console-run-follow-up');
   }
 
   /** Grace, invited by the admin, opens the admin's new plan: each sees the other and their edits. */

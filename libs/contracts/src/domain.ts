@@ -32,9 +32,14 @@ export const sandboxFlavours = ['plan', 'implement', 'verify'] as const;
 export const sandboxFlavourSchema = z.enum(sandboxFlavours);
 export type SandboxFlavour = z.infer<typeof sandboxFlavourSchema>;
 
-export const providers = ['github', 'linear', 'slack', 'local'] as const;
+export const providers = ['github', 'linear', 'slack', 'local', 'oidc'] as const;
 export const providerSchema = z.enum(providers);
 export type Provider = z.infer<typeof providerSchema>;
+
+/** Where a human's follow-up to work in flight was written (so an answer can go back there). */
+export const followUpOrigins = ['slack', 'linear', 'github', 'console'] as const;
+export const followUpOriginSchema = z.enum(followUpOrigins);
+export type FollowUpOrigin = z.infer<typeof followUpOriginSchema>;
 
 export const isoDate = z.string().datetime({ offset: true });
 
@@ -69,6 +74,8 @@ export const sourceRefsSchema = z.object({
     .optional(),
   slackThread: z.object({ teamId: z.string(), channel: z.string(), threadTs: z.string() }).optional(),
   linearAgentSession: z.object({ id: z.string() }).optional(),
+  /** A plan asked for by a console plan draft: its proposal goes back to the draft for review. */
+  consolePlanDraft: z.object({ id: z.string().uuid() }).optional(),
   /** A named webhook trigger's delivery that started the item. */
   webhookTrigger: z.object({ id: z.string(), name: z.string(), deliveryId: z.string() }).optional(),
 });

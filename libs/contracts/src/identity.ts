@@ -52,6 +52,15 @@ export const identityGet = defineRpc({
   reply: z.object({ identity: identity.nullable() }),
 });
 
+export const identityList = defineRpc({
+  subject: 'hzn.rpc.identity.list',
+  version: 1,
+  description:
+    "Every identity with its linked accounts (provider, id, login), by name: the console's Settings. Never a token.",
+  data: z.object({}),
+  reply: z.object({ identities: z.array(identity) }),
+});
+
 export const identityLink = defineRpc({
   subject: 'hzn.rpc.identity.link',
   version: 1,
@@ -99,6 +108,46 @@ export const identityCompleteOAuth = defineRpc({
   reply: z.object({ identity }),
 });
 
+/** How a person signs in to the console through identity-broker: GitHub, or the configured OpenID Provider. */
+export const signInMethodSchema = z.enum(['github', 'oidc']);
+export type SignInMethod = z.infer<typeof signInMethodSchema>;
+
+export const identitySignInMethods = defineRpc({
+  subject: 'hzn.rpc.identity.sign_in_methods',
+  version: 1,
+  description: 'The sign-in methods this broker is configured for, with the name to show on each button.',
+  data: z.object({}),
+  reply: z.object({ methods: z.array(z.object({ method: signInMethodSchema, label: z.string() })) }),
+});
+
+export const identityStartSignIn = defineRpc({
+  subject: 'hzn.rpc.identity.start_sign_in',
+  version: 1,
+  description:
+    "Begin a console sign-in: the provider's authorize URL (state, PKCE and nonce kept by the broker) and a browser binding the console puts in a cookie.",
+  data: z.object({ method: signInMethodSchema, redirectUrl: z.string().url() }),
+  reply: z.object({ authorizeUrl: z.string().url(), browserBinding: z.string(), expiresAt: isoDate }),
+});
+
+export const identityCompleteSignIn = defineRpc({
+  subject: 'hzn.rpc.identity.complete_sign_in',
+  version: 1,
+  description:
+    'Finish a console sign-in: spend the state (once, from the browser it was bound to), exchange the code, and answer the Horizon identity the account is linked to (linked on first sign-in).',
+  data: z.object({
+    method: signInMethodSchema,
+    code: z.string().min(1),
+    state: z.string().min(1),
+    browserBinding: z.string().min(1),
+    /** The `iss` the provider sent back with the code (RFC 9207), when it sends one. */
+    issuer: z.string().optional(),
+  }),
+  reply: z.object({
+    identity,
+    account: z.object({ externalId: z.string(), login: z.string().nullable(), email: z.string().nullable() }),
+  }),
+});
+
 export const identityMintRunToken = defineRpc({
   subject: 'hzn.rpc.identity.mint_run_token',
   version: 2,
@@ -143,9 +192,13 @@ export const identityUserToken = defineRpc({
 export const identityContracts = [
   identityResolve,
   identityGet,
+  identityList,
   identityLink,
   identityStartOAuth,
   identityCompleteOAuth,
+  identitySignInMethods,
+  identityStartSignIn,
+  identityCompleteSignIn,
   identityMintRunToken,
   identityRevokeRunToken,
   identityUserToken,

@@ -9,6 +9,7 @@ export * from './forge-commands';
 export * from './identity';
 export * from './orchestrator-context';
 export * from './ingress-admin';
+export * from './integrations';
 export * from './work-queries';
 export * from './run';
 export * from './plan';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRpc } from './contract';
 import { isoDate } from './domain';
+import { FOLLOW_UP_MAX_CHARS } from './ingress';
 
 /** What a work API token may do. */
 /** `triggers:manage`: create, list and delete webhook triggers (each starts work in its repository). */
@@ -27,6 +28,36 @@ export const ingressCreateApiToken = defineRpc({
   }),
 });
 
+/** A work API token as ingress describes it: never the token, which only its creator saw once. */
+export const apiTokenSummarySchema = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  scopes: z.array(apiScopeSchema),
+  createdAt: isoDate,
+  lastUsedAt: isoDate.nullable(),
+  expiresAt: isoDate.nullable(),
+  revokedAt: isoDate.nullable(),
+});
+export type ApiTokenSummary = z.infer<typeof apiTokenSummarySchema>;
+
+export const ingressListApiTokens = defineRpc({
+  subject: 'hzn.rpc.ingress.list_api_tokens',
+  version: 1,
+  description:
+    'Every work API token ingress has made, revoked ones included, oldest first; never the tokens.',
+  data: z.object({}),
+  reply: z.object({ tokens: z.array(apiTokenSummarySchema) }),
+});
+
+export const ingressRevokeApiToken = defineRpc({
+  subject: 'hzn.rpc.ingress.revoke_api_token',
+  version: 1,
+  description:
+    'Revoke a work API token now; the work API refuses it from then on. Refused with not_found when ingress has no such token; revoked is false when it already was revoked.',
+  data: z.object({ id: z.string().uuid() }),
+  reply: z.object({ revoked: z.boolean(), token: apiTokenSummarySchema }),
+});
+
 export const ingressReplayDelivery = defineRpc({
   subject: 'hzn.rpc.ingress.replay_delivery',
   version: 1,
@@ -44,6 +75,9 @@ export const ingressReplayDelivery = defineRpc({
   }),
 });
 
+/** What ingress answers once the event it published on someone's behalf is in JetStream. */
+const publishedReply = z.object({ envelopeId: z.string(), status: z.enum(['accepted', 'duplicate']) });
+
 export const ingressCancelWorkItem = defineRpc({
   subject: 'hzn.rpc.ingress.cancel_work_item',
   version: 1,
@@ -55,11 +89,42 @@ export const ingressCancelWorkItem = defineRpc({
     /** Who asked, as the orchestrator's audit shows it, e.g. `console:ada`. */
     requestedBy: z.string().min(1),
   }),
-  reply: z.object({ envelopeId: z.string(), status: z.enum(['accepted', 'duplicate']) }),
+  reply: publishedReply,
+});
+
+export const ingressFollowUpWorkItem = defineRpc({
+  subject: 'hzn.rpc.ingress.follow_up_work_item',
+  version: 1,
+  description:
+    "Pass a person's words to a work item's run in flight (the console's chat box): ingress publishes hzn.ingress.api.work_item_follow_up with them as author, and answers once JetStream holds it.",
+  data: z.object({
+    workItemId: z.string().uuid(),
+    text: z.string().min(1).max(FOLLOW_UP_MAX_CHARS),
+    /** The person, as the console names them (`ada`). */
+    author: z.string().min(1),
+  }),
+  reply: publishedReply,
+});
+
+export const ingressRetryWorkItem = defineRpc({
+  subject: 'hzn.rpc.ingress.retry_work_item',
+  version: 1,
+  description:
+    "Ask for a failed, cancelled or timed-out work item to be tried again on someone's behalf (the console): ingress publishes hzn.ingress.api.work_item_retry with them as requestedBy, and answers once JetStream holds it.",
+  data: z.object({
+    workItemId: z.string().uuid(),
+    /** Who asked, as the orchestrator's audit shows it, e.g. `console:ada`. */
+    requestedBy: z.string().min(1),
+  }),
+  reply: publishedReply,
 });
 
 export const ingressAdminContracts = [
   ingressCreateApiToken,
+  ingressListApiTokens,
+  ingressRevokeApiToken,
   ingressReplayDelivery,
   ingressCancelWorkItem,
+  ingressFollowUpWorkItem,
+  ingressRetryWorkItem,
 ] as const;

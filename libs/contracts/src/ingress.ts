@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { Contract, DataOf, defineContract } from './contract';
 import { isoDate, workItemKindSchema } from './domain';
 
+/** The longest follow-up a person may send to a run: the agent reads it whole. */
+export const FOLLOW_UP_MAX_CHARS = 8000;
+
 /** Facts about the delivery itself, common to every normalized ingress message. */
 export const deliverySchema = z.object({
   source: z.enum(['github', 'linear', 'slack', 'api', 'local', 'trigger']),
@@ -269,6 +272,11 @@ export const apiWorkItemCreate = defineContract({
     labels: z.array(z.string()),
     priority: z.number().int().min(0).max(9),
     requestedBy: z.string(),
+    /**
+     * A `plan` item asked for by a console plan draft: its run proposes issues (published as
+     * `hzn.evt.workitem.plan_proposed`) and creates no work items; people review them first.
+     */
+    proposalFor: z.object({ consolePlanDraftId: z.string().uuid() }).optional(),
   }),
 });
 
@@ -282,6 +290,36 @@ export const apiWorkItemCancel = defineContract({
     workItemId: z.string().uuid(),
     reason: z.string(),
     requestedBy: z.string(),
+  }),
+});
+
+export const apiWorkItemFollowUp = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.api.work_item_follow_up',
+  version: 1,
+  description:
+    "A person wrote to a work item's run in flight (the console's chat box); the orchestrator passes it on as hzn.evt.workitem.follow_up.",
+  data: z.object({
+    delivery: deliverySchema,
+    workItemId: z.string().uuid(),
+    text: z.string().min(1).max(FOLLOW_UP_MAX_CHARS),
+    /** Where the person wrote it: the follow-up's origin. */
+    origin: z.literal('console'),
+    /** The person, as the console names them. */
+    author: z.string().min(1),
+  }),
+});
+
+export const apiWorkItemRetry = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.api.work_item_retry',
+  version: 1,
+  description:
+    'A person asked for a failed, cancelled or timed-out work item to be tried again (the console): it is queued for a new run.',
+  data: z.object({
+    delivery: deliverySchema,
+    workItemId: z.string().uuid(),
+    requestedBy: z.string().min(1),
   }),
 });
 
@@ -323,6 +361,8 @@ export const ingressContracts = [
   slackThreadMessage,
   apiWorkItemCreate,
   apiWorkItemCancel,
+  apiWorkItemFollowUp,
+  apiWorkItemRetry,
   triggerFired,
 ] as const;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineContract } from './contract';
 import {
+  followUpOriginSchema,
   isoDate,
   runOutcomeSchema,
   sandboxFlavourSchema,
@@ -8,6 +9,7 @@ import {
   workItemKindSchema,
   workItemStateSchema,
 } from './domain';
+import { plannedIssueSchema } from './plan';
 
 /** Facts the orchestrator publishes about work items and runs (`hzn.evt.workitem.*`, `hzn.evt.run.*`). */
 export const workItemCreated = defineContract({
@@ -109,14 +111,31 @@ export const workItemFollowUp = defineContract({
   subject: 'hzn.evt.workitem.follow_up',
   version: 1,
   description:
-    'A human added to work in flight (a Slack thread reply, a Linear session prompt, a review during a revise run); the runner side passes it to the agent.',
+    'A human added to work in flight (a Slack thread reply, a Linear session prompt, a review during a revise run, a message in the console); the runner side passes it to the agent.',
   data: z.object({
     workItemId: z.string().uuid(),
     runId: z.string().uuid().nullable(),
     text: z.string(),
     /** Where it was written, so an answer can go back there. */
-    origin: z.enum(['slack', 'linear', 'github']),
+    origin: followUpOriginSchema,
     author: z.string().nullable(),
+  }),
+});
+
+export const workItemPlanProposed = defineContract({
+  kind: 'event',
+  subject: 'hzn.evt.workitem.plan_proposed',
+  version: 1,
+  description:
+    'A plan run asked for by a console plan draft proposed these issues; no work item was created for them. The console puts them in the draft for people to review.',
+  data: z.object({
+    /** The plan item whose run proposed them (done once this is published). */
+    workItemId: z.string().uuid(),
+    runId: z.string().uuid(),
+    repo: z.string(),
+    consolePlanDraftId: z.string().uuid(),
+    /** As the agent proposed them: keys, and `blockedBy` naming other issues' keys; no cycles. */
+    issues: z.array(plannedIssueSchema).min(1).max(25),
   }),
 });
 
@@ -124,6 +143,7 @@ export const lifecycleContracts = [
   workItemCreated,
   workItemStateChanged,
   workItemFollowUp,
+  workItemPlanProposed,
   runStarted,
   runProgress,
   runFinished,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, runOutcomeSchema } from './domain';
+import { followUpOriginSchema, isoDate, runOutcomeSchema } from './domain';
 
 /**
  * What crosses the sandbox wall between sandbox-manager and the agent-runner inside: JSON
@@ -76,7 +76,7 @@ export const runnerFollowUpSchema = z.object({
   /** The envelope id it came in: the same follow-up delivered twice is passed on once. */
   id: z.string().min(1),
   text: z.string().min(1),
-  origin: z.enum(['slack', 'linear', 'github']),
+  origin: followUpOriginSchema,
   author: z.string().nullable(),
 });
 export type RunnerFollowUp = z.infer<typeof runnerFollowUpSchema>;

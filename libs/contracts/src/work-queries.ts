@@ -124,7 +124,21 @@ export const orchestratorWorkGraph = defineRpc({
   }),
 });
 
+export const orchestratorListRepositories = defineRpc({
+  subject: 'hzn.rpc.orchestrator.list_repositories',
+  version: 1,
+  description:
+    'Every repository the orchestrator has work items in, by name, with how many and when the latest was created.',
+  data: z.object({}),
+  reply: z.object({
+    repositories: z.array(
+      z.object({ repo: z.string(), workItems: z.number().int().nonnegative(), latestAt: isoDate }),
+    ),
+  }),
+});
+
 export const workQueryContracts = [
+  orchestratorListRepositories,
   orchestratorListWorkItems,
   orchestratorGetWorkItem,
   orchestratorWorkGraph,

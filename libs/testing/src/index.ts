@@ -16,3 +16,4 @@ export * from './sandbox-standin';
 export * from './ingress-data';
 export * from './service-process';
 export * from './browser';
+export * from './openid-provider';

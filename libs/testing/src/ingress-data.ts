@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   DataOf,
   apiWorkItemCancel,
+  apiWorkItemRetry,
   apiWorkItemCreate,
   githubPullRequest,
   githubPullRequestReview,
@@ -63,6 +64,11 @@ export function cancelRequest(workItemId: string, reason: string): DataOf<typeof
     reason,
     requestedBy: 'cli:octocat',
   };
+}
+
+/** What ingress publishes when someone asks, in the console, for an ended item to be tried again. */
+export function retryRequest(workItemId: string, requestedBy: string): DataOf<typeof apiWorkItemRetry> {
+  return { delivery: delivery('api', 'work_item_retry', null), workItemId, requestedBy };
 }
 
 function pullRequest(branch: string, number: number) {

@@ -4,6 +4,7 @@ const PLACES: Record<RunnerFollowUp['origin'], string> = {
   slack: 'Slack',
   linear: 'Linear',
   github: 'GitHub',
+  console: 'the Horizon console',
 };
 
 /** Who wrote a follow-up and where, for the agent and the transcript. */

@@ -15,6 +15,17 @@ export class AdminRefused extends Error {
   }
 }
 
+/** Refuses unless the viewer is an admin of `repo` (`*`: of every repository). */
+export function mustAdminister(viewer: Viewer, repo: string): void {
+  if (roleIn(viewer.grants, repo) !== 'admin')
+    throw new AdminRefused(
+      repo === '*'
+        ? 'only an admin of every repository (*) may do this'
+        : `you are not an admin of ${repo}; ask one of its admins`,
+      403,
+    );
+}
+
 /**
  * Who may do what, managed by admins: an admin of a repository grants roles in it and invites
  * people to it; only an admin of every repository (`*`) grants `*`. The console never drops its
@@ -42,14 +53,14 @@ export class PeopleAdmin {
     viewer: Viewer,
     request: { person: string; role: ConsoleRole; repo: string; ttlMinutes: number },
   ) {
-    this.mustAdminister(viewer, request.repo);
+    mustAdminister(viewer, request.repo);
     const link = await this.signIn.createLink(request);
     await this.record(viewer, 'person.invited', request.person, { role: request.role, repo: request.repo });
     return link;
   }
 
   async setGrant(viewer: Viewer, personId: string, repo: string, role: ConsoleRole | null): Promise<void> {
-    this.mustAdminister(viewer, repo);
+    mustAdminister(viewer, repo);
     const person = await this.people.person(personId);
     if (!person) throw new AdminRefused(`no person ${personId}`, 404);
     const current = person.grants.find((g) => g.repo === repo)?.role ?? null;
@@ -75,20 +86,10 @@ export class PeopleAdmin {
     const person = await this.people.person(personId);
     if (!person) throw new AdminRefused(`no person ${personId}`, 404);
     // Signing someone out is an admin's act over all their access: only an admin of every repository.
-    this.mustAdminister(viewer, '*');
+    mustAdminister(viewer, '*');
     const ended = await this.people.revokeSessionsOf(personId, this.now());
     await this.record(viewer, 'person.signed_out', person.name, { sessions: ended });
     return ended;
-  }
-
-  private mustAdminister(viewer: Viewer, repo: string): void {
-    if (roleIn(viewer.grants, repo) !== 'admin')
-      throw new AdminRefused(
-        repo === '*'
-          ? 'only an admin of every repository (*) may do this'
-          : `you are not an admin of ${repo}; ask one of its admins`,
-        403,
-      );
   }
 
   private record(viewer: Viewer, action: string, target: string, detail: Record<string, unknown>) {

@@ -21,6 +21,7 @@ class MemoryPlans {
       createdAt: at,
       updatedAt: at,
       startedAt: null,
+      planning: null,
     };
     return this.draft;
   }

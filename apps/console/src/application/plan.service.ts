@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { apiWorkItemCreate, envelopeFor, type Envelope } from '@horizon/contracts';
+import { apiWorkItemCreate, envelopeFor, type DataOf, type Envelope } from '@horizon/contracts';
 import { roleIn, satisfies, visibleRepos } from '../domain/access';
 import { applyEdit, blockersFirst, checkItems, PlanRuleBroken, type PlanEdit } from '../domain/plan';
 import type { AuditRepository } from '../persistence/audit.repository';
@@ -24,6 +24,8 @@ export class PlanConflictError extends Error {
 }
 /** The items could not all be sent to become work items; the draft was reopened. */
 export class PlanStartFailed extends Error {}
+/** The PM agent could not be asked (the bus away); the draft says so, and it can be asked again. */
+export class PlanAgentNotAsked extends Error {}
 
 export interface EnvelopePublisher {
   publish(envelope: Envelope): Promise<unknown>;
@@ -91,6 +93,10 @@ export class PlanService {
   async start(viewer: Viewer, id: string, version: number): Promise<PlanStarted> {
     const draft = await this.writable(viewer, id, version);
     if (draft.items.length === 0) throw new PlanRuleBroken('add at least one item before starting the plan');
+    if (draft.planning?.state === 'planning')
+      throw new PlanRuleBroken(
+        'the PM agent is still planning this draft and its proposal would replace the items; wait for it, or cancel its run on its work item page',
+      );
     checkItems(draft.items);
     const started = await this.write(viewer, draft, version, { status: 'started', startedAt: new Date() });
     try {
@@ -107,8 +113,47 @@ export class PlanService {
     return { draft: started, workItemIds: started.items.map((i) => i.id) };
   }
 
+  /**
+   * Asks the PM agent to plan the draft's brief: one `plan` work item, marked as a proposal for
+   * this draft, so its run creates nothing and its issues come back (`plan_proposed`, read by
+   * PlanProposalIntake) to replace the draft's items for people to review. Marked `planning`
+   * first, under the version the person saw, so two people cannot ask at once.
+   */
+  async runPmAgent(viewer: Viewer, id: string, version: number): Promise<PlanDraftView> {
+    const draft = await this.writable(viewer, id, version);
+    if (draft.planning?.state === 'planning')
+      throw new PlanRuleBroken('the PM agent is already planning this draft; its proposal will appear here');
+    if (!draft.brief.trim()) throw new PlanRuleBroken('write the brief first: the PM agent plans from it');
+    const workItemId = randomUUID();
+    const planning = await this.write(viewer, draft, version, {
+      planningWorkItemId: workItemId,
+      planningState: 'planning',
+    });
+    try {
+      await this.ingress.publish(this.planRequest(viewer, planning, workItemId));
+    } catch (err) {
+      const reason = `the PM agent could not be asked (${(err as Error).message}); run it again`;
+      const now = await this.plans.planningFailed(id, workItemId, reason);
+      if (now) this.presence.changed(id, now, viewer.name);
+      throw new PlanAgentNotAsked(reason);
+    }
+    await this.record(viewer, 'plan.pm_agent_asked', planning, { workItemId, replacing: draft.items.length });
+    return planning;
+  }
+
+  private planRequest(viewer: Viewer, draft: PlanDraftView, workItemId: string): Envelope {
+    return workItemRequest(viewer, `console:plan:${draft.id}:pm-agent:${workItemId}`, {
+      workItemId,
+      repo: draft.repo,
+      title: draft.title,
+      description: draft.brief,
+      kind: 'plan',
+      blockedBy: [],
+      proposalFor: { consolePlanDraftId: draft.id },
+    });
+  }
+
   private request(viewer: Viewer, draft: PlanDraftView, item: PlanDraftView['items'][number]): Envelope {
-    const deliveryId = `console:plan:${draft.id}:${item.id}`;
     const criteria = item.acceptanceCriteria
       .split('\n')
       .map((line) => line.trim())
@@ -120,30 +165,14 @@ export class PlanService {
     ]
       .filter(Boolean)
       .join('\n\n');
-    return envelopeFor(
-      apiWorkItemCreate,
-      {
-        delivery: {
-          source: 'api',
-          deliveryId,
-          event: 'work_item_create',
-          action: null,
-          receivedAt: new Date().toISOString(),
-        },
-        workItemId: item.id,
-        repo: draft.repo,
-        title: item.title,
-        description,
-        kind: 'implement',
-        ownerId: null,
-        blockedBy: item.blockedBy,
-        autoStart: true,
-        labels: [],
-        priority: 3,
-        requestedBy: `console:${viewer.name}`,
-      },
-      { source: 'console', id: deliveryId },
-    );
+    return workItemRequest(viewer, `console:plan:${draft.id}:${item.id}`, {
+      workItemId: item.id,
+      repo: draft.repo,
+      title: item.title,
+      description,
+      kind: 'implement',
+      blockedBy: item.blockedBy,
+    });
   }
 
   /** The draft, if the person may change it and it is still the version they saw. */
@@ -173,4 +202,37 @@ export class PlanService {
       detail,
     });
   }
+}
+
+type WorkItemRequest = DataOf<typeof apiWorkItemCreate>;
+
+/**
+ * A work item the console asks ingress for, as the work API would: started at once, unowned,
+ * at the default priority, and requested by the person; the delivery id makes a retry harmless.
+ */
+function workItemRequest(
+  viewer: Viewer,
+  deliveryId: string,
+  item: Pick<WorkItemRequest, 'workItemId' | 'repo' | 'title' | 'description' | 'kind' | 'blockedBy'> &
+    Partial<Pick<WorkItemRequest, 'proposalFor'>>,
+): Envelope {
+  return envelopeFor(
+    apiWorkItemCreate,
+    {
+      delivery: {
+        source: 'api',
+        deliveryId,
+        event: 'work_item_create',
+        action: null,
+        receivedAt: new Date().toISOString(),
+      },
+      ownerId: null,
+      autoStart: true,
+      labels: [],
+      priority: 3,
+      requestedBy: `console:${viewer.name}`,
+      ...item,
+    },
+    { source: 'console', id: deliveryId },
+  );
 }

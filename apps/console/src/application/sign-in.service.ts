@@ -1,8 +1,11 @@
-import type { ConsoleRole } from '@horizon/contracts';
+import type { ConsoleRole, SignInMethod } from '@horizon/contracts';
 import type { Grant } from '../domain/access';
 import { hashSecret, newSecret } from '../domain/secrets';
 import type { AuditRepository } from '../persistence/audit.repository';
 import type { PeopleRepository } from '../persistence/people.repository';
+
+/** How someone signed in: a one-time link, or a provider through identity-broker. */
+export type SignInMethodUsed = 'link' | SignInMethod;
 
 /** A signed-in person, as every request handler sees them. */
 export interface Viewer {
@@ -69,15 +72,28 @@ export class SignInService {
     const now = this.now();
     const person = await this.people.spendLink(tokenHash, now);
     if (!person) throw new SignInRefused(await this.people.linkState(tokenHash));
+    return this.openSession(person, 'link');
+  }
+
+  /** A session for someone who proved who they are (`method`: how), audited as `auth.signed_in`. */
+  async openSession(
+    person: { id: string; name: string },
+    method: SignInMethodUsed,
+  ): Promise<{ sessionToken: string; expiresAt: Date }> {
     const sessionToken = newSecret();
-    const expiresAt = new Date(now.getTime() + this.options.sessionTtlMs);
+    const expiresAt = new Date(this.now().getTime() + this.options.sessionTtlMs);
     await this.people.openSession({
       tokenHash: hashSecret(sessionToken),
       personId: person.id,
       csrfToken: newSecret(),
       expiresAt,
     });
-    await this.audit.record({ personId: person.id, actor: person.name, action: 'session.signed_in' });
+    await this.audit.record({
+      personId: person.id,
+      actor: person.name,
+      action: 'auth.signed_in',
+      detail: { method },
+    });
     return { sessionToken, expiresAt };
   }
 

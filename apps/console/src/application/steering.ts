@@ -1,15 +1,30 @@
-import { ingressCancelWorkItem, orchestratorGetWorkItem } from '@horizon/contracts';
+import {
+  ingressCancelWorkItem,
+  ingressFollowUpWorkItem,
+  ingressRetryWorkItem,
+  orchestratorGetWorkItem,
+  type WorkItemDetail,
+} from '@horizon/contracts';
 import type { RpcClient } from '@horizon/messaging';
 import { roleIn, satisfies } from '../domain/access';
 import type { AuditRepository } from '../persistence/audit.repository';
-import type { CancelAccepted } from '../shared/console-api';
+import { RETRYABLE_STATES, noRunInFlight, runInFlight, type SteeringAccepted } from '../shared/console-api';
 import type { Viewer } from './sign-in.service';
 import { NotPermitted, WorkItemNotFound } from './work-reader';
 
+/** The request does not fit the item as it is now: `message` says why and what to do instead. */
+export class NotNow extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotNow';
+  }
+}
+
 /**
- * What a member does to work in flight. The console owns none of it: a cancellation goes to
- * ingress over RPC, which publishes the same event as the work API's cancel, so the orchestrator
- * decides it the one way it always does. Each request is audited here with the person who made it.
+ * What a member does to work in flight. The console owns none of it: each request goes to
+ * ingress over RPC, which publishes it as an event of its own (a cancellation is the same event
+ * as the work API's), so the orchestrator decides it the one way it always does. The console
+ * refuses at once what the item plainly cannot take, and audits each request with its person.
  */
 export class Steering {
   constructor(
@@ -17,23 +32,67 @@ export class Steering {
     private readonly audit: AuditRepository,
   ) {}
 
-  async cancel(viewer: Viewer, workItemId: string, reason: string): Promise<CancelAccepted> {
-    const { workItem } = await this.rpc.call(orchestratorGetWorkItem, { workItemId });
-    const role = workItem ? roleIn(viewer.grants, workItem.repo) : null;
-    if (!workItem || !role) throw new WorkItemNotFound(workItemId);
-    if (!satisfies(role, 'member')) throw new NotPermitted(workItem.repo);
+  async cancel(viewer: Viewer, workItemId: string, reason: string): Promise<SteeringAccepted> {
+    const workItem = await this.itemForMember(viewer, workItemId);
     const { status } = await this.rpc.call(ingressCancelWorkItem, {
       workItemId,
       reason,
       requestedBy: `console:${viewer.name}`,
     });
-    await this.audit.record({
-      personId: viewer.personId,
-      actor: viewer.name,
-      action: 'work_item.cancel_requested',
-      target: workItemId,
-      detail: { reason, repo: workItem.repo, state: workItem.state },
+    await this.record(viewer, 'work_item.cancel_requested', workItemId, {
+      reason,
+      repo: workItem.repo,
+      state: workItem.state,
     });
     return { id: workItemId, status };
+  }
+
+  /** The person's words for the agent at work on the item, passed on with their name. */
+  async followUp(viewer: Viewer, workItemId: string, text: string): Promise<SteeringAccepted> {
+    const workItem = await this.itemForMember(viewer, workItemId);
+    const run = workItem.runs[workItem.runs.length - 1];
+    if (!run || !runInFlight(workItem.runs)) throw new NotNow(noRunInFlight(workItem.state));
+    const { status } = await this.rpc.call(ingressFollowUpWorkItem, {
+      workItemId,
+      text,
+      author: viewer.name,
+    });
+    await this.record(viewer, 'run.follow_up_sent', run.id, {
+      workItemId,
+      repo: workItem.repo,
+      text,
+    });
+    return { id: workItemId, status };
+  }
+
+  /** A failed, cancelled or timed-out item queued again: the scheduler starts a new run. */
+  async retry(viewer: Viewer, workItemId: string): Promise<SteeringAccepted> {
+    const workItem = await this.itemForMember(viewer, workItemId);
+    if (!RETRYABLE_STATES.includes(workItem.state))
+      throw new NotNow(
+        `a ${workItem.state} work item cannot be retried: only a failed, cancelled or timed-out one can (a new run starts)`,
+      );
+    const { status } = await this.rpc.call(ingressRetryWorkItem, {
+      workItemId,
+      requestedBy: `console:${viewer.name}`,
+    });
+    await this.record(viewer, 'work_item.retry_requested', workItemId, {
+      repo: workItem.repo,
+      state: workItem.state,
+    });
+    return { id: workItemId, status };
+  }
+
+  /** The item, when the person may see it and is a member of its repository. */
+  private async itemForMember(viewer: Viewer, workItemId: string): Promise<WorkItemDetail> {
+    const { workItem } = await this.rpc.call(orchestratorGetWorkItem, { workItemId });
+    const role = workItem ? roleIn(viewer.grants, workItem.repo) : null;
+    if (!workItem || !role) throw new WorkItemNotFound(workItemId);
+    if (!satisfies(role, 'member')) throw new NotPermitted(workItem.repo);
+    return workItem;
+  }
+
+  private record(viewer: Viewer, action: string, target: string, detail: Record<string, unknown>) {
+    return this.audit.record({ personId: viewer.personId, actor: viewer.name, action, target, detail });
   }
 }

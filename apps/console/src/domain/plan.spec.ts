@@ -1,4 +1,11 @@
-import { applyEdit, blockersFirst, findCycle, PlanRuleBroken, type PlanItem } from './plan';
+import {
+  applyEdit,
+  blockersFirst,
+  findCycle,
+  itemsFromProposal,
+  PlanRuleBroken,
+  type PlanItem,
+} from './plan';
 
 const item = (id: string, blockedBy: string[] = []): PlanItem => ({
   id,
@@ -42,5 +49,39 @@ describe('plan items', () => {
   it('orders blockers before the items they block', () => {
     const ordered = blockersFirst([item('c', ['b']), item('a'), item('b', ['a'])]);
     expect(ordered.map((i) => i.id)).toEqual(['a', 'b', 'c']);
+  });
+
+  describe('a PM agent proposal', () => {
+    const issue = (key: string, blockedBy: string[] = []) => ({
+      key,
+      title: `Issue ${key}`,
+      description: `Why ${key}`,
+      acceptanceCriteria: ['one', 'two'],
+      blockedBy,
+    });
+    const counter = () => {
+      let n = 0;
+      return () => `id-${++n}`;
+    };
+
+    it('becomes items with new ids, criteria one per line, and keys turned into those ids', () => {
+      expect(itemsFromProposal([issue('A'), issue('B', ['A', 'A'])], counter())).toEqual([
+        { id: 'id-1', title: 'Issue A', description: 'Why A', acceptanceCriteria: 'one\ntwo', blockedBy: [] },
+        {
+          id: 'id-2',
+          title: 'Issue B',
+          description: 'Why B',
+          acceptanceCriteria: 'one\ntwo',
+          blockedBy: ['id-1'],
+        },
+      ]);
+    });
+
+    it('is refused when it names a key it does not have, or closes a cycle', () => {
+      expect(() => itemsFromProposal([issue('A', ['Z'])], counter())).toThrow(
+        new PlanRuleBroken('"Issue A" is blocked by Z, which the proposal does not have'),
+      );
+      expect(() => itemsFromProposal([issue('A', ['B']), issue('B', ['A'])], counter())).toThrow(/cycle/);
+    });
   });
 });

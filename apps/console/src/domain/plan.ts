@@ -122,6 +122,44 @@ export function blockersFirst(items: readonly PlanItem[]): PlanItem[] {
   return ordered;
 }
 
+/** An issue the PM agent proposed: its key names it for `blockedBy` only. */
+export interface ProposedIssue {
+  key: string;
+  title: string;
+  description: string;
+  acceptanceCriteria: string[];
+  blockedBy: string[];
+}
+
+/**
+ * A proposal as draft items, each with a new id (the agent's keys name nothing outside its
+ * answer), its criteria one per line, and its "blocked by" keys as those ids. Checked like any
+ * edit: the orchestrator refuses a cyclic proposal already, this is the draft's own rule.
+ */
+export function itemsFromProposal(issues: readonly ProposedIssue[], newId: () => string): PlanItem[] {
+  if (issues.length > MAX_PLAN_ITEMS)
+    throw new PlanRuleBroken(
+      `the proposal has ${issues.length} items; a plan holds at most ${MAX_PLAN_ITEMS}`,
+    );
+  const ids = new Map(issues.map((issue) => [issue.key, newId()]));
+  const items = issues.map((issue) => ({
+    id: ids.get(issue.key)!,
+    title: issue.title,
+    description: issue.description,
+    acceptanceCriteria: issue.acceptanceCriteria.join('\n'),
+    blockedBy: unique(
+      issue.blockedBy.map((key) => {
+        const id = ids.get(key);
+        if (!id)
+          throw new PlanRuleBroken(`"${issue.title}" is blocked by ${key}, which the proposal does not have`);
+        return id;
+      }),
+    ),
+  }));
+  checkItems(items);
+  return items;
+}
+
 function find(items: readonly PlanItem[], id: string): PlanItem {
   const item = items.find((i) => i.id === id);
   if (!item) throw new PlanRuleBroken(`this plan has no item ${id}; it may have been removed meanwhile`);

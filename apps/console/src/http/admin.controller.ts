@@ -9,7 +9,9 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  ServiceUnavailableException,
 } from '@nestjs/common';
+import { RpcError } from '@horizon/messaging';
 import { consoleCreateSignInLink, consoleRoleSchema } from '@horizon/contracts';
 import { z } from 'zod';
 import { AdminRefused, PeopleAdmin } from '../application/people-admin.service';
@@ -81,11 +83,16 @@ export class AdminController {
   }
 }
 
-/** An admin's refusal as the HTTP answer it names. */
-async function refusals<T>(action: () => Promise<T>): Promise<T> {
+/**
+ * An admin's refusal as the HTTP answer it names; a service that did not answer (its RPC timed
+ * out) as 503 naming it, so the page can say what to start.
+ */
+export async function refusals<T>(action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (err) {
+    if (err instanceof RpcError && err.code === 'unavailable')
+      throw new ServiceUnavailableException(`${err.message.split(':')[0]} did not answer; is it running?`);
     if (!(err instanceof AdminRefused)) throw err;
     if (err.status === 404) throw new NotFoundException(err.message);
     if (err.status === 409) throw new ConflictException(err.message);

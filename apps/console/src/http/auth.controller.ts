@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { SignInRefused, SignInService, type Viewer } from '../application/sign-in.service';
 import type { SessionView } from '../shared/console-api';
+import { signInRefusedPage } from './sign-in-pages';
 import { CurrentViewer, Public, Requires, SESSION_COOKIE, WEB_OPTIONS, type WebOptions } from './access';
 
 /** Signing in with a one-time link, the session the app reads, and signing out. */
@@ -35,7 +36,12 @@ export class AuthController {
         .status(401)
         .header('content-type', 'text/html; charset=utf-8')
         .header('referrer-policy', 'no-referrer')
-        .send(refusedPage(err.message));
+        .send(
+          signInRefusedPage(
+            `${err.message}. A sign-in link works once, for a short time.`,
+            'For a fresh one, run `npm run -s horizon -- console link` where Horizon runs, and open the link it prints.',
+          ),
+        );
     }
   }
 
@@ -55,12 +61,4 @@ export class AuthController {
     await this.signIn.signOut(viewer);
     await reply.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).send();
   }
-}
-
-function refusedPage(reason: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in refused · Horizon</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; line-height: 1.5">
-<h1>Sign-in refused</h1><p>${reason}. A sign-in link works once, for a short time.</p>
-<p>For a fresh one, run <code>npm run -s horizon -- console link</code> where Horizon runs, and open the link it prints.</p>
-</body></html>`;
 }

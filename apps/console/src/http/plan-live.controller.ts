@@ -47,7 +47,7 @@ export class PlanLiveController {
     await answer(() => this.plans.get(viewer, draftId));
     let stop = () => {};
     const res = openEventStream(reply, () => stop());
-    stop = this.presence.watch(draftId, (event) => {
+    stop = this.presence.watch(draftId, viewer.personId, (event) => {
       if (!res.writableEnded) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     });
   }

@@ -16,6 +16,7 @@ import {
 } from '@nestjs/common';
 import { z } from 'zod';
 import {
+  PlanAgentNotAsked,
   PlanConflictError,
   PlanNotFound,
   PlanNotPermitted,
@@ -57,6 +58,7 @@ const editBody: z.ZodType<PlanEditRequest> = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ version, kind: z.literal('remove_item'), itemId: z.string().uuid() }),
 ]);
+/** Start and the PM agent: only the version the person saw. */
 const startBody = z.strictObject({ version });
 const id = new ParseUUIDPipe({ version: '4' });
 
@@ -106,6 +108,18 @@ export class PlansController {
   ): Promise<PlanStarted> {
     return answer(() => this.plans.start(viewer, draftId, parse(startBody, body).version));
   }
+
+  /** Asks the PM agent to plan the brief; its proposal will replace the draft's items. */
+  @Requires('member')
+  @Post(':id/pm-agent')
+  @HttpCode(202)
+  runPmAgent(
+    @CurrentViewer() viewer: Viewer,
+    @Param('id', id) draftId: string,
+    @Body() body: unknown,
+  ): Promise<PlanDraftView> {
+    return answer(() => this.plans.runPmAgent(viewer, draftId, parse(startBody, body).version));
+  }
 }
 
 /** The service's refusals as HTTP answers; a 409 carries the draft as it is now. */
@@ -116,7 +130,8 @@ export async function answer<T>(run: () => Promise<T>): Promise<T> {
     if (err instanceof PlanNotFound) throw new NotFoundException(`no plan ${err.message} that you may see`);
     if (err instanceof PlanNotPermitted) throw new ForbiddenException(err.message);
     if (err instanceof PlanRuleBroken) throw new BadRequestException(err.message);
-    if (err instanceof PlanStartFailed) throw new ServiceUnavailableException(err.message);
+    if (err instanceof PlanStartFailed || err instanceof PlanAgentNotAsked)
+      throw new ServiceUnavailableException(err.message);
     if (err instanceof PlanConflictError)
       throw new ConflictException({
         statusCode: 409,

@@ -1,5 +1,6 @@
 import {
   Body,
+  ConflictException,
   Controller,
   ForbiddenException,
   HttpCode,
@@ -12,44 +13,93 @@ import {
 import { RpcError } from '@horizon/messaging';
 import { z } from 'zod';
 import type { Viewer } from '../application/sign-in.service';
-import { Steering } from '../application/steering';
+import { NotNow, Steering } from '../application/steering';
 import { NotPermitted, WorkItemNotFound } from '../application/work-reader';
-import type { CancelAccepted } from '../shared/console-api';
+import { FOLLOW_UP_MAX_CHARS, type SteeringAccepted } from '../shared/console-api';
 import { CurrentViewer, Requires } from './access';
 import { parse } from './work.controller';
 
 const cancelBody = z.strictObject({
   reason: z.string().trim().min(1).max(2000).default('cancelled in the console'),
 });
+const followUpBody = z.strictObject({
+  text: z
+    .string({ error: 'text: write what the agent should know' })
+    .trim()
+    .min(1, 'write what the agent should know; an empty message is not sent')
+    .max(FOLLOW_UP_MAX_CHARS, `at most ${FOLLOW_UP_MAX_CHARS} characters; shorten it or send it in parts`),
+});
+const retryBody = z.strictObject({});
 
-/** What members do to work in flight, in the item's repository. */
+const itemId = () => new ParseUUIDPipe({ version: '4' });
+
+/**
+ * What members do to work in flight, in the item's repository. Each answers 202 once the request
+ * is on the bus: what it changes (a state, a transcript line) follows on the live stream.
+ */
 @Controller('api/work-items')
 export class SteeringController {
   constructor(private readonly steering: Steering) {}
 
-  /** 202: the request is on the bus; the item's `state_changed` to `cancelled` follows on the live stream. */
+  /** The item's `state_changed` to `cancelled` follows. */
   @Requires('member')
   @Post(':id/cancel')
   @HttpCode(202)
-  async cancel(
+  cancel(
     @CurrentViewer() viewer: Viewer,
-    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @Param('id', itemId()) id: string,
     @Body() body: unknown,
-  ): Promise<CancelAccepted> {
+  ): Promise<SteeringAccepted> {
     const { reason } = parse(cancelBody, body ?? {});
-    try {
-      return await this.steering.cancel(viewer, id, reason);
-    } catch (err) {
-      if (err instanceof WorkItemNotFound) throw new NotFoundException(`no work item ${id} that you may see`);
-      if (err instanceof NotPermitted)
-        throw new ForbiddenException(
-          `cancelling needs the member role in ${err.message}; ask an admin of the repository for it`,
-        );
-      if (err instanceof RpcError && err.code === 'unavailable')
-        throw new ServiceUnavailableException(
-          'Horizon could not take the cancellation now (ingress did not answer); try again in a moment',
-        );
-      throw err;
-    }
+    return answer(id, 'cancelling', () => this.steering.cancel(viewer, id, reason));
+  }
+
+  /** The person's words go to the agent; the run's transcript shows them once the runner has them. */
+  @Requires('member')
+  @Post(':id/follow-ups')
+  @HttpCode(202)
+  followUp(
+    @CurrentViewer() viewer: Viewer,
+    @Param('id', itemId()) id: string,
+    @Body() body: unknown,
+  ): Promise<SteeringAccepted> {
+    const { text } = parse(followUpBody, body ?? {});
+    return answer(id, 'writing to the agent', () => this.steering.followUp(viewer, id, text));
+  }
+
+  /** The item's `state_changed` to `queued` follows, then a new run. */
+  @Requires('member')
+  @Post(':id/retry')
+  @HttpCode(202)
+  retry(
+    @CurrentViewer() viewer: Viewer,
+    @Param('id', itemId()) id: string,
+    @Body() body: unknown,
+  ): Promise<SteeringAccepted> {
+    parse(retryBody, body ?? {});
+    return answer(id, 'retrying', () => this.steering.retry(viewer, id));
+  }
+}
+
+/** The use case's refusals as HTTP answers that say what failed and what to do. */
+async function answer(
+  id: string,
+  doing: string,
+  act: () => Promise<SteeringAccepted>,
+): Promise<SteeringAccepted> {
+  try {
+    return await act();
+  } catch (err) {
+    if (err instanceof WorkItemNotFound) throw new NotFoundException(`no work item ${id} that you may see`);
+    if (err instanceof NotPermitted)
+      throw new ForbiddenException(
+        `${doing} needs the member role in ${err.message}; ask an admin of the repository for it`,
+      );
+    if (err instanceof NotNow) throw new ConflictException(err.message);
+    if (err instanceof RpcError && err.code === 'unavailable')
+      throw new ServiceUnavailableException(
+        `Horizon could not take the request now (ingress did not answer); try ${doing} again in a moment`,
+      );
+    throw err;
   }
 }

@@ -20,6 +20,7 @@ const message = z.discriminatedUnion('type', [
     editingItemId: z.string().nullable(),
   }),
   z.object({ type: z.literal('changed'), draftId: z.string(), version: z.number().int(), by: z.string() }),
+  z.object({ type: z.literal('left'), draftId: z.string(), personId: z.string() }),
 ]);
 type Message = z.infer<typeof message>;
 
@@ -27,12 +28,16 @@ type Listener = (event: PlanLiveEvent) => void;
 
 /**
  * Who has which draft open, and its new versions, for the per-draft live stream. A person is
- * here from their first heartbeat until `timeoutMs` passes without one (the browser sends one
- * every ~10 s); the time of a heartbeat is when this replica heard it, so clocks need not agree.
+ * here from their first heartbeat until their last live stream of the draft on a replica closes
+ * (the tab closed or moved on), or `timeoutMs` passes without a heartbeat (the browser sends one
+ * every ~10 s; this catches a replica that died with the stream). The time of a heartbeat is when
+ * this replica heard it, so clocks need not agree.
  */
 export class PlanPresence implements OnModuleInit, OnModuleDestroy {
   private readonly here = new Map<string, Map<string, PlanPresencePerson & { seenAt: number }>>();
   private readonly listeners = new Map<string, Set<Listener>>();
+  /** Open live streams here per draft and person: a second tab closing must not say they left. */
+  private readonly streams = new Map<string, number>();
   private subscription?: Subscription;
   private sweeper?: NodeJS.Timeout;
 
@@ -67,14 +72,23 @@ export class PlanPresence implements OnModuleInit, OnModuleDestroy {
     this.send({ type: 'changed', draftId, version, by });
   }
 
-  /** Calls `listener` with everyone here now, then with every change; returns the unsubscribe. */
-  watch(draftId: string, listener: Listener): () => void {
+  /**
+   * Calls `listener` with everyone here now, then with every change, for `personId`'s live
+   * stream; returns the unsubscribe, which says they left once it was their last stream here.
+   */
+  watch(draftId: string, personId: string, listener: Listener): () => void {
     const set = this.listeners.get(draftId) ?? new Set();
     this.listeners.set(draftId, set.add(listener));
+    const key = `${draftId} ${personId}`;
+    this.streams.set(key, (this.streams.get(key) ?? 0) + 1);
     listener(this.presence(draftId));
     return () => {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(draftId);
+      const open = (this.streams.get(key) ?? 1) - 1;
+      if (open > 0) return void this.streams.set(key, open);
+      this.streams.delete(key);
+      this.send({ type: 'left', draftId, personId });
     };
   }
 
@@ -84,6 +98,10 @@ export class PlanPresence implements OnModuleInit, OnModuleDestroy {
 
   private receive(m: Message): void {
     if (m.type === 'changed') return this.emit(m.draftId, { type: 'changed', version: m.version, by: m.by });
+    if (m.type === 'left') {
+      if (this.here.get(m.draftId)?.delete(m.personId)) this.emit(m.draftId, this.presence(m.draftId));
+      return;
+    }
     const people = this.here.get(m.draftId) ?? new Map();
     this.here.set(m.draftId, people);
     const before = people.get(m.personId);

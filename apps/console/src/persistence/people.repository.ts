@@ -24,6 +24,26 @@ export class PeopleRepository {
     return person;
   }
 
+  /** The person whose console account is this linked identity, with their grants. */
+  byIdentity(identityId: string): Promise<(ConsolePerson & { grants: Grant[] }) | null> {
+    return this.prisma.consolePerson.findUnique({
+      where: { identityId },
+      include: { grants: { select: { repo: true, role: true } } },
+    });
+  }
+
+  /**
+   * The person for an identity seen for the first time, holding no grants. Named after the
+   * account, but never taking over a name someone already has (which would hand them that
+   * person's grants): a clash gets the identity's first characters appended.
+   */
+  async createForIdentity(identityId: string, name: string): Promise<ConsolePerson> {
+    const taken = await this.prisma.consolePerson.findUnique({ where: { name } });
+    return this.prisma.consolePerson.create({
+      data: { id: randomUUID(), identityId, name: taken ? `${name} (${identityId.slice(0, 8)})` : name },
+    });
+  }
+
   async addLink(personId: string, tokenHash: string, expiresAt: Date): Promise<void> {
     await this.prisma.consoleSignInLink.create({ data: { tokenHash, personId, expiresAt } });
   }

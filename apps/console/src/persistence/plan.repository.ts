@@ -1,6 +1,6 @@
 import type { ConsolePlanDraft, Prisma, PrismaClient } from '@horizon/db';
 import type { PlanItem } from '../domain/plan';
-import type { PlanDraftView } from '../shared/console-api';
+import type { PlanDraftView, PlanningView } from '../shared/console-api';
 
 /** What a write changes of a draft; the version, `updatedBy` and `updatedAt` follow from it. */
 export interface DraftChanges {
@@ -9,7 +9,13 @@ export interface DraftChanges {
   items?: PlanItem[];
   status?: 'draft' | 'started';
   startedAt?: Date | null;
+  /** The PM agent was asked to plan the draft: its plan work item, now planning. */
+  planningWorkItemId?: string;
+  planningState?: PlanningView['state'];
 }
+
+/** Who the draft names as its last writer when the PM agent's proposal lands. */
+export const PM_AGENT = 'PM agent';
 
 /** Plan drafts in the console's own schema, each written only under its version. */
 export class PlanRepository {
@@ -66,12 +72,53 @@ export class PlanRepository {
       data: {
         ...rest,
         ...(items ? { items: items as unknown as Prisma.InputJsonValue } : {}),
+        // A new run of the PM agent forgets why the last one failed.
+        ...(rest.planningWorkItemId ? { planningError: null } : {}),
         version: { increment: 1 },
         updatedBy: by,
         updatedAt: new Date(),
       },
     });
     return count === 1;
+  }
+
+  /**
+   * The proposal of `workItemId`'s run as the draft's items, once: only while that run is the
+   * draft's planning one and still planning, and the draft not started. The new version, or null
+   * when it did not land (a redelivery, a newer run, a started draft).
+   */
+  async applyProposal(draftId: string, workItemId: string, items: PlanItem[]): Promise<number | null> {
+    return this.endPlanning(draftId, workItemId, {
+      items: items as unknown as Prisma.InputJsonValue,
+      planningState: 'proposed',
+    });
+  }
+
+  /** The drafts `workItemId` is planning now (at most one): its run ended, so each can be told. */
+  async planningBy(workItemId: string): Promise<string[]> {
+    const rows = await this.prisma.consolePlanDraft.findMany({
+      where: { planningWorkItemId: workItemId, planningState: 'planning', status: 'draft' },
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /** `workItemId`'s run ended without a proposal; the same conditions as `applyProposal`. */
+  async planningFailed(draftId: string, workItemId: string, error: string): Promise<number | null> {
+    return this.endPlanning(draftId, workItemId, { planningState: 'failed', planningError: error });
+  }
+
+  private async endPlanning(
+    draftId: string,
+    workItemId: string,
+    data: Prisma.ConsolePlanDraftUpdateManyMutationInput,
+  ): Promise<number | null> {
+    const { count } = await this.prisma.consolePlanDraft.updateMany({
+      where: { id: draftId, planningWorkItemId: workItemId, planningState: 'planning', status: 'draft' },
+      data: { ...data, version: { increment: 1 }, updatedBy: PM_AGENT, updatedAt: new Date() },
+    });
+    if (count !== 1) return null;
+    return (await this.find(draftId))?.version ?? null;
   }
 
   /** Back to `draft` after a start whose items could not all be sent, so it can be started again. */
@@ -103,5 +150,12 @@ function view(row: ConsolePlanDraft): PlanDraftView {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
+    planning: row.planningWorkItemId
+      ? {
+          workItemId: row.planningWorkItemId,
+          state: row.planningState as PlanningView['state'],
+          error: row.planningError,
+        }
+      : null,
   };
 }

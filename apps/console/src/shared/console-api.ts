@@ -3,14 +3,37 @@
  * answers these shapes, the app (apps/console/web) reads them. Type-only imports keep zod and
  * the contracts catalog out of the browser bundle.
  */
-import type { RunView, WorkItemDetail, WorkItemView } from '@horizon/contracts';
+import type {
+  ApiScope,
+  ApiTokenSummary,
+  FOLLOW_UP_MAX_CHARS as CONTRACT_FOLLOW_UP_MAX_CHARS,
+  IdentityView,
+  IntegrationCheck,
+  RunView,
+  WorkItemDetail,
+  WorkItemView,
+} from '@horizon/contracts';
 import type { Comment as ForgeComment } from '@horizon/local-forge-client';
 
-export type { RunView, WorkItemDetail, WorkItemView };
+export type {
+  ApiScope,
+  ApiTokenSummary,
+  IdentityView,
+  IntegrationCheck,
+  RunView,
+  WorkItemDetail,
+  WorkItemView,
+};
 
 /** What a person may do in a repository; each role includes the ones before it. */
 export const roles = ['viewer', 'member', 'admin'] as const;
 export type Role = (typeof roles)[number];
+
+/** `GET /api/sign-in-methods`: a "Sign in with ..." button for each provider identity-broker offers. */
+export interface SignInMethodOption {
+  method: 'github' | 'oidc';
+  label: string;
+}
 
 /** `GET /api/session`: who is signed in, what they may do, and the token mutations must echo. */
 export interface SessionView {
@@ -97,10 +120,40 @@ export interface RunPage {
   streamSeq: number;
 }
 
-/** `POST /api/work-items/:id/cancel` (body `{ reason? }`): 202 once the request is on the bus. */
-export interface CancelAccepted {
+/**
+ * `POST /api/work-items/:id/cancel` (body `{ reason? }`), `…/follow-ups` (body `{ text }`) and
+ * `…/retry`: 202 once the request is on the bus; what it changes follows on the live stream.
+ */
+export interface SteeringAccepted {
   id: string;
   status: 'accepted' | 'duplicate';
+}
+
+/** The longest follow-up the chat box sends: the contract's limit (the type checks they agree). */
+export const FOLLOW_UP_MAX_CHARS: typeof CONTRACT_FOLLOW_UP_MAX_CHARS = 8000;
+
+/**
+ * States a member may retry from (a new run starts). The orchestrator's lifecycle table decides;
+ * the console offers the button, and refuses at once, only by this.
+ */
+export const RETRYABLE_STATES: readonly WorkItemView['state'][] = ['failed', 'cancelled', 'timed_out'];
+
+/** Why a follow-up cannot go to an item with no run in flight, and what to do instead. */
+export function noRunInFlight(state: WorkItemView['state']): string {
+  const instead = RETRYABLE_STATES.includes(state)
+    ? 'retry it to start a new run, then write to that one'
+    : state === 'in_review'
+      ? 'comment on its pull request, or ask for changes there, to start a revise run'
+      : state === 'merged' || state === 'done'
+        ? 'its work is finished; ask for more in a new work item'
+        : 'write again once its run has started';
+  return `the agent is not running on this work item: it is ${state}; ${instead}`;
+}
+
+/** Whether the agent is at work on the item: its latest run (runs come oldest first) has not ended. */
+export function runInFlight(runs: readonly Pick<RunView, 'outcome'>[]): boolean {
+  const latest = runs[runs.length - 1];
+  return latest !== undefined && latest.outcome === null;
 }
 
 /** Every error the API answers: what failed and what to do. */
@@ -127,6 +180,46 @@ export interface AuditEntryView {
   target: string | null;
   detail: Record<string, unknown>;
   at: string;
+}
+
+/** `GET /api/admin/api-tokens` (admins of every repository): the work API tokens ingress keeps. */
+export interface ApiTokenList {
+  tokens: ApiTokenSummary[];
+}
+
+/** `POST /api/admin/api-tokens`: the new token, in this answer only (ingress keeps its hash). */
+export interface CreatedApiToken {
+  id: string;
+  name: string;
+  scopes: ApiScope[];
+  expiresAt: string | null;
+  token: string;
+}
+
+/** `GET /api/admin/integrations` (admins): each integration as the service that owns it checked it. */
+export interface IntegrationsView {
+  checks: IntegrationCheck[];
+  /** Integrations with no check: their service did not answer, or does not report yet. */
+  unreported: { integration: IntegrationCheck['integration']; service: string; detail: string }[];
+  checkedAt: string;
+}
+
+/** `GET /api/admin/identities` (admins of every repository): identity-broker's identities and their links. */
+export interface IdentityList {
+  identities: IdentityView[];
+}
+
+/** `GET /api/admin/repositories` (admins): the repositories they administer, and who has which role. */
+export interface RepositoriesView {
+  repositories: {
+    repo: string;
+    /** Work items the orchestrator has in it (0: known only from a grant). */
+    workItems: number;
+    latestAt: string | null;
+    grants: { personId: string; name: string; role: Role }[];
+  }[];
+  /** Roles granted for every repository (`*`), which apply in each of them too. */
+  everywhere: { personId: string; name: string; role: Role }[];
 }
 
 /** One check run the forge recorded on the pull request's head: a verification that passed or failed. */
@@ -228,11 +321,29 @@ export interface PlanDraftView {
   createdAt: string;
   updatedAt: string;
   startedAt: string | null;
+  /** The PM agent's last run on the draft's brief, if it was asked to plan it. */
+  planning: PlanningView | null;
+}
+
+/**
+ * The PM agent planning a draft: `planning` while its run goes; `proposed` once its issues
+ * replaced the draft's items; `failed` when the run ended without a proposal (`error` says why).
+ * `workItemId` is the plan work item, whose page shows the run's transcript.
+ */
+export interface PlanningView {
+  workItemId: string;
+  state: 'planning' | 'proposed' | 'failed';
+  error: string | null;
 }
 
 /** `GET /api/plans?repo=`: the drafts the person may see, newest change first (items left out). */
 export interface PlanListView {
   drafts: Omit<PlanDraftView, 'items' | 'brief'>[];
+}
+
+/** `POST /api/plans/:id/pm-agent` body: the version the person saw (the proposal replaces its items). */
+export interface PlanPmAgentRequest {
+  version: number;
 }
 
 /** The 409 of a write made on an old version: what the draft is now. */

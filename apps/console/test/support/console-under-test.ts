@@ -12,6 +12,7 @@ import {
 } from '@horizon/contracts';
 import { parseConfig } from '@horizon/config';
 import { JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
+import type { ServiceWithSchema } from '@horizon/db';
 import { startService } from '@horizon/runtime';
 import {
   connectTestMessaging,
@@ -47,9 +48,27 @@ export class ConsoleUnderTest {
     private readonly publisher: Publisher,
     private readonly orchestrator: ServiceProcess,
     readonly webDir: string,
+    private readonly dataDir: string,
   ) {}
 
-  /** `env`: more of the console's configuration, e.g. a forge under test or a short presence timeout. */
+  private readonly peers: ServiceProcess[] = [];
+
+  /** Another real service beside the orchestrator (its own process and role), stopped with the console. */
+  async startPeer(service: ServiceWithSchema, env: Record<string, string> = {}): Promise<ServiceProcess> {
+    const peer = await startServiceProcess(service, {
+      db: this.db,
+      messaging: this.messaging,
+      dataDir: this.dataDir,
+      env,
+    });
+    this.peers.push(peer);
+    return peer;
+  }
+
+  /**
+   * `env`: more of the console's configuration, e.g. a forge under test or a short presence
+   * timeout (`CONSOLE_PORT` too, when a provider must know the callback URL beforehand).
+   */
   static async start(env: Record<string, string> = {}): Promise<ConsoleUnderTest> {
     const [db, messaging] = await Promise.all([createTestDatabase(), createTestMessaging()]);
     const { conn, publisher } = await connectTestMessaging(messaging, 'console-test');
@@ -61,7 +80,7 @@ export class ConsoleUnderTest {
       path.join(webDir, 'index.html'),
       '<!doctype html><title>Horizon</title><div id="root"></div>',
     );
-    const port = await freePort();
+    const port = env.CONSOLE_PORT ? Number(env.CONSOLE_PORT) : await freePort();
     const config = parseConfig(configShape, {
       DATABASE_URL: db.urlFor('console'),
       NATS_URL: messaging.natsUrl,
@@ -82,11 +101,13 @@ export class ConsoleUnderTest {
       publisher,
       orchestrator,
       webDir,
+      dataDir,
     );
   }
 
   async stop(): Promise<void> {
     await this.app.close();
+    for (const peer of this.peers) await peer.stop();
     await this.orchestrator.stop();
     await this.conn.close();
     await Promise.all([this.db.drop(), this.messaging.cleanup()]);

@@ -16,6 +16,9 @@ export interface RouteCase {
 export function consoleRoutes(repo: string, workItemId: string): RouteCase[] {
   return [
     { method: 'GET', path: '/auth/sign-in', needs: 'public' },
+    { method: 'GET', path: '/api/sign-in-methods', needs: 'public' },
+    { method: 'GET', path: '/auth/sign-in/:method/start', needs: 'public' },
+    { method: 'GET', path: '/auth/sign-in/:method/callback', needs: 'public' },
     { method: 'GET', path: '/*', needs: 'public' },
     { method: 'GET', path: '/api/session', needs: 'viewer' },
     { method: 'POST', path: '/auth/sign-out', needs: 'viewer' },
@@ -25,6 +28,13 @@ export function consoleRoutes(repo: string, workItemId: string): RouteCase[] {
     { method: 'GET', path: '/api/events', needs: 'viewer' },
     { method: 'GET', path: `/api/runs/${randomUUID()}`, needs: 'viewer' },
     { method: 'POST', path: `/api/work-items/${workItemId}/cancel`, needs: 'member', body: {} },
+    {
+      method: 'POST',
+      path: `/api/work-items/${workItemId}/follow-ups`,
+      needs: 'member',
+      body: { text: 'Keep the old endpoint.' },
+    },
+    { method: 'POST', path: `/api/work-items/${workItemId}/retry`, needs: 'member', body: {} },
     { method: 'GET', path: '/api/admin/audit', needs: 'admin' },
     { method: 'GET', path: '/api/admin/people', needs: 'admin' },
     {
@@ -40,6 +50,17 @@ export function consoleRoutes(repo: string, workItemId: string): RouteCase[] {
       needs: 'admin',
       body: { person: 'newcomer', role: 'viewer' },
     },
+    { method: 'GET', path: '/api/admin/api-tokens', needs: 'admin' },
+    { method: 'GET', path: '/api/admin/integrations', needs: 'admin' },
+    { method: 'GET', path: '/api/admin/identities', needs: 'admin' },
+    { method: 'GET', path: '/api/admin/repositories', needs: 'admin' },
+    {
+      method: 'POST',
+      path: '/api/admin/api-tokens',
+      needs: 'admin',
+      body: { name: 'ci', scopes: ['work:read'] },
+    },
+    { method: 'POST', path: `/api/admin/api-tokens/${randomUUID()}/revoke`, needs: 'admin' },
     { method: 'GET', path: `/api/pulls/${repo}/7`, needs: 'viewer' },
     { method: 'POST', path: `/api/pulls/${repo}/7/reviews`, needs: 'member', body: { event: 'APPROVE' } },
     { method: 'POST', path: `/api/pulls/${repo}/7/merge`, needs: 'member', body: {} },
@@ -53,6 +74,7 @@ export function consoleRoutes(repo: string, workItemId: string): RouteCase[] {
       body: { version: 1, kind: 'details', title: 'Renamed' },
     },
     { method: 'POST', path: `/api/plans/${randomUUID()}/start`, needs: 'member', body: { version: 1 } },
+    { method: 'POST', path: `/api/plans/${randomUUID()}/pm-agent`, needs: 'member', body: { version: 1 } },
     { method: 'GET', path: `/api/plans/${randomUUID()}/live`, needs: 'viewer' },
     {
       method: 'POST',

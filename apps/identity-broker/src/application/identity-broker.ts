@@ -1,8 +1,9 @@
-import type { DataOf, OAuthProvider, ReplyOf } from '@horizon/contracts';
+import type { DataOf, OAuthProvider, ReplyOf, SignInMethod } from '@horizon/contracts';
 import type {
   identityCompleteOAuth,
   identityGet,
   identityLink,
+  identityList,
   identityMintRunToken,
   identityResolve,
   identityRevokeRunToken,
@@ -25,6 +26,9 @@ import {
   OAuthProviderClient,
   SlackOAuthClient,
 } from '../oauth/providers';
+import { GitHubSignIn, OidcSignIn, type SignInProvider } from '../oauth/sign-in-providers';
+import { SignInAttemptRepository } from '../persistence/sign-in-attempts.repository';
+import { ConsoleSignIn } from './console-sign-in';
 import { RunTokens } from './run-tokens';
 import { UserTokens } from './user-tokens';
 
@@ -66,15 +70,34 @@ async function oauthClients(config: IdentityBrokerConfig, app: (() => Promise<Ap
   return clients;
 }
 
+/** Console sign-in: GitHub when its OAuth is configured, the OpenID Provider when OIDC_* is set. */
+function signInProviders(
+  config: IdentityBrokerConfig,
+  oauth: Partial<Record<OAuthProvider, OAuthProviderClient>>,
+): Partial<Record<SignInMethod, SignInProvider>> {
+  const providers: Partial<Record<SignInMethod, SignInProvider>> = {};
+  if (oauth.github instanceof GitHubOAuthClient) providers.github = new GitHubSignIn(oauth.github);
+  if (config.OIDC_ISSUER_URL && config.OIDC_CLIENT_ID && config.OIDC_CLIENT_SECRET) {
+    providers.oidc = new OidcSignIn({
+      issuerUrl: config.OIDC_ISSUER_URL,
+      clientId: config.OIDC_CLIENT_ID,
+      clientSecret: config.OIDC_CLIENT_SECRET,
+      label: config.OIDC_ISSUER_NAME,
+    });
+  }
+  return providers;
+}
+
 /**
  * The identity broker's use cases, one per RPC (messaging/identity-rpc.responder.ts), free of Nest: identities and links,
- * OAuth linking, run tokens and people's tokens, all credentials sealed under the keyring.
+ * OAuth linking, console sign-in, run tokens and people's tokens, all credentials sealed under the keyring.
  */
 export class IdentityBroker {
   private constructor(
     readonly identities: IdentityRepository,
     readonly credentials: CredentialStore,
     readonly userTokens: UserTokens,
+    readonly signIn: ConsoleSignIn,
     private readonly runTokens: RunTokens | null,
     private readonly oauth: Partial<Record<OAuthProvider, OAuthProviderClient>>,
     private readonly state: OAuthStateSigner,
@@ -91,10 +114,17 @@ export class IdentityBroker {
     const credentials = new CredentialStore(prisma, keyring);
     const app = githubApp(config);
     const oauth = await oauthClients(config, app);
+    const identities = new IdentityRepository(prisma);
     return new IdentityBroker(
-      new IdentityRepository(prisma),
+      identities,
       credentials,
       new UserTokens(credentials, oauth, config.IDENTITY_REFRESH_MARGIN_MS, logger),
+      new ConsoleSignIn(
+        signInProviders(config, oauth),
+        new SignInAttemptRepository(prisma),
+        identities,
+        logger,
+      ),
       app ? new RunTokens(credentials, app, config.GITHUB_API_URL, logger) : null,
       oauth,
       new OAuthStateSigner(keyring),
@@ -112,6 +142,10 @@ export class IdentityBroker {
 
   get({ identityId }: DataOf<typeof identityGet>): Promise<ReplyOf<typeof identityGet>> {
     return this.identities.get(identityId).then((identity) => ({ identity }));
+  }
+
+  list(): Promise<ReplyOf<typeof identityList>> {
+    return this.identities.list().then((identities) => ({ identities }));
   }
 
   async link(d: DataOf<typeof identityLink>): Promise<ReplyOf<typeof identityLink>> {

@@ -1,11 +1,15 @@
 import {
   identityCompleteOAuth,
+  identityCompleteSignIn,
   identityGet,
   identityLink,
+  identityList,
   identityMintRunToken,
   identityResolve,
   identityRevokeRunToken,
+  identitySignInMethods,
   identityStartOAuth,
+  identityStartSignIn,
   identityUserToken,
 } from '@horizon/contracts';
 import type { RpcServer } from '@horizon/messaging';
@@ -15,9 +19,13 @@ import type { IdentityBroker } from '../application/identity-broker';
 export function serveIdentityRpcs(rpc: RpcServer, broker: IdentityBroker): void {
   rpc.serve(identityResolve, (d) => broker.resolve(d));
   rpc.serve(identityGet, (d) => broker.get(d));
+  rpc.serve(identityList, () => broker.list());
   rpc.serve(identityLink, (d) => broker.link(d));
   rpc.serve(identityStartOAuth, (d) => broker.startOAuth(d));
   rpc.serve(identityCompleteOAuth, (d) => broker.completeOAuth(d));
+  rpc.serve(identitySignInMethods, (d) => broker.signIn.methods(d));
+  rpc.serve(identityStartSignIn, (d) => broker.signIn.start(d));
+  rpc.serve(identityCompleteSignIn, (d) => broker.signIn.complete(d));
   rpc.serve(identityMintRunToken, (d) => broker.mintRunToken(d));
   rpc.serve(identityRevokeRunToken, (d) => broker.revokeRunToken(d));
   rpc.serve(identityUserToken, (d) => broker.userToken(d));

@@ -28,6 +28,14 @@ export class IdentityRepository {
     return identity ? view(identity) : null;
   }
 
+  async list(): Promise<IdentityView[]> {
+    const identities = await this.prisma.identity.findMany({
+      include: withLinks,
+      orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
+    });
+    return identities.map(view);
+  }
+
   /**
    * Attaches an account to an identity (an existing one, or a new one named `displayName`).
    * Linking an account to the identity it already belongs to updates its login; an account

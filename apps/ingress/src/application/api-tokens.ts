@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { API_SCOPES } from '@horizon/contracts';
-import type { ApiScope } from '@horizon/contracts';
+import type { ApiScope, ApiTokenSummary } from '@horizon/contracts';
+import type { ApiToken } from '@horizon/db';
 import type { ApiTokenRepository } from '../persistence/api-token.repository';
 
 export { API_SCOPES };
@@ -60,8 +61,16 @@ export class ApiTokens {
     return { id: row.id, name: row.name, scopes: row.scopes as ApiScope[], expiresAt: row.expiresAt, token };
   }
 
-  revoke(id: string): Promise<boolean> {
-    return this.repository.revoke(id, new Date());
+  /** Every token, revoked ones included, without its hash. */
+  async list(): Promise<ApiTokenSummary[]> {
+    return (await this.repository.list()).map(summary);
+  }
+
+  /** Revokes a token now; null when there is no such token, `revoked` false when it already was. */
+  async revoke(id: string): Promise<{ revoked: boolean; token: ApiTokenSummary } | null> {
+    const revoked = await this.repository.revoke(id, new Date());
+    const row = await this.repository.find(id);
+    return row ? { revoked, token: summary(row) } : null;
   }
 
   async authenticate(token: string, now = new Date()): Promise<ApiPrincipal | null> {
@@ -75,4 +84,16 @@ export class ApiTokens {
     }
     return { tokenId: row.id, name: row.name, scopes: row.scopes };
   }
+}
+
+function summary(row: ApiToken): ApiTokenSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    scopes: row.scopes as ApiScope[],
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
 }

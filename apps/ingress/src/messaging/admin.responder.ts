@@ -2,11 +2,18 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   apiWorkItemCancel,
+  apiWorkItemFollowUp,
+  apiWorkItemRetry,
   envelopeFor,
   ingressCancelWorkItem,
   ingressCreateApiToken,
+  ingressFollowUpWorkItem,
+  ingressListApiTokens,
   ingressReplayDelivery,
+  ingressRetryWorkItem,
+  ingressRevokeApiToken,
 } from '@horizon/contracts';
+import type { Contract, DataOf, DeliveryOf } from '@horizon/contracts';
 import { Publisher, RpcError, RpcServer } from '@horizon/messaging';
 import { ApiTokens } from '../application/api-tokens';
 import { ReplayRefusedError, replayDelivery } from '../application/replay-delivery';
@@ -37,34 +44,50 @@ export class IngressAdminResponder implements OnApplicationBootstrap {
       });
       return { ...created, expiresAt: created.expiresAt?.toISOString() ?? null };
     });
+    this.rpc.serve(ingressListApiTokens, async () => ({ tokens: await this.tokens.list() }));
+    this.rpc.serve(ingressRevokeApiToken, async ({ id }) => {
+      const outcome = await this.tokens.revoke(id);
+      if (!outcome) throw new RpcError('not_found', `ingress has no work API token ${id}`);
+      return outcome;
+    });
     this.rpc.serve(ingressReplayDelivery, ({ source, deliveryId }) =>
       replayDelivery(this.deliveries, this.publisher, source, deliveryId).catch((err: unknown) => {
         if (err instanceof ReplayRefusedError) throw new RpcError(err.code, err.message);
         throw err;
       }),
     );
-    // The console's Cancel button: the same event as `POST /api/v1/work-items/:id/cancel`, so the
-    // orchestrator has one way in for a cancellation and the console writes no one else's tables.
-    this.rpc.serve(ingressCancelWorkItem, async ({ workItemId, reason, requestedBy }) => {
-      const deliveryId = randomUUID();
-      const envelope = envelopeFor(
-        apiWorkItemCancel,
-        {
-          workItemId,
-          reason,
-          requestedBy,
-          delivery: {
-            source: 'api',
-            deliveryId,
-            event: 'work_item_cancel',
-            action: null,
-            receivedAt: new Date().toISOString(),
-          },
-        },
-        { source: 'ingress', id: `api:${deliveryId}` },
-      );
-      const { duplicate } = await this.envelopes.publish(envelope);
-      return { envelopeId: envelope.id, status: duplicate ? ('duplicate' as const) : ('accepted' as const) };
+    // The console's steering: each is an event the orchestrator decides the one way it always
+    // does (cancel is the work API's own event), so the console writes no one else's tables.
+    this.rpc.serve(ingressCancelWorkItem, (request) =>
+      this.publishFor(apiWorkItemCancel, 'work_item_cancel', request),
+    );
+    this.rpc.serve(ingressFollowUpWorkItem, (request) =>
+      this.publishFor(apiWorkItemFollowUp, 'work_item_follow_up', { ...request, origin: 'console' as const }),
+    );
+    this.rpc.serve(ingressRetryWorkItem, (request) =>
+      this.publishFor(apiWorkItemRetry, 'work_item_retry', request),
+    );
+  }
+
+  /** Publishes a request made on someone's behalf as an API delivery of its own. */
+  private async publishFor<C extends Contract>(
+    contract: C,
+    event: string,
+    data: Omit<DataOf<C>, 'delivery'>,
+  ): Promise<{ envelopeId: string; status: 'accepted' | 'duplicate' }> {
+    const deliveryId = randomUUID();
+    const delivery: DeliveryOf = {
+      source: 'api',
+      deliveryId,
+      event,
+      action: null,
+      receivedAt: new Date().toISOString(),
+    };
+    const envelope = envelopeFor(contract, { ...data, delivery } as DataOf<C>, {
+      source: 'ingress',
+      id: `api:${deliveryId}`,
     });
+    const { duplicate } = await this.envelopes.publish(envelope);
+    return { envelopeId: envelope.id, status: duplicate ? 'duplicate' : 'accepted' };
   }
 }

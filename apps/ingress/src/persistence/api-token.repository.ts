@@ -8,6 +8,10 @@ export class ApiTokenRepository {
     return this.prisma.apiToken.create({ data: row });
   }
 
+  find(id: string): Promise<ApiToken | null> {
+    return this.prisma.apiToken.findUnique({ where: { id } });
+  }
+
   findByHash(hash: string): Promise<ApiToken | null> {
     return this.prisma.apiToken.findUnique({ where: { hash } });
   }

@@ -12,6 +12,7 @@ import {
   trackerCreatePlannedIssues,
   workItemCreated,
   workItemFollowUp,
+  workItemPlanProposed,
   workItemStateChanged,
 } from '@horizon/contracts';
 import { HandleMessage, MessageConsumer, Outcome } from '@horizon/messaging';
@@ -90,7 +91,15 @@ export class TrackerCommandConsumer {
 @MessageConsumer({
   durable: 'notifier-events',
   stream: 'EVT',
-  ignore: [runStarted, sandboxStateChanged, sandboxSnapshotBuilt, sandboxArtifactRecorded, workItemFollowUp],
+  // A console draft's proposal is for the console; the plan item's `done` is what people hear of.
+  ignore: [
+    runStarted,
+    sandboxStateChanged,
+    sandboxSnapshotBuilt,
+    sandboxArtifactRecorded,
+    workItemFollowUp,
+    workItemPlanProposed,
+  ],
 })
 export class LifecycleEventConsumer {
   constructor(

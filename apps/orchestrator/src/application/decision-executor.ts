@@ -22,6 +22,7 @@ import { OwnerAnswers } from './owner-lookup';
 import { RoutingContextBuilder } from './routing-context.builder';
 import { UnitOfWork } from './unit-of-work';
 import { WorkItemService } from './work-item.service';
+import { WorkItemRetry } from './work-item-retry';
 
 type Decision<T extends RoutingDecision['type']> = Extract<RoutingDecision, { type: T }>;
 
@@ -42,6 +43,7 @@ export class DecisionExecutor {
   constructor(
     private readonly items: WorkItemRepository,
     private readonly workItems: WorkItemService,
+    private readonly retries: WorkItemRetry,
     private readonly contexts: RoutingContextBuilder,
     private readonly metrics: OrchestratorMetrics,
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
@@ -68,17 +70,26 @@ export class DecisionExecutor {
         return this.create(uow, decision, owners);
       case 'start_triggered_work':
         return this.startTriggered(uow, decision);
-      case 'cancel_work_item': {
-        const item = await this.items.get(uow.tx, decision.workItemId);
-        if (!item)
-          return this.workItems.ignore(
-            uow,
-            null,
-            decision.requestedBy,
-            `cancel of unknown work item ${decision.workItemId}`,
-          );
-        return this.workItems.cancel(uow, item, decision.reason, decision.requestedBy);
-      }
+      case 'cancel_work_item':
+        return this.withItem(uow, decision.workItemId, decision.requestedBy, 'cancel', (item) =>
+          this.workItems.cancel(uow, item, decision.reason, decision.requestedBy),
+        );
+      case 'follow_up_work_item':
+        return this.withItem(
+          uow,
+          decision.workItemId,
+          `${decision.origin}:${decision.author}`,
+          'follow-up',
+          (item) =>
+            this.workItems.followUp(uow, item, decision.text, {
+              origin: decision.origin,
+              author: decision.author,
+            }),
+        );
+      case 'retry_work_item':
+        return this.withItem(uow, decision.workItemId, decision.requestedBy, 'retry', (item) =>
+          this.retries.retry(uow, item, decision.requestedBy),
+        );
       case 'start_plan_run':
         return this.startPlan(uow, decision, owners);
       case 'start_implement_run':
@@ -168,7 +179,11 @@ export class DecisionExecutor {
         labels: request.labels,
         autoStart: request.autoStart,
         ownerId,
-        sourceRefs: {},
+        // Only a plan has a proposal to send back; on other kinds the field means nothing.
+        sourceRefs:
+          request.proposalFor && request.kind === 'plan'
+            ? { consolePlanDraft: { id: request.proposalFor.consolePlanDraftId } }
+            : {},
       },
       request.blockedBy,
       { by: 'policy' },
@@ -394,6 +409,18 @@ export class DecisionExecutor {
       htmlUrl: pullRequest.htmlUrl,
       workItemId: item.id,
     });
+  }
+
+  private async withItem(
+    uow: UnitOfWork,
+    workItemId: string,
+    actor: string,
+    what: string,
+    act: (item: WorkItemRow) => Promise<void>,
+  ): Promise<void> {
+    const item = await this.items.get(uow.tx, workItemId);
+    if (!item) return this.workItems.ignore(uow, null, actor, `${what} of unknown work item ${workItemId}`);
+    return act(item);
   }
 
   private async withPullRequestItem(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { readPlanProposal, trackerCreatePlannedIssues } from '@horizon/contracts';
+import { readPlanProposal, trackerCreatePlannedIssues, workItemPlanProposed } from '@horizon/contracts';
 import type { SourceRefs } from '@horizon/contracts';
 import { breakDownPlan, plannedIssueDescription } from '../domain';
 import type { WorkItemRow } from '../persistence/work-item.repository';
@@ -20,7 +20,9 @@ export type PlanRecording =
  * (Linear), the same issues are created there by the notifier, with the items' ids as the
  * issues' ids, and the first ones wait for a human to start them there; the rest start by
  * themselves as their blockers merge (the PM-agent automation default). Plans asked for through
- * the API start at once.
+ * the API start at once. A plan a console draft asked for creates nothing: its issues go back to
+ * the draft (`plan_proposed`, in the same unit of work as the plan's `done`) for people to review
+ * and start themselves.
  */
 @Injectable()
 export class PlanRecorder {
@@ -29,6 +31,7 @@ export class PlanRecorder {
   async record(
     uow: UnitOfWork,
     plan: WorkItemRow,
+    runId: string,
     answer: string | null | undefined,
   ): Promise<PlanRecording> {
     const reading = readPlanProposal(answer);
@@ -37,6 +40,20 @@ export class PlanRecorder {
     if (!breakdown.ok) return breakdown;
 
     const refs = sourceRefsOf(plan);
+    if (refs.consolePlanDraft) {
+      uow.emit(workItemPlanProposed, {
+        workItemId: plan.id,
+        runId,
+        repo: plan.repo,
+        consolePlanDraftId: refs.consolePlanDraft.id,
+        issues: [...breakdown.issues],
+      });
+      return {
+        ok: true,
+        childIds: [],
+        summary: `proposed ${breakdown.issues.length} issue(s) to the console plan draft for review; none created`,
+      };
+    }
     const linear = refs.trackerIssue?.provider === 'linear' ? refs.trackerIssue : null;
     const ids = new Map(breakdown.issues.map((issue) => [issue.key, randomUUID()]));
     const children = breakdown.issues.map((issue) => ({

@@ -161,14 +161,17 @@ export class RunLifecycleService {
     await this.runs.recordArtifact(uow.tx, { id: artifactId, ...artifact });
   }
 
-  /** A plan run's answer becomes its child items, or fails the plan item saying why it could not. */
+  /**
+   * A plan run's answer becomes its child items (or, asked for by a console draft, a proposal sent
+   * back to it), or fails the plan item saying why it could not.
+   */
   private async planned(
     uow: UnitOfWork,
     item: WorkItemRow,
     run: RunRow,
     answer: string | null | undefined,
   ): Promise<void> {
-    const recording = await this.plans.record(uow, item, answer);
+    const recording = await this.plans.record(uow, item, run.id, answer);
     if (recording.ok) await this.walk(uow, item, 'done', run, recording.summary);
     else await this.walk(uow, item, 'failed', run, recording.reason);
   }

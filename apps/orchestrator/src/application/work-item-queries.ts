@@ -8,6 +8,7 @@ import type {
   WorkItemSummary,
   WorkItemView,
   orchestratorGetWorkItem,
+  orchestratorListRepositories,
   orchestratorListWorkItems,
   orchestratorWorkGraph,
 } from '@horizon/contracts';
@@ -59,6 +60,11 @@ export class WorkItemQueries {
       items: page.map(workItemSummary),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
     };
+  }
+
+  async repositories(): Promise<ReplyOf<typeof orchestratorListRepositories>> {
+    const rows = await this.items.repositories();
+    return { repositories: rows.map((r) => ({ ...r, latestAt: r.latestAt.toISOString() })) };
   }
 
   async graph(scope: DataOf<typeof orchestratorWorkGraph>): Promise<ReplyOf<typeof orchestratorWorkGraph>> {

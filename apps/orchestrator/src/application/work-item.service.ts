@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { SourceRefs, notifyDeliver, workItemCreated, workItemFollowUp } from '@horizon/contracts';
+import { notifyDeliver, workItemCreated, workItemFollowUp } from '@horizon/contracts';
+import type { FollowUpOrigin, SourceRefs } from '@horizon/contracts';
 import {
   AutomationCandidate,
   AutomationPolicy,
@@ -341,7 +342,7 @@ export class WorkItemService {
     uow: UnitOfWork,
     item: WorkItemRow,
     text: string,
-    from: { origin: 'slack' | 'linear' | 'github'; author: string | null },
+    from: { origin: FollowUpOrigin; author: string | null },
   ): Promise<void> {
     const run = await this.runs.latestOf(uow.tx, item.id);
     const runId = run && run.outcome === null ? run.id : null;

@@ -88,6 +88,20 @@ export type RoutingDecision =
       readonly reason: string;
       readonly requestedBy: string;
     }
+  | {
+      /** A person's words for the item's run in flight, written somewhere the item has no thread (the console). */
+      readonly type: 'follow_up_work_item';
+      readonly workItemId: string;
+      readonly text: string;
+      readonly origin: 'console';
+      readonly author: string;
+    }
+  | {
+      /** A person asked for an ended item (failed, cancelled, timed out) to be tried again. */
+      readonly type: 'retry_work_item';
+      readonly workItemId: string;
+      readonly requestedBy: string;
+    }
   | { readonly type: 'ignore'; readonly reason: string };
 
 export type RoutingDecisionType = RoutingDecision['type'];

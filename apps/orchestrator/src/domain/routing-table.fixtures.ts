@@ -281,6 +281,30 @@ export function triggerFired(): IngressEvent {
   return parseIngressEvent({ subject: 'hzn.ingress.trigger.fired', data: triggerFiredData });
 }
 
+export function apiFollowUp(): IngressEvent {
+  return parseIngressEvent({
+    subject: 'hzn.ingress.api.work_item_follow_up',
+    data: {
+      delivery: delivery('api', 'work_item_follow_up', null),
+      workItemId: apiCreateData.workItemId,
+      text: 'Keep the old endpoint working too.',
+      origin: 'console',
+      author: 'ada',
+    },
+  });
+}
+
+export function apiRetry(): IngressEvent {
+  return parseIngressEvent({
+    subject: 'hzn.ingress.api.work_item_retry',
+    data: {
+      delivery: delivery('api', 'work_item_retry', null),
+      workItemId: apiCreateData.workItemId,
+      requestedBy: 'console:ada',
+    },
+  });
+}
+
 // The routing context and decisions the specs share.
 
 export const workItemId = '3d6f0a57-9a8b-4c1d-8e2f-7a6b5c4d3e2f';

@@ -158,6 +158,33 @@ describe('routing table', () => {
         requestedBy: 'cli:octocat',
       });
     });
+
+    it("passes a person's follow-up on to the item, from the console and by them", () => {
+      expect(decide(f.apiFollowUp())).toEqual({
+        rule: 'api-follow-up',
+        type: 'follow_up_work_item',
+        workItemId,
+        text: 'Keep the old endpoint working too.',
+        origin: 'console',
+        author: 'ada',
+      });
+    });
+
+    it('retries a work item for the person who asked', () => {
+      expect(decide(f.apiRetry())).toEqual({
+        rule: 'api-retry',
+        type: 'retry_work_item',
+        workItemId,
+        requestedBy: 'console:ada',
+      });
+    });
+
+    it('refuses a follow-up without text or from anywhere but the console', () => {
+      const data = (f.apiFollowUp() as { data: Record<string, unknown> }).data;
+      const subject = 'hzn.ingress.api.work_item_follow_up';
+      expect(() => parseIngressEvent({ subject, data: { ...data, text: '' } })).toThrow(ZodError);
+      expect(() => parseIngressEvent({ subject, data: { ...data, origin: 'slack' } })).toThrow(ZodError);
+    });
   });
 
   describe('webhook triggers', () => {

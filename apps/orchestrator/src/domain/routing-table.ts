@@ -339,6 +339,24 @@ export const routingRules: readonly RoutingRule[] = [
       requestedBy: data.requestedBy,
     }),
   ),
+  on(
+    'hzn.ingress.api.work_item_follow_up',
+    'api-follow-up',
+    () => true,
+    (data) => ({
+      type: 'follow_up_work_item',
+      workItemId: data.workItemId,
+      text: data.text,
+      origin: data.origin,
+      author: data.author,
+    }),
+  ),
+  on(
+    'hzn.ingress.api.work_item_retry',
+    'api-retry',
+    () => true,
+    (data) => ({ type: 'retry_work_item', workItemId: data.workItemId, requestedBy: data.requestedBy }),
+  ),
 
   on(
     'hzn.ingress.trigger.fired',

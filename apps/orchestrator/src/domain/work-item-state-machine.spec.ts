@@ -2,6 +2,7 @@ import { WorkItemState, workItemStateChanged, workItemStates } from '@horizon/co
 import {
   IllegalTransitionError,
   isTerminal,
+  retryableWorkItemStates,
   terminalWorkItemStates,
   WorkItemSnapshot,
   WorkItemStateMachine,
@@ -59,12 +60,25 @@ describe('WorkItemStateMachine', () => {
     );
   });
 
-  it('has no way out of a terminal state and a way out of every other one', () => {
+  it('leaves a terminal state only by a retry back to queued, and has a way out of every other one', () => {
     for (const state of workItemStates) {
-      expect(machine.nextStates(state).length === 0).toBe(isTerminal(state));
+      const next = machine.nextStates(state);
+      if (!isTerminal(state)) expect(next.length).toBeGreaterThan(0);
+      else expect(next).toEqual(retryableWorkItemStates.includes(state) ? ['queued'] : []);
     }
     expect(terminalWorkItemStates).toEqual(['done', 'failed', 'cancelled', 'timed_out']);
+    expect(retryableWorkItemStates).toEqual(['failed', 'cancelled', 'timed_out']);
     expect(isTerminal('merged')).toBe(false);
+  });
+
+  it('takes a failed, cancelled or timed-out item back to queued on a retry, never a done one', () => {
+    expect(walk(['received', 'queued', 'provisioning', 'running', 'failed', 'queued', 'provisioning'])).toBe(
+      'provisioning',
+    );
+    expect(walk(['received', 'planned', 'cancelled', 'queued'])).toBe('queued');
+    expect(walk(['received', 'queued', 'timed_out', 'queued'])).toBe('queued');
+    expect(machine.canTransition('done', 'queued')).toBe(false);
+    expect(machine.canTransition('failed', 'running')).toBe(false);
   });
 
   it('reaches done from received along the happy path with revise loops', () => {

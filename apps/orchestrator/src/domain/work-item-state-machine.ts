@@ -19,7 +19,9 @@ export interface TransitionRule {
  * verifying live on the Run, not the item): the PR stays open throughout, so a revise run that
  * fails or times out hands the item back to `in_review` rather than failing it. Infra failures
  * of a first run go back to `queued` for another attempt; `blocked` is only reachable before a
- * run starts, since a blocker added later cannot stop work already in a sandbox.
+ * run starts, since a blocker added later cannot stop work already in a sandbox. An item that
+ * ended without its work done (failed, cancelled, timed out) moves again only when a person
+ * retries it: back to `queued`, where the scheduler starts a new run.
  */
 export const workItemTransitions: readonly TransitionRule[] = [
   { from: 'received', to: 'planned', when: 'recorded; it waits for a human (or automation) to start it' },
@@ -87,10 +89,18 @@ export const workItemTransitions: readonly TransitionRule[] = [
   { from: 'revising', to: 'cancelled', when: 'the pull request was closed without merging' },
 
   { from: 'merged', to: 'done', when: 'the tracker issue was marked done' },
+
+  { from: 'failed', to: 'queued', when: 'a person retried it; a new run starts' },
+  { from: 'cancelled', to: 'queued', when: 'a person retried it; a new run starts' },
+  { from: 'timed_out', to: 'queued', when: 'a person retried it; a new run starts' },
 ];
 
 export const terminalWorkItemStates: readonly WorkItemState[] = ['done', 'failed', 'cancelled', 'timed_out'];
 
+/** Ended with the work not done: only a person's retry moves such an item again. */
+export const retryableWorkItemStates: readonly WorkItemState[] = ['failed', 'cancelled', 'timed_out'];
+
+/** Its work ended: nothing but a person's retry (of the retryable ones) moves it again. */
 export function isTerminal(state: WorkItemState): boolean {
   return terminalWorkItemStates.includes(state);
 }

@@ -3,6 +3,8 @@ import type { Envelope } from '@horizon/contracts';
 import {
   apiWorkItemCancel,
   apiWorkItemCreate,
+  apiWorkItemFollowUp,
+  apiWorkItemRetry,
   githubCheckCompleted,
   githubInstallation,
   githubIssueComment,
@@ -63,6 +65,8 @@ export class IngressConsumer {
     slackThreadMessage,
     apiWorkItemCreate,
     apiWorkItemCancel,
+    apiWorkItemFollowUp,
+    apiWorkItemRetry,
     triggerFired,
   )
   async handle(env: IngressEnvelope, ctx: MessageContext): Promise<HandlerOutcome> {

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import {
   orchestratorGetWorkItem,
+  orchestratorListRepositories,
   orchestratorListWorkItems,
   orchestratorWorkGraph,
 } from '@horizon/contracts';
@@ -27,5 +28,6 @@ export class WorkQueriesResponder implements OnApplicationBootstrap {
     );
     this.rpc.serve(orchestratorGetWorkItem, (query) => this.queries.get(query));
     this.rpc.serve(orchestratorWorkGraph, (query) => this.queries.graph(query));
+    this.rpc.serve(orchestratorListRepositories, () => this.queries.repositories());
   }
 }

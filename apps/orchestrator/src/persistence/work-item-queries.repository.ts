@@ -75,6 +75,17 @@ export class WorkItemQueryRepository {
     return { items, edges };
   }
 
+  /** Each repository with work items: how many, and the latest one's creation. */
+  async repositories(): Promise<{ repo: string; workItems: number; latestAt: Date }[]> {
+    const groups = await this.db.prisma.workItem.groupBy({
+      by: ['repo'],
+      _count: { _all: true },
+      _max: { createdAt: true },
+      orderBy: { repo: 'asc' },
+    });
+    return groups.map((g) => ({ repo: g.repo, workItems: g._count._all, latestAt: g._max.createdAt! }));
+  }
+
   async get(id: string): Promise<WorkItemRecord | null> {
     const item = await this.db.prisma.workItem.findUnique({
       where: { id },

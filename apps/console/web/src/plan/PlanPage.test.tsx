@@ -34,6 +34,7 @@ const draft: PlanDraftView = {
   createdAt: '2026-12-01T09:00:00.000Z',
   updatedAt: '2026-12-01T10:00:00.000Z',
   startedAt: null,
+  planning: null,
 };
 const path = `/api/plans/${draft.id}`;
 
@@ -169,6 +170,100 @@ describe('plan page', () => {
     expect(screen.queryByRole('button', { name: /Edit/ })).not.toBeInTheDocument();
     const start = fetch.mock.calls.find(([url]) => String(url) === `${path}/start`)!;
     expect(JSON.parse(String(start[1]!.body))).toEqual({ version: 4 });
+  });
+
+  describe('the PM agent', () => {
+    const planItemId = uuid();
+
+    it('asks before replacing the items, sends the version on screen, then says it is planning with a link to its run', async () => {
+      const planning: PlanDraftView = {
+        ...draft,
+        version: 5,
+        planning: { workItemId: planItemId, state: 'planning', error: null },
+      };
+      const fetch = serve({ [`${path}/pm-agent`]: { status: 202, body: planning } });
+      renderApp(`/plans/${draft.id}`);
+      expect(await screen.findByText(/its proposal replaces the items below/)).toBeInTheDocument();
+      await userEvent.click(screen.getByRole('button', { name: 'Run the PM agent' }));
+      expect(screen.getByRole('group', { name: 'Confirm the PM agent' })).toHaveTextContent(
+        'Its proposal will replace the 2 items below. Run the PM agent?',
+      );
+      expect(fetch.mock.calls.some(([url]) => String(url) === `${path}/pm-agent`)).toBe(false);
+      await userEvent.click(screen.getByRole('button', { name: 'Yes, replace them' }));
+
+      expect(await screen.findByRole('status')).toHaveTextContent('PM agent is planning…');
+      expect(screen.getByRole('link', { name: 'its run' })).toHaveAttribute('href', `/work/${planItemId}`);
+      expect(screen.queryByRole('button', { name: /Run the PM agent/ })).not.toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Start' })).toBeDisabled();
+      const sent = fetch.mock.calls.find(([url]) => String(url) === `${path}/pm-agent`)!;
+      expect(sent[1]!.method).toBe('POST');
+      expect(JSON.parse(String(sent[1]!.body))).toEqual({ version: 4 });
+    });
+
+    it('runs at once on a draft without items', async () => {
+      const fetch = serve({
+        [path]: { body: { ...draft, items: [] } },
+        [`${path}/pm-agent`]: {
+          status: 202,
+          body: {
+            ...draft,
+            version: 5,
+            items: [],
+            planning: { workItemId: planItemId, state: 'planning', error: null },
+          },
+        },
+      });
+      renderApp(`/plans/${draft.id}`);
+      await userEvent.click(await screen.findByRole('button', { name: 'Run the PM agent' }));
+      expect(await screen.findByRole('status')).toHaveTextContent('PM agent is planning…');
+      expect(fetch.mock.calls.filter(([url]) => String(url) === `${path}/pm-agent`)).toHaveLength(1);
+    });
+
+    it('is disabled until the draft has a brief, saying why', async () => {
+      serve({ [path]: { body: { ...draft, brief: '' } } });
+      renderApp(`/plans/${draft.id}`);
+      const button = await screen.findByRole('button', { name: 'Run the PM agent' });
+      expect(button).toBeDisabled();
+      expect(button).toHaveAccessibleDescription('Write a brief first: the PM agent plans from it.');
+    });
+
+    it('shows a proposal to review, and why a run gave none', async () => {
+      let served: PlanDraftView = {
+        ...draft,
+        updatedBy: 'PM agent',
+        planning: { workItemId: planItemId, state: 'proposed', error: null },
+      };
+      serve({ [path]: () => ({ body: served }) });
+      const { container } = renderApp(`/plans/${draft.id}`);
+      expect(await screen.findByText(/are the PM agent’s proposal/)).toHaveTextContent(
+        'Review their titles, criteria and dependencies',
+      );
+      expect(screen.getByRole('button', { name: 'Run the PM agent again' })).toBeEnabled();
+
+      served = {
+        ...draft,
+        version: 6,
+        planning: { workItemId: planItemId, state: 'failed', error: "the PM agent's run failed: timed out" },
+      };
+      act(() => FakeEventSource.last.send('changed', { type: 'changed', version: 6, by: 'PM agent' }));
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        "The PM agent gave no proposal: the PM agent's run failed: timed out.",
+      );
+      expect(within(screen.getByRole('alert')).getByRole('link', { name: 'its run' })).toHaveAttribute(
+        'href',
+        `/work/${planItemId}`,
+      );
+      const result = await axe.run(container);
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(bad.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    });
+
+    it('is not offered on a started plan', async () => {
+      serve({ [path]: { body: { ...draft, status: 'started', startedAt: draft.updatedAt } } });
+      renderApp(`/plans/${draft.id}`);
+      await screen.findByRole('heading', { level: 1, name: 'Ship coupons' });
+      expect(screen.queryByRole('button', { name: /PM agent/ })).not.toBeInTheDocument();
+    });
   });
 
   it('has no serious or critical accessibility violations', async () => {

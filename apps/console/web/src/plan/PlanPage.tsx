@@ -1,12 +1,18 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
-import type { PlanDraftView, PlanEditRequest, PlanStarted } from '../../../src/shared/console-api';
+import type {
+  PlanDraftView,
+  PlanEditRequest,
+  PlanPmAgentRequest,
+  PlanStarted,
+} from '../../../src/shared/console-api';
 import { ApiFailure } from '../api/client';
 import { useResource } from '../api/useResource';
 import { useSession } from '../session/SessionProvider';
 import { ErrorNotice } from '../shell/ErrorNotice';
 import { ItemCard, ItemForm, type ItemFields } from './ItemCard';
 import { PlanConflictFailure, sendPlan } from './planApi';
+import { PmAgentPanel } from './PmAgentPanel';
 import { PresenceBar } from './PresenceBar';
 import { usePlanLive } from './usePlanLive';
 
@@ -83,6 +89,16 @@ export function PlanPage() {
       .catch(fail);
   };
 
+  const runPmAgent = () => {
+    setNotice(null);
+    setFailure(null);
+    sendPlan<PlanDraftView>('POST', `/api/plans/${id}/pm-agent`, session.csrfToken, {
+      version: draft.version,
+    } satisfies PlanPmAgentRequest)
+      .then(setWritten)
+      .catch(fail);
+  };
+
   const edges = draft.items.flatMap((i) => i.blockedBy.map((b) => ({ from: b, to: i.id })));
   return (
     <section className="page plan-page" aria-labelledby="plan-title">
@@ -118,6 +134,8 @@ export function PlanPage() {
           )}
         </>
       )}
+
+      {!readOnly && <PmAgentPanel draft={draft} onRun={runPmAgent} />}
 
       <h2>Proposed items</h2>
       {draft.items.length === 0 && <p className="empty">No items yet.</p>}
@@ -186,7 +204,8 @@ export function PlanPage() {
         <button
           type="button"
           className="primary"
-          disabled={draft.items.length === 0}
+          // Its proposal would replace the items being started.
+          disabled={draft.items.length === 0 || draft.planning?.state === 'planning'}
           onClick={() => setConfirming(true)}
         >
           Start

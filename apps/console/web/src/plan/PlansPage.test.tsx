@@ -21,6 +21,7 @@ const list: PlanListView = {
       createdAt: '2026-12-01T09:00:00.000Z',
       updatedAt: '2026-12-01T10:00:00.000Z',
       startedAt: null,
+      planning: null,
     },
   ],
 };

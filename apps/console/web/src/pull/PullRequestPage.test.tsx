@@ -269,6 +269,14 @@ describe('pull request page', () => {
     expect(screen.getByText('Merge is off: conflict in coupons.ts.')).toBeInTheDocument();
   });
 
+  it('keeps Merge off while a revise run answers the requested changes', async () => {
+    serve(pull({ workItem: { id: workItemId, title: 'Discount codes', state: 'revising' } }));
+    renderApp('/pulls/acme/shop/4');
+    expect(await screen.findByRole('button', { name: 'Merge' })).toBeDisabled();
+    expect(screen.getByText(/Merge is off: a revise run is answering the requested changes/)).toBeVisible();
+    expect(screen.getByRole('button', { name: 'Approve' })).toBeEnabled();
+  });
+
   it('shows a viewer the evidence and no review or merge buttons', async () => {
     serve(pull({ role: 'viewer' }));
     renderApp('/pulls/acme/shop/4');

@@ -59,6 +59,13 @@ export function ReviewActions({ page, onDone }: { page: PullRequestPage; onDone:
   const review = (action: Action, event: ReviewRequest['event']) =>
     act(action, `${base}/reviews`, { event, ...(comment.trim() ? { body: comment.trim() } : {}) });
   const text = comment.trim();
+  // Merging now would merge the head the reviewer asked to change, before the answer is pushed.
+  const revising = page.workItem?.state === 'revising';
+  const mergeOff = !pr.mergeable
+    ? pr.mergeableReason
+    : revising
+      ? 'a revise run is answering the requested changes; merge once it has pushed'
+      : null;
 
   return (
     <section aria-labelledby="actions-title" className="review-actions">
@@ -87,13 +94,13 @@ export function ReviewActions({ page, onDone }: { page: PullRequestPage; onDone:
         </button>
         <button
           type="button"
-          disabled={busy !== null || !pr.mergeable}
+          disabled={busy !== null || !pr.mergeable || revising}
           onClick={() => void act('merge', `${base}/merge`, { sha: pr.headSha })}
         >
           {busy === 'merge' ? 'Merging…' : 'Merge'}
         </button>
       </div>
-      {!pr.mergeable && pr.mergeableReason && <p className="hint">Merge is off: {pr.mergeableReason}.</p>}
+      {mergeOff && <p className="hint">Merge is off: {mergeOff}.</p>}
       {failure && (
         <div role="alert" className="error-notice">
           <p>

@@ -2,6 +2,8 @@ import { Link, useParams } from 'react-router';
 import type { RunPage as RunPageData, TranscriptEntry } from '../../../src/shared/console-api';
 import { ErrorNotice } from '../shell/ErrorNotice';
 import { CancelButton } from '../workitem/CancelButton';
+import { FollowUpBox } from '../workitem/FollowUpBox';
+import { RetryButton } from '../workitem/RetryButton';
 import { formatDuration, runDuration } from '../workitem/format';
 import { Transcript } from './Transcript';
 import { useRun } from './useRun';
@@ -24,6 +26,14 @@ function Verification({ checks }: { checks: RunPageData['run']['verification'] }
     </section>
   );
 }
+
+/** The item's states while a run of it is in flight: a run page of an ended run is then an older one. */
+const AT_WORK = new Set<RunPageData['workItem']['state']>([
+  'provisioning',
+  'running',
+  'verifying',
+  'revising',
+]);
 
 function RunView({ page, transcript }: { page: RunPageData; transcript: TranscriptEntry[] }) {
   const { run, workItem } = page;
@@ -54,8 +64,21 @@ function RunView({ page, transcript }: { page: RunPageData; transcript: Transcri
           <dd>{ms === null ? '—' : formatDuration(ms)}</dd>
         </dl>
         {!run.outcome && <CancelButton item={workItem} />}
+        <RetryButton item={workItem} />
       </header>
       <Transcript entries={transcript} />
+      <FollowUpBox
+        item={workItem}
+        running={!run.outcome}
+        idleNote={
+          run.outcome && AT_WORK.has(workItem.state) ? (
+            <>
+              This run has ended; the agent is at work in a newer one. Write to it from{' '}
+              <Link to={`/work/${workItem.id}`}>the work item</Link>.
+            </>
+          ) : undefined
+        }
+      />
       <Verification checks={run.verification} />
     </article>
   );

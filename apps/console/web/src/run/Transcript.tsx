@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import type { TranscriptEntry } from '../../../src/shared/console-api';
 import { formatDuration } from '../workitem/format';
+import '../workitem/steering.css';
 
 /** How close to the bottom (px) still counts as "at the bottom": following the run. */
 const STICK_PX = 24;
@@ -51,7 +52,27 @@ function Check({ entry }: { entry: TranscriptEntry }) {
   );
 }
 
+const PLACES: Record<string, string> = {
+  slack: 'Slack',
+  linear: 'Linear',
+  github: 'GitHub',
+  console: 'the console',
+};
+
+/** A person's follow-up as the runner received it: who wrote it, where, and their words. */
+function FollowUp({ entry }: { entry: TranscriptEntry }) {
+  const { author, origin, text: words } = entry.detail;
+  const place = PLACES[text(origin) ?? ''];
+  return (
+    <p className="human">
+      <span className="entry-kind">follow-up</span> <strong>{text(author) ?? 'someone'}</strong>
+      {place && <span className="muted"> in {place}</span>}: {text(words) ?? entry.summary}
+    </p>
+  );
+}
+
 function Entry({ entry }: { entry: TranscriptEntry }) {
+  if (entry.kind === 'follow_up.received') return <FollowUp entry={entry} />;
   if (entry.kind === 'text') return <p className="assistant">{text(entry.detail.text) ?? entry.summary}</p>;
   if (entry.kind === 'tool_use') return <ToolCall entry={entry} />;
   if (entry.kind.startsWith('verify.') && entry.kind !== 'verify.started') return <Check entry={entry} />;

@@ -19,7 +19,7 @@ describe('session', () => {
     });
     renderApp('/board');
     expect(await screen.findByRole('heading', { name: 'Sign in to Horizon' })).toBeInTheDocument();
-    expect(screen.getByText('npm run -s horizon -- console link')).toBeInTheDocument();
+    expect(await screen.findByText('npm run -s horizon -- console link')).toBeInTheDocument();
     expect(screen.queryByRole('navigation')).not.toBeInTheDocument();
   });
 

@@ -30,6 +30,12 @@ function serve(extra: Parameters<typeof fakeFetch>[0] = {}) {
     '/api/session': { body: session },
     '/api/admin/people': { body: [grace] },
     '/api/admin/audit': { body: { entries: audit } },
+    '/api/admin/api-tokens': { body: { tokens: [] } },
+    '/api/admin/identities': { body: { identities: [] } },
+    '/api/admin/repositories': { body: { repositories: [], everywhere: [] } },
+    '/api/admin/integrations': {
+      body: { checks: [], unreported: [], checkedAt: '2026-12-01T09:00:00.000Z' },
+    },
     ...extra,
   });
 }

@@ -6,6 +6,10 @@ import { ErrorNotice } from '../shell/ErrorNotice';
 import { AuditTrail } from './AuditTrail';
 import { InviteForm } from './InviteForm';
 import { PeopleTable } from './PeopleTable';
+import { IdentityLinksSection } from './identities/IdentityLinksSection';
+import { IntegrationsSection } from './integrations/IntegrationsSection';
+import { RepositoriesSection } from './repositories/RepositoriesSection';
+import { ApiTokensSection } from './tokens/ApiTokensSection';
 
 /** Who may do what (admins): the people, their roles per repository, invitations, the audit trail. */
 export function SettingsPage() {
@@ -19,6 +23,8 @@ export function SettingsPage() {
     setChanged((n) => n + 1);
   };
   const isAdmin = session.grants.some((g) => g.role === 'admin');
+  // What acts across every repository (tokens) is for admins of every repository only.
+  const isAdminEverywhere = session.grants.some((g) => g.repo === '*' && g.role === 'admin');
 
   return (
     <section className="page settings-page" aria-labelledby="settings-title">
@@ -38,6 +44,19 @@ export function SettingsPage() {
               <PeopleTable key={changed} people={people.data} onChanged={refresh} />
             )}
           </section>
+          <RepositoriesSection />
+          <IntegrationsSection />
+          {isAdminEverywhere ? (
+            <>
+              <ApiTokensSection />
+              <IdentityLinksSection />
+            </>
+          ) : (
+            <p>
+              API tokens and identity links span every repository: an admin of every repository (*) manages
+              them.
+            </p>
+          )}
           <section aria-labelledby="audit-title">
             <h2 id="audit-title">Audit trail</h2>
             {audit.status === 'error' && (

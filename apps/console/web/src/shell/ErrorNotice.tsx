@@ -19,7 +19,9 @@ export function ErrorNotice({
           ? 'Ask an admin of the repository for access.'
           : error.status === 404
             ? 'Check the link; the item may have been removed.'
-            : 'Try again; if it keeps failing, the console log in .horizon/logs/ says why.';
+            : error.status === 400 || error.status === 409
+              ? 'The message above says what to change or do instead.'
+              : 'Try again; if it keeps failing, the console log in .horizon/logs/ says why.';
   return (
     <div role="alert" className="error-notice">
       <p>

@@ -1,8 +1,10 @@
 import { Link, useParams } from 'react-router';
-import type { WorkItemDetail } from '../../../src/shared/console-api';
+import { runInFlight, type WorkItemDetail } from '../../../src/shared/console-api';
 import { ErrorNotice } from '../shell/ErrorNotice';
 import { CancelButton } from './CancelButton';
 import { Description } from './Description';
+import { FollowUpBox } from './FollowUpBox';
+import { RetryButton } from './RetryButton';
 import { Runs } from './Runs';
 import { Timeline } from './Timeline';
 import { useWorkItem } from './useWorkItem';
@@ -109,7 +111,9 @@ function WorkItemView({ item }: { item: WorkItemDetail }) {
         </dl>
         {graphLink && <Link to={`/graph?parentId=${graphLink}`}>See the plan's graph</Link>}
         <CancelButton item={item} />
+        <RetryButton item={item} />
       </header>
+      <FollowUpBox item={item} running={runInFlight(item.runs)} />
       <Description text={item.description} />
       {(item.blockedBy.length > 0 || item.blocks.length > 0) && (
         <section aria-labelledby="deps-title">

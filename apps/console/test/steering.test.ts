@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Subscription } from '@nats-io/transport-node';
+import {
+  apiWorkItemCreate,
+  runFinished,
+  workItemFollowUp,
+  type DataOf,
+  type Envelope,
+} from '@horizon/contracts';
+import { createRequest, startServiceProcess, until, type ServiceProcess } from '@horizon/testing';
+import type { WorkItemPage } from '../src/shared/console-api';
+import { ConsoleUnderTest, type Browser } from './support/console-under-test';
+
+type FollowUp = DataOf<typeof workItemFollowUp>;
+
+/**
+ * A member steering a run from the console, over real HTTP, the real ingress (its own process)
+ * and the real orchestrator: a follow-up reaches the bus as `hzn.evt.workitem.follow_up` with
+ * origin console and the person as author; a failed item retried is queued and gets a new run.
+ */
+describe('console steering: follow-ups and retries', () => {
+  let hzn: ConsoleUnderTest;
+  let ingress: ServiceProcess;
+  let admin: Browser;
+  let member: Browser;
+  let followUps: Subscription;
+  const seen: FollowUp[] = [];
+  const repo = `acme/f${randomUUID().slice(0, 6)}`;
+  const item = createRequest({ title: 'Add store credit', repo });
+  const followUpsPath = `/api/work-items/${item.workItemId}/follow-ups`;
+  const retryPath = `/api/work-items/${item.workItemId}/retry`;
+
+  const workItem = async () =>
+    (
+      (await (
+        await hzn.request(`/api/work-items/${item.workItemId}`, { browser: admin })
+      ).json()) as WorkItemPage
+    ).workItem;
+  const send = (body: unknown, browser = member) =>
+    hzn.request(followUpsPath, { method: 'POST', browser, body });
+  const message = async (res: Response) => ((await res.json()) as { message: string }).message;
+
+  beforeAll(async () => {
+    hzn = await ConsoleUnderTest.start();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-steering-ingress-'));
+    ingress = await startServiceProcess('ingress', { db: hzn.db, messaging: hzn.messaging, dataDir });
+    // What the runner side sees: every follow-up the orchestrator publishes.
+    followUps = hzn.conn.nc.subscribe(hzn.conn.naming.subject(workItemFollowUp.subject), {
+      callback: (err, msg) => {
+        if (!err) seen.push((msg.json() as Envelope<FollowUp>).data);
+      },
+    });
+    await hzn.publish(apiWorkItemCreate, item);
+    [admin, member] = await Promise.all([hzn.signIn('ada'), hzn.signIn('grace', 'member', repo)]);
+    await until(async () => (await workItem()).runs[0], 'the orchestrator to start a run');
+  }, 120_000);
+  afterAll(async () => {
+    followUps?.unsubscribe();
+    await ingress?.stop();
+    await hzn?.stop();
+  });
+
+  it("passes a member's words to the run in flight, from the console and by them, and audits it", async () => {
+    const runId = (await workItem()).runs[0]!.id;
+    const res = await send({ text: '  Keep the old endpoint working too.  ' });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ id: item.workItemId, status: 'accepted' });
+    const followUp = await until(
+      () => seen.find((f) => f.workItemId === item.workItemId),
+      'the follow-up on the bus',
+    );
+    expect(followUp).toEqual({
+      workItemId: item.workItemId,
+      runId,
+      text: 'Keep the old endpoint working too.',
+      origin: 'console',
+      author: 'grace',
+    });
+    const { entries } = (await (await hzn.request('/api/admin/audit', { browser: admin })).json()) as {
+      entries: { actor: string; action: string; target: string | null; detail: unknown }[];
+    };
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          actor: 'grace',
+          action: 'run.follow_up_sent',
+          target: runId,
+          detail: expect.objectContaining({ workItemId: item.workItemId }),
+        }),
+      ]),
+    );
+  });
+
+  it('refuses empty and oversized text (400) and a viewer (403), sending nothing', async () => {
+    const before = seen.length;
+    const empty = await send({ text: '   ' });
+    expect(empty.status).toBe(400);
+    expect(await message(empty)).toMatch(/empty message is not sent/);
+    const long = await send({ text: 'x'.repeat(8001) });
+    expect(long.status).toBe(400);
+    expect(await message(long)).toMatch(/at most 8000 characters/);
+    expect((await send({})).status).toBe(400);
+    const viewer = await hzn.signIn(`viewer-${randomUUID().slice(0, 4)}`, 'viewer', repo);
+    expect((await send({ text: 'hello' }, viewer)).status).toBe(403);
+    expect((await hzn.request(retryPath, { method: 'POST', browser: viewer, body: {} })).status).toBe(403);
+    expect(seen.length).toBe(before);
+  });
+
+  it('refuses a retry while the item is not failed, cancelled or timed out (409), saying why', async () => {
+    const res = await hzn.request(retryPath, { method: 'POST', browser: member, body: {} });
+    expect(res.status).toBe(409);
+    expect(await message(res)).toMatch(/cannot be retried: only a failed, cancelled or timed-out one can/);
+  });
+
+  it('refuses a follow-up once the run ended (409, what to do), and retries the failed item into a new run', async () => {
+    const first = (await workItem()).runs[0]!;
+    await hzn.publish(runFinished, {
+      runId: first.id,
+      workItemId: item.workItemId,
+      outcome: 'failed',
+      reason: 'the agent gave up',
+      usage: { inputTokens: 10, outputTokens: 5, costUsd: 0.01 },
+      durationMs: 1000,
+      branch: null,
+      commitSha: null,
+      verification: [],
+      frictionNotes: [],
+    });
+    await until(async () => (await workItem()).state === 'failed', 'the item to fail');
+
+    const late = await send({ text: 'Are you still there?' });
+    expect(late.status).toBe(409);
+    expect(await message(late)).toBe(
+      'the agent is not running on this work item: it is failed; retry it to start a new run, then write to that one',
+    );
+
+    const res = await hzn.request(retryPath, { method: 'POST', browser: member, body: {} });
+    expect(res.status).toBe(202);
+    const retried = await until(async () => {
+      const current = await workItem();
+      return current.runs.length === 2 ? current : null;
+    }, 'a new run after the retry');
+    expect(retried.runs[1]).toMatchObject({ attempt: 2, outcome: null });
+    expect(retried.state).not.toBe('failed');
+    expect(retried.timeline).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          actor: 'console:grace',
+          fromState: 'failed',
+          toState: 'queued',
+          cause: 'retried by console:grace',
+        }),
+      ]),
+    );
+    const { entries } = (await (await hzn.request('/api/admin/audit', { browser: admin })).json()) as {
+      entries: { actor: string; action: string; target: string | null }[];
+    };
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          actor: 'grace',
+          action: 'work_item.retry_requested',
+          target: item.workItemId,
+        }),
+      ]),
+    );
+  });
+});
