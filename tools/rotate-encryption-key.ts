@@ -1,4 +1,5 @@
-// Re-seals every Credential row under the current encryption key.
+// Re-seals every sealed secret under the current encryption key: identity-broker's Credential
+// rows and ingress's webhook trigger secrets.
 //
 //   HORIZON_ENCRYPTION_KEYS=old:<base64>,new:<base64> HORIZON_ENCRYPTION_KEY_ID=new \
 //     node -r @swc-node/register tools/rotate-encryption-key.ts
@@ -10,20 +11,26 @@ import { parseConfig } from '@horizon/config';
 import { createDatabase } from '@horizon/db';
 import { configShape } from '../apps/identity-broker/src/config';
 import { CredentialStore } from '../apps/identity-broker/src/persistence/credential-store';
-import { loadKeyring } from '../apps/identity-broker/src/application/load-keyring';
+import { loadKeyring } from '@horizon/keyring';
+import { rotateTriggerSecrets } from '../apps/ingress/src/application/rotate-trigger-secrets';
+import { WebhookTriggerRepository } from '../apps/ingress/src/persistence/webhook-trigger.repository';
 
 async function main(): Promise<void> {
   const config = parseConfig(configShape);
   const keyring = loadKeyring(config, (message) => process.stderr.write(`${message}\n`));
-  const db = createDatabase(config.DATABASE_URL, 2, 'identity');
+  const identity = createDatabase(config.DATABASE_URL, 2, 'identity');
+  const ingress = createDatabase(config.DATABASE_URL, 2, 'ingress');
   try {
-    const { rotated, remaining } = await new CredentialStore(db.prisma, keyring).rotate();
+    const credentials = await new CredentialStore(identity.prisma, keyring).rotate();
+    const triggers = await rotateTriggerSecrets(new WebhookTriggerRepository(ingress.prisma), keyring);
+    const rotated = credentials.rotated + triggers.rotated;
+    const remaining = credentials.remaining + triggers.remaining;
     process.stdout.write(
       `rotate-encryption-key: key=${keyring.currentKeyId} rotated=${rotated} remaining=${remaining}\n`,
     );
     if (remaining > 0) process.exitCode = 1;
   } finally {
-    await db.close();
+    await Promise.all([identity.close(), ingress.close()]);
   }
 }
 

@@ -6,6 +6,7 @@ import { identityCommand } from './commands/identity';
 import { prCommand } from './commands/pr';
 import { runCommand } from './commands/run';
 import { statusCommand } from './commands/status';
+import { triggerCommand } from './commands/trigger';
 import { workCommand } from './commands/work';
 import { CliError, EXIT } from './exit';
 
@@ -35,6 +36,7 @@ workCommand(program);
 runCommand(program);
 prCommand(program);
 adminCommands(program);
+triggerCommand(program);
 identityCommand(program);
 consoleCommand(program);
 demoCommand(program);

@@ -14,7 +14,7 @@ import { LOGGER } from '@horizon/observability';
 import type { Logger } from '@horizon/observability';
 import { IdentityBroker } from './application/identity-broker';
 import type { IdentityBrokerConfig } from './config';
-import { loadKeyring } from './application/load-keyring';
+import { loadKeyring } from '@horizon/keyring';
 import { serveIdentityRpcs } from './messaging/identity-rpc.responder';
 
 const CONFIG = Symbol('hzn:identity-broker-config');

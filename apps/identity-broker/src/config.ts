@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseConfig, durationMs, port, url } from '@horizon/config';
+import { keyringConfigShape } from '@horizon/keyring';
 
 const optional = (what: string) => z.string().min(1).optional().describe(what);
 
@@ -8,9 +9,7 @@ export const configShape = {
   ...baseConfig,
   IDENTITY_BROKER_PORT: port(9103),
 
-  HORIZON_ENCRYPTION_KEY: optional('32 bytes, base64'),
-  HORIZON_ENCRYPTION_KEYS: optional('id:base64key pairs separated by commas'),
-  HORIZON_ENCRYPTION_KEY_ID: optional('the id of the key new rows are sealed with'),
+  ...keyringConfigShape,
 
   GITHUB_API_URL: url(['https', 'http'], 'https://api.github.com'),
   GITHUB_APP_ID: optional('the GitHub App id'),

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { createDatabase, Database } from '@horizon/db';
 import { createTestDatabase, TestDatabase } from '@horizon/testing';
 import { CredentialStore } from '../src/persistence/credential-store';
-import { Keyring } from '../src/domain/keyring';
+import { Keyring } from '@horizon/keyring';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const keyA = randomBytes(32);

@@ -14,6 +14,12 @@ import { InboxDeliveryRepository } from './persistence/inbox-delivery.repository
 import { INGRESS_CONFIG } from './tokens';
 import { JetStreamEnvelopePublisher } from './messaging/jetstream-publisher';
 import { WebhookRoutes } from './http/webhook-routes';
+import { TriggersController } from './http/triggers.controller';
+import { WebhookTriggers } from './application/webhook-triggers';
+import { WebhookTriggerRepository } from './persistence/webhook-trigger.repository';
+import { loadKeyring } from '@horizon/keyring';
+import { LOGGER } from '@horizon/observability';
+import type { Logger } from '@horizon/observability';
 
 /** Ingress: verifies, normalizes and makes durable every outside signal. */
 @Module({})
@@ -22,7 +28,7 @@ export class IngressModule {
     return {
       module: IngressModule,
       imports: [...foundationModules('ingress', config, { outboxRelay: false })],
-      controllers: [OpenApiController, WorkItemsController],
+      controllers: [OpenApiController, WorkItemsController, TriggersController],
       providers: [
         { provide: INGRESS_CONFIG, useValue: config },
         {
@@ -40,6 +46,16 @@ export class IngressModule {
           provide: InboxDeliveryRepository,
           inject: [DATABASE],
           useFactory: (db: Database) => new InboxDeliveryRepository(db.prisma),
+        },
+        {
+          provide: WebhookTriggers,
+          inject: [DATABASE, LOGGER],
+          useFactory: (db: Database, logger: Logger) =>
+            new WebhookTriggers(
+              new WebhookTriggerRepository(db.prisma),
+              loadKeyring(config, (message) => logger.warn(message)),
+              config.INGRESS_TRIGGER_TOLERANCE_SECONDS,
+            ),
         },
         {
           provide: WorkItemReader,

@@ -1,4 +1,5 @@
 import { baseConfig, durationMs, port, positiveInt } from '@horizon/config';
+import { keyringConfigShape } from '@horizon/keyring';
 import { z } from 'zod';
 
 const optionalSecret = (what: string) => z.string().min(1).optional().describe(what);
@@ -26,6 +27,11 @@ export const configShape = {
     .describe('one or more secrets, comma-separated (old and new side by side during a rotation)'),
   LINEAR_WEBHOOK_SECRET: optionalSecret("the Linear webhook's signing secret"),
   SLACK_SIGNING_SECRET: optionalSecret("the Slack app's signing secret"),
+  INGRESS_TRIGGER_TOLERANCE_SECONDS: positiveInt(300).describe(
+    "how far a webhook trigger delivery's signed timestamp may be from now, in seconds (positive integer)",
+  ),
+  /** Webhook triggers' secrets are sealed with the same keyring as identity-broker's credentials. */
+  ...keyringConfigShape,
   SLACK_BOT_USER_ID: z
     .string()
     .regex(/^[UW][A-Z0-9]+$/)

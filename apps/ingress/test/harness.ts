@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { parseConfig } from '@horizon/config';
 import { Envelope } from '@horizon/contracts';
@@ -61,6 +62,8 @@ export async function startIngress(
     GITHUB_WEBHOOK_SECRET: `${SECRETS.github},${SECRETS.githubOld}`,
     LINEAR_WEBHOOK_SECRET: SECRETS.linear,
     SLACK_SIGNING_SECRET: SECRETS.slack,
+    // Webhook triggers' secrets are sealed with it; without one the keyring would write a dev key file.
+    HORIZON_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...env,
   });
   const app = await startService({ name: 'ingress', module: IngressModule.register(config), port });

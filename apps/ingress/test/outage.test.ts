@@ -1,4 +1,6 @@
 import { githubDelivery, githubExamples, PrivateNats, startPrivateNats } from '@horizon/testing';
+import { WebhookTriggers } from '../src/application/webhook-triggers';
+import { horizonSignature } from '../src/domain/trigger-signature';
 import { IngressUnderTest, SECRETS, post, startIngress } from './harness';
 
 describe('JetStream outage: nothing is acknowledged that is not on the stream', () => {
@@ -45,6 +47,46 @@ describe('JetStream outage: nothing is acknowledged that is not on the stream', 
       `SELECT outcome FROM "InboxDelivery" WHERE "deliveryId" = 'during-outage'`,
     );
     expect(rows).toEqual([{ outcome: 'accepted' }]);
+  });
+
+  it('answers a webhook trigger 503 with Retry-After too while NATS is down', async () => {
+    const { secret } = await ingress.app.get(WebhookTriggers).create(
+      {
+        name: 'outage',
+        format: 'horizon',
+        repo: 'acme/x',
+        kind: 'implement',
+        labels: [],
+        titleTemplate: 'T',
+        promptTemplate: '{{a}}',
+      },
+      'test',
+    );
+    const rawBody = Buffer.from('{"a":1}');
+    const send = () =>
+      post(`${ingress.url}/webhooks/generic/outage`, rawBody, {
+        'content-type': 'application/json',
+        'x-horizon-signature': horizonSignature(secret, rawBody, Math.floor(Date.now() / 1000)),
+        'x-horizon-delivery': 'during-outage',
+      });
+    await nats.stop();
+    try {
+      const down = await send();
+      expect(down.status).toBe(503);
+      expect(down.headers.get('retry-after')).toBe('5');
+    } finally {
+      await nats.start();
+    }
+    const deadline = Date.now() + 15_000;
+    let back = await send();
+    while (back.status === 503 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      back = await send();
+    }
+    expect(back).toMatchObject({
+      status: 202,
+      body: { status: 'accepted', id: 'trigger:outage:during-outage' },
+    });
   });
 
   it('keeps accepting while Postgres refuses the delivery records, and writes them once it can', async () => {

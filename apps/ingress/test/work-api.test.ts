@@ -283,6 +283,8 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
     const doc = (await res.json()) as JsonBody;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/triggers',
+      '/api/v1/triggers/{name}',
       '/api/v1/work-items',
       '/api/v1/work-items/{id}',
       '/api/v1/work-items/{id}/cancel',
@@ -294,6 +296,9 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
     expect(
       doc.paths['/api/v1/work-items'].get.parameters.map((p: { name: string }) => p.name).sort(),
     ).toEqual(['cursor', 'kind', 'limit', 'repo', 'state']);
+    const trigger = doc.components.schemas.CreateTrigger;
+    expect(trigger.required.sort()).toEqual(['name', 'repo']);
+    expect(trigger.properties.format.enum).toEqual(['horizon', 'sentry']);
   });
 });
 

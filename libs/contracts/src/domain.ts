@@ -76,5 +76,7 @@ export const sourceRefsSchema = z.object({
   linearAgentSession: z.object({ id: z.string() }).optional(),
   /** A plan asked for by a console plan draft: its proposal goes back to the draft for review. */
   consolePlanDraft: z.object({ id: z.string().uuid() }).optional(),
+  /** A named webhook trigger's delivery that started the item. */
+  webhookTrigger: z.object({ id: z.string(), name: z.string(), deliveryId: z.string() }).optional(),
 });
 export type SourceRefs = z.infer<typeof sourceRefsSchema>;

@@ -4,7 +4,8 @@ import { isoDate } from './domain';
 import { FOLLOW_UP_MAX_CHARS } from './ingress';
 
 /** What a work API token may do. */
-export const API_SCOPES = ['work:read', 'work:write'] as const;
+/** `triggers:manage`: create, list and delete webhook triggers (each starts work in its repository). */
+export const API_SCOPES = ['work:read', 'work:write', 'triggers:manage'] as const;
 export const apiScopeSchema = z.enum(API_SCOPES);
 export type ApiScope = z.infer<typeof apiScopeSchema>;
 
@@ -63,7 +64,7 @@ export const ingressReplayDelivery = defineRpc({
   description:
     "Publish a recorded webhook delivery again under a new envelope id, caused by the original. Refused with not_found when no such delivery is recorded, not_replayable when it has no envelope. (The local forge's deliveries are the forge's to replay.)",
   data: z.object({
-    source: z.enum(['github', 'linear', 'slack']),
+    source: z.enum(['github', 'linear', 'slack', 'trigger']),
     deliveryId: z.string().min(1),
   }),
   reply: z.object({

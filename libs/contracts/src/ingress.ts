@@ -7,7 +7,7 @@ export const FOLLOW_UP_MAX_CHARS = 8000;
 
 /** Facts about the delivery itself, common to every normalized ingress message. */
 export const deliverySchema = z.object({
-  source: z.enum(['github', 'linear', 'slack', 'api', 'local']),
+  source: z.enum(['github', 'linear', 'slack', 'api', 'local', 'trigger']),
   deliveryId: z.string().min(1),
   event: z.string().min(1),
   action: z.string().nullable(),
@@ -323,6 +323,29 @@ export const apiWorkItemRetry = defineContract({
   }),
 });
 
+/** How a named webhook trigger's deliveries are signed (see docs/architecture.md, "Webhook triggers"). */
+export const triggerFormats = ['horizon', 'sentry'] as const;
+export const triggerFormatSchema = z.enum(triggerFormats);
+export type TriggerFormat = z.infer<typeof triggerFormatSchema>;
+
+export const triggerFired = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.trigger.fired',
+  version: 1,
+  description:
+    'A named webhook trigger received a signed delivery that passed its filter; the work item is its templates rendered over the payload. `workItemId` is derived from the trigger and the delivery id, so a replay names the same item.',
+  data: z.object({
+    delivery: deliverySchema,
+    trigger: z.object({ id: z.string().uuid(), name: z.string().min(1), format: triggerFormatSchema }),
+    workItemId: z.string().uuid(),
+    repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'owner/name'),
+    kind: workItemKindSchema,
+    title: z.string().min(1).max(300),
+    description: z.string().max(100_000),
+    labels: z.array(z.string()),
+  }),
+});
+
 export const ingressContracts = [
   githubPullRequest,
   githubPullRequestReview,
@@ -340,6 +363,7 @@ export const ingressContracts = [
   apiWorkItemCancel,
   apiWorkItemFollowUp,
   apiWorkItemRetry,
+  triggerFired,
 ] as const;
 
 /** Request headers as Node and Fastify hand them over (names lower-cased). */

@@ -13,6 +13,7 @@ import commentCreate from '../fixtures/linear/comment-create.json';
 import issueCreate from '../fixtures/linear/issue-create.json';
 import issueUpdateAssigneeDelegate from '../fixtures/linear/issue-update-assignee-delegate.json';
 import issueUpdateState from '../fixtures/linear/issue-update-state.json';
+import sentryIssueAlertPayload from '../fixtures/sentry/event_alert.triggered.json';
 
 /** A payload as it crosses the wire: the SDK's `Date` fields arrive as ISO strings. */
 type OnTheWire<T> = T extends Date
@@ -165,6 +166,35 @@ function slackSigned(
       'content-type': contentType,
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': signSlack(rawBody, secret, timestamp),
+    },
+  };
+}
+
+/** Sentry's documented issue-alert payload (fixtures/sentry), a fresh copy each call. */
+export function sentryIssueAlert(): typeof sentryIssueAlertPayload {
+  return structuredClone(sentryIssueAlertPayload);
+}
+
+/**
+ * A delivery as Sentry's integration platform sends it: `Sentry-Hook-Signature` is the hex
+ * HMAC-SHA256 of the body with the client secret; `timestamp` in Unix seconds (default now).
+ */
+export function sentryDelivery(
+  payload: unknown,
+  secret: string,
+  requestId: string,
+  resource = 'event_alert',
+  timestamp = Math.floor(Date.now() / 1000),
+): SignedDelivery {
+  const rawBody = Buffer.from(JSON.stringify(payload));
+  return {
+    rawBody,
+    headers: {
+      'content-type': 'application/json',
+      'request-id': requestId,
+      'sentry-hook-resource': resource,
+      'sentry-hook-timestamp': String(timestamp),
+      'sentry-hook-signature': createHmac('sha256', secret).update(rawBody).digest('hex'),
     },
   };
 }

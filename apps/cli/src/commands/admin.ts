@@ -53,7 +53,7 @@ export function adminCommands(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\n<source> is github, linear, slack or local (the local forge).\n\nExample:\n  $ horizon delivery replay github 72d3162e-cc78-11e3-81ab-4c9367dc0958',
+      '\n<source> is github, linear, slack, trigger (a webhook trigger: <name>:<delivery id>) or local (the local forge).\n\nExample:\n  $ horizon delivery replay github 72d3162e-cc78-11e3-81ab-4c9367dc0958',
     )
     .action(async (source: string, deliveryId: string, o: { json?: boolean }) => {
       const result = await replay(source, deliveryId);
@@ -74,7 +74,7 @@ async function replay(source: string, deliveryId: string) {
   }
   const webhook = ingressReplayDelivery.data.shape.source.safeParse(source);
   if (!webhook.success)
-    throw new CliError(EXIT.usage, `source must be github, linear, slack or local, not "${source}"`);
+    throw new CliError(EXIT.usage, `source must be github, linear, slack, trigger or local, not "${source}"`);
   return withService('ingress', (rpc) =>
     rpc.call(ingressReplayDelivery, { source: webhook.data, deliveryId }),
   );

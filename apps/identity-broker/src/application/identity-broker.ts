@@ -17,7 +17,7 @@ import { RpcError } from '@horizon/messaging';
 import type { Logger } from '@horizon/observability';
 import type { IdentityBrokerConfig } from '../config';
 import { CredentialStore } from '../persistence/credential-store';
-import type { Keyring } from '../domain/keyring';
+import type { Keyring } from '@horizon/keyring';
 import { IdentityRepository } from '../persistence/identity.repository';
 import { OAuthStateSigner } from '../domain/oauth-state';
 import {

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { OAuthProvider } from '@horizon/contracts';
 import { RpcError } from '@horizon/messaging';
-import type { Keyring } from './keyring';
+import type { Keyring } from '@horizon/keyring';
 
 export interface OAuthStatePayload {
   provider: OAuthProvider;

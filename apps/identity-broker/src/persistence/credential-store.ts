@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@horizon/db';
 import type { Provider } from '@horizon/contracts';
 import { randomUUID } from 'node:crypto';
-import type { Keyring } from '../domain/keyring';
+import type { Keyring } from '@horizon/keyring';
 
 /** Where a credential lives: one row per identity, provider and kind (a run token has no identity). */
 export interface CredentialKey {

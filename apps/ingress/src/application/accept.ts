@@ -92,7 +92,7 @@ export class WebhookAcceptor {
         `webhook refused: ${detail}`,
       );
       return {
-        response: { status, body: { error } },
+        response: { status, body: source.explainsRefusals ? { error, reason: detail } : { error } },
         record: this.record(
           claimed.deliveryId ?? unidentified(),
           claimed.event ?? 'unknown',
@@ -105,7 +105,11 @@ export class WebhookAcceptor {
     };
 
     if (!source.verifier)
-      return refuse(404, 'source not configured', `${source.name} has no secret configured`);
+      return refuse(
+        404,
+        'source not configured',
+        source.absentReason ?? `${source.name} has no secret configured`,
+      );
     const type = mediaType(headers);
     if (!source.mediaTypes.includes(type)) {
       return refuse(
@@ -137,8 +141,9 @@ export class WebhookAcceptor {
         { source: source.name, deliveryId: claimed.deliveryId, err: error },
         'verified delivery could not be normalized',
       );
+      const answer = { error: 'delivery could not be normalized' };
       return {
-        response: { status: 422, body: { error: 'delivery could not be normalized' } },
+        response: { status: 422, body: source.explainsRefusals ? { ...answer, reason: detail } : answer },
         record: this.record(
           claimed.deliveryId ?? unidentified(),
           claimed.event ?? 'unknown',

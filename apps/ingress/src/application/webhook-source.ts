@@ -8,7 +8,8 @@ import { linearWebhookVerifier, normalizeLinearWebhook } from '@horizon/integrat
 import { normalizeSlackWebhook, parseSlackBody, slackWebhookVerifier } from '@horizon/integrations-slack';
 import type { IngressConfig } from '../config';
 
-export type SourceName = 'github' | 'linear' | 'slack';
+/** `trigger`: a named webhook trigger (`/webhooks/generic/<name>`, see webhook-triggers.ts). */
+export type SourceName = 'github' | 'linear' | 'slack' | 'trigger';
 
 /**
  * One webhook endpoint: what it accepts, how it is verified, parsed and normalized. `verifier`
@@ -22,6 +23,13 @@ export interface WebhookSource {
   /** Headers without which the delivery cannot be identified (checked before the signature). */
   requiredHeaders: readonly string[];
   verifier?: WebhookVerifier;
+  /** Why there is no verifier, when the sender may be told (else: no secret configured). */
+  absentReason?: string;
+  /**
+   * Whether a refusal's answer says which check failed. The fixed providers' do not (the reason
+   * goes to the log); a trigger's sender is whoever set it up, debugging their signing.
+   */
+  explainsRefusals?: boolean;
   /** Throws on a malformed body (a 400). */
   parse(rawBody: Buffer, headers: WebhookHeaders): unknown;
   normalize(headers: WebhookHeaders, body: unknown, receivedAt: Date): NormalizedWebhook;

@@ -8,6 +8,7 @@ import {
   listWorkItemsQuery,
   workItemPage,
 } from './work-items.schemas';
+import { createTriggerBody, createdTrigger, triggerList } from './triggers.schemas';
 
 type JsonSchema = Record<string, unknown>;
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema => {
@@ -62,6 +63,9 @@ export function workApiOpenApi(): JsonSchema {
         WorkItem: schema(workItemViewSchema),
         WorkItemPage: schema(workItemPage),
         Error: schema(errorResponse),
+        CreateTrigger: schema(createTriggerBody, 'input'),
+        CreatedTrigger: schema(createdTrigger),
+        TriggerList: schema(triggerList),
       },
     },
     paths: {
@@ -111,6 +115,42 @@ export function workApiOpenApi(): JsonSchema {
             '404': error('no such work item (yet: creation is asynchronous)'),
             ...authErrors,
             ...readUnavailable,
+          },
+        },
+      },
+      '/api/v1/triggers': {
+        post: {
+          operationId: 'createTrigger',
+          summary: 'Define a webhook trigger (scope triggers:manage)',
+          description:
+            'The trigger accepts signed deliveries at POST /webhooks/generic/<name>; one that passes its filter starts a work item rendered from its templates. The signing secret is in this answer only.',
+          requestBody: { required: true, content: json(ref('CreateTrigger')) },
+          responses: {
+            '201': { description: 'created', content: json(ref('CreatedTrigger')) },
+            '400': error('the body does not fit CreateTrigger, or a template or the filter is refused'),
+            ...authErrors,
+            '409': error('a trigger of that name exists'),
+          },
+        },
+        get: {
+          operationId: 'listTriggers',
+          summary: 'Every webhook trigger, by name (scope triggers:manage)',
+          responses: {
+            '200': { description: 'the triggers', content: json(ref('TriggerList')) },
+            ...authErrors,
+          },
+        },
+      },
+      '/api/v1/triggers/{name}': {
+        delete: {
+          operationId: 'deleteTrigger',
+          summary:
+            'Delete a webhook trigger; its deliveries are refused from then on (scope triggers:manage)',
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '204': { description: 'deleted' },
+            '404': error('no trigger of that name'),
+            ...authErrors,
           },
         },
       },

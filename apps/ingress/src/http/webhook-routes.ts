@@ -1,6 +1,6 @@
 import { Inject, Injectable, BeforeApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DATABASE } from '@horizon/db';
 import type { Database } from '@horizon/db';
 import { LOGGER, METRICS } from '@horizon/observability';
@@ -13,6 +13,8 @@ import { ingressMetrics } from '../application/metrics';
 import { WebhookAcceptor } from '../application/accept';
 import { JetStreamEnvelopePublisher } from '../messaging/jetstream-publisher';
 import { webhookSources } from '../application/webhook-source';
+import type { WebhookSource } from '../application/webhook-source';
+import { WebhookTriggers } from '../application/webhook-triggers';
 
 /**
  * Mounts the webhook endpoints straight on Fastify, in their own encapsulated scope: a catch-all
@@ -30,6 +32,7 @@ export class WebhookRoutes implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(METRICS) private readonly registry: Registry,
     @Inject(DATABASE) db: Database,
     private readonly publisher: JetStreamEnvelopePublisher,
+    private readonly triggers: WebhookTriggers,
   ) {
     this.deliveryLog = new BatchedDeliveryLog(db.pool, logger.child({ component: 'inbox-delivery' }), {
       onDropped: (count) => ingressMetrics(registry).inboxDropped(count),
@@ -62,21 +65,23 @@ export class WebhookRoutes implements OnModuleInit, BeforeApplicationShutdown {
         if (status === 500) options.logger.error({ err: error, path: request.url }, 'webhook handler failed');
         return reply.status(status).send({ error: status === 500 ? 'internal error' : error.message });
       });
-      for (const source of sources) {
-        const acceptor = new WebhookAcceptor(source, options);
-        scope.post(source.path, async (request, reply) => {
-          const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-          const response = await acceptor.accept({
-            headers: request.headers,
-            rawBody,
-            receivedAt: new Date(),
-          });
-          return reply
-            .status(response.status)
-            .headers(response.headers ?? {})
-            .send(response.body);
+      const answer = async (source: WebhookSource, request: FastifyRequest, reply: FastifyReply) => {
+        const response = await new WebhookAcceptor(source, options).accept({
+          headers: request.headers,
+          rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+          receivedAt: new Date(),
         });
-      }
+        return reply
+          .status(response.status)
+          .headers(response.headers ?? {})
+          .send(response.body);
+      };
+      for (const source of sources)
+        scope.post(source.path, (request, reply) => answer(source, request, reply));
+      // A trigger is looked up per delivery: one created or deleted through the API applies at once.
+      scope.post<{ Params: { name: string } }>('/webhooks/generic/:name', async (request, reply) =>
+        answer(await this.triggers.source(request.params.name), request, reply),
+      );
     });
   }
 

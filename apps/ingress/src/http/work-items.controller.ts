@@ -16,15 +16,16 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { createHash, randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
 import { Contract, DataOf, apiWorkItemCancel, apiWorkItemCreate, envelopeFor } from '@horizon/contracts';
 import { JetStreamEnvelopePublisher } from '../messaging/jetstream-publisher';
+import { derivedUuid } from '../domain/derived-uuid';
 import { INGRESS_CONFIG } from '../tokens';
 import type { IngressConfig } from '../config';
 import { ApiTokenGuard, RequireScope } from './api-token.guard';
 import type { AuthenticatedRequest } from './api-token.guard';
 import { workApiOpenApi } from './openapi';
+import { parseInput as parse } from './parse-input';
 import {
   InvalidCursorError,
   WorkItemReader,
@@ -36,22 +37,6 @@ import {
   listWorkItemsQuery,
   workItemIdParam,
 } from './work-items.schemas';
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new BadRequestException({
-    error: `invalid ${what}`,
-    issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-  });
-}
-
-/** A UUID derived from the token and its Idempotency-Key, so a retried request names the same work item. */
-function idempotentUuid(tokenId: string, key: string): string {
-  const h = createHash('sha256').update(`${tokenId}\u0000${key}`).digest('hex');
-  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 @Controller('api/v1')
 export class OpenApiController {
@@ -87,7 +72,7 @@ export class WorkItemsController {
       throw new BadRequestException({ error: 'Idempotency-Key must hold 1 to 200 characters' });
     }
     const { principal } = request;
-    const workItemId = idempotencyKey ? idempotentUuid(principal.tokenId, idempotencyKey) : randomUUID();
+    const workItemId = idempotencyKey ? derivedUuid(principal.tokenId, idempotencyKey) : randomUUID();
     const { owner, ...rest } = input;
     const status = await this.publish(reply, apiWorkItemCreate, workItemId, {
       ...rest,

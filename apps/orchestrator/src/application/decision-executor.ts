@@ -68,6 +68,8 @@ export class DecisionExecutor {
     switch (decision.type) {
       case 'create_work_item':
         return this.create(uow, decision, owners);
+      case 'start_triggered_work':
+        return this.startTriggered(uow, decision);
       case 'cancel_work_item':
         return this.withItem(uow, decision.workItemId, decision.requestedBy, 'cancel', (item) =>
           this.workItems.cancel(uow, item, decision.reason, decision.requestedBy),
@@ -186,6 +188,46 @@ export class DecisionExecutor {
       request.blockedBy,
       { by: 'policy' },
       request.requestedBy,
+    );
+  }
+
+  /**
+   * A webhook trigger's delivery: queued at once in the trigger's repository, unowned (nobody
+   * asked; the trigger's creator set it up). The item id is derived from the delivery, so a
+   * replayed delivery finds its item and starts nothing twice.
+   */
+  private async startTriggered(uow: UnitOfWork, { firing }: Decision<'start_triggered_work'>): Promise<void> {
+    const actor = `trigger:${firing.trigger.name}`;
+    if (await this.items.get(uow.tx, firing.workItemId))
+      return this.workItems.ignore(
+        uow,
+        null,
+        actor,
+        `delivery ${firing.delivery.deliveryId} of trigger ${firing.trigger.name} already started work item ${firing.workItemId}`,
+      );
+    await this.workItems.record(
+      uow,
+      {
+        id: firing.workItemId,
+        kind: firing.kind,
+        repo: firing.repo,
+        title: firing.title,
+        description: firing.description,
+        priority: 5,
+        labels: firing.labels,
+        autoStart: null,
+        ownerId: null,
+        sourceRefs: {
+          webhookTrigger: {
+            id: firing.trigger.id,
+            name: firing.trigger.name,
+            deliveryId: firing.delivery.deliveryId,
+          },
+        },
+      },
+      [],
+      { by: 'request', cause: `webhook trigger ${firing.trigger.name} fired (${firing.delivery.event})` },
+      actor,
     );
   }
 

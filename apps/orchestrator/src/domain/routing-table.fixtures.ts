@@ -12,7 +12,11 @@ export const botLogin = 'horizon-dev[bot]';
 export const linearAppUserId = '5e4d0c8a-7f1b-4f5e-9a2d-1c3b5a7e9f01';
 export const slackBotUserId = 'U07HZNBOT';
 
-function delivery(source: 'github' | 'linear' | 'slack' | 'api', event: string, action: string | null) {
+function delivery(
+  source: 'github' | 'linear' | 'slack' | 'api' | 'trigger',
+  event: string,
+  action: string | null,
+) {
   return {
     source,
     deliveryId: `${source}-${event}-${action ?? 'none'}-1`,
@@ -260,6 +264,21 @@ export function apiCancel(): IngressEvent {
       requestedBy: 'cli:octocat',
     },
   });
+}
+
+export const triggerFiredData = {
+  delivery: delivery('trigger', 'event_alert', 'triggered'),
+  trigger: { id: '0b7e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a5b', name: 'sentry-frontend', format: 'sentry' as const },
+  workItemId: '6a1f2e3d-4c5b-4a69-8877-665544332211',
+  repo: 'acme/frontend',
+  kind: 'implement' as const,
+  title: 'Sentry: ReferenceError: heck is not defined',
+  description: 'Investigate the issue alert "Very Important Alert Rule!".',
+  labels: ['sentry'],
+};
+
+export function triggerFired(): IngressEvent {
+  return parseIngressEvent({ subject: 'hzn.ingress.trigger.fired', data: triggerFiredData });
 }
 
 export function apiFollowUp(): IngressEvent {

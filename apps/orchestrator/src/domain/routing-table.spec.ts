@@ -187,6 +187,16 @@ describe('routing table', () => {
     });
   });
 
+  describe('webhook triggers', () => {
+    it('starts the work a trigger rendered from its delivery, whatever its format', () => {
+      expect(decide(f.triggerFired())).toEqual({
+        rule: 'webhook-trigger-fired',
+        type: 'start_triggered_work',
+        firing: f.triggerFiredData,
+      });
+    });
+  });
+
   it('routes through a table given as data', () => {
     const only = [
       {

@@ -358,6 +358,13 @@ export const routingRules: readonly RoutingRule[] = [
     (data) => ({ type: 'retry_work_item', workItemId: data.workItemId, requestedBy: data.requestedBy }),
   ),
 
+  on(
+    'hzn.ingress.trigger.fired',
+    'webhook-trigger-fired',
+    () => true,
+    (data) => ({ type: 'start_triggered_work', firing: data }),
+  ),
+
   {
     name: 'nothing-to-do',
     matches: () => true,

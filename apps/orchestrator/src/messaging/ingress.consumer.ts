@@ -17,6 +17,7 @@ import {
   linearIssueChanged,
   slackAppMention,
   slackThreadMessage,
+  triggerFired,
 } from '@horizon/contracts';
 import { HandleMessage, MessageConsumer, Outcome, RpcError } from '@horizon/messaging';
 import type { HandlerOutcome, MessageContext } from '@horizon/messaging';
@@ -66,6 +67,7 @@ export class IngressConsumer {
     apiWorkItemCancel,
     apiWorkItemFollowUp,
     apiWorkItemRetry,
+    triggerFired,
   )
   async handle(env: IngressEnvelope, ctx: MessageContext): Promise<HandlerOutcome> {
     const event = parseIngressEvent({ subject: env.subject, data: env.data });

@@ -7,6 +7,7 @@ import { NewTokenNotice } from './NewTokenNotice';
 const SCOPES: { scope: ApiScope; label: string }[] = [
   { scope: 'work:read', label: 'Read work items (work:read)' },
   { scope: 'work:write', label: 'Create and cancel work items (work:write)' },
+  { scope: 'triggers:manage', label: 'Create, list and delete webhook triggers (triggers:manage)' },
 ];
 
 /** Makes a work API token; the answer is the only time its secret is shown. */

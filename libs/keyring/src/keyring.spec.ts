@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fingerprintKeyId, Keyring } from './keyring';
-import { loadKeyring } from '../application/load-keyring';
+import { loadKeyring } from './load-keyring';
 
 describe('Keyring', () => {
   const key = randomBytes(32);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodeKey, fingerprintKeyId, KEY_BYTES, Keyring, KeyringError } from '../domain/keyring';
+import { decodeKey, fingerprintKeyId, KEY_BYTES, Keyring, KeyringError } from './keyring';
 
 export interface KeyringSettings {
   /** One key, base64; its id is its fingerprint unless HORIZON_ENCRYPTION_KEY_ID names it. */
