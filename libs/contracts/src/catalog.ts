@@ -10,6 +10,7 @@ import { trackerCommandContracts } from './plan';
 import { sandboxContracts } from './sandbox';
 import { workQueryContracts } from './work-queries';
 import { consoleContracts } from './console';
+import { scheduleContracts } from './schedule';
 
 /** Every contract, keyed by subject. A subject appears once; `catalog.spec.ts` keeps it so. */
 export const allContracts: readonly Contract[] = [
@@ -24,6 +25,7 @@ export const allContracts: readonly Contract[] = [
   ...workQueryContracts,
   ...ingressAdminContracts,
   ...consoleContracts,
+  ...scheduleContracts,
 ];
 
 export const catalog: ReadonlyMap<string, Contract> = new Map(allContracts.map((c) => [c.subject, c]));

@@ -69,5 +69,7 @@ export const sourceRefsSchema = z.object({
     .optional(),
   slackThread: z.object({ teamId: z.string(), channel: z.string(), threadTs: z.string() }).optional(),
   linearAgentSession: z.object({ id: z.string() }).optional(),
+  /** The schedule whose tick started the item. */
+  schedule: z.object({ id: z.string().uuid(), name: z.string(), tickAt: isoDate }).optional(),
 });
 export type SourceRefs = z.infer<typeof sourceRefsSchema>;

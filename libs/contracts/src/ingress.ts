@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { Contract, DataOf, defineContract } from './contract';
 import { isoDate, workItemKindSchema } from './domain';
+import { scheduleFlavourSchema, scheduleOriginSchema } from './schedule';
 
 /** Facts about the delivery itself, common to every normalized ingress message. */
 export const deliverySchema = z.object({
-  source: z.enum(['github', 'linear', 'slack', 'api', 'local']),
+  source: z.enum(['github', 'linear', 'slack', 'api', 'local', 'schedule']),
   deliveryId: z.string().min(1),
   event: z.string().min(1),
   action: z.string().nullable(),
@@ -285,6 +286,29 @@ export const apiWorkItemCancel = defineContract({
   }),
 });
 
+export const scheduleFired = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.schedule.fired',
+  version: 1,
+  description:
+    'A schedule reached a tick: the orchestrator recorded the firing (once per schedule and tick, across replicas) and asks for its work item through the same routing as every other source. `skippedTicks` counts the earlier ticks missed while Horizon was down, which are not run.',
+  data: z.object({
+    /** `deliveryId` is `<scheduleId>:<tickAt>`, so a firing is one work item whatever redelivers it. */
+    delivery: deliverySchema,
+    scheduleId: z.string().uuid(),
+    name: z.string(),
+    repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'owner/name'),
+    origin: scheduleOriginSchema,
+    tickAt: isoDate,
+    skippedTicks: z.number().int().min(0),
+    workItemId: z.string().uuid(),
+    title: z.string().min(1).max(300),
+    prompt: z.string(),
+    flavour: scheduleFlavourSchema,
+    ownerId: z.string().nullable(),
+  }),
+});
+
 export const ingressContracts = [
   githubPullRequest,
   githubPullRequestReview,
@@ -300,6 +324,7 @@ export const ingressContracts = [
   slackThreadMessage,
   apiWorkItemCreate,
   apiWorkItemCancel,
+  scheduleFired,
 ] as const;
 
 /** Request headers as Node and Fastify hand them over (names lower-cased). */

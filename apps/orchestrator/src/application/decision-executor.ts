@@ -66,6 +66,8 @@ export class DecisionExecutor {
     switch (decision.type) {
       case 'create_work_item':
         return this.create(uow, decision, owners);
+      case 'start_scheduled_run':
+        return this.startScheduled(uow, decision, owners);
       case 'cancel_work_item': {
         const item = await this.items.get(uow.tx, decision.workItemId);
         if (!item)
@@ -171,6 +173,33 @@ export class DecisionExecutor {
       request.blockedBy,
       { by: 'policy' },
       request.requestedBy,
+    );
+  }
+
+  /** A schedule's tick: one work item, its id chosen when the firing was recorded. */
+  private async startScheduled(
+    uow: UnitOfWork,
+    { firing }: Decision<'start_scheduled_run'>,
+    owners: OwnerAnswers,
+  ): Promise<void> {
+    if (await this.items.get(uow.tx, firing.workItemId)) return;
+    await this.workItems.record(
+      uow,
+      {
+        id: firing.workItemId,
+        kind: firing.flavour,
+        repo: firing.repo,
+        title: firing.title,
+        description: firing.prompt,
+        priority: 5,
+        labels: ['schedule'],
+        autoStart: true,
+        ownerId: firing.ownerId === null ? null : owners.identity(firing.ownerId),
+        sourceRefs: { schedule: { id: firing.scheduleId, name: firing.name, tickAt: firing.tickAt } },
+      },
+      [],
+      { by: 'policy' },
+      `schedule:${firing.name}`,
     );
   }
 

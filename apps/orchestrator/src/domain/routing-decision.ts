@@ -9,6 +9,7 @@ export type GithubReviewComment = IngressDataOf<'hzn.ingress.github.pull_request
 export type GithubIssueComment = IngressDataOf<'hzn.ingress.github.issue_comment'>['comment'];
 export type SlackMessage = IngressDataOf<'hzn.ingress.slack.app_mention'>['message'];
 export type WorkItemCreateRequest = IngressDataOf<'hzn.ingress.api.work_item_create'>;
+export type ScheduleFiring = IngressDataOf<'hzn.ingress.schedule.fired'>;
 
 /** A pull request Horizon opened, as a decision addresses it. */
 export interface PullRequestTarget {
@@ -80,6 +81,7 @@ export type RoutingDecision =
   | { readonly type: 'start_thread_run'; readonly thread: SlackThreadRef; readonly message: SlackMessage }
   | { readonly type: 'follow_up_prompt'; readonly thread: SlackThreadRef; readonly message: SlackMessage }
   | { readonly type: 'create_work_item'; readonly request: WorkItemCreateRequest }
+  | { readonly type: 'start_scheduled_run'; readonly firing: ScheduleFiring }
   | {
       readonly type: 'cancel_work_item';
       readonly workItemId: string;

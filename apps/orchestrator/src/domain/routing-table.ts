@@ -340,6 +340,13 @@ export const routingRules: readonly RoutingRule[] = [
     }),
   ),
 
+  on(
+    'hzn.ingress.schedule.fired',
+    'schedule-tick',
+    () => true,
+    (data) => ({ type: 'start_scheduled_run', firing: data }),
+  ),
+
   {
     name: 'nothing-to-do',
     matches: () => true,

@@ -13,6 +13,7 @@ import {
   linearAgentSession,
   linearComment,
   linearIssueChanged,
+  scheduleFired,
   slackAppMention,
   slackThreadMessage,
 } from '@horizon/contracts';
@@ -62,6 +63,7 @@ export class IngressConsumer {
     slackThreadMessage,
     apiWorkItemCreate,
     apiWorkItemCancel,
+    scheduleFired,
   )
   async handle(env: IngressEnvelope, ctx: MessageContext): Promise<HandlerOutcome> {
     const event = parseIngressEvent({ subject: env.subject, data: env.data });
