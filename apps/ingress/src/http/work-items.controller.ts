@@ -17,7 +17,6 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { createHash, randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { Contract, DataOf, apiWorkItemCancel, apiWorkItemCreate, envelopeFor } from '@horizon/contracts';
 import { JetStreamEnvelopePublisher } from '../messaging/jetstream-publisher';
 import { INGRESS_CONFIG } from '../tokens';
@@ -25,6 +24,7 @@ import type { IngressConfig } from '../config';
 import { ApiTokenGuard, RequireScope } from './api-token.guard';
 import type { AuthenticatedRequest } from './api-token.guard';
 import { workApiOpenApi } from './openapi';
+import { parseRequest as parse } from './parse-request';
 import {
   InvalidCursorError,
   WorkItemReader,
@@ -36,15 +36,6 @@ import {
   listWorkItemsQuery,
   workItemIdParam,
 } from './work-items.schemas';
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new BadRequestException({
-    error: `invalid ${what}`,
-    issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-  });
-}
 
 /** A UUID derived from the token and its Idempotency-Key, so a retried request names the same work item. */
 function idempotentUuid(tokenId: string, key: string): string {
