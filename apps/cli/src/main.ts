@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo/demo.command';
 import { identityCommand } from './commands/identity';
 import { prCommand } from './commands/pr';
 import { runCommand } from './commands/run';
+import { scheduleCommand } from './commands/schedule';
 import { statusCommand } from './commands/status';
 import { triggerCommand } from './commands/trigger';
 import { workCommand } from './commands/work';
@@ -33,6 +34,7 @@ Every command has --help with examples, e.g. horizon pr --help.`,
 
 statusCommand(program);
 workCommand(program);
+scheduleCommand(program);
 runCommand(program);
 prCommand(program);
 adminCommands(program);

@@ -5,6 +5,8 @@ import type { Database } from '@horizon/db';
 import { JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
 import { ApiTokenGuard } from './http/api-token.guard';
 import { OpenApiController, WorkItemsController } from './http/work-items.controller';
+import { SchedulesController } from './http/schedules.controller';
+import { ScheduleClient } from './messaging/schedules.client';
 import { ApiTokens } from './application/api-tokens';
 import type { IngressConfig } from './config';
 import { IngressAdminResponder } from './messaging/admin.responder';
@@ -28,7 +30,7 @@ export class IngressModule {
     return {
       module: IngressModule,
       imports: [...foundationModules('ingress', config, { outboxRelay: false })],
-      controllers: [OpenApiController, WorkItemsController, TriggersController],
+      controllers: [OpenApiController, WorkItemsController, TriggersController, SchedulesController],
       providers: [
         { provide: INGRESS_CONFIG, useValue: config },
         {
@@ -61,6 +63,11 @@ export class IngressModule {
           provide: WorkItemReader,
           inject: [RpcClient],
           useFactory: (rpc: RpcClient) => new WorkItemReader(rpc),
+        },
+        {
+          provide: ScheduleClient,
+          inject: [RpcClient],
+          useFactory: (rpc: RpcClient) => new ScheduleClient(rpc),
         },
         IngressAdminResponder,
         ApiTokenGuard,

@@ -8,6 +8,8 @@ import { RunLauncher } from './application/run-launcher';
 import { PlanRecorder } from './application/plan-recorder';
 import { RunLifecycleService } from './application/run-lifecycle.service';
 import { RunScheduler } from './application/run-scheduler';
+import { ScheduleService } from './application/schedule.service';
+import { ScheduleTicker } from './application/schedule-ticker';
 import { Transactor } from './application/unit-of-work';
 import { WatchdogService } from './application/watchdog.service';
 import { WorkItemService } from './application/work-item.service';
@@ -19,14 +21,16 @@ import { IdentityDirectory } from './messaging/identity-directory';
 import { IngressConsumer } from './messaging/ingress.consumer';
 import { RunEventsConsumer, SandboxEventsConsumer } from './messaging/run-events.consumer';
 import { WorkQueriesResponder } from './messaging/work-queries.responder';
+import { SchedulesResponder } from './messaging/schedules.responder';
 import { RunHistoryRepository } from './persistence/run-history.repository';
 import { RunRepository } from './persistence/run.repository';
+import { ScheduleRepository } from './persistence/schedule.repository';
 import { TrackedItemRepository } from './persistence/tracked-item.repository';
 import { WorkItemQueryRepository } from './persistence/work-item-queries.repository';
 import { WorkItemRepository } from './persistence/work-item.repository';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from './settings';
 
-/** Orchestrator: work items, runs, dependencies, routing and audit. */
+/** Orchestrator: work items, runs, dependencies, routing, schedules and audit. */
 @Module({})
 export class OrchestratorModule {
   static register(config: OrchestratorConfig): DynamicModule {
@@ -60,6 +64,10 @@ export class OrchestratorModule {
         WorkItemQueryRepository,
         WorkItemQueries,
         WorkQueriesResponder,
+        ScheduleRepository,
+        ScheduleService,
+        ScheduleTicker,
+        SchedulesResponder,
       ],
     };
   }

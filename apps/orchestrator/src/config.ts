@@ -38,6 +38,8 @@ export const configShape = {
   MAX_CONCURRENT_RUNS_PER_REPO: positiveInt(4),
   MAX_CONCURRENT_RUNS_PER_OWNER: positiveInt(2),
   SCHEDULER_INTERVAL_MS: durationMs(2_000),
+  /** How often each replica looks for schedules whose tick has come; below a schedule's period to fire every tick. */
+  SCHEDULE_POLL_INTERVAL_MS: durationMs(1_000),
 
   RETRY_MAX_ATTEMPTS: positiveInt(3),
   RETRY_BASE_DELAY_MS: durationMs(30_000),

@@ -63,6 +63,8 @@ export interface OrchestratorStackOptions {
  */
 export class OrchestratorStack {
   app?: INestApplication;
+  /** More orchestrators on the same database and streams, as a deployment's replicas. */
+  readonly replicas: INestApplication[] = [];
   identityBroker?: ServiceProcess;
   readonly standIn: SandboxStandIn;
   readonly notifications: EnvelopeOf<typeof notifyDeliver>[] = [];
@@ -168,13 +170,20 @@ export class OrchestratorStack {
   }
 
   async boot(): Promise<void> {
+    this.app = await this.startOrchestrator();
+  }
+
+  /** Another orchestrator beside `app`: same database, same streams, same configuration. */
+  async bootReplica(): Promise<INestApplication> {
+    const replica = await this.startOrchestrator();
+    this.replicas.push(replica);
+    return replica;
+  }
+
+  private async startOrchestrator(): Promise<INestApplication> {
     const port = await freePort();
     const config = parseConfig(configShape, { ...this.env, ORCHESTRATOR_PORT: String(port) });
-    this.app = await startService({
-      name: 'orchestrator',
-      module: OrchestratorModule.register(config),
-      port,
-    });
+    return startService({ name: 'orchestrator', module: OrchestratorModule.register(config), port });
   }
 
   async stopApp(): Promise<void> {
@@ -239,6 +248,7 @@ export class OrchestratorStack {
 
   async stop(): Promise<void> {
     await this.stopApp();
+    await Promise.all(this.replicas.splice(0).map((r) => r.close()));
     await this.stopIdentityBroker();
     await Promise.all(this.runners.splice(0).map((r) => r.stop()));
     await this.connection.close();

@@ -11,6 +11,7 @@ import { sandboxContracts } from './sandbox';
 import { workQueryContracts } from './work-queries';
 import { consoleContracts } from './console';
 import { integrationContracts } from './integrations';
+import { scheduleContracts } from './schedule';
 
 /** Every contract, keyed by subject. A subject appears once; `catalog.spec.ts` keeps it so. */
 export const allContracts: readonly Contract[] = [
@@ -26,6 +27,7 @@ export const allContracts: readonly Contract[] = [
   ...ingressAdminContracts,
   ...consoleContracts,
   ...integrationContracts,
+  ...scheduleContracts,
 ];
 
 export const catalog: ReadonlyMap<string, Contract> = new Map(allContracts.map((c) => [c.subject, c]));

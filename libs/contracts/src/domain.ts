@@ -78,5 +78,7 @@ export const sourceRefsSchema = z.object({
   consolePlanDraft: z.object({ id: z.string().uuid() }).optional(),
   /** A named webhook trigger's delivery that started the item. */
   webhookTrigger: z.object({ id: z.string(), name: z.string(), deliveryId: z.string() }).optional(),
+  /** The schedule whose tick started the item. */
+  schedule: z.object({ id: z.string().uuid(), name: z.string(), tickAt: isoDate }).optional(),
 });
 export type SourceRefs = z.infer<typeof sourceRefsSchema>;

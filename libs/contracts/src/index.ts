@@ -15,3 +15,4 @@ export * from './run';
 export * from './plan';
 export * from './catalog';
 export * from './console';
+export * from './schedule';

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { Contract, DataOf, defineContract } from './contract';
 import { isoDate, workItemKindSchema } from './domain';
+import { scheduleFlavourSchema, scheduleOriginSchema } from './schedule';
 
 /** The longest follow-up a person may send to a run: the agent reads it whole. */
 export const FOLLOW_UP_MAX_CHARS = 8000;
 
 /** Facts about the delivery itself, common to every normalized ingress message. */
 export const deliverySchema = z.object({
-  source: z.enum(['github', 'linear', 'slack', 'api', 'local', 'trigger']),
+  source: z.enum(['github', 'linear', 'slack', 'api', 'local', 'trigger', 'schedule']),
   deliveryId: z.string().min(1),
   event: z.string().min(1),
   action: z.string().nullable(),
@@ -346,6 +347,29 @@ export const triggerFired = defineContract({
   }),
 });
 
+export const scheduleFired = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.schedule.fired',
+  version: 1,
+  description:
+    'A schedule reached a tick: the orchestrator recorded the firing (once per schedule and tick, across replicas) and asks for its work item through the same routing as every other source. `skippedTicks` counts the earlier ticks missed while Horizon was down, which are not run.',
+  data: z.object({
+    /** `deliveryId` is `<scheduleId>:<tickAt>`, so a firing is one work item whatever redelivers it. */
+    delivery: deliverySchema,
+    scheduleId: z.string().uuid(),
+    name: z.string(),
+    repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'owner/name'),
+    origin: scheduleOriginSchema,
+    tickAt: isoDate,
+    skippedTicks: z.number().int().min(0),
+    workItemId: z.string().uuid(),
+    title: z.string().min(1).max(300),
+    prompt: z.string(),
+    flavour: scheduleFlavourSchema,
+    ownerId: z.string().nullable(),
+  }),
+});
+
 export const ingressContracts = [
   githubPullRequest,
   githubPullRequestReview,
@@ -364,6 +388,7 @@ export const ingressContracts = [
   apiWorkItemFollowUp,
   apiWorkItemRetry,
   triggerFired,
+  scheduleFired,
 ] as const;
 
 /** Request headers as Node and Fastify hand them over (names lower-cased). */

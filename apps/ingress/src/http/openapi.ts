@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { workItemViewSchema } from '@horizon/contracts';
+import { scheduleViewSchema, workItemViewSchema } from '@horizon/contracts';
+import { createScheduleBody, scheduleDeleted, scheduleList } from './schedules.schemas';
 import {
   acceptedResponse,
   cancelWorkItemBody,
@@ -66,6 +67,10 @@ export function workApiOpenApi(): JsonSchema {
         CreateTrigger: schema(createTriggerBody, 'input'),
         CreatedTrigger: schema(createdTrigger),
         TriggerList: schema(triggerList),
+        CreateSchedule: schema(createScheduleBody, 'input'),
+        Schedule: schema(scheduleViewSchema),
+        ScheduleList: schema(scheduleList),
+        ScheduleDeleted: schema(scheduleDeleted),
       },
     },
     paths: {
@@ -166,6 +171,77 @@ export function workApiOpenApi(): JsonSchema {
             ...authErrors,
             ...unavailable,
           },
+        },
+      },
+      ...schedulePaths(),
+    },
+  };
+}
+
+/** Schedules: every answer comes from the orchestrator over NATS. */
+function schedulePaths(): JsonSchema {
+  const scheduleAnswer = (description: string) => ({
+    description,
+    content: json(ref('Schedule')),
+  });
+  const toggle = (operationId: string, summary: string) => ({
+    post: {
+      operationId,
+      summary,
+      parameters: [idParam],
+      responses: {
+        '200': scheduleAnswer('the schedule'),
+        '404': error('no such schedule'),
+        ...authErrors,
+        ...readUnavailable,
+      },
+    },
+  });
+  return {
+    '/api/v1/schedules': {
+      post: {
+        operationId: 'createSchedule',
+        summary: 'Create a schedule (scope work:write)',
+        description:
+          'Each tick of the cron expression (5 fields, or 6 with seconds first) in the time zone starts one work item. Ticks missed while Horizon was down fire once, for the latest.',
+        requestBody: { required: true, content: json(ref('CreateSchedule')) },
+        responses: {
+          '201': scheduleAnswer('created, with its next tick'),
+          '400': error(
+            'the body does not fit CreateSchedule, or the cron expression or time zone is unreadable',
+          ),
+          '409': error('the repository already has a schedule of that name'),
+          ...authErrors,
+          ...readUnavailable,
+        },
+      },
+      get: {
+        operationId: 'listSchedules',
+        summary: 'List schedules, with their next tick and last firing (scope work:read)',
+        parameters: [{ name: 'repo', in: 'query', required: false, schema: { type: 'string' } }],
+        responses: {
+          '200': { description: 'the schedules', content: json(ref('ScheduleList')) },
+          ...authErrors,
+          ...readUnavailable,
+        },
+      },
+    },
+    '/api/v1/schedules/{id}/pause': toggle('pauseSchedule', 'Pause a schedule (scope work:write)'),
+    '/api/v1/schedules/{id}/resume': toggle(
+      'resumeSchedule',
+      'Resume a schedule from its next tick after now (scope work:write)',
+    ),
+    '/api/v1/schedules/{id}': {
+      delete: {
+        operationId: 'deleteSchedule',
+        summary: 'Delete a schedule made through the API; its firings stay recorded (scope work:write)',
+        parameters: [idParam],
+        responses: {
+          '200': { description: 'deleted', content: json(ref('ScheduleDeleted')) },
+          '404': error('no such schedule'),
+          '409': error("the repository's .horizon/config.yaml declares it: remove it there"),
+          ...authErrors,
+          ...readUnavailable,
         },
       },
     },

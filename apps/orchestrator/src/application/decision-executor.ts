@@ -90,6 +90,8 @@ export class DecisionExecutor {
         return this.withItem(uow, decision.workItemId, decision.requestedBy, 'retry', (item) =>
           this.retries.retry(uow, item, decision.requestedBy),
         );
+      case 'start_scheduled_run':
+        return this.startScheduled(uow, decision, owners);
       case 'start_plan_run':
         return this.startPlan(uow, decision, owners);
       case 'start_implement_run':
@@ -228,6 +230,33 @@ export class DecisionExecutor {
       [],
       { by: 'request', cause: `webhook trigger ${firing.trigger.name} fired (${firing.delivery.event})` },
       actor,
+    );
+  }
+
+  /** A schedule's tick: one work item, its id chosen when the firing was recorded. */
+  private async startScheduled(
+    uow: UnitOfWork,
+    { firing }: Decision<'start_scheduled_run'>,
+    owners: OwnerAnswers,
+  ): Promise<void> {
+    if (await this.items.get(uow.tx, firing.workItemId)) return;
+    await this.workItems.record(
+      uow,
+      {
+        id: firing.workItemId,
+        kind: firing.flavour,
+        repo: firing.repo,
+        title: firing.title,
+        description: firing.prompt,
+        priority: 5,
+        labels: ['schedule'],
+        autoStart: true,
+        ownerId: firing.ownerId === null ? null : owners.identity(firing.ownerId),
+        sourceRefs: { schedule: { id: firing.scheduleId, name: firing.name, tickAt: firing.tickAt } },
+      },
+      [],
+      { by: 'policy' },
+      `schedule:${firing.name}`,
     );
   }
 

@@ -11,3 +11,4 @@ export * from './retry-policy';
 export * from './watchdog';
 export * from './plan-breakdown';
 export * from './repo-mention';
+export * from './schedule-ticks';

@@ -10,6 +10,7 @@ export type GithubIssueComment = IngressDataOf<'hzn.ingress.github.issue_comment
 export type SlackMessage = IngressDataOf<'hzn.ingress.slack.app_mention'>['message'];
 export type WorkItemCreateRequest = IngressDataOf<'hzn.ingress.api.work_item_create'>;
 export type TriggerFiring = IngressDataOf<'hzn.ingress.trigger.fired'>;
+export type ScheduleFiring = IngressDataOf<'hzn.ingress.schedule.fired'>;
 
 /** A pull request Horizon opened, as a decision addresses it. */
 export interface PullRequestTarget {
@@ -82,6 +83,7 @@ export type RoutingDecision =
   | { readonly type: 'follow_up_prompt'; readonly thread: SlackThreadRef; readonly message: SlackMessage }
   | { readonly type: 'create_work_item'; readonly request: WorkItemCreateRequest }
   | { readonly type: 'start_triggered_work'; readonly firing: TriggerFiring }
+  | { readonly type: 'start_scheduled_run'; readonly firing: ScheduleFiring }
   | {
       readonly type: 'cancel_work_item';
       readonly workItemId: string;

@@ -13,7 +13,7 @@ export const linearAppUserId = '5e4d0c8a-7f1b-4f5e-9a2d-1c3b5a7e9f01';
 export const slackBotUserId = 'U07HZNBOT';
 
 function delivery(
-  source: 'github' | 'linear' | 'slack' | 'api' | 'trigger',
+  source: 'github' | 'linear' | 'slack' | 'api' | 'trigger' | 'schedule',
   event: string,
   action: string | null,
 ) {
@@ -306,6 +306,25 @@ export function apiRetry(): IngressEvent {
 }
 
 // The routing context and decisions the specs share.
+
+export const scheduleFiredData = {
+  delivery: delivery('schedule', 'schedule_fired', null),
+  scheduleId: '0b8f6a3e-5d4c-4b2a-9e1f-7c6d5e4f3a2b',
+  name: 'nightly-deps',
+  repo: 'acme/billing',
+  origin: 'config' as const,
+  tickAt: '2026-11-24T02:00:00.000Z',
+  skippedTicks: 0,
+  workItemId: '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d',
+  title: 'Update dependencies',
+  prompt: 'Bump patch versions and run the tests.',
+  flavour: 'implement' as const,
+  ownerId: null,
+};
+
+export function scheduleFired(): IngressEvent {
+  return parseIngressEvent({ subject: 'hzn.ingress.schedule.fired', data: scheduleFiredData });
+}
 
 export const workItemId = '3d6f0a57-9a8b-4c1d-8e2f-7a6b5c4d3e2f';
 

@@ -197,6 +197,16 @@ describe('routing table', () => {
     });
   });
 
+  describe('schedules', () => {
+    it('starts the scheduled work with the whole firing', () => {
+      expect(decide(f.scheduleFired())).toEqual({
+        rule: 'schedule-tick',
+        type: 'start_scheduled_run',
+        firing: f.scheduleFiredData,
+      });
+    });
+  });
+
   it('routes through a table given as data', () => {
     const only = [
       {

@@ -365,6 +365,13 @@ export const routingRules: readonly RoutingRule[] = [
     (data) => ({ type: 'start_triggered_work', firing: data }),
   ),
 
+  on(
+    'hzn.ingress.schedule.fired',
+    'schedule-tick',
+    () => true,
+    (data) => ({ type: 'start_scheduled_run', firing: data }),
+  ),
+
   {
     name: 'nothing-to-do',
     matches: () => true,

@@ -15,6 +15,7 @@ import {
   linearAgentSession,
   linearComment,
   linearIssueChanged,
+  scheduleFired,
   slackAppMention,
   slackThreadMessage,
   triggerFired,
@@ -67,6 +68,7 @@ export class IngressConsumer {
     apiWorkItemCancel,
     apiWorkItemFollowUp,
     apiWorkItemRetry,
+    scheduleFired,
     triggerFired,
   )
   async handle(env: IngressEnvelope, ctx: MessageContext): Promise<HandlerOutcome> {
