@@ -283,12 +283,12 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
     const doc = (await res.json()) as JsonBody;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/api/v1/triggers',
-      '/api/v1/triggers/{name}',
       '/api/v1/schedules',
       '/api/v1/schedules/{id}',
       '/api/v1/schedules/{id}/pause',
       '/api/v1/schedules/{id}/resume',
+      '/api/v1/triggers',
+      '/api/v1/triggers/{name}',
       '/api/v1/work-items',
       '/api/v1/work-items/{id}',
       '/api/v1/work-items/{id}/cancel',
