@@ -189,7 +189,9 @@ class V1Cgroup implements SandboxCgroup {
   private async setFreezer(state: 'FROZEN' | 'THAWED'): Promise<void> {
     const file = `${this.dirs.freezer}/freezer.state`;
     await writeFile(file, state);
-    await waitFor(async () => (await readFile(file, 'utf8')).trim() === state, `freezer ${state}`);
+    // The kernel reports FREEZING until every task has stopped, which on a loaded host can take
+    // well over the 5 s other cgroup waits allow; a pause that is slow is still a pause.
+    await waitFor(async () => (await readFile(file, 'utf8')).trim() === state, `freezer ${state}`, 30_000);
   }
 
   oomKills(): Promise<number> {
