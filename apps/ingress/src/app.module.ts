@@ -57,6 +57,7 @@ export class IngressModule {
               new WebhookTriggerRepository(db.prisma),
               loadKeyring(config, (message) => logger.warn(message)),
               config.INGRESS_TRIGGER_TOLERANCE_SECONDS,
+              logger,
             ),
         },
         {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createDatabase, Database } from '@horizon/db';
 import { Keyring } from '@horizon/keyring';
+import { createLogger } from '@horizon/observability';
 import { createTestDatabase, TestDatabase } from '@horizon/testing';
 import { WebhookTriggers } from '../src/application/webhook-triggers';
 import { horizonSignature } from '../src/domain/trigger-signature';
@@ -13,7 +14,12 @@ const ROOT = path.resolve(__dirname, '../../..');
 const keyA = randomBytes(32);
 const keyB = randomBytes(32);
 const triggersUnder = (db: Database, entries: [string, Buffer][], current: string) =>
-  new WebhookTriggers(new WebhookTriggerRepository(db.prisma), new Keyring(new Map(entries), current), 300);
+  new WebhookTriggers(
+    new WebhookTriggerRepository(db.prisma),
+    new Keyring(new Map(entries), current),
+    300,
+    createLogger('ingress-test', 'silent'),
+  );
 
 describe('rotating the encryption key re-seals webhook trigger secrets (real Postgres, the real tool)', () => {
   let testDb: TestDatabase;

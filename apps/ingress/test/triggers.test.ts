@@ -254,6 +254,27 @@ describe('webhook triggers (real ingress and orchestrator, Postgres, NATS)', () 
     expect((await deliver('short-lived', signed(secret, alert))).status).toBe(404);
   });
 
+  it('answers 503 with Retry-After, naming the missing key, when a trigger secret is sealed under a key this server lacks', async () => {
+    const created = await api('/triggers', {
+      method: 'POST',
+      token: admin,
+      body: { name: 'orphaned', repo: 'acme/x', titleTemplate: 'T', promptTemplate: '{{a}}' },
+    });
+    // As after a rotation that dropped the old key too early: the row names a key not in the keyring.
+    await ingress.db.prisma.webhookTrigger.update({
+      where: { name: 'orphaned' },
+      data: { secretKeyId: 'retired-2025' },
+    });
+    const before = (await firings()).length;
+    const res = await deliver('orphaned', signed(created.body.secret as string, { a: 1 }));
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('60');
+    expect(res.body).toMatchObject({
+      error: 'source unavailable',
+      reason: expect.stringContaining('key retired-2025'),
+    });
+    expect((await firings()).length).toBe(before);
+  });
   it('is managed with horizon trigger create|list|delete, the secret printed once', async () => {
     const horizon = (...args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>

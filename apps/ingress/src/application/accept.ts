@@ -104,6 +104,10 @@ export class WebhookAcceptor {
       };
     };
 
+    if (source.unavailableReason) {
+      const refused = refuse(503, 'source unavailable', source.unavailableReason);
+      return { ...refused, response: { ...refused.response, headers: { 'retry-after': '60' } } };
+    }
     if (!source.verifier)
       return refuse(
         404,

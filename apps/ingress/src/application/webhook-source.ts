@@ -26,6 +26,11 @@ export interface WebhookSource {
   /** Why there is no verifier, when the sender may be told (else: no secret configured). */
   absentReason?: string;
   /**
+   * Set when the source exists but cannot verify anything on our side (its secret does not
+   * open): a 503 with this reason, so the sender retries once an operator has fixed it.
+   */
+  unavailableReason?: string;
+  /**
    * Whether a refusal's answer says which check failed. The fixed providers' do not (the reason
    * goes to the log); a trigger's sender is whoever set it up, debugging their signing.
    */

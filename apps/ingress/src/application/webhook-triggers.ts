@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { acceptDelivery, triggerFired, webhookHeader } from '@horizon/contracts';
 import type { TriggerFormat, WebhookHeaders } from '@horizon/contracts';
+import { KeyringError } from '@horizon/keyring';
 import type { Keyring } from '@horizon/keyring';
+import type { Logger } from '@horizon/observability';
 import { derivedUuid } from '../domain/derived-uuid';
 import {
   TriggerDefinitionError,
@@ -87,6 +89,7 @@ export class WebhookTriggers {
     private readonly repository: WebhookTriggerRepository,
     private readonly keyring: Keyring,
     private readonly toleranceSeconds: number,
+    private readonly logger: Logger,
   ) {}
 
   async create(
@@ -140,6 +143,26 @@ export class WebhookTriggers {
     return this.repository.delete(name);
   }
 
+  /**
+   * A secret sealed under a key this ingress no longer holds cannot verify anything: the sender
+   * is told it is our fault (a 503 it retries), the operator is told which key is missing.
+   */
+  private openSecret(row: WebhookTrigger | null): { secret?: string; unavailableReason?: string } {
+    if (!row) return {};
+    try {
+      return { secret: openTriggerSecret(this.keyring, row) };
+    } catch (error) {
+      if (!(error instanceof KeyringError)) throw error;
+      this.logger.error(
+        { trigger: row.name, keyId: row.secretKeyId, err: error },
+        'trigger secret does not open',
+      );
+      return {
+        unavailableReason: `trigger ${row.name}'s secret cannot be opened on this server (key ${row.secretKeyId}); an operator must restore that key to HORIZON_ENCRYPTION_KEYS`,
+      };
+    }
+  }
+
   /** The source for `POST /webhooks/generic/<name>`; without a trigger of that name, one that refuses with 404. */
   async source(name: string): Promise<WebhookSource> {
     const row = await this.repository.findByName(name);
@@ -152,7 +175,7 @@ export class WebhookTriggers {
       format === 'sentry'
         ? (webhookHeader(headers, 'sentry-hook-resource') ?? 'unknown')
         : (webhookHeader(headers, 'x-horizon-event') ?? 'webhook');
-    const secret = row && openTriggerSecret(this.keyring, row);
+    const { secret, unavailableReason } = this.openSecret(row);
     return {
       name: 'trigger',
       path: triggerPath(name),
@@ -160,6 +183,7 @@ export class WebhookTriggers {
       requiredHeaders: format === 'sentry' ? ['request-id'] : [],
       explainsRefusals: true,
       absentReason: `no trigger named ${name} (horizon trigger list shows them)`,
+      unavailableReason,
       verifier: secret ? triggerVerifier(format, secret, this.toleranceSeconds) : undefined,
       parse: (rawBody) => JSON.parse(rawBody.toString('utf8')) as unknown,
       claimed: (headers) => ({ deliveryId: deliveryOf(headers), event: eventOf(headers) }),
