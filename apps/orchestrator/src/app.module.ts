@@ -8,6 +8,7 @@ import { RunLauncher } from './application/run-launcher';
 import { PlanRecorder } from './application/plan-recorder';
 import { RunLifecycleService } from './application/run-lifecycle.service';
 import { RunScheduler } from './application/run-scheduler';
+import { ScheduleConfigSync } from './application/schedule-config-sync';
 import { ScheduleService } from './application/schedule.service';
 import { ScheduleTicker } from './application/schedule-ticker';
 import { Transactor } from './application/unit-of-work';
@@ -66,6 +67,7 @@ export class OrchestratorModule {
         WorkQueriesResponder,
         ScheduleRepository,
         ScheduleService,
+        ScheduleConfigSync,
         ScheduleTicker,
         SchedulesResponder,
       ],

@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { sandboxSnapshotBuilt } from '@horizon/contracts';
 import type { ScheduleDeclaration } from '@horizon/contracts';
 import { ScheduleService } from '../src/application/schedule.service';
 import { ScheduleTicker } from '../src/application/schedule-ticker';
@@ -159,6 +160,64 @@ describe('schedules (two orchestrator replicas, real Postgres and NATS)', () => 
     expect(gapSeconds).toBeGreaterThanOrEqual(3);
     expect(resumed.skippedTicks).toBe(gapSeconds - 1);
   }, 90_000);
+
+  it("keeps a repository's config schedules as its .horizon/config.yaml declares them at each snapshot", async () => {
+    const repo = 'acme/config-sync';
+    const snapshot = (commit: string, schedules?: ScheduleDeclaration[]) =>
+      stack.publish(sandboxSnapshotBuilt, {
+        repo,
+        flavour: 'implement',
+        commit: commit.repeat(40),
+        snapshotId: `snap-${commit}`,
+        removed: [],
+        ...(schedules ? { schedules } : {}),
+      });
+    const listed = async () =>
+      (await service().list(repo)).map((s) => [s.name, s.origin, s.cron, s.title, s.createdBy]);
+    const manual = await service().create({
+      repo,
+      schedule: declaration('manual', '0 5 * * *'),
+      ownerId: null,
+      requestedBy: 'ada',
+    });
+
+    const redelivered = await snapshot('a', [
+      declaration('nightly', '0 3 * * *'),
+      declaration('manual', '0 6 * * *'),
+      declaration('broken', '0 25 * * *'),
+    ]);
+    await until(async () => (await listed()).length === 2, 'the declared schedule created', 15_000);
+    expect(await listed()).toEqual([
+      ['manual', 'api', '0 5 * * *', 'Sweep manual', 'ada'],
+      ['nightly', 'config', '0 3 * * *', 'Sweep nightly', `config@${'a'.repeat(12)}`],
+    ]);
+    // The same event again (a redelivery) changes nothing; a snapshot saying nothing of schedules neither.
+    await stack.publish(sandboxSnapshotBuilt, redelivered.data as never, redelivered.id);
+    await snapshot('b');
+    const nightly = (await service().list(repo)).find((s) => s.name === 'nightly')!;
+    await service().setPaused(nightly.id, true);
+
+    await snapshot('c', [
+      { ...declaration('nightly', '0 4 * * *'), title: 'Bump deps' },
+      declaration('weekly', '0 9 * * 1'),
+    ]);
+    await until(async () => (await listed()).length === 3, 'the second declaration applied', 15_000);
+    expect(await listed()).toEqual([
+      ['manual', 'api', '0 5 * * *', 'Sweep manual', 'ada'],
+      ['nightly', 'config', '0 4 * * *', 'Bump deps', `config@${'a'.repeat(12)}`],
+      ['weekly', 'config', '0 9 * * 1', 'Sweep weekly', `config@${'c'.repeat(12)}`],
+    ]);
+    // Pausing belongs to people, not to the file: the changed schedule is still paused.
+    expect((await service().list(repo)).find((s) => s.name === 'nightly')).toMatchObject({
+      paused: true,
+      nextTickAt: null,
+    });
+
+    await snapshot('d', []);
+    await until(async () => (await listed()).length === 1, 'undeclared config schedules removed', 15_000);
+    expect(await listed()).toEqual([['manual', 'api', '0 5 * * *', 'Sweep manual', 'ada']]);
+    expect(manual.origin).toBe('api');
+  }, 60_000);
 
   it('refuses an unreadable cron or time zone, and a name already taken, saying which', async () => {
     await expect(create('bad-cron', '0 25 * * *')).rejects.toMatchObject({

@@ -108,13 +108,26 @@ export class SandboxManagerModule {
               mcp,
               graceMs: config.RUN_GRACE_MS,
             });
-            return new SandboxService(new PrismaSandboxRepository(db), runtime.host, runtime.snapshots, {
-              agent: {
-                launcher,
-                journal: new FileRunJournal(runtime.artifactsDir),
-                onError: (err, run) => logger.error({ err, ...run }, 'agent run bookkeeping failed'),
+            const sandboxes = new SandboxService(
+              new PrismaSandboxRepository(db),
+              runtime.host,
+              runtime.snapshots,
+              {
+                agent: {
+                  launcher,
+                  journal: new FileRunJournal(runtime.artifactsDir),
+                  onError: (err, run) => logger.error({ err, ...run }, 'agent run bookkeeping failed'),
+                },
               },
-            });
+            );
+            runtime.snapshots.onBuiltOnDemand((built) =>
+              sandboxes
+                .announceBuilt(built)
+                .catch((err: Error) =>
+                  logger.error({ err, repo: built.repo }, 'snapshot_built not announced'),
+                ),
+            );
+            return sandboxes;
           },
         },
         SandboxCommandsConsumer,

@@ -58,6 +58,15 @@ describe('sandbox-manager passes follow-ups from the bus to the runner', () => {
       content: expect.stringContaining('Please also add a changelog entry.'),
     });
     expect(finished.data).toMatchObject({ outcome: 'succeeded', branch });
+    // The snapshot built on first use, for this provision, is announced like a refreshed one.
+    const events = await stack.events();
+    expect(events.filter((e) => e.subject === 'hzn.evt.sandbox.snapshot_built').map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        repo: 'acme/app',
+        flavour: 'implement',
+        schedules: [expect.objectContaining({ name: 'nightly-sweep' })],
+      }),
+    ]);
     expect(
       git(stack.bare, 'show', '--name-only', '--format=', finished.data.commitSha!).split('\n').sort(),
     ).toEqual(['CHANGELOG.md', 'greeting.js']);

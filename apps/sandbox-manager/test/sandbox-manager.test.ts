@@ -116,7 +116,21 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, agent-runner, OpenCo
         async () => (await stack.events()).find((e) => e.subject === 'hzn.evt.sandbox.snapshot_built'),
         'snapshot_built',
       );
-      expect(built.data).toMatchObject({ commit: stack.commits[0], removed: [] });
+      // It carries what .horizon/config.yaml declares at that commit, for the orchestrator's schedules.
+      expect(built.data).toMatchObject({
+        commit: stack.commits[0],
+        removed: [],
+        schedules: [
+          {
+            name: 'nightly-sweep',
+            cron: '0 3 * * *',
+            timezone: 'UTC',
+            title: 'Nightly sweep',
+            prompt: 'Fix one flaky test.',
+            flavour: 'implement',
+          },
+        ],
+      });
       // main moves on after the snapshot: the run must start from the new commit.
       stack.commits.push(...makeRepo(stack.origin, [{ 'README.md': 'v1\n' }]));
       git(stack.origin, 'push', '--quiet', stack.bare, 'main');

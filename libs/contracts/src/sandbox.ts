@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineContract } from './contract';
 import { isoDate, sandboxFlavourSchema } from './domain';
 import { agentRunKindSchema } from './run';
+import { scheduleDeclarationSchema } from './schedule';
 
 const resources = z.object({
   memoryMiB: z.number().int().positive(),
@@ -94,6 +95,12 @@ export const sandboxSnapshotBuilt = defineContract({
     commit: z.string(),
     snapshotId: z.string(),
     removed: z.array(z.string()),
+    /**
+     * The schedules the repository's `.horizon/config.yaml` declares at `commit`, the default
+     * branch's HEAD when it was built (the orchestrator keeps its config-declared schedules equal
+     * to them). Absent: a snapshot read before schedules were declarable, which says nothing.
+     */
+    schedules: z.array(scheduleDeclarationSchema).optional(),
   }),
 });
 

@@ -12,3 +12,4 @@ export * from './watchdog';
 export * from './plan-breakdown';
 export * from './repo-mention';
 export * from './schedule-ticks';
+export * from './schedule-sync';

@@ -11,6 +11,7 @@ import type { EnvelopeOf } from '@horizon/contracts';
 import { HandleMessage, MessageConsumer } from '@horizon/messaging';
 import type { MessageContext } from '@horizon/messaging';
 import { RunLifecycleService } from '../application/run-lifecycle.service';
+import { ScheduleConfigSync } from '../application/schedule-config-sync';
 import { Transactor } from '../application/unit-of-work';
 import { applyOnce } from './apply-once';
 
@@ -41,14 +42,25 @@ export class RunEventsConsumer {
   }
 }
 
-/** Sandbox facts (`hzn.evt.sandbox.*`): a sandbox that failed takes its run with it; a run's kept files are recorded with it. */
-@MessageConsumer({ durable: SANDBOX_EVENTS_CONSUMER, stream: 'EVT', ignore: [sandboxSnapshotBuilt] })
+/**
+ * Sandbox facts (`hzn.evt.sandbox.*`): a sandbox that failed takes its run with it; a run's kept
+ * files are recorded with it; a snapshot at a repository's HEAD brings its declared schedules.
+ */
+@MessageConsumer({ durable: SANDBOX_EVENTS_CONSUMER, stream: 'EVT' })
 @Injectable()
 export class SandboxEventsConsumer {
   constructor(
     private readonly transactor: Transactor,
     private readonly lifecycle: RunLifecycleService,
+    private readonly scheduleSync: ScheduleConfigSync,
   ) {}
+
+  @HandleMessage(sandboxSnapshotBuilt)
+  snapshotBuilt(env: EnvelopeOf<typeof sandboxSnapshotBuilt>, ctx: MessageContext) {
+    return applyOnce(this.transactor, SANDBOX_EVENTS_CONSUMER, env, (uow) =>
+      this.scheduleSync.apply(uow, env.data, ctx.logger),
+    );
+  }
 
   @HandleMessage(sandboxStateChanged)
   stateChanged(env: EnvelopeOf<typeof sandboxStateChanged>, ctx: MessageContext) {

@@ -6,6 +6,7 @@ import type {
   RunReport,
   SandboxFlavour,
   SandboxResources,
+  ScheduleDeclaration,
   sandboxProvision,
 } from '@horizon/contracts';
 import type { ExecOptions, SandboxDriverKind, SandboxHandle, SandboxProcess } from '@horizon/sandbox';
@@ -100,8 +101,11 @@ export interface SandboxHost {
 export interface SnapshotRefresh {
   repo: string;
   flavour: SandboxFlavour;
-  /** The snapshot built by this refresh, or null when the newest was still current. */
-  built: { id: string; commit: string } | null;
+  /**
+   * The snapshot built by this refresh, or null when the newest was still current. `schedules`
+   * are its `.horizon/config.yaml`'s (absent on snapshots read before they were declarable).
+   */
+  built: { id: string; commit: string; config: { schedules?: ScheduleDeclaration[] } } | null;
   removed: string[];
 }
 
@@ -112,6 +116,8 @@ export interface SnapshotRefresher {
   refreshAll(
     onError: (series: { repo: string; flavour: SandboxFlavour }, error: Error) => void,
   ): Promise<SnapshotRefresh[]>;
+  /** Hears of each snapshot built on first use, which no refresh reports. */
+  onBuiltOnDemand(listener: (built: SnapshotRefresh) => void): void;
 }
 
 /** A file a run leaves behind (transcript, verification log, egress log), recorded as an Artifact row. */

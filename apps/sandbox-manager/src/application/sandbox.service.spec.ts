@@ -97,6 +97,7 @@ const noSnapshots: SnapshotRefresher = {
     throw new Error('not used');
   },
   refreshAll: async () => [],
+  onBuiltOnDemand: () => {},
 };
 
 function provision(sandboxId = randomUUID()) {

@@ -257,6 +257,11 @@ export class SandboxService {
     });
   }
 
+  /** Announces a snapshot built on first use (see SnapshotService.onBuiltOnDemand). */
+  announceBuilt(built: SnapshotRefresh): Promise<void> {
+    return this.announceSnapshots([built], null);
+  }
+
   private async announceSnapshots(results: SnapshotRefresh[], cause: Cause): Promise<void> {
     const built = results.filter((result) => result.built);
     if (built.length === 0) return;
@@ -265,7 +270,14 @@ export class SandboxService {
         tx.publish(
           envelopeFor(
             sandboxSnapshotBuilt,
-            { repo, flavour, commit: snapshot!.commit, snapshotId: snapshot!.id, removed },
+            {
+              repo,
+              flavour,
+              commit: snapshot!.commit,
+              snapshotId: snapshot!.id,
+              removed,
+              schedules: snapshot!.config.schedules,
+            },
             { source: SOURCE, ...(cause ? { causedBy: cause } : {}) },
           ),
         );

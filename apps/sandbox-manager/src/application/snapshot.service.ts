@@ -22,6 +22,7 @@ export interface RefreshResult extends SnapshotRefresh {
  */
 export class SnapshotService implements SnapshotRefresher {
   private readonly lock = new KeyedLock();
+  private readonly builtOnDemand: ((built: RefreshResult) => void)[] = [];
 
   constructor(
     private readonly store: SnapshotStore,
@@ -29,11 +30,20 @@ export class SnapshotService implements SnapshotRefresher {
     private readonly options: SnapshotServiceOptions,
   ) {}
 
+  /**
+   * `listener` hears of every snapshot built at HEAD on first use (`newest`), which no refresh
+   * result reports, so that it is announced like a refreshed one. One built `at` another commit
+   * (a branch's) is not: what it declares is not what the default branch declares.
+   */
+  onBuiltOnDemand(listener: (built: RefreshResult) => void): void {
+    this.builtOnDemand.push(listener);
+  }
+
   /** The newest snapshot, built at the remote's HEAD if the series is empty. */
   async newest(repo: string, flavour: SandboxFlavour): Promise<Snapshot> {
     return this.lock.run(`${repo}:${flavour}`, async () => {
       const newest = await this.store.newest(repo, flavour);
-      return newest ?? this.build(repo, flavour, await this.head(repo));
+      return newest ?? this.buildOnDemand(repo, flavour, await this.head(repo));
     });
   }
 
@@ -43,6 +53,12 @@ export class SnapshotService implements SnapshotRefresher {
       const newest = await this.store.newest(repo, flavour);
       return newest?.commit === commit ? newest : this.build(repo, flavour, commit);
     });
+  }
+
+  private async buildOnDemand(repo: string, flavour: SandboxFlavour, commit: string): Promise<Snapshot> {
+    const built = await this.build(repo, flavour, commit);
+    for (const listener of this.builtOnDemand) listener({ repo, flavour, built, removed: [] });
+    return built;
   }
 
   async refresh(repo: string, flavour: SandboxFlavour): Promise<RefreshResult> {

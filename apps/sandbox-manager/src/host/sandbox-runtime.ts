@@ -131,7 +131,8 @@ function refusingRuntime(
       // Nothing can exist on this host: destroying is trivially done.
       destroy: async () => undefined,
     },
-    snapshots: { refresh: refuse, refreshAll: refuse },
+    // Nothing is ever built here, so there is nothing to hear of.
+    snapshots: { refresh: refuse, refreshAll: refuse, onBuiltOnDemand: () => undefined },
   };
 }
 

@@ -97,7 +97,8 @@ export class ManagerStack {
           "test('greets Horizon', () => assert.strictEqual(require('./greeting')(), 'Hello, Horizon'));\n",
         '.gitignore': 'built.txt\n',
         '.horizon/config.yaml':
-          'setup:\n  - echo "built by $(id -u)" > built.txt\nverify:\n  - test -f greeting.js\n  - node --test\n',
+          'setup:\n  - echo "built by $(id -u)" > built.txt\nverify:\n  - test -f greeting.js\n  - node --test\n' +
+          'schedules:\n  - { name: nightly-sweep, cron: "0 3 * * *", title: Nightly sweep, prompt: Fix one flaky test. }\n',
       },
     ]);
     git(this.dirs.work.path, 'clone', '--quiet', '--bare', this.origin, this.bare);

@@ -8,11 +8,50 @@ describe('.horizon/config.yaml', () => {
       setup: ['npm ci'],
       verify: [],
       egress: { allow: ['registry.example.com', '*.cdn.test:8443'] },
+      schedules: [],
     });
-    expect(parseRepoConfig('')).toEqual({ setup: [], verify: [], egress: { allow: [] } });
+    expect(parseRepoConfig('')).toEqual({ setup: [], verify: [], egress: { allow: [] }, schedules: [] });
+  });
+
+  it('reads schedules, with UTC and implement by default', () => {
+    const yaml = [
+      'schedules:',
+      '  - name: nightly-deps',
+      '    cron: "0 3 * * 1-5"',
+      '    timezone: Europe/Paris',
+      '    title: Bump dependencies',
+      '    prompt: Update every dependency to its latest patch release.',
+      '  - { name: weekly-plan, cron: "0 9 * * 1", title: Plan the week, prompt: Plan it., flavour: plan }',
+    ].join('\n');
+    expect(parseRepoConfig(yaml).schedules).toEqual([
+      {
+        name: 'nightly-deps',
+        cron: '0 3 * * 1-5',
+        timezone: 'Europe/Paris',
+        title: 'Bump dependencies',
+        prompt: 'Update every dependency to its latest patch release.',
+        flavour: 'implement',
+      },
+      {
+        name: 'weekly-plan',
+        cron: '0 9 * * 1',
+        timezone: 'UTC',
+        title: 'Plan the week',
+        prompt: 'Plan it.',
+        flavour: 'plan',
+      },
+    ]);
   });
 
   it('names what is wrong', () => {
+    expect(() =>
+      parseRepoConfig(
+        'schedules:\n  - { name: a, cron: "* * * * *", title: T, prompt: P }\n  - { name: a, cron: "* * * * *", title: T, prompt: P }\n',
+      ),
+    ).toThrow(/schedules: two schedules share a name/);
+    expect(() =>
+      parseRepoConfig('schedules:\n  - { name: Nightly, cron: "* * * * *", title: T, prompt: P }\n'),
+    ).toThrow(/schedules.0.name: lower-case letters/);
     expect(() => parseRepoConfig('setup: npm ci\n')).toThrow(/config.yaml is invalid: setup: /);
     expect(() => parseRepoConfig('egress: { allow: ["https://x.test/"] }\n')).toThrow(
       /egress.allow.0: host or host:port/,

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { scheduleDeclarationSchema } from '@horizon/contracts';
 import { z } from 'zod';
 
 /** A repository's `.horizon/config.yaml` (documented in docs/sandbox.md). */
@@ -19,6 +20,13 @@ export const repoConfigSchema = z
       })
       .strict()
       .default({ allow: [] }),
+    /** Work started on a cron schedule; the orchestrator keeps them as declared at the default branch's HEAD. */
+    schedules: z
+      .array(scheduleDeclarationSchema)
+      .default([])
+      .refine((schedules) => new Set(schedules.map((s) => s.name)).size === schedules.length, {
+        message: 'two schedules share a name; names are unique in a repository',
+      }),
   })
   .strict();
 
