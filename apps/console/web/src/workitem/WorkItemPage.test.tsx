@@ -113,6 +113,26 @@ describe('work item page', () => {
     expect(timeline).toHaveTextContent('waiting on Add cart subtotal');
   });
 
+  it('names the webhook trigger or schedule that started an item', async () => {
+    const tickAt = '2026-12-04T03:00:00.000Z';
+    const id = uuid();
+    serve(
+      detail({
+        id,
+        title: 'Nightly sweep',
+        sourceRefs: {
+          webhookTrigger: { id: 't1', name: 'sentry-checkout', deliveryId: 'sentry-checkout:abc123' },
+          schedule: { id: uuid(), name: 'nightly-deps', tickAt },
+        },
+      }),
+    );
+    renderApp(`/work/${id}`);
+    const sources = await screen.findByRole('region', { name: 'Sources' });
+    expect(sources).toHaveTextContent('Webhook trigger sentry-checkout, delivery sentry-checkout:abc123');
+    const tick = new Date(tickAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+    expect(sources).toHaveTextContent(`Schedule nightly-deps, tick of ${tick}`);
+  });
+
   it('shows a state change at once and reads the item again for its timeline', async () => {
     const fetch = serve(item);
     renderApp(`/work/${item.id}`);

@@ -18,7 +18,12 @@ interface SourceRefs {
     url?: string;
   };
   slackThread?: { channel: string; threadTs: string };
+  webhookTrigger?: { name: string; deliveryId: string };
+  schedule?: { name: string; tickAt: string };
 }
+
+const tickTime = (iso: string) =>
+  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** A local forge pull request's page in the console; a GitHub one's address on GitHub. */
 function PullRequestLink({ pr, repo }: { pr: NonNullable<SourceRefs['pullRequest']>; repo: string }) {
@@ -42,6 +47,14 @@ function SourceLinks({ refs, repo }: { refs: SourceRefs; repo: string }) {
       url: refs.trackerIssue.url,
     },
     refs.slackThread && { label: `Slack thread in ${refs.slackThread.channel}`, url: undefined },
+    refs.webhookTrigger && {
+      label: `Webhook trigger ${refs.webhookTrigger.name}, delivery ${refs.webhookTrigger.deliveryId}`,
+      url: undefined,
+    },
+    refs.schedule && {
+      label: `Schedule ${refs.schedule.name}, tick of ${tickTime(refs.schedule.tickAt)}`,
+      url: undefined,
+    },
   ].filter((l): l is { label: string; url: string | undefined } => Boolean(l));
   if (links.length === 0 && !refs.pullRequest) return null;
   return (
