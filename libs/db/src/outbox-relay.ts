@@ -23,6 +23,7 @@ export interface OutboxRelayOptions {
 export class OutboxRelay {
   private listener?: pg.Client;
   private timer?: NodeJS.Timeout;
+  private relistenTimer?: NodeJS.Timeout;
   private running = false;
   private draining: Promise<void> = Promise.resolve();
   private again = false;
@@ -37,16 +38,52 @@ export class OutboxRelay {
   /** `schema`: whose outbox this relay drains (its pool's search_path names the same one). */
   async start(databaseUrl: string, schema: string): Promise<void> {
     this.running = true;
-    this.listener = new pg.Client({ connectionString: databaseUrl });
-    await this.listener.connect();
-    this.listener.on('notification', () => this.kick());
-    this.listener.on('error', (err) => this.logger.warn({ err }, 'outbox listener lost; polling continues'));
-    await this.listener.query(`LISTEN ${outboxChannel(schema)}`);
+    await this.listen(databaseUrl, schema);
     const poll = () => {
       this.kick();
       this.timer = setTimeout(poll, this.options.pollMs ?? 1000);
     };
     poll();
+  }
+
+  /**
+   * LISTENs on its own connection. A lost connection (Postgres restarting) is re-opened with
+   * backoff, draining once on return for what was notified meanwhile; polling covers the gap.
+   */
+  private async listen(databaseUrl: string, schema: string): Promise<void> {
+    const listener = new pg.Client({ connectionString: databaseUrl });
+    this.listener = listener;
+    let listening = false;
+    listener.on('notification', () => this.kick());
+    listener.on('error', (err) => {
+      // Before LISTEN succeeded, the failure is listen()'s to report (its caller retries).
+      if (!listening) return;
+      listening = false;
+      this.logger.warn({ err }, 'outbox listener lost; polling continues while it reconnects');
+      void listener.end().catch(() => undefined);
+      this.relisten(databaseUrl, schema, 500);
+    });
+    try {
+      await listener.connect();
+      await listener.query(`LISTEN ${outboxChannel(schema)}`);
+      listening = true;
+    } catch (err) {
+      await listener.end().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private relisten(databaseUrl: string, schema: string, delayMs: number): void {
+    if (!this.running) return;
+    this.relistenTimer = setTimeout(() => {
+      this.listen(databaseUrl, schema).then(
+        () => {
+          this.logger.info('outbox listener reconnected');
+          this.kick();
+        },
+        () => this.relisten(databaseUrl, schema, Math.min(delayMs * 2, 30_000)),
+      );
+    }, delayMs);
   }
 
   /** Runs a drain now, or once more right after the one in progress. */
@@ -111,6 +148,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
+    clearTimeout(this.relistenTimer);
     await this.draining;
     await this.listener?.end().catch(() => undefined);
   }

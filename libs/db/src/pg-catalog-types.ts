@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { releaseClientsOnConnectionLoss } from './pool-connection-loss';
 
 // Postgres catalog columns of type `name` (OID 19) and `char` (OID 18) are unknown to
 // @prisma/adapter-pg, so `prisma migrate deploy` fails on its catalog queries
@@ -45,5 +46,6 @@ export function createPgPool(
   // 'error' on the pool; unhandled, that would crash the service. The pool discards the client
   // and the next query opens a new connection, so the failure surfaces where it matters.
   pool.on('error', onIdleError);
+  releaseClientsOnConnectionLoss(pool);
   return pool;
 }

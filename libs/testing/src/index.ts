@@ -1,6 +1,7 @@
 export * from './model-server';
 export * from './stack';
 export * from './nats-server';
+export * from './postgres-server';
 export * from './linear-standin';
 export * from './slack-standin';
 export * from './github-standin';
