@@ -18,7 +18,7 @@ import {
 } from './messaging/consumers';
 import { Deliverer, Senders } from './application/deliverer';
 import { DeliveryStore, RouteStore } from './persistence/delivery-store';
-import { EventsController } from './http/events.controller';
+import { EVENTS_TOKEN, EventsController } from './http/events.controller';
 import { IdentityGitHubAccess } from './application/pull-requests/github-access';
 import { githubSender } from './application/pull-requests/github-sender';
 import { LocalForgeAccess } from './application/pull-requests/local-access';
@@ -43,6 +43,7 @@ export class NotifierModule {
       controllers: [EventsController],
       providers: [
         ConsoleStream,
+        { provide: EVENTS_TOKEN, useValue: config.NOTIFIER_EVENTS_TOKEN ?? null },
         {
           provide: IntegrationStatusResponder,
           inject: [RpcServer],

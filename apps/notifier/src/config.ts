@@ -5,6 +5,15 @@ import { baseConfig, port, url } from '@horizon/config';
 export const configShape = {
   ...baseConfig,
   NOTIFIER_PORT: port(9104),
+  /**
+   * The bearer token `GET /events` (every message, verbose) asks for. Unset, the stream is off:
+   * it carries the work's content, and nothing of Horizon's needs it (the console reads HZN_EVT).
+   */
+  NOTIFIER_EVENTS_TOKEN: z
+    .string()
+    .min(24)
+    .optional()
+    .describe('a random secret of 24 or more characters (e.g. openssl rand -hex 24)'),
   /** Bot token (`xoxb-…`); Slack delivery is off without it. */
   SLACK_BOT_TOKEN: z
     .string()

@@ -36,6 +36,7 @@ const PR = {
   branch: 'horizon/fix-login',
 };
 
+const EVENTS_TOKEN = 'events-token-0123456789abcdef';
 describe('notifier (real Postgres, JetStream, SDK clients against the Slack and Linear stand-ins)', () => {
   let notifier: NotifierUnderTest;
   let slack: SlackStandin;
@@ -52,6 +53,7 @@ describe('notifier (real Postgres, JetStream, SDK clients against the Slack and 
       SLACK_API_URL: slack.url,
       LINEAR_ACCESS_TOKEN: 'lin_oauth_test',
       LINEAR_API_URL: linear.url,
+      NOTIFIER_EVENTS_TOKEN: EVENTS_TOKEN,
     });
     ({ conn, publisher, database, port } = notifier);
   });
@@ -274,7 +276,15 @@ describe('notifier (real Postgres, JetStream, SDK clients against the Slack and 
     const issue = linear.state.addIssue({ teamId: team.id, title: 'Ship billing' });
     const seen: string[] = [];
     const abort = new AbortController();
-    const res = await fetch(`http://127.0.0.1:${port}/events`, { signal: abort.signal });
+    const events = `http://127.0.0.1:${port}/events`;
+    expect((await fetch(events)).status).toBe(401);
+    expect(
+      (await fetch(events, { headers: { authorization: 'Bearer not-the-token-at-all-no' } })).status,
+    ).toBe(401);
+    const res = await fetch(events, {
+      signal: abort.signal,
+      headers: { authorization: `Bearer ${EVENTS_TOKEN}` },
+    });
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const reading = (async () => {
       const decoder = new TextDecoder();

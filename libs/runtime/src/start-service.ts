@@ -24,15 +24,22 @@ export interface ServiceOptions {
  * and close connections), and one `ready` log line once every readiness check passes.
  */
 export async function startService(options: ServiceOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    options.module,
-    new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024 }),
-    { logger: ['error', 'warn'], bufferLogs: false },
-  );
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024 });
+  // Every route the service registers, however (Nest controllers, Fastify plugins): logged at
+  // start so an operator (and the route-authorization test in e2e/) sees what it exposes.
+  const routes: string[] = [];
+  adapter.getInstance().addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
+    logger: ['error', 'warn'],
+    bufferLogs: false,
+  });
   app.enableShutdownHooks();
   const logger = app.get<Logger>(LOGGER);
   await options.beforeListen?.(app);
   await app.listen(options.port, options.host ?? '127.0.0.1');
+  logger.debug({ routes: [...new Set(routes)].sort() }, 'http routes');
   await options.afterListen?.(app);
   const address = `http://${options.host ?? '127.0.0.1'}:${options.port}`;
   const report = await app.get(ReadinessRegistry).evaluate();
