@@ -110,6 +110,9 @@ describe('every HTTP route of every service denies by default (each service as i
         routes.push({ service, method, url });
       }
     }
+    // Git over HTTP is served from an onRequest hook, not a registered route.
+    routes.push({ service: 'forge', method: 'GET', url: '/:owner/:name.git/info/refs' });
+    routes.push({ service: 'forge', method: 'POST', url: '/:owner/:name.git/git-receive-pack' });
   }, 120_000);
 
   afterAll(async () => {
