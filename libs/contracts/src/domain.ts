@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Shared vocabulary: the enums every service agrees on (DESIGN §5). */
-export const workItemKinds = ['plan', 'implement', 'revise', 'retro', 'fleet_child'] as const;
+export const workItemKinds = ['plan', 'implement', 'revise', 'retro', 'fleet_child', 'review'] as const;
 export const workItemKindSchema = z.enum(workItemKinds);
 export type WorkItemKind = z.infer<typeof workItemKindSchema>;
 
@@ -28,7 +28,8 @@ export const runOutcomes = ['succeeded', 'failed', 'cancelled', 'timed_out', 'in
 export const runOutcomeSchema = z.enum(runOutcomes);
 export type RunOutcome = z.infer<typeof runOutcomeSchema>;
 
-export const sandboxFlavours = ['plan', 'implement', 'verify'] as const;
+/** `review`: a read-only checkout of a pull request's head; nothing is pushed. */
+export const sandboxFlavours = ['plan', 'implement', 'verify', 'review'] as const;
 export const sandboxFlavourSchema = z.enum(sandboxFlavours);
 export type SandboxFlavour = z.infer<typeof sandboxFlavourSchema>;
 

@@ -16,3 +16,4 @@ export * from './plan';
 export * from './catalog';
 export * from './console';
 export * from './schedule';
+export * from './review';
