@@ -79,6 +79,23 @@ export const sourceRefsSchema = z.object({
   consolePlanDraft: z.object({ id: z.string().uuid() }).optional(),
   /** A named webhook trigger's delivery that started the item. */
   webhookTrigger: z.object({ id: z.string(), name: z.string(), deliveryId: z.string() }).optional(),
+  /**
+   * A `review` item's pull request (kept apart from `pullRequest`, which names the PR an item
+   * opened): the head it reads and, on Horizon's own PR, the work item that opened it.
+   */
+  review: z
+    .object({
+      forge: z.enum(['github', 'local']),
+      repo: z.string(),
+      number: z.number().int(),
+      url: z.string(),
+      author: z.string(),
+      headRef: z.string(),
+      headSha: z.string(),
+      baseRef: z.string(),
+      horizonWorkItemId: z.string().uuid().nullable(),
+    })
+    .optional(),
   /** The schedule whose tick started the item. */
   schedule: z.object({ id: z.string().uuid(), name: z.string(), tickAt: isoDate }).optional(),
 });
