@@ -17,3 +17,4 @@ export * from './catalog';
 export * from './console';
 export * from './schedule';
 export * from './review';
+export * from './fenced-json';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readFencedJson } from './fenced-json';
 
 /**
  * The agent review station (issue #16): what a `review` run produces, and what a repository
@@ -42,3 +43,22 @@ export function reviewCommentBody(comment: AgentReviewComment): string {
   if (comment.suggestion === undefined) return comment.body;
   return `${comment.body}\n\n\`\`\`suggestion\n${comment.suggestion.replace(/\n$/, '')}\n\`\`\``;
 }
+
+/** Reads the review from a review run's last words (a fenced JSON block, see `readFencedJson`). */
+export function readAgentReview(text: string | null | undefined) {
+  return readFencedJson(text, agentReviewSchema, { what: 'review', shape: 'a "verdict" and a "summary"' });
+}
+
+/** An example the review prompt shows the agent, valid against `agentReviewSchema`. */
+export const agentReviewExample: AgentReview = {
+  verdict: 'request_changes',
+  summary: 'What the change does well, and what must change before it merges.',
+  comments: [
+    {
+      path: 'src/totals.ts',
+      line: 12,
+      body: 'Amounts are floats here; use integer cents.',
+      suggestion: '  return Math.round(amount * 100);',
+    },
+  ],
+};
