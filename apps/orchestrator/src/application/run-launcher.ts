@@ -33,6 +33,8 @@ export function branchFor(prefix: string, item: Pick<WorkItemRow, 'id' | 'title'
 }
 
 export function promptFor(item: Pick<WorkItemRow, 'kind' | 'title' | 'description'>): string {
+  // A review's prompt names the pull request; the runner adds the diff and the repository's rules.
+  if (item.kind === 'review') return item.description;
   const body = item.description.trim() ? `\n\n${item.description.trim()}` : '';
   return item.kind === 'plan' ? `Plan this work into issues: ${item.title}${body}` : `${item.title}${body}`;
 }
