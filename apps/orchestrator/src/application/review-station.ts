@@ -114,7 +114,9 @@ export class ReviewStation {
       selfRevisionLimit: limit,
     });
     logger.info({ workItemId: item.id, rule, followUp: followUp.type }, 'agent review posted');
-    if (horizon && followUp.type === 'self_revision') {
+    // The PR was recorded on its item when it opened (DecisionExecutor links it before routing).
+    const pr = horizon ? sourceRefsOf(horizon).pullRequest : undefined;
+    if (horizon && pr && followUp.type === 'self_revision') {
       await this.items.recordAudit(uow.tx, {
         workItemId: horizon.id,
         runId: run.id,
@@ -123,7 +125,6 @@ export class ReviewStation {
         cause: followUp.reason,
         at: uow.now,
       });
-      const pr = sourceRefsOf(horizon).pullRequest ?? pullRequestOf(ref);
       await this.workItems.revise(uow, horizon, pr, revisePrompt(data.review), ACTOR);
     }
     return `${data.review.verdict} posted on #${ref.number}; ${followUp.reason}`;
@@ -174,15 +175,4 @@ export function revisePrompt(review: AgentReview): string {
     review.summary,
     ...(comments.length ? ['', ...comments] : []),
   ].join('\n');
-}
-
-function pullRequestOf(ref: ReviewRef): NonNullable<SourceRefs['pullRequest']> {
-  const [owner, name] = ref.repo.split('/') as [string, string];
-  return {
-    provider: ref.forge,
-    repo: { forge: ref.forge, owner, name },
-    number: ref.number,
-    url: ref.url,
-    branch: ref.headRef,
-  };
 }
