@@ -72,7 +72,8 @@ export class ReviewStation {
         priority: 2,
         labels: ['review'],
         autoStart: true,
-        ownerId: horizonItem?.ownerId ?? null,
+        // Unowned: a review must not take its PR owner's run slots (MAX_CONCURRENT_RUNS_PER_OWNER).
+        ownerId: null,
         sourceRefs: { review },
       },
       [],
