@@ -132,7 +132,12 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
     const auth = { HORIZON_API_TOKEN: token.stdout.trim() };
     const list = await cli(['work', 'list', '--repo', 'demo/cart', '--json'], auth);
     expect(list.code).toBe(0);
-    const items = JSON.parse(list.stdout) as { id: string; kind: string; state: string }[];
+    const listed = JSON.parse(list.stdout) as { id: string; kind: string; state: string }[];
+    // The agent review station's items, one per reviewed head of each PR, are done.
+    const reviews = listed.filter((i) => i.kind === 'review');
+    expect(reviews.length).toBeGreaterThanOrEqual(3);
+    expect(reviews.every((i) => i.state === 'done')).toBe(true);
+    const items = listed.filter((i) => i.kind !== 'review');
     expect(items.map((i) => [i.kind, i.state]).sort()).toEqual([
       ['implement', 'done'],
       ['implement', 'done'],
