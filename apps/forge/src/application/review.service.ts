@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ForgeError, notFound } from '../domain/errors';
 import { ForgeEvent, ForgeEvents } from '../domain/events';
-import { commentableLines, unresolvedComment } from '../domain/review-lines';
+import { commentableLines, unresolvedComment } from '@horizon/integrations-github';
 import { BareRepositories } from '../git/bare-repos';
 import { CommentRepository } from '../persistence/comment.repository';
 import { ReviewRepository } from '../persistence/review.repository';

@@ -1,7 +1,8 @@
 import gitDiffParser from 'gitdiff-parser';
 
 /**
- * The lines a review comment may sit on, by path: the new side's lines of the diff's hunks
+ * GitHub's rule for where a pull-request review comment may sit, shared by the local forge
+ * and the GitHub stand-in so both refuse what GitHub refuses. The lines, by path: the new side's lines of the diff's hunks
  * (added and unchanged context), as GitHub resolves `line` with `side: RIGHT`. gitdiff-parser
  * (the parser the console's diff view uses) reads git's unified diff.
  */
