@@ -66,7 +66,8 @@ export class ReviewStation {
         id,
         kind: 'review',
         repo,
-        title: `Review #${pr.number}: ${pr.title}`.slice(0, 300),
+        // Not the PR's title: the review's card must not be taken for the work it reviews.
+        title: `Agent review of ${repo}#${pr.number} at ${pr.headSha.slice(0, 7)}`,
         description: `Pull request ${pr.htmlUrl} by ${pr.author}: ${pr.headRef} into ${pr.baseRef}, at ${pr.headSha}.`,
         // Ahead of new work: the pull request is open and its author waits.
         priority: 2,

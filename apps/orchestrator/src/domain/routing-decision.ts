@@ -32,7 +32,6 @@ export interface ReviewTarget {
   readonly installationId: number | null;
   readonly forge: 'github' | 'local';
   readonly number: number;
-  readonly title: string;
   /** Who opened it: a person, or Horizon's bot. */
   readonly author: string;
   readonly headRef: string;

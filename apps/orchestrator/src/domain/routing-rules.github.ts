@@ -87,7 +87,6 @@ function reviewTarget(data: PullRequestEventData, horizon: PullRequestTarget | n
     installationId: data.installationId,
     forge: forgeOf(data),
     number: pr.number,
-    title: pr.title,
     author: pr.author,
     headRef: pr.headRef,
     headSha: pr.headSha,

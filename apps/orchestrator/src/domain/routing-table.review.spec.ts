@@ -14,7 +14,6 @@ describe('routing table: agent review', () => {
         installationId: 57230341,
         forge: 'github',
         number: 42,
-        title: 'HZN-12: Add invoice totals endpoint',
         author: f.botLogin,
         headRef: 'horizon/hzn-12-invoice-totals',
         headSha: '8f3c1e2d4b5a69788796a5b4c3d2e1f0a9b8c7d6',
