@@ -132,7 +132,12 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
     const auth = { HORIZON_API_TOKEN: token.stdout.trim() };
     const list = await cli(['work', 'list', '--repo', 'demo/cart', '--json'], auth);
     expect(list.code).toBe(0);
-    const items = JSON.parse(list.stdout) as { id: string; kind: string; state: string }[];
+    const listed = JSON.parse(list.stdout) as { id: string; kind: string; state: string }[];
+    // The agent review station's items, one per reviewed head of each PR, are done.
+    const reviews = listed.filter((i) => i.kind === 'review');
+    expect(reviews.length).toBeGreaterThanOrEqual(3);
+    expect(reviews.every((i) => i.state === 'done')).toBe(true);
+    const items = listed.filter((i) => i.kind !== 'review');
     expect(items.map((i) => [i.kind, i.state]).sort()).toEqual([
       ['implement', 'done'],
       ['implement', 'done'],
@@ -285,10 +290,16 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
       [2, true, 'horizon[bot]'],
       [1, true, 'horizon[bot]'],
     ]);
-    expect((await forge.reviews('demo', 'cart', 1)).map((r) => [r.author, r.state])).toEqual([
-      [reviewer, 'changes_requested'],
-      [reviewer, 'approved'],
+    const reviews = await forge.reviews('demo', 'cart', 1);
+    expect(reviews.filter((r) => r.author === reviewer).map((r) => r.state)).toEqual([
+      'changes_requested',
+      'approved',
     ]);
+    // The agent review station read #1 when it opened (and again after the revision's push,
+    // unless the person merged first); on its own PR the bot's verdict is posted as a comment.
+    const agentReviews = reviews.filter((r) => r.author === 'horizon[bot]').map((r) => r.state);
+    expect(agentReviews.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(agentReviews)).toEqual(new Set(['commented']));
     const clone = path.join(dataDir, 'clone');
     execFileSync('git', [
       'clone',

@@ -5,8 +5,11 @@ import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { parseConfig } from '@horizon/config';
 import {
+  DataOf,
   envelopeFor,
   forgeOpenPullRequest,
+  notifyDeliver,
+  reviewCommentBody,
   ForgeOpenPullRequestData,
   githubPullRequest,
   runFinished,
@@ -253,6 +256,74 @@ describe('notifier opens runs’ pull requests on the local forge', () => {
     expect(again.filter((c) => c.body.includes('Horizon revised this pull request'))).toHaveLength(1);
     expect(await checkRuns(revised)).toHaveLength(1);
   }, 90_000);
+
+  it('an agent review: one PR review with inline comments and a Horizon review check run; a line outside the diff is refused', async () => {
+    const [pr] = await pullsForHead();
+    const reviewRun = randomUUID();
+    const target = { forge: 'local', repo: 'acme/widgets', runId: reviewRun };
+    const deliver = (dedupeKey: string, extra: Partial<DataOf<typeof notifyDeliver>>) =>
+      publisher.publish(
+        envelopeFor(
+          notifyDeliver,
+          { channel: 'github', target, dedupeKey, title: 'Horizon review', body: '', ...extra },
+          { source: 'orchestrator' },
+        ),
+      );
+    const comment = (line: number) => ({
+      path: 'widget.ts',
+      line,
+      body: reviewCommentBody({
+        path: 'widget.ts',
+        line,
+        body: 'Name the constant.',
+        suggestion: 'export const WIDGET = 2;',
+      }),
+    });
+    // The PR is horizon[bot]'s own: its verdict goes in the body, the event is COMMENT.
+    await deliver(`review:${reviewRun}`, {
+      target: { ...target, number: String(pr!.number) },
+      body: '**Horizon review: changes requested (1 inline comment)**\n\nName things.',
+      review: { commitId: pr!.headSha, event: 'COMMENT', comments: [comment(1)] },
+    });
+    await deliver(`review-check:${reviewRun}`, {
+      body: 'changes requested: Name things.',
+      checkRun: { headSha: pr!.headSha, results: [], conclusion: 'failure' },
+    });
+    const [review] = await until(async () => {
+      const reviews = await api.reviews('acme', 'widgets', pr!.number);
+      return reviews.length > 0 && reviews;
+    }, 'the agent review');
+    expect(review).toMatchObject({ author: LOCAL_BOT_LOGIN, state: 'commented', commitSha: pr!.headSha });
+    expect(await api.reviewComments('acme', 'widgets', pr!.number, review!.id)).toMatchObject([
+      {
+        path: 'widget.ts',
+        line: 1,
+        body: 'Name the constant.\n\n```suggestion\nexport const WIDGET = 2;\n```',
+      },
+    ]);
+    const check = await until(
+      async () => (await checkRuns(pr!.headSha)).find((c) => c.name === 'Horizon review'),
+      'the Horizon review check run',
+    );
+    expect(check).toMatchObject({ conclusion: 'failure', summary: 'changes requested: Name things.' });
+
+    // Line 7 is not in the diff: GitHub answers 422, so does the local forge, and nothing is retried.
+    const refused = `review:${randomUUID()}`;
+    await deliver(refused, {
+      target: { ...target, number: String(pr!.number) },
+      body: 'Another look.',
+      review: { commitId: pr!.headSha, event: 'COMMENT', comments: [comment(7)] },
+    });
+    const failed = await until(async () => {
+      const { rows } = await forge.db.pool.query<{ status: string; lastError: string }>(
+        `SELECT "status", "lastError" FROM notifier."NotificationDelivery" WHERE "dedupeKey" = $1`,
+        [refused],
+      );
+      return rows[0]?.status === 'failed' && rows[0];
+    }, 'the refused review');
+    expect(failed.lastError).toContain('Line could not be resolved: widget.ts:7 is not part of the diff');
+    expect(await api.reviews('acme', 'widgets', pr!.number)).toHaveLength(1);
+  });
 
   it('a redelivered command opens no second PR, with or without the delivery record', async () => {
     await send();

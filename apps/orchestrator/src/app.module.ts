@@ -2,6 +2,9 @@ import { foundationModules } from '@horizon/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ContextQueries } from './application/context-queries';
 import { DecisionExecutor } from './application/decision-executor';
+import { IntakeExecutor } from './application/intake-executor';
+import { PullRequestExecutor } from './application/pull-request-executor';
+import { ReviewStation } from './application/review-station';
 import { OrchestratorMetrics } from './application/metrics';
 import { RoutingContextBuilder } from './application/routing-context.builder';
 import { RunLauncher } from './application/run-launcher';
@@ -28,6 +31,7 @@ import { RunRepository } from './persistence/run.repository';
 import { ScheduleRepository } from './persistence/schedule.repository';
 import { TrackedItemRepository } from './persistence/tracked-item.repository';
 import { WorkItemQueryRepository } from './persistence/work-item-queries.repository';
+import { ReviewSettingsRepository } from './persistence/review-settings.repository';
 import { WorkItemRepository } from './persistence/work-item.repository';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from './settings';
 
@@ -41,6 +45,7 @@ export class OrchestratorModule {
       providers: [
         { provide: ORCHESTRATOR_CONFIG, useValue: config },
         WorkItemRepository,
+        ReviewSettingsRepository,
         RunRepository,
         OrchestratorMetrics,
         Transactor,
@@ -50,6 +55,9 @@ export class OrchestratorModule {
         WorkItemRetry,
         RoutingContextBuilder,
         DecisionExecutor,
+        IntakeExecutor,
+        PullRequestExecutor,
+        ReviewStation,
         RunLifecycleService,
         PlanRecorder,
         RunScheduler,

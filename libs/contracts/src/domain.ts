@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Shared vocabulary: the enums every service agrees on (DESIGN §5). */
-export const workItemKinds = ['plan', 'implement', 'revise', 'retro', 'fleet_child'] as const;
+export const workItemKinds = ['plan', 'implement', 'revise', 'retro', 'fleet_child', 'review'] as const;
 export const workItemKindSchema = z.enum(workItemKinds);
 export type WorkItemKind = z.infer<typeof workItemKindSchema>;
 
@@ -28,7 +28,8 @@ export const runOutcomes = ['succeeded', 'failed', 'cancelled', 'timed_out', 'in
 export const runOutcomeSchema = z.enum(runOutcomes);
 export type RunOutcome = z.infer<typeof runOutcomeSchema>;
 
-export const sandboxFlavours = ['plan', 'implement', 'verify'] as const;
+/** `review`: a read-only checkout of a pull request's head; nothing is pushed. */
+export const sandboxFlavours = ['plan', 'implement', 'verify', 'review'] as const;
 export const sandboxFlavourSchema = z.enum(sandboxFlavours);
 export type SandboxFlavour = z.infer<typeof sandboxFlavourSchema>;
 
@@ -78,6 +79,23 @@ export const sourceRefsSchema = z.object({
   consolePlanDraft: z.object({ id: z.string().uuid() }).optional(),
   /** A named webhook trigger's delivery that started the item. */
   webhookTrigger: z.object({ id: z.string(), name: z.string(), deliveryId: z.string() }).optional(),
+  /**
+   * A `review` item's pull request (kept apart from `pullRequest`, which names the PR an item
+   * opened): the head it reads and, on Horizon's own PR, the work item that opened it.
+   */
+  review: z
+    .object({
+      forge: z.enum(['github', 'local']),
+      repo: z.string(),
+      number: z.number().int(),
+      url: z.string(),
+      author: z.string(),
+      headRef: z.string(),
+      headSha: z.string(),
+      baseRef: z.string(),
+      horizonWorkItemId: z.string().uuid().nullable(),
+    })
+    .optional(),
   /** The schedule whose tick started the item. */
   schedule: z.object({ id: z.string().uuid(), name: z.string(), tickAt: isoDate }).optional(),
 });

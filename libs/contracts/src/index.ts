@@ -16,3 +16,5 @@ export * from './plan';
 export * from './catalog';
 export * from './console';
 export * from './schedule';
+export * from './review';
+export * from './fenced-json';

@@ -9,6 +9,7 @@ import {
   workItemKindSchema,
   workItemStateSchema,
 } from './domain';
+import { agentReviewSchema } from './review';
 import { plannedIssueSchema } from './plan';
 
 /** Facts the orchestrator publishes about work items and runs (`hzn.evt.workitem.*`, `hzn.evt.run.*`). */
@@ -101,6 +102,8 @@ export const runFinished = defineContract({
     frictionNotes: z.array(z.string()),
     /** The agent's last words: a plan run's plan, a commit's body. Absent from older publishers. */
     summary: z.string().nullable().optional(),
+    /** A `review` run's structured review (verdict, summary, inline comments). */
+    review: agentReviewSchema.optional(),
     /** The run's deadline, when its run tokens expire: how long mcp-context must remember the revocation. Absent from older publishers. */
     deadlineAt: isoDate.optional(),
   }),

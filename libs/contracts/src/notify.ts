@@ -46,12 +46,29 @@ export const notifyDeliver = defineContract({
     linearActivity: linearActivitySchema.optional(),
     /** Linear with `issueId`: also move the issue to its team's completed state (on merge). */
     completeIssue: z.boolean().optional(),
-    /** GitHub: a check run named `title` on this commit, concluded from the verification results. */
+    /**
+     * GitHub: a check run named `title` on this commit, concluded from the verification results,
+     * or, when `conclusion` is set, with that conclusion and `body` as its summary.
+     */
     checkRun: z
       .object({
         headSha: z.string().min(1),
         results: z.array(
           z.object({ command: z.string(), exitCode: z.number().int(), durationMs: z.number().int() }),
+        ),
+        conclusion: z.enum(['success', 'neutral', 'failure']).optional(),
+      })
+      .optional(),
+    /**
+     * GitHub with `number`: one pull-request review (`body` its text) on `commitId` with these
+     * inline comments, instead of a comment.
+     */
+    review: z
+      .object({
+        commitId: z.string().min(1),
+        event: z.enum(['APPROVE', 'REQUEST_CHANGES', 'COMMENT']),
+        comments: z.array(
+          z.object({ path: z.string().min(1), line: z.number().int().positive(), body: z.string() }),
         ),
       })
       .optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineContract } from './contract';
+import { readFencedJson } from './fenced-json';
 
 /**
  * What a plan run proposes: the issues to carve the work into and their order. The PM agent
@@ -47,31 +48,14 @@ export type PlanProposal = z.infer<typeof planProposalSchema>;
 
 export type PlanReading = { ok: true; plan: PlanProposal } | { ok: false; reason: string };
 
-const fencedJson = /```(?:json)?[ \t]*\n([\s\S]*?)\n[ \t]*```/g;
-
 /**
  * Reads the plan from an agent's answer: the last fenced JSON block that holds one (agents
  * often show a draft first), else the whole text as JSON. Cycles are not checked here: the
  * dependency graph that records the plan refuses them.
  */
 export function readPlanProposal(text: string | null | undefined): PlanReading {
-  if (!text?.trim()) return { ok: false, reason: 'the plan run gave no answer' };
-  const blocks = [...text.matchAll(fencedJson)].map((m) => m[1]!).reverse();
-  const candidates = blocks.length > 0 ? blocks : [text];
-  let reason = 'no JSON block with an "issues" list';
-  for (const candidate of candidates) {
-    let json: unknown;
-    try {
-      json = JSON.parse(candidate);
-    } catch (err) {
-      reason = `the plan is not JSON: ${(err as Error).message}`;
-      continue;
-    }
-    const parsed = planProposalSchema.safeParse(json);
-    if (parsed.success) return { ok: true, plan: parsed.data };
-    reason = `the plan does not fit the schema: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`;
-  }
-  return { ok: false, reason };
+  const reading = readFencedJson(text, planProposalSchema, { what: 'plan', shape: 'an "issues" list' });
+  return reading.ok ? { ok: true, plan: reading.value } : reading;
 }
 
 /** An example the plan prompt shows the agent, valid against `planProposalSchema`. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { followUpOriginSchema, isoDate, runOutcomeSchema } from './domain';
+import { agentReviewSchema } from './review';
 
 /**
  * What crosses the sandbox wall between sandbox-manager and the agent-runner inside: JSON
@@ -9,7 +10,7 @@ import { followUpOriginSchema, isoDate, runOutcomeSchema } from './domain';
  * `hzn.evt.run.finished`.
  */
 
-export const agentRunKinds = ['implement', 'revise', 'plan'] as const;
+export const agentRunKinds = ['implement', 'revise', 'plan', 'review'] as const;
 export const agentRunKindSchema = z.enum(agentRunKinds);
 export type AgentRunKind = z.infer<typeof agentRunKindSchema>;
 
@@ -28,7 +29,10 @@ export type CommitPerson = z.infer<typeof person>;
 export const agentRunSpecSchema = z.object({
   runId: z.string().uuid(),
   workItemId: z.string().uuid(),
-  /** `implement`: commit and push; `revise`: the same on the existing branch, the prompt is the review; `plan`: no push. */
+  /**
+   * `implement`: commit and push; `revise`: the same on the existing branch, the prompt is the
+   * review; `plan`: no push; `review`: read the pull request at `branch` against `baseRef`, no push.
+   */
   kind: agentRunKindSchema,
   /** The task, or for `revise` the review text asking for changes. */
   prompt: z.string().min(1),
@@ -128,6 +132,8 @@ export const runReportSchema = z.object({
   frictionNotes: z.array(z.string()),
   /** The agent's last words: the plan of a `plan` run, the body of a commit. */
   summary: z.string().nullable(),
+  /** A `review` run's structured review; absent for other kinds, and when the agent gave none. */
+  review: agentReviewSchema.optional(),
   /** Where the time went; `runnerMs` is the runner's own (start, git, reporting). */
   timings: z.object({
     harnessMs: z.number().int().nonnegative(),

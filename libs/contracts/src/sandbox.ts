@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineContract } from './contract';
 import { isoDate, sandboxFlavourSchema } from './domain';
 import { agentRunKindSchema } from './run';
+import { repoReviewSettingsSchema } from './review';
 import { scheduleDeclarationSchema } from './schedule';
 
 const resources = z.object({
@@ -101,6 +102,8 @@ export const sandboxSnapshotBuilt = defineContract({
      * to them). Absent: a snapshot read before schedules were declarable, which says nothing.
      */
     schedules: z.array(scheduleDeclarationSchema).optional(),
+    /** Its `review:` settings at `commit` (defaults filled in). Absent: an older publisher. */
+    review: repoReviewSettingsSchema.optional(),
   }),
 });
 

@@ -1,10 +1,11 @@
 import type {
+  CheckRunInput,
   CheckRunRef,
   ForgePort,
+  NewReview,
   PullRequestRef,
   RepoName,
   ReviewComment,
-  VerificationResult,
 } from '@horizon/integrations-github';
 import { LocalForgeClient, PullRequest } from './local-forge-client';
 
@@ -63,16 +64,27 @@ export class LocalForgeAdapter implements ForgePort {
     await this.client.requestReviewers(repo.owner, repo.repo, number, reviewers);
   }
 
-  async createCheckRun(
-    repo: RepoName,
-    run: { headSha: string; name: string; results: VerificationResult[]; detailsUrl?: string },
-  ): Promise<CheckRunRef> {
+  async createCheckRun(repo: RepoName, run: CheckRunInput): Promise<CheckRunRef> {
     const created = await this.client.createCheckRun(repo.owner, repo.repo, run);
     return {
       id: created.id,
       url: run.detailsUrl ?? `${this.client.baseUrl}/${repo.owner}/${repo.repo}`,
       conclusion: created.conclusion,
     };
+  }
+
+  async createReview(
+    repo: RepoName,
+    number: number,
+    review: NewReview,
+  ): Promise<{ id: number; url: string }> {
+    const created = await this.client.review(repo.owner, repo.repo, number, {
+      event: review.event,
+      body: review.body,
+      commit_id: review.commitId,
+      comments: review.comments,
+    });
+    return { id: created.id, url: `${this.pullUrl(repo, number)}#pullrequestreview-${created.id}` };
   }
 
   async listReviewComments(repo: RepoName, number: number, reviewId: number): Promise<ReviewComment[]> {

@@ -179,6 +179,7 @@ export class LocalForgeClient {
     input: {
       event: 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT';
       body?: string;
+      commit_id?: string;
       comments?: { path: string; line?: number; body: string }[];
     },
   ) {
@@ -208,9 +209,11 @@ export class LocalForgeClient {
       name: string;
       results: { command: string; exitCode: number; durationMs: number; output?: string }[];
       detailsUrl?: string;
+      conclusion?: 'success' | 'neutral' | 'failure';
+      summary?: string;
     },
   ) {
-    return this.request<{ id: number; conclusion: 'success' | 'failure' }>(
+    return this.request<{ id: number; conclusion: 'success' | 'neutral' | 'failure' }>(
       'POST',
       `${this.repoPath(owner, name)}/check-runs`,
       input,

@@ -18,11 +18,13 @@ export type McpScope = (typeof MCP_SCOPES)[number];
  * Scopes by sandbox flavour (DESIGN §6). plan and implement runs (revise and retro runs use
  * these flavours too) read every source; nothing here writes, so implement adds nothing.
  * verify runs judge a change against its CI, logs and conventions, nothing conversational.
+ * review runs read every source, like plan: the issue and thread explain what the PR is for.
  */
 const BY_FLAVOUR: Record<SandboxFlavour, readonly McpScope[]> = {
   plan: MCP_SCOPES,
   implement: MCP_SCOPES,
   verify: ['forge:read', 'logs:read', 'repo:read'],
+  review: MCP_SCOPES,
 };
 
 export function scopesForFlavour(flavour: SandboxFlavour): McpScope[] {

@@ -1,11 +1,19 @@
-import type { AgentRunSpec, RunOutcome, RunReport, VerificationResult } from '@horizon/contracts';
+import { readAgentReview } from '@horizon/contracts';
+import type {
+  AgentReview,
+  AgentRunSpec,
+  RunOutcome,
+  RunReport,
+  VerificationResult,
+} from '@horizon/contracts';
 import type { Harness } from '../harness';
 import { AgentSession } from './agent-session';
 import { runCommand, shellCommand, type CommandOutcome } from './commands';
 import { commitMessage } from './commit-message';
 import type { FollowUpSource } from './follow-ups';
 import { FrictionNotes } from './friction';
-import { fixPrompt, taskPrompt } from './prompts';
+import { fixPrompt, reviewPrompt, taskPrompt } from './prompts';
+import { pinReviewMaterial } from './review-material';
 import { RunStopped } from './run-stopped';
 import { oneLine, tail, type Transcript } from './transcript';
 
@@ -65,6 +73,7 @@ class AgentRun {
       deadlineAt: spec.deadlineAt,
     });
     try {
+      if (spec.kind === 'review') return await this.review();
       await this.moveToBranch();
       let prompt = taskPrompt(spec);
       let label: string | undefined;
@@ -103,6 +112,34 @@ class AgentRun {
       const message = error instanceof Error ? error.message : String(error);
       return this.finish('infra_error', `runner error: ${message}`);
     }
+  }
+
+  /**
+   * A review: the PR's head checked out (read-only: nothing is committed or pushed, and the
+   * review flavour's proxy refuses a push), one turn, and the structured review it ends with.
+   */
+  private async review(): Promise<RunReport> {
+    const { spec } = this.deps;
+    await this.git(['fetch', '--quiet', 'origin', `refs/heads/${spec.baseRef}`], `fetching ${spec.baseRef}`);
+    const base = (await this.git(['rev-parse', 'FETCH_HEAD'], 'reading the base')).output.trim();
+    await this.git(['fetch', '--quiet', 'origin', `refs/heads/${spec.branch}`], `fetching ${spec.branch}`);
+    await this.git(['checkout', '--quiet', '--detach', 'FETCH_HEAD'], `checking out ${spec.branch}`);
+    const diff = (await this.git(['diff', `${base}...HEAD`], 'reading the diff')).output;
+    const instructions = await pinReviewMaterial(this.deps.workdir, async (file) => {
+      const shown = await runCommand({
+        command: 'git',
+        args: ['show', `${base}:${file}`],
+        cwd: this.deps.workdir,
+        env: this.deps.env,
+        deadlineAt: this.deadlineAt,
+        signal: this.deps.signal,
+      });
+      return shown.exitCode === 0 ? shown.output : null;
+    });
+    await this.agent.turns(reviewPrompt(spec, instructions, diff), 0, 'review');
+    const reading = readAgentReview(this.agent.summary);
+    if (!reading.ok) return this.finish('failed', reading.reason);
+    return this.finish('succeeded', null, null, null, reading.value);
   }
 
   /** A revise run continues the pushed branch; any other run works on its branch from the base. */
@@ -245,6 +282,7 @@ class AgentRun {
     reason: string | null,
     commitSha: string | null = null,
     branch: string | null = null,
+    review?: AgentReview,
   ): RunReport {
     const unhandled = this.agent.close();
     if (unhandled > 0) {
@@ -269,6 +307,7 @@ class AgentRun {
       verification: this.verification,
       frictionNotes: this.friction.list(),
       summary: this.agent.summary,
+      ...(review ? { review } : {}),
       timings: {
         harnessMs,
         verificationMs: this.verificationMs,

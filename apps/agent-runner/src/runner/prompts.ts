@@ -1,4 +1,4 @@
-import { planProposalExample } from '@horizon/contracts';
+import { agentReviewExample, planProposalExample } from '@horizon/contracts';
 import type { AgentRunSpec } from '@horizon/contracts';
 
 /** Log tail a fix round shows the agent: the end of the output is where failures are reported. */
@@ -50,6 +50,30 @@ export function taskPrompt(spec: AgentRunSpec): string {
     parts.push(closing);
   }
   return parts.join('\n\n');
+}
+
+/** The diff a review prompt shows at most; the agent reads the rest in the checkout. */
+export const REVIEW_DIFF_LIMIT = 60_000;
+
+/**
+ * A review run's one turn: the repository's own review instructions (`AGENTS.md`,
+ * `.horizon/review.md`, as read from the checkout), the pull request's diff, and the shape of
+ * the answer Horizon posts as one pull-request review.
+ */
+export function reviewPrompt(
+  spec: AgentRunSpec,
+  instructions: readonly { file: string; text: string }[],
+  diff: string,
+): string {
+  const shown = diff.length > REVIEW_DIFF_LIMIT ? `${diff.slice(0, REVIEW_DIFF_LIMIT)}\n… (diff cut)` : diff;
+  return [
+    `Review a pull request of ${spec.repo}: branch \`${spec.branch}\` into \`${spec.baseRef}\`, checked out in the current directory. Read what you need; change no files, run nothing that writes.`,
+    spec.prompt,
+    ...instructions.map((i) => `The repository's ${i.file} says:\n${i.text.trim()}`),
+    `The diff:\n\`\`\`diff\n${shown.trimEnd()}\n\`\`\``,
+    "End your answer with the review as one fenced JSON block of this shape. `verdict` is approve, comment or request_changes; each comment sits on a line of the diff's new side (`line` in the new file); `suggestion`, when you propose code, replaces that line:",
+    '```json\n' + JSON.stringify(agentReviewExample, null, 2) + '\n```',
+  ].join('\n\n');
 }
 
 export interface VerificationFailure {

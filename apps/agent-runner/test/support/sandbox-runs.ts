@@ -94,15 +94,16 @@ export class SandboxRuns {
     branch: string,
     modelBaseUrl: string,
     provider: ModelProvider = 'openai-compatible',
+    flavour: 'implement' | 'review' = 'implement',
   ): Promise<SandboxHandle> {
     const handle = await this.driver.create({
       id: `run-${randomUUID()}`,
-      flavour: 'implement',
+      flavour,
       snapshotDir: this.snapshot.dir,
       resources,
       env: {},
       egress: {
-        policy: defaultFlavourPolicies.implement,
+        policy: defaultFlavourPolicies[flavour],
         run: { repo: { owner: 'acme', name: 'app' }, branch },
         credentials: {
           git: { upstream: this.forge.url, token: this.token },
@@ -170,7 +171,7 @@ export class SandboxRuns {
     return out;
   }
 
-  private tempDir(prefix: string): string {
+  tempDir(prefix: string): string {
     const dir = mkdtempSync(join(tmpdir(), `hzn-${prefix}-`));
     this.temps.push(dir);
     return dir;

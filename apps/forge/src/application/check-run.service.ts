@@ -21,11 +21,19 @@ export class CheckRunService {
   async create(
     owner: string,
     name: string,
-    input: { headSha: string; name: string; results: VerificationResult[] },
+    input: {
+      headSha: string;
+      name: string;
+      results: VerificationResult[];
+      conclusion?: 'success' | 'neutral' | 'failure';
+      summary?: string;
+    },
     user: string,
   ) {
     const repo = await this.finder.repository(owner, name);
-    const report = verificationReport(input.results);
+    const report = input.conclusion
+      ? { conclusion: input.conclusion, summary: input.summary ?? '' }
+      : verificationReport(input.results);
     return this.transactions.run(async (tx) => {
       const run = await this.checkRuns.create(tx, {
         repositoryId: repo.id,

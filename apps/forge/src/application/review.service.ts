@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ForgeError, notFound } from '../domain/errors';
 import { ForgeEvent, ForgeEvents } from '../domain/events';
+import { commentableLines, unresolvedComment } from '@horizon/integrations-github';
+import { BareRepositories } from '../git/bare-repos';
 import { CommentRepository } from '../persistence/comment.repository';
 import { ReviewRepository } from '../persistence/review.repository';
 import { ForgeTransactions } from '../persistence/transactions';
@@ -15,6 +17,7 @@ export class ReviewService {
     private readonly comments: CommentRepository,
     private readonly transactions: ForgeTransactions,
     private readonly events: ForgeEvents,
+    private readonly git: BareRepositories,
   ) {}
 
   async comment(
@@ -58,11 +61,15 @@ export class ReviewService {
     input: {
       event: 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT';
       body?: string | null;
+      /** The commit reviewed; the head when absent. Comments' lines are resolved in its diff. */
+      commit_id?: string;
       comments?: { path: string; line?: number | null; body: string }[];
     },
     user: string,
   ) {
     const { repo, pr } = await this.finder.pull(owner, name, number);
+    const commitSha = input.commit_id ?? pr.headSha;
+    if (input.comments?.length) await this.resolveComments(owner, name, pr, commitSha, input.comments);
     if (pr.state !== 'open') throw new ForgeError(422, `#${number} is ${pr.merged ? 'merged' : 'closed'}`);
     const state = (
       { APPROVE: 'approved', REQUEST_CHANGES: 'changes_requested', COMMENT: 'commented' } as const
@@ -80,7 +87,7 @@ export class ReviewService {
         author: user,
         state,
         body: input.body ?? null,
-        commitSha: pr.headSha,
+        commitSha,
       });
       const events: ForgeEvent[] = [];
       for (const c of input.comments ?? []) {
@@ -105,6 +112,29 @@ export class ReviewService {
       events.push(this.events.review(repo, pr, { id: review.id, state, body: review.body, author: user }));
       return { value: review, events };
     });
+  }
+
+  /**
+   * GitHub refuses (422) a review whose comment sits outside the reviewed commit's diff, or names
+   * a commit the repository does not have; so does the local forge, with GitHub's words.
+   */
+  private async resolveComments(
+    owner: string,
+    name: string,
+    pr: { baseRef: string; mergedBaseSha: string | null },
+    commitSha: string,
+    comments: readonly { path: string; line?: number | null }[],
+  ): Promise<void> {
+    const base = pr.mergedBaseSha ?? (await this.git.branchSha(owner, name, pr.baseRef));
+    if (!base) throw new ForgeError(422, `base branch ${pr.baseRef} no longer exists`);
+    const diff = await this.git.diff(owner, name, base, commitSha).catch(() => {
+      throw new ForgeError(422, `No commit found for SHA: ${commitSha}`);
+    });
+    const lines = commentableLines(diff);
+    for (const comment of comments) {
+      const reason = unresolvedComment(lines, comment);
+      if (reason) throw new ForgeError(422, reason);
+    }
   }
 
   async reviewsOf(owner: string, name: string, number: number) {

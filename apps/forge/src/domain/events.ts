@@ -183,7 +183,7 @@ export class ForgeEvents {
     check: {
       id: number;
       name: string;
-      conclusion: 'success' | 'failure';
+      conclusion: 'success' | 'neutral' | 'failure';
       headSha: string;
       pullRequestNumbers: number[];
     },

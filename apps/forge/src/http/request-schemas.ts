@@ -36,6 +36,10 @@ export const commentBody = z.object({
 export const reviewBody = z.object({
   event: z.enum(['APPROVE', 'REQUEST_CHANGES', 'COMMENT']),
   body: z.string().max(65_536).nullish(),
+  commit_id: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .optional(),
   comments: z
     .array(
       z.object({
@@ -69,6 +73,9 @@ export const checkRunBody = z.object({
     }),
   ),
   detailsUrl: z.string().optional(),
+  /** Set: the check run concludes so, with `summary` (a verdict rather than verification results). */
+  conclusion: z.enum(['success', 'neutral', 'failure']).optional(),
+  summary: z.string().max(65_536).optional(),
 });
 
 export const pullStateQuery = z.enum(['open', 'closed', 'all']).default('open');

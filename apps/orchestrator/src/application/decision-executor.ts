@@ -1,52 +1,31 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { notifyDeliver } from '@horizon/contracts';
-import type { SourceRefs } from '@horizon/contracts';
+import { Injectable } from '@nestjs/common';
 import type { Logger } from '@horizon/observability';
-import {
-  IngressDataOf,
-  IngressEvent,
-  PullRequestTarget,
-  ReviseFeedback,
-  RoutingDecision,
-  forgeOf,
-  route,
-  terminalWorkItemStates,
-  repoNamedIn,
-  threadKey,
-} from '../domain';
+import { IngressEvent, RoutingDecision, route, terminalWorkItemStates, threadKey } from '../domain';
 import { WorkItemRepository, WorkItemRow } from '../persistence/work-item.repository';
-import { ORCHESTRATOR_CONFIG } from '../settings';
-import type { OrchestratorConfig } from '../settings';
+import { IntakeExecutor } from './intake-executor';
 import { OrchestratorMetrics } from './metrics';
 import { OwnerAnswers } from './owner-lookup';
+import { PullRequestExecutor } from './pull-request-executor';
 import { RoutingContextBuilder } from './routing-context.builder';
 import { UnitOfWork } from './unit-of-work';
 import { WorkItemService } from './work-item.service';
 import { WorkItemRetry } from './work-item-retry';
 
-type Decision<T extends RoutingDecision['type']> = Extract<RoutingDecision, { type: T }>;
-
-function feedbackText(feedback: ReviseFeedback): string {
-  switch (feedback.kind) {
-    case 'review':
-      return feedback.review.body?.trim() || `Review by ${feedback.review.author}: changes requested.`;
-    case 'review_comment':
-      return `${feedback.comment.path}${feedback.comment.line !== null ? `:${feedback.comment.line}` : ''}: ${feedback.comment.body}`;
-    case 'issue_comment':
-      return feedback.comment.body;
-  }
-}
-
-/** Routes one ingress event and carries out the decision, inside the handler's unit of work. */
+/**
+ * Routes one ingress event and carries out the decision, inside the handler's unit of work.
+ * New work goes to `IntakeExecutor`, what happens on pull requests to `PullRequestExecutor`;
+ * what acts on an existing item by its id, thread or session is done here.
+ */
 @Injectable()
 export class DecisionExecutor {
   constructor(
     private readonly items: WorkItemRepository,
     private readonly workItems: WorkItemService,
     private readonly retries: WorkItemRetry,
+    private readonly intake: IntakeExecutor,
+    private readonly pullRequests: PullRequestExecutor,
     private readonly contexts: RoutingContextBuilder,
     private readonly metrics: OrchestratorMetrics,
-    @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
   ) {}
 
   /** `owners` answers who owns a new item; a question it cannot answer yet rolls the transaction back (see owner-lookup.ts). */
@@ -56,7 +35,8 @@ export class DecisionExecutor {
     owners: OwnerAnswers,
     logger: Logger,
   ): Promise<RoutingDecision> {
-    if (event.subject === 'hzn.ingress.github.pull_request') await this.linkPullRequest(uow, event.data);
+    if (event.subject === 'hzn.ingress.github.pull_request')
+      await this.pullRequests.linkPullRequest(uow, event.data);
     const { rule, decision } = route(event, await this.contexts.build(uow, event));
     logger.info({ rule, decision: decision.type }, 'routed');
     await this.execute(uow, decision, owners);
@@ -67,9 +47,22 @@ export class DecisionExecutor {
   private async execute(uow: UnitOfWork, decision: RoutingDecision, owners: OwnerAnswers): Promise<void> {
     switch (decision.type) {
       case 'create_work_item':
-        return this.create(uow, decision, owners);
+        return this.intake.create(uow, decision, owners);
       case 'start_triggered_work':
-        return this.startTriggered(uow, decision);
+        return this.intake.startTriggered(uow, decision);
+      case 'start_scheduled_run':
+        return this.intake.startScheduled(uow, decision, owners);
+      case 'start_plan_run':
+        return this.intake.startPlan(uow, decision, owners);
+      case 'start_implement_run':
+        return this.intake.startImplement(uow, decision, owners);
+      case 'start_thread_run':
+        return this.intake.startThread(uow, decision, owners);
+      case 'start_review':
+      case 'start_revise_run':
+      case 'mark_merged':
+      case 'cancel':
+        return this.pullRequests.execute(uow, decision);
       case 'cancel_work_item':
         return this.withItem(uow, decision.workItemId, decision.requestedBy, 'cancel', (item) =>
           this.workItems.cancel(uow, item, decision.reason, decision.requestedBy),
@@ -90,14 +83,6 @@ export class DecisionExecutor {
         return this.withItem(uow, decision.workItemId, decision.requestedBy, 'retry', (item) =>
           this.retries.retry(uow, item, decision.requestedBy),
         );
-      case 'start_scheduled_run':
-        return this.startScheduled(uow, decision, owners);
-      case 'start_plan_run':
-        return this.startPlan(uow, decision, owners);
-      case 'start_implement_run':
-        return this.startImplement(uow, decision, owners);
-      case 'start_thread_run':
-        return this.startThread(uow, decision, owners);
       case 'cancel_tracker_issue': {
         const actor = `linear:${decision.actorId ?? 'unknown'}`;
         const item = await this.items.findByTrackerIssue(uow.tx, decision.issue.id);
@@ -115,26 +100,6 @@ export class DecisionExecutor {
           actor,
         );
       }
-      case 'start_revise_run':
-        return this.withPullRequestItem(uow, decision.pullRequest, decision.requestedBy, (item) =>
-          this.workItems.revise(
-            uow,
-            item,
-            decision.pullRequest,
-            feedbackText(decision.feedback),
-            `github:${decision.requestedBy}`,
-          ),
-        );
-      case 'mark_merged': {
-        const actor = `github:${decision.mergedBy ?? 'unknown'}`;
-        return this.withPullRequestItem(uow, decision.pullRequest, actor, (item) =>
-          this.workItems.merge(uow, item, decision.pullRequest, actor),
-        );
-      }
-      case 'cancel':
-        return this.withPullRequestItem(uow, decision.pullRequest, 'github', (item) =>
-          this.workItems.cancel(uow, item, decision.reason, 'github'),
-        );
       case 'follow_up_prompt': {
         const item = await this.items.findActiveByThread(uow.tx, decision.thread, terminalWorkItemStates);
         if (!item)
@@ -160,286 +125,6 @@ export class DecisionExecutor {
     }
   }
 
-  private async create(
-    uow: UnitOfWork,
-    { request }: Decision<'create_work_item'>,
-    owners: OwnerAnswers,
-  ): Promise<void> {
-    const existing = await this.items.get(uow.tx, request.workItemId);
-    if (existing) return this.workItems.addBlockers(uow, existing, request.blockedBy, request.requestedBy);
-    // An owner id that names no identity is not recorded.
-    const ownerId = request.ownerId === null ? null : owners.identity(request.ownerId);
-    await this.workItems.record(
-      uow,
-      {
-        id: request.workItemId,
-        kind: request.kind,
-        repo: request.repo,
-        title: request.title,
-        description: request.description,
-        priority: request.priority,
-        labels: request.labels,
-        autoStart: request.autoStart,
-        ownerId,
-        // Only a plan has a proposal to send back; on other kinds the field means nothing.
-        sourceRefs:
-          request.proposalFor && request.kind === 'plan'
-            ? { consolePlanDraft: { id: request.proposalFor.consolePlanDraftId } }
-            : {},
-      },
-      request.blockedBy,
-      { by: 'policy' },
-      request.requestedBy,
-    );
-  }
-
-  /**
-   * A webhook trigger's delivery: queued at once in the trigger's repository, unowned (nobody
-   * asked; the trigger's creator set it up). The item id is derived from the delivery, so a
-   * replayed delivery finds its item and starts nothing twice.
-   */
-  private async startTriggered(uow: UnitOfWork, { firing }: Decision<'start_triggered_work'>): Promise<void> {
-    const actor = `trigger:${firing.trigger.name}`;
-    if (await this.items.get(uow.tx, firing.workItemId))
-      return this.workItems.ignore(
-        uow,
-        null,
-        actor,
-        `delivery ${firing.delivery.deliveryId} of trigger ${firing.trigger.name} already started work item ${firing.workItemId}`,
-      );
-    await this.workItems.record(
-      uow,
-      {
-        id: firing.workItemId,
-        kind: firing.kind,
-        repo: firing.repo,
-        title: firing.title,
-        description: firing.description,
-        priority: 5,
-        labels: firing.labels,
-        autoStart: null,
-        ownerId: null,
-        sourceRefs: {
-          webhookTrigger: {
-            id: firing.trigger.id,
-            name: firing.trigger.name,
-            deliveryId: firing.delivery.deliveryId,
-          },
-        },
-      },
-      [],
-      { by: 'request', cause: `webhook trigger ${firing.trigger.name} fired (${firing.delivery.event})` },
-      actor,
-    );
-  }
-
-  /** A schedule's tick: one work item, its id chosen when the firing was recorded. */
-  private async startScheduled(
-    uow: UnitOfWork,
-    { firing }: Decision<'start_scheduled_run'>,
-    owners: OwnerAnswers,
-  ): Promise<void> {
-    if (await this.items.get(uow.tx, firing.workItemId)) return;
-    await this.workItems.record(
-      uow,
-      {
-        id: firing.workItemId,
-        kind: firing.flavour,
-        repo: firing.repo,
-        title: firing.title,
-        description: firing.prompt,
-        priority: 5,
-        labels: ['schedule'],
-        autoStart: true,
-        ownerId: firing.ownerId === null ? null : owners.identity(firing.ownerId),
-        sourceRefs: { schedule: { id: firing.scheduleId, name: firing.name, tickAt: firing.tickAt } },
-      },
-      [],
-      { by: 'policy' },
-      `schedule:${firing.name}`,
-    );
-  }
-
-  private async startPlan(
-    uow: UnitOfWork,
-    d: Decision<'start_plan_run'>,
-    owners: OwnerAnswers,
-  ): Promise<void> {
-    const actor = `linear:${d.creatorId ?? 'unknown'}`;
-    if (await this.items.findByAgentSession(uow.tx, d.agentSessionId)) {
-      return this.workItems.ignore(
-        uow,
-        null,
-        actor,
-        `agent session ${d.agentSessionId} already has a plan run`,
-      );
-    }
-    const sourceRefs: SourceRefs = { linearAgentSession: { id: d.agentSessionId } };
-    if (d.issue) sourceRefs.trackerIssue = this.trackerIssue(d.issue);
-    await this.recordRequestedItem(uow, owners, {
-      kind: 'plan',
-      title: d.issue?.title ?? `Linear agent session ${d.agentSessionId}`,
-      description: d.issue?.description ?? '',
-      labels: [],
-      repo: this.repoFor(d.issue?.teamId ?? null, d.issue?.description),
-      sourceRefs,
-      cause: 'a Linear agent session asked for a plan',
-      actor,
-      requester: d.creatorId ? { provider: 'linear', externalId: d.creatorId } : null,
-    });
-  }
-
-  private async startImplement(
-    uow: UnitOfWork,
-    d: Decision<'start_implement_run'>,
-    owners: OwnerAnswers,
-  ): Promise<void> {
-    const actor = `linear:${d.actorId ?? 'unknown'}`;
-    const cause =
-      d.trigger === 'delegated' ? 'delegated to Horizon in Linear' : 'moved to a started state in Linear';
-    const existing = await this.items.findByTrackerIssue(uow.tx, d.issue.id);
-    if (existing) return this.workItems.start(uow, existing, cause, actor);
-    await this.recordRequestedItem(uow, owners, {
-      kind: 'implement',
-      title: d.issue.title,
-      description: d.issue.description ?? '',
-      labels: d.issue.labels,
-      repo: this.repoFor(d.issue.teamId, d.issue.description),
-      sourceRefs: { trackerIssue: this.trackerIssue(d.issue) },
-      cause,
-      actor,
-      requester: d.actorId ? { provider: 'linear', externalId: d.actorId } : null,
-    });
-  }
-
-  private async startThread(
-    uow: UnitOfWork,
-    d: Decision<'start_thread_run'>,
-    owners: OwnerAnswers,
-  ): Promise<void> {
-    const actor = `slack:${d.message.user}`;
-    const repo = this.config.SLACK_CHANNEL_REPOS[d.thread.channel] ?? repoNamedIn(d.message.text);
-    if (!repo) {
-      uow.emit(notifyDeliver, {
-        channel: 'slack',
-        target: { ...d.thread },
-        dedupeKey: `thread-needs-repo:${threadKey(d.thread)}:${d.message.ts}`,
-        title: 'Which repository?',
-        body: 'I do not know which repository this channel works on. Mention me again with `repo:owner/name`, or ask an admin to map this channel in SLACK_CHANNEL_REPOS.',
-      });
-      return this.workItems.ignore(uow, null, actor, `no repository for Slack channel ${d.thread.channel}`);
-    }
-    const text = d.message.text.replace(/<@[A-Z0-9]+>/g, '').trim();
-    await this.recordRequestedItem(uow, owners, {
-      kind: 'implement',
-      title: text.slice(0, 120) || 'Slack request',
-      description: d.message.text,
-      labels: [],
-      repo,
-      sourceRefs: { slackThread: { ...d.thread } },
-      cause: 'asked for in a Slack thread',
-      actor,
-      requester: { provider: 'slack', externalId: d.message.user },
-    });
-  }
-
-  /**
-   * Records an item a person asked for in Linear or Slack (not the API), queued at once; without a repo it fails,
-   * saying why. The requester's linked identity owns it, so its PR is attributed to them; an
-   * unlinked user leaves it unowned (the PR is opened as the app).
-   */
-  private async recordRequestedItem(
-    uow: UnitOfWork,
-    owners: OwnerAnswers,
-    item: {
-      kind: 'plan' | 'implement';
-      title: string;
-      description: string;
-      labels: readonly string[];
-      repo: string | null;
-      sourceRefs: SourceRefs;
-      cause: string;
-      actor: string;
-      requester: { provider: 'linear' | 'slack'; externalId: string } | null;
-    },
-  ): Promise<void> {
-    const ownerId = item.requester
-      ? owners.linkedTo(item.requester.provider, item.requester.externalId)
-      : null;
-    await this.workItems.record(
-      uow,
-      {
-        id: crypto.randomUUID(),
-        kind: item.kind,
-        repo: item.repo ?? '',
-        title: item.title,
-        description: item.description,
-        priority: 5,
-        labels: item.labels,
-        autoStart: null,
-        ownerId,
-        sourceRefs: item.sourceRefs,
-      },
-      [],
-      item.repo
-        ? { by: 'request', cause: item.cause }
-        : {
-            by: 'refusal',
-            cause: 'no repository known: set LINEAR_TEAM_REPOS or DEFAULT_REPO, or write repo:owner/name',
-          },
-      item.actor,
-    );
-  }
-
-  private repoFor(teamId: string | null, description: string | null | undefined): string | null {
-    return (
-      (teamId ? this.config.LINEAR_TEAM_REPOS[teamId] : undefined) ??
-      repoNamedIn(description) ??
-      this.config.DEFAULT_REPO ??
-      null
-    );
-  }
-
-  private trackerIssue(issue: {
-    id: string;
-    identifier: string | null;
-    url: string | null;
-    teamId: string | null;
-  }) {
-    return {
-      provider: 'linear' as const,
-      id: issue.id,
-      ...(issue.identifier ? { identifier: issue.identifier } : {}),
-      ...(issue.url ? { url: issue.url } : {}),
-      ...(issue.teamId ? { teamId: issue.teamId } : {}),
-    };
-  }
-
-  /** A Horizon branch's PR was opened or updated: remember its number on the item. */
-  private async linkPullRequest(
-    uow: UnitOfWork,
-    data: IngressDataOf<'hzn.ingress.github.pull_request'>,
-  ): Promise<void> {
-    const { repository, pullRequest } = data;
-    if (!repository || !pullRequest.headRef.startsWith(this.config.HORIZON_BRANCH_PREFIX)) return;
-    const item = await this.items.findByPullRequest(
-      uow.tx,
-      repository.fullName,
-      pullRequest.number,
-      pullRequest.headRef,
-    );
-    if (!item) return;
-    await this.workItems.linkPullRequest(uow, item, {
-      repository,
-      installationId: data.installationId,
-      forge: forgeOf(data),
-      number: pullRequest.number,
-      branch: pullRequest.headRef,
-      htmlUrl: pullRequest.htmlUrl,
-      workItemId: item.id,
-    });
-  }
-
   private async withItem(
     uow: UnitOfWork,
     workItemId: string,
@@ -449,25 +134,6 @@ export class DecisionExecutor {
   ): Promise<void> {
     const item = await this.items.get(uow.tx, workItemId);
     if (!item) return this.workItems.ignore(uow, null, actor, `${what} of unknown work item ${workItemId}`);
-    return act(item);
-  }
-
-  private async withPullRequestItem(
-    uow: UnitOfWork,
-    pr: PullRequestTarget,
-    actor: string,
-    act: (item: WorkItemRow) => Promise<void>,
-  ): Promise<void> {
-    const item = pr.workItemId
-      ? await this.items.get(uow.tx, pr.workItemId)
-      : await this.items.findByPullRequest(uow.tx, pr.repository.fullName, pr.number, pr.branch);
-    if (!item)
-      return this.workItems.ignore(
-        uow,
-        null,
-        actor,
-        `no work item for ${pr.repository.fullName}#${pr.number}`,
-      );
     return act(item);
   }
 }

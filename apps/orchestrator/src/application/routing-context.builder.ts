@@ -7,6 +7,7 @@ import {
   terminalWorkItemStates,
   threadKey,
 } from '../domain';
+import { ReviewSettingsRepository } from '../persistence/review-settings.repository';
 import { WorkItemRepository } from '../persistence/work-item.repository';
 import { ORCHESTRATOR_CONFIG } from '../settings';
 import type { OrchestratorConfig } from '../settings';
@@ -20,6 +21,7 @@ import { UnitOfWork } from './unit-of-work';
 export class RoutingContextBuilder {
   constructor(
     private readonly items: WorkItemRepository,
+    private readonly reviewSettings: ReviewSettingsRepository,
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
   ) {}
 
@@ -44,7 +46,12 @@ export class RoutingContextBuilder {
         });
     }
 
+    const reviewHumanPullRequests = new Set<string>();
+    if (pr && (await this.reviewSettings.of(uow.tx, pr.repo)).humanPullRequests)
+      reviewHumanPullRequests.add(pr.repo);
+
     return {
+      reviewHumanPullRequests,
       botLogin: this.config.GITHUB_BOT_LOGIN,
       mentionHandle: this.config.GITHUB_MENTION_HANDLE,
       branchPrefix: this.config.HORIZON_BRANCH_PREFIX,

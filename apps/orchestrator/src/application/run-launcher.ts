@@ -14,8 +14,10 @@ import { ORCHESTRATOR_CONFIG } from '../settings';
 import type { OrchestratorConfig } from '../settings';
 import { OrchestratorMetrics } from './metrics';
 import { UnitOfWork } from './unit-of-work';
+import { sourceRefsOf } from './work-item-transitions';
 
 export function flavourOf(kind: WorkItemKind): SandboxFlavour {
+  if (kind === 'review') return 'review';
   return kind === 'plan' || kind === 'retro' ? 'plan' : 'implement';
 }
 
@@ -31,6 +33,8 @@ export function branchFor(prefix: string, item: Pick<WorkItemRow, 'id' | 'title'
 }
 
 export function promptFor(item: Pick<WorkItemRow, 'kind' | 'title' | 'description'>): string {
+  // A review's prompt names the pull request; the runner adds the diff and the repository's rules.
+  if (item.kind === 'review') return item.description;
   const body = item.description.trim() ? `\n\n${item.description.trim()}` : '';
   return item.kind === 'plan' ? `Plan this work into issues: ${item.title}${body}` : `${item.title}${body}`;
 }
@@ -46,6 +50,8 @@ export class RunLauncher {
 
   async launch(uow: UnitOfWork, item: WorkItemRow, run: { branch: string; prompt: string }): Promise<RunRow> {
     const flavour = flavourOf(item.kind);
+    // A review reads the PR's head against the PR's base, whatever the default branch is.
+    const review = flavour === 'review' ? sourceRefsOf(item).review : undefined;
     const deadlineAt = new Date(uow.now.getTime() + this.config.RUN_DEADLINE_MS);
     const row = await this.runs.create(uow.tx, {
       id: randomUUID(),
@@ -73,7 +79,7 @@ export class RunLauncher {
       runId: row.id,
       workItemId: item.id,
       repo: item.repo,
-      baseRef: this.config.RUN_BASE_REF,
+      baseRef: review?.baseRef ?? this.config.RUN_BASE_REF,
       branch: run.branch,
       flavour,
       prompt: run.prompt,
@@ -84,6 +90,7 @@ export class RunLauncher {
       },
       deadlineAt: deadlineAt.toISOString(),
       ownerId: item.ownerId,
+      ...(review ? { kind: 'review' as const } : {}),
     });
     this.metrics.runsStarted.inc({ flavour });
     return row;

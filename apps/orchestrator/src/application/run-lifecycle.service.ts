@@ -15,6 +15,7 @@ import { WorkItemRepository, WorkItemRow } from '../persistence/work-item.reposi
 import { ORCHESTRATOR_CONFIG } from '../settings';
 import type { OrchestratorConfig } from '../settings';
 import { PlanRecorder } from './plan-recorder';
+import { ReviewStation } from './review-station';
 import { UnitOfWork } from './unit-of-work';
 import { WorkItemTransitions, sourceRefsOf } from './work-item-transitions';
 
@@ -36,6 +37,7 @@ export class RunLifecycleService {
     private readonly runs: RunRepository,
     private readonly transitions: WorkItemTransitions,
     private readonly plans: PlanRecorder,
+    private readonly reviews: ReviewStation,
     @Inject(ORCHESTRATOR_CONFIG) config: OrchestratorConfig,
   ) {
     this.retryPolicy = new RetryPolicy({
@@ -77,6 +79,7 @@ export class RunLifecycleService {
         durationMs: data.durationMs,
         verification: data.verification,
         frictionNotes: data.frictionNotes,
+        ...(data.review ? { review: data.review } : {}),
       },
     });
     const reason = data.reason ?? data.outcome;
@@ -96,6 +99,7 @@ export class RunLifecycleService {
     switch (data.outcome) {
       case 'succeeded': {
         if (item.kind === 'plan') return this.planned(uow, item, run, data.summary);
+        if (item.kind === 'review') return this.reviewed(uow, item, run, data, logger);
         const reviewable = item.kind !== 'retro' && data.branch !== null;
         const to: WorkItemState = reviewable ? 'in_review' : 'done';
         const cause = reviewable
@@ -165,6 +169,18 @@ export class RunLifecycleService {
    * A plan run's answer becomes its child items (or, asked for by a console draft, a proposal sent
    * back to it), or fails the plan item saying why it could not.
    */
+  private async reviewed(
+    uow: UnitOfWork,
+    item: WorkItemRow,
+    run: RunRow,
+    data: DataOf<typeof runFinished>,
+    logger: Logger,
+  ): Promise<void> {
+    const posted = await this.reviews.finished(uow, item, run, data, logger);
+    if (posted) return this.walk(uow, item, 'done', run, posted);
+    await this.walk(uow, item, 'failed', run, 'the review run gave no structured review');
+  }
+
   private async planned(
     uow: UnitOfWork,
     item: WorkItemRow,

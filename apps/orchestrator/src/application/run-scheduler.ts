@@ -9,7 +9,7 @@ import { ORCHESTRATOR_CONFIG, activeStates } from '../settings';
 import type { OrchestratorConfig } from '../settings';
 import { RunLauncher, branchFor, promptFor } from './run-launcher';
 import { Transactor, UnitOfWork } from './unit-of-work';
-import { WorkItemTransitions } from './work-item-transitions';
+import { WorkItemTransitions, sourceRefsOf } from './work-item-transitions';
 
 const PENDING_WINDOW = 500;
 const ACTIVE_WINDOW = 10_000;
@@ -111,7 +111,9 @@ export class RunScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   private async start(uow: UnitOfWork, workItemId: string): Promise<boolean> {
     const item = await this.items.get(uow.tx, workItemId);
     if (!item || item.state !== 'queued' || (item.notBefore && item.notBefore > uow.now)) return false;
-    const branch = item.branch ?? branchFor(this.config.HORIZON_BRANCH_PREFIX, item);
+    // A review reads the pull request's own head branch; other work gets a branch of its own.
+    const branch =
+      item.branch ?? sourceRefsOf(item).review?.headRef ?? branchFor(this.config.HORIZON_BRANCH_PREFIX, item);
     const run = await this.launcher.launch(uow, item, { branch, prompt: promptFor(item) });
     await this.transitions.move(
       uow,

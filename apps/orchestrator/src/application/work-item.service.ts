@@ -296,7 +296,7 @@ export class WorkItemService {
   async revise(
     uow: UnitOfWork,
     item: WorkItemRow,
-    pr: PullRequestTarget,
+    pr: NonNullable<SourceRefs['pullRequest']>,
     feedback: string,
     actor: string,
   ): Promise<void> {
@@ -314,7 +314,7 @@ export class WorkItemService {
     await this.startRevision(
       uow,
       item,
-      pullRequestRef(pr),
+      pr,
       feedback,
       actor,
       `changes requested on #${pr.number} by ${actor}`,

@@ -13,3 +13,4 @@ export * from './plan-breakdown';
 export * from './repo-mention';
 export * from './schedule-ticks';
 export * from './schedule-sync';
+export * from './review-outcome';

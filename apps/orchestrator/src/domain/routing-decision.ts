@@ -26,6 +26,23 @@ export interface PullRequestTarget {
   readonly workItemId: string | null;
 }
 
+/** A pull request the agent review station reads: Horizon's own, or a person's in an opted-in repository. */
+export interface ReviewTarget {
+  readonly repository: GithubRepository;
+  readonly installationId: number | null;
+  readonly forge: 'github' | 'local';
+  readonly number: number;
+  /** Who opened it: a person, or Horizon's bot. */
+  readonly author: string;
+  readonly headRef: string;
+  /** The commit reviewed: one review per head. */
+  readonly headSha: string;
+  readonly baseRef: string;
+  readonly htmlUrl: string;
+  /** Set when Horizon opened it (its work item, when the routing context knew the PR); null for a person's. */
+  readonly horizon: { readonly workItemId: string | null } | null;
+}
+
 export interface SlackThreadRef {
   readonly teamId: string;
   readonly channel: string;
@@ -72,6 +89,11 @@ export type RoutingDecision =
       readonly feedback: ReviseFeedback;
       /** The GitHub login that asked. */
       readonly requestedBy: string;
+    }
+  | {
+      /** A pull request opened or pushed to: the agent reviews its head. */
+      readonly type: 'start_review';
+      readonly pullRequest: ReviewTarget;
     }
   | {
       readonly type: 'mark_merged';

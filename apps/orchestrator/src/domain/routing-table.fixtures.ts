@@ -66,13 +66,22 @@ export function prClosed(opts: { merged: boolean; headRef?: string }): IngressEv
   });
 }
 
-export function prOpened(headRef = 'horizon/hzn-12-invoice-totals'): IngressEvent {
+export function prOpened(
+  headRef = 'horizon/hzn-12-invoice-totals',
+  action: 'opened' | 'synchronize' = 'opened',
+): IngressEvent {
+  const sender = headRef.startsWith('horizon/') ? { id: '1', login: botLogin, type: 'Bot' as const } : human;
   return parseIngressEvent({
     subject: 'hzn.ingress.github.pull_request',
     data: {
-      ...githubBase('pull_request', 'opened', { id: '1', login: botLogin, type: 'Bot' }),
-      action: 'opened',
-      pullRequest: { ...pullRequest(headRef), merged: false, mergedBy: null },
+      ...githubBase('pull_request', action, sender),
+      action,
+      pullRequest: {
+        ...pullRequest(headRef),
+        ...(sender === human ? { author: human.login } : {}),
+        merged: false,
+        mergedBy: null,
+      },
     },
   });
 }

@@ -10,6 +10,7 @@ import {
 import type { EnvelopeOf } from '@horizon/contracts';
 import { HandleMessage, MessageConsumer } from '@horizon/messaging';
 import type { MessageContext } from '@horizon/messaging';
+import { ReviewStation } from '../application/review-station';
 import { RunLifecycleService } from '../application/run-lifecycle.service';
 import { ScheduleConfigSync } from '../application/schedule-config-sync';
 import { Transactor } from '../application/unit-of-work';
@@ -44,7 +45,8 @@ export class RunEventsConsumer {
 
 /**
  * Sandbox facts (`hzn.evt.sandbox.*`): a sandbox that failed takes its run with it; a run's kept
- * files are recorded with it; a snapshot at a repository's HEAD brings its declared schedules.
+ * files are recorded with it; a snapshot at a repository's HEAD brings its declared schedules
+ * and review settings.
  */
 @MessageConsumer({ durable: SANDBOX_EVENTS_CONSUMER, stream: 'EVT' })
 @Injectable()
@@ -53,13 +55,15 @@ export class SandboxEventsConsumer {
     private readonly transactor: Transactor,
     private readonly lifecycle: RunLifecycleService,
     private readonly scheduleSync: ScheduleConfigSync,
+    private readonly reviews: ReviewStation,
   ) {}
 
   @HandleMessage(sandboxSnapshotBuilt)
   snapshotBuilt(env: EnvelopeOf<typeof sandboxSnapshotBuilt>, ctx: MessageContext) {
-    return applyOnce(this.transactor, SANDBOX_EVENTS_CONSUMER, env, (uow) =>
-      this.scheduleSync.apply(uow, env.data, ctx.logger),
-    );
+    return applyOnce(this.transactor, SANDBOX_EVENTS_CONSUMER, env, async (uow) => {
+      await this.reviews.settingsDeclared(uow, env.data);
+      await this.scheduleSync.apply(uow, env.data, ctx.logger);
+    });
   }
 
   @HandleMessage(sandboxStateChanged)

@@ -56,6 +56,16 @@ export class RunRepository {
     return rows[0] ?? null;
   }
 
+  /** The newest commit the item's runs pushed: the head of its pull request as Horizon knows it. */
+  async latestCommitOf(tx: Tx, workItemId: string): Promise<string | null> {
+    const run = await tx.run.findFirst({
+      where: { workItemId, commitSha: { not: null } },
+      orderBy: { attempt: 'desc' },
+      select: { commitSha: true },
+    });
+    return run?.commitSha ?? null;
+  }
+
   async nextAttempt(tx: Tx, workItemId: string): Promise<number> {
     const [row] = await tx.$queryRaw<{ next: number }[]>`
       SELECT (COALESCE(MAX("attempt"), 0) + 1)::int AS "next" FROM "Run" WHERE "workItemId" = ${workItemId}::uuid`;

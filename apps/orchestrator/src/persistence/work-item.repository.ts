@@ -124,7 +124,7 @@ export class WorkItemRepository {
     });
   }
 
-  /** The item of a pull request: by the PR recorded on it, else by its head branch. */
+  /** The item of a pull request: by the PR recorded on it, else by its head branch (never its reviews). */
   async findByPullRequest(
     tx: Tx,
     repo: string,
@@ -133,7 +133,7 @@ export class WorkItemRepository {
   ): Promise<WorkItemRow | null> {
     const rows = await tx.$queryRaw<WorkItemRow[]>`
       SELECT * FROM "WorkItem"
-      WHERE "repo" = ${repo}
+      WHERE "repo" = ${repo} AND "kind" <> 'review'
         AND (("sourceRefs"->'pullRequest'->>'number')::int = ${number} OR "branch" = ${branch})
       ORDER BY (("sourceRefs"->'pullRequest'->>'number')::int = ${number}) DESC NULLS LAST, "createdAt" DESC
       LIMIT 1`;
@@ -250,6 +250,11 @@ export class WorkItemRepository {
       INSERT INTO "AuditEvent" ("id", "workItemId", "runId", "actor", "action", "fromState", "toState", "cause", "createdAt")
       VALUES (${crypto.randomUUID()}::uuid, ${audit.workItemId}::uuid, ${audit.runId}::uuid, ${audit.actor}, 'transition',
               ${audit.from}, ${audit.to}, ${audit.cause}, ${audit.at})`;
+  }
+
+  /** How many audit entries of `action` the item has (e.g. `self_revision`, which is bounded). */
+  async countAudit(tx: Tx, workItemId: string, action: string): Promise<number> {
+    return tx.auditEvent.count({ where: { workItemId, action } });
   }
 
   async recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {

@@ -287,6 +287,7 @@ function finishedEnvelope(
     })),
     frictionNotes: report.frictionNotes,
     summary: report.summary,
+    ...(report.review ? { review: report.review } : {}),
     deadlineAt: env.data.deadlineAt,
   };
   return envelopeFor(runFinished, data, { source: SOURCE, causedBy: env });

@@ -4,6 +4,7 @@ import type {
   RunnerEvent,
   RunnerFollowUp,
   RunReport,
+  RepoReviewSettings,
   SandboxFlavour,
   SandboxResources,
   ScheduleDeclaration,
@@ -103,9 +104,14 @@ export interface SnapshotRefresh {
   flavour: SandboxFlavour;
   /**
    * The snapshot built by this refresh, or null when the newest was still current. `schedules`
-   * are its `.horizon/config.yaml`'s (absent on snapshots read before they were declarable).
+   * and `review` are its `.horizon/config.yaml`'s (absent on snapshots read before they were
+   * declarable).
    */
-  built: { id: string; commit: string; config: { schedules?: ScheduleDeclaration[] } } | null;
+  built: {
+    id: string;
+    commit: string;
+    config: { schedules?: ScheduleDeclaration[]; review?: RepoReviewSettings };
+  } | null;
   removed: string[];
 }
 

@@ -277,6 +277,7 @@ export class SandboxService {
               snapshotId: snapshot!.id,
               removed,
               schedules: snapshot!.config.schedules,
+              review: snapshot!.config.review,
             },
             { source: SOURCE, ...(cause ? { causedBy: cause } : {}) },
           ),

@@ -49,11 +49,14 @@ export class DriverSandboxHost implements SandboxHost {
     const basePolicy = defaultFlavourPolicies[request.flavour];
     const target = await remote.resolve(request.repo, request.baseRef);
     if (!target) throw new Error(`${request.baseRef} does not exist in ${request.repo}`);
+    // A review reads the same tree an implement run works on: it shares that snapshot series
+    // rather than running the repository's setup once more for a series of its own.
+    const series = request.flavour === 'review' ? 'implement' : request.flavour;
     // Without egress the workspace cannot fetch: it must boot from a snapshot at the target.
     const snapshot =
       basePolicy.network === 'none'
-        ? await snapshots.at(request.repo, request.flavour, target)
-        : await snapshots.newest(request.repo, request.flavour);
+        ? await snapshots.at(request.repo, series, target)
+        : await snapshots.newest(request.repo, series);
     const policy = withRepoExtras(
       withRepoExtras(basePolicy, snapshot.config.egress.allow),
       request.extraAllow ?? [],

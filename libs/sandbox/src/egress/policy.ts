@@ -97,6 +97,16 @@ export const defaultFlavourPolicies: Readonly<Record<SandboxFlavour, FlavourPoli
     mcp: true,
     limits: defaultLimits,
   },
+  /** A read-only review: it fetches the PR's head, asks the model, and pushes nothing. */
+  review: {
+    flavour: 'review',
+    network: 'proxy',
+    allow: [],
+    git: 'fetch',
+    model: true,
+    mcp: true,
+    limits: defaultLimits,
+  },
   verify: {
     flavour: 'verify',
     network: 'none',

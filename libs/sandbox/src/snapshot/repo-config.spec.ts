@@ -9,8 +9,27 @@ describe('.horizon/config.yaml', () => {
       verify: [],
       egress: { allow: ['registry.example.com', '*.cdn.test:8443'] },
       schedules: [],
+      review: { humanPullRequests: false, selfRevisions: 1 },
     });
-    expect(parseRepoConfig('')).toEqual({ setup: [], verify: [], egress: { allow: [] }, schedules: [] });
+    expect(parseRepoConfig('')).toEqual({
+      setup: [],
+      verify: [],
+      egress: { allow: [] },
+      schedules: [],
+      review: { humanPullRequests: false, selfRevisions: 1 },
+    });
+  });
+
+  it('reads the review station settings, and refuses a bound it does not allow', () => {
+    expect(parseRepoConfig('review:\n  humanPullRequests: true\n').review).toEqual({
+      humanPullRequests: true,
+      selfRevisions: 1,
+    });
+    expect(parseRepoConfig('review: { selfRevisions: 0 }').review.selfRevisions).toBe(0);
+    expect(() => parseRepoConfig('review: { selfRevisions: 9 }')).toThrow(
+      /\.horizon\/config\.yaml is invalid: review\.selfRevisions: /,
+    );
+    expect(() => parseRepoConfig('review: { humanPRs: true }')).toThrow(/review: Unrecognized key/);
   });
 
   it('reads schedules, with UTC and implement by default', () => {

@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { scheduleDeclarationSchema } from '@horizon/contracts';
+import {
+  defaultReviewSettings,
+  repoReviewSettingsSchema,
+  scheduleDeclarationSchema,
+} from '@horizon/contracts';
 import { z } from 'zod';
 
 /** A repository's `.horizon/config.yaml` (documented in docs/sandbox.md). */
@@ -27,6 +31,8 @@ export const repoConfigSchema = z
       .refine((schedules) => new Set(schedules.map((s) => s.name)).size === schedules.length, {
         message: 'two schedules share a name; names are unique in a repository',
       }),
+    /** The agent review station: whether people's PRs are reviewed too, and how many self-revisions. */
+    review: repoReviewSettingsSchema.default(defaultReviewSettings),
   })
   .strict();
 

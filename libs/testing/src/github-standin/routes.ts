@@ -1,5 +1,6 @@
+import { commentableLines, unresolvedComment } from '@horizon/integrations-github';
 import type { GitHubJson } from './json';
-import { allows, GitHubModel, Level, Permissions, Repository, TokenGrant } from './model';
+import { allows, GitHubModel, Level, Permissions, Repository, Review, TokenGrant } from './model';
 import type { MatchedOperation } from './openapi';
 
 /** Who made a request, from its Authorization header. */
@@ -247,6 +248,37 @@ export class RepoRoutes {
       };
       this.model.checkRuns.push(run);
       return { status: 201, json: this.json.checkRun(run) };
+    },
+    'pulls/create-review': (ctx) => {
+      const { repo, pr } = this.requirePull(ctx, 'write');
+      const body = ctx.body as { event?: string; body?: string; comments?: Review['comments'] };
+      const reviewer = this.actor(ctx);
+      const refuse = (message: string) =>
+        new GitHubError(422, 'Unprocessable Entity', [
+          { resource: 'PullRequestReview', code: 'custom', message },
+        ]);
+      if (body.event !== 'COMMENT' && reviewer === pr.author)
+        throw refuse('Can not approve or request changes on your own pull request');
+      const lines = commentableLines(repo.branches.get(pr.head)?.diff ?? '');
+      const unresolved = (body.comments ?? []).map((c) => unresolvedComment(lines, c)).find(Boolean);
+      if (unresolved) throw refuse(unresolved);
+      const states: Record<string, Review['state']> = {
+        APPROVE: 'APPROVED',
+        REQUEST_CHANGES: 'CHANGES_REQUESTED',
+      };
+      const review: Review = {
+        id: this.model.id(),
+        repo: pr.repo,
+        pullNumber: pr.number,
+        reviewer,
+        state: states[body.event ?? ''] ?? 'COMMENTED',
+        body: body.body ?? '',
+        comments: (body.comments ?? []).map((c) => ({ ...c, id: this.model.id() })),
+      };
+      this.model.reviews.push(review);
+      const { id, state } = review;
+      const html_url = `https://github.com/${pr.repo}/pull/${pr.number}#pullrequestreview-${id}`;
+      return { status: 200, json: { id, state, body: review.body, commit_id: pr.headSha, html_url } };
     },
     'pulls/list-comments-for-review': (ctx) => {
       const { pr } = this.requirePull(ctx, 'read');

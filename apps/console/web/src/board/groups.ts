@@ -15,7 +15,14 @@ export const stateGroups = [
 export type GroupId = (typeof stateGroups)[number]['id'];
 
 export const allStates: State[] = stateGroups.flatMap((g) => [...g.states]);
-export const allKinds: BoardItem['kind'][] = ['plan', 'implement', 'revise', 'retro', 'fleet_child'];
+export const allKinds: BoardItem['kind'][] = [
+  'plan',
+  'implement',
+  'revise',
+  'retro',
+  'fleet_child',
+  'review',
+];
 
 const groupOfState = new Map<State, GroupId>(
   stateGroups.flatMap((g) => g.states.map((s) => [s, g.id] as [State, GroupId])),

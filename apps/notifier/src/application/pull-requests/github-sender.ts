@@ -19,11 +19,12 @@ export class GitHubCallError extends Error {
 }
 
 /**
- * GitHub PR comments and check runs, as the app (the run's installation token, or
+ * GitHub PR comments, reviews and check runs, as the app (the run's installation token, or
  * `horizon[bot]` on the local forge): a check run on each commit a run pushed, concluded from
- * its verification, and a comment on a PR a revise run pushed to. Neither is edited later, so
- * a crash between GitHub's answer and the record can repeat one; a check run repeated under
- * the same name is shown once by GitHub.
+ * its verification (or an agent review's verdict), a comment on a PR a revise run pushed to,
+ * and an agent review as one pull-request review with its inline comments. None is edited
+ * later, so a crash between GitHub's answer and the record can repeat one; a check run
+ * repeated under the same name is shown once by GitHub.
  */
 export function githubSender(forges: ForgeAccesses): ChannelSender {
   return {
@@ -40,10 +41,15 @@ export function githubSender(forges: ForgeAccesses): ChannelSender {
             headSha: n.checkRun.headSha,
             name: n.title,
             results: n.checkRun.results,
+            ...(n.checkRun.conclusion ? { conclusion: n.checkRun.conclusion, summary: n.body } : {}),
           });
           return String(check.id);
         }
         if (!number) throw new GitHubCallError('github comment target needs number', true);
+        if (n.review) {
+          const review = await client.createReview(repoName, Number(number), { ...n.review, body: n.body });
+          return String(review.id);
+        }
         const comment = await client.comment(
           repoName,
           Number(number),

@@ -172,6 +172,47 @@ describe('GitHub outbound against the stand-in (real Octokit, real HTTP)', () =>
     );
   });
 
+  it('posts an agent review as one pulls.createReview, refused (422) for a line outside the diff', async () => {
+    const repo = { owner: 'acme', repo: 'widgets' };
+    const diff = 'diff --git a/src/x.ts b/src/x.ts\n--- a/src/x.ts\n+++ b/src/x.ts\n@@ -1 +1,2 @@\n a\n+b\n';
+    gh.pushBranch('acme/widgets', 'horizon/eng-15', { sha: 'f'.repeat(40), diff });
+    const pr = await appForge.createPullRequest(repo, {
+      head: 'horizon/eng-15',
+      base: 'main',
+      title: 'ENG-15',
+      body: 'b',
+    });
+    const review = { commitId: pr.headSha, body: '**Horizon review: changes requested**', comments: [] };
+    // The app opened the PR: GitHub refuses its REQUEST_CHANGES, which is why Horizon posts COMMENT there.
+    await expect(
+      appForge.createReview(repo, pr.number, { ...review, event: 'REQUEST_CHANGES' }),
+    ).rejects.toMatchObject({
+      status: 422,
+    });
+    const posted = await appForge.createReview(repo, pr.number, {
+      ...review,
+      event: 'COMMENT',
+      comments: [{ path: 'src/x.ts', line: 2, body: 'Name it.\n\n```suggestion\nconst b = 1;\n```' }],
+    });
+    expect(await appForge.listReviewComments(repo, pr.number, posted.id)).toEqual([
+      {
+        id: expect.any(Number),
+        author: gh.app.botLogin,
+        body: 'Name it.\n\n```suggestion\nconst b = 1;\n```',
+        path: 'src/x.ts',
+        line: 2,
+      },
+    ]);
+    await expect(
+      appForge.createReview(repo, pr.number, {
+        ...review,
+        event: 'COMMENT',
+        comments: [{ path: 'src/x.ts', line: 7, body: 'Out of the diff.' }],
+      }),
+    ).rejects.toMatchObject({ status: 422 });
+    expect(gh.model.reviews.filter((r) => r.pullNumber === pr.number)).toHaveLength(1);
+  });
+
   it('revoking a token makes GitHub refuse it', async () => {
     const minted = await mintInstallationToken(app, {
       owner: 'acme',

@@ -21,6 +21,19 @@ export interface VerificationResult {
   output?: string;
 }
 
+/**
+ * A completed check run: concluded from verification `results`, or, when `conclusion` is set,
+ * so, with `summary` as its text (an agent review's verdict).
+ */
+export interface CheckRunInput {
+  headSha: string;
+  name: string;
+  results: VerificationResult[];
+  detailsUrl?: string;
+  conclusion?: 'success' | 'neutral' | 'failure';
+  summary?: string;
+}
+
 export interface ReviewComment {
   id: number;
   author: string;
@@ -32,7 +45,17 @@ export interface ReviewComment {
 export interface CheckRunRef {
   id: number;
   url: string;
-  conclusion: 'success' | 'failure';
+  conclusion: 'success' | 'neutral' | 'failure';
+}
+
+/** One pull-request review as GitHub's `pulls.createReview` takes it: a verdict and inline comments. */
+export interface NewReview {
+  /** The commit reviewed: comments' lines are resolved in its diff. */
+  commitId: string;
+  event: 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT';
+  body: string;
+  /** On the new side (`RIGHT`) of the diff; a line outside it is refused (422). */
+  comments: { path: string; line: number; body: string }[];
 }
 
 /**
@@ -52,10 +75,9 @@ export interface ForgePort {
   ): Promise<PullRequestRef>;
   comment(repo: RepoName, issueNumber: number, body: string): Promise<{ id: number; url: string }>;
   requestReview(repo: RepoName, number: number, reviewers: string[]): Promise<void>;
-  createCheckRun(
-    repo: RepoName,
-    run: { headSha: string; name: string; results: VerificationResult[]; detailsUrl?: string },
-  ): Promise<CheckRunRef>;
+  createCheckRun(repo: RepoName, run: CheckRunInput): Promise<CheckRunRef>;
+  /** One review with all its inline comments (one notification for the author, not one per comment). */
+  createReview(repo: RepoName, number: number, review: NewReview): Promise<{ id: number; url: string }>;
   /** A review's comments, in order: what a revise run is asked to address. */
   listReviewComments(repo: RepoName, number: number, reviewId: number): Promise<ReviewComment[]>;
   /** The pull request's unified diff. */

@@ -1,12 +1,13 @@
 import type { Octokit } from '@octokit/rest' with { 'resolution-mode': 'import' };
 import { octokitFor } from '../app/github-app';
 import type {
+  CheckRunInput,
   CheckRunRef,
   ForgePort,
+  NewReview,
   PullRequestRef,
   RepoName,
   ReviewComment,
-  VerificationResult,
 } from './forge';
 import { verificationReport } from './verification-report';
 
@@ -50,11 +51,10 @@ export class OctokitForge implements ForgePort {
     await this.octokit.rest.pulls.requestReviewers({ ...repo, pull_number: number, reviewers });
   }
 
-  async createCheckRun(
-    repo: RepoName,
-    run: { headSha: string; name: string; results: VerificationResult[]; detailsUrl?: string },
-  ): Promise<CheckRunRef> {
-    const report = verificationReport(run.results);
+  async createCheckRun(repo: RepoName, run: CheckRunInput): Promise<CheckRunRef> {
+    const report = run.conclusion
+      ? { conclusion: run.conclusion, title: run.name, summary: run.summary ?? run.name }
+      : verificationReport(run.results);
     const { data } = await this.octokit.rest.checks.create({
       ...repo,
       name: run.name,
@@ -66,6 +66,22 @@ export class OctokitForge implements ForgePort {
       output: { title: report.title, summary: report.summary },
     });
     return { id: data.id, url: data.html_url ?? data.url, conclusion: report.conclusion };
+  }
+
+  async createReview(
+    repo: RepoName,
+    number: number,
+    review: NewReview,
+  ): Promise<{ id: number; url: string }> {
+    const { data } = await this.octokit.rest.pulls.createReview({
+      ...repo,
+      pull_number: number,
+      commit_id: review.commitId,
+      event: review.event,
+      body: review.body,
+      comments: review.comments.map((c) => ({ path: c.path, line: c.line, side: 'RIGHT', body: c.body })),
+    });
+    return { id: data.id, url: data.html_url };
   }
 
   async listReviewComments(repo: RepoName, number: number, reviewId: number): Promise<ReviewComment[]> {
