@@ -290,7 +290,7 @@ export class ScriptedModelServer {
       return this.reply(res, body, wire, {
         text: script?.title ?? defaultTitle,
         toolCalls: [],
-        usage: script?.usage ?? { input: 0, output: 0 },
+        usage: script?.usage ?? { input: 0, output: 0, cached: 0, cacheWrite: 0 },
       });
     }
 
