@@ -148,6 +148,9 @@ describe('model usage: recorded once, rolled up', () => {
     const byRun = await rpc.call(orchestratorUsageRollup, { by: 'run', since, repos: ['acme/usage-b'] });
     expect(byRun.rows.map((r) => r.key)).toEqual([b.runId]);
 
+    const ofItem = await rpc.call(orchestratorUsageRollup, { by: 'item', since, workItemId: a.workItemId });
+    expect(ofItem.rows).toEqual([expect.objectContaining({ key: a.workItemId, runs: 1, requests: 2 })]);
+
     const byDay = await rpc.call(orchestratorUsageRollup, { by: 'day', since, repos });
     expect(byDay.rows).toEqual([
       expect.objectContaining({

@@ -36,6 +36,8 @@ export const orchestratorUsageRollup = defineRpc({
     since: isoDate,
     /** The caller's scope; absent: every repository. */
     repos: z.array(z.string()).optional(),
+    /** Only this work item's runs (a PR's summary line). */
+    workItemId: z.string().uuid().optional(),
   }),
   reply: z.object({ rows: z.array(usageRollupRowSchema) }),
 });

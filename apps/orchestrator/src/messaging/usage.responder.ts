@@ -12,8 +12,8 @@ export class UsageResponder implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.rpc.serve(orchestratorUsageRollup, async ({ by, since, repos }) => ({
-      rows: await this.usage.rollup({ by, since: new Date(since), ...(repos ? { repos } : {}) }),
+    this.rpc.serve(orchestratorUsageRollup, async ({ since, ...filters }) => ({
+      rows: await this.usage.rollup({ ...filters, since: new Date(since) }),
     }));
   }
 }

@@ -12,6 +12,7 @@ export interface UsageRollupQuery {
   since: Date;
   /** Only these repositories (the caller's scope); undefined: all. */
   repos?: readonly string[];
+  workItemId?: string;
 }
 
 const groupKey: Record<UsageGrouping, string> = {
@@ -45,7 +46,7 @@ SELECT ${groupKey[by]} AS key, count(DISTINCT p."runId")::int AS runs, sum(p.req
   (sum(r."inputTokens") FILTER (WHERE p.nth = 1))::float8 AS "harnessInputTokens",
   (sum(r."outputTokens") FILTER (WHERE p.nth = 1))::float8 AS "harnessOutputTokens"
 FROM p JOIN "Run" r ON r.id = p."runId" JOIN "WorkItem" w ON w.id = r."workItemId"
-WHERE ($2::text[] IS NULL OR w.repo = ANY($2::text[]))
+WHERE ($2::text[] IS NULL OR w.repo = ANY($2::text[])) AND ($3::uuid IS NULL OR w.id = $3::uuid)
 GROUP BY 1 ORDER BY "costUsd" DESC, "inputTokens" DESC, key`;
 
 /** Model usage as the egress proxies counted it: kept once per request, read as rollups. */
@@ -63,6 +64,7 @@ export class ModelUsageRepository {
       rollupSql(query.by),
       query.since,
       query.repos ? [...query.repos] : null,
+      query.workItemId ?? null,
     );
     return rows.map((row) => ({
       ...row,
