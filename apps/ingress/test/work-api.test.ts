@@ -301,7 +301,7 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
     );
     expect(json.rows).toEqual(week.body.rows);
     expect((await horizon('--by', 'repo', '--repo', 'acme/usage')).stdout).toMatch(
-      /^REPO +RUNS +REQUESTS +INPUT +CACHED +OUTPUT +COST +HARNESS TOKENS\nacme\/usage +1 +2 +1\.5k +0 +20 +\$0\.01 \+ 1 unpriced +999\n$/,
+      /^REPO +RUNS +REQUESTS +INPUT +CACHED +OUTPUT +COST +HARNESS TOKENS\nacme\/usage +1 +2 +1\.5K +0 +20 +\$0\.01 \+ 1 unpriced +999\n$/,
     );
     expect((await api('/usage?by=fleet', { token: reader })).status).toBe(400);
     expect((await api('/usage?since=yesterday', { token: reader })).status).toBe(400);

@@ -12,15 +12,12 @@ const grouping = (v: string) => {
   return v;
 };
 
-/** 41k, 1.2M: token counts as people read them. */
-export function tokenCount(n: number): string {
-  if (n < 1000) return String(n);
-  if (n < 1_000_000) return `${+(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
-  return `${+(n / 1_000_000).toFixed(1)}M`;
-}
+/** 41.2K, 1.2M: token counts as people read them. */
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+const tokenCount = (n: number) => compact.format(n);
 
 /** `$0.37`, with the unpriced requests named: their cost is unknown, not nothing. */
-export function cost(row: Pick<UsageRollupRow, 'costUsd' | 'unpricedRequests'>): string {
+function cost(row: Pick<UsageRollupRow, 'costUsd' | 'unpricedRequests'>): string {
   const priced = `$${row.costUsd.toFixed(2)}`;
   return row.unpricedRequests > 0 ? `${priced} + ${row.unpricedRequests} unpriced` : priced;
 }
