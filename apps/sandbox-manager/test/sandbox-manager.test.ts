@@ -183,6 +183,17 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, agent-runner, OpenCo
         // The scripted model has no price: unpriced, not free.
         expect(u.costUsd).toBeNull();
       }
+      // The same counts on /metrics, by provider and model; no cost for an unpriced model.
+      const metrics = await (await fetch(`http://127.0.0.1:${stack.port}/metrics`)).text();
+      const labels = 'provider="openai-compatible",model="scripted"';
+      const value = (name: string, extra: string) =>
+        Number(new RegExp(`^${name}\\{${labels},${extra}[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
+      expect(value('hzn_model_tokens_total', 'kind="input"')).toBe(sum(answered.map((r) => r.usage!.input)));
+      expect(value('hzn_model_tokens_total', 'kind="output"')).toBe(
+        sum(answered.map((r) => r.usage!.output)),
+      );
+      expect(value('hzn_model_requests_total', 'priced="false"')).toBe(answered.length);
+      expect(metrics).not.toMatch(/^hzn_model_cost_usd_total\{/m);
     });
 
     it('the commit is on the run branch in the forge, on the newer main, with the trailers', () => {
