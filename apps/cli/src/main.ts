@@ -9,6 +9,7 @@ import { scheduleCommand } from './commands/schedule';
 import { statusCommand } from './commands/status';
 import { triggerCommand } from './commands/trigger';
 import { workCommand } from './commands/work';
+import { usageCommand } from './commands/usage';
 import { CliError, EXIT } from './exit';
 
 const program = new Command('horizon')
@@ -35,6 +36,7 @@ Every command has --help with examples, e.g. horizon pr --help.`,
 statusCommand(program);
 workCommand(program);
 scheduleCommand(program);
+usageCommand(program);
 runCommand(program);
 prCommand(program);
 adminCommands(program);

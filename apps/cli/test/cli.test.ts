@@ -130,6 +130,9 @@ describe('horizon CLI against a running forge (separate processes)', () => {
       [['pr', 'list', '--repo', 'no-slash'], 2, /owner\/name/],
       [['pr', 'approve', '1', '--request-changes'], 2, /--request-changes needs --body/],
       [['work', 'list'], 2, /needs a token/],
+      [['usage', '--by', 'fleet', '--token', 'hzn_x'], 2, /one of run, item, repo, person, day/],
+      [['usage'], 2, /needs a token/],
+      [['usage', '--token', 'hzn_x'], 4, /ingress is not reachable/],
       [['trigger', 'list'], 2, /needs a token/],
       [
         ['trigger', 'create', '--name', 'x', '--repo', 'a/b', '--filter', '{nope'],

@@ -6,6 +6,7 @@ import { JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
 import { ApiTokenGuard } from './http/api-token.guard';
 import { OpenApiController, WorkItemsController } from './http/work-items.controller';
 import { SchedulesController } from './http/schedules.controller';
+import { UsageController } from './http/usage.controller';
 import { ScheduleClient } from './messaging/schedules.client';
 import { ApiTokens } from './application/api-tokens';
 import type { IngressConfig } from './config';
@@ -30,7 +31,13 @@ export class IngressModule {
     return {
       module: IngressModule,
       imports: [...foundationModules('ingress', config, { outboxRelay: false })],
-      controllers: [OpenApiController, WorkItemsController, TriggersController, SchedulesController],
+      controllers: [
+        OpenApiController,
+        WorkItemsController,
+        TriggersController,
+        SchedulesController,
+        UsageController,
+      ],
       providers: [
         { provide: INGRESS_CONFIG, useValue: config },
         {

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -246,6 +248,66 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
     expect((await api('/work-items?cursor=garbage', { token: reader })).status).toBe(400);
   });
 
+  it('answers usage rollups from the orchestrator, scoped by repository, refusing a bad grouping or since', async () => {
+    const [item, run] = [randomUUID(), randomUUID()];
+    await orchestratorTables.query(
+      `INSERT INTO "WorkItem" (id, kind, state, repo, title, "updatedAt") VALUES ($1, 'implement', 'running', 'acme/usage', 'metered', now())`,
+      [item],
+    );
+    await orchestratorTables.query(
+      `INSERT INTO "Run" (id, "workItemId", attempt, flavour, harness, model, "deadlineAt", "inputTokens") VALUES ($1, $2, 1, 'implement', 'opencode', 'm', now(), 999)`,
+      [run, item],
+    );
+    for (const [input, cost] of [
+      [1000, '0.01'],
+      [500, null],
+    ] as const)
+      await orchestratorTables.query(
+        `INSERT INTO "ModelUsage" (id, "runId", provider, model, "inputTokens", "outputTokens", "cachedInputTokens", "cacheWriteInputTokens", reported, status, "costUsd", at)
+         VALUES ($1, $2, 'openai', 'gpt-4o', $3, 10, 0, 0, true, 200, $4, now() - interval '2 days')`,
+        [randomUUID(), run, input, cost],
+      );
+    const week = await api('/usage?by=repo&since=7d&repo=acme/usage', { token: reader });
+    expect(week.status).toBe(200);
+    expect(week.body.rows).toEqual([
+      {
+        key: 'acme/usage',
+        runs: 1,
+        requests: 2,
+        inputTokens: 1500,
+        outputTokens: 20,
+        cachedInputTokens: 0,
+        cacheWriteInputTokens: 0,
+        costUsd: 0.01,
+        unpricedRequests: 1,
+        harnessInputTokens: 999,
+        harnessOutputTokens: 0,
+      },
+    ]);
+    expect((await api('/usage?by=repo&since=1d&repo=acme/usage', { token: reader })).body.rows).toEqual([]);
+    expect((await api('/usage?by=item&repo=acme/usage', { token: reader })).body.rows[0].key).toBe(item);
+    // The CLI, as a user runs it, reads the same rollup through this API.
+    const horizon = (...args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        ['-r', '@swc-node/register', 'apps/cli/src/main.ts', 'usage', ...args, '--token', reader],
+        {
+          cwd: path.resolve(__dirname, '../../..'),
+          env: { ...process.env, INGRESS_PORT: new URL(ingress.url).port },
+        },
+      );
+    const json = JSON.parse(
+      (await horizon('--by', 'repo', '--since', '7d', '--repo', 'acme/usage', '--json')).stdout,
+    );
+    expect(json.rows).toEqual(week.body.rows);
+    expect((await horizon('--by', 'repo', '--repo', 'acme/usage')).stdout).toMatch(
+      /^REPO +RUNS +REQUESTS +INPUT +CACHED +OUTPUT +COST +HARNESS TOKENS\nacme\/usage +1 +2 +1\.5K +0 +20 +\$0\.01 \+ 1 unpriced +999\n$/,
+    );
+    expect((await api('/usage?by=fleet', { token: reader })).status).toBe(400);
+    expect((await api('/usage?since=yesterday', { token: reader })).status).toBe(400);
+    expect((await api('/usage')).status).toBe(401);
+  });
+
   it('answers 503 with Retry-After while the orchestrator does not answer its reads', async () => {
     await orchestrator.stop();
     try {
@@ -289,6 +351,7 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
       '/api/v1/schedules/{id}/resume',
       '/api/v1/triggers',
       '/api/v1/triggers/{name}',
+      '/api/v1/usage',
       '/api/v1/work-items',
       '/api/v1/work-items/{id}',
       '/api/v1/work-items/{id}/cancel',

@@ -5,6 +5,7 @@ import { createLinearTracker } from '@horizon/integrations-linear';
 import type { TrackerPort } from '@horizon/integrations-linear';
 import { createSlackChat } from '@horizon/integrations-slack';
 import { RpcClient, RpcServer } from '@horizon/messaging';
+import { orchestratorUsageRollup } from '@horizon/contracts';
 import { IntegrationStatusResponder } from './messaging/integration-status.responder';
 import type { z } from 'zod';
 import { consoleSender, linearSender, slackSender } from './application/channels';
@@ -108,18 +109,27 @@ export class NotifierModule {
         },
         {
           provide: PullRequestDelivery,
-          inject: [DATABASE, FORGE_ACCESSES, RouteStore, Deliverer, LINEAR_TRACKER],
+          inject: [DATABASE, FORGE_ACCESSES, RouteStore, Deliverer, LINEAR_TRACKER, RpcClient],
           useFactory: (
             db: Database,
             forges: ForgeAccesses,
             routes: RouteStore,
             deliverer: Deliverer,
             tracker: TrackerPort | null,
+            rpc: RpcClient,
           ) =>
             new PullRequestDelivery(
               new DeliveryStore(db.pool),
               forges,
-              new PullRequestAnnouncer(routes, deliverer),
+              new PullRequestAnnouncer(routes, deliverer, async (workItemId) => {
+                const { rows } = await rpc.call(
+                  orchestratorUsageRollup,
+                  { by: 'item', since: new Date(0).toISOString(), workItemId },
+                  // The PR is open already: its announcement waits for no slow answer.
+                  { timeoutMs: 2000 },
+                );
+                return rows[0] ?? null;
+              }),
               tracker,
             ),
         },

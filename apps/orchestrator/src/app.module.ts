@@ -10,6 +10,7 @@ import { RoutingContextBuilder } from './application/routing-context.builder';
 import { RunLauncher } from './application/run-launcher';
 import { PlanRecorder } from './application/plan-recorder';
 import { RunLifecycleService } from './application/run-lifecycle.service';
+import { ModelUsageLedger } from './application/model-usage.service';
 import { RunScheduler } from './application/run-scheduler';
 import { ScheduleConfigSync } from './application/schedule-config-sync';
 import { ScheduleService } from './application/schedule.service';
@@ -27,6 +28,8 @@ import { RunEventsConsumer, SandboxEventsConsumer } from './messaging/run-events
 import { WorkQueriesResponder } from './messaging/work-queries.responder';
 import { SchedulesResponder } from './messaging/schedules.responder';
 import { RunHistoryRepository } from './persistence/run-history.repository';
+import { ModelUsageRepository } from './persistence/model-usage.repository';
+import { UsageResponder } from './messaging/usage.responder';
 import { RunRepository } from './persistence/run.repository';
 import { ScheduleRepository } from './persistence/schedule.repository';
 import { TrackedItemRepository } from './persistence/tracked-item.repository';
@@ -59,6 +62,9 @@ export class OrchestratorModule {
         PullRequestExecutor,
         ReviewStation,
         RunLifecycleService,
+        ModelUsageLedger,
+        ModelUsageRepository,
+        UsageResponder,
         PlanRecorder,
         RunScheduler,
         WatchdogService,

@@ -5,12 +5,15 @@ import { prepareRunnerRuntime } from '@horizon/runner-launch';
 import { DATABASE, type Database } from '@horizon/db';
 import { RpcClient } from '@horizon/messaging';
 import { loadRunTokenSecret, RunTokenMinter } from '@horizon/run-tokens';
-import { LOGGER, type Logger } from '@horizon/observability';
+import { LOGGER, METRICS, type Logger } from '@horizon/observability';
+import type { Registry } from 'prom-client';
+import { ModelUsageRecorder } from './application/model-usage';
 import { SandboxService } from './application/sandbox.service';
-import { modelProviderConfig, type SandboxManagerConfig } from './config';
+import { modelProviderConfig, priceTable, type SandboxManagerConfig } from './config';
 import { FileRunJournal } from './host/file-run-journal';
 import { GitRemote } from './host/git-remote';
 import { McpAccess, mcpEndpoint } from './host/mcp-access';
+import { ModelUsageMetrics } from './host/model-usage-metrics';
 import { IdentityOwnerDirectory } from './host/owner-directory';
 import { BrokeredRunCredentials } from './host/run-credentials';
 import { RunnerAgentLauncher } from './host/runner-agent-launcher';
@@ -50,9 +53,19 @@ export class SandboxManagerModule {
         },
         {
           provide: SANDBOX_RUNTIME,
-          inject: [LOGGER, RpcClient],
-          useFactory: async (logger: Logger, rpc: RpcClient): Promise<SandboxRuntime> => {
+          inject: [LOGGER, RpcClient, DATABASE, METRICS],
+          useFactory: async (
+            logger: Logger,
+            rpc: RpcClient,
+            db: Database,
+            metrics: Registry,
+          ): Promise<SandboxRuntime> => {
             const runner = await prepareRunnerRuntime({ dataDir: config.HORIZON_DATA_DIR });
+            const usage = new ModelUsageRecorder(
+              new PrismaSandboxRepository(db),
+              priceTable(config),
+              new ModelUsageMetrics(metrics),
+            );
             const runtime = await openSandboxRuntime({
               stateDir: config.SANDBOX_STATE_DIR ?? join(config.HORIZON_DATA_DIR, 'sandbox'),
               hostName: config.SANDBOX_HOST_NAME,
@@ -72,6 +85,15 @@ export class SandboxManagerModule {
                 : {}),
               snapshotKeep: config.SNAPSHOT_KEEP,
               readOnlyBinds: runner.readOnlyBinds,
+              onModelUsage: (counted) =>
+                void usage
+                  .record(counted)
+                  .catch((err: Error) =>
+                    logger.error(
+                      { err, runId: counted.runId },
+                      'model usage not recorded: this request goes uncounted',
+                    ),
+                  ),
             });
             if (runtime.refusal)
               logger.error(

@@ -1,5 +1,6 @@
 import { ConfigError, parseConfig } from '@horizon/config';
-import { configShape, modelProviderConfig } from './config';
+import { configShape, modelProviderConfig, priceTable } from './config';
+import { defaultModelPrices } from './domain/model-prices';
 
 const { SANDBOX_MODEL_PROVIDER, SANDBOX_MODEL_BASE_URL, SANDBOX_MODEL_API_KEY } = configShape;
 const modelShape = { SANDBOX_MODEL_PROVIDER, SANDBOX_MODEL_BASE_URL, SANDBOX_MODEL_API_KEY };
@@ -68,5 +69,28 @@ describe('the model provider from SANDBOX_MODEL_*', () => {
     expect(() => parseConfig(modelShape, { SANDBOX_MODEL_BASE_URL: 'api.anthropic.com' })).toThrow(
       'SANDBOX_MODEL_BASE_URL="api.anthropic.com" is invalid',
     );
+  });
+});
+
+describe('MODEL_PRICES', () => {
+  const prices = (env: Record<string, string>) =>
+    priceTable(parseConfig({ MODEL_PRICES: configShape.MODEL_PRICES }, env));
+
+  it('is the built-in list prices when unset, and overrides or adds models when set', () => {
+    expect(prices({})).toEqual(defaultModelPrices);
+    const table = prices({
+      MODEL_PRICES: '{"gpt-4o":{"input":1,"output":2},"my-model":{"input":0.5,"output":1}}',
+    });
+    expect(table['gpt-4o']).toEqual({ input: 1, output: 2 });
+    expect(table['my-model']).toEqual({ input: 0.5, output: 1 });
+    expect(table['claude-sonnet-4']).toEqual(defaultModelPrices['claude-sonnet-4']);
+  });
+
+  it('refuses what is not JSON or not a price, naming the variable', () => {
+    for (const bad of ['{gpt', '{"gpt-4o":{"input":1}}', '{"gpt-4o":{"input":-1,"output":1}}']) {
+      expect(() => prices({ MODEL_PRICES: bad })).toThrow(
+        /^config: MODEL_PRICES=.* is invalid: a JSON object/,
+      );
+    }
   });
 });

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { modelProviders, type ModelProvider } from '@horizon/contracts';
 import { baseConfig, ConfigError, durationMs, port, positiveInt, url } from '@horizon/config';
+import { defaultModelPrices, modelPriceSchema, type PriceTable } from './domain/model-prices';
 
 const optionalText = (what: string) => z.string().min(1).optional().describe(what);
 
@@ -61,6 +62,26 @@ export const configShape = {
   SNAPSHOT_REFRESH_MS: durationMs(3_600_000),
   /** Snapshots kept per repository and flavour after a rebuild (mounted ones are always kept). */
   SNAPSHOT_KEEP: positiveInt(2),
+  /**
+   * Model prices in USD per million tokens, over the built-in list prices (docs/sandbox.md),
+   * e.g. `{"anthropic:claude-sonnet-4":{"input":3,"output":15,"cachedInput":0.3,"cacheWrite":3.75}}`.
+   * Keys are model id prefixes, optionally `provider:`-qualified; a model matching none is unpriced.
+   */
+  MODEL_PRICES: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().min(1), modelPriceSchema))
+    .optional()
+    .describe(
+      'a JSON object of model id prefix to {input, output, cachedInput?, cacheWrite?} USD per million tokens',
+    ),
 };
 
 export type SandboxManagerConfig = z.infer<z.ZodObject<typeof configShape>>;
@@ -76,6 +97,11 @@ export interface ModelProviderConfig {
   provider: ModelProvider;
   baseUrl: string;
   apiKey: string;
+}
+
+/** The built-in list prices with `MODEL_PRICES` over them. */
+export function priceTable(config: Pick<SandboxManagerConfig, 'MODEL_PRICES'>): PriceTable {
+  return { ...defaultModelPrices, ...config.MODEL_PRICES };
 }
 
 type ModelSettings = Pick<

@@ -6,6 +6,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import {
   sandboxCancel,
   sandboxPause,
+  sandboxModelUsage,
   sandboxProvision,
   sandboxRefreshSnapshots,
   sandboxIntegrationStatus,
@@ -109,6 +110,7 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, agent-runner, OpenCo
     const branch = 'horizon/run-1';
     let command: Envelope<DataOf<typeof sandboxProvision>>;
     let finished: Finished;
+    let provisionedAt: number;
 
     beforeAll(async () => {
       await stack.send(sandboxRefreshSnapshots, { repo: 'acme/app', flavours: ['implement'] });
@@ -134,6 +136,7 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, agent-runner, OpenCo
       // main moves on after the snapshot: the run must start from the new commit.
       stack.commits.push(...makeRepo(stack.origin, [{ 'README.md': 'v1\n' }]));
       git(stack.origin, 'push', '--quiet', stack.bare, 'main');
+      provisionedAt = Date.now();
       command = await stack.provision(runId, workItemId, branch, 'Make the greeting name Horizon.');
       finished = await stack.untilFinished(runId);
     });
@@ -154,6 +157,43 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, agent-runner, OpenCo
         usage: { inputTokens: 1200, outputTokens: 120 },
         summary: expect.stringContaining('Greet Horizon by name'),
       });
+    });
+
+    it("announces each model request's usage exactly as the provider reported it, through the proxy", async () => {
+      // Every answer the provider gave since the provision was to this run's agent, through its proxy.
+      const answered = stack.model.requests.filter((r) => r.usage && r.receivedAt >= provisionedAt);
+      expect(answered.length).toBeGreaterThan(1);
+      const usage = await until(async () => {
+        const events = (await stack.events()).filter(
+          (e) => e.subject === sandboxModelUsage.subject && e.data.runId === runId,
+        ) as Envelope<DataOf<typeof sandboxModelUsage>>[];
+        return events.length === answered.length ? events.map((e) => e.data) : undefined;
+      }, 'a model_usage event per model request');
+      const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+      expect(sum(usage.map((u) => u.inputTokens))).toBe(sum(answered.map((r) => r.usage!.input)));
+      expect(sum(usage.map((u) => u.outputTokens))).toBe(sum(answered.map((r) => r.usage!.output)));
+      expect(new Set(usage.map((u) => u.usageId)).size).toBe(usage.length);
+      for (const u of usage) {
+        expect(u).toMatchObject({
+          sandboxId: command.data.sandboxId,
+          provider: 'openai-compatible',
+          reported: true,
+          status: 200,
+        });
+        // The scripted model has no price: unpriced, not free.
+        expect(u.costUsd).toBeNull();
+      }
+      // The same counts on /metrics, by provider and model; no cost for an unpriced model.
+      const metrics = await (await fetch(`http://127.0.0.1:${stack.port}/metrics`)).text();
+      const labels = 'provider="openai-compatible",model="scripted"';
+      const value = (name: string, extra: string) =>
+        Number(new RegExp(`^${name}\\{${labels},${extra}[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
+      expect(value('hzn_model_tokens_total', 'kind="input"')).toBe(sum(answered.map((r) => r.usage!.input)));
+      expect(value('hzn_model_tokens_total', 'kind="output"')).toBe(
+        sum(answered.map((r) => r.usage!.output)),
+      );
+      expect(value('hzn_model_requests_total', 'priced="false"')).toBe(answered.length);
+      expect(metrics).not.toMatch(/^hzn_model_cost_usd_total\{/m);
     });
 
     it('the commit is on the run branch in the forge, on the newer main, with the trailers', () => {

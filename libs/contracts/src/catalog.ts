@@ -12,6 +12,7 @@ import { workQueryContracts } from './work-queries';
 import { consoleContracts } from './console';
 import { integrationContracts } from './integrations';
 import { scheduleContracts } from './schedule';
+import { usageContracts } from './usage';
 
 /** Every contract, keyed by subject. A subject appears once; `catalog.spec.ts` keeps it so. */
 export const allContracts: readonly Contract[] = [
@@ -28,6 +29,7 @@ export const allContracts: readonly Contract[] = [
   ...consoleContracts,
   ...integrationContracts,
   ...scheduleContracts,
+  ...usageContracts,
 ];
 
 export const catalog: ReadonlyMap<string, Contract> = new Map(allContracts.map((c) => [c.subject, c]));

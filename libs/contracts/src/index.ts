@@ -11,6 +11,7 @@ export * from './orchestrator-context';
 export * from './ingress-admin';
 export * from './integrations';
 export * from './work-queries';
+export * from './usage';
 export * from './run';
 export * from './plan';
 export * from './catalog';

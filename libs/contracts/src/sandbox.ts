@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineContract } from './contract';
 import { isoDate, sandboxFlavourSchema } from './domain';
-import { agentRunKindSchema } from './run';
+import { agentRunKindSchema, modelProviderSchema } from './run';
 import { repoReviewSettingsSchema } from './review';
 import { scheduleDeclarationSchema } from './schedule';
 
@@ -128,6 +128,36 @@ export const sandboxArtifactRecorded = defineContract({
   }),
 });
 
+const tokens = z.number().int().nonnegative();
+
+export const sandboxModelUsage = defineContract({
+  kind: 'event',
+  subject: 'hzn.evt.sandbox.model_usage',
+  version: 1,
+  description:
+    'One model request of a run passed the egress proxy: the usage the provider reported in its response, and its cost at the configured prices. The orchestrator records each usageId once.',
+  data: z.object({
+    /** Stable across redeliveries: the orchestrator's ModelUsage row id. */
+    usageId: z.string().uuid(),
+    runId: z.string().uuid(),
+    sandboxId: z.string().uuid(),
+    provider: modelProviderSchema,
+    /** As the provider answered (null when the response named none, e.g. an error). */
+    model: z.string().nullable(),
+    /** Every prompt token, the cached and cache-written ones included. */
+    inputTokens: tokens,
+    outputTokens: tokens,
+    cachedInputTokens: tokens,
+    cacheWriteInputTokens: tokens,
+    /** False: the response carried no usage (an error, or a stream sent without it). */
+    reported: z.boolean(),
+    status: z.number().int(),
+    /** Null: the model has no price in `MODEL_PRICES` (unpriced, never a made-up 0). */
+    costUsd: z.number().nonnegative().nullable(),
+    at: isoDate,
+  }),
+});
+
 export const sandboxContracts = [
   sandboxProvision,
   sandboxCancel,
@@ -137,4 +167,5 @@ export const sandboxContracts = [
   sandboxStateChanged,
   sandboxSnapshotBuilt,
   sandboxArtifactRecorded,
+  sandboxModelUsage,
 ] as const;

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { SandboxFlavour, SandboxResources } from '@horizon/contracts';
 import type { EgressCredentials, EgressStats, FlavourPolicy, RunScope } from './egress/policy';
+import type { ModelRequestUsage } from './egress/proxy';
 
 /**
  * The sandbox driver interface (DESIGN §6). Drivers: `local` (bubblewrap on this host),
@@ -42,6 +43,8 @@ export interface SandboxEgressSpec {
   credentials: EgressCredentials;
   /** JSON-lines request log; an artifact, so it lives outside the sandbox and survives destroy. */
   logFile: string;
+  /** Told the provider-reported usage of each model request (see `EgressProxyOptions`). */
+  onModelUsage?: (usage: ModelRequestUsage) => void;
 }
 
 export interface SandboxHandle {

@@ -3,7 +3,8 @@ export { LocalSandboxDriver, type LocalSandboxDriverOptions } from './local/loca
 export { probeHost, type HostProbe } from './host/probe';
 export type { CgroupLayout } from './host/cgroups';
 export * from './egress/policy';
-export { EgressProxy, type EgressProxyOptions } from './egress/proxy';
+export { EgressProxy, type EgressProxyOptions, type ModelRequestUsage } from './egress/proxy';
+export type { ModelUsage } from './egress/model-usage';
 export type { EgressLogEntry } from './egress/request-log';
 export {
   SnapshotStore,

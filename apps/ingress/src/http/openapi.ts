@@ -10,6 +10,7 @@ import {
   workItemPage,
 } from './work-items.schemas';
 import { createTriggerBody, createdTrigger, triggerList } from './triggers.schemas';
+import { usageQuery, usageReply } from './usage.controller';
 
 type JsonSchema = Record<string, unknown>;
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema => {
@@ -42,12 +43,19 @@ const idempotencyKey = {
   schema: { type: 'string', maxLength: 200 },
 };
 
+/** A query schema's fields as OpenAPI query parameters. */
+function queryParameters(shape: z.ZodType): JsonSchema[] {
+  const query = schema(shape, 'input') as { properties: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(query.properties).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: query.required?.includes(name) ?? false,
+    schema: s,
+  }));
+}
+
 /** The work API's OpenAPI 3.1 document, generated from the zod schemas the handlers validate with. */
 export function workApiOpenApi(): JsonSchema {
-  const query = schema(listWorkItemsQuery, 'input') as {
-    properties: Record<string, JsonSchema>;
-    required?: string[];
-  };
   return {
     openapi: '3.1.0',
     info: { title: 'Horizon work API', version: '1.0.0' },
@@ -71,6 +79,7 @@ export function workApiOpenApi(): JsonSchema {
         Schedule: schema(scheduleViewSchema),
         ScheduleList: schema(scheduleList),
         ScheduleDeleted: schema(scheduleDeleted),
+        Usage: schema(usageReply),
       },
     },
     paths: {
@@ -96,12 +105,7 @@ export function workApiOpenApi(): JsonSchema {
         get: {
           operationId: 'listWorkItems',
           summary: 'List work items, newest first (scope work:read)',
-          parameters: Object.entries(query.properties).map(([name, s]) => ({
-            name,
-            in: 'query',
-            required: query.required?.includes(name) ?? false,
-            schema: s,
-          })),
+          parameters: queryParameters(listWorkItemsQuery),
           responses: {
             '200': { description: 'one page', content: json(ref('WorkItemPage')) },
             '400': error('bad filter or cursor'),
@@ -174,6 +178,21 @@ export function workApiOpenApi(): JsonSchema {
         },
       },
       ...schedulePaths(),
+      '/api/v1/usage': {
+        get: {
+          operationId: 'getUsage',
+          summary: 'Model tokens, requests and cost per run, item, repo, person or day (scope work:read)',
+          description:
+            "Counted by the egress proxy from the providers' own responses; costUsd covers priced requests only (unpricedRequests says how many were not). harness* are the agents' own figures, for comparison.",
+          parameters: queryParameters(usageQuery),
+          responses: {
+            '200': { description: 'one row per group, costliest first', content: json(ref('Usage')) },
+            '400': error('bad grouping or since'),
+            ...authErrors,
+            ...readUnavailable,
+          },
+        },
+      },
     },
   };
 }

@@ -4,12 +4,14 @@ import {
   runProgress,
   runStarted,
   sandboxArtifactRecorded,
+  sandboxModelUsage,
   sandboxSnapshotBuilt,
   sandboxStateChanged,
 } from '@horizon/contracts';
 import type { EnvelopeOf } from '@horizon/contracts';
 import { HandleMessage, MessageConsumer } from '@horizon/messaging';
 import type { MessageContext } from '@horizon/messaging';
+import { ModelUsageLedger } from '../application/model-usage.service';
 import { ReviewStation } from '../application/review-station';
 import { RunLifecycleService } from '../application/run-lifecycle.service';
 import { ScheduleConfigSync } from '../application/schedule-config-sync';
@@ -45,8 +47,8 @@ export class RunEventsConsumer {
 
 /**
  * Sandbox facts (`hzn.evt.sandbox.*`): a sandbox that failed takes its run with it; a run's kept
- * files are recorded with it; a snapshot at a repository's HEAD brings its declared schedules
- * and review settings.
+ * files and model usage are recorded with it; a snapshot at a repository's HEAD brings its
+ * declared schedules and review settings.
  */
 @MessageConsumer({ durable: SANDBOX_EVENTS_CONSUMER, stream: 'EVT' })
 @Injectable()
@@ -56,6 +58,7 @@ export class SandboxEventsConsumer {
     private readonly lifecycle: RunLifecycleService,
     private readonly scheduleSync: ScheduleConfigSync,
     private readonly reviews: ReviewStation,
+    private readonly usage: ModelUsageLedger,
   ) {}
 
   @HandleMessage(sandboxSnapshotBuilt)
@@ -77,6 +80,13 @@ export class SandboxEventsConsumer {
   artifactRecorded(env: EnvelopeOf<typeof sandboxArtifactRecorded>, ctx: MessageContext) {
     return applyOnce(this.transactor, SANDBOX_EVENTS_CONSUMER, env, (uow) =>
       this.lifecycle.artifactRecorded(uow, env.data, ctx.logger),
+    );
+  }
+
+  @HandleMessage(sandboxModelUsage)
+  modelUsage(env: EnvelopeOf<typeof sandboxModelUsage>, ctx: MessageContext) {
+    return applyOnce(this.transactor, SANDBOX_EVENTS_CONSUMER, env, (uow) =>
+      this.usage.record(uow, env.data, ctx.logger),
     );
   }
 }

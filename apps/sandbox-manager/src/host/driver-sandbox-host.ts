@@ -4,11 +4,14 @@ import {
   checkoutRunBranch,
   defaultFlavourPolicies,
   withRepoExtras,
+  type EgressCredentials,
   type ExecOptions,
+  type ModelRequestUsage,
   type SandboxDriver,
   type SandboxHandle,
   type SandboxProcess,
 } from '@horizon/sandbox';
+import type { RunModelUsage } from '../application/model-usage';
 import type { BootedSandbox, BootRequest, RepositoryRemote, SandboxHost } from '../application/ports';
 import type { SnapshotService } from '../application/snapshot.service';
 import type { RunCredentials } from './run-credentials';
@@ -22,6 +25,8 @@ export interface DriverSandboxHostOptions {
   credentials: RunCredentials;
   /** Run artifacts (the egress request log) go to `<artifactsDir>/<sandbox id>/`, and survive destroy. */
   artifactsDir: string;
+  /** Told each model request of a run as its egress proxy counted it. */
+  onModelUsage?: (usage: RunModelUsage) => void;
 }
 
 /**
@@ -87,6 +92,9 @@ export class DriverSandboxHost implements SandboxHost {
                 run: { repo: { owner, name }, branch: request.branch },
                 credentials,
                 logFile: join(artifacts, 'egress.jsonl'),
+                ...(request.runId && this.options.onModelUsage
+                  ? { onModelUsage: this.usageOf(request.runId, request.sandboxId, credentials) }
+                  : {}),
               }
             : null,
       });
@@ -138,6 +146,11 @@ export class DriverSandboxHost implements SandboxHost {
     const runId = this.runs.get(id);
     this.runs.delete(id);
     if (runId) await this.options.credentials.release(runId);
+  }
+
+  private usageOf(runId: string, sandboxId: string, credentials: EgressCredentials) {
+    const provider = credentials.model?.provider ?? 'openai-compatible';
+    return (usage: ModelRequestUsage) => this.options.onModelUsage!({ ...usage, runId, sandboxId, provider });
   }
 
   private handle(id: string): SandboxHandle {

@@ -14,7 +14,7 @@ import {
 import type { SandboxResources } from '@horizon/contracts';
 import type { RepositoryRemote, SandboxHost, SnapshotRefresher } from '../application/ports';
 import { SnapshotService } from '../application/snapshot.service';
-import { DriverSandboxHost } from './driver-sandbox-host';
+import { DriverSandboxHost, type DriverSandboxHostOptions } from './driver-sandbox-host';
 import { StaticRunCredentials, type RunCredentials } from './run-credentials';
 
 export interface SandboxRuntimeOptions {
@@ -36,6 +36,7 @@ export interface SandboxRuntimeOptions {
   readOnlyBinds?: LocalSandboxDriverOptions['readOnlyBinds'];
   /** Port the egress proxy appears on inside sandboxes (the driver's default is 3128). */
   proxyPort?: number;
+  onModelUsage?: DriverSandboxHostOptions['onModelUsage'];
 }
 
 /** The host's sandboxes and snapshots, or — on a host missing a primitive — the refusal naming it. */
@@ -107,6 +108,7 @@ export async function openSandboxRuntime(options: SandboxRuntimeOptions): Promis
     remote: options.remote,
     credentials: options.runCredentials ?? new StaticRunCredentials(options.credentials),
     artifactsDir,
+    ...(options.onModelUsage ? { onModelUsage: options.onModelUsage } : {}),
   });
   return { host, snapshots, refusal: null, driver, artifactsDir };
 }

@@ -19,6 +19,7 @@ describe('modelRouteHeaders', () => {
     'api-key': 'guessed-azure',
     'X-Goog-Api-Key': 'guessed-google',
     'user-agent': 'ai-sdk/anthropic',
+    'accept-encoding': 'gzip, br',
   };
 
   it('anthropic: the run key as x-api-key, no client credential, the version and beta headers kept', () => {
@@ -27,6 +28,7 @@ describe('modelRouteHeaders', () => {
       'anthropic-version': '2023-06-01',
       'anthropic-beta': 'fine-grained-tool-streaming-2025-05-14',
       'user-agent': 'ai-sdk/anthropic',
+      'accept-encoding': 'identity',
       'x-api-key': key,
     });
   });

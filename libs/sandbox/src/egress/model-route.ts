@@ -13,6 +13,7 @@ const credentialHeaders = ['authorization', 'x-api-key', 'api-key', 'x-goog-api-
  * The headers a model request goes upstream with: the sandbox's own (already stripped of
  * hop-by-hop ones) minus any credential, plus the run's key the way `provider` expects it.
  * Anthropic's `anthropic-version` and `anthropic-beta` pass through: the client chose them.
+ * The response is asked for uncompressed, so the proxy can read its usage as it passes.
  */
 export function modelRouteHeaders(
   provider: ModelProvider,
@@ -20,8 +21,11 @@ export function modelRouteHeaders(
   apiKey: string,
 ): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = Object.fromEntries(
-    Object.entries(headers).filter(([name]) => !credentialHeaders.includes(name.toLowerCase())),
+    Object.entries(headers).filter(
+      ([name]) => !credentialHeaders.includes(name.toLowerCase()) && name.toLowerCase() !== 'accept-encoding',
+    ),
   );
+  out['accept-encoding'] = 'identity';
   if (provider === 'anthropic') out['x-api-key'] = apiKey;
   else out.authorization = `Bearer ${apiKey}`;
   return out;

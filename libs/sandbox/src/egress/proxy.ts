@@ -18,6 +18,7 @@ import {
   type RunScope,
 } from './policy';
 import { modelRouteHeaders } from './model-route';
+import { ModelUsageMeter, type ModelUsage } from './model-usage';
 import { parseReceivePackCommands } from './receive-pack';
 import { EgressRequestLog, type EgressLogEntry } from './request-log';
 
@@ -30,6 +31,16 @@ export interface EgressProxyOptions {
   logFile: string;
   /** Port the in-sandbox forwarder exposes, so absolute-form requests to it reach the routes. */
   insidePort: number;
+  /**
+   * Told once per model request, when its response has ended or was cut off, with the usage
+   * the provider reported in it: the run's accounting starts here, where no agent can lie.
+   */
+  onModelUsage?: (usage: ModelRequestUsage) => void;
+}
+
+/** One model request as the proxy saw it: the provider's usage and the HTTP status. */
+export interface ModelRequestUsage extends ModelUsage {
+  status: number;
 }
 
 type LogDraft = Omit<EgressLogEntry, 'time' | 'status' | 'bytesIn' | 'bytesOut'>;
@@ -243,7 +254,16 @@ export class EgressProxy {
       forwardedHeaders(req.headers),
       credentials.apiKey,
     );
-    this.forward(req, res, draft, url, headers, req);
+    this.forward(req, res, draft, url, headers, req, (response) => this.meter(response));
+  }
+
+  private meter(response: IncomingMessage): void {
+    const meter = new ModelUsageMeter(response.headers['content-type']);
+    response.on('data', (chunk: Buffer) => meter.observe(chunk));
+    // 'close' also follows a cut-off stream: the tokens the provider reported so far still count.
+    response.once('close', () =>
+      this.options.onModelUsage?.({ ...meter.finish(), status: response.statusCode ?? 502 }),
+    );
   }
 
   /** The agent's own bearer run token goes through unchanged: mcp-context checks it on every call. */
@@ -269,6 +289,7 @@ export class EgressProxy {
     url: URL,
     headers: IncomingHttpHeaders,
     body: Readable,
+    observe?: (response: IncomingMessage) => void,
   ): void {
     let bytesOut = 0;
     let bytesIn = 0;
@@ -277,6 +298,7 @@ export class EgressProxy {
     const upstream = client.request(url, { method: req.method, headers }, (response) => {
       status = response.statusCode ?? 502;
       res.writeHead(status, forwardedHeaders(response.headers));
+      observe?.(response);
       response.on('data', (chunk: Buffer) => {
         bytesIn += chunk.length;
         this.counters.bytes += chunk.length;

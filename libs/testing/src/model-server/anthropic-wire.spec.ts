@@ -177,7 +177,12 @@ describe('the scripted model server on Anthropic’s Messages API', () => {
       content: [{ type: 'text', text: 'One README.' }],
       stop_reason: 'end_turn',
       stop_sequence: null,
-      usage: { input_tokens: 10, output_tokens: 2 },
+      usage: {
+        input_tokens: 10,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        output_tokens: 2,
+      },
     });
     expect(server.failures).toEqual([]);
     expect(server.pendingSteps).toBe(0);

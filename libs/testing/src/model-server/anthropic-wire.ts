@@ -157,7 +157,17 @@ export function anthropicMessage(reply: ModelReply): Record<string, unknown> {
     content: contentOf(reply),
     stop_reason: stopReason(reply),
     stop_sequence: null,
-    usage: { input_tokens: reply.usage.input, output_tokens: reply.usage.output },
+    usage: { ...inputUsage(reply), output_tokens: reply.usage.output },
+  };
+}
+
+/** Anthropic's `input_tokens` leaves out the tokens read from or written to the cache. */
+function inputUsage(reply: ModelReply): Record<string, number> {
+  const { input, cached, cacheWrite } = reply.usage;
+  return {
+    input_tokens: input - cached - cacheWrite,
+    cache_creation_input_tokens: cacheWrite,
+    cache_read_input_tokens: cached,
   };
 }
 
@@ -181,7 +191,7 @@ export function anthropicEvents(reply: ModelReply): AnthropicEvent[] {
       ...anthropicMessage(reply),
       content: [],
       stop_reason: null,
-      usage: { input_tokens: reply.usage.input, output_tokens: 0 },
+      usage: { ...inputUsage(reply), output_tokens: 0 },
     },
   });
   emit({ type: 'ping' });

@@ -10,7 +10,7 @@ describe('model scripts', () => {
     const script = parseScript({ steps: [{ respond: { text: 'ok' } }] });
     expect(script).toEqual({
       title: 'Scripted task',
-      usage: { input: 0, output: 0 },
+      usage: { input: 0, output: 0, cached: 0, cacheWrite: 0 },
       steps: [{ match: {}, respond: { text: 'ok' } }],
     });
   });

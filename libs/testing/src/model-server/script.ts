@@ -3,11 +3,22 @@ import { extname, isAbsolute, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
-/** Token counts reported for one model response (OpenAI `prompt_tokens` / `completion_tokens`). */
-const usageSchema = z.strictObject({
-  input: z.number().int().nonnegative(),
-  output: z.number().int().nonnegative(),
-});
+/**
+ * Token counts reported for one model response. `input` counts every prompt token, `cached`
+ * and `cacheWrite` included (OpenAI's `prompt_tokens` does; the Anthropic wire splits them
+ * out of `input_tokens`), so both wires report the same totals and the egress proxy's
+ * counts can be checked exactly against them.
+ */
+const usageSchema = z
+  .strictObject({
+    input: z.number().int().nonnegative(),
+    output: z.number().int().nonnegative(),
+    /** Prompt tokens read from the provider's cache. */
+    cached: z.number().int().nonnegative().default(0),
+    /** Prompt tokens written to the cache (Anthropic only; OpenAI caches without charge). */
+    cacheWrite: z.number().int().nonnegative().default(0),
+  })
+  .refine((u) => u.cached + u.cacheWrite <= u.input, 'cached + cacheWrite cannot exceed input');
 
 /**
  * What a request must look like for a step to answer it. Every given field must hold;
@@ -61,7 +72,7 @@ export const scriptSchema = z.strictObject({
   title: z.string().default(defaultTitle),
   when: selectorSchema.optional(),
   /** Usage reported for a step that names none. */
-  usage: usageSchema.default({ input: 0, output: 0 }),
+  usage: usageSchema.default({ input: 0, output: 0, cached: 0, cacheWrite: 0 }),
   steps: z.array(stepSchema).min(1),
 });
 

@@ -18,7 +18,15 @@ import {
   type Wire,
   type WireName,
 } from './http-wire';
-import { defaultTitle, fillScript, loadScript, ModelScript, ModelScriptInput, parseScript } from './script';
+import {
+  defaultTitle,
+  fillScript,
+  loadScript,
+  ModelScript,
+  ModelScriptInput,
+  parseScript,
+  type ScriptUsage,
+} from './script';
 import type { ModelReply } from './wire';
 
 interface CommonOptions {
@@ -83,6 +91,8 @@ export interface RecordedRequest {
   script?: string;
   /** Index of the script step that answered it. */
   step?: number;
+  /** The usage the answer reported (title and step answers), for checking what a meter counted. */
+  usage?: ScriptUsage;
 }
 
 /** A request the script could not answer; the client got HTTP 500 with `message`. */
@@ -287,10 +297,10 @@ export class ScriptedModelServer {
       const claimed = this.catalog ? scriptForTitle(this.catalog, body) : undefined;
       record.script = claimed?.name;
       const script = this.script ?? claimed?.script;
-      return this.reply(res, body, wire, {
+      return this.reply(res, record, body, wire, {
         text: script?.title ?? defaultTitle,
         toolCalls: [],
-        usage: script?.usage ?? { input: 0, output: 0 },
+        usage: script?.usage ?? { input: 0, output: 0, cached: 0, cacheWrite: 0 },
       });
     }
 
@@ -333,7 +343,7 @@ export class ScriptedModelServer {
     // this process answered before (it may have restarted mid-conversation).
     const idPrefix = this.catalog ? `call_${stepIndex + 1}` : `call_${this.replies + 1}`;
     const toolCalls = calls.map((call, i) => ({ ...call, id: `${idPrefix}_${i}` }));
-    return this.reply(res, body, wire, {
+    return this.reply(res, record, body, wire, {
       text: step.respond.text,
       toolCalls,
       usage: step.respond.usage ?? script.usage,
@@ -349,11 +359,13 @@ export class ScriptedModelServer {
 
   private reply(
     res: ServerResponse,
+    record: RecordedRequest,
     body: ChatRequest,
     wire: Wire,
     answer: Omit<ModelReply, 'id' | 'model'>,
   ): undefined {
     this.replies += 1;
+    record.usage = answer.usage;
     wire.send(res, body, {
       ...answer,
       id: `${wire.replyIdPrefix}${this.replies}`,

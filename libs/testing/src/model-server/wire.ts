@@ -17,6 +17,7 @@ const usageOf = (reply: ModelReply) => ({
   prompt_tokens: reply.usage.input,
   completion_tokens: reply.usage.output,
   total_tokens: reply.usage.input + reply.usage.output,
+  prompt_tokens_details: { cached_tokens: reply.usage.cached },
 });
 
 /** Cuts a string into `parts` pieces, so clients see a value arrive across several chunks. */

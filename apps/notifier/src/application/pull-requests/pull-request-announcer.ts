@@ -1,9 +1,10 @@
-import type { ForgeOpenPullRequestData } from '@horizon/contracts';
+import type { ForgeOpenPullRequestData, UsageRollupRow } from '@horizon/contracts';
 import type { PullRequestRef } from '@horizon/integrations-github';
 import type { HandlerOutcome } from '@horizon/messaging';
 import type { Logger } from '@horizon/observability';
 import { onPullRequestOpened, summaryLines, verificationLines } from '../../domain/compose';
 import { checkRunNotice } from '../../domain/compose-github';
+import { usageLine } from '../../domain/usage-line';
 import type { Deliverer } from '../deliverer';
 import type { RouteStore } from '../../persistence/delivery-store';
 
@@ -12,10 +13,14 @@ import type { RouteStore } from '../../persistence/delivery-store';
  * open. The item moved to `in_review` when its run finished, before the PR existed, so that
  * state change carries no PR: the notifier, which opens it, is what knows it first.
  */
+/** The item's model usage so far (the orchestrator's rollup), or null when it cannot say. */
+export type ItemUsage = (workItemId: string) => Promise<UsageRollupRow | null>;
+
 export class PullRequestAnnouncer {
   constructor(
     private readonly routes: RouteStore,
     private readonly deliverer: Deliverer,
+    private readonly usage: ItemUsage,
   ) {}
 
   async announce(cmd: ForgeOpenPullRequestData, pr: PullRequestRef, logger: Logger): Promise<HandlerOutcome> {
@@ -37,6 +42,15 @@ export class PullRequestAnnouncer {
       route.lastRun?.outcome === 'succeeded'
         ? summaryLines(route.lastRun)
         : verificationLines(cmd.verification);
+    // A summary without its cost is still worth sending: the orchestrator not answering only drops the line.
+    const usage = await this.usage(cmd.workItemId).catch((err: Error) => {
+      logger.warn(
+        { err, workItemId: cmd.workItemId },
+        'model usage unavailable: the PR summary goes without it',
+      );
+      return null;
+    });
+    if (usage) summary.push(usageLine(usage));
     const pull = { repo: cmd.repo, number: pr.number, url: pr.url };
     return this.deliverer.deliverAll([...onPullRequestOpened(route, pull, summary), ...check], logger);
   }
