@@ -14,6 +14,7 @@ import { AccessGuard, WEB_OPTIONS, type WebOptions } from './http/access';
 import { AdminController } from './http/admin.controller';
 import { ApiTokensController } from './http/api-tokens.controller';
 import { ApiTokensAdmin } from './application/api-tokens-admin';
+import { IdentityLinks } from './application/identity-links';
 import { IntegrationsStatus } from './application/integrations-status';
 import { IntegrationsController } from './http/integrations.controller';
 import { IdentitiesController } from './http/identities.controller';
@@ -116,6 +117,12 @@ export class ConsoleModule {
           provide: ApiTokensAdmin,
           inject: [RpcClient, AuditRepository],
           useFactory: (rpc: RpcClient, audit: AuditRepository) => new ApiTokensAdmin(rpc, audit),
+        },
+        {
+          provide: IdentityLinks,
+          inject: [RpcClient, PeopleRepository, AuditRepository],
+          useFactory: (rpc: RpcClient, people: PeopleRepository, audit: AuditRepository) =>
+            new IdentityLinks(rpc, people, audit),
         },
         {
           provide: RepositoriesAdmin,

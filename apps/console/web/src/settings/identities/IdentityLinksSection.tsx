@@ -1,6 +1,7 @@
 import type { IdentityList } from '../../../../src/shared/console-api';
 import { useResource } from '../../api/useResource';
 import { ErrorNotice } from '../../shell/ErrorNotice';
+import { UnlinkButton } from './UnlinkButton';
 
 const PROVIDERS: Record<string, string> = {
   github: 'GitHub',
@@ -9,7 +10,7 @@ const PROVIDERS: Record<string, string> = {
   local: 'Local forge',
 };
 
-/** Who is who across GitHub, Linear, Slack and the local forge, as identity-broker links them. */
+/** Who is who across GitHub, Linear, Slack and the local forge, as identity-broker links them; each link can be removed. */
 export function IdentityLinksSection() {
   const list = useResource<IdentityList>('/api/admin/identities');
   return (
@@ -40,12 +41,22 @@ export function IdentityLinksSection() {
                   <th scope="row">{identity.displayName}</th>
                   <td>
                     <ul className="plain-list">
-                      {identity.links.map((l) => (
-                        <li key={`${l.provider}:${l.externalId}`}>
-                          {PROVIDERS[l.provider] ?? l.provider}: {l.login ?? l.externalId}
-                          {l.login && <span className="muted"> ({l.externalId})</span>}
-                        </li>
-                      ))}
+                      {identity.links.map((l) => {
+                        const label = `${PROVIDERS[l.provider] ?? l.provider}: ${l.login ?? l.externalId}`;
+                        return (
+                          <li key={`${l.provider}:${l.externalId}`}>
+                            {label}
+                            {l.login && <span className="muted"> ({l.externalId})</span>}{' '}
+                            <UnlinkButton
+                              identity={identity}
+                              link={l}
+                              label={label}
+                              onUnlinked={list.reload}
+                            />
+                          </li>
+                        );
+                      })}
+                      {identity.links.length === 0 && <li className="muted">none left</li>}
                     </ul>
                   </td>
                 </tr>
