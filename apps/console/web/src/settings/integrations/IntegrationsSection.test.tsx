@@ -32,7 +32,11 @@ const view: IntegrationsView = {
     },
   ],
   unreported: [
-    { integration: 'github', service: 'identity-broker', detail: 'identity-broker does not report yet' },
+    {
+      integration: 'github',
+      service: 'identity-broker',
+      detail: 'the identity-broker did not answer in 5 s; is it running? (npm run -s horizon -- status)',
+    },
   ],
   checkedAt: at,
 };
