@@ -15,6 +15,9 @@ import { AdminController } from './http/admin.controller';
 import { ApiTokensController } from './http/api-tokens.controller';
 import { ApiTokensAdmin } from './application/api-tokens-admin';
 import { IdentityLinks } from './application/identity-links';
+import { AutoGrants } from './application/auto-grants';
+import { AutoGrantRepository } from './persistence/auto-grants.repository';
+import { AutoGrantsController } from './http/auto-grants.controller';
 import { IntegrationsStatus } from './application/integrations-status';
 import { IntegrationsController } from './http/integrations.controller';
 import { IdentitiesController } from './http/identities.controller';
@@ -54,6 +57,7 @@ export const CONSOLE_CONTROLLERS = [
   ApiTokensController,
   IntegrationsController,
   IdentitiesController,
+  AutoGrantsController,
   RepositoriesController,
   WebAppController,
   RunsController,
@@ -98,14 +102,21 @@ export class ConsoleModule {
             }),
         },
         {
+          provide: AutoGrants,
+          inject: [DATABASE, PeopleRepository, AuditRepository],
+          useFactory: (db: Database, people: PeopleRepository, audit: AuditRepository) =>
+            new AutoGrants(new AutoGrantRepository(db.prisma), people, audit),
+        },
+        {
           provide: ProviderSignIn,
-          inject: [RpcClient, PeopleRepository, AuditRepository, SignInService],
+          inject: [RpcClient, PeopleRepository, AuditRepository, SignInService, AutoGrants],
           useFactory: (
             rpc: RpcClient,
             people: PeopleRepository,
             audit: AuditRepository,
             signIn: SignInService,
-          ) => new ProviderSignIn(rpc, people, audit, signIn, origin),
+            autoGrants: AutoGrants,
+          ) => new ProviderSignIn(rpc, people, audit, signIn, autoGrants, origin),
         },
         {
           provide: PeopleAdmin,
