@@ -10,6 +10,7 @@ import { IdentityLinksSection } from './identities/IdentityLinksSection';
 import { IntegrationsSection } from './integrations/IntegrationsSection';
 import { RepositoriesSection } from './repositories/RepositoriesSection';
 import { ApiTokensSection } from './tokens/ApiTokensSection';
+import { AutoGrantsSection } from './auto-grants/AutoGrantsSection';
 
 /** Who may do what (admins): the people, their roles per repository, invitations, the audit trail. */
 export function SettingsPage() {
@@ -50,11 +51,12 @@ export function SettingsPage() {
             <>
               <ApiTokensSection />
               <IdentityLinksSection />
+              <AutoGrantsSection />
             </>
           ) : (
             <p>
-              API tokens and identity links span every repository: an admin of every repository (*) manages
-              them.
+              API tokens, identity links and automatic roles span every repository: an admin of every
+              repository (*) manages them.
             </p>
           )}
           <section aria-labelledby="audit-title">

@@ -19,6 +19,7 @@ function serve(identities: IdentityList['identities'], more: Parameters<typeof f
       body: { checks: [], unreported: [], checkedAt: '2026-12-01T09:00:00.000Z' },
     },
     '/api/admin/identities': { body: { identities } },
+    '/api/admin/auto-grants': { body: [] },
     '/api/admin/repositories': { body: { repositories: [], everywhere: [] } },
     ...more,
   });

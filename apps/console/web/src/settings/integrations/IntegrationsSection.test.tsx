@@ -50,6 +50,7 @@ function serve(integrations: Parameters<typeof fakeFetch>[0][string]) {
     '/api/admin/audit': { body: { entries: [] } },
     '/api/admin/api-tokens': { body: { tokens: [] } },
     '/api/admin/identities': { body: { identities: [] } },
+    '/api/admin/auto-grants': { body: [] },
     '/api/admin/repositories': { body: { repositories: [], everywhere: [] } },
     '/api/admin/integrations': integrations,
   });
