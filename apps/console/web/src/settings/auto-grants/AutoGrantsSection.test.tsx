@@ -3,26 +3,14 @@ import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AutoGrantView } from '../../../../src/shared/console-api';
-import { session, uuid } from '../../testing/fixtures';
+import { emptySettings, uuid } from '../../testing/fixtures';
 import { FakeEventSource, fakeFetch } from '../../testing/network';
 import { renderApp } from '../../testing/renderApp';
 
 beforeEach(() => FakeEventSource.install());
 
 function serve(rules: () => AutoGrantView[], more: Parameters<typeof fakeFetch>[0] = {}) {
-  return fakeFetch({
-    '/api/session': { body: session },
-    '/api/admin/people': { body: [] },
-    '/api/admin/audit': { body: { entries: [] } },
-    '/api/admin/api-tokens': { body: { tokens: [] } },
-    '/api/admin/integrations': {
-      body: { checks: [], unreported: [], checkedAt: '2026-12-01T09:00:00.000Z' },
-    },
-    '/api/admin/identities': { body: { identities: [] } },
-    '/api/admin/repositories': { body: { repositories: [], everywhere: [] } },
-    '/api/admin/auto-grants': () => ({ body: rules() }),
-    ...more,
-  });
+  return fakeFetch({ ...emptySettings, '/api/admin/auto-grants': () => ({ body: rules() }), ...more });
 }
 
 const rule = (domain: string): AutoGrantView => ({

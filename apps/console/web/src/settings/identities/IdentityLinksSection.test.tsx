@@ -3,26 +3,14 @@ import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { IdentityList } from '../../../../src/shared/console-api';
-import { session, uuid } from '../../testing/fixtures';
+import { emptySettings, uuid } from '../../testing/fixtures';
 import { FakeEventSource, fakeFetch } from '../../testing/network';
 import { renderApp } from '../../testing/renderApp';
 
 beforeEach(() => FakeEventSource.install());
 
 function serve(identities: IdentityList['identities'], more: Parameters<typeof fakeFetch>[0] = {}) {
-  return fakeFetch({
-    '/api/session': { body: session },
-    '/api/admin/people': { body: [] },
-    '/api/admin/audit': { body: { entries: [] } },
-    '/api/admin/api-tokens': { body: { tokens: [] } },
-    '/api/admin/integrations': {
-      body: { checks: [], unreported: [], checkedAt: '2026-12-01T09:00:00.000Z' },
-    },
-    '/api/admin/identities': { body: { identities } },
-    '/api/admin/auto-grants': { body: [] },
-    '/api/admin/repositories': { body: { repositories: [], everywhere: [] } },
-    ...more,
-  });
+  return fakeFetch({ ...emptySettings, '/api/admin/identities': { body: { identities } }, ...more });
 }
 
 describe('identity links in settings', () => {
