@@ -60,13 +60,7 @@ export class AutoGrants {
         `a rule for ${request.domain} in ${request.repo} exists already; remove it first to change its role`,
         409,
       );
-    await this.audit.record({
-      personId: viewer.personId,
-      actor: viewer.name,
-      action: 'auto_grant.created',
-      target: rule.domain,
-      detail: { repo: rule.repo, role: rule.role },
-    });
+    await this.recordChange(viewer, 'auto_grant.created', rule);
     return view(rule);
   }
 
@@ -74,10 +68,14 @@ export class AutoGrants {
     mustAdminister(viewer, '*');
     const rule = await this.rules.remove(id);
     if (!rule) throw new AdminRefused(`no auto-grant rule ${id}; it may have been removed`, 404);
-    await this.audit.record({
+    await this.recordChange(viewer, 'auto_grant.removed', rule);
+  }
+
+  private recordChange(viewer: Viewer, action: string, rule: ConsoleAutoGrant): Promise<void> {
+    return this.audit.record({
       personId: viewer.personId,
       actor: viewer.name,
-      action: 'auto_grant.removed',
+      action,
       target: rule.domain,
       detail: { repo: rule.repo, role: rule.role },
     });
