@@ -50,8 +50,8 @@ export function SettingsPage() {
           {isAdminEverywhere ? (
             <>
               <ApiTokensSection />
-              <IdentityLinksSection />
-              <AutoGrantsSection />
+              <IdentityLinksSection onChanged={audit.reload} />
+              <AutoGrantsSection onChanged={audit.reload} />
             </>
           ) : (
             <p>

@@ -36,9 +36,14 @@ describe('automatic roles in settings', () => {
     });
     renderApp('/settings');
     expect(await screen.findByText('No rules: newcomers get no role.')).toBeInTheDocument();
+    const auditReads = () =>
+      fetch.mock.calls.filter(([url]) => String(url).endsWith('/api/admin/audit')).length;
+    const before = auditReads();
     await userEvent.type(screen.getByRole('textbox', { name: 'Email domain' }), 'acme.com');
     await userEvent.click(screen.getByRole('button', { name: 'Add rule' }));
     const row = (await screen.findByRole('rowheader', { name: 'acme.com' })).closest('tr')!;
+    // The audit trail below reads its new entry.
+    await waitFor(() => expect(auditReads()).toBeGreaterThan(before));
     expect(row).toHaveTextContent('viewer');
     const posted = fetch.mock.calls.find(([, init]) => init?.method === 'POST')!;
     expect(JSON.parse(String(posted[1]!.body))).toEqual({ domain: 'acme.com', role: 'viewer', repo: '*' });

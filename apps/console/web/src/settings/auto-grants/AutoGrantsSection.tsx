@@ -10,9 +10,10 @@ const ROLES: Role[] = ['viewer', 'member', 'admin'];
 /**
  * Roles for first sign-ins by verified email domain (admins of every repository). Without a
  * rule a newcomer gets no role and waits for an admin; a rule only ever applies to someone
- * signing in for the first time, through a provider that verified their email.
+ * signing in for the first time, through a provider that verified their email. `onChanged`:
+ * after a rule is added or removed, so what shows its audit entry can refresh.
  */
-export function AutoGrantsSection() {
+export function AutoGrantsSection({ onChanged }: { onChanged?: () => void }) {
   const { session } = useSession();
   const rules = useResource<AutoGrantView[]>('/api/admin/auto-grants');
   const [domain, setDomain] = useState('');
@@ -27,6 +28,7 @@ export function AutoGrantsSection() {
     try {
       await action();
       rules.reload();
+      onChanged?.();
       return true;
     } catch (err) {
       setError(`${what} failed: ${(err as Error).message}`);

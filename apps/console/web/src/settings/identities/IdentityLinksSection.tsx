@@ -11,7 +11,8 @@ const PROVIDERS: Record<string, string> = {
 };
 
 /** Who is who across GitHub, Linear, Slack and the local forge, as identity-broker links them; each link can be removed. */
-export function IdentityLinksSection() {
+/** `onChanged`: after an unlink, so what shows its audit entry can refresh. */
+export function IdentityLinksSection({ onChanged }: { onChanged?: () => void }) {
   const list = useResource<IdentityList>('/api/admin/identities');
   return (
     <section aria-labelledby="identities-title">
@@ -51,7 +52,10 @@ export function IdentityLinksSection() {
                               identity={identity}
                               link={l}
                               label={label}
-                              onUnlinked={list.reload}
+                              onUnlinked={() => {
+                                list.reload();
+                                onChanged?.();
+                              }}
                             />
                           </li>
                         );
