@@ -74,6 +74,9 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
         expect(output).toMatch(/^stages: plan [\d.]+s · A implement [\d.]+s · A revise [\d.]+s/m);
         await expectForgeState(await tour.personName());
         const auth = await expectCliAgainstTheStack();
+        // Someone for the console's Settings to unlink.
+        const grace = ['--name', 'Grace Hopper', '--provider', 'slack', '--external-id', 'U0GRACE'];
+        expect((await cli(['identity', 'link', ...grace])).code).toBe(0);
         // New work after the demo, for a person to write to while the agent is at it.
         const gift = await cli(
           ['work', 'create', '--repo', 'demo/cart', '--title', 'Add a gift message', '--json'],
@@ -130,6 +133,8 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
     const token = await cli(['token', 'create', '--name', 'e2e']);
     expect(token.code).toBe(0);
     const auth = { HORIZON_API_TOKEN: token.stdout.trim() };
+    const tokens = await cli(['token', 'list']);
+    expect(tokens.stdout).toMatch(/^\S+\s+e2e\s+work:read,work:write,triggers:manage\s+active\s/m);
     const list = await cli(['work', 'list', '--repo', 'demo/cart', '--json'], auth);
     expect(list.code).toBe(0);
     const listed = JSON.parse(list.stdout) as { id: string; kind: string; state: string }[];

@@ -1,30 +1,9 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
 import { freePort, suiteId, ForgeUnderTest, gitIn, sampleRepository, startForge } from '@horizon/testing';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI as a user runs it: a separate process, its output and exit code. */
-function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['-r', '@swc-node/register', path.join(ROOT, 'apps/cli/src/main.ts'), ...args],
-      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 30_000 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
+import { cli } from './run-cli';
 
 describe('horizon CLI against a running forge (separate processes)', () => {
   let forge: ForgeUnderTest;

@@ -14,6 +14,10 @@ import { AccessGuard, WEB_OPTIONS, type WebOptions } from './http/access';
 import { AdminController } from './http/admin.controller';
 import { ApiTokensController } from './http/api-tokens.controller';
 import { ApiTokensAdmin } from './application/api-tokens-admin';
+import { IdentityLinks } from './application/identity-links';
+import { AutoGrants } from './application/auto-grants';
+import { AutoGrantRepository } from './persistence/auto-grants.repository';
+import { AutoGrantsController } from './http/auto-grants.controller';
 import { IntegrationsStatus } from './application/integrations-status';
 import { IntegrationsController } from './http/integrations.controller';
 import { IdentitiesController } from './http/identities.controller';
@@ -53,6 +57,7 @@ export const CONSOLE_CONTROLLERS = [
   ApiTokensController,
   IntegrationsController,
   IdentitiesController,
+  AutoGrantsController,
   RepositoriesController,
   WebAppController,
   RunsController,
@@ -97,14 +102,21 @@ export class ConsoleModule {
             }),
         },
         {
+          provide: AutoGrants,
+          inject: [DATABASE, PeopleRepository, AuditRepository],
+          useFactory: (db: Database, people: PeopleRepository, audit: AuditRepository) =>
+            new AutoGrants(new AutoGrantRepository(db.prisma), people, audit),
+        },
+        {
           provide: ProviderSignIn,
-          inject: [RpcClient, PeopleRepository, AuditRepository, SignInService],
+          inject: [RpcClient, PeopleRepository, AuditRepository, SignInService, AutoGrants],
           useFactory: (
             rpc: RpcClient,
             people: PeopleRepository,
             audit: AuditRepository,
             signIn: SignInService,
-          ) => new ProviderSignIn(rpc, people, audit, signIn, origin),
+            autoGrants: AutoGrants,
+          ) => new ProviderSignIn(rpc, people, audit, signIn, autoGrants, origin),
         },
         {
           provide: PeopleAdmin,
@@ -116,6 +128,12 @@ export class ConsoleModule {
           provide: ApiTokensAdmin,
           inject: [RpcClient, AuditRepository],
           useFactory: (rpc: RpcClient, audit: AuditRepository) => new ApiTokensAdmin(rpc, audit),
+        },
+        {
+          provide: IdentityLinks,
+          inject: [RpcClient, PeopleRepository, AuditRepository],
+          useFactory: (rpc: RpcClient, people: PeopleRepository, audit: AuditRepository) =>
+            new IdentityLinks(rpc, people, audit),
         },
         {
           provide: RepositoriesAdmin,

@@ -45,4 +45,52 @@ describe('console identity links', () => {
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { message: string }).message).toMatch(/admin of every repository/);
   });
+
+  it("unlinks an account: an admin anyone's, audited; others are refused with the broker's reason", async () => {
+    const { identity } = await hzn.rpc().call(identityLink, {
+      displayName: 'Linus',
+      provider: 'linear',
+      externalId: 'lin-linus',
+      login: 'linus@example.com',
+    });
+    const unlink = (as: Browser, externalId = 'lin-linus', id = identity.id) =>
+      hzn.request(`/api/identities/${id}/unlink`, {
+        method: 'POST',
+        browser: as,
+        body: { provider: 'linear', externalId },
+      });
+
+    const member = await hzn.signIn('margaret', 'member', '*');
+    const refused = await unlink(member);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { message: string }).message).toBe(
+      'margaret may unlink only their own accounts, and linear account lin-linus belongs to someone else; ask an admin',
+    );
+    const bad = await hzn.request(`/api/identities/${identity.id}/unlink`, {
+      method: 'POST',
+      browser: admin,
+      body: { provider: 'myspace', externalId: 'x' },
+    });
+    expect(bad.status).toBe(400);
+
+    const done = await unlink(admin);
+    expect(done.status).toBe(200);
+    expect(await done.json()).toEqual({ id: identity.id, displayName: 'Linus', links: [] });
+    const again = await unlink(admin);
+    expect(again.status).toBe(404);
+    expect(((await again.json()) as { message: string }).message).toMatch(
+      /linear account lin-linus is not linked/,
+    );
+
+    const { entries } = (await (await hzn.request('/api/admin/audit', { browser: admin })).json()) as {
+      entries: { actor: string; action: string; target: string | null; detail: object }[];
+    };
+    expect(entries.filter((e) => e.action === 'identity.unlinked')).toEqual([
+      expect.objectContaining({
+        actor: 'ada',
+        target: 'Linus',
+        detail: { identityId: identity.id, provider: 'linear', externalId: 'lin-linus' },
+      }),
+    ]);
+  });
 });

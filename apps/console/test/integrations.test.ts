@@ -1,16 +1,25 @@
-import { freePort, startSlackStandin, type ServiceProcess, type SlackStandin } from '@horizon/testing';
+import {
+  freePort,
+  startGitHubStandIn,
+  startSlackStandin,
+  type GitHubStandIn,
+  type ServiceProcess,
+  type SlackStandin,
+} from '@horizon/testing';
 import type { IntegrationsView } from '../src/shared/console-api';
 import { ConsoleUnderTest, type Browser } from './support/console-under-test';
 
 /**
  * Settings' integrations over real HTTP: the real notifier (its own process) checks the ones it
  * owns — Slack against the Slack stand-in, the local forge at an address nothing listens on,
- * Linear left unconfigured — and the console only relays what the owners say.
+ * Linear left unconfigured — and so does the real identity-broker for the GitHub App, against
+ * the GitHub stand-in; the console only relays what the owners say.
  */
 describe('console integrations status', () => {
   let hzn: ConsoleUnderTest;
   let notifier: ServiceProcess;
   let slack: SlackStandin;
+  let github: GitHubStandIn;
   let admin: Browser;
   let deadForge: string;
 
@@ -21,8 +30,13 @@ describe('console integrations status', () => {
   };
 
   beforeAll(async () => {
-    slack = await startSlackStandin();
+    [slack, github] = await Promise.all([startSlackStandin(), startGitHubStandIn()]);
     hzn = await ConsoleUnderTest.start();
+    await hzn.startPeer('identity-broker', {
+      GITHUB_API_URL: github.url,
+      GITHUB_APP_ID: String(github.app.id),
+      GITHUB_APP_PRIVATE_KEY: github.app.privateKey.replace(/\n/g, '\\n'),
+    });
     deadForge = `http://127.0.0.1:${await freePort()}`;
     notifier = await hzn.startPeer('notifier', {
       SLACK_BOT_TOKEN: slack.token,
@@ -34,7 +48,7 @@ describe('console integrations status', () => {
   }, 120_000);
   afterAll(async () => {
     await hzn?.stop();
-    await slack?.close();
+    await Promise.all([slack?.close(), github?.close()]);
   });
 
   it("relays each owner's check: answering, configured but not answering, not configured", async () => {
@@ -57,14 +71,21 @@ describe('console integrations status', () => {
       answering: null,
       detail: expect.stringMatching(/set LINEAR_ACCESS_TOKEN for the notifier/),
     });
-    // What the owners do not report is said, not guessed: identity-broker does not report yet,
-    // and sandbox-manager (the model provider's owner) is not running in this test.
+    expect(check('github')).toMatchObject({
+      service: 'identity-broker',
+      configured: true,
+      answering: true,
+      detail: expect.stringContaining(`GitHub App ${github.app.slug} answering`),
+    });
+    expect(github.model.requests).toContainEqual(expect.objectContaining({ path: '/app', auth: 'app' }));
+    // What the owners do not report is said, not guessed: sandbox-manager (the model provider's
+    // owner) is not running in this test.
     expect(view.unreported.map((u) => [u.integration, u.service, u.detail])).toEqual([
-      ['github', 'identity-broker', expect.stringMatching(/does not report/)],
       ['model', 'sandbox-manager', expect.stringMatching(/the sandbox-manager did not answer in 5 s/)],
     ]);
     expect(JSON.stringify(view)).not.toContain(slack.token);
     expect(JSON.stringify(view)).not.toContain('forge-token-for-the-test');
+    expect(JSON.stringify(view)).not.toContain('PRIVATE KEY');
   });
 
   it('says which service did not answer, and refuses non-admins', async () => {
@@ -73,7 +94,7 @@ describe('console integrations status', () => {
     await notifier.stop();
     try {
       const view = await status();
-      expect(view.checks).toEqual([]);
+      expect(view.checks.map((c) => c.integration)).toEqual(['github']);
       expect(view.unreported.find((u) => u.integration === 'slack')).toMatchObject({
         service: 'notifier',
         detail: expect.stringMatching(/the notifier did not answer/),

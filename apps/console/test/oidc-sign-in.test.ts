@@ -124,6 +124,63 @@ describe('console sign-in with OpenID Connect, through identity-broker', () => {
     expect(await audit('auth.signed_in')).toContainEqual({ actor: 'grace', detail: { method: 'oidc' } });
   });
 
+  it("grants an admin's auto-grant role to a first sign-in from a verified email domain, and only then", async () => {
+    const admin = await hzn.signIn('root');
+    const rules = (body: unknown) =>
+      hzn.request('/api/admin/auto-grants', { method: 'POST', browser: admin, body });
+    const bad = await rules({ domain: '*.acme.test' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('a domain such as acme.com');
+    const created = await rules({ domain: 'Example.ORG' });
+    expect(created.status).toBe(201);
+    const rule = (await created.json()) as { id: string };
+    expect(rule).toMatchObject({ domain: 'example.org', repo: '*', role: 'viewer', createdBy: 'root' });
+    expect((await rules({ domain: 'example.org' })).status).toBe(409);
+    const member = await hzn.signIn('mel', 'member', '*');
+    expect((await hzn.request('/api/admin/auto-grants', { browser: member })).status).toBe(403);
+
+    const signInAs = async (person: typeof GRACE) => {
+      await idp.signInAs(person);
+      const jar = new BrowserJar();
+      return { jar, res: (await jar.follow(start)).last };
+    };
+    const ada = {
+      ...GRACE,
+      sub: 'ada-0001',
+      name: 'Ada',
+      preferred_username: 'ada',
+      email: 'ada@example.org',
+    };
+    const first = await signInAs(ada);
+    expect(first.res.status).toBe(200);
+    expect(first.jar.cookie(hzn.url, 'hzn_session')).toBeDefined();
+    expect(await audit('auth.auto_granted')).toEqual([
+      {
+        actor: 'auto-grant',
+        detail: { domain: 'example.org', repo: '*', role: 'viewer', rule: rule.id },
+      },
+    ]);
+    // An email the provider did not verify grants nothing.
+    const unverified = { ...ada, sub: 'eve-0001', preferred_username: 'eve', email: 'eve@example.org' };
+    expect((await signInAs({ ...unverified, email_verified: false })).res.status).toBe(403);
+    // Only a first sign-in: once an admin takes the role away, signing in again does not restore it.
+    const [adaPerson] = await hzn.query<{ id: string }>(
+      `select id from console."ConsolePerson" where name = 'ada'`,
+    );
+    await hzn.request(`/api/admin/people/${adaPerson!.id}/grants`, {
+      method: 'POST',
+      browser: admin,
+      body: { repo: '*', role: null },
+    });
+    expect((await signInAs(ada)).res.status).toBe(403);
+    expect(
+      (await hzn.request(`/api/admin/auto-grants/${rule.id}/delete`, { method: 'POST', browser: admin }))
+        .status,
+    ).toBe(204);
+    expect(await (await hzn.request('/api/admin/auto-grants', { browser: admin })).json()).toEqual([]);
+    expect((await audit('auto_grant.removed')).map((e) => e.actor)).toEqual(['root']);
+  });
+
   it('refuses a replayed callback: a code and its state work once', async () => {
     const jar = new BrowserJar();
     const callback = await toCallback(jar);

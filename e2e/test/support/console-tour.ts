@@ -141,7 +141,12 @@ export class ConsoleTour {
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('region', { name: 'Audit trail' }).getByText('auth.signed_in').first().waitFor();
+    // identity-broker answers for GitHub: `npm start` configures no GitHub App, so it says so.
+    const github = page.getByRole('region', { name: 'Integrations' }).getByRole('row', { name: /^GitHub/ });
+    await github.getByRole('cell', { name: 'Not configured', exact: true }).waitFor();
+    expect(await github.textContent()).toContain('set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY');
     await this.look('console-settings');
+    await this.unlinkInSettings();
 
     await page.goto(`${this.url}/runs/${subtotal.latestRun!.id}`);
     await page.getByRole('log', { name: 'Transcript' }).locator('li').first().waitFor({ timeout: 30_000 });
@@ -230,6 +235,35 @@ export class ConsoleTour {
     await this.look('console-plan');
     await grace.screenshot({ path: screenshotPath('console-plan-grace'), fullPage: true });
     await graceContext.close();
+  }
+
+  /**
+   * Unlinks the account the test linked with `horizon identity link` (Grace Hopper's Slack), after
+   * confirming, and finds it in the audit trail; then adds an automatic role for a domain.
+   */
+  private async unlinkInSettings(): Promise<void> {
+    const { page } = this;
+    const links = page.getByRole('region', { name: 'Identity links' });
+    await links.getByRole('button', { name: 'Unlink Slack: U0GRACE from Grace Hopper' }).click();
+    await links.getByRole('dialog', { name: 'Unlink Slack: U0GRACE from Grace Hopper?' }).waitFor();
+    await this.look('console-settings-unlink-confirm');
+    await links.getByRole('button', { name: 'Yes, unlink it' }).click();
+    await links
+      .getByRole('row', { name: /Grace Hopper/ })
+      .getByText('none left')
+      .waitFor();
+    await page.reload();
+    await page.getByRole('region', { name: 'Audit trail' }).getByText('identity.unlinked').first().waitFor();
+    await this.look('console-settings-unlinked');
+
+    // An automatic role for a team's email domain: viewer in every repository by default.
+    const autoRoles = page.getByRole('region', { name: 'Automatic roles' });
+    await autoRoles.getByRole('textbox', { name: 'Email domain' }).fill('acme.test');
+    await autoRoles.getByRole('button', { name: 'Add rule' }).click();
+    const rule = autoRoles.getByRole('row', { name: /acme\.test/ });
+    await rule.getByRole('cell', { name: 'viewer', exact: true }).waitFor();
+    await autoRoles.scrollIntoViewIfNeeded();
+    await this.look('console-settings-auto-grant');
   }
 
   /** The delays measured so far, written beside the screenshots; p50 and p99 in ms. */

@@ -80,6 +80,25 @@ export const identityLink = defineRpc({
   reply: z.object({ identity }),
 });
 
+export const identityUnlink = defineRpc({
+  subject: 'hzn.rpc.identity.unlink',
+  version: 1,
+  description:
+    "Remove one linked account from an identity. `actor` is who asks, as the caller authenticated them: a person may unlink their own accounts, an admin anyone's. Refused with forbidden (someone else's, not an admin) or not_found (no such identity, or that account is not linked to it). The identity itself stays, with its other links.",
+  data: z.object({
+    identityId: z.string().uuid(),
+    provider: providerSchema,
+    externalId: z.string().min(1),
+    actor: z.object({
+      /** The asker's own identity, when they have one. */
+      identityId: z.string().uuid().nullable(),
+      admin: z.boolean(),
+      name: z.string().min(1),
+    }),
+  }),
+  reply: z.object({ identity }),
+});
+
 export const identityStartOAuth = defineRpc({
   subject: 'hzn.rpc.identity.start_oauth',
   version: 1,
@@ -194,6 +213,7 @@ export const identityContracts = [
   identityGet,
   identityList,
   identityLink,
+  identityUnlink,
   identityStartOAuth,
   identityCompleteOAuth,
   identitySignInMethods,

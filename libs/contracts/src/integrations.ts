@@ -45,4 +45,17 @@ export const sandboxIntegrationStatus = defineRpc({
   reply: z.object({ checks: z.array(integrationCheckSchema) }),
 });
 
-export const integrationContracts = [notifierIntegrationStatus, sandboxIntegrationStatus] as const;
+export const identityIntegrationStatus = defineRpc({
+  subject: 'hzn.rpc.identity.integration_status',
+  version: 1,
+  description:
+    "Whether identity-broker's GitHub App is configured, and whether GitHub answered a cheap probe signed with the app's JWT (GET /app; a few seconds at most). Never a secret.",
+  data: z.object({}),
+  reply: z.object({ checks: z.array(integrationCheckSchema) }),
+});
+
+export const integrationContracts = [
+  notifierIntegrationStatus,
+  sandboxIntegrationStatus,
+  identityIntegrationStatus,
+] as const;

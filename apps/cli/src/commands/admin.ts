@@ -1,19 +1,67 @@
 import type { Command } from 'commander';
-import { API_SCOPES, ingressCreateApiToken, ingressReplayDelivery } from '@horizon/contracts';
-import type { ApiScope } from '@horizon/contracts';
+import {
+  API_SCOPES,
+  ingressCreateApiToken,
+  ingressListApiTokens,
+  ingressReplayDelivery,
+  ingressRevokeApiToken,
+} from '@horizon/contracts';
+import type { ApiScope, ApiTokenSummary } from '@horizon/contracts';
 import { LocalForgeClient } from '@horizon/local-forge-client';
 import { endpoint, forgeToken } from '../endpoints';
 import { CliError, EXIT } from '../exit';
-import { printJson } from '../output';
+import { printJson, printTable } from '../output';
 import { withService } from '../stack-connections';
 import { call as callForge } from './pr';
+import { UUID } from '../ids';
 
 const collect = (v: string, all: string[] = []) => [...all, v];
 
+function tokenState(t: ApiTokenSummary): string {
+  if (t.revokedAt) return `revoked ${t.revokedAt}`;
+  if (t.expiresAt && new Date(t.expiresAt) <= new Date()) return 'expired';
+  return 'active';
+}
+
 export function adminCommands(program: Command): void {
-  program
-    .command('token')
-    .description('work API tokens (made by ingress, over NATS)')
+  const token = program.command('token').description('work API tokens (made by ingress, over NATS)');
+
+  token
+    .command('list')
+    .description('every work API token, revoked ones included (never the tokens themselves)')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const { tokens } = await withService('ingress', (rpc) => rpc.call(ingressListApiTokens, {}));
+      if (o.json) return printJson(tokens);
+      printTable(
+        tokens.map((t) => ({
+          ...t,
+          scopes: t.scopes.join(','),
+          state: tokenState(t),
+          lastUsed: t.lastUsedAt ?? 'never',
+          expires: t.expiresAt ?? 'never',
+        })),
+        ['id', 'name', 'scopes', 'state', 'lastUsed', 'expires'],
+      );
+    });
+
+  token
+    .command('revoke <id>')
+    .description('revoke a work API token now; the work API refuses it from then on')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      if (!UUID.test(id))
+        throw new CliError(EXIT.usage, `revoke takes the id \`token list\` prints, not "${id}"`);
+      const outcome = await withService('ingress', (rpc) => rpc.call(ingressRevokeApiToken, { id }));
+      if (o.json) return printJson(outcome);
+      process.stdout.write(
+        outcome.revoked
+          ? `revoked token ${id} "${outcome.token.name}"\n`
+          : `token ${id} "${outcome.token.name}" was already revoked (${outcome.token.revokedAt})\n`,
+      );
+    });
+
+  token
     .command('create')
     .description('create a work API token; it is printed once (ingress stores only its hash)')
     .requiredOption('--name <name>', 'what the token is for')

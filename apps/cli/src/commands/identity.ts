@@ -1,12 +1,19 @@
+import os from 'node:os';
 import type { Command } from 'commander';
-import { identityLink, identityResolve, IdentityView, providerSchema } from '@horizon/contracts';
+import {
+  identityLink,
+  identityResolve,
+  identityUnlink,
+  IdentityView,
+  providerSchema,
+} from '@horizon/contracts';
 import type { RpcClient } from '@horizon/messaging';
 import { CliError, EXIT } from '../exit';
 import { printJson } from '../output';
 import { withService } from '../stack-connections';
+import { UUID } from '../ids';
 
 const PROVIDERS = providerSchema.options;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const withBroker = <T>(fn: (rpc: RpcClient) => Promise<T>) => withService('identity-broker', fn);
 
@@ -81,6 +88,39 @@ People can also link their own accounts through OAuth (docs/identity.md).`,
         printIdentity(linked.identity);
       },
     );
+
+  identity
+    .command('unlink <identityId> <provider> <externalId>')
+    .description("remove one linked account from a person (an operator's CLI acts as an admin)")
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+The account's OAuth tokens are forgotten with it; the person keeps their other links.
+Example:
+  $ horizon identity unlink <id> slack U02ADA
+In the console, a person unlinks their own accounts under Settings → Identity links.`,
+    )
+    .action(async (identityId: string, p: string, externalId: string, o: { json?: boolean }) => {
+      if (!UUID.test(identityId))
+        throw new CliError(
+          EXIT.usage,
+          `identityId takes the id \`identity show\` prints, not "${identityId}"`,
+        );
+      const account = provider(p);
+      const { identity } = await withBroker((rpc) =>
+        rpc.call(identityUnlink, {
+          identityId,
+          provider: account,
+          externalId,
+          // Whoever can reach NATS from here operates the stack; the broker logs this name.
+          actor: { identityId: null, admin: true, name: `cli (${os.userInfo().username})` },
+        }),
+      );
+      if (o.json) return printJson(identity);
+      process.stderr.write(`unlinked ${p} account ${externalId}\n`);
+      printIdentity(identity);
+    });
 
   identity
     .command('show <provider> <externalId>')

@@ -4,8 +4,7 @@ import { runFinished, runProgress } from '@horizon/contracts';
 import type { Envelope } from '@horizon/contracts';
 import { CliError, EXIT } from '../exit';
 import { connectNats } from '../stack-connections';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '../ids';
 
 export function runCommand(program: Command): void {
   const run = program.command('run').description('runs of work items');

@@ -1,4 +1,5 @@
 import {
+  identityIntegrationStatus,
   INTEGRATIONS,
   notifierIntegrationStatus,
   sandboxIntegrationStatus,
@@ -23,6 +24,7 @@ const OWNERS: Record<(typeof INTEGRATIONS)[number], string> = {
 const REPORTING = [
   { service: 'notifier', contract: notifierIntegrationStatus },
   { service: 'sandbox-manager', contract: sandboxIntegrationStatus },
+  { service: 'identity-broker', contract: identityIntegrationStatus },
 ] as const;
 
 /** The owners' probes take up to 3 s; their answer may take a little longer to arrive. */

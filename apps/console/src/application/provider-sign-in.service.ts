@@ -8,6 +8,7 @@ import { RpcError, type RpcClient } from '@horizon/messaging';
 import type { AuditRepository } from '../persistence/audit.repository';
 import type { PeopleRepository } from '../persistence/people.repository';
 import type { SignInMethodOption } from '../shared/console-api';
+import type { AutoGrants } from './auto-grants';
 import type { SignInService } from './sign-in.service';
 
 /** Why a provider sign-in did not open a session, in words for the page the browser lands on. */
@@ -25,7 +26,8 @@ export class ProviderSignInRefused extends Error {
  * runs the OAuth exchange and answers who the person is (their linked Horizon identity); the
  * console maps that identity to a person and opens a session only if an admin granted them a
  * role. A first-time identity becomes a person with no grants, so an admin sees them in
- * People and can grant one; nobody gets in by merely having an account at the provider.
+ * People and can grant one, unless an admin's auto-grant rule covers their verified email
+ * domain; nobody gets in by merely having an account at the provider.
  */
 export class ProviderSignIn {
   constructor(
@@ -33,6 +35,7 @@ export class ProviderSignIn {
     private readonly people: PeopleRepository,
     private readonly audit: AuditRepository,
     private readonly sessions: SignInService,
+    private readonly autoGrants: AutoGrants,
     private readonly publicUrl: string,
   ) {}
 
@@ -78,6 +81,8 @@ export class ProviderSignIn {
     const known = await this.people.byIdentity(identity.id);
     const person =
       known ?? (await this.people.createForIdentity(identity.id, account.login ?? identity.displayName));
+    const autoGranted = known ? [] : await this.autoGrants.onFirstSignIn(person, account.email);
+    if (autoGranted.length > 0) return this.sessions.openSession(person, method);
     if (!known || known.grants.length === 0) {
       await this.audit.record({
         personId: person.id,

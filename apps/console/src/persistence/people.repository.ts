@@ -32,6 +32,15 @@ export class PeopleRepository {
     });
   }
 
+  /** The linked identity a person signs in as, or null (someone invited by a one-time link). */
+  async identityOf(personId: string): Promise<string | null> {
+    const person = await this.prisma.consolePerson.findUnique({
+      where: { id: personId },
+      select: { identityId: true },
+    });
+    return person?.identityId ?? null;
+  }
+
   /**
    * The person for an identity seen for the first time, holding no grants. Named after the
    * account, but never taking over a name someone already has (which would hand them that

@@ -172,6 +172,16 @@ export interface PersonView {
   activeSessions: number;
 }
 
+/** `GET /api/admin/auto-grants` (admins of every repository): roles for first sign-ins by email domain. */
+export interface AutoGrantView {
+  id: string;
+  domain: string;
+  repo: string;
+  role: Role;
+  createdBy: string;
+  createdAt: string;
+}
+
 /** `GET /api/admin/audit` (admins): the latest actions taken through the console. */
 export interface AuditEntryView {
   id: string;

@@ -53,6 +53,15 @@ export function consoleRoutes(repo: string, workItemId: string): RouteCase[] {
     { method: 'GET', path: '/api/admin/api-tokens', needs: 'admin' },
     { method: 'GET', path: '/api/admin/integrations', needs: 'admin' },
     { method: 'GET', path: '/api/admin/identities', needs: 'admin' },
+    { method: 'GET', path: '/api/admin/auto-grants', needs: 'admin' },
+    { method: 'POST', path: '/api/admin/auto-grants', needs: 'admin', body: { domain: 'acme.test' } },
+    { method: 'POST', path: `/api/admin/auto-grants/${randomUUID()}/delete`, needs: 'admin' },
+    {
+      method: 'POST',
+      path: `/api/identities/${randomUUID()}/unlink`,
+      needs: 'viewer',
+      body: { provider: 'github', externalId: '1' },
+    },
     { method: 'GET', path: '/api/admin/repositories', needs: 'admin' },
     {
       method: 'POST',

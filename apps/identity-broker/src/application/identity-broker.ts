@@ -1,3 +1,4 @@
+import { oauthProviderSchema } from '@horizon/contracts';
 import type { DataOf, OAuthProvider, ReplyOf, SignInMethod } from '@horizon/contracts';
 import type {
   identityCompleteOAuth,
@@ -8,6 +9,7 @@ import type {
   identityResolve,
   identityRevokeRunToken,
   identityStartOAuth,
+  identityUnlink,
   identityUserToken,
 } from '@horizon/contracts';
 import type { PrismaClient } from '@horizon/db';
@@ -29,6 +31,7 @@ import {
 import { GitHubSignIn, OidcSignIn, type SignInProvider } from '../oauth/sign-in-providers';
 import { SignInAttemptRepository } from '../persistence/sign-in-attempts.repository';
 import { ConsoleSignIn } from './console-sign-in';
+import { checkGitHubApp } from './github-app-probe';
 import { RunTokens } from './run-tokens';
 import { UserTokens } from './user-tokens';
 
@@ -99,6 +102,7 @@ export class IdentityBroker {
     readonly userTokens: UserTokens,
     readonly signIn: ConsoleSignIn,
     private readonly runTokens: RunTokens | null,
+    private readonly app: (() => Promise<App>) | null,
     private readonly oauth: Partial<Record<OAuthProvider, OAuthProviderClient>>,
     private readonly state: OAuthStateSigner,
     private readonly config: IdentityBrokerConfig,
@@ -126,6 +130,7 @@ export class IdentityBroker {
         logger,
       ),
       app ? new RunTokens(credentials, app, config.GITHUB_API_URL, logger) : null,
+      app,
       oauth,
       new OAuthStateSigner(keyring),
       config,
@@ -161,6 +166,36 @@ export class IdentityBroker {
       },
     );
     return { identity };
+  }
+
+  /**
+   * Removes a linked account. The caller (the console, the CLI) says who asks; the broker holds
+   * the rule: your own accounts, or anyone's when you are an admin.
+   */
+  async unlink(d: DataOf<typeof identityUnlink>): Promise<ReplyOf<typeof identityUnlink>> {
+    const account = `${d.provider} account ${d.externalId}`;
+    if (!d.actor.admin && d.actor.identityId !== d.identityId)
+      throw new RpcError(
+        'forbidden',
+        `${d.actor.name} may unlink only their own accounts, and ${account} belongs to someone else; ask an admin`,
+      );
+    if (!(await this.identities.get(d.identityId)))
+      throw new RpcError('not_found', `no identity ${d.identityId}`);
+    const identity = await this.identities.unlink(d.identityId, d);
+    if (!identity) throw new RpcError('not_found', `${account} is not linked to identity ${d.identityId}`);
+    // Its OAuth tokens went with the account: nothing may act as it through this identity now.
+    const oauth = oauthProviderSchema.safeParse(d.provider);
+    if (oauth.success) await this.userTokens.forget(d.identityId, oauth.data);
+    this.logger.info(
+      { identityId: d.identityId, provider: d.provider, externalId: d.externalId, actor: d.actor },
+      'account unlinked',
+    );
+    return { identity };
+  }
+
+  /** Settings' GitHub row: the app configured or not, and answering or not. */
+  integrationStatus() {
+    return checkGitHubApp(this.app, this.config.GITHUB_API_URL).then((check) => ({ checks: [check] }));
   }
 
   async startOAuth({

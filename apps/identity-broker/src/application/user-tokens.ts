@@ -112,6 +112,11 @@ export class UserTokens {
     return { ...stored, secret, expiresAt: tokens.expiresAt ?? null };
   }
 
+  /** Forgets a person's tokens at a provider, when the account they came from is unlinked. */
+  async forget(identityId: string, provider: OAuthProvider): Promise<boolean> {
+    return this.store.delete(this.key(identityId, provider));
+  }
+
   private expiring(stored: StoredCredential<StoredUserTokens>, now: Date): boolean {
     return stored.expiresAt !== null && stored.expiresAt.getTime() - now.getTime() < this.marginMs;
   }

@@ -2,6 +2,7 @@ import {
   identityCompleteOAuth,
   identityCompleteSignIn,
   identityGet,
+  identityIntegrationStatus,
   identityLink,
   identityList,
   identityMintRunToken,
@@ -10,6 +11,7 @@ import {
   identitySignInMethods,
   identityStartOAuth,
   identityStartSignIn,
+  identityUnlink,
   identityUserToken,
 } from '@horizon/contracts';
 import type { RpcServer } from '@horizon/messaging';
@@ -21,6 +23,8 @@ export function serveIdentityRpcs(rpc: RpcServer, broker: IdentityBroker): void 
   rpc.serve(identityGet, (d) => broker.get(d));
   rpc.serve(identityList, () => broker.list());
   rpc.serve(identityLink, (d) => broker.link(d));
+  rpc.serve(identityUnlink, (d) => broker.unlink(d));
+  rpc.serve(identityIntegrationStatus, () => broker.integrationStatus());
   rpc.serve(identityStartOAuth, (d) => broker.startOAuth(d));
   rpc.serve(identityCompleteOAuth, (d) => broker.completeOAuth(d));
   rpc.serve(identitySignInMethods, (d) => broker.signIn.methods(d));

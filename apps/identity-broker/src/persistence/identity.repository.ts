@@ -83,6 +83,17 @@ export class IdentityRepository {
       return view(identity);
     });
   }
+
+  /** Removes one account from an identity: the identity, or null when it is not linked there. */
+  async unlink(identityId: string, account: AccountRef): Promise<IdentityView | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const removed = await tx.identityLink.deleteMany({
+        where: { identityId, provider: account.provider, externalId: account.externalId },
+      });
+      if (removed.count === 0) return null;
+      return view(await tx.identity.findUniqueOrThrow({ where: { id: identityId }, include: withLinks }));
+    });
+  }
 }
 
 function view(identity: {

@@ -44,10 +44,22 @@ export class RepoRoutes {
   constructor(
     private readonly model: GitHubModel,
     private readonly json: GitHubJson,
-    private readonly botLogin: string,
+    private readonly app: { id: number; slug: string; botLogin: string },
   ) {}
 
   readonly handlers: Record<string, (ctx: RouteContext) => Reply> = {
+    'apps/get-authenticated': (ctx) => {
+      this.requireApp(ctx);
+      return {
+        status: 200,
+        json: {
+          id: this.app.id,
+          slug: this.app.slug,
+          name: this.app.slug,
+          installations_count: this.model.installations.size,
+        },
+      };
+    },
     'apps/get-repo-installation': (ctx) => {
       this.requireApp(ctx);
       const installation = this.model.installationFor(repoName(ctx));
@@ -244,7 +256,7 @@ export class RepoRoutes {
         status: body.conclusion ? 'completed' : (body.status ?? 'queued'),
         conclusion: body.conclusion ?? null,
         output: body.output ?? null,
-        author: this.botLogin,
+        author: this.app.botLogin,
       };
       this.model.checkRuns.push(run);
       return { status: 201, json: this.json.checkRun(run) };
@@ -330,7 +342,7 @@ export class RepoRoutes {
 
   /** Who GitHub records as having done it: the user, or the app's bot account. */
   private actor(ctx: RouteContext): string {
-    return ctx.principal.kind === 'user' ? ctx.principal.login : this.botLogin;
+    return ctx.principal.kind === 'user' ? ctx.principal.login : this.app.botLogin;
   }
 
   private requireRepo(ctx: RouteContext, permission: string, level: Level): Repository {

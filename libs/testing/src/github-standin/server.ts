@@ -184,7 +184,7 @@ export async function startGitHubStandIn(
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // Requests only arrive once listen() resolved, so handle() never sees these uninitialized.
   const json = new GitHubJson(model, baseUrl);
-  const routes = new RepoRoutes(model, json, app.botLogin);
+  const routes = new RepoRoutes(model, json, app);
 
   return {
     url: baseUrl,

@@ -32,6 +32,7 @@ function serve(extra: Parameters<typeof fakeFetch>[0] = {}) {
     '/api/admin/audit': { body: { entries: audit } },
     '/api/admin/api-tokens': { body: { tokens: [] } },
     '/api/admin/identities': { body: { identities: [] } },
+    '/api/admin/auto-grants': { body: [] },
     '/api/admin/repositories': { body: { repositories: [], everywhere: [] } },
     '/api/admin/integrations': {
       body: { checks: [], unreported: [], checkedAt: '2026-12-01T09:00:00.000Z' },

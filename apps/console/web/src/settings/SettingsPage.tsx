@@ -10,6 +10,7 @@ import { IdentityLinksSection } from './identities/IdentityLinksSection';
 import { IntegrationsSection } from './integrations/IntegrationsSection';
 import { RepositoriesSection } from './repositories/RepositoriesSection';
 import { ApiTokensSection } from './tokens/ApiTokensSection';
+import { AutoGrantsSection } from './auto-grants/AutoGrantsSection';
 
 /** Who may do what (admins): the people, their roles per repository, invitations, the audit trail. */
 export function SettingsPage() {
@@ -49,12 +50,13 @@ export function SettingsPage() {
           {isAdminEverywhere ? (
             <>
               <ApiTokensSection />
-              <IdentityLinksSection />
+              <IdentityLinksSection onChanged={audit.reload} />
+              <AutoGrantsSection onChanged={audit.reload} />
             </>
           ) : (
             <p>
-              API tokens and identity links span every repository: an admin of every repository (*) manages
-              them.
+              API tokens, identity links and automatic roles span every repository: an admin of every
+              repository (*) manages them.
             </p>
           )}
           <section aria-labelledby="audit-title">

@@ -64,3 +64,15 @@ export function runFinished(seq: number, workItemId: string, runId: string, exit
     },
   };
 }
+
+/** What the Settings page asks for when every section is empty, for `fakeFetch`; tests override their own. */
+export const emptySettings = {
+  '/api/session': { body: session },
+  '/api/admin/people': { body: [] },
+  '/api/admin/audit': { body: { entries: [] } },
+  '/api/admin/api-tokens': { body: { tokens: [] } },
+  '/api/admin/integrations': { body: { checks: [], unreported: [], checkedAt: '2026-12-01T09:00:00.000Z' } },
+  '/api/admin/identities': { body: { identities: [] } },
+  '/api/admin/auto-grants': { body: [] },
+  '/api/admin/repositories': { body: { repositories: [], everywhere: [] } },
+};

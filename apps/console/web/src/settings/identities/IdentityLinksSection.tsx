@@ -1,6 +1,7 @@
 import type { IdentityList } from '../../../../src/shared/console-api';
 import { useResource } from '../../api/useResource';
 import { ErrorNotice } from '../../shell/ErrorNotice';
+import { UnlinkButton } from './UnlinkButton';
 
 const PROVIDERS: Record<string, string> = {
   github: 'GitHub',
@@ -9,8 +10,9 @@ const PROVIDERS: Record<string, string> = {
   local: 'Local forge',
 };
 
-/** Who is who across GitHub, Linear, Slack and the local forge, as identity-broker links them. */
-export function IdentityLinksSection() {
+/** Who is who across GitHub, Linear, Slack and the local forge, as identity-broker links them; each link can be removed. */
+/** `onChanged`: after an unlink, so what shows its audit entry can refresh. */
+export function IdentityLinksSection({ onChanged }: { onChanged?: () => void }) {
   const list = useResource<IdentityList>('/api/admin/identities');
   return (
     <section aria-labelledby="identities-title">
@@ -40,12 +42,25 @@ export function IdentityLinksSection() {
                   <th scope="row">{identity.displayName}</th>
                   <td>
                     <ul className="plain-list">
-                      {identity.links.map((l) => (
-                        <li key={`${l.provider}:${l.externalId}`}>
-                          {PROVIDERS[l.provider] ?? l.provider}: {l.login ?? l.externalId}
-                          {l.login && <span className="muted"> ({l.externalId})</span>}
-                        </li>
-                      ))}
+                      {identity.links.map((l) => {
+                        const label = `${PROVIDERS[l.provider] ?? l.provider}: ${l.login ?? l.externalId}`;
+                        return (
+                          <li key={`${l.provider}:${l.externalId}`}>
+                            {label}
+                            {l.login && <span className="muted"> ({l.externalId})</span>}{' '}
+                            <UnlinkButton
+                              identity={identity}
+                              link={l}
+                              label={label}
+                              onUnlinked={() => {
+                                list.reload();
+                                onChanged?.();
+                              }}
+                            />
+                          </li>
+                        );
+                      })}
+                      {identity.links.length === 0 && <li className="muted">none left</li>}
                     </ul>
                   </td>
                 </tr>

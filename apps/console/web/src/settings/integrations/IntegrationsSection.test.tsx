@@ -32,7 +32,11 @@ const view: IntegrationsView = {
     },
   ],
   unreported: [
-    { integration: 'github', service: 'identity-broker', detail: 'identity-broker does not report yet' },
+    {
+      integration: 'github',
+      service: 'identity-broker',
+      detail: 'the identity-broker did not answer in 5 s; is it running? (npm run -s horizon -- status)',
+    },
   ],
   checkedAt: at,
 };
@@ -46,6 +50,7 @@ function serve(integrations: Parameters<typeof fakeFetch>[0][string]) {
     '/api/admin/audit': { body: { entries: [] } },
     '/api/admin/api-tokens': { body: { tokens: [] } },
     '/api/admin/identities': { body: { identities: [] } },
+    '/api/admin/auto-grants': { body: [] },
     '/api/admin/repositories': { body: { repositories: [], everywhere: [] } },
     '/api/admin/integrations': integrations,
   });

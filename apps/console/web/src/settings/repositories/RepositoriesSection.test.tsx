@@ -15,6 +15,7 @@ function serve(view: RepositoriesView) {
     '/api/admin/audit': { body: { entries: [] } },
     '/api/admin/api-tokens': { body: { tokens: [] } },
     '/api/admin/identities': { body: { identities: [] } },
+    '/api/admin/auto-grants': { body: [] },
     '/api/admin/integrations': {
       body: { checks: [], unreported: [], checkedAt: '2026-12-01T09:00:00.000Z' },
     },

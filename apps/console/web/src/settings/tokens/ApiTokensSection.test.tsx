@@ -23,6 +23,7 @@ function serve(tokens: ApiTokenSummary[], extra: Parameters<typeof fakeFetch>[0]
     '/api/admin/people': { body: [] },
     '/api/admin/audit': { body: { entries: [] } },
     '/api/admin/identities': { body: { identities: [] } },
+    '/api/admin/auto-grants': { body: [] },
     '/api/admin/repositories': { body: { repositories: [], everywhere: [] } },
     '/api/admin/integrations': {
       body: { checks: [], unreported: [], checkedAt: '2026-12-01T09:00:00.000Z' },
