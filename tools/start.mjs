@@ -7,11 +7,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
+import { claimDatabase, installationId } from './lib/installation.mjs';
 import { localDefaults } from './lib/local-defaults.mjs';
 import { MODEL_SERVER, SERVICES, launchArgs, portOf, serviceEnv } from './lib/services.mjs';
 import { DATA_DIR, ROOT, stackEnv, step } from './lib/stack.mjs';
 
 const { env, scripted } = localDefaults(stackEnv());
+// The database must be this data directory's: a mismatch stops here, saying what to do.
+await claimDatabase(pg, env.DATABASE_URL, installationId());
 const processes = scripted ? [MODEL_SERVER, ...SERVICES] : SERVICES;
 const logDir = path.join(DATA_DIR, 'logs');
 fs.mkdirSync(logDir, { recursive: true });
