@@ -10,6 +10,7 @@
 //   5. Prisma client generated, migrations applied to the test template, the database cloned
 //      from it when new (else migrated), and stamped as this data directory's (lib/installation.mjs)
 //   6. the console's browser app built (Vite), when its sources changed
+//   7. the CLI bundled (esbuild, apps/cli/dist), when its sources changed
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -158,11 +159,10 @@ async function findPostgres() {
       );
     return { url: process.env.DATABASE_URL, how: 'DATABASE_URL' };
   }
-  // A data directory from before installations had databases of their own keeps the one it has.
-  const database =
-    stack.databaseUrl && !stack.installation
-      ? new URL(stack.databaseUrl).pathname.slice(1)
-      : installationDatabase(installation);
+  // The database this data directory used before (stamped as its own), else one named after it.
+  const database = stack.databaseUrl
+    ? new URL(stack.databaseUrl).pathname.slice(1)
+    : installationDatabase(installation);
   const host = process.env.PGHOST || '127.0.0.1';
   const port = Number(process.env.PGPORT || 5432);
   const local = `postgresql://${process.env.PGUSER || 'postgres'}@${host}:${port}/${database}`;
@@ -387,6 +387,15 @@ try {
   if (!built) step('console: built app is current');
 } catch (err) {
   fail(err.message, 'fix the console build (npm run console:build shows the error)');
+}
+
+// 7. The CLI's bundle, so `horizon` starts without compiling TypeScript.
+const { buildCliIfStale } = await import('./lib/cli-build.mjs');
+try {
+  const cli = await buildCliIfStale();
+  step(cli.built ? `cli: bundled in ${(cli.ms / 1000).toFixed(1)}s` : 'cli: bundle is current');
+} catch (err) {
+  fail(`bundling the CLI failed: ${err.message}`, 'run `node tools/lib/cli-build.mjs` to see the error');
 }
 
 writeStack({
