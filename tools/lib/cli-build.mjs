@@ -1,7 +1,6 @@
 // The CLI, bundled by esbuild into apps/cli/dist/horizon.cjs so `horizon` starts without
-// compiling TypeScript (swc at every start cost about a second). Our own code (the CLI and the
-// @horizon libraries it uses, which ship as TypeScript) goes into the bundle; third-party
-// packages stay `require`s resolved from node_modules, as they are at run time anyway.
+// compiling TypeScript (swc at every start cost about a second) nor resolving hundreds of
+// files: the CLI, the @horizon libraries it uses and their packages are one minified file.
 // Rebuilt when an input esbuild reported last time is newer than the bundle (dist/ is not committed).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,14 +10,17 @@ import bundleState from '../../apps/cli/bin/bundle.cjs';
 const { ROOT, CLI_BUNDLE, INPUTS, cliIsStale } = bundleState;
 const CLI = path.join(ROOT, 'apps/cli');
 
-// Optional peers Nest loads only when asked for (validation pipes, websockets, microservices,
-// express): absent here, and never reached by the CLI.
-const OPTIONAL_PEERS = [
+// Left to `require` at run time: optional peers Nest loads only when asked for (validation
+// pipes, websockets, microservices, express; absent here and never reached by the CLI), and
+// pino, whose transports start worker files found next to its own (a bundle has none there).
+const EXTERNAL = [
   'class-validator',
   'class-transformer',
   '@nestjs/websockets',
   '@nestjs/microservices',
   '@nestjs/platform-express',
+  'pino',
+  'thread-stream',
 ];
 
 /** Builds the bundle when stale; `{ built, ms }`. */
@@ -38,7 +40,7 @@ export async function buildCliIfStale() {
     minify: true,
     metafile: true,
     logLevel: 'silent',
-    external: OPTIONAL_PEERS.flatMap((name) => [name, `${name}/*`]),
+    external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
   });
   // This file too: a change to how the bundle is made makes it stale.
   const inputs = [
