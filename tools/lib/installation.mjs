@@ -50,8 +50,15 @@ export async function claimDatabase(pg, url, id) {
     );
     const { db, id: owner, dir } = rows[0];
     if (!owner) {
-      await client.query(`ALTER DATABASE "${db}" SET horizon.installation = ${client.escapeLiteral(id)}`);
-      await client.query(`ALTER DATABASE "${db}" SET horizon.data_dir = ${client.escapeLiteral(DATA_DIR)}`);
+      try {
+        await client.query(`ALTER DATABASE "${db}" SET horizon.installation = ${client.escapeLiteral(id)}`);
+        await client.query(`ALTER DATABASE "${db}" SET horizon.data_dir = ${client.escapeLiteral(DATA_DIR)}`);
+      } catch (err) {
+        fail(
+          `cannot stamp database ${db} as the one of ${DATA_DIR}: ${err.message}`,
+          `let DATABASE_URL connect as the database's owner (ALTER DATABASE needs it), or unset it`,
+        );
+      }
       return;
     }
     if (owner === id) return;
