@@ -11,6 +11,8 @@ export default tseslint.config(
       'dist/',
       // The console's built browser bundle (tools/lib/console-build.mjs).
       'apps/console/dist/',
+      // The CLI's bundle (tools/lib/cli-build.mjs).
+      'apps/cli/dist/',
       'coverage/',
       '.nx/',
       'libs/db/src/generated/',

@@ -4,15 +4,19 @@
 //
 //   1. node dependencies, installed when missing or stale (package-lock.json changed)
 //   2. system packages the sandboxes and agents need (bubblewrap, git, ripgrep), and chromium
-//   3. Postgres: $DATABASE_URL, else 127.0.0.1:5432, else a private instance under .horizon/
+//   3. Postgres: $DATABASE_URL, else a database of this data directory's own (horizon_<installation>)
+//      on $PGHOST:$PGPORT (127.0.0.1:5432), else on a private instance under .horizon/
 //   4. NATS JetStream: $NATS_URL, else 127.0.0.1:4222, else a private instance under .horizon/
-//   5. Prisma client generated, migrations applied to `horizon` and the test template
+//   5. Prisma client generated, migrations applied to the test template, the database cloned
+//      from it when new (else migrated), and stamped as this data directory's (lib/installation.mjs)
 //   6. the console's browser app built (Vite), when its sources changed
+//   7. the CLI bundled (esbuild, apps/cli/dist), when its sources changed
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { claimDatabase, installationDatabase, installationId } from './lib/installation.mjs';
 import { DATA_DIR, ROOT, fail, readStack, step, writeStack } from './lib/stack.mjs';
 
 const started = Date.now();
@@ -143,6 +147,7 @@ async function waitFor(probe, what, timeoutMs, todo) {
 }
 
 const stack = readStack() ?? {};
+const installation = installationId();
 
 // 3. Postgres
 async function findPostgres() {
@@ -154,10 +159,16 @@ async function findPostgres() {
       );
     return { url: process.env.DATABASE_URL, how: 'DATABASE_URL' };
   }
-  const local = 'postgresql://postgres@127.0.0.1:5432/horizon';
-  if ((await portOpen(5432)) && (await pgAnswers(withDb(local, 'postgres'))))
-    return { url: local, how: '127.0.0.1:5432' };
-  return { url: await privatePostgres(), how: 'private instance' };
+  // The database this data directory used before (stamped as its own), else one named after it.
+  const database = stack.databaseUrl
+    ? new URL(stack.databaseUrl).pathname.slice(1)
+    : installationDatabase(installation);
+  const host = process.env.PGHOST || '127.0.0.1';
+  const port = Number(process.env.PGPORT || 5432);
+  const local = `postgresql://${process.env.PGUSER || 'postgres'}@${host}:${port}/${database}`;
+  if ((await portOpen(port, host)) && (await pgAnswers(withDb(local, 'postgres'))))
+    return { url: local, how: `${host}:${port}` };
+  return { url: withDb(await privatePostgres(), database), how: 'private instance' };
 }
 
 function pgBin(name) {
@@ -322,17 +333,6 @@ const migrationFiles = fs
   .map((d) => path.join(migrationsDir, d, 'migration.sql'));
 const migrationsHash = hashFiles(migrationFiles);
 
-async function ensureDatabase(name) {
-  const admin = new pg.Client({ connectionString: withDb(postgres.url, 'postgres') });
-  await admin.connect();
-  try {
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-}
-
 function migrate(url, label) {
   step(`applying migrations to ${label}…`);
   run('npx', ['prisma', 'migrate', 'deploy'], {
@@ -355,21 +355,27 @@ async function stampOf(name) {
 }
 
 const mainDb = new URL(postgres.url).pathname.slice(1) || 'horizon';
-await ensureDatabase(mainDb);
-if ((await stampOf(mainDb)) !== migrationsHash) {
-  migrate(postgres.url, `database ${mainDb}`);
-  await admin.query(`COMMENT ON DATABASE "${mainDb}" IS '${migrationsHash}'`);
-}
-
 // Test suites clone this template (CREATE DATABASE … TEMPLATE) instead of migrating each time.
-// Named after the main database, so two checkouts on one Postgres (each with its own
-// DATABASE_URL) keep templates of their own migrations.
+// Named after the main database, so two checkouts on one Postgres keep templates of their own
+// migrations.
 const TEMPLATE = `${mainDb}_template`;
 if ((await stampOf(TEMPLATE)) !== migrationsHash) {
   await admin.query(`DROP DATABASE IF EXISTS "${TEMPLATE}" WITH (FORCE)`);
   await admin.query(`CREATE DATABASE "${TEMPLATE}"`);
   migrate(withDb(postgres.url, TEMPLATE), 'the test template');
   await admin.query(`COMMENT ON DATABASE "${TEMPLATE}" IS '${migrationsHash}'`);
+}
+const { rowCount: mainExists } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [mainDb]);
+if (!mainExists) {
+  // A new installation's database is a clone of the freshly migrated template: no second migration.
+  step(`creating database ${mainDb}…`);
+  await admin.query(`CREATE DATABASE "${mainDb}" TEMPLATE "${TEMPLATE}"`);
+  await admin.query(`COMMENT ON DATABASE "${mainDb}" IS '${migrationsHash}'`);
+}
+await claimDatabase(pg, postgres.url, installation);
+if ((await stampOf(mainDb)) !== migrationsHash) {
+  migrate(postgres.url, `database ${mainDb}`);
+  await admin.query(`COMMENT ON DATABASE "${mainDb}" IS '${migrationsHash}'`);
 }
 await admin.end();
 step('database: migrated');
@@ -383,7 +389,22 @@ try {
   fail(err.message, 'fix the console build (npm run console:build shows the error)');
 }
 
-writeStack({ ...stack, databaseUrl: postgres.url, natsUrl: nats.url, updatedAt: new Date().toISOString() });
+// 7. The CLI's bundle, so `horizon` starts without compiling TypeScript.
+const { buildCliIfStale } = await import('./lib/cli-build.mjs');
+try {
+  const cli = await buildCliIfStale();
+  step(cli.built ? `cli: bundled in ${(cli.ms / 1000).toFixed(1)}s` : 'cli: bundle is current');
+} catch (err) {
+  fail(`bundling the CLI failed: ${err.message}`, 'run `node tools/lib/cli-build.mjs` to see the error');
+}
+
+writeStack({
+  ...stack,
+  installation,
+  databaseUrl: postgres.url,
+  natsUrl: nats.url,
+  updatedAt: new Date().toISOString(),
+});
 step(
   `ready in ${((Date.now() - started) / 1000).toFixed(1)}s (stack written to ${path.relative(ROOT, DATA_DIR)}/stack.json)`,
 );

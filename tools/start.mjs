@@ -7,11 +7,17 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
+import { claimDatabase, installationId } from './lib/installation.mjs';
 import { localDefaults } from './lib/local-defaults.mjs';
 import { MODEL_SERVER, SERVICES, launchArgs, portOf, serviceEnv } from './lib/services.mjs';
 import { DATA_DIR, ROOT, stackEnv, step } from './lib/stack.mjs';
 
+// The CLI's bin: its bundle, built by the bootstrap.
+const CLI = path.join(ROOT, 'apps', 'cli', 'bin', 'horizon.js');
 const { env, scripted } = localDefaults(stackEnv());
+// The database must be this data directory's: a mismatch stops here, saying what to do.
+await claimDatabase(pg, env.DATABASE_URL, installationId());
 const processes = scripted ? [MODEL_SERVER, ...SERVICES] : SERVICES;
 const logDir = path.join(DATA_DIR, 'logs');
 fs.mkdirSync(logDir, { recursive: true });
@@ -109,15 +115,9 @@ if (!stopping) {
 
 /** The console's address and a one-time sign-in link for whoever started Horizon (like Jupyter's). */
 async function printConsoleLink() {
-  const res = spawnSync(
-    process.execPath,
-    ['-r', '@swc-node/register', path.join(ROOT, 'apps', 'cli', 'src', 'main.ts'), 'console', 'link'],
-    { cwd: ROOT, env, encoding: 'utf8' },
-  );
+  const res = spawnSync(process.execPath, [CLI, 'console', 'link'], { cwd: ROOT, env, encoding: 'utf8' });
   if (res.status === 0)
-    step(
-      `console: open ${res.stdout.trim()} to sign in (\`npm run -s horizon -- console link\` prints a fresh link)`,
-    );
+    step(`console: open ${res.stdout.trim()} to sign in (\`npx horizon console link\` prints a fresh link)`);
   else step(`console: no sign-in link (${res.stderr.trim()})`);
 }
 
@@ -126,9 +126,7 @@ function runDemo() {
   const demo = spawn(
     process.execPath,
     [
-      '-r',
-      '@swc-node/register',
-      path.join(ROOT, 'apps', 'cli', 'src', 'main.ts'),
+      CLI,
       'demo',
       '--if-new',
       // HORIZON_DEMO_REVIEW=console: you review the demo's pull requests in the console.

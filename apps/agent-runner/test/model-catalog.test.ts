@@ -152,3 +152,31 @@ describe('two OpenCode runs at once against one catalog server, replaced mid-run
     expect([status(repos.hello), status(repos.bye)]).toEqual(['?? hello.txt\n', '?? bye.txt\n']);
   });
 });
+
+describe('a prompt no script knows, with real OpenCode', () => {
+  it('fails the run at once with the server’s one line as its reason, asking the model once', async () => {
+    const server = await ScriptedModelServer.start({ scripts: [hello], vars: { gate: 'unused' } });
+    try {
+      const run = harness.start({
+        prompt: 'Add a free-shipping threshold',
+        workdir: gitRepo(),
+        model: { baseUrl: server.baseUrl, model: 'scripted' },
+        deadlineMs: 90_000,
+        context: { runId: 'catalog-unknown' },
+      });
+      await until(() => server.failures.length > 0, 45_000, 'the agent asked the model');
+      const refusedAt = Date.now();
+      const result = await run.result;
+      // OpenCode retries a 500 for about a minute; a 400 it reports at once.
+      expect(Date.now() - refusedAt).toBeLessThan(3_000);
+      expect(result.exit).toBe('failed');
+      expect(result.error).toContain(
+        'the scripted model only knows the tasks it has scripts for (Write the greeting), not "Add a free-shipping threshold": ' +
+          'set SANDBOX_MODEL_PROVIDER and SANDBOX_MODEL_API_KEY to run your own work',
+      );
+      expect(server.requests.filter((r) => r.kind === 'failure')).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -13,7 +13,11 @@ interface ServiceDef {
   port: number;
 }
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+/**
+ * The checkout: three levels up from apps/cli/src (the sources) and from apps/cli/dist (the
+ * bundle) alike, so paths into the repository hold both ways.
+ */
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** Each service's base URL: the ports `npm start` uses (tools/lib/services.mjs), overridable by the same variables. */
 export async function serviceEndpoints(env: NodeJS.ProcessEnv = process.env): Promise<ServiceEndpoint[]> {

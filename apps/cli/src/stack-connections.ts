@@ -1,10 +1,14 @@
-import { baseConfig, parseConfig } from '@horizon/config';
-import { JetStreamConnection, RpcClient, RpcError } from '@horizon/messaging';
+import type { JetStreamConnection, RpcClient } from '@horizon/messaging';
 import { stackUrls } from './endpoints';
 import { CliError, EXIT } from './exit';
 
+// Loaded on first use: the messaging library brings NATS and Nest, a large part of the CLI's
+// start-up, which commands that only speak HTTP (status, pr) never need.
+const messaging = () => import('@horizon/messaging');
+
 /** NATS and the stream prefix, as the services were given them. */
-export function stackConfig() {
+export async function stackConfig() {
+  const { baseConfig, parseConfig } = await import('@horizon/config');
   const urls = stackUrls();
   return parseConfig(
     { NATS_URL: baseConfig.NATS_URL, HZN_STREAM_PREFIX: baseConfig.HZN_STREAM_PREFIX },
@@ -13,7 +17,8 @@ export function stackConfig() {
 }
 
 /** The services' NATS, or exit code 4 naming where it was looked for. */
-export async function connectNats(config = stackConfig()): Promise<JetStreamConnection> {
+export async function connectNats(): Promise<JetStreamConnection> {
+  const [config, { JetStreamConnection }] = await Promise.all([stackConfig(), messaging()]);
   return JetStreamConnection.connect({
     natsUrl: config.NATS_URL,
     prefix: config.HZN_STREAM_PREFIX,
@@ -30,8 +35,9 @@ const EXIT_FOR_RPC: Record<string, CliError['exitCode']> = {
 };
 
 /** A service's RPC answer as the CLI's exit codes, naming the service. */
-export function rpcFailure(service: string, err: unknown): CliError {
+export async function rpcFailure(service: string, err: unknown): Promise<CliError> {
   if (err instanceof CliError) return err;
+  const { RpcError } = await messaging();
   if (!(err instanceof RpcError)) return new CliError(EXIT.failure, (err as Error).message);
   return new CliError(EXIT_FOR_RPC[err.code] ?? EXIT.failure, `${service}: ${err.message}`);
 }
@@ -40,10 +46,16 @@ export function rpcFailure(service: string, err: unknown): CliError {
 export async function withService<T>(service: string, fn: (rpc: RpcClient) => Promise<T>): Promise<T> {
   const conn = await connectNats();
   try {
-    return await fn(new RpcClient(conn, 'cli')).catch((err: unknown) => {
-      throw rpcFailure(service, err);
+    return await fn(await rpcClient(conn, 'cli')).catch(async (err: unknown) => {
+      throw await rpcFailure(service, err);
     });
   } finally {
     await conn.close();
   }
+}
+
+/** An RPC client over `conn`, calling as `name`. */
+export async function rpcClient(conn: JetStreamConnection, name: string): Promise<RpcClient> {
+  const { RpcClient } = await messaging();
+  return new RpcClient(conn, name);
 }

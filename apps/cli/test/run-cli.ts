@@ -9,12 +9,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The CLI as a user runs it: a separate process, its output and exit code. */
+/**
+ * The CLI as a user runs it (`npx horizon`: the workspace bin npm links, running the bundle the
+ * bootstrap built): a separate process, its output and exit code.
+ */
 export function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      ['-r', '@swc-node/register', path.join(ROOT, 'apps/cli/src/main.ts'), ...args],
+      path.join(ROOT, 'node_modules/.bin/horizon'),
+      args,
       { cwd: ROOT, env: { ...process.env, ...env }, timeout: 30_000 },
       (err, stdout, stderr) =>
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),

@@ -247,4 +247,27 @@ describe('the scripted model server on Anthropic’s Messages API', () => {
     expect(body.error.message).toContain('step 0 (list) to match');
     expect(server.failures[0]!.step).toBe(0);
   });
+
+  it('refuses a prompt no script knows as Anthropic refuses a request: 400 invalid_request_error, one line', async () => {
+    await server.close();
+    server = await ScriptedModelServer.start({
+      scripts: [{ ...script, when: { userContains: 'List the files' } }],
+      apiKey: key,
+    });
+    const res = await post({
+      model: 'claude-x',
+      max_tokens: 1024,
+      messages: [{ role: 'user', content: 'Deploy' }],
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      type: 'error',
+      error: {
+        type: 'invalid_request_error',
+        message:
+          'the scripted model only knows the tasks it has scripts for (Listing), not "Deploy": set SANDBOX_MODEL_PROVIDER ' +
+          'and SANDBOX_MODEL_API_KEY to run your own work (see "Model provider" in docs/sandbox.md)',
+      },
+    });
+  });
 });

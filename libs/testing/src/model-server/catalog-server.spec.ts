@@ -162,11 +162,21 @@ describe('ScriptedModelServer in catalog mode', () => {
     ]);
   });
 
-  it('answers HTTP 500 naming the candidates when no script or several match', async () => {
+  it('refuses a prompt no script knows with HTTP 400 saying what to do, and several matching with 500', async () => {
+    // 400 in OpenAI's shape for a request it refuses: clients report it at once, they retry a 500.
     const none = await chat(server, after('Deploy to production', 0));
-    expect(none.status).toBe(500);
-    const body = (await none.json()) as { error: { message: string } };
-    expect(body.error.message).toBe(
+    expect(none.status).toBe(400);
+    expect(await none.json()).toEqual({
+      error: {
+        message:
+          'the scripted model only knows the tasks it has scripts for (Run the tests, Lint the code), not "Deploy to production": ' +
+          'set SANDBOX_MODEL_PROVIDER and SANDBOX_MODEL_API_KEY to run your own work (see "Model provider" in docs/sandbox.md)',
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      },
+    });
+    expect(server.failures[0]!.message).toBe(
       `Scripted model: expected exactly one script whose when matches the conversation's first user message, ` +
         `but none does; candidates: Run the tests (userContains "Run the tests"), Lint the code (userContains "Lint the code"); ` +
         `received first user message "Deploy to production"`,

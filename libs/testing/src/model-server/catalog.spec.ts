@@ -121,6 +121,9 @@ describe('routing a conversation', () => {
         `exactly one script whose when matches the conversation's first user message, but none does; ` +
         `candidates: Plan the cart (userContains "Plan this work"), Add subtotal (userContains "Add cart subtotal")`,
       received: 'first user message "Fix the login page"',
+      refusal:
+        'the scripted model only knows the tasks it has scripts for (Plan the cart, Add subtotal), not "Fix the login page": ' +
+        'set SANDBOX_MODEL_PROVIDER and SANDBOX_MODEL_API_KEY to run your own work (see "Model provider" in docs/sandbox.md)',
     });
     const both = routeTurn(catalog, request(user('Plan this work: Add cart subtotal')));
     expect(both).toMatchObject({

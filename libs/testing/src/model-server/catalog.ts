@@ -109,6 +109,11 @@ export interface Turn {
 export interface Unrouted {
   expected: string;
   received: string;
+  /**
+   * When no script knows the conversation (not several claiming it): the one line a person who
+   * asked the scripted model for their own work reads as the run's failure.
+   */
+  refusal?: string;
 }
 
 /**
@@ -130,7 +135,17 @@ export function routeTurn(catalog: CatalogScript[], request: ChatRequest): Turn 
   return {
     expected: `exactly one script whose when matches the conversation's first user message, but ${found}; candidates: ${candidates}`,
     received: `first user message ${JSON.stringify(shown)}`,
+    ...(matching.length === 0 && { refusal: unknownPrompt(first, catalog) }),
   };
+}
+
+function unknownPrompt(prompt: string, catalog: CatalogScript[]): string {
+  const shown = prompt.replace(/\s+/g, ' ').trim();
+  return (
+    `the scripted model only knows the tasks it has scripts for (${catalog.map((entry) => entry.name).join(', ')}), ` +
+    `not "${shown.length > 60 ? `${shown.slice(0, 57)}…` : shown}": set SANDBOX_MODEL_PROVIDER and ` +
+    'SANDBOX_MODEL_API_KEY to run your own work (see "Model provider" in docs/sandbox.md)'
+  );
 }
 
 /**

@@ -17,6 +17,11 @@ export interface Wire {
   send(res: ServerResponse, body: ChatRequest, reply: ModelReply): void;
   /** The body of the HTTP 500 a request the script cannot answer gets. */
   mismatchBody(message: string): unknown;
+  /**
+   * The body of the HTTP 400 a prompt no script knows gets: the provider's own shape for a request
+   * it refuses, which clients report at once instead of retrying as they retry a 500.
+   */
+  refusalBody(message: string): unknown;
 }
 
 export const openAiWire: Wire = {
@@ -33,6 +38,7 @@ export const openAiWire: Wire = {
   mismatchBody: (message) => ({
     error: { message, type: 'scripted_model_mismatch', code: 'script_mismatch' },
   }),
+  refusalBody: (message) => ({ error: { message, type: 'invalid_request_error', param: null, code: null } }),
 };
 
 export const anthropicWire: Wire = {
@@ -46,6 +52,7 @@ export const anthropicWire: Wire = {
     res.end();
   },
   mismatchBody: (message) => anthropicError('api_error', message),
+  refusalBody: (message) => anthropicError('invalid_request_error', message),
 };
 
 export function readBody(req: IncomingMessage): Promise<string> {

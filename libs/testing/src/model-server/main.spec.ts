@@ -138,7 +138,7 @@ describe('main.ts serving', () => {
       });
     const hello = await chat('Say hello, please');
     expect(await hello.json()).toMatchObject({ choices: [{ message: { content: 'Hello from Horizon.' } }] });
-    expect((await chat('Say goodbye')).status).toBe(500);
+    expect((await chat('Say goodbye')).status).toBe(400);
     const logged = (await server.lines(3)).slice(1).map((line) => JSON.parse(line));
     expect(logged).toEqual([
       { time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), script: 'hello', step: 0, kind: 'step' },

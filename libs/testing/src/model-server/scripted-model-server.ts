@@ -9,25 +9,12 @@ import {
 } from './anthropic-wire';
 import { CatalogScript, loadCatalog, routeTurn, scriptForTitle, ScriptSource, Unrouted } from './catalog';
 import { ChatRequest, describeRequest, invalidToolCalls, isTitleRequest, mismatch } from './conversation';
-import {
-  anthropicWire,
-  openAiWire,
-  parseJson,
-  readBody,
-  sendJson,
-  type Wire,
-  type WireName,
-} from './http-wire';
-import {
-  defaultTitle,
-  fillScript,
-  loadScript,
-  ModelScript,
-  ModelScriptInput,
-  parseScript,
-  type ScriptUsage,
-} from './script';
+import { anthropicWire, openAiWire, parseJson, readBody, sendJson, type Wire } from './http-wire';
+import { defaultTitle, fillScript, loadScript, ModelScript, ModelScriptInput, parseScript } from './script';
+import type { RecordedRequest, ScriptFailure } from './records';
 import type { ModelReply } from './wire';
+
+export type { RecordedRequest, RecordedRequestKind, ScriptFailure } from './records';
 
 interface CommonOptions {
   /** Values for `{{name}}` placeholders in the script(s), e.g. `{ workdir }`. */
@@ -67,46 +54,6 @@ export type ScriptedModelServerOptions = CommonOptions &
       }
   );
 
-export type RecordedRequestKind = 'title' | 'step' | 'models' | 'failure';
-
-/** Every request that reached the server, in arrival order. */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  /** `anthropic` for `POST /v1/messages`, `openai` for everything else. */
-  wire: WireName;
-  /**
-   * The chat-completions body the script saw: the parsed JSON body on OpenAI's wire, the
-   * Messages request translated on Anthropic's (undefined for a GET, a body that is not JSON
-   * or a Messages request Anthropic would refuse).
-   */
-  body?: ChatRequest;
-  /** Anthropic's wire: the body as it came. */
-  anthropicBody?: AnthropicRequest;
-  /** Date.now() when the request's body had arrived. */
-  receivedAt: number;
-  kind: RecordedRequestKind;
-  /** Catalog mode: the script that answered it (or was due, for a failure). */
-  script?: string;
-  /** Index of the script step that answered it. */
-  step?: number;
-  /** The usage the answer reported (title and step answers), for checking what a meter counted. */
-  usage?: ScriptUsage;
-}
-
-/** A request the script could not answer; the client got HTTP 500 with `message`. */
-export interface ScriptFailure {
-  requestIndex: number;
-  /** Catalog mode: the script chosen, when one was. */
-  script?: string;
-  /** Index of the step that was due, or -1 when the script had already ended (or none was chosen). */
-  step: number;
-  expected: string;
-  received: string;
-  message: string;
-}
-
 /** The script and step due for a chat request; `name` only in catalog mode. */
 interface Due {
   name?: string;
@@ -121,7 +68,8 @@ interface Due {
  * HTTP 500 and lands in `failures`; every request lands in `requests`.
  *
  * In catalog mode (`scripts`) it serves many conversations at once, each routed to the
- * script whose `when` matches its first user message; see README.md.
+ * script whose `when` matches its first user message; one no script knows gets HTTP 400 (not
+ * retried) saying what to do; see README.md.
  */
 export class ScriptedModelServer {
   readonly requests: RecordedRequest[] = [];
@@ -227,12 +175,8 @@ export class ScriptedModelServer {
       record.kind = 'models';
       // Both providers list models only for a key: OpenAI's as a Bearer token, Anthropic's as x-api-key.
       const { authorization, 'x-api-key': xApiKey } = record.headers;
-      if (this.apiKey !== undefined && authorization !== `Bearer ${this.apiKey}` && xApiKey !== this.apiKey) {
-        const message = 'Incorrect API key provided';
-        return this.refuse(res, index, { step: -1, expected: 'the configured key', received: message }, 401, {
-          error: { message, type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
-        });
-      }
+      if (this.apiKey !== undefined && authorization !== `Bearer ${this.apiKey}` && xApiKey !== this.apiKey)
+        return this.refuseKey(res, index);
       sendJson(res, 200, {
         object: 'list',
         data: this.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'horizon-scripted' })),
@@ -240,12 +184,8 @@ export class ScriptedModelServer {
       return undefined;
     }
     const authorization = record.headers.authorization;
-    if (this.apiKey !== undefined && authorization !== `Bearer ${this.apiKey}`) {
-      const message = 'Incorrect API key provided';
-      return this.refuse(res, index, { step: -1, expected: 'the configured key', received: message }, 401, {
-        error: { message, type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
-      });
-    }
+    if (this.apiKey !== undefined && authorization !== `Bearer ${this.apiKey}`)
+      return this.refuseKey(res, index);
     const body = parseJson(raw) as ChatRequest | undefined;
     if (
       record.method !== 'POST' ||
@@ -303,8 +243,9 @@ export class ScriptedModelServer {
         usage: script?.usage ?? { input: 0, output: 0, cached: 0, cacheWrite: 0 },
       });
     }
-
     const due = this.due(body);
+    if ('refusal' in due && due.refusal)
+      return this.refuse(res, index, { ...due, step: -1 }, 400, wire.refusalBody(due.refusal));
     if ('expected' in due) return this.fail(res, index, wire, { step: -1, ...due });
     const { name, script, step: stepIndex } = due;
     record.script = name;
@@ -384,6 +325,19 @@ export class ScriptedModelServer {
     const failure = this.recordFailure(requestIndex, what);
     sendJson(res, 500, wire.mismatchBody(failure.message));
     return failure;
+  }
+
+  /** OpenAI's answer to a missing or wrong key. */
+  private refuseKey(res: ServerResponse, index: number): ScriptFailure {
+    const message = 'Incorrect API key provided';
+    const body = { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } };
+    return this.refuse(
+      res,
+      index,
+      { step: -1, expected: 'the configured key', received: message },
+      401,
+      body,
+    );
   }
 
   /** A request the provider itself would refuse: its status and error body. */

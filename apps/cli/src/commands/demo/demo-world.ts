@@ -10,6 +10,7 @@ import {
 } from '@horizon/contracts';
 import type { SourceRefs, WorkItemDetail } from '@horizon/contracts';
 import type { RpcClient } from '@horizon/messaging';
+import { ROOT } from '../../endpoints';
 import { requestJson } from '../http';
 import {
   DEMO_PROJECT,
@@ -21,7 +22,7 @@ import {
   ObservedPullRequest,
 } from './demo-scenario';
 
-const TEMPLATE = path.resolve(__dirname, '..', '..', '..', 'demo', 'cart');
+const TEMPLATE = path.join(ROOT, 'apps', 'cli', 'demo', 'cart');
 
 export interface DemoRun {
   workItemId: string;

@@ -4,8 +4,7 @@ import type { Command } from 'commander';
 import { dataDir, endpoint, forgeToken } from '../../endpoints';
 import { CliError, EXIT } from '../../exit';
 import { printTable } from '../../output';
-import { RpcClient } from '@horizon/messaging';
-import { connectNats, rpcFailure } from '../../stack-connections';
+import { connectNats, rpcClient, rpcFailure } from '../../stack-connections';
 import { DEMO_REPO_NAME, DEMO_REVIEWER, DemoAction, DemoObservation, nextDemoStep } from './demo-scenario';
 import { labels, stageTimings, summaryRows } from './demo-summary';
 import { DemoWorld } from './demo-world';
@@ -32,12 +31,14 @@ function writeRecord(record: DemoRecord): void {
 }
 
 const EXPLORE = `Explore what happened (in another terminal):
-  npm run -s horizon -- status
-  npm run -s horizon -- pr list --repo ${DEMO_REPO_NAME} --state all
-  npm run -s horizon -- pr diff 1 --repo ${DEMO_REPO_NAME}
-  export HORIZON_API_TOKEN=$(npm run -s horizon -- token create --name me)
-  npm run -s horizon -- work list --repo ${DEMO_REPO_NAME}
-  npm run -s horizon -- work create --repo ${DEMO_REPO_NAME} --title "Add a free-shipping threshold"`;
+  npx horizon status
+  npx horizon pr list --repo ${DEMO_REPO_NAME} --state all
+  npx horizon pr diff 1 --repo ${DEMO_REPO_NAME}
+  export HORIZON_API_TOKEN=$(npx horizon token create --name me)
+  npx horizon work list --repo ${DEMO_REPO_NAME}
+Give the agent work of your own (this needs a real model: the scripted one only knows the demo's
+tasks and refuses others at once; set SANDBOX_MODEL_PROVIDER and SANDBOX_MODEL_API_KEY and npm start again):
+  npx horizon work create --repo ${DEMO_REPO_NAME} --title "Add a free-shipping threshold"`;
 
 export function demoCommand(program: Command): void {
   program
@@ -83,7 +84,7 @@ Exit code 0 when every item merged, 1 when one failed, 4 when a service is not r
       const conn = await connectNats();
       try {
         const world = new DemoWorld(
-          new RpcClient(conn, 'cli-demo'),
+          await rpcClient(conn, 'cli-demo'),
           { ingress: await endpoint('ingress'), forge: await endpoint('forge') },
           forgeToken(),
         );
@@ -96,7 +97,7 @@ Exit code 0 when every item merged, 1 when one failed, 4 when a service is not r
         writeRecord({ ...record, finishedAt: new Date().toISOString() });
         process.stdout.write(`\n${EXPLORE}\n`);
       } catch (err) {
-        throw rpcFailure('demo', err);
+        throw await rpcFailure('demo', err);
       } finally {
         await conn.close();
       }
