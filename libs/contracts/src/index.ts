@@ -2,6 +2,7 @@ export * from './envelope';
 export * from './contract';
 export * from './domain';
 export * from './ingress';
+export * from './webhook';
 export * from './lifecycle';
 export * from './sandbox';
 export * from './notify';
