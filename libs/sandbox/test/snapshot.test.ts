@@ -49,6 +49,9 @@ describe('SnapshotStore (real git, setup inside a real sandbox)', () => {
       setup: expect.any(Array),
       verify: ['test -f built.txt'],
       egress: { allow: ['registry.example.com'] },
+      // Not declared: the defaults.
+      schedules: [],
+      review: { humanPullRequests: false, selfRevisions: 1 },
     });
     expect(readFileSync(join(snapshot.dir, 'built.txt'), 'utf8')).toBe('built by 1000\n');
     expect(readFileSync(join(snapshot.dir, 'node_modules/dep/index.js'), 'utf8')).toBe('dep\n');
