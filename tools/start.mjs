@@ -3,7 +3,8 @@
 // ready; logs under .horizon/logs/. With no model provider configured the scripted model
 // server stands in for one. Once everything is ready, a fresh data directory runs the demo
 // (`horizon demo --if-new`; HORIZON_DEMO=0 skips it, HORIZON_DEMO_REVIEW=console leaves its
-// reviews to you in the console). Ctrl-C stops them all cleanly.
+// reviews to you in the console). A service that exits is started again (tools/lib/supervisor.mjs).
+// Ctrl-C stops them all cleanly.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { claimDatabase, installationId } from './lib/installation.mjs';
 import { localDefaults } from './lib/local-defaults.mjs';
 import { MODEL_SERVER, SERVICES, launchArgs, portOf, serviceEnv } from './lib/services.mjs';
 import { DATA_DIR, ROOT, stackEnv, step } from './lib/stack.mjs';
+import { supervise } from './lib/supervisor.mjs';
 
 // The CLI's bin: its bundle, built by the bootstrap.
 const CLI = path.join(ROOT, 'apps', 'cli', 'bin', 'horizon.js');
@@ -22,31 +24,51 @@ const processes = scripted ? [MODEL_SERVER, ...SERVICES] : SERVICES;
 const logDir = path.join(DATA_DIR, 'logs');
 fs.mkdirSync(logDir, { recursive: true });
 const children = new Map();
+const supervisors = [];
 let stopping = false;
 
+const lastLogLines = (service) =>
+  fs
+    .readFileSync(path.join(logDir, `${service.name}.log`), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(-3)
+    .join('\n  ');
+
 for (const service of processes) {
-  const log = fs.openSync(path.join(logDir, `${service.name}.log`), 'a');
-  const child = spawn(process.execPath, launchArgs(service, env), {
-    cwd: ROOT,
-    env: serviceEnv(service, env),
-    stdio: ['ignore', log, log],
+  const supervisor = supervise({
+    name: service.name,
+    start: () => {
+      const log = fs.openSync(path.join(logDir, `${service.name}.log`), 'a');
+      const child = spawn(process.execPath, launchArgs(service, env), {
+        cwd: ROOT,
+        env: serviceEnv(service, env),
+        stdio: ['ignore', log, log],
+      });
+      fs.closeSync(log);
+      children.set(service.name, child);
+      child.on('exit', () => {
+        if (children.get(service.name) === child) children.delete(service.name);
+      });
+      return child;
+    },
+    report: ({ kind, code, signal, delayMs }) => {
+      if (stopping) return;
+      if (kind === 'exited')
+        process.stderr.write(
+          `[horizon] ${service.name} exited (${signal ?? code}); last log lines:\n  ${lastLogLines(service)}\n`,
+        );
+      else if (kind === 'restarting')
+        step(`restarting ${service.name} in ${(delayMs / 1000).toFixed(1)}s (the others keep running)`);
+      else {
+        process.stderr.write(
+          `[horizon] FAILED: ${service.name} keeps exiting; see ${path.join(logDir, `${service.name}.log`)}\n`,
+        );
+        shutdown(1);
+      }
+    },
   });
-  children.set(service.name, child);
-  child.on('exit', (code, signal) => {
-    children.delete(service.name);
-    if (!stopping) {
-      const tail = fs
-        .readFileSync(path.join(logDir, `${service.name}.log`), 'utf8')
-        .trim()
-        .split('\n')
-        .slice(-3)
-        .join('\n  ');
-      process.stderr.write(
-        `[horizon] ${service.name} exited (${signal ?? code}); last log lines:\n  ${tail}\n`,
-      );
-      shutdown(1);
-    }
-  });
+  supervisors.push(supervisor);
 }
 
 async function ready(service) {
@@ -71,6 +93,7 @@ async function ready(service) {
 function shutdown(code) {
   if (stopping) return;
   stopping = true;
+  for (const supervisor of supervisors) supervisor.stop();
   step('stopping services…');
   for (const child of children.values()) child.kill('SIGTERM');
   const force = setTimeout(() => {
