@@ -60,9 +60,12 @@ class RecordingHost implements SandboxHost {
   readonly alive = new Set<string>();
   readonly calls: string[] = [];
   bootFailure: Error | null = null;
+  /** When set, a boot waits for it: a sandbox still booting. */
+  bootGate: Promise<void> | null = null;
 
   async boot(request: BootRequest) {
     this.calls.push(`boot ${request.sandboxId}`);
+    if (this.bootGate) await this.bootGate;
     if (this.bootFailure) throw this.bootFailure;
     this.alive.add(request.sandboxId);
     return {
@@ -193,6 +196,21 @@ describe('SandboxService', () => {
       kind: 'rejected',
       reason: `sandbox ${id} lives on host-b, not host-a`,
     });
+  });
+
+  it('on stop waits for a sandbox still booting and destroys it too, leaving nothing mounted', async () => {
+    let release!: () => void;
+    host.bootGate = new Promise((resolve) => (release = resolve));
+    const booting = randomUUID();
+    const provisioned = service.provision(provision(booting));
+    await new Promise((r) => setImmediate(r));
+    const stopped = service.shutdown();
+    release();
+    await provisioned;
+    expect(await stopped).toBe(1);
+    expect(host.calls).toEqual([`boot ${booting}`, `destroy ${booting}`]);
+    expect(host.alive.size).toBe(0);
+    expect(repository.rows.get(booting)!.state).toBe('failed');
   });
 
   it('on start fails live records the host no longer has; on stop destroys and fails what it has', async () => {

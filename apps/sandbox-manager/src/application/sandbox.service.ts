@@ -61,6 +61,8 @@ const finalWriteAttempts = 3;
  */
 export class SandboxService {
   private readonly lock = new KeyedLock();
+  /** Sandboxes whose provision is in flight (booting), for shutdown to wait on. */
+  private readonly provisioning = new Set<string>();
   private readonly runs: AgentRuns | null;
   private readonly finalWriteRetryMs: number;
 
@@ -80,6 +82,16 @@ export class SandboxService {
   }
 
   async provision(env: EnvelopeOf<typeof sandboxProvision>): Promise<CommandResult> {
+    const data = env.data;
+    this.provisioning.add(data.sandboxId);
+    try {
+      return await this.provisionLocked(env);
+    } finally {
+      this.provisioning.delete(data.sandboxId);
+    }
+  }
+
+  private provisionLocked(env: EnvelopeOf<typeof sandboxProvision>): Promise<CommandResult> {
     const data = env.data;
     return this.lock.run(data.sandboxId, async () => {
       const claimed = await this.repository.transaction(env.id, async (tx) => {
@@ -158,6 +170,9 @@ export class SandboxService {
   /** On shutdown: nothing keeps running unrecorded; each live sandbox is destroyed and marked failed. */
   async shutdown(): Promise<number> {
     const destroy = (id: string) => this.lock.run(id, () => this.host.destroy(id));
+    // A sandbox still booting is not on the host's list yet: wait for its provision (it holds the
+    // sandbox's lock), so it is destroyed below rather than left mounted.
+    await Promise.all([...this.provisioning].map((id) => this.lock.run(id, async () => undefined)));
     await this.runs?.detachAll(destroy);
     for (const id of this.host.list()) await destroy(id);
     return this.reconcile('stopped');
