@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ServiceWithSchema } from '@horizon/db';
+import { SERVICE_SCHEMAS, type ServiceWithSchema } from '@horizon/db';
 import {
   createTestDatabase,
   createTestMessaging,
@@ -11,16 +11,8 @@ import {
   TestMessaging,
 } from '@horizon/testing';
 
-const SERVICES: ServiceWithSchema[] = [
-  'ingress',
-  'orchestrator',
-  'sandbox-manager',
-  'identity-broker',
-  'mcp-context',
-  'notifier',
-  'forge',
-  'console',
-];
+// Every service with an HTTP surface: each owns a schema, so the schema map names them all.
+const SERVICES = Object.keys(SERVICE_SCHEMAS) as ServiceWithSchema[];
 
 /**
  * Routes anyone may call, each with why. Every other route a service registers must refuse a

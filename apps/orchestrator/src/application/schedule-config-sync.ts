@@ -26,7 +26,8 @@ export class ScheduleConfigSync {
       return reason === null;
     });
     const rows = await this.schedules.list(uow.tx, repo);
-    const stored = rows.map((row) => ({ ...row, origin: row.origin }) as StoredSchedule);
+    // Stored rows hold what the declarations were checked against (origin, flavour as strings).
+    const stored = rows as StoredSchedule[];
     const plan = planScheduleSync(stored, valid);
     const createdBy = `config@${commit.slice(0, 12)}`;
     for (const declaration of plan.create) {
