@@ -9,10 +9,9 @@ export default tseslint.config(
       'node_modules/',
       '.horizon/',
       'dist/',
-      // The console's built browser bundle (tools/lib/console-build.mjs).
-      'apps/console/dist/',
-      // The CLI's bundle (tools/lib/cli-build.mjs).
-      'apps/cli/dist/',
+      // Every app's build output: services' bundles (npm run build), the agent runner's, the
+      // CLI's (tools/lib/cli-build.mjs), the console's browser app (tools/lib/console-build.mjs).
+      'apps/*/dist/',
       'coverage/',
       '.nx/',
       'libs/db/src/generated/',

@@ -17,7 +17,7 @@ module.exports = {
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swc, swcrc: false }] },
   // These SDKs ship ES modules only; jest's CommonJS runtime needs them transformed.
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nats-io|@octokit|@linear|@fastify|universal-user-agent|before-after-hook|content-type|content-disposition|cookie|universal-github-app-jwt)/)',
+    '/node_modules/(?!(@nats-io|@kubernetes/client-node|openid-client|oauth4webapi|jose|@octokit|@linear|@fastify|universal-user-agent|before-after-hook|content-type|content-disposition|cookie|universal-github-app-jwt)/)',
   ],
   // @octokit/webhooks-methods publishes only an "import" export condition, which jest cannot resolve.
   moduleNameMapper: {

@@ -11,13 +11,17 @@
 //      from it when new (else migrated), and stamped as this data directory's (lib/installation.mjs)
 //   6. the console's browser app built (Vite), when its sources changed
 //   7. the CLI bundled (esbuild, apps/cli/dist), when its sources changed
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { claimDatabase, installationDatabase, installationId } from './lib/installation.mjs';
+import {
+  claimDatabase,
+  installationDatabase,
+  installationId,
+  installationStreamPrefix,
+} from './lib/installation.mjs';
 import { DATA_DIR, ROOT, fail, readStack, step, writeStack } from './lib/stack.mjs';
+import { aptInstall, freePort, hashFiles, isRoot, portOpen, run, waitFor, which } from './lib/system.mjs';
 
 const started = Date.now();
 const [major, minor] = process.versions.node.split('.').map(Number);
@@ -25,36 +29,6 @@ if (major < 20 || (major === 20 && minor < 19)) {
   fail(`Node.js ${process.versions.node} is too old`, 'install Node.js 20.19 or newer (22 LTS recommended)');
 }
 fs.mkdirSync(DATA_DIR, { recursive: true });
-
-function hashFiles(files) {
-  const h = crypto.createHash('sha256');
-  // Paths relative to the checkout: two clones of the same commit share one database stamp.
-  for (const f of files) if (fs.existsSync(f)) h.update(path.relative(ROOT, f)).update(fs.readFileSync(f));
-  return h.digest('hex').slice(0, 16);
-}
-
-function run(cmd, args, opts = {}) {
-  const res = spawnSync(cmd, args, {
-    cwd: ROOT,
-    stdio: opts.quiet ? 'pipe' : 'inherit',
-    encoding: 'utf8',
-    ...opts,
-  });
-  if (res.status !== 0) {
-    const detail = opts.quiet
-      ? `${res.stderr ?? ''}${res.stdout ?? ''}`.trim().split('\n').slice(-5).join(' | ')
-      : '';
-    fail(
-      `${cmd} ${args.join(' ')} exited with ${res.status ?? res.signal}${detail ? `: ${detail}` : ''}`,
-      opts.todo ?? 'read the output above',
-    );
-  }
-  return res.stdout ?? '';
-}
-
-function which(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || null;
-}
 
 // 1. node dependencies
 const lockFiles = [path.join(ROOT, 'package.json'), path.join(ROOT, 'package-lock.json')];
@@ -71,26 +45,6 @@ if (!fs.existsSync(installStamp) || fs.readFileSync(installStamp, 'utf8') !== ha
 step('node dependencies: up to date');
 
 // 2. system packages
-const isRoot = process.getuid?.() === 0;
-let aptUpdated = false;
-function aptInstall(packages, why) {
-  if (!which('apt-get'))
-    fail(
-      `${packages.join(', ')} missing (${why})`,
-      `install ${packages.join(' ')} with your package manager`,
-    );
-  if (!isRoot)
-    fail(`${packages.join(', ')} missing (${why})`, `run: sudo apt-get install -y ${packages.join(' ')}`);
-  step(`installing Debian packages: ${packages.join(' ')} (${why})…`);
-  if (!aptUpdated)
-    run('apt-get', ['update', '-qq'], { quiet: true, todo: 'check that Debian mirrors are reachable' });
-  aptUpdated = true;
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
-    quiet: true,
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    todo: `run: apt-get install -y ${packages.join(' ')}`,
-  });
-}
 const wanted = { bwrap: 'bubblewrap', git: 'git', rg: 'ripgrep', curl: 'curl' };
 const missing = Object.entries(wanted)
   .filter(([bin]) => !which(bin))
@@ -101,28 +55,11 @@ step('system tools: bwrap, git, ripgrep, curl present');
 // Playwright's own browser cannot reach the internet here).
 if (!which('chromium')) aptInstall(['chromium'], "the console's browser tests");
 step('browser: chromium present');
+// The Kubernetes manifests (deploy/kubernetes) are rendered in tests by `kubectl kustomize`.
+if (!which('kubectl')) aptInstall(['kubernetes-client'], 'rendering the Kubernetes manifests in tests');
+step('kubectl present');
 
 const { default: pg } = await import('pg');
-
-function portOpen(port, host = '127.0.0.1') {
-  return new Promise((resolve) => {
-    const s = net.connect({ port, host, timeout: 1000 });
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => (s.destroy(), resolve(false)));
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 async function pgAnswers(url) {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
@@ -135,15 +72,6 @@ async function pgAnswers(url) {
   } finally {
     await client.end().catch(() => {});
   }
-}
-
-async function waitFor(probe, what, timeoutMs, todo) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  fail(`${what} did not come up within ${timeoutMs / 1000}s`, todo);
 }
 
 const stack = readStack() ?? {};
@@ -403,6 +331,7 @@ writeStack({
   installation,
   databaseUrl: postgres.url,
   natsUrl: nats.url,
+  streamPrefix: installationStreamPrefix(stack, installation),
   updatedAt: new Date().toISOString(),
 });
 step(

@@ -4,23 +4,41 @@
 // server stands in for one. Once everything is ready, a fresh data directory runs the demo
 // (`horizon demo --if-new`; HORIZON_DEMO=0 skips it, HORIZON_DEMO_REVIEW=console leaves its
 // reviews to you in the console). A service that exits is started again (tools/lib/supervisor.mjs).
-// Ctrl-C stops them all cleanly.
+// Ctrl-C stops them all cleanly. `--built` (`npm run start:prod`, or HORIZON_BUILT=1) runs the
+// services from their bundles (`npm run build`) instead of their TypeScript.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { claimDatabase, installationId } from './lib/installation.mjs';
 import { localDefaults } from './lib/local-defaults.mjs';
-import { MODEL_SERVER, SERVICES, launchArgs, portOf, serviceEnv } from './lib/services.mjs';
-import { DATA_DIR, ROOT, stackEnv, step } from './lib/stack.mjs';
+import {
+  MODEL_SERVER,
+  SERVICES,
+  builtLaunch,
+  bundleOf,
+  launchArgs,
+  portOf,
+  serviceEnv,
+} from './lib/services.mjs';
+import { DATA_DIR, ROOT, fail, readStack, stackEnv, step } from './lib/stack.mjs';
 import { supervise } from './lib/supervisor.mjs';
 
 // The CLI's bin: its bundle, built by the bootstrap.
 const CLI = path.join(ROOT, 'apps', 'cli', 'bin', 'horizon.js');
-const { env, scripted } = localDefaults(stackEnv());
+// The stream prefix the bootstrap recorded for this data directory (lib/installation.mjs).
+const { env, scripted } = localDefaults({
+  ...stackEnv(),
+  HZN_STREAM_PREFIX: process.env.HZN_STREAM_PREFIX ?? readStack()?.streamPrefix ?? '',
+});
 // The database must be this data directory's: a mismatch stops here, saying what to do.
 await claimDatabase(pg, env.DATABASE_URL, installationId());
 const processes = scripted ? [MODEL_SERVER, ...SERVICES] : SERVICES;
+const built = process.argv.includes('--built') || process.env.HORIZON_BUILT === '1';
+const unbuilt = built ? SERVICES.filter((s) => !fs.existsSync(bundleOf(s.name))) : [];
+if (unbuilt.length)
+  fail(`no bundle for ${unbuilt.map((s) => s.name).join(', ')}`, 'run `npm run build` first');
+const launch = (service) => (built ? builtLaunch(service, env) : { args: launchArgs(service, env), env });
 const logDir = path.join(DATA_DIR, 'logs');
 fs.mkdirSync(logDir, { recursive: true });
 const children = new Map();
@@ -40,9 +58,10 @@ for (const service of processes) {
     name: service.name,
     start: () => {
       const log = fs.openSync(path.join(logDir, `${service.name}.log`), 'a');
-      const child = spawn(process.execPath, launchArgs(service, env), {
+      const { args, env: launchEnv } = launch(service);
+      const child = spawn(process.execPath, args, {
         cwd: ROOT,
-        env: serviceEnv(service, env),
+        env: serviceEnv(service, launchEnv),
         stdio: ['ignore', log, log],
       });
       fs.closeSync(log);

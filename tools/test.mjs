@@ -6,6 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { buildAll } from './build.mjs';
+import { bundlesStale } from './lib/bundles-stale.mjs';
 import { DATA_DIR, ROOT, stackEnv } from './lib/stack.mjs';
 
 const WEB = path.join(ROOT, 'apps/console/web');
@@ -34,9 +36,19 @@ function run(name, cmd, report, env = stackEnv()) {
 
 const runs = [];
 if (runJest) {
+  // Suites that start whole services start them from the production bundles (7 s of CPU less
+  // per stack than compiling TypeScript at each start), rebuilt first when older than their
+  // sources; the suites about `npm start` itself keep running it from source.
+  if (bundlesStale()) {
+    process.stdout.write('[horizon] the service bundles are older than their sources: building them\n');
+    await buildAll();
+  }
   const report = path.join(DATA_DIR, 'jest-report.json');
   runs.push(
-    run('jest', ['jest', '--ci', '--maxWorkers=2', '--json', `--outputFile=${report}`, ...args], report),
+    run('jest', ['jest', '--ci', '--maxWorkers=2', '--json', `--outputFile=${report}`, ...args], report, {
+      ...stackEnv(),
+      HORIZON_TEST_BUNDLES: '1',
+    }),
   );
 }
 if (runVitest) {

@@ -1,15 +1,19 @@
-// Run start-up benchmark (`npm run bench -- run [runs]`), with real bwrap sandboxes, the
-// bundled agent-runner, real OpenCode, the scripted model server and a git http-backend forge:
+// Run start-up benchmark (`npm run bench -- run [runs per harness]`), with real bwrap sandboxes,
+// the bundled agent-runner, each harness (OpenCode, Codex, Claude Code) with its pinned binary,
+// the scripted model server and a git http-backend forge, the same task for each harness:
 //  1. accepted provision event → harness process running (the runner's `harness.started`):
-//     boot from a warm snapshot, move to the run branch, exec the runner, spawn OpenCode;
-//  2. the sandbox boot floor in the same run: create a sandbox and run `true` in it;
-//  3. the runner's own overhead per run: its time outside the harness and the checks
+//     boot from a warm snapshot, move to the run branch, exec the runner, spawn the harness;
+//  2. accepted provision event → the harness's first model request, and the whole run, per
+//     harness side by side;
+//  3. the sandbox boot floor in the same run: create a sandbox and run `true` in it;
+//  4. the runner's own overhead per run: its time outside the harness and the checks
 //     (start, git, commit, push, reporting), from each run's report.
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { HarnessName, ModelProvider } from '@horizon/contracts';
 import { launchAgentRun, prepareRunnerRuntime } from '@horizon/runner-launch';
 import {
   LocalSandboxDriver,
@@ -20,7 +24,13 @@ import {
 } from '@horizon/sandbox';
 import { ScriptedModelServer, startGitServer, git } from '@horizon/testing';
 
-const runs = Number(process.argv[2] ?? 30);
+const runs = Number(process.argv[2] ?? 10);
+/** Each harness with the provider wire it speaks and the same task in its own tools' words. */
+const harnesses: { name: HarnessName; provider: ModelProvider; script: string }[] = [
+  { name: 'opencode', provider: 'openai-compatible', script: 'write-and-run.yaml' },
+  { name: 'codex', provider: 'openai', script: 'codex-write-and-run.yaml' },
+  { name: 'claude-code', provider: 'anthropic', script: 'claude-write-and-run.yaml' },
+];
 const token = `ghs_${randomUUID().replace(/-/g, '')}`;
 const resources = { memoryMiB: 1024, cpuMillis: 2000, maxProcesses: 256 };
 const remoteInside = 'http://127.0.0.1:3128/_horizon/git/acme/app.git';
@@ -68,7 +78,12 @@ async function main(): Promise<void> {
     remoteInside,
   });
 
-  const specFor = (id: string, branch: string, modelBaseUrl: string): SandboxSpec => ({
+  const specFor = (
+    id: string,
+    branch: string,
+    modelBaseUrl: string,
+    provider: ModelProvider = 'openai-compatible',
+  ): SandboxSpec => ({
     id,
     flavour: 'implement',
     snapshotDir: snapshot.dir,
@@ -79,7 +94,7 @@ async function main(): Promise<void> {
       run: { repo: { owner: 'acme', name: 'app' }, branch },
       credentials: {
         git: { upstream: forge.url, token },
-        model: { baseUrl: modelBaseUrl, apiKey: 'sk-bench' },
+        model: { baseUrl: modelBaseUrl, apiKey: 'sk-bench', provider },
       },
       logFile: join(scratch, `${id}.egress.jsonl`),
     },
@@ -88,9 +103,13 @@ async function main(): Promise<void> {
   const toHarness: number[] = [];
   const floor: number[] = [];
   const overhead: number[] = [];
-  const total: number[] = [];
+  const firstRequest = new Map<HarnessName, number[]>(harnesses.map((h) => [h.name, []]));
+  const whole = new Map<HarnessName, number[]>(harnesses.map((h) => [h.name, []]));
   try {
-    for (let i = 0; i < runs; i += 1) {
+    for (let n = 0; n < runs * harnesses.length; n += 1) {
+      // Interleaved, so a slower stretch of the machine weighs on every harness alike.
+      const harness = harnesses[n % harnesses.length]!;
+      const i = Math.floor(n / harnesses.length);
       // Floor: the bare sandbox, booted from the same warm snapshot, running one command.
       const floorStart = performance.now();
       const floorBox = await driver.create(
@@ -103,13 +122,15 @@ async function main(): Promise<void> {
       await driver.destroy(floorBox);
 
       const server = await ScriptedModelServer.start({
-        script: 'write-and-run.yaml',
+        script: harness.script,
         vars: { workdir: '/workspace' },
       });
-      const branch = `horizon/bench-${i}`;
+      const branch = `horizon/bench-${harness.name}-${i}`;
       // The provision command has been accepted: everything from here is on the run's clock.
       const accepted = performance.now();
-      const handle = await driver.create(specFor(`run-${randomUUID()}`, branch, server.baseUrl));
+      const handle = await driver.create(
+        specFor(`run-${randomUUID()}`, branch, server.baseUrl, harness.provider),
+      );
       try {
         await checkoutRunBranch(driver, handle, {
           snapshotCommit: snapshot.commit,
@@ -124,6 +145,7 @@ async function main(): Promise<void> {
             runId: randomUUID(),
             workItemId: randomUUID(),
             kind: 'implement',
+            harness: harness.name,
             prompt: 'Create hello.txt with a greeting, then show it.',
             repo: 'acme/app',
             branch,
@@ -131,7 +153,11 @@ async function main(): Promise<void> {
             verify: snapshot.config.verify,
             agent: person,
             owner: null,
-            model: { baseUrl: `${handle.proxyUrl}/_horizon/model`, model: 'scripted' },
+            model: {
+              provider: harness.provider,
+              baseUrl: `${handle.proxyUrl}/_horizon/model`,
+              model: 'scripted',
+            },
             deadlineAt: new Date(Date.now() + 120_000).toISOString(),
           },
           {
@@ -140,14 +166,23 @@ async function main(): Promise<void> {
         );
         if (report.outcome !== 'succeeded' || harnessAt === undefined)
           throw new Error(
-            `run ${i} ended ${report.outcome}: ${report.reason}; model: ${server.failures.join('; ')}`,
+            `${harness.name} run ${i} ended ${report.outcome}: ${report.reason}; model: ${server.failures.join('; ')}`,
           );
-        toHarness.push(harnessAt - accepted);
-        overhead.push(report.timings.runnerMs);
-        total.push(performance.now() - accepted);
+        const done = performance.now();
+        const modelAt = server.requests.find((r) => r.method === 'POST')?.receivedAt;
+        if (modelAt === undefined) throw new Error(`${harness.name} run ${i} asked the model nothing`);
+        // The server stamps requests with the wall clock: moved onto this process's clock.
+        const modelAtHere = modelAt - performance.timeOrigin;
+        if (harness.name === 'opencode') {
+          toHarness.push(harnessAt - accepted);
+          overhead.push(report.timings.runnerMs);
+        }
+        firstRequest.get(harness.name)!.push(modelAtHere - accepted);
+        whole.get(harness.name)!.push(done - accepted);
         process.stdout.write(
-          `run ${i + 1}/${runs}: event→harness ${round(harnessAt - accepted)} ms, floor ${round(floor.at(-1)!)} ms, ` +
-            `runner overhead ${report.timings.runnerMs} ms, whole run ${round(total.at(-1)!)} ms\n`,
+          `${harness.name} run ${i + 1}/${runs}: event→harness ${round(harnessAt - accepted)} ms, ` +
+            `event→first model request ${round(modelAtHere - accepted)} ms, whole run ${round(done - accepted)} ms, ` +
+            `floor ${round(floor.at(-1)!)} ms, runner overhead ${report.timings.runnerMs} ms\n`,
         );
       } finally {
         await driver.destroy(handle);
@@ -161,13 +196,26 @@ async function main(): Promise<void> {
 
   const p50 = percentile(toHarness, 50);
   const floorP50 = percentile(floor, 50);
+  const side = harnesses.map((h) => ({
+    name: h.name,
+    first: round(percentile(firstRequest.get(h.name)!, 50)),
+    whole: round(percentile(whole.get(h.name)!, 50)),
+  }));
   console.log(
     `event→harness p50 ${round(p50)} ms p99 ${round(percentile(toHarness, 99))} ms (goal < 1000 ms); ` +
-      `sandbox floor p50 ${round(floorP50)} ms; runner overhead p50 ${percentile(overhead, 50)} ms; whole run p50 ${round(percentile(total, 50))} ms`,
+      `sandbox floor p50 ${round(floorP50)} ms; runner overhead p50 ${percentile(overhead, 50)} ms`,
   );
+  for (const h of side)
+    console.log(`${h.name}: event→first model request p50 ${h.first} ms, whole run p50 ${h.whole} ms`);
+  const key = (name: string) => name.replace(/-/g, '_');
   console.log(
     `BENCH run event_to_harness_p50_ms=${round(p50)} p99_ms=${round(percentile(toHarness, 99))} ` +
-      `sandbox_floor_p50_ms=${round(floorP50)} runner_overhead_ms=${percentile(overhead, 50)} ratio=${(p50 / floorP50).toFixed(2)}`,
+      `sandbox_floor_p50_ms=${round(floorP50)} runner_overhead_ms=${percentile(overhead, 50)} ratio=${(p50 / floorP50).toFixed(2)} ` +
+      side
+        .map(
+          (h) => `first_request_p50_ms_${key(h.name)}=${h.first} whole_run_p50_ms_${key(h.name)}=${h.whole}`,
+        )
+        .join(' '),
   );
 }
 

@@ -174,6 +174,7 @@ describe('OpenCode in a sandbox uses mcp-context through the egress proxy', () =
       'horizon_errors_search',
       'horizon_logs_search',
       'horizon_repo_conventions',
+      'horizon_runs_friction',
       'horizon_runs_search',
       'horizon_tracker_get_issue',
       'horizon_tracker_get_project',

@@ -1,10 +1,21 @@
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
 import type { Browser } from 'playwright-core';
-import { createStackSandbox, launchChromium, startStack, type StackSandbox } from '@horizon/testing';
+import { JetStreamConnection } from '@horizon/messaging';
+import {
+  createStackSandbox,
+  dataDirSecrets,
+  launchChromium,
+  scanDatabaseForSecrets,
+  scanForSecrets,
+  scanStreamsForSecrets,
+  startStack,
+  type StackSandbox,
+} from '@horizon/testing';
 import { ConsoleTour } from './support/console-tour';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -20,7 +31,8 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
   let dataDir: string;
 
   beforeAll(async () => {
-    stack = await createStackSandbox();
+    // `npm start` as a user runs it: the services from their TypeScript, not the test run's bundles.
+    stack = await createStackSandbox({ HORIZON_BUILT: '0' });
     ({ env, dataDir } = stack);
     browser = await launchChromium();
   });
@@ -35,6 +47,7 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
     async () => {
       // The person in the browser reviews, asks for the change, approves and merges; the demo
       // names each pull request when it waits for them.
+      let auth: Record<string, string> = {};
       const running = startStack({
         ...stack,
         env: {
@@ -73,19 +86,22 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
         expect(table).toMatch(/^C +Add order total with tax +done +implement ✓ [\d.]+s +npm test ✓/m);
         expect(output).toMatch(/^stages: plan [\d.]+s · A implement [\d.]+s · A revise [\d.]+s/m);
         await expectForgeState(await tour.personName());
-        const auth = await expectCliAgainstTheStack();
+        auth = await expectCliAgainstTheStack();
         // Someone for the console's Settings to unlink.
         const grace = ['--name', 'Grace Hopper', '--provider', 'slack', '--external-id', 'U0GRACE'];
         expect((await cli(['identity', 'link', ...grace])).code).toBe(0);
-        // New work after the demo, for a person to write to while the agent is at it.
+        await tour.visitFinishedWork();
+        // New work after the demo, for a person to write to while the agent is at it: made once
+        // the tour is free to watch it, since its agent pauses only 30 s for the message.
         const gift = await cli(
           ['work', 'create', '--repo', 'demo/cart', '--title', 'Add a gift message', '--json'],
           auth,
         );
         expect(gift.code).toBe(0);
-        await tour.visitFinishedWork();
         await tour.messageTheAgent('Add a gift message');
         await tour.planTogether();
+        await tour.launchFleet();
+        await tour.reviewFriction();
         expect((await tour.figures()).events).toBeGreaterThan(10);
         await tour.close();
       } finally {
@@ -107,9 +123,36 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
         await again.stop();
         await pool.end();
       }
+      await expectNoSecretLeft(auth.HORIZON_API_TOKEN!);
     },
     12 * 60_000,
   );
+
+  /**
+   * After the whole loop: no secret of the installation (the forge's token, the encryption key,
+   * the run-token key) nor the API token the CLI made is in any log, transcript, artifact,
+   * or sandbox file under the data directory, in the database's rows, nor in any message the
+   * streams hold.
+   */
+  async function expectNoSecretLeft(apiToken: string): Promise<void> {
+    const secrets = [...dataDirSecrets(dataDir), { name: 'the work API token', value: apiToken }];
+    expect(secrets.map((s) => s.name).sort()).toEqual(
+      ['encryption.key', 'forge.token', 'mcp-token.key', 'the work API token'].sort(),
+    );
+    expect(fs.readdirSync(path.join(dataDir, 'logs')).length).toBeGreaterThan(0);
+    expect(scanForSecrets(dataDir, secrets)).toEqual([]);
+    expect(scanDatabaseForSecrets(stack.db.url, secrets)).toEqual([]);
+    const conn = await JetStreamConnection.connect({
+      natsUrl: stack.messaging.natsUrl,
+      prefix: stack.messaging.prefix,
+      name: 'secret-scan',
+    });
+    try {
+      expect(await scanStreamsForSecrets(conn, secrets)).toEqual([]);
+    } finally {
+      await conn.close();
+    }
+  }
 
   /** The CLI as a user runs it (a separate process), against the stack the demo left running. */
   function cli(args: string[], extra: Record<string, string> = {}) {
@@ -316,18 +359,23 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
     const agentReviews = reviews.filter((r) => r.author === 'horizon[bot]').map((r) => r.state);
     expect(agentReviews.length).toBeGreaterThanOrEqual(1);
     expect(new Set(agentReviews)).toEqual(new Set(['commented']));
-    const clone = path.join(dataDir, 'clone');
-    execFileSync('git', [
-      'clone',
-      '-q',
-      `http://x-access-token:${token}@127.0.0.1:${env.FORGE_PORT}/demo/cart.git`,
-      clone,
-    ]);
-    const cart = fs.readFileSync(path.join(clone, 'src/cart.ts'), 'utf8');
-    expect(cart).toContain('export function orderTotal(');
-    expect(cart).toContain('throw new RangeError(`${item.sku}: quantity ${item.quantity} is negative`)');
-    const log = execFileSync('git', ['log', '--format=%s', 'main'], { cwd: clone }).toString();
-    expect(log).toContain('Refuse negative quantities in subtotal()');
-    expect(log).toContain('Add orderTotal() with tax after discounts');
+    // The person's own clone, outside Horizon's data directory (whose files are scanned for secrets).
+    const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'hzn-cart-'));
+    try {
+      execFileSync('git', [
+        'clone',
+        '-q',
+        `http://x-access-token:${token}@127.0.0.1:${env.FORGE_PORT}/demo/cart.git`,
+        clone,
+      ]);
+      const cart = fs.readFileSync(path.join(clone, 'src/cart.ts'), 'utf8');
+      expect(cart).toContain('export function orderTotal(');
+      expect(cart).toContain('throw new RangeError(`${item.sku}: quantity ${item.quantity} is negative`)');
+      const log = execFileSync('git', ['log', '--format=%s', 'main'], { cwd: clone }).toString();
+      expect(log).toContain('Refuse negative quantities in subtotal()');
+      expect(log).toContain('Add orderTotal() with tax after discounts');
+    } finally {
+      fs.rmSync(clone, { recursive: true, force: true });
+    }
   }
 });

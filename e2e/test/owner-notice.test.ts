@@ -4,6 +4,7 @@ import { parseConfig } from '@horizon/config';
 import {
   envelopeFor,
   identityLink,
+  runFinished,
   SourceRefs,
   workItemCreated,
   workItemStateChanged,
@@ -22,7 +23,7 @@ import { ServicesUnderTest } from './support/services';
  * "Owner told in Slack": the notifier and identity-broker modules in-process over real Postgres
  * and JetStream, Slack played by the stand-in through the real `@slack/web-api` client.
  */
-describe('notifier tells the owner in Slack when a work item starts by itself', () => {
+describe('notifier tells the owner in Slack what happened without them', () => {
   let services: ServicesUnderTest;
   let slack: SlackStandin;
   let conn: JetStreamConnection;
@@ -157,5 +158,57 @@ describe('notifier tells the owner in Slack when a work item starts by itself', 
       .slice(before)
       .filter((c) => c.method === 'chat.postMessage' && /^[UWD]/.test(String(c.args.channel)));
     expect(dms).toEqual([]);
+  });
+
+  it('DMs the owner when a run on their PR ends without pushing, and not when it pushed', async () => {
+    const ada = await slackPerson('Ada');
+    // On the local forge, which this notifier has no token for: the PR comment is refused, and
+    // the owner is told all the same.
+    const pullRequest = {
+      provider: 'local' as const,
+      repo: { forge: 'local' as const, owner: 'acme', name: 'app' },
+      number: 17,
+      url: 'http://127.0.0.1:8060/acme/app/pulls/17',
+      branch: 'horizon/menu',
+    };
+    const item = await workItem('Restyle the menu', ada.identityId, { pullRequest });
+    const finished = (outcome: 'succeeded' | 'failed', reason: string | null) =>
+      envelopeFor(
+        runFinished,
+        {
+          runId: randomUUID(),
+          workItemId: item,
+          outcome,
+          reason,
+          usage: { inputTokens: 10, outputTokens: 5, costUsd: 0 },
+          durationMs: 1200,
+          branch: outcome === 'succeeded' ? pullRequest.branch : null,
+          commitSha: outcome === 'succeeded' ? 'a'.repeat(40) : null,
+          verification: [],
+          frictionNotes: [],
+          summary: null,
+        },
+        { source: 'sandbox-manager' },
+      );
+    await publisher.publish(finished('succeeded', null));
+    const conflict = finished('failed', 'conflict markers left in src/menu.js');
+    const wire = conn.naming.subject(conflict.subject);
+    const bytes = new TextEncoder().encode(JSON.stringify(conflict));
+    // Two stream messages carrying one run's end: the second finds the DM sent.
+    await publisher.publishRaw(wire, bytes, natsHeaders(), `${conflict.id}-a`);
+    await publisher.publishRaw(wire, bytes, natsHeaders(), `${conflict.id}-b`);
+    await until(() => slack.directMessages(ada.slackUser).length > 0, 'the DM to the owner');
+    // The PR comments keep being retried (this notifier reaches no forge): wait until every
+    // message was handed to the notifier at least once instead of for the stream to drain.
+    const stream = conn.naming.stream('EVT');
+    const lastSeq = (await conn.jsm.streams.info(stream)).state.last_seq;
+    await until(
+      async () => (await conn.jsm.consumers.info(stream, 'notifier-events')).delivered.stream_seq >= lastSeq,
+      'both copies handed to the notifier',
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(slack.directMessages(ada.slackUser).map((m) => m.text)).toEqual([
+      ":raised_hand: *Restyle the menu* needs you: Horizon's run on acme/app <http://127.0.0.1:8060/acme/app/pulls/17|#17> ended failed: conflict markers left in src/menu.js. Nothing was pushed; the pull request is yours to take from here.",
+    ]);
   });
 });

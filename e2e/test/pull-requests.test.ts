@@ -7,6 +7,7 @@ import {
   envelopeFor,
   Envelope,
   forgeOpenPullRequest,
+  githubPullRequest,
   ForgeOpenPullRequestData,
   identityCompleteOAuth,
   identityLink,
@@ -26,6 +27,7 @@ import {
   TestDatabase,
   until,
   deadLetterOf,
+  pullRequestClosed,
   SandboxStandIn,
 } from '@horizon/testing';
 import {
@@ -155,12 +157,8 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
   const creates = () =>
     gh.model.requests.filter((r) => r.method === 'POST' && /\/pulls$/.test(r.path)).length;
 
-  it('an implement run that succeeds ends in a PR authored by its linked owner; redelivery opens no second', async () => {
-    const ownerId = await linkThroughOAuth('octo-owner');
-    sandbox.behaviour = (cmd) => {
-      gh.pushBranch(REPO, cmd.branch, { sha: '8f3c1e2d4b5a69788796a5b4c3d2e1f0a9b8c7d6' });
-      return 'succeed';
-    };
+  /** An implement item asked for through the API, as ingress publishes it; returns its id. */
+  async function requestWork(title: string, ownerId: string | null): Promise<string> {
     const workItemId = randomUUID();
     await publisher.publish(
       envelopeFor(
@@ -175,7 +173,7 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
           },
           workItemId,
           repo: REPO,
-          title: 'Tidy the widgets',
+          title,
           description: 'Rename w to widget.',
           kind: 'implement',
           ownerId,
@@ -188,6 +186,16 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
         { source: 'ingress' },
       ),
     );
+    return workItemId;
+  }
+
+  it('an implement run that succeeds ends in a PR authored by its linked owner; redelivery opens no second', async () => {
+    const ownerId = await linkThroughOAuth('octo-owner');
+    sandbox.behaviour = (cmd) => {
+      gh.pushBranch(REPO, cmd.branch, { sha: '8f3c1e2d4b5a69788796a5b4c3d2e1f0a9b8c7d6' });
+      return 'succeed';
+    };
+    const workItemId = await requestWork('Tidy the widgets', ownerId);
     const branch = await until(() => sandbox.provisionsFor(workItemId)[0]?.data.branch, 'the provision');
     const [pr] = await until(() => pullsFor(branch).length > 0 && pullsFor(branch), 'the pull request');
     expect(pr).toMatchObject({
@@ -198,10 +206,14 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
     });
     expect(pr!.body).toContain('No verification commands configured');
     expect(pr!.body).not.toContain('**Owner:**');
-    const { rows } = await pool.query(
-      `SELECT "status", "externalId" FROM "NotificationDelivery" WHERE "dedupeKey" = $1`,
-      [pullRequestDeliveryKey(workItemId, branch)],
-    );
+    // The stand-in lists the PR as soon as GitHub answers; the notifier records the delivery after.
+    const rows = await until(async () => {
+      const result = await pool.query(
+        `SELECT "status", "externalId" FROM "NotificationDelivery" WHERE "dedupeKey" = $1`,
+        [pullRequestDeliveryKey(workItemId, branch)],
+      );
+      return result.rows[0]?.status === 'delivered' && result.rows;
+    }, 'the delivery to be recorded');
     expect(rows).toEqual([
       { status: 'delivered', externalId: `https://github.com/${REPO}/pull/${pr!.number}` },
     ]);
@@ -290,6 +302,60 @@ describe('notifier opens runs’ pull requests (orchestrator, identity-broker, G
     );
     expect(check).toMatchObject({ name: 'Horizon verification', status: 'completed', conclusion: 'success' });
     expect(check.author).toMatch(/\[bot\]$/);
+  });
+
+  it('a merge on GitHub that leaves another Horizon PR conflicting starts its rebase run, asking GitHub with a read-only token', async () => {
+    sandbox.behaviour = (cmd) => {
+      gh.pushBranch(REPO, cmd.branch, { sha: randomUUID().replace(/-/g, '').padEnd(40, '0') });
+      return 'succeed';
+    };
+    const [first, second] = [
+      await requestWork('Add the menu', null),
+      await requestWork('Restyle the menu', null),
+    ];
+    const prOf = async (workItemId: string) => {
+      const branch = await until(() => sandbox.provisionsFor(workItemId)[0]?.data.branch, 'the provision');
+      return until(() => pullsFor(branch)[0], `the pull request of ${branch}`);
+    };
+    const [merged, rival] = [await prOf(first), await prOf(second)];
+    await until(async () => {
+      const { rows } = await pool.query<{ state: string }>(
+        `SELECT "state"::text AS "state" FROM orchestrator."WorkItem" WHERE "id" = ANY($1::uuid[])`,
+        [[first, second]],
+      );
+      return rows.length === 2 && rows.every((r) => r.state === 'in_review');
+    }, 'both items in review');
+
+    const readOnlyGrants = () =>
+      [...gh.model.tokens.values()].filter(
+        (t) =>
+          t.kind === 'installation' &&
+          JSON.stringify(t.permissions) === JSON.stringify({ pull_requests: 'read', metadata: 'read' }),
+      ).length;
+    const grantsBefore = readOnlyGrants();
+    gh.mergePull(REPO, merged.number, { conflicting: [rival.number], pendingAsks: 1 });
+    const closed = pullRequestClosed({ branch: merged.head, number: merged.number, merged: true });
+    const repository = { id: 1296269, owner: 'acme', name: 'widgets', fullName: REPO };
+    const delivered = { ...closed, repository, installationId: [...gh.model.installations.keys()][0]! };
+    await publisher.publish(
+      envelopeFor(githubPullRequest, delivered, {
+        id: `github:${closed.delivery.deliveryId}`,
+        source: 'ingress',
+      }),
+    );
+
+    const rebase = await until(
+      () => sandbox.provisionsFor(second).find((p) => p.data.kind === 'rebase'),
+      'the rebase run of the conflicting PR',
+    );
+    expect(rebase.data.branch).toBe(rival.head);
+    expect(sandbox.provisionsFor(first).filter((p) => p.data.kind === 'rebase')).toEqual([]);
+    const asks = gh.model.requests.filter(
+      (r) => r.method === 'GET' && r.path === `/repos/${REPO}/pulls/${rival.number}`,
+    );
+    expect(asks.length).toBeGreaterThanOrEqual(2); // GitHub answers `mergeable: null` first
+    expect(asks.every((r) => r.auth === 'installation' && r.status === 200)).toBe(true);
+    expect(readOnlyGrants()).toBeGreaterThan(grantsBefore);
   });
 
   it('a PR on a local forge with no token is dead-lettered naming FORGE_TOKEN', async () => {

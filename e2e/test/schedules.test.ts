@@ -156,7 +156,9 @@ describe('schedules through the CLI and the work API, fired by two orchestrator 
     await until(
       async () => (await itemsOf(schedule.id)).length >= settled.length,
       'an item per firing',
-      20_000,
+      // Each firing's item comes through the outbox and the ingress consumer: on a loaded
+      // machine, after the restart, that can take a while; the check below stays exact.
+      45_000,
     );
     expect((await itemsOf(schedule.id)).map((i) => [i.id, i.tickAt])).toEqual(
       settled.map((f) => [f.workItemId, f.tickAt.toISOString()]),

@@ -188,12 +188,10 @@ describe('Slack end to end: a mention → a run → live progress and the PR lin
     expect(updates.length).toBeGreaterThanOrEqual(3);
     expect(new Set(updates.map((c) => `${c.args.ts} ${c.outcome}`))).toEqual(new Set([`${status!.ts} ok`]));
     expect(new Set(status!.history).size).toBeGreaterThanOrEqual(4);
+    // The first state may not be shown: an update that arrives after a newer one was shown is
+    // skipped (superseded), so the created message with the request's title can be.
     expect(status!.history).toEqual(
-      expect.arrayContaining([
-        expect.stringContaining(REQUEST),
-        expect.stringMatching(/\*running\*/),
-        expect.stringMatching(/\*in review\*/),
-      ]),
+      expect.arrayContaining([expect.stringMatching(/\*running\*/), expect.stringMatching(/\*in review\*/)]),
     );
     const posts = slack.calls.filter(
       (c) => c.method === 'chat.postMessage' && c.args.channel === CART_CHANNEL,

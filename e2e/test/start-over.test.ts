@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { createStackSandbox, startStack, type StackSandbox } from '@horizon/testing';
 
@@ -15,12 +17,15 @@ describe('starting over: a data directory and its database belong together', () 
   let stack: StackSandbox;
   let env: Record<string, string>;
   const databases: string[] = [];
+  const prefixes: string[] = [];
 
   beforeAll(async () => {
-    stack = await createStackSandbox();
+    // `npm start` as a user runs it: the services from their TypeScript, not the test run's bundles.
+    stack = await createStackSandbox({ HORIZON_BUILT: '0' });
     const server = new URL(stack.db.url);
-    // As a new user runs it: no DATABASE_URL, a Postgres on PGHOST:PGPORT (the suite's).
-    const { DATABASE_URL: _given, ...rest } = stack.env;
+    // As a new user runs it: no DATABASE_URL, a Postgres on PGHOST:PGPORT (the suite's), and no
+    // stream prefix (each data directory gets its own on the suite's NATS).
+    const { DATABASE_URL: _given, HZN_STREAM_PREFIX: _prefix, ...rest } = stack.env;
     env = {
       ...rest,
       PGHOST: server.hostname,
@@ -31,6 +36,14 @@ describe('starting over: a data directory and its database belong together', () 
   });
 
   afterAll(async () => {
+    if (prefixes.length > 0) {
+      const nc = await connect({ servers: stack.env.NATS_URL });
+      const jsm = await jetstreamManager(nc);
+      for await (const name of jsm.streams.names())
+        if (prefixes.some((p) => name.startsWith(`${p}_`))) await jsm.streams.delete(name);
+      await nc.close();
+    }
+    if (!stack) return;
     const admin = new pg.Client({ connectionString: new URL('/postgres', stack.db.url).toString() });
     await admin.connect();
     for (const db of databases) {
@@ -60,10 +73,12 @@ describe('starting over: a data directory and its database belong together', () 
   }
 
   /**
-   * `npm start`: the bootstrap, then the services and the demo until the demo ends; `whileRunning`
-   * acts on the stack once the demo has made its repository, and the demo must still end well.
+   * `npm start`: the bootstrap, then the services and the demo. `whileRunning` acts on the stack
+   * once the demo has made its repository; the stack is stopped (Ctrl-C) once the demo printed
+   * `stopAt`, and must exit cleanly. Running the demo to its end is npm-start.test.ts's part.
    */
   async function npmStart(
+    stopAt: string,
     whileRunning?: (running: ReturnType<typeof startStack>) => Promise<void>,
   ): Promise<{ database: string; output: string }> {
     // The sandbox's stack.json names its test database: a new user has none.
@@ -76,27 +91,71 @@ describe('starting over: a data directory and its database belong together', () 
     expect({ code: boot.status, stderr: boot.stderr }).toEqual({ code: 0, stderr: '' });
     const database = /postgres: postgresql:\/\/\S+\/(horizon_[a-z0-9]+) /.exec(boot.stdout)![1]!;
     databases.push(database);
+    // The data directory's streams are named for it, as its database is.
+    const recorded = JSON.parse(fs.readFileSync(path.join(stack.dataDir, 'stack.json'), 'utf8')) as {
+      streamPrefix: string;
+    };
+    expect(recorded.streamPrefix).toBe(database);
+    prefixes.push(recorded.streamPrefix);
     const running = startStack({ env, dataDir: stack.dataDir });
-    if (whileRunning) {
-      await running.waitFor('[demo] created the sample repository demo/cart', 4 * 60_000);
-      await whileRunning(running);
+    let output = await running.waitFor('[demo] created the sample repository demo/cart', 4 * 60_000);
+    await whileRunning?.(running);
+    output = await running.waitFor(stopAt, 6 * 60_000);
+    expect(await running.stop()).toBe(0);
+    const nc = await connect({ servers: stack.env.NATS_URL });
+    try {
+      const info = await (await jetstreamManager(nc)).streams.info(`${database}_HZN_EVT`);
+      expect(info.state.messages).toBeGreaterThan(0);
+    } finally {
+      await nc.close();
     }
-    const output = await running.waitFor('every item merged', 8 * 60_000);
-    expect(await running.exited).toBe(0);
     return { database, output };
   }
 
+  /**
+   * The demo's work is owned by the person who ran it, as a team would see it: its first pull
+   * request is authored by their local forge account, and its commit names them as co-author.
+   */
+  async function expectWorkOfThePersonWhoRanIt(run: { database: string; output: string }): Promise<void> {
+    const said = /\[demo\] the work is .+'s: pull requests by (\S+) on the local forge/.exec(run.output);
+    expect(said).not.toBeNull();
+    const login = said![1]!;
+    const db = new pg.Client({ connectionString: new URL(`/${run.database}`, stack.db.url).toString() });
+    await db.connect();
+    let head: string;
+    try {
+      const { rows } = await db.query<{ number: number; author: string; headSha: string }>(
+        'SELECT number, author, "headSha" FROM forge."ForgePullRequest" ORDER BY number',
+      );
+      expect(rows.map((r) => [r.number, r.author])).toEqual([[1, login]]);
+      head = rows[0]!.headSha;
+    } finally {
+      await db.end();
+    }
+    const trailers = spawnSync(
+      'git',
+      ['log', '-1', '--format=%(trailers:key=Co-authored-by,valueonly)', head],
+      {
+        cwd: path.join(stack.dataDir, 'forge', 'demo', 'cart.git'),
+        encoding: 'utf8',
+      },
+    ).stdout;
+    expect(trailers).toContain(`<${login}@users.noreply.horizon.local>`);
+  }
+
   it(
-    'runs the demo on a fresh data directory, again after rm -rf of it, and refuses a database another one owns',
+    'starts the demo on a fresh data directory, starts it again from scratch after rm -rf of it, and refuses a database another one owns',
     async () => {
-      const first = await npmStart();
+      // The first start is stopped once its demo has begun: the data directory and its database
+      // hold a demo's state, which a start on the same directory would not run again.
+      const first = await npmStart('provisioning → running');
       expect(first.output).toContain('[demo] created the sample repository demo/cart on the local forge');
 
       fs.rmSync(stack.dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
       // The second start runs the demo again from scratch; during it the notifier (which opens the
       // demo's pull requests) is killed: it is started again, the rest keep running, and the demo
-      // still ends with every item merged.
-      const second = await npmStart(async (running) => {
+      // goes on to its first pull request, which the demo's reviewer reads.
+      const second = await npmStart('asks for a change on demo/cart#1', async (running) => {
         const pid = servicePid('notifier');
         expect(pid).toBeDefined();
         process.kill(pid!, 'SIGKILL');
@@ -112,7 +171,9 @@ describe('starting over: a data directory and its database belong together', () 
         expect(servicePid('notifier')).not.toBe(pid);
       });
       expect(second.database).not.toBe(first.database);
+      expect(prefixes).toEqual([first.database, second.database]);
       expect(second.output).toContain('[demo] created the sample repository demo/cart on the local forge');
+      await expectWorkOfThePersonWhoRanIt(second);
 
       // The first database, named by hand, belongs to a data directory that is gone.
       const stale = spawnSync(process.execPath, [path.join(ROOT, 'tools/start.mjs')], {
@@ -129,6 +190,6 @@ describe('starting over: a data directory and its database belong together', () 
         /what to do: that data directory was removed or started over.*DROP DATABASE/,
       );
     },
-    18 * 60_000,
+    12 * 60_000,
   );
 });

@@ -69,12 +69,19 @@ export async function buildConsoleIfStale({ force = false, log = (line) => conso
   process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING ??= 'true';
   // Loaded only when needed: a current build costs bootstrap no Vite start-up.
   const { build } = await import('vite');
+  // Vite keeps a NODE_ENV it finds set, and jest sets `test`: a bootstrap started by a test
+  // built React's development bundle, 60 kB over the budget. The console ships production.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   try {
-    await build({ configFile: CONFIG, logLevel: 'warn' });
+    await build({ configFile: CONFIG, logLevel: 'warn', mode: 'production' });
   } catch (err) {
     throw new Error(
       `the console's Vite build failed: ${err.message}\nRun \`npm run console:build\` to see it again.`,
     );
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
   }
   // kB as Vite's own report counts them (1000 bytes), so the two figures agree.
   const kb = Math.round(entryGzipBytes() / 1000);

@@ -74,3 +74,15 @@ export async function claimDatabase(pg, url, id) {
     await client.end();
   }
 }
+
+/**
+ * The JetStream stream prefix of this data directory's services: `HZN_STREAM_PREFIX` when set,
+ * else the one recorded in stack.json, else `horizon_<installation>` — so two checkouts on one
+ * NATS never consume each other's events, as they never share a database. An installation made
+ * before prefixes were recorded keeps the unprefixed streams that hold its events.
+ */
+export function installationStreamPrefix(stack, id, env = process.env) {
+  if (env.HZN_STREAM_PREFIX !== undefined) return env.HZN_STREAM_PREFIX;
+  if (stack.streamPrefix !== undefined) return stack.streamPrefix;
+  return stack.installation === id ? '' : `horizon_${id}`;
+}

@@ -64,3 +64,21 @@ export function launchArgs(service, env = process.env) {
     ...(service.args ? service.args(env) : []),
   ];
 }
+
+/** Where `npm run build` puts a service's bundle and the agent runner's (tools/build.mjs). */
+export const bundleOf = (name) => path.join(ROOT, 'apps', name, 'dist', 'main.cjs');
+export const RUNNER_BUNDLE = path.join(ROOT, 'apps', 'agent-runner', 'dist', 'agent-runner.cjs');
+
+/**
+ * How a service starts in production (`npm run start:prod`, the images): node arguments and
+ * environment that run its bundle. sandbox-manager copies the prebuilt runner instead of
+ * bundling the runner's sources. The scripted model server is a development stand-in: it has
+ * no bundle and keeps running from source.
+ */
+export function builtLaunch(service, env) {
+  if (service.main) return { args: launchArgs(service, env), env };
+  return {
+    args: ['--enable-source-maps', bundleOf(service.name), ...(service.args ? service.args(env) : [])],
+    env: service.name === 'sandbox-manager' ? { ...env, SANDBOX_RUNNER_BUNDLE: RUNNER_BUNDLE } : env,
+  };
+}

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { agentRunSpecSchema, runnerInputSchema } from '@horizon/contracts';
-import { OpenCodeHarness } from './harness';
-import { emptyReport, runnerInside, sandboxPath } from '@horizon/runner-launch';
+import { sandboxHarnesses } from './harness';
+import { emptyReport } from '@horizon/runner-launch';
 import { runAgent } from './runner/agent-run';
 import { FollowUpInbox } from './runner/follow-ups';
 import { Transcript } from './runner/transcript';
@@ -48,11 +48,14 @@ async function main(): Promise<void> {
     return;
   }
   const followUps = new FollowUpInbox();
+  const saveAndStop = new AbortController();
   void (async () => {
     for (let line = await stdin.next(); !line.done; line = await stdin.next()) {
       const input = runnerInputSchema.safeParse(safeJson(line.value));
-      if (input.success) followUps.add(input.data);
-      else process.stderr.write(`agent-runner: unreadable input line: ${line.value.slice(0, 200)}\n`);
+      if (!input.success)
+        process.stderr.write(`agent-runner: unreadable input line: ${line.value.slice(0, 200)}\n`);
+      else if (input.data.type === 'save_and_stop') saveAndStop.abort(input.data.reason);
+      else followUps.add(input.data);
     }
   })().catch(() => undefined);
   const spec = parsed.data;
@@ -69,12 +72,13 @@ async function main(): Promise<void> {
   };
   const report = await runAgent({
     spec,
-    harness: new OpenCodeHarness({ binary: runnerInside.opencode, path: sandboxPath, killGraceMs: 2000 }),
+    harness: sandboxHarnesses[spec.harness](),
     transcript,
     workdir: process.cwd(),
     env,
     agentEnv,
     signal: controller.signal,
+    saveAndStop: saveAndStop.signal,
     followUps,
   });
   transcript.report(report);

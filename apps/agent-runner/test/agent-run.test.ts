@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentRunSpecInput, RunnerEvent, RunReport } from '@horizon/contracts';
+import type { AgentRunSpecInput, ModelProvider, RunnerEvent, RunReport } from '@horizon/contracts';
 import type { SandboxHandle } from '@horizon/sandbox';
 import { ScriptedModelServer, git } from '@horizon/testing';
 import { runnerInside } from '@horizon/runner-launch';
@@ -11,7 +11,7 @@ import { agent, owner, SandboxRuns } from './support/sandbox-runs';
 // The whole path of a run: the bundled runner in a real bwrap sandbox, real OpenCode, the
 // scripted model server and a git http-backend forge on the host, both reached only through
 // the sandbox's egress proxy (which holds the provider key and the forge token).
-jest.setTimeout(90_000);
+jest.setTimeout(200_000);
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -24,7 +24,8 @@ async function closedPort(): Promise<number> {
 describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model, git forge)', () => {
   const runs = new SandboxRuns();
   const { bare, dataDir, dataSecret, token, apiKey } = runs;
-  const boot = (branch: string, modelBaseUrl: string) => runs.boot(branch, modelBaseUrl);
+  const boot = (branch: string, modelBaseUrl: string, provider?: ModelProvider) =>
+    runs.boot(branch, modelBaseUrl, provider);
   const specFor = (handle: SandboxHandle, overrides: Partial<AgentRunSpecInput>) =>
     runs.specFor(handle, overrides);
   const run = (handle: SandboxHandle, spec: AgentRunSpecInput, signal?: AbortSignal) =>
@@ -200,13 +201,61 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
         .pop()!.content;
       expect(fixPrompt).toContain('`node --test` failed (exit 1)');
       expect(fixPrompt).toContain("'Hello, World'");
-      expect(report.frictionNotes).toEqual(
-        expect.arrayContaining([
-          expect.stringContaining('verification `node --test` failed (exit 1): fix round 1'),
-        ]),
-      );
+      const failedChecks = events.filter((e) => e.kind === 'verify.failed').map((e) => e.seq);
+      expect(report.friction).toContainEqual({
+        kind: 'verification_round',
+        signature: 'verification_round:node --test',
+        summary: 'verification `node --test` failed (exit 1)',
+        count: failedChecks.length,
+        evidence: failedChecks,
+      });
       expect(report.commitSha).toBeNull();
       expect(() => git(bare, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`)).toThrow();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('friction: a missing script and a missing program are recorded with the transcript entries that show them', async () => {
+    const branch = `horizon/${randomUUID()}`;
+    const server = await ScriptedModelServer.start({
+      script: 'lint-missing.yaml',
+      vars: { workdir: '/workspace', greeting: 'Hello, Horizon' },
+    });
+    try {
+      const handle = await boot(branch, server.baseUrl);
+      const { report, events } = await run(handle, specFor(handle, { branch }));
+      expect(server.failures).toEqual([]);
+      expect(report.outcome).toBe('succeeded');
+      const callOf = (command: string) =>
+        events.find(
+          (e) =>
+            e.kind === 'tool_use' &&
+            e.detail?.input &&
+            (e.detail.input as { command?: string }).command === command,
+        )!;
+      const lint = callOf('npm run lint');
+      const format = callOf('horizon-format greeting.js');
+      expect(lint.detail!.output).toContain('Missing script: "lint"');
+      // npm run lint, horizon-format, the edit: every tool call is counted.
+      expect(report.toolCalls).toBe(events.filter((e) => e.kind === 'tool_use').length);
+      expect(report.toolCalls).toBe(3);
+      expect(report.friction).toEqual([
+        {
+          kind: 'missing_script',
+          signature: 'missing_script:lint',
+          summary: '`npm run lint`: the script "lint" is not declared',
+          count: 1,
+          evidence: [lint.seq],
+        },
+        {
+          kind: 'missing_tool',
+          signature: 'missing_tool:horizon-format',
+          summary: '`horizon-format greeting.js`: horizon-format is not installed in the sandbox',
+          count: 1,
+          evidence: [format.seq],
+        },
+      ]);
     } finally {
       await server.close();
     }
@@ -227,6 +276,67 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
         commitSha: null,
         summary: 'Done.',
         verification: [],
+      });
+      expect(() => git(bare, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`)).toThrow();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('the harness the spec names is the one that runs: codex on the Responses API', async () => {
+    const branch = `horizon/${randomUUID()}`;
+    const server = await ScriptedModelServer.start({ script: 'say-done.json' });
+    try {
+      const handle = await boot(branch, server.baseUrl);
+      const { report } = await run(
+        handle,
+        specFor(handle, { branch, kind: 'plan', harness: 'codex', prompt: 'Plan a farewell.' }),
+      );
+      expect(report).toMatchObject({ outcome: 'succeeded', summary: 'Done.' });
+      const wires = new Set(server.requests.map((r) => r.wire));
+      expect(wires).toEqual(new Set(['openai-responses']));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('claude-code on the Messages API, through the proxy, which puts the key on every request', async () => {
+    const branch = `horizon/${randomUUID()}`;
+    const server = await ScriptedModelServer.start({ script: 'say-done.json', apiKey: runs.apiKey });
+    try {
+      const handle = await boot(branch, server.baseUrl, 'anthropic');
+      const spec = specFor(handle, {
+        branch,
+        kind: 'plan',
+        harness: 'claude-code',
+        prompt: 'Plan a farewell.',
+      });
+      const { report, events } = await run(handle, {
+        ...spec,
+        model: { ...spec.model, provider: 'anthropic' },
+      });
+      expect(report).toMatchObject({ outcome: 'succeeded', summary: 'Done.' });
+      expect(new Set(server.requests.map((r) => r.wire))).toEqual(new Set(['anthropic']));
+      expect(JSON.stringify(events)).not.toContain(runs.apiKey);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('implement with nothing to change: not_applicable with the agent’s words, no commit, no push', async () => {
+    const branch = `horizon/${randomUUID()}`;
+    const server = await ScriptedModelServer.start({ script: 'say-done.json' });
+    try {
+      const handle = await boot(branch, server.baseUrl);
+      const { report } = await run(
+        handle,
+        specFor(handle, { branch, prompt: 'Bump a dependency this repository lacks.' }),
+      );
+      expect(report).toMatchObject({
+        outcome: 'not_applicable',
+        reason: 'Done.',
+        branch: null,
+        commitSha: null,
       });
       expect(() => git(bare, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`)).toThrow();
     } finally {
@@ -360,7 +470,13 @@ describe('agent runs in a sandbox (bundled runner, real OpenCode, scripted model
     proc.stderr.on('data', (c: Buffer) => (out += c.toString()));
     await proc.exit;
     const [listing, mounts, secret, touch, readable] = out.split('---\n');
-    expect(listing!.split('\n').filter(Boolean)).toEqual(['agent-runner.js', 'node', 'opencode']);
+    expect(listing!.split('\n').filter(Boolean)).toEqual([
+      'agent-runner.js',
+      'claude',
+      'codex',
+      'node',
+      'opencode',
+    ]);
     expect(mounts!.trim()).toMatch(new RegExp(`^${join(dataDir, 'runner/agent-runner.js')} ro,`));
     expect(secret).toMatch(/No such file or directory/);
     expect(secret).not.toContain(dataSecret);

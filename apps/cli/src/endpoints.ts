@@ -37,15 +37,21 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(ROOT, env.HORIZON_DATA_DIR ?? '.horizon');
 }
 
-/** The NATS the bootstrap found, unless the environment names one (the CLI talks to services, never to their databases). */
-export function stackUrls(env: NodeJS.ProcessEnv = process.env): { natsUrl?: string } {
-  let stack: { natsUrl?: string } = {};
+/**
+ * The NATS the bootstrap found and the stream prefix it gave this data directory's services,
+ * unless the environment names them (the CLI talks to services, never to their databases).
+ */
+export function stackUrls(env: NodeJS.ProcessEnv = process.env): { natsUrl?: string; streamPrefix?: string } {
+  let stack: { natsUrl?: string; streamPrefix?: string } = {};
   try {
     stack = JSON.parse(fs.readFileSync(path.join(dataDir(env), 'stack.json'), 'utf8'));
   } catch {
     // no stack file: the defaults of @horizon/config apply
   }
-  return { natsUrl: env.NATS_URL ?? stack.natsUrl };
+  return {
+    natsUrl: env.NATS_URL ?? stack.natsUrl,
+    streamPrefix: env.HZN_STREAM_PREFIX ?? stack.streamPrefix,
+  };
 }
 
 /** The forge token: `FORGE_TOKEN`, else the file the forge wrote on first start. */

@@ -1,15 +1,20 @@
 import { Command, CommanderError } from 'commander';
 import { adminCommands } from './commands/admin';
+import { budgetCommand } from './commands/budget';
 import { consoleCommand } from './commands/console';
 import { demoCommand } from './commands/demo/demo.command';
 import { identityCommand } from './commands/identity';
 import { prCommand } from './commands/pr';
 import { runCommand } from './commands/run';
 import { scheduleCommand } from './commands/schedule';
+import { fleetCommand } from './commands/fleet';
 import { statusCommand } from './commands/status';
 import { triggerCommand } from './commands/trigger';
 import { workCommand } from './commands/work';
 import { usageCommand } from './commands/usage';
+import { frictionCommand } from './commands/friction';
+import { retroCommand } from './commands/retro';
+import { trendsCommand } from './commands/trends';
 import { CliError, EXIT } from './exit';
 
 const program = new Command('horizon')
@@ -36,7 +41,12 @@ Every command has --help with examples, e.g. horizon pr --help.`,
 statusCommand(program);
 workCommand(program);
 scheduleCommand(program);
+fleetCommand(program);
 usageCommand(program);
+frictionCommand(program);
+retroCommand(program);
+trendsCommand(program);
+budgetCommand(program);
 runCommand(program);
 prCommand(program);
 adminCommands(program);

@@ -35,3 +35,15 @@ export async function withProgress<T>(label: string, work: () => Promise<T>): Pr
     process.stderr.write('\r\x1b[K');
   }
 }
+
+/** `[#######-------] 7/14`: a bar of `width` cells for `done` of `total`. */
+export function progressBar(done: number, total: number, width = 30): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`;
+}
+
+/** Rewrites one status line on stderr (a terminal only); `end` leaves it and starts a new line. */
+export function statusLine(text: string, end = false): void {
+  if (!process.stderr.isTTY) return;
+  process.stderr.write(`\r\x1b[K${text}${end ? '\n' : ''}`);
+}

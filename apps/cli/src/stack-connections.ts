@@ -12,7 +12,11 @@ export async function stackConfig() {
   const urls = stackUrls();
   return parseConfig(
     { NATS_URL: baseConfig.NATS_URL, HZN_STREAM_PREFIX: baseConfig.HZN_STREAM_PREFIX },
-    { ...process.env, ...(urls.natsUrl ? { NATS_URL: urls.natsUrl } : {}) },
+    {
+      ...process.env,
+      ...(urls.natsUrl ? { NATS_URL: urls.natsUrl } : {}),
+      ...(urls.streamPrefix !== undefined ? { HZN_STREAM_PREFIX: urls.streamPrefix } : {}),
+    },
   );
 }
 

@@ -7,6 +7,7 @@ import { PeopleAdmin } from './application/people-admin.service';
 import { RunReader } from './application/run-reader';
 import { SignInService } from './application/sign-in.service';
 import { Steering } from './application/steering';
+import { FleetsConsole } from './application/fleets-console';
 import { WorkReader } from './application/work-reader';
 import { PullRequests } from './application/pull-requests';
 import { publicUrl, webDir, type ConsoleConfig } from './config';
@@ -39,6 +40,11 @@ import { PlanProposalsConsumer } from './messaging/plan-proposals.consumer';
 import { PlanProposalIntake } from './application/plan-proposals';
 import { SignInLinksResponder } from './messaging/sign-in-links.responder';
 import { AuditRepository } from './persistence/audit.repository';
+import { UsageReader } from './application/usage-reader';
+import { UsageController } from './http/usage.controller';
+import { FrictionController } from './http/friction.controller';
+import { FrictionConsole } from './application/friction-console';
+import { FleetsController } from './http/fleets.controller';
 import { PeopleRepository } from './persistence/people.repository';
 import { RunTranscriptsRepository } from './persistence/run-transcripts.repository';
 import { PlanService } from './application/plan.service';
@@ -65,6 +71,9 @@ export const CONSOLE_CONTROLLERS = [
   PullsController,
   PlansController,
   PlanLiveController,
+  UsageController,
+  FrictionController,
+  FleetsController,
 ];
 
 /**
@@ -150,6 +159,7 @@ export class ConsoleModule {
           inject: [JetStreamConnection],
           useFactory: (c: JetStreamConnection) => new EventStream(c),
         },
+        { provide: UsageReader, inject: [RpcClient], useFactory: (rpc: RpcClient) => new UsageReader(rpc) },
         {
           provide: WorkReader,
           inject: [RpcClient, EventStream],
@@ -168,9 +178,22 @@ export class ConsoleModule {
             new RunReader(rpc, events, transcripts),
         },
         {
+          provide: FleetsConsole,
+          inject: [RpcClient, AuditRepository, PeopleRepository],
+          useFactory: (rpc: RpcClient, audit: AuditRepository, people: PeopleRepository) =>
+            new FleetsConsole(rpc, audit, (personId) => people.identityOf(personId)),
+        },
+        {
+          provide: FrictionConsole,
+          inject: [RpcClient, AuditRepository, PeopleRepository],
+          useFactory: (rpc: RpcClient, audit: AuditRepository, people: PeopleRepository) =>
+            new FrictionConsole(rpc, audit, (personId) => people.identityOf(personId)),
+        },
+        {
           provide: Steering,
-          inject: [RpcClient, AuditRepository],
-          useFactory: (rpc: RpcClient, audit: AuditRepository) => new Steering(rpc, audit),
+          inject: [RpcClient, AuditRepository, PeopleRepository],
+          useFactory: (rpc: RpcClient, audit: AuditRepository, people: PeopleRepository) =>
+            new Steering(rpc, audit, (personId) => people.identityOf(personId)),
         },
         {
           provide: PullRequests,

@@ -1,16 +1,12 @@
 import path from 'node:path';
-import { baseConfig, durationMs, port, url } from '@horizon/config';
+import { baseConfig, durationMs, port, url, listenHost } from '@horizon/config';
 import { z } from 'zod';
 
 /** Everything the console's backend reads from the environment, parsed once at start. */
 export const configShape = {
   ...baseConfig,
   CONSOLE_PORT: port(8050),
-  CONSOLE_HOST: z
-    .string()
-    .min(1)
-    .default('127.0.0.1')
-    .describe('an address to listen on (0.0.0.0 for every interface)'),
+  CONSOLE_HOST: listenHost,
   /** Where people reach the console: sign-in links and cookies are made for this origin. */
   CONSOLE_PUBLIC_URL: url(['http', 'https']).optional(),
   /** How long a signed-in browser stays signed in without signing in again. */

@@ -33,7 +33,8 @@ describe('console repositories', () => {
     const linus = await hzn.signIn('linus', 'admin', granted);
     const view = await until(async () => {
       const v = await repositories(admin);
-      return v.repositories.some((r) => r.repo === worked) ? v : undefined;
+      // Grace's grant lists the repository at once; its work item comes when the orchestrator has it.
+      return v.repositories.some((r) => r.repo === worked && r.workItems > 0) ? v : undefined;
     }, 'the orchestrator to record the work item');
 
     expect(view.repositories.find((r) => r.repo === worked)).toMatchObject({

@@ -6,6 +6,7 @@ import type { Subscription } from '@nats-io/transport-node';
 import {
   apiWorkItemCreate,
   runFinished,
+  sandboxBudgetReached,
   workItemFollowUp,
   type DataOf,
   type Envelope,
@@ -167,5 +168,46 @@ describe('console steering: follow-ups and retries', () => {
         }),
       ]),
     );
+  });
+
+  it('takes a budget answer from an admin, not from a member who does not own the item, and only while it waits', async () => {
+    const answer = (body: unknown, browser: Browser) =>
+      hzn.request(`/api/work-items/${item.workItemId}/budget`, { method: 'POST', browser, body });
+    const early = await answer({ action: 'stop' }, admin);
+    expect(early.status).toBe(409);
+    expect(await message(early)).toMatch(/not waiting at a budget: there is nothing to answer/);
+
+    const run = (await workItem()).runs.at(-1)!;
+    const reason = 'run limit of 650 tokens: 990 of 650 tokens spent';
+    await hzn.publish(sandboxBudgetReached, {
+      runId: run.id,
+      sandboxId: randomUUID(),
+      workItemId: item.workItemId,
+      spentTokens: 990,
+      spentCostUsd: 0,
+      reason,
+      answerBy: new Date(Date.now() + 60_000).toISOString(),
+    });
+    const waiting = await until(async () => {
+      const current = await workItem();
+      return current.state === 'waiting' ? current : null;
+    }, 'the item to wait at its budget');
+    expect(waiting.waiting).toMatchObject({ kind: 'run', reason });
+
+    const notOwner = await answer({ action: 'stop' }, member);
+    expect(notOwner.status).toBe(403);
+    expect(await message(notOwner)).toMatch(/only the item's owner or an admin answers its budget/);
+    expect((await answer({ action: 'continue' }, admin)).status).toBe(400);
+    const taken = await answer({ action: 'continue', extraUsd: 2 }, admin);
+    expect(taken.status).toBe(202);
+    const resumed = await until(async () => {
+      const current = await workItem();
+      return current.state !== 'waiting' ? current : null;
+    }, 'the answer to take the item back');
+    expect(resumed.timeline.at(-1)).toMatchObject({
+      actor: 'console:ada',
+      fromState: 'waiting',
+      cause: 'console:ada let the run go on with $2.00 more',
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { baseConfig, port, url } from '@horizon/config';
+import { baseConfig, listenHost, port, url } from '@horizon/config';
 import { localForgeTokenFile } from '@horizon/local-forge-client';
 import { z } from 'zod';
 
@@ -9,11 +9,7 @@ import { z } from 'zod';
 export const configShape = {
   ...baseConfig,
   FORGE_PORT: port(8060),
-  FORGE_HOST: z
-    .string()
-    .min(1)
-    .default('127.0.0.1')
-    .describe('an address to listen on (0.0.0.0 for every interface)'),
+  FORGE_HOST: listenHost,
   FORGE_TOKEN: z
     .string()
     .min(16)

@@ -265,4 +265,36 @@ describe('local forge (real git over smart HTTP, Postgres, outbox → JetStream)
     expect((await api.listPulls('acme', 'app', 'all')).map((p) => p.number)).toEqual([2, 1]);
     await expect(api.pull('acme', 'app', 99)).rejects.toBeInstanceOf(LocalForgeApiError);
   });
+
+  it('after a merge, reports each open pull request on that base it left conflicting, and only those', async () => {
+    const clone = path.join(work, 'app');
+    await gitIn(clone, ['fetch', '-q', 'origin']);
+    const branch = async (name: string, file: string, text: string) => {
+      await gitIn(clone, ['checkout', '-q', '-B', name, 'origin/main']);
+      fs.writeFileSync(path.join(clone, file), text);
+      await gitIn(clone, ['add', '-A']);
+      await gitIn(clone, ['commit', '-q', '-m', name]);
+      await gitIn(clone, ['push', '-q', '-f', 'origin', name]);
+      return api.as('bob').createPull('acme', 'app', { head: name, title: name });
+    };
+    const first = await branch('menu-soup', 'MENU.md', 'soup\n');
+    const rival = await branch('menu-salad', 'MENU.md', 'salad\n');
+    const apart = await branch('hours', 'HOURS.md', '9-5\n');
+    expect((await api.pull('acme', 'app', rival.number)).mergeable).toBe(true);
+    await api.review('acme', 'app', first.number, { event: 'APPROVE' });
+    await api.merge('acme', 'app', first.number);
+
+    const events = (await outbox(forge)).slice(-2);
+    expect(events.map(summary)).toEqual(['pull_request:closed', 'merge_conflict:null']);
+    expect(events[1]).toMatchObject({
+      subject: 'hzn.ingress.github.merge_conflict',
+      data: {
+        pullRequest: { number: rival.number, headRef: 'menu-salad', baseRef: 'main', headSha: rival.headSha },
+        mergedNumber: first.number,
+        reason: 'merge conflict in MENU.md',
+        sender: { login: 'ann' },
+      },
+    });
+    expect((await api.pull('acme', 'app', apart.number)).mergeable).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfig, durationMs, port, url } from '@horizon/config';
+import { baseConfig, durationMs, port, url, listenHost } from '@horizon/config';
 import { keyringConfigShape } from '@horizon/keyring';
 
 const optional = (what: string) => z.string().min(1).optional().describe(what);
@@ -8,6 +8,7 @@ const optional = (what: string) => z.string().min(1).optional().describe(what);
 export const configShape = {
   ...baseConfig,
   IDENTITY_BROKER_PORT: port(9103),
+  IDENTITY_BROKER_HOST: listenHost,
 
   ...keyringConfigShape,
 

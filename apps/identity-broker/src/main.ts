@@ -8,4 +8,5 @@ runService({
   name: 'identity-broker',
   module: IdentityBrokerModule.register(config),
   port: config.IDENTITY_BROKER_PORT,
+  host: config.IDENTITY_BROKER_HOST,
 });

@@ -64,6 +64,7 @@ describe('identity-broker RPCs (real service module, Postgres, NATS, GitHub stan
         pull_requests: 'write',
         checks: 'write',
         issues: 'write',
+        actions: 'read',
         metadata: 'read',
       },
     });
@@ -288,6 +289,26 @@ describe('identity-broker RPCs (real service module, Postgres, NATS, GitHub stan
         permissions: { administration: 'write' },
       }),
     ).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+
+    // What sandbox-manager asks to read a fix run's check logs: read only, and no more.
+    const logsKey = randomUUID();
+    const reading = await rpc.call(identityMintRunToken, {
+      runId: logsKey,
+      repo: 'acme/widgets',
+      caller: 'egress-proxy',
+      permissions: { checks: 'read', actions: 'read' },
+    });
+    expect(reading.permissions).toEqual({ checks: 'read', actions: 'read', metadata: 'read' });
+    expect(reading.token).not.toBe(minted.token);
+    expect(
+      await rawCall(identityMintRunToken.subject, {
+        runId: logsKey,
+        repo: 'acme/widgets',
+        caller: 'egress-proxy',
+        permissions: { actions: 'write' },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(await rpc.call(identityRevokeRunToken, { runId: logsKey })).toEqual({ revoked: 1 });
 
     expect(await rpc.call(identityRevokeRunToken, { runId })).toEqual({ revoked: 1 });
     await expect(forge.getDiff({ owner: 'acme', repo: 'widgets' }, 1)).rejects.toMatchObject({ status: 401 });

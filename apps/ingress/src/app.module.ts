@@ -6,7 +6,11 @@ import { JetStreamConnection, Publisher, RpcClient } from '@horizon/messaging';
 import { ApiTokenGuard } from './http/api-token.guard';
 import { OpenApiController, WorkItemsController } from './http/work-items.controller';
 import { SchedulesController } from './http/schedules.controller';
+import { FleetsController } from './http/fleets.controller';
 import { UsageController } from './http/usage.controller';
+import { FrictionController } from './http/friction.controller';
+import { RetrosController } from './http/retros.controller';
+import { TrendsController } from './http/trends.controller';
 import { ScheduleClient } from './messaging/schedules.client';
 import { ApiTokens } from './application/api-tokens';
 import type { IngressConfig } from './config';
@@ -36,7 +40,11 @@ export class IngressModule {
         WorkItemsController,
         TriggersController,
         SchedulesController,
+        FleetsController,
         UsageController,
+        FrictionController,
+        RetrosController,
+        TrendsController,
       ],
       providers: [
         { provide: INGRESS_CONFIG, useValue: config },

@@ -1,4 +1,4 @@
-import { baseConfig, durationMs, port, positiveInt } from '@horizon/config';
+import { baseConfig, listenHost, durationMs, port, positiveInt } from '@horizon/config';
 import { keyringConfigShape } from '@horizon/keyring';
 import { z } from 'zod';
 
@@ -8,11 +8,7 @@ const optionalSecret = (what: string) => z.string().min(1).optional().describe(w
 export const configShape = {
   ...baseConfig,
   INGRESS_PORT: port(8080),
-  INGRESS_HOST: z
-    .string()
-    .min(1)
-    .default('127.0.0.1')
-    .describe('an address to listen on (0.0.0.0 for every interface)'),
+  INGRESS_HOST: listenHost,
   INGRESS_BODY_LIMIT: positiveInt(1024 * 1024).describe(
     'the largest webhook body accepted, in bytes (positive integer)',
   ),

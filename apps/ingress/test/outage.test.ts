@@ -89,6 +89,21 @@ describe('JetStream outage: nothing is acknowledged that is not on the stream', 
     });
   });
 
+  it('answers a webhook trigger 503 with Retry-After, not 500, while its trigger cannot be read', async () => {
+    // As while Postgres restarts (the fault suite, docs/faults.md): the trigger lookup fails.
+    await ingress.db.pool.query(`ALTER TABLE "WebhookTrigger" RENAME TO "WebhookTriggerAway"`);
+    let down;
+    try {
+      down = await post(`${ingress.url}/webhooks/generic/outage`, Buffer.from('{"a":1}'), {
+        'content-type': 'application/json',
+      });
+    } finally {
+      await ingress.db.pool.query(`ALTER TABLE "WebhookTriggerAway" RENAME TO "WebhookTrigger"`);
+    }
+    expect(down).toMatchObject({ status: 503, body: { error: 'source unavailable' } });
+    expect(down.headers.get('retry-after')).toBe('60');
+  });
+
   it('keeps accepting while Postgres refuses the delivery records, and writes them once it can', async () => {
     const { rawBody, headers } = githubDelivery(
       'ping',

@@ -133,6 +133,25 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
       });
       expect(forbidden).toMatchObject({ status: 403, body: { error: 'token lacks scope work:write' } });
     });
+
+    it('answers 503 with Retry-After, not 500, while the tokens cannot be read, and lets the retry in', async () => {
+      // As while Postgres restarts (e2e/test/chaos.test.ts found the 500): the lookup fails.
+      await ingress.db.pool.query(`ALTER TABLE "ApiToken" RENAME TO "ApiTokenAway"`);
+      let down;
+      try {
+        down = await api('/work-items', { token: writer });
+      } finally {
+        await ingress.db.pool.query(`ALTER TABLE "ApiTokenAway" RENAME TO "ApiToken"`);
+      }
+      expect(down).toMatchObject({
+        status: 503,
+        body: {
+          error: 'credentials cannot be checked right now (the token store is unavailable); retry later',
+        },
+      });
+      expect(down.headers.get('retry-after')).toBe('5');
+      expect((await api('/work-items', { token: writer })).status).toBe(200);
+    });
   });
 
   it('accepts a work item: 202, its id and Location, one event on the stream; GET answers once the orchestrator has it', async () => {
@@ -185,6 +204,7 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
         'stateEnteredAt',
         'title',
         'updatedAt',
+        'waiting',
       ].sort(),
     );
   });
@@ -214,6 +234,24 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['', 'repo', 'title']);
+  });
+
+  it('refuses a NUL character anywhere in the input, naming where, and enqueues nothing', async () => {
+    const before = (await ingress.messages()).length;
+    const body = await api('/work-items', {
+      method: 'POST',
+      token: writer,
+      body: { repo: 'acme/shop', title: 'fix', labels: ['ok', 'bad\u0000'] },
+    });
+    expect(body.status).toBe(400);
+    expect(body.body).toEqual({
+      error: 'invalid body',
+      issues: [{ path: 'labels.1', message: expect.stringMatching(/NUL character/) }],
+    });
+    const query = await api('/work-items?repo=acme%00shop', { token: reader });
+    expect(query.status).toBe(400);
+    expect(query.body.issues).toEqual([expect.objectContaining({ path: 'repo' })]);
+    expect((await ingress.messages()).length).toBe(before);
   });
 
   it('lists newest first with filters and a cursor that walks every item once', async () => {
@@ -272,6 +310,7 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
     expect(week.body.rows).toEqual([
       {
         key: 'acme/usage',
+        label: null,
         runs: 1,
         requests: 2,
         inputTokens: 1500,
@@ -303,9 +342,159 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
     expect((await horizon('--by', 'repo', '--repo', 'acme/usage')).stdout).toMatch(
       /^REPO +RUNS +REQUESTS +INPUT +CACHED +OUTPUT +COST +HARNESS TOKENS\nacme\/usage +1 +2 +1\.5K +0 +20 +\$0\.01 \+ 1 unpriced +999\n$/,
     );
-    expect((await api('/usage?by=fleet', { token: reader })).status).toBe(400);
+    expect((await api('/usage?by=team', { token: reader })).status).toBe(400);
     expect((await api('/usage?since=yesterday', { token: reader })).status).toBe(400);
     expect((await api('/usage')).status).toBe(401);
+  });
+
+  /** Runs on `repo`, one per title, each of which met the missing lint script; their ids, oldest last. */
+  async function runsMissingLint(repo: string, titles: string[]): Promise<string[]> {
+    const runs: string[] = [];
+    for (const title of titles) {
+      const [item, run] = [randomUUID(), randomUUID()];
+      runs.push(run);
+      await orchestratorTables.query(
+        `INSERT INTO "WorkItem" (id, kind, state, repo, title, "updatedAt") VALUES ($1, 'implement', 'done', $2, $3, now())`,
+        [item, repo, title],
+      );
+      await orchestratorTables.query(
+        `INSERT INTO "Run" (id, "workItemId", attempt, flavour, harness, model, "deadlineAt") VALUES ($1, $2, 1, 'implement', 'opencode', 'm', now())`,
+        [run, item],
+      );
+      await orchestratorTables.query(
+        `INSERT INTO "RunFriction" ("runId", signature, kind, summary, count, evidence, repo, "recordedAt")
+         VALUES ($1, 'missing_script:lint', 'missing_script', '\`npm run lint\`: the script "lint" is not declared', 1, '{4}', $2, now() - interval '1 hour' * $3)`,
+        [run, repo, runs.length],
+      );
+    }
+    return runs;
+  }
+
+  it('answers the papercuts runs met, grouped across runs, through the API and the CLI, refusing a bad kind', async () => {
+    const repo = 'acme/friction';
+    const runs = await runsMissingLint(repo, ['add discounts', 'add a subtotal']);
+    const res = await api(`/friction?repo=${repo}&since=7d&minRuns=2`, { token: reader });
+    expect(res.status).toBe(200);
+    expect(res.body.groups).toEqual([
+      expect.objectContaining({
+        kind: 'missing_script',
+        signature: 'missing_script:lint',
+        repo,
+        runs: 2,
+        occurrences: 2,
+        examples: [
+          expect.objectContaining({ runId: runs[0], title: 'add discounts', evidence: [4] }),
+          expect.objectContaining({ runId: runs[1], title: 'add a subtotal', evidence: [4] }),
+        ],
+      }),
+    ]);
+    expect((await api(`/friction?repo=${repo}&minRuns=3`, { token: reader })).body.groups).toEqual([]);
+    expect((await api(`/friction?repo=${repo}&kind=command_failed`, { token: reader })).body.groups).toEqual(
+      [],
+    );
+    const refused = await api('/friction?kind=papercut', { token: reader });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('kind');
+    expect((await api('/friction?minRuns=0', { token: reader })).status).toBe(400);
+    expect((await api('/friction')).status).toBe(401);
+
+    const horizon = (...args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        ['-r', '@swc-node/register', 'apps/cli/src/main.ts', 'friction', ...args, '--token', reader],
+        {
+          cwd: path.resolve(__dirname, '../../..'),
+          env: { ...process.env, INGRESS_PORT: new URL(ingress.url).port },
+        },
+      );
+    expect(JSON.parse((await horizon('--repo', repo, '--json')).stdout).groups).toEqual(res.body.groups);
+    expect((await horizon('--repo', repo, '--min-runs', '2')).stdout).toMatch(
+      new RegExp(
+        `^RUNS +TIMES +KIND +PAPERCUT +REPO +LATEST\n2 +2 +missing_script +\`npm run lint\`: the script "lint" is not declared +acme/friction +add discounts \\(${runs[0]!.slice(0, 8)}\\) line 5\n$`,
+      ),
+    );
+    await expect(horizon('--kind', 'papercut')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('one of command_failed'),
+    });
+  });
+
+  it('starts a retro over the papercuts, once per Idempotency-Key, and refuses one with nothing to fix', async () => {
+    const repo = 'acme/retro-api';
+    await runsMissingLint(repo, ['add coupons']);
+    const ask = (body: unknown, key?: string) =>
+      api('/retros', {
+        token: writer,
+        method: 'POST',
+        body,
+        ...(key ? { headers: { 'idempotency-key': key } } : {}),
+      });
+    const first = await ask({ repo, since: '7d' }, 'weekly-retro-49');
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({ id: expect.any(String), papercuts: 1, rejected: [] });
+    expect(first.headers.get('location')).toBe(`/api/v1/work-items/${first.body.id}`);
+    expect((await ask({ repo, since: '7d' }, 'weekly-retro-49')).body.id).toBe(first.body.id);
+    const item = await api(`/work-items/${first.body.id}`, { token: reader });
+    expect(item.body).toMatchObject({ kind: 'retro', repo });
+    expect(item.body.description).toContain('`missing_script:lint`');
+
+    const smooth = await ask({ repo: 'acme/smooth', since: '7d' });
+    expect(smooth.status).toBe(409);
+    expect(smooth.body.error).toContain('no run on acme/smooth met a papercut');
+    expect((await ask({ repo: 'not a repo' })).status).toBe(400);
+    expect((await ask({ repo, since: 'last week' })).status).toBe(400);
+    expect((await api('/retros', { token: reader, method: 'POST', body: { repo } })).status).toBe(403);
+
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', '@swc-node/register', 'apps/cli/src/main.ts', 'retro', '--repo', repo, '--token', writer],
+      {
+        cwd: path.resolve(__dirname, '../../..'),
+        env: { ...process.env, INGRESS_PORT: new URL(ingress.url).port },
+      },
+    );
+    expect(stdout).toMatch(/^retro [0-9a-f-]{36} queued on acme\/retro-api with 1 papercut\(s\)\n/);
+  });
+
+  it('answers how a repository’s runs go over time, through the API and the CLI', async () => {
+    const repo = 'acme/trends';
+    const [item, run] = [randomUUID(), randomUUID()];
+    await orchestratorTables.query(
+      `INSERT INTO "WorkItem" (id, kind, state, repo, title, "updatedAt") VALUES ($1, 'implement', 'failed', $2, 'flaky', now())`,
+      [item, repo],
+    );
+    await orchestratorTables.query(
+      `INSERT INTO "Run" (id, "workItemId", attempt, flavour, harness, model, "deadlineAt", "finishedAt", outcome, "toolCalls") VALUES ($1, $2, 1, 'implement', 'opencode', 'm', now(), now(), 'failed', 6)`,
+      [run, item],
+    );
+    const res = await api(`/trends?repo=${repo}&bucket=day&since=7d`, { token: reader });
+    expect(res.status).toBe(200);
+    expect(res.body.rows).toEqual([
+      expect.objectContaining({ repo, runs: 1, items: 1, toolCallsPerRun: 6, frictionPerRun: 0, merged: 0 }),
+    ]);
+    expect((await api('/trends?bucket=month', { token: reader })).status).toBe(400);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '-r',
+        '@swc-node/register',
+        'apps/cli/src/main.ts',
+        'trends',
+        '--repo',
+        repo,
+        '--bucket',
+        'day',
+        '--token',
+        reader,
+      ],
+      {
+        cwd: path.resolve(__dirname, '../../..'),
+        env: { ...process.env, INGRESS_PORT: new URL(ingress.url).port },
+      },
+    );
+    expect(stdout).toMatch(
+      /^REPO +DAY +RUNS +RUNS\/ITEM +TOOLS\/RUN .*\nacme\/trends +\d{4}-\d\d-\d\d +1 +1 +6 +0 +0 +0 +0 +—\n$/,
+    );
   });
 
   it('answers 503 with Retry-After while the orchestrator does not answer its reads', async () => {
@@ -339,21 +528,80 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
     ).toBe(400);
   });
 
+  it('manages fleets through the orchestrator: created, read, exported as CSV, cancelled; refusals with their reasons', async () => {
+    const body = {
+      title: 'Bump the linter',
+      prompt: 'Bump eslint.',
+      selector: { repos: ['acme/fleet-a', 'acme/fleet-b'] },
+      cap: 1,
+    };
+    expect((await api('/fleets', { method: 'POST', token: reader, body })).status).toBe(403);
+    const twice = await api('/fleets', {
+      method: 'POST',
+      token: writer,
+      body: { ...body, selector: { repos: ['acme/x', 'acme/x'] } },
+    });
+    expect(twice).toMatchObject({
+      status: 400,
+      body: { error: 'acme/x is listed twice; list each repository once' },
+    });
+    expect(
+      (await api('/fleets', { method: 'POST', token: writer, body: { ...body, selector: {} } })).status,
+    ).toBe(400);
+    const created = await api('/fleets', { method: 'POST', token: writer, body });
+    expect(created).toMatchObject({
+      status: 201,
+      body: { title: 'Bump the linter', cap: 1, state: 'running' },
+    });
+    const id = created.body.id as string;
+    expect((await api('/fleets', { token: reader })).body.fleets.map((f: { id: string }) => f.id)).toContain(
+      id,
+    );
+    const shown = await api(`/fleets/${id}`, { token: reader });
+    expect(shown.body.children.map((c: { repo: string }) => c.repo)).toEqual([
+      'acme/fleet-a',
+      'acme/fleet-b',
+    ]);
+    const csv = await fetch(`${ingress.url}/api/v1/fleets/${id}/results?format=csv`, {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'repo,state,pull_request,verification,duration_ms,input_tokens,output_tokens,attempts,reason',
+    );
+    expect(lines).toHaveLength(3);
+    expect((await api(`/fleets/${id}/cancel`, { method: 'POST', token: writer })).body.state).toBe(
+      'cancelled',
+    );
+    expect((await api('/fleets/00000000-0000-4000-8000-000000000000', { token: reader })).status).toBe(404);
+    expect((await api('/fleets/not-a-uuid', { token: reader })).status).toBe(400);
+  });
+
   it('serves an OpenAPI document generated from the schemas it validates with', async () => {
     const res = await fetch(`${ingress.url}/api/v1/openapi.json`);
     expect(res.status).toBe(200);
     const doc = (await res.json()) as JsonBody;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/fleets',
+      '/api/v1/fleets/{id}',
+      '/api/v1/fleets/{id}/cancel',
+      '/api/v1/fleets/{id}/results',
+      '/api/v1/fleets/{id}/retry',
+      '/api/v1/friction',
+      '/api/v1/retros',
       '/api/v1/schedules',
       '/api/v1/schedules/{id}',
       '/api/v1/schedules/{id}/pause',
       '/api/v1/schedules/{id}/resume',
+      '/api/v1/trends',
       '/api/v1/triggers',
       '/api/v1/triggers/{name}',
       '/api/v1/usage',
       '/api/v1/work-items',
       '/api/v1/work-items/{id}',
+      '/api/v1/work-items/{id}/budget',
       '/api/v1/work-items/{id}/cancel',
     ]);
     const create = doc.components.schemas.CreateWorkItem;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { baseConfig, port, positiveInt, url } from '@horizon/config';
+import { baseConfig, port, positiveInt, url, listenHost } from '@horizon/config';
 
 const optional = (description: string) => z.string().min(1).optional().describe(description);
 
@@ -8,6 +8,7 @@ const optional = (description: string) => z.string().min(1).optional().describe(
 export const configShape = {
   ...baseConfig,
   MCP_CONTEXT_PORT: port(8090),
+  MCP_CONTEXT_HOST: listenHost,
   MCP_TOKEN_SECRET: z
     .string()
     .min(32)
@@ -31,6 +32,10 @@ export const configShape = {
   SENTRY_TOKEN: optional('a Sentry auth token with event:read'),
   SENTRY_ORG: optional('a Sentry organization slug'),
   SENTRY_URL: url(['http', 'https'], 'https://sentry.io'),
+  NOTION_TOKEN: optional("a Notion integration's internal token (ntn_…), the pages shared with it"),
+  NOTION_API_URL: url(['http', 'https'], 'https://api.notion.com'),
+  FIGMA_TOKEN: optional('a Figma personal access token with file_content:read and file_comments:read'),
+  FIGMA_API_URL: url(['http', 'https'], 'https://api.figma.com'),
 };
 
 export type McpContextConfig = z.infer<z.ZodObject<typeof configShape>>;

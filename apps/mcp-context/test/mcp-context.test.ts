@@ -188,6 +188,7 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
         'forge_list_review_comments',
         'logs_search',
         'repo_conventions',
+        'runs_friction',
         'runs_search',
         'tracker_get_issue',
         'tracker_get_project',
@@ -331,6 +332,28 @@ describe('mcp-context over streamable HTTP (official MCP client, real Postgres a
     const lock = await call(client, 'runs_search', { query: '"migration lock"' });
     expect(lock.items.map((r) => r.runId)).toEqual([seeded.otherRun]);
     expect((await call(client, 'runs_search', { query: 'flaky', outcome: 'succeeded' })).items).toEqual([]);
+  });
+
+  it("groups past runs' papercuts by signature, on the run's repository unless told another", async () => {
+    const client = await connect(mint());
+    const friction = await call(client, 'runs_friction', {});
+    expect(friction.items.map((g) => [g.signature, g.runs, g.occurrences])).toEqual([
+      ['missing_script:lint', 2, 3],
+      ['command_retried:npm test', 1, 1],
+    ]);
+    expect(friction.items[0]).toMatchObject({
+      kind: 'missing_script',
+      repo: REPO,
+      summary: '`npm run lint`: the script "lint" is not declared',
+      examples: [
+        { runId: seeded.otherRun, evidence: [5, 9], title: 'Idempotency keys for captures' },
+        { runId: seeded.pastRun, evidence: [3] },
+      ],
+    });
+    const recurring = await call(client, 'runs_friction', { minRuns: 2 });
+    expect(recurring.items.map((g) => g.signature)).toEqual(['missing_script:lint']);
+    expect((await call(client, 'runs_friction', { kind: 'missing_tool' })).items).toEqual([]);
+    expect((await call(client, 'runs_friction', { repo: 'acme/elsewhere' })).items).toEqual([]);
   });
 
   it("serves the run's AGENTS.md and .horizon files", async () => {

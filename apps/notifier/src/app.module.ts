@@ -4,7 +4,7 @@ import { Database, DATABASE } from '@horizon/db';
 import { createLinearTracker } from '@horizon/integrations-linear';
 import type { TrackerPort } from '@horizon/integrations-linear';
 import { createSlackChat } from '@horizon/integrations-slack';
-import { RpcClient, RpcServer } from '@horizon/messaging';
+import { Publisher, RpcClient, RpcServer } from '@horizon/messaging';
 import { orchestratorUsageRollup } from '@horizon/contracts';
 import { IntegrationStatusResponder } from './messaging/integration-status.responder';
 import type { z } from 'zod';
@@ -20,11 +20,14 @@ import {
 import { Deliverer, Senders } from './application/deliverer';
 import { DeliveryStore, RouteStore } from './persistence/delivery-store';
 import { EVENTS_TOKEN, EventsController } from './http/events.controller';
+import { CONTINUE_EXTRA } from './messaging/consumers';
 import { IdentityGitHubAccess } from './application/pull-requests/github-access';
 import { githubSender } from './application/pull-requests/github-sender';
 import { LocalForgeAccess } from './application/pull-requests/local-access';
 import { PullRequestAnnouncer } from './application/pull-requests/pull-request-announcer';
 import { ForgeAccesses, PullRequestDelivery } from './application/pull-requests/pull-request-delivery';
+import { FleetLinksDelivery } from './application/pull-requests/fleet-links';
+import { MergeConflictFinder } from './application/pull-requests/merge-conflicts';
 import { OwnerDirectory } from './application/owners/owner-directory';
 import { PlannedIssuesDelivery } from './application/tracker/planned-issues-delivery';
 
@@ -45,6 +48,10 @@ export class NotifierModule {
       providers: [
         ConsoleStream,
         { provide: EVENTS_TOKEN, useValue: config.NOTIFIER_EVENTS_TOKEN ?? null },
+        {
+          provide: CONTINUE_EXTRA,
+          useValue: { usd: config.BUDGET_CONTINUE_EXTRA_USD, tokens: config.BUDGET_CONTINUE_EXTRA_TOKENS },
+        },
         {
           provide: IntegrationStatusResponder,
           inject: [RpcServer],
@@ -106,6 +113,17 @@ export class NotifierModule {
           inject: [DATABASE, Deliverer, LINEAR_TRACKER],
           useFactory: (db: Database, deliverer: Deliverer, tracker: TrackerPort | null) =>
             new PlannedIssuesDelivery(new DeliveryStore(db.pool), deliverer, tracker),
+        },
+        {
+          provide: FleetLinksDelivery,
+          inject: [FORGE_ACCESSES],
+          useFactory: (forges: ForgeAccesses) => new FleetLinksDelivery(forges),
+        },
+        {
+          provide: MergeConflictFinder,
+          inject: [FORGE_ACCESSES, Publisher],
+          useFactory: (forges: ForgeAccesses, publisher: Publisher) =>
+            new MergeConflictFinder(forges.github, publisher),
         },
         {
           provide: PullRequestDelivery,

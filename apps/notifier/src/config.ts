@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { baseConfig, port, url } from '@horizon/config';
+import { baseConfig, budgetContinueConfig, listenHost, port, url } from '@horizon/config';
 
 /** Everything notifier reads from the environment, parsed once at start. */
 export const configShape = {
   ...baseConfig,
   NOTIFIER_PORT: port(9104),
+  NOTIFIER_HOST: listenHost,
+  ...budgetContinueConfig,
   /**
    * The bearer token `GET /events` (every message, verbose) asks for. Unset, the stream is off:
    * it carries the work's content, and nothing of Horizon's needs it (the console reads HZN_EVT).

@@ -213,6 +213,15 @@ describe('notifier opens runs’ pull requests on the local forge', () => {
         { source: 'orchestrator' },
       ),
     );
+    // The orchestrator emits the move to revising long before the run ends; published back to
+    // back here, the notifier (several events at once) could read the run's end first, before
+    // the item's route names its PR. Wait until it has handled both, as the real order gives.
+    const events = conn.naming.stream('EVT');
+    const published = (await conn.jsm.streams.info(events)).state.last_seq;
+    await until(async () => {
+      const info = await conn.jsm.consumers.info(events, 'notifier-events');
+      return info.ack_floor.stream_seq >= published && info.num_ack_pending === 0;
+    }, 'the notifier to handle the move to revising');
     const reviseRun = randomUUID();
     const finished = envelopeFor(
       runFinished,

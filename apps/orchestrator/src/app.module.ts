@@ -1,9 +1,16 @@
 import { foundationModules } from '@horizon/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ContextQueries } from './application/context-queries';
+import { FleetDispatcher } from './application/fleet-dispatcher';
+import { FleetService } from './application/fleet.service';
+import { FleetTracker } from './application/fleet-tracker';
+import { FleetsResponder } from './messaging/fleets.responder';
+import { FleetRepository } from './persistence/fleet.repository';
 import { DecisionExecutor } from './application/decision-executor';
 import { IntakeExecutor } from './application/intake-executor';
 import { PullRequestExecutor } from './application/pull-request-executor';
+import { FixStation } from './application/fix-station';
+import { RebaseStation } from './application/rebase-station';
 import { ReviewStation } from './application/review-station';
 import { OrchestratorMetrics } from './application/metrics';
 import { RoutingContextBuilder } from './application/routing-context.builder';
@@ -30,11 +37,18 @@ import { SchedulesResponder } from './messaging/schedules.responder';
 import { RunHistoryRepository } from './persistence/run-history.repository';
 import { ModelUsageRepository } from './persistence/model-usage.repository';
 import { UsageResponder } from './messaging/usage.responder';
+import { FrictionResponder } from './messaging/friction.responder';
+import { RetroService } from './application/retro.service';
+import { RunFrictionRepository } from './persistence/run-friction.repository';
+import { RepoTrendsRepository } from './persistence/repo-trends.repository';
 import { RunRepository } from './persistence/run.repository';
 import { ScheduleRepository } from './persistence/schedule.repository';
 import { TrackedItemRepository } from './persistence/tracked-item.repository';
 import { WorkItemQueryRepository } from './persistence/work-item-queries.repository';
+import { BudgetPolicy, BudgetWaits } from './application/budgets';
+import { BudgetRepository } from './persistence/budget.repository';
 import { ReviewSettingsRepository } from './persistence/review-settings.repository';
+import { AgentSettingsRepository } from './persistence/agent-settings.repository';
 import { WorkItemRepository } from './persistence/work-item.repository';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from './settings';
 
@@ -49,6 +63,7 @@ export class OrchestratorModule {
         { provide: ORCHESTRATOR_CONFIG, useValue: config },
         WorkItemRepository,
         ReviewSettingsRepository,
+        AgentSettingsRepository,
         RunRepository,
         OrchestratorMetrics,
         Transactor,
@@ -61,10 +76,19 @@ export class OrchestratorModule {
         IntakeExecutor,
         PullRequestExecutor,
         ReviewStation,
+        FixStation,
+        RebaseStation,
         RunLifecycleService,
         ModelUsageLedger,
         ModelUsageRepository,
         UsageResponder,
+        RunFrictionRepository,
+        RepoTrendsRepository,
+        FrictionResponder,
+        RetroService,
+        BudgetRepository,
+        BudgetPolicy,
+        BudgetWaits,
         PlanRecorder,
         RunScheduler,
         WatchdogService,
@@ -84,6 +108,11 @@ export class OrchestratorModule {
         ScheduleConfigSync,
         ScheduleTicker,
         SchedulesResponder,
+        FleetRepository,
+        FleetTracker,
+        FleetDispatcher,
+        FleetService,
+        FleetsResponder,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { baseConfig, durationMs, port, positiveInt } from '@horizon/config';
+import { baseConfig, budgetConfig, durationMs, listenHost, port, positiveInt } from '@horizon/config';
+import { harnessNames, harnessNameSchema } from '@horizon/contracts';
 
 const repoName = /^[^/\s]+\/[^/\s]+$/;
 
@@ -25,14 +26,18 @@ const optionalRepo = z.string().regex(repoName).optional().describe('a repositor
 export const configShape = {
   ...baseConfig,
   ORCHESTRATOR_PORT: port(9101),
+  ORCHESTRATOR_HOST: listenHost,
 
   RUN_DEADLINE_MS: durationMs(45 * 60_000),
-  RUN_HARNESS: z.string().min(1).default('opencode').describe('a harness name'),
+  /** The harness of runs whose item and repository name none (`harness:<name>` label, `.horizon/config.yaml` `agent.harness`). */
+  RUN_HARNESS: harnessNameSchema.default('opencode').describe(harnessNames.join(' | ')),
   RUN_MODEL: z.string().min(1).default('default').describe('a model name'),
   RUN_BASE_REF: z.string().min(1).default('main').describe('a git ref'),
   RUN_MEMORY_MIB: positiveInt(4096),
   RUN_CPU_MILLIS: positiveInt(2000),
   RUN_MAX_PROCESSES: positiveInt(512),
+
+  ...budgetConfig,
 
   MAX_CONCURRENT_RUNS: positiveInt(8),
   MAX_CONCURRENT_RUNS_PER_REPO: positiveInt(4),
@@ -41,6 +46,14 @@ export const configShape = {
   /** How often each replica looks for schedules whose tick has come; below a schedule's period to fire every tick. */
   SCHEDULE_POLL_INTERVAL_MS: durationMs(1_000),
 
+  /** Fix runs a failing check may start on one pull request; the next failure is reported instead. */
+  CI_FIX_ROUNDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(2)
+    .describe('fix runs per pull request, 0 to 10 (0: CI failures are only reported)'),
   RETRY_MAX_ATTEMPTS: positiveInt(3),
   RETRY_BASE_DELAY_MS: durationMs(30_000),
 

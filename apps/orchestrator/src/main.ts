@@ -8,4 +8,5 @@ runService({
   name: 'orchestrator',
   module: OrchestratorModule.register(config),
   port: config.ORCHESTRATOR_PORT,
+  host: config.ORCHESTRATOR_HOST,
 });

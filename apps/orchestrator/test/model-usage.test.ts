@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   apiWorkItemCreate,
+  orchestratorCreateFleet,
   orchestratorUsageRollup,
   sandboxModelUsage,
   type DataOf,
@@ -124,6 +125,7 @@ describe('model usage: recorded once, rolled up', () => {
     expect(byRepo.rows).toEqual([
       {
         key: 'acme/usage-a',
+        label: null,
         runs: 1,
         requests: 2,
         inputTokens: 2000,
@@ -167,5 +169,83 @@ describe('model usage: recorded once, rolled up', () => {
       repos,
     });
     expect(later.rows).toEqual([]);
+  });
+
+  it('rolls usage up per plan (the plan run and the items it planned) and per fleet, with their titles', async () => {
+    // A plan whose run is answered with two issues; the first starts and is held like the others.
+    const plan = createRequest({ title: 'Usage plan', repo: 'acme/usage-plan' });
+    await stack.publish(apiWorkItemCreate, { ...plan, kind: 'plan' });
+    const planRun = await until(() => stack.standIn.provisionsFor(plan.workItemId)[0], 'the plan run');
+    const issues = [
+      { key: 'A', title: 'Planned A' },
+      { key: 'B', title: 'Planned B', blockedBy: ['A'] },
+    ];
+    const sent = [await stack.publish(sandboxModelUsage, usage(planRun.data, { costUsd: 0.01 }))];
+    await handled(sent.map((e) => e.id));
+    await stack.standIn.finish(
+      planRun.data,
+      'succeeded',
+      null,
+      'The plan.\n\n```json\n' + JSON.stringify({ issues }) + '\n```',
+    );
+    const [child] = await until(async () => {
+      const rows = await stack.query<{ id: string }>(
+        `SELECT id::text FROM "WorkItem" WHERE "parentId" = $1 AND title = 'Planned A'`,
+        [plan.workItemId],
+      );
+      return rows.length > 0 && rows;
+    }, 'the planned item');
+    const childRun = await until(() => stack.standIn.provisionsFor(child!.id)[0], 'the planned run');
+
+    const fleet = await rpc.call(orchestratorCreateFleet, {
+      fleet: {
+        title: 'Usage fleet',
+        prompt: 'Bump the linter.',
+        selector: { repos: ['acme/usage-f1', 'acme/usage-f2'] },
+        cap: 2,
+        priority: 5,
+      },
+      ownerId: null,
+      requestedBy: 'api-token:test',
+    });
+    const fleetRuns = await until(() => {
+      const runs = stack.standIn.provisions.filter((p) =>
+        ['acme/usage-f1', 'acme/usage-f2'].includes(p.data.repo),
+      );
+      return runs.length === 2 && runs;
+    }, 'both fleet runs');
+    sent.push(
+      await stack.publish(sandboxModelUsage, usage(childRun.data, { costUsd: 0.02 })),
+      ...(await Promise.all(
+        fleetRuns.map((r) => stack.publish(sandboxModelUsage, usage(r.data, { costUsd: 0.5 }))),
+      )),
+    );
+    await handled(sent.map((e) => e.id));
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+
+    const byPlan = await rpc.call(orchestratorUsageRollup, {
+      by: 'plan',
+      since,
+      repos: ['acme/usage-plan'],
+    });
+    expect(byPlan.rows).toEqual([
+      expect.objectContaining({
+        key: plan.workItemId,
+        label: 'Usage plan',
+        runs: 2,
+        requests: 2,
+        costUsd: 0.03,
+      }),
+    ]);
+    const byFleet = await rpc.call(orchestratorUsageRollup, {
+      by: 'fleet',
+      since,
+      repos: ['acme/usage-f1', 'acme/usage-f2', 'acme/usage-plan'],
+    });
+    expect(byFleet.rows).toEqual([
+      expect.objectContaining({ key: fleet.id, label: 'Usage fleet', runs: 2, costUsd: 1 }),
+      // Work of no fleet is one row of its own, not dropped.
+      expect.objectContaining({ key: null, label: null, runs: 2 }),
+    ]);
   });
 });

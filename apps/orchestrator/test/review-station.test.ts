@@ -195,11 +195,11 @@ describe('agent review station (orchestrator)', () => {
       commit: 'd'.repeat(40),
       snapshotId: 'snap-1',
       removed: [],
-      review: { humanPullRequests: true, selfRevisions: 1 },
+      review: { enabled: true, humanPullRequests: true, selfRevisions: 1 },
     });
     await until(
       async () =>
-        (await stack.query(`SELECT 1 FROM "RepoReviewSettings" WHERE repo = 'acme/billing'`)).length,
+        (await stack.query(`SELECT 1 FROM "RepoReviewSettings" WHERE repo = 'acme/billing'`)).length > 0,
       'the review settings',
     );
     expect(stack.standIn.provisionsFor(reviewItemId('acme/billing', 72, headSha))).toEqual([]);
@@ -216,6 +216,40 @@ describe('agent review station (orchestrator)', () => {
     expect(await stack.query(`SELECT kind::text FROM "WorkItem" WHERE id = $1`, [review.workItemId])).toEqual(
       [{ kind: 'review' }],
     );
+  });
+
+  it('reviews no PR of a repository whose config turns the agent review off', async () => {
+    const headSha = 'f'.repeat(40);
+    const quiet = pullRequestEvent({ action: 'opened', branch: 'horizon/quiet-pr', number: 74, headSha });
+    quiet.repository = { ...quiet.repository!, name: 'quiet', fullName: 'acme/quiet' };
+    await stack.publish(sandboxSnapshotBuilt, {
+      repo: 'acme/quiet',
+      flavour: 'implement',
+      commit: 'd'.repeat(40),
+      snapshotId: 'snap-quiet',
+      removed: [],
+      review: { enabled: false, humanPullRequests: true, selfRevisions: 1 },
+    });
+    await until(
+      async () =>
+        (await stack.query(`SELECT 1 FROM "RepoReviewSettings" WHERE repo = 'acme/quiet' AND NOT enabled`))
+          .length > 0,
+      'the review settings',
+    );
+
+    const opened = await stack.publish(githubPullRequest, quiet);
+
+    await until(
+      async () =>
+        // `until` takes 0 for an answer: the probe says false until the row is there.
+        (await stack.query(`SELECT 1 FROM "ProcessedMessage" WHERE "envelopeId" = $1`, [opened.id])).length >
+        0,
+      'the pull request event handled',
+    );
+    expect(stack.standIn.provisionsFor(reviewItemId('acme/quiet', 74, headSha))).toEqual([]);
+    expect(
+      await stack.query(`SELECT 1 FROM "WorkItem" WHERE kind = 'review' AND repo = 'acme/quiet'`),
+    ).toEqual([]);
   });
 
   it('fails a review run that gave no structured review', async () => {

@@ -71,7 +71,8 @@ describe('schedules (two orchestrator replicas, real Postgres and NATS)', () => 
     await until(
       async () => (await scheduledItems(scheduleId)).length >= fired.length,
       'a work item for every firing',
-      15_000,
+      // Through the outbox and the consumer, after a restart, on a loaded machine: give it time.
+      45_000,
     );
     const items = await scheduledItems(scheduleId);
     expect(items.map((i) => [i.id, i.tickAt])).toEqual(

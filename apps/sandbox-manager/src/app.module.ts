@@ -5,9 +5,12 @@ import { prepareRunnerRuntime } from '@horizon/runner-launch';
 import { DATABASE, type Database } from '@horizon/db';
 import { RpcClient } from '@horizon/messaging';
 import { loadRunTokenSecret, RunTokenMinter } from '@horizon/run-tokens';
+import { identityMintRunToken, identityRevokeRunToken } from '@horizon/contracts';
+import { LocalForgeClient } from '@horizon/local-forge-client';
 import { LOGGER, METRICS, type Logger } from '@horizon/observability';
 import type { Registry } from 'prom-client';
 import { ModelUsageRecorder } from './application/model-usage';
+import { RunBudgets } from './application/run-budgets';
 import { SandboxService } from './application/sandbox.service';
 import { modelProviderConfig, priceTable, type SandboxManagerConfig } from './config';
 import { FileRunJournal } from './host/file-run-journal';
@@ -15,6 +18,12 @@ import { GitRemote } from './host/git-remote';
 import { McpAccess, mcpEndpoint } from './host/mcp-access';
 import { ModelUsageMetrics } from './host/model-usage-metrics';
 import { IdentityOwnerDirectory } from './host/owner-directory';
+import {
+  CheckLogsLauncher,
+  GithubCheckLogs,
+  LocalForgeCheckLogs,
+  type CheckLogReader,
+} from './host/check-logs';
 import { BrokeredRunCredentials } from './host/run-credentials';
 import { RunnerAgentLauncher } from './host/runner-agent-launcher';
 import { egressCredentials, openSandboxRuntime, type SandboxRuntime } from './host/sandbox-runtime';
@@ -24,6 +33,9 @@ import { SandboxCommandsConsumer } from './messaging/sandbox-commands.consumer';
 import { PrismaSandboxRepository } from './persistence/prisma-sandbox.repository';
 import { SandboxLifecycle } from './application/sandbox-lifecycle';
 import { MCP_ACCESS, SANDBOX_MANAGER_CONFIG, SANDBOX_RUNTIME } from './tokens';
+
+/** The runs' model allowances: counted by the usage recorder, gating the proxies, answered by commands. */
+const RUN_BUDGETS = Symbol('RUN_BUDGETS');
 
 /** Sandbox-manager: sandboxes, snapshots, the egress proxy, agent runs and their artifacts. */
 @Module({})
@@ -40,6 +52,7 @@ export class SandboxManagerModule {
       imports: [...foundationModules('sandbox-manager', config, { outboxRelay: true })],
       providers: [
         { provide: SANDBOX_MANAGER_CONFIG, useValue: config },
+        { provide: RUN_BUDGETS, useValue: new RunBudgets() },
         {
           provide: MCP_ACCESS,
           useFactory: (): McpAccess | null =>
@@ -53,19 +66,25 @@ export class SandboxManagerModule {
         },
         {
           provide: SANDBOX_RUNTIME,
-          inject: [LOGGER, RpcClient, DATABASE, METRICS],
+          inject: [LOGGER, RpcClient, DATABASE, METRICS, RUN_BUDGETS],
           useFactory: async (
             logger: Logger,
             rpc: RpcClient,
             db: Database,
             metrics: Registry,
+            budgets: RunBudgets,
           ): Promise<SandboxRuntime> => {
-            const runner = await prepareRunnerRuntime({ dataDir: config.HORIZON_DATA_DIR });
-            const usage = new ModelUsageRecorder(
-              new PrismaSandboxRepository(db),
-              priceTable(config),
-              new ModelUsageMetrics(metrics),
-            );
+            const runner = await prepareRunnerRuntime({
+              dataDir: config.HORIZON_DATA_DIR,
+              ...(config.SANDBOX_RUNNER_BUNDLE ? { prebuiltBundle: config.SANDBOX_RUNNER_BUNDLE } : {}),
+            });
+            const usageMetrics = new ModelUsageMetrics(metrics);
+            const usage = new ModelUsageRecorder(new PrismaSandboxRepository(db), priceTable(config), {
+              counted: (counted, costUsd) => {
+                usageMetrics.counted(counted, costUsd);
+                budgets.counted(counted, costUsd);
+              },
+            });
             const runtime = await openSandboxRuntime({
               stateDir: config.SANDBOX_STATE_DIR ?? join(config.HORIZON_DATA_DIR, 'sandbox'),
               hostName: config.SANDBOX_HOST_NAME,
@@ -85,6 +104,7 @@ export class SandboxManagerModule {
                 : {}),
               snapshotKeep: config.SNAPSHOT_KEEP,
               readOnlyBinds: runner.readOnlyBinds,
+              modelGate: (runId) => budgets.gate(runId),
               onModelUsage: (counted) =>
                 void usage
                   .record(counted)
@@ -105,13 +125,14 @@ export class SandboxManagerModule {
         },
         {
           provide: SandboxService,
-          inject: [DATABASE, SANDBOX_RUNTIME, RpcClient, MCP_ACCESS, LOGGER],
+          inject: [DATABASE, SANDBOX_RUNTIME, RpcClient, MCP_ACCESS, LOGGER, RUN_BUDGETS],
           useFactory: (
             db: Database,
             runtime: SandboxRuntime,
             rpc: RpcClient,
             mcp: McpAccess | null,
             logger: Logger,
+            budgets: RunBudgets,
           ) => {
             const remote = GitRemote.forge(config.SANDBOX_FORGE_URL, config.SANDBOX_FORGE_TOKEN);
             const launcher = new RunnerAgentLauncher({
@@ -136,10 +157,16 @@ export class SandboxManagerModule {
               runtime.snapshots,
               {
                 agent: {
-                  launcher,
+                  launcher: new CheckLogsLauncher(launcher, checkLogReaders(config, rpc)),
                   journal: new FileRunJournal(runtime.artifactsDir),
                   onError: (err, run) => logger.error({ err, ...run }, 'agent run bookkeeping failed'),
+                  budgets,
                 },
+                onBudgetError: (err, hold) =>
+                  logger.error(
+                    { err, runId: hold.runId, sandboxId: hold.sandboxId },
+                    'a run held at its budget could not be paused, thawed or stopped',
+                  ),
               },
             );
             runtime.snapshots.onBuiltOnDemand((built) =>
@@ -159,4 +186,35 @@ export class SandboxManagerModule {
       ],
     };
   }
+}
+
+/**
+ * Where a fix run's check logs are read: GitHub when the App is configured (a read-only token
+ * from identity-broker for each read); the local forge when it is the sandboxes' remote (its API
+ * beside its git, with the same token).
+ */
+function checkLogReaders(
+  config: SandboxManagerConfig,
+  rpc: RpcClient,
+): Partial<Record<'github' | 'local', CheckLogReader>> {
+  if (config.GITHUB_APP_ID) {
+    const tokens = {
+      mint: async (runId: string, repo: string) =>
+        (
+          await rpc.call(
+            identityMintRunToken,
+            { runId, repo, caller: 'egress-proxy', permissions: { checks: 'read', actions: 'read' } },
+            { timeoutMs: 15_000 },
+          )
+        ).token,
+      revoke: async (runId: string) => void (await rpc.call(identityRevokeRunToken, { runId })),
+    };
+    return { github: new GithubCheckLogs(tokens, config.GITHUB_API_URL) };
+  }
+  const url = config.SANDBOX_FORGE_URL;
+  if (!/^https?:\/\//.test(url) || new URL(url).hostname === 'github.com' || !config.SANDBOX_FORGE_TOKEN)
+    return {};
+  return {
+    local: new LocalForgeCheckLogs(new LocalForgeClient({ baseUrl: url, token: config.SANDBOX_FORGE_TOKEN })),
+  };
 }

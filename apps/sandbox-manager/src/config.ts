@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { modelProviders, type ModelProvider } from '@horizon/contracts';
-import { baseConfig, ConfigError, durationMs, port, positiveInt, url } from '@horizon/config';
+import { baseConfig, ConfigError, durationMs, port, positiveInt, url, listenHost } from '@horizon/config';
 import { defaultModelPrices, modelPriceSchema, type PriceTable } from './domain/model-prices';
 
 const optionalText = (what: string) => z.string().min(1).optional().describe(what);
@@ -10,8 +10,11 @@ const optionalText = (what: string) => z.string().min(1).optional().describe(wha
 export const configShape = {
   ...baseConfig,
   SANDBOX_MANAGER_PORT: port(9102),
+  SANDBOX_MANAGER_HOST: listenHost,
   /** Root-owned folder for sandboxes, snapshots and run artifacts; default `<HORIZON_DATA_DIR>/sandbox`. */
   SANDBOX_STATE_DIR: optionalText('a directory path'),
+  /** The agent runner prebuilt by `npm run build` (apps/agent-runner/dist/agent-runner.cjs); unset: bundled from its sources at start. */
+  SANDBOX_RUNNER_BUNDLE: optionalText('a file path (the agent runner `npm run build` made)'),
   /** Name recorded on each Sandbox row; on start, rows of this host that no longer exist are failed. */
   SANDBOX_HOST_NAME: z.string().min(1).default(hostname()).describe('a host name'),
   /** Unprivileged host uid (and gid) every sandbox process and file maps to. */
@@ -38,6 +41,8 @@ export const configShape = {
    * `SANDBOX_FORGE_TOKEN`.
    */
   GITHUB_APP_ID: optionalText('the GitHub App id'),
+  /** Where a fix run's GitHub check logs are read (with a read-only token minted for it). */
+  GITHUB_API_URL: url(['https', 'http']).default('https://api.github.com'),
   /** Model ids the agent asks the provider for (through the proxy's model route). */
   RUN_MODEL: z.string().min(1).default('default').describe('a model id'),
   RUN_SMALL_MODEL: optionalText('a model id'),

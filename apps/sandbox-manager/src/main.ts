@@ -16,4 +16,5 @@ runService({
   name: 'sandbox-manager',
   module: SandboxManagerModule.register(config),
   port: config.SANDBOX_MANAGER_PORT,
+  host: config.SANDBOX_MANAGER_HOST,
 });

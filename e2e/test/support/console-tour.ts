@@ -137,7 +137,17 @@ export class ConsoleTour {
     await page.goto(`${this.url}/work/${subtotal.id}`);
     await page.getByRole('heading', { name: 'Add cart subtotal' }).waitFor();
     await page.getByRole('heading', { name: /Timeline/ }).waitFor();
+    // The item's model usage, as the egress proxy counted it from the scripted model's answers.
+    await page.getByText(/^\d+ runs?, [\d.]+K? tokens/).waitFor();
     await this.look('console-work-item');
+
+    await page.goto(`${this.url}/usage`);
+    await page.getByRole('rowheader', { name: 'demo/cart' }).waitFor();
+    await page.getByRole('button', { name: 'By person' }).click();
+    await page.getByRole('columnheader', { name: 'Person' }).waitFor();
+    // The header changes with the choice; the rows come with the answer.
+    await page.getByRole('table').getByRole('row').nth(1).waitFor();
+    await this.look('console-usage');
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('region', { name: 'Audit trail' }).getByText('auth.signed_in').first().waitFor();
@@ -235,6 +245,50 @@ export class ConsoleTour {
     await this.look('console-plan');
     await grace.screenshot({ path: screenshotPath('console-plan-grace'), fullPage: true });
     await graceContext.close();
+  }
+
+  /**
+   * A fleet over the demo's repository from the console's form: its page shows the child's run
+   * end (the scripted model knows no script for this prompt, so it fails and names why) and
+   * offers to retry it.
+   */
+  async launchFleet(): Promise<void> {
+    const { page } = this;
+    await page.getByRole('link', { name: 'Fleets' }).click();
+    await page.getByLabel('Title').fill('Add a changelog');
+    await page
+      .getByLabel('What to do in each repository')
+      .fill('Add a CHANGELOG.md that lists the releases.');
+    await page.getByLabel('owner/name, one per line').fill('demo/cart');
+    await page.getByRole('button', { name: 'Create fleet' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Add a changelog' }).waitFor();
+    await page
+      .getByRole('button', { name: 'Retry failed (1)' })
+      .and(page.locator(':enabled'))
+      .waitFor({
+        timeout: 2 * 60_000,
+      });
+    expect(await page.getByRole('progressbar').getAttribute('aria-label')).toBe('1 of 1 repositories done');
+    await this.look('console-fleet');
+  }
+
+  /**
+   * What got in the demo's runs' way (the fleet's child, at least, met its agent failing), one
+   * of them opened at its transcript line, and a retro started on it from the Friction page.
+   */
+  async reviewFriction(): Promise<void> {
+    const { page } = this;
+    await page.getByRole('link', { name: 'Friction' }).click();
+    const cart = page.getByRole('region', { name: 'demo/cart' });
+    await cart.getByRole('row').nth(1).waitFor();
+    await this.look('console-friction');
+    await cart.locator('a[href*="#line-"]').first().click();
+    await page.locator('.entry-shown').waitFor();
+    await this.look('console-run-friction');
+    await page.goBack();
+    await cart.getByRole('button', { name: 'Start a retro on demo/cart' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Retro: demo\/cart since / }).waitFor();
+    await this.look('console-retro');
   }
 
   /**

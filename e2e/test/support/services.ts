@@ -66,6 +66,12 @@ export class ServicesUnderTest {
     return app;
   }
 
+  /** Stops one booted service (a restart is `close` then `boot`). */
+  async close(app: INestApplication): Promise<void> {
+    this.apps.splice(this.apps.indexOf(app), 1);
+    await app.close();
+  }
+
   /** sandbox-manager's stand-in on the command stream: it records commands and reports runs that succeed. */
   async sandboxStandIn(): Promise<SandboxStandIn> {
     const standIn = new SandboxStandIn(this.publisher);

@@ -13,6 +13,10 @@ import { consoleContracts } from './console';
 import { integrationContracts } from './integrations';
 import { scheduleContracts } from './schedule';
 import { usageContracts } from './usage';
+import { budgetContracts } from './budget';
+import { fleetContracts } from './fleet';
+import { frictionContracts } from './friction';
+import { trendContracts } from './trends';
 
 /** Every contract, keyed by subject. A subject appears once; `catalog.spec.ts` keeps it so. */
 export const allContracts: readonly Contract[] = [
@@ -30,6 +34,10 @@ export const allContracts: readonly Contract[] = [
   ...integrationContracts,
   ...scheduleContracts,
   ...usageContracts,
+  ...fleetContracts,
+  ...frictionContracts,
+  ...trendContracts,
+  ...budgetContracts,
 ];
 
 export const catalog: ReadonlyMap<string, Contract> = new Map(allContracts.map((c) => [c.subject, c]));

@@ -20,11 +20,20 @@ export const workItemStates = [
   'failed',
   'cancelled',
   'timed_out',
+  'waiting',
 ] as const;
 export const workItemStateSchema = z.enum(workItemStates);
 export type WorkItemState = z.infer<typeof workItemStateSchema>;
 
-export const runOutcomes = ['succeeded', 'failed', 'cancelled', 'timed_out', 'infra_error'] as const;
+/** `not_applicable`: the agent found nothing to change and said why (no commit, no pull request). */
+export const runOutcomes = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'timed_out',
+  'infra_error',
+  'not_applicable',
+] as const;
 export const runOutcomeSchema = z.enum(runOutcomes);
 export type RunOutcome = z.infer<typeof runOutcomeSchema>;
 
@@ -98,5 +107,22 @@ export const sourceRefsSchema = z.object({
     .optional(),
   /** The schedule whose tick started the item. */
   schedule: z.object({ id: z.string().uuid(), name: z.string(), tickAt: isoDate }).optional(),
+  /**
+   * The fleet a `fleet_child` item belongs to: its cap (the scheduler runs at most that many of
+   * its children at once) and its verification override, fixed when the fleet was created.
+   */
+  fleet: z
+    .object({
+      id: z.string().uuid(),
+      title: z.string(),
+      cap: z.number().int().positive(),
+      verify: z.array(z.string()).nullable(),
+    })
+    .optional(),
+  /**
+   * A fix a retro proposed: the retro item and the friction signatures it fixes. Cancelled while
+   * still planned, it is a rejection: later retros leave those signatures alone.
+   */
+  retroProposal: z.object({ retroId: z.string().uuid(), friction: z.array(z.string()) }).optional(),
 });
 export type SourceRefs = z.infer<typeof sourceRefsSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineContract } from './contract';
+import { githubPullRequest } from './ingress-github';
 
 /**
  * Commands to the forge a work item's repository lives on. The notifier carries them out: it is
@@ -38,4 +39,21 @@ export const forgeOpenPullRequest = defineContract({
 });
 export type ForgeOpenPullRequestData = z.infer<typeof forgeOpenPullRequest.data>;
 
-export const forgeCommandContracts = [forgeOpenPullRequest] as const;
+export const forgeFindMergeConflicts = defineContract({
+  kind: 'command',
+  subject: 'hzn.cmd.forge.find_merge_conflicts',
+  version: 1,
+  description:
+    "A Horizon PR merged on GitHub: ask GitHub which of Horizon's other open PRs on the same base no longer merge cleanly, and publish a `hzn.ingress.github.merge_conflict` for each (GitHub sends no event for it).",
+  data: z.object({
+    workItemId: z.string().uuid(),
+    /** The merged item's latest run: GitHub tokens are minted per run (a `pull_requests: read` one here). */
+    runId: z.string().uuid(),
+    /** The merge, as ingress delivered it. */
+    merged: githubPullRequest.data,
+    /** Horizon's branch prefix: only PRs whose head starts with it are rebased. */
+    branchPrefix: z.string().min(1),
+  }),
+});
+
+export const forgeCommandContracts = [forgeOpenPullRequest, forgeFindMergeConflicts] as const;

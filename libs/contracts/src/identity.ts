@@ -28,7 +28,10 @@ export const runTokenPermissionsSchema = z.strictObject({
   contents: z.enum(['read', 'write']).optional(),
   pull_requests: z.enum(['read', 'write']).optional(),
   checks: z.enum(['read', 'write']).optional(),
+  /** Read only: sandbox-manager reads a failing Actions job's log for a fix run. */
+  actions: z.enum(['read']).optional(),
 });
+export type RunTokenPermissions = z.infer<typeof runTokenPermissionsSchema>;
 export const DEFAULT_RUN_TOKEN_PERMISSIONS = {
   contents: 'write',
   pull_requests: 'write',
@@ -171,7 +174,7 @@ export const identityMintRunToken = defineRpc({
   subject: 'hzn.rpc.identity.mint_run_token',
   version: 2,
   description:
-    'A GitHub App installation token for one run: one repository, contents/pull_requests/checks at most, expiring within the hour. For the egress proxy and the notifier only.',
+    'A GitHub App installation token for one run: one repository, contents/pull_requests/checks (and actions: read) at most, expiring within the hour. For the egress proxy and the notifier only.',
   data: z.object({
     runId: z.string().uuid(),
     /** `owner/name`. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRpc } from './contract';
 import { isoDate } from './domain';
 import { FOLLOW_UP_MAX_CHARS } from './ingress';
+import { budgetActionSchema, budgetExtraSchema } from './budget';
 
 /** What a work API token may do. */
 /** `triggers:manage`: create, list and delete webhook triggers (each starts work in its repository). */
@@ -119,7 +120,22 @@ export const ingressRetryWorkItem = defineRpc({
   reply: publishedReply,
 });
 
+export const ingressAnswerBudget = defineRpc({
+  subject: 'hzn.rpc.ingress.answer_budget',
+  version: 1,
+  description:
+    "Answer a work item waiting at a budget on someone's behalf (the console's Continue / Stop): ingress publishes hzn.ingress.api.work_item_budget_answer with them as requestedBy, and answers once JetStream holds it.",
+  data: z.object({
+    workItemId: z.string().uuid(),
+    action: budgetActionSchema,
+    extra: budgetExtraSchema,
+    requestedBy: z.string().min(1),
+  }),
+  reply: publishedReply,
+});
+
 export const ingressAdminContracts = [
+  ingressAnswerBudget,
   ingressCreateApiToken,
   ingressListApiTokens,
   ingressRevokeApiToken,

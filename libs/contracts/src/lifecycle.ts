@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineContract } from './contract';
+import { frictionEventSchema } from './friction';
 import {
   followUpOriginSchema,
   isoDate,
@@ -99,7 +100,12 @@ export const runFinished = defineContract({
     verification: z.array(
       z.object({ command: z.string(), exitCode: z.number().int(), durationMs: z.number().int() }),
     ),
+    /** One line per friction event, for readers that show text. */
     frictionNotes: z.array(z.string()),
+    /** The papercuts the run met, with transcript evidence. Absent from older publishers. */
+    friction: z.array(frictionEventSchema).optional(),
+    /** The agent's tool calls over the run. Absent from older publishers and runs that never started. */
+    toolCalls: z.number().int().nonnegative().optional(),
     /** The agent's last words: a plan run's plan, a commit's body. Absent from older publishers. */
     summary: z.string().nullable().optional(),
     /** A `review` run's structured review (verdict, summary, inline comments). */

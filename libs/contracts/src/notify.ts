@@ -40,6 +40,21 @@ export const notifyDeliver = defineContract({
     dedupeKey: z.string().min(1),
     title: z.string(),
     body: z.string(),
+    /**
+     * Slack: buttons under the message (a block_actions interaction comes back to ingress when
+     * one is pressed); elsewhere the body says how to answer instead.
+     */
+    actions: z
+      .array(
+        z.object({
+          actionId: z.string().min(1).max(255),
+          label: z.string().min(1).max(75),
+          value: z.string().max(2000),
+          style: z.enum(['primary', 'danger']).optional(),
+        }),
+      )
+      .max(5)
+      .optional(),
     /** Set to update one message in place (a Slack status message, a check run). */
     updateKey: z.string().optional(),
     /** Linear with `agentSessionId`: the activity to add to the session (default `response`). */

@@ -15,6 +15,8 @@ export const plannedIssueSchema = z.strictObject({
   acceptanceCriteria: z.array(z.string().min(1).max(2_000)).max(30).default([]),
   /** Keys of the issues that must merge before this one starts. */
   blockedBy: z.array(z.string()).default([]),
+  /** A retro's proposal: the signatures of the papercuts it fixes (`missing_script:lint`). */
+  friction: z.array(z.string().min(1).max(300)).max(20).optional(),
 });
 export type PlannedIssue = z.infer<typeof plannedIssueSchema>;
 

@@ -30,13 +30,19 @@ export type AgentReview = z.infer<typeof agentReviewSchema>;
 
 /** `.horizon/config.yaml`'s `review:`; defaults when the file or the key is absent. */
 export const repoReviewSettingsSchema = z.strictObject({
+  /** The agent review at all: `false` reviews no pull request of the repository (nor its runs' cost). */
+  enabled: z.boolean().default(true),
   /** Also review pull requests people open, not only Horizon's own. */
   humanPullRequests: z.boolean().default(false),
   /** Revise runs a `request_changes` verdict may start on a Horizon PR before a human is asked. */
   selfRevisions: z.number().int().min(0).max(5).default(1),
 });
 export type RepoReviewSettings = z.infer<typeof repoReviewSettingsSchema>;
-export const defaultReviewSettings: RepoReviewSettings = { humanPullRequests: false, selfRevisions: 1 };
+export const defaultReviewSettings: RepoReviewSettings = {
+  enabled: true,
+  humanPullRequests: false,
+  selfRevisions: 1,
+};
 
 /** The comment body GitHub shows: the text, then the proposed code as a suggestion block. */
 export function reviewCommentBody(comment: AgentReviewComment): string {

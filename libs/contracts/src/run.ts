@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { followUpOriginSchema, isoDate, runOutcomeSchema } from './domain';
+import { frictionEventSchema } from './friction';
 import { agentReviewSchema } from './review';
 
 /**
@@ -10,7 +11,8 @@ import { agentReviewSchema } from './review';
  * `hzn.evt.run.finished`.
  */
 
-export const agentRunKinds = ['implement', 'revise', 'plan', 'review'] as const;
+/** `rebase`: merge the base into the pushed branch, the agent resolving what conflicts. */
+export const agentRunKinds = ['implement', 'revise', 'plan', 'review', 'rebase'] as const;
 export const agentRunKindSchema = z.enum(agentRunKinds);
 export type AgentRunKind = z.infer<typeof agentRunKindSchema>;
 
@@ -23,6 +25,32 @@ export const modelProviders = ['openai-compatible', 'openai', 'anthropic'] as co
 export const modelProviderSchema = z.enum(modelProviders);
 export type ModelProvider = z.infer<typeof modelProviderSchema>;
 
+/**
+ * The coding-agent CLIs a run can use (the agent-runner's `Harness` port): OpenCode speaks any
+ * provider's wire, Codex only OpenAI's Responses API, Claude Code only Anthropic's Messages API.
+ */
+export const harnessNames = ['opencode', 'codex', 'claude-code'] as const;
+export const harnessNameSchema = z.enum(harnessNames);
+export type HarnessName = z.infer<typeof harnessNameSchema>;
+
+/** Why `harness` cannot run against `provider`, or null when it can. */
+export function harnessMismatch(harness: HarnessName, provider: ModelProvider): string | null {
+  if (harness === 'codex' && provider === 'anthropic')
+    return "the codex harness speaks OpenAI's Responses API and the model provider is anthropic (SANDBOX_MODEL_PROVIDER); choose opencode for this repository or item, or an OpenAI provider";
+  if (harness === 'claude-code' && provider !== 'anthropic')
+    return `the claude-code harness speaks Anthropic's Messages API and the model provider is ${provider} (SANDBOX_MODEL_PROVIDER); choose opencode for this repository or item, or the anthropic provider`;
+  return null;
+}
+
+/** The `.horizon/config.yaml` `agent:` section: how this repository's runs are made. */
+export const repoAgentSettingsSchema = z
+  .object({
+    /** The harness its runs use unless an item's `harness:<name>` label says otherwise. */
+    harness: harnessNameSchema.optional(),
+  })
+  .strict();
+export type RepoAgentSettings = z.infer<typeof repoAgentSettingsSchema>;
+
 const person = z.object({ name: z.string().min(1), email: z.string().min(3) });
 export type CommitPerson = z.infer<typeof person>;
 
@@ -34,6 +62,8 @@ export const agentRunSpecSchema = z.object({
    * review; `plan`: no push; `review`: read the pull request at `branch` against `baseRef`, no push.
    */
   kind: agentRunKindSchema,
+  /** The coding-agent CLI the run uses. */
+  harness: harnessNameSchema.default('opencode'),
   /** The task, or for `revise` the review text asking for changes. */
   prompt: z.string().min(1),
   /** Where the work came from and what it refers to (issue, PR, Slack thread), shown to the agent. */
@@ -85,8 +115,22 @@ export const runnerFollowUpSchema = z.object({
 });
 export type RunnerFollowUp = z.infer<typeof runnerFollowUpSchema>;
 
+/**
+ * Stop working and keep what was done: the harness is stopped, the workspace committed and
+ * pushed to the run's branch, and the run reported `cancelled` with that commit (a run stopped
+ * at its budget).
+ */
+export const runnerSaveAndStopSchema = z.object({
+  type: z.literal('save_and_stop'),
+  reason: z.string().min(1),
+});
+export type RunnerSaveAndStop = z.infer<typeof runnerSaveAndStopSchema>;
+
 /** Every line the runner reads after the spec. */
-export const runnerInputSchema = z.discriminatedUnion('type', [runnerFollowUpSchema]);
+export const runnerInputSchema = z.discriminatedUnion('type', [
+  runnerFollowUpSchema,
+  runnerSaveAndStopSchema,
+]);
 export type RunnerInput = z.infer<typeof runnerInputSchema>;
 
 export const runnerPhases = ['provisioning', 'harness', 'verification', 'commit', 'push'] as const;
@@ -128,8 +172,10 @@ export const runReportSchema = z.object({
   branch: z.string().nullable(),
   commitSha: z.string().nullable(),
   verification: z.array(verificationResultSchema),
-  /** Failed commands, tool errors, retries: material for the retro loop. */
-  frictionNotes: z.array(z.string()),
+  /** Failed commands, missing scripts, repeated calls…: material for the retro loop. */
+  friction: z.array(frictionEventSchema),
+  /** The agent's tool calls (shell commands, reads, edits, mcp-context calls) over the whole run. */
+  toolCalls: z.number().int().nonnegative(),
   /** The agent's last words: the plan of a `plan` run, the body of a commit. */
   summary: z.string().nullable(),
   /** A `review` run's structured review; absent for other kinds, and when the agent gave none. */

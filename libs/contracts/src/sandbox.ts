@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { defineContract } from './contract';
 import { isoDate, sandboxFlavourSchema } from './domain';
-import { agentRunKindSchema, modelProviderSchema } from './run';
+import { agentRunKindSchema, harnessNameSchema, modelProviderSchema, repoAgentSettingsSchema } from './run';
 import { repoReviewSettingsSchema } from './review';
 import { scheduleDeclarationSchema } from './schedule';
+import { budgetLimitsSchema, runAllowanceSchema } from './budget';
 
 const resources = z.object({
   memoryMiB: z.number().int().positive(),
@@ -11,6 +12,18 @@ const resources = z.object({
   maxProcesses: z.number().int().positive(),
 });
 export type SandboxResources = z.infer<typeof resources>;
+
+/** A failing check on a pull request's head, as a fix run names it. */
+export const checkFailureSchema = z.object({
+  forge: z.enum(['github', 'local']),
+  repo: z.string(),
+  kind: z.enum(['check_run', 'check_suite', 'workflow_run', 'status']),
+  id: z.number().int(),
+  name: z.string(),
+  conclusion: z.string(),
+  headSha: z.string(),
+});
+export type CheckFailure = z.infer<typeof checkFailureSchema>;
 
 /** Commands to sandbox-manager (`hzn.cmd.sandbox.*`, work-queue: exactly one worker takes each). */
 export const sandboxProvision = defineContract({
@@ -35,6 +48,17 @@ export const sandboxProvision = defineContract({
      * already exists on the forge, else `implement`.
      */
     kind: agentRunKindSchema.optional(),
+    /** The harness the orchestrator chose (item label, repository, default). Absent: an older publisher's, `opencode`. */
+    harness: harnessNameSchema.optional(),
+    /** Verification commands run instead of the repository's `.horizon/config.yaml` `verify` (a fleet's override). */
+    verify: z.array(z.string().min(1)).optional(),
+    /**
+     * A fix run's failing check: sandbox-manager fetches its logs from the forge (the local
+     * forge's check output, GitHub's job logs) and gives their tail to the agent with the prompt.
+     */
+    checkFailure: checkFailureSchema.optional(),
+    /** What the run may spend on the model before its proxy holds it and its owner is asked; absent: no limit. */
+    allowance: runAllowanceSchema.optional(),
   }),
 });
 
@@ -104,6 +128,10 @@ export const sandboxSnapshotBuilt = defineContract({
     schedules: z.array(scheduleDeclarationSchema).optional(),
     /** Its `review:` settings at `commit` (defaults filled in). Absent: an older publisher. */
     review: repoReviewSettingsSchema.optional(),
+    /** Its `budgets:` at `commit` (the orchestrator keeps them as the repository's limits). Absent: an older publisher. */
+    budgets: budgetLimitsSchema.optional(),
+    /** Its `agent:` settings at `commit` (the harness its runs use). Absent: an older publisher. */
+    agent: repoAgentSettingsSchema.optional(),
   }),
 });
 

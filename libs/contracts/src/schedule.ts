@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { defineRpc } from './contract';
 import { isoDate } from './domain';
 
-/** The kinds of work a schedule may start: a plan, or an implementation run. */
-export const scheduleFlavourSchema = z.enum(['plan', 'implement']);
+/**
+ * The kinds of work a schedule may start: a plan, an implementation run, or a retro over the
+ * papercuts of the 7 days before the tick (its prompt adds to the retro's task).
+ */
+export const scheduleFlavourSchema = z.enum(['plan', 'implement', 'retro']);
 export type ScheduleFlavour = z.infer<typeof scheduleFlavourSchema>;
 
 /**

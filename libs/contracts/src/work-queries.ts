@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRpc } from './contract';
+import { frictionEventSchema } from './friction';
 import { isoDate, runOutcomeSchema, workItemKindSchema, workItemStateSchema } from './domain';
 
 /** A work item as the orchestrator shows it to other services (ingress's work API serves it as is). */
@@ -20,6 +21,14 @@ export const workItemViewSchema = z.object({
   stateEnteredAt: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /**
+   * While `waiting`: the budget it waits at (`run`: its run is held, `start`: it may not start),
+   * why, and until when an answer is awaited; null otherwise. Absent: an older orchestrator.
+   */
+  waiting: z
+    .object({ kind: z.enum(['run', 'start']), reason: z.string(), answerBy: z.string().nullable() })
+    .nullable()
+    .optional(),
 });
 export type WorkItemView = z.infer<typeof workItemViewSchema>;
 
@@ -41,6 +50,8 @@ export const runViewSchema = z.object({
   id: z.string().uuid(),
   attempt: z.number().int(),
   flavour: z.string(),
+  /** The coding-agent CLI it ran (`opencode`, `codex`, `claude-code`). */
+  harness: z.string(),
   branch: z.string().nullable(),
   outcome: runOutcomeSchema.nullable(),
   failureReason: z.string().nullable(),
@@ -54,6 +65,8 @@ export const runViewSchema = z.object({
   verification: z.array(
     z.object({ command: z.string(), exitCode: z.number().int(), durationMs: z.number() }),
   ),
+  /** The papercuts the run met, with the transcript entries that show them. */
+  friction: z.array(frictionEventSchema),
 });
 export type RunView = z.infer<typeof runViewSchema>;
 

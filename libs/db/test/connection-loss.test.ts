@@ -61,7 +61,7 @@ describe('Postgres restarting under a held transaction (a private server, pg_ctl
       (err: Error) => err.message,
     );
     await inTransaction;
-    server.restartImmediately();
+    await server.restartImmediately();
     restarted();
     expect(await outcome).not.toBe('committed');
 
@@ -124,7 +124,7 @@ describe('the outbox relay across a Postgres restart (a private server)', () => 
     await relay.start(server.url, 'relaytest');
     expect(await wasPublished(await append(), 5_000)).toBe(true);
 
-    server.restartImmediately();
+    await server.restartImmediately();
     // The pool's dead idle clients fail one query each before it opens new ones.
     let after: string | undefined;
     for (let attempt = 0; attempt < 20 && !after; attempt += 1) {

@@ -2,7 +2,9 @@ import type {
   CheckRunInput,
   CheckRunRef,
   ForgePort,
+  Mergeability,
   NewReview,
+  OpenPullRequest,
   PullRequestRef,
   RepoName,
   ReviewComment,
@@ -100,5 +102,36 @@ export class LocalForgeAdapter implements ForgePort {
 
   getDiff(repo: RepoName, number: number): Promise<string> {
     return this.client.diff(repo.owner, repo.repo, number);
+  }
+
+  async getBody(repo: RepoName, number: number): Promise<string> {
+    return (await this.client.pull(repo.owner, repo.repo, number)).body ?? '';
+  }
+
+  async openPullRequests(repo: RepoName, base: string): Promise<OpenPullRequest[]> {
+    const pulls = await this.client.listPulls(repo.owner, repo.repo, 'open');
+    return pulls
+      .filter((p) => p.baseRef === base)
+      .map((p) => ({
+        number: p.number,
+        title: p.title,
+        body: p.body,
+        headRef: p.headRef,
+        headSha: p.headSha,
+        baseRef: p.baseRef,
+        author: p.author,
+        htmlUrl: this.pullUrl(repo, p.number),
+      }));
+  }
+
+  /**
+   * The local forge computes it on each ask (`git merge-tree`): never null. Only its
+   * `merge conflict in …` is GitHub's `dirty`; a head with nothing new, or a base gone, blocks.
+   */
+  async mergeability(repo: RepoName, number: number): Promise<Mergeability> {
+    const pr = await this.client.pull(repo.owner, repo.repo, number);
+    const conflict = pr.mergeableReason?.startsWith('merge conflict') ?? false;
+    const state = pr.mergeable ? 'clean' : conflict ? 'dirty' : 'blocked';
+    return { mergeable: pr.mergeable, state, reason: pr.mergeableReason };
   }
 }

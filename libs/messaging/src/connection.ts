@@ -11,6 +11,8 @@ export interface MessagingOptions {
   name: string;
   /** JetStream de-duplication window for Nats-Msg-Id (default 2 minutes). */
   duplicateWindowMs?: number;
+  /** Servers keeping each stream (HZN_STREAM_REPLICAS; default 1, 3 on a cluster). */
+  replicas?: number;
 }
 
 /**
@@ -19,6 +21,8 @@ export interface MessagingOptions {
  */
 export class JetStreamConnection {
   readonly naming: Naming;
+  /** Since when the connection to the server is lost (null while connected). */
+  private disconnectedAt: Date | null = null;
   private constructor(
     readonly nc: NatsConnection,
     readonly js: JetStreamClient,
@@ -39,21 +43,26 @@ export class JetStreamConnection {
         `cannot reach NATS at ${options.natsUrl}: ${err.message}. Is nats-server running with -js? (npm run bootstrap starts one)`,
       );
     });
-    void (async () => {
-      for await (const s of nc.status()) {
-        if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'error')
-          logger?.warn({ nats: s.type }, `NATS ${s.type}`);
-      }
-    })();
     const jsm = await jetstreamManager(nc, { timeout: 5000 });
-    return new JetStreamConnection(nc, jetstream(nc, { timeout: 5000 }), jsm, options);
+    const connection = new JetStreamConnection(nc, jetstream(nc, { timeout: 5000 }), jsm, options);
+    void connection.watch(logger);
+    return connection;
+  }
+
+  private async watch(logger?: Logger): Promise<void> {
+    for await (const s of this.nc.status()) {
+      if (s.type === 'disconnect') this.disconnectedAt ??= new Date();
+      if (s.type === 'reconnect') this.disconnectedAt = null;
+      if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'error')
+        logger?.warn({ nats: s.type }, `NATS ${s.type}`);
+    }
   }
 
   /** Creates or updates the four streams under this connection's prefix. */
   async provisionStreams(): Promise<void> {
     const window = this.options.duplicateWindowMs ?? 120_000;
     for (const key of Object.keys(STREAMS) as StreamKey[]) {
-      const config = this.naming.streamConfig(key, window);
+      const config = this.naming.streamConfig(key, window, this.options.replicas ?? 1);
       try {
         await this.jsm.streams.info(config.name);
         const { retention: _retention, storage: _storage, ...mutable } = config;
@@ -68,6 +77,9 @@ export class JetStreamConnection {
   /** Throws unless the server answers a JetStream API call now. */
   async ping(): Promise<void> {
     if (this.nc.isClosed()) throw new Error('NATS connection closed');
+    // Said at once: a request would only wait out its timeout while the client reconnects.
+    if (this.disconnectedAt)
+      throw new Error(`NATS disconnected since ${this.disconnectedAt.toISOString()}; reconnecting`);
     await this.jsm.getAccountInfo();
   }
 

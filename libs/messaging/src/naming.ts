@@ -44,7 +44,11 @@ export class Naming {
     return key;
   }
 
-  streamConfig(key: StreamKey, duplicateWindowMs: number): Partial<StreamConfig> & { name: string } {
+  streamConfig(
+    key: StreamKey,
+    duplicateWindowMs: number,
+    replicas = 1,
+  ): Partial<StreamConfig> & { name: string } {
     const def = STREAMS[key];
     return {
       name: this.stream(key),
@@ -52,6 +56,7 @@ export class Naming {
       retention: def.retention,
       storage: StorageType.File,
       duplicate_window: nanos(duplicateWindowMs),
+      num_replicas: replicas,
       // Seven days of history for the fact streams; the work queue keeps until acked.
       max_age: def.retention === RetentionPolicy.Workqueue ? 0 : nanos(7 * 24 * 3600 * 1000),
     };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { JsMsg } from '@nats-io/jetstream';
 import { createEnvelope, envelopeFor, workItemStateChanged } from '@horizon/contracts';
 import { createLogger } from '@horizon/observability';
-import { ConsumerRunner, HEADER, MessageHandler, Outcome } from '@horizon/messaging';
+import { ConsumerRunner, HEADER, JetStreamConnection, MessageHandler, Outcome } from '@horizon/messaging';
 import { jetStreamPerTest, stateChangedData } from './support';
 
 const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -26,6 +26,22 @@ describe('JetStream messaging (real NATS)', () => {
 
   it('provisions its streams idempotently', async () => {
     await expect(js.conn.provisionStreams()).resolves.toBeUndefined();
+    const info = await js.conn.jsm.streams.info(js.conn.naming.stream('EVT'));
+    expect(info.config.num_replicas).toBe(1);
+  });
+
+  it('asks for the stream replicas it is configured with (HZN_STREAM_REPLICAS), which a lone server refuses', async () => {
+    const clustered = await JetStreamConnection.connect({
+      natsUrl: js.messaging.natsUrl,
+      prefix: `${js.messaging.prefix}R3`,
+      name: 'replicas-test',
+      replicas: 3,
+    });
+    try {
+      await expect(clustered.provisionStreams()).rejects.toThrow(/replicas/i);
+    } finally {
+      await clustered.close();
+    }
   });
 
   function runner(

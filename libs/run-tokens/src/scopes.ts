@@ -7,6 +7,8 @@ import type { SandboxFlavour } from '@horizon/contracts';
 export const MCP_SCOPES = [
   'tracker:read',
   'chat:read',
+  'docs:read',
+  'design:read',
   'forge:read',
   'logs:read',
   'runs:read',

@@ -6,3 +6,5 @@ export { runnerInside, sandboxPath } from './layout';
 export { emptyReport } from './report';
 export { EventLog } from './event-log';
 export { resolveOpenCodeBinary } from './opencode-binary';
+export { resolveClaudeBinary } from './claude-binary';
+export { resolveCodexBinary } from './codex-binary';

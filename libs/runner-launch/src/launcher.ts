@@ -1,11 +1,11 @@
 import { createInterface } from 'node:readline';
 import {
   agentRunSpecSchema,
-  runnerFollowUpSchema,
+  runnerInputSchema,
   runnerLineSchema,
   type AgentRunSpecInput,
   type RunnerEvent,
-  type RunnerFollowUp,
+  type RunnerInput,
   type RunReport,
 } from '@horizon/contracts';
 import type { SandboxDriver, SandboxHandle } from '@horizon/sandbox';
@@ -23,7 +23,7 @@ export interface LaunchAgentRunOptions {
    * Follow-ups for the agent while the run goes on, written to the runner's stdin as they
    * come. Without it stdin is closed after the spec.
    */
-  followUps?: AsyncIterable<RunnerFollowUp>;
+  followUps?: AsyncIterable<RunnerInput>;
 }
 
 const STDERR_TAIL = 8 * 1024;
@@ -142,13 +142,13 @@ export async function launchAgentRun(
   }
 }
 
-/** Each follow-up as one line (one the runner could not read is left out), until `write` says the runner is gone. */
+/** Each input (follow-ups, a save-and-stop) as one line (one the runner could not read is left out), until `write` says the runner is gone. */
 async function passFollowUps(
-  followUps: AsyncIterable<RunnerFollowUp>,
+  followUps: AsyncIterable<RunnerInput>,
   write: (line: string) => boolean,
 ): Promise<void> {
   for await (const followUp of followUps) {
-    const line = runnerFollowUpSchema.safeParse(followUp);
+    const line = runnerInputSchema.safeParse(followUp);
     if (line.success && !write(`${JSON.stringify(line.data)}\n`)) return;
   }
 }

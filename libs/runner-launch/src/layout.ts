@@ -7,6 +7,8 @@ export const runnerInside = {
   node: '/opt/horizon/runner/node',
   bundle: '/opt/horizon/runner/agent-runner.js',
   opencode: '/opt/horizon/runner/opencode',
+  codex: '/opt/horizon/runner/codex',
+  claude: '/opt/horizon/runner/claude',
 } as const;
 
 /** PATH of the agent's commands inside: the sandbox's /usr (with Debian's `rg`) and nothing else. */

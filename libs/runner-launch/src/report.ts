@@ -11,7 +11,8 @@ export function emptyReport(outcome: RunOutcome, reason: string): RunReport {
     branch: null,
     commitSha: null,
     verification: [],
-    frictionNotes: [],
+    friction: [],
+    toolCalls: 0,
     summary: null,
     timings: { harnessMs: 0, verificationMs: 0, runnerMs: 0 },
   };

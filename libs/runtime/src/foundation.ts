@@ -8,6 +8,7 @@ export interface FoundationConfig {
   DATABASE_URL: string;
   NATS_URL: string;
   HZN_STREAM_PREFIX: string;
+  HZN_STREAM_REPLICAS?: number;
   LOG_LEVEL: string;
 }
 
@@ -27,6 +28,11 @@ export function foundationModules(
       schema: SERVICE_SCHEMAS[service],
       relay: options.outboxRelay,
     }),
-    MessagingModule.forRoot({ natsUrl: config.NATS_URL, prefix: config.HZN_STREAM_PREFIX, name: service }),
+    MessagingModule.forRoot({
+      natsUrl: config.NATS_URL,
+      prefix: config.HZN_STREAM_PREFIX,
+      name: service,
+      replicas: config.HZN_STREAM_REPLICAS ?? 1,
+    }),
   ];
 }

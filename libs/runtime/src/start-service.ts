@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LOGGER, ReadinessRegistry } from '@horizon/observability';
 import type { Logger } from '@horizon/observability';
+import { RefuseNulCharacters } from './refuse-nul-characters';
 
 export interface ServiceOptions {
   name: string;
@@ -36,6 +37,7 @@ export async function startService(options: ServiceOptions): Promise<INestApplic
     bufferLogs: false,
   });
   app.enableShutdownHooks();
+  app.useGlobalInterceptors(new RefuseNulCharacters());
   const logger = app.get<Logger>(LOGGER);
   await options.beforeListen?.(app);
   await app.listen(options.port, options.host ?? '127.0.0.1');

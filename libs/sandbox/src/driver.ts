@@ -1,7 +1,14 @@
 import type { Readable, Writable } from 'node:stream';
 import type { SandboxFlavour, SandboxResources } from '@horizon/contracts';
-import type { EgressCredentials, EgressStats, FlavourPolicy, RunScope } from './egress/policy';
+import type { EgressCredentials, EgressStats, FlavourPolicy, ModelGate, RunScope } from './egress/policy';
 import type { ModelRequestUsage } from './egress/proxy';
+
+/**
+ * Variables every sandbox process gets from either driver, before the run's own. npm's update
+ * check downloads the registry's whole `npm` document (3 MB) through the proxy on every command
+ * in a fresh HOME, about 0.4 s each, to print advice nobody reads.
+ */
+export const SANDBOX_TOOL_ENV: Readonly<Record<string, string>> = { NPM_CONFIG_UPDATE_NOTIFIER: 'false' };
 
 /**
  * The sandbox driver interface (DESIGN §6). Drivers: `local` (bubblewrap on this host),
@@ -45,6 +52,8 @@ export interface SandboxEgressSpec {
   logFile: string;
   /** Told the provider-reported usage of each model request (see `EgressProxyOptions`). */
   onModelUsage?: (usage: ModelRequestUsage) => void;
+  /** Asked before each model request goes upstream (see `EgressProxyOptions`). */
+  modelGate?: ModelGate;
 }
 
 export interface SandboxHandle {

@@ -51,7 +51,9 @@ describe('SnapshotStore (real git, setup inside a real sandbox)', () => {
       egress: { allow: ['registry.example.com'] },
       // Not declared: the defaults.
       schedules: [],
-      review: { humanPullRequests: false, selfRevisions: 1 },
+      review: { enabled: true, humanPullRequests: false, selfRevisions: 1 },
+      budgets: {},
+      agent: {},
     });
     expect(readFileSync(join(snapshot.dir, 'built.txt'), 'utf8')).toBe('built by 1000\n');
     expect(readFileSync(join(snapshot.dir, 'node_modules/dep/index.js'), 'utf8')).toBe('dep\n');

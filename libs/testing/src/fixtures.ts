@@ -117,18 +117,23 @@ export function githubDelivery(
   };
 }
 
-/** A Linear delivery; the event header is the payload's `type`, as Linear sends it. */
+/**
+ * A Linear delivery; the event header is the payload's `type`, as Linear sends it. A caller
+ * that mutates the body (fuzzing) passes the `event` Linear would have named, since a mutated
+ * `type` need not be a string and a header must be.
+ */
 export function linearDelivery(
   payload: { type: string },
   secret: string,
   deliveryId: string,
+  event: string = payload.type,
 ): SignedDelivery {
   const rawBody = Buffer.from(JSON.stringify(payload));
   return {
     rawBody,
     headers: {
       'content-type': 'application/json; charset=utf-8',
-      'linear-event': payload.type,
+      'linear-event': event,
       'linear-delivery': deliveryId,
       'linear-signature': signLinear(rawBody, secret),
     },

@@ -43,6 +43,10 @@ export async function startPrivateNats(): Promise<PrivateNats> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hzn-nats-'));
   let child: ChildProcess | undefined;
   const start = async () => {
+    // Already running: a second server would fail to bind, yet replace the handle that stop()
+    // kills, leaving the first one running after the suite (suites call start() in afterAll to
+    // be sure the broker is back before they close).
+    if (child && child.exitCode === null && child.signalCode === null) return;
     child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], {
       stdio: 'ignore',
     });

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,10 +9,15 @@ export interface PrivatePostgres {
   /** The `postgres` database on it, as the superuser (trust). */
   url: string;
   port: number;
-  /** `pg_ctl restart -m immediate`: every backend dies at once, as in a crash or failover. */
-  restartImmediately(): void;
-  stop(): void;
-  start(): void;
+  /**
+   * `pg_ctl restart -m immediate`: every backend dies at once, as in a crash or failover. Like
+   * the others, it runs pg_ctl without blocking: the caller's connections see the restart as it happens.
+   */
+  restartImmediately(): Promise<void>;
+  /** `pg_ctl stop -m immediate`: down as after a crash, until `start()`. */
+  crash(): Promise<void>;
+  stop(): Promise<void>;
+  start(): Promise<void>;
   /** Stops it and removes its data directory. */
   destroy(): void;
 }
@@ -37,37 +43,35 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hzn-pg-'));
   const data = path.join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
-  const run = (bin: string, args: string[]) =>
-    execFileSync(
-      asRoot ? 'runuser' : pgBin(bin),
-      asRoot ? ['-u', 'postgres', '--', pgBin(bin), ...args] : args,
-      {
-        stdio: 'pipe',
-      },
-    );
+  const command = (bin: string, args: string[]): [string, string[]] =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', pgBin(bin), ...args]] : [pgBin(bin), args];
+  const run = (bin: string, args: string[]) => execFileSync(...command(bin, args), { stdio: 'pipe' });
+  const runAsync = async (bin: string, args: string[]) =>
+    void (await promisify(execFile)(...command(bin, args)));
   if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
-  const ctl = (...args: string[]) =>
-    run('pg_ctl', [
-      '-D',
-      data,
-      '-l',
-      path.join(dir, 'server.log'),
-      '-w',
-      '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-      ...args,
-    ]);
-  ctl('start');
+  const ctlArgs = (...args: string[]) => [
+    '-D',
+    data,
+    '-l',
+    path.join(dir, 'server.log'),
+    '-w',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    ...args,
+  ];
+  run('pg_ctl', ctlArgs('start'));
+  const ctl = (...args: string[]) => runAsync('pg_ctl', ctlArgs(...args));
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     port,
     restartImmediately: () => ctl('-m', 'immediate', 'restart'),
+    crash: () => ctl('-m', 'immediate', 'stop'),
     stop: () => ctl('-m', 'fast', 'stop'),
     start: () => ctl('start'),
     destroy: () => {
       try {
-        ctl('-m', 'immediate', 'stop');
+        run('pg_ctl', ctlArgs('-m', 'immediate', 'stop'));
       } catch {
         // Already stopped.
       }

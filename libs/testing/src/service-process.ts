@@ -20,6 +20,13 @@ export interface ServiceProcess {
   /** Stops the process (SIGTERM, as a deployment would); `start()` brings it back on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** SIGKILL, as a node dying or the OOM killer would: no shutdown hook runs. Waits for the exit. */
+  kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: the process is frozen (its sockets stay open) and thawed. */
+  pause(): void;
+  resume(): void;
+  /** Exits this suite did not ask for (a crash), each with its code or signal. */
+  crashes(): string[];
   output(): string;
 }
 
@@ -30,6 +37,13 @@ export interface ServiceProcessOptions {
   dataDir: string;
   /** Settings of the service's own, on top of the stack's. */
   env?: Record<string, string>;
+  /**
+   * Runs the bundle `npm run build` made (apps/<service>/dist/main.cjs) instead of main.ts.
+   * Default: when the test run built the bundles (`npm test` sets HORIZON_TEST_BUNDLES).
+   */
+  built?: boolean;
+  /** With `built`: the tree holding the bundle (an image's files); default the checkout. */
+  root?: string;
 }
 
 export async function startServiceProcess(
@@ -39,6 +53,8 @@ export async function startServiceProcess(
   if (!(service in SERVICE_SCHEMAS)) throw new Error(`unknown service ${service}`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const built = options.built ?? process.env.HORIZON_TEST_BUNDLES === '1';
+  const root = options.root ?? ROOT;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
@@ -48,16 +64,24 @@ export async function startServiceProcess(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     HORIZON_DATA_DIR: options.dataDir,
     [`${service.toUpperCase().replace(/-/g, '_')}_PORT`]: String(port),
+    // Built, sandbox-manager copies the prebuilt runner, as a deployment's does.
+    ...(built && service === 'sandbox-manager'
+      ? { SANDBOX_RUNNER_BUNDLE: path.join(root, 'apps', 'agent-runner', 'dist', 'agent-runner.cjs') }
+      : {}),
     ...options.env,
   };
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
   let output = '';
+  let expectingExit = false;
+  const crashes: string[] = [];
 
   const start = async () => {
-    const main = path.join(ROOT, 'apps', service, 'src', 'main.ts');
-    const proc = spawn(process.execPath, ['--enable-source-maps', '-r', '@swc-node/register', main], {
-      cwd: ROOT,
+    const args = built
+      ? [path.join(root, 'apps', service, 'dist', 'main.cjs')]
+      : ['-r', '@swc-node/register', path.join(ROOT, 'apps', service, 'src', 'main.ts')];
+    const proc = spawn(process.execPath, ['--enable-source-maps', ...args], {
+      cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -65,7 +89,14 @@ export async function startServiceProcess(
     proc.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     proc.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     let ended = false;
-    exited = new Promise<void>((resolve) => proc.once('exit', () => ((ended = true), resolve())));
+    expectingExit = false;
+    exited = new Promise<void>((resolve) =>
+      proc.once('exit', (code, signal) => {
+        ended = true;
+        if (!expectingExit) crashes.push(`${service} exited with ${signal ?? code}`);
+        resolve();
+      }),
+    );
     await until(
       async () => {
         if (ended) throw new Error(`${service} exited before it was ready:\n${output}`);
@@ -87,10 +118,21 @@ export async function startServiceProcess(
     url,
     start,
     output: () => output,
+    crashes: () => [...crashes],
     async stop() {
+      expectingExit = true;
+      child?.kill('SIGCONT');
       child?.kill('SIGTERM');
       await exited;
       child = undefined;
     },
+    async kill() {
+      expectingExit = true;
+      child?.kill('SIGKILL');
+      await exited;
+      child = undefined;
+    },
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
   };
 }

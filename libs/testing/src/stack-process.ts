@@ -51,6 +51,9 @@ export async function createStackSandbox(extraEnv: Record<string, string> = {}):
     NATS_URL: messaging.natsUrl,
     HZN_STREAM_PREFIX: messaging.prefix,
     LOG_LEVEL: 'info',
+    // The services from their bundles when the test run built them (tools/test.mjs); a suite
+    // about `npm start` itself passes HORIZON_BUILT=0.
+    ...(process.env.HORIZON_TEST_BUNDLES === '1' ? { HORIZON_BUILT: '1' } : {}),
     ...extraEnv,
   };
   return {

@@ -1,13 +1,6 @@
 import type { HarnessEvent, HarnessUsage } from './harness';
 import type { BusEvent } from './opencode-client';
-
-/** Loose reading of OpenCode's bus events: fields are checked, not trusted. */
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
-const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+import { isObject, num, str, type Json } from './json-fields';
 
 /** What one bus event means for a turn. */
 export type SessionReading =

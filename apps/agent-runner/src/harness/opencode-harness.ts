@@ -6,7 +6,7 @@ import type { Harness, HarnessEvent, HarnessResult, HarnessRun, HarnessTask } fr
 import { openCodeConfig, openCodeDirs, openCodeEnv, PLUGIN_INSTALL_SEED } from './opencode-config';
 import { usageOf } from './opencode-events';
 import { OpenCodeTurn } from './opencode-turn';
-import { ProcessOutcome, superviseProcess } from './supervised-process';
+import { lastLine, ProcessOutcome, superviseProcess } from './supervised-process';
 import { EventLog, resolveOpenCodeBinary } from '@horizon/runner-launch';
 
 export interface OpenCodeHarnessOptions {
@@ -140,14 +140,4 @@ function resultOf(
       : `opencode exited (${outcome.code !== null ? `exit code ${outcome.code}` : `signal ${outcome.signal}`})`;
   const detail = lastLine(outcome.stderrTail);
   return { ...base, exit: 'failed', error: detail ? `${status}: ${detail}` : status };
-}
-
-function lastLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .pop() ?? ''
-  );
 }

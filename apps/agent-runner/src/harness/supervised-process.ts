@@ -132,3 +132,14 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
   }
   return true;
 }
+
+/** The last non-blank line of a process's stderr tail: the reason it gives for dying. */
+export function lastLine(text: string): string {
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .pop() ?? ''
+  );
+}

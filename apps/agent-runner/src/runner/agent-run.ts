@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { readAgentReview } from '@horizon/contracts';
 import type {
   AgentReview,
@@ -11,10 +13,10 @@ import { AgentSession } from './agent-session';
 import { runCommand, shellCommand, type CommandOutcome } from './commands';
 import { commitMessage } from './commit-message';
 import type { FollowUpSource } from './follow-ups';
-import { FrictionNotes } from './friction';
-import { fixPrompt, reviewPrompt, taskPrompt } from './prompts';
+import { FrictionRecorder } from './friction';
+import { fixPrompt, rebasePrompt, reviewPrompt, taskPrompt } from './prompts';
 import { pinReviewMaterial } from './review-material';
-import { RunStopped } from './run-stopped';
+import { RunStopped, SaveAndStop } from './run-stopped';
 import { oneLine, tail, type Transcript } from './transcript';
 
 export interface AgentRunDeps {
@@ -29,6 +31,8 @@ export interface AgentRunDeps {
   agentEnv: Record<string, string>;
   /** Aborted on SIGTERM: whatever runs is stopped and the run ends `cancelled`. */
   signal: AbortSignal;
+  /** Aborted (with the reason) to stop the agent and commit and push what it did so far. */
+  saveAndStop?: AbortSignal;
   /** Follow-ups from the humans while the run goes on (the runner's stdin). */
   followUps: FollowUpSource;
 }
@@ -50,15 +54,23 @@ class AgentRun {
   private readonly startedAt = Date.now();
   private readonly deadlineAt: number;
   private readonly verification: VerificationResult[] = [];
-  private readonly friction = new FrictionNotes();
+  private readonly friction = new FrictionRecorder();
   private readonly agent: AgentSession;
   private verificationMs = 0;
+  private toolCalls = 0;
+  /** A rebase run's merge of the base is in progress: the commit concludes it. */
+  private merging = false;
+  /** While the work of a stopped run is saved, its stop no longer interrupts the git commands. */
+  private saving = false;
 
   constructor(private readonly deps: AgentRunDeps) {
     this.deadlineAt = Date.parse(deps.spec.deadlineAt);
+    deps.transcript.observe((event) => {
+      this.friction.observe(event);
+      if (event.kind === 'tool_use') this.toolCalls += 1;
+    });
     this.agent = new AgentSession({
       ...deps,
-      friction: this.friction,
       deadlineAt: this.deadlineAt,
       checkStillGoing: () => this.checkStillGoing(),
     });
@@ -75,12 +87,22 @@ class AgentRun {
     try {
       if (spec.kind === 'review') return await this.review();
       await this.moveToBranch();
-      let prompt = taskPrompt(spec);
+      const conflicts = spec.kind === 'rebase' ? await this.mergeBase() : null;
+      let prompt = conflicts ? rebasePrompt(spec, conflicts) : taskPrompt(spec);
       let label: string | undefined;
       let fixes = 0;
       for (let round = 0; ; round += 1) {
-        await this.agent.turns(prompt, round, label);
+        // A base that merged cleanly leaves the agent nothing to resolve: straight to the checks.
+        if (round > 0 || conflicts?.length !== 0) await this.agent.turns(prompt, round, label);
         if (spec.kind === 'plan') return this.finish('succeeded', null);
+        if (round === 0 && conflicts?.length) await this.checkResolved(conflicts);
+        // New work with nothing to change is an answer, not a failure, and needs no
+        // verification: the run ends with the agent's reason and no PR.
+        if (round === 0 && spec.kind === 'implement' && (await this.changedFiles()).length === 0)
+          throw new RunStopped(
+            'not_applicable',
+            oneLine(this.agent.summary ?? '', 500) || 'the agent changed no files and gave no reason',
+          );
         const failure = await this.verify(round);
         if (failure) {
           if (fixes >= spec.fixRounds) {
@@ -91,9 +113,6 @@ class AgentRun {
             );
           }
           fixes += 1;
-          this.friction.add(
-            `verification \`${failure.command}\` failed (exit ${failure.exitCode}): fix round ${fixes}`,
-          );
           // Follow-ups that came during the checks join the fix round's turn.
           prompt = fixPrompt(spec, failure, fixes);
           label = `fix round ${fixes}`;
@@ -108,6 +127,7 @@ class AgentRun {
       await this.push(sha);
       return this.finish('succeeded', null, sha, spec.branch);
     } catch (error) {
+      if (error instanceof SaveAndStop) return this.save(error.reason);
       if (error instanceof RunStopped) return this.finish(error.outcome, error.reason, error.commitSha);
       const message = error instanceof Error ? error.message : String(error);
       return this.finish('infra_error', `runner error: ${message}`);
@@ -142,10 +162,75 @@ class AgentRun {
     return this.finish('succeeded', null, null, null, reading.value);
   }
 
-  /** A revise run continues the pushed branch; any other run works on its branch from the base. */
+  /**
+   * A rebase run brings its branch up to date by merging the base into it: the branch's history
+   * stays, so the push is a fast-forward and needs no force. Returns the files left in conflict.
+   */
+  private async mergeBase(): Promise<string[]> {
+    const { spec, transcript } = this.deps;
+    await this.git(['fetch', '--quiet', 'origin', `refs/heads/${spec.baseRef}`], `fetching ${spec.baseRef}`);
+    const merged = await runCommand({
+      command: 'git',
+      // git asks for an identity even before it commits; the commit is made later, as the agent.
+      args: [
+        '-c', `user.name=${spec.agent.name}`, '-c', `user.email=${spec.agent.email}`,
+        'merge', '--no-ff', '--no-commit', 'FETCH_HEAD',
+      ], // prettier-ignore
+      cwd: this.deps.workdir,
+      env: { ...this.deps.env, GIT_TERMINAL_PROMPT: '0' },
+      deadlineAt: this.deadlineAt,
+      signal: this.deps.signal,
+    });
+    this.stopIfInterrupted(merged, `merging ${spec.baseRef}`);
+    const conflicts = (
+      await this.git(['diff', '--name-only', '--diff-filter=U'], 'listing the conflicts')
+    ).output
+      .split('\n')
+      .filter(Boolean);
+    const mergeHead = await runCommand({
+      command: 'git',
+      args: ['rev-parse', '--quiet', '--verify', 'MERGE_HEAD'],
+      cwd: this.deps.workdir,
+      env: this.deps.env,
+      deadlineAt: this.deadlineAt,
+      signal: this.deps.signal,
+    });
+    this.merging = mergeHead.exitCode === 0;
+    if (merged.exitCode !== 0 && conflicts.length === 0)
+      throw new RunStopped(
+        'failed',
+        `merging ${spec.baseRef} failed: ${oneLine(merged.stderr || merged.output, 300)}`,
+      );
+    transcript.emit(
+      'provisioning',
+      'base.merged',
+      conflicts.length
+        ? `merging ${spec.baseRef}: ${conflicts.length} file(s) in conflict`
+        : `merged ${spec.baseRef} cleanly`,
+      { baseRef: spec.baseRef, conflicts },
+    );
+    return conflicts;
+  }
+
+  /** The agent's resolution: a file still holding conflict markers ends the run, naming it. */
+  private async checkResolved(conflicts: readonly string[]): Promise<void> {
+    const marker = /^(<{7}|={7}|>{7})( |$)/m;
+    const left: string[] = [];
+    for (const file of conflicts) {
+      const text = await readFile(join(this.deps.workdir, file), 'utf8').catch(() => '');
+      if (marker.test(text)) left.push(file);
+    }
+    if (left.length > 0)
+      throw new RunStopped(
+        'failed',
+        `could not resolve the merge conflicts with ${this.deps.spec.baseRef} in ${left.join(', ')} (conflict markers remain)`,
+      );
+  }
+
+  /** A revise (or rebase) run continues the pushed branch; any other run works on its branch from the base. */
   private async moveToBranch(): Promise<void> {
     const { spec, transcript } = this.deps;
-    if (spec.kind === 'revise') {
+    if (spec.kind === 'revise' || spec.kind === 'rebase') {
       await this.git(['fetch', '--quiet', 'origin', `refs/heads/${spec.branch}`], `fetching ${spec.branch}`);
       await this.git(['checkout', '--quiet', '-B', spec.branch, 'FETCH_HEAD'], `checking out ${spec.branch}`);
     } else {
@@ -203,11 +288,9 @@ class AgentRun {
 
   private async commit(): Promise<string> {
     const { spec, transcript } = this.deps;
-    await this.git(['add', '--all'], 'staging the changes');
-    const changed = (await this.git(['diff', '--cached', '--name-only'], 'listing the changes')).output
-      .split('\n')
-      .filter(Boolean);
-    if (changed.length === 0) throw new RunStopped('failed', 'the agent changed no files');
+    const changed = await this.changedFiles();
+    // A merge that keeps the branch's side of every change still records the base as merged.
+    if (changed.length === 0 && !this.merging) throw new RunStopped('failed', 'the agent changed no files');
     const message = commitMessage(spec, this.agent.summary, changed);
     await this.git(
       [
@@ -224,6 +307,14 @@ class AgentRun {
       message,
     });
     return sha;
+  }
+
+  /** The files the agent changed, staged for the commit. */
+  private async changedFiles(): Promise<string[]> {
+    await this.git(['add', '--all'], 'staging the changes');
+    return (await this.git(['diff', '--cached', '--name-only'], 'listing the changes')).output
+      .split('\n')
+      .filter(Boolean);
   }
 
   private async push(sha: string): Promise<void> {
@@ -254,9 +345,13 @@ class AgentRun {
     this.stopIfInterrupted(outcome, what);
     if (outcome.exitCode !== 0) {
       const said = oneLine(outcome.stderr || outcome.output, 300);
-      this.friction.add(
-        `git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} failed: ${said}`,
-      );
+      const subcommand = args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? 'git';
+      const phase =
+        subcommand === 'push' ? 'push' : ['add', 'commit'].includes(subcommand) ? 'commit' : 'provisioning';
+      this.deps.transcript.emit(phase, 'git.failed', `git ${subcommand} failed: ${said}`, {
+        subcommand,
+        exitCode: outcome.exitCode,
+      });
       throw new RunStopped('failed', `${what} failed: ${said}`);
     }
     return outcome;
@@ -271,8 +366,27 @@ class AgentRun {
       );
   }
 
+  /** The stopped run's work so far, committed and pushed; `cancelled` with that commit (or none to keep). */
+  private async save(reason: string): Promise<RunReport> {
+    const { spec, transcript } = this.deps;
+    this.saving = true;
+    transcript.emit('commit', 'run.saving', `stopping: ${reason}; saving the work on ${spec.branch}`, {
+      reason,
+    });
+    try {
+      const sha = await this.commit();
+      await this.push(sha);
+      return this.finish('cancelled', reason, sha, spec.branch);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      return this.finish('cancelled', `${reason}; the work was not saved: ${why}`);
+    }
+  }
+
   private checkStillGoing(): void {
     if (this.deps.signal.aborted) throw new RunStopped('cancelled', 'cancelled on request');
+    if (!this.saving && this.deps.saveAndStop?.aborted)
+      throw new SaveAndStop(String(this.deps.saveAndStop.reason));
     if (Date.now() >= this.deadlineAt)
       throw new RunStopped('timed_out', `the deadline (${this.deps.spec.deadlineAt}) passed`);
   }
@@ -287,7 +401,6 @@ class AgentRun {
     const unhandled = this.agent.close();
     if (unhandled > 0) {
       const note = `${unhandled} follow-up(s) came after the agent's last turn and did not reach it`;
-      this.friction.add(note);
       this.deps.transcript.emit('harness', 'follow_up.unhandled', note, { count: unhandled });
     }
     const { usage, harnessMs } = this.agent;
@@ -305,7 +418,8 @@ class AgentRun {
       branch,
       commitSha,
       verification: this.verification,
-      frictionNotes: this.friction.list(),
+      friction: this.friction.list(),
+      toolCalls: this.toolCalls,
       summary: this.agent.summary,
       ...(review ? { review } : {}),
       timings: {

@@ -3,20 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentRunSpec, RunnerFollowUp } from '@horizon/contracts';
 import type { Harness, HarnessRun, HarnessUsage } from '../harness';
-import type { FrictionNotes } from './friction';
 import { followUpAuthor, followUpMessage, type FollowUpSource } from './follow-ups';
-import { RunStopped } from './run-stopped';
+import { RunStopped, SaveAndStop } from './run-stopped';
 import { oneLine, type Transcript } from './transcript';
 
 export interface AgentSessionDeps {
   spec: AgentRunSpec;
   harness: Harness;
   transcript: Transcript;
-  friction: FrictionNotes;
   followUps: FollowUpSource;
   workdir: string;
   agentEnv: Record<string, string>;
   signal: AbortSignal;
+  saveAndStop?: AbortSignal;
   deadlineAt: number;
   /** Throws `RunStopped` when the run was cancelled or is past its deadline. */
   checkStillGoing: () => void;
@@ -101,15 +100,17 @@ export class AgentSession {
     for (const message of this.pending.splice(0)) this.track(this.deliver(message));
     const cancel = () => void run.cancel();
     signal.addEventListener('abort', cancel);
+    this.deps.saveAndStop?.addEventListener('abort', cancel);
+    if (this.deps.saveAndStop?.aborted) cancel();
     let lastText: string | undefined;
     try {
       for await (const event of run.events) {
         transcript.harnessEvent(event, round);
-        this.deps.friction.addHarnessEvent(event);
         if (event.type === 'text' && event.text.trim()) lastText = event.text;
       }
     } finally {
       signal.removeEventListener('abort', cancel);
+      this.deps.saveAndStop?.removeEventListener('abort', cancel);
       this.current = null;
     }
     await Promise.all(this.deliveries);
@@ -134,8 +135,10 @@ export class AgentSession {
         ...(result.error ? { error: result.error } : {}),
       },
     );
-    if (result.exit === 'cancelled' || signal.aborted)
-      throw new RunStopped('cancelled', 'cancelled on request');
+    if (signal.aborted) throw new RunStopped('cancelled', 'cancelled on request');
+    // Stopped at its budget: the harness was stopped so that the work can be saved.
+    if (this.deps.saveAndStop?.aborted) throw new SaveAndStop(String(this.deps.saveAndStop.reason));
+    if (result.exit === 'cancelled') throw new RunStopped('cancelled', 'cancelled on request');
     if (result.exit === 'timed_out')
       throw new RunStopped('timed_out', `the agent was still working at the deadline (${spec.deadlineAt})`);
     if (result.exit === 'failed')

@@ -13,7 +13,8 @@ const closing =
  * relations from `blockedBy` (see `readPlanProposal`).
  */
 const planFormat = [
-  'Split the work into issues that can each be reviewed and merged on their own, smallest first. ' +
+  'Where the work or its project links documents (requirements or decisions in Notion, mockups in Figma), read them first (`docs_get_page`, `docs_query_database`, `design_get_file`, `design_list_comments`) and cite the ones that shaped an issue in its description, by link. ' +
+    'Split the work into issues that can each be reviewed and merged on their own, smallest first. ' +
     'End your answer with the plan as one fenced JSON block of this shape (`blockedBy` lists the keys of issues that must merge first):',
   '```json\n' + JSON.stringify(planProposalExample, null, 2) + '\n```',
 ].join('\n');
@@ -50,6 +51,19 @@ export function taskPrompt(spec: AgentRunSpec): string {
     parts.push(closing);
   }
   return parts.join('\n\n');
+}
+
+/** A rebase run's first turn: the base merged into the branch, and the files it left in conflict. */
+export function rebasePrompt(spec: AgentRunSpec, conflicts: readonly string[]): string {
+  return [
+    spec.prompt,
+    `Horizon merged \`${spec.baseRef}\` into \`${spec.branch}\` of ${spec.repo} in the current directory; the merge is in progress. Resolve the conflicts so that both sides' changes hold, and remove every conflict marker. Conflicted files:`,
+    conflicts.map((file) => `- ${file}`).join('\n'),
+    ...(spec.verify.length > 0
+      ? [`Horizon then runs the repository's checks: ${spec.verify.map((c) => `\`${c}\``).join(', ')}.`]
+      : []),
+    closing,
+  ].join('\n\n');
 }
 
 /** The diff a review prompt shows at most; the agent reads the rest in the checkout. */

@@ -10,3 +10,10 @@ export class RunStopped extends Error {
     super(reason);
   }
 }
+
+/** Asked to stop and keep the work (a run stopped at its budget): committed and pushed, then `cancelled`. */
+export class SaveAndStop extends RunStopped {
+  constructor(reason: string) {
+    super('cancelled', reason);
+  }
+}

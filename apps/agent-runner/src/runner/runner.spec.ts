@@ -1,6 +1,5 @@
 import { agentRunSpecSchema, runnerLineSchema, type AgentRunSpec } from '@horizon/contracts';
 import { commitMessage } from './commit-message';
-import { FrictionNotes } from './friction';
 import { fixPrompt, taskPrompt } from './prompts';
 import { describeHarnessEvent, Transcript } from './transcript';
 
@@ -137,36 +136,5 @@ describe('Transcript', () => {
         output: 'no',
       }).summary,
     ).toBe('edit /w/a.js: error');
-  });
-});
-
-describe('FrictionNotes', () => {
-  it('notes failed commands, tool errors and harness errors, counting repeats', () => {
-    const notes = new FrictionNotes();
-    const bash = {
-      type: 'tool_use' as const,
-      at: 0,
-      tool: 'bash',
-      callId: 'c',
-      status: 'completed' as const,
-      input: { command: 'npm ci' },
-      output: '',
-    };
-    notes.addHarnessEvent({ ...bash, exitCode: 1 });
-    notes.addHarnessEvent({ ...bash, exitCode: 1 });
-    notes.addHarnessEvent({ ...bash, exitCode: 0 });
-    notes.addHarnessEvent({
-      ...bash,
-      tool: 'read',
-      status: 'error',
-      input: {},
-      output: 'File not found: /x',
-    });
-    notes.addHarnessEvent({ type: 'error', at: 0, message: 'APIError: overloaded' });
-    expect(notes.list()).toEqual([
-      'command `npm ci` exited 1 (×2)',
-      'tool read failed: File not found: /x',
-      'harness error: APIError: overloaded',
-    ]);
   });
 });

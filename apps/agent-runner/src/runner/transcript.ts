@@ -12,6 +12,7 @@ const OUTPUT_LIMIT = 16 * 1024;
  */
 export class Transcript {
   private seq = 0;
+  private readonly observers: ((event: RunnerEvent) => void)[] = [];
 
   constructor(
     private readonly writeLine: (line: string) => void,
@@ -29,7 +30,13 @@ export class Transcript {
       ...(detail ? { detail } : {}),
     };
     this.writeLine(JSON.stringify(event));
+    for (const observe of this.observers) observe(event);
     return event;
+  }
+
+  /** Calls `observer` with every entry from now on (the run's friction is read off them). */
+  observe(observer: (event: RunnerEvent) => void): void {
+    this.observers.push(observer);
   }
 
   harnessEvent(event: HarnessEvent, round: number): RunnerEvent {

@@ -24,7 +24,7 @@ export const owner = { name: 'Ada Owner', email: 'ada@example.com' };
 
 /**
  * What a suite needs to run the bundled runner in real bwrap sandboxes: `acme/app` (a
- * greeting and its test; verify `test -f greeting.js`, `node --test`) in a git
+ * greeting, its test and a package.json with a test script only; verify `test -f greeting.js`, `node --test`) in a git
  * http-backend forge, its snapshot, and sandboxes booted from it whose egress proxy holds
  * the forge token and the provider key.
  */
@@ -42,7 +42,8 @@ export class SandboxRuns {
   forge!: RunningServer;
   snapshot!: Snapshot;
 
-  async start(): Promise<void> {
+  /** `extraBinds`: more files bound read-only into every sandbox, as the runner's are. */
+  async start(extraBinds: Array<{ host: string; inside: string }> = []): Promise<void> {
     writeFileSync(join(this.dataDir, 'stack.json'), JSON.stringify({ secret: this.dataSecret }));
     const runtime = await prepareRunnerRuntime({ dataDir: this.dataDir });
     const origin = this.tempDir('origin');
@@ -52,6 +53,10 @@ export class SandboxRuns {
       join(origin, 'greeting.test.js'),
       "const test = require('node:test');\nconst assert = require('node:assert');\n" +
         "test('greets Horizon', () => assert.strictEqual(require('./greeting')(), 'Hello, Horizon'));\n",
+    );
+    writeFileSync(
+      join(origin, 'package.json'),
+      `${JSON.stringify({ name: 'greeting', private: true, scripts: { test: 'node --test' } }, null, 2)}\n`,
     );
     writeFileSync(join(origin, '.gitignore'), 'node_modules/\n');
     execFileSync('mkdir', ['-p', join(origin, '.horizon')]);
@@ -65,7 +70,7 @@ export class SandboxRuns {
     this.forge = await startGitServer(this.forgeRoot, this.token);
     this.driver = await LocalSandboxDriver.open({
       stateDir: this.tempDir('state'),
-      readOnlyBinds: runtime.readOnlyBinds,
+      readOnlyBinds: [...runtime.readOnlyBinds, ...extraBinds],
     });
     this.snapshot = await new SnapshotStore({
       rootDir: this.tempDir('snapshots'),
@@ -139,7 +144,10 @@ export class SandboxRuns {
         model: 'scripted',
         costPerMillionTokens: { input: 3, output: 15 },
       },
-      deadlineAt: new Date(Date.now() + 60_000).toISOString(),
+      // A cap, not a pace: on a loaded machine (CI's two cores running other suites' stacks) a
+      // three-round run has taken 60 s, so the default leaves room; the deadline's own test
+      // sets a short one.
+      deadlineAt: new Date(Date.now() + 150_000).toISOString(),
       ...overrides,
     };
   }

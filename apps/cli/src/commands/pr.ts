@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import {
@@ -173,4 +174,62 @@ export function prCommand(program: Command): void {
       if (o.json) printJson(merged);
       else process.stdout.write(`merged #${number} into ${merged.baseRef}: ${merged.mergeCommitSha}\n`);
     });
+
+  pr.command('check <repo> <target>')
+    .description(
+      "report a check run from your own CI on a pull request's head (a number) or a commit (a sha); a failure on a Horizon PR starts a fix run",
+    )
+    .requiredOption('--name <name>', 'the check, as your CI calls it (e.g. ci/test)')
+    .requiredOption('--conclusion <conclusion>', 'success | failure')
+    .option('--output <file>', "the check's log: the fix run reads its last 20,000 characters")
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ npm test > ci.log 2>&1; horizon pr check demo/app 1 --name ci/test --conclusion failure --output ci.log',
+    )
+    .action(
+      async (
+        repo: string,
+        target: string,
+        o: { name: string; conclusion: string; output?: string; json?: boolean },
+      ) => {
+        repoName(repo);
+        if (o.conclusion !== 'success' && o.conclusion !== 'failure')
+          throw new CliError(EXIT.usage, `--conclusion must be success or failure, not "${o.conclusion}"`);
+        const summary = o.output ? readOutput(o.output) : '';
+        const [owner, name] = repo.split('/') as [string, string];
+        const url = await endpoint('forge');
+        const client = new ForgeClient({ baseUrl: url, token: forgeToken() });
+        const headSha = /^[0-9a-f]{40}$/.test(target)
+          ? target
+          : (await call('loading', url, () => client.pull(owner, name, numberArg(target)))).headSha;
+        const check = await call('reporting', url, () =>
+          client.createCheckRun(owner, name, {
+            headSha,
+            name: o.name,
+            results: [],
+            conclusion: o.conclusion as 'success' | 'failure',
+            summary,
+          }),
+        );
+        if (o.json) printJson({ ...check, headSha });
+        else
+          process.stdout.write(
+            `check run ${check.id} "${o.name}": ${check.conclusion} on ${headSha.slice(0, 12)}\n`,
+          );
+      },
+    );
+}
+
+/** The forge keeps 65,536 characters of a summary: the tail, where a failure is. */
+const SUMMARY_MAX = 65_536;
+
+function readOutput(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(EXIT.usage, `--output ${file}: ${(err as Error).message}`);
+  }
+  return text.length > SUMMARY_MAX ? text.slice(-SUMMARY_MAX) : text;
 }

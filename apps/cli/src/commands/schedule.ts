@@ -56,7 +56,11 @@ export function scheduleCommand(program: Command): void {
     .requiredOption('--title <title>', "the work item's title")
     .requiredOption('--prompt <text>', 'what the agent is asked to do')
     .option('--timezone <zone>', 'an IANA time zone', 'UTC')
-    .option('--flavour <flavour>', 'plan | implement', 'implement')
+    .option(
+      '--flavour <flavour>',
+      'plan | implement | retro (the 7 days of papercuts before each tick)',
+      'implement',
+    )
     .option('--json', 'print JSON')
     .addHelpText(
       'after',

@@ -1,7 +1,8 @@
 import { orchestratorListWorkItems } from '@horizon/contracts';
+import { forgeLogin } from '@horizon/local-forge-client';
 import type { RpcClient } from '@horizon/messaging';
 import { roleIn, satisfies } from '../domain/access';
-import { explainRefusal, forgeLogin, workItemOfPull, type PullAction } from '../domain/pull-requests';
+import { explainRefusal, workItemOfPull, type PullAction } from '../domain/pull-requests';
 import { ForgeRefusal, type LocalForge } from '../forge/local-forge';
 import type { EventStream } from '../messaging/event-stream';
 import type { AuditRepository } from '../persistence/audit.repository';
@@ -141,7 +142,7 @@ export class PullRequests {
     const role = roleIn(viewer.grants, repo);
     if (!role) throw new PullRequestNotFound(repo);
     if (!satisfies(role, 'member')) throw new NotPermitted(repo);
-    return forgeLogin(viewer.name);
+    return forgeLogin(viewer.name, 'console-user');
   }
 
   private async forgeCall<T>(action: PullAction, ref: PullRef, fn: () => Promise<T>): Promise<T> {

@@ -1,5 +1,8 @@
 import {
+  ingressAnswerBudget,
   ingressCancelWorkItem,
+  type BudgetAction,
+  type BudgetExtra,
   ingressFollowUpWorkItem,
   ingressRetryWorkItem,
   orchestratorGetWorkItem,
@@ -30,7 +33,42 @@ export class Steering {
   constructor(
     private readonly rpc: RpcClient,
     private readonly audit: AuditRepository,
+    /** The identity a person signs in as (null: none), to know an item's owner when they see one. */
+    private readonly identityOf: (personId: string) => Promise<string | null>,
   ) {}
+
+  /** The owner's (or an admin's) answer to an item waiting at a budget: continue with more, or stop. */
+  async answerBudget(
+    viewer: Viewer,
+    workItemId: string,
+    action: BudgetAction,
+    extra: BudgetExtra,
+  ): Promise<SteeringAccepted> {
+    const workItem = await this.itemForMember(viewer, workItemId);
+    const admin = satisfies(roleIn(viewer.grants, workItem.repo)!, 'admin');
+    if (
+      !admin &&
+      (workItem.ownerId === null || (await this.identityOf(viewer.personId)) !== workItem.ownerId)
+    )
+      throw new NotPermitted(`${workItem.repo} (only the item's owner or an admin answers its budget)`);
+    if (workItem.state !== 'waiting')
+      throw new NotNow(
+        `the work item is ${workItem.state}, not waiting at a budget: there is nothing to answer`,
+      );
+    const { status } = await this.rpc.call(ingressAnswerBudget, {
+      workItemId,
+      action,
+      extra,
+      requestedBy: `console:${viewer.name}`,
+    });
+    await this.record(viewer, 'work_item.budget_answered', workItemId, {
+      repo: workItem.repo,
+      action,
+      extra,
+      waiting: workItem.waiting ?? null,
+    });
+    return { id: workItemId, status };
+  }
 
   async cancel(viewer: Viewer, workItemId: string, reason: string): Promise<SteeringAccepted> {
     const workItem = await this.itemForMember(viewer, workItemId);

@@ -1,5 +1,5 @@
 import type { WorkItemSummary } from '@horizon/contracts';
-import { explainRefusal, forgeLogin, workItemOfPull } from './pull-requests';
+import { explainRefusal, workItemOfPull } from './pull-requests';
 
 function item(overrides: Partial<WorkItemSummary>): WorkItemSummary {
   return {
@@ -23,15 +23,6 @@ function item(overrides: Partial<WorkItemSummary>): WorkItemSummary {
     ...overrides,
   };
 }
-
-describe('forgeLogin', () => {
-  it('keeps a name that is a login, and turns any other into one', () => {
-    expect(forgeLogin('ada')).toBe('ada');
-    expect(forgeLogin('Grace Hopper')).toBe('Grace-Hopper');
-    expect(forgeLogin('  José Núñez! ')).toBe('Jose-Nunez');
-    expect(forgeLogin('🙂')).toBe('console-user');
-  });
-});
 
 describe('workItemOfPull', () => {
   const pull = { owner: 'acme', name: 'shop', number: 4, headRef: 'horizon/abc-coupons' };

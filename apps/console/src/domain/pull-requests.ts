@@ -1,24 +1,5 @@
 import type { WorkItemSummary } from '@horizon/contracts';
 
-/** What the forge accepts as a login (`X-Forge-User`). */
-const LOGIN = /^[A-Za-z0-9][A-Za-z0-9_.\-[\]]{0,63}$/;
-
-/**
- * The forge login a person acts as: their name, with what a login may not hold (spaces, accents,
- * punctuation) turned into `-`, so "Ada Lovelace" reviews as `Ada-Lovelace`.
- */
-export function forgeLogin(name: string): string {
-  if (LOGIN.test(name)) return name;
-  const login = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9_.-]+/g, '-')
-    .replace(/^[^A-Za-z0-9]+/, '')
-    .replace(/-+$/, '')
-    .slice(0, 64);
-  return login || 'console-user';
-}
-
 /**
  * The work item a pull request belongs to: the one whose `sourceRefs.pullRequest` names it, else
  * one whose branch is the pull request's head branch (newest first, as the orchestrator lists).

@@ -10,6 +10,7 @@ import {
   Post,
   ServiceUnavailableException,
 } from '@nestjs/common';
+import { budgetActionSchema } from '@horizon/contracts';
 import { RpcError } from '@horizon/messaging';
 import { z } from 'zod';
 import type { Viewer } from '../application/sign-in.service';
@@ -30,6 +31,15 @@ const followUpBody = z.strictObject({
     .max(FOLLOW_UP_MAX_CHARS, `at most ${FOLLOW_UP_MAX_CHARS} characters; shorten it or send it in parts`),
 });
 const retryBody = z.strictObject({});
+const budgetBody = z
+  .strictObject({
+    action: budgetActionSchema,
+    extraUsd: z.number().positive().optional(),
+    extraTokens: z.number().int().positive().optional(),
+  })
+  .refine((b) => b.action === 'stop' || b.extraUsd !== undefined || b.extraTokens !== undefined, {
+    message: 'continue needs extraUsd or extraTokens: how much more it may spend',
+  });
 
 const itemId = () => new ParseUUIDPipe({ version: '4' });
 
@@ -65,6 +75,20 @@ export class SteeringController {
   ): Promise<SteeringAccepted> {
     const { text } = parse(followUpBody, body ?? {});
     return answer(id, 'writing to the agent', () => this.steering.followUp(viewer, id, text));
+  }
+
+  /** The owner's (or an admin's) Continue / Stop for an item waiting at a budget; its state change follows. */
+  @Requires('member')
+  @Post(':id/budget')
+  @HttpCode(202)
+  answerBudget(
+    @CurrentViewer() viewer: Viewer,
+    @Param('id', itemId()) id: string,
+    @Body() body: unknown,
+  ): Promise<SteeringAccepted> {
+    const { action, extraUsd, extraTokens } = parse(budgetBody, body ?? {});
+    const extra = { tokens: extraTokens ?? null, costUsd: extraUsd ?? null };
+    return answer(id, 'answering its budget', () => this.steering.answerBudget(viewer, id, action, extra));
   }
 
   /** The item's `state_changed` to `queued` follows, then a new run. */

@@ -6,10 +6,19 @@
 import type {
   ApiScope,
   ApiTokenSummary,
+  FleetChildState,
+  FleetChildView,
+  FleetRequest,
+  FleetView,
+  FrictionGroup,
   FOLLOW_UP_MAX_CHARS as CONTRACT_FOLLOW_UP_MAX_CHARS,
   IdentityView,
   IntegrationCheck,
+  orchestratorCreateRetro,
+  ReplyOf,
+  RepoTrendRow,
   RunView,
+  UsageRollupRow,
   WorkItemDetail,
   WorkItemView,
 } from '@horizon/contracts';
@@ -18,11 +27,42 @@ import type { Comment as ForgeComment } from '@horizon/local-forge-client';
 export type {
   ApiScope,
   ApiTokenSummary,
+  FleetChildState,
+  FleetChildView,
+  FleetRequest,
+  FleetView,
   IdentityView,
   IntegrationCheck,
   RunView,
   WorkItemDetail,
   WorkItemView,
+};
+
+/** `GET /api/usage`: model usage as the egress proxies counted it; `name` is a person's, for `by=person`. */
+export type UsageRow = UsageRollupRow & { name?: string };
+export type UsageView = { since: string; rows: UsageRow[] };
+
+/**
+ * `GET /api/friction`: the papercuts runs met in the repositories the person may see, grouped
+ * across runs, most runs first; `retroRepos` are those of them where they may start a retro.
+ */
+export type FrictionView = { since: string; groups: FrictionGroup[]; retroRepos: string[] };
+/** `GET /api/trends`: each visible repository's runs and merges per week, oldest first. */
+export type TrendsView = { since: string; rows: RepoTrendRow[] };
+/** `POST /api/retros`: the retro work item and how many papercuts it was given. */
+export type RetroStarted = ReplyOf<typeof orchestratorCreateRetro>;
+
+/** `GET /api/fleets`: the fleets with a child in a repository the person may see, newest first. */
+export type FleetListView = { fleets: FleetView[] };
+/**
+ * `GET /api/fleets/:id`: the fleet and the children the person may see (`hidden` more are in
+ * repositories they may not); `mayChange` when they are a member of every repository it touches.
+ */
+export type FleetDetailView = {
+  fleet: FleetView;
+  children: FleetChildView[];
+  hidden: number;
+  mayChange: boolean;
 };
 
 /** What a person may do in a repository; each role includes the ones before it. */

@@ -113,12 +113,19 @@ export class ConsoleUnderTest {
     await Promise.all([this.db.drop(), this.messaging.cleanup()]);
   }
 
-  /** Reads the console's tables as their owner would (to check what it stores). */
-  async query<T>(sql: string): Promise<T[]> {
-    const client = new pg.Client({ connectionString: this.db.urlFor('console') });
+  /**
+   * Reads the console's tables as their owner would (to check what it stores); `as` the
+   * orchestrator, writes what it would have recorded (runs and their friction).
+   */
+  async query<T>(
+    sql: string,
+    params: unknown[] = [],
+    as: 'console' | 'orchestrator' = 'console',
+  ): Promise<T[]> {
+    const client = new pg.Client({ connectionString: this.db.urlFor(as), options: `-c search_path=${as}` });
     await client.connect();
     try {
-      return (await client.query(sql)).rows as T[];
+      return (await client.query(sql, params)).rows as T[];
     } finally {
       await client.end();
     }

@@ -35,6 +35,28 @@ export function consoleRoutes(repo: string, workItemId: string): RouteCase[] {
       body: { text: 'Keep the old endpoint.' },
     },
     { method: 'POST', path: `/api/work-items/${workItemId}/retry`, needs: 'member', body: {} },
+    // A member gets past the guard; being the item's owner (or an admin) is checked after it.
+    {
+      method: 'POST',
+      path: `/api/work-items/${workItemId}/budget`,
+      needs: 'member',
+      body: { action: 'stop' },
+    },
+    { method: 'GET', path: '/api/usage?by=repo', needs: 'viewer' },
+    { method: 'GET', path: '/api/friction', needs: 'viewer' },
+    { method: 'GET', path: '/api/trends', needs: 'viewer' },
+    { method: 'POST', path: '/api/retros', needs: 'member', body: { repo } },
+    { method: 'GET', path: '/api/fleets', needs: 'viewer' },
+    { method: 'GET', path: `/api/fleets/${randomUUID()}`, needs: 'viewer' },
+    { method: 'GET', path: `/api/fleets/${randomUUID()}/results.csv`, needs: 'viewer' },
+    {
+      method: 'POST',
+      path: '/api/fleets',
+      needs: 'member',
+      body: { title: 'Bump', prompt: 'Bump it.', selector: { repos: [repo] } },
+    },
+    { method: 'POST', path: `/api/fleets/${randomUUID()}/cancel`, needs: 'member', body: {} },
+    { method: 'POST', path: `/api/fleets/${randomUUID()}/retry`, needs: 'member', body: {} },
     { method: 'GET', path: '/api/admin/audit', needs: 'admin' },
     { method: 'GET', path: '/api/admin/people', needs: 'admin' },
     {

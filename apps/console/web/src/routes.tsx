@@ -1,8 +1,12 @@
 import { Link, Navigate, type RouteObject } from 'react-router';
 import { BoardPage } from './board/BoardPage';
+import { FleetPage } from './fleet/FleetPage';
+import { FleetsPage } from './fleet/FleetsPage';
 import { SettingsPage } from './settings/SettingsPage';
 import { RunPage } from './run/RunPage';
 import { AppShell } from './shell/AppShell';
+import { UsagePage } from './usage/UsagePage';
+import { FrictionPage } from './friction/FrictionPage';
 import { WorkItemPage } from './workitem/WorkItemPage';
 
 function NotFound() {
@@ -28,6 +32,10 @@ export const routes: RouteObject[] = [
       { path: 'runs/:id', element: <RunPage /> },
       { path: 'graph', lazy: () => import('./graph/GraphPage').then((m) => ({ Component: m.GraphPage })) },
       { path: 'settings', element: <SettingsPage /> },
+      { path: 'usage', element: <UsagePage /> },
+      { path: 'friction', element: <FrictionPage /> },
+      { path: 'fleets', element: <FleetsPage /> },
+      { path: 'fleets/:id', element: <FleetPage /> },
       {
         path: 'pulls/:owner/:name/:number',
         lazy: () => import('./pull/PullRequestPage').then((m) => ({ Component: m.PullRequestPage })),

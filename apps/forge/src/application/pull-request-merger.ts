@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { localForgeNoreplyEmail } from '@horizon/local-forge-client';
 import { FORGE_CONFIG } from '../config';
 import type { ForgeConfig } from '../config';
 import { ForgeError } from '../domain/errors';
 import { ForgeEvents } from '../domain/events';
 import { BareRepositories } from '../git/bare-repos';
-import { PullRequestRepository } from '../persistence/pull-request.repository';
+import { PullRequestRepository, type PullRow } from '../persistence/pull-request.repository';
 import { ForgeTransactions } from '../persistence/transactions';
 import { MergeReadiness } from './merge-readiness';
 import { PullRequestFinder } from './pull-request-finder';
@@ -69,8 +70,9 @@ export class PullRequestMerger {
       headSha: pr.headSha,
       tree: check.tree,
       message: input.message ?? `Merge pull request #${number} from ${pr.headRef}\n\n${pr.title}`,
-      author: { name: user, email: `${user}@users.noreply.horizon.local` },
+      author: { name: user, email: localForgeNoreplyEmail(user) },
     });
+    const conflicts = await this.newlyConflicting(owner, name, pr);
     return this.transactions.run(async (tx) => {
       const merged = await this.pulls.update(tx, pr.id, {
         state: 'closed',
@@ -80,7 +82,29 @@ export class PullRequestMerger {
         mergedBaseSha: check.baseSha,
         closedAt: new Date(),
       });
-      return { value: merged, events: [this.events.pullRequest(repo, merged, 'closed', user)] };
+      return {
+        value: merged,
+        events: [
+          this.events.pullRequest(repo, merged, 'closed', user),
+          ...conflicts.map((c) => this.events.mergeConflict(repo, c.pr, number, c.reason, user)),
+        ],
+      };
     });
+  }
+
+  /**
+   * The other open pull requests on the same base that no longer merge cleanly into it, checked
+   * right after the merge (each a `merge_conflict` event: Horizon rebases its own).
+   */
+  private async newlyConflicting(owner: string, name: string, merged: PullRow) {
+    const open = await this.pulls.list(merged.repositoryId, 'open');
+    const conflicts: { pr: PullRow; reason: string }[] = [];
+    for (const pr of open) {
+      if (pr.id === merged.id || pr.baseRef !== merged.baseRef) continue;
+      const check = await this.readiness.mergeability(owner, name, pr);
+      if (!check.mergeable && check.reason.startsWith('merge conflict'))
+        conflicts.push({ pr, reason: check.reason });
+    }
+    return conflicts;
   }
 }

@@ -6,6 +6,7 @@ import {
   envelopeFor,
   githubCheckCompleted,
   githubIssueComment,
+  githubMergeConflict,
   githubPullRequest,
   githubPullRequestReview,
   githubPullRequestReviewComment,
@@ -175,6 +176,18 @@ export class ForgeEvents {
       }),
       repo,
       comment.author,
+    );
+  }
+
+  /** An open pull request the merge of `mergedNumber` left unmergeable. */
+  mergeConflict(repo: RepoFacts, pr: PullFacts, mergedNumber: number, reason: string, sender: string) {
+    return event(
+      githubMergeConflict,
+      'merge_conflict',
+      null,
+      () => ({ pullRequest: this.pullRef(repo, pr), mergedNumber, reason }),
+      repo,
+      sender,
     );
   }
 

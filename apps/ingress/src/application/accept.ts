@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Envelope, WebhookHeaders, createEnvelope, webhookHeader } from '@horizon/contracts';
+import {
+  Envelope,
+  WebhookHeaders,
+  createEnvelope,
+  findNulCharacter,
+  replaceNulCharacters,
+  webhookHeader,
+} from '@horizon/contracts';
 import type { Logger } from '@horizon/observability';
 import type { WebhookSource } from './webhook-source';
 
@@ -134,6 +141,7 @@ export class WebhookAcceptor {
     }
     const verification = await source.verifier.verify(rawBody, headers);
     if (!verification.ok) return refuse(401, 'unauthorized', verification.reason, body);
+    body = this.storable(body, headers);
 
     let normalized;
     try {
@@ -222,6 +230,22 @@ export class WebhookAcceptor {
         record: this.record(normalized.deliveryId, event, 'unavailable', detail, envelope, receivedAt),
       };
     }
+  }
+
+  /**
+   * A signed delivery holding NUL characters is taken with them replaced: refusing it would
+   * only make the provider redeliver it, and no consumer could store it as sent.
+   */
+  private storable(body: unknown, headers: WebhookHeaders): unknown {
+    const clean = replaceNulCharacters(body);
+    if (clean !== body) {
+      const claimed = this.source.claimed(headers, clean);
+      this.options.logger.warn(
+        { source: this.source.name, deliveryId: claimed.deliveryId, path: findNulCharacter(body) },
+        'delivery holds NUL characters: replaced with U+FFFD (Postgres stores none)',
+      );
+    }
+    return clean;
   }
 
   /** Slack wants a 200; the others get 202: received, to be processed. */

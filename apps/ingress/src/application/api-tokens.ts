@@ -23,6 +23,17 @@ export interface NewApiToken {
   token: string;
 }
 
+/**
+ * The token store (Postgres) did not answer: whether the caller may pass is not known, so the
+ * request is to be retried later (503), not refused and not failed (500).
+ */
+export class TokenStoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`API tokens could not be read: ${(cause as Error).message}`, { cause });
+    this.name = 'TokenStoreUnavailableError';
+  }
+}
+
 export interface ApiPrincipal {
   tokenId: string;
   name: string;
@@ -75,7 +86,9 @@ export class ApiTokens {
 
   async authenticate(token: string, now = new Date()): Promise<ApiPrincipal | null> {
     if (!token.startsWith(TOKEN_PREFIX)) return null;
-    const row = await this.repository.findByHash(hashApiToken(token));
+    const row = await this.repository.findByHash(hashApiToken(token)).catch((err: unknown) => {
+      throw new TokenStoreUnavailableError(err);
+    });
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
     if (now.getTime() - (this.lastTouched.get(row.id) ?? 0) >= this.touchEveryMs) {
       this.lastTouched.set(row.id, now.getTime());

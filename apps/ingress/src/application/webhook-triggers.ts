@@ -165,7 +165,12 @@ export class WebhookTriggers {
 
   /** The source for `POST /webhooks/generic/<name>`; without a trigger of that name, one that refuses with 404. */
   async source(name: string): Promise<WebhookSource> {
-    const row = await this.repository.findByName(name);
+    // While Postgres does not answer (a restart, a failover) the sender is asked to retry (503).
+    let lookupFailed: string | undefined;
+    const row = await this.repository.findByName(name).catch((error: Error) => {
+      lookupFailed = `webhook triggers could not be read: ${error.message}`;
+      return null;
+    });
     const format = (row?.format ?? 'horizon') as TriggerFormat;
     const deliveryOf = (headers: WebhookHeaders) => {
       const id = triggerDeliveryId(format, headers);
@@ -175,7 +180,7 @@ export class WebhookTriggers {
       format === 'sentry'
         ? (webhookHeader(headers, 'sentry-hook-resource') ?? 'unknown')
         : (webhookHeader(headers, 'x-horizon-event') ?? 'webhook');
-    const { secret, unavailableReason } = this.openSecret(row);
+    const { secret, unavailableReason = lookupFailed } = this.openSecret(row);
     return {
       name: 'trigger',
       path: triggerPath(name),

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { scheduleViewSchema, workItemViewSchema } from '@horizon/contracts';
+import { fleetViewSchema, scheduleViewSchema, workItemViewSchema } from '@horizon/contracts';
 import { createScheduleBody, scheduleDeleted, scheduleList } from './schedules.schemas';
+import { createFleetBody, fleetDetail, fleetList, fleetRetried } from './fleets.schemas';
 import {
   acceptedResponse,
+  budgetAnswerBody,
   cancelWorkItemBody,
   createWorkItemBody,
   errorResponse,
@@ -11,6 +13,9 @@ import {
 } from './work-items.schemas';
 import { createTriggerBody, createdTrigger, triggerList } from './triggers.schemas';
 import { usageQuery, usageReply } from './usage.controller';
+import { frictionQuery, frictionReply } from './friction.controller';
+import { createRetroBody, retroCreated } from './retros.controller';
+import { trendsQuery, trendsReply } from './trends.controller';
 
 type JsonSchema = Record<string, unknown>;
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema => {
@@ -68,6 +73,7 @@ export function workApiOpenApi(): JsonSchema {
       schemas: {
         CreateWorkItem: schema(createWorkItemBody, 'input'),
         CancelWorkItem: schema(cancelWorkItemBody, 'input'),
+        BudgetAnswer: schema(budgetAnswerBody, 'input'),
         Accepted: schema(acceptedResponse),
         WorkItem: schema(workItemViewSchema),
         WorkItemPage: schema(workItemPage),
@@ -80,6 +86,15 @@ export function workApiOpenApi(): JsonSchema {
         ScheduleList: schema(scheduleList),
         ScheduleDeleted: schema(scheduleDeleted),
         Usage: schema(usageReply),
+        Friction: schema(frictionReply),
+        RetroRequest: schema(createRetroBody),
+        RetroCreated: schema(retroCreated),
+        Trends: schema(trendsReply),
+        CreateFleet: schema(createFleetBody, 'input'),
+        Fleet: schema(fleetViewSchema),
+        FleetList: schema(fleetList),
+        FleetDetail: schema(fleetDetail),
+        FleetRetried: schema(fleetRetried),
       },
     },
     paths: {
@@ -177,7 +192,26 @@ export function workApiOpenApi(): JsonSchema {
           },
         },
       },
+      '/api/v1/work-items/{id}/budget': {
+        post: {
+          operationId: 'answerBudget',
+          summary: 'Answer a work item waiting at a budget: continue with more, or stop (scope work:write)',
+          description:
+            "continue: its held run goes on (its allowance and its item's grow by extraUsd / extraTokens), or an item that could not start is queued; stop: the held run ends where it stood, its work committed and pushed to its branch.",
+          parameters: [idParam],
+          requestBody: { required: true, content: json(ref('BudgetAnswer')) },
+          responses: {
+            '202': { description: 'accepted', content: json(ref('Accepted')) },
+            '400': error('bad id or body (continue needs an extra amount)'),
+            '404': error('no such work item'),
+            '409': error('the work item is not waiting at a budget'),
+            ...authErrors,
+            ...unavailable,
+          },
+        },
+      },
       ...schedulePaths(),
+      ...fleetPaths(),
       '/api/v1/usage': {
         get: {
           operationId: 'getUsage',
@@ -190,6 +224,55 @@ export function workApiOpenApi(): JsonSchema {
             '400': error('bad grouping or since'),
             ...authErrors,
             ...readUnavailable,
+          },
+        },
+      },
+      '/api/v1/friction': {
+        get: {
+          operationId: 'getFriction',
+          summary: 'The papercuts runs met, grouped across runs by signature (scope work:read)',
+          description:
+            'One group per repository and signature (missing_script:lint, command_retried:npm test…), most runs first, each with its latest runs and the transcript entries (seq) that show it: what a retro reads.',
+          parameters: queryParameters(frictionQuery),
+          responses: {
+            '200': { description: 'one group per papercut, most runs first', content: json(ref('Friction')) },
+            '400': error('bad since, kind, minRuns or limit'),
+            ...authErrors,
+            ...readUnavailable,
+          },
+        },
+      },
+      '/api/v1/trends': {
+        get: {
+          operationId: 'getTrends',
+          summary: 'How each repository’s runs go over time (scope work:read)',
+          description:
+            'Per repository and day or week: runs, runs per item, tool calls, tokens, friction and failed checks per run, merges and the median time from request to merge. Falling figures are the platform learning.',
+          parameters: queryParameters(trendsQuery),
+          responses: {
+            '200': {
+              description: 'one row per repository and period, oldest first',
+              content: json(ref('Trends')),
+            },
+            '400': error('bad since, bucket or repo'),
+            ...authErrors,
+            ...readUnavailable,
+          },
+        },
+      },
+      '/api/v1/retros': {
+        post: {
+          operationId: 'createRetro',
+          summary: 'Start a retro on a repository (scope work:write)',
+          description:
+            "A retro work item whose run reads the papercuts the repository's runs met since then and proposes fixes as planned work items, each naming the friction it fixes. Papercuts whose proposals were cancelled before are left out. Idempotency-Key: the same key answers the same retro.",
+          requestBody: { required: true, content: json(ref('RetroRequest')) },
+          responses: {
+            '201': { description: 'the retro, queued', content: json(ref('RetroCreated')) },
+            '400': error('bad repo, since or owner'),
+            '409': error('no run met a papercut since then (other than rejected ones): nothing to fix'),
+            ...authErrors,
+            ...unavailable,
           },
         },
       },
@@ -259,6 +342,94 @@ function schedulePaths(): JsonSchema {
           '200': { description: 'deleted', content: json(ref('ScheduleDeleted')) },
           '404': error('no such schedule'),
           '409': error("the repository's .horizon/config.yaml declares it: remove it there"),
+          ...authErrors,
+          ...readUnavailable,
+        },
+      },
+    },
+  };
+}
+
+/** Fleets: every answer comes from the orchestrator over NATS. */
+function fleetPaths(): JsonSchema {
+  const fleetAnswer = (description: string) => ({ description, content: json(ref('Fleet')) });
+  const notFound = { '404': error('no such fleet') };
+  return {
+    '/api/v1/fleets': {
+      post: {
+        operationId: 'createFleet',
+        summary:
+          'Create a fleet: one work item per repository, at most `cap` running at once (scope work:write)',
+        requestBody: { required: true, content: json(ref('CreateFleet')) },
+        responses: {
+          '201': fleetAnswer('created; its children are fanned out next'),
+          '400': error(
+            'the body does not fit CreateFleet, a repository is listed twice, or the glob matches nothing',
+          ),
+          ...authErrors,
+          ...readUnavailable,
+        },
+      },
+      get: {
+        operationId: 'listFleets',
+        summary: 'List fleets, newest first, with their progress (scope work:read)',
+        responses: {
+          '200': { description: 'the fleets', content: json(ref('FleetList')) },
+          ...authErrors,
+          ...readUnavailable,
+        },
+      },
+    },
+    '/api/v1/fleets/{id}': {
+      get: {
+        operationId: 'getFleet',
+        summary: 'A fleet, its progress and its results table (scope work:read)',
+        parameters: [idParam],
+        responses: {
+          '200': { description: 'the fleet', content: json(ref('FleetDetail')) },
+          ...notFound,
+          ...authErrors,
+          ...readUnavailable,
+        },
+      },
+    },
+    '/api/v1/fleets/{id}/results': {
+      get: {
+        operationId: 'exportFleetResults',
+        summary: 'The results table as JSON rows or CSV (scope work:read)',
+        parameters: [
+          idParam,
+          { name: 'format', in: 'query', required: false, schema: { enum: ['json', 'csv'] } },
+        ],
+        responses: {
+          '200': { description: 'the rows', content: { 'text/csv': { schema: { type: 'string' } } } },
+          ...notFound,
+          ...authErrors,
+          ...readUnavailable,
+        },
+      },
+    },
+    '/api/v1/fleets/{id}/cancel': {
+      post: {
+        operationId: 'cancelFleet',
+        summary:
+          'Cancel a fleet: nothing more fans out, every child not ended is cancelled (scope work:write)',
+        parameters: [idParam],
+        responses: { '200': fleetAnswer('cancelled'), ...notFound, ...authErrors, ...readUnavailable },
+      },
+    },
+    '/api/v1/fleets/{id}/retry': {
+      post: {
+        operationId: 'retryFleet',
+        summary: 'Queue every failed or cancelled child again, together (scope work:write)',
+        parameters: [idParam],
+        responses: {
+          '200': {
+            description: 'the fleet and the repositories retried',
+            content: json(ref('FleetRetried')),
+          },
+          '409': error('no child failed or was cancelled'),
+          ...notFound,
           ...authErrors,
           ...readUnavailable,
         },

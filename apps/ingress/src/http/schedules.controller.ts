@@ -13,17 +13,13 @@ import {
   Query,
   Req,
   Res,
-  ServiceUnavailableException,
   UseGuards,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { INGRESS_CONFIG } from '../tokens';
 import type { IngressConfig } from '../config';
-import {
-  ScheduleClient,
-  ScheduleRefusedError,
-  SchedulesUnavailableError,
-} from '../messaging/schedules.client';
+import { ScheduleClient } from '../messaging/schedules.client';
+import { answerFromOrchestrator } from './orchestrator-answer';
 import { ApiTokenGuard, RequireScope } from './api-token.guard';
 import type { AuthenticatedRequest } from './api-token.guard';
 import { parseInput as parseRequest } from './parse-input';
@@ -107,21 +103,16 @@ export class SchedulesController {
     );
   }
 
-  /** The orchestrator's answer; its refusals as 400/404/409 with its reason, 503 with Retry-After while it does not answer. */
-  private async answer<T>(reply: FastifyReply, ask: () => Promise<T>): Promise<T> {
-    try {
-      return await ask();
-    } catch (err) {
-      if (err instanceof ScheduleRefusedError) {
-        const Refusal = refusalStatus[err.code] ?? BadRequestException;
-        throw new Refusal({ error: err.message });
-      }
-      if (!(err instanceof SchedulesUnavailableError)) throw err;
-      void reply.header('retry-after', String(this.config.INGRESS_RETRY_AFTER_SECONDS));
-      throw new ServiceUnavailableException({
-        error: `schedules are unavailable: ${err.message}; retry later`,
-      });
-    }
+  private answer<T>(reply: FastifyReply, ask: () => Promise<T>): Promise<T> {
+    return answerFromOrchestrator(
+      reply,
+      {
+        what: 'schedules are',
+        retryAfterSeconds: this.config.INGRESS_RETRY_AFTER_SECONDS,
+        refusals: refusalStatus,
+      },
+      ask,
+    );
   }
 }
 

@@ -86,7 +86,7 @@ export class WebhookRoutes implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.deliveryLog.drain();
+    await this.deliveryLog.close();
   }
 
   /** For tests: waits until every delivery record is in Postgres. */

@@ -8,6 +8,7 @@ import {
   Inject,
   ServiceUnavailableException,
   NotFoundException,
+  ConflictException,
   Param,
   Post,
   Query,
@@ -17,9 +18,16 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { Contract, DataOf, apiWorkItemCancel, apiWorkItemCreate, envelopeFor } from '@horizon/contracts';
+import {
+  Contract,
+  DataOf,
+  apiWorkItemBudgetAnswer,
+  apiWorkItemCancel,
+  apiWorkItemCreate,
+  envelopeFor,
+} from '@horizon/contracts';
 import { JetStreamEnvelopePublisher } from '../messaging/jetstream-publisher';
-import { derivedUuid } from '../domain/derived-uuid';
+import { idFor } from './idempotency-key';
 import { INGRESS_CONFIG } from '../tokens';
 import type { IngressConfig } from '../config';
 import { ApiTokenGuard, RequireScope } from './api-token.guard';
@@ -32,6 +40,7 @@ import {
   WorkItemsUnavailableError,
 } from '../messaging/work-items.reader';
 import {
+  budgetAnswerBody,
   cancelWorkItemBody,
   createWorkItemBody,
   listWorkItemsQuery,
@@ -68,11 +77,8 @@ export class WorkItemsController {
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
     const input = parse(createWorkItemBody, body, 'work item');
-    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
-      throw new BadRequestException({ error: 'Idempotency-Key must hold 1 to 200 characters' });
-    }
     const { principal } = request;
-    const workItemId = idempotencyKey ? derivedUuid(principal.tokenId, idempotencyKey) : randomUUID();
+    const workItemId = idFor(principal.tokenId, idempotencyKey);
     const { owner, ...rest } = input;
     const status = await this.publish(reply, apiWorkItemCreate, workItemId, {
       ...rest,
@@ -121,6 +127,39 @@ export class WorkItemsController {
       reason,
       requestedBy: `api-token:${request.principal.tokenId}`,
       delivery: this.delivery(deliveryId, 'work_item_cancel'),
+    });
+    return { id: workItemId, status };
+  }
+
+  /**
+   * The answer to an item waiting at a budget: `continue` with more (dollars, tokens) or `stop`.
+   * An API token is an admin's (only an admin of every repository may create one), so it may
+   * answer for any item; 409 when the item is not waiting at a budget.
+   */
+  @Post(':id/budget')
+  @HttpCode(202)
+  @RequireScope('work:write')
+  async answerBudget(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const workItemId = parse(workItemIdParam, id, 'work item id');
+    const answer = parse(budgetAnswerBody, body ?? {}, 'budget answer');
+    const item = await this.read(reply, () => this.reader.find(workItemId));
+    if (!item) throw new NotFoundException({ error: 'no such work item' });
+    if (item.state !== 'waiting')
+      throw new ConflictException({
+        error: `the work item is ${item.state}, not waiting at a budget: there is nothing to answer`,
+      });
+    const deliveryId = randomUUID();
+    const status = await this.publish(reply, apiWorkItemBudgetAnswer, deliveryId, {
+      workItemId,
+      action: answer.action,
+      extra: { tokens: answer.extraTokens ?? null, costUsd: answer.extraUsd ?? null },
+      requestedBy: `api-token:${request.principal.tokenId}`,
+      delivery: this.delivery(deliveryId, 'work_item_budget_answer'),
     });
     return { id: workItemId, status };
   }

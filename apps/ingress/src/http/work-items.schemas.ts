@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   apiWorkItemCreate,
+  budgetActionSchema,
   workItemKindSchema,
   workItemStateSchema,
   workItemViewSchema,
@@ -28,6 +29,27 @@ export const createWorkItemBody = z.strictObject({
 export const cancelWorkItemBody = z.strictObject({
   reason: z.string().min(1).max(2000).default('cancelled through the API'),
 });
+
+export const budgetAnswerBody = z
+  .strictObject({
+    action: budgetActionSchema,
+    extraUsd: z.number().positive().optional().describe('continue: US dollars more for the run and its item'),
+    extraTokens: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('continue: tokens more for the run and its item'),
+  })
+  .refine((body) => body.action === 'stop' || body.extraUsd !== undefined || body.extraTokens !== undefined, {
+    message: 'continue needs extraUsd or extraTokens (how much more it may spend)',
+  })
+  .refine(
+    (body) => body.action === 'continue' || (body.extraUsd === undefined && body.extraTokens === undefined),
+    {
+      message: 'stop takes no extra amount',
+    },
+  );
 
 export const listWorkItemsQuery = z.strictObject({
   state: workItemStateSchema.optional(),

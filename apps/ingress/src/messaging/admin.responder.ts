@@ -5,6 +5,8 @@ import {
   apiWorkItemFollowUp,
   apiWorkItemRetry,
   envelopeFor,
+  apiWorkItemBudgetAnswer,
+  ingressAnswerBudget,
   ingressCancelWorkItem,
   ingressCreateApiToken,
   ingressFollowUpWorkItem,
@@ -66,6 +68,9 @@ export class IngressAdminResponder implements OnApplicationBootstrap {
     );
     this.rpc.serve(ingressRetryWorkItem, (request) =>
       this.publishFor(apiWorkItemRetry, 'work_item_retry', request),
+    );
+    this.rpc.serve(ingressAnswerBudget, (request) =>
+      this.publishFor(apiWorkItemBudgetAnswer, 'work_item_budget_answer', request),
     );
   }
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from '@horizon/observability';
+import { replaceNulCharacters } from '@horizon/contracts';
 import type { DeliveryLog, DeliveryRecord } from '../application/accept';
 
 export interface DeliveryLogOptions {
@@ -28,6 +29,7 @@ export class BatchedDeliveryLog implements DeliveryLog {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private failures = 0;
+  private closed = false;
   private readonly options: Required<Omit<DeliveryLogOptions, 'onDropped'>> &
     Pick<DeliveryLogOptions, 'onDropped'>;
 
@@ -77,8 +79,16 @@ export class BatchedDeliveryLog implements DeliveryLog {
       this.logger.error({ lost: this.pending.size }, 'InboxDelivery records not written before shutdown');
   }
 
+  /** Drains, then stops retrying: what is still pending is logged as lost, and no timer is left behind. */
+  async close(timeoutMs?: number): Promise<void> {
+    await this.drain(timeoutMs);
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
   private schedule(delayMs: number): void {
-    if (this.timer || this.flushing) return;
+    if (this.timer || this.flushing || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
@@ -116,16 +126,39 @@ export class BatchedDeliveryLog implements DeliveryLog {
     return this.flushing;
   }
 
+  /**
+   * Writes a batch. A batch Postgres refuses for its data (SQLSTATE class 22 or 23) would be
+   * refused on every retry and hold back every record queued behind it: its rows are written
+   * one by one instead, and a row refused on its own is dropped and logged.
+   */
   private async write(records: DeliveryRecord[]): Promise<void> {
+    try {
+      await this.insert(records);
+    } catch (error) {
+      if (!refusedForData(error)) throw error;
+      if (records.length === 1) {
+        this.logger.error(
+          { err: error, source: records[0]!.source, deliveryId: records[0]!.deliveryId },
+          'InboxDelivery record refused by Postgres: dropped (the delivery itself is unaffected)',
+        );
+        return;
+      }
+      for (const record of records) await this.write([record]);
+    }
+  }
+
+  private async insert(records: DeliveryRecord[]): Promise<void> {
     const values: unknown[] = [];
     const rows = records.map((r, i) => {
+      // NUL is refused by text and jsonb alike. Envelopes are built from bodies the acceptor
+      // already cleaned; refusal reasons and claimed ids may still quote one from a raw body.
       values.push(
         r.source,
-        r.deliveryId,
-        r.event,
+        replaceNulCharacters(r.deliveryId),
+        replaceNulCharacters(r.event),
         r.envelope?.id ?? null,
         r.outcome,
-        r.detail,
+        r.detail === null ? null : replaceNulCharacters(r.detail),
         r.envelope ? JSON.stringify(r.envelope) : null,
         r.receivedAt,
       );
@@ -158,4 +191,10 @@ export class BatchedDeliveryLog implements DeliveryLog {
       );
     }
   }
+}
+
+/** Postgres refused the values themselves (data exception, integrity violation): retrying cannot help. */
+function refusedForData(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }

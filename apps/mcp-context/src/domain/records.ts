@@ -56,6 +56,41 @@ export const documentSchema = z.object({
   content: z.string().describe('Markdown'),
 });
 
+/** A page of the team's documents (Notion): requirements, specs, decisions. */
+export const docPageSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  url: z.string().nullable(),
+  lastEditedAt: z.string().nullable(),
+  content: z.string().describe('Markdown'),
+});
+
+/** One row of a documents database: its page and its properties as text. */
+export const docRowSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  url: z.string().nullable(),
+  properties: z.record(z.string(), z.string()),
+});
+
+/** A frame of a design file (Figma): what a screen or component is called, and on which page. */
+export const designFrameSchema = z.object({
+  id: z.string().describe('The node id, e.g. 12:34'),
+  name: z.string(),
+  page: z.string(),
+  url: z.string(),
+});
+
+export const designCommentSchema = z.object({
+  id: z.string(),
+  author: z.string(),
+  message: z.string(),
+  createdAt: z.string(),
+  resolved: z.boolean(),
+  /** The frame it is pinned to, when it is. */
+  frameId: z.string().nullable(),
+});
+
 export const chatMessageSchema = z.object({
   ts: z.string().describe('Message timestamp, the message id in its channel'),
   author: z.string().nullable(),
@@ -158,6 +193,10 @@ export type Comment = z.infer<typeof commentSchema>;
 export type Relation = z.infer<typeof relationSchema>;
 export type Project = z.infer<typeof projectSchema>;
 export type TrackerDocument = z.infer<typeof documentSchema>;
+export type DocPage = z.infer<typeof docPageSchema>;
+export type DocRow = z.infer<typeof docRowSchema>;
+export type DesignFrame = z.infer<typeof designFrameSchema>;
+export type DesignComment = z.infer<typeof designCommentSchema>;
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 export type PullRequest = z.infer<typeof pullRequestSchema>;
 export type DiffFile = z.infer<typeof diffFileSchema>;

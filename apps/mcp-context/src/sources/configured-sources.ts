@@ -5,8 +5,10 @@ import { GitHubPullRequestReader } from '@horizon/integrations-github';
 import { LinearReader } from '@horizon/integrations-linear';
 import { createSlackChat } from '@horizon/integrations-slack';
 import { ChatThreads } from './chat-threads';
+import { FigmaDesigns } from './figma-designs';
 import { LocalLogs } from './local-logs';
 import { LocalTracker } from './local-tracker';
+import { NotionDocs } from './notion-docs';
 import { OrchestratorRunHistory } from './orchestrator-run-history';
 import { MAX_SOURCE_ITEMS } from './ports';
 import { SentryErrors } from './sentry-errors';
@@ -15,7 +17,8 @@ import { WorkspaceConventions } from './workspace-conventions';
 
 /**
  * The local adapters by default; a real service wherever its credentials are configured.
- * Chat and forge have no local adapter yet: without Slack or GitHub their tools are not offered.
+ * Chat, documents, designs and forge have no local adapter: without Slack, Notion, Figma or GitHub their
+ * tools are not offered.
  */
 export function configuredSources(config: McpContextConfig, rpc: RpcClient): Sources {
   const local = new LocalLogs({ dir: logsDir(config), tailBytes: config.MCP_LOGS_TAIL_BYTES });
@@ -32,6 +35,12 @@ export function configuredSources(config: McpContextConfig, rpc: RpcClient): Sou
           'slack',
           createSlackChat({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL }),
         )
+      : undefined,
+    docs: config.NOTION_TOKEN
+      ? new NotionDocs({ token: config.NOTION_TOKEN, url: config.NOTION_API_URL })
+      : undefined,
+    design: config.FIGMA_TOKEN
+      ? new FigmaDesigns({ token: config.FIGMA_TOKEN, url: config.FIGMA_API_URL })
       : undefined,
     forge: config.GITHUB_TOKEN
       ? new GitHubPullRequestReader({

@@ -1,10 +1,14 @@
-import type { RunOutcome } from '@horizon/contracts';
+import type { FrictionGroup, FrictionKind, RunOutcome } from '@horizon/contracts';
 import type {
   ChatMessage,
   CiCheck,
   Comment,
   ConventionFile,
   DiffFile,
+  DesignComment,
+  DesignFrame,
+  DocPage,
+  DocRow,
   ErrorGroup,
   Issue,
   LogEntry,
@@ -31,6 +35,23 @@ export interface TrackerSource {
   listComments(issueId: string): Promise<Comment[]>;
   relatedIssues(issueId: string): Promise<Relation[]>;
   getProject(id: string): Promise<{ project: Project; documents: TrackerDocument[] }>;
+}
+
+/** The team's documents (Notion): pages and databases, by id or by their URL. */
+export interface DocsSource {
+  readonly name: string;
+  getPage(idOrUrl: string): Promise<DocPage>;
+  /** The rows of a database (its first data source), as the source orders them. */
+  queryDatabase(idOrUrl: string): Promise<{ title: string; rows: DocRow[] }>;
+}
+
+/** The team's design files (Figma): their pages' frames and the comments on them. */
+export interface DesignSource {
+  readonly name: string;
+  getFile(
+    keyOrUrl: string,
+  ): Promise<{ key: string; name: string; lastModified: string; frames: DesignFrame[] }>;
+  listComments(keyOrUrl: string): Promise<DesignComment[]>;
 }
 
 export interface ChatSource {
@@ -82,6 +103,13 @@ export interface ErrorSource {
 
 export interface RunHistory {
   search(query: { text: string; repo?: string; outcome?: RunOutcome }): Promise<RunMatch[]>;
+  /** The papercuts past runs met, one group per repository and signature, most runs first. */
+  friction(query: {
+    since: Date;
+    repo?: string;
+    kind?: FrictionKind;
+    minRuns?: number;
+  }): Promise<FrictionGroup[]>;
 }
 
 export interface ConventionsSource {

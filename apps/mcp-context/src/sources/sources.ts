@@ -1,5 +1,7 @@
 import type {
   ChatSource,
+  DesignSource,
+  DocsSource,
   ConventionsSource,
   ErrorSource,
   ForgeSource,
@@ -12,6 +14,8 @@ import type {
 export interface Sources {
   tracker?: TrackerSource;
   chat?: ChatSource;
+  docs?: DocsSource;
+  design?: DesignSource;
   forge?: ForgeSource;
   logs: LogSource;
   errors: ErrorSource;

@@ -74,6 +74,24 @@ export async function seedHorizon(databaseUrl: string) {
       null,
       { frictionNotes: ['Lint took four minutes'] },
     ]);
+    // Both runs met the missing lint script; the first also a flaky test that passed on retry.
+    const friction = `INSERT INTO orchestrator."RunFriction" ("runId", signature, kind, summary, count, evidence, repo, "recordedAt") VALUES ($1, $2, $3, $4, $5, $6, 'acme/shop', now() - $7 * interval '1 hour')`;
+    const lint = [
+      'missing_script:lint',
+      'missing_script',
+      '`npm run lint`: the script "lint" is not declared',
+    ];
+    await pool.query(friction, [ids.pastRun, ...lint, 1, [3], 2]);
+    await pool.query(friction, [ids.otherRun, ...lint, 2, [5, 9], 1]);
+    await pool.query(friction, [
+      ids.pastRun,
+      'command_retried:npm test',
+      'command_retried',
+      '`npm test` failed (exit 1), then passed when run again',
+      1,
+      [7, 8],
+      2,
+    ]);
     await pool.query(
       `INSERT INTO orchestrator."Artifact" (id, "runId", kind, uri, "contentType", "sizeBytes", metadata) VALUES ($1, $2, 'transcript', 'file:///t.jsonl', 'application/jsonl', 10, $3)`,
       [randomUUID(), ids.otherRun, { summary: 'Agent regenerated the migration lock file' }],

@@ -60,6 +60,7 @@ export function slackSender(chat: ChatPort): ChannelSender {
         channel,
         threadTs,
         text,
+        ...(n.actions?.length ? { buttons: n.actions } : {}),
         metadata: { eventType: METADATA_EVENT, payload },
       });
       return posted.ts;

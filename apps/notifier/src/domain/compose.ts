@@ -1,6 +1,10 @@
 import type { DataOf, NotifyDeliverData, SourceRefs, WorkItemState } from '@horizon/contracts';
 import type { runFinished, runProgress, workItemCreated, workItemStateChanged } from '@horizon/contracts';
+import { budgetQuestion, type ContinueExtra } from './compose-budget';
 import { onRunFinishedOnPullRequest } from './compose-github';
+
+/** What the budget question's Continue button grants unless the notifier is configured otherwise. */
+export const defaultContinueExtra: ContinueExtra = { usd: 2, tokens: 200_000 };
 
 /**
  * Turns lifecycle facts into channel messages (pure: no I/O). Each work item reports where it
@@ -41,6 +45,7 @@ const STATE_EMOJI: Partial<Record<WorkItemState, string>> = {
   failed: ':x:',
   cancelled: ':heavy_multiplication_x:',
   timed_out: ':alarm_clock:',
+  waiting: ':raised_hand:',
 };
 const FAILED: WorkItemState[] = ['failed', 'timed_out', 'cancelled'];
 
@@ -150,6 +155,7 @@ export function onStateChanged(
   envelopeId: string,
   data: DataOf<typeof workItemStateChanged>,
   route: Route,
+  continueExtra: ContinueExtra = defaultContinueExtra,
 ): Notification[] {
   const pr = data.sourceRefs.pullRequest;
   const prLink =
@@ -175,7 +181,9 @@ export function onStateChanged(
         .join('  \n'),
     ),
   ];
-  if (data.to === 'in_review' && pr && prLink) {
+  if (data.to === 'waiting') {
+    out.push(...budgetQuestion(envelopeId, data, route, continueExtra));
+  } else if (data.to === 'in_review' && pr && prLink) {
     out.push(
       ...pullRequestMessages(
         route,

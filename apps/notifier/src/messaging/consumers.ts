@@ -1,12 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Envelope, EnvelopeOf } from '@horizon/contracts';
 import {
+  fleetCreated,
+  fleetFinished,
+  fleetProgressed,
+  forgeFindMergeConflicts,
   forgeOpenPullRequest,
+  forgeUpdateFleetLinks,
   notifyDeliver,
   runFinished,
   runProgress,
   runStarted,
   sandboxArtifactRecorded,
+  sandboxBudgetReached,
   sandboxModelUsage,
   sandboxSnapshotBuilt,
   sandboxStateChanged,
@@ -19,11 +25,17 @@ import {
 import { HandleMessage, MessageConsumer, Outcome } from '@horizon/messaging';
 import type { HandlerOutcome, MessageContext } from '@horizon/messaging';
 import { onRunFinished, onRunProgress, onStateChanged, onWorkItemCreated, Route } from '../domain/compose';
+import type { Notification } from '../domain/compose';
+import type { ContinueExtra } from '../domain/compose-budget';
 import { Deliverer } from '../application/deliverer';
 import { RouteStore } from '../persistence/delivery-store';
 import { PullRequestDelivery } from '../application/pull-requests/pull-request-delivery';
+import { FleetLinksDelivery } from '../application/pull-requests/fleet-links';
+import { MergeConflictFinder } from '../application/pull-requests/merge-conflicts';
 import { OwnerDirectory } from '../application/owners/owner-directory';
 import {
+  handedBack,
+  handedBackNotice,
   isWorkItemId,
   mergedBlockerOf,
   startedByItself,
@@ -31,8 +43,13 @@ import {
 } from '../application/owners/started-notice';
 import { PlannedIssuesDelivery } from '../application/tracker/planned-issues-delivery';
 
-/** Deliveries a run event waits for its work item's route before it gives up reporting. */
-const ROUTE_WAIT_DELIVERIES = 3;
+/**
+ * Deliveries a run event waits for its work item's route before it gives up reporting. The
+ * item's `created` is handled beside it (the consumer takes several messages at once), so on a
+ * busy host it can come seconds later: the waits double from 1 s up to 8 s, about 30 s in all.
+ */
+const ROUTE_WAIT_DELIVERIES = 6;
+const routeWaitMs = (delivery: number) => Math.min(1000 * 2 ** (delivery - 1), 8000);
 
 /** Commands addressed to the notifier: deliver exactly this message. */
 @Injectable()
@@ -53,7 +70,11 @@ export class NotifyCommandConsumer {
 @Injectable()
 @MessageConsumer({ durable: 'notifier-forge', stream: 'CMD' })
 export class ForgeCommandConsumer {
-  constructor(@Inject(PullRequestDelivery) private readonly pullRequests: PullRequestDelivery) {}
+  constructor(
+    @Inject(PullRequestDelivery) private readonly pullRequests: PullRequestDelivery,
+    @Inject(FleetLinksDelivery) private readonly fleetLinks: FleetLinksDelivery,
+    @Inject(MergeConflictFinder) private readonly mergeConflicts: MergeConflictFinder,
+  ) {}
 
   @HandleMessage(forgeOpenPullRequest)
   openPullRequest(
@@ -61,6 +82,22 @@ export class ForgeCommandConsumer {
     ctx: MessageContext,
   ): Promise<HandlerOutcome> {
     return this.pullRequests.open(env.data, ctx.logger);
+  }
+
+  @HandleMessage(forgeUpdateFleetLinks)
+  updateFleetLinks(
+    env: EnvelopeOf<typeof forgeUpdateFleetLinks>,
+    ctx: MessageContext,
+  ): Promise<HandlerOutcome> {
+    return this.fleetLinks.update(env.data, ctx.logger);
+  }
+
+  @HandleMessage(forgeFindMergeConflicts)
+  findMergeConflicts(
+    env: EnvelopeOf<typeof forgeFindMergeConflicts>,
+    ctx: MessageContext,
+  ): Promise<HandlerOutcome> {
+    return this.mergeConflicts.find(env.data, env, ctx.logger);
   }
 }
 
@@ -87,11 +124,16 @@ export class TrackerCommandConsumer {
   }
 }
 
+/** What the budget question's Continue button grants (`BUDGET_CONTINUE_EXTRA_*`). */
+export const CONTINUE_EXTRA = Symbol('CONTINUE_EXTRA');
+
 /** Facts: work-item and run events become messages wherever the work item came from; the rest are no news to people. */
 @Injectable()
 @MessageConsumer({
   durable: 'notifier-events',
   stream: 'EVT',
+  // Room for the route waits (ROUTE_WAIT_DELIVERIES) and a delivery's own retries after them.
+  maxDeliver: ROUTE_WAIT_DELIVERIES + 4,
   // A console draft's proposal is for the console; the plan item's `done` is what people hear of.
   ignore: [
     runStarted,
@@ -99,8 +141,14 @@ export class TrackerCommandConsumer {
     sandboxSnapshotBuilt,
     sandboxArtifactRecorded,
     sandboxModelUsage,
+    // The item's `waiting` state change is what its owner hears of.
+    sandboxBudgetReached,
     workItemFollowUp,
     workItemPlanProposed,
+    // A fleet reaches people through its children's PRs and the CLI/API; its own events are for watchers.
+    fleetCreated,
+    fleetProgressed,
+    fleetFinished,
   ],
 })
 export class LifecycleEventConsumer {
@@ -108,6 +156,7 @@ export class LifecycleEventConsumer {
     @Inject(Deliverer) private readonly deliverer: Deliverer,
     @Inject(RouteStore) private readonly routes: RouteStore,
     @Inject(OwnerDirectory) private readonly owners: OwnerDirectory,
+    @Inject(CONTINUE_EXTRA) private readonly continueExtra: ContinueExtra,
   ) {}
 
   @HandleMessage(workItemCreated)
@@ -127,19 +176,27 @@ export class LifecycleEventConsumer {
   ): Promise<HandlerOutcome> {
     const route = await this.routes.upsert(env.data.workItemId, { sourceRefs: env.data.sourceRefs });
     const outcome = await this.deliverer.deliverAll(
-      onStateChanged(env.id, env.data, route),
+      onStateChanged(env.id, env.data, route, this.continueExtra),
       ctx.logger,
       ctx.streamSeq,
     );
     if (outcome.kind !== 'ack' || !startedByItself(env.data)) return outcome;
-    return this.tellOwner(env, route, ctx);
+    return this.tellOwner(route, ctx, async (slackUser) => {
+      const blocker = mergedBlockerOf(env.data.cause);
+      const blockerTitle =
+        blocker && isWorkItemId(blocker) ? ((await this.routes.get(blocker))?.title ?? undefined) : blocker;
+      return startedNotice(env.id, env.data, route, slackUser, blockerTitle);
+    });
   }
 
-  /** A work item started by itself: its owner hears it in Slack, wherever the item came from. */
+  /**
+   * What nobody asked to see happen, said to the owner in Slack wherever the item came from: it
+   * started by itself, or a run on its PR ended without pushing and the PR is theirs again.
+   */
   private async tellOwner(
-    env: EnvelopeOf<typeof workItemStateChanged>,
     route: Route,
     ctx: MessageContext,
+    notice: (slackUser: string) => Promise<Notification> | Notification,
   ): Promise<HandlerOutcome> {
     if (!route.ownerId || !this.deliverer.configured('slack')) return Outcome.ack();
     let slackUser: string | null;
@@ -152,11 +209,7 @@ export class LifecycleEventConsumer {
       ctx.logger.info({ ownerId: route.ownerId }, 'owner has no linked Slack account: not told');
       return Outcome.ack();
     }
-    const blocker = mergedBlockerOf(env.data.cause);
-    const blockerTitle =
-      blocker && isWorkItemId(blocker) ? ((await this.routes.get(blocker))?.title ?? undefined) : blocker;
-    const notice = startedNotice(env.id, env.data, route, slackUser, blockerTitle);
-    return this.deliverer.deliver(notice, ctx.logger);
+    return this.deliverer.deliver(await notice(slackUser), ctx.logger);
   }
 
   @HandleMessage(runProgress)
@@ -173,7 +226,18 @@ export class LifecycleEventConsumer {
     const route = await this.routes.upsert(env.data.workItemId, {
       lastRun: { outcome, durationMs, verification, reason },
     });
-    return this.deliverer.deliverAll(onRunFinished(env.data, route), ctx.logger, ctx.streamSeq);
+    const delivered = await this.deliverer.deliverAll(
+      onRunFinished(env.data, route),
+      ctx.logger,
+      ctx.streamSeq,
+    );
+    if (!handedBack(env.data, route)) return delivered;
+    // The owner hears it even when the PR comment could not be posted (then the event is retried
+    // or dead-lettered for the comment's sake; the DM is keyed by the run and not sent twice).
+    const told = await this.tellOwner(route, ctx, (slackUser) =>
+      handedBackNotice(env.data, route, slackUser),
+    );
+    return delivered.kind !== 'ack' ? delivered : told;
   }
 
   private async withRoute(
@@ -189,7 +253,7 @@ export class LifecycleEventConsumer {
   /** Run events carry only ids: until the work item's own events arrive, there is nowhere to report. */
   private waitForRoute(env: Envelope, ctx: MessageContext): HandlerOutcome {
     if (ctx.deliveryCount < ROUTE_WAIT_DELIVERIES)
-      return Outcome.retry('work item route not known yet', 1000);
+      return Outcome.retry('work item route not known yet', routeWaitMs(ctx.deliveryCount));
     ctx.logger.info({ subject: env.subject }, 'no route for this work item; nothing to report');
     return Outcome.ack();
   }

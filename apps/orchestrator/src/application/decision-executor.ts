@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { Logger } from '@horizon/observability';
 import { IngressEvent, RoutingDecision, route, terminalWorkItemStates, threadKey } from '../domain';
 import { WorkItemRepository, WorkItemRow } from '../persistence/work-item.repository';
+import { BudgetWaits } from './budgets';
+import { FixStation } from './fix-station';
 import { IntakeExecutor } from './intake-executor';
+import { RebaseStation } from './rebase-station';
 import { OrchestratorMetrics } from './metrics';
 import { OwnerAnswers } from './owner-lookup';
 import { PullRequestExecutor } from './pull-request-executor';
@@ -22,8 +25,11 @@ export class DecisionExecutor {
     private readonly items: WorkItemRepository,
     private readonly workItems: WorkItemService,
     private readonly retries: WorkItemRetry,
+    private readonly budgets: BudgetWaits,
     private readonly intake: IntakeExecutor,
     private readonly pullRequests: PullRequestExecutor,
+    private readonly fixes: FixStation,
+    private readonly rebases: RebaseStation,
     private readonly contexts: RoutingContextBuilder,
     private readonly metrics: OrchestratorMetrics,
   ) {}
@@ -40,6 +46,8 @@ export class DecisionExecutor {
     const { rule, decision } = route(event, await this.contexts.build(uow, event));
     logger.info({ rule, decision: decision.type }, 'routed');
     await this.execute(uow, decision, owners);
+    if (decision.type === 'mark_merged' && event.subject === 'hzn.ingress.github.pull_request')
+      await this.rebases.checkRivalsAfterMerge(uow, event.data, decision.pullRequest);
     this.metrics.decisions.inc({ decision: decision.type, rule });
     return decision;
   }
@@ -63,6 +71,12 @@ export class DecisionExecutor {
       case 'mark_merged':
       case 'cancel':
         return this.pullRequests.execute(uow, decision);
+      case 'start_fix_run':
+      case 'stop_autofix':
+      case 'resume_autofix':
+        return this.fixes.execute(uow, decision);
+      case 'start_rebase_run':
+        return this.rebases.start(uow, decision);
       case 'cancel_work_item':
         return this.withItem(uow, decision.workItemId, decision.requestedBy, 'cancel', (item) =>
           this.workItems.cancel(uow, item, decision.reason, decision.requestedBy),
@@ -82,6 +96,10 @@ export class DecisionExecutor {
       case 'retry_work_item':
         return this.withItem(uow, decision.workItemId, decision.requestedBy, 'retry', (item) =>
           this.retries.retry(uow, item, decision.requestedBy),
+        );
+      case 'answer_budget':
+        return this.withItem(uow, decision.workItemId, decision.requestedBy, 'budget answer', (item) =>
+          this.answerBudget(uow, item, decision, owners),
         );
       case 'cancel_tracker_issue': {
         const actor = `linear:${decision.actorId ?? 'unknown'}`;
@@ -123,6 +141,31 @@ export class DecisionExecutor {
       case 'ignore':
         return;
     }
+  }
+
+  /** A refused answer changes nothing and is audited with why; one from Slack counts only from the item's owner. */
+  private async answerBudget(
+    uow: UnitOfWork,
+    item: WorkItemRow,
+    decision: Extract<RoutingDecision, { type: 'answer_budget' }>,
+    owners: OwnerAnswers,
+  ): Promise<void> {
+    const { action, extra, requestedBy, fromOwnerOnly } = decision;
+    const owner = fromOwnerOnly ? owners.linkedTo(fromOwnerOnly.provider, fromOwnerOnly.externalId) : null;
+    const outcome =
+      fromOwnerOnly && (owner === null || owner !== item.ownerId)
+        ? {
+            applied: false as const,
+            reason: `only the item's owner may answer, and ${requestedBy} is not them`,
+          }
+        : await this.budgets.answer(uow, item, action, extra, requestedBy);
+    if (!outcome.applied)
+      await this.workItems.ignore(
+        uow,
+        item,
+        requestedBy,
+        `budget answer (${action}) refused: ${outcome.reason}`,
+      );
   }
 
   private async withItem(

@@ -6,6 +6,7 @@ import { WorkItemRepository } from '../persistence/work-item.repository';
 import { ORCHESTRATOR_CONFIG } from '../settings';
 import type { OrchestratorConfig } from '../settings';
 import { OwnerAnswers } from './owner-lookup';
+import { RetroService } from './retro.service';
 import { UnitOfWork } from './unit-of-work';
 import { WorkItemService } from './work-item.service';
 
@@ -15,11 +16,15 @@ type Decision<T extends RoutingDecision['type']> = Extract<RoutingDecision, { ty
  * New work: an API request, a webhook trigger, a schedule's tick, a Linear session or issue, a
  * Slack mention. Each records one work item (or finds the one it already recorded).
  */
+/** The papercuts a scheduled retro reads: the week before its tick. */
+const SCHEDULED_RETRO_SPAN_MS = 7 * 24 * 3_600_000;
+
 @Injectable()
 export class IntakeExecutor {
   constructor(
     private readonly items: WorkItemRepository,
     private readonly workItems: WorkItemService,
+    private readonly retros: RetroService,
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
   ) {}
 
@@ -103,6 +108,21 @@ export class IntakeExecutor {
     owners: OwnerAnswers,
   ): Promise<void> {
     if (await this.items.get(uow.tx, firing.workItemId)) return;
+    const ownerId = firing.ownerId === null ? null : owners.identity(firing.ownerId);
+    if (firing.flavour === 'retro') {
+      const recorded = await this.retros.record(uow, {
+        retroId: firing.workItemId,
+        repo: firing.repo,
+        since: new Date(Date.parse(firing.tickAt) - SCHEDULED_RETRO_SPAN_MS).toISOString(),
+        ownerId,
+        requestedBy: `schedule:${firing.name}`,
+        focus: firing.prompt,
+        labels: ['schedule'],
+      });
+      if ('nothing' in recorded)
+        await this.workItems.ignore(uow, null, `schedule:${firing.name}`, recorded.nothing);
+      return;
+    }
     await this.workItems.record(
       uow,
       {
@@ -114,7 +134,7 @@ export class IntakeExecutor {
         priority: 5,
         labels: ['schedule'],
         autoStart: true,
-        ownerId: firing.ownerId === null ? null : owners.identity(firing.ownerId),
+        ownerId,
         sourceRefs: { schedule: { id: firing.scheduleId, name: firing.name, tickAt: firing.tickAt } },
       },
       [],

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { readPlanProposal, trackerCreatePlannedIssues, workItemPlanProposed } from '@horizon/contracts';
 import type { SourceRefs } from '@horizon/contracts';
-import { breakDownPlan, plannedIssueDescription } from '../domain';
+import type { PlanProposal } from '@horizon/contracts';
+import { breakDownPlan, plannedIssueDescription, proposalFooter, withoutRejected } from '../domain';
+import { RunFrictionRepository } from '../persistence/run-friction.repository';
 import type { WorkItemRow } from '../persistence/work-item.repository';
 import { UnitOfWork } from './unit-of-work';
 import { sourceRefsOf } from './work-item-transitions';
@@ -22,11 +24,16 @@ export type PlanRecording =
  * themselves as their blockers merge (the PM-agent automation default). Plans asked for through
  * the API start at once. A plan a console draft asked for creates nothing: its issues go back to
  * the draft (`plan_proposed`, in the same unit of work as the plan's `done`) for people to review
- * and start themselves.
+ * and start themselves. A retro's plan is its proposed fixes: each waits, planned, for a person to
+ * start it (cancelling it is rejecting it), and proposals that fix only papercuts whose fixes were
+ * rejected before are dropped.
  */
 @Injectable()
 export class PlanRecorder {
-  constructor(private readonly workItems: WorkItemService) {}
+  constructor(
+    private readonly workItems: WorkItemService,
+    private readonly friction: RunFrictionRepository,
+  ) {}
 
   async record(
     uow: UnitOfWork,
@@ -36,7 +43,20 @@ export class PlanRecorder {
   ): Promise<PlanRecording> {
     const reading = readPlanProposal(answer);
     if (!reading.ok) return { ok: false, reason: `the plan could not be read: ${reading.reason}` };
-    const breakdown = breakDownPlan(reading.plan);
+    let proposal: PlanProposal = reading.plan;
+    let skipped = '';
+    if (plan.kind === 'retro') {
+      const { plan: kept, dropped } = withoutRejected(
+        proposal,
+        await this.friction.rejected(uow.tx, plan.repo),
+      );
+      skipped = dropped.length
+        ? `; left out ${dropped.length} that fix only papercuts whose fixes were rejected before: ${dropped.map((i) => i.title).join('; ')}`
+        : '';
+      if (!kept) return { ok: true, childIds: [], summary: `proposed nothing new${skipped}` };
+      proposal = kept;
+    }
+    const breakdown = breakDownPlan(proposal);
     if (!breakdown.ok) return breakdown;
 
     const refs = sourceRefsOf(plan);
@@ -56,21 +76,28 @@ export class PlanRecorder {
     }
     const linear = refs.trackerIssue?.provider === 'linear' ? refs.trackerIssue : null;
     const ids = new Map(breakdown.issues.map((issue) => [issue.key, randomUUID()]));
+    const retro = plan.kind === 'retro';
     const children = breakdown.issues.map((issue) => ({
       id: ids.get(issue.key) as string,
       title: issue.title,
-      description: plannedIssueDescription(issue),
+      description: [plannedIssueDescription(issue), retro ? proposalFooter(issue) : '']
+        .filter(Boolean)
+        .join('\n\n'),
       blockedBy: issue.blockedBy.map((key) => ids.get(key) as string),
+      friction: issue.friction ?? [],
     }));
 
     for (const child of children) {
       const sourceRefs: SourceRefs = {
         ...(linear ? { trackerIssue: { provider: 'linear', id: child.id, teamId: linear.teamId } } : {}),
         ...(refs.slackThread ? { slackThread: refs.slackThread } : {}),
+        ...(retro ? { retroProposal: { retroId: plan.id, friction: child.friction } } : {}),
       };
-      const placement: Placement = linear
-        ? { by: 'hold', cause: `planned by ${plan.title}: waits to be started in Linear` }
-        : { by: 'policy' };
+      const placement: Placement = retro
+        ? { by: 'hold', cause: `proposed by ${plan.title}: waits for a person to start it` }
+        : linear
+          ? { by: 'hold', cause: `planned by ${plan.title}: waits to be started in Linear` }
+          : { by: 'policy' };
       await this.workItems.record(
         uow,
         {
@@ -100,7 +127,7 @@ export class PlanRecorder {
         teamId: linear.teamId,
         projectId: null,
         agentSessionId: refs.linearAgentSession?.id ?? null,
-        issues: children.map(({ id, ...issue }) => ({ workItemId: id, ...issue })),
+        issues: children.map(({ id, friction: _friction, ...issue }) => ({ workItemId: id, ...issue })),
       });
     }
     const order = breakdown.issues.map((issue) => issue.title).join('; ');
@@ -108,7 +135,9 @@ export class PlanRecorder {
     return {
       ok: true,
       childIds: children.map((c) => c.id),
-      summary: `planned ${children.length} issue(s)${where}: ${order}`,
+      summary: retro
+        ? `proposed ${children.length} fix(es), each waiting for a person to start it: ${order}${skipped}`
+        : `planned ${children.length} issue(s)${where}: ${order}`,
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  branchKey,
   IngressEvent,
   KnownPullRequest,
   RoutingContext,
@@ -12,6 +13,7 @@ import { WorkItemRepository } from '../persistence/work-item.repository';
 import { ORCHESTRATOR_CONFIG } from '../settings';
 import type { OrchestratorConfig } from '../settings';
 import { UnitOfWork } from './unit-of-work';
+import { sourceRefsOf } from './work-item-transitions';
 
 /**
  * Builds what routing needs besides the event: the config, and only the lookups this event can
@@ -46,12 +48,28 @@ export class RoutingContextBuilder {
         });
     }
 
+    const pullRequestsByBranch = new Map<string, KnownPullRequest & { number: number }>();
+    const statusBranch = branchOfStatus(event);
+    if (statusBranch) {
+      const item = await this.items.findByPullRequest(uow.tx, statusBranch.repo, -1, statusBranch.branch);
+      const number = item ? sourceRefsOf(item).pullRequest?.number : undefined;
+      if (item?.branch && number !== undefined)
+        pullRequestsByBranch.set(branchKey(statusBranch.repo, statusBranch.branch), {
+          branch: item.branch,
+          workItemId: item.id,
+          number,
+        });
+    }
+
     const reviewHumanPullRequests = new Set<string>();
-    if (pr && (await this.reviewSettings.of(uow.tx, pr.repo)).humanPullRequests)
-      reviewHumanPullRequests.add(pr.repo);
+    const agentReviewOff = new Set<string>();
+    const review = pr ? await this.reviewSettings.of(uow.tx, pr.repo) : undefined;
+    if (pr && review && !review.enabled) agentReviewOff.add(pr.repo);
+    else if (pr && review?.humanPullRequests) reviewHumanPullRequests.add(pr.repo);
 
     return {
       reviewHumanPullRequests,
+      agentReviewOff,
       botLogin: this.config.GITHUB_BOT_LOGIN,
       mentionHandle: this.config.GITHUB_MENTION_HANDLE,
       branchPrefix: this.config.HORIZON_BRANCH_PREFIX,
@@ -59,6 +77,7 @@ export class RoutingContextBuilder {
       slackBotUserId: this.config.SLACK_BOT_USER_ID,
       activeThreadRuns,
       knownPullRequests,
+      pullRequestsByBranch,
     };
   }
 }
@@ -70,5 +89,15 @@ export function pullRequestOf(event: IngressEvent): { repo: string; number: numb
   if ('pullRequest' in event.data) return { repo, number: event.data.pullRequest.number };
   if ('issue' in event.data && event.data.issue.isPullRequest)
     return { repo, number: event.data.issue.number };
+  const checked = 'check' in event.data ? event.data.check.pullRequestNumbers[0] : undefined;
+  if (checked !== undefined) return { repo, number: checked };
   return null;
+}
+
+/** A check that names no pull request (a commit status): the branch it ran on. */
+function branchOfStatus(event: IngressEvent): { repo: string; branch: string } | null {
+  if (event.subject !== 'hzn.ingress.github.check' || !event.data.repository) return null;
+  const { check } = event.data;
+  if (check.pullRequestNumbers.length > 0 || !check.headBranch) return null;
+  return { repo: event.data.repository.fullName, branch: check.headBranch };
 }

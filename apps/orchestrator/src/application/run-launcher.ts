@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  CheckFailure,
   RunOutcome,
   SandboxFlavour,
   WorkItemKind,
@@ -8,10 +9,14 @@ import {
   sandboxCancel,
   sandboxProvision,
 } from '@horizon/contracts';
+import type { DataOf, sandboxSnapshotBuilt } from '@horizon/contracts';
+import { chooseHarness } from '../domain';
+import { AgentSettingsRepository } from '../persistence/agent-settings.repository';
 import { RunRepository, RunRow } from '../persistence/run.repository';
 import type { WorkItemRow } from '../persistence/work-item.repository';
 import { ORCHESTRATOR_CONFIG } from '../settings';
 import type { OrchestratorConfig } from '../settings';
+import { BudgetPolicy } from './budgets';
 import { OrchestratorMetrics } from './metrics';
 import { UnitOfWork } from './unit-of-work';
 import { sourceRefsOf } from './work-item-transitions';
@@ -45,20 +50,42 @@ export class RunLauncher {
   constructor(
     private readonly runs: RunRepository,
     private readonly metrics: OrchestratorMetrics,
+    private readonly budgets: BudgetPolicy,
+    private readonly agentSettings: AgentSettingsRepository,
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
   ) {}
 
-  async launch(uow: UnitOfWork, item: WorkItemRow, run: { branch: string; prompt: string }): Promise<RunRow> {
+  /**
+   * The repository's `agent:` settings as its newest default-branch snapshot declared them
+   * (`hzn.evt.sandbox.snapshot_built`), for the harness of its next runs.
+   */
+  async agentSettingsDeclared(uow: UnitOfWork, snapshot: DataOf<typeof sandboxSnapshotBuilt>): Promise<void> {
+    if (snapshot.agent) await this.agentSettings.save(uow.tx, snapshot.repo, snapshot.commit, snapshot.agent);
+  }
+
+  /** `checkFailure`: a fix run, whose failing check's logs sandbox-manager adds to the prompt. */
+  async launch(
+    uow: UnitOfWork,
+    item: WorkItemRow,
+    run: { branch: string; prompt: string; checkFailure?: CheckFailure; kind?: 'rebase'; baseRef?: string },
+  ): Promise<RunRow> {
     const flavour = flavourOf(item.kind);
     // A review reads the PR's head against the PR's base, whatever the default branch is.
-    const review = flavour === 'review' ? sourceRefsOf(item).review : undefined;
+    const { review: reviewRef, fleet } = sourceRefsOf(item);
+    const review = flavour === 'review' ? reviewRef : undefined;
     const deadlineAt = new Date(uow.now.getTime() + this.config.RUN_DEADLINE_MS);
+    const allowance = await this.budgets.allowance(uow, item);
+    const { harness } = chooseHarness(
+      item.labels,
+      await this.agentSettings.harnessOf(uow.tx, item.repo),
+      this.config.RUN_HARNESS,
+    );
     const row = await this.runs.create(uow.tx, {
       id: randomUUID(),
       workItemId: item.id,
       attempt: await this.runs.nextAttempt(uow.tx, item.id),
       flavour,
-      harness: this.config.RUN_HARNESS,
+      harness,
       model: this.config.RUN_MODEL,
       branch: run.branch,
       sandboxId: randomUUID(),
@@ -79,9 +106,10 @@ export class RunLauncher {
       runId: row.id,
       workItemId: item.id,
       repo: item.repo,
-      baseRef: review?.baseRef ?? this.config.RUN_BASE_REF,
+      baseRef: review?.baseRef ?? run.baseRef ?? this.config.RUN_BASE_REF,
       branch: run.branch,
       flavour,
+      harness,
       prompt: run.prompt,
       resources: {
         memoryMiB: this.config.RUN_MEMORY_MIB,
@@ -90,7 +118,10 @@ export class RunLauncher {
       },
       deadlineAt: deadlineAt.toISOString(),
       ownerId: item.ownerId,
-      ...(review ? { kind: 'review' as const } : {}),
+      ...(review ? { kind: 'review' as const } : run.kind ? { kind: run.kind } : {}),
+      ...(run.checkFailure ? { checkFailure: run.checkFailure } : {}),
+      ...(fleet?.verify ? { verify: fleet.verify } : {}),
+      ...(allowance ? { allowance } : {}),
     });
     this.metrics.runsStarted.inc({ flavour });
     return row;

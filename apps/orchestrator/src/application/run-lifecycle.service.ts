@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { forgeOpenPullRequest } from '@horizon/contracts';
+import { forgeOpenPullRequest, withFleetSection } from '@horizon/contracts';
 import type {
   DataOf,
   WorkItemState,
@@ -9,11 +9,13 @@ import type {
   sandboxStateChanged,
 } from '@horizon/contracts';
 import type { Logger } from '@horizon/observability';
-import { RetryPolicy, defaultRetryConfig } from '../domain';
+import { RetryPolicy, defaultRetryConfig, fleetSection } from '../domain';
+import { RunFrictionRepository } from '../persistence/run-friction.repository';
 import { RunRepository, RunRow } from '../persistence/run.repository';
 import { WorkItemRepository, WorkItemRow } from '../persistence/work-item.repository';
 import { ORCHESTRATOR_CONFIG } from '../settings';
 import type { OrchestratorConfig } from '../settings';
+import { BudgetWaits } from './budgets';
 import { PlanRecorder } from './plan-recorder';
 import { ReviewStation } from './review-station';
 import { UnitOfWork } from './unit-of-work';
@@ -35,9 +37,11 @@ export class RunLifecycleService {
   constructor(
     private readonly items: WorkItemRepository,
     private readonly runs: RunRepository,
+    private readonly friction: RunFrictionRepository,
     private readonly transitions: WorkItemTransitions,
     private readonly plans: PlanRecorder,
     private readonly reviews: ReviewStation,
+    private readonly waits: BudgetWaits,
     @Inject(ORCHESTRATOR_CONFIG) config: OrchestratorConfig,
   ) {
     this.retryPolicy = new RetryPolicy({
@@ -68,19 +72,29 @@ export class RunLifecycleService {
   async finished(uow: UnitOfWork, data: DataOf<typeof runFinished>, logger: Logger): Promise<void> {
     const current = await this.currentRun(uow, data.runId, logger);
     if (!current) return;
-    const { run, item } = current;
+    const run = current.run;
+    const item = await this.waits.runEnded(uow, current.item, run.id, `ended ${data.outcome}`);
     await this.runs.finish(uow.tx, run.id, {
       outcome: data.outcome,
       at: uow.now,
       failureReason: data.reason,
       usage: data.usage,
       commitSha: data.commitSha,
+      ...(data.toolCalls !== undefined ? { toolCalls: data.toolCalls } : {}),
       report: {
         durationMs: data.durationMs,
         verification: data.verification,
-        frictionNotes: data.frictionNotes,
+        // Older publishers sent the notes only; the events are kept in RunFriction.
+        ...(data.friction ? {} : { frictionNotes: data.frictionNotes }),
         ...(data.review ? { review: data.review } : {}),
       },
+    });
+    await this.friction.record(uow.tx, { id: run.id, repo: item.repo }, uow.now, data.friction ?? []);
+    uow.runsEnded.push({
+      repo: item.repo,
+      outcome: data.outcome,
+      toolCalls: data.toolCalls ?? 0,
+      friction: data.friction ?? [],
     });
     const reason = data.reason ?? data.outcome;
     if (item.state === 'revising') {
@@ -98,9 +112,9 @@ export class RunLifecycleService {
     }
     switch (data.outcome) {
       case 'succeeded': {
-        if (item.kind === 'plan') return this.planned(uow, item, run, data.summary);
+        if (item.kind === 'plan' || item.kind === 'retro') return this.planned(uow, item, run, data.summary);
         if (item.kind === 'review') return this.reviewed(uow, item, run, data, logger);
-        const reviewable = item.kind !== 'retro' && data.branch !== null;
+        const reviewable = data.branch !== null;
         const to: WorkItemState = reviewable ? 'in_review' : 'done';
         const cause = reviewable
           ? `pull request opened from ${data.branch}`
@@ -121,6 +135,9 @@ export class RunLifecycleService {
       case 'infra_error':
         await this.infraFailure(uow, item, run, reason);
         return;
+      case 'not_applicable':
+        await this.walk(uow, item, 'done', run, `not applicable: ${reason}`);
+        return;
     }
   }
 
@@ -133,6 +150,7 @@ export class RunLifecycleService {
     const current = await this.currentRun(uow, data.runId, logger);
     if (!current) return;
     const reason = `sandbox failed: ${data.reason ?? 'no reason given'}`;
+    current.item = await this.waits.runEnded(uow, current.item, current.run.id, 'lost its sandbox');
     await this.runs.finish(uow.tx, current.run.id, {
       outcome: 'infra_error',
       at: uow.now,
@@ -227,7 +245,8 @@ export class RunLifecycleService {
   ): void {
     if (item.kind !== 'implement' && item.kind !== 'fleet_child') return;
     if (!data.branch || !data.commitSha) return;
-    const issue = sourceRefsOf(item).trackerIssue;
+    const { trackerIssue: issue, fleet } = sourceRefsOf(item);
+    const summary = data.summary ?? '';
     uow.emit(forgeOpenPullRequest, {
       workItemId: item.id,
       runId: run.id,
@@ -237,7 +256,8 @@ export class RunLifecycleService {
       base: this.baseRef,
       commitSha: data.commitSha,
       title: item.title || data.branch,
-      body: data.summary ?? '',
+      // A fleet child names its fleet from the start; its siblings' PRs are linked as they open.
+      body: fleet ? withFleetSection(summary, fleetSection(fleet, item.repo, [])) : summary,
       verification: data.verification,
       ownerId: item.ownerId,
       ...(issue ? { trackerIssue: { id: issue.id, identifier: issue.identifier, url: issue.url } } : {}),

@@ -4,10 +4,13 @@ import type { Database } from '@horizon/db';
 import { LOGGER } from '@horizon/observability';
 import type { Logger } from '@horizon/observability';
 import { ConcurrencyLimits, selectRunnable } from '../domain';
+import { FleetRepository } from '../persistence/fleet.repository';
 import { WorkItemRepository } from '../persistence/work-item.repository';
 import { ORCHESTRATOR_CONFIG, activeStates } from '../settings';
 import type { OrchestratorConfig } from '../settings';
+import { BudgetPolicy, BudgetWaits } from './budgets';
 import { RunLauncher, branchFor, promptFor } from './run-launcher';
+import { PeriodicPass } from './periodic-pass';
 import { Transactor, UnitOfWork } from './unit-of-work';
 import { WorkItemTransitions, sourceRefsOf } from './work-item-transitions';
 
@@ -16,6 +19,9 @@ const ACTIVE_WINDOW = 10_000;
 /** Starts committed concurrently within one pass (each is its own transaction). */
 const START_CONCURRENCY = 4;
 
+/** A fleet child's start would pass its fleet's cap (another replica started one meanwhile): rolled back. */
+class FleetAtCapError extends Error {}
+
 /**
  * Starts queued work items as capacity allows: after every commit that queued something or
  * freed capacity, and on a timer (back-offs elapse, a replica's kick may be lost). Passes are
@@ -23,10 +29,7 @@ const START_CONCURRENCY = 4;
  */
 @Injectable()
 export class RunScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running = false;
-  private again = false;
-  private pass: Promise<void> = Promise.resolve();
+  private readonly passes: PeriodicPass;
   private readonly limits: ConcurrencyLimits;
   private readonly logger: Logger;
 
@@ -35,11 +38,19 @@ export class RunScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly items: WorkItemRepository,
     private readonly transitions: WorkItemTransitions,
     private readonly launcher: RunLauncher,
+    private readonly budgets: BudgetPolicy,
+    private readonly waits: BudgetWaits,
     private readonly transactor: Transactor,
+    private readonly fleets: FleetRepository,
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ component: 'run-scheduler' });
+    this.passes = new PeriodicPass(
+      () => this.schedule(),
+      config.SCHEDULER_INTERVAL_MS,
+      (err) => this.logger.error({ err }, 'scheduling pass failed; the timer retries'),
+    );
     this.limits = {
       global: config.MAX_CONCURRENT_RUNS,
       perRepo: config.MAX_CONCURRENT_RUNS_PER_REPO,
@@ -51,27 +62,16 @@ export class RunScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.timer = setInterval(() => this.kick(), this.config.SCHEDULER_INTERVAL_MS);
-    this.kick();
+    this.passes.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    clearInterval(this.timer);
-    await this.pass;
+  onApplicationShutdown(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** Runs a pass now, or once more right after the one in progress. */
   kick(): void {
-    if (!this.running || this.again) return;
-    this.again = true;
-    this.pass = this.pass.then(async () => {
-      this.again = false;
-      await this.schedule().catch((err) =>
-        this.logger.error({ err }, 'scheduling pass failed; the timer retries'),
-      );
-    });
+    this.passes.kick();
   }
 
   /** One pass: picks what fits the limits and starts each in its own transaction. Returns how many started. */
@@ -91,8 +91,15 @@ export class RunScheduler implements OnApplicationBootstrap, OnApplicationShutdo
         priority: q.priority,
         enqueuedAt: q.stateEnteredAt,
         notBefore: q.notBefore,
+        group: q.fleetId && q.fleetCap ? { key: q.fleetId, cap: q.fleetCap } : null,
       })),
-      active.map((a) => ({ runId: a.id, workItemId: a.id, repo: a.repo, ownerId: a.ownerId })),
+      active.map((a) => ({
+        runId: a.id,
+        workItemId: a.id,
+        repo: a.repo,
+        ownerId: a.ownerId,
+        group: a.fleetId,
+      })),
       this.limits,
       now,
     );
@@ -100,7 +107,14 @@ export class RunScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     for (let i = 0; i < chosen.length; i += START_CONCURRENCY) {
       const batch = chosen.slice(i, i + START_CONCURRENCY);
       const results = await Promise.all(
-        batch.map((run) => this.transactor.run(null, null, (uow) => this.start(uow, run.workItemId))),
+        batch.map((run) =>
+          this.transactor
+            .run(null, null, (uow) => this.start(uow, run.workItemId))
+            .catch((err: unknown) => {
+              if (err instanceof FleetAtCapError) return { applied: false as const };
+              throw err;
+            }),
+        ),
       );
       started += results.filter((r) => r.applied && r.value).length;
     }
@@ -111,6 +125,12 @@ export class RunScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   private async start(uow: UnitOfWork, workItemId: string): Promise<boolean> {
     const item = await this.items.get(uow.tx, workItemId);
     if (!item || item.state !== 'queued' || (item.notBefore && item.notBefore > uow.now)) return false;
+    const refusal = await this.budgets.startRefusal(uow, item);
+    if (refusal) {
+      await this.waits.refuseStart(uow, item, refusal);
+      this.logger.info({ workItemId, refusal }, 'run not started: a budget is spent');
+      return false;
+    }
     // A review reads the pull request's own head branch; other work gets a branch of its own.
     const branch =
       item.branch ?? sourceRefsOf(item).review?.headRef ?? branchFor(this.config.HORIZON_BRANCH_PREFIX, item);
@@ -126,6 +146,14 @@ export class RunScheduler implements OnApplicationBootstrap, OnApplicationShutdo
         changes: { branch, notBefore: null },
       },
     );
+    // The fleet cap holds across replicas: with the item locked, the fleet is locked (that order,
+    // as every child transaction takes them) and its runs in flight counted, this one included.
+    const fleet = sourceRefsOf(item).fleet;
+    if (fleet) {
+      await this.fleets.lock(uow.tx, fleet.id);
+      if ((await this.fleets.activeChildren(uow.tx, fleet.id, activeStates)) > fleet.cap)
+        throw new FleetAtCapError();
+    }
     this.logger.info({ workItemId, runId: run.id, attempt: run.attempt }, 'run started');
     return true;
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { envelopeFor, scheduleFired } from '@horizon/contracts';
+import { envelopeFor, scheduleFired, scheduleFlavourSchema } from '@horizon/contracts';
 import { LOGGER } from '@horizon/observability';
 import type { Logger } from '@horizon/observability';
 import { CronTicks, InvalidScheduleError } from '../domain';
@@ -115,7 +115,7 @@ export class ScheduleTicker implements OnApplicationBootstrap, OnApplicationShut
           workItemId,
           title: schedule.title,
           prompt: schedule.prompt,
-          flavour: schedule.flavour as 'plan' | 'implement',
+          flavour: scheduleFlavourSchema.parse(schedule.flavour),
           ownerId: schedule.ownerId,
         },
         { source: 'orchestrator', id: `schedule:${deliveryId}` },

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Contract, DataOf, Envelope, envelopeFor } from '@horizon/contracts';
+import { Contract, DataOf, Envelope, envelopeFor, type FrictionEvent } from '@horizon/contracts';
 import { DATABASE, appendToOutbox, claimMessage } from '@horizon/db';
 import type { Database, Tx } from '@horizon/db';
 import { StaleWorkItemError } from '../persistence/work-item.repository';
@@ -19,7 +19,16 @@ export interface Committed {
 export class UnitOfWork {
   readonly envelopes: Envelope[] = [];
   readonly transitions: { from: string; to: string }[] = [];
+  /** Runs whose end this transaction records: counted in the metrics once it commits. */
+  readonly runsEnded: {
+    repo: string;
+    outcome: string;
+    toolCalls: number;
+    friction: readonly FrictionEvent[];
+  }[] = [];
   schedulingChanged = false;
+  /** Fleets whose children changed in this transaction; `links`: a child's PR was linked. */
+  readonly fleets = new Map<string, { links: boolean }>();
 
   constructor(
     readonly tx: Tx,
@@ -29,6 +38,11 @@ export class UnitOfWork {
     /** How many times the message being handled has been delivered (1 the first time). */
     readonly deliveryCount = 1,
   ) {}
+
+  /** A fleet child changed: its fleet's progress (and, `links`, its PRs' links) follow in this transaction. */
+  touchFleet(fleetId: string, links = false): void {
+    this.fleets.set(fleetId, { links: links || (this.fleets.get(fleetId)?.links ?? false) });
+  }
 
   emit<C extends Contract>(contract: C, data: DataOf<C>): void {
     this.envelopes.push(
@@ -51,6 +65,8 @@ export interface Claim {
 export type TransactionResult<T> = { applied: true; value: T } | { applied: false };
 
 type CommitListener = (committed: Committed) => void;
+/** Work that follows from the handler's writes and belongs to the same transaction (fleet progress). */
+type BeforeCommit = (uow: UnitOfWork) => Promise<void>;
 
 const MAX_CONFLICT_RETRIES = 8;
 
@@ -62,6 +78,7 @@ const MAX_CONFLICT_RETRIES = 8;
 @Injectable()
 export class Transactor {
   private readonly listeners: CommitListener[] = [];
+  private readonly beforeCommitHooks: BeforeCommit[] = [];
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -70,6 +87,10 @@ export class Transactor {
 
   onCommitted(listener: CommitListener): void {
     this.listeners.push(listener);
+  }
+
+  beforeCommit(hook: BeforeCommit): void {
+    this.beforeCommitHooks.push(hook);
   }
 
   async run<T>(
@@ -88,6 +109,7 @@ export class Transactor {
             }
             const uow = new UnitOfWork(tx, new Date(), causedBy, claim?.deliveryCount);
             const value = await work(uow);
+            for (const hook of this.beforeCommitHooks) await hook(uow);
             await appendToOutbox(tx, uow.envelopes);
             return { uow, value };
           },
@@ -105,6 +127,7 @@ export class Transactor {
 
   private afterCommit(uow: UnitOfWork): void {
     for (const t of uow.transitions) this.metrics.transitions.inc({ from: t.from, to: t.to });
+    for (const run of uow.runsEnded) this.metrics.runEnded(run);
     const committed = { transitions: uow.transitions, schedulingChanged: uow.schedulingChanged };
     for (const listener of this.listeners) listener(committed);
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { frictionKindSchema } from '@horizon/contracts';
 import type {
   AuditView,
   DataOf,
@@ -12,11 +13,12 @@ import type {
   orchestratorListWorkItems,
   orchestratorWorkGraph,
 } from '@horizon/contracts';
-import type { AuditEvent, Run, WorkItem } from '@horizon/db';
+import type { AuditEvent, Run, RunFriction, WorkItem } from '@horizon/db';
 import {
   WorkItemQueryRepository,
   type WorkItemWithLatestRun,
 } from '../persistence/work-item-queries.repository';
+import type { WaitingFor } from '../persistence/work-item.repository';
 
 /** The most nodes a graph answers: a drawn graph beyond this is unreadable anyway. */
 export const GRAPH_LIMIT = 500;
@@ -88,7 +90,7 @@ export class WorkItemQueries {
     return {
       workItem: {
         ...workItemView(found.item),
-        runs: found.runs.map(runView),
+        runs: found.runs.map((run) => runView(run, run.friction)),
         blockedBy: found.blockedBy,
         blocks: found.blocks,
         timeline: found.audit.map(auditView),
@@ -115,7 +117,13 @@ function workItemView(row: WorkItem): WorkItemView {
     stateEnteredAt: row.stateEnteredAt.toISOString(),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    waiting: waitingView(row),
   };
+}
+
+function waitingView(row: WorkItem): WorkItemView['waiting'] {
+  const waiting = row.state === 'waiting' ? (row.waitingFor as WaitingFor | null) : null;
+  return waiting ? { kind: waiting.kind, reason: waiting.reason, answerBy: waiting.answerBy } : null;
 }
 
 function workItemSummary(row: WorkItemWithLatestRun): WorkItemSummary {
@@ -130,12 +138,13 @@ function latestRun(run: Run): LatestRun {
   return { id: run.id, outcome: run.outcome, verification };
 }
 
-function runView(run: Run): RunView {
+function runView(run: Run, friction: RunFriction[] = []): RunView {
   const report = (run.report ?? {}) as { verification?: RunView['verification'] };
   return {
     id: run.id,
     attempt: run.attempt,
     flavour: run.flavour,
+    harness: run.harness,
     branch: run.branch,
     outcome: run.outcome,
     failureReason: run.failureReason,
@@ -151,6 +160,15 @@ function runView(run: Run): RunView {
       exitCode: v.exitCode,
       durationMs: v.durationMs,
     })),
+    friction: friction
+      .map((f) => ({
+        kind: frictionKindSchema.parse(f.kind),
+        signature: f.signature,
+        summary: f.summary,
+        count: f.count,
+        evidence: f.evidence,
+      }))
+      .sort((a, b) => (a.evidence[0] ?? -1) - (b.evidence[0] ?? -1)),
   };
 }
 

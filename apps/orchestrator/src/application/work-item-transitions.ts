@@ -59,12 +59,16 @@ export class WorkItemTransitions {
       runId: options.runId ?? null,
     });
     const updated = await this.items.update(uow.tx, item, {
+      // Leaving `waiting`, the budget it waited at is behind it.
+      ...(item.state === 'waiting' ? { waitingFor: null } : {}),
       ...changes,
       state: result.state,
       stateEnteredAt: result.stateEnteredAt,
       redrivenAt: null,
     });
     await this.items.recordTransition(uow.tx, result.audit);
+    const fleet = sourceRefsOf(updated).fleet;
+    if (fleet) uow.touchFleet(fleet.id);
     for (const event of result.events) uow.emit(event.contract, event.data);
     uow.transitions.push({ from: item.state, to });
     const freesCapacity = (activeStates as readonly string[]).includes(item.state) || isTerminal(to);

@@ -205,7 +205,7 @@ export class WorkItemService {
     if (isTerminal(item.state) || !this.transitions.can(item, 'cancelled')) {
       return this.ignore(uow, item, actor, `cancel (${reason}) ignored in state ${item.state}`);
     }
-    const run = (activeStates as readonly string[]).includes(item.state)
+    const run = [...activeStates, 'waiting'].includes(item.state) // a run held at its budget is in flight too
       ? await this.launcher.stopActiveRun(uow, item, 'cancelled', reason)
       : null;
     await this.transitions.move(uow, item, 'cancelled', reason, { actor, runId: run?.id ?? null });
@@ -378,12 +378,12 @@ export class WorkItemService {
     });
   }
 
-  /** Remembers which PR is the item's, so later events that carry no branch find it. */
+  /** Remembers the item's PR, for later events without its branch; a fleet child's links its siblings'. */
   async linkPullRequest(uow: UnitOfWork, item: WorkItemRow, pr: PullRequestTarget): Promise<void> {
-    if (sourceRefsOf(item).pullRequest?.number === pr.number) return;
-    await this.items.update(uow.tx, item, {
-      sourceRefs: { ...sourceRefsOf(item), pullRequest: pullRequestRef(pr) },
-    });
+    const refs = sourceRefsOf(item);
+    if (refs.pullRequest?.number === pr.number) return;
+    await this.items.update(uow.tx, item, { sourceRefs: { ...refs, pullRequest: pullRequestRef(pr) } });
+    if (refs.fleet) uow.touchFleet(refs.fleet.id, true);
   }
 
   async ignore(uow: UnitOfWork, item: WorkItemRow | null, actor: string, cause: string): Promise<void> {

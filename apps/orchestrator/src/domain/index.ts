@@ -14,3 +14,8 @@ export * from './repo-mention';
 export * from './schedule-ticks';
 export * from './schedule-sync';
 export * from './review-outcome';
+export * from './fleet';
+export * from './check-failure-outcome';
+export * from './harness-choice';
+export { asksToStop, branchKey, horizonCheckNames } from './routing-rules.ci';
+export * from './retro';

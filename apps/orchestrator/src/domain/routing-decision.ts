@@ -1,3 +1,4 @@
+import type { BudgetAction, BudgetExtra } from '@horizon/contracts';
 import { IngressDataOf } from './ingress-event';
 
 type LinearAgentSessionData = IngressDataOf<'hzn.ingress.linear.agent_session'>;
@@ -41,6 +42,15 @@ export interface ReviewTarget {
   readonly htmlUrl: string;
   /** Set when Horizon opened it (its work item, when the routing context knew the PR); null for a person's. */
   readonly horizon: { readonly workItemId: string | null } | null;
+}
+
+/** A check that failed on a pull request's head: what a fix run is asked to repair. */
+export interface FailingCheck {
+  readonly kind: 'check_run' | 'check_suite' | 'workflow_run' | 'status';
+  readonly id: number;
+  readonly name: string;
+  readonly conclusion: string;
+  readonly headSha: string;
 }
 
 export interface SlackThreadRef {
@@ -96,6 +106,30 @@ export type RoutingDecision =
       readonly pullRequest: ReviewTarget;
     }
   | {
+      /** CI failed on a Horizon PR: a bounded fix run on its branch, with the failure's logs. */
+      readonly type: 'start_fix_run';
+      readonly pullRequest: PullRequestTarget;
+      readonly check: FailingCheck;
+    }
+  | {
+      /** A merge left a Horizon PR conflicting with its base: a rebase run brings it up to date. */
+      readonly type: 'start_rebase_run';
+      readonly pullRequest: PullRequestTarget;
+      readonly baseRef: string;
+      readonly headSha: string;
+      readonly mergedNumber: number;
+      readonly reason: string;
+    }
+  | {
+      /**
+       * `@horizon stop` (or the `horizon:no-autofix` label) on a Horizon PR: no more fix runs on
+       * it; `@horizon resume` (or the label removed) turns them back on.
+       */
+      readonly type: 'stop_autofix' | 'resume_autofix';
+      readonly pullRequest: PullRequestTarget;
+      readonly requestedBy: string;
+    }
+  | {
       readonly type: 'mark_merged';
       readonly pullRequest: PullRequestTarget;
       readonly mergedBy: string | null;
@@ -125,6 +159,16 @@ export type RoutingDecision =
       readonly type: 'retry_work_item';
       readonly workItemId: string;
       readonly requestedBy: string;
+    }
+  | {
+      /** The owner's answer to an item waiting at a budget (continue with more, or stop). */
+      readonly type: 'answer_budget';
+      readonly workItemId: string;
+      readonly action: BudgetAction;
+      readonly extra: BudgetExtra;
+      readonly requestedBy: string;
+      /** Taken only when this account is linked to the item's owner (a Slack button anyone in the channel sees). */
+      readonly fromOwnerOnly?: { readonly provider: 'slack'; readonly externalId: string };
     }
   | { readonly type: 'ignore'; readonly reason: string };
 

@@ -28,6 +28,13 @@ export interface RoutingContext {
    * the agent review (`review.humanPullRequests`). Absent: none.
    */
   readonly reviewHumanPullRequests?: ReadonlySet<string>;
+  /** Repositories whose `.horizon/config.yaml` turns the agent review off (`review.enabled: false`). */
+  readonly agentReviewOff?: ReadonlySet<string>;
+  /**
+   * Horizon's pull requests by `branchKey` (`owner/name@branch`), for a commit status, which
+   * names branches but no pull request. Absent: none.
+   */
+  readonly pullRequestsByBranch?: ReadonlyMap<string, KnownPullRequest & { readonly number: number }>;
 }
 
 export const routingDefaults = { mentionHandle: '@horizon', branchPrefix: 'horizon/' } as const;

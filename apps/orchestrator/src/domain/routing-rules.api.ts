@@ -37,6 +37,18 @@ export const apiRules: readonly RoutingRule[] = [
     () => true,
     (data) => ({ type: 'retry_work_item', workItemId: data.workItemId, requestedBy: data.requestedBy }),
   ),
+  on(
+    'hzn.ingress.api.work_item_budget_answer',
+    'api-budget-answer',
+    () => true,
+    (data) => ({
+      type: 'answer_budget',
+      workItemId: data.workItemId,
+      action: data.action,
+      extra: data.extra,
+      requestedBy: data.requestedBy,
+    }),
+  ),
 
   on(
     'hzn.ingress.trigger.fired',

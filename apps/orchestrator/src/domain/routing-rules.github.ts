@@ -128,7 +128,19 @@ export const githubGuardRules: readonly RoutingRule[] = [
   },
 ];
 
+const agentReviewOff = (data: PullRequestEventData, context: RoutingContext) =>
+  data.repository !== null && (context.agentReviewOff?.has(data.repository.fullName) ?? false);
+
 export const githubRules: readonly RoutingRule[] = [
+  on(
+    'hzn.ingress.github.pull_request',
+    'horizon-pr-review-off',
+    (data, context) =>
+      opensOrMoves(data) &&
+      agentReviewOff(data, context) &&
+      horizonPullRequest(data, data.pullRequest, context) !== null,
+    () => ignore('the agent review is off in this repository (review.enabled: false)'),
+  ),
   on(
     'hzn.ingress.github.pull_request',
     'review-horizon-pr',

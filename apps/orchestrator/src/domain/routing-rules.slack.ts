@@ -7,6 +7,19 @@ function thread(message: SlackThreadRef): SlackThreadRef {
 
 export const slackRules: readonly RoutingRule[] = [
   on(
+    'hzn.ingress.slack.budget_answer',
+    'slack-budget-answer',
+    () => true,
+    (data) => ({
+      type: 'answer_budget',
+      workItemId: data.workItemId,
+      action: data.action,
+      extra: data.extra,
+      requestedBy: `slack:${data.user}`,
+      fromOwnerOnly: { provider: 'slack', externalId: data.user },
+    }),
+  ),
+  on(
     'hzn.ingress.slack.app_mention',
     'slack-mention-in-active-thread',
     (data, context) => context.activeThreadRuns.has(threadKey(data.message)),

@@ -156,6 +156,36 @@ export function issueComment(opts: {
   });
 }
 
+/** A completed check on PR #42's head (a check run unless `kind` says otherwise). */
+export function checkCompleted(
+  opts: {
+    kind?: 'check_run' | 'check_suite' | 'workflow_run' | 'status';
+    name?: string;
+    conclusion?: string | null;
+    status?: string;
+    headBranch?: string | null;
+    pullRequestNumbers?: number[];
+  } = {},
+): IngressEvent {
+  const kind = opts.kind ?? 'check_run';
+  return parseIngressEvent({
+    subject: 'hzn.ingress.github.check',
+    data: {
+      ...githubBase(kind, kind === 'status' ? null : 'completed'),
+      check: {
+        kind,
+        id: 4118906254,
+        name: opts.name ?? 'test (20.x)',
+        status: opts.status ?? 'completed',
+        conclusion: opts.conclusion === undefined ? 'failure' : opts.conclusion,
+        headSha: '8f3c1e2d4b5a69788796a5b4c3d2e1f0a9b8c7d6',
+        headBranch: opts.headBranch === undefined ? 'horizon/hzn-12-invoice-totals' : opts.headBranch,
+        pullRequestNumbers: opts.pullRequestNumbers ?? [42],
+      },
+    },
+  });
+}
+
 export function githubPing(): IngressEvent {
   return parseIngressEvent({
     subject: 'hzn.ingress.github.ping',

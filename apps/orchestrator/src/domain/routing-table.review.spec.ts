@@ -53,6 +53,31 @@ describe('routing table: agent review', () => {
     },
   );
 
+  it.each(['opened', 'synchronize'] as const)(
+    'reviews no PR %s in a repository that turned the agent review off, and says why',
+    (action) => {
+      const off = context({ agentReviewOff: new Set(['acme/billing']) });
+      expect(decide(f.prOpened('horizon/hzn-12-invoice-totals', action), off)).toEqual({
+        rule: 'horizon-pr-review-off',
+        type: 'ignore',
+        reason: 'the agent review is off in this repository (review.enabled: false)',
+      });
+      expect(decide(f.prOpened('octocat/totals', action), off)).toMatchObject({
+        rule: 'ignore-foreign-pull-requests',
+      });
+      // Off in another repository changes nothing here.
+      const elsewhere = context({ agentReviewOff: new Set(['acme/other']) });
+      expect(decide(f.prOpened('horizon/hzn-12-invoice-totals', action), elsewhere)).toMatchObject({
+        rule: 'review-horizon-pr',
+      });
+    },
+  );
+
+  it('still marks a Horizon PR merged in a repository without the agent review', () => {
+    const off = context({ agentReviewOff: new Set(['acme/billing']) });
+    expect(decide(f.prClosed({ merged: true }), off)).toMatchObject({ rule: 'horizon-pr-merged' });
+  });
+
   it('never reviews a closed PR, and a person’s closed PR stays foreign even when opted in', () => {
     expect(decide(f.prClosed({ merged: true }))).toMatchObject({ rule: 'horizon-pr-merged' });
     expect(decide(f.prClosed({ merged: false, headRef: 'octocat/totals' }), optedIn())).toMatchObject({

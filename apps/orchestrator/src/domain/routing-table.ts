@@ -2,6 +2,7 @@ import { IngressEvent } from './ingress-event';
 import { RoutingDecision } from './routing-decision';
 import { ignore, RoutingContext, RoutingRule } from './routing-rule';
 import { apiRules } from './routing-rules.api';
+import { ciRules } from './routing-rules.ci';
 import { githubGuardRules, githubRules } from './routing-rules.github';
 import { linearGuardRules, linearRules } from './routing-rules.linear';
 import { slackRules } from './routing-rules.slack';
@@ -24,6 +25,7 @@ export const routingRules: readonly RoutingRule[] = [
   ...githubGuardRules,
   ...linearGuardRules,
   ...linearRules,
+  ...ciRules,
   ...githubRules,
   ...slackRules,
   ...apiRules,

@@ -11,6 +11,13 @@ export interface PendingRun {
   readonly enqueuedAt: Date;
   /** Back-off after a failed attempt: the run may not start before this instant. */
   readonly notBefore?: Date | null;
+  /** A group with a cap of its own (a fleet): at most `cap` of its runs hold capacity at once. */
+  readonly group?: RunGroup | null;
+}
+
+export interface RunGroup {
+  readonly key: string;
+  readonly cap: number;
 }
 
 /** A run that holds capacity (its work item is provisioning, running, verifying or revising). */
@@ -19,6 +26,8 @@ export interface ActiveRun {
   readonly workItemId: string;
   readonly repo: string;
   readonly ownerId: string | null;
+  /** The group's key (a fleet id), when it belongs to one. */
+  readonly group?: string | null;
 }
 
 export interface ConcurrencyLimits {
@@ -42,9 +51,9 @@ export function byUrgency(a: PendingRun, b: PendingRun): number {
 
 /**
  * The runs that may start now, in the order to start them. A run that does not fit (its repo
- * or owner is at its limit, its back-off has not elapsed, its work item already has a run in
- * flight) is passed over without holding back the runs behind it; the global limit stops the
- * walk. Pure: the caller starts the runs, and takes them out of the queue when that committed.
+ * or owner is at its limit, its group (a fleet) at its cap, its back-off has not elapsed, its
+ * work item already has a run in flight) is passed over without holding back the runs behind
+ * it; the global limit stops the walk. Pure: the caller starts the runs, and takes them out of the queue when that committed.
  */
 export function selectRunnable(
   pending: readonly PendingRun[],
@@ -54,6 +63,7 @@ export function selectRunnable(
 ): PendingRun[] {
   const perRepo = countBy(running, (r) => r.repo);
   const perOwner = countBy(running, (r) => r.ownerId);
+  const perGroup = countBy(running, (r) => r.group ?? null);
   const busyItems = new Set(running.map((r) => r.workItemId));
   let total = running.length;
   const chosen: PendingRun[] = [];
@@ -69,11 +79,13 @@ export function selectRunnable(
     ) {
       continue;
     }
+    if (run.group && (perGroup.get(run.group.key) ?? 0) >= run.group.cap) continue;
     chosen.push(run);
     total += 1;
     busyItems.add(run.workItemId);
     perRepo.set(run.repo, (perRepo.get(run.repo) ?? 0) + 1);
     if (run.ownerId !== null) perOwner.set(run.ownerId, (perOwner.get(run.ownerId) ?? 0) + 1);
+    if (run.group) perGroup.set(run.group.key, (perGroup.get(run.group.key) ?? 0) + 1);
   }
   return chosen;
 }

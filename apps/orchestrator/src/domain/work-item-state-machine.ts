@@ -21,7 +21,9 @@ export interface TransitionRule {
  * of a first run go back to `queued` for another attempt; `blocked` is only reachable before a
  * run starts, since a blocker added later cannot stop work already in a sandbox. An item that
  * ended without its work done (failed, cancelled, timed out) moves again only when a person
- * retries it: back to `queued`, where the scheduler starts a new run.
+ * retries it: back to `queued`, where the scheduler starts a new run. `waiting` is a budget's pause:
+ * a run held at its allowance (its sandbox frozen) or an item whose budget is spent, until a
+ * person answers "continue" (with more) or "stop"; the answer takes it back where it was.
  */
 export const workItemTransitions: readonly TransitionRule[] = [
   { from: 'received', to: 'planned', when: 'recorded; it waits for a human (or automation) to start it' },
@@ -89,6 +91,44 @@ export const workItemTransitions: readonly TransitionRule[] = [
   { from: 'revising', to: 'cancelled', when: 'the pull request was closed without merging' },
 
   { from: 'merged', to: 'done', when: 'the tracker issue was marked done' },
+
+  {
+    from: 'queued',
+    to: 'waiting',
+    when: 'a budget beyond one run is spent: it may not start until a person answers',
+  },
+  {
+    from: 'running',
+    to: 'waiting',
+    when: 'its run reached a budget: held, its sandbox paused, the owner asked',
+  },
+  {
+    from: 'verifying',
+    to: 'waiting',
+    when: 'its run reached a budget: held, its sandbox paused, the owner asked',
+  },
+  {
+    from: 'revising',
+    to: 'waiting',
+    when: 'its revise run reached a budget: held, its sandbox paused, the owner asked',
+  },
+  {
+    from: 'waiting',
+    to: 'running',
+    when: 'answered (continue, or stop with its work saved) or no answer in time',
+  },
+  {
+    from: 'waiting',
+    to: 'verifying',
+    when: 'answered (continue, or stop with its work saved) or no answer in time',
+  },
+  {
+    from: 'waiting',
+    to: 'revising',
+    when: 'answered (continue, or stop with its work saved) or no answer in time',
+  },
+  { from: 'waiting', to: 'queued', when: 'a person granted more: it may start' },
+  { from: 'waiting', to: 'cancelled', when: 'a person stopped it, or cancelled it, while it waited' },
 
   { from: 'failed', to: 'queued', when: 'a person retried it; a new run starts' },
   { from: 'cancelled', to: 'queued', when: 'a person retried it; a new run starts' },

@@ -5,9 +5,11 @@ import {
   apiWorkItemCreate,
   apiWorkItemFollowUp,
   apiWorkItemRetry,
+  apiWorkItemBudgetAnswer,
   githubCheckCompleted,
   githubInstallation,
   githubIssueComment,
+  githubMergeConflict,
   githubPing,
   githubPullRequest,
   githubPullRequestReview,
@@ -18,6 +20,7 @@ import {
   scheduleFired,
   slackAppMention,
   slackThreadMessage,
+  slackBudgetAnswer,
   triggerFired,
 } from '@horizon/contracts';
 import { HandleMessage, MessageConsumer, Outcome, RpcError } from '@horizon/messaging';
@@ -36,7 +39,7 @@ type IngressEnvelope = Envelope<IngressEvent['data']>;
 /**
  * Every normalized delivery that routing can act on. Each is applied once: the inbox is keyed
  * by the envelope id and by the sender's delivery id, so a redelivered message and a delivery
- * published twice (a webhook retried by its sender) are both no-ops. Checks, installations, pings
+ * published twice (a webhook retried by its sender) are both no-ops. Installations, pings
  * and Linear comments route to nothing and are acked unread.
  * Who owns a new item is asked of identity-broker between transactions; while it does not
  * answer the delivery is retried with back-off (never recorded without its owner), and
@@ -45,7 +48,7 @@ type IngressEnvelope = Envelope<IngressEvent['data']>;
 @MessageConsumer({
   durable: INGRESS_CONSUMER,
   stream: 'INGRESS',
-  ignore: [githubCheckCompleted, githubInstallation, githubPing, linearComment],
+  ignore: [githubInstallation, githubPing, linearComment],
 })
 @Injectable()
 export class IngressConsumer {
@@ -60,14 +63,18 @@ export class IngressConsumer {
     githubPullRequestReview,
     githubPullRequestReviewComment,
     githubIssueComment,
+    githubCheckCompleted,
+    githubMergeConflict,
     linearAgentSession,
     linearIssueChanged,
     slackAppMention,
     slackThreadMessage,
+    slackBudgetAnswer,
     apiWorkItemCreate,
     apiWorkItemCancel,
     apiWorkItemFollowUp,
     apiWorkItemRetry,
+    apiWorkItemBudgetAnswer,
     scheduleFired,
     triggerFired,
   )

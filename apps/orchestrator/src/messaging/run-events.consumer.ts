@@ -4,6 +4,7 @@ import {
   runProgress,
   runStarted,
   sandboxArtifactRecorded,
+  sandboxBudgetReached,
   sandboxModelUsage,
   sandboxSnapshotBuilt,
   sandboxStateChanged,
@@ -11,8 +12,10 @@ import {
 import type { EnvelopeOf } from '@horizon/contracts';
 import { HandleMessage, MessageConsumer } from '@horizon/messaging';
 import type { MessageContext } from '@horizon/messaging';
+import { BudgetPolicy, BudgetWaits } from '../application/budgets';
 import { ModelUsageLedger } from '../application/model-usage.service';
 import { ReviewStation } from '../application/review-station';
+import { RunLauncher } from '../application/run-launcher';
 import { RunLifecycleService } from '../application/run-lifecycle.service';
 import { ScheduleConfigSync } from '../application/schedule-config-sync';
 import { Transactor } from '../application/unit-of-work';
@@ -48,7 +51,7 @@ export class RunEventsConsumer {
 /**
  * Sandbox facts (`hzn.evt.sandbox.*`): a sandbox that failed takes its run with it; a run's kept
  * files and model usage are recorded with it; a snapshot at a repository's HEAD brings its
- * declared schedules and review settings.
+ * declared schedules, review settings and budgets; a run held at its budget makes its item wait.
  */
 @MessageConsumer({ durable: SANDBOX_EVENTS_CONSUMER, stream: 'EVT' })
 @Injectable()
@@ -59,14 +62,26 @@ export class SandboxEventsConsumer {
     private readonly scheduleSync: ScheduleConfigSync,
     private readonly reviews: ReviewStation,
     private readonly usage: ModelUsageLedger,
+    private readonly budgets: BudgetPolicy,
+    private readonly waits: BudgetWaits,
+    private readonly launcher: RunLauncher,
   ) {}
 
   @HandleMessage(sandboxSnapshotBuilt)
   snapshotBuilt(env: EnvelopeOf<typeof sandboxSnapshotBuilt>, ctx: MessageContext) {
     return applyOnce(this.transactor, SANDBOX_EVENTS_CONSUMER, env, async (uow) => {
       await this.reviews.settingsDeclared(uow, env.data);
+      await this.budgets.declared(uow, env.data);
+      await this.launcher.agentSettingsDeclared(uow, env.data);
       await this.scheduleSync.apply(uow, env.data, ctx.logger);
     });
+  }
+
+  @HandleMessage(sandboxBudgetReached)
+  budgetReached(env: EnvelopeOf<typeof sandboxBudgetReached>, ctx: MessageContext) {
+    return applyOnce(this.transactor, SANDBOX_EVENTS_CONSUMER, env, (uow) =>
+      this.waits.reached(uow, env.data, ctx.logger),
+    );
   }
 
   @HandleMessage(sandboxStateChanged)

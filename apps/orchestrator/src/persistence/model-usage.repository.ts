@@ -15,12 +15,27 @@ export interface UsageRollupQuery {
   workItemId?: string;
 }
 
+/** A planned item's plan is its parent; a plan item is its own. */
+const planOf = `CASE WHEN w.kind = 'plan' THEN w.id ELSE w."parentId" END`;
+
 const groupKey: Record<UsageGrouping, string> = {
   run: 'r.id::text',
   item: 'w.id::text',
+  plan: `(${planOf})::text`,
+  fleet: `w."sourceRefs"->'fleet'->>'id'`,
   repo: 'w.repo',
   person: 'w."ownerId"::text',
   day: `to_char(p.day, 'YYYY-MM-DD')`,
+};
+
+const groupLabel: Record<UsageGrouping, string> = {
+  run: 'NULL',
+  item: 'max(w.title)',
+  plan: 'max(pw.title)',
+  fleet: `max(w."sourceRefs"->'fleet'->>'title')`,
+  repo: 'NULL',
+  person: 'NULL',
+  day: 'NULL',
 };
 
 /**
@@ -39,13 +54,14 @@ WITH p AS (
   FROM "ModelUsage" u WHERE u.at >= $1
   GROUP BY u."runId", date_trunc('day', u.at AT TIME ZONE 'UTC')
 )
-SELECT ${groupKey[by]} AS key, count(DISTINCT p."runId")::int AS runs, sum(p.requests)::int AS requests,
+SELECT ${groupKey[by]} AS key, ${groupLabel[by]} AS label, count(DISTINCT p."runId")::int AS runs, sum(p.requests)::int AS requests,
   sum(p.input)::float8 AS "inputTokens", sum(p.output)::float8 AS "outputTokens",
   sum(p.cached)::float8 AS "cachedInputTokens", sum(p.written)::float8 AS "cacheWriteInputTokens",
   sum(p.cost)::float8 AS "costUsd", sum(p.unpriced)::int AS "unpricedRequests",
   (sum(r."inputTokens") FILTER (WHERE p.nth = 1))::float8 AS "harnessInputTokens",
   (sum(r."outputTokens") FILTER (WHERE p.nth = 1))::float8 AS "harnessOutputTokens"
 FROM p JOIN "Run" r ON r.id = p."runId" JOIN "WorkItem" w ON w.id = r."workItemId"
+  LEFT JOIN "WorkItem" pw ON pw.id = ${planOf}
 WHERE ($2::text[] IS NULL OR w.repo = ANY($2::text[])) AND ($3::uuid IS NULL OR w.id = $3::uuid)
 GROUP BY 1 ORDER BY "costUsd" DESC, "inputTokens" DESC, key`;
 

@@ -9,7 +9,7 @@ export class ReviewSettingsRepository {
   async of(tx: Tx, repo: string): Promise<RepoReviewSettings> {
     const row = await tx.repoReviewSettings.findUnique({ where: { repo } });
     return row
-      ? { humanPullRequests: row.humanPullRequests, selfRevisions: row.selfRevisions }
+      ? { enabled: row.enabled, humanPullRequests: row.humanPullRequests, selfRevisions: row.selfRevisions }
       : defaultReviewSettings;
   }
 

@@ -29,13 +29,14 @@ const strings = (column: string) =>
 /**
  * Postgres full-text search (english configuration, `websearch_to_tsquery`) over one document
  * per run: the work item's title, the failure reason, every string of the run's report
- * (verification results, friction notes, summary) and of its artifacts' metadata.
+ * (verification results, summary), the friction it met, and its artifacts' metadata.
  */
 const SEARCH = `
 WITH q AS (SELECT websearch_to_tsquery('english', $1) AS query),
 docs AS (
   SELECT r.id::text, r."workItemId"::text, w.title, w.repo, r.flavour::text, r.outcome::text AS outcome, r."finishedAt",
     concat_ws(E'\\n', w.title, r."failureReason", ${strings('r.report')},
+      (SELECT string_agg(f.summary, E'\\n') FROM "RunFriction" f WHERE f."runId" = r.id),
       (SELECT string_agg(concat_ws(E'\\n', a.kind, ${strings('a.metadata')}), E'\\n') FROM "Artifact" a WHERE a."runId" = r.id)
     ) AS body
   FROM "Run" r JOIN "WorkItem" w ON w.id = r."workItemId"

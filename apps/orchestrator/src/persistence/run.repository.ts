@@ -34,6 +34,7 @@ export interface RunEnding {
   readonly failureReason: string | null;
   readonly usage?: { inputTokens: number; outputTokens: number; costUsd: number } | null;
   readonly commitSha?: string | null;
+  readonly toolCalls?: number;
   readonly report?: Record<string, unknown>;
 }
 
@@ -96,6 +97,7 @@ export class RunRepository {
             }
           : {}),
         ...(ending.commitSha !== undefined ? { commitSha: ending.commitSha } : {}),
+        ...(ending.toolCalls !== undefined ? { toolCalls: ending.toolCalls } : {}),
         ...(ending.report ? { report: ending.report as Prisma.InputJsonValue } : {}),
       },
     });

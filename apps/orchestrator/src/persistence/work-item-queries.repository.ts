@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WorkItemKind, WorkItemState } from '@horizon/contracts';
 import { DATABASE } from '@horizon/db';
-import type { AuditEvent, Database, Prisma, Run, WorkItem } from '@horizon/db';
+import type { AuditEvent, Database, Prisma, Run, RunFriction, WorkItem } from '@horizon/db';
 
 export interface WorkItemFilter {
   readonly state?: WorkItemState;
@@ -22,7 +22,7 @@ export interface WorkItemGraphRecord {
 
 export interface WorkItemRecord {
   readonly item: WorkItem;
-  readonly runs: Run[];
+  readonly runs: (Run & { friction: RunFriction[] })[];
   readonly blockedBy: string[];
   readonly blocks: string[];
   readonly audit: AuditEvent[];
@@ -90,7 +90,7 @@ export class WorkItemQueryRepository {
     const item = await this.db.prisma.workItem.findUnique({
       where: { id },
       include: {
-        runs: { orderBy: [{ attempt: 'asc' }] },
+        runs: { orderBy: [{ attempt: 'asc' }], include: { friction: true } },
         blockers: { select: { blockerId: true }, orderBy: [{ createdAt: 'asc' }] },
         dependents: { select: { blockedId: true }, orderBy: [{ createdAt: 'asc' }] },
         audit: { orderBy: [{ createdAt: 'asc' }] },

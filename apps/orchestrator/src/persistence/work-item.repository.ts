@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SourceRefs, WorkItemKind, WorkItemState } from '@horizon/contracts';
+import type { BudgetExtra, SourceRefs, WorkItemKind, WorkItemState } from '@horizon/contracts';
 import { Prisma } from '@horizon/db';
 import type { Tx, WorkItem } from '@horizon/db';
 import type { DependencyEdge, WorkItemAuditRecord } from '../domain';
@@ -30,6 +30,20 @@ export interface WorkItemChanges {
   readonly sourceRefs?: SourceRefs;
   readonly notBefore?: Date | null;
   readonly redrivenAt?: Date | null;
+  /** While `waiting`: why, and where an answer takes it (`WaitingFor`); null once it moves on. */
+  readonly waitingFor?: WaitingFor | null;
+  readonly budgetExtra?: BudgetExtra | null;
+}
+
+/** The budget an item waits at. */
+export interface WaitingFor {
+  readonly kind: 'run' | 'start';
+  readonly reason: string;
+  /** The state an answer moves it back to. */
+  readonly resumeTo: WorkItemState;
+  /** The run held at its budget (kind `run`). */
+  readonly runId: string | null;
+  readonly answerBy: string | null;
 }
 
 /** An update found the row at another version: someone else changed it first. Retry the whole transaction. */
@@ -61,6 +75,9 @@ export interface SchedulingRow {
   readonly priority: number;
   readonly stateEnteredAt: Date;
   readonly notBefore: Date | null;
+  /** A fleet child's fleet and the fleet's cap. */
+  readonly fleetId: string | null;
+  readonly fleetCap: number | null;
 }
 
 /** A non-terminal item with its current run, as the watchdog inspects it. */
@@ -170,6 +187,14 @@ export class WorkItemRepository {
       set.push(Prisma.sql`"sourceRefs" = ${JSON.stringify(changes.sourceRefs)}::jsonb`);
     if (changes.notBefore !== undefined) set.push(Prisma.sql`"notBefore" = ${changes.notBefore}`);
     if (changes.redrivenAt !== undefined) set.push(Prisma.sql`"redrivenAt" = ${changes.redrivenAt}`);
+    if (changes.waitingFor !== undefined)
+      set.push(
+        Prisma.sql`"waitingFor" = ${changes.waitingFor === null ? null : JSON.stringify(changes.waitingFor)}::jsonb`,
+      );
+    if (changes.budgetExtra !== undefined)
+      set.push(
+        Prisma.sql`"budgetExtra" = ${changes.budgetExtra === null ? null : JSON.stringify(changes.budgetExtra)}::jsonb`,
+      );
     const count = await tx.$executeRaw`
       UPDATE "WorkItem" SET ${Prisma.join(set, ', ')} WHERE "id" = ${item.id}::uuid AND "version" = ${item.version}`;
     if (count === 0) throw new StaleWorkItemError(item.id, item.version);
@@ -223,12 +248,17 @@ export class WorkItemRepository {
     return new Map(rows.map((r) => [r.id, r.state]));
   }
 
-  /** Scheduling facts of items in `states`, most urgent and oldest first (plain SQL: read on every pass). */
+  /**
+   * Scheduling facts of items in `states`, most urgent and oldest first; a fleet's children, queued
+   * in one transaction, in the order the fleet gave them (plain SQL: read on every pass).
+   */
   async inStates(tx: Tx, states: readonly WorkItemState[], limit: number): Promise<SchedulingRow[]> {
     return tx.$queryRaw<SchedulingRow[]>`
-      SELECT "id"::text AS "id", "repo", "ownerId"::text AS "ownerId", "priority", "stateEnteredAt", "notBefore"
-      FROM "WorkItem" WHERE "state"::text = ANY(${[...states]}::text[])
-      ORDER BY "priority", "stateEnteredAt" LIMIT ${limit}`;
+      SELECT w."id"::text AS "id", w."repo", w."ownerId"::text AS "ownerId", w."priority", w."stateEnteredAt",
+             w."notBefore", w."sourceRefs"->'fleet'->>'id' AS "fleetId", (w."sourceRefs"->'fleet'->>'cap')::int AS "fleetCap"
+      FROM "WorkItem" w LEFT JOIN "FleetChild" c ON c."workItemId" = w."id"
+      WHERE w."state"::text = ANY(${[...states]}::text[])
+      ORDER BY w."priority", w."stateEnteredAt", c."position", w."createdAt", w."id" LIMIT ${limit}`;
   }
 
   /** Items in `states` with their latest run's attempt and deadline. */
@@ -255,6 +285,19 @@ export class WorkItemRepository {
   /** How many audit entries of `action` the item has (e.g. `self_revision`, which is bounded). */
   async countAudit(tx: Tx, workItemId: string, action: string): Promise<number> {
     return tx.auditEvent.count({ where: { workItemId, action } });
+  }
+
+  /** Whether the item has an audit event of `action` whose data's `key` is `value`. */
+  async hasAuditWith(
+    tx: Tx,
+    workItemId: string,
+    action: string,
+    key: string,
+    value: string,
+  ): Promise<boolean> {
+    return (
+      (await tx.auditEvent.count({ where: { workItemId, action, data: { path: [key], equals: value } } })) > 0
+    );
   }
 
   async recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import {
   envelopeFor,
+  frictionNote,
   runFinished,
   sandboxArtifactRecorded,
   runProgress,
@@ -10,7 +11,7 @@ import {
   type Envelope,
   type EnvelopeOf,
   type RunnerEvent,
-  type RunnerFollowUp,
+  type RunnerInput,
   type RunReport,
   type sandboxProvision,
   type workItemFollowUp,
@@ -28,6 +29,7 @@ import type {
   SandboxTransaction,
 } from './ports';
 import { retrying } from './retry';
+import type { RunBudgets } from './run-budgets';
 
 export const SOURCE = 'sandbox-manager';
 
@@ -39,6 +41,8 @@ export interface AgentRunsOptions {
   /** A background failure nobody awaits (a lost progress batch, a final write that never went through). */
   onError: (error: Error, context: { sandboxId: string; runId: string }) => void;
   finalWriteRetryMs?: number;
+  /** The model allowances of the runs: opened at provision, closed when the run ends. */
+  budgets?: RunBudgets;
 }
 
 interface ActiveRun {
@@ -57,7 +61,7 @@ interface FollowUpChannel {
   workItemId: string;
   sandboxId: string;
   /** The runner reads them from the first on, so those sent while it booted are not lost. */
-  followUps: EventLog<RunnerFollowUp>;
+  followUps: EventLog<RunnerInput>;
 }
 
 /** What became of a follow-up on this host. */
@@ -89,14 +93,23 @@ export class AgentRuns {
   }
 
   /** Before the sandbox boots: from now on the run takes follow-ups (they wait for its runner). */
-  prepare({ runId, workItemId, sandboxId }: EnvelopeOf<typeof sandboxProvision>['data']): void {
+  prepare({ runId, workItemId, sandboxId, allowance }: EnvelopeOf<typeof sandboxProvision>['data']): void {
     this.channels.set(runId, { workItemId, sandboxId, followUps: new EventLog() });
+    if (allowance) this.options.budgets?.open({ runId, workItemId, sandboxId, allowance });
   }
 
   /** No more follow-ups for the run: it ended, or its sandbox never booted. */
   release(runId: string): void {
     this.channels.get(runId)?.followUps.close();
     this.channels.delete(runId);
+    this.options.budgets?.close(runId);
+  }
+
+  /** Asks the run's runner to stop its agent and commit and push the work so far. False: no such run here. */
+  saveAndStop(runId: string, reason: string): boolean {
+    const channel = this.channels.get(runId);
+    channel?.followUps.push({ type: 'save_and_stop', reason });
+    return channel !== undefined;
   }
 
   /**
@@ -285,7 +298,9 @@ function finishedEnvelope(
       exitCode,
       durationMs,
     })),
-    frictionNotes: report.frictionNotes,
+    frictionNotes: report.friction.map(frictionNote),
+    friction: report.friction,
+    toolCalls: report.toolCalls,
     summary: report.summary,
     ...(report.review ? { review: report.review } : {}),
     deadlineAt: env.data.deadlineAt,

@@ -1,10 +1,12 @@
 import type {
+  RepoAgentSettings,
   DataOf,
   Envelope,
   RunnerEvent,
-  RunnerFollowUp,
+  RunnerInput,
   RunReport,
   RepoReviewSettings,
+  BudgetLimits,
   SandboxFlavour,
   SandboxResources,
   ScheduleDeclaration,
@@ -110,7 +112,12 @@ export interface SnapshotRefresh {
   built: {
     id: string;
     commit: string;
-    config: { schedules?: ScheduleDeclaration[]; review?: RepoReviewSettings };
+    config: {
+      schedules?: ScheduleDeclaration[];
+      review?: RepoReviewSettings;
+      budgets?: BudgetLimits;
+      agent?: RepoAgentSettings;
+    };
   } | null;
   removed: string[];
 }
@@ -147,7 +154,7 @@ export interface AgentRunOptions {
   /** Aborting asks the runner to stop; the run then ends `cancelled`. */
   signal: AbortSignal;
   /** Follow-ups for the agent, in order, from before the runner started to the run's end. */
-  followUps: AsyncIterable<RunnerFollowUp>;
+  followUps: AsyncIterable<RunnerInput>;
 }
 
 export interface AgentRunResult {

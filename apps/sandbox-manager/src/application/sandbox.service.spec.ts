@@ -6,7 +6,7 @@ import {
   sandboxProvision,
   workItemFollowUp,
   type Envelope,
-  type RunnerFollowUp,
+  type RunnerInput,
 } from '@horizon/contracts';
 import { emptyReport } from '@horizon/runner-launch';
 import type { SandboxHandle } from '@horizon/sandbox';
@@ -235,7 +235,7 @@ describe('SandboxService', () => {
 /** A runner stand-in: what it was given to read, and a run that ends when the test says. */
 class RecordingLauncher implements AgentLauncher {
   readonly refusal = null;
-  readonly read: RunnerFollowUp[] = [];
+  readonly read: RunnerInput[] = [];
   private end: () => void = () => undefined;
 
   async run(_target: unknown, { followUps }: AgentRunOptions) {

@@ -1,11 +1,13 @@
 import {
   envelopeFor,
+  sandboxBudgetReached,
   sandboxSnapshotBuilt,
   sandboxStateChanged,
   type DataOf,
   type Envelope,
   type EnvelopeOf,
   type SandboxFlavour,
+  type sandboxBudgetAnswer,
   type sandboxCancel,
   type sandboxPause,
   type sandboxProvision,
@@ -30,6 +32,7 @@ import type {
   SnapshotRefresher,
 } from './ports';
 import { retrying } from './retry';
+import type { BudgetHold, RunBudgets } from './run-budgets';
 
 export { SOURCE };
 
@@ -38,6 +41,8 @@ export interface SandboxServiceOptions {
   finalWriteRetryMs?: number;
   /** The agent: without it, a provisioned sandbox stays `ready` with nothing running in it. */
   agent?: Omit<AgentRunsOptions, 'finalWriteRetryMs'>;
+  /** Told when a run held at its budget could not be paused, resumed or stopped. */
+  onBudgetError?: (error: Error, hold: BudgetHold) => void;
 }
 
 /** How a command ended, for the consumer to turn into ack / reject / retry. */
@@ -65,6 +70,7 @@ export class SandboxService {
   private readonly provisioning = new Set<string>();
   private readonly runs: AgentRuns | null;
   private readonly finalWriteRetryMs: number;
+  private readonly budgets: RunBudgets | null;
 
   constructor(
     private readonly repository: SandboxRepository,
@@ -79,6 +85,20 @@ export class SandboxService {
           finalWriteRetryMs: this.finalWriteRetryMs,
         })
       : null;
+    this.budgets = options.agent?.budgets ?? null;
+    const onError = options.onBudgetError ?? (() => undefined);
+    this.budgets?.attach({
+      held: (hold) => this.holdAtBudget(hold).catch((error: Error) => onError(error, hold)),
+      unanswered: (hold, reason) => {
+        // Asked before the thaw: the frozen runner reads it as soon as it runs again, ahead of
+        // its agent meeting the refused model request (which, seen first, ended the run as
+        // failed with nothing pushed when the thaw's transaction was slow).
+        this.runs?.saveAndStop(hold.runId, reason);
+        return this.endHold(hold, null, reason)
+          .then(() => undefined)
+          .catch((error: Error) => onError(error, hold));
+      },
+    });
   }
 
   async provision(env: EnvelopeOf<typeof sandboxProvision>): Promise<CommandResult> {
@@ -120,6 +140,12 @@ export class SandboxService {
   async cancel(env: EnvelopeOf<typeof sandboxCancel>): Promise<CommandResult> {
     // A provision still booting holds the lock: its run starts before this goes on.
     await this.lock.run(env.data.sandboxId, async () => undefined);
+    // A frozen runner cannot end: a run held at its budget is thawed to be stopped.
+    const hold = this.budgets?.heldRun(env.data.runId);
+    if (hold) {
+      await this.endHold(hold, env, env.data.reason, false);
+      this.budgets!.close(env.data.runId);
+    }
     if (this.runs && (await this.runs.stop(env.data.sandboxId, env.data.reason, env)))
       return { kind: 'applied', state: 'destroyed', reason: env.data.reason };
     return this.apply(env, 'cancel', env.data.reason);
@@ -130,6 +156,24 @@ export class SandboxService {
     return this.runs
       ? this.runs.followUp(env)
       : { kind: 'not_passed', reason: 'this sandbox-manager runs no agents' };
+  }
+
+  /**
+   * The owner's answer to a run held at its budget: the sandbox thaws, then the held model
+   * requests go on ("continue") or are refused and the runner saves the work and stops ("stop").
+   */
+  async budgetAnswer(env: EnvelopeOf<typeof sandboxBudgetAnswer>): Promise<CommandResult> {
+    const { runId, action, extra, answeredBy } = env.data;
+    const hold = this.budgets?.heldRun(runId);
+    if (!this.budgets || !hold)
+      return { kind: 'ignored', reason: `run ${runId} is not held at its budget on ${this.host.name}` };
+    const said = action === 'continue' ? `continued by ${answeredBy}` : `stopped by ${answeredBy}`;
+    if (!(await this.endHold(hold, env, `${said} at its budget`)))
+      return { kind: 'ignored', reason: 'budget answer already handled' };
+    const answered = this.budgets.answer(runId, action, extra, answeredBy);
+    if (answered.kind === 'continued') this.budgets.resume(runId);
+    if (answered.kind === 'stopped') this.runs?.saveAndStop(runId, answered.reason);
+    return { kind: 'applied', state: 'ready', reason: said };
   }
 
   pause(env: EnvelopeOf<typeof sandboxPause>): Promise<CommandResult> {
@@ -272,6 +316,45 @@ export class SandboxService {
     });
   }
 
+  /** Freezes the held run's sandbox and asks, through the orchestrator, its owner what to do. */
+  private holdAtBudget(hold: BudgetHold): Promise<void> {
+    const { sandboxId, runId, workItemId, spentTokens, spentCostUsd, reason, answerBy } = hold;
+    return this.lock.run(sandboxId, async () => {
+      await this.host.pause(sandboxId);
+      await this.repository.transaction(null, async (tx) => {
+        await tx.update(sandboxId, { state: 'paused' });
+        tx.publish(this.stateEvent(sandboxId, runId, 'paused', `held at its budget: ${reason}`, null));
+        tx.publish(
+          envelopeFor(
+            sandboxBudgetReached,
+            {
+              runId,
+              sandboxId,
+              workItemId,
+              spentTokens,
+              spentCostUsd,
+              reason,
+              answerBy: answerBy.toISOString(),
+            },
+            { source: SOURCE },
+          ),
+        );
+      });
+    });
+  }
+
+  /** Thaws a held run's sandbox, recorded once per answer (`cause`'s id); false: that answer was handled. */
+  private async endHold(hold: BudgetHold, cause: Cause, reason: string, claim = true): Promise<boolean> {
+    return this.lock.run(hold.sandboxId, async () => {
+      await this.host.resume(hold.sandboxId);
+      const result = await this.repository.transaction(claim ? (cause?.id ?? null) : null, async (tx) => {
+        await tx.update(hold.sandboxId, { state: 'ready' });
+        tx.publish(this.stateEvent(hold.sandboxId, hold.runId, 'ready', reason, cause));
+      });
+      return result.applied;
+    });
+  }
+
   /** Announces a snapshot built on first use (see SnapshotService.onBuiltOnDemand). */
   announceBuilt(built: SnapshotRefresh): Promise<void> {
     return this.announceSnapshots([built], null);
@@ -293,6 +376,8 @@ export class SandboxService {
               removed,
               schedules: snapshot!.config.schedules,
               review: snapshot!.config.review,
+              budgets: snapshot!.config.budgets,
+              agent: snapshot!.config.agent,
             },
             { source: SOURCE, ...(cause ? { causedBy: cause } : {}) },
           ),

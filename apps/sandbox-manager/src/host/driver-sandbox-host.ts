@@ -6,6 +6,7 @@ import {
   withRepoExtras,
   type EgressCredentials,
   type ExecOptions,
+  type ModelGate,
   type ModelRequestUsage,
   type SandboxDriver,
   type SandboxHandle,
@@ -27,6 +28,8 @@ export interface DriverSandboxHostOptions {
   artifactsDir: string;
   /** Told each model request of a run as its egress proxy counted it. */
   onModelUsage?: (usage: RunModelUsage) => void;
+  /** The gate each model request of a run passes (its budget), by run id. */
+  modelGate?: (runId: string) => ModelGate;
 }
 
 /**
@@ -94,6 +97,9 @@ export class DriverSandboxHost implements SandboxHost {
                 logFile: join(artifacts, 'egress.jsonl'),
                 ...(request.runId && this.options.onModelUsage
                   ? { onModelUsage: this.usageOf(request.runId, request.sandboxId, credentials) }
+                  : {}),
+                ...(request.runId && this.options.modelGate
+                  ? { modelGate: this.options.modelGate(request.runId) }
                   : {}),
               }
             : null,

@@ -6,9 +6,11 @@ import type {
   AgentRunKind,
   AgentRunSpecInput,
   CommitPerson,
+  FrictionEvent,
   ModelProvider,
   RunReport,
 } from '@horizon/contracts';
+import { harnessMismatch } from '@horizon/contracts';
 import { emptyReport, launchAgentRun } from '@horizon/runner-launch';
 import { readRepoConfig, type SandboxDriver } from '@horizon/sandbox';
 import type {
@@ -59,10 +61,10 @@ export class RunnerAgentLauncher implements AgentLauncher {
     const { provision, booted } = target;
     const dir = join(this.options.artifactsDir, provision.sandboxId);
     const transcript = createWriteStream(join(dir, 'transcript.jsonl'), { flags: 'a', mode: 0o600 });
-    const notes: string[] = [];
+    const gaps: FrictionEvent[] = [];
     let report: RunReport;
     try {
-      const spec = await this.spec(target, notes);
+      const spec = await this.spec(target, gaps);
       report = await launchAgentRun(this.options.driver, booted.handle, spec, {
         onEvent: (event) => {
           transcript.write(`${JSON.stringify(event)}\n`);
@@ -81,30 +83,44 @@ export class RunnerAgentLauncher implements AgentLauncher {
     if (report.verification.length > 0)
       await writeFile(join(dir, 'verification.log'), verificationLog(report), { mode: 0o600 });
     return {
-      report: { ...report, frictionNotes: [...notes, ...report.frictionNotes] },
+      report: { ...report, friction: [...gaps, ...report.friction] },
       artifacts: await listArtifacts(dir),
     };
   }
 
-  private async spec({ provision, booted }: AgentRunTarget, notes: string[]): Promise<AgentRunSpecInput> {
+  private async spec(
+    { provision, booted }: AgentRunTarget,
+    gaps: FrictionEvent[],
+  ): Promise<AgentRunSpecInput> {
     const { handle } = booted;
     if (!handle.proxyUrl) throw new Error(`a ${provision.flavour} sandbox has no way to the model`);
     const config = await readRepoConfig(handle.workspaceHostPath);
+    const harness = provision.harness ?? 'opencode';
+    const mismatch = harnessMismatch(harness, this.options.models.provider);
+    if (mismatch) throw new Error(mismatch);
     let owner: CommitPerson | null = null;
     if (provision.ownerId) {
       const found = await this.options.owners.find(provision.ownerId);
       if (found.owner) owner = found.owner;
-      else notes.push(`no owner Co-authored-by trailer: ${found.why}`);
+      else
+        gaps.push({
+          kind: 'setup_gap',
+          signature: 'setup_gap:owner trailer',
+          summary: `no owner Co-authored-by trailer: ${found.why}`,
+          count: 1,
+          evidence: [],
+        });
     }
     return {
       runId: provision.runId,
       workItemId: provision.workItemId,
       kind: await this.kindOf(provision),
+      harness,
       prompt: provision.prompt,
       repo: provision.repo,
       branch: provision.branch,
       baseRef: provision.baseRef,
-      verify: config.verify,
+      verify: provision.verify ?? config.verify,
       agent: this.options.agent,
       owner,
       model: { baseUrl: `${handle.proxyUrl}/_horizon/model`, ...this.options.models },

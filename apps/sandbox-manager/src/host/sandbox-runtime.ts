@@ -37,6 +37,7 @@ export interface SandboxRuntimeOptions {
   /** Port the egress proxy appears on inside sandboxes (the driver's default is 3128). */
   proxyPort?: number;
   onModelUsage?: DriverSandboxHostOptions['onModelUsage'];
+  modelGate?: DriverSandboxHostOptions['modelGate'];
 }
 
 /** The host's sandboxes and snapshots, or — on a host missing a primitive — the refusal naming it. */
@@ -109,6 +110,7 @@ export async function openSandboxRuntime(options: SandboxRuntimeOptions): Promis
     credentials: options.runCredentials ?? new StaticRunCredentials(options.credentials),
     artifactsDir,
     ...(options.onModelUsage ? { onModelUsage: options.onModelUsage } : {}),
+    ...(options.modelGate ? { modelGate: options.modelGate } : {}),
   });
   return { host, snapshots, refusal: null, driver, artifactsDir };
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  sandboxBudgetAnswer,
   sandboxCancel,
   sandboxPause,
   sandboxProvision,
@@ -50,6 +51,11 @@ export class SandboxCommandsConsumer {
   @HandleMessage(sandboxResume)
   resume(env: EnvelopeOf<typeof sandboxResume>, ctx: MessageContext): Promise<HandlerOutcome> {
     return this.handle(ctx, () => this.sandboxes.resume(env));
+  }
+
+  @HandleMessage(sandboxBudgetAnswer)
+  budgetAnswer(env: EnvelopeOf<typeof sandboxBudgetAnswer>, ctx: MessageContext): Promise<HandlerOutcome> {
+    return this.handle(ctx, () => this.sandboxes.budgetAnswer(env));
   }
 
   @HandleMessage(sandboxRefreshSnapshots)

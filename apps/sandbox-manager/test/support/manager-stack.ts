@@ -46,8 +46,13 @@ export type StateChanged = Envelope<{ sandboxId: string; state: string; reason: 
 export { until };
 
 export interface ManagerStackOptions {
-  /** The provider: one script for every run of the suite, played in order. */
-  model: { script: ModelScriptInput; vars: Record<string, string> };
+  /**
+   * The provider: one script for every run of the suite, played in order, or a catalog of
+   * scripts, each chosen by its run's prompt.
+   */
+  model:
+    | { script: ModelScriptInput; vars: Record<string, string> }
+    | { scripts: ModelScriptInput[]; vars: Record<string, string> };
   /** What a restart would find, written before the service starts. */
   beforeStart?: (stack: ManagerStack) => Promise<void>;
 }

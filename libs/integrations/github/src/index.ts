@@ -6,3 +6,6 @@ export * from './forge/attribution';
 export * from './forge/verification-report';
 export * from './forge/pull-request-reader';
 export * from './forge/review-lines';
+export * from './forge/check-logs';
+export * from './forge/mergeability-polling';
+export * from './forge/conflicts-after-merge';

@@ -3,11 +3,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { modelRouteHeaders } from './model-route';
+import { modelRouteHeaders, upstreamModelUrl } from './model-route';
 import { defaultFlavourPolicies } from './policy';
 import { EgressProxy } from './proxy';
 
 const key = 'sk-ant-REALkey0123456789';
+
+describe('upstreamModelUrl', () => {
+  it('maps the route onto the provider base, and a client’s own /v1 onto the base’s', () => {
+    const base = 'https://api.anthropic.com/v1';
+    expect(upstreamModelUrl(base, '/messages').href).toBe('https://api.anthropic.com/v1/messages');
+    expect(upstreamModelUrl(`${base}/`, '/v1/messages?beta=true').href).toBe(
+      'https://api.anthropic.com/v1/messages?beta=true',
+    );
+    // A base without /v1 (an OpenAI-compatible server at its root) keeps the path as sent.
+    expect(upstreamModelUrl('http://10.0.0.5:8000', '/v1/chat/completions').href).toBe(
+      'http://10.0.0.5:8000/v1/chat/completions',
+    );
+    expect(upstreamModelUrl(base, '/v1beta/models').href).toBe('https://api.anthropic.com/v1/v1beta/models');
+  });
+});
 
 describe('modelRouteHeaders', () => {
   const sent: IncomingHttpHeaders = {

@@ -30,3 +30,16 @@ export function modelRouteHeaders(
   else out.authorization = `Bearer ${apiKey}`;
   return out;
 }
+
+/**
+ * The upstream URL of a model request. The route stands for the provider's API base, which
+ * ends in `/v1` (`/_horizon/model/messages` → `<base>/messages`). Clients that add the `/v1`
+ * themselves to a host-level base URL (Claude Code, Anthropic's SDKs given `ANTHROPIC_BASE_URL`)
+ * send `/_horizon/model/v1/messages`: that `/v1` is the base's own, not a second one.
+ */
+export function upstreamModelUrl(baseUrl: string, pathAndQuery: string): URL {
+  const base = baseUrl.replace(/\/$/, '');
+  const rest =
+    base.endsWith('/v1') && /^\/v1(\/|\?|$)/.test(pathAndQuery) ? pathAndQuery.slice(3) : pathAndQuery;
+  return new URL(`${base}${rest}`);
+}

@@ -201,3 +201,6 @@ export function decideModel(policy: FlavourPolicy): Decision {
 export function decideMcp(policy: FlavourPolicy): Decision {
   return policy.mcp ? allowed : refuse(`the mcp-context route is closed for ${policy.flavour}`);
 }
+
+/** Resolves when a model request may go on (`allowed`) or must be refused (a run held at its budget). */
+export type ModelGate = () => Promise<Decision>;

@@ -15,9 +15,11 @@ import {
   type EgressStats,
   type FlavourPolicy,
   type GitService,
+  type ModelGate,
   type RunScope,
 } from './policy';
-import { modelRouteHeaders } from './model-route';
+import { forwardedHeaders } from './headers';
+import { modelRouteHeaders, upstreamModelUrl } from './model-route';
 import { ModelUsageMeter, type ModelUsage } from './model-usage';
 import { parseReceivePackCommands } from './receive-pack';
 import { EgressRequestLog, type EgressLogEntry } from './request-log';
@@ -36,6 +38,8 @@ export interface EgressProxyOptions {
    * the provider reported in it: the run's accounting starts here, where no agent can lie.
    */
   onModelUsage?: (usage: ModelRequestUsage) => void;
+  /** Asked before each model request goes upstream, which waits for it; refused: 403 with the reason. */
+  modelGate?: ModelGate;
 }
 
 /** One model request as the proxy saw it: the provider's usage and the HTTP status. */
@@ -44,20 +48,6 @@ export interface ModelRequestUsage extends ModelUsage {
 }
 
 type LogDraft = Omit<EgressLogEntry, 'time' | 'status' | 'bytesIn' | 'bytesOut'>;
-
-const hopByHop = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authorization',
-  'proxy-authenticate',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'authorization',
-]);
 
 const gitRoute =
   /^\/_horizon\/git\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)\.git\/(info\/refs|git-upload-pack|git-receive-pack)$/;
@@ -247,7 +237,25 @@ export class EgressProxy {
     if (!credentials) return this.refuse(req, res, 503, draft, 'no model credentials configured');
     const decision = decideModel(this.options.policy);
     if (!decision.allowed) return this.refuse(req, res, 403, draft, decision.reason);
-    const url = new URL(`${credentials.baseUrl.replace(/\/$/, '')}${pathAndQuery}`);
+    // The body stays unread (paused) while the gate decides; a client gone meanwhile is let go.
+    (this.options.modelGate ?? allowAll)().then(
+      (answer) => {
+        if (res.destroyed || req.destroyed) return;
+        if (!answer.allowed) return this.refuse(req, res, 403, draft, answer.reason);
+        this.forwardModel(req, res, draft, credentials, pathAndQuery);
+      },
+      (error: Error) => this.refuse(req, res, 503, draft, `model gate failed: ${error.message}`),
+    );
+  }
+
+  private forwardModel(
+    req: IncomingMessage,
+    res: ServerResponse,
+    draft: LogDraft,
+    credentials: NonNullable<EgressCredentials['model']>,
+    pathAndQuery: string,
+  ): void {
+    const url = upstreamModelUrl(credentials.baseUrl, pathAndQuery);
     draft.host = url.host;
     const headers = modelRouteHeaders(
       credentials.provider ?? 'openai-compatible',
@@ -387,6 +395,4 @@ export class EgressProxy {
   }
 }
 
-function forwardedHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !hopByHop.has(name.toLowerCase())));
-}
+const allowAll: ModelGate = async () => ({ allowed: true });

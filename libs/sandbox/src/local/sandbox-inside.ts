@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { lstat, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { SandboxHandle } from '../driver';
+import { SANDBOX_TOOL_ENV, type SandboxHandle } from '../driver';
 import { systemTopLevel, type SystemPath } from './bwrap-args';
 
 // What a local sandbox's processes see from inside: their environment, the /etc files bwrap
@@ -18,6 +18,7 @@ export function sandboxEnv(handle: SandboxHandle, env: Record<string, string>): 
     TMPDIR: '/tmp',
     HORIZON_SANDBOX_ID: handle.id,
     HORIZON_SANDBOX_FLAVOUR: handle.flavour,
+    ...SANDBOX_TOOL_ENV,
   };
   const proxy = handle.proxyUrl;
   const proxyEnv: Record<string, string> = proxy

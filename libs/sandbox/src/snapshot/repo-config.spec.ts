@@ -9,27 +9,40 @@ describe('.horizon/config.yaml', () => {
       verify: [],
       egress: { allow: ['registry.example.com', '*.cdn.test:8443'] },
       schedules: [],
-      review: { humanPullRequests: false, selfRevisions: 1 },
+      review: { enabled: true, humanPullRequests: false, selfRevisions: 1 },
+      budgets: {},
+      agent: {},
     });
     expect(parseRepoConfig('')).toEqual({
       setup: [],
       verify: [],
       egress: { allow: [] },
       schedules: [],
-      review: { humanPullRequests: false, selfRevisions: 1 },
+      review: { enabled: true, humanPullRequests: false, selfRevisions: 1 },
+      budgets: {},
+      agent: {},
     });
   });
 
   it('reads the review station settings, and refuses a bound it does not allow', () => {
     expect(parseRepoConfig('review:\n  humanPullRequests: true\n').review).toEqual({
+      enabled: true,
       humanPullRequests: true,
       selfRevisions: 1,
     });
     expect(parseRepoConfig('review: { selfRevisions: 0 }').review.selfRevisions).toBe(0);
+    expect(parseRepoConfig('review: { enabled: false }').review.enabled).toBe(false);
     expect(() => parseRepoConfig('review: { selfRevisions: 9 }')).toThrow(
       /\.horizon\/config\.yaml is invalid: review\.selfRevisions: /,
     );
     expect(() => parseRepoConfig('review: { humanPRs: true }')).toThrow(/review: Unrecognized key/);
+  });
+
+  it('reads the harness its runs use, and names the harnesses there are when it is not one', () => {
+    expect(parseRepoConfig('agent: { harness: codex }').agent).toEqual({ harness: 'codex' });
+    expect(() => parseRepoConfig('agent: { harness: aider }')).toThrow(
+      /agent\.harness: Invalid option: expected one of "opencode"\|"codex"/,
+    );
   });
 
   it('reads schedules, with UTC and implement by default', () => {

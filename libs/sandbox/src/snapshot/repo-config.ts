@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import {
+  budgetLimitsSchema,
   defaultReviewSettings,
+  repoAgentSettingsSchema,
   repoReviewSettingsSchema,
   scheduleDeclarationSchema,
 } from '@horizon/contracts';
@@ -33,6 +35,10 @@ export const repoConfigSchema = z
       }),
     /** The agent review station: whether people's PRs are reviewed too, and how many self-revisions. */
     review: repoReviewSettingsSchema.default(defaultReviewSettings),
+    /** Model spending limits of this repository's work (run, item, project per month, person per day). */
+    budgets: budgetLimitsSchema.default({}),
+    /** How its runs are made: `harness: opencode | codex` (an item's `harness:<name>` label wins). */
+    agent: repoAgentSettingsSchema.default({}),
   })
   .strict();
 

@@ -68,6 +68,16 @@ export class GitHubJson {
     };
   }
 
+  /** A single pull request as `pulls.get` answers: with `merged` and GitHub's mergeability (null: not computed yet). */
+  pullDetail(pr: PullRequest, mergeable: boolean | null) {
+    return {
+      ...this.pull(pr),
+      merged: pr.merged ?? false,
+      mergeable,
+      mergeable_state: mergeable === null ? 'unknown' : mergeable ? 'clean' : 'dirty',
+    };
+  }
+
   issueComment(comment: IssueComment) {
     return {
       id: comment.id,

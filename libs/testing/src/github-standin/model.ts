@@ -49,6 +49,12 @@ export interface PullRequest {
   headSha: string;
   draft: boolean;
   state: 'open' | 'closed';
+  merged?: boolean;
+  /**
+   * Set when its base moved (`mergePull`): GitHub answers `mergeable: null` to the next
+   * `pendingAsks` reads while its background job computes, then the result. Unset: clean.
+   */
+  mergeability?: { pendingAsks: number; conflicting: boolean };
   author: string;
   requestedReviewers: string[];
   createdAt: Date;
@@ -103,6 +109,8 @@ export class GitHubModel {
   readonly issueComments: IssueComment[] = [];
   readonly reviews: Review[] = [];
   readonly checkRuns: CheckRun[] = [];
+  /** An Actions job's log by job id (a GitHub Actions check run's id is its job's). */
+  readonly jobLogs = new Map<number, string>();
   readonly requests: GitHubRecordedRequest[] = [];
   /** OAuth codes issued by the authorize page, single use. */
   readonly oauthCodes = new Map<string, { login: string; redirectUri: string | null; expiresAt: Date }>();

@@ -1,39 +1,7 @@
 import { commentableLines, unresolvedComment } from '@horizon/integrations-github';
 import type { GitHubJson } from './json';
-import { allows, GitHubModel, Level, Permissions, Repository, Review, TokenGrant } from './model';
-import type { MatchedOperation } from './openapi';
-
-/** Who made a request, from its Authorization header. */
-export type Principal =
-  | { kind: 'none' }
-  | { kind: 'app' }
-  | { kind: 'installation'; token: string; grant: Extract<TokenGrant, { kind: 'installation' }> }
-  | { kind: 'user'; token: string; login: string };
-
-export interface RouteContext {
-  op: MatchedOperation;
-  query: URLSearchParams;
-  body: Record<string, unknown>;
-  principal: Principal;
-  accept: string;
-}
-
-export interface Reply {
-  status: number;
-  json?: unknown;
-  text?: string;
-}
-
-/** An answer GitHub would give instead of the resource: its status, message and `errors`. */
-export class GitHubError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly errors?: object[],
-  ) {
-    super(message);
-  }
-}
+import { allows, GitHubModel, Level, Permissions, Repository, Review } from './model';
+import { GitHubError, type Reply, type RouteContext } from './route-types';
 
 const INSTALLATION_TOKEN_TTL_MS = 60 * 60 * 1000;
 const notAccessible = () => new GitHubError(403, 'Resource not accessible by integration');
@@ -191,7 +159,11 @@ export class RepoRoutes {
       const { repo, pr } = this.requirePull(ctx, 'read');
       if (/\.diff\b|vnd\.github\.diff/.test(ctx.accept))
         return { status: 200, text: repo.branches.get(pr.head)?.diff ?? '' };
-      return { status: 200, json: this.json.pull(pr) };
+      // A closed PR has no mergeability; an open one is computed after its pending asks.
+      const m = pr.mergeability;
+      const mergeable = pr.state !== 'open' || (m && m.pendingAsks > 0) ? null : !m?.conflicting;
+      if (m && m.pendingAsks > 0) m.pendingAsks--;
+      return { status: 200, json: this.json.pullDetail(pr, mergeable) };
     },
     'pulls/update': (ctx) => {
       const { pr } = this.requirePull(ctx, 'write');
@@ -345,7 +317,7 @@ export class RepoRoutes {
     return ctx.principal.kind === 'user' ? ctx.principal.login : this.app.botLogin;
   }
 
-  private requireRepo(ctx: RouteContext, permission: string, level: Level): Repository {
+  requireRepo(ctx: RouteContext, permission: string, level: Level): Repository {
     const repo = this.requireRepoAccess(ctx);
     this.requirePermission(ctx, repo, [permission], level);
     return repo;

@@ -6,7 +6,9 @@ import { GitHubJson } from './json';
 import { GitHubModel, Installation, Permissions, Repository, Review, User } from './model';
 import { OAuthEndpoints } from './oauth';
 import { githubOpenApi, MatchedOperation } from './openapi';
-import { GitHubError, Principal, RepoRoutes, Reply } from './routes';
+import { CheckRoutes } from './check-routes';
+import { GitHubError, Principal, Reply } from './route-types';
+import { RepoRoutes } from './routes';
 
 export interface GitHubStandInApp {
   id: number;
@@ -40,6 +42,12 @@ export interface GitHubStandIn {
   }): Installation;
   /** A branch as if pushed, with the diff its pull request will show. */
   pushBranch(fullName: string, branch: string, head: { sha: string; diff?: string }): void;
+  /**
+   * Merges a pull request as if through GitHub's page: its base moves, and each other open PR
+   * on that base reads `mergeable: null` for `pendingAsks` reads (default 1), then conflicting
+   * if listed in `conflicting`, else clean. GitHub sends no webhook for that.
+   */
+  mergePull(fullName: string, number: number, effect: { conflicting: number[]; pendingAsks?: number }): void;
   seedReview(
     fullName: string,
     pullNumber: number,
@@ -105,6 +113,13 @@ export async function startGitHubStandIn(
       return;
     }
 
+    const blob = checks.blob(url);
+    if (blob !== null) {
+      record(blob === undefined ? 404 : 200, 'none');
+      res.writeHead(blob === undefined ? 404 : 200, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(blob ?? 'The specified blob does not exist.');
+      return;
+    }
     const op = openapi.match(req.method ?? 'GET', url.pathname);
     const fail = (
       status: number,
@@ -134,7 +149,7 @@ export async function startGitHubStandIn(
     }
     const invalid = openapi.validate(op, url.searchParams, body);
     if (invalid) return fail(invalid.status, invalid.message, principal.kind, op.documentationUrl);
-    const handler = routes.handlers[op.operationId];
+    const handler = routes.handlers[op.operationId] ?? checks.handlers[op.operationId];
     if (!handler)
       return fail(
         501,
@@ -156,7 +171,10 @@ export async function startGitHubStandIn(
       return fail(err.status, err.message, principal.kind, op.documentationUrl, err.errors);
     }
     record(reply.status, principal.kind);
-    if (reply.text !== undefined) {
+    if (reply.headers) {
+      res.writeHead(reply.status, reply.headers);
+      res.end();
+    } else if (reply.text !== undefined) {
       res.writeHead(reply.status, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(reply.text);
     } else if (reply.json === undefined) {
@@ -185,6 +203,9 @@ export async function startGitHubStandIn(
   // Requests only arrive once listen() resolved, so handle() never sees these uninitialized.
   const json = new GitHubJson(model, baseUrl);
   const routes = new RepoRoutes(model, json, app);
+  const checks = new CheckRoutes(model, json, baseUrl, (ctx, permission) =>
+    routes.requireRepo(ctx, permission, 'read'),
+  );
 
   return {
     url: baseUrl,
@@ -221,6 +242,20 @@ export async function startGitHubStandIn(
       const repo = model.repo(fullName);
       if (!repo) throw new Error(`no repository ${fullName} in the stand-in`);
       repo.branches.set(branch, { sha: head.sha, diff: head.diff ?? '' });
+    },
+    mergePull: (name, number, effect) => {
+      const repo = model.repo(name);
+      const pr = model.pulls.find((p) => p.repo === name.toLowerCase() && p.number === number);
+      if (!repo || !pr) throw new Error(`no pull request ${name}#${number} in the stand-in`);
+      Object.assign(pr, { state: 'closed', merged: true, updatedAt: new Date() });
+      repo.branches.set(pr.base, { sha: fakeSha(model.id()), diff: '' });
+      for (const other of model.pulls.filter(
+        (p) => p.repo === pr.repo && p.base === pr.base && p.state === 'open',
+      ))
+        other.mergeability = {
+          pendingAsks: effect.pendingAsks ?? 1,
+          conflicting: effect.conflicting.includes(other.number),
+        };
     },
     seedReview: (fullName, pullNumber, r) => {
       const review: Review = {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { anthropicError, anthropicEvents, anthropicMessage } from './anthropic-wire';
-import type { ChatRequest } from './conversation';
+import type { RecordedRequest } from './records';
+import { responsesBody, responsesError, responsesEvents } from './responses-wire';
 import { completionBody, streamChunks, type ModelReply } from './wire';
 
 /**
@@ -8,13 +9,20 @@ import { completionBody, streamChunks, type ModelReply } from './wire';
  * answer, goes out on each provider's wire.
  */
 
-export type WireName = 'openai' | 'anthropic';
+export type WireName = 'openai' | 'anthropic' | 'openai-responses';
+
+/** The wire a request came on, by its path. */
+export function wireOf(path: string): WireName {
+  if (path === '/v1/messages') return 'anthropic';
+  return path === '/v1/responses' ? 'openai-responses' : 'openai';
+}
 
 /** How answers and failures go out on one wire. */
 export interface Wire {
   name: WireName;
   replyIdPrefix: string;
-  send(res: ServerResponse, body: ChatRequest, reply: ModelReply): void;
+  /** `request.body` is the chat-completions form the script saw; each wire reads its own body. */
+  send(res: ServerResponse, request: RecordedRequest, reply: ModelReply): void;
   /** The body of the HTTP 500 a request the script cannot answer gets. */
   mismatchBody(message: string): unknown;
   /**
@@ -27,10 +35,10 @@ export interface Wire {
 export const openAiWire: Wire = {
   name: 'openai',
   replyIdPrefix: 'chatcmpl-scripted-',
-  send(res, body, reply) {
-    if (!body.stream) return sendJson(res, 200, completionBody(reply));
+  send(res, { body }, reply) {
+    if (!body!.stream) return sendJson(res, 200, completionBody(reply));
     writeEventStream(res);
-    for (const chunk of streamChunks(reply, body.stream_options?.include_usage === true)) {
+    for (const chunk of streamChunks(reply, body!.stream_options?.include_usage === true)) {
       res.write(`data: ${JSON.stringify(chunk)}\n\n`);
     }
     res.end('data: [DONE]\n\n');
@@ -44,8 +52,8 @@ export const openAiWire: Wire = {
 export const anthropicWire: Wire = {
   name: 'anthropic',
   replyIdPrefix: 'msg_scripted_',
-  send(res, body, reply) {
-    if (!body.stream) return sendJson(res, 200, anthropicMessage(reply));
+  send(res, { body }, reply) {
+    if (!body!.stream) return sendJson(res, 200, anthropicMessage(reply));
     writeEventStream(res);
     for (const { event, data } of anthropicEvents(reply))
       res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -53,6 +61,22 @@ export const anthropicWire: Wire = {
   },
   mismatchBody: (message) => anthropicError('api_error', message),
   refusalBody: (message) => anthropicError('invalid_request_error', message),
+};
+
+export const responsesWire: Wire = {
+  name: 'openai-responses',
+  replyIdPrefix: 'resp_scripted_',
+  send(res, { responsesBody: request }, reply) {
+    if (!request!.stream) return sendJson(res, 200, responsesBody(reply, request!));
+    writeEventStream(res);
+    for (const event of responsesEvents(reply, request!))
+      res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    res.end();
+  },
+  mismatchBody: (message) => ({
+    error: { message, type: 'scripted_model_mismatch', param: null, code: 'script_mismatch' },
+  }),
+  refusalBody: (message) => responsesError(message, null, null),
 };
 
 export function readBody(req: IncomingMessage): Promise<string> {

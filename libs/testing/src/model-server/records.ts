@@ -1,5 +1,6 @@
 import type { AnthropicRequest } from './anthropic-wire';
 import type { ChatRequest } from './conversation';
+import type { ResponsesRequest } from './responses-wire';
 import type { WireName } from './http-wire';
 import type { ScriptUsage } from './script';
 
@@ -12,16 +13,18 @@ export interface RecordedRequest {
   method: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
-  /** `anthropic` for `POST /v1/messages`, `openai` for everything else. */
+  /** `anthropic` for `POST /v1/messages`, `openai-responses` for `POST /v1/responses`, `openai` for everything else. */
   wire: WireName;
   /**
    * The chat-completions body the script saw: the parsed JSON body on OpenAI's wire, the
-   * Messages request translated on Anthropic's (undefined for a GET, a body that is not JSON
-   * or a Messages request Anthropic would refuse).
+   * Messages or Responses request translated on the others (undefined for a GET, a body that
+   * is not JSON or a request the provider would refuse).
    */
   body?: ChatRequest;
   /** Anthropic's wire: the body as it came. */
   anthropicBody?: AnthropicRequest;
+  /** The Responses wire: the body as it came. */
+  responsesBody?: ResponsesRequest;
   /** Date.now() when the request's body had arrived. */
   receivedAt: number;
   kind: RecordedRequestKind;

@@ -9,7 +9,22 @@ import {
 } from './anthropic-wire';
 import { CatalogScript, loadCatalog, routeTurn, scriptForTitle, ScriptSource, Unrouted } from './catalog';
 import { ChatRequest, describeRequest, invalidToolCalls, isTitleRequest, mismatch } from './conversation';
-import { anthropicWire, openAiWire, parseJson, readBody, sendJson, type Wire } from './http-wire';
+import {
+  anthropicWire,
+  openAiWire,
+  parseJson,
+  readBody,
+  responsesWire,
+  sendJson,
+  wireOf,
+  type Wire,
+} from './http-wire';
+import {
+  chatRequestOfResponses,
+  responsesError,
+  responsesRefusal,
+  type ResponsesRequest,
+} from './responses-wire';
 import { defaultTitle, fillScript, loadScript, ModelScript, ModelScriptInput, parseScript } from './script';
 import type { RecordedRequest, ScriptFailure } from './records';
 import type { ModelReply } from './wire';
@@ -62,7 +77,8 @@ interface Due {
 }
 
 /**
- * An OpenAI-compatible chat-completions server on 127.0.0.1 that plays a script: each
+ * A model server on 127.0.0.1 (OpenAI's chat completions and Responses API, Anthropic's
+ * Messages API) that plays a script: each
  * agent request must match the next step, which answers with text and/or tool calls.
  * Title requests are answered on the side. A request that does not fit fails loudly with
  * HTTP 500 and lands in `failures`; every request lands in `requests`.
@@ -151,7 +167,7 @@ export class ScriptedModelServer {
       method: req.method ?? 'GET',
       path,
       headers: req.headers,
-      wire: path === '/v1/messages' ? 'anthropic' : 'openai',
+      wire: wireOf(path),
       receivedAt: Date.now(),
       kind: 'failure',
     };
@@ -160,7 +176,9 @@ export class ScriptedModelServer {
     const failure =
       record.wire === 'anthropic'
         ? this.answerMessages(res, record, index, raw)
-        : this.answerChat(res, record, index, raw);
+        : record.wire === 'openai-responses'
+          ? this.answerResponses(res, record, index, raw)
+          : this.answerChat(res, record, index, raw);
     this.onRequest?.(record, failure);
   }
 
@@ -195,7 +213,8 @@ export class ScriptedModelServer {
       const received = `${record.method} ${record.path} ${raw.slice(0, 200)}`;
       return this.fail(res, index, openAiWire, {
         step: -1,
-        expected: 'POST /v1/chat/completions with a JSON body that has messages, or POST /v1/messages',
+        expected:
+          'POST /v1/chat/completions with a JSON body that has messages, /v1/messages or /v1/responses',
         received,
       });
     }
@@ -224,7 +243,27 @@ export class ScriptedModelServer {
     return this.play(res, record, index, anthropicWire);
   }
 
-  /** Answers a chat request (either wire's, as chat completions) from the script. */
+  /** OpenAI's Responses API: `POST /v1/responses`, refused as OpenAI refuses, else played like a chat request. */
+  private answerResponses(
+    res: ServerResponse,
+    record: RecordedRequest,
+    index: number,
+    raw: string,
+  ): ScriptFailure | undefined {
+    if (this.apiKey !== undefined && record.headers.authorization !== `Bearer ${this.apiKey}`)
+      return this.refuseKey(res, index);
+    const sent = parseJson(raw);
+    const refusal = responsesRefusal(record.method, sent);
+    if (refusal) {
+      const what = { step: -1, expected: 'a Responses request OpenAI accepts', received: refusal.message };
+      return this.refuse(res, index, what, 400, responsesError(refusal.message, refusal.param, refusal.code));
+    }
+    record.responsesBody = sent as ResponsesRequest;
+    record.body = chatRequestOfResponses(record.responsesBody);
+    return this.play(res, record, index, responsesWire);
+  }
+
+  /** Answers a chat request (any wire's, as chat completions) from the script. */
   private play(
     res: ServerResponse,
     record: RecordedRequest,
@@ -237,7 +276,7 @@ export class ScriptedModelServer {
       const claimed = this.catalog ? scriptForTitle(this.catalog, body) : undefined;
       record.script = claimed?.name;
       const script = this.script ?? claimed?.script;
-      return this.reply(res, record, body, wire, {
+      return this.reply(res, record, wire, {
         text: script?.title ?? defaultTitle,
         toolCalls: [],
         usage: script?.usage ?? { input: 0, output: 0, cached: 0, cacheWrite: 0 },
@@ -284,7 +323,7 @@ export class ScriptedModelServer {
     // this process answered before (it may have restarted mid-conversation).
     const idPrefix = this.catalog ? `call_${stepIndex + 1}` : `call_${this.replies + 1}`;
     const toolCalls = calls.map((call, i) => ({ ...call, id: `${idPrefix}_${i}` }));
-    return this.reply(res, record, body, wire, {
+    return this.reply(res, record, wire, {
       text: step.respond.text,
       toolCalls,
       usage: step.respond.usage ?? script.usage,
@@ -301,16 +340,15 @@ export class ScriptedModelServer {
   private reply(
     res: ServerResponse,
     record: RecordedRequest,
-    body: ChatRequest,
     wire: Wire,
     answer: Omit<ModelReply, 'id' | 'model'>,
   ): undefined {
     this.replies += 1;
     record.usage = answer.usage;
-    wire.send(res, body, {
+    wire.send(res, record, {
       ...answer,
       id: `${wire.replyIdPrefix}${this.replies}`,
-      model: body.model ?? this.models[0]!,
+      model: record.body!.model ?? this.models[0]!,
     });
     return undefined;
   }
@@ -330,14 +368,8 @@ export class ScriptedModelServer {
   /** OpenAI's answer to a missing or wrong key. */
   private refuseKey(res: ServerResponse, index: number): ScriptFailure {
     const message = 'Incorrect API key provided';
-    const body = { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } };
-    return this.refuse(
-      res,
-      index,
-      { step: -1, expected: 'the configured key', received: message },
-      401,
-      body,
-    );
+    const what = { step: -1, expected: 'the configured key', received: message };
+    return this.refuse(res, index, what, 401, responsesError(message, null, 'invalid_api_key'));
   }
 
   /** A request the provider itself would refuse: its status and error body. */

@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
+import { LocalForgeClient as ForgeClient, forgeLogin } from '@horizon/local-forge-client';
 import {
+  identityLink,
+  identityResolve,
   ingressCreateApiToken,
   orchestratorGetWorkItem,
   orchestratorListWorkItems,
@@ -32,6 +34,24 @@ export interface DemoRun {
   startedAt: Date | null;
   finishedAt: Date | null;
   verification: { command: string; exitCode: number; durationMs: number }[];
+}
+
+export interface LocalPerson {
+  identityId: string;
+  displayName: string;
+  login: string;
+}
+
+/** `git config user.name`, when git has one for this user. */
+function gitUserName(): string | null {
+  try {
+    const name = execFileSync('git', ['config', 'user.name'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+    return name || null;
+  } catch {
+    return null;
+  }
 }
 
 export interface DemoTransition {
@@ -87,8 +107,28 @@ export class DemoWorld {
     }
   }
 
-  /** Asks for the plan through the work API, with a token of its own. Returns the plan's id. */
-  async requestPlan(): Promise<string> {
+  /**
+   * The person running the demo, as a team would see them: an identity with a `local` forge
+   * account named after them (`git config user.name`, else their login on this machine), so
+   * the pull requests are theirs and the commits carry their `Co-authored-by`. Made once per
+   * installation, found again on the next run.
+   */
+  async ensureLocalPerson(): Promise<LocalPerson> {
+    const displayName = gitUserName() ?? os.userInfo().username;
+    const login = forgeLogin(displayName, 'demo-owner');
+    const found = await this.rpc.call(identityResolve, { provider: 'local', externalId: login });
+    const identity =
+      found.identity ??
+      (await this.rpc.call(identityLink, { displayName, provider: 'local', externalId: login, login }))
+        .identity;
+    return { identityId: identity.id, displayName: identity.displayName, login };
+  }
+
+  /**
+   * Asks for the plan through the work API, with a token of its own, owned by `owner` (null:
+   * nobody, and the pull requests are `horizon[bot]`'s). Returns the plan's id.
+   */
+  async requestPlan(owner: string | null): Promise<string> {
     const token = await this.rpc.call(ingressCreateApiToken, {
       name: 'horizon demo',
       scopes: ['work:read', 'work:write'],
@@ -102,6 +142,7 @@ export class DemoWorld {
         kind: 'plan',
         title: DEMO_PROJECT.title,
         description: DEMO_PROJECT.description,
+        ...(owner ? { owner } : {}),
       }),
     });
     return answer.id;

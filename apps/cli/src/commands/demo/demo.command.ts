@@ -88,7 +88,8 @@ Exit code 0 when every item merged, 1 when one failed, 4 when a service is not r
           { ingress: await endpoint('ingress'), forge: await endpoint('forge') },
           forgeToken(),
         );
-        const planId = previous && !previous.finishedAt ? previous.planId : await start(world);
+        const planId =
+          previous && !previous.finishedAt ? previous.planId : await start(world, !o.reviewInConsole);
         const record: DemoRecord = previous && !previous.finishedAt ? previous : readRecord()!;
         const reviewer: Reviewer = o.reviewInConsole
           ? { type: 'you', console: process.env.CONSOLE_PUBLIC_URL ?? (await endpoint('console')) }
@@ -108,13 +109,23 @@ function say(line: string): void {
   process.stdout.write(`[demo] ${line}\n`);
 }
 
-async function start(world: DemoWorld): Promise<string> {
+/**
+ * Creates the sample repository and asks for the plan. The work is owned by the person running
+ * the demo (`ownWork`), except when they review it in the console: a pull request's author may
+ * not approve it, on the local forge as on GitHub.
+ */
+async function start(world: DemoWorld, ownWork: boolean): Promise<string> {
   const repo = await world.ensureSampleRepository();
   say(
     `${repo === 'created' ? 'created' : 'using'} the sample repository ${DEMO_REPO_NAME} on the local forge`,
   );
+  const person = ownWork ? await world.ensureLocalPerson() : null;
+  if (person)
+    say(
+      `the work is ${person.displayName}'s: pull requests by ${person.login} on the local forge, commits co-authored by them and the agent`,
+    );
   const startedAt = new Date();
-  const planId = await world.requestPlan();
+  const planId = await world.requestPlan(person?.identityId ?? null);
   writeRecord({ planId, startedAt: startedAt.toISOString() });
   say(`asked for a plan of "Shopping cart totals" (work item ${planId})`);
   return planId;

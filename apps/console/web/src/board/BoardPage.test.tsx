@@ -96,7 +96,7 @@ describe('board', () => {
     serve([a, b, c]);
     renderApp('/board');
     await screen.findByText('Add cart subtotal');
-    const source = FakeEventSource.last;
+    const source = await FakeEventSource.opened();
     expect(source.url).toBe('/api/events?after=10');
 
     act(() => {
@@ -122,6 +122,7 @@ describe('board', () => {
     serve([a], 20);
     renderApp('/board');
     await screen.findByText('Add cart subtotal');
+    await FakeEventSource.opened();
     act(() => FakeEventSource.last.emit(stateChanged(20, a.id, 'queued', 'failed')));
     expect(within(column('Working')).getByText('Add cart subtotal')).toBeInTheDocument();
   });
@@ -132,6 +133,7 @@ describe('board', () => {
     renderApp('/board');
     await screen.findByText('Add cart subtotal');
     items.push(boardItem({ title: 'Brand new item', state: 'received' }));
+    await FakeEventSource.opened();
     act(() =>
       FakeEventSource.last.emit({ seq: 11, subject: 'hzn.evt.workitem.created', occurredAt: '', data: {} }),
     );
@@ -143,6 +145,7 @@ describe('board', () => {
     serve([a]);
     renderApp('/board');
     await screen.findByText('Add cart subtotal');
+    await FakeEventSource.opened();
     act(() => FakeEventSource.last.drop());
     expect(screen.getByRole('status')).toHaveTextContent('Reconnecting…');
   });

@@ -6,7 +6,8 @@ type State = BoardItem['state'];
 export const stateGroups = [
   { id: 'backlog', label: 'Backlog', states: ['received', 'planned', 'blocked'] },
   { id: 'queued', label: 'Queued', states: ['queued', 'provisioning'] },
-  { id: 'working', label: 'Working', states: ['running', 'verifying', 'revising'] },
+  // A run held at its budget is still work in flight: it waits in its column with its own badge.
+  { id: 'working', label: 'Working', states: ['running', 'verifying', 'revising', 'waiting'] },
   { id: 'review', label: 'In review', states: ['in_review'] },
   { id: 'done', label: 'Done', states: ['merged', 'done'] },
   { id: 'stopped', label: 'Stopped', states: ['failed', 'cancelled', 'timed_out'] },

@@ -85,6 +85,7 @@ describe('graph page', () => {
     expect(node).toHaveClass('on-critical-path');
     expect(screen.getByRole('list', { name: 'Legend' })).toHaveTextContent('Critical path');
 
+    await FakeEventSource.opened();
     act(() => {
       FakeEventSource.last.emit(stateChanged(4, a.id, 'in_review', 'merged'));
       FakeEventSource.last.emit(stateChanged(5, b.id, 'blocked', 'queued'));

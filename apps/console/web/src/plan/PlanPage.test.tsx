@@ -69,6 +69,7 @@ describe('plan page', () => {
     const fetch = serve();
     renderApp(`/plans/${draft.id}`);
     await screen.findByRole('heading', { level: 1, name: 'Ship coupons' });
+    await FakeEventSource.opened();
     expect(FakeEventSource.last.url).toBe(`${path}/live`);
     act(() =>
       FakeEventSource.last.send('presence', {
@@ -146,6 +147,7 @@ describe('plan page', () => {
     renderApp(`/plans/${draft.id}`);
     await screen.findByRole('heading', { level: 1, name: 'Ship coupons' });
     served = { ...draft, version: 5, items: [model] };
+    await FakeEventSource.opened();
     act(() => FakeEventSource.last.send('changed', { type: 'changed', version: 5, by: 'Grace Hopper' }));
     await waitFor(() =>
       expect(screen.queryByRole('listitem', { name: 'Coupon API' })).not.toBeInTheDocument(),
@@ -245,6 +247,7 @@ describe('plan page', () => {
         version: 6,
         planning: { workItemId: planItemId, state: 'failed', error: "the PM agent's run failed: timed out" },
       };
+      await FakeEventSource.opened();
       act(() => FakeEventSource.last.send('changed', { type: 'changed', version: 6, by: 'PM agent' }));
       expect(await screen.findByRole('alert')).toHaveTextContent(
         "The PM agent gave no proposal: the PM agent's run failed: timed out.",

@@ -241,6 +241,7 @@ describe('pull request page', () => {
     const api = serve(pull());
     renderApp('/pulls/acme/shop/4');
     await screen.findByRole('heading', { level: 1, name: /Add coupons/ });
+    await FakeEventSource.opened();
     expect(FakeEventSource.last.url).toBe('/api/events?after=5');
     act(() => FakeEventSource.last.emit(stateChanged(6, uuid(), 'queued', 'running')));
     await new Promise((r) => setTimeout(r, 400));

@@ -24,6 +24,7 @@ const page: RunPage = {
     id: runId,
     attempt: 2,
     flavour: 'implement',
+    harness: 'opencode',
     branch: 'horizon/coupons',
     outcome: null,
     failureReason: null,
@@ -35,6 +36,7 @@ const page: RunPage = {
     outputTokens: 3400,
     costUsd: 0.42,
     verification: [{ command: 'npm test', exitCode: 1, durationMs: 2200 }],
+    friction: [],
     durationMs: null,
   },
   workItem: { id: workItemId, title: 'Add coupons', repo: 'demo/cart', state: 'running' },
@@ -67,6 +69,31 @@ function progress(seq: number, entrySeq: number, kind: string, detail: Record<st
     },
   };
 }
+
+const ended: RunPage = {
+  ...page,
+  run: {
+    ...page.run,
+    outcome: 'succeeded',
+    finishedAt: '2026-12-01T10:00:11.000Z',
+    friction: [
+      {
+        kind: 'command_failed',
+        signature: 'command_failed:npm test',
+        summary: '`npm test` exited 1',
+        count: 2,
+        evidence: [1],
+      },
+      {
+        kind: 'setup_gap',
+        signature: 'setup_gap:owner trailer',
+        summary: 'no owner Co-authored-by trailer: no email',
+        count: 1,
+        evidence: [],
+      },
+    ],
+  },
+};
 
 function serve(answer: RunPage = page) {
   return fakeFetch({ '/api/session': { body: session }, [`/api/runs/${runId}`]: { body: answer } });
@@ -108,12 +135,15 @@ describe('run page', () => {
 
     const checks = screen.getByRole('region', { name: 'Verification' });
     expect(checks).toHaveTextContent('npm test exit 1 (2.2 s)');
+    // Friction comes with the run's end.
+    expect(screen.queryByRole('region', { name: 'Friction' })).toBeNull();
   });
 
   it('adds lines live, once each, and follows them until the person scrolls up', async () => {
     serve();
     renderApp(`/runs/${runId}`);
     const log = await screen.findByRole('log', { name: 'Transcript' });
+    await FakeEventSource.opened();
     expect(FakeEventSource.last.url).toBe('/api/events?after=40');
     sized(log, 1000);
     act(() => {
@@ -151,6 +181,7 @@ describe('run page', () => {
       ...page,
       run: { ...page.run, outcome: 'failed', finishedAt: '2026-12-01T10:00:11.000Z', durationMs: 11000 },
     };
+    await FakeEventSource.opened();
     act(() =>
       FakeEventSource.last.emit({
         seq: 41,
@@ -167,6 +198,39 @@ describe('run page', () => {
     expect(within(screen.getByRole('log')).getAllByRole('listitem')).toHaveLength(2);
   });
 
+  it('shows an ended run’s friction, each with the transcript lines that show it', async () => {
+    serve(ended);
+    renderApp(`/runs/${runId}`);
+    const friction = await screen.findByRole('region', { name: 'Friction' });
+    const [failed, gap] = within(friction).getAllByRole('listitem');
+    expect(failed).toHaveTextContent('command failed `npm test` exited 1 ×2 line 2');
+    expect(gap).toHaveTextContent('setup gap no owner Co-authored-by trailer: no email');
+    expect(within(gap!).queryByRole('button')).toBeNull();
+
+    const tool = screen.getByRole('log', { name: 'Transcript' }).querySelectorAll('li')[1]!;
+    expect(tool.querySelector('details')).not.toHaveAttribute('open');
+    fireEvent.click(within(failed!).getByRole('button', { name: 'Show transcript line 2' }));
+    expect(tool.querySelector('details')).toHaveAttribute('open');
+    expect(tool).toHaveClass('entry-shown');
+  });
+
+  it('opens at the line a link names (#line-2: the second entry)', async () => {
+    serve();
+    renderApp(`/runs/${runId}#line-2`);
+    const log = await screen.findByRole('log', { name: 'Transcript' });
+    const second = log.querySelectorAll('li')[1]!;
+    expect(second.querySelector('details')).toHaveAttribute('open');
+    expect(second).toHaveClass('entry-shown');
+    expect(log.querySelectorAll('li')[0]).not.toHaveClass('entry-shown');
+  });
+
+  it('says so when nothing got in an ended run’s way', async () => {
+    serve({ ...page, run: { ...page.run, outcome: 'succeeded', finishedAt: '2026-12-01T10:00:11.000Z' } });
+    renderApp(`/runs/${runId}`);
+    const friction = await screen.findByRole('region', { name: 'Friction' });
+    expect(friction).toHaveTextContent('Nothing got in this run’s way.');
+  });
+
   it('names what failed when the run is not found', async () => {
     fakeFetch({ '/api/session': { body: session } });
     renderApp(`/runs/${uuid()}`);
@@ -176,9 +240,9 @@ describe('run page', () => {
   });
 
   it('has no serious or critical accessibility violations', async () => {
-    serve();
+    serve(ended);
     const { container } = renderApp(`/runs/${runId}`);
-    await screen.findByRole('log', { name: 'Transcript' });
+    await screen.findByRole('region', { name: 'Friction' });
     const result = await axe.run(container);
     const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(bad.map((v) => `${v.id}: ${v.help}`)).toEqual([]);

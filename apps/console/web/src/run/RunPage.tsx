@@ -1,10 +1,12 @@
-import { Link, useParams } from 'react-router';
+import { useEffect } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
 import type { RunPage as RunPageData, TranscriptEntry } from '../../../src/shared/console-api';
 import { ErrorNotice } from '../shell/ErrorNotice';
 import { CancelButton } from '../workitem/CancelButton';
 import { FollowUpBox } from '../workitem/FollowUpBox';
 import { RetryButton } from '../workitem/RetryButton';
 import { formatDuration, runDuration } from '../workitem/format';
+import { Friction, showTranscriptEntry } from './Friction';
 import { Transcript } from './Transcript';
 import { useRun } from './useRun';
 
@@ -35,8 +37,19 @@ const AT_WORK = new Set<RunPageData['workItem']['state']>([
   'revising',
 ]);
 
+/** `#line-12` (a link from the Friction page): the transcript shows that line once it is there. */
+function useLineInHash(transcript: TranscriptEntry[]) {
+  const { hash } = useLocation();
+  const line = /^#line-(\d+)$/.exec(hash)?.[1];
+  const present = line !== undefined && transcript.some((e) => e.seq === Number(line) - 1);
+  useEffect(() => {
+    if (present) showTranscriptEntry(Number(line) - 1);
+  }, [present, line]);
+}
+
 function RunView({ page, transcript }: { page: RunPageData; transcript: TranscriptEntry[] }) {
   const { run, workItem } = page;
+  useLineInHash(transcript);
   const ms = run.durationMs ?? runDuration(run.startedAt, run.finishedAt);
   return (
     <article className="page run" aria-labelledby="run-title">
@@ -49,6 +62,8 @@ function RunView({ page, transcript }: { page: RunPageData; transcript: Transcri
           <dd>{run.attempt}</dd>
           <dt>Flavour</dt>
           <dd>{run.flavour}</dd>
+          <dt>Harness</dt>
+          <dd>{run.harness}</dd>
           <dt>Outcome</dt>
           <dd>
             {run.outcome ?? (run.startedAt ? 'running' : 'queued')}
@@ -80,6 +95,7 @@ function RunView({ page, transcript }: { page: RunPageData; transcript: Transcri
         }
       />
       <Verification checks={run.verification} />
+      {run.outcome && <Friction events={run.friction} />}
     </article>
   );
 }

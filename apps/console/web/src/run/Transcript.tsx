@@ -2,6 +2,7 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import type { TranscriptEntry } from '../../../src/shared/console-api';
 import { formatDuration } from '../workitem/format';
 import '../workitem/steering.css';
+import { transcriptEntryId } from './Friction';
 
 /** How close to the bottom (px) still counts as "at the bottom": following the run. */
 const STICK_PX = 24;
@@ -127,7 +128,7 @@ export function Transcript({ entries }: { entries: TranscriptEntry[] }) {
         >
           <ol>
             {entries.map((entry) => (
-              <li key={entry.seq} className={`entry phase-${entry.phase}`}>
+              <li key={entry.seq} id={transcriptEntryId(entry.seq)} className={`entry phase-${entry.phase}`}>
                 <Entry entry={entry} />
               </li>
             ))}

@@ -26,6 +26,9 @@ export function AppShell() {
           <NavLink to="/board">Board</NavLink>
           <NavLink to="/graph">Graph</NavLink>
           <NavLink to="/plans">Plans</NavLink>
+          <NavLink to="/fleets">Fleets</NavLink>
+          <NavLink to="/usage">Usage</NavLink>
+          <NavLink to="/friction">Friction</NavLink>
           {session.grants.some((g) => g.role === 'admin') && <NavLink to="/settings">Settings</NavLink>}
         </nav>
         <div className="shell-tools">

@@ -1,3 +1,4 @@
+import { waitFor } from '@testing-library/react';
 import { vi } from 'vitest';
 import type { LiveEvent } from '../../../src/shared/console-api';
 
@@ -76,6 +77,15 @@ export class FakeEventSource {
   static install() {
     FakeEventSource.instances = [];
     vi.stubGlobal('EventSource', FakeEventSource);
+  }
+
+  /**
+   * The page's EventSource once it has opened one. Pages open it in an effect after the render
+   * that shows their data, and React may run that effect a little later than the render (it
+   * did on a loaded CI machine), so a test waits for it before driving events.
+   */
+  static opened(): Promise<FakeEventSource> {
+    return waitFor(() => FakeEventSource.last);
   }
 
   static get last(): FakeEventSource {

@@ -48,6 +48,7 @@ describe('cancelling a work item', () => {
     const [, init] = fetch.mock.calls.find(([url]) => String(url) === path)!;
     expect(init).toMatchObject({ method: 'POST', headers: { 'x-csrf-token': 'csrf-123' } });
 
+    await FakeEventSource.opened();
     act(() => FakeEventSource.last.emit(stateChanged(6, item.id, 'running', 'cancelled')));
     expect(screen.getByText('cancelled')).toHaveClass('badge');
     expect(screen.queryByRole('button', { name: 'Cancel work item' })).toBeNull();

@@ -16,6 +16,7 @@ function runPage(running: boolean): RunPage {
       id: runId,
       attempt: 1,
       flavour: 'implement',
+      harness: 'opencode',
       branch: 'horizon/refunds',
       outcome: running ? null : 'failed',
       failureReason: running ? null : 'the agent gave up',
@@ -27,6 +28,7 @@ function runPage(running: boolean): RunPage {
       outputTokens: 0,
       costUsd: 0,
       verification: [],
+      friction: [],
       durationMs: null,
     },
     workItem: {
@@ -96,6 +98,7 @@ describe('the chat box to the agent', () => {
     expect(init).toMatchObject({ method: 'POST', headers: { 'x-csrf-token': 'csrf-123' } });
     expect(JSON.parse(String(init!.body))).toEqual({ text: 'Keep the old endpoint.' });
 
+    await FakeEventSource.opened();
     act(() => FakeEventSource.last.emit(followUpReceived(11)));
     const line = within(screen.getByRole('log', { name: 'Transcript' })).getByText(/Keep the old endpoint\./);
     expect(line).toHaveClass('human');

@@ -37,6 +37,7 @@ describe('retrying a work item', () => {
     const [, init] = fetch.mock.calls.find(([url]) => String(url) === path)!;
     expect(init).toMatchObject({ method: 'POST', headers: { 'x-csrf-token': 'csrf-123' } });
 
+    await FakeEventSource.opened();
     act(() => FakeEventSource.last.emit(stateChanged(6, item.id, 'failed', 'queued')));
     expect(screen.getByText('queued')).toHaveClass('badge');
     expect(screen.queryByRole('button', { name: /^Retry/ })).toBeNull();

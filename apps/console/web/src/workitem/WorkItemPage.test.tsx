@@ -28,6 +28,7 @@ const item = detail({
       id: runId,
       attempt: 1,
       flavour: 'implement',
+      harness: 'opencode',
       branch: 'horizon/b',
       outcome: 'succeeded',
       failureReason: null,
@@ -42,6 +43,7 @@ const item = detail({
         { command: 'npm test', exitCode: 0, durationMs: 2200 },
         { command: 'npm run lint', exitCode: 1, durationMs: 900 },
       ],
+      friction: [],
     },
   ],
   timeline: [
@@ -137,6 +139,7 @@ describe('work item page', () => {
     const fetch = serve(item);
     renderApp(`/work/${item.id}`);
     await screen.findByRole('heading', { level: 1, name: 'Add discount codes' });
+    await FakeEventSource.opened();
     act(() => {
       FakeEventSource.last.emit(stateChanged(6, item.id, 'in_review', 'merged'));
       FakeEventSource.last.emit(stateChanged(6, item.id, 'in_review', 'revising'));

@@ -1,7 +1,9 @@
 import { Link, useParams } from 'react-router';
 import { runInFlight, type WorkItemDetail } from '../../../src/shared/console-api';
 import { ErrorNotice } from '../shell/ErrorNotice';
+import { BudgetAnswer } from './BudgetAnswer';
 import { CancelButton } from './CancelButton';
+import { ItemUsage } from './ItemUsage';
 import { Description } from './Description';
 import { FollowUpBox } from './FollowUpBox';
 import { RetryButton } from './RetryButton';
@@ -115,6 +117,7 @@ function WorkItemView({ item }: { item: WorkItemDetail }) {
           <dd>{item.repo}</dd>
           <dt>Owner</dt>
           <dd>{item.ownerId ?? 'none'}</dd>
+          <ItemUsage workItemId={item.id} version={item.state} />
           {item.labels.length > 0 && (
             <>
               <dt>Labels</dt>
@@ -123,6 +126,7 @@ function WorkItemView({ item }: { item: WorkItemDetail }) {
           )}
         </dl>
         {graphLink && <Link to={`/graph?parentId=${graphLink}`}>See the plan's graph</Link>}
+        <BudgetAnswer item={item} />
         <CancelButton item={item} />
         <RetryButton item={item} />
       </header>

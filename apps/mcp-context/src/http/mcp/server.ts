@@ -6,6 +6,7 @@ import type { McpScope } from '@horizon/run-tokens';
 import { CursorError } from '../../domain/paging';
 import type { ToolContext, ToolDefinition } from './tool';
 import { chatTools } from './tools/chat-tools';
+import { docsTools } from './tools/docs-tools';
 import { forgeTools } from './tools/forge-tools';
 import { platformTools } from './tools/platform-tools';
 import { trackerTools } from './tools/tracker-tools';
@@ -13,6 +14,7 @@ import { trackerTools } from './tools/tracker-tools';
 export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...trackerTools,
   ...chatTools,
+  ...docsTools,
   ...forgeTools,
   ...platformTools,
 ] as never;

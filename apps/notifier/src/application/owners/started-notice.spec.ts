@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Route } from '../../domain/compose';
-import { mergedBlockerOf, startedByItself, startedNotice } from './started-notice';
+import { handedBack, mergedBlockerOf, startedByItself, startedNotice } from './started-notice';
 
 const route: Route = {
   workItemId: randomUUID(),
@@ -38,5 +38,22 @@ describe('started notice', () => {
       dedupeKey: 'slack:owner:env-1',
       body: ':arrow_forward: *Expose the API* started by itself: its last blocker merged (all blockers done).',
     });
+  });
+});
+
+describe('handed-back notice', () => {
+  const pullRequest = {
+    provider: 'github' as const,
+    repo: { forge: 'github' as const, owner: 'acme', name: 'app' },
+    number: 9,
+    branch: 'horizon/x',
+  };
+
+  it('is for a run on a pull request that ended without pushing', () => {
+    const onPr = { ...route, sourceRefs: { pullRequest } };
+    expect(handedBack({ outcome: 'failed' }, onPr)).toBe(true);
+    expect(handedBack({ outcome: 'timed_out' }, onPr)).toBe(true);
+    expect(handedBack({ outcome: 'succeeded' }, onPr)).toBe(false);
+    expect(handedBack({ outcome: 'failed' }, route)).toBe(false); // no PR yet: the retry policy decides
   });
 });

@@ -1,4 +1,4 @@
-import type { DataOf, workItemStateChanged } from '@horizon/contracts';
+import type { DataOf, runFinished, workItemStateChanged } from '@horizon/contracts';
 import type { Notification, Route } from '../../domain/compose';
 
 type StateChanged = DataOf<typeof workItemStateChanged>;
@@ -45,5 +45,30 @@ export function startedNotice(
     dedupeKey: `slack:owner:${envelopeId}`,
     title: '',
     body: `:arrow_forward: *${title}* started by itself: ${why}.${where}`,
+  };
+}
+
+/**
+ * A run on a pull request (a revision, a CI fix, a rebase) ended without pushing: the PR waits
+ * for a person, so its owner is told where it is and why, keyed by the run.
+ */
+export function handedBack(data: Pick<DataOf<typeof runFinished>, 'outcome'>, route: Route): boolean {
+  return data.outcome !== 'succeeded' && route.sourceRefs.pullRequest !== undefined;
+}
+
+export function handedBackNotice(
+  data: DataOf<typeof runFinished>,
+  route: Route,
+  slackUserId: string,
+): Notification {
+  const pr = route.sourceRefs.pullRequest!;
+  const link = pr.url ? `<${pr.url}|#${pr.number}>` : `#${pr.number}`;
+  const why = data.reason ? `: ${data.reason}` : '';
+  return {
+    channel: 'slack',
+    target: { channel: slackUserId },
+    dedupeKey: `slack:owner:handed-back:${data.runId}`,
+    title: '',
+    body: `:raised_hand: *${route.title ?? 'A work item'}* needs you: Horizon's run on ${pr.repo.owner}/${pr.repo.name} ${link} ended ${data.outcome}${why}. Nothing was pushed; the pull request is yours to take from here.`,
   };
 }

@@ -1,5 +1,6 @@
 import { identityGet, identityMintRunToken, identityUserToken } from '@horizon/contracts';
 import { octokitFor, OctokitForge } from '@horizon/integrations-github';
+import type { RunTokenPermissions } from '@horizon/contracts';
 import type { ForgePort, PullRequestRef, RepoName, WorkOwner } from '@horizon/integrations-github';
 import { RpcError } from '@horizon/messaging';
 import type { RpcClient } from '@horizon/messaging';
@@ -23,12 +24,16 @@ export interface ForgeAccess {
   session(command: { runId: string; repo: string; ownerId: string | null }): Promise<ForgeSession>;
   /** The app's client for a run's repository, for check runs and PR comments. */
   reporter(command: { runId: string; repo: string }): Promise<ForgePort>;
+  /** The app's read-only client for a run's repository (pull requests and their mergeability). */
+  reader(command: { runId: string; repo: string }): Promise<ForgePort>;
 }
 
 /** The only permission opening a PR and requesting its review needs. */
 const NOTIFIER_PERMISSIONS = { pull_requests: 'write' } as const;
 /** Check runs and PR comments: a token of their own, so an app without `checks` still opens PRs. */
 const REPORTER_PERMISSIONS = { checks: 'write', pull_requests: 'write' } as const;
+/** Reading open pull requests and whether they still merge. */
+const READER_PERMISSIONS = { pull_requests: 'read' } as const;
 const NO_OWNER: WorkOwner = { displayName: 'no recorded owner' };
 
 /**
@@ -43,12 +48,23 @@ export class IdentityGitHubAccess implements ForgeAccess {
     private readonly apiUrl: string,
   ) {}
 
-  async reporter(command: { runId: string; repo: string }): Promise<ForgePort> {
+  reporter(command: { runId: string; repo: string }): Promise<ForgePort> {
+    return this.appClient(command, REPORTER_PERMISSIONS);
+  }
+
+  reader(command: { runId: string; repo: string }): Promise<ForgePort> {
+    return this.appClient(command, READER_PERMISSIONS);
+  }
+
+  private async appClient(
+    command: { runId: string; repo: string },
+    permissions: RunTokenPermissions,
+  ): Promise<ForgePort> {
     const minted = await this.rpc.call(identityMintRunToken, {
       runId: command.runId,
       repo: command.repo,
       caller: 'notifier',
-      permissions: REPORTER_PERMISSIONS,
+      permissions,
     });
     return OctokitForge.withToken(minted.token, this.apiUrl);
   }

@@ -34,6 +34,11 @@ export class LocalForgeAccess implements ForgeAccess {
     return new LocalForgeAdapter({ baseUrl: this.options.url, token: this.token(), user: LOCAL_BOT_LOGIN });
   }
 
+  /** The local forge has one token: reading is what the reporter can do too. */
+  reader(): Promise<LocalForgeAdapter> {
+    return this.reporter();
+  }
+
   async session(command: { ownerId: string | null }): Promise<ForgeSession> {
     const token = this.token();
     const forgeAs = (user: string) => new LocalForgeAdapter({ baseUrl: this.options.url, token, user });

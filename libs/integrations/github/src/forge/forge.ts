@@ -58,6 +58,28 @@ export interface NewReview {
   comments: { path: string; line: number; body: string }[];
 }
 
+/** An open pull request as the forge lists it: what a merge-conflict event names. */
+export interface OpenPullRequest {
+  number: number;
+  title: string;
+  body: string | null;
+  headRef: string;
+  headSha: string;
+  baseRef: string;
+  author: string;
+  htmlUrl: string;
+}
+
+/** Whether a pull request merges cleanly into its base now, in the forge's words. */
+export interface Mergeability {
+  /** null while the forge has not computed it (GitHub computes it in the background after its base moves). */
+  mergeable: boolean | null;
+  /** GitHub's `mergeable_state` (`clean`, `dirty`, `unknown`, `blocked`, …); the local forge's `clean` or `dirty`. */
+  state: string;
+  /** What is in the way when the forge says (the local forge names the files; GitHub does not). */
+  reason: string | null;
+}
+
 /**
  * The forge port: everything Horizon does to a repository's pull requests after a run. The
  * notifier depends on it; `OctokitForge` (GitHub) and `LocalForgeAdapter`
@@ -82,4 +104,10 @@ export interface ForgePort {
   listReviewComments(repo: RepoName, number: number, reviewId: number): Promise<ReviewComment[]>;
   /** The pull request's unified diff. */
   getDiff(repo: RepoName, number: number): Promise<string>;
+  /** The pull request's description as it is now ('' when it has none). */
+  getBody(repo: RepoName, number: number): Promise<string>;
+  /** The open pull requests into `base`. */
+  openPullRequests(repo: RepoName, base: string): Promise<OpenPullRequest[]>;
+  /** Whether the pull request merges cleanly into its base: asked once, not waited for. */
+  mergeability(repo: RepoName, number: number): Promise<Mergeability>;
 }

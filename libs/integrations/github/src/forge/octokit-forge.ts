@@ -4,7 +4,9 @@ import type {
   CheckRunInput,
   CheckRunRef,
   ForgePort,
+  Mergeability,
   NewReview,
+  OpenPullRequest,
   PullRequestRef,
   RepoName,
   ReviewComment,
@@ -108,6 +110,36 @@ export class OctokitForge implements ForgePort {
     });
     // With the diff media type GitHub answers text/plain; Octokit passes the string through.
     return data as unknown as string;
+  }
+
+  async getBody(repo: RepoName, number: number): Promise<string> {
+    const { data } = await this.octokit.rest.pulls.get({ ...repo, pull_number: number });
+    return data.body ?? '';
+  }
+
+  async openPullRequests(repo: RepoName, base: string): Promise<OpenPullRequest[]> {
+    const pulls = await this.octokit.paginate(this.octokit.rest.pulls.list, {
+      ...repo,
+      base,
+      state: 'open',
+      per_page: 100,
+    });
+    return pulls.map((p) => ({
+      number: p.number,
+      title: p.title,
+      body: p.body,
+      headRef: p.head.ref,
+      headSha: p.head.sha,
+      baseRef: p.base.ref,
+      author: p.user?.login ?? 'ghost',
+      htmlUrl: p.html_url,
+    }));
+  }
+
+  /** GitHub answers `mergeable: null` until its background job has computed it; the first ask starts that job. */
+  async mergeability(repo: RepoName, number: number): Promise<Mergeability> {
+    const { data } = await this.octokit.rest.pulls.get({ ...repo, pull_number: number });
+    return { mergeable: data.mergeable, state: data.mergeable_state, reason: null };
   }
 }
 

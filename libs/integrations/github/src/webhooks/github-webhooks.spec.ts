@@ -12,9 +12,11 @@ const HANDLED: Record<string, string[] | 'all'> = {
   issue_comment: ['created'],
   pull_request_review: ['submitted'],
   pull_request_review_comment: ['created'],
-  pull_request: ['opened', 'synchronize', 'closed'],
+  pull_request: ['opened', 'synchronize', 'closed', 'labeled', 'unlabeled'],
   check_run: ['completed'],
   check_suite: ['completed'],
+  workflow_run: ['completed'],
+  status: 'all',
   installation: 'all',
   installation_repositories: 'all',
   ping: 'all',
@@ -80,6 +82,40 @@ describe('GitHub webhooks over every @octokit/webhooks-examples payload', () => 
   it('keeps a changes_requested review, which the examples lack', async () => {
     const { result } = await verifyAndNormalize('pull_request_review', changesRequestedReview());
     expect(result).toMatchObject({ kind: 'accepted', data: { review: { state: 'changes_requested' } } });
+  });
+
+  it('reads a failing check from each of check_run, check_suite, workflow_run and status', async () => {
+    // Only check_run has a failing example: the others are made from a completed one.
+    const failing = (event: string, field: string) => {
+      const payload = structuredClone(
+        githubExamples(event).find((p) => p.action === 'completed' && p[field] !== undefined)!,
+      );
+      (payload[field] as { conclusion: string }).conclusion = 'failure';
+      return payload;
+    };
+    const checkRun = githubExamples('check_run').find(
+      (p) => (p.check_run as { conclusion: string | null }).conclusion === 'failure',
+    )!;
+    const status = structuredClone(githubExamples('status')[0]!);
+    status.state = 'failure';
+    const cases = [
+      ['check_run', checkRun, { kind: 'check_run', name: 'Octocoders-linter', pullRequestNumbers: [2] }],
+      ['check_suite', failing('check_suite', 'check_suite'), { kind: 'check_suite' }],
+      [
+        'workflow_run',
+        failing('workflow_run', 'workflow_run'),
+        { kind: 'workflow_run', name: 'Manually triggered workflow' },
+      ],
+      ['status', status, { kind: 'status', status: 'completed', pullRequestNumbers: [] }],
+    ] as const;
+    for (const [event, payload, expected] of cases) {
+      const { result } = await verifyAndNormalize(event, payload);
+      expect(result).toMatchObject({
+        kind: 'accepted',
+        contract: { subject: 'hzn.ingress.github.check' },
+        data: { check: { ...expected, conclusion: 'failure' } },
+      });
+    }
   });
 
   it('tells a merged pull request from one closed without merging', async () => {

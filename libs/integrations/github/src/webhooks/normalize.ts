@@ -25,7 +25,7 @@ interface CommonPayload {
   sender?: { id: number; login: string; type: string } | null;
 }
 
-const PULL_REQUEST_ACTIONS = ['opened', 'synchronize', 'closed'] as const;
+const PULL_REQUEST_ACTIONS = ['opened', 'synchronize', 'closed', 'labeled', 'unlabeled'] as const;
 const HANDLED_ACTIONS: Record<string, readonly string[] | 'all'> = {
   issue_comment: ['created'],
   pull_request_review: ['submitted'],
@@ -33,6 +33,9 @@ const HANDLED_ACTIONS: Record<string, readonly string[] | 'all'> = {
   pull_request: PULL_REQUEST_ACTIONS,
   check_run: ['completed'],
   check_suite: ['completed'],
+  workflow_run: ['completed'],
+  // A commit status has no action: every state is normalized, the routing reads it.
+  status: 'all',
   installation: 'all',
   installation_repositories: 'all',
   ping: 'all',
@@ -135,6 +138,7 @@ export function normalizeGithubWebhook(
       return acceptDelivery(githubPullRequest, deliveryId, {
         ...base,
         action: p.action as (typeof PULL_REQUEST_ACTIONS)[number],
+        ...('label' in p && p.label ? { label: p.label.name } : {}),
         pullRequest: {
           ...pullRef(p.pull_request),
           merged: p.pull_request.merged ?? false,
@@ -171,6 +175,40 @@ export function normalizeGithubWebhook(
           headSha: suite.head_sha,
           headBranch: suite.head_branch,
           pullRequestNumbers: suite.pull_requests.map((pr) => pr.number),
+        },
+      });
+    }
+    case 'workflow_run': {
+      const { workflow_run: run } = body as Payload<'workflow_run'>;
+      return acceptDelivery(githubCheckCompleted, deliveryId, {
+        ...base,
+        check: {
+          kind: 'workflow_run',
+          id: run.id,
+          name: run.name ?? null,
+          status: run.status ?? 'completed',
+          conclusion: run.conclusion,
+          headSha: run.head_sha,
+          headBranch: run.head_branch,
+          pullRequestNumbers: (run.pull_requests ?? []).flatMap((pr) => (pr ? [pr.number] : [])),
+        },
+      });
+    }
+    case 'status': {
+      const p = body as Payload<'status'>;
+      // A status names no pull request: its commit's branches (at most ten) stand for it.
+      const pending = p.state === 'pending';
+      return acceptDelivery(githubCheckCompleted, deliveryId, {
+        ...base,
+        check: {
+          kind: 'status',
+          id: p.id,
+          name: p.context,
+          status: pending ? 'in_progress' : 'completed',
+          conclusion: pending ? null : p.state,
+          headSha: p.sha,
+          headBranch: p.branches[0]?.name ?? null,
+          pullRequestNumbers: [],
         },
       });
     }

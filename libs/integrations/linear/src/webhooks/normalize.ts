@@ -37,8 +37,9 @@ export function normalizeLinearWebhook(
 ): WebhookNormalization {
   const deliveryId = webhookHeader(headers, 'linear-delivery');
   if (typeof body !== 'object' || body === null) throw new Error('Linear delivery has no JSON object body');
-  const payload = body as { type?: string; action?: string; organizationId: string };
-  const event = webhookHeader(headers, 'linear-event') ?? payload.type;
+  const payload = body as { type?: unknown; action?: string; organizationId: string };
+  const event =
+    webhookHeader(headers, 'linear-event') ?? (typeof payload.type === 'string' ? payload.type : undefined);
   if (!event) throw new Error('Linear delivery without a Linear-Event header or payload type');
   if (!deliveryId) throw new Error(`Linear ${event} delivery without a Linear-Delivery header`);
   const action = payload.action ?? null;

@@ -19,8 +19,17 @@ export interface ChatPost {
   threadTs?: string;
   /** Slack mrkdwn. */
   text: string;
+  /** Buttons under the text; pressing one sends a signed block_actions interaction to the app. */
+  buttons?: ChatButton[];
   /** Attached to the message as Slack message metadata, readable again through `readThread`. */
   metadata?: { eventType: string; payload: Record<string, string> };
+}
+
+export interface ChatButton {
+  actionId: string;
+  label: string;
+  value: string;
+  style?: 'primary' | 'danger';
 }
 
 export interface ChatMessage {

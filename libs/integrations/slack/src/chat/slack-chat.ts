@@ -54,6 +54,24 @@ export function createSlackChat(options: SlackChatOptions): ChatPort {
           text: message.text,
           mrkdwn: true,
           ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+          ...(message.buttons?.length
+            ? {
+                // The text stays the notification's fallback; the blocks show it with the buttons.
+                blocks: [
+                  { type: 'section', text: { type: 'mrkdwn', text: message.text } },
+                  {
+                    type: 'actions',
+                    elements: message.buttons.map((button) => ({
+                      type: 'button',
+                      action_id: button.actionId,
+                      text: { type: 'plain_text', text: button.label },
+                      value: button.value,
+                      ...(button.style ? { style: button.style } : {}),
+                    })),
+                  },
+                ],
+              }
+            : {}),
           ...(message.metadata
             ? {
                 metadata: { event_type: message.metadata.eventType, event_payload: message.metadata.payload },

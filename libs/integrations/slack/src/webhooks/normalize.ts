@@ -1,8 +1,11 @@
 import {
   NormalizedWebhook,
+  SLACK_BUDGET_ACTIONS,
   WebhookHeaders,
   acceptDelivery,
   slackAppMention,
+  slackBudgetAnswer,
+  slackBudgetButtonSchema,
   slackThreadMessage,
 } from '@horizon/contracts';
 
@@ -24,6 +27,14 @@ interface SlackEventCallback {
   authorizations?: { user_id: string; is_bot: boolean }[];
 }
 
+interface SlackBlockActions {
+  type: 'block_actions';
+  team?: { id: string };
+  user?: { id: string };
+  trigger_id?: string;
+  actions?: { action_id: string; value?: string; action_ts: string }[];
+}
+
 export interface SlackNormalizeOptions {
   /** The bot's own user id, when known; the bot authorizations in the payload are used as well. */
   botUserId?: string;
@@ -41,14 +52,21 @@ export function normalizeSlackWebhook(
   options: SlackNormalizeOptions = {},
 ): NormalizedWebhook {
   if (typeof body !== 'object' || body === null) throw new Error('Slack delivery has no JSON object body');
-  const type = String((body as { type?: unknown }).type);
-  if (type === 'url_verification')
-    return { kind: 'challenge', challenge: String((body as { challenge?: unknown }).challenge) };
+  const type = (body as { type?: unknown }).type;
+  if (typeof type !== 'string') throw new Error('Slack delivery has no string `type`');
+  if (type === 'url_verification') {
+    const { challenge } = body as { challenge?: unknown };
+    if (typeof challenge !== 'string') throw new Error('Slack url_verification has no string `challenge`');
+    return { kind: 'challenge', challenge };
+  }
+  if (type === 'block_actions') return normalizeBlockActions(body as SlackBlockActions, receivedAt);
   if (type !== 'event_callback')
     return { kind: 'ignored', event: type, reason: `Slack ${type} payloads are not handled` };
 
   const callback = body as SlackEventCallback;
   const { event } = callback;
+  if (typeof event !== 'object' || event === null || typeof event.type !== 'string')
+    throw new Error('Slack event_callback has no event with a string `type`');
   if (event.type !== 'app_mention' && event.type !== 'message') {
     return { kind: 'ignored', event: event.type, reason: `event ${event.type} is not handled` };
   }
@@ -94,4 +112,52 @@ function reasonToSkip(
   if (event.type === 'message' && (!event.thread_ts || event.thread_ts === event.ts))
     return 'message is not a thread reply';
   return undefined;
+}
+
+/**
+ * A button pressed on a message: Continue or Stop on the budget question becomes its answer; any
+ * other button is not ours. The delivery id is the press's `trigger_id`: Slack does not retry
+ * interactions, and a second press is a second answer.
+ */
+function normalizeBlockActions(payload: SlackBlockActions, receivedAt: Date): NormalizedWebhook {
+  const action = payload.actions?.[0];
+  const answer =
+    action?.action_id === SLACK_BUDGET_ACTIONS.continue
+      ? ('continue' as const)
+      : action?.action_id === SLACK_BUDGET_ACTIONS.stop
+        ? ('stop' as const)
+        : null;
+  if (!action || !answer)
+    return {
+      kind: 'ignored',
+      event: 'block_actions',
+      reason: `action ${action?.action_id ?? '(none)'} is not handled`,
+    };
+  if (!payload.user?.id) throw new Error('Slack block_actions payload has no user');
+  let button: unknown;
+  try {
+    button = JSON.parse(action.value ?? '');
+  } catch {
+    throw new Error(`Slack ${action.action_id} button value is not JSON`);
+  }
+  const value = slackBudgetButtonSchema.parse(button);
+  if (!payload.trigger_id) throw new Error('Slack block_actions payload has no trigger_id');
+  const deliveryId = payload.trigger_id;
+  return acceptDelivery(slackBudgetAnswer, deliveryId, {
+    delivery: {
+      source: 'slack' as const,
+      deliveryId,
+      event: 'block_actions',
+      action: action.action_id,
+      receivedAt: receivedAt.toISOString(),
+    },
+    workItemId: value.workItemId,
+    action: answer,
+    extra: {
+      tokens: answer === 'continue' ? (value.extraTokens ?? null) : null,
+      costUsd: answer === 'continue' ? (value.extraUsd ?? null) : null,
+    },
+    teamId: payload.team?.id ?? '',
+    user: payload.user.id,
+  });
 }

@@ -1,4 +1,9 @@
-import { slackAppMention, slackThreadMessage } from '@horizon/contracts';
+import {
+  SLACK_BUDGET_ACTIONS,
+  slackAppMention,
+  slackBudgetAnswer,
+  slackThreadMessage,
+} from '@horizon/contracts';
 import { SlackFixtureName, slackDelivery, slackFixture, slackInteraction } from '@horizon/testing';
 import { normalizeSlackWebhook, parseSlackBody, slackWebhookVerifier } from './index';
 
@@ -96,8 +101,41 @@ describe('Slack events over the documented samples', () => {
     expect(normalizeSlackWebhook(headers, parseSlackBody(rawBody, headers), receivedAt)).toEqual({
       kind: 'ignored',
       event: 'block_actions',
-      reason: 'Slack block_actions payloads are not handled',
+      reason: 'action WaXA is not handled',
     });
+  });
+});
+
+describe("the budget question's buttons (block_actions)", () => {
+  const workItemId = '0b3c5f0e-9f59-4c2a-9d51-3a1f6a4c7d11';
+  const press = (actionId: string, value: unknown) => {
+    const payload = slackFixture('block-actions') as { actions: Record<string, unknown>[] };
+    payload.actions = [{ ...payload.actions[0], action_id: actionId, value: JSON.stringify(value) }];
+    const { rawBody, headers } = slackInteraction(payload, SECRET);
+    return normalizeSlackWebhook(headers, parseSlackBody(rawBody, headers), receivedAt);
+  };
+
+  it('turns Continue into the answer with the extra its value states, keyed by the trigger id', () => {
+    const out = press(SLACK_BUDGET_ACTIONS.continue, { workItemId, extraUsd: 2, extraTokens: 200_000 });
+    expect(out).toMatchObject({
+      kind: 'accepted',
+      contract: slackBudgetAnswer,
+      deliveryId: '12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3',
+      data: {
+        workItemId,
+        action: 'continue',
+        extra: { tokens: 200_000, costUsd: 2 },
+        teamId: 'T9TK3CUKW',
+        user: 'UA8RXUSPL',
+      },
+    });
+  });
+
+  it("turns Stop into a stop with no extra, and refuses a value that is not the button's", () => {
+    expect(press(SLACK_BUDGET_ACTIONS.stop, { workItemId })).toMatchObject({
+      data: { action: 'stop', extra: { tokens: null, costUsd: null } },
+    });
+    expect(() => press(SLACK_BUDGET_ACTIONS.stop, { workItemId: 'nope' })).toThrow(/workItemId/);
   });
 });
 

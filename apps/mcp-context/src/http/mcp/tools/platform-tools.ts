@@ -1,5 +1,6 @@
 // Tools over Horizon itself and the run's repository: logs, errors, past runs, conventions.
 import { z } from 'zod';
+import { frictionGroupSchema, frictionKindSchema } from '@horizon/contracts';
 import {
   conventionFileSchema,
   errorGroupSchema,
@@ -107,6 +108,34 @@ export const runsSearch = defineTool({
   },
 });
 
+export const runsFriction = defineTool({
+  name: 'runs_friction',
+  title: 'Papercuts of past runs',
+  description:
+    "The papercuts past runs met (a missing script, a command that fails then passes, a tool that is not installed, repeated calls, mcp-context errors…), one group per signature, most runs first, each with its latest runs and their transcript lines. Defaults to this run's repository.",
+  scope: 'runs:read',
+  available: () => true,
+  input: {
+    repo: z.string().optional().describe("owner/name; default: this run's repository"),
+    days: z.number().int().min(1).max(365).default(30).describe('How far back, in days'),
+    kind: frictionKindSchema.optional(),
+    minRuns: z.number().int().min(1).optional().describe('Only papercuts met by at least this many runs'),
+    cursor: cursorInput,
+    limit: limitInput,
+  },
+  output: { items: z.array(pagedItem(frictionGroupSchema)), ...pageOutput },
+  async run(args, ctx) {
+    const repo = args.repo ?? ctx.claims.repo;
+    const groups = await ctx.sources.runs.friction({
+      since: new Date(Date.now() - args.days * DAY_MS),
+      ...(repo ? { repo } : {}),
+      ...(args.kind ? { kind: args.kind } : {}),
+      ...(args.minRuns ? { minRuns: args.minRuns } : {}),
+    });
+    return page('runs_friction', args, groups, 'summary', ctx);
+  },
+});
+
 export const repoConventions = defineTool({
   name: 'repo_conventions',
   title: 'Repository conventions',
@@ -122,4 +151,4 @@ export const repoConventions = defineTool({
   },
 });
 
-export const platformTools = [logsSearch, errorsSearch, runsSearch, repoConventions];
+export const platformTools = [logsSearch, errorsSearch, runsSearch, runsFriction, repoConventions];
