@@ -80,8 +80,10 @@ export class ConsoleTour {
     await page.locator('.react-flow__node').nth(2).waitFor({ timeout: 30_000 });
     expect(await page.locator('.react-flow__node').count()).toBe(3);
     // React Flow draws an edge only once it has measured both its nodes, a frame or more after the
-    // nodes appear: on a loaded machine, counting the edges at once found none.
-    await page.locator('.react-flow__edge').nth(1).waitFor({ timeout: 30_000 });
+    // nodes appear: on a loaded machine, counting the edges at once found none. Attached, not
+    // visible: an edge between two nodes in a row is a flat line, a box of no height, which
+    // Playwright counts as hidden.
+    await page.locator('.react-flow__edge').nth(1).waitFor({ state: 'attached', timeout: 30_000 });
     expect(await page.locator('.react-flow__edge').count()).toBeGreaterThanOrEqual(2);
     // The merge unblocks the next item: the graph shows it leave `blocked` by itself.
     const started = ['queued', 'running', 'in_review'].map(
