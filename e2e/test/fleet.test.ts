@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
@@ -8,6 +8,7 @@ import {
   until,
   type StackSandbox,
   type StackProcess,
+  runCli,
 } from '@horizon/testing';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -61,15 +62,7 @@ describe('fleets, end to end on the local forge', () => {
   });
 
   function cli(args: string[], extra: Record<string, string> = {}) {
-    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ['-r', '@swc-node/register', path.join(ROOT, 'apps', 'cli', 'src', 'main.ts'), ...args],
-        { env: { ...stack.env, ...extra }, timeout: 60_000 },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-      );
-    });
+    return runCli(args, { ...stack.env, ...extra });
   }
 
   const git = (cwd: string, ...args: string[]) =>

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import {
   scanStreamsForSecrets,
   startStack,
   type StackSandbox,
+  runCli,
 } from '@horizon/testing';
 import { ConsoleTour } from './support/console-tour';
 
@@ -156,15 +157,7 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
 
   /** The CLI as a user runs it (a separate process), against the stack the demo left running. */
   function cli(args: string[], extra: Record<string, string> = {}) {
-    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ['-r', '@swc-node/register', path.join(ROOT, 'apps', 'cli', 'src', 'main.ts'), ...args],
-        { env: { ...env, ...extra }, timeout: 60_000 },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-      );
-    });
+    return runCli(args, { ...env, ...extra });
   }
 
   /** Returns the environment that carries the work API token it made. */

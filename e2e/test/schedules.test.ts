@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,9 +13,8 @@ import {
   TestDatabase,
   TestMessaging,
   until,
+  runCli,
 } from '@horizon/testing';
-
-const ROOT = path.resolve(__dirname, '..', '..');
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, asserted field by field
 type Json = Record<string, any>;
@@ -72,19 +70,7 @@ describe('schedules through the CLI and the work API, fired by two orchestrator 
 
   /** The CLI as a user runs it: its own process, its output and exit code. */
   const cli = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ['-r', '@swc-node/register', path.join(ROOT, 'apps/cli/src/main.ts'), 'schedule', ...args],
-        {
-          cwd: ROOT,
-          env: { ...process.env, INGRESS_PORT: String(ingress.port), HORIZON_API_TOKEN: writer },
-          timeout: 30_000,
-        },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-      );
-    });
+    runCli(['schedule', ...args], { INGRESS_PORT: String(ingress.port), HORIZON_API_TOKEN: writer }, 30_000);
 
   const api = async (route: string, init: { method?: string; token?: string; body?: unknown } = {}) => {
     const res = await fetch(`${ingress.url}/api/v1${route}`, {

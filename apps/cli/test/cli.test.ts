@@ -2,8 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalForgeClient as ForgeClient } from '@horizon/local-forge-client';
-import { freePort, suiteId, ForgeUnderTest, gitIn, sampleRepository, startForge } from '@horizon/testing';
-import { cli } from './run-cli';
+import {
+  freePort,
+  suiteId,
+  ForgeUnderTest,
+  gitIn,
+  runCli,
+  sampleRepository,
+  startForge,
+} from '@horizon/testing';
 
 describe('horizon CLI against a running forge (separate processes)', () => {
   let forge: ForgeUnderTest;
@@ -59,43 +66,47 @@ describe('horizon CLI against a running forge (separate processes)', () => {
   });
 
   it('lists, shows and diffs pull requests, as text and --json', async () => {
-    const list = await cli(['pr', 'list', '--json'], env);
+    const list = await runCli(['pr', 'list', '--json'], env);
     expect(list).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(list.stdout)).toEqual([
       expect.objectContaining({ number: 1, title: 'Add mul', author: 'horizon[bot]' }),
     ]);
-    const text = await cli(['pr', 'list'], env);
+    const text = await runCli(['pr', 'list'], env);
     expect(text.stdout).toMatch(/NUMBER\s+STATE\s+AUTHOR/);
     expect(text.stdout).toMatch(/1\s+open\s+horizon\[bot\]\s+feature → main\s+Add mul/);
 
-    const show = await cli(['pr', 'show', '1'], env);
+    const show = await runCli(['pr', 'show', '1'], env);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('approved: no');
     expect(show.stdout).toContain('mergeable: yes');
-    const diff = await cli(['pr', 'diff', '1'], env);
+    const diff = await runCli(['pr', 'diff', '1'], env);
     expect(diff.stdout).toContain('+export const mul');
   });
 
   it('comments, approves and merges as a named user; the merge is a real commit', async () => {
-    const comment = await cli(
+    const comment = await runCli(
       ['pr', 'comment', '1', '@horizon name it multiply', '--as', 'ann', '--json'],
       env,
     );
     expect(comment.code).toBe(0);
     expect(JSON.parse(comment.stdout)).toMatchObject({ author: 'ann', body: '@horizon name it multiply' });
 
-    const early = await cli(['pr', 'merge', '1', '--as', 'ann'], env);
+    const early = await runCli(['pr', 'merge', '1', '--as', 'ann'], env);
     expect(early.code).toBe(1);
     expect(early.stderr).toContain('needs an approving review');
 
-    expect((await cli(['pr', 'approve', '1', '--as', 'ann'], env)).stdout).toBe('review 1: approved on #1\n');
-    const merged = await cli(['pr', 'merge', '1', '--as', 'ann'], env);
+    expect((await runCli(['pr', 'approve', '1', '--as', 'ann'], env)).stdout).toBe(
+      'review 1: approved on #1\n',
+    );
+    const merged = await runCli(['pr', 'merge', '1', '--as', 'ann'], env);
     expect(merged.code).toBe(0);
     const sha = /merged #1 into main: ([0-9a-f]{40})/.exec(merged.stdout)![1]!;
     const clone = path.join(work, 'app');
     await gitIn(clone, ['fetch', '-q', 'origin']);
     expect(await gitIn(clone, ['rev-parse', 'origin/main'])).toBe(sha);
-    expect(JSON.parse((await cli(['pr', 'list', '--state', 'all', '--json'], env)).stdout)[0]).toMatchObject({
+    expect(
+      JSON.parse((await runCli(['pr', 'list', '--state', 'all', '--json'], env)).stdout)[0],
+    ).toMatchObject({
       merged: true,
       mergedBy: 'ann',
     });
@@ -166,7 +177,7 @@ describe('horizon CLI against a running forge (separate processes)', () => {
       [['delivery', 'replay', 'github', 'd-1'], 4, /ingress: hzn\.rpc\.ingress\.replay_delivery: no answer/],
     ];
     for (const [args, code, message] of cases) {
-      const r = await cli(args, env);
+      const r = await runCli(args, env);
       expect({ args, code: r.code }).toEqual({ args, code });
       expect(r.stderr).toMatch(message);
     }
@@ -174,16 +185,16 @@ describe('horizon CLI against a running forge (separate processes)', () => {
   }, 120_000);
 
   it('reports each service in status, exit 4 while any is down, and documents itself in --help', async () => {
-    const status = await cli(['status', '--json'], env);
+    const status = await runCli(['status', '--json'], env);
     expect(status.code).toBe(4);
     const services = JSON.parse(status.stdout) as { name: string; status: string }[];
     expect(services.find((s) => s.name === 'forge')).toMatchObject({ status: 'ready' });
     expect(services.find((s) => s.name === 'ingress')).toMatchObject({ status: 'down' });
-    const help = await cli(['--help'], env);
+    const help = await runCli(['--help'], env);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain(
       'Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 service unavailable',
     );
-    expect((await cli(['pr', '--help'], env)).stdout).toContain('horizon pr approve 1');
+    expect((await runCli(['pr', '--help'], env)).stdout).toContain('horizon pr approve 1');
   });
 });

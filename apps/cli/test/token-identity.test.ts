@@ -5,11 +5,11 @@ import {
   createTestDatabase,
   createTestMessaging,
   startServiceProcess,
+  runCli,
   type ServiceProcess,
   type TestDatabase,
   type TestMessaging,
 } from '@horizon/testing';
-import { cli } from './run-cli';
 
 /**
  * `horizon token` and `horizon identity unlink` as a user runs them (separate processes),
@@ -39,11 +39,14 @@ describe('horizon token and identity commands against ingress and identity-broke
   });
 
   it('lists and revokes work API tokens, as text and --json, with exit codes', async () => {
-    const created = await cli(['token', 'create', '--name', 'laptop', '--scope', 'work:read', '--json'], env);
+    const created = await runCli(
+      ['token', 'create', '--name', 'laptop', '--scope', 'work:read', '--json'],
+      env,
+    );
     expect(created.code).toBe(0);
     const { id, token } = JSON.parse(created.stdout) as { id: string; token: string };
 
-    const listed = await cli(['token', 'list'], env);
+    const listed = await runCli(['token', 'list'], env);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^ID\s+NAME\s+SCOPES\s+STATE\s+LASTUSED\s+EXPIRES$/m);
     expect(listed.stdout).toMatch(
@@ -51,48 +54,48 @@ describe('horizon token and identity commands against ingress and identity-broke
     );
     expect(listed.stdout).not.toContain(token);
 
-    const revoked = await cli(['token', 'revoke', id], env);
+    const revoked = await runCli(['token', 'revoke', id], env);
     expect({ code: revoked.code, out: revoked.stdout }).toEqual({
       code: 0,
       out: `revoked token ${id} "laptop"\n`,
     });
-    const again = await cli(['token', 'revoke', id, '--json'], env);
+    const again = await runCli(['token', 'revoke', id, '--json'], env);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({
       revoked: false,
       token: { id, revokedAt: expect.any(String) },
     });
-    const json = JSON.parse((await cli(['token', 'list', '--json'], env)).stdout) as {
+    const json = JSON.parse((await runCli(['token', 'list', '--json'], env)).stdout) as {
       id: string;
       revokedAt: string;
     }[];
     expect(json).toEqual([expect.objectContaining({ id, name: 'laptop', revokedAt: expect.any(String) })]);
 
-    const missing = await cli(['token', 'revoke', '00000000-0000-4000-8000-000000000000'], env);
+    const missing = await runCli(['token', 'revoke', '00000000-0000-4000-8000-000000000000'], env);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(/ingress: .*no .*token/i);
-    const bad = await cli(['token', 'revoke', 'laptop'], env);
+    const bad = await runCli(['token', 'revoke', 'laptop'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('revoke takes the id `token list` prints, not "laptop"');
   }, 120_000);
 
   it('unlinks an account from a person, keeping their other links', async () => {
-    const linked = await cli(
+    const linked = await runCli(
       ['identity', 'link', '--name', 'Ada', '--provider', 'slack', '--external-id', 'U02ADA', '--json'],
       env,
     );
     const { id } = JSON.parse(linked.stdout) as { id: string };
-    await cli(['identity', 'link', '--identity', id, '--provider', 'local', '--external-id', 'ada'], env);
+    await runCli(['identity', 'link', '--identity', id, '--provider', 'local', '--external-id', 'ada'], env);
 
-    const unlinked = await cli(['identity', 'unlink', id, 'slack', 'U02ADA'], env);
+    const unlinked = await runCli(['identity', 'unlink', id, 'slack', 'U02ADA'], env);
     expect(unlinked.code).toBe(0);
     expect(unlinked.stderr).toBe('unlinked slack account U02ADA\n');
     expect(unlinked.stdout).toBe(`${id}  Ada\n  local   ada\n`);
-    expect((await cli(['identity', 'show', 'slack', 'U02ADA'], env)).code).toBe(3);
+    expect((await runCli(['identity', 'show', 'slack', 'U02ADA'], env)).code).toBe(3);
 
-    const again = await cli(['identity', 'unlink', id, 'slack', 'U02ADA'], env);
+    const again = await runCli(['identity', 'unlink', id, 'slack', 'U02ADA'], env);
     expect(again.code).toBe(3);
     expect(again.stderr).toContain(`slack account U02ADA is not linked to identity ${id}`);
-    expect((await cli(['identity', 'unlink', id, 'myspace', 'x'], env)).code).toBe(2);
+    expect((await runCli(['identity', 'unlink', id, 'myspace', 'x'], env)).code).toBe(2);
   }, 120_000);
 });

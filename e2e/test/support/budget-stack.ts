@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -17,10 +16,10 @@ import {
   tempDir,
   until,
   type RunningServer,
+  runCli,
+  type CliResult,
 } from '@horizon/testing';
 import { ServicesUnderTest } from './services';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** What the scripted provider reports for every response of `fix-greeting.yaml` (300 in, 30 out). */
 export const perResponse = 330;
@@ -159,23 +158,14 @@ export class BudgetStack {
   }
 
   /** The CLI as a user runs it, its own process, against this stack's ingress and NATS. */
-  cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  cli(...args: string[]): Promise<CliResult> {
     const env = {
-      ...process.env,
       NATS_URL: this.services.messaging.natsUrl,
       HZN_STREAM_PREFIX: this.services.messaging.prefix,
       INGRESS_PORT: new URL(this.ingressUrl).port,
       HORIZON_API_TOKEN: this.apiToken,
     };
-    return new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        ['-r', '@swc-node/register', path.join(ROOT, 'apps/cli/src/main.ts'), ...args],
-        { cwd: ROOT, env, timeout: 30_000 },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-      );
-    });
+    return runCli(args, env, 30_000);
   }
 
   /** The work API with the stack's token. */

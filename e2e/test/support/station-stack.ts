@@ -1,9 +1,15 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { LocalForgeClient } from '@horizon/local-forge-client';
-import { createStackSandbox, startStack, type StackProcess, type StackSandbox } from '@horizon/testing';
+import {
+  createStackSandbox,
+  runCli,
+  startStack,
+  type StackProcess,
+  type StackSandbox,
+} from '@horizon/testing';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -53,15 +59,7 @@ export class StationStack {
   }
 
   cli(args: string[], extra: Record<string, string> = {}) {
-    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ['-r', '@swc-node/register', path.join(ROOT, 'apps', 'cli', 'src', 'main.ts'), ...args],
-        { env: { ...this.stack.env, ...extra }, timeout: 60_000 },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-      );
-    });
+    return runCli(args, { ...this.stack.env, ...extra });
   }
 
   /**

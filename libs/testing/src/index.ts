@@ -8,6 +8,7 @@ export * from './notion-standin';
 export * from './figma-standin';
 export * from './github-standin';
 export * from './stack-process';
+export * from './cli-process';
 export * from './until';
 export * from './forge-process';
 export * from './git-repos';
