@@ -219,7 +219,7 @@ describe('Linear end to end: a project plan → three dependent issues → the c
   it('on merge: A completed in Linear with the PR linked, B started by itself, and Ada told in Slack', async () => {
     const [a, b, c] = planned as [IssueRecord, IssueRecord, IssueRecord];
     const [pull] = await forge.listPulls(DEMO_REPO.owner, DEMO_REPO.name, 'open');
-    await world.approveAndMerge({ number: pull!.number, url: '', reviews: [], merged: false });
+    await world.approveAndMerge({ number: pull!.number, url: '', review: null });
 
     await eventually('A completed in Linear', 60_000, () => (stateName(a) === 'Done' ? true : undefined));
     const merged = linear.state.commentsOn(a.id).find((x) => x.body.includes('Merged in'));

@@ -1,6 +1,6 @@
 import { DemoObservation, ObservedItem, nextDemoStep } from './demo-scenario';
 
-const pr = (reviews: string[] = [], merged = false) => ({ number: 1, url: 'u', reviews, merged });
+const pr = (states: string[] = [], merged = false) => ({ number: 1, url: 'u', review: { states, merged } });
 const item = (title: string, state: string, extra: Partial<ObservedItem> = {}): ObservedItem => ({
   id: title,
   title,
@@ -59,6 +59,12 @@ describe('nextDemoStep', () => {
     expect(step.type === 'waiting' && step.actions.map((x) => [x.type, x.item.title])).toEqual([
       ['approve_and_merge', 'B'],
     ]);
+  });
+
+  it('leaves alone a pull request that merged, or whose reviews were not read', () => {
+    const merged = item('A', 'in_review', { pullRequest: pr([], true) });
+    const unread = item('B', 'in_review', { pullRequest: { number: 2, url: 'u', review: null } });
+    expect(nextDemoStep({ plan, children: [merged, unread] })).toEqual({ type: 'waiting', actions: [] });
   });
 
   it('finishes when the plan and every child are done', () => {

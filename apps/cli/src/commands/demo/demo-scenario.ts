@@ -31,9 +31,12 @@ const FINISHED = ['done', 'merged'];
 export interface ObservedPullRequest {
   number: number;
   url: string;
-  /** Reviews given so far, oldest first, by state (`changes_requested`, `approved`, …). */
-  reviews: string[];
-  merged: boolean;
+  /**
+   * What the forge says of it, read only while its item waits in review (null otherwise): the
+   * reviews given so far, oldest first, by state (`changes_requested`, `approved`, …), and
+   * whether it merged. The demo acts on nothing else, and each read costs the forge a look at git.
+   */
+  review: { states: string[]; merged: boolean } | null;
 }
 
 export interface ObservedItem {
@@ -74,8 +77,8 @@ export function nextDemoStep(observed: DemoObservation): DemoStatus {
   let revisionFailed: ObservedItem | null = null;
   for (const [index, item] of children.entries()) {
     const pr = item.pullRequest;
-    if (item.state !== 'in_review' || !pr || pr.merged) continue;
-    const askedForChanges = pr.reviews.includes('changes_requested');
+    if (item.state !== 'in_review' || !pr?.review || pr.review.merged) continue;
+    const askedForChanges = pr.review.states.includes('changes_requested');
     if (index === 0 && !askedForChanges) {
       actions.push({ type: 'request_changes', item, pullRequest: pr, body: DEMO_REVIEW });
     } else if (!askedForChanges) {

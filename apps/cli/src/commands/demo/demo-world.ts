@@ -148,7 +148,11 @@ export class DemoWorld {
     return answer.id;
   }
 
-  async observe(planId: string): Promise<DemoObservation> {
+  /**
+   * The plan and its children as they stand, and every transition they made so far: one read of
+   * each item per call (the demo calls this twice a second while it runs).
+   */
+  async observe(planId: string): Promise<{ observed: DemoObservation; transitions: DemoTransition[] }> {
     // The plan's children oldest first: the order its plan gave them.
     const children = (await this.rpc.call(orchestratorListWorkItems, { parentId: planId, limit: 200 })).items
       .map((c) => c.id)
@@ -161,19 +165,20 @@ export class DemoWorld {
         state: item.state,
         transitions: transitionsOf(item).map((t) => `${t.from}→${t.to}`),
         lastRunOutcome: item.runs.at(-1)?.outcome ?? null,
-        pullRequest: await this.pullRequestOf(item.sourceRefs as SourceRefs),
+        pullRequest: await this.pullRequestOf(item.sourceRefs as SourceRefs, item.state === 'in_review'),
       })),
     );
     return {
-      plan: items.find((i) => i.id === planId) ?? null,
-      children: items.filter((i) => i.id !== planId),
+      observed: {
+        plan: items.find((i) => i.id === planId) ?? null,
+        children: items.filter((i) => i.id !== planId),
+      },
+      transitions: inOrder(details.flatMap(transitionsOf)),
     };
   }
 
   async transitions(workItemIds: string[]): Promise<DemoTransition[]> {
-    return (await this.details(workItemIds))
-      .flatMap(transitionsOf)
-      .sort((a, b) => a.at.getTime() - b.at.getTime());
+    return inOrder((await this.details(workItemIds)).flatMap(transitionsOf));
   }
 
   async runs(workItemIds: string[]): Promise<DemoRun[]> {
@@ -212,21 +217,22 @@ export class DemoWorld {
     await this.forge.merge(DEMO_REPO.owner, DEMO_REPO.name, pr.number);
   }
 
-  private async pullRequestOf(refs: SourceRefs): Promise<ObservedPullRequest | null> {
+  /** The item's pull request; the forge is asked for its reviews only when `inReview`. */
+  private async pullRequestOf(refs: SourceRefs, inReview: boolean): Promise<ObservedPullRequest | null> {
     const ref = refs.pullRequest;
     if (!ref) return null;
+    const url = ref.url ?? `${this.urls.forge}/${DEMO_REPO_NAME}/pull/${ref.number}`;
+    if (!inReview) return { number: ref.number, url, review: null };
     const [pull, reviews] = await Promise.all([
       this.forge.pull(DEMO_REPO.owner, DEMO_REPO.name, ref.number),
       this.forge.reviews(DEMO_REPO.owner, DEMO_REPO.name, ref.number),
     ]);
-    return {
-      number: ref.number,
-      url: ref.url ?? `${this.urls.forge}/${DEMO_REPO_NAME}/pull/${ref.number}`,
-      reviews: reviews.map((r) => r.state),
-      merged: pull.merged,
-    };
+    return { number: ref.number, url, review: { states: reviews.map((r) => r.state), merged: pull.merged } };
   }
 }
+
+const inOrder = (transitions: DemoTransition[]) =>
+  transitions.sort((a, b) => a.at.getTime() - b.at.getTime());
 
 function transitionsOf(item: WorkItemDetail): DemoTransition[] {
   return item.timeline

@@ -151,10 +151,10 @@ async function drive(
   const clock = (at: Date) => `${((at.getTime() - startedAt.getTime()) / 1000).toFixed(1).padStart(6)}s`;
 
   for (;;) {
-    observed = await world.observe(planId);
+    const now = await world.observe(planId);
+    observed = now.observed;
     const names = labels(observed);
-    const ids = [...names.keys()];
-    for (const t of await world.transitions(ids)) {
+    for (const t of now.transitions) {
       const key = `${t.workItemId} ${t.at.toISOString()} ${t.from} ${t.to}`;
       if (printed.has(key)) continue;
       printed.add(key);
@@ -167,7 +167,7 @@ async function drive(
     const step = nextDemoStep(observed);
     if (step.type === 'finished') break;
     if (step.type === 'failed') {
-      const last = (await world.transitions(ids)).at(-1);
+      const last = now.transitions.at(-1);
       throw new CliError(
         EXIT.failure,
         `the demo stopped: ${step.reason}${last ? ` (${last.cause})` : ''}. See the logs in ${path.join(dataDir(), 'logs')} and \`npm run -s horizon -- pr list --repo ${DEMO_REPO_NAME} --state all\`.`,
