@@ -119,15 +119,19 @@ describe('fleets, end to end on the local forge', () => {
       const fleetId = (JSON.parse(created.stdout) as { id: string }).id;
       const show = async () =>
         JSON.parse((await cli(['fleet', 'show', fleetId, '--json'], env)).stdout) as Detail;
+      // Waited for through the work API, which `fleet show --json` prints: a CLI process every
+      // few seconds would cost more CPU than the fleet's own services.
+      const finished = async () => {
+        const res = await fetch(`http://127.0.0.1:${stack.env.INGRESS_PORT}/api/v1/fleets/${fleetId}`, {
+          headers: { authorization: `Bearer ${apiToken}` },
+        });
+        const detail = (await res.json()) as Detail;
+        return detail.fleet.state === 'finished' && detail;
+      };
 
-      const done = await until(
-        async () => {
-          const detail = await show();
-          return detail.fleet.state === 'finished' && detail;
-        },
-        'the fleet to finish',
-        6 * 60_000,
-        3000,
+      const done = await until(finished, 'the fleet to finish', 6 * 60_000, 1000);
+      expect((await show()).children.map((c) => [c.repo, c.state])).toEqual(
+        done.children.map((c) => [c.repo, c.state]),
       );
       const byRepo = Object.fromEntries(done.children.map((c) => [c.repo, c]));
       expect(done.children.map((c) => [c.repo, c.state])).toEqual([
@@ -195,15 +199,7 @@ describe('fleets, end to end on the local forge', () => {
       const retried = await cli(['fleet', 'retry', fleetId, '--json'], env);
       expect(JSON.parse(retried.stdout)).toMatchObject({ retried: ['acme/svc-4'] });
 
-      const after = await until(
-        async () => {
-          const detail = await show();
-          return detail.fleet.state === 'finished' && detail;
-        },
-        'the retried child to end',
-        4 * 60_000,
-        3000,
-      );
+      const after = await until(finished, 'the retried child to end', 4 * 60_000, 1000);
       expect(after.children.find((c) => c.repo === 'acme/svc-4')).toMatchObject({
         state: 'in_review',
         attempts: 2,
