@@ -20,8 +20,9 @@ describe('starting over: a data directory and its database belong together', () 
   const prefixes: string[] = [];
 
   beforeAll(async () => {
-    // `npm start` as a user runs it: the services from their TypeScript, not the test run's bundles.
-    stack = await createStackSandbox({ HORIZON_BUILT: '0' });
+    // The services from the test run's bundles: npm-start.test.ts starts them from their
+    // TypeScript, as a new user's first start does; what matters here is the data directory.
+    stack = await createStackSandbox();
     const server = new URL(stack.db.url);
     // As a new user runs it: no DATABASE_URL, a Postgres on PGHOST:PGPORT (the suite's), and no
     // stream prefix (each data directory gets its own on the suite's NATS).
@@ -61,7 +62,8 @@ describe('starting over: a data directory and its database belong together', () 
         const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
         const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
         if (
-          cmdline.includes(`apps/${service}/src/main.ts`) &&
+          (cmdline.includes(`apps/${service}/src/main.ts`) ||
+            cmdline.includes(`apps/${service}/dist/main.cjs`)) &&
           environ.includes(`HORIZON_DATA_DIR=${stack.dataDir}`)
         )
           return Number(entry);
