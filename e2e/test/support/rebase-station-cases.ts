@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { until } from '@horizon/testing';
-import { StationStack } from './support/station-stack';
+import type { StationStack } from './station-stack';
 
 /**
  * The merge-conflict station on the whole stack with the scripted model (e2e/scripts/stations):
@@ -10,29 +10,19 @@ import { StationStack } from './support/station-stack';
  * a rebase run merges main into B's branch, the agent resolves the conflict, the checks pass,
  * the merge is pushed without force, and B merges.
  */
-describe('rebase station, end to end on the local forge', () => {
-  let s: StationStack;
-
-  beforeAll(async () => {
-    s = await StationStack.start();
-  }, 5 * 60_000);
-
-  afterAll(async () => {
-    await s?.stop();
-  });
-
+export function rebaseStationCases(station: () => StationStack): void {
   it(
     'rebases the PR a merge left conflicting, and it merges',
     async () => {
-      await s.importRepository('acme/menu', {
+      await station().importRepository('acme/menu', {
         'menu.js': "module.exports = ['bread'];\n",
         'menu.test.js':
           "const test = require('node:test');\nconst assert = require('node:assert');\n" +
           "test('bread stays', () => assert.ok(require('./menu').includes('bread')));\n",
       });
-      await s.createWork('acme/menu', ['Add soup to the menu', 'Add salad to the menu']);
-      const forge = s.forge();
-      const ann = s.forge('ann');
+      await station().createWork('acme/menu', ['Add soup to the menu', 'Add salad to the menu']);
+      const forge = station().forge();
+      const ann = station().forge('ann');
       const pulls = await until(
         async () => {
           const open = await forge.listPulls('acme', 'menu', 'open');
@@ -66,8 +56,8 @@ describe('rebase station, end to end on the local forge', () => {
       );
 
       // A merge commit on top of the branch's own head: the push was a fast-forward.
-      const dir = fs.mkdtempSync(path.join(s.stack.dataDir, 'check-'));
-      execFileSync('git', ['clone', '-q', s.gitUrl('acme/menu'), dir]);
+      const dir = fs.mkdtempSync(path.join(station().stack.dataDir, 'check-'));
+      execFileSync('git', ['clone', '-q', station().gitUrl('acme/menu'), dir]);
       execFileSync('git', ['fetch', '-q', 'origin', salad.headRef], { cwd: dir });
       const parents = execFileSync('git', ['rev-list', '--parents', '-n', '1', rebased.headSha], { cwd: dir })
         .toString()
@@ -84,11 +74,11 @@ describe('rebase station, end to end on the local forge', () => {
         "module.exports = ['bread', 'soup', 'salad'];\n",
       );
 
-      const { rows } = await s.pool.query<{ action: string }>(
+      const { rows } = await station().pool.query<{ action: string }>(
         `SELECT action FROM orchestrator."AuditEvent" WHERE action = 'rebase'`,
       );
       expect(rows).toHaveLength(1);
     },
     10 * 60_000,
   );
-});
+}

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { until } from '@horizon/testing';
-import { StationStack } from './support/station-stack';
+import type { StationStack } from './station-stack';
 
 /**
  * The CI station on the whole stack with the scripted model (e2e/scripts/stations). The test
@@ -11,27 +11,17 @@ import { StationStack } from './support/station-stack';
  * pushes, and the CI then passes; a second failure takes the second round; the third is
  * reported on the PR with the check and the rounds, and starts nothing.
  */
-describe('CI station, end to end on the local forge', () => {
-  let s: StationStack;
-
-  beforeAll(async () => {
-    s = await StationStack.start();
-  }, 5 * 60_000);
-
-  afterAll(async () => {
-    await s?.stop();
-  });
-
+export function ciStationCases(station: () => StationStack): void {
   /** The user's CI: the commit checked out of the forge, one command run, its log reported. */
   async function ci(sha: string, name: string, command: string) {
-    const dir = fs.mkdtempSync(path.join(s.stack.dataDir, 'ci-'));
-    execFileSync('git', ['clone', '-q', s.gitUrl('acme/totals'), dir]);
+    const dir = fs.mkdtempSync(path.join(station().stack.dataDir, 'ci-'));
+    execFileSync('git', ['clone', '-q', station().gitUrl('acme/totals'), dir]);
     execFileSync('git', ['checkout', '-q', sha], { cwd: dir });
     const run = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8' });
     const log = path.join(dir, 'ci.log');
     fs.writeFileSync(log, `$ ${command}\n${run.stdout}${run.stderr}`);
     const conclusion = run.status === 0 ? 'success' : 'failure';
-    const reported = await s.cli([
+    const reported = await station().cli([
       'pr',
       'check',
       'acme/totals',
@@ -51,7 +41,7 @@ describe('CI station, end to end on the local forge', () => {
   const headMoves = (from: string, what: string) =>
     until(
       async () => {
-        const pr = await s.forge().pull('acme', 'totals', 1);
+        const pr = await station().forge().pull('acme', 'totals', 1);
         return pr.headSha !== from && pr.headSha;
       },
       what,
@@ -59,20 +49,20 @@ describe('CI station, end to end on the local forge', () => {
       500,
     );
 
-  const comments = async () => (await s.forge().comments('acme', 'totals', 1)).map((c) => c.body);
+  const comments = async () => (await station().forge().comments('acme', 'totals', 1)).map((c) => c.body);
 
   it(
     'fixes a failing check twice, with its logs, then reports the third failure and stops',
     async () => {
-      await s.importRepository('acme/totals', {
+      await station().importRepository('acme/totals', {
         'round.js': 'module.exports = (cents) => cents;\n',
         'round.test.js':
           "const test = require('node:test');\nconst assert = require('node:assert');\n" +
           "test('whole cents stay', () => assert.strictEqual(require('./round')(2), 2));\n",
       });
-      await s.createWork('acme/totals', ['Add a cents rounding helper']);
+      await station().createWork('acme/totals', ['Add a cents rounding helper']);
       const pr = await until(
-        async () => (await s.forge().listPulls('acme', 'totals', 'all'))[0],
+        async () => (await station().forge().listPulls('acme', 'totals', 'all'))[0],
         'the pull request',
         4 * 60_000,
         500,
@@ -109,12 +99,12 @@ describe('CI station, end to end on the local forge', () => {
       ]);
 
       await new Promise((r) => setTimeout(r, 3000));
-      expect((await s.forge().pull('acme', 'totals', 1)).headSha).toBe(h2);
-      const { rows } = await s.pool.query<{ action: string; cause: string }>(
+      expect((await station().forge().pull('acme', 'totals', 1)).headSha).toBe(h2);
+      const { rows } = await station().pool.query<{ action: string; cause: string }>(
         `SELECT action, cause FROM orchestrator."AuditEvent" WHERE action LIKE 'ci_fix%' ORDER BY "createdAt"`,
       );
       expect(rows.map((r) => r.action)).toEqual(['ci_fix', 'ci_fix', 'ci_fix_exhausted']);
-      const runs = await s.pool.query<{ kind: string; runs: number }>(
+      const runs = await station().pool.query<{ kind: string; runs: number }>(
         `SELECT w.kind::text AS kind, count(r.id)::int AS runs FROM orchestrator."WorkItem" w
          JOIN orchestrator."Run" r ON r."workItemId" = w.id WHERE w.repo = 'acme/totals' GROUP BY 1 ORDER BY 1`,
       );
@@ -123,4 +113,4 @@ describe('CI station, end to end on the local forge', () => {
     },
     10 * 60_000,
   );
-});
+}
