@@ -39,9 +39,7 @@ export class FixStation {
 
   async execute(uow: UnitOfWork, decision: FixDecision): Promise<void> {
     const pr = decision.pullRequest;
-    const item = pr.workItemId
-      ? await this.items.get(uow.tx, pr.workItemId)
-      : await this.items.findByPullRequest(uow.tx, pr.repository.fullName, pr.number, pr.branch);
+    const item = await this.items.ofPullRequest(uow.tx, pr);
     if (!item)
       return this.workItems.ignore(
         uow,

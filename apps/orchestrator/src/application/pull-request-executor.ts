@@ -92,9 +92,7 @@ export class PullRequestExecutor {
     actor: string,
     act: (item: WorkItemRow) => Promise<void>,
   ): Promise<void> {
-    const item = pr.workItemId
-      ? await this.items.get(uow.tx, pr.workItemId)
-      : await this.items.findByPullRequest(uow.tx, pr.repository.fullName, pr.number, pr.branch);
+    const item = await this.items.ofPullRequest(uow.tx, pr);
     if (!item)
       return this.workItems.ignore(
         uow,

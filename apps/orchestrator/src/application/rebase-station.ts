@@ -47,7 +47,7 @@ export class RebaseStation {
     pr: PullRequestTarget,
   ): Promise<void> {
     if (pr.forge !== 'github') return;
-    const item = await this.itemOf(uow, pr);
+    const item = await this.items.ofPullRequest(uow.tx, pr);
     const run = item && (await this.runs.latestOf(uow.tx, item.id));
     if (!item || !run) return;
     uow.emit(forgeFindMergeConflicts, {
@@ -60,7 +60,7 @@ export class RebaseStation {
 
   async start(uow: UnitOfWork, d: RebaseDecision): Promise<void> {
     const pr = d.pullRequest;
-    const item = await this.itemOf(uow, pr);
+    const item = await this.items.ofPullRequest(uow.tx, pr);
     const what = `#${pr.number} conflicts with ${d.baseRef} after #${d.mergedNumber} merged (${d.reason})`;
     if (!item) return this.workItems.ignore(uow, null, ACTOR, `${what}: no work item for it`);
     if (item.state !== 'in_review')
@@ -103,12 +103,5 @@ export class RebaseStation {
         `A rebase run merges \`${d.baseRef}\` into \`${ref.branch}\`, resolves the conflicts, runs the checks and pushes the merge (no force push). A conflict it cannot resolve is reported here with its files.`,
       ].join('\n\n'),
     });
-  }
-
-  /** The PR's work item: by the id routing knew, else by the PR. */
-  private itemOf(uow: UnitOfWork, pr: PullRequestTarget) {
-    return pr.workItemId
-      ? this.items.get(uow.tx, pr.workItemId)
-      : this.items.findByPullRequest(uow.tx, pr.repository.fullName, pr.number, pr.branch);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { BudgetExtra, SourceRefs, WorkItemKind, WorkItemState } from '@horizon/contracts';
 import { Prisma } from '@horizon/db';
 import type { Tx, WorkItem } from '@horizon/db';
-import type { DependencyEdge, WorkItemAuditRecord } from '../domain';
+import type { DependencyEdge, PullRequestTarget, WorkItemAuditRecord } from '../domain';
 
 export type WorkItemRow = WorkItem;
 
@@ -139,6 +139,13 @@ export class WorkItemRepository {
       where: { sourceRefs: { path: ['linearAgentSession', 'id'], equals: sessionId } },
       orderBy: { createdAt: 'desc' },
     });
+  }
+
+  /** A routed pull request's item: by the id routing knew, else by the PR (findByPullRequest). */
+  ofPullRequest(tx: Tx, pr: PullRequestTarget): Promise<WorkItemRow | null> {
+    return pr.workItemId
+      ? this.get(tx, pr.workItemId)
+      : this.findByPullRequest(tx, pr.repository.fullName, pr.number, pr.branch);
   }
 
   /** The item of a pull request: by the PR recorded on it, else by its head branch (never its reviews). */
