@@ -11,7 +11,8 @@ import {
   alive,
   processesWith,
   until,
-  closedPort,
+  expectFailedWithoutItsBinary,
+  expectKilledAtTheDeadline,
 } from './support/harness-fixtures';
 
 // Real Codex (the pinned npm package's native binary) against the scripted model server on
@@ -233,22 +234,8 @@ describe('a later turn', () => {
 });
 
 describe('stopping a run', () => {
-  it('kills a run whose model server cannot be reached at the deadline: timed_out', async () => {
-    const started = Date.now();
-    const run = harness.start({
-      prompt: 'Say hello.',
-      workdir: fixtures.gitRepo(),
-      model: { baseUrl: `http://127.0.0.1:${await closedPort()}/v1`, model: 'scripted' },
-      deadlineMs: 4000,
-      context: { runId: 'unreachable' },
-    });
-    const result = await run.result;
-    expect(result.exit).toBe('timed_out');
-    expect(result.error).toContain('deadline');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
-    expect(Date.now() - started).toBeLessThan(4000 + 1000 + 4000);
-    expect(alive(run.pid!)).toBe(false);
-  });
+  it('kills a run whose model server cannot be reached at the deadline: timed_out', () =>
+    expectKilledAtTheDeadline(harness, fixtures));
 
   async function midCommand(runId: string) {
     const marker = `horizon-${runId}-${randomUUID()}`;
@@ -309,16 +296,9 @@ describe('stopping a run', () => {
     }
   });
 
-  it('reports a harness that cannot start as failed', async () => {
-    const run = new CodexHarness({ binary: join(tmpdir(), `no-such-codex-${randomUUID()}`) }).start({
-      prompt: 'Say hello.',
-      workdir: fixtures.gitRepo(),
-      model: { baseUrl: 'http://127.0.0.1:9/v1', model: 'scripted' },
-      deadlineMs: 5000,
-      context: { runId: 'missing-binary' },
-    });
-    const result = await run.result;
-    expect(result.exit).toBe('failed');
-    expect(result.error).toContain('ENOENT');
-  });
+  it('reports a harness that cannot start as failed', () =>
+    expectFailedWithoutItsBinary(
+      new CodexHarness({ binary: join(tmpdir(), `no-such-codex-${randomUUID()}`) }),
+      fixtures,
+    ));
 });

@@ -11,7 +11,8 @@ import {
   alive,
   processesWith,
   until,
-  closedPort,
+  expectFailedWithoutItsBinary,
+  expectKilledAtTheDeadline,
 } from './support/harness-fixtures';
 
 // Real OpenCode (the pinned npm binary) against the scripted model server, outside any sandbox.
@@ -129,23 +130,8 @@ describe('a scripted task that writes a file and runs commands', () => {
 });
 
 describe('stopping a run', () => {
-  it('kills a run whose model server cannot be reached at the deadline: timed_out', async () => {
-    const started = Date.now();
-    const run = harness.start({
-      prompt: 'Say hello.',
-      workdir: fixtures.gitRepo(),
-      model: { baseUrl: `http://127.0.0.1:${await closedPort()}/v1`, model: 'scripted' },
-      deadlineMs: 4000,
-      context: { runId: 'unreachable' },
-    });
-    const result = await run.result;
-    expect(result.exit).toBe('timed_out');
-    expect(result.error).toContain('deadline');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
-    // SIGTERM, at most a 1 s grace before SIGKILL, and slack for a loaded machine.
-    expect(Date.now() - started).toBeLessThan(4000 + 1000 + 4000);
-    expect(alive(run.pid!)).toBe(false);
-  });
+  it('kills a run whose model server cannot be reached at the deadline: timed_out', () =>
+    expectKilledAtTheDeadline(harness, fixtures));
 
   it('cancels a run mid-command: cancelled, with OpenCode and the command gone', async () => {
     const marker = `horizon-cancel-${randomUUID()}`;
@@ -172,18 +158,11 @@ describe('stopping a run', () => {
     }
   });
 
-  it('reports a harness that cannot start as failed', async () => {
-    const run = new OpenCodeHarness({ binary: join(tmpdir(), `no-such-opencode-${randomUUID()}`) }).start({
-      prompt: 'Say hello.',
-      workdir: fixtures.gitRepo(),
-      model: { baseUrl: 'http://127.0.0.1:9/v1', model: 'scripted' },
-      deadlineMs: 5000,
-      context: { runId: 'missing-binary' },
-    });
-    const result = await run.result;
-    expect(result.exit).toBe('failed');
-    expect(result.error).toContain('ENOENT');
-  });
+  it('reports a harness that cannot start as failed', () =>
+    expectFailedWithoutItsBinary(
+      new OpenCodeHarness({ binary: join(tmpdir(), `no-such-opencode-${randomUUID()}`) }),
+      fixtures,
+    ));
 });
 
 describe('follow-ups', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HarnessEvent, HarnessRun } from '../../src/harness';
+import type { Harness, HarnessEvent, HarnessRun } from '../../src/harness';
 
 /**
  * What the harness tests (OpenCode, Codex, Claude Code outside a sandbox) share: temporary
@@ -77,4 +77,43 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * What every harness promises at its deadline: a run whose model server cannot be reached ends
+ * `timed_out` once the deadline passes (SIGTERM, at most a 1 s grace before SIGKILL, and slack
+ * for a loaded machine), with the harness process gone.
+ */
+export async function expectKilledAtTheDeadline(harness: Harness, fixtures: HarnessFixtures): Promise<void> {
+  const started = Date.now();
+  const run = harness.start({
+    prompt: 'Say hello.',
+    workdir: fixtures.gitRepo(),
+    model: { baseUrl: `http://127.0.0.1:${await closedPort()}/v1`, model: 'scripted' },
+    deadlineMs: 4000,
+    context: { runId: 'unreachable' },
+  });
+  const result = await run.result;
+  expect(result.exit).toBe('timed_out');
+  expect(result.error).toContain('deadline');
+  expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
+  expect(Date.now() - started).toBeLessThan(4000 + 1000 + 4000);
+  expect(alive(run.pid!)).toBe(false);
+}
+
+/** A harness whose binary is not there: the run ends `failed`, with the error that says so. */
+export async function expectFailedWithoutItsBinary(
+  harness: Harness,
+  fixtures: HarnessFixtures,
+): Promise<void> {
+  const run = harness.start({
+    prompt: 'Say hello.',
+    workdir: fixtures.gitRepo(),
+    model: { baseUrl: 'http://127.0.0.1:9/v1', model: 'scripted' },
+    deadlineMs: 5000,
+    context: { runId: 'missing-binary' },
+  });
+  const result = await run.result;
+  expect(result.exit).toBe('failed');
+  expect(result.error).toContain('ENOENT');
 }
