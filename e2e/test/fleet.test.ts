@@ -126,7 +126,10 @@ describe('fleets, end to end on the local forge', () => {
           headers: { authorization: `Bearer ${apiToken}` },
         });
         const detail = (await res.json()) as Detail;
-        return detail.fleet.state === 'finished' && detail;
+        // A child is in review once its run pushed; its PR is opened by the notifier a moment
+        // later, and recorded when the forge answers.
+        const prsRecorded = detail.children.every((c) => c.state !== 'in_review' || c.pullRequest);
+        return detail.fleet.state === 'finished' && prsRecorded && detail;
       };
 
       const done = await until(finished, 'the fleet to finish', 6 * 60_000, 1000);
