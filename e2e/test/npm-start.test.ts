@@ -32,8 +32,8 @@ describe('npm start on a fresh data directory: the whole loop, for real, in the 
   let dataDir: string;
 
   beforeAll(async () => {
-    // `npm start` as a user runs it: the services from their TypeScript, not the test run's bundles.
-    stack = await createStackSandbox({ HORIZON_BUILT: '0' });
+    // `npm start` as a user runs it: the services from their bundles, which the test run built.
+    stack = await createStackSandbox();
     ({ env, dataDir } = stack);
     browser = await launchChromium();
   });

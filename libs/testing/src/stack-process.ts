@@ -51,9 +51,10 @@ export async function createStackSandbox(extraEnv: Record<string, string> = {}):
     NATS_URL: messaging.natsUrl,
     HZN_STREAM_PREFIX: messaging.prefix,
     LOG_LEVEL: 'info',
-    // The services from their bundles when the test run built them (tools/test.mjs); a suite
-    // about `npm start` itself passes HORIZON_BUILT=0.
-    ...(process.env.HORIZON_TEST_BUNDLES === '1' ? { HORIZON_BUILT: '1' } : {}),
+    // `npm start` runs the bundles, built first when stale. The test run built them already
+    // (tools/test.mjs); outside it they may be stale, and suites in parallel must not each build
+    // them: from source, then.
+    ...(process.env.HORIZON_TEST_BUNDLES === '1' ? {} : { HORIZON_BUILT: '0' }),
     ...extraEnv,
   };
   return {
