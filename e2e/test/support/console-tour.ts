@@ -286,6 +286,8 @@ export class ConsoleTour {
     await page.getByRole('link', { name: 'Friction' }).click();
     const cart = page.getByRole('region', { name: 'demo/cart' });
     await cart.getByRole('row').nth(1).waitFor();
+    // Its weeks as charts (one per measure) above the table: the demo's runs ended this week.
+    await cart.getByRole('img', { name: /^Tool calls per run, / }).waitFor();
     await this.look('console-friction');
     await cart.locator('a[href*="#line-"]').first().click();
     await page.locator('.entry-shown').waitFor();

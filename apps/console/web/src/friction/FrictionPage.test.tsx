@@ -80,8 +80,13 @@ describe('friction', () => {
     expect(within(cart).getByRole('button', { name: 'Start a retro on demo/cart' })).toBeEnabled();
     const ledger = screen.getByRole('region', { name: 'demo/ledger' });
     expect(within(ledger).queryByRole('button')).toBeNull();
-    // The repository's weeks, each compared with the one before.
-    fireEvent.click(await within(cart).findByText("How demo/cart's runs went, week by week"));
+    // The repository's weeks as a chart per measure, then each compared with the one before.
+    expect(
+      await within(cart).findByRole('img', {
+        name: 'Tool calls per run, weeks of 2026-11-23 to 2026-11-30: latest 18, down from 30; lowest 18, highest 30',
+      }),
+    ).toBeInTheDocument();
+    fireEvent.click(within(cart).getByText('The weeks as a table'));
     const weeks = within(cart).getAllByRole('row', { name: /^2026-11-/ });
     const cells = (row: HTMLElement) =>
       within(row)
