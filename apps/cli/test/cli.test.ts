@@ -172,6 +172,7 @@ describe('horizon CLI against a running forge (separate processes)', () => {
       [['pr', 'show', '42'], 3, /pull request demo\/app#42 not found/],
       [['pr', 'list', '--repo', 'demo/none'], 3, /repository demo\/none not found/],
       [['work', 'list', '--token', 'hzn_x'], 4, /ingress is not reachable/],
+      [['work', 'start', 'x', '--token', 'hzn_x'], 4, /ingress is not reachable/],
       [['token', 'create', '--name', 'x'], 4, /ingress: hzn\.rpc\.ingress\.create_api_token: no answer/],
       [['token', 'create', '--name', 'x', '--scope', 'admin'], 2, /unknown scope admin/],
       [['delivery', 'replay', 'github', 'd-1'], 4, /ingress: hzn\.rpc\.ingress\.replay_delivery: no answer/],

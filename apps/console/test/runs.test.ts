@@ -97,6 +97,7 @@ describe('console runs', () => {
       reason: 'verification failed',
       usage: { inputTokens: 1200, outputTokens: 340, costUsd: 0.05 },
       durationMs: 4000,
+      toolCalls: 6,
       branch: null,
       commitSha: null,
       verification: [{ command: 'npm test', exitCode: 1, durationMs: 900 }],
@@ -117,6 +118,7 @@ describe('console runs', () => {
       inputTokens: 1200,
       outputTokens: 340,
       costUsd: 0.05,
+      toolCalls: 6,
       verification: [{ command: 'npm test', exitCode: 1 }],
     });
     expect(run.streamSeq).toBeGreaterThan(0);

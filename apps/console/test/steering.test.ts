@@ -20,9 +20,10 @@ type FollowUp = DataOf<typeof workItemFollowUp>;
 /**
  * A member steering a run from the console, over real HTTP, the real ingress (its own process)
  * and the real orchestrator: a follow-up reaches the bus as `hzn.evt.workitem.follow_up` with
- * origin console and the person as author; a failed item retried is queued and gets a new run.
+ * origin console and the person as author; a failed item retried is queued and gets a new run;
+ * a planned item started is queued and gets its run.
  */
-describe('console steering: follow-ups and retries', () => {
+describe('console steering: follow-ups, retries and starts', () => {
   let hzn: ConsoleUnderTest;
   let ingress: ServiceProcess;
   let admin: Browser;
@@ -34,12 +35,9 @@ describe('console steering: follow-ups and retries', () => {
   const followUpsPath = `/api/work-items/${item.workItemId}/follow-ups`;
   const retryPath = `/api/work-items/${item.workItemId}/retry`;
 
-  const workItem = async () =>
-    (
-      (await (
-        await hzn.request(`/api/work-items/${item.workItemId}`, { browser: admin })
-      ).json()) as WorkItemPage
-    ).workItem;
+  const workItem = async (id = item.workItemId) =>
+    ((await (await hzn.request(`/api/work-items/${id}`, { browser: admin })).json()) as WorkItemPage)
+      .workItem;
   const send = (body: unknown, browser = member) =>
     hzn.request(followUpsPath, { method: 'POST', browser, body });
   const message = async (res: Response) => ((await res.json()) as { message: string }).message;
@@ -209,5 +207,50 @@ describe('console steering: follow-ups and retries', () => {
       fromState: 'waiting',
       cause: 'console:ada let the run go on with $2.00 more',
     });
+  });
+
+  it('starts a planned item for a member, not a viewer, and refuses one that is no longer planned (409)', async () => {
+    // Created as a retro's proposals are: waiting in planned for a person.
+    const planned = createRequest({ title: 'Add a lint script', repo, autoStart: false });
+    await hzn.publish(apiWorkItemCreate, planned);
+    const startPath = `/api/work-items/${planned.workItemId}/start`;
+    const start = (browser: Browser) => hzn.request(startPath, { method: 'POST', browser, body: {} });
+    await until(async () => (await workItem(planned.workItemId))?.state === 'planned', 'the item in planned');
+
+    const viewer = await hzn.signIn(`viewer-${randomUUID().slice(0, 4)}`, 'viewer', repo);
+    const refused = await start(viewer);
+    expect(refused.status).toBe(403);
+    expect(await message(refused)).toMatch(/needs the member role/);
+    expect((await workItem(planned.workItemId)).state).toBe('planned');
+
+    const res = await start(member);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ id: planned.workItemId, status: 'accepted' });
+    const started = await until(async () => {
+      const current = await workItem(planned.workItemId);
+      return current.state !== 'planned' ? current : null;
+    }, 'the item to leave planned');
+    expect(started.timeline).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          actor: 'console:grace',
+          fromState: 'planned',
+          toState: 'queued',
+          cause: 'started through the API by console:grace',
+        }),
+      ]),
+    );
+
+    const again = await start(member);
+    expect(again.status).toBe(409);
+    expect(await message(again)).toMatch(
+      /^the work item is \w+, not planned: only a planned item waits to be started$/,
+    );
+    const { entries } = (await (await hzn.request('/api/admin/audit', { browser: admin })).json()) as {
+      entries: { actor: string; action: string; target: string | null }[];
+    };
+    expect(entries.filter((e) => e.action === 'work_item.start_requested')).toEqual([
+      expect.objectContaining({ actor: 'grace', target: planned.workItemId }),
+    ]);
   });
 });

@@ -9,6 +9,7 @@ import type { ApiScope } from '@horizon/contracts';
 import {
   apiWorkItemCancel,
   apiWorkItemCreate,
+  apiWorkItemStart,
   ingressCreateApiToken,
   ingressListApiTokens,
   ingressReplayDelivery,
@@ -185,10 +186,15 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
       return res.status === 200 ? res : null;
     }, 'the orchestrator to record the item');
     expect(shown.body).toMatchObject({ id, kind: 'implement', repo: 'acme/api', title: 'Add rate limiting' });
-    // The item itself, as the OpenAPI document describes it: runs and the timeline are not in it.
+    // The item with its runs and blockers, as the OpenAPI document describes it; the audit
+    // timeline is not in it.
+    expect(shown.body).toMatchObject({ runs: expect.any(Array), blockedBy: [], blocks: [] });
     expect(Object.keys(shown.body).sort()).toEqual(
       [
         'autoStart',
+        'blockedBy',
+        'blocks',
+        'runs',
         'branch',
         'createdAt',
         'description',
@@ -528,6 +534,68 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
     ).toBe(400);
   });
 
+  it('starts a planned item through the API and the CLI: 202 and one event; 404, 409, 403 and 400 refuse', async () => {
+    const created = await api('/work-items', {
+      method: 'POST',
+      token: writer,
+      body: { repo: 'acme/start', title: 'Add a lint script', autoStart: false },
+    });
+    const id = created.body.id as string;
+    await until(
+      async () => (await api(`/work-items/${id}`, { token: reader })).body.state === 'planned',
+      'the orchestrator to record the item planned',
+    );
+    expect((await api(`/work-items/${id}/start`, { method: 'POST', token: reader })).status).toBe(403);
+    expect(await api(`/work-items/${randomUUID()}/start`, { method: 'POST', token: writer })).toMatchObject({
+      status: 404,
+      body: { error: 'no such work item' },
+    });
+    expect((await api('/work-items/not-a-uuid/start', { method: 'POST', token: writer })).status).toBe(400);
+
+    // The CLI, as a user runs it, starts it through this API.
+    const horizon = (...args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        ['-r', '@swc-node/register', 'apps/cli/src/main.ts', 'work', 'start', ...args, '--token', writer],
+        {
+          cwd: path.resolve(__dirname, '../../..'),
+          env: { ...process.env, INGRESS_PORT: new URL(ingress.url).port },
+        },
+      );
+    expect((await horizon(id)).stdout).toBe(
+      `${id}  start accepted: it moves from planned to queued, and its run starts when Horizon has room\n`,
+    );
+    const starts = (await ingress.messages()).filter((m) => m.envelope.subject === apiWorkItemStart.subject);
+    expect(starts).toHaveLength(1);
+    expect(apiWorkItemStart.data.parse(starts[0]!.envelope.data)).toMatchObject({
+      workItemId: id,
+      requestedBy: expect.stringMatching(/^api-token:/),
+      delivery: { source: 'api', event: 'work_item_start' },
+    });
+    const moved = await until(async () => {
+      const item = await api(`/work-items/${id}`, { token: reader });
+      return item.body.state !== 'planned' ? item.body : null;
+    }, 'the orchestrator to start the item');
+
+    const again = await api(`/work-items/${id}/start`, { method: 'POST', token: writer, body: {} });
+    expect(again).toMatchObject({
+      status: 409,
+      body: {
+        error: expect.stringMatching(
+          /^the work item is (queued|provisioning), not planned: only a planned item waits to be started$/,
+        ),
+      },
+    });
+    expect(moved.state).toMatch(/^(queued|provisioning)$/);
+    await expect(horizon(id, '--json')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('409 the work item is'),
+    });
+    expect(
+      (await ingress.messages()).filter((m) => m.envelope.subject === apiWorkItemStart.subject),
+    ).toHaveLength(1);
+  });
+
   it('manages fleets through the orchestrator: created, read, exported as CSV, cancelled; refusals with their reasons', async () => {
     const body = {
       title: 'Bump the linter',
@@ -603,6 +671,7 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
       '/api/v1/work-items/{id}',
       '/api/v1/work-items/{id}/budget',
       '/api/v1/work-items/{id}/cancel',
+      '/api/v1/work-items/{id}/start',
     ]);
     const create = doc.components.schemas.CreateWorkItem;
     expect(create.required.sort()).toEqual(['repo', 'title']);

@@ -1,9 +1,12 @@
-import { apiWorkItemCancel, apiWorkItemCreate, apiWorkItemRetry } from '@horizon/contracts';
-import { cancelRequest, createRequest, retryRequest } from '@horizon/testing';
+import { apiWorkItemCancel, apiWorkItemCreate, apiWorkItemRetry, apiWorkItemStart } from '@horizon/contracts';
+import { cancelRequest, createRequest, retryRequest, startRequest } from '@horizon/testing';
 import { OrchestratorStack, until } from './harness';
 
-/** A person's retry of an ended item (the console's Retry), decided by the real orchestrator. */
-describe('orchestrator over real Postgres and JetStream: retries a person asks for', () => {
+/**
+ * A person's retry of an ended item (the console's Retry) and start of a planned one (the work
+ * API, the CLI, the console's Start), decided by the real orchestrator.
+ */
+describe('orchestrator over real Postgres and JetStream: retries and starts a person asks for', () => {
   let stack: OrchestratorStack;
   const held = new Set<string>();
 
@@ -17,8 +20,8 @@ describe('orchestrator over real Postgres and JetStream: retries a person asks f
   });
 
   /** Records an item whose runs the stand-in only records (they never end by themselves). */
-  async function heldItem(title: string, blockedBy: string[] = []) {
-    const data = createRequest({ title, blockedBy });
+  async function heldItem(title: string, blockedBy: string[] = [], autoStart = true) {
+    const data = createRequest({ title, blockedBy, autoStart });
     held.add(data.workItemId);
     await stack.publish(apiWorkItemCreate, data);
     await until(() => stack.item(data.workItemId), `${title} to be recorded`);
@@ -77,5 +80,32 @@ describe('orchestrator over real Postgres and JetStream: retries a person asks f
     ]);
     expect((await stack.item(blocked)).state).toBe('cancelled');
     expect(stack.standIn.provisionsFor(blocked)).toHaveLength(0);
+  });
+
+  it('starts a planned item into a run once; a second start is audited and changes nothing', async () => {
+    // Created as a retro's proposals are: waiting in planned for a person.
+    const id = await heldItem('Add a lint script', [], false);
+    await stack.waitForState(id, 'planned');
+    expect(stack.standIn.provisionsFor(id)).toHaveLength(0);
+
+    await stack.publish(apiWorkItemStart, startRequest(id, 'console:grace'));
+    await until(() => stack.standIn.provisionsFor(id)[0], 'the provision after the start');
+    expect((await stack.transitionsOf(id)).slice(-2)).toEqual(['planned→queued', 'queued→provisioning']);
+    const [started] = await stack.query<{ actor: string; cause: string }>(
+      `SELECT actor, cause FROM "AuditEvent" WHERE "workItemId" = $1 AND "fromState" = 'planned' AND "toState" = 'queued'`,
+      [id],
+    );
+    expect(started).toEqual({ actor: 'console:grace', cause: 'started through the API by console:grace' });
+
+    await stack.publish(apiWorkItemStart, startRequest(id, 'api-token:7c1e'));
+    await until(async () => (await refusals(id)).length === 1, 'the second start to be refused');
+    expect(await refusals(id)).toEqual([
+      {
+        actor: 'api-token:7c1e',
+        cause: 'start requested (started through the API by api-token:7c1e) but it is provisioning',
+      },
+    ]);
+    expect(stack.standIn.provisionsFor(id)).toHaveLength(1);
+    expect((await stack.item(id)).state).toBe('provisioning');
   });
 });

@@ -120,6 +120,19 @@ export const ingressRetryWorkItem = defineRpc({
   reply: publishedReply,
 });
 
+export const ingressStartWorkItem = defineRpc({
+  subject: 'hzn.rpc.ingress.start_work_item',
+  version: 1,
+  description:
+    "Ask for a planned work item to be started on someone's behalf (the console's Start): ingress publishes the same hzn.ingress.api.work_item_start the work API does, with them as requestedBy, and answers once JetStream holds it.",
+  data: z.object({
+    workItemId: z.string().uuid(),
+    /** Who asked, as the orchestrator's audit shows it, e.g. `console:ada`. */
+    requestedBy: z.string().min(1),
+  }),
+  reply: publishedReply,
+});
+
 export const ingressAnswerBudget = defineRpc({
   subject: 'hzn.rpc.ingress.answer_budget',
   version: 1,
@@ -143,4 +156,5 @@ export const ingressAdminContracts = [
   ingressCancelWorkItem,
   ingressFollowUpWorkItem,
   ingressRetryWorkItem,
+  ingressStartWorkItem,
 ] as const;

@@ -194,6 +194,19 @@ export const apiWorkItemRetry = defineContract({
   }),
 });
 
+export const apiWorkItemStart = defineContract({
+  kind: 'event',
+  subject: 'hzn.ingress.api.work_item_start',
+  version: 1,
+  description:
+    "A person started a planned work item (a retro's proposal, one created without auto-start, one released into planned) through the API, CLI or console: it is queued for its run. (Linear starts one by moving its issue to a started state.)",
+  data: z.object({
+    delivery: deliverySchema,
+    workItemId: z.string().uuid(),
+    requestedBy: z.string().min(1),
+  }),
+});
+
 /** How a named webhook trigger's deliveries are signed (see docs/architecture.md, "Webhook triggers"). */
 export const triggerFormats = ['horizon', 'sentry'] as const;
 export const triggerFormatSchema = z.enum(triggerFormats);
@@ -259,6 +272,7 @@ export const ingressContracts = [
   apiWorkItemCancel,
   apiWorkItemFollowUp,
   apiWorkItemRetry,
+  apiWorkItemStart,
   apiWorkItemBudgetAnswer,
   triggerFired,
   scheduleFired,

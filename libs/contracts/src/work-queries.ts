@@ -62,6 +62,8 @@ export const runViewSchema = z.object({
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
   costUsd: z.number(),
+  /** The agent's tool calls, as its runner counted them: how much work the run took. */
+  toolCalls: z.number().int(),
   verification: z.array(
     z.object({ command: z.string(), exitCode: z.number().int(), durationMs: z.number() }),
   ),
@@ -69,6 +71,14 @@ export const runViewSchema = z.object({
   friction: z.array(frictionEventSchema),
 });
 export type RunView = z.infer<typeof runViewSchema>;
+
+/** A work item with its runs (oldest first), the items it waits for and those waiting for it: what the work API serves for one item. */
+export const workItemWithRunsSchema = workItemViewSchema.extend({
+  runs: z.array(runViewSchema),
+  blockedBy: z.array(z.string().uuid()),
+  blocks: z.array(z.string().uuid()),
+});
+export type WorkItemWithRuns = z.infer<typeof workItemWithRunsSchema>;
 
 /** One audit record of a work item: a transition (`fromState`/`toState` set) or another decision. */
 export const auditViewSchema = z.object({
@@ -107,14 +117,7 @@ export const orchestratorGetWorkItem = defineRpc({
     'One work item with its runs (oldest first), the items it waits for and those waiting for it, and its audit timeline (oldest first). null when there is none.',
   data: z.object({ workItemId: z.string().uuid() }),
   reply: z.object({
-    workItem: workItemViewSchema
-      .extend({
-        runs: z.array(runViewSchema),
-        blockedBy: z.array(z.string().uuid()),
-        blocks: z.array(z.string().uuid()),
-        timeline: z.array(auditViewSchema),
-      })
-      .nullable(),
+    workItem: workItemWithRunsSchema.extend({ timeline: z.array(auditViewSchema) }).nullable(),
   }),
 });
 export type WorkItemDetail = NonNullable<z.infer<typeof orchestratorGetWorkItem.reply>['workItem']>;

@@ -3,6 +3,7 @@ import {
   DataOf,
   apiWorkItemCancel,
   apiWorkItemRetry,
+  apiWorkItemStart,
   apiWorkItemCreate,
   githubPullRequest,
   githubPullRequestReview,
@@ -69,6 +70,11 @@ export function cancelRequest(workItemId: string, reason: string): DataOf<typeof
 /** What ingress publishes when someone asks, in the console, for an ended item to be tried again. */
 export function retryRequest(workItemId: string, requestedBy: string): DataOf<typeof apiWorkItemRetry> {
   return { delivery: delivery('api', 'work_item_retry', null), workItemId, requestedBy };
+}
+
+/** What ingress publishes when someone starts a planned item (the work API, the CLI, the console's Start). */
+export function startRequest(workItemId: string, requestedBy: string): DataOf<typeof apiWorkItemStart> {
+  return { delivery: delivery('api', 'work_item_start', null), workItemId, requestedBy };
 }
 
 function pullRequest(branch: string, number: number) {

@@ -100,6 +100,26 @@ export function workCommand(program: Command): void {
     });
 
   work
+    .command('start <id>')
+    .description(
+      "start a planned work item (a retro's proposal, one created with --no-auto-start): it is queued and runs",
+    )
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ horizon work start 3f1c2b7e-…')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const started = await requestJson<{ id: string; status: string }>(
+        'ingress',
+        `${await endpoint('ingress')}/api/v1/work-items/${encodeURIComponent(id)}/start`,
+        { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: '{}' },
+      );
+      if (o.json) printJson(started);
+      else
+        process.stdout.write(
+          `${started.id}  start ${started.status}: it moves from planned to queued, and its run starts when Horizon has room\n`,
+        );
+    });
+
+  work
     .command('show <id>')
     .description('one work item')
     .option('--json', 'print JSON')

@@ -5,13 +5,20 @@ import {
   type BudgetExtra,
   ingressFollowUpWorkItem,
   ingressRetryWorkItem,
+  ingressStartWorkItem,
   orchestratorGetWorkItem,
   type WorkItemDetail,
 } from '@horizon/contracts';
 import type { RpcClient } from '@horizon/messaging';
 import { roleIn, satisfies } from '../domain/access';
 import type { AuditRepository } from '../persistence/audit.repository';
-import { RETRYABLE_STATES, noRunInFlight, runInFlight, type SteeringAccepted } from '../shared/console-api';
+import {
+  RETRYABLE_STATES,
+  noRunInFlight,
+  notPlanned,
+  runInFlight,
+  type SteeringAccepted,
+} from '../shared/console-api';
 import type { Viewer } from './sign-in.service';
 import { NotPermitted, WorkItemNotFound } from './work-reader';
 
@@ -104,20 +111,37 @@ export class Steering {
   }
 
   /** A failed, cancelled or timed-out item queued again: the scheduler starts a new run. */
-  async retry(viewer: Viewer, workItemId: string): Promise<SteeringAccepted> {
+  retry(viewer: Viewer, workItemId: string): Promise<SteeringAccepted> {
+    return this.queue(viewer, workItemId, ingressRetryWorkItem, 'work_item.retry_requested', (state) =>
+      RETRYABLE_STATES.includes(state)
+        ? null
+        : `a ${state} work item cannot be retried: only a failed, cancelled or timed-out one can (a new run starts)`,
+    );
+  }
+
+  /** A planned item (a retro's proposal, one created without auto-start) queued: the scheduler runs it. */
+  start(viewer: Viewer, workItemId: string): Promise<SteeringAccepted> {
+    return this.queue(viewer, workItemId, ingressStartWorkItem, 'work_item.start_requested', (state) =>
+      state === 'planned' ? null : notPlanned(state),
+    );
+  }
+
+  /**
+   * Asks ingress to queue the item for a run on the person's behalf, once `refusal` (what the
+   * item's state says against it, or null) has nothing to say, and audits the request.
+   */
+  private async queue(
+    viewer: Viewer,
+    workItemId: string,
+    rpc: typeof ingressRetryWorkItem | typeof ingressStartWorkItem,
+    action: string,
+    refusal: (state: WorkItemDetail['state']) => string | null,
+  ): Promise<SteeringAccepted> {
     const workItem = await this.itemForMember(viewer, workItemId);
-    if (!RETRYABLE_STATES.includes(workItem.state))
-      throw new NotNow(
-        `a ${workItem.state} work item cannot be retried: only a failed, cancelled or timed-out one can (a new run starts)`,
-      );
-    const { status } = await this.rpc.call(ingressRetryWorkItem, {
-      workItemId,
-      requestedBy: `console:${viewer.name}`,
-    });
-    await this.record(viewer, 'work_item.retry_requested', workItemId, {
-      repo: workItem.repo,
-      state: workItem.state,
-    });
+    const refused = refusal(workItem.state);
+    if (refused) throw new NotNow(refused);
+    const { status } = await this.rpc.call(rpc, { workItemId, requestedBy: `console:${viewer.name}` });
+    await this.record(viewer, action, workItemId, { repo: workItem.repo, state: workItem.state });
     return { id: workItemId, status };
   }
 

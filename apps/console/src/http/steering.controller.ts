@@ -30,7 +30,8 @@ const followUpBody = z.strictObject({
     .min(1, 'write what the agent should know; an empty message is not sent')
     .max(FOLLOW_UP_MAX_CHARS, `at most ${FOLLOW_UP_MAX_CHARS} characters; shorten it or send it in parts`),
 });
-const retryBody = z.strictObject({});
+/** Retry and Start choose nothing: an empty object, or no body. */
+const noBody = z.strictObject({});
 const budgetBody = z
   .strictObject({
     action: budgetActionSchema,
@@ -100,8 +101,21 @@ export class SteeringController {
     @Param('id', itemId()) id: string,
     @Body() body: unknown,
   ): Promise<SteeringAccepted> {
-    parse(retryBody, body ?? {});
+    parse(noBody, body ?? {});
     return answer(id, 'retrying', () => this.steering.retry(viewer, id));
+  }
+
+  /** A planned item: its `state_changed` to `queued` follows, then its run. */
+  @Requires('member')
+  @Post(':id/start')
+  @HttpCode(202)
+  start(
+    @CurrentViewer() viewer: Viewer,
+    @Param('id', itemId()) id: string,
+    @Body() body: unknown,
+  ): Promise<SteeringAccepted> {
+    parse(noBody, body ?? {});
+    return answer(id, 'starting', () => this.steering.start(viewer, id));
   }
 }
 

@@ -161,8 +161,9 @@ export interface RunPage {
 }
 
 /**
- * `POST /api/work-items/:id/cancel` (body `{ reason? }`), `…/follow-ups` (body `{ text }`) and
- * `…/retry`: 202 once the request is on the bus; what it changes follows on the live stream.
+ * `POST /api/work-items/:id/cancel` (body `{ reason? }`), `…/follow-ups` (body `{ text }`),
+ * `…/retry` and `…/start`: 202 once the request is on the bus; what it changes follows on the
+ * live stream.
  */
 export interface SteeringAccepted {
   id: string;
@@ -177,6 +178,11 @@ export const FOLLOW_UP_MAX_CHARS: typeof CONTRACT_FOLLOW_UP_MAX_CHARS = 8000;
  * the console offers the button, and refuses at once, only by this.
  */
 export const RETRYABLE_STATES: readonly WorkItemView['state'][] = ['failed', 'cancelled', 'timed_out'];
+
+/** Why an item in another state cannot be started: only a planned one waits for a person to start it. */
+export function notPlanned(state: WorkItemView['state']): string {
+  return `the work item is ${state}, not planned: only a planned item waits to be started`;
+}
 
 /** Why a follow-up cannot go to an item with no run in flight, and what to do instead. */
 export function noRunInFlight(state: WorkItemView['state']): string {

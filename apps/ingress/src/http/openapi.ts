@@ -1,5 +1,9 @@
-import { z } from 'zod';
-import { fleetViewSchema, scheduleViewSchema, workItemViewSchema } from '@horizon/contracts';
+import {
+  fleetViewSchema,
+  scheduleViewSchema,
+  workItemWithRunsSchema,
+  workItemViewSchema,
+} from '@horizon/contracts';
 import { createScheduleBody, scheduleDeleted, scheduleList } from './schedules.schemas';
 import { createFleetBody, fleetDetail, fleetList, fleetRetried } from './fleets.schemas';
 import {
@@ -9,55 +13,28 @@ import {
   createWorkItemBody,
   errorResponse,
   listWorkItemsQuery,
+  startWorkItemBody,
   workItemPage,
 } from './work-items.schemas';
+import { workItemStepPaths } from './work-items.openapi';
+import {
+  authErrors,
+  error,
+  idParam,
+  idempotencyKey,
+  json,
+  queryParameters,
+  readUnavailable,
+  ref,
+  schema,
+  unavailable,
+  type JsonSchema,
+} from './openapi-parts';
 import { createTriggerBody, createdTrigger, triggerList } from './triggers.schemas';
 import { usageQuery, usageReply } from './usage.controller';
 import { frictionQuery, frictionReply } from './friction.controller';
 import { createRetroBody, retroCreated } from './retros.controller';
 import { trendsQuery, trendsReply } from './trends.controller';
-
-type JsonSchema = Record<string, unknown>;
-const schema = (s: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as JsonSchema;
-  return rest;
-};
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (s: unknown) => ({ 'application/json': { schema: s } });
-const error = (description: string) => ({ description, content: json(ref('Error')) });
-
-const authErrors = {
-  '401': error('missing, invalid, expired or revoked token'),
-  '403': error('the token lacks the scope this operation needs'),
-};
-const unavailableBecause = (what: string) => ({
-  '503': {
-    ...error(`${what} unavailable; retry after the Retry-After header`),
-    headers: { 'Retry-After': { schema: { type: 'integer' } } },
-  },
-});
-const unavailable = unavailableBecause('JetStream');
-/** Reads are answered by the orchestrator over NATS. */
-const readUnavailable = unavailableBecause('the orchestrator');
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-const idempotencyKey = {
-  name: 'Idempotency-Key',
-  in: 'header',
-  required: false,
-  description: 'the same key from the same token yields the same work item id, and one event',
-  schema: { type: 'string', maxLength: 200 },
-};
-
-/** A query schema's fields as OpenAPI query parameters. */
-function queryParameters(shape: z.ZodType): JsonSchema[] {
-  const query = schema(shape, 'input') as { properties: Record<string, JsonSchema>; required?: string[] };
-  return Object.entries(query.properties).map(([name, s]) => ({
-    name,
-    in: 'query',
-    required: query.required?.includes(name) ?? false,
-    schema: s,
-  }));
-}
 
 /** The work API's OpenAPI 3.1 document, generated from the zod schemas the handlers validate with. */
 export function workApiOpenApi(): JsonSchema {
@@ -73,9 +50,11 @@ export function workApiOpenApi(): JsonSchema {
       schemas: {
         CreateWorkItem: schema(createWorkItemBody, 'input'),
         CancelWorkItem: schema(cancelWorkItemBody, 'input'),
+        StartWorkItem: schema(startWorkItemBody, 'input'),
         BudgetAnswer: schema(budgetAnswerBody, 'input'),
         Accepted: schema(acceptedResponse),
         WorkItem: schema(workItemViewSchema),
+        WorkItemWithRuns: schema(workItemWithRunsSchema),
         WorkItemPage: schema(workItemPage),
         Error: schema(errorResponse),
         CreateTrigger: schema(createTriggerBody, 'input'),
@@ -132,10 +111,10 @@ export function workApiOpenApi(): JsonSchema {
       '/api/v1/work-items/{id}': {
         get: {
           operationId: 'getWorkItem',
-          summary: 'One work item (scope work:read)',
+          summary: 'One work item with its runs and blockers (scope work:read)',
           parameters: [idParam],
           responses: {
-            '200': { description: 'the work item', content: json(ref('WorkItem')) },
+            '200': { description: 'the work item', content: json(ref('WorkItemWithRuns')) },
             '404': error('no such work item (yet: creation is asynchronous)'),
             ...authErrors,
             ...readUnavailable,
@@ -178,38 +157,7 @@ export function workApiOpenApi(): JsonSchema {
           },
         },
       },
-      '/api/v1/work-items/{id}/cancel': {
-        post: {
-          operationId: 'cancelWorkItem',
-          summary: 'Ask for a work item to be cancelled (scope work:write)',
-          parameters: [idParam],
-          requestBody: { required: false, content: json(ref('CancelWorkItem')) },
-          responses: {
-            '202': { description: 'accepted', content: json(ref('Accepted')) },
-            '400': error('bad id or body'),
-            ...authErrors,
-            ...unavailable,
-          },
-        },
-      },
-      '/api/v1/work-items/{id}/budget': {
-        post: {
-          operationId: 'answerBudget',
-          summary: 'Answer a work item waiting at a budget: continue with more, or stop (scope work:write)',
-          description:
-            "continue: its held run goes on (its allowance and its item's grow by extraUsd / extraTokens), or an item that could not start is queued; stop: the held run ends where it stood, its work committed and pushed to its branch.",
-          parameters: [idParam],
-          requestBody: { required: true, content: json(ref('BudgetAnswer')) },
-          responses: {
-            '202': { description: 'accepted', content: json(ref('Accepted')) },
-            '400': error('bad id or body (continue needs an extra amount)'),
-            '404': error('no such work item'),
-            '409': error('the work item is not waiting at a budget'),
-            ...authErrors,
-            ...unavailable,
-          },
-        },
-      },
+      ...workItemStepPaths(),
       ...schedulePaths(),
       ...fleetPaths(),
       '/api/v1/usage': {

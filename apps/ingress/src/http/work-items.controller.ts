@@ -21,9 +21,11 @@ import { randomUUID } from 'node:crypto';
 import {
   Contract,
   DataOf,
+  type WorkItemState,
   apiWorkItemBudgetAnswer,
   apiWorkItemCancel,
   apiWorkItemCreate,
+  apiWorkItemStart,
   envelopeFor,
 } from '@horizon/contracts';
 import { JetStreamEnvelopePublisher } from '../messaging/jetstream-publisher';
@@ -44,6 +46,7 @@ import {
   cancelWorkItemBody,
   createWorkItemBody,
   listWorkItemsQuery,
+  startWorkItemBody,
   workItemIdParam,
 } from './work-items.schemas';
 
@@ -147,12 +150,7 @@ export class WorkItemsController {
   ) {
     const workItemId = parse(workItemIdParam, id, 'work item id');
     const answer = parse(budgetAnswerBody, body ?? {}, 'budget answer');
-    const item = await this.read(reply, () => this.reader.find(workItemId));
-    if (!item) throw new NotFoundException({ error: 'no such work item' });
-    if (item.state !== 'waiting')
-      throw new ConflictException({
-        error: `the work item is ${item.state}, not waiting at a budget: there is nothing to answer`,
-      });
+    await this.itemIn(reply, workItemId, 'waiting', 'waiting at a budget: there is nothing to answer');
     const deliveryId = randomUUID();
     const status = await this.publish(reply, apiWorkItemBudgetAnswer, deliveryId, {
       workItemId,
@@ -162,6 +160,48 @@ export class WorkItemsController {
       delivery: this.delivery(deliveryId, 'work_item_budget_answer'),
     });
     return { id: workItemId, status };
+  }
+
+  /**
+   * Starts a planned item (a retro's proposal, one created with `autoStart: false`): it is
+   * queued, and the scheduler runs it. 409 when it is not planned; the orchestrator decides the
+   * event the same way again, so a start racing another is audited there and changes nothing.
+   */
+  @Post(':id/start')
+  @HttpCode(202)
+  @RequireScope('work:write')
+  async start(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const workItemId = parse(workItemIdParam, id, 'work item id');
+    parse(startWorkItemBody, body ?? {}, 'start');
+    await this.itemIn(reply, workItemId, 'planned', 'planned: only a planned item waits to be started');
+    const deliveryId = randomUUID();
+    const status = await this.publish(reply, apiWorkItemStart, deliveryId, {
+      workItemId,
+      requestedBy: `api-token:${request.principal.tokenId}`,
+      delivery: this.delivery(deliveryId, 'work_item_start'),
+    });
+    return { id: workItemId, status };
+  }
+
+  /**
+   * A request that only fits an item in one state reads it first, so the caller hears at once
+   * what the orchestrator would only audit: 404 for an unknown item, 409 naming its state.
+   */
+  private async itemIn(
+    reply: FastifyReply,
+    workItemId: string,
+    state: WorkItemState,
+    expected: string,
+  ): Promise<void> {
+    const item = await this.read(reply, () => this.reader.find(workItemId));
+    if (!item) throw new NotFoundException({ error: 'no such work item' });
+    if (item.state !== state)
+      throw new ConflictException({ error: `the work item is ${item.state}, not ${expected}` });
   }
 
   private delivery(deliveryId: string, event: string) {

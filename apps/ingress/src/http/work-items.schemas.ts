@@ -30,6 +30,9 @@ export const cancelWorkItemBody = z.strictObject({
   reason: z.string().min(1).max(2000).default('cancelled through the API'),
 });
 
+/** `POST /api/v1/work-items/:id/start`: nothing to choose; an empty object, or no body. */
+export const startWorkItemBody = z.strictObject({});
+
 export const budgetAnswerBody = z
   .strictObject({
     action: budgetActionSchema,

@@ -4,6 +4,7 @@ import {
   apiWorkItemCancel,
   apiWorkItemFollowUp,
   apiWorkItemRetry,
+  apiWorkItemStart,
   envelopeFor,
   apiWorkItemBudgetAnswer,
   ingressAnswerBudget,
@@ -14,6 +15,7 @@ import {
   ingressReplayDelivery,
   ingressRetryWorkItem,
   ingressRevokeApiToken,
+  ingressStartWorkItem,
 } from '@horizon/contracts';
 import type { Contract, DataOf, DeliveryOf } from '@horizon/contracts';
 import { Publisher, RpcError, RpcServer } from '@horizon/messaging';
@@ -59,7 +61,8 @@ export class IngressAdminResponder implements OnApplicationBootstrap {
       }),
     );
     // The console's steering: each is an event the orchestrator decides the one way it always
-    // does (cancel is the work API's own event), so the console writes no one else's tables.
+    // does (cancel and start are the work API's own events), so the console writes no one
+    // else's tables.
     this.rpc.serve(ingressCancelWorkItem, (request) =>
       this.publishFor(apiWorkItemCancel, 'work_item_cancel', request),
     );
@@ -68,6 +71,9 @@ export class IngressAdminResponder implements OnApplicationBootstrap {
     );
     this.rpc.serve(ingressRetryWorkItem, (request) =>
       this.publishFor(apiWorkItemRetry, 'work_item_retry', request),
+    );
+    this.rpc.serve(ingressStartWorkItem, (request) =>
+      this.publishFor(apiWorkItemStart, 'work_item_start', request),
     );
     this.rpc.serve(ingressAnswerBudget, (request) =>
       this.publishFor(apiWorkItemBudgetAnswer, 'work_item_budget_answer', request),

@@ -1,5 +1,5 @@
-import { orchestratorGetWorkItem, orchestratorListWorkItems, workItemViewSchema } from '@horizon/contracts';
-import type { DataOf, ReplyOf, WorkItemView } from '@horizon/contracts';
+import { orchestratorGetWorkItem, orchestratorListWorkItems, workItemWithRunsSchema } from '@horizon/contracts';
+import type { DataOf, ReplyOf, WorkItemWithRuns } from '@horizon/contracts';
 import { RpcClient, RpcError } from '@horizon/messaging';
 
 export class InvalidCursorError extends Error {}
@@ -14,10 +14,10 @@ export class WorkItemsUnavailableError extends Error {}
 export class WorkItemReader {
   constructor(private readonly rpc: Pick<RpcClient, 'call'>) {}
 
-  async find(id: string): Promise<WorkItemView | null> {
+  async find(id: string): Promise<WorkItemWithRuns | null> {
     const { workItem } = await this.ask(orchestratorGetWorkItem, { workItemId: id });
-    // The API serves the item itself; runs and the timeline are for the CLI.
-    return workItem && workItemViewSchema.parse(workItem);
+    // The API serves the item with its runs and blockers; the audit timeline stays in the console.
+    return workItem && workItemWithRunsSchema.parse(workItem);
   }
 
   list(query: DataOf<typeof orchestratorListWorkItems>): Promise<ReplyOf<typeof orchestratorListWorkItems>> {

@@ -97,6 +97,15 @@ export class DecisionExecutor {
         return this.withItem(uow, decision.workItemId, decision.requestedBy, 'retry', (item) =>
           this.retries.retry(uow, item, decision.requestedBy),
         );
+      case 'start_work_item':
+        return this.withItem(uow, decision.workItemId, decision.requestedBy, 'start', (item) =>
+          this.workItems.start(
+            uow,
+            item,
+            `started through the API by ${decision.requestedBy}`,
+            decision.requestedBy,
+          ),
+        );
       case 'answer_budget':
         return this.withItem(uow, decision.workItemId, decision.requestedBy, 'budget answer', (item) =>
           this.answerBudget(uow, item, decision, owners),

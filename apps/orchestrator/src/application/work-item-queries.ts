@@ -155,6 +155,7 @@ function runView(run: Run, friction: RunFriction[] = []): RunView {
     inputTokens: run.inputTokens,
     outputTokens: run.outputTokens,
     costUsd: Number(run.costUsd),
+    toolCalls: run.toolCalls,
     verification: (report.verification ?? []).map((v) => ({
       command: v.command,
       exitCode: v.exitCode,

@@ -161,6 +161,12 @@ export type RoutingDecision =
       readonly requestedBy: string;
     }
   | {
+      /** A person started a planned item (the API, CLI or console; Linear is `start_implement_run`). */
+      readonly type: 'start_work_item';
+      readonly workItemId: string;
+      readonly requestedBy: string;
+    }
+  | {
       /** The owner's answer to an item waiting at a budget (continue with more, or stop). */
       readonly type: 'answer_budget';
       readonly workItemId: string;

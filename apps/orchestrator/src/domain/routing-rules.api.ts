@@ -38,6 +38,12 @@ export const apiRules: readonly RoutingRule[] = [
     (data) => ({ type: 'retry_work_item', workItemId: data.workItemId, requestedBy: data.requestedBy }),
   ),
   on(
+    'hzn.ingress.api.work_item_start',
+    'api-start',
+    () => true,
+    (data) => ({ type: 'start_work_item', workItemId: data.workItemId, requestedBy: data.requestedBy }),
+  ),
+  on(
     'hzn.ingress.api.work_item_budget_answer',
     'api-budget-answer',
     () => true,

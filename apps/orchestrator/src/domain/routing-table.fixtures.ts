@@ -344,6 +344,17 @@ export function apiRetry(): IngressEvent {
   });
 }
 
+export function apiStart(): IngressEvent {
+  return parseIngressEvent({
+    subject: 'hzn.ingress.api.work_item_start',
+    data: {
+      delivery: delivery('api', 'work_item_start', null),
+      workItemId: apiCreateData.workItemId,
+      requestedBy: 'api-token:7c1e',
+    },
+  });
+}
+
 // The routing context and decisions the specs share.
 
 export const scheduleFiredData = {

@@ -179,6 +179,15 @@ describe('routing table', () => {
       });
     });
 
+    it('starts a planned work item for the person who asked', () => {
+      expect(decide(f.apiStart())).toEqual({
+        rule: 'api-start',
+        type: 'start_work_item',
+        workItemId,
+        requestedBy: 'api-token:7c1e',
+      });
+    });
+
     it('refuses a follow-up without text or from anywhere but the console', () => {
       const data = (f.apiFollowUp() as { data: Record<string, unknown> }).data;
       const subject = 'hzn.ingress.api.work_item_follow_up';

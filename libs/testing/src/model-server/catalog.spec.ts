@@ -85,7 +85,28 @@ describe('a script catalog', () => {
     expect(() => loadCatalog([plan, { ...plan, title: 'Twin' }], {})).toThrow(/can never be chosen/);
   });
 
-  it('keeps the when strict: only userContains, not empty', () => {
+  it('tells apart scripts for one task by what the system prompt holds, and still refuses a shadowed one', () => {
+    const knows = {
+      ...subtotal,
+      title: 'Knows',
+      when: { userContains: 'Add cart subtotal', systemContains: 'npm run lint' },
+    };
+    const guesses = {
+      ...subtotal,
+      title: 'Guesses',
+      when: { userContains: 'Add cart subtotal', systemLacks: 'npm run lint' },
+    };
+    expect(loadCatalog([knows, guesses], { workdir: '/w' }).map((e) => e.name)).toEqual(['Knows', 'Guesses']);
+    // Without a systemLacks, the plain script matches every conversation the narrower one does.
+    expect(() => loadCatalog([knows, subtotal], { workdir: '/w' })).toThrow(
+      `Model script Knows can never be chosen: every conversation its when userContains "Add cart subtotal" and systemContains "npm run lint" matches also matches Add subtotal's userContains "Add cart subtotal"`,
+    );
+    expect(() =>
+      parseScript({ ...subtotal, when: { userContains: 'x', systemContains: 'y', systemLacks: 'y' } }),
+    ).toThrow(/cannot be the same text/);
+  });
+
+  it('keeps the when strict: userContains and the system conditions only, not empty', () => {
     expect(() => parseScript({ ...plan, when: { userContains: 'x', lastRole: 'user' } }, 'w.yaml')).toThrow(
       /Invalid model script w\.yaml[\s\S]*lastRole[\s\S]*when/,
     );
@@ -128,6 +149,29 @@ describe('routing a conversation', () => {
     const both = routeTurn(catalog, request(user('Plan this work: Add cart subtotal')));
     expect(both).toMatchObject({
       expected: expect.stringContaining('but 2 do (Plan the cart, Add subtotal)'),
+    });
+  });
+
+  it('routes by the system prompt where the scripts ask about it', () => {
+    const when = (system: string) => ({ userContains: 'Greet', [system]: 'Use npm run lint.' });
+    const pair = loadCatalog(
+      [
+        { title: 'Knows', when: when('systemContains'), steps: [{ respond: { text: 'lint' } }] },
+        { title: 'Guesses', when: when('systemLacks'), steps: [{ respond: { text: 'look around' } }] },
+      ],
+      {},
+    );
+    const withConvention: ChatRequest = {
+      messages: [
+        { role: 'system', content: 'You are opencode' },
+        { role: 'system', content: 'Instructions from: AGENTS.md\nUse npm run lint.' },
+        user('Greet Ana'),
+      ],
+    };
+    expect(routeTurn(pair, withConvention)).toMatchObject({ entry: { name: 'Knows' }, step: 0 });
+    expect(routeTurn(pair, request(user('Greet Ana')))).toMatchObject({
+      entry: { name: 'Guesses' },
+      step: 0,
     });
   });
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, join } from 'node:path';
-import { allUserText, assistantTurns, ChatRequest, firstUserText } from './conversation';
+import { allUserText, assistantTurns, ChatRequest, firstUserText, systemText } from './conversation';
 import {
   fillScript,
   loadScript,
@@ -81,7 +81,7 @@ function checkNames(catalog: CatalogScript[]): void {
 function checkReachable(catalog: CatalogScript[]): void {
   for (const a of catalog) {
     for (const b of catalog) {
-      if (a !== b && a.selector.userContains.includes(b.selector.userContains)) {
+      if (a !== b && shadows(b.selector, a.selector)) {
         throw new Error(
           `Model script ${a.name} can never be chosen: every conversation its when ${describeSelector(a)} ` +
             `matches also matches ${b.name}'s ${describeSelector(b)}`,
@@ -91,12 +91,34 @@ function checkReachable(catalog: CatalogScript[]): void {
   }
 }
 
-const describeSelector = (entry: CatalogScript) =>
-  `userContains ${JSON.stringify(entry.selector.userContains)}`;
+/**
+ * Whether every conversation `narrow` matches is matched by `broad` too: its user text holds
+ * broad's, and broad asks nothing of the system prompt that narrow does not ask as well.
+ */
+function shadows(broad: ScriptSelector, narrow: ScriptSelector): boolean {
+  const implied = (want: string | undefined, have: string | undefined) => want === undefined || want === have;
+  return (
+    narrow.userContains.includes(broad.userContains) &&
+    implied(broad.systemContains, narrow.systemContains) &&
+    implied(broad.systemLacks, narrow.systemLacks)
+  );
+}
 
-/** The scripts whose selector matches a conversation's first user message. */
-export function scriptsFor(catalog: CatalogScript[], firstUserMessage: string): CatalogScript[] {
-  return catalog.filter((entry) => firstUserMessage.includes(entry.selector.userContains));
+const describeSelector = ({ selector }: CatalogScript) =>
+  [
+    `userContains ${JSON.stringify(selector.userContains)}`,
+    ...(selector.systemContains ? [`systemContains ${JSON.stringify(selector.systemContains)}`] : []),
+    ...(selector.systemLacks ? [`systemLacks ${JSON.stringify(selector.systemLacks)}`] : []),
+  ].join(' and ');
+
+/** The scripts whose selector matches a conversation's first user message and its system prompt. */
+export function scriptsFor(catalog: CatalogScript[], firstUserMessage: string, system = ''): CatalogScript[] {
+  return catalog.filter(
+    ({ selector }) =>
+      firstUserMessage.includes(selector.userContains) &&
+      (selector.systemContains === undefined || system.includes(selector.systemContains)) &&
+      (selector.systemLacks === undefined || !system.includes(selector.systemLacks)),
+  );
 }
 
 /** A conversation routed to a script, and the step now due in it. */
@@ -124,7 +146,7 @@ export interface Unrouted {
  */
 export function routeTurn(catalog: CatalogScript[], request: ChatRequest): Turn | Unrouted {
   const first = firstUserText(request);
-  const matching = scriptsFor(catalog, first);
+  const matching = scriptsFor(catalog, first, systemText(request));
   if (matching.length === 1) return { entry: matching[0]!, step: assistantTurns(request) };
   const found =
     matching.length === 0

@@ -48,6 +48,14 @@ export function allUserText(request: ChatRequest): string {
     .join('\n');
 }
 
+/** The text of every system message, joined: the harness's instructions and the repository's (AGENTS.md). */
+export function systemText(request: ChatRequest): string {
+  return request.messages
+    .filter((m) => m.role === 'system')
+    .map(messageText)
+    .join('\n');
+}
+
 /**
  * How many answers of the model the conversation already holds. OpenCode sends each earlier
  * step back as one assistant message (its text and all its tool calls together, followed by
@@ -75,10 +83,7 @@ export function mismatch(match: StepMatch | 'any', request: ChatRequest): string
   const messages = request.messages;
   const last = messages[messages.length - 1];
   const lastUser = [...messages].reverse().find((m) => m.role === 'user');
-  const system = messages
-    .filter((m) => m.role === 'system')
-    .map(messageText)
-    .join('\n');
+  const system = systemText(request);
   const offered = toolNames(request);
   if (match.lastRole !== undefined && last?.role !== match.lastRole)
     return `last message role is not ${match.lastRole}`;

@@ -61,11 +61,21 @@ export const defaultTitle = 'Scripted task';
 
 /**
  * Which conversations a script plays in catalog mode: the conversation's first user message
- * (the agent's prompt) contains `userContains`. Single-script mode ignores it.
+ * (the agent's prompt) contains `userContains`, and its system prompt contains `systemContains`
+ * and lacks `systemLacks` when given. The system prompt holds what the harness read from the
+ * repository (AGENTS.md), so two scripts for one task can play an agent that knows a
+ * convention and one that does not. Single-script mode ignores it.
  */
-const selectorSchema = z.strictObject({
-  userContains: z.string().min(1),
-});
+const selectorSchema = z
+  .strictObject({
+    userContains: z.string().min(1),
+    systemContains: z.string().min(1).optional(),
+    systemLacks: z.string().min(1).optional(),
+  })
+  .refine(
+    (when) => when.systemContains === undefined || when.systemContains !== when.systemLacks,
+    'when.systemContains and when.systemLacks cannot be the same text: no conversation would match',
+  );
 
 export const scriptSchema = z.strictObject({
   /** Answer to OpenCode's title request (sent to `small_model`, with no tools). */

@@ -35,6 +35,7 @@ const page: RunPage = {
     inputTokens: 12000,
     outputTokens: 3400,
     costUsd: 0.42,
+    toolCalls: 17,
     verification: [{ command: 'npm test', exitCode: 1, durationMs: 2200 }],
     friction: [],
     durationMs: null,
@@ -122,6 +123,7 @@ describe('run page', () => {
     expect(facts).toHaveTextContent('running');
     expect(facts).toHaveTextContent('12,000 / 3,400');
     expect(facts).toHaveTextContent('$0.42');
+    expect(facts).toHaveTextContent('Tool calls17');
 
     const log = screen.getByRole('log', { name: 'Transcript' });
     expect(within(log).getByText(/Then add coupons\./)).toBeInTheDocument();

@@ -75,6 +75,8 @@ function RunView({ page, transcript }: { page: RunPageData; transcript: Transcri
           </dd>
           <dt>Cost</dt>
           <dd>${run.costUsd.toFixed(2)}</dd>
+          <dt>Tool calls</dt>
+          <dd>{run.toolCalls}</dd>
           <dt>Duration</dt>
           <dd>{ms === null ? '—' : formatDuration(ms)}</dd>
         </dl>

@@ -27,6 +27,7 @@ function runPage(running: boolean): RunPage {
       inputTokens: 0,
       outputTokens: 0,
       costUsd: 0,
+      toolCalls: 0,
       verification: [],
       friction: [],
       durationMs: null,

@@ -39,6 +39,7 @@ const item = detail({
       inputTokens: 12000,
       outputTokens: 3400,
       costUsd: 0.42,
+      toolCalls: 0,
       verification: [
         { command: 'npm test', exitCode: 0, durationMs: 2200 },
         { command: 'npm run lint', exitCode: 1, durationMs: 900 },

@@ -8,6 +8,7 @@ import { Description } from './Description';
 import { FollowUpBox } from './FollowUpBox';
 import { RetryButton } from './RetryButton';
 import { Runs } from './Runs';
+import { StartButton } from './StartButton';
 import { Timeline } from './Timeline';
 import { useWorkItem } from './useWorkItem';
 
@@ -127,6 +128,7 @@ function WorkItemView({ item }: { item: WorkItemDetail }) {
         </dl>
         {graphLink && <Link to={`/graph?parentId=${graphLink}`}>See the plan's graph</Link>}
         <BudgetAnswer item={item} />
+        <StartButton item={item} />
         <CancelButton item={item} />
         <RetryButton item={item} />
       </header>

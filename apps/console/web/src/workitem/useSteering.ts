@@ -6,11 +6,14 @@ export type SteeringStep =
   { name: 'idle' } | { name: 'sending' } | { name: 'sent' } | { name: 'failed'; error: ApiFailure };
 
 /**
- * One steering request of a work item (cancel, follow-up, retry, a budget answer): where it stands, and `send`,
+ * One steering request of a work item (cancel, follow-up, retry, start, a budget answer): where it stands, and `send`,
  * which posts it with the session's CSRF token and says whether it was taken. Taken means on
  * the bus only: what it changes shows on the page when the live stream says so.
  */
-export function useSteering(workItemId: string, action: 'cancel' | 'follow-ups' | 'retry' | 'budget') {
+export function useSteering(
+  workItemId: string,
+  action: 'cancel' | 'follow-ups' | 'retry' | 'start' | 'budget',
+) {
   const { session } = useSession();
   const [step, setStep] = useState<SteeringStep>({ name: 'idle' });
   const path = `/api/work-items/${encodeURIComponent(workItemId)}/${action}`;
