@@ -35,6 +35,7 @@ export function consoleRoutes(repo: string, workItemId: string): RouteCase[] {
       body: { text: 'Keep the old endpoint.' },
     },
     { method: 'POST', path: `/api/work-items/${workItemId}/retry`, needs: 'member', body: {} },
+    { method: 'POST', path: `/api/work-items/${workItemId}/start`, needs: 'member', body: {} },
     // A member gets past the guard; being the item's owner (or an admin) is checked after it.
     {
       method: 'POST',

@@ -1,4 +1,8 @@
-import { orchestratorGetWorkItem, orchestratorListWorkItems, workItemWithRunsSchema } from '@horizon/contracts';
+import {
+  orchestratorGetWorkItem,
+  orchestratorListWorkItems,
+  workItemWithRunsSchema,
+} from '@horizon/contracts';
 import type { DataOf, ReplyOf, WorkItemWithRuns } from '@horizon/contracts';
 import { RpcClient, RpcError } from '@horizon/messaging';
 

@@ -1,4 +1,4 @@
-import { act, fireEvent, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import axe from 'axe-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LiveEvent, RunPage, TranscriptEntry } from '../../../src/shared/console-api';
@@ -220,8 +220,12 @@ describe('run page', () => {
     serve();
     renderApp(`/runs/${runId}#line-2`);
     const log = await screen.findByRole('log', { name: 'Transcript' });
-    const second = log.querySelectorAll('li')[1]!;
-    expect(second.querySelector('details')).toHaveAttribute('open');
+    // The entries arrive, then the page scrolls to the named one: on a loaded machine, a moment later.
+    const second = await waitFor(() => {
+      const entry = log.querySelectorAll('li')[1]!;
+      expect(entry.querySelector('details')).toHaveAttribute('open');
+      return entry;
+    });
     expect(second).toHaveClass('entry-shown');
     expect(log.querySelectorAll('li')[0]).not.toHaveClass('entry-shown');
   });
