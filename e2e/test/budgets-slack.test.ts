@@ -145,7 +145,7 @@ describe('a budget answered with a Slack button', () => {
     expect(done.outcome).toBe('succeeded');
     expect(stack.model.failures).toEqual([]);
     expect((await stack.detail(workItemId)).timeline.map((e) => e.cause)).toContainEqual(
-      `slack:${owner} let the run go on with $1.50 and 50,000 tokens more`,
+      `slack:${owner} let the run go on with $1.50 and 50,000 tokens and 15 minutes more`,
     );
     // Usage by person names them, from identity-broker.
     const usage = await stack.cli('usage', '--by', 'person', '--since', '1d');

@@ -3,6 +3,7 @@ import { agentRunSpecSchema, runnerInputSchema } from '@horizon/contracts';
 import { sandboxHarnesses } from './harness';
 import { emptyReport } from '@horizon/runner-launch';
 import { runAgent } from './runner/agent-run';
+import { RunDeadline } from './runner/deadline';
 import { FollowUpInbox } from './runner/follow-ups';
 import { Transcript } from './runner/transcript';
 
@@ -49,12 +50,14 @@ async function main(): Promise<void> {
   }
   const followUps = new FollowUpInbox();
   const saveAndStop = new AbortController();
+  const deadline = new RunDeadline(Date.parse(parsed.data.deadlineAt));
   void (async () => {
     for (let line = await stdin.next(); !line.done; line = await stdin.next()) {
       const input = runnerInputSchema.safeParse(safeJson(line.value));
       if (!input.success)
         process.stderr.write(`agent-runner: unreadable input line: ${line.value.slice(0, 200)}\n`);
       else if (input.data.type === 'save_and_stop') saveAndStop.abort(input.data.reason);
+      else if (input.data.type === 'deadline') deadline.moveTo(Date.parse(input.data.deadlineAt));
       else followUps.add(input.data);
     }
   })().catch(() => undefined);
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
     signal: controller.signal,
     saveAndStop: saveAndStop.signal,
     followUps,
+    deadline,
   });
   transcript.report(report);
   stopReading();

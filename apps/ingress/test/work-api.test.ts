@@ -534,6 +534,25 @@ describe('work API (real ingress and orchestrator, Postgres, NATS)', () => {
     ).toBe(400);
   });
 
+  it('refuses extra minutes for a budget answer that are not a positive whole number, saying why', async () => {
+    const answer = (body: Record<string, unknown>) =>
+      api(`/work-items/${randomUUID()}/budget`, { method: 'POST', token: writer, body });
+    expect(await answer({ action: 'continue', extraMinutes: -5 })).toMatchObject({
+      status: 400,
+      body: { issues: [{ path: 'extraMinutes', message: 'extraMinutes must be more than 0' }] },
+    });
+    expect(await answer({ action: 'continue', extraMinutes: 1.5 })).toMatchObject({
+      status: 400,
+      body: { issues: [{ path: 'extraMinutes', message: 'extraMinutes must be a whole number of minutes' }] },
+    });
+    expect(await answer({ action: 'stop', extraMinutes: 5 })).toMatchObject({
+      status: 400,
+      body: { issues: [{ message: 'stop takes no extra amount' }] },
+    });
+    // Minutes alone are an amount: the body passes, and the item is looked up.
+    expect((await answer({ action: 'continue', extraMinutes: 15 })).status).toBe(404);
+  });
+
   it('starts a planned item through the API and the CLI: 202 and one event; 404, 409, 403 and 400 refuse', async () => {
     const created = await api('/work-items', {
       method: 'POST',

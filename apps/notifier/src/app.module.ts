@@ -50,7 +50,11 @@ export class NotifierModule {
         { provide: EVENTS_TOKEN, useValue: config.NOTIFIER_EVENTS_TOKEN ?? null },
         {
           provide: CONTINUE_EXTRA,
-          useValue: { usd: config.BUDGET_CONTINUE_EXTRA_USD, tokens: config.BUDGET_CONTINUE_EXTRA_TOKENS },
+          useValue: {
+            usd: config.BUDGET_CONTINUE_EXTRA_USD,
+            tokens: config.BUDGET_CONTINUE_EXTRA_TOKENS,
+            minutes: config.BUDGET_CONTINUE_EXTRA_MINUTES,
+          },
         },
         {
           provide: IntegrationStatusResponder,

@@ -1,8 +1,20 @@
 import { z } from 'zod';
 import { baseConfig, budgetConfig, durationMs, listenHost, port, positiveInt } from '@horizon/config';
 import { harnessNames, harnessNameSchema } from '@horizon/contracts';
+import { CronTicks, InvalidScheduleError } from './domain/schedule-ticks';
 
 const repoName = /^[^/\s]+\/[^/\s]+$/;
+
+/** Whether croner can schedule the expression (in UTC), as a schedule's cron is checked. */
+const cronFires = (cron: string) => {
+  try {
+    new CronTicks(cron, 'UTC');
+    return true;
+  } catch (err) {
+    if (err instanceof InvalidScheduleError) return false;
+    throw err;
+  }
+};
 
 /** A JSON object from keys to `owner/name`, e.g. `{"C05BILLING":"acme/billing"}`. */
 const repoMap = (what: string) =>
@@ -45,6 +57,18 @@ export const configShape = {
   SCHEDULER_INTERVAL_MS: durationMs(2_000),
   /** How often each replica looks for schedules whose tick has come; below a schedule's period to fire every tick. */
   SCHEDULE_POLL_INTERVAL_MS: durationMs(1_000),
+  /**
+   * When the weekly retro every repository gets ticks, in UTC (a scheduled retro reads the week
+   * before its tick). `off` (null once parsed): no default retro; repositories still declare
+   * their own. Not "empty": an empty variable is an unset one, which keeps the default.
+   */
+  RETRO_DEFAULT_CRON: z
+    .string()
+    .trim()
+    .refine((cron) => cron === 'off' || cronFires(cron))
+    .transform((cron) => (cron === 'off' ? null : cron))
+    .default('0 9 * * 1')
+    .describe('a cron expression in UTC, e.g. "0 9 * * 1" (Mondays 09:00), or off: no default retro'),
 
   /** Fix runs a failing check may start on one pull request; the next failure is reported instead. */
   CI_FIX_ROUNDS: z.coerce

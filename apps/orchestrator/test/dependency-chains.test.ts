@@ -102,7 +102,7 @@ describe('orchestrator over real Postgres and JetStream: chains, merges, revisio
     await inReview(d);
   });
 
-  it('a merge delivered twice (redelivered envelope, and the same GitHub delivery re-published) starts B once', async () => {
+  it('a merge delivered twice (redelivered envelope, and the same GitHub delivery re-published) starts B once and asks for one snapshot refresh', async () => {
     const a = await create('Twice merged');
     const b = await create('Twice dependent', { blockedBy: [a] });
     const branch = await inReview(a);
@@ -121,9 +121,13 @@ describe('orchestrator over real Postgres and JetStream: chains, merges, revisio
       `redelivery-${first.id}`,
     );
     // The sender retried the webhook: ingress made a new envelope of the same delivery.
-    await stack.publish(githubPullRequest, data);
+    const again = await stack.publish(githubPullRequest, data);
+    const refreshes = () =>
+      stack.standIn.refreshes.filter((r) => [first.id, again.id].includes(r.causationId ?? ''));
 
     await until(() => stack.standIn.provisionsFor(b).length === 1, 'B provision command');
+    // The merge asks sandbox-manager to rebuild the repository's snapshots if setup inputs changed.
+    await until(() => refreshes().length > 0, 'the snapshot refresh command');
     await inReview(b);
     await until(async () => {
       const info = await stack.connection.jsm.consumers.info(
@@ -140,6 +144,9 @@ describe('orchestrator over real Postgres and JetStream: chains, merges, revisio
     expect((await stack.transitionsOf(b)).filter((t) => t === 'blocked→queued')).toHaveLength(1);
     expect((await stack.transitionsOf(a)).filter((t) => t === 'in_review→merged')).toHaveLength(1);
     expect(await stack.runsOf(b)).toHaveLength(1);
+    expect(refreshes().map((r) => r.data)).toEqual([
+      { repo: 'acme/billing', flavours: ['implement', 'plan'], when: 'setup_changed' },
+    ]);
   });
 
   it('refuses a dependency that closes a cycle, naming it, and fails an item that blocks itself', async () => {

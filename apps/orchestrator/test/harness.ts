@@ -169,8 +169,9 @@ export class OrchestratorStack {
     return runner;
   }
 
-  async boot(): Promise<void> {
-    this.app = await this.startOrchestrator();
+  /** Starts `app`; `env` changes its configuration from the stack's (e.g. a setting turned off). */
+  async boot(env: Record<string, string> = {}): Promise<void> {
+    this.app = await this.startOrchestrator(env);
   }
 
   /** Another orchestrator beside `app`: same database, same streams, same configuration. */
@@ -180,9 +181,9 @@ export class OrchestratorStack {
     return replica;
   }
 
-  private async startOrchestrator(): Promise<INestApplication> {
+  private async startOrchestrator(env: Record<string, string> = {}): Promise<INestApplication> {
     const port = await freePort();
-    const config = parseConfig(configShape, { ...this.env, ORCHESTRATOR_PORT: String(port) });
+    const config = parseConfig(configShape, { ...this.env, ...env, ORCHESTRATOR_PORT: String(port) });
     return startService({ name: 'orchestrator', module: OrchestratorModule.register(config), port });
   }
 

@@ -23,6 +23,11 @@ const declaration = (name: string, cron: string): ScheduleDeclaration => ({
 
 const at = (iso: string) => new Date(iso);
 
+/** The default retro's title, as `horizon schedule list` shows it: where it comes from and how to decline it. */
+const weeklyRetroTitle = expect.stringMatching(
+  /^Weekly retro \(every repository's default; `retro: \{ weekly: false \}`/,
+);
+
 /**
  * Schedules fire through two real orchestrators on one database and one set of streams: each
  * tick becomes one recorded firing and one work item, whichever replica gets there first, and
@@ -187,10 +192,19 @@ describe('schedules (two orchestrator replicas, real Postgres and NATS)', () => 
       declaration('manual', '0 6 * * *'),
       declaration('broken', '0 25 * * *'),
     ]);
-    await until(async () => (await listed()).length === 2, 'the declared schedule created', 15_000);
+    await until(async () => (await listed()).length === 3, 'the declared schedule created', 15_000);
+    // With the weekly retro every repository gets (it declares no retro of its own).
+    const defaultRetro = [
+      'weekly-retro',
+      'config',
+      '0 9 * * 1',
+      weeklyRetroTitle,
+      `config@${'a'.repeat(12)}`,
+    ];
     expect(await listed()).toEqual([
       ['manual', 'api', '0 5 * * *', 'Sweep manual', 'ada'],
       ['nightly', 'config', '0 3 * * *', 'Sweep nightly', `config@${'a'.repeat(12)}`],
+      defaultRetro,
     ]);
     // The same event again (a redelivery) changes nothing; a snapshot saying nothing of schedules neither.
     await stack.publish(sandboxSnapshotBuilt, redelivered.data as never, redelivered.id);
@@ -202,11 +216,12 @@ describe('schedules (two orchestrator replicas, real Postgres and NATS)', () => 
       { ...declaration('nightly', '0 4 * * *'), title: 'Bump deps' },
       declaration('weekly', '0 9 * * 1'),
     ]);
-    await until(async () => (await listed()).length === 3, 'the second declaration applied', 15_000);
+    await until(async () => (await listed()).length === 4, 'the second declaration applied', 15_000);
     expect(await listed()).toEqual([
       ['manual', 'api', '0 5 * * *', 'Sweep manual', 'ada'],
       ['nightly', 'config', '0 4 * * *', 'Bump deps', `config@${'a'.repeat(12)}`],
       ['weekly', 'config', '0 9 * * 1', 'Sweep weekly', `config@${'c'.repeat(12)}`],
+      defaultRetro,
     ]);
     // Pausing belongs to people, not to the file: the changed schedule is still paused.
     expect((await service().list(repo)).find((s) => s.name === 'nightly')).toMatchObject({
@@ -215,10 +230,61 @@ describe('schedules (two orchestrator replicas, real Postgres and NATS)', () => 
     });
 
     await snapshot('d', []);
-    await until(async () => (await listed()).length === 1, 'undeclared config schedules removed', 15_000);
-    expect(await listed()).toEqual([['manual', 'api', '0 5 * * *', 'Sweep manual', 'ada']]);
+    await until(async () => (await listed()).length === 2, 'undeclared config schedules removed', 15_000);
+    expect(await listed()).toEqual([['manual', 'api', '0 5 * * *', 'Sweep manual', 'ada'], defaultRetro]);
     expect(manual.origin).toBe('api');
   }, 60_000);
+
+  it('gives every repository a weekly retro, unless it has its own, declines it, or the deployment turned it off', async () => {
+    const repo = 'acme/quiet';
+    let commits = 0;
+    const snapshot = (schedules: ScheduleDeclaration[], retro?: { weekly: boolean }) =>
+      stack.publish(sandboxSnapshotBuilt, {
+        repo,
+        flavour: 'implement',
+        commit: String(++commits).padStart(40, '0'),
+        snapshotId: `snap-${commits}`,
+        removed: [],
+        schedules,
+        ...(retro ? { retro } : {}),
+      });
+    const listed = async () =>
+      (await service().list(repo)).map((s) => [s.name, s.flavour, s.cron, s.timezone, s.nextTickAt]);
+    const settles = (names: string[], what: string) =>
+      until(async () => (await listed()).map(([name]) => name).join() === names.join(), what, 15_000);
+
+    // Declaring nothing, it gets the retro on Mondays at 09:00 UTC.
+    await snapshot([]);
+    await settles(['weekly-retro'], 'the default retro created');
+    const [retro] = await service().list(repo);
+    expect(retro).toMatchObject({ flavour: 'retro', origin: 'config', timezone: 'UTC', paused: false });
+    expect(new Date(retro!.nextTickAt!).getUTCDay()).toBe(1);
+    expect(retro!.nextTickAt).toMatch(/T09:00:00\.000Z$/);
+
+    // A retro of its own replaces it.
+    const friday = { ...declaration('friday-retro', '0 16 * * 5'), flavour: 'retro' as const };
+    await snapshot([friday]);
+    await settles(['friday-retro'], 'its own retro instead of the default');
+    expect(await listed()).toEqual([['friday-retro', 'retro', '0 16 * * 5', 'UTC', expect.any(String)]]);
+
+    // Declining it, with no retro of its own, leaves it none.
+    await snapshot([], { weekly: false });
+    await settles([], 'no retro once declined');
+    await snapshot([], { weekly: true });
+    await settles(['weekly-retro'], 'the default retro back');
+
+    // A deployment that sets RETRO_DEFAULT_CRON=off gives none: the next snapshot removes it.
+    await stack.stopApp();
+    await Promise.all(stack.replicas.splice(0).map((r) => r.close()));
+    await stack.boot({ RETRO_DEFAULT_CRON: 'off' });
+    try {
+      await snapshot([declaration('nightly', '0 3 * * *')]);
+      await settles(['nightly'], 'the default retro removed');
+    } finally {
+      await stack.stopApp();
+      await stack.boot();
+    }
+  }, 90_000);
 
   it('refuses an unreadable cron or time zone, and a name already taken, saying which', async () => {
     await expect(create('bad-cron', '0 25 * * *')).rejects.toMatchObject({

@@ -150,6 +150,7 @@ export class SandboxManagerModule {
               owners: new IdentityOwnerDirectory(rpc),
               mcp,
               graceMs: config.RUN_GRACE_MS,
+              slowSetup: { snapshotMs: config.SLOW_SNAPSHOT_BUILD_MS, bootMs: config.SLOW_SANDBOX_BOOT_MS },
             });
             const sandboxes = new SandboxService(
               new PrismaSandboxRepository(db),

@@ -5,6 +5,9 @@ import { baseConfig, ConfigError, durationMs, port, positiveInt, url, listenHost
 import { defaultModelPrices, modelPriceSchema, type PriceTable } from './domain/model-prices';
 
 const optionalText = (what: string) => z.string().min(1).optional().describe(what);
+/** A bound in milliseconds where 0 is meaningful (anything above it counts). */
+const thresholdMs = (fallback: number) =>
+  z.coerce.number().int().min(0).default(fallback).describe('a duration in milliseconds (0 or more)');
 
 /** Everything sandbox-manager reads from the environment, parsed once at start. */
 export const configShape = {
@@ -67,6 +70,10 @@ export const configShape = {
   SNAPSHOT_REFRESH_MS: durationMs(3_600_000),
   /** Snapshots kept per repository and flavour after a rebuild (mounted ones are always kept). */
   SNAPSHOT_KEEP: positiveInt(2),
+  /** A run that waited longer than this for its snapshot's build (the repository's setup) records `slow_setup` friction. */
+  SLOW_SNAPSHOT_BUILD_MS: thresholdMs(120_000),
+  /** A run whose sandbox boot and workspace checkout took longer than this records `slow_setup` friction. */
+  SLOW_SANDBOX_BOOT_MS: thresholdMs(15_000),
   /**
    * Model prices in USD per million tokens, over the built-in list prices (docs/sandbox.md),
    * e.g. `{"anthropic:claude-sonnet-4":{"input":3,"output":15,"cachedInput":0.3,"cacheWrite":3.75}}`.

@@ -4,6 +4,7 @@ import {
   sandboxBudgetReached,
   sandboxProvision,
   type DataOf,
+  type BudgetExtra,
   type Envelope,
   type RunAllowance,
 } from '@horizon/contracts';
@@ -25,7 +26,18 @@ const allowance = (answerTimeoutMs = 60_000): RunAllowance => ({
   costUsd: null,
   tokensFrom: 'run limit of 650 tokens',
   costFrom: null,
+  wallMs: null,
+  wallFrom: null,
   answerTimeoutMs,
+});
+
+/** A wall-time allowance of a few seconds: working time, boot included, the holds not. */
+const wallAllowance = (wallMs: number): RunAllowance => ({
+  ...allowance(),
+  tokens: null,
+  tokensFrom: null,
+  wallMs,
+  wallFrom: `the test's limit of ${wallMs} ms`,
 });
 
 const fixGreeting = loadScript('fix-greeting.yaml');
@@ -34,6 +46,18 @@ const script = (tag: string) => ({
   title: `Budget ${tag}`,
   when: { userContains: `[${tag}]` },
 });
+/** Its tests take seconds: the run works past a small wall allowance before its last request. */
+const slowScript = (tag: string) => ({
+  ...script(tag),
+  steps: fixGreeting.steps.map((step) =>
+    step.name === 'run the tests'
+      ? {
+          ...step,
+          respond: { toolCalls: [{ tool: 'bash', args: { command: 'sleep 4; node --test; env' } }] },
+        }
+      : step,
+  ),
+});
 
 describe('sandbox-manager holds a run at its budget and asks', () => {
   let stack: ManagerStack;
@@ -41,31 +65,52 @@ describe('sandbox-manager holds a run at its budget and asks', () => {
   beforeAll(async () => {
     stack = await ManagerStack.start({
       model: {
-        scripts: [script('continue'), script('stop'), script('silence')],
+        scripts: [
+          script('continue'),
+          script('stop'),
+          script('silence'),
+          slowScript('wall'),
+          script('deadline'),
+        ],
         vars: { workdir: '/workspace', greeting: 'Hello, Horizon' },
       },
     });
   });
   afterAll(() => stack?.close());
 
-  async function start(tag: string, answerTimeoutMs?: number) {
+  const holdsOf = async (runId: string) =>
+    ((await stack.events()) as Reached[]).filter(
+      (e) => e.subject === sandboxBudgetReached.subject && e.data.runId === runId,
+    );
+
+  async function start(
+    tag: string,
+    answerTimeoutMs?: number,
+    over: { allowance?: RunAllowance; deadlineAt?: string } = {},
+  ) {
     const runId = randomUUID();
     const branch = `horizon/budget-${tag}`;
     const data = {
       ...stack.provisionData(runId, randomUUID(), branch, `[${tag}] Make the greeting name Horizon.`),
       allowance: allowance(answerTimeoutMs),
+      ...over,
     };
     const command = await stack.send(sandboxProvision, data);
     const reached = await until(
-      async () =>
-        ((await stack.events()) as Reached[]).find(
-          (e) => e.subject === sandboxBudgetReached.subject && e.data.runId === runId,
-        ),
+      async () => (await holdsOf(runId))[0],
       `run ${tag} to be held at its budget`,
       60_000,
     );
     return { runId, branch, sandboxId: command.data.sandboxId, reached };
   }
+
+  const answer = (held: { runId: string; sandboxId: string }, extra: Partial<BudgetExtra>) =>
+    stack.send(sandboxBudgetAnswer, {
+      ...held,
+      action: 'continue',
+      extra: { tokens: null, costUsd: null, minutes: null, ...extra },
+      answeredBy: 'ada',
+    });
 
   const requestsOf = (tag: string) =>
     stack.model.requests.filter((r) => r.kind === 'step' && r.script === `Budget ${tag}`);
@@ -85,7 +130,7 @@ describe('sandbox-manager holds a run at its budget and asks', () => {
       sandboxId,
       runId,
       action: 'continue',
-      extra: { tokens: 10_000, costUsd: null },
+      extra: { tokens: 10_000, costUsd: null, minutes: null },
       answeredBy: 'ada',
     });
     const finished = await stack.untilFinished(runId);
@@ -107,7 +152,7 @@ describe('sandbox-manager holds a run at its budget and asks', () => {
       sandboxId,
       runId,
       action: 'stop',
-      extra: { tokens: null, costUsd: null },
+      extra: { tokens: null, costUsd: null, minutes: null },
       answeredBy: 'ada',
     });
     const finished = await stack.untilFinished(runId);
@@ -125,5 +170,36 @@ describe('sandbox-manager holds a run at its budget and asks', () => {
     expect(finished.data).toMatchObject({ outcome: 'cancelled', branch });
     expect(finished.data.reason).toMatch(/^stopped at its budget: no answer within 2 s/);
     expect(git(stack.bare, 'rev-parse', `refs/heads/${branch}`)).toBe(finished.data.commitSha);
+  });
+
+  it('holds a run past its wall-time allowance the same way; tokens do not answer it, minutes do', async () => {
+    const held = await start('wall', undefined, { allowance: wallAllowance(3_000) });
+    expect(held.reached.data.reason).toMatch(/^the test's limit of 3000 ms: \d+ s of 3 s worked$/);
+    await stack.untilState(held.sandboxId, 'paused');
+
+    await answer(held, { tokens: 10_000 });
+    await until(async () => (await holdsOf(held.runId)).length === 2, 'the run to be held again at once');
+    await stack.untilState(held.sandboxId, 'paused');
+
+    await answer(held, { minutes: 1 });
+    const finished = await stack.untilFinished(held.runId);
+    expect(finished.data).toMatchObject({ outcome: 'succeeded', branch: held.branch });
+    expect(stack.model.failures).toEqual([]);
+  });
+
+  it('keeps its deadline still while it is held: a run held past its deadline goes on when continued', async () => {
+    // Held at its first model request; its deadline (and the runner's grace, 5 s here) pass while it waits.
+    const deadlineAt = new Date(Date.now() + 20_000);
+    const held = await start('deadline', undefined, {
+      allowance: wallAllowance(1),
+      deadlineAt: deadlineAt.toISOString(),
+    });
+    await stack.untilState(held.sandboxId, 'paused');
+    await new Promise((r) => setTimeout(r, Math.max(0, deadlineAt.getTime() + 6_000 - Date.now())));
+    expect((await stack.runEvents(held.runId)).finished).toBeUndefined();
+
+    await answer(held, { minutes: 1 });
+    const finished = await stack.untilFinished(held.runId);
+    expect(finished.data).toMatchObject({ outcome: 'succeeded', branch: held.branch });
   });
 });

@@ -19,6 +19,8 @@ describe('sandbox-manager passes follow-ups from the bus to the runner', () => {
         script: loadScript('follow-up.yaml'),
         vars: { workdir: '/workspace', gate, followUp: 'changelog' },
       },
+      // Any setup is slow here, so the run's friction shows what a slow one records.
+      env: { SLOW_SNAPSHOT_BUILD_MS: '0', SLOW_SANDBOX_BOOT_MS: '0' },
     });
   });
   afterAll(() => stack?.close());
@@ -58,6 +60,26 @@ describe('sandbox-manager passes follow-ups from the bus to the runner', () => {
       content: expect.stringContaining('Please also add a changelog entry.'),
     });
     expect(finished.data).toMatchObject({ outcome: 'succeeded', branch });
+    // The run waited for its snapshot's build and its sandbox's boot, both over their (zero)
+    // thresholds: sandbox-manager's own friction, with no transcript evidence.
+    expect(finished.data.friction!.filter((f) => f.kind === 'slow_setup')).toEqual([
+      {
+        kind: 'slow_setup',
+        signature: 'slow_setup:snapshot build',
+        summary: expect.stringMatching(/^waited [\d.]+ s for the snapshot build .*, over the 0 s threshold$/),
+        count: 1,
+        evidence: [],
+      },
+      {
+        kind: 'slow_setup',
+        signature: 'slow_setup:sandbox boot',
+        summary: expect.stringMatching(
+          /^the sandbox boot and workspace checkout took [\d.]+ s, over the 0 s threshold$/,
+        ),
+        count: 1,
+        evidence: [],
+      },
+    ]);
     // The snapshot built on first use, for this provision, is announced like a refreshed one.
     const events = await stack.events();
     expect(events.filter((e) => e.subject === 'hzn.evt.sandbox.snapshot_built').map((e) => e.data)).toEqual([
@@ -65,6 +87,7 @@ describe('sandbox-manager passes follow-ups from the bus to the runner', () => {
         repo: 'acme/app',
         flavour: 'implement',
         schedules: [expect.objectContaining({ name: 'nightly-sweep' })],
+        retro: { weekly: true },
       }),
     ]);
     expect(

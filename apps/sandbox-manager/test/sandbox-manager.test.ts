@@ -15,7 +15,7 @@ import {
   type Envelope,
 } from '@horizon/contracts';
 import { HEADER, RpcClient } from '@horizon/messaging';
-import { loadScript, type ModelScriptInput, git, makeRepo } from '@horizon/testing';
+import { loadScript, type ModelScriptInput, git } from '@horizon/testing';
 import { agent, ManagerStack, resources, until, type Finished, type Progress } from './support/manager-stack';
 
 // The service module booted in-process on its own database and stream prefix, with real
@@ -134,8 +134,7 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, agent-runner, OpenCo
         ],
       });
       // main moves on after the snapshot: the run must start from the new commit.
-      stack.commits.push(...makeRepo(stack.origin, [{ 'README.md': 'v1\n' }]));
-      git(stack.origin, 'push', '--quiet', stack.bare, 'main');
+      stack.mergeToMain({ 'README.md': 'v1\n' });
       provisionedAt = Date.now();
       command = await stack.provision(runId, workItemId, branch, 'Make the greeting name Horizon.');
       finished = await stack.untilFinished(runId);
@@ -383,14 +382,9 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, agent-runner, OpenCo
   });
 
   it('rebuilds a snapshot when main moved and collects the old one; a current one is left alone', async () => {
-    const builtEvents = async () =>
-      (await stack.events()).filter((e) => e.subject === 'hzn.evt.sandbox.snapshot_built') as Envelope<{
-        commit: string;
-        removed: string[];
-      }>[];
     await stack.send(sandboxRefreshSnapshots, { repo: 'acme/app', flavours: ['implement'] });
     const rebuilt = await until(async () => {
-      const found = await builtEvents();
+      const found = await stack.snapshotsBuilt();
       return found.length === 2 && found[1];
     }, 'the rebuild');
     expect(rebuilt.data.commit).toBe(stack.commits[1]);
@@ -399,6 +393,43 @@ describe('sandbox-manager (real Postgres, JetStream, bwrap, agent-runner, OpenCo
     const before = await stack.acks();
     await stack.send(sandboxRefreshSnapshots, { repo: 'acme/app', flavours: ['implement'] });
     await until(async () => (await stack.acks()) > before, 'the second refresh');
-    expect(await builtEvents()).toHaveLength(2);
+    expect(await stack.snapshotsBuilt()).toHaveLength(2);
+  });
+
+  it('after a merge, a setup_changed refresh keeps the snapshot for an AGENTS.md change and rebuilds it for a new setup', async () => {
+    const refreshAfterMerge = () =>
+      stack.send(sandboxRefreshSnapshots, {
+        repo: 'acme/app',
+        flavours: ['implement', 'plan'],
+        when: 'setup_changed',
+      });
+    const series = join(stack.dirs.state.path, 'snapshots', 'acme__app');
+    const built = (await stack.snapshotsBuilt()).length;
+
+    // Text only: a run reads it from its own checkout (its base is fetched over the snapshot).
+    stack.mergeToMain({ 'AGENTS.md': 'Run `node --test` before pushing.\n' });
+    const acked = await stack.acks();
+    await refreshAfterMerge();
+    await until(async () => (await stack.acks()) > acked, 'the text-only refresh');
+    expect(await stack.snapshotsBuilt()).toHaveLength(built);
+    // No run here booted a plan sandbox: no plan series is built.
+    expect(existsSync(join(series, 'plan'))).toBe(false);
+
+    // What setup runs changed: the series is rebuilt at HEAD with it, announced, the old one collected.
+    const config = readFileSync(join(stack.origin, '.horizon/config.yaml'), 'utf8');
+    stack.mergeToMain({
+      '.horizon/config.yaml': config.replace('> built.txt', '> built.txt && echo second setup >> built.txt'),
+    });
+    await refreshAfterMerge();
+    const rebuilt = await until(async () => (await stack.snapshotsBuilt())[built], 'the setup rebuild');
+    expect(rebuilt.data).toMatchObject({
+      flavour: 'implement',
+      commit: stack.commits.at(-1),
+      removed: [expect.any(String)],
+    });
+    expect(readFileSync(join(series, 'implement', rebuilt.data.snapshotId, 'built.txt'), 'utf8')).toContain(
+      'second setup',
+    );
+    expect(await stack.snapshotsBuilt()).toHaveLength(built + 1);
   });
 });

@@ -64,14 +64,21 @@ export const usdLimit = () =>
     .preprocess(unsetIsNone, z.coerce.number().positive().optional())
     .describe('US dollars, e.g. 2.50 (unset: no limit)');
 
+/** A run's wall-time limit in minutes; unset: none. */
+export const minutesLimit = () =>
+  z
+    .preprocess(unsetIsNone, z.coerce.number().int().positive().optional())
+    .describe('minutes of the run working, not held (unset: no limit)');
+
 /**
  * The model budgets every repository gets unless its `.horizon/config.yaml` says otherwise
  * (`budgets:`): per run, per work item, per repository ("project") per UTC month, per person per
- * UTC day. A run that reaches one is held and its owner asked (docs/cost.md).
+ * UTC day; a run's wall time too. A run that reaches one is held and its owner asked (docs/cost.md).
  */
 export const budgetConfig = {
   BUDGET_RUN_TOKENS: tokenLimit(),
   BUDGET_RUN_COST_USD: usdLimit(),
+  BUDGET_RUN_MINUTES: minutesLimit(),
   BUDGET_ITEM_TOKENS: tokenLimit(),
   BUDGET_ITEM_COST_USD: usdLimit(),
   BUDGET_PROJECT_TOKENS: tokenLimit(),
@@ -82,10 +89,14 @@ export const budgetConfig = {
   BUDGET_ANSWER_TIMEOUT_MS: durationMs(24 * 60 * 60_000),
 };
 
-/** What the budget question's Continue button (Slack) grants: both, each counting where a limit of its kind applies. */
+/**
+ * What the budget question's Continue button (Slack) grants: dollars and tokens, each counting
+ * where a limit of its kind applies, or minutes when the run reached its wall time.
+ */
 export const budgetContinueConfig = {
   BUDGET_CONTINUE_EXTRA_USD: z.coerce.number().positive().default(2).describe('US dollars, e.g. 2.50'),
   BUDGET_CONTINUE_EXTRA_TOKENS: positiveInt(200_000),
+  BUDGET_CONTINUE_EXTRA_MINUTES: positiveInt(15),
 };
 
 /** What every service needs: where Postgres and NATS are, how to log, which stream prefix. */

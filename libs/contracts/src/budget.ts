@@ -2,12 +2,22 @@ import { z } from 'zod';
 import { defineContract } from './contract';
 import { isoDate } from './domain';
 
-/** A limit in tokens (every input and output token the provider reported), in dollars, or both. */
+/**
+ * A limit in tokens (every input and output token the provider reported), in dollars, or both;
+ * for one run also in minutes of wall time (the time it was working, not the time it was held).
+ */
 export const budgetLimitSchema = z.strictObject({
   tokens: z.number().int().positive().optional(),
   costUsd: z.number().positive().optional(),
+  minutes: z.number().int().positive().optional(),
 });
 export type BudgetLimit = z.infer<typeof budgetLimitSchema>;
+
+/** Wall time is one run's: an item's runs, a month or a day have no time of their own to limit. */
+const wallTimeOfOneRun = budgetLimitSchema.refine((limit) => limit.minutes === undefined, {
+  message: 'a limit in minutes (wall time) applies to one run only: put it under `run`',
+  path: ['minutes'],
+});
 
 /** The scopes a limit applies to: one run, a work item's runs, a repository per UTC month, a person per UTC day. */
 export const budgetScopes = ['run', 'item', 'project', 'personDay'] as const;
@@ -16,9 +26,9 @@ export type BudgetScope = (typeof budgetScopes)[number];
 /** Limits by scope, as configuration and `.horizon/config.yaml` (`budgets:`) declare them. */
 export const budgetLimitsSchema = z.strictObject({
   run: budgetLimitSchema.optional(),
-  item: budgetLimitSchema.optional(),
-  project: budgetLimitSchema.optional(),
-  personDay: budgetLimitSchema.optional(),
+  item: wallTimeOfOneRun.optional(),
+  project: wallTimeOfOneRun.optional(),
+  personDay: wallTimeOfOneRun.optional(),
 });
 export type BudgetLimits = z.infer<typeof budgetLimitsSchema>;
 
@@ -33,6 +43,12 @@ export const runAllowanceSchema = z.object({
   /** Which limit each figure comes from, for the question the owner is asked. */
   tokensFrom: z.string().nullable(),
   costFrom: z.string().nullable(),
+  /**
+   * Wall time the run may work, in milliseconds, counted from its start without the time it was
+   * held; null (and absent from a sender that predates it): no limit.
+   */
+  wallMs: z.number().int().nonnegative().nullable().default(null),
+  wallFrom: z.string().nullable().default(null),
   /** How long a held run waits for its owner's answer before it is stopped (its work saved). */
   answerTimeoutMs: z.number().int().positive(),
 });
@@ -46,6 +62,8 @@ export type BudgetAction = z.infer<typeof budgetActionSchema>;
 export const budgetExtraSchema = z.object({
   tokens: z.number().int().positive().nullable(),
   costUsd: z.number().positive().nullable(),
+  /** Minutes more of wall time; absent from a sender (or a stored grant) that predates it. */
+  minutes: z.number().int().positive().nullable().default(null),
 });
 export type BudgetExtra = z.infer<typeof budgetExtraSchema>;
 

@@ -35,6 +35,8 @@ export const frictionKinds = [
   'follow_up_unhandled',
   /** Something the run's setup lacked (an owner with no email for the Co-authored-by trailer). */
   'setup_gap',
+  /** The run's sandbox was slow to get ready: a snapshot build it waited for, or its boot and checkout. */
+  'slow_setup',
 ] as const;
 export const frictionKindSchema = z.enum(frictionKinds);
 export type FrictionKind = z.infer<typeof frictionKindSchema>;

@@ -14,6 +14,7 @@ export const slackBudgetButtonSchema = z.strictObject({
   workItemId: z.string().uuid(),
   extraUsd: z.number().positive().optional(),
   extraTokens: z.number().int().positive().optional(),
+  extraMinutes: z.number().int().positive().optional(),
 });
 
 export const slackBudgetAnswer = defineContract({

@@ -126,10 +126,21 @@ export const runnerSaveAndStopSchema = z.object({
 });
 export type RunnerSaveAndStop = z.infer<typeof runnerSaveAndStopSchema>;
 
+/**
+ * The run's deadline moved later: it does not run while the run is held at its budget (its
+ * sandbox frozen), so a run that goes on gets the time it was held back.
+ */
+export const runnerDeadlineSchema = z.object({
+  type: z.literal('deadline'),
+  deadlineAt: isoDate,
+});
+export type RunnerDeadline = z.infer<typeof runnerDeadlineSchema>;
+
 /** Every line the runner reads after the spec. */
 export const runnerInputSchema = z.discriminatedUnion('type', [
   runnerFollowUpSchema,
   runnerSaveAndStopSchema,
+  runnerDeadlineSchema,
 ]);
 export type RunnerInput = z.infer<typeof runnerInputSchema>;
 

@@ -3,7 +3,7 @@ import { defineContract } from './contract';
 import { isoDate, sandboxFlavourSchema } from './domain';
 import { agentRunKindSchema, harnessNameSchema, modelProviderSchema, repoAgentSettingsSchema } from './run';
 import { repoReviewSettingsSchema } from './review';
-import { scheduleDeclarationSchema } from './schedule';
+import { repoRetroSettingsSchema, scheduleDeclarationSchema } from './schedule';
 import { budgetLimitsSchema, runAllowanceSchema } from './budget';
 
 const resources = z.object({
@@ -86,13 +86,27 @@ export const sandboxResume = defineContract({
   data: z.object({ sandboxId: z.string().uuid() }),
 });
 
+/** When a refresh rebuilds a series (see `sandboxRefreshSnapshots.when`). */
+export const snapshotRefreshConditionSchema = z.enum(['setup_changed']);
+export type SnapshotRefreshCondition = z.infer<typeof snapshotRefreshConditionSchema>;
+
 export const sandboxRefreshSnapshots = defineContract({
   kind: 'command',
   subject: 'hzn.cmd.sandbox.refresh_snapshots',
   version: 1,
   description:
-    "Rebuild a repository's snapshots whose commit is no longer the remote's default-branch HEAD, then collect old ones.",
-  data: z.object({ repo: z.string(), flavours: z.array(sandboxFlavourSchema).min(1) }),
+    "Rebuild a repository's snapshots whose commit is no longer the remote's default-branch HEAD (with `when`, only if setup inputs changed), then collect old ones.",
+  data: z.object({
+    repo: z.string(),
+    flavours: z.array(sandboxFlavourSchema).min(1),
+    /**
+     * `setup_changed` (the orchestrator's, after a merge): only series this host already holds,
+     * rebuilt only when a setup input (`.horizon/config.yaml`, a root lockfile) differs between
+     * the snapshot's commit and HEAD. Absent: every series named is brought to HEAD, built if
+     * missing. Optional, so version 1 still reads it; an older consumer ignores it and rebuilds.
+     */
+    when: snapshotRefreshConditionSchema.optional(),
+  }),
 });
 
 /** Facts from sandbox-manager (`hzn.evt.sandbox.*`). */
@@ -132,6 +146,8 @@ export const sandboxSnapshotBuilt = defineContract({
     budgets: budgetLimitsSchema.optional(),
     /** Its `agent:` settings at `commit` (the harness its runs use). Absent: an older publisher. */
     agent: repoAgentSettingsSchema.optional(),
+    /** Its `retro:` settings at `commit` (defaults filled in). Absent: an older publisher, taken as the defaults. */
+    retro: repoRetroSettingsSchema.optional(),
   }),
 });
 

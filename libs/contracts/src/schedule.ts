@@ -31,6 +31,17 @@ export const scheduleDeclarationSchema = z.strictObject({
 });
 export type ScheduleDeclaration = z.infer<typeof scheduleDeclarationSchema>;
 
+/**
+ * A repository's `retro:` in `.horizon/config.yaml`. Every repository gets a weekly retro
+ * (`RETRO_DEFAULT_CRON`, orchestrator) so its papercuts are read without anyone asking;
+ * `weekly: false` declines it. A schedule of its own of flavour `retro` replaces it anyway.
+ */
+export const repoRetroSettingsSchema = z.strictObject({
+  weekly: z.boolean().default(true),
+});
+export type RepoRetroSettings = z.infer<typeof repoRetroSettingsSchema>;
+export const defaultRetroSettings: RepoRetroSettings = { weekly: true };
+
 /** Where a schedule was declared: the repository's config (synced from it) or the API/CLI. */
 export const scheduleOriginSchema = z.enum(['config', 'api']);
 

@@ -5,6 +5,7 @@ export { prepareRunnerRuntime, bundleRunner, type RunnerRuntime, type RunnerRunt
 export { runnerInside, sandboxPath } from './layout';
 export { emptyReport } from './report';
 export { EventLog } from './event-log';
+export { RunClock, type RunDeadlineSource } from './run-clock';
 export { resolveOpenCodeBinary } from './opencode-binary';
 export { resolveClaudeBinary } from './claude-binary';
 export { resolveCodexBinary } from './codex-binary';

@@ -10,6 +10,7 @@ import {
 } from '@horizon/contracts';
 import type { SandboxDriver, SandboxHandle } from '@horizon/sandbox';
 import { runnerInside } from './layout';
+import type { RunDeadlineSource } from './run-clock';
 import { emptyReport } from './report';
 
 export interface LaunchAgentRunOptions {
@@ -24,6 +25,11 @@ export interface LaunchAgentRunOptions {
    * come. Without it stdin is closed after the spec.
    */
   followUps?: AsyncIterable<RunnerInput>;
+  /**
+   * The run's deadline when it can move (a run held at its budget): the runner is not killed
+   * while it is held, and is told the later deadline when it goes on. Default: the spec's.
+   */
+  deadline?: RunDeadlineSource;
 }
 
 const STDERR_TAIL = 8 * 1024;
@@ -93,7 +99,21 @@ export async function launchAgentRun(
   };
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort);
-  killAfter(Date.parse(parsed.deadlineAt) - Date.now() + grace, 'timed_out');
+  let deadlineTimer: NodeJS.Timeout | undefined;
+  const armDeadline = (at: number | null) => {
+    clearTimeout(deadlineTimer);
+    if (at === null) return;
+    killAfter(at - Date.now() + grace, 'timed_out');
+    deadlineTimer = timers.at(-1);
+  };
+  armDeadline(options.deadline ? options.deadline.deadlineAt : Date.parse(parsed.deadlineAt));
+  const stopFollowingDeadline = options.deadline?.onChange(() => {
+    const at = options.deadline!.deadlineAt;
+    armDeadline(at);
+    // Written at once, before the sandbox thaws: the runner reads it ahead of its own deadline timers.
+    if (at !== null && options.followUps && !runnerDone)
+      proc.stdin.write(`${JSON.stringify({ type: 'deadline', deadlineAt: new Date(at).toISOString() })}\n`);
+  });
 
   proc.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-STDERR_TAIL);
@@ -138,6 +158,7 @@ export async function launchAgentRun(
     runnerDone = true;
     proc.stdin.end();
     for (const timer of timers) clearTimeout(timer);
+    stopFollowingDeadline?.();
     options.signal?.removeEventListener('abort', onAbort);
   }
 }

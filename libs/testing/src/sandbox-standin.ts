@@ -6,6 +6,7 @@ import {
   runProgress,
   sandboxCancel,
   sandboxProvision,
+  sandboxRefreshSnapshots,
 } from '@horizon/contracts';
 import type { MessageHandler, Publisher } from '@horizon/messaging';
 
@@ -15,11 +16,13 @@ export type ProvisionCommand = EnvelopeOf<typeof sandboxProvision>;
  * Stands in for sandbox-manager on the real command stream: it takes `hzn.cmd.sandbox.*`
  * commands and answers as the real one will, with `hzn.evt.run.*` events. `behaviour` decides
  * per command: `succeed` reports the harness start and a successful finish on the branch;
- * `hold` only records the command (the test reports for it).
+ * `hold` only records the command (the test reports for it). Cancels and snapshot refreshes
+ * (a merge asks for one) are only recorded.
  */
 export class SandboxStandIn {
   readonly provisions: ProvisionCommand[] = [];
   readonly cancels: EnvelopeOf<typeof sandboxCancel>[] = [];
+  readonly refreshes: EnvelopeOf<typeof sandboxRefreshSnapshots>[] = [];
   /** When the first provision command of each work item arrived (ms, `performance.now()`). */
   readonly firstProvisionAt = new Map<string, number>();
   behaviour: (cmd: ProvisionCommand['data']) => 'succeed' | 'hold' = () => 'succeed';
@@ -43,6 +46,10 @@ export class SandboxStandIn {
         },
       ],
       [sandboxCancel.subject, (env) => void this.cancels.push(env as EnvelopeOf<typeof sandboxCancel>)],
+      [
+        sandboxRefreshSnapshots.subject,
+        (env) => void this.refreshes.push(env as EnvelopeOf<typeof sandboxRefreshSnapshots>),
+      ],
     ]);
   }
 

@@ -51,6 +51,7 @@ export function startCliTurn(
     env: launch.env,
     stdin: task.prompt,
     deadlineMs: task.deadlineMs,
+    ...(task.deadlineAt ? { deadlineAt: task.deadlineAt } : {}),
     ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}),
     onStdoutLine: (line) => launch.onLine(line, events, turn),
   });

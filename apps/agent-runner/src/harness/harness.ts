@@ -25,6 +25,8 @@ export interface HarnessTask {
   env?: Record<string, string>;
   /** Budget from `start()`; past it the process group is killed and the run is `timed_out`. */
   deadlineMs: number;
+  /** Where the deadline stands now (epoch milliseconds), when it may move later than `deadlineMs`. */
+  deadlineAt?: () => number;
   context: HarnessContext;
   /** An MCP server for the agent (mcp-context), reached with a run-scoped bearer token. */
   mcp?: HarnessMcpServer;

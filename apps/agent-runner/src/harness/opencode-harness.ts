@@ -63,6 +63,7 @@ export class OpenCodeHarness implements Harness {
       cwd: task.workdir,
       env,
       deadlineMs: task.deadlineMs,
+      ...(task.deadlineAt ? { deadlineAt: task.deadlineAt } : {}),
       ...(this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {}),
       onStdoutLine: (line) => {
         const found = /listening on (https?:\/\/\S+)/.exec(line);

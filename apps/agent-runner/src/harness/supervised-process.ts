@@ -23,6 +23,11 @@ export interface SupervisedProcessOptions {
   /** Written to stdin, which is then closed. */
   stdin?: string;
   deadlineMs: number;
+  /**
+   * Where the deadline stands now (epoch milliseconds), when it can move later than `deadlineMs`
+   * from the start (a run held at its budget gets the held time back).
+   */
+  deadlineAt?: () => number;
   /** Time between SIGTERM and SIGKILL. */
   killGraceMs?: number;
   /** Called for each complete line of stdout (a last unterminated line included). */
@@ -105,7 +110,20 @@ export function superviseProcess(options: SupervisedProcessOptions): SupervisedP
     }
     return result;
   });
-  const deadlineTimer = setTimeout(() => void stop('deadline'), options.deadlineMs);
+  let deadlineTimer: NodeJS.Timeout;
+  const armDeadline = (ms: number) => {
+    deadlineTimer = setTimeout(() => {
+      if (!options.deadlineAt) return void stop('deadline');
+      // Looked at after pending input is read: a process frozen while its run was held finds
+      // its timer expired at the thaw, and the later deadline waiting on its stdin.
+      setImmediate(() => {
+        const left = options.deadlineAt!() - Date.now();
+        if (left <= 0) void stop('deadline');
+        else if (child.exitCode === null && child.signalCode === null) armDeadline(left);
+      });
+    }, ms);
+  };
+  armDeadline(options.deadlineMs);
 
   return { pid: child.pid, outcome, stop };
 }

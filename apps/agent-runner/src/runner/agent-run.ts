@@ -12,6 +12,7 @@ import type { Harness } from '../harness';
 import { AgentSession } from './agent-session';
 import { runCommand, shellCommand, type CommandOutcome } from './commands';
 import { commitMessage } from './commit-message';
+import { RunDeadline } from './deadline';
 import type { FollowUpSource } from './follow-ups';
 import { FrictionRecorder } from './friction';
 import { fixPrompt, rebasePrompt, reviewPrompt, taskPrompt } from './prompts';
@@ -35,6 +36,8 @@ export interface AgentRunDeps {
   saveAndStop?: AbortSignal;
   /** Follow-ups from the humans while the run goes on (the runner's stdin). */
   followUps: FollowUpSource;
+  /** The run's deadline, moved later from stdin; default: the spec's. */
+  deadline?: RunDeadline;
 }
 
 /** Log kept per verification step in the transcript; the report keeps up to 64 KiB. */
@@ -52,7 +55,10 @@ export async function runAgent(deps: AgentRunDeps): Promise<RunReport> {
 
 class AgentRun {
   private readonly startedAt = Date.now();
-  private readonly deadlineAt: number;
+  private readonly deadline: RunDeadline;
+  private get deadlineAt(): number {
+    return this.deadline.at;
+  }
   private readonly verification: VerificationResult[] = [];
   private readonly friction = new FrictionRecorder();
   private readonly agent: AgentSession;
@@ -64,14 +70,14 @@ class AgentRun {
   private saving = false;
 
   constructor(private readonly deps: AgentRunDeps) {
-    this.deadlineAt = Date.parse(deps.spec.deadlineAt);
+    this.deadline = deps.deadline ?? new RunDeadline(Date.parse(deps.spec.deadlineAt));
     deps.transcript.observe((event) => {
       this.friction.observe(event);
       if (event.kind === 'tool_use') this.toolCalls += 1;
     });
     this.agent = new AgentSession({
       ...deps,
-      deadlineAt: this.deadlineAt,
+      deadline: this.deadline,
       checkStillGoing: () => this.checkStillGoing(),
     });
   }
@@ -388,7 +394,7 @@ class AgentRun {
     if (!this.saving && this.deps.saveAndStop?.aborted)
       throw new SaveAndStop(String(this.deps.saveAndStop.reason));
     if (Date.now() >= this.deadlineAt)
-      throw new RunStopped('timed_out', `the deadline (${this.deps.spec.deadlineAt}) passed`);
+      throw new RunStopped('timed_out', `the deadline (${new Date(this.deadlineAt).toISOString()}) passed`);
   }
 
   private finish(

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AgentRunSpec, RunnerFollowUp } from '@horizon/contracts';
 import type { Harness, HarnessRun, HarnessUsage } from '../harness';
 import { followUpAuthor, followUpMessage, type FollowUpSource } from './follow-ups';
+import type { RunDeadline } from './deadline';
 import { RunStopped, SaveAndStop } from './run-stopped';
 import { oneLine, type Transcript } from './transcript';
 
@@ -16,7 +17,7 @@ export interface AgentSessionDeps {
   agentEnv: Record<string, string>;
   signal: AbortSignal;
   saveAndStop?: AbortSignal;
-  deadlineAt: number;
+  deadline: RunDeadline;
   /** Throws `RunStopped` when the run was cancelled or is past its deadline. */
   checkStillGoing: () => void;
 }
@@ -81,7 +82,8 @@ export class AgentSession {
         ...(spec.model.costPerMillionTokens ? { costPerMillionTokens: spec.model.costPerMillionTokens } : {}),
       },
       env: this.deps.agentEnv,
-      deadlineMs: this.deps.deadlineAt - Date.now(),
+      deadlineMs: this.deps.deadline.at - Date.now(),
+      deadlineAt: () => this.deps.deadline.at,
       context: {
         runId: spec.runId,
         title: `Horizon ${spec.kind} ${spec.workItemId}`,

@@ -11,11 +11,13 @@ const dollars = (v: string) => {
   return n;
 };
 
-const tokens = (v: string) => {
+const wholeNumber = (what: string) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('a positive whole number of tokens');
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`a positive whole number of ${what}`);
   return n;
 };
+const tokens = wholeNumber('tokens');
+const minutes = wholeNumber('minutes');
 
 /** `horizon budget continue|stop <item>`: the owner's answer to an item waiting at a budget. */
 export function budgetCommand(program: Command): void {
@@ -40,25 +42,32 @@ export function budgetCommand(program: Command): void {
     .description('let its held run go on (or the item start) with more to spend')
     .option('--extra <usd>', 'US dollars more, e.g. 2 or $2.50', dollars)
     .option('--extra-tokens <n>', 'tokens more', tokens)
+    .option('--extra-minutes <n>', 'minutes more of wall time (a run at its time limit)', minutes)
     .option('--token <token>', 'a work API token (hzn_…)')
     .addHelpText('after', '\nExample:\n  $ horizon budget continue 3f1c… --extra 2')
-    .action(async (id: string, o: { extra?: number; extraTokens?: number; token?: string }) => {
-      if (o.extra === undefined && o.extraTokens === undefined)
-        throw new CliError(
-          EXIT.usage,
-          'budget continue: say how much more, --extra <usd> and/or --extra-tokens <n>',
+    .action(
+      async (
+        id: string,
+        o: { extra?: number; extraTokens?: number; extraMinutes?: number; token?: string },
+      ) => {
+        if (o.extra === undefined && o.extraTokens === undefined && o.extraMinutes === undefined)
+          throw new CliError(
+            EXIT.usage,
+            'budget continue: say how much more, --extra <usd>, --extra-tokens <n> and/or --extra-minutes <n>',
+          );
+        await answer(
+          id,
+          {
+            action: 'continue',
+            ...(o.extra !== undefined ? { extraUsd: o.extra } : {}),
+            ...(o.extraTokens !== undefined ? { extraTokens: o.extraTokens } : {}),
+            ...(o.extraMinutes !== undefined ? { extraMinutes: o.extraMinutes } : {}),
+          },
+          o.token,
         );
-      await answer(
-        id,
-        {
-          action: 'continue',
-          ...(o.extra !== undefined ? { extraUsd: o.extra } : {}),
-          ...(o.extraTokens !== undefined ? { extraTokens: o.extraTokens } : {}),
-        },
-        o.token,
-      );
-      process.stdout.write(`asked ${id} to continue\n`);
-    });
+        process.stdout.write(`asked ${id} to continue\n`);
+      },
+    );
   budget
     .command('stop <item>')
     .description('end its held run where it stands, its work committed and pushed to its branch')

@@ -37,10 +37,16 @@ const budgetBody = z
     action: budgetActionSchema,
     extraUsd: z.number().positive().optional(),
     extraTokens: z.number().int().positive().optional(),
+    extraMinutes: z.number().int().positive().optional(),
   })
-  .refine((b) => b.action === 'stop' || b.extraUsd !== undefined || b.extraTokens !== undefined, {
-    message: 'continue needs extraUsd or extraTokens: how much more it may spend',
-  });
+  .refine(
+    (b) =>
+      b.action === 'stop' ||
+      b.extraUsd !== undefined ||
+      b.extraTokens !== undefined ||
+      b.extraMinutes !== undefined,
+    { message: 'continue needs extraUsd, extraTokens or extraMinutes: how much more it may spend' },
+  );
 
 const itemId = () => new ParseUUIDPipe({ version: '4' });
 
@@ -87,8 +93,8 @@ export class SteeringController {
     @Param('id', itemId()) id: string,
     @Body() body: unknown,
   ): Promise<SteeringAccepted> {
-    const { action, extraUsd, extraTokens } = parse(budgetBody, body ?? {});
-    const extra = { tokens: extraTokens ?? null, costUsd: extraUsd ?? null };
+    const { action, extraUsd, extraTokens, extraMinutes } = parse(budgetBody, body ?? {});
+    const extra = { tokens: extraTokens ?? null, costUsd: extraUsd ?? null, minutes: extraMinutes ?? null };
     return answer(id, 'answering its budget', () => this.steering.answerBudget(viewer, id, action, extra));
   }
 

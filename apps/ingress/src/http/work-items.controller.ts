@@ -155,7 +155,11 @@ export class WorkItemsController {
     const status = await this.publish(reply, apiWorkItemBudgetAnswer, deliveryId, {
       workItemId,
       action: answer.action,
-      extra: { tokens: answer.extraTokens ?? null, costUsd: answer.extraUsd ?? null },
+      extra: {
+        tokens: answer.extraTokens ?? null,
+        costUsd: answer.extraUsd ?? null,
+        minutes: answer.extraMinutes ?? null,
+      },
       requestedBy: `api-token:${request.principal.tokenId}`,
       delivery: this.delivery(deliveryId, 'work_item_budget_answer'),
     });

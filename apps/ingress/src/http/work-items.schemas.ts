@@ -43,12 +43,25 @@ export const budgetAnswerBody = z
       .positive()
       .optional()
       .describe('continue: tokens more for the run and its item'),
-  })
-  .refine((body) => body.action === 'stop' || body.extraUsd !== undefined || body.extraTokens !== undefined, {
-    message: 'continue needs extraUsd or extraTokens (how much more it may spend)',
+    extraMinutes: z
+      .number()
+      .int('extraMinutes must be a whole number of minutes')
+      .positive('extraMinutes must be more than 0')
+      .optional()
+      .describe('continue: minutes more of wall time for the run and its item'),
   })
   .refine(
-    (body) => body.action === 'continue' || (body.extraUsd === undefined && body.extraTokens === undefined),
+    (body) =>
+      body.action === 'stop' ||
+      body.extraUsd !== undefined ||
+      body.extraTokens !== undefined ||
+      body.extraMinutes !== undefined,
+    { message: 'continue needs extraUsd, extraTokens or extraMinutes (how much more it may spend)' },
+  )
+  .refine(
+    (body) =>
+      body.action === 'continue' ||
+      (body.extraUsd === undefined && body.extraTokens === undefined && body.extraMinutes === undefined),
     {
       message: 'stop takes no extra amount',
     },

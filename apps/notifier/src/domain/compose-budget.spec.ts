@@ -23,7 +23,7 @@ describe('the budget question', () => {
     'env-9',
     { workItemId, from: 'running', to: 'waiting', cause, runId, sourceRefs: refs },
     route,
-    { usd: 2.5, tokens: 150_000 },
+    { usd: 2.5, tokens: 150_000, minutes: 20 },
   );
 
   it('asks where the work came from: buttons in the Slack thread, Linear, the pull request, the console', () => {
@@ -39,7 +39,7 @@ describe('the budget question', () => {
 
   it('states what Continue grants on the button and in its value, and says how to answer elsewhere', () => {
     const slack = out.find((n) => n.dedupeKey === 'slack:budget:env-9')!;
-    expect(slack.body).toContain('Continue with $2.50 and 150K tokens more, or stop?');
+    expect(slack.body).toContain('Continue with $2.50, 150K tokens and 20 minutes more, or stop?');
     expect(slack.actions!.map((a) => [a.actionId, a.label])).toEqual([
       [SLACK_BUDGET_ACTIONS.continue, 'Continue (+$2.5)'],
       [SLACK_BUDGET_ACTIONS.stop, 'Stop'],
@@ -48,10 +48,25 @@ describe('the budget question', () => {
       workItemId,
       extraUsd: 2.5,
       extraTokens: 150_000,
+      extraMinutes: 20,
     });
     expect(JSON.parse(slack.actions![1]!.value)).toEqual({ workItemId });
     const github = out.find((n) => n.channel === 'github')!;
     expect(github.target).toEqual({ forge: 'local', repo: 'acme/app', runId, number: '3' });
     expect(github.body).toContain(`horizon budget continue ${workItemId} --extra 2.5`);
+    expect(github.body).toContain('`--extra-minutes 20` for a run at its time limit');
+  });
+
+  it('grants the configured minutes with Continue when the run reached its wall time', () => {
+    const wallCause =
+      'its run is held at its budget (run limit of 30 minutes: 30 min 2 s of 30 min worked); continue with more, or stop, by 2026-12-05T10:00:00.000Z';
+    const [slack] = onStateChanged(
+      'env-10',
+      { workItemId, from: 'running', to: 'waiting', cause: wallCause, runId, sourceRefs: refs },
+      route,
+      { usd: 2, tokens: 200_000, minutes: 15 },
+    ).filter((n) => n.dedupeKey === 'slack:budget:env-10');
+    expect(slack!.body).toContain('run limit of 30 minutes');
+    expect(JSON.parse(slack!.actions![0]!.value)).toMatchObject({ extraMinutes: 15 });
   });
 });

@@ -1,10 +1,14 @@
 import { SLACK_BUDGET_ACTIONS, type DataOf, type workItemStateChanged } from '@horizon/contracts';
 import type { Notification, Route } from './compose';
 
-/** What a "Continue" button grants: the run's allowance grows by both (each counts where a limit of its kind applies). */
+/**
+ * What a "Continue" button grants: the run's allowance grows by all three, each counting where a
+ * limit of its kind applies (the minutes where the run reached its wall time).
+ */
 export interface ContinueExtra {
   usd: number;
   tokens: number;
+  minutes: number;
 }
 
 const tokens = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
@@ -21,9 +25,10 @@ export function budgetQuestion(
   route: Route,
   extra: ContinueExtra,
 ): Notification[] {
-  const more = `$${extra.usd.toFixed(2)} and ${tokens.format(extra.tokens)} tokens`;
+  const more = `$${extra.usd.toFixed(2)}, ${tokens.format(extra.tokens)} tokens and ${extra.minutes} minutes`;
   const how =
-    `Answer with \`horizon budget continue ${data.workItemId} --extra ${extra.usd}\` or ` +
+    `Answer with \`horizon budget continue ${data.workItemId} --extra ${extra.usd}\` ` +
+    `(\`--extra-minutes ${extra.minutes}\` for a run at its time limit) or ` +
     `\`horizon budget stop ${data.workItemId}\`, or in the Horizon console.`;
   const question = `Budget reached: ${data.cause}`;
   const stopping = 'Stop ends the run where it stands, its work saved on its branch.';
@@ -42,7 +47,7 @@ export function budgetQuestion(
         {
           actionId: SLACK_BUDGET_ACTIONS.continue,
           label: `Continue (+$${extra.usd})`,
-          value: value({ extraUsd: extra.usd, extraTokens: extra.tokens }),
+          value: value({ extraUsd: extra.usd, extraTokens: extra.tokens, extraMinutes: extra.minutes }),
           style: 'primary',
         },
         { actionId: SLACK_BUDGET_ACTIONS.stop, label: 'Stop', value: value({}), style: 'danger' },

@@ -4,7 +4,7 @@ import { budgetQuestion, type ContinueExtra } from './compose-budget';
 import { onRunFinishedOnPullRequest } from './compose-github';
 
 /** What the budget question's Continue button grants unless the notifier is configured otherwise. */
-export const defaultContinueExtra: ContinueExtra = { usd: 2, tokens: 200_000 };
+export const defaultContinueExtra: ContinueExtra = { usd: 2, tokens: 200_000, minutes: 15 };
 
 /**
  * Turns lifecycle facts into channel messages (pure: no I/O). Each work item reports where it

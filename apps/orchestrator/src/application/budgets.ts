@@ -25,12 +25,16 @@ const BUDGET_ACTOR = 'system:budget';
 const holdable = ['running', 'verifying', 'revising'] as const;
 
 function limitsOf(config: OrchestratorConfig): BudgetLimits {
-  const limit = (tokens: number | undefined, costUsd: number | undefined) =>
-    tokens === undefined && costUsd === undefined
+  const limit = (tokens: number | undefined, costUsd: number | undefined, minutes?: number) =>
+    tokens === undefined && costUsd === undefined && minutes === undefined
       ? undefined
-      : { ...(tokens !== undefined ? { tokens } : {}), ...(costUsd !== undefined ? { costUsd } : {}) };
+      : {
+          ...(tokens !== undefined ? { tokens } : {}),
+          ...(costUsd !== undefined ? { costUsd } : {}),
+          ...(minutes !== undefined ? { minutes } : {}),
+        };
   const limits: BudgetLimits = {};
-  const run = limit(config.BUDGET_RUN_TOKENS, config.BUDGET_RUN_COST_USD);
+  const run = limit(config.BUDGET_RUN_TOKENS, config.BUDGET_RUN_COST_USD, config.BUDGET_RUN_MINUTES);
   const item = limit(config.BUDGET_ITEM_TOKENS, config.BUDGET_ITEM_COST_USD);
   const project = limit(config.BUDGET_PROJECT_TOKENS, config.BUDGET_PROJECT_COST_USD);
   const personDay = limit(config.BUDGET_PERSON_DAY_TOKENS, config.BUDGET_PERSON_DAY_COST_USD);
@@ -41,11 +45,12 @@ function limitsOf(config: OrchestratorConfig): BudgetLimits {
   return limits;
 }
 
-/** "$2.00 and 5,000 tokens" */
+/** "$2.00 and 5,000 tokens", "15 minutes" */
 export function describeExtra(extra: BudgetExtra): string {
   const parts = [
     extra.costUsd !== null ? `$${extra.costUsd.toFixed(2)}` : null,
     extra.tokens !== null ? `${new Intl.NumberFormat('en-US').format(extra.tokens)} tokens` : null,
+    extra.minutes !== null ? `${extra.minutes} minute${extra.minutes === 1 ? '' : 's'}` : null,
   ].filter(Boolean);
   return parts.join(' and ') || 'nothing';
 }
@@ -184,8 +189,8 @@ export class BudgetWaits {
     const waiting = this.waitingOf(item);
     if (item.state !== 'waiting' || !waiting)
       return { applied: false, reason: `the item is ${item.state}, not waiting at a budget` };
-    if (action === 'continue' && extra.tokens === null && extra.costUsd === null)
-      return { applied: false, reason: '"continue" needs an extra amount (dollars or tokens)' };
+    if (action === 'continue' && extra.tokens === null && extra.costUsd === null && extra.minutes === null)
+      return { applied: false, reason: '"continue" needs an extra amount (dollars, tokens or minutes)' };
     const budgetExtra =
       action === 'continue'
         ? addExtra(item.budgetExtra ? budgetExtraSchema.parse(item.budgetExtra) : null, extra)
@@ -210,6 +215,13 @@ export class BudgetWaits {
       extra,
       answeredBy: actor,
     });
+    // The deadline stood still while the run was held (sandbox-manager moves the runner's the
+    // same way): the watchdog must not time out a run that goes on, or saves its work, at once.
+    await this.runs.extendDeadline(
+      uow.tx,
+      run.id,
+      Math.max(0, uow.now.getTime() - item.stateEnteredAt.getTime()),
+    );
     const cause =
       action === 'continue'
         ? `${actor} let the run go on with ${describeExtra(extra)} more`

@@ -1,20 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import type { DataOf, sandboxSnapshotBuilt } from '@horizon/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { defaultRetroSettings, type DataOf, type sandboxSnapshotBuilt } from '@horizon/contracts';
 import type { Logger } from '@horizon/observability';
-import { CronTicks, InvalidScheduleError, planScheduleSync, StoredSchedule } from '../domain';
+import {
+  CronTicks,
+  InvalidScheduleError,
+  planScheduleSync,
+  StoredSchedule,
+  withDefaultRetro,
+} from '../domain';
 import { ScheduleRepository } from '../persistence/schedule.repository';
+import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../settings';
 import type { UnitOfWork } from './unit-of-work';
 
 /**
  * Keeps the schedules a repository declares in `.horizon/config.yaml` as declared at its default
- * branch's HEAD, each time sandbox-manager builds a snapshot there (it reads the file). A
+ * branch's HEAD, each time sandbox-manager builds a snapshot there (it reads the file), with the
+ * weekly retro every repository gets unless it has or declines one (`withDefaultRetro`). A
  * declaration whose cron or time zone does not parse is skipped with the reason logged; the
  * others still apply.
  */
 @Injectable()
 export class ScheduleConfigSync {
-  constructor(private readonly schedules: ScheduleRepository) {}
+  constructor(
+    private readonly schedules: ScheduleRepository,
+    @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
+  ) {}
 
   async apply(uow: UnitOfWork, snapshot: DataOf<typeof sandboxSnapshotBuilt>, logger: Logger): Promise<void> {
     const { repo, commit } = snapshot;
@@ -28,7 +39,13 @@ export class ScheduleConfigSync {
     const rows = await this.schedules.list(uow.tx, repo);
     // Stored rows hold what the declarations were checked against (origin, flavour as strings).
     const stored = rows as StoredSchedule[];
-    const plan = planScheduleSync(stored, valid);
+    // After the check: a repository whose own retro does not parse still gets the default one.
+    const declared = withDefaultRetro(
+      valid,
+      snapshot.retro ?? defaultRetroSettings,
+      this.config.RETRO_DEFAULT_CRON,
+    );
+    const plan = planScheduleSync(stored, declared);
     const createdBy = `config@${commit.slice(0, 12)}`;
     for (const declaration of plan.create) {
       await this.schedules.create(uow.tx, {

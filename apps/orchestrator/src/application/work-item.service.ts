@@ -15,6 +15,7 @@ import { RunRepository } from '../persistence/run.repository';
 import { NewWorkItem, WorkItemRepository, WorkItemRow } from '../persistence/work-item.repository';
 import { activeStates } from '../settings';
 import { RunLauncher } from './run-launcher';
+import { requestSnapshotRefreshAfterMerge } from './snapshot-refresh';
 import { UnitOfWork } from './unit-of-work';
 import { WorkItemTransitions, pullRequestRef, sourceRefsOf } from './work-item-transitions';
 
@@ -213,7 +214,8 @@ export class WorkItemService {
 
   /**
    * The PR merged: → merged, the tracker issue marked done (a notify command), → done; then every
-   * item it held back is placed again, in the same transaction.
+   * item it held back is placed again, and sandbox-manager is asked to rebuild the repository's
+   * snapshots if the merge changed their setup inputs; all in the same transaction.
    */
   async merge(uow: UnitOfWork, item: WorkItemRow, pr: PullRequestTarget, actor: string): Promise<void> {
     if (!this.transitions.can(item, 'merged')) {
@@ -234,12 +236,9 @@ export class WorkItemService {
       item,
       'merged',
       `pull request #${pr.number} merged by ${actor}`,
-      {
-        actor,
-        runId: run?.id ?? null,
-        changes: { sourceRefs },
-      },
+      { actor, runId: run?.id ?? null, changes: { sourceRefs } },
     );
+    requestSnapshotRefreshAfterMerge(uow, item.repo);
     await this.complete(uow, merged, actor);
     await this.releaseDependents(uow, merged.id);
   }

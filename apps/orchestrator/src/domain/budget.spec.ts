@@ -1,3 +1,4 @@
+import { budgetLimitsSchema } from '@horizon/contracts';
 import { addExtra, mergeLimits, runAllowance, startRefusal, type BudgetFacts } from './budget';
 
 const none = { tokens: 0, costUsd: 0 };
@@ -31,15 +32,55 @@ describe('budgets', () => {
       costUsd: 2.5,
       tokensFrom: 'work item limit of 12,000 tokens',
       costFrom: "the repository's monthly limit of $100.00",
+      wallMs: null,
+      wallFrom: null,
       answerTimeoutMs: 60_000,
     });
+  });
+
+  it("gives a run its limit's wall time, whatever earlier runs took, with the minutes granted", () => {
+    expect(runAllowance(facts({ limits: { run: { minutes: 30 } } }))).toEqual({
+      tokens: null,
+      costUsd: null,
+      tokensFrom: null,
+      costFrom: null,
+      wallMs: 30 * 60_000,
+      wallFrom: 'run limit of 30 minutes',
+      answerTimeoutMs: 60_000,
+    });
+    expect(
+      runAllowance(
+        facts({
+          limits: { run: { minutes: 30, tokens: 1_000 } },
+          extra: { tokens: null, costUsd: 2, minutes: 1 },
+        }),
+      ),
+    ).toMatchObject({
+      tokens: 1_000,
+      wallMs: 31 * 60_000,
+      wallFrom: 'run limit of 30 minutes (plus 1 minute granted)',
+    });
+    // A wall-time limit alone never keeps a run from starting.
+    expect(startRefusal(facts({ limits: { run: { minutes: 1 } }, extra: null }))).toBeNull();
+  });
+
+  it('refuses a limit in minutes anywhere but the run, saying where it belongs', () => {
+    expect(budgetLimitsSchema.safeParse({ run: { minutes: 20 } }).success).toBe(true);
+    const refused = budgetLimitsSchema.safeParse({ item: { minutes: 20, tokens: 5 } });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ['item', 'minutes'],
+        message: 'a limit in minutes (wall time) applies to one run only: put it under `run`',
+      }),
+    ]);
   });
 
   it('adds what people granted to every limit', () => {
     const allowance = runAllowance(
       facts({
         limits: { run: { costUsd: 1 } },
-        extra: { tokens: null, costUsd: 2 },
+        extra: { tokens: null, costUsd: 2, minutes: null },
       }),
     );
     expect(allowance).toMatchObject({
@@ -78,9 +119,24 @@ describe('budgets', () => {
   });
 
   it('adds grants up', () => {
-    expect(addExtra(addExtra(null, { tokens: null, costUsd: 2 }), { tokens: 500, costUsd: 2 })).toEqual({
+    const dollars = { tokens: null, costUsd: 2, minutes: null };
+    expect(addExtra(addExtra(null, dollars), { tokens: 500, costUsd: 2, minutes: null })).toEqual({
       tokens: 500,
       costUsd: 4,
+      minutes: null,
+    });
+    expect(addExtra(addExtra(null, dollars), { tokens: null, costUsd: null, minutes: 15 })).toEqual({
+      tokens: null,
+      costUsd: 2,
+      minutes: 15,
+    });
+    // A grant stored before minutes existed reads as none.
+    expect(
+      addExtra({ tokens: 5, costUsd: null } as never, { tokens: null, costUsd: null, minutes: 5 }),
+    ).toEqual({
+      tokens: 5,
+      costUsd: null,
+      minutes: 5,
     });
   });
 });

@@ -36,7 +36,26 @@ export function mergeLimits(defaults: BudgetLimits, repo: BudgetLimits | null): 
 export function addExtra(current: BudgetExtra | null, more: BudgetExtra): BudgetExtra {
   const sum = (a: number | null | undefined, b: number | null) =>
     a == null && b === null ? null : (a ?? 0) + (b ?? 0);
-  return { tokens: sum(current?.tokens, more.tokens), costUsd: sum(current?.costUsd, more.costUsd) };
+  return {
+    tokens: sum(current?.tokens, more.tokens),
+    costUsd: sum(current?.costUsd, more.costUsd),
+    minutes: sum(current?.minutes, more.minutes),
+  };
+}
+
+/**
+ * The run limit's wall time with what people granted: minutes of one run's working time, so
+ * only the run scope has it and nothing already spent is taken off (each run starts afresh).
+ */
+function wallTime(facts: BudgetFacts): Remaining | null {
+  const minutes = facts.limits.run?.minutes;
+  if (minutes === undefined) return null;
+  const grant = facts.extra?.minutes ?? 0;
+  const plural = (n: number) => `${count.format(n)} minute${n === 1 ? '' : 's'}`;
+  return {
+    left: (minutes + grant) * 60_000,
+    from: `${scopeNames.run} of ${plural(minutes)}${grant ? ` (plus ${plural(grant)} granted)` : ''}`,
+  };
 }
 
 interface Remaining {
@@ -72,12 +91,15 @@ function remaining(
 export function runAllowance(facts: BudgetFacts): RunAllowance | null {
   const tokens = remaining(facts, 'tokens').tightest;
   const cost = remaining(facts, 'costUsd').tightest;
-  if (!tokens && !cost) return null;
+  const wall = wallTime(facts);
+  if (!tokens && !cost && !wall) return null;
   return {
     tokens: tokens ? Math.max(0, Math.floor(tokens.left)) : null,
     costUsd: cost ? Math.max(0, cost.left) : null,
     tokensFrom: tokens?.from ?? null,
     costFrom: cost?.from ?? null,
+    wallMs: wall?.left ?? null,
+    wallFrom: wall?.from ?? null,
     answerTimeoutMs: facts.answerTimeoutMs,
   };
 }

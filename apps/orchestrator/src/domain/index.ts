@@ -13,6 +13,8 @@ export * from './plan-breakdown';
 export * from './repo-mention';
 export * from './schedule-ticks';
 export * from './schedule-sync';
+export * from './default-retro';
+export * from './snapshot-refresh';
 export * from './review-outcome';
 export * from './fleet';
 export * from './check-failure-outcome';

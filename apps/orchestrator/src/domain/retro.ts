@@ -18,6 +18,7 @@ const KIND_WORDS: Record<FrictionGroup['kind'], string> = {
   git_failed: 'a git step that fails',
   follow_up_unhandled: "people's messages arriving too late",
   setup_gap: 'something the run setup lacks',
+  slow_setup: 'a sandbox slow to get ready (its snapshot build, or its boot and checkout)',
 };
 
 const day = (at: Date) => at.toISOString().slice(0, 10);

@@ -73,6 +73,12 @@ export class RunRepository {
     return row!.next;
   }
 
+  /** Moves a run in flight's deadline later (by the time it was held at its budget). */
+  async extendDeadline(tx: Tx, runId: string, byMs: number): Promise<void> {
+    await tx.$executeRaw`UPDATE "Run" SET "deadlineAt" = "deadlineAt" + make_interval(secs => ${byMs / 1000}::double precision)
+      WHERE "id" = ${runId}::uuid AND "outcome" IS NULL`;
+  }
+
   /** Marks the moment the harness started; a no-op when already marked. */
   async markStarted(tx: Tx, runId: string, at: Date): Promise<void> {
     await tx.$executeRaw`UPDATE "Run" SET "startedAt" = ${at} WHERE "id" = ${runId}::uuid AND "startedAt" IS NULL`;

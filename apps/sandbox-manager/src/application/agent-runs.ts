@@ -16,7 +16,7 @@ import {
   type sandboxProvision,
   type workItemFollowUp,
 } from '@horizon/contracts';
-import { EventLog } from '@horizon/runner-launch';
+import { EventLog, RunClock } from '@horizon/runner-launch';
 import type { KeyedLock } from './keyed-lock';
 import type {
   AgentLauncher,
@@ -62,6 +62,8 @@ interface FollowUpChannel {
   sandboxId: string;
   /** The runner reads them from the first on, so those sent while it booted are not lost. */
   followUps: EventLog<RunnerInput>;
+  /** Its working time and deadline, which stand still while it is held at its budget. */
+  clock: RunClock;
 }
 
 /** What became of a follow-up on this host. */
@@ -93,9 +95,16 @@ export class AgentRuns {
   }
 
   /** Before the sandbox boots: from now on the run takes follow-ups (they wait for its runner). */
-  prepare({ runId, workItemId, sandboxId, allowance }: EnvelopeOf<typeof sandboxProvision>['data']): void {
-    this.channels.set(runId, { workItemId, sandboxId, followUps: new EventLog() });
-    if (allowance) this.options.budgets?.open({ runId, workItemId, sandboxId, allowance });
+  prepare({
+    runId,
+    workItemId,
+    sandboxId,
+    allowance,
+    deadlineAt,
+  }: EnvelopeOf<typeof sandboxProvision>['data']): void {
+    const clock = new RunClock(Date.parse(deadlineAt));
+    this.channels.set(runId, { workItemId, sandboxId, followUps: new EventLog(), clock });
+    if (allowance) this.options.budgets?.open({ runId, workItemId, sandboxId, allowance, clock });
   }
 
   /** No more follow-ups for the run: it ended, or its sandbox never booted. */
@@ -158,6 +167,7 @@ export class AgentRuns {
           onEvent: (event) => progress.push(event),
           signal: run.controller.signal,
           followUps: channel.followUps,
+          deadline: channel.clock,
         },
       )
       .then(async (result) => {

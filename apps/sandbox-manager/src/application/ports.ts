@@ -6,14 +6,19 @@ import type {
   RunnerInput,
   RunReport,
   RepoReviewSettings,
+  RepoRetroSettings,
   BudgetLimits,
   SandboxFlavour,
   SandboxResources,
   ScheduleDeclaration,
+  SnapshotRefreshCondition,
   sandboxProvision,
 } from '@horizon/contracts';
 import type { ExecOptions, SandboxDriverKind, SandboxHandle, SandboxProcess } from '@horizon/sandbox';
+import type { RunDeadlineSource } from '@horizon/runner-launch';
 import type { SandboxState } from '../domain/sandbox-state';
+import type { SetupInputBlobs } from '../domain/setup-inputs';
+import type { SetupTimings } from '../domain/slow-setup';
 
 /** One Sandbox row as the service sees it. */
 export interface SandboxRecord {
@@ -83,6 +88,8 @@ export interface BootedSandbox {
   snapshotRef: string;
   /** The commit the workspace's run branch starts from. */
   commit: string;
+  /** How long it took to get ready, as a run's `slow_setup` friction reads it. */
+  timings: SetupTimings;
 }
 
 export const SANDBOX_HOST = Symbol('hzn:sandbox-host');
@@ -105,9 +112,9 @@ export interface SnapshotRefresh {
   repo: string;
   flavour: SandboxFlavour;
   /**
-   * The snapshot built by this refresh, or null when the newest was still current. `schedules`
-   * and `review` are its `.horizon/config.yaml`'s (absent on snapshots read before they were
-   * declarable).
+   * The snapshot built by this refresh, or null when the newest was still current. `schedules`,
+   * `review` and the rest are its `.horizon/config.yaml`'s (absent on snapshots read before they
+   * were declarable).
    */
   built: {
     id: string;
@@ -117,14 +124,18 @@ export interface SnapshotRefresh {
       review?: RepoReviewSettings;
       budgets?: BudgetLimits;
       agent?: RepoAgentSettings;
+      retro?: RepoRetroSettings;
     };
   } | null;
   removed: string[];
+  /** With a refresh `when`: why the series was rebuilt (the setup inputs that changed) or kept. */
+  reason?: string;
 }
 
 /** Keeps snapshot series current (see SnapshotService). */
 export interface SnapshotRefresher {
-  refresh(repo: string, flavour: SandboxFlavour): Promise<SnapshotRefresh>;
+  /** Brings the series to the remote's HEAD; `when` limits that to series whose setup inputs changed. */
+  refresh(repo: string, flavour: SandboxFlavour, when?: SnapshotRefreshCondition): Promise<SnapshotRefresh>;
   /** Every series this host holds; a failing one is reported and skipped. */
   refreshAll(
     onError: (series: { repo: string; flavour: SandboxFlavour }, error: Error) => void,
@@ -155,6 +166,8 @@ export interface AgentRunOptions {
   signal: AbortSignal;
   /** Follow-ups for the agent, in order, from before the runner started to the run's end. */
   followUps: AsyncIterable<RunnerInput>;
+  /** The run's deadline, standing still while the run is held at its budget. */
+  deadline?: RunDeadlineSource;
 }
 
 export interface AgentRunResult {
@@ -186,6 +199,14 @@ export interface RunJournal {
   read(sandboxId: string): Promise<RunJournalEntry | null>;
   /** Files the run left so far (the transcript of a run cut short). */
   artifacts(sandboxId: string): Promise<RunArtifact[]>;
+}
+
+/** Blob ids of setup inputs (`domain/setup-inputs.ts`) on either side of a merge, read with the host's git. */
+export interface SetupInputReader {
+  /** In a snapshot's own checkout, at the commit it was built at. */
+  atSnapshot(snapshot: { dir: string; commit: string }, paths: readonly string[]): Promise<SetupInputBlobs>;
+  /** At the remote's default-branch HEAD, fetched shallowly: the commit that was read, and its inputs. */
+  atRemoteHead(repo: string, paths: readonly string[]): Promise<{ commit: string; blobs: SetupInputBlobs }>;
 }
 
 /** Where the host reads repositories (clone, the remote's HEAD). */

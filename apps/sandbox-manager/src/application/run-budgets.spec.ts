@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ModelProvider } from '@horizon/contracts';
 import { EgressProxy, defaultFlavourPolicies } from '@horizon/sandbox';
 import { ScriptedModelServer } from '@horizon/testing';
+import { RunClock } from '@horizon/runner-launch';
 import { RunBudgets, type BudgetHold } from './run-budgets';
 
 // The budget on both wires: the egress proxy meters the scripted provider's own usage (OpenAI's
@@ -31,6 +32,8 @@ describe.each(['openai-compatible', 'anthropic'] as const)('a run at its allowan
         costUsd: null,
         tokensFrom: 'run limit of 900 tokens',
         costFrom: null,
+        wallMs: null,
+        wallFrom: null,
         answerTimeoutMs: 60_000,
       },
     });
@@ -105,7 +108,9 @@ describe.each(['openai-compatible', 'anthropic'] as const)('a run at its allowan
       }),
     ]);
 
-    expect(budgets.answer(runId, 'continue', { tokens: 500, costUsd: null }, 'ada').kind).toBe('continued');
+    expect(budgets.answer(runId, 'continue', { tokens: 500, costUsd: null, minutes: null }, 'ada').kind).toBe(
+      'continued',
+    );
     budgets.resume(runId);
     expect((await held).status).toBe(200);
     await settle();
@@ -113,12 +118,109 @@ describe.each(['openai-compatible', 'anthropic'] as const)('a run at its allowan
     const stopped = post();
     await new Promise((r) => setTimeout(r, 300));
     expect(holds).toHaveLength(2);
-    expect(budgets.answer(runId, 'stop', { tokens: null, costUsd: null }, 'ada')).toMatchObject({
+    expect(
+      budgets.answer(runId, 'stop', { tokens: null, costUsd: null, minutes: null }, 'ada'),
+    ).toMatchObject({
       kind: 'stopped',
     });
     const refused = await stopped;
     expect(refused.status).toBe(403);
     expect(refused.text).toContain('stopped at its budget by ada');
     expect(server.agentRequests).toHaveLength(3);
+  });
+});
+
+describe('a run at its wall-time allowance', () => {
+  const extra = (over: { tokens?: number; minutes?: number }) => ({
+    tokens: over.tokens ?? null,
+    costUsd: null,
+    minutes: over.minutes ?? null,
+  });
+
+  function setUp() {
+    let now = Date.parse('2026-12-05T10:00:00Z');
+    const budgets = new RunBudgets(() => new Date(now));
+    const holds: BudgetHold[] = [];
+    budgets.attach({ held: async (hold) => void holds.push(hold), unanswered: async () => undefined });
+    const clock = new RunClock(now + 45 * 60_000, () => now);
+    budgets.open({
+      runId,
+      sandboxId: 'sbx',
+      workItemId: 'item',
+      clock,
+      allowance: {
+        tokens: null,
+        costUsd: null,
+        tokensFrom: null,
+        costFrom: null,
+        wallMs: 10 * 60_000,
+        wallFrom: 'run limit of 10 minutes',
+        answerTimeoutMs: 60 * 60_000,
+      },
+    });
+    const gate = budgets.gate(runId);
+    const request = () => {
+      let decided: unknown = 'waiting';
+      void gate().then((decision) => (decided = decision));
+      return () => decided;
+    };
+    const settle = () => new Promise((r) => setImmediate(r));
+    return { budgets, holds, clock, request, settle, pass: (ms: number) => (now += ms) };
+  }
+
+  it('holds the first model request once the run has worked its minutes, not counting the time held', async () => {
+    const { budgets, holds, clock, request, settle, pass } = setUp();
+    pass(9 * 60_000);
+    const early = request();
+    await settle();
+    expect(early()).toEqual({ allowed: true });
+    pass(60_000 + 5_000);
+    const late = request();
+    await settle();
+    expect(late()).toBe('waiting');
+    expect(holds).toEqual([
+      expect.objectContaining({ reason: 'run limit of 10 minutes: 10 min 5 s of 10 min worked' }),
+    ]);
+    // Held: neither working time nor the deadline runs.
+    expect(clock.deadlineAt).toBeNull();
+    pass(50 * 60_000);
+    expect(clock.activeMs).toBe(10 * 60_000 + 5_000);
+
+    // Tokens are no answer to a time limit: the run is held again at once.
+    expect(budgets.answer(runId, 'continue', extra({ tokens: 5_000 }), 'ada').kind).toBe('continued');
+    expect(clock.deadlineAt).toBe(Date.parse('2026-12-05T10:45:00Z') + 50 * 60_000);
+    budgets.resume(runId);
+    await settle();
+    expect(late()).toBe('waiting');
+    expect(holds).toHaveLength(2);
+
+    // Minutes are: the held request goes on, and the run has five more minutes of work.
+    expect(budgets.answer(runId, 'continue', extra({ minutes: 5 }), 'ada', 'answer-2').kind).toBe(
+      'continued',
+    );
+    budgets.resume(runId);
+    await settle();
+    expect(late()).toEqual({ allowed: true });
+    pass(4 * 60_000);
+    const within = request();
+    await settle();
+    expect(within()).toEqual({ allowed: true });
+    budgets.close(runId);
+  });
+
+  it('takes one answer once: the same command delivered again is not applied to a later hold', async () => {
+    const { budgets, request, settle, pass } = setUp();
+    pass(11 * 60_000);
+    request();
+    await settle();
+    expect(budgets.answer(runId, 'continue', extra({ tokens: 1 }), 'ada', 'answer-1').kind).toBe('continued');
+    budgets.resume(runId);
+    await settle();
+    expect(budgets.answer(runId, 'continue', extra({ minutes: 5 }), 'ada', 'answer-1')).toEqual({
+      kind: 'not_held',
+      reason: `answer answer-1 was taken for an earlier hold of run ${runId}`,
+    });
+    expect(budgets.heldRun(runId)).not.toBeNull();
+    budgets.close(runId);
   });
 });

@@ -1,4 +1,5 @@
 import type { BudgetExtra, RunAllowance } from '@horizon/contracts';
+import { RunClock } from '@horizon/runner-launch';
 import type { ModelGate } from '@horizon/sandbox';
 import type { RunModelUsage } from './model-usage';
 
@@ -33,6 +34,10 @@ interface RunBudget {
   waiters: Waiter[];
   timer: NodeJS.Timeout | null;
   stopReason: string | null;
+  /** Its working time (the wall-time allowance counts it) and deadline, both still while held. */
+  clock: RunClock;
+  /** Answers taken (by command id): one delivered again is not applied to a later hold. */
+  answered: Set<string>;
 }
 
 /** What an answer found. */
@@ -43,6 +48,14 @@ export type BudgetAnswerResult =
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 4 });
 const count = new Intl.NumberFormat('en-US');
+
+/** "45 s", "12 min", "1 min 5 s": seconds matter at a small allowance, minutes at a real one. */
+function duration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  const [min, sec] = [Math.floor(seconds / 60), seconds % 60];
+  if (min === 0) return `${sec} s`;
+  return sec === 0 ? `${min} min` : `${min} min ${sec} s`;
+}
 
 /**
  * The model allowance of each run on this host, counted from what its egress proxy saw. Once a
@@ -61,7 +74,14 @@ export class RunBudgets {
     this.listener = listener;
   }
 
-  open(run: { runId: string; sandboxId: string; workItemId: string; allowance: RunAllowance }): void {
+  /** Without a clock (a run with no deadline of its own) its working time is counted from now. */
+  open(run: {
+    runId: string;
+    sandboxId: string;
+    workItemId: string;
+    allowance: RunAllowance;
+    clock?: RunClock;
+  }): void {
     this.runs.set(run.runId, {
       sandboxId: run.sandboxId,
       workItemId: run.workItemId,
@@ -73,6 +93,8 @@ export class RunBudgets {
       waiters: [],
       timer: null,
       stopReason: null,
+      clock: run.clock ?? new RunClock(Infinity, () => this.now().getTime()),
+      answered: new Set(),
     });
   }
 
@@ -111,14 +133,26 @@ export class RunBudgets {
   /**
    * "continue": the allowance grows by `extra` and the held requests go on (held again at once
    * when the run is still over a limit); "stop": they are refused, and so is every later one.
+   * Either way the run's clock goes on, its deadline later by the time held: answered before the
+   * sandbox thaws, so the runner reads its new deadline ahead of its own timers.
    */
-  answer(runId: string, action: 'continue' | 'stop', extra: BudgetExtra, by: string): BudgetAnswerResult {
+  answer(
+    runId: string,
+    action: 'continue' | 'stop',
+    extra: BudgetExtra,
+    by: string,
+    answerId?: string,
+  ): BudgetAnswerResult {
     const run = this.runs.get(runId);
     if (!run || run.state !== 'held' || !run.hold)
       return { kind: 'not_held', reason: `run ${runId} is not held at its budget on this host` };
+    if (answerId !== undefined && run.answered.has(answerId))
+      return { kind: 'not_held', reason: `answer ${answerId} was taken for an earlier hold of run ${runId}` };
+    if (answerId !== undefined) run.answered.add(answerId);
     const hold = run.hold;
     if (run.timer) clearTimeout(run.timer);
     run.timer = null;
+    run.clock.resume();
     if (action === 'stop') {
       const reason = `stopped at its budget by ${by} (${hold.reason})`;
       this.stop(run, reason);
@@ -126,6 +160,8 @@ export class RunBudgets {
     }
     if (extra.tokens !== null && run.allowance.tokens !== null) run.allowance.tokens += extra.tokens;
     if (extra.costUsd !== null && run.allowance.costUsd !== null) run.allowance.costUsd += extra.costUsd;
+    if (extra.minutes !== null && run.allowance.wallMs !== null)
+      run.allowance.wallMs += extra.minutes * 60_000;
     run.state = 'open';
     run.hold = null;
     return { kind: 'continued', hold };
@@ -168,9 +204,11 @@ export class RunBudgets {
     };
     run.state = 'held';
     run.hold = hold;
+    run.clock.hold();
     run.timer = setTimeout(() => {
       if (run.hold !== hold) return;
       run.timer = null;
+      run.clock.resume();
       const stopped = `stopped at its budget: no answer within ${Math.round(answerTimeoutMs / 1000)} s (${reason})`;
       this.stop(run, stopped);
       void this.listener?.unanswered(hold, stopped);
@@ -181,7 +219,10 @@ export class RunBudgets {
 
   /** Why the run may not go on, or null while it is within its allowance. */
   private overBy(run: RunBudget): string | null {
-    const { tokens, costUsd, tokensFrom, costFrom } = run.allowance;
+    const { tokens, costUsd, tokensFrom, costFrom, wallMs, wallFrom } = run.allowance;
+    const worked = run.clock.activeMs;
+    if (wallMs !== null && worked >= wallMs)
+      return `${wallFrom ?? 'wall-time limit'}: ${duration(worked)} of ${duration(wallMs)} worked`;
     if (tokens !== null && run.spentTokens >= tokens)
       return `${tokensFrom ?? 'token limit'}: ${count.format(run.spentTokens)} of ${count.format(tokens)} tokens spent`;
     if (costUsd !== null && run.spentCostUsd >= costUsd)

@@ -72,6 +72,7 @@ class RecordingHost implements SandboxHost {
       handle: {} as SandboxHandle,
       snapshotRef: `${request.repo}/${request.flavour}/s1`,
       commit: 'c1',
+      timings: { snapshotMs: 0, bootMs: 0 },
     };
   }
   has(id: string) {

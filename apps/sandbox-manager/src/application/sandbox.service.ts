@@ -32,7 +32,8 @@ import type {
   SnapshotRefresher,
 } from './ports';
 import { retrying } from './retry';
-import type { BudgetHold, RunBudgets } from './run-budgets';
+import { snapshotBuiltData } from './snapshot.service';
+import type { BudgetAnswerResult, BudgetHold, RunBudgets } from './run-budgets';
 
 export { SOURCE };
 
@@ -159,20 +160,24 @@ export class SandboxService {
   }
 
   /**
-   * The owner's answer to a run held at its budget: the sandbox thaws, then the held model
-   * requests go on ("continue") or are refused and the runner saves the work and stops ("stop").
+   * The owner's answer to a run held at its budget: the held model requests go on ("continue") or
+   * are refused and the runner saves the work and stops ("stop"). Answered while still frozen: the
+   * runner reads its later deadline (and a stop) before its own timers, run on meanwhile, fire.
    */
   async budgetAnswer(env: EnvelopeOf<typeof sandboxBudgetAnswer>): Promise<CommandResult> {
     const { runId, action, extra, answeredBy } = env.data;
-    const hold = this.budgets?.heldRun(runId);
-    if (!this.budgets || !hold)
+    const budgets = this.budgets;
+    const hold = budgets?.heldRun(runId);
+    if (!budgets || !hold)
       return { kind: 'ignored', reason: `run ${runId} is not held at its budget on ${this.host.name}` };
     const said = action === 'continue' ? `continued by ${answeredBy}` : `stopped by ${answeredBy}`;
-    if (!(await this.endHold(hold, env, `${said} at its budget`)))
-      return { kind: 'ignored', reason: 'budget answer already handled' };
-    const answered = this.budgets.answer(runId, action, extra, answeredBy);
-    if (answered.kind === 'continued') this.budgets.resume(runId);
-    if (answered.kind === 'stopped') this.runs?.saveAndStop(runId, answered.reason);
+    const taken: { answer?: BudgetAnswerResult } = {};
+    const claimed = await this.endHold(hold, env, `${said} at its budget`, true, () => {
+      taken.answer = budgets.answer(runId, action, extra, answeredBy, env.id);
+      if (taken.answer.kind === 'stopped') this.runs?.saveAndStop(runId, taken.answer.reason);
+    });
+    if (!claimed) return { kind: 'ignored', reason: 'budget answer already handled' };
+    if (taken.answer?.kind === 'continued') budgets.resume(runId);
     return { kind: 'applied', state: 'ready', reason: said };
   }
 
@@ -206,7 +211,7 @@ export class SandboxService {
   async refreshSnapshots(env: EnvelopeOf<typeof sandboxRefreshSnapshots>): Promise<SnapshotRefresh[]> {
     const results: SnapshotRefresh[] = [];
     for (const flavour of new Set<SandboxFlavour>(env.data.flavours))
-      results.push(await this.snapshots.refresh(env.data.repo, flavour));
+      results.push(await this.snapshots.refresh(env.data.repo, flavour, env.data.when));
     await this.announceSnapshots(results, env);
     return results;
   }
@@ -343,9 +348,16 @@ export class SandboxService {
     });
   }
 
-  /** Thaws a held run's sandbox, recorded once per answer (`cause`'s id); false: that answer was handled. */
-  private async endHold(hold: BudgetHold, cause: Cause, reason: string, claim = true): Promise<boolean> {
+  /** Thaws a held run's sandbox (`beforeThaw` still frozen), once per answer (`cause`'s id); false: handled before. */
+  private async endHold(
+    hold: BudgetHold,
+    cause: Cause,
+    reason: string,
+    claim = true,
+    beforeThaw?: () => void,
+  ): Promise<boolean> {
     return this.lock.run(hold.sandboxId, async () => {
+      beforeThaw?.();
       await this.host.resume(hold.sandboxId);
       const result = await this.repository.transaction(claim ? (cause?.id ?? null) : null, async (tx) => {
         await tx.update(hold.sandboxId, { state: 'ready' });
@@ -364,25 +376,13 @@ export class SandboxService {
     const built = results.filter((result) => result.built);
     if (built.length === 0) return;
     await this.repository.transaction(null, async (tx) => {
-      for (const { repo, flavour, built: snapshot, removed } of built) {
+      for (const result of built)
         tx.publish(
-          envelopeFor(
-            sandboxSnapshotBuilt,
-            {
-              repo,
-              flavour,
-              commit: snapshot!.commit,
-              snapshotId: snapshot!.id,
-              removed,
-              schedules: snapshot!.config.schedules,
-              review: snapshot!.config.review,
-              budgets: snapshot!.config.budgets,
-              agent: snapshot!.config.agent,
-            },
-            { source: SOURCE, ...(cause ? { causedBy: cause } : {}) },
-          ),
+          envelopeFor(sandboxSnapshotBuilt, snapshotBuiltData(result), {
+            source: SOURCE,
+            ...(cause ? { causedBy: cause } : {}),
+          }),
         );
-      }
     });
   }
 

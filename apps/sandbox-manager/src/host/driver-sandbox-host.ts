@@ -54,6 +54,7 @@ export class DriverSandboxHost implements SandboxHost {
 
   async boot(request: BootRequest): Promise<BootedSandbox> {
     const { driver, snapshots, remote } = this.options;
+    const startedAt = Date.now();
     const basePolicy = defaultFlavourPolicies[request.flavour];
     const target = await remote.resolve(request.repo, request.baseRef);
     if (!target) throw new Error(`${request.baseRef} does not exist in ${request.repo}`);
@@ -61,10 +62,13 @@ export class DriverSandboxHost implements SandboxHost {
     // rather than running the repository's setup once more for a series of its own.
     const series = request.flavour === 'review' ? 'implement' : request.flavour;
     // Without egress the workspace cannot fetch: it must boot from a snapshot at the target.
+    const waitedAt = Date.now();
     const snapshot =
       basePolicy.network === 'none'
         ? await snapshots.at(request.repo, series, target)
         : await snapshots.newest(request.repo, series);
+    // Timed apart from the rest: a build (the repository's setup) is slow for other reasons than a boot.
+    const snapshotMs = Date.now() - waitedAt;
     const policy = withRepoExtras(
       withRepoExtras(basePolicy, snapshot.config.egress.allow),
       request.extraAllow ?? [],
@@ -121,7 +125,12 @@ export class DriverSandboxHost implements SandboxHost {
       await this.destroy(request.sandboxId);
       throw error;
     }
-    return { handle, snapshotRef: `${request.repo}/${request.flavour}/${snapshot.id}`, commit: target };
+    return {
+      handle,
+      snapshotRef: `${request.repo}/${request.flavour}/${snapshot.id}`,
+      commit: target,
+      timings: { snapshotMs, bootMs: Date.now() - startedAt - snapshotMs },
+    };
   }
 
   has(id: string): boolean {

@@ -35,19 +35,35 @@ export class GitRemote implements RepositoryRemote {
 
   async resolve(repo: string, ref: string): Promise<string | null> {
     if (/^[0-9a-f]{40}$/.test(ref)) return ref;
-    const { stdout } = await execFileAsync('git', ['ls-remote', '--', this.sourceFor(repo), ref], {
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
-      timeout: 60_000,
-    }).catch((error: Error & { stderr?: string }) => {
-      // The URL may carry the token: never repeat git's message verbatim.
-      throw new Error(`git ls-remote of ${repo} failed: ${redact(error.stderr ?? error.message)}`);
-    });
+    const stdout = await hostGit(['ls-remote', '--', this.sourceFor(repo), ref], `git ls-remote of ${repo}`);
     const lines = stdout
       .split('\n')
       .filter(Boolean)
       .map((line) => line.split('\t') as [string, string]);
     const wanted = ref === 'HEAD' ? ['HEAD'] : [ref, `refs/heads/${ref}`, `refs/tags/${ref}`];
     return lines.find(([, name]) => wanted.includes(name))?.[0] ?? null;
+  }
+}
+
+/**
+ * Runs the host's git without ever prompting for credentials. A failure is `<what> failed: <git's
+ * message>`, redacted: the arguments may hold a source URL with its token.
+ */
+export async function hostGit(
+  args: readonly string[],
+  what: string,
+  options: { timeoutMs?: number } = {},
+): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync('git', args, {
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+      timeout: options.timeoutMs ?? 60_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return stdout;
+  } catch (error) {
+    const failure = error as Error & { stderr?: string };
+    throw new Error(`${what} failed: ${redact(failure.stderr || failure.message)}`);
   }
 }
 

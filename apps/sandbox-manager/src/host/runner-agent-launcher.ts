@@ -20,6 +20,7 @@ import type {
   AgentRunTarget,
   RepositoryRemote,
 } from '../application/ports';
+import { slowSetupFriction, type SlowSetupThresholds } from '../domain/slow-setup';
 import { listArtifacts } from './file-run-journal';
 import type { McpAccess } from './mcp-access';
 import type { OwnerDirectory } from './owner-directory';
@@ -38,6 +39,8 @@ export interface RunnerAgentLauncherOptions {
   mcp: McpAccess | null;
   /** After a cancel or past the deadline, how long the runner has to report before it is killed. */
   graceMs: number;
+  /** A sandbox slower than these to get ready is `slow_setup` friction of its run. */
+  slowSetup: SlowSetupThresholds;
 }
 
 /**
@@ -56,12 +59,13 @@ export class RunnerAgentLauncher implements AgentLauncher {
 
   async run(
     target: AgentRunTarget,
-    { onEvent, signal, followUps }: AgentRunOptions,
+    { onEvent, signal, followUps, deadline }: AgentRunOptions,
   ): Promise<AgentRunResult> {
     const { provision, booted } = target;
     const dir = join(this.options.artifactsDir, provision.sandboxId);
     const transcript = createWriteStream(join(dir, 'transcript.jsonl'), { flags: 'a', mode: 0o600 });
-    const gaps: FrictionEvent[] = [];
+    // What the host saw before the runner started: it is in no transcript, so it is added here.
+    const gaps: FrictionEvent[] = slowSetupFriction(booted.timings, this.options.slowSetup);
     let report: RunReport;
     try {
       const spec = await this.spec(target, gaps);
@@ -73,6 +77,7 @@ export class RunnerAgentLauncher implements AgentLauncher {
         signal,
         graceMs: this.options.graceMs,
         followUps,
+        ...(deadline ? { deadline } : {}),
       });
     } catch (error) {
       report = emptyReport('infra_error', `the agent-runner could not start: ${(error as Error).message}`);
@@ -128,7 +133,11 @@ export class RunnerAgentLauncher implements AgentLauncher {
         this.options.mcp?.grant(
           {
             ...provision,
-            deadlineAt: new Date(provision.deadlineAt),
+            // A run held at its budget gets the held time back on its deadline: its token
+            // outlives the deadline by one answer timeout, so one hold does not cut it off.
+            deadlineAt: new Date(
+              Date.parse(provision.deadlineAt) + (provision.allowance?.answerTimeoutMs ?? 0),
+            ),
             workspace: handle.workspaceHostPath,
           },
           handle.proxyUrl,

@@ -15,10 +15,11 @@ import type { SandboxResources } from '@horizon/contracts';
 import type { RepositoryRemote, SandboxHost, SnapshotRefresher } from '../application/ports';
 import { SnapshotService } from '../application/snapshot.service';
 import { DriverSandboxHost, type DriverSandboxHostOptions } from './driver-sandbox-host';
+import { GitSetupInputs } from './git-setup-inputs';
 import { StaticRunCredentials, type RunCredentials } from './run-credentials';
 
 export interface SandboxRuntimeOptions {
-  /** Root-owned folder: `driver/` (sandboxes), `snapshots/`, `artifacts/`. One driver per folder. */
+  /** Root-owned folder: `driver/` (sandboxes), `snapshots/`, `artifacts/`, `git-cache/`. One driver per folder. */
   stateDir: string;
   /** Defaults to `<stateDir>/snapshots`; may be shared by several runtimes. */
   snapshotsDir?: string;
@@ -101,6 +102,8 @@ export async function openSandboxRuntime(options: SandboxRuntimeOptions): Promis
   const snapshots = new SnapshotService(store, options.remote, {
     keep: options.snapshotKeep,
     remoteInside: (repo) => `${proxy}/_horizon/git/${repo}.git`,
+    // Per runtime, not beside the snapshots (which several runtimes may share): one fetch at a time.
+    setupInputs: new GitSetupInputs(options.remote, join(root, 'git-cache')),
   });
   const host = new DriverSandboxHost({
     name: options.hostName,

@@ -65,7 +65,13 @@ export class SandboxCommandsConsumer {
   ): Promise<HandlerOutcome> {
     const results = await this.whileWorking(ctx, () => this.sandboxes.refreshSnapshots(env));
     ctx.logger.info(
-      { built: results.filter((r) => r.built).map((r) => `${r.repo}/${r.flavour}@${r.built!.commit}`) },
+      {
+        repo: env.data.repo,
+        when: env.data.when ?? null,
+        built: results.filter((r) => r.built).map((r) => `${r.repo}/${r.flavour}@${r.built!.commit}`),
+        // Why each series was rebuilt or kept (a text-only merge keeps it): `when` refreshes only.
+        series: results.filter((r) => r.reason).map((r) => ({ flavour: r.flavour, reason: r.reason })),
+      },
       'snapshots refreshed',
     );
     return Outcome.ack();

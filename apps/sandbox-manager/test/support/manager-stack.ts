@@ -5,6 +5,7 @@ import {
   envelopeFor,
   sandboxArtifactRecorded,
   sandboxProvision,
+  sandboxSnapshotBuilt,
   type Contract,
   type DataOf,
   type Envelope,
@@ -55,6 +56,8 @@ export interface ManagerStackOptions {
     | { scripts: ModelScriptInput[]; vars: Record<string, string> };
   /** What a restart would find, written before the service starts. */
   beforeStart?: (stack: ManagerStack) => Promise<void>;
+  /** Settings over the suite's (e.g. a threshold). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -134,6 +137,7 @@ export class ManagerStack {
       AGENT_EMAIL: agent.email,
       RUN_GRACE_MS: '5000',
       SNAPSHOT_KEEP: '1',
+      ...options.env,
     });
     this.app = await startService({
       name: 'sandbox-manager',
@@ -184,6 +188,19 @@ export class ManagerStack {
 
   async events() {
     return (await this.fetchAll('EVT')).map((m) => m.json<Envelope<Record<string, unknown>>>());
+  }
+
+  /** Every `snapshot_built` published so far, oldest first. */
+  async snapshotsBuilt() {
+    return ((await this.events()) as Envelope<DataOf<typeof sandboxSnapshotBuilt>>[]).filter(
+      (e) => e.subject === sandboxSnapshotBuilt.subject,
+    );
+  }
+
+  /** A commit of `files` on `main` in the forge, as a merge leaves it. */
+  mergeToMain(files: Record<string, string>): void {
+    this.commits.push(...makeRepo(this.origin, [files]));
+    git(this.origin, 'push', '--quiet', this.bare, 'main');
   }
 
   async stateEvents(sandboxId: string) {

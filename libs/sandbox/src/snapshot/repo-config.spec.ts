@@ -12,6 +12,7 @@ describe('.horizon/config.yaml', () => {
       review: { enabled: true, humanPullRequests: false, selfRevisions: 1 },
       budgets: {},
       agent: {},
+      retro: { weekly: true },
     });
     expect(parseRepoConfig('')).toEqual({
       setup: [],
@@ -21,6 +22,7 @@ describe('.horizon/config.yaml', () => {
       review: { enabled: true, humanPullRequests: false, selfRevisions: 1 },
       budgets: {},
       agent: {},
+      retro: { weekly: true },
     });
   });
 
@@ -43,6 +45,13 @@ describe('.horizon/config.yaml', () => {
     expect(() => parseRepoConfig('agent: { harness: aider }')).toThrow(
       /agent\.harness: Invalid option: expected one of "opencode"\|"codex"/,
     );
+  });
+
+  it('reads whether the repository takes the weekly retro every repository gets', () => {
+    expect(parseRepoConfig('retro: { weekly: false }').retro).toEqual({ weekly: false });
+    expect(parseRepoConfig('retro: {}').retro).toEqual({ weekly: true });
+    expect(() => parseRepoConfig('retro: { weekly: off }')).toThrow(/retro\.weekly: /);
+    expect(() => parseRepoConfig('retro: { schedule: off }')).toThrow(/retro: Unrecognized key/);
   });
 
   it('reads schedules, with UTC and implement by default', () => {

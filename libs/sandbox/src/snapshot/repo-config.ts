@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import {
   budgetLimitsSchema,
+  defaultRetroSettings,
   defaultReviewSettings,
   repoAgentSettingsSchema,
+  repoRetroSettingsSchema,
   repoReviewSettingsSchema,
   scheduleDeclarationSchema,
 } from '@horizon/contracts';
@@ -39,6 +41,8 @@ export const repoConfigSchema = z
     budgets: budgetLimitsSchema.default({}),
     /** How its runs are made: `harness: opencode | codex` (an item's `harness:<name>` label wins). */
     agent: repoAgentSettingsSchema.default({}),
+    /** The weekly retro every repository gets: `weekly: false` declines it (a declared retro replaces it anyway). */
+    retro: repoRetroSettingsSchema.default(defaultRetroSettings),
   })
   .strict();
 

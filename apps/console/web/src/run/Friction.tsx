@@ -15,6 +15,7 @@ export const FRICTION_LABEL: Record<FrictionKind, string> = {
   git_failed: 'git failed',
   follow_up_unhandled: 'late follow-up',
   setup_gap: 'setup gap',
+  slow_setup: 'slow setup',
 };
 
 /** The transcript entry's element, as `Transcript` names it. */

@@ -53,6 +53,18 @@ describe('answering a budget', () => {
     expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
   });
 
+  it('grants minutes too, for a run at its wall-time limit, refusing a part of a minute', async () => {
+    const { item, fetch, path } = serve('member');
+    renderApp(`/work/${item.id}`);
+    await title();
+    fireEvent.change(screen.getByLabelText('Extra minutes'), { target: { value: '2.5' } });
+    expect(screen.getByRole('button', { name: 'Continue' })).toBeDisabled();
+    fireEvent.change(screen.getByLabelText('Extra minutes'), { target: { value: '15' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Continue (+$2, +15 min)' }));
+    expect(await screen.findByText(/^Continue with \$2, 15 min more sent/)).toBeInTheDocument();
+    expect(body(fetch, path)).toEqual({ action: 'continue', extraUsd: 2, extraMinutes: 15 });
+  });
+
   it('stops it, and refuses to continue without an amount', async () => {
     const { item, fetch, path } = serve('admin');
     renderApp(`/work/${item.id}`);

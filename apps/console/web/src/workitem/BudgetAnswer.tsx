@@ -13,14 +13,24 @@ export function BudgetAnswer({ item }: { item: Pick<WorkItemView, 'id' | 'repo' 
   const member = useMemberOf(item.repo);
   const { step, send } = useSteering(item.id, 'budget');
   const [extraUsd, setExtraUsd] = useState('2');
+  // Minutes answer a run at its wall-time limit; left empty, none are granted.
+  const [extraMinutes, setExtraMinutes] = useState('');
   const [sent, setSent] = useState<'continue' | 'stop' | null>(null);
   if (!member || item.state !== 'waiting') return null;
   const amount = Number(extraUsd);
-  const valid = Number.isFinite(amount) && amount > 0;
+  const minutes = extraMinutes.trim() === '' ? null : Number(extraMinutes);
+  const usdValid = Number.isFinite(amount) && amount > 0;
+  const minutesValid = minutes === null || (Number.isInteger(minutes) && minutes > 0);
+  const valid = usdValid && minutesValid;
+  const more = `+$${amount}${minutes !== null ? `, +${minutes} min` : ''}`;
   const busy = step.name === 'sending' || step.name === 'sent';
   const answer = (action: 'continue' | 'stop') => {
     setSent(action);
-    void send(action === 'continue' ? { action, extraUsd: amount } : { action });
+    void send(
+      action === 'continue'
+        ? { action, extraUsd: amount, ...(minutes !== null ? { extraMinutes: minutes } : {}) }
+        : { action },
+    );
   };
 
   return (
@@ -40,10 +50,20 @@ export function BudgetAnswer({ item }: { item: Pick<WorkItemView, 'id' | 'repo' 
         step="0.5"
         value={extraUsd}
         onChange={(e) => setExtraUsd(e.target.value)}
-        aria-invalid={!valid}
+        aria-invalid={!usdValid}
+      />{' '}
+      <label htmlFor="budget-minutes">Extra minutes</label>{' '}
+      <input
+        id="budget-minutes"
+        type="number"
+        min="1"
+        step="5"
+        value={extraMinutes}
+        onChange={(e) => setExtraMinutes(e.target.value)}
+        aria-invalid={!minutesValid}
       />{' '}
       <button type="button" className="primary" disabled={busy || !valid} onClick={() => answer('continue')}>
-        {valid ? `Continue (+$${amount})` : 'Continue'}
+        {valid ? `Continue (${more})` : 'Continue'}
       </button>{' '}
       <button type="button" className="danger" disabled={busy} onClick={() => answer('stop')}>
         Stop
@@ -51,7 +71,7 @@ export function BudgetAnswer({ item }: { item: Pick<WorkItemView, 'id' | 'repo' 
       {step.name === 'sent' && (
         <p role="status">
           {sent === 'continue'
-            ? `Continue with $${amount} more sent; the work goes on once Horizon has taken it.`
+            ? `Continue with ${more.replaceAll('+', '')} more sent; the work goes on once Horizon has taken it.`
             : 'Stop sent; the run ends where it stands and its work is saved on its branch.'}
         </p>
       )}

@@ -156,6 +156,7 @@ function normalizeBlockActions(payload: SlackBlockActions, receivedAt: Date): No
     extra: {
       tokens: answer === 'continue' ? (value.extraTokens ?? null) : null,
       costUsd: answer === 'continue' ? (value.extraUsd ?? null) : null,
+      minutes: answer === 'continue' ? (value.extraMinutes ?? null) : null,
     },
     teamId: payload.team?.id ?? '',
     user: payload.user.id,
