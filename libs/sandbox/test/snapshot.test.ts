@@ -53,6 +53,7 @@ describe('SnapshotStore (real git, setup inside a real sandbox)', () => {
       schedules: [],
       review: { enabled: true, humanPullRequests: false, selfRevisions: 1 },
       budgets: {},
+      retro: { weekly: true },
       agent: {},
     });
     expect(readFileSync(join(snapshot.dir, 'built.txt'), 'utf8')).toBe('built by 1000\n');
