@@ -1,4 +1,13 @@
-import { Background, Controls, MarkerType, Position, ReactFlow, type Edge, type Node } from '@xyflow/react';
+import {
+  Background,
+  Controls,
+  MarkerType,
+  Position,
+  ReactFlow,
+  useNodesState,
+  type Edge,
+  type Node,
+} from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -102,10 +111,22 @@ export function GraphCanvas({ nodes, edges }: Props) {
 }
 
 function FlowView({ nodes, edges, onOpen }: { nodes: Node[]; edges: Edge[]; onOpen: (id: string) => void }) {
+  // React Flow keeps a node hidden until it knows the node's measured size, which it reports
+  // through onNodesChange. A live update builds new node objects without it, and the node's box
+  // does not resize, so nothing would measure it again: it would stay hidden for good. Each
+  // update keeps the size measured before.
+  const [flowNodes, setFlowNodes, onNodesChange] = useNodesState(nodes);
+  useEffect(() => {
+    setFlowNodes((current) => {
+      const measured = new Map(current.map((n) => [n.id, n.measured]));
+      return nodes.map((n) => ({ ...n, measured: measured.get(n.id) }));
+    });
+  }, [nodes, setFlowNodes]);
   return (
     <div className="graph-canvas">
       <ReactFlow
-        nodes={nodes}
+        nodes={flowNodes}
+        onNodesChange={onNodesChange}
         edges={edges}
         onNodeClick={(_e, node) => onOpen(node.id)}
         nodesConnectable={false}
