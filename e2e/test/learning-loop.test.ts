@@ -108,7 +108,7 @@ describe('the loop that learns, end to end on the local forge', () => {
       'greetings.test.js':
         "const test = require('node:test');\nconst assert = require('node:assert');\n" +
         "test('every greeting ends with a period', async () => {\n" +
-        '  await new Promise((resolve) => setTimeout(resolve, 10_000));\n' +
+        '  await new Promise((resolve) => setTimeout(resolve, 30_000));\n' +
         "  for (const line of require('node:fs').readFileSync('greetings.txt', 'utf8').trim().split('\\n'))\n" +
         "    assert.ok(line.endsWith('.'), line);\n" +
         '});\n',
