@@ -188,7 +188,14 @@ describe('agent review station (orchestrator)', () => {
         headSha,
         author: 'octocat',
       });
-    await stack.publish(githubPullRequest, human());
+    // The PR's event is taken before the opt-in arrives: the two come on different consumers.
+    const early = await stack.publish(githubPullRequest, human());
+    await until(
+      async () =>
+        (await stack.query('SELECT 1 FROM "ProcessedMessage" WHERE "envelopeId" = $1', [early.id])).length >
+        0,
+      "the person's PR event, before the opt-in",
+    );
     await stack.publish(sandboxSnapshotBuilt, {
       repo: 'acme/billing',
       flavour: 'implement',
