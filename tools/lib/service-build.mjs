@@ -23,8 +23,16 @@ export const ABSENT_PEERS = [
 // Left to `require` at run time, from node_modules: pino (its transports start worker files
 // found next to its own), the Prisma client runtime (loads its query compiler's wasm from its
 // own folder), esbuild (sandbox-manager bundles the agent runner with it when no prebuilt bundle
-// is configured) and OpenCode's package (its binary is found through require.resolve).
-const RUNTIME_PACKAGES = ['pino', 'thread-stream', '@prisma/client', 'esbuild', 'opencode-ai'];
+// is configured), OpenCode's package (its binary is found through require.resolve) and playwright-core
+// (sandbox-manager's browser checks; it reads its own files and injected scripts at run time).
+const RUNTIME_PACKAGES = [
+  'pino',
+  'thread-stream',
+  '@prisma/client',
+  'esbuild',
+  'opencode-ai',
+  'playwright-core',
+];
 const EXTERNAL = [...ABSENT_PEERS, ...RUNTIME_PACKAGES];
 
 /**
