@@ -22,7 +22,7 @@ adds allowlist entries for this run. Output streams through; the exit code is th
 The egress request log is kept and its path printed at the end. Run as root.
 
   --repo <path>      a git repository on this machine
-  --flavour <name>   plan | implement (default) | verify (no network at all)
+  --flavour <name>   plan | implement (default) | verify (its proxy refuses everything)
   --allow <host>     host or host:port, repeatable ("*.example.com" for subdomains)
   -h, --help         this text
 Environment: HORIZON_DATA_DIR (default .horizon), SANDBOX_MODEL_PROVIDER,
@@ -108,7 +108,7 @@ async function main(): Promise<number> {
     process.stdin.unpipe(child.stdin);
     process.stdin.destroy();
     if (exit.outOfMemory) say('a process was killed: out of memory (4096 MiB)');
-    if (flavour !== 'verify') say(`egress log: ${join(base, 'logs', sandboxId, 'egress.jsonl')}`);
+    say(`egress log: ${join(base, 'logs', sandboxId, 'egress.jsonl')}`);
     if (exit.signal) return 128 + (constants.signals[exit.signal] ?? 0);
     return exit.code ?? 1;
   } finally {

@@ -1,6 +1,13 @@
 import type { Readable, Writable } from 'node:stream';
 import type { SandboxFlavour, SandboxResources } from '@horizon/contracts';
-import type { EgressCredentials, EgressStats, FlavourPolicy, ModelGate, RunScope } from './egress/policy';
+import type {
+  EgressCredentials,
+  EgressStats,
+  FlavourPolicy,
+  ModelGate,
+  PreviewRoute,
+  RunScope,
+} from './egress/policy';
 import type { ModelRequestUsage } from './egress/proxy';
 
 /**
@@ -18,6 +25,18 @@ export interface SandboxDriver {
   readonly kind: SandboxDriverKind;
   create(spec: SandboxSpec): Promise<SandboxHandle>;
   exec(handle: SandboxHandle, command: readonly string[], options?: ExecOptions): Promise<SandboxProcess>;
+  /**
+   * The host command line that runs `command` inside the running sandbox exactly as `exec` does,
+   * for a host program that must spawn it itself (Playwright hands Chromium its debugging pipes
+   * as fds 3 and 4, which pass through). Spawn it with `env` only, its own process group, cwd `/`.
+   */
+  commandLine(handle: SandboxHandle, command: readonly string[], options?: ExecOptions): SandboxCommandLine;
+  /**
+   * A host Unix socket reaching `127.0.0.1:<port>` inside the sandbox (its preview server), for
+   * another sandbox's egress proxy (`SandboxEgressSpec.preview`). One per port: asking again
+   * returns the same; closed by `close()` or with the sandbox.
+   */
+  exposePort(handle: SandboxHandle, port: number): Promise<ExposedPort>;
   /** Freezes every process of the sandbox; nothing in it runs until `resume`. */
   pause(handle: SandboxHandle): Promise<void>;
   resume(handle: SandboxHandle): Promise<void>;
@@ -54,6 +73,8 @@ export interface SandboxEgressSpec {
   onModelUsage?: (usage: ModelRequestUsage) => void;
   /** Asked before each model request goes upstream (see `EgressProxyOptions`). */
   modelGate?: ModelGate;
+  /** Another sandbox's exposed port, reached as `http://<host>/` (see `EgressProxyOptions`). */
+  preview?: PreviewRoute;
 }
 
 export interface SandboxHandle {
@@ -72,6 +93,18 @@ export interface ExecOptions {
   cwd?: string;
   /** Added to the sandbox's environment for this process only. */
   env?: Record<string, string>;
+}
+
+export interface SandboxCommandLine {
+  argv: string[];
+  /** The whole environment to spawn `argv` with: it becomes the environment inside. */
+  env: Record<string, string>;
+}
+
+export interface ExposedPort {
+  /** Host path of the socket; connecting to it connects to the port inside. */
+  socketPath: string;
+  close(): Promise<void>;
 }
 
 export interface SandboxProcess {

@@ -1,5 +1,6 @@
 export * from './driver';
 export { LocalSandboxDriver, type LocalSandboxDriverOptions } from './local/local-driver';
+export { chromiumInside, type ChromiumInside } from './chromium-inside';
 export { probeHost, type HostProbe } from './host/probe';
 export type { CgroupLayout } from './host/cgroups';
 export * from './egress/policy';
@@ -20,3 +21,13 @@ export {
   repoConfigPath,
   type RepoConfig,
 } from './snapshot/repo-config';
+export {
+  browserChecksSchema,
+  browserChecksPath,
+  parseBrowserChecks,
+  readBrowserChecks,
+  describeBrowserStep,
+  type BrowserChecks,
+  type BrowserPage,
+  type BrowserStep,
+} from './snapshot/browser-checks';

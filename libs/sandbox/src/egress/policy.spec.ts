@@ -49,6 +49,8 @@ describe('flavour policies', () => {
   });
 
   it('verify has no egress whatever the repository asks for', () => {
+    // A proxy (for the preview route it may be given) with nothing allowed.
+    expect(verify).toMatchObject({ network: 'proxy', allow: [], repoExtras: false });
     expect(withRepoExtras(verify, ['registry.example.com'])).toBe(verify);
     expect(decideConnect(verify, 'registry.npmjs.org', 443).allowed).toBe(false);
     expect(decideModel(verify).allowed).toBe(false);

@@ -10,6 +10,8 @@ export interface FlavourPolicy {
   /** `none`: no proxy at all, the sandbox sees only loopback. */
   network: 'none' | 'proxy';
   allow: EgressRule[];
+  /** Whether a repository's `egress.allow` (and an operator's `--allow`) widens `allow`. */
+  repoExtras: boolean;
   git: 'none' | 'fetch' | 'push-own-branch';
   /** Whether the credentialed model route is open. */
   model: boolean;
@@ -54,6 +56,16 @@ export interface EgressCredentials {
   mcp?: { url: string };
 }
 
+/**
+ * Another sandbox's web server as a verify sandbox reaches it: `host` is the name the browser
+ * inside asks for (plain HTTP, port 80), `socketPath` the host socket `SandboxDriver.exposePort`
+ * made for it.
+ */
+export interface PreviewRoute {
+  host: string;
+  socketPath: string;
+}
+
 export interface EgressStats {
   requests: number;
   bytes: number;
@@ -83,6 +95,7 @@ export const defaultFlavourPolicies: Readonly<Record<SandboxFlavour, FlavourPoli
     flavour: 'plan',
     network: 'proxy',
     allow: packageRegistries,
+    repoExtras: true,
     git: 'fetch',
     model: true,
     mcp: true,
@@ -92,6 +105,7 @@ export const defaultFlavourPolicies: Readonly<Record<SandboxFlavour, FlavourPoli
     flavour: 'implement',
     network: 'proxy',
     allow: packageRegistries,
+    repoExtras: true,
     git: 'push-own-branch',
     model: true,
     mcp: true,
@@ -102,15 +116,21 @@ export const defaultFlavourPolicies: Readonly<Record<SandboxFlavour, FlavourPoli
     flavour: 'review',
     network: 'proxy',
     allow: [],
+    repoExtras: true,
     git: 'fetch',
     model: true,
     mcp: true,
     limits: defaultLimits,
   },
+  /**
+   * Nothing out: its proxy refuses every request but those for the preview it was given (another
+   * sandbox's web server, `SandboxEgressSpec.preview`), and logs them all.
+   */
   verify: {
     flavour: 'verify',
-    network: 'none',
+    network: 'proxy',
     allow: [],
+    repoExtras: false,
     git: 'none',
     model: false,
     mcp: false,
@@ -120,7 +140,7 @@ export const defaultFlavourPolicies: Readonly<Record<SandboxFlavour, FlavourPoli
 
 /** `host` or `host:port` entries from a repository's config; a bare host means ports 80 and 443. */
 export function withRepoExtras(policy: FlavourPolicy, hosts: readonly string[]): FlavourPolicy {
-  if (policy.network === 'none' || hosts.length === 0) return policy;
+  if (policy.network === 'none' || !policy.repoExtras || hosts.length === 0) return policy;
   return { ...policy, allow: [...policy.allow, ...hosts.map(parseHostEntry)] };
 }
 

@@ -16,6 +16,7 @@ import {
   type FlavourPolicy,
   type GitService,
   type ModelGate,
+  type PreviewRoute,
   type RunScope,
 } from './policy';
 import { forwardedHeaders } from './headers';
@@ -23,6 +24,7 @@ import { modelRouteHeaders, upstreamModelUrl } from './model-route';
 import { ModelUsageMeter, type ModelUsage } from './model-usage';
 import { parseReceivePackCommands } from './receive-pack';
 import { EgressRequestLog, type EgressLogEntry } from './request-log';
+import { openTunnel } from './tunnel';
 
 export interface EgressProxyOptions {
   /** Unix socket the proxy listens on; bound into the sandbox. */
@@ -40,6 +42,8 @@ export interface EgressProxyOptions {
   onModelUsage?: (usage: ModelRequestUsage) => void;
   /** Asked before each model request goes upstream, which waits for it; refused: 403 with the reason. */
   modelGate?: ModelGate;
+  /** Plain HTTP to `http://<host>/…` goes to this socket, whatever the policy allows otherwise. */
+  preview?: PreviewRoute;
 }
 
 /** One model request as the proxy saw it: the provider's usage and the HTTP status. */
@@ -55,9 +59,10 @@ const modelRoute = /^\/_horizon\/model(\/.*)$/;
 const mcpRoute = /^\/_horizon\/mcp(\/.*)?$/;
 
 /**
- * The sandbox's one way out (DESIGN §6): a forward proxy (CONNECT and plain HTTP) limited to
- * the flavour's allowlist, plus reverse-proxy routes that add the run's credentials for git and
- * the model provider, and one to mcp-context (which the agent authorizes itself). Every request is logged; the run has a request and byte budget.
+ * The sandbox's one way out (DESIGN §6): a forward proxy (CONNECT and plain HTTP) limited to the
+ * flavour's allowlist, routes that add the run's credentials for git and the model provider, one
+ * to mcp-context (the agent authorizes itself), and a verify sandbox's preview of another sandbox.
+ * Every request is logged; the run has a request and byte budget.
  */
 export class EgressProxy {
   private readonly server = http.createServer();
@@ -134,6 +139,8 @@ export class EgressProxy {
       );
     }
     const url = target.url;
+    if (url.protocol === 'http:' && url.port === '' && this.isPreviewHost(url.hostname))
+      return this.onPreview(req, res, url);
     const port = Number(url.port || 80);
     const draft: LogDraft = { kind: 'http', method, host: `${url.hostname}:${port}`, path: url.pathname };
     if (url.protocol !== 'http:')
@@ -146,6 +153,22 @@ export class EgressProxy {
     });
     if (!decision.allowed) return this.refuse(req, res, 403, draft, decision.reason);
     this.forward(req, res, draft, url, forwardedHeaders(req.headers), req);
+  }
+
+  private isPreviewHost(hostname: string): boolean {
+    return hostname.toLowerCase() === this.options.preview?.host.toLowerCase();
+  }
+
+  /**
+   * The preview goes to the other sandbox as the browser asked for it: its Host (taken from the
+   * URL) and Authorization are the app's own, not credentials of ours.
+   */
+  private onPreview(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const { host, socketPath } = this.options.preview!;
+    const draft: LogDraft = { kind: 'preview', method: req.method ?? 'GET', host, path: url.pathname };
+    const headers = forwardedHeaders(req.headers);
+    if (req.headers.authorization) headers.authorization = req.headers.authorization;
+    this.forward(req, res, draft, url, headers, req, { socketPath });
   }
 
   /** Origin-form requests and absolute-form requests to the forwarder itself go to the routes. */
@@ -262,7 +285,7 @@ export class EgressProxy {
       forwardedHeaders(req.headers),
       credentials.apiKey,
     );
-    this.forward(req, res, draft, url, headers, req, (response) => this.meter(response));
+    this.forward(req, res, draft, url, headers, req, { observe: (response) => this.meter(response) });
   }
 
   private meter(response: IncomingMessage): void {
@@ -297,13 +320,13 @@ export class EgressProxy {
     url: URL,
     headers: IncomingHttpHeaders,
     body: Readable,
-    observe?: (response: IncomingMessage) => void,
+    { observe, socketPath }: { observe?: (response: IncomingMessage) => void; socketPath?: string } = {},
   ): void {
     let bytesOut = 0;
     let bytesIn = 0;
     let status = 502;
     const client = url.protocol === 'https:' ? https : http;
-    const upstream = client.request(url, { method: req.method, headers }, (response) => {
+    const upstream = client.request(url, { method: req.method, headers, socketPath }, (response) => {
       status = response.statusCode ?? 502;
       res.writeHead(status, forwardedHeaders(response.headers));
       observe?.(response);
@@ -342,42 +365,20 @@ export class EgressProxy {
       ? { allowed: false as const, reason: 'malformed CONNECT target' }
       : !budget.allowed
         ? budget
-        : decideConnect(this.options.policy, authority[1]!, Number(authority[2]));
+        : this.isPreviewHost(authority[1]!)
+          ? { allowed: false as const, reason: 'the preview is reached over plain HTTP only' }
+          : decideConnect(this.options.policy, authority[1]!, Number(authority[2]));
     if (!decision.allowed) {
       client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\n${decision.reason}\n`);
       return finish(403, 0, 0, decision.reason);
     }
-    let bytesIn = 0;
-    let bytesOut = 0;
-    let established = false;
-    const upstream = net.connect(Number(authority![2]), authority![1]!);
-    const count = (direction: 'in' | 'out') => (chunk: Buffer) => {
-      if (direction === 'in') bytesIn += chunk.length;
-      else bytesOut += chunk.length;
-      this.counters.bytes += chunk.length;
-      if (this.counters.bytes > this.options.policy.limits.maxBytes) {
-        upstream.destroy();
-        client.destroy();
-      }
+    const countBytes = (bytes: number): boolean => {
+      this.counters.bytes += bytes;
+      return this.counters.bytes <= this.options.policy.limits.maxBytes;
     };
-    upstream.once('connect', () => {
-      established = true;
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length > 0) upstream.write(head);
-      upstream.on('data', count('in'));
-      client.on('data', count('out'));
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => {
-      if (!established) client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
-      else client.destroy();
-    });
-    client.on('error', () => upstream.destroy());
-    upstream.once('close', () => {
-      client.destroy();
-      finish(established ? 200 : 502, bytesIn, bytesOut);
-    });
+    openTunnel(client, head, { host: authority![1]!, port: Number(authority![2]) }, countBytes, (end) =>
+      finish(end.established ? 200 : 502, end.bytesIn, end.bytesOut),
+    );
   }
 
   private refuse(

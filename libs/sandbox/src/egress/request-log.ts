@@ -3,7 +3,7 @@ import { once } from 'node:events';
 
 export interface EgressLogEntry {
   time: string;
-  kind: 'connect' | 'http' | 'git' | 'model' | 'mcp';
+  kind: 'connect' | 'http' | 'git' | 'model' | 'mcp' | 'preview';
   method: string;
   host: string;
   path: string;

@@ -3,9 +3,13 @@ export type SystemPath = { path: string; kind: 'dir' } | { path: string; kind: '
 
 export const systemTopLevel = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'] as const;
 
-/** The few /etc entries tools need (TLS roots, alternatives symlinks, loader cache), read-only. */
+/**
+ * The few /etc entries tools need (TLS roots, alternatives symlinks, loader cache; fontconfig's,
+ * without which Chromium finds no font), read-only.
+ */
 export const sharedEtc = [
   '/etc/alternatives',
+  '/etc/fonts',
   '/etc/ssl',
   '/etc/ca-certificates',
   '/etc/ld.so.cache',
@@ -20,9 +24,9 @@ export interface BwrapLayout {
   insideGid: number;
   hostname: string;
   systemPaths: SystemPath[];
-  /** Host path → inside path, read-only (generated passwd, group, hosts; the forwarder script). */
+  /** Host path → inside path, read-only (generated passwd, group, hosts; the forwarder, the egress socket). */
   readOnlyFiles: Array<{ host: string; inside: string }>;
-  /** Host path → inside path, writable (workspace, home, tmp, the egress socket's folder). */
+  /** Host path → inside path, writable (workspace, home, tmp). */
   writableDirs: Array<{ host: string; inside: string }>;
   workspacePath: string;
 }

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type {
   ExecOptions,
+  ExposedPort,
+  SandboxCommandLine,
   SandboxDriver,
   SandboxHandle,
   SandboxProcess,
@@ -23,6 +25,7 @@ import { mountOverlay, unmountOverlay } from '../host/overlay';
 import { hostTools, probeHost } from '../host/probe';
 import { run } from '../host/run';
 import { bwrapArgs, joinCgroupsThenExec, type SystemPath } from './bwrap-args';
+import { ExposedPorts, checkSocketPath } from './port-forward';
 import { readSystemPaths, sandboxEnv, waitForInit, writeSandboxEtc } from './sandbox-inside';
 
 export interface LocalSandboxDriverOptions {
@@ -54,11 +57,13 @@ interface LocalSandbox {
   proxy: EgressProxy | null;
   env: Record<string, string>;
   state: SandboxState;
+  exposed: ExposedPorts;
 }
 
 /**
- * Egress sockets live under a short host path: bind() takes at most 107 bytes, and a state
- * directory deep in a home folder would put `<stateDir>/sandboxes/<id>/run/egress.sock` past it.
+ * Sockets live under a short host path: bind() takes at most 107 bytes, and a state directory
+ * deep in a home folder would put `<stateDir>/sandboxes/<id>/run/egress.sock` past it. Only the
+ * egress socket itself is bound inside; `preview/` (exposed ports) is never visible there.
  */
 const socketRoot = join(tmpdir(), 'horizon-egress');
 const socketDirOf = (id: string) => join(socketRoot, id);
@@ -66,9 +71,12 @@ const socketDirOf = (id: string) => join(socketRoot, id);
 const workspacePath = '/workspace';
 const forwarderInside = '/opt/horizon/egress-forwarder.js';
 const nodeInside = '/opt/horizon/node';
-const socketDirInside = '/run/horizon';
+const socketInside = '/run/horizon/egress.sock';
+/** Where the egress proxy appears inside unless `proxyPort` says otherwise. */
+export const defaultProxyPort = 3128;
+/** The host copy of `egress/forwarder.js`: the egress init inside, and `exposePort` outside. */
+const forwarderOnHost = (stateDir: string) => join(stateDir, 'runtime/egress-forwarder.js');
 const validId = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const maxSocketPathBytes = 107;
 
 /**
  * The `local` driver (DESIGN §6): bubblewrap namespaces, an overlayfs workspace mounted here
@@ -93,7 +101,7 @@ export class LocalSandboxDriver implements SandboxDriver {
     this.gid = options.hostGid ?? this.uid;
     this.insideUid = options.insideUid ?? 1000;
     this.insideGid = options.insideGid ?? this.insideUid;
-    this.proxyPort = options.proxyPort ?? 3128;
+    this.proxyPort = options.proxyPort ?? defaultProxyPort;
     this.cgroupParent = options.cgroupParent ?? 'horizon';
   }
 
@@ -108,10 +116,7 @@ export class LocalSandboxDriver implements SandboxDriver {
     await mkdir(join(options.stateDir, 'sandboxes'), { recursive: true, mode: 0o711 });
     await chmod(options.stateDir, 0o711);
     await mkdir(join(options.stateDir, 'runtime'), { recursive: true, mode: 0o755 });
-    await copyFile(
-      join(__dirname, '../egress/forwarder.js'),
-      join(options.stateDir, 'runtime/egress-forwarder.js'),
-    );
+    await copyFile(join(__dirname, '../egress/forwarder.js'), forwarderOnHost(options.stateDir));
     const driver = new LocalSandboxDriver(options, probe.cgroups!, await readSystemPaths());
     await driver.clearLeftovers();
     return driver;
@@ -154,11 +159,7 @@ export class LocalSandboxDriver implements SandboxDriver {
       proxyUrl: egress ? `http://127.0.0.1:${this.proxyPort}` : null,
     };
     const socketPath = join(paths.run, 'egress.sock');
-    // bind() takes at most 107 bytes; a longer path would silently be cut short.
-    if (egress && Buffer.byteLength(socketPath) > maxSocketPathBytes)
-      throw new Error(
-        `egress socket path ${socketPath} is ${Buffer.byteLength(socketPath)} bytes, over the ${maxSocketPathBytes} a Unix socket allows: use a shorter sandbox id or TMPDIR`,
-      );
+    if (egress) checkSocketPath(socketPath);
     await mkdir(dir, { mode: 0o700 });
     await mkdir(socketRoot, { recursive: true, mode: 0o755 });
     let cgroup: SandboxCgroup | null = null;
@@ -184,7 +185,7 @@ export class LocalSandboxDriver implements SandboxDriver {
         await proxy.start();
       }
       const initCommand = egress
-        ? [nodeInside, forwarderInside, `${socketDirInside}/egress.sock`, String(this.proxyPort)]
+        ? [nodeInside, forwarderInside, `127.0.0.1:${this.proxyPort}`, socketInside]
         : ['/bin/sh', '-c', 'echo ready; exec sleep infinity'];
       const layout = {
         insideUid: this.insideUid,
@@ -198,9 +199,11 @@ export class LocalSandboxDriver implements SandboxDriver {
           })),
           ...(egress
             ? [
-                { host: join(this.options.stateDir, 'runtime/egress-forwarder.js'), inside: forwarderInside },
+                { host: forwarderOnHost(this.options.stateDir), inside: forwarderInside },
                 // The forwarder runs on this very node binary, wherever the host installed it.
                 { host: process.execPath, inside: nodeInside },
+                // The socket alone, read-only (connecting needs no write): its folder stays out.
+                { host: socketPath, inside: socketInside },
               ]
             : []),
           ...(this.options.readOnlyBinds ?? []),
@@ -209,7 +212,6 @@ export class LocalSandboxDriver implements SandboxDriver {
           { host: paths.merged, inside: workspacePath },
           { host: paths.home, inside: '/home/sandbox' },
           { host: paths.tmp, inside: '/tmp' },
-          ...(egress ? [{ host: paths.run, inside: socketDirInside }] : []),
         ],
         workspacePath,
       };
@@ -236,12 +238,37 @@ export class LocalSandboxDriver implements SandboxDriver {
         proxy,
         env: spec.env,
         state: 'running',
+        exposed: new ExposedPorts({
+          initPid,
+          procsFiles: cgroup.procsFiles,
+          uid: this.uid,
+          gid: this.gid,
+          forwarder: forwarderOnHost(this.options.stateDir),
+          dir: join(paths.run, 'preview'),
+        }),
       });
       return handle;
     } catch (error) {
       await this.teardown(dir, paths.merged, cgroup, proxy);
       throw error;
     }
+  }
+
+  /** Joins the cgroup, then enters every namespace of the init as the inside uid, no new privileges. */
+  commandLine(
+    handle: SandboxHandle,
+    command: readonly string[],
+    options: ExecOptions = {},
+  ): SandboxCommandLine {
+    const sandbox = this.running(handle);
+    const argv = joinCgroupsThenExec(sandbox.cgroup.procsFiles, [
+      hostTools.setpriv, '--clear-groups', '--no-new-privs',
+      hostTools.nsenter, '--target', String(sandbox.initPid),
+      '--user', '--mount', '--net', '--pid', '--ipc', '--uts', '--root', '--wd',
+      '--setuid', String(this.insideUid), '--setgid', String(this.insideGid),
+      '--', '/bin/sh', '-c', 'cd "$0" && exec "$@"', options.cwd ?? workspacePath, ...command,
+    ]); // prettier-ignore
+    return { argv, env: { ...sandboxEnv(sandbox.handle, sandbox.env), ...options.env } };
   }
 
   async exec(
@@ -251,18 +278,11 @@ export class LocalSandboxDriver implements SandboxDriver {
   ): Promise<SandboxProcess> {
     const sandbox = this.running(handle);
     const oomBefore = await sandbox.cgroup.oomKills();
-    const spec = [
-      hostTools.setpriv, '--clear-groups', '--no-new-privs',
-      hostTools.nsenter, '--target', String(sandbox.initPid),
-      '--user', '--mount', '--net', '--pid', '--ipc', '--uts', '--root', '--wd',
-      '--setuid', String(this.insideUid), '--setgid', String(this.insideGid),
-      '--', '/bin/sh', '-c', 'cd "$0" && exec "$@"', options.cwd ?? workspacePath, ...command,
-    ]; // prettier-ignore
-    const wrapped = joinCgroupsThenExec(sandbox.cgroup.procsFiles, spec);
-    const child = spawn(wrapped[0]!, wrapped.slice(1), {
+    const { argv, env } = this.commandLine(handle, command, options);
+    const child = spawn(argv[0]!, argv.slice(1), {
       stdio: ['pipe', 'pipe', 'pipe'],
       cwd: '/',
-      env: { ...sandboxEnv(sandbox.handle, sandbox.env), ...options.env },
+      env,
       // Its own process group, so kill() reaches everything it started inside.
       detached: true,
     });
@@ -284,6 +304,10 @@ export class LocalSandboxDriver implements SandboxDriver {
         }
       },
     };
+  }
+
+  async exposePort(handle: SandboxHandle, port: number): Promise<ExposedPort> {
+    return this.running(handle).exposed.expose(port);
   }
 
   async pause(handle: SandboxHandle): Promise<void> {
@@ -315,6 +339,8 @@ export class LocalSandboxDriver implements SandboxDriver {
     if (!sandbox) return;
     this.sandboxes.delete(handle.id);
     sandbox.state = 'destroyed';
+    // Its port forwarders die with its cgroup anyway; closing them first settles each ExposedPort.
+    await sandbox.exposed.closeAll();
     await this.teardown(sandbox.dir, handle.workspaceHostPath, sandbox.cgroup, sandbox.proxy);
   }
 

@@ -48,14 +48,6 @@ export async function writeSandboxEtc(etc: string, uid: number, gid: number): Pr
 
 /** Reads bwrap's --info-fd JSON for the host pid of the sandbox, then the init's "ready" line. */
 export async function waitForInit(init: ChildProcess): Promise<number> {
-  let stderr = '';
-  init.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  let ready = false;
-  const exited = new Promise<never>((_, reject) =>
-    init.once('exit', (code) => {
-      if (!ready) reject(new Error(`sandbox init exited with ${code} before it was ready: ${stderr.trim()}`));
-    }),
-  );
   const info = (async () => {
     let text = '';
     for await (const chunk of init.stdio[3] as NodeJS.ReadableStream) text += chunk.toString();
@@ -63,15 +55,31 @@ export async function waitForInit(init: ChildProcess): Promise<number> {
     if (!pid) throw new Error(`bwrap reported no child pid: ${text}`);
     return pid;
   })();
+  const [pid] = await Promise.all([info, waitForReady(init, 'sandbox init')]);
+  return pid;
+}
+
+/**
+ * Resolves once the process prints its `ready` line (the sandbox's init, a port forwarder);
+ * rejects with its stderr when it exits first. Its output is drained afterwards.
+ */
+export async function waitForReady(child: ChildProcess, what: string): Promise<void> {
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let ready = false;
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => {
+      if (!ready) reject(new Error(`${what} exited with ${code} before it was ready: ${stderr.trim()}`));
+    }),
+  );
   const readyLine = (async () => {
-    for await (const line of createInterface({ input: init.stdout! })) if (line === 'ready') return;
-    // Output closed without the line: the init died (its exit carries the reason).
+    for await (const line of createInterface({ input: child.stdout! })) if (line === 'ready') return;
+    // Output closed without the line: the process died (its exit carries the reason).
     await new Promise(() => undefined);
   })();
-  const [pid] = await Promise.race([Promise.all([info, readyLine]), exited]);
+  await Promise.race([readyLine, exited]);
   ready = true;
-  init.stdout!.resume();
-  return pid;
+  child.stdout!.resume();
 }
 
 export async function readSystemPaths(): Promise<SystemPath[]> {

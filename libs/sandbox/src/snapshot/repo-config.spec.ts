@@ -54,6 +54,32 @@ describe('.horizon/config.yaml', () => {
     expect(() => parseRepoConfig('retro: { schedule: off }')).toThrow(/retro: Unrecognized key/);
   });
 
+  it('reads how to preview the app, defaulting its ready path and timeout, and has none unless declared', () => {
+    expect(parseRepoConfig('').preview).toBeUndefined();
+    expect(parseRepoConfig('preview: { command: npm run dev, port: 5173 }').preview).toEqual({
+      command: 'npm run dev',
+      port: 5173,
+      readyPath: '/',
+      readyTimeoutSeconds: 60,
+    });
+    expect(
+      parseRepoConfig(
+        'preview: { command: node server.js, port: 3000, readyPath: /health, readyTimeoutSeconds: 600 }',
+      ).preview,
+    ).toEqual({ command: 'node server.js', port: 3000, readyPath: '/health', readyTimeoutSeconds: 600 });
+    expect(() => parseRepoConfig('preview: { command: x, port: 70000 }')).toThrow(/preview\.port: /);
+    expect(() => parseRepoConfig('preview: { command: x, port: 80, readyPath: health }')).toThrow(
+      /preview\.readyPath: a path starting with \//,
+    );
+    expect(() => parseRepoConfig('preview: { command: x, port: 80, readyTimeoutSeconds: 601 }')).toThrow(
+      /preview\.readyTimeoutSeconds: /,
+    );
+    expect(() => parseRepoConfig('preview: { port: 80 }')).toThrow(/preview\.command: /);
+    expect(() => parseRepoConfig('preview: { command: x, port: 80, host: 0.0.0.0 }')).toThrow(
+      /preview: Unrecognized key/,
+    );
+  });
+
   it('reads schedules, with UTC and implement by default', () => {
     const yaml = [
       'schedules:',

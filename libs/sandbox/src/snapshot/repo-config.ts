@@ -1,16 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import {
   budgetLimitsSchema,
   defaultRetroSettings,
   defaultReviewSettings,
+  previewSettingsSchema,
   repoAgentSettingsSchema,
   repoRetroSettingsSchema,
   repoReviewSettingsSchema,
   scheduleDeclarationSchema,
 } from '@horizon/contracts';
 import { z } from 'zod';
+import { parseRepoFile, readRepoFile } from './repo-file';
 
 /** A repository's `.horizon/config.yaml` (documented in docs/sandbox.md). */
 export const repoConfigSchema = z
@@ -43,6 +42,8 @@ export const repoConfigSchema = z
     agent: repoAgentSettingsSchema.default({}),
     /** The weekly retro every repository gets: `weekly: false` declines it (a declared retro replaces it anyway). */
     retro: repoRetroSettingsSchema.default(defaultRetroSettings),
+    /** How to run the app for browser verification (`.horizon/verify.yaml`); absent, no browser checks run. */
+    preview: previewSettingsSchema.optional(),
   })
   .strict();
 
@@ -51,21 +52,10 @@ export type RepoConfig = z.infer<typeof repoConfigSchema>;
 export const repoConfigPath = '.horizon/config.yaml';
 
 export function parseRepoConfig(text: string): RepoConfig {
-  const result = repoConfigSchema.safeParse(parse(text) ?? {});
-  if (!result.success) {
-    const issues = result.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-    );
-    throw new Error(`${repoConfigPath} is invalid: ${issues.join('; ')}`);
-  }
-  return result.data;
+  return parseRepoFile(repoConfigSchema, repoConfigPath, text);
 }
 
 /** A repository without the file gets the defaults: no setup, no verify, no extra hosts. */
 export async function readRepoConfig(repoDir: string): Promise<RepoConfig> {
-  const text = await readFile(join(repoDir, repoConfigPath), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return '';
-    throw error;
-  });
-  return parseRepoConfig(text);
+  return parseRepoConfig((await readRepoFile(repoDir, repoConfigPath)) ?? '');
 }
