@@ -4,6 +4,7 @@ import { sandboxHarnesses } from './harness';
 import { emptyReport } from '@horizon/runner-launch';
 import { runAgent } from './runner/agent-run';
 import { RunDeadline } from './runner/deadline';
+import { BrowserCheckInbox } from './runner/browser-verification';
 import { FollowUpInbox } from './runner/follow-ups';
 import { Transcript } from './runner/transcript';
 
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   const followUps = new FollowUpInbox();
   const saveAndStop = new AbortController();
   const deadline = new RunDeadline(Date.parse(parsed.data.deadlineAt));
+  const browserChecks = new BrowserCheckInbox();
   void (async () => {
     for (let line = await stdin.next(); !line.done; line = await stdin.next()) {
       const input = runnerInputSchema.safeParse(safeJson(line.value));
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
         process.stderr.write(`agent-runner: unreadable input line: ${line.value.slice(0, 200)}\n`);
       else if (input.data.type === 'save_and_stop') saveAndStop.abort(input.data.reason);
       else if (input.data.type === 'deadline') deadline.moveTo(Date.parse(input.data.deadlineAt));
+      else if (input.data.type === 'browser_checked') browserChecks.answer(input.data);
       else followUps.add(input.data);
     }
   })().catch(() => undefined);
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
     saveAndStop: saveAndStop.signal,
     followUps,
     deadline,
+    browserChecks,
   });
   transcript.report(report);
   stopReading();

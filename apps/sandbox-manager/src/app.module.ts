@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
 import { prepareRunnerRuntime } from '@horizon/runner-launch';
 import { DATABASE, type Database } from '@horizon/db';
-import { RpcClient } from '@horizon/messaging';
+import { ArtifactStore, JetStreamConnection, RpcClient } from '@horizon/messaging';
 import { loadRunTokenSecret, RunTokenMinter } from '@horizon/run-tokens';
 import { identityMintRunToken, identityRevokeRunToken } from '@horizon/contracts';
 import { LocalForgeClient } from '@horizon/local-forge-client';
@@ -25,6 +25,7 @@ import {
   type CheckLogReader,
 } from './host/check-logs';
 import { BrokeredRunCredentials } from './host/run-credentials';
+import { SandboxBrowserVerifier } from './host/browser/verifier';
 import { RunnerAgentLauncher } from './host/runner-agent-launcher';
 import { egressCredentials, openSandboxRuntime, type SandboxRuntime } from './host/sandbox-runtime';
 import { FollowUpConsumer } from './messaging/follow-up.consumer';
@@ -41,6 +42,7 @@ const RUN_BUDGETS = Symbol('RUN_BUDGETS');
 @Module({})
 export class SandboxManagerModule {
   static register(config: SandboxManagerConfig): DynamicModule {
+    const stateDir = config.SANDBOX_STATE_DIR ?? join(config.HORIZON_DATA_DIR, 'sandbox');
     const staticCredentials = egressCredentials({
       forgeUrl: config.SANDBOX_FORGE_URL,
       forgeToken: config.SANDBOX_FORGE_TOKEN,
@@ -86,7 +88,7 @@ export class SandboxManagerModule {
               },
             });
             const runtime = await openSandboxRuntime({
-              stateDir: config.SANDBOX_STATE_DIR ?? join(config.HORIZON_DATA_DIR, 'sandbox'),
+              stateDir,
               hostName: config.SANDBOX_HOST_NAME,
               hostUid: config.SANDBOX_HOST_UID,
               remote: GitRemote.forge(config.SANDBOX_FORGE_URL, config.SANDBOX_FORGE_TOKEN),
@@ -125,7 +127,15 @@ export class SandboxManagerModule {
         },
         {
           provide: SandboxService,
-          inject: [DATABASE, SANDBOX_RUNTIME, RpcClient, MCP_ACCESS, LOGGER, RUN_BUDGETS],
+          inject: [
+            DATABASE,
+            SANDBOX_RUNTIME,
+            RpcClient,
+            MCP_ACCESS,
+            LOGGER,
+            RUN_BUDGETS,
+            JetStreamConnection,
+          ],
           useFactory: (
             db: Database,
             runtime: SandboxRuntime,
@@ -133,6 +143,7 @@ export class SandboxManagerModule {
             mcp: McpAccess | null,
             logger: Logger,
             budgets: RunBudgets,
+            nats: JetStreamConnection,
           ) => {
             const remote = GitRemote.forge(config.SANDBOX_FORGE_URL, config.SANDBOX_FORGE_TOKEN);
             const launcher = new RunnerAgentLauncher({
@@ -151,6 +162,19 @@ export class SandboxManagerModule {
               mcp,
               graceMs: config.RUN_GRACE_MS,
               slowSetup: { snapshotMs: config.SLOW_SNAPSHOT_BUILD_MS, bootMs: config.SLOW_SANDBOX_BOOT_MS },
+              browser: runtime.driver
+                ? new SandboxBrowserVerifier({
+                    driver: runtime.driver,
+                    runtimeDir: join(stateDir, 'browser'),
+                    store: new ArtifactStore(nats),
+                    resources: {
+                      memoryMiB: config.BROWSER_CHECK_MEMORY_MIB,
+                      cpuMillis: 1000,
+                      maxProcesses: 512,
+                    },
+                    logger,
+                  })
+                : null,
             });
             const sandboxes = new SandboxService(
               new PrismaSandboxRepository(db),

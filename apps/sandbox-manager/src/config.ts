@@ -74,6 +74,8 @@ export const configShape = {
   SLOW_SNAPSHOT_BUILD_MS: thresholdMs(120_000),
   /** A run whose sandbox boot and workspace checkout took longer than this records `slow_setup` friction. */
   SLOW_SANDBOX_BOOT_MS: thresholdMs(15_000),
+  /** Memory of the verify sandbox that checks a run's preview in Chromium (docs/browser-verification.md). */
+  BROWSER_CHECK_MEMORY_MIB: positiveInt(1024),
   /**
    * Model prices in USD per million tokens, over the built-in list prices (docs/sandbox.md),
    * e.g. `{"anthropic:claude-sonnet-4":{"input":3,"output":15,"cachedInput":0.3,"cacheWrite":3.75}}`.

@@ -11,6 +11,7 @@ import {
   workItemStateSchema,
 } from './domain';
 import { agentReviewSchema } from './review';
+import { browserCheckResultSchema } from './run';
 import { plannedIssueSchema } from './plan';
 
 /** Facts the orchestrator publishes about work items and runs (`hzn.evt.workitem.*`, `hzn.evt.run.*`). */
@@ -110,6 +111,8 @@ export const runFinished = defineContract({
     summary: z.string().nullable().optional(),
     /** A `review` run's structured review (verdict, summary, inline comments). */
     review: agentReviewSchema.optional(),
+    /** The browser checks of the run's preview, base and change. Absent without a preview and from older publishers. */
+    browser: z.array(browserCheckResultSchema).optional(),
     /** The run's deadline, when its run tokens expire: how long mcp-context must remember the revocation. Absent from older publishers. */
     deadlineAt: isoDate.optional(),
   }),

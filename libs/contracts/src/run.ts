@@ -51,6 +51,24 @@ export const repoAgentSettingsSchema = z
   .strict();
 export type RepoAgentSettings = z.infer<typeof repoAgentSettingsSchema>;
 
+/**
+ * How a repository runs its app for browser verification (`.horizon/config.yaml` `preview`): a
+ * shell command started in the repository root inside the run's sandbox, answering HTTP on
+ * `127.0.0.1:<port>` once `readyPath` answers 2xx or 3xx.
+ */
+export const previewSettingsSchema = z
+  .object({
+    /** A shell command run in the repository root that keeps serving, e.g. `npm run dev`. */
+    command: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+    /** Polled until it answers: the app is ready when this path does. */
+    readyPath: z.string().startsWith('/', 'a path starting with /').default('/'),
+    /** How long the command may take to answer on readyPath before verification gives up. */
+    readyTimeoutSeconds: z.number().int().min(1).max(600).default(60),
+  })
+  .strict();
+export type PreviewSettings = z.infer<typeof previewSettingsSchema>;
+
 const person = z.object({ name: z.string().min(1), email: z.string().min(3) });
 export type CommitPerson = z.infer<typeof person>;
 
@@ -75,6 +93,11 @@ export const agentRunSpecSchema = z.object({
   baseRef: z.string().min(1),
   /** `.horizon/config.yaml`'s `verify` commands, run in order in the repository root. */
   verify: z.array(z.string().min(1)).default([]),
+  /**
+   * `.horizon/config.yaml`'s `preview`: how to run the app, for browser verification of an
+   * `implement` or `revise` run (docs/browser-verification.md); null: no browser verification.
+   */
+  preview: previewSettingsSchema.nullable().default(null),
   /** Harness turns given to fix failing verification before the run fails. */
   fixRounds: z.number().int().min(0).max(10).default(2),
   /** Author and committer of the agent's commit. */
@@ -136,11 +159,49 @@ export const runnerDeadlineSchema = z.object({
 });
 export type RunnerDeadline = z.infer<typeof runnerDeadlineSchema>;
 
+/**
+ * The runner's preview is up (at the base before the agent starts, or on the change after its
+ * checks passed): the host is asked to check it in a browser from a verify sandbox.
+ */
+export const browserCheckTargets = ['base', 'change'] as const;
+export const browserCheckRequestSchema = z.object({
+  type: z.literal('browser_check'),
+  /** Unique in the run: the answer names it. */
+  requestId: z.string().min(1),
+  target: z.enum(browserCheckTargets),
+  /** The verification round (0, then one per fix round), as for the command checks. */
+  round: z.number().int().nonnegative(),
+  /** Where the preview answers inside the run's sandbox. */
+  port: z.number().int().min(1).max(65535),
+});
+export type BrowserCheckRequest = z.infer<typeof browserCheckRequestSchema>;
+
+/** What a browser check found; `skipped` when the host could not check (the reason says why). */
+export const browserCheckOutcomes = ['passed', 'failed', 'skipped'] as const;
+export const browserCheckResultSchema = z.object({
+  target: z.enum(browserCheckTargets),
+  round: z.number().int().nonnegative(),
+  outcome: z.enum(browserCheckOutcomes),
+  /** One line per problem, naming the page and what failed: the agent's evidence in a fix round. */
+  problems: z.array(z.string()),
+  /** One line for people: pages checked, what changed from the base. */
+  summary: z.string(),
+});
+export type BrowserCheckResult = z.infer<typeof browserCheckResultSchema>;
+
+/** The host's answer to a `browser_check`, written to the runner's stdin. */
+export const browserCheckAnswerSchema = browserCheckResultSchema.extend({
+  type: z.literal('browser_checked'),
+  requestId: z.string().min(1),
+});
+export type BrowserCheckAnswer = z.infer<typeof browserCheckAnswerSchema>;
+
 /** Every line the runner reads after the spec. */
 export const runnerInputSchema = z.discriminatedUnion('type', [
   runnerFollowUpSchema,
   runnerSaveAndStopSchema,
   runnerDeadlineSchema,
+  browserCheckAnswerSchema,
 ]);
 export type RunnerInput = z.infer<typeof runnerInputSchema>;
 
@@ -183,6 +244,8 @@ export const runReportSchema = z.object({
   branch: z.string().nullable(),
   commitSha: z.string().nullable(),
   verification: z.array(verificationResultSchema),
+  /** The browser checks of the preview, in order (none without a `preview` in the config). */
+  browser: z.array(browserCheckResultSchema).default([]),
   /** Failed commands, missing scripts, repeated calls…: material for the retro loop. */
   friction: z.array(frictionEventSchema),
   /** The agent's tool calls (shell commands, reads, edits, mcp-context calls) over the whole run. */
@@ -200,5 +263,9 @@ export const runReportSchema = z.object({
 });
 export type RunReport = z.infer<typeof runReportSchema>;
 
-export const runnerLineSchema = z.discriminatedUnion('type', [runnerEventSchema, runReportSchema]);
+export const runnerLineSchema = z.discriminatedUnion('type', [
+  runnerEventSchema,
+  runReportSchema,
+  browserCheckRequestSchema,
+]);
 export type RunnerLine = z.infer<typeof runnerLineSchema>;

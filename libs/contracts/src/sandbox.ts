@@ -151,6 +151,44 @@ export const sandboxSnapshotBuilt = defineContract({
   }),
 });
 
+/**
+ * Files a run leaves: its transcript and logs, and the browser evidence of its preview (a
+ * full-page screenshot and DOM snapshot per page and target, the visual diff against the base).
+ */
+export const runArtifactKinds = [
+  'transcript',
+  'verification_log',
+  'egress_log',
+  'screenshot',
+  'dom_snapshot',
+  'visual_diff',
+] as const;
+export const runArtifactKindSchema = z.enum(runArtifactKinds);
+export type RunArtifactKind = z.infer<typeof runArtifactKindSchema>;
+/** The kinds that are browser evidence: what the console serves and the PR links. */
+export const browserEvidenceKinds = [
+  'screenshot',
+  'dom_snapshot',
+  'visual_diff',
+] as const satisfies readonly RunArtifactKind[];
+export type BrowserEvidenceKind = (typeof browserEvidenceKinds)[number];
+
+/**
+ * The `metadata` of a browser evidence artifact (`screenshot`, `dom_snapshot`, `visual_diff`):
+ * which page of `.horizon/verify.yaml`, of which target, in which verification round.
+ */
+export const browserEvidenceMetadataSchema = z.object({
+  page: z.string(),
+  /** The page's path on the preview. */
+  path: z.string(),
+  /** `diff`: the visual diff of the change against the base. */
+  target: z.enum(['base', 'change', 'diff']),
+  round: z.number().int().nonnegative(),
+  /** For a `visual_diff`: the share of pixels that differ from the base (0–1). */
+  changedRatio: z.number().min(0).max(1).optional(),
+});
+export type BrowserEvidenceMetadata = z.infer<typeof browserEvidenceMetadataSchema>;
+
 export const sandboxArtifactRecorded = defineContract({
   kind: 'event',
   subject: 'hzn.evt.sandbox.artifact_recorded',
@@ -162,8 +200,11 @@ export const sandboxArtifactRecorded = defineContract({
     artifactId: z.string().uuid(),
     runId: z.string().uuid(),
     sandboxId: z.string().uuid(),
-    kind: z.enum(['transcript', 'verification_log', 'egress_log']),
-    /** Where the file is: a `file://` URL on the sandbox host. */
+    kind: runArtifactKindSchema,
+    /**
+     * Where the file is: a `file://` URL on the sandbox host, or for browser evidence an
+     * `nats-object://<bucket>/<name>` in the artifact store, which the console serves.
+     */
     uri: z.string().url(),
     contentType: z.string(),
     sizeBytes: z.number().int().nonnegative(),

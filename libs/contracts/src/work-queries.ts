@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRpc } from './contract';
 import { frictionEventSchema } from './friction';
 import { isoDate, runOutcomeSchema, workItemKindSchema, workItemStateSchema } from './domain';
+import { browserCheckResultSchema } from './run';
 
 /** A work item as the orchestrator shows it to other services (ingress's work API serves it as is). */
 export const workItemViewSchema = z.object({
@@ -69,6 +70,8 @@ export const runViewSchema = z.object({
   ),
   /** The papercuts the run met, with the transcript entries that show them. */
   friction: z.array(frictionEventSchema),
+  /** The browser checks of its preview (docs/browser-verification.md); empty without a preview. */
+  browser: z.array(browserCheckResultSchema).default([]),
 });
 export type RunView = z.infer<typeof runViewSchema>;
 

@@ -9,3 +9,4 @@ export * from './nest/decorators';
 export * from './nest/messaging.host';
 export * from './nest/messaging.module';
 export * from './subjects';
+export * from './artifact-store';

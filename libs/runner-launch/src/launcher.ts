@@ -1,9 +1,12 @@
 import { createInterface } from 'node:readline';
 import {
   agentRunSpecSchema,
+  browserCheckAnswerSchema,
   runnerInputSchema,
   runnerLineSchema,
   type AgentRunSpecInput,
+  type BrowserCheckRequest,
+  type BrowserCheckResult,
   type RunnerEvent,
   type RunnerInput,
   type RunReport,
@@ -30,6 +33,11 @@ export interface LaunchAgentRunOptions {
    * while it is held, and is told the later deadline when it goes on. Default: the spec's.
    */
   deadline?: RunDeadlineSource;
+  /**
+   * Checks the runner's preview in a browser (a run whose spec has a `preview`); the result is
+   * written back to the runner's stdin. Without it such a request is answered `skipped`.
+   */
+  onBrowserCheck?: (request: BrowserCheckRequest) => Promise<BrowserCheckResult>;
 }
 
 const STDERR_TAIL = 8 * 1024;
@@ -57,14 +65,41 @@ export async function launchAgentRun(
   proc.stdin.on('error', () => undefined);
   const specLine = `${JSON.stringify(parsed)}\n`;
   let runnerDone = false;
-  if (options.followUps) {
+  // The pipe stays open while anything may still be written to it: follow-ups, or the answers
+  // to a preview's browser checks.
+  const answersBrowserChecks = parsed.preview !== null;
+  if (options.followUps || answersBrowserChecks) {
     proc.stdin.write(specLine);
-    void passFollowUps(options.followUps, (line) => {
-      if (runnerDone) return false;
-      proc.stdin.write(line);
-      return true;
-    });
+    if (options.followUps)
+      void passFollowUps(options.followUps, (line) => {
+        if (runnerDone) return false;
+        proc.stdin.write(line);
+        return true;
+      });
   } else proc.stdin.end(specLine);
+  const answerBrowserCheck = async (request: BrowserCheckRequest) => {
+    const result: BrowserCheckResult = options.onBrowserCheck
+      ? await options.onBrowserCheck(request).catch((error: unknown) => ({
+          target: request.target,
+          round: request.round,
+          outcome: 'skipped' as const,
+          problems: [],
+          summary: `the browser check could not run: ${error instanceof Error ? error.message : String(error)}`,
+        }))
+      : {
+          target: request.target,
+          round: request.round,
+          outcome: 'skipped',
+          problems: [],
+          summary: 'this sandbox host does not run browser checks',
+        };
+    const answer = browserCheckAnswerSchema.parse({
+      ...result,
+      type: 'browser_checked',
+      requestId: request.requestId,
+    });
+    if (!runnerDone) proc.stdin.write(`${JSON.stringify(answer)}\n`);
+  };
 
   let report: RunReport | undefined;
   let runnerPid: number | undefined;
@@ -128,6 +163,10 @@ export async function launchAgentRun(
       }
       if (line.data.type === 'report') {
         report = line.data;
+        continue;
+      }
+      if (line.data.type === 'browser_check') {
+        void answerBrowserCheck(line.data);
         continue;
       }
       if (line.data.kind === 'runner.started' && typeof line.data.detail?.pid === 'number') {

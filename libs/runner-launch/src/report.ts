@@ -11,6 +11,7 @@ export function emptyReport(outcome: RunOutcome, reason: string): RunReport {
     branch: null,
     commitSha: null,
     verification: [],
+    browser: [],
     friction: [],
     toolCalls: 0,
     summary: null,

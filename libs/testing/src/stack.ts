@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { serviceDatabaseUrl, type ServiceWithSchema } from '@horizon/db';
-import { JetStreamConnection, Naming, Publisher, STREAMS, StreamKey } from '@horizon/messaging';
+import {
+  ArtifactStore,
+  JetStreamConnection,
+  Naming,
+  Publisher,
+  STREAMS,
+  StreamKey,
+} from '@horizon/messaging';
 
 /**
  * Per-suite isolation on the shared Postgres and NATS (DESIGN §7): each suite gets its own
@@ -90,6 +97,8 @@ export async function createTestMessaging(id = suiteId()): Promise<TestMessaging
       for (const key of Object.keys(STREAMS) as StreamKey[]) {
         await conn.jsm.streams.delete(naming.stream(key)).catch(() => undefined);
       }
+      // The artifact store's object store lives in a stream of its own.
+      await conn.jsm.streams.delete(`OBJ_${new ArtifactStore(conn).bucket}`).catch(() => undefined);
       await conn.close();
     },
   };

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { readAgentReview } from '@horizon/contracts';
 import type {
   AgentReview,
@@ -10,12 +8,15 @@ import type {
 } from '@horizon/contracts';
 import type { Harness } from '../harness';
 import { AgentSession } from './agent-session';
-import { runCommand, shellCommand, type CommandOutcome } from './commands';
+import { BrowserVerification, type BrowserCheckInbox } from './browser-verification';
+import { runCommand, shellCommand } from './commands';
 import { commitMessage } from './commit-message';
 import { RunDeadline } from './deadline';
 import type { FollowUpSource } from './follow-ups';
 import { FrictionRecorder } from './friction';
-import { fixPrompt, rebasePrompt, reviewPrompt, taskPrompt } from './prompts';
+import { checkResolved, mergeBase } from './base-merge';
+import { GitWorkspace } from './git-workspace';
+import { browserFixPrompt, fixPrompt, rebasePrompt, reviewPrompt, taskPrompt } from './prompts';
 import { pinReviewMaterial } from './review-material';
 import { RunStopped, SaveAndStop } from './run-stopped';
 import { oneLine, tail, type Transcript } from './transcript';
@@ -38,6 +39,8 @@ export interface AgentRunDeps {
   followUps: FollowUpSource;
   /** The run's deadline, moved later from stdin; default: the spec's. */
   deadline?: RunDeadline;
+  /** The host's answers to browser checks (stdin); without it a preview is not checked. */
+  browserChecks?: BrowserCheckInbox;
 }
 
 /** Log kept per verification step in the transcript; the report keeps up to 64 KiB. */
@@ -62,6 +65,8 @@ class AgentRun {
   private readonly verification: VerificationResult[] = [];
   private readonly friction = new FrictionRecorder();
   private readonly agent: AgentSession;
+  private readonly repo: GitWorkspace;
+  private readonly browser: BrowserVerification;
   private verificationMs = 0;
   private toolCalls = 0;
   /** A rebase run's merge of the base is in progress: the commit concludes it. */
@@ -80,6 +85,16 @@ class AgentRun {
       deadline: this.deadline,
       checkStillGoing: () => this.checkStillGoing(),
     });
+    this.repo = new GitWorkspace({
+      ...deps,
+      deadlineAt: () => this.deadlineAt,
+      checkStillGoing: () => this.checkStillGoing(),
+    });
+    this.browser = new BrowserVerification({
+      ...deps,
+      inbox: deps.browserChecks,
+      deadlineAt: () => this.deadlineAt,
+    });
   }
 
   async execute(): Promise<RunReport> {
@@ -92,8 +107,13 @@ class AgentRun {
     });
     try {
       if (spec.kind === 'review') return await this.review();
+      // The workspace is at the base until the run's branch is checked out: the preview of the
+      // base, what the change is compared with, is taken then.
+      await this.browser.captureBase();
       await this.moveToBranch();
-      const conflicts = spec.kind === 'rebase' ? await this.mergeBase() : null;
+      const merge = spec.kind === 'rebase' ? await mergeBase(this.repo, spec, this.deps.transcript) : null;
+      this.merging = merge?.merging ?? false;
+      const conflicts = merge?.conflicts ?? null;
       let prompt = conflicts ? rebasePrompt(spec, conflicts) : taskPrompt(spec);
       let label: string | undefined;
       let fixes = 0;
@@ -101,26 +121,29 @@ class AgentRun {
         // A base that merged cleanly leaves the agent nothing to resolve: straight to the checks.
         if (round > 0 || conflicts?.length !== 0) await this.agent.turns(prompt, round, label);
         if (spec.kind === 'plan') return this.finish('succeeded', null);
-        if (round === 0 && conflicts?.length) await this.checkResolved(conflicts);
+        if (round === 0 && conflicts?.length) await checkResolved(this.deps.workdir, spec, conflicts);
         // New work with nothing to change is an answer, not a failure, and needs no
         // verification: the run ends with the agent's reason and no PR.
-        if (round === 0 && spec.kind === 'implement' && (await this.changedFiles()).length === 0)
+        if (round === 0 && spec.kind === 'implement' && (await this.repo.changedFiles()).length === 0)
           throw new RunStopped(
             'not_applicable',
             oneLine(this.agent.summary ?? '', 500) || 'the agent changed no files and gave no reason',
           );
         const failure = await this.verify(round);
-        if (failure) {
+        const seen = failure ? null : await this.browser.checkChange(round);
+        if (failure || seen) {
           if (fixes >= spec.fixRounds) {
             const after = spec.fixRounds > 0 ? ` after ${spec.fixRounds} fix round(s)` : '';
             throw new RunStopped(
               'failed',
-              `\`${failure.command}\` failed (exit ${failure.exitCode})${after}`,
+              failure
+                ? `\`${failure.command}\` failed (exit ${failure.exitCode})${after}`
+                : `the browser check failed${after}: ${seen!.summary}`,
             );
           }
           fixes += 1;
           // Follow-ups that came during the checks join the fix round's turn.
-          prompt = fixPrompt(spec, failure, fixes);
+          prompt = failure ? fixPrompt(spec, failure, fixes) : browserFixPrompt(spec, seen!, fixes);
           label = `fix round ${fixes}`;
         } else {
           const followUps = this.agent.takeFollowUps();
@@ -146,20 +169,19 @@ class AgentRun {
    */
   private async review(): Promise<RunReport> {
     const { spec } = this.deps;
-    await this.git(['fetch', '--quiet', 'origin', `refs/heads/${spec.baseRef}`], `fetching ${spec.baseRef}`);
-    const base = (await this.git(['rev-parse', 'FETCH_HEAD'], 'reading the base')).output.trim();
-    await this.git(['fetch', '--quiet', 'origin', `refs/heads/${spec.branch}`], `fetching ${spec.branch}`);
-    await this.git(['checkout', '--quiet', '--detach', 'FETCH_HEAD'], `checking out ${spec.branch}`);
-    const diff = (await this.git(['diff', `${base}...HEAD`], 'reading the diff')).output;
+    await this.repo.git(
+      ['fetch', '--quiet', 'origin', `refs/heads/${spec.baseRef}`],
+      `fetching ${spec.baseRef}`,
+    );
+    const base = (await this.repo.git(['rev-parse', 'FETCH_HEAD'], 'reading the base')).output.trim();
+    await this.repo.git(
+      ['fetch', '--quiet', 'origin', `refs/heads/${spec.branch}`],
+      `fetching ${spec.branch}`,
+    );
+    await this.repo.git(['checkout', '--quiet', '--detach', 'FETCH_HEAD'], `checking out ${spec.branch}`);
+    const diff = (await this.repo.git(['diff', `${base}...HEAD`], 'reading the diff')).output;
     const instructions = await pinReviewMaterial(this.deps.workdir, async (file) => {
-      const shown = await runCommand({
-        command: 'git',
-        args: ['show', `${base}:${file}`],
-        cwd: this.deps.workdir,
-        env: this.deps.env,
-        deadlineAt: this.deadlineAt,
-        signal: this.deps.signal,
-      });
+      const shown = await this.repo.run(['show', `${base}:${file}`]);
       return shown.exitCode === 0 ? shown.output : null;
     });
     await this.agent.turns(reviewPrompt(spec, instructions, diff), 0, 'review');
@@ -168,83 +190,24 @@ class AgentRun {
     return this.finish('succeeded', null, null, null, reading.value);
   }
 
-  /**
-   * A rebase run brings its branch up to date by merging the base into it: the branch's history
-   * stays, so the push is a fast-forward and needs no force. Returns the files left in conflict.
-   */
-  private async mergeBase(): Promise<string[]> {
-    const { spec, transcript } = this.deps;
-    await this.git(['fetch', '--quiet', 'origin', `refs/heads/${spec.baseRef}`], `fetching ${spec.baseRef}`);
-    const merged = await runCommand({
-      command: 'git',
-      // git asks for an identity even before it commits; the commit is made later, as the agent.
-      args: [
-        '-c', `user.name=${spec.agent.name}`, '-c', `user.email=${spec.agent.email}`,
-        'merge', '--no-ff', '--no-commit', 'FETCH_HEAD',
-      ], // prettier-ignore
-      cwd: this.deps.workdir,
-      env: { ...this.deps.env, GIT_TERMINAL_PROMPT: '0' },
-      deadlineAt: this.deadlineAt,
-      signal: this.deps.signal,
-    });
-    this.stopIfInterrupted(merged, `merging ${spec.baseRef}`);
-    const conflicts = (
-      await this.git(['diff', '--name-only', '--diff-filter=U'], 'listing the conflicts')
-    ).output
-      .split('\n')
-      .filter(Boolean);
-    const mergeHead = await runCommand({
-      command: 'git',
-      args: ['rev-parse', '--quiet', '--verify', 'MERGE_HEAD'],
-      cwd: this.deps.workdir,
-      env: this.deps.env,
-      deadlineAt: this.deadlineAt,
-      signal: this.deps.signal,
-    });
-    this.merging = mergeHead.exitCode === 0;
-    if (merged.exitCode !== 0 && conflicts.length === 0)
-      throw new RunStopped(
-        'failed',
-        `merging ${spec.baseRef} failed: ${oneLine(merged.stderr || merged.output, 300)}`,
-      );
-    transcript.emit(
-      'provisioning',
-      'base.merged',
-      conflicts.length
-        ? `merging ${spec.baseRef}: ${conflicts.length} file(s) in conflict`
-        : `merged ${spec.baseRef} cleanly`,
-      { baseRef: spec.baseRef, conflicts },
-    );
-    return conflicts;
-  }
-
-  /** The agent's resolution: a file still holding conflict markers ends the run, naming it. */
-  private async checkResolved(conflicts: readonly string[]): Promise<void> {
-    const marker = /^(<{7}|={7}|>{7})( |$)/m;
-    const left: string[] = [];
-    for (const file of conflicts) {
-      const text = await readFile(join(this.deps.workdir, file), 'utf8').catch(() => '');
-      if (marker.test(text)) left.push(file);
-    }
-    if (left.length > 0)
-      throw new RunStopped(
-        'failed',
-        `could not resolve the merge conflicts with ${this.deps.spec.baseRef} in ${left.join(', ')} (conflict markers remain)`,
-      );
-  }
-
   /** A revise (or rebase) run continues the pushed branch; any other run works on its branch from the base. */
   private async moveToBranch(): Promise<void> {
     const { spec, transcript } = this.deps;
     if (spec.kind === 'revise' || spec.kind === 'rebase') {
-      await this.git(['fetch', '--quiet', 'origin', `refs/heads/${spec.branch}`], `fetching ${spec.branch}`);
-      await this.git(['checkout', '--quiet', '-B', spec.branch, 'FETCH_HEAD'], `checking out ${spec.branch}`);
+      await this.repo.git(
+        ['fetch', '--quiet', 'origin', `refs/heads/${spec.branch}`],
+        `fetching ${spec.branch}`,
+      );
+      await this.repo.git(
+        ['checkout', '--quiet', '-B', spec.branch, 'FETCH_HEAD'],
+        `checking out ${spec.branch}`,
+      );
     } else {
-      const current = await this.git(['branch', '--show-current'], 'reading the branch');
+      const current = await this.repo.git(['branch', '--show-current'], 'reading the branch');
       if (current.output.trim() !== spec.branch)
-        await this.git(['checkout', '--quiet', '-B', spec.branch], `creating ${spec.branch}`);
+        await this.repo.git(['checkout', '--quiet', '-B', spec.branch], `creating ${spec.branch}`);
     }
-    const head = (await this.git(['rev-parse', 'HEAD'], 'reading HEAD')).output.trim();
+    const head = (await this.repo.git(['rev-parse', 'HEAD'], 'reading HEAD')).output.trim();
     transcript.emit('provisioning', 'branch.ready', `on ${spec.branch} at ${head.slice(0, 12)}`, {
       branch: spec.branch,
       head,
@@ -286,7 +249,7 @@ class AgentRun {
           log: tail(outcome.output, EVENT_LOG_TAIL),
         },
       );
-      this.stopIfInterrupted(outcome, `\`${command}\``);
+      this.repo.stopIfInterrupted(outcome, `\`${command}\``);
       if (!passed) return result;
     }
     return null;
@@ -294,11 +257,11 @@ class AgentRun {
 
   private async commit(): Promise<string> {
     const { spec, transcript } = this.deps;
-    const changed = await this.changedFiles();
+    const changed = await this.repo.changedFiles();
     // A merge that keeps the branch's side of every change still records the base as merged.
     if (changed.length === 0 && !this.merging) throw new RunStopped('failed', 'the agent changed no files');
     const message = commitMessage(spec, this.agent.summary, changed);
-    await this.git(
+    await this.repo.git(
       [
         '-c', `user.name=${spec.agent.name}`, '-c', `user.email=${spec.agent.email}`, '-c', 'commit.gpgsign=false',
         'commit', '--quiet', '--no-verify', '--cleanup=verbatim', '--file=-',
@@ -306,7 +269,7 @@ class AgentRun {
       'committing',
       message,
     ); // prettier-ignore
-    const sha = (await this.git(['rev-parse', 'HEAD'], 'reading the commit')).output.trim();
+    const sha = (await this.repo.git(['rev-parse', 'HEAD'], 'reading the commit')).output.trim();
     transcript.emit('commit', 'commit.created', `${sha.slice(0, 12)} ${message.split('\n')[0]}`, {
       sha,
       files: changed,
@@ -315,61 +278,17 @@ class AgentRun {
     return sha;
   }
 
-  /** The files the agent changed, staged for the commit. */
-  private async changedFiles(): Promise<string[]> {
-    await this.git(['add', '--all'], 'staging the changes');
-    return (await this.git(['diff', '--cached', '--name-only'], 'listing the changes')).output
-      .split('\n')
-      .filter(Boolean);
-  }
-
   private async push(sha: string): Promise<void> {
     const { spec, transcript } = this.deps;
     const ref = `refs/heads/${spec.branch}`;
     transcript.emit('push', 'push.started', `pushing ${sha.slice(0, 12)} to ${spec.branch}`, { sha, ref });
     try {
-      await this.git(['push', '--quiet', 'origin', `HEAD:${ref}`], `pushing to ${spec.branch}`);
+      await this.repo.git(['push', '--quiet', 'origin', `HEAD:${ref}`], `pushing to ${spec.branch}`);
     } catch (error) {
       if (error instanceof RunStopped) throw new RunStopped(error.outcome, error.reason, sha);
       throw error;
     }
     transcript.emit('push', 'push.done', `pushed ${sha.slice(0, 12)} to ${spec.branch}`, { sha, ref });
-  }
-
-  /** A git command that must succeed; its failure ends the run `failed` with git's words. */
-  private async git(args: string[], what: string, stdin?: string): Promise<CommandOutcome> {
-    this.checkStillGoing();
-    const outcome = await runCommand({
-      command: 'git',
-      args,
-      cwd: this.deps.workdir,
-      env: { ...this.deps.env, GIT_TERMINAL_PROMPT: '0' },
-      ...(stdin !== undefined ? { stdin } : {}),
-      deadlineAt: this.deadlineAt,
-      signal: this.deps.signal,
-    });
-    this.stopIfInterrupted(outcome, what);
-    if (outcome.exitCode !== 0) {
-      const said = oneLine(outcome.stderr || outcome.output, 300);
-      const subcommand = args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? 'git';
-      const phase =
-        subcommand === 'push' ? 'push' : ['add', 'commit'].includes(subcommand) ? 'commit' : 'provisioning';
-      this.deps.transcript.emit(phase, 'git.failed', `git ${subcommand} failed: ${said}`, {
-        subcommand,
-        exitCode: outcome.exitCode,
-      });
-      throw new RunStopped('failed', `${what} failed: ${said}`);
-    }
-    return outcome;
-  }
-
-  private stopIfInterrupted(outcome: CommandOutcome, what: string): void {
-    if (outcome.stoppedBy === 'cancelled') throw new RunStopped('cancelled', 'cancelled on request');
-    if (outcome.stoppedBy === 'deadline')
-      throw new RunStopped(
-        'timed_out',
-        `${what} was still running at the deadline (${this.deps.spec.deadlineAt})`,
-      );
   }
 
   /** The stopped run's work so far, committed and pushed; `cancelled` with that commit (or none to keep). */
@@ -424,6 +343,7 @@ class AgentRun {
       branch,
       commitSha,
       verification: this.verification,
+      browser: this.browser.results,
       friction: this.friction.list(),
       toolCalls: this.toolCalls,
       summary: this.agent.summary,

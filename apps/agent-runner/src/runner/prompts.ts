@@ -1,5 +1,5 @@
 import { agentReviewExample, planProposalExample } from '@horizon/contracts';
-import type { AgentRunSpec } from '@horizon/contracts';
+import type { AgentRunSpec, BrowserCheckResult } from '@horizon/contracts';
 
 /** Log tail a fix round shows the agent: the end of the output is where failures are reported. */
 export const FIX_LOG_TAIL = 6000;
@@ -103,6 +103,18 @@ export function fixPrompt(spec: AgentRunSpec, failure: VerificationFailure, roun
     `The repository's check \`${failure.command}\` failed (exit ${failure.exitCode}) after your changes. ` +
       `Fix the code so that it passes, without weakening or skipping the check. Fix round ${round} of ${spec.fixRounds}.`,
     `The end of its output:\n\`\`\`\n${log.trimEnd()}\n\`\`\``,
+    `The task was:\n${spec.prompt}`,
+    closing,
+  ].join('\n\n');
+}
+
+/** A fix round after the browser check of the preview failed: what it found, page by page. */
+export function browserFixPrompt(spec: AgentRunSpec, failure: BrowserCheckResult, round: number): string {
+  const problems = failure.problems.join('\n- ');
+  return [
+    `The repository's checks passed, but Horizon's browser check of the running app (\`${spec.preview?.command}\`) failed. ` +
+      `Fix the code so that the pages load without these problems, without weakening the checks in .horizon/verify.yaml. Fix round ${round} of ${spec.fixRounds}.`,
+    `What the browser found:\n- ${problems.length > FIX_LOG_TAIL ? `${problems.slice(0, FIX_LOG_TAIL)}…` : problems}`,
     `The task was:\n${spec.prompt}`,
     closing,
   ].join('\n\n');

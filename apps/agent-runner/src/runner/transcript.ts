@@ -1,4 +1,4 @@
-import type { RunnerEvent, RunReport } from '@horizon/contracts';
+import type { BrowserCheckRequest, RunnerEvent, RunReport } from '@horizon/contracts';
 import type { HarnessEvent } from '../harness';
 
 type Phase = RunnerEvent['phase'];
@@ -7,8 +7,9 @@ type Phase = RunnerEvent['phase'];
 const OUTPUT_LIMIT = 16 * 1024;
 
 /**
- * The runner's stdout protocol: one JSON object per line, `event`s numbered from 0, then one
- * `report`. Nothing else may be written to stdout (diagnostics go to stderr).
+ * The runner's stdout protocol: one JSON object per line, `event`s numbered from 0 (and the
+ * requests the host answers on stdin), then one `report`. Nothing else may be written to
+ * stdout (diagnostics go to stderr).
  */
 export class Transcript {
   private seq = 0;
@@ -42,6 +43,11 @@ export class Transcript {
   harnessEvent(event: HarnessEvent, round: number): RunnerEvent {
     const { kind, summary, detail } = describeHarnessEvent(event);
     return this.emit('harness', kind, summary, { ...detail, round });
+  }
+
+  /** A request for the host, which answers it on the runner's stdin. */
+  request(request: BrowserCheckRequest): void {
+    this.writeLine(JSON.stringify(request));
   }
 
   report(report: RunReport): void {

@@ -87,6 +87,7 @@ export class RunLifecycleService {
         // Older publishers sent the notes only; the events are kept in RunFriction.
         ...(data.friction ? {} : { frictionNotes: data.frictionNotes }),
         ...(data.review ? { review: data.review } : {}),
+        ...(data.browser ? { browser: data.browser } : {}),
       },
     });
     await this.friction.record(uow.tx, { id: run.id, repo: item.repo }, uow.now, data.friction ?? []);
@@ -259,6 +260,7 @@ export class RunLifecycleService {
       // A fleet child names its fleet from the start; its siblings' PRs are linked as they open.
       body: fleet ? withFleetSection(summary, fleetSection(fleet, item.repo, [])) : summary,
       verification: data.verification,
+      ...(data.browser ? { browser: data.browser } : {}),
       ownerId: item.ownerId,
       ...(issue ? { trackerIssue: { id: issue.id, identifier: issue.identifier, url: issue.url } } : {}),
     });

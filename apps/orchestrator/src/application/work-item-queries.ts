@@ -139,7 +139,10 @@ function latestRun(run: Run): LatestRun {
 }
 
 function runView(run: Run, friction: RunFriction[] = []): RunView {
-  const report = (run.report ?? {}) as { verification?: RunView['verification'] };
+  const report = (run.report ?? {}) as {
+    verification?: RunView['verification'];
+    browser?: RunView['browser'];
+  };
   return {
     id: run.id,
     attempt: run.attempt,
@@ -170,6 +173,7 @@ function runView(run: Run, friction: RunFriction[] = []): RunView {
         evidence: f.evidence,
       }))
       .sort((a, b) => (a.evidence[0] ?? -1) - (b.evidence[0] ?? -1)),
+    browser: report.browser ?? [],
   };
 }
 

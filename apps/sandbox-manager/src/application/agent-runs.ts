@@ -278,10 +278,10 @@ function publishArtifacts(
       runId,
       sandboxId,
       kind: artifact.kind,
-      uri: pathToFileURL(artifact.path).href,
+      uri: artifact.uri ?? pathToFileURL(artifact.path).href,
       contentType: artifact.contentType,
       sizeBytes: artifact.sizeBytes,
-      metadata: {},
+      metadata: artifact.metadata ?? {},
     };
     tx.publish(
       envelopeFor(sandboxArtifactRecorded, data, { source: SOURCE, ...(cause ? { causedBy: cause } : {}) }),
@@ -313,6 +313,7 @@ function finishedEnvelope(
     toolCalls: report.toolCalls,
     summary: report.summary,
     ...(report.review ? { review: report.review } : {}),
+    ...(report.browser.length > 0 ? { browser: report.browser } : {}),
     deadlineAt: env.data.deadlineAt,
   };
   return envelopeFor(runFinished, data, { source: SOURCE, causedBy: env });

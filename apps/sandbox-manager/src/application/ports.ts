@@ -1,5 +1,6 @@
 import type {
   RepoAgentSettings,
+  RunArtifactKind,
   DataOf,
   Envelope,
   RunnerEvent,
@@ -146,11 +147,15 @@ export interface SnapshotRefresher {
 
 /** A file a run leaves behind (transcript, verification log, egress log), recorded as an Artifact row. */
 export interface RunArtifact {
-  kind: 'transcript' | 'verification_log' | 'egress_log';
+  kind: RunArtifactKind;
   /** Absolute host path under the artifacts folder. */
   path: string;
+  /** Where other services read it (the artifact store); default: the `file://` URL of `path`. */
+  uri?: string;
   contentType: string;
   sizeBytes: number;
+  /** What it shows (browser evidence: page, target, round). */
+  metadata?: Record<string, unknown>;
 }
 
 /** The run a booted sandbox is for, as the provision command described it. */

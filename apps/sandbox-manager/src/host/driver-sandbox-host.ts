@@ -61,10 +61,10 @@ export class DriverSandboxHost implements SandboxHost {
     // A review reads the same tree an implement run works on: it shares that snapshot series
     // rather than running the repository's setup once more for a series of its own.
     const series = request.flavour === 'review' ? 'implement' : request.flavour;
-    // Without egress the workspace cannot fetch: it must boot from a snapshot at the target.
+    // Without git through its proxy the workspace cannot fetch: it must boot from a snapshot at the target.
     const waitedAt = Date.now();
     const snapshot =
-      basePolicy.network === 'none'
+      basePolicy.git === 'none'
         ? await snapshots.at(request.repo, series, target)
         : await snapshots.newest(request.repo, series);
     // Timed apart from the rest: a build (the repository's setup) is slow for other reasons than a boot.
@@ -76,10 +76,11 @@ export class DriverSandboxHost implements SandboxHost {
     const [owner, name] = request.repo.split('/') as [string, string];
     const artifacts = join(this.options.artifactsDir, request.sandboxId);
     await mkdir(artifacts, { recursive: true, mode: 0o700 });
-    const credentials =
-      policy.network === 'proxy'
-        ? await this.options.credentials.acquire({ runId: request.runId, repo: request.repo })
-        : {};
+    // Only a sandbox with a credentialed route holds the run's credentials (a verify sandbox has none).
+    const credentialed = policy.network === 'proxy' && (policy.git !== 'none' || policy.model || policy.mcp);
+    const credentials = credentialed
+      ? await this.options.credentials.acquire({ runId: request.runId, repo: request.repo })
+      : {};
     let handle: SandboxHandle;
     try {
       handle = await driver.create({

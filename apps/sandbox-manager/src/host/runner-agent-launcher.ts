@@ -12,15 +12,17 @@ import type {
 } from '@horizon/contracts';
 import { harnessMismatch } from '@horizon/contracts';
 import { emptyReport, launchAgentRun } from '@horizon/runner-launch';
-import { readRepoConfig, type SandboxDriver } from '@horizon/sandbox';
+import { readBrowserChecks, readRepoConfig, type BrowserChecks, type SandboxDriver } from '@horizon/sandbox';
 import type {
   AgentLauncher,
   AgentRunOptions,
   AgentRunResult,
   AgentRunTarget,
   RepositoryRemote,
+  RunArtifact,
 } from '../application/ports';
 import { slowSetupFriction, type SlowSetupThresholds } from '../domain/slow-setup';
+import type { SandboxBrowserVerifier } from './browser/verifier';
 import { listArtifacts } from './file-run-journal';
 import type { McpAccess } from './mcp-access';
 import type { OwnerDirectory } from './owner-directory';
@@ -41,6 +43,8 @@ export interface RunnerAgentLauncherOptions {
   graceMs: number;
   /** A sandbox slower than these to get ready is `slow_setup` friction of its run. */
   slowSetup: SlowSetupThresholds;
+  /** Checks a run's preview in a browser; null: runs with a `preview` get `skipped` checks. */
+  browser: SandboxBrowserVerifier | null;
 }
 
 /**
@@ -67,8 +71,14 @@ export class RunnerAgentLauncher implements AgentLauncher {
     // What the host saw before the runner started: it is in no transcript, so it is added here.
     const gaps: FrictionEvent[] = slowSetupFriction(booted.timings, this.options.slowSetup);
     let report: RunReport;
+    const evidence: RunArtifact[] = [];
     try {
       const spec = await this.spec(target, gaps);
+      // Read at the base, before the agent runs: a change cannot rewrite the checks it is held to.
+      const checks = spec.preview
+        ? await browserChecksOf(booted.handle.workspaceHostPath, spec.preview.readyPath ?? "/")
+        : null;
+      const browser = this.options.browser;
       report = await launchAgentRun(this.options.driver, booted.handle, spec, {
         onEvent: (event) => {
           transcript.write(`${JSON.stringify(event)}\n`);
@@ -78,6 +88,18 @@ export class RunnerAgentLauncher implements AgentLauncher {
         graceMs: this.options.graceMs,
         followUps,
         ...(deadline ? { deadline } : {}),
+        ...(browser && checks
+          ? {
+              onBrowserCheck: async (request) => {
+                const checked = await browser.check(
+                  { runId: provision.runId, sandboxId: provision.sandboxId, repo: provision.repo, branch: provision.branch, handle: booted.handle, checks, artifactsDir: dir },
+                  request,
+                ); // prettier-ignore
+                evidence.push(...checked.artifacts);
+                return checked.result;
+              },
+            }
+          : {}),
       });
     } catch (error) {
       report = emptyReport('infra_error', `the agent-runner could not start: ${(error as Error).message}`);
@@ -89,7 +111,7 @@ export class RunnerAgentLauncher implements AgentLauncher {
       await writeFile(join(dir, 'verification.log'), verificationLog(report), { mode: 0o600 });
     return {
       report: { ...report, friction: [...gaps, ...report.friction] },
-      artifacts: await listArtifacts(dir),
+      artifacts: [...(await listArtifacts(dir)), ...evidence],
     };
   }
 
@@ -126,6 +148,7 @@ export class RunnerAgentLauncher implements AgentLauncher {
       branch: provision.branch,
       baseRef: provision.baseRef,
       verify: provision.verify ?? config.verify,
+      preview: config.preview ?? null,
       agent: this.options.agent,
       owner,
       model: { baseUrl: `${handle.proxyUrl}/_horizon/model`, ...this.options.models },
@@ -153,6 +176,16 @@ export class RunnerAgentLauncher implements AgentLauncher {
     const pushed = await this.options.remote.resolve(provision.repo, `refs/heads/${provision.branch}`);
     return pushed ? 'revise' : 'implement';
   }
+}
+
+/** `.horizon/verify.yaml`, or without one the page the preview says it is ready on. */
+async function browserChecksOf(workspace: string, readyPath: string): Promise<BrowserChecks> {
+  return (
+    (await readBrowserChecks(workspace)) ?? {
+      viewport: { width: 1280, height: 800 },
+      pages: [{ name: 'home', path: readyPath, steps: [] }],
+    }
+  );
 }
 
 function verificationLog(report: RunReport): string {

@@ -23,6 +23,8 @@ export interface SummaryRow {
   state: string;
   runs: string;
   verification: string;
+  /** The browser check of the last run's change (docs/browser-verification.md). */
+  browser: string;
   pr: string;
 }
 
@@ -56,9 +58,26 @@ export function summaryRows(
       state: item.state,
       runs: runText || '—',
       verification,
+      browser: browserText(own),
       pr: item.pullRequest ? item.pullRequest.url : '—',
     };
   });
+}
+
+/** The last browser check of a change: its outcome and what it saw, e.g. `✓ 1 page; 1 of 1 changed from the base`. */
+function browserText(runs: DemoRun[]): string {
+  const last = runs.flatMap((run) => run.browser.filter((b) => b.target === 'change')).at(-1);
+  if (!last) return '—';
+  const mark = last.outcome === 'passed' ? '✓' : last.outcome === 'failed' ? '✗' : 'skipped';
+  return `${mark} ${last.summary}`;
+}
+
+/** The console pages holding each run's screenshots, base, change and diff. */
+export function evidencePages(observed: DemoObservation, runs: DemoRun[], consoleUrl: string): string[] {
+  const names = labels(observed);
+  return runs
+    .filter((run) => run.browser.length > 0)
+    .map((run) => `${names.get(run.workItemId) ?? '?'}: ${consoleUrl}/runs/${run.id}`);
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   orchestratorGetWorkItem,
   orchestratorListWorkItems,
 } from '@horizon/contracts';
-import type { SourceRefs, WorkItemDetail } from '@horizon/contracts';
+import type { BrowserCheckResult, SourceRefs, WorkItemDetail } from '@horizon/contracts';
 import type { RpcClient } from '@horizon/messaging';
 import { ROOT } from '../../endpoints';
 import { requestJson } from '../http';
@@ -27,6 +27,7 @@ import {
 const TEMPLATE = path.join(ROOT, 'apps', 'cli', 'demo', 'cart');
 
 export interface DemoRun {
+  id: string;
   workItemId: string;
   attempt: number;
   outcome: string | null;
@@ -34,6 +35,7 @@ export interface DemoRun {
   startedAt: Date | null;
   finishedAt: Date | null;
   verification: { command: string; exitCode: number; durationMs: number }[];
+  browser: BrowserCheckResult[];
 }
 
 export interface LocalPerson {
@@ -185,6 +187,7 @@ export class DemoWorld {
     return (await this.details(workItemIds))
       .flatMap((item) =>
         item.runs.map((r) => ({
+          id: r.id,
           workItemId: item.id,
           attempt: r.attempt,
           outcome: r.outcome,
@@ -192,6 +195,7 @@ export class DemoWorld {
           startedAt: r.startedAt === null ? null : new Date(r.startedAt),
           finishedAt: r.finishedAt === null ? null : new Date(r.finishedAt),
           verification: r.verification,
+          browser: r.browser,
         })),
       )
       .sort((a, b) => a.queuedAt.getTime() - b.queuedAt.getTime());

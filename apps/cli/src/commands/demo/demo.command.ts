@@ -6,7 +6,7 @@ import { CliError, EXIT } from '../../exit';
 import { printTable } from '../../output';
 import { connectNats, rpcClient, rpcFailure } from '../../stack-connections';
 import { DEMO_REPO_NAME, DEMO_REVIEWER, DemoAction, DemoObservation, nextDemoStep } from './demo-scenario';
-import { labels, stageTimings, summaryRows } from './demo-summary';
+import { evidencePages, labels, stageTimings, summaryRows } from './demo-summary';
 import { DemoWorld } from './demo-world';
 
 interface DemoRecord {
@@ -199,9 +199,17 @@ async function drive(
     'state',
     'runs',
     'verification',
+    'browser',
     'pr',
   ]);
   process.stdout.write(`\nstages: ${stageTimings(observed, transitions).join(' · ')}\n`);
+  const evidence = evidencePages(
+    observed,
+    runs,
+    process.env.CONSOLE_PUBLIC_URL ?? (await endpoint('console')),
+  );
+  if (evidence.length > 0)
+    process.stdout.write(`\nscreenshots of each change beside its base (console): ${evidence.join(' · ')}\n`);
 }
 
 async function act(world: DemoWorld, action: DemoAction, at: string): Promise<void> {
