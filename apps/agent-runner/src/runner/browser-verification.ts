@@ -86,7 +86,8 @@ export class BrowserVerification {
   private async check(target: BrowserCheckRequest['target'], round: number): Promise<BrowserCheckResult> {
     const { spec, transcript } = this.deps;
     const settings = spec.preview!;
-    transcript.emit('verification', 'preview.starting', `$ ${settings.command} (${target})`, {
+    const phase = phaseOf(target);
+    transcript.emit(phase, 'preview.starting', `$ ${settings.command} (${target})`, {
       target,
       round,
       command: settings.command,
@@ -104,7 +105,7 @@ export class BrowserVerification {
       return this.record(result);
     }
     transcript.emit(
-      'verification',
+      phase,
       'preview.ready',
       `preview ready on port ${settings.port} after ${started.readyMs} ms`,
       {
@@ -147,7 +148,7 @@ export class BrowserVerification {
           ? 'browser.failed'
           : 'browser.skipped';
     this.deps.transcript.emit(
-      'verification',
+      phaseOf(result.target),
       kind,
       `browser check of the ${result.target}: ${result.summary}`,
       {
@@ -159,4 +160,12 @@ export class BrowserVerification {
     );
     return result;
   }
+}
+
+/**
+ * The base is looked at while the run gets ready, before the agent starts: in the verification
+ * phase it would read as the run verifying work it has not done yet.
+ */
+function phaseOf(target: BrowserCheckRequest['target']): 'provisioning' | 'verification' {
+  return target === 'base' ? 'provisioning' : 'verification';
 }
