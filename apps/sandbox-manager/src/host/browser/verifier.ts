@@ -60,6 +60,8 @@ export interface BrowserCheckRun {
 export interface BrowserCheckOutcome {
   result: BrowserCheckResult;
   artifacts: RunArtifact[];
+  /** From the request (the preview ready) to the last page captured, and the verify sandbox's memory then. */
+  measures: { capturedMs: number; memoryBytes: number };
 }
 
 /**
@@ -132,7 +134,7 @@ export class SandboxBrowserVerifier {
         'browser check done',
       ); // prettier-ignore
       const artifacts = await this.keep(run, request, capture, diffs);
-      return { result, artifacts };
+      return { result, artifacts, measures: { capturedMs, memoryBytes } };
     } finally {
       await browser?.close().catch(() => undefined);
       if (verify) await driver.destroy(verify).catch(() => undefined);
