@@ -2,9 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { foundationModules } from '@horizon/runtime';
 import { DATABASE, type Database } from '@horizon/db';
-import { JetStreamConnection, Publisher, RpcClient, RpcServer } from '@horizon/messaging';
+import { ArtifactStore, JetStreamConnection, Publisher, RpcClient, RpcServer } from '@horizon/messaging';
 import { PeopleAdmin } from './application/people-admin.service';
 import { RunReader } from './application/run-reader';
+import { BrowserEvidence } from './application/browser-evidence';
 import { SignInService } from './application/sign-in.service';
 import { Steering } from './application/steering';
 import { FleetsConsole } from './application/fleets-console';
@@ -36,6 +37,7 @@ import { PullsController } from './http/pulls.controller';
 import { LocalForge } from './forge/local-forge';
 import { EventStream } from './messaging/event-stream';
 import { RunEventsConsumer } from './messaging/run-events.consumer';
+import { RunEvidenceConsumer } from './messaging/run-evidence.consumer';
 import { PlanProposalsConsumer } from './messaging/plan-proposals.consumer';
 import { PlanProposalIntake } from './application/plan-proposals';
 import { SignInLinksResponder } from './messaging/sign-in-links.responder';
@@ -47,6 +49,7 @@ import { FrictionConsole } from './application/friction-console';
 import { FleetsController } from './http/fleets.controller';
 import { PeopleRepository } from './persistence/people.repository';
 import { RunTranscriptsRepository } from './persistence/run-transcripts.repository';
+import { RunEvidenceRepository } from './persistence/run-evidence.repository';
 import { PlanService } from './application/plan.service';
 import { PlanLiveController } from './http/plan-live.controller';
 import { PlansController } from './http/plans.controller';
@@ -78,9 +81,10 @@ export const CONSOLE_CONTROLLERS = [
 
 /**
  * The console's backend: signs people in, answers the app from the orchestrator's RPCs and the
- * `HZN_EVT` stream, keeps its own read model of runs' transcripts, and serves the built app. It
- * keeps no outbox: a member's cancellation goes through ingress's RPC, and the one message it
- * sends itself, a started plan's work item requests, goes straight to HZN_INGRESS as ingress's do.
+ * `HZN_EVT` stream, keeps its own read model of runs' transcripts and browser evidence (served
+ * from the artifact store), and serves the built app. It keeps no outbox: a member's
+ * cancellation goes through ingress's RPC, and the one message it sends itself, a started
+ * plan's work item requests, goes straight to HZN_INGRESS as ingress's do.
  */
 @Module({})
 export class ConsoleModule {
@@ -172,10 +176,21 @@ export class ConsoleModule {
         },
         RunEventsConsumer,
         {
+          provide: BrowserEvidence,
+          inject: [DATABASE, JetStreamConnection],
+          useFactory: (db: Database, c: JetStreamConnection) =>
+            new BrowserEvidence(new RunEvidenceRepository(db.prisma), new ArtifactStore(c)),
+        },
+        RunEvidenceConsumer,
+        {
           provide: RunReader,
-          inject: [RpcClient, EventStream, RunTranscriptsRepository],
-          useFactory: (rpc: RpcClient, events: EventStream, transcripts: RunTranscriptsRepository) =>
-            new RunReader(rpc, events, transcripts),
+          inject: [RpcClient, EventStream, RunTranscriptsRepository, BrowserEvidence],
+          useFactory: (
+            rpc: RpcClient,
+            events: EventStream,
+            transcripts: RunTranscriptsRepository,
+            browser: BrowserEvidence,
+          ) => new RunReader(rpc, events, transcripts, browser),
         },
         {
           provide: FleetsConsole,

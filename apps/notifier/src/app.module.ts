@@ -30,6 +30,8 @@ import { FleetLinksDelivery } from './application/pull-requests/fleet-links';
 import { MergeConflictFinder } from './application/pull-requests/merge-conflicts';
 import { OwnerDirectory } from './application/owners/owner-directory';
 import { PlannedIssuesDelivery } from './application/tracker/planned-issues-delivery';
+import { BrowserEvidenceLinks } from './application/browser-evidence';
+import { BrowserEvidenceStore } from './persistence/browser-evidence-store';
 
 /** The Linear tracker (`TrackerPort`), or null when `LINEAR_ACCESS_TOKEN` is unset. */
 const LINEAR_TRACKER = Symbol('LINEAR_TRACKER');
@@ -67,6 +69,15 @@ export class NotifierModule {
             }),
         },
         { provide: RouteStore, inject: [DATABASE], useFactory: (db: Database) => new RouteStore(db.pool) },
+        {
+          provide: BrowserEvidenceLinks,
+          inject: [DATABASE],
+          useFactory: (db: Database) =>
+            new BrowserEvidenceLinks(
+              new BrowserEvidenceStore(db.pool),
+              config.CONSOLE_PUBLIC_URL ?? 'http://127.0.0.1:8050',
+            ),
+        },
         {
           provide: OwnerDirectory,
           inject: [RpcClient],

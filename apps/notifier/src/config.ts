@@ -35,4 +35,13 @@ export const configShape = {
     .min(16)
     .optional()
     .describe("the local forge's token (unset: read from $HORIZON_DATA_DIR/forge.token)"),
+  /**
+   * Where people reach the console (the variable the console reads too): a PR's browser check
+   * links its screenshots and diffs there. Unset, the console as `npm start` runs it.
+   */
+  CONSOLE_PUBLIC_URL: url(['http', 'https'])
+    .optional()
+    .describe(
+      "a URL with scheme http:// or https:// (unset: the console's listen address; the notifier's links assume http://127.0.0.1:8050)",
+    ),
 };

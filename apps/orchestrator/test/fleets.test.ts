@@ -10,7 +10,7 @@ import {
   orchestratorGetFleet,
   orchestratorRetryFleet,
 } from '@horizon/contracts';
-import type { Envelope, EnvelopeOf, FleetRequest } from '@horizon/contracts';
+import type { BrowserCheckResult, Envelope, EnvelopeOf, FleetRequest } from '@horizon/contracts';
 import { RpcClient, RpcError } from '@horizon/messaging';
 import { pullRequestClosed } from '@horizon/testing';
 import { OrchestratorStack, until } from './harness';
@@ -103,12 +103,16 @@ describe('orchestrator over real Postgres and JetStream: fleets', () => {
       repo: string,
       outcome: 'succeeded' | 'failed' | 'not_applicable',
       reason: string | null,
+      browser?: BrowserCheckResult[],
     ) => {
       const cmd = await until(() => provisionsOf([repo]).at(-1), `the run of ${repo}`);
-      await stack.standIn.finish(cmd.data, outcome, reason, `${repo}: done`);
+      await stack.standIn.finish(cmd.data, outcome, reason, `${repo}: done`, browser);
       return cmd;
     };
-    await finish('acme/f-a', 'succeeded', null);
+    const browser: BrowserCheckResult[] = [
+      { target: 'change', round: 0, outcome: 'passed', problems: [], summary: '1 page' },
+    ];
+    await finish('acme/f-a', 'succeeded', null, browser);
     await finish('acme/f-b', 'not_applicable', 'no .eslintrc here: nothing to bump');
     await finish('acme/f-c', 'failed', '`npm run lint` failed (exit 1)');
     await finish('acme/f-d', 'succeeded', null);
@@ -148,6 +152,10 @@ describe('orchestrator over real Postgres and JetStream: fleets', () => {
     }, 'three open_pull_request commands');
     expect(prs.map((p) => p.data.repo).sort()).toEqual(['acme/f-a', 'acme/f-d', 'acme/f-e']);
     for (const pr of prs) expect(pr.data.body).toContain(`**Fleet** “Bump the linter” (\`${fleet.id}\`)`);
+    // The run's browser checks go with its PR, for the notifier to write in the body.
+    expect(prs.map((p) => p.data.browser ?? null)).toEqual(
+      prs.map((p) => (p.data.repo === 'acme/f-a' ? browser : null)),
+    );
 
     // The forge reports each PR opened: every child's body is rewritten to link its siblings.
     let number = 40;

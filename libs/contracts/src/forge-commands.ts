@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineContract } from './contract';
 import { githubPullRequest } from './ingress-github';
+import { browserCheckResultSchema } from './run';
 
 /**
  * Commands to the forge a work item's repository lives on. The notifier carries them out: it is
@@ -29,6 +30,8 @@ export const forgeOpenPullRequest = defineContract({
     verification: z.array(
       z.object({ command: z.string(), exitCode: z.number().int(), durationMs: z.number().int() }),
     ),
+    /** The run's browser checks (`run.finished` `browser`), for the PR body; absent without a preview. */
+    browser: z.array(browserCheckResultSchema).optional(),
     /** The Horizon identity the work belongs to; null when nobody owns it. */
     ownerId: z.string().uuid().nullable(),
     /** The tracker issue the work came from; `id` alone when the item was planned by Horizon (the notifier looks it up). */

@@ -79,6 +79,7 @@ export class SandboxStandIn {
     outcome: DataOf<typeof runFinished>['outcome'],
     reason: string | null = null,
     summary: string | null = null,
+    browser?: DataOf<typeof runFinished>['browser'],
   ): Promise<void> {
     await this.publisher.publish(
       envelopeFor(
@@ -95,6 +96,7 @@ export class SandboxStandIn {
           verification: [],
           frictionNotes: [],
           summary,
+          ...(browser ? { browser } : {}),
         },
         { source: 'sandbox-manager' },
       ),

@@ -23,6 +23,7 @@ import type {
   WorkItemView,
 } from '@horizon/contracts';
 import type { Comment as ForgeComment } from '@horizon/local-forge-client';
+import type { RunBrowserView } from './run-browser';
 
 export type {
   ApiScope,
@@ -150,13 +151,15 @@ export interface TranscriptEntry {
 }
 
 /**
- * `GET /api/runs/:id`: the run as the orchestrator knows it, its work item, and its transcript
- * so far in order; follow `/api/events?after=<streamSeq>` for `hzn.evt.run.progress` lines after it.
+ * `GET /api/runs/:id`: the run as the orchestrator knows it, its work item, its transcript so far
+ * in order and its browser verification; follow `/api/events?after=<streamSeq>` for
+ * `hzn.evt.run.progress` lines after it.
  */
 export interface RunPage {
   run: RunView & { durationMs: number | null };
   workItem: Pick<WorkItemView, 'id' | 'title' | 'repo' | 'state'>;
   transcript: TranscriptEntry[];
+  browser: RunBrowserView;
   streamSeq: number;
 }
 

@@ -27,6 +27,7 @@ export function consoleRoutes(repo: string, workItemId: string): RouteCase[] {
     { method: 'GET', path: `/api/graph?repo=${repo}`, needs: 'viewer' },
     { method: 'GET', path: '/api/events', needs: 'viewer' },
     { method: 'GET', path: `/api/runs/${randomUUID()}`, needs: 'viewer' },
+    { method: 'GET', path: `/api/runs/${randomUUID()}/evidence/${randomUUID()}`, needs: 'viewer' },
     { method: 'POST', path: `/api/work-items/${workItemId}/cancel`, needs: 'member', body: {} },
     {
       method: 'POST',

@@ -29,10 +29,15 @@ export function checkRunNotice(push: {
 
 /**
  * A run that ends while its item's PR is open pushed to that PR (a revise run): the PR gets a
- * comment saying what it did and a check run on the new commit. The first run's PR is opened
- * after its run ended; its check run comes with the announcement.
+ * comment saying what it did, with its browser check (`browserCheck`) when it had one, and a check
+ * run on the new commit. The first run's PR is opened after its run ended; its check run comes
+ * with the announcement.
  */
-export function onRunFinishedOnPullRequest(data: DataOf<typeof runFinished>, route: Route): Notification[] {
+export function onRunFinishedOnPullRequest(
+  data: DataOf<typeof runFinished>,
+  route: Route,
+  browserCheck?: string,
+): Notification[] {
   const pr = route.sourceRefs.pullRequest;
   if (!pr) return [];
   const repo = `${pr.repo.owner}/${pr.repo.name}`;
@@ -45,6 +50,8 @@ export function onRunFinishedOnPullRequest(data: DataOf<typeof runFinished>, rou
     data.outcome === 'succeeded' && data.commitSha
       ? [`Pushed \`${data.commitSha.slice(0, 7)}\` to \`${pr.branch}\`.`, data.summary ?? '', verification]
       : [`The revision ended ${data.outcome}${data.reason ? `: ${data.reason}` : ''}. Nothing was pushed.`];
+  // Pushed or not, what the browser saw is evidence for the reviewer (a failed check says why).
+  if (browserCheck) body.push(browserCheck);
   return [
     {
       channel: 'github',

@@ -309,7 +309,12 @@ export function onRunProgress(data: DataOf<typeof runProgress>, route: Route): N
   ];
 }
 
-export function onRunFinished(data: DataOf<typeof runFinished>, route: Route): Notification[] {
+/** `browserCheck`: the run's browser check for its PR comment (markdown), when it had one. */
+export function onRunFinished(
+  data: DataOf<typeof runFinished>,
+  route: Route,
+  browserCheck?: string,
+): Notification[] {
   const lines = summaryLines(route.lastRun);
   const emoji = data.outcome === 'succeeded' ? ':white_check_mark:' : ':x:';
   return [
@@ -328,6 +333,6 @@ export function onRunFinished(data: DataOf<typeof runFinished>, route: Route): N
         ...data.frictionNotes.map((n) => `- friction: ${n}`),
       ].join('\n'),
     ),
-    ...onRunFinishedOnPullRequest(data, route),
+    ...onRunFinishedOnPullRequest(data, route, browserCheck),
   ];
 }

@@ -42,6 +42,7 @@ import {
   startedNotice,
 } from '../application/owners/started-notice';
 import { PlannedIssuesDelivery } from '../application/tracker/planned-issues-delivery';
+import { BrowserEvidenceLinks } from '../application/browser-evidence';
 
 /**
  * Deliveries a run event waits for its work item's route before it gives up reporting. The
@@ -74,14 +75,17 @@ export class ForgeCommandConsumer {
     @Inject(PullRequestDelivery) private readonly pullRequests: PullRequestDelivery,
     @Inject(FleetLinksDelivery) private readonly fleetLinks: FleetLinksDelivery,
     @Inject(MergeConflictFinder) private readonly mergeConflicts: MergeConflictFinder,
+    @Inject(BrowserEvidenceLinks) private readonly browser: BrowserEvidenceLinks,
   ) {}
 
   @HandleMessage(forgeOpenPullRequest)
-  openPullRequest(
+  async openPullRequest(
     env: EnvelopeOf<typeof forgeOpenPullRequest>,
     ctx: MessageContext,
   ): Promise<HandlerOutcome> {
-    return this.pullRequests.open(env.data, ctx.logger);
+    const browser = await this.browser.section(env.data.runId, env.data.browser, ctx.deliveryCount);
+    if (!browser.ready) return browser.retry;
+    return this.pullRequests.open(env.data, ctx.logger, browser.markdown);
   }
 
   @HandleMessage(forgeUpdateFleetLinks)
@@ -139,7 +143,6 @@ export const CONTINUE_EXTRA = Symbol('CONTINUE_EXTRA');
     runStarted,
     sandboxStateChanged,
     sandboxSnapshotBuilt,
-    sandboxArtifactRecorded,
     sandboxModelUsage,
     // The item's `waiting` state change is what its owner hears of.
     sandboxBudgetReached,
@@ -157,7 +160,14 @@ export class LifecycleEventConsumer {
     @Inject(RouteStore) private readonly routes: RouteStore,
     @Inject(OwnerDirectory) private readonly owners: OwnerDirectory,
     @Inject(CONTINUE_EXTRA) private readonly continueExtra: ContinueExtra,
+    @Inject(BrowserEvidenceLinks) private readonly browser: BrowserEvidenceLinks,
   ) {}
+
+  /** A run's screenshots and diffs, for the links of its PR summary. */
+  @HandleMessage(sandboxArtifactRecorded)
+  async artifactRecorded(env: EnvelopeOf<typeof sandboxArtifactRecorded>): Promise<void> {
+    await this.browser.record(env.data);
+  }
 
   @HandleMessage(workItemCreated)
   async created(env: EnvelopeOf<typeof workItemCreated>, ctx: MessageContext): Promise<HandlerOutcome> {
@@ -222,12 +232,18 @@ export class LifecycleEventConsumer {
   @HandleMessage(runFinished)
   async finished(env: EnvelopeOf<typeof runFinished>, ctx: MessageContext): Promise<HandlerOutcome> {
     const { outcome, durationMs, verification, reason } = env.data;
-    if (!(await this.routes.get(env.data.workItemId))) return this.waitForRoute(env, ctx);
+    const known = await this.routes.get(env.data.workItemId);
+    if (!known) return this.waitForRoute(env, ctx);
+    // Only a revise run's PR comment shows the browser check (an implement run's is in its PR body).
+    const browser = known.sourceRefs.pullRequest
+      ? await this.browser.section(env.data.runId, env.data.browser, ctx.deliveryCount)
+      : { ready: true as const, markdown: undefined };
+    if (!browser.ready) return browser.retry;
     const route = await this.routes.upsert(env.data.workItemId, {
       lastRun: { outcome, durationMs, verification, reason },
     });
     const delivered = await this.deliverer.deliverAll(
-      onRunFinished(env.data, route),
+      onRunFinished(env.data, route, browser.markdown),
       ctx.logger,
       ctx.streamSeq,
     );

@@ -38,6 +38,7 @@ const page: RunPage = {
     toolCalls: 17,
     verification: [{ command: 'npm test', exitCode: 1, durationMs: 2200 }],
     friction: [],
+    browser: [],
     durationMs: null,
   },
   workItem: { id: workItemId, title: 'Add coupons', repo: 'demo/cart', state: 'running' },
@@ -51,6 +52,7 @@ const page: RunPage = {
       exitCode: 1,
     }),
   ],
+  browser: { results: [], evidence: [] },
   streamSeq: 40,
 };
 

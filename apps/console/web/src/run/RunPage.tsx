@@ -6,6 +6,7 @@ import { CancelButton } from '../workitem/CancelButton';
 import { FollowUpBox } from '../workitem/FollowUpBox';
 import { RetryButton } from '../workitem/RetryButton';
 import { formatDuration, runDuration } from '../workitem/format';
+import { BrowserEvidence } from './browser/BrowserEvidence';
 import { Friction, showTranscriptEntry } from './Friction';
 import { Transcript } from './Transcript';
 import { useRun } from './useRun';
@@ -83,6 +84,7 @@ function RunView({ page, transcript }: { page: RunPageData; transcript: Transcri
         {!run.outcome && <CancelButton item={workItem} />}
         <RetryButton item={workItem} />
       </header>
+      <BrowserEvidence browser={page.browser} />
       <Transcript entries={transcript} />
       <FollowUpBox
         item={workItem}

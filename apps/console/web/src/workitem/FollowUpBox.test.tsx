@@ -30,6 +30,7 @@ function runPage(running: boolean): RunPage {
       toolCalls: 0,
       verification: [],
       friction: [],
+      browser: [],
       durationMs: null,
     },
     workItem: {
@@ -39,6 +40,7 @@ function runPage(running: boolean): RunPage {
       state: running ? 'running' : 'failed',
     },
     transcript: [],
+    browser: { results: [], evidence: [] },
     streamSeq: 10,
   };
 }

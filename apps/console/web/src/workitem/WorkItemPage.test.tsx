@@ -45,6 +45,7 @@ const item = detail({
         { command: 'npm run lint', exitCode: 1, durationMs: 900 },
       ],
       friction: [],
+      browser: [],
     },
   ],
   timeline: [

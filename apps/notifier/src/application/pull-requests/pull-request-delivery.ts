@@ -35,7 +35,8 @@ export class PullRequestDelivery {
     private readonly tracker?: TrackerPort | null,
   ) {}
 
-  async open(cmd: ForgeOpenPullRequestData, logger: Logger): Promise<HandlerOutcome> {
+  /** `browserCheck`: the run's browser check for the PR body (markdown), when it had one. */
+  async open(cmd: ForgeOpenPullRequestData, logger: Logger, browserCheck?: string): Promise<HandlerOutcome> {
     const dedupeKey = pullRequestDeliveryKey(cmd.workItemId, cmd.head);
     const claim = await this.store.claim({
       channel: 'github',
@@ -62,6 +63,7 @@ export class PullRequestDelivery {
         body: {
           summary: cmd.body,
           verification: cmd.verification,
+          ...(browserCheck ? { browserCheck } : {}),
           owner: session.owner,
           ...(cmd.trackerIssue ? { trackerIssue: await this.trackerIssueOf(cmd, logger) } : {}),
         },

@@ -40,6 +40,8 @@ export interface PullRequestBodyInput {
   summary: string;
   trackerIssue?: { identifier?: string; url?: string; title?: string };
   verification: VerificationResult[];
+  /** The run's browser check (markdown), after the verification. */
+  browserCheck?: string;
   owner: WorkOwner;
   /** True when the PR is opened with the owner's own token, so GitHub shows them as author. */
   authoredByOwner: boolean;
@@ -63,6 +65,7 @@ export function buildPullRequestBody(input: PullRequestBodyInput): string {
   }
   const report = verificationReport(input.verification);
   sections.push(`### Verification: ${report.title}\n\n${report.summary}`);
+  if (input.browserCheck) sections.push(input.browserCheck);
   if (input.runUrl) sections.push(`<sub>[Horizon run](${input.runUrl})</sub>`);
   return sections.join('\n\n');
 }
