@@ -75,10 +75,17 @@ describe('horizon CLI against a running forge (separate processes)', () => {
     expect(text.stdout).toMatch(/NUMBER\s+STATE\s+AUTHOR/);
     expect(text.stdout).toMatch(/1\s+open\s+horizon\[bot\]\s+feature → main\s+Add mul/);
 
+    const labelled = await runCli(
+      ['pr', 'label', '1', '--add', 'horizon:no-autofix', '--add', 'bug', '--remove', 'bug'],
+      env,
+    );
+    expect(labelled).toMatchObject({ code: 0, stdout: '#1: horizon:no-autofix\n' });
+
     const show = await runCli(['pr', 'show', '1'], env);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('approved: no');
     expect(show.stdout).toContain('mergeable: yes');
+    expect(show.stdout).toContain('labels: horizon:no-autofix');
     const diff = await runCli(['pr', 'diff', '1'], env);
     expect(diff.stdout).toContain('+export const mul');
   });
@@ -170,6 +177,7 @@ describe('horizon CLI against a running forge (separate processes)', () => {
       [['run', 'logs', 'not-a-uuid'], 2, /is not a run id/],
       [['delivery', 'replay', 'myspace', 'x'], 2, /source must be github, linear, slack, trigger or local/],
       [['pr', 'show', '42'], 3, /pull request demo\/app#42 not found/],
+      [['pr', 'label', '1', '--remove', 'wontfix'], 3, /Label does not exist/],
       [['pr', 'list', '--repo', 'demo/none'], 3, /repository demo\/none not found/],
       [['work', 'list', '--token', 'hzn_x'], 4, /ingress is not reachable/],
       [['work', 'start', 'x', '--token', 'hzn_x'], 4, /ingress is not reachable/],

@@ -5,6 +5,7 @@ import { MessagingModule } from '@horizon/messaging';
 import { ObservabilityModule } from '@horizon/observability';
 import { CheckRunService } from './application/check-run.service';
 import { DeliveryReplayService } from './application/delivery-replay.service';
+import { LabelService } from './application/label.service';
 import { MergeReadiness } from './application/merge-readiness';
 import { PullRequestFinder } from './application/pull-request-finder';
 import { PullRequestMerger } from './application/pull-request-merger';
@@ -24,6 +25,7 @@ import { FORGE_SECRET } from './http/tokens';
 import { CheckRunRepository } from './persistence/check-run.repository';
 import { CommentRepository } from './persistence/comment.repository';
 import { EventOutbox } from './persistence/event-outbox';
+import { LabelRepository } from './persistence/label.repository';
 import { PullRequestRepository } from './persistence/pull-request.repository';
 import { RepoRepository } from './persistence/repo.repository';
 import { ReviewRepository } from './persistence/review.repository';
@@ -62,6 +64,7 @@ export class ForgeModule {
         ReviewRepository,
         CommentRepository,
         CheckRunRepository,
+        LabelRepository,
         EventOutbox,
         ForgeTransactions,
         PullRequestFinder,
@@ -71,6 +74,7 @@ export class ForgeModule {
         ReviewService,
         PullRequestMerger,
         CheckRunService,
+        LabelService,
         DeliveryReplayService,
         ActingUser,
         ForgeTokenGuard,

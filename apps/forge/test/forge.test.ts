@@ -297,4 +297,48 @@ describe('local forge (real git over smart HTTP, Postgres, outbox → JetStream)
     });
     expect((await api.pull('acme', 'app', apart.number)).mergeable).toBe(true);
   });
+
+  it('labels a pull request on GitHub’s issue paths, announcing each label put on and taken off', async () => {
+    const [pr, other] = await api.listPulls('acme', 'app', 'open');
+    const before = (await outbox(forge)).length;
+    const labels = await api.addLabels('acme', 'app', pr!.number, ['needs review', 'horizon:no-autofix']);
+    expect(labels).toEqual([
+      { id: expect.any(Number), name: 'horizon:no-autofix', color: 'ededed', description: null },
+      { id: expect.any(Number), name: 'needs review', color: 'ededed', description: null },
+    ]);
+    // A label it carries already is no news; a repository's label is one label on every PR.
+    expect(await api.addLabels('acme', 'app', pr!.number, ['horizon:no-autofix'])).toEqual(labels);
+    expect(await api.addLabels('acme', 'app', other!.number, ['horizon:no-autofix'])).toEqual([labels[0]]);
+    expect((await api.pull('acme', 'app', pr!.number)).labels).toEqual(labels);
+    const page = await fetch(`${forge.url}/acme/app/pull/${pr!.number}`, {
+      headers: { authorization: `Bearer ${forge.token}` },
+    });
+    expect(await page.text()).toContain('\nlabels: horizon:no-autofix, needs review\n');
+
+    expect(await api.removeLabel('acme', 'app', pr!.number, 'needs review')).toEqual([labels[0]]);
+    await expect(api.removeLabel('acme', 'app', pr!.number, 'needs review')).rejects.toMatchObject({
+      status: 404,
+      message: expect.stringContaining('Label does not exist'),
+    });
+    await expect(api.addLabels('acme', 'app', pr!.number, [])).rejects.toMatchObject({ status: 400 });
+    await expect(api.labels('acme', 'app', 99)).rejects.toMatchObject({ status: 404 });
+    expect(await api.labels('acme', 'app', pr!.number)).toEqual([labels[0]]);
+
+    const events = (await outbox(forge)).slice(before);
+    expect(events.map((e) => [summary(e), (e.data as { label?: string }).label])).toEqual([
+      ['pull_request:labeled', 'needs review'],
+      ['pull_request:labeled', 'horizon:no-autofix'],
+      ['pull_request:labeled', 'horizon:no-autofix'],
+      ['pull_request:unlabeled', 'needs review'],
+    ]);
+    expect(events[1]).toMatchObject({
+      subject: 'hzn.ingress.github.pull_request',
+      data: {
+        action: 'labeled',
+        label: 'horizon:no-autofix',
+        pullRequest: { number: pr!.number, headRef: pr!.headRef, merged: false },
+        sender: { login: 'ann', type: 'User' },
+      },
+    });
+  });
 });

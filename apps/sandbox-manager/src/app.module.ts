@@ -5,8 +5,6 @@ import { prepareRunnerRuntime } from '@horizon/runner-launch';
 import { DATABASE, type Database } from '@horizon/db';
 import { ArtifactStore, JetStreamConnection, RpcClient } from '@horizon/messaging';
 import { loadRunTokenSecret, RunTokenMinter } from '@horizon/run-tokens';
-import { identityMintRunToken, identityRevokeRunToken } from '@horizon/contracts';
-import { LocalForgeClient } from '@horizon/local-forge-client';
 import { LOGGER, METRICS, type Logger } from '@horizon/observability';
 import type { Registry } from 'prom-client';
 import { ModelUsageRecorder } from './application/model-usage';
@@ -18,12 +16,8 @@ import { GitRemote } from './host/git-remote';
 import { McpAccess, mcpEndpoint } from './host/mcp-access';
 import { ModelUsageMetrics } from './host/model-usage-metrics';
 import { IdentityOwnerDirectory } from './host/owner-directory';
-import {
-  CheckLogsLauncher,
-  GithubCheckLogs,
-  LocalForgeCheckLogs,
-  type CheckLogReader,
-} from './host/check-logs';
+import { checkLogReaders } from './host/check-log-readers';
+import { CheckLogsLauncher } from './host/check-logs';
 import { BrokeredRunCredentials } from './host/run-credentials';
 import { SandboxBrowserVerifier } from './host/browser/verifier';
 import { RunnerAgentLauncher } from './host/runner-agent-launcher';
@@ -211,35 +205,4 @@ export class SandboxManagerModule {
       ],
     };
   }
-}
-
-/**
- * Where a fix run's check logs are read: GitHub when the App is configured (a read-only token
- * from identity-broker for each read); the local forge when it is the sandboxes' remote (its API
- * beside its git, with the same token).
- */
-function checkLogReaders(
-  config: SandboxManagerConfig,
-  rpc: RpcClient,
-): Partial<Record<'github' | 'local', CheckLogReader>> {
-  if (config.GITHUB_APP_ID) {
-    const tokens = {
-      mint: async (runId: string, repo: string) =>
-        (
-          await rpc.call(
-            identityMintRunToken,
-            { runId, repo, caller: 'egress-proxy', permissions: { checks: 'read', actions: 'read' } },
-            { timeoutMs: 15_000 },
-          )
-        ).token,
-      revoke: async (runId: string) => void (await rpc.call(identityRevokeRunToken, { runId })),
-    };
-    return { github: new GithubCheckLogs(tokens, config.GITHUB_API_URL) };
-  }
-  const url = config.SANDBOX_FORGE_URL;
-  if (!/^https?:\/\//.test(url) || new URL(url).hostname === 'github.com' || !config.SANDBOX_FORGE_TOKEN)
-    return {};
-  return {
-    local: new LocalForgeCheckLogs(new LocalForgeClient({ baseUrl: url, token: config.SANDBOX_FORGE_TOKEN })),
-  };
 }

@@ -9,7 +9,8 @@ import type { StationStack } from './station-stack';
  * plays the user's own CI: it checks each head out of the forge, runs one command and reports
  * the result with `horizon pr check`. A failure starts a fix run that reads the CI log and
  * pushes, and the CI then passes; a second failure takes the second round; the third is
- * reported on the PR with the check and the rounds, and starts nothing.
+ * reported on the PR with the check and the rounds, and starts nothing. Then the label
+ * `horizon:no-autofix`, put on and taken off with `horizon pr label`, stops and resumes the fixes.
  */
 export function ciStationCases(station: () => StationStack): void {
   /** The user's CI: the commit checked out of the forge, one command run, its log reported. */
@@ -112,5 +113,41 @@ export function ciStationCases(station: () => StationStack): void {
       expect(runs.rows).toEqual([{ kind: 'implement', runs: 3 }]);
     },
     10 * 60_000,
+  );
+
+  it(
+    'stops the fixes when the PR is labeled horizon:no-autofix, and resumes them when the label is removed',
+    async () => {
+      const label = (flag: '--add' | '--remove') =>
+        station().cli([
+          'pr',
+          'label',
+          '1',
+          '--repo',
+          'acme/totals',
+          '--as',
+          'ann',
+          flag,
+          'horizon:no-autofix',
+        ]);
+      // The rounds-spent report above has the stop's title: ann's request is told apart by its words.
+      const said = (title: string) =>
+        until(
+          async () =>
+            (await comments()).find((b) => b.startsWith(`**${title}**`) && b.includes('As ann asked')),
+          title,
+          60_000,
+          500,
+        );
+      expect(await label('--add')).toMatchObject({ code: 0, stdout: '#1: horizon:no-autofix\n' });
+      await said('Horizon stopped fixing CI');
+      expect(await label('--remove')).toMatchObject({ code: 0, stdout: '#1: no labels\n' });
+      await said('Horizon fixes CI again');
+      const { rows } = await station().pool.query<{ action: string }>(
+        `SELECT action FROM orchestrator."AuditEvent" WHERE action IN ('ci_fix_stopped', 'ci_fix_resumed') ORDER BY "createdAt"`,
+      );
+      expect(rows.map((r) => r.action)).toEqual(['ci_fix_stopped', 'ci_fix_resumed']);
+    },
+    2 * 60_000,
   );
 }

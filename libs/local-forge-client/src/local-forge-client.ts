@@ -38,7 +38,16 @@ export interface PullRequest {
   updatedAt: string;
 }
 
+/** A label, as GitHub's label object (without its URLs). */
+export interface Label {
+  id: number;
+  name: string;
+  color: string;
+  description: string | null;
+}
+
 export interface PullRequestDetail extends PullRequest {
+  labels: Label[];
   approved: boolean;
   approvedBy: string[];
   changesRequestedBy: string[];
@@ -200,6 +209,21 @@ export class LocalForgeClient {
   }
   merge(owner: string, name: string, number: number, input: { sha?: string; message?: string } = {}) {
     return this.request<PullRequest>('POST', `${this.repoPath(owner, name)}/pulls/${number}/merge`, input);
+  }
+  /** The pull request's labels (GitHub's issue-label paths: a pull request is an issue there). */
+  labels(owner: string, name: string, number: number) {
+    return this.request<Label[]>('GET', `${this.repoPath(owner, name)}/issues/${number}/labels`);
+  }
+  /** Adds labels, creating those the repository lacks; answers every label of the pull request. */
+  addLabels(owner: string, name: string, number: number, labels: string[]) {
+    return this.request<Label[]>('POST', `${this.repoPath(owner, name)}/issues/${number}/labels`, { labels });
+  }
+  /** Removes one label; answers the labels left (404 when it does not carry it). */
+  removeLabel(owner: string, name: string, number: number, label: string) {
+    return this.request<Label[]>(
+      'DELETE',
+      `${this.repoPath(owner, name)}/issues/${number}/labels/${encodeURIComponent(label)}`,
+    );
   }
   createCheckRun(
     owner: string,

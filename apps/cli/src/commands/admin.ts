@@ -14,8 +14,7 @@ import { printJson, printTable } from '../output';
 import { withService } from '../stack-connections';
 import { call as callForge } from './pr';
 import { UUID } from '../ids';
-
-const collect = (v: string, all: string[] = []) => [...all, v];
+import { collect } from '../options';
 
 function tokenState(t: ApiTokenSummary): string {
   if (t.revokedAt) return `revoked ${t.revokedAt}`;

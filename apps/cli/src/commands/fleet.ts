@@ -4,6 +4,7 @@ import { CliError } from '../exit';
 import { apiToken, endpoint } from '../endpoints';
 import { printJson, printTable, progressBar, statusLine } from '../output';
 import { requestJson } from './http';
+import { collect } from '../options';
 
 type FleetDetail = { fleet: FleetView; children: FleetChildView[] };
 
@@ -36,9 +37,6 @@ function childRow(c: FleetChildView) {
 function fleetRow(f: FleetView) {
   return { id: f.id, title: f.title, state: f.state, cap: f.cap, progress: progressLine(f) };
 }
-
-/** Repeatable options collect into a list. */
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function fleetCommand(program: Command): void {
   const fleet = program

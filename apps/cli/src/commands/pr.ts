@@ -7,6 +7,7 @@ import {
 } from '@horizon/local-forge-client';
 import { endpoint, forgeToken } from '../endpoints';
 import { CliError, EXIT, exitForStatus, unreachable } from '../exit';
+import { collect } from '../options';
 import { printJson, printTable, withProgress } from '../output';
 
 const prNumber = (v: string) => {
@@ -83,7 +84,7 @@ export function prCommand(program: Command): void {
     });
 
   pr.command('show <number>')
-    .description('one pull request: state, approval, mergeability, reviews and comments')
+    .description('one pull request: state, approval, mergeability, labels, reviews and comments')
     .option('--json', 'print JSON')
     .action(async (raw: string, o: { json?: boolean }) => {
       const number = numberArg(raw);
@@ -102,6 +103,7 @@ export function prCommand(program: Command): void {
         `${detail.author} wants to merge ${detail.headRef} (${detail.headSha.slice(0, 12)}) into ${detail.baseRef}`,
         `approved: ${detail.approved ? `yes (${detail.approvedBy.join(', ')})` : 'no'}${detail.changesRequestedBy.length ? `; changes requested by ${detail.changesRequestedBy.join(', ')}` : ''}`,
         `mergeable: ${detail.mergeable ? 'yes' : `no (${detail.mergeableReason})`}`,
+        ...(detail.labels.length ? [`labels: ${detail.labels.map((l) => l.name).join(', ')}`] : []),
         ...(detail.body ? ['', detail.body] : []),
         ...reviews.map((r) => `\nreview ${r.id} by ${r.author}: ${r.state}${r.body ? `\n  ${r.body}` : ''}`),
         ...comments.map(
@@ -173,6 +175,27 @@ export function prCommand(program: Command): void {
       const merged = await call('merging', url, () => client.merge(owner, name, number));
       if (o.json) printJson(merged);
       else process.stdout.write(`merged #${number} into ${merged.baseRef}: ${merged.mergeCommitSha}\n`);
+    });
+
+  pr.command('label <number>')
+    .description(
+      'add and remove labels (horizon:no-autofix stops fix runs on a Horizon PR, removing it resumes them); with neither, list them',
+    )
+    .option('--add <label>', 'a label to put on (repeatable)', collect, [])
+    .option('--remove <label>', 'a label to take off (repeatable)', collect, [])
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ horizon pr label 1 --repo demo/app --add horizon:no-autofix')
+    .action(async (raw: string, o: { add: string[]; remove: string[]; json?: boolean }) => {
+      const number = numberArg(raw);
+      const { owner, name, url, client } = await ctx();
+      const labels = await call('labelling', url, async () => {
+        let now = o.add.length ? await client.addLabels(owner, name, number, o.add) : null;
+        for (const label of o.remove) now = await client.removeLabel(owner, name, number, label);
+        return now ?? client.labels(owner, name, number);
+      });
+      if (o.json) return printJson(labels);
+      const names = labels.map((l) => l.name).join(', ');
+      process.stdout.write(`#${number}: ${names || 'no labels'}\n`);
     });
 
   pr.command('check <repo> <target>')

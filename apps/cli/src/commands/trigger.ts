@@ -5,6 +5,7 @@ import { apiToken, endpoint } from '../endpoints';
 import { CliError, EXIT } from '../exit';
 import { printJson, printTable } from '../output';
 import { requestJson } from './http';
+import { collect } from '../options';
 
 interface Trigger {
   id: string;
@@ -23,7 +24,6 @@ const json = (what: string) => (v: string) => {
     throw new InvalidArgumentError(`${what} must be JSON: ${(err as Error).message}`);
   }
 };
-const collect = (v: string, all: string[] = []) => [...all, v];
 const fileText = (flag: string, file: string) => {
   try {
     return fs.readFileSync(file === '-' ? 0 : file, 'utf8');

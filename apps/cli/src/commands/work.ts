@@ -3,6 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { apiToken, endpoint } from '../endpoints';
 import { printJson, printTable, withProgress } from '../output';
 import { requestJson } from './http';
+import { collect } from '../options';
 
 interface WorkItem {
   id: string;
@@ -18,7 +19,6 @@ const priority = (v: string) => {
   if (!Number.isInteger(n) || n < 0 || n > 9) throw new InvalidArgumentError('a whole number from 0 to 9');
   return n;
 };
-const collect = (v: string, all: string[] = []) => [...all, v];
 
 export function workCommand(program: Command): void {
   const work = program

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ForgeError } from '../domain/errors';
 import { ForgeEvent, ForgeEvents } from '../domain/events';
 import { BareRepositories } from '../git/bare-repos';
+import { LabelRepository } from '../persistence/label.repository';
 import { PullRequestRepository } from '../persistence/pull-request.repository';
 import { RepoRepository } from '../persistence/repo.repository';
 import { ForgeTransactions } from '../persistence/transactions';
@@ -21,6 +22,7 @@ export class PullRequestService {
     private readonly transactions: ForgeTransactions,
     private readonly git: BareRepositories,
     private readonly readiness: MergeReadiness,
+    private readonly labels: LabelRepository,
     private readonly events: ForgeEvents,
   ) {}
 
@@ -65,14 +67,15 @@ export class PullRequestService {
     return this.pulls.list(repo.id, state);
   }
 
-  /** The pull request with what a reviewer asks: is it approved, can it merge, and why not. */
+  /** The pull request with its labels and what a reviewer asks: is it approved, can it merge, and why not. */
   async detail(owner: string, name: string, number: number) {
     const { pr } = await this.finder.pull(owner, name, number);
-    const approval = await this.readiness.approval(pr);
+    const [approval, labels] = await Promise.all([this.readiness.approval(pr), this.labels.onPull(pr.id)]);
     if (pr.state !== 'open')
       return {
         ...pr,
         ...approval,
+        labels,
         mergeable: false,
         mergeableReason: `it is ${pr.merged ? 'merged' : 'closed'}`,
       };
@@ -80,6 +83,7 @@ export class PullRequestService {
     return {
       ...pr,
       ...approval,
+      labels,
       mergeable: check.mergeable,
       mergeableReason: check.mergeable ? null : check.reason,
     };

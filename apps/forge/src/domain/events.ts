@@ -106,12 +106,26 @@ export class ForgeEvents {
   }
 
   pullRequest(repo: RepoFacts, pr: PullFacts, action: 'opened' | 'synchronize' | 'closed', sender: string) {
+    return this.pullRequestEvent(repo, pr, { action }, sender);
+  }
+
+  /** A label put on or taken off a pull request: one event per label, as GitHub sends them. */
+  label(repo: RepoFacts, pr: PullFacts, action: 'labeled' | 'unlabeled', label: string, sender: string) {
+    return this.pullRequestEvent(repo, pr, { action, label }, sender);
+  }
+
+  private pullRequestEvent(
+    repo: RepoFacts,
+    pr: PullFacts,
+    change: Pick<DataOf<typeof githubPullRequest>, 'action' | 'label'>,
+    sender: string,
+  ) {
     return event(
       githubPullRequest,
       'pull_request',
-      action,
+      change.action,
       () => ({
-        action,
+        ...change,
         pullRequest: { ...this.pullRef(repo, pr), merged: pr.merged, mergedBy: pr.mergedBy },
       }),
       repo,

@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   Header,
   HttpCode,
@@ -14,6 +15,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { CheckRunService } from '../application/check-run.service';
+import { LabelService } from '../application/label.service';
 import { PullRequestMerger } from '../application/pull-request-merger';
 import { PullRequestService } from '../application/pull-request.service';
 import { RepositoryService } from '../application/repository.service';
@@ -24,6 +26,7 @@ import {
   commentBody,
   createPullBody,
   createRepositoryBody,
+  labelsBody,
   mergeBody,
   pullStateQuery,
   reviewBody,
@@ -42,6 +45,7 @@ export class ForgeApiController {
     private readonly conversation: ReviewService,
     private readonly merger: PullRequestMerger,
     private readonly checkRuns: CheckRunService,
+    private readonly labels: LabelService,
     private readonly acting: ActingUser,
   ) {}
 
@@ -198,6 +202,41 @@ export class ForgeApiController {
       parseBody(mergeBody, body),
       this.acting.of(req),
     );
+  }
+
+  // Labels by GitHub's issue paths: on GitHub a pull request is an issue of the same number.
+  @Get(':owner/:name/issues/:number/labels')
+  labelsOf(@Param('owner') owner: string, @Param('name') name: string, @Param('number') number: string) {
+    return this.labels.list(owner, name, parseNumber(number, 'pull request'));
+  }
+
+  @Post(':owner/:name/issues/:number/labels')
+  @HttpCode(200)
+  addLabels(
+    @Param('owner') owner: string,
+    @Param('name') name: string,
+    @Param('number') number: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+  ) {
+    return this.labels.add(
+      owner,
+      name,
+      parseNumber(number, 'pull request'),
+      parseBody(labelsBody, body).labels,
+      this.acting.of(req),
+    );
+  }
+
+  @Delete(':owner/:name/issues/:number/labels/:label')
+  removeLabel(
+    @Param('owner') owner: string,
+    @Param('name') name: string,
+    @Param('number') number: string,
+    @Param('label') label: string,
+    @Req() req: FastifyRequest,
+  ) {
+    return this.labels.remove(owner, name, parseNumber(number, 'pull request'), label, this.acting.of(req));
   }
 
   @Post(':owner/:name/check-runs')

@@ -5,7 +5,7 @@ import { ForgeErrorFilter, ForgeTokenGuard, parseNumber } from './http-support';
 
 /**
  * `GET /<owner>/<name>/pull/<n>`: what a pull request's `htmlUrl` opens: a plain-text page
- * (state, reviews, conversation, diff). A browser asks for the token as a Basic password.
+ * (state, labels, reviews, conversation, diff). A browser asks for the token as a Basic password.
  */
 @Controller()
 @UseGuards(ForgeTokenGuard)
@@ -30,6 +30,7 @@ export class PullPageController {
     return [
       `${owner}/${name}#${pr.number}  ${pr.title}`,
       `${pr.author} wants to merge ${pr.headRef} (${pr.headSha.slice(0, 12)}) into ${pr.baseRef}: ${state}`,
+      ...(pr.labels.length ? [`labels: ${pr.labels.map((l) => l.name).join(', ')}`] : []),
       pr.body ? `\n${pr.body}` : '',
       ...reviews.map((r) => `\n[review ${r.id}] ${r.author} ${r.state}${r.body ? `: ${r.body}` : ''}`),
       ...comments.map(

@@ -61,6 +61,9 @@ export const mergeBody = z.object({
 
 export const reviewersBody = z.object({ reviewers: z.array(z.string().min(1)).min(1) });
 
+/** GitHub's "add labels to an issue" body; GitHub refuses names over 50 characters. */
+export const labelsBody = z.object({ labels: z.array(z.string().trim().min(1).max(50)).min(1) });
+
 export const checkRunBody = z.object({
   headSha: z.string().regex(/^[0-9a-f]{40}$/),
   name: z.string().min(1),

@@ -38,6 +38,13 @@ export type TokenGrant =
     }
   | { kind: 'user'; login: string; expiresAt: Date | null };
 
+/** An installation token as issued, kept after it is revoked: which grant went out, and whether it was given back. */
+export interface IssuedInstallationToken {
+  token: string;
+  grant: Extract<TokenGrant, { kind: 'installation' }>;
+  revokedAt: Date | null;
+}
+
 export interface PullRequest {
   id: number;
   number: number;
@@ -104,7 +111,10 @@ export class GitHubModel {
   readonly users = new Map<string, User>();
   readonly repos = new Map<string, Repository>();
   readonly installations = new Map<number, Installation>();
+  /** The live tokens; revoking one removes it. */
   readonly tokens = new Map<string, TokenGrant>();
+  /** Every installation token issued, in order, revoked ones too. */
+  readonly installationTokens: IssuedInstallationToken[] = [];
   readonly pulls: PullRequest[] = [];
   readonly issueComments: IssueComment[] = [];
   readonly reviews: Review[] = [];
@@ -144,7 +154,14 @@ export class GitHubModel {
   issueToken(prefix: 'ghs' | 'ghu' | 'ghr', grant?: TokenGrant): string {
     const token = `${prefix}_${randomBytes(18).toString('base64url')}`;
     if (grant) this.tokens.set(token, grant);
+    if (grant?.kind === 'installation') this.installationTokens.push({ token, grant, revokedAt: null });
     return token;
+  }
+
+  revokeToken(token: string): void {
+    this.tokens.delete(token);
+    const issued = this.installationTokens.find((t) => t.token === token);
+    if (issued) issued.revokedAt = new Date();
   }
 
   nextPullNumber(repo: string): number {

@@ -84,7 +84,7 @@ export class RepoRoutes {
     },
     'apps/revoke-installation-access-token': (ctx) => {
       this.requireInstallation(ctx);
-      this.model.tokens.delete((ctx.principal as { token: string }).token);
+      this.model.revokeToken((ctx.principal as { token: string }).token);
       return { status: 204 };
     },
     'users/get-authenticated': (ctx) => {
