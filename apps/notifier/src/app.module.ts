@@ -3,10 +3,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Database, DATABASE } from '@horizon/db';
 import { createLinearTracker } from '@horizon/integrations-linear';
 import type { TrackerPort } from '@horizon/integrations-linear';
-import { createSlackChat } from '@horizon/integrations-slack';
+import { createSlackChat, createSlackViews } from '@horizon/integrations-slack';
 import { Publisher, RpcClient, RpcServer } from '@horizon/messaging';
 import { orchestratorUsageRollup } from '@horizon/contracts';
 import { IntegrationStatusResponder } from './messaging/integration-status.responder';
+import { BudgetModalResponder } from './messaging/budget-modal.responder';
 import type { z } from 'zod';
 import { consoleSender, linearSender, slackSender } from './application/channels';
 import type { configShape } from './config';
@@ -67,6 +68,17 @@ export class NotifierModule {
               linear: { token: config.LINEAR_ACCESS_TOKEN, apiUrl: config.LINEAR_API_URL },
               forge: { url: config.FORGE_URL, token: config.FORGE_TOKEN, dataDir: config.HORIZON_DATA_DIR },
             }),
+        },
+        {
+          provide: BudgetModalResponder,
+          inject: [RpcServer],
+          useFactory: (rpc: RpcServer) =>
+            new BudgetModalResponder(
+              rpc,
+              config.SLACK_BOT_TOKEN
+                ? createSlackViews({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL })
+                : null,
+            ),
         },
         { provide: RouteStore, inject: [DATABASE], useFactory: (db: Database) => new RouteStore(db.pool) },
         {

@@ -30,6 +30,7 @@ import { WorkItemQueries } from './application/work-item-queries';
 import { WorkItemTransitions } from './application/work-item-transitions';
 import { ContextQueriesResponder } from './messaging/context-queries.responder';
 import { IdentityDirectory } from './messaging/identity-directory';
+import { BudgetHoldResponder } from './messaging/budget-hold.responder';
 import { IngressConsumer } from './messaging/ingress.consumer';
 import { RunEventsConsumer, SandboxEventsConsumer } from './messaging/run-events.consumer';
 import { WorkQueriesResponder } from './messaging/work-queries.responder';
@@ -89,6 +90,7 @@ export class OrchestratorModule {
         BudgetRepository,
         BudgetPolicy,
         BudgetWaits,
+        BudgetHoldResponder,
         PlanRecorder,
         RunScheduler,
         WatchdogService,

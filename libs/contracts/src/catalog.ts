@@ -14,6 +14,7 @@ import { integrationContracts } from './integrations';
 import { scheduleContracts } from './schedule';
 import { usageContracts } from './usage';
 import { budgetContracts } from './budget';
+import { budgetHoldContracts } from './budget-hold';
 import { fleetContracts } from './fleet';
 import { frictionContracts } from './friction';
 import { trendContracts } from './trends';
@@ -38,6 +39,7 @@ export const allContracts: readonly Contract[] = [
   ...frictionContracts,
   ...trendContracts,
   ...budgetContracts,
+  ...budgetHoldContracts,
 ];
 
 export const catalog: ReadonlyMap<string, Contract> = new Map(allContracts.map((c) => [c.subject, c]));

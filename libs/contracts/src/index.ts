@@ -15,6 +15,7 @@ export * from './work-queries';
 export * from './usage';
 export * from './budget';
 export * from './ingress-budget';
+export * from './budget-hold';
 export * from './run';
 export * from './plan';
 export * from './catalog';

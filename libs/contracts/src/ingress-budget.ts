@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { budgetActionSchema, budgetExtraSchema } from './budget';
 import { defineContract } from './contract';
+import { isoDate } from './domain';
 import { deliverySchema } from './ingress-delivery';
 
 /** Answers to a work item waiting at a budget, as they enter Horizon (see docs/cost.md). */
@@ -8,6 +9,8 @@ import { deliverySchema } from './ingress-delivery';
 /** The buttons of the budget question in a Slack thread (their `value` is a `slackBudgetButtonSchema`). */
 export const SLACK_BUDGET_ACTIONS = {
   continue: 'horizon_budget_continue',
+  /** Opens a modal where the owner states the extra (budget-hold.ts). */
+  continueWith: 'horizon_budget_continue_with',
   stop: 'horizon_budget_stop',
 } as const;
 export const slackBudgetButtonSchema = z.strictObject({
@@ -22,7 +25,7 @@ export const slackBudgetAnswer = defineContract({
   subject: 'hzn.ingress.slack.budget_answer',
   version: 1,
   description:
-    "Someone pressed Continue or Stop on the budget question in a work item's Slack thread (a signed block_actions interaction); the orchestrator takes it only from the item's owner.",
+    "Someone pressed Continue or Stop on the budget question in a work item's Slack thread (a signed block_actions interaction), or submitted its Continue with… modal (a view_submission); the orchestrator takes it only from the item's owner.",
   data: z.object({
     delivery: deliverySchema,
     workItemId: z.string().uuid(),
@@ -31,6 +34,11 @@ export const slackBudgetAnswer = defineContract({
     teamId: z.string(),
     /** The Slack user who pressed it. */
     user: z.string().min(1),
+    /**
+     * The hold a modal was opened for (when the item began waiting): refused unless the item still
+     * waits at it. Null for a button, which answers the hold the item is at.
+     */
+    holdSince: isoDate.nullable().default(null),
   }),
 });
 

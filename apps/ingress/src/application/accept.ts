@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AcceptedDelivery,
   Envelope,
+  NormalizedWebhook,
   WebhookHeaders,
   createEnvelope,
   findNulCharacter,
@@ -48,6 +50,21 @@ export interface WebhookResponse {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+}
+
+/**
+ * The answer to an interaction its sender waits on (Slack's modals, `WebhookSource.interact`):
+ * what to publish, if anything, and what to answer.
+ */
+export interface InteractionAnswer {
+  deliveryId: string;
+  event: string;
+  /** The answer's body; '' is an empty 200 (which closes a Slack modal). */
+  reply: unknown;
+  /** Published before answering: while JetStream does not take it, the answer is a 503. */
+  publish?: AcceptedDelivery;
+  /** What became of it when nothing is published, for the delivery record. */
+  detail?: string;
 }
 
 export interface AcceptorOptions {
@@ -143,9 +160,10 @@ export class WebhookAcceptor {
     if (!verification.ok) return refuse(401, 'unauthorized', verification.reason, body);
     body = this.storable(body, headers);
 
-    let normalized;
+    let normalized: NormalizedWebhook | { kind: 'interaction'; answer: InteractionAnswer };
     try {
-      normalized = source.normalize(headers, body, receivedAt);
+      const answer = await source.interact?.(body, receivedAt);
+      normalized = answer ? { kind: 'interaction', answer } : source.normalize(headers, body, receivedAt);
     } catch (error) {
       const claimed = source.claimed(headers, body);
       const detail = (error as Error).message;
@@ -167,6 +185,7 @@ export class WebhookAcceptor {
       };
     }
 
+    if (normalized.kind === 'interaction') return this.answerInteraction(normalized.answer, receivedAt);
     if (normalized.kind === 'challenge') {
       return {
         response: { status: 200, body: { challenge: normalized.challenge } },
@@ -196,6 +215,38 @@ export class WebhookAcceptor {
       };
     }
 
+    return this.publish(normalized, receivedAt);
+  }
+
+  /** An interaction answered now: published first when it carries an event, else only recorded. */
+  private async answerInteraction(
+    answer: InteractionAnswer,
+    receivedAt: Date,
+  ): Promise<{ response: WebhookResponse; record: DeliveryRecord }> {
+    if (answer.publish) return this.publish(answer.publish, receivedAt, answer.reply);
+    return {
+      response: { status: this.okStatus(), body: answer.reply },
+      record: this.record(
+        answer.deliveryId,
+        answer.event,
+        'ignored',
+        answer.detail ?? null,
+        null,
+        receivedAt,
+      ),
+    };
+  }
+
+  /**
+   * Makes the delivery durable on HZN_INGRESS and answers it (with `reply` when the sender
+   * expects a body of its own); a 503 with Retry-After while JetStream does not take it.
+   */
+  private async publish(
+    normalized: AcceptedDelivery,
+    receivedAt: Date,
+    reply?: unknown,
+  ): Promise<{ response: WebhookResponse; record: DeliveryRecord }> {
+    const { source } = this;
     // `acceptDelivery` has already checked the data against the contract: no second parse on the hot path.
     const { contract } = normalized;
     const envelope = createEnvelope({
@@ -212,7 +263,7 @@ export class WebhookAcceptor {
       const { duplicate } = await this.options.publisher.publish(envelope);
       const outcome = duplicate ? 'duplicate' : 'accepted';
       return {
-        response: { status: this.okStatus(), body: { status: outcome, id: envelope.id } },
+        response: { status: this.okStatus(), body: reply ?? { status: outcome, id: envelope.id } },
         record: this.record(normalized.deliveryId, event, outcome, null, envelope, receivedAt),
       };
     } catch (error) {

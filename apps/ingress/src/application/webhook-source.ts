@@ -7,6 +7,8 @@ import {
 import { linearWebhookVerifier, normalizeLinearWebhook } from '@horizon/integrations-linear';
 import { normalizeSlackWebhook, parseSlackBody, slackWebhookVerifier } from '@horizon/integrations-slack';
 import type { IngressConfig } from '../config';
+import type { InteractionAnswer } from './accept';
+import type { SlackBudgetModal } from './slack-budget-modal';
 
 /** `trigger`: a named webhook trigger (`/webhooks/generic/<name>`, see webhook-triggers.ts). */
 export type SourceName = 'github' | 'linear' | 'slack' | 'trigger';
@@ -38,6 +40,11 @@ export interface WebhookSource {
   /** Throws on a malformed body (a 400). */
   parse(rawBody: Buffer, headers: WebhookHeaders): unknown;
   normalize(headers: WebhookHeaders, body: unknown, receivedAt: Date): NormalizedWebhook;
+  /**
+   * For a sender that waits on the answer to an interaction (Slack's budget modal): answers the
+   * verified body, or null to take `normalize`'s path.
+   */
+  interact?(body: unknown, receivedAt: Date): Promise<InteractionAnswer | null>;
   /** The delivery id and event the sender claims, read before verification (for records and logs only). */
   claimed(headers: WebhookHeaders, body: unknown): { deliveryId?: string; event?: string };
 }
@@ -50,8 +57,8 @@ function field(body: unknown, key: string): string | undefined {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
-/** The four endpoints, built from the configuration. */
-export function webhookSources(config: IngressConfig): WebhookSource[] {
+/** The four endpoints, built from the configuration; Slack's interactions may open the budget modal. */
+export function webhookSources(config: IngressConfig, budgetModal: SlackBudgetModal): WebhookSource[] {
   const slackVerifier = config.SLACK_SIGNING_SECRET
     ? slackWebhookVerifier(config.SLACK_SIGNING_SECRET)
     : undefined;
@@ -114,6 +121,7 @@ export function webhookSources(config: IngressConfig): WebhookSource[] {
       verifier: slackVerifier,
       parse: parseSlackBody,
       normalize: slackNormalize,
+      interact: (body, receivedAt) => budgetModal.interact(body, receivedAt),
       claimed: (_headers, body) => ({ deliveryId: field(body, 'trigger_id'), event: field(body, 'type') }),
     },
   ];

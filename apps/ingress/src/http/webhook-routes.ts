@@ -15,6 +15,8 @@ import { JetStreamEnvelopePublisher } from '../messaging/jetstream-publisher';
 import { webhookSources } from '../application/webhook-source';
 import type { WebhookSource } from '../application/webhook-source';
 import { WebhookTriggers } from '../application/webhook-triggers';
+import { SlackBudgetModal } from '../application/slack-budget-modal';
+import { RpcClient } from '@horizon/messaging';
 
 /**
  * Mounts the webhook endpoints straight on Fastify, in their own encapsulated scope: a catch-all
@@ -33,6 +35,7 @@ export class WebhookRoutes implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(DATABASE) db: Database,
     private readonly publisher: JetStreamEnvelopePublisher,
     private readonly triggers: WebhookTriggers,
+    private readonly rpc: RpcClient,
   ) {
     this.deliveryLog = new BatchedDeliveryLog(db.pool, logger.child({ component: 'inbox-delivery' }), {
       onDropped: (count) => ingressMetrics(registry).inboxDropped(count),
@@ -49,7 +52,11 @@ export class WebhookRoutes implements OnModuleInit, BeforeApplicationShutdown {
       logger: this.logger.child({ component: 'webhooks' }),
       retryAfterSeconds: this.config.INGRESS_RETRY_AFTER_SECONDS,
     };
-    const sources = webhookSources(this.config);
+    const budgetModal = new SlackBudgetModal(
+      this.rpc,
+      this.logger.child({ component: 'slack-budget-modal' }),
+    );
+    const sources = webhookSources(this.config, budgetModal);
     void fastify.register(async (scope) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) =>

@@ -42,6 +42,7 @@ describe('the budget question', () => {
     expect(slack.body).toContain('Continue with $2.50, 150K tokens and 20 minutes more, or stop?');
     expect(slack.actions!.map((a) => [a.actionId, a.label])).toEqual([
       [SLACK_BUDGET_ACTIONS.continue, 'Continue (+$2.5)'],
+      [SLACK_BUDGET_ACTIONS.continueWith, 'Continue with…'],
       [SLACK_BUDGET_ACTIONS.stop, 'Stop'],
     ]);
     expect(slackBudgetButtonSchema.parse(JSON.parse(slack.actions![0]!.value))).toEqual({
@@ -51,6 +52,7 @@ describe('the budget question', () => {
       extraMinutes: 20,
     });
     expect(JSON.parse(slack.actions![1]!.value)).toEqual({ workItemId });
+    expect(JSON.parse(slack.actions![2]!.value)).toEqual({ workItemId });
     const github = out.find((n) => n.channel === 'github')!;
     expect(github.target).toEqual({ forge: 'local', repo: 'acme/app', runId, number: '3' });
     expect(github.body).toContain(`horizon budget continue ${workItemId} --extra 2.5`);

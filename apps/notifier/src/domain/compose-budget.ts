@@ -15,9 +15,10 @@ const tokens = new Intl.NumberFormat('en', { notation: 'compact', maximumFractio
 
 /**
  * An item waits at a budget: its owner is asked where the work came from — buttons in its Slack
- * thread (Continue with a stated extra amount, or Stop), a note on its Linear session and issue,
- * a comment on its pull request — and the console shows it with its own buttons. Every answer
- * goes back through ingress (`POST /api/v1/work-items/:id/budget`, `horizon budget`, the buttons).
+ * thread (Continue with the configured extra, Continue with… one stated in a modal, or Stop), a
+ * note on its Linear session and issue, a comment on its pull request — and the console shows it
+ * with its own buttons. Every answer goes back through ingress (`POST /api/v1/work-items/:id/budget`,
+ * `horizon budget`, the buttons and the modal).
  */
 export function budgetQuestion(
   envelopeId: string,
@@ -50,6 +51,8 @@ export function budgetQuestion(
           value: value({ extraUsd: extra.usd, extraTokens: extra.tokens, extraMinutes: extra.minutes }),
           style: 'primary',
         },
+        // Opens a modal (ingress asks the notifier to, with the press's trigger_id) for an extra of one's own.
+        { actionId: SLACK_BUDGET_ACTIONS.continueWith, label: 'Continue with…', value: value({}) },
         { actionId: SLACK_BUDGET_ACTIONS.stop, label: 'Stop', value: value({}), style: 'danger' },
       ],
     });

@@ -4,6 +4,7 @@ import {
   sandboxBudgetAnswer,
   type BudgetAction,
   type BudgetExtra,
+  type BudgetHold,
   type BudgetLimits,
   type DataOf,
   type RunAllowance,
@@ -179,16 +180,34 @@ export class BudgetWaits {
     });
   }
 
+  /**
+   * The hold the item waits at, or why it has none to answer; with `since` (an answer that names
+   * its hold: the Slack modal's), only the hold that began then.
+   */
+  hold(item: WorkItemRow, since: string | null = null): { hold: BudgetHold } | { refusal: string } {
+    const waiting = this.waitingOf(item);
+    if (item.state !== 'waiting' || !waiting)
+      return { refusal: `the item is ${item.state}, not waiting at a budget` };
+    const began = item.stateEnteredAt.toISOString();
+    if (since !== null && since !== began)
+      return {
+        refusal: `the hold it answers (since ${since}) is over; the item waits at another since ${began}`,
+      };
+    const { kind, reason, answerBy } = waiting;
+    return { hold: { workItemId: item.id, since: began, kind, reason, answerBy } };
+  }
+
   async answer(
     uow: UnitOfWork,
     item: WorkItemRow,
     action: BudgetAction,
     extra: BudgetExtra,
     actor: string,
+    holdSince: string | null = null,
   ): Promise<BudgetAnswerOutcome> {
-    const waiting = this.waitingOf(item);
-    if (item.state !== 'waiting' || !waiting)
-      return { applied: false, reason: `the item is ${item.state}, not waiting at a budget` };
+    const current = this.hold(item, holdSince);
+    if ('refusal' in current) return { applied: false, reason: current.refusal };
+    const waiting = this.waitingOf(item)!;
     if (action === 'continue' && extra.tokens === null && extra.costUsd === null && extra.minutes === null)
       return { applied: false, reason: '"continue" needs an extra amount (dollars, tokens or minutes)' };
     const budgetExtra =

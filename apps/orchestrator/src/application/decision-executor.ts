@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Logger } from '@horizon/observability';
 import { IngressEvent, RoutingDecision, route, terminalWorkItemStates, threadKey } from '../domain';
+import { slackAnswerRefusal } from '../domain/budget';
 import { WorkItemRepository, WorkItemRow } from '../persistence/work-item.repository';
 import { BudgetWaits } from './budgets';
 import { FixStation } from './fix-station';
@@ -159,15 +160,17 @@ export class DecisionExecutor {
     decision: Extract<RoutingDecision, { type: 'answer_budget' }>,
     owners: OwnerAnswers,
   ): Promise<void> {
-    const { action, extra, requestedBy, fromOwnerOnly } = decision;
-    const owner = fromOwnerOnly ? owners.linkedTo(fromOwnerOnly.provider, fromOwnerOnly.externalId) : null;
-    const outcome =
-      fromOwnerOnly && (owner === null || owner !== item.ownerId)
-        ? {
-            applied: false as const,
-            reason: `only the item's owner may answer, and ${requestedBy} is not them`,
-          }
-        : await this.budgets.answer(uow, item, action, extra, requestedBy);
+    const { action, extra, requestedBy, fromOwnerOnly, holdSince } = decision;
+    const refusal = fromOwnerOnly
+      ? slackAnswerRefusal(
+          item.ownerId,
+          owners.linkedTo(fromOwnerOnly.provider, fromOwnerOnly.externalId),
+          requestedBy,
+        )
+      : null;
+    const outcome = refusal
+      ? { applied: false as const, reason: refusal }
+      : await this.budgets.answer(uow, item, action, extra, requestedBy, holdSince ?? null);
     if (!outcome.applied)
       await this.workItems.ignore(
         uow,

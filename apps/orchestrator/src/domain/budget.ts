@@ -111,3 +111,17 @@ export function startRefusal(facts: BudgetFacts): string | null {
   const cost = remaining(facts, 'costUsd').spentOut;
   return cost ? `${cost.from} is spent` : null;
 }
+
+/**
+ * Why a Slack user may not answer an item's budget: only its owner may, by the Slack account
+ * linked to them (`answerer`: that account's identity, null when it is linked to none).
+ */
+export function slackAnswerRefusal(
+  ownerId: string | null,
+  answerer: string | null,
+  who: string,
+): string | null {
+  return answerer !== null && answerer === ownerId
+    ? null
+    : `only the item's owner may answer, and ${who} is not them`;
+}

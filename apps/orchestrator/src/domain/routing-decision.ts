@@ -175,6 +175,8 @@ export type RoutingDecision =
       readonly requestedBy: string;
       /** Taken only when this account is linked to the item's owner (a Slack button anyone in the channel sees). */
       readonly fromOwnerOnly?: { readonly provider: 'slack'; readonly externalId: string };
+      /** Taken only while the item waits at the hold that began then (the Slack modal names it). */
+      readonly holdSince?: string | null;
     }
   | { readonly type: 'ignore'; readonly reason: string };
 

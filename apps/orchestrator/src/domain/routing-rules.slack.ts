@@ -17,6 +17,7 @@ export const slackRules: readonly RoutingRule[] = [
       extra: data.extra,
       requestedBy: `slack:${data.user}`,
       fromOwnerOnly: { provider: 'slack', externalId: data.user },
+      holdSince: data.holdSince,
     }),
   ),
   on(

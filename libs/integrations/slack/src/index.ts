@@ -1,2 +1,3 @@
 export * from './webhooks';
 export * from './chat';
+export * from './budget-modal';

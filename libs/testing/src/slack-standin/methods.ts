@@ -2,7 +2,18 @@ import type {
   ChatPostMessageArguments,
   ChatUpdateArguments,
   ConversationsRepliesArguments,
+  ViewsOpenArguments,
 } from '@slack/web-api';
+
+/** A refusal in Slack's shape: `{ ok: false, error, response_metadata: { messages } }`. */
+export class SlackError extends Error {
+  constructor(
+    readonly error: string,
+    readonly messages: string[] = [],
+  ) {
+    super(error);
+  }
+}
 
 /** The kinds a Web API argument arrives as (form fields are strings; JSON bodies keep types). */
 export type ArgKind = 'string' | 'boolean' | 'integer' | 'json-object' | 'json-array';
@@ -74,6 +85,12 @@ export const conversationsReplies: MethodSpec<ConversationsRepliesArguments> = {
     oldest: 'string',
   },
   required: ['channel', 'ts'],
+};
+
+/** `trigger_id` (or an `interactivity_pointer`) is required too; `views.open` checks it itself. */
+export const viewsOpen: MethodSpec<ViewsOpenArguments> = {
+  types: { trigger_id: 'string', interactivity_pointer: 'string', view: 'json-object' },
+  required: ['view'],
 };
 
 /** Reads one argument as its kind, or says why it cannot be. */

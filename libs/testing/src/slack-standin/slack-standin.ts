@@ -1,6 +1,24 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { chatPostMessage, chatUpdate, conversationsReplies, MethodSpec, readArg } from './methods';
+import { randomBytes } from 'node:crypto';
+import {
+  readSubmissionAnswer,
+  sendInteraction,
+  type SlackAppInteractivity,
+  type SubmissionOutcome,
+} from './interactions';
+import {
+  chatPostMessage,
+  chatUpdate,
+  conversationsReplies,
+  MethodSpec,
+  readArg,
+  SlackError,
+  viewsOpen,
+} from './methods';
+import { SlackViews, TRIGGER_TTL_MS, type OpenedView } from './views';
+
+type Block = Record<string, unknown> & { type?: string; elements?: Record<string, unknown>[] };
 
 export interface SlackMessage {
   ts: string;
@@ -9,6 +27,8 @@ export interface SlackMessage {
   user?: string;
   thread_ts?: string;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** As posted, each with a `block_id` (Slack gives one to a block posted without). */
+  blocks?: Block[];
   edited?: { ts: string };
   /** Every text this message had, oldest first (the stand-in's record of `chat.update`). */
   history: string[];
@@ -39,31 +59,54 @@ export interface SlackStandin {
   thread(channel: string, threadTs: string): SlackMessage[];
   /** Answers the next calls with 429 and `Retry-After: <seconds>`. */
   rateLimitNext(options: { retryAfterSeconds: number; count?: number; method?: string }): void;
+  /** The app's Interactivity Request URL and signing secret, where `press` and `submit` post. */
+  connectApp(app: SlackAppInteractivity): void;
+  /** The trigger id Slack puts in an interaction of `user`'s; `views.open` takes it once, for 3 s. */
+  issueTrigger(user: string): string;
+  /** The modals `views.open` opened, oldest first. */
+  views: OpenedView[];
+  /**
+   * `user` presses the button `actionId` of the bot's message: a signed `block_actions`
+   * interaction (with a fresh trigger id) to the app, which must answer 200 within 3 s.
+   */
+  press(
+    user: string,
+    channel: string,
+    messageTs: string,
+    actionId: string,
+  ): Promise<{ status: number; triggerId: string }>;
+  /**
+   * The person the modal was opened for submits it with `typed` in its inputs (block id → text):
+   * a signed `view_submission` to the app, its answer read as Slack reads it.
+   */
+  submit(viewId: string, typed: Record<string, string>): Promise<SubmissionOutcome>;
   close(): Promise<void>;
 }
 
 type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
 
-class SlackError extends Error {
-  constructor(
-    readonly error: string,
-    readonly messages: string[] = [],
-  ) {
-    super(error);
-  }
-}
-
 /**
  * Slack's Web API on loopback for the methods Horizon calls: `POST /api/<method>`, form or
  * JSON bodies, bot token as `Authorization: Bearer xoxb-…` (or a `token` field). Arguments are
  * checked as Slack documents them (required, types, message content), refusals come in Slack's
- * `{ ok: false, error }` shape, and 429 with `Retry-After` is available on demand.
+ * `{ ok: false, error }` shape, and 429 with `Retry-After` is available on demand. People's
+ * presses and modal submissions go to the app's Request URL as Slack sends them (signed,
+ * form-encoded), and `views.open` takes only a trigger id one of them carried (views.ts).
  */
 export async function startSlackStandin(
-  options: { token?: string; botId?: string } = {},
+  options: { token?: string; botId?: string; teamId?: string; triggerTtlMs?: number } = {},
 ): Promise<SlackStandin> {
   const token = options.token ?? 'xoxb-standin-token';
   const botId = options.botId ?? 'B0HORIZON';
+  const teamId = options.teamId ?? 'T0STANDIN';
+  const appId = 'A0HORIZON';
+  const views = new SlackViews({
+    teamId,
+    appId,
+    botId,
+    triggerTtlMs: options.triggerTtlMs ?? TRIGGER_TTL_MS,
+  });
+  let app: SlackAppInteractivity | null = null;
   const channels = new Map<string, SlackMessage[]>();
   /** Workspace members, with the DM channel the bot has with each once it wrote to them. */
   const users = new Map<string, { dm?: string }>();
@@ -120,7 +163,7 @@ export async function startSlackStandin(
       url: 'https://standin.slack.com/',
       team: 'Standin',
       user: 'horizon',
-      team_id: 'T0STANDIN',
+      team_id: teamId,
       user_id: 'U0HORIZON',
       bot_id: botId,
     }),
@@ -140,6 +183,7 @@ export async function startSlackStandin(
         bot_id: botId,
         thread_ts: threadTs,
         metadata,
+        ...(args.blocks ? { blocks: withBlockIds(args.blocks as Block[]) } : {}),
         history: [text],
       };
       messages.push(message);
@@ -167,7 +211,23 @@ export async function startSlackStandin(
         response_metadata: { next_cursor: '' },
       };
     },
+    'views.open': (raw) => {
+      const args = validate(viewsOpen, raw);
+      return views.open({ trigger_id: args.trigger_id, view: args.view as Record<string, unknown> });
+    },
   };
+
+  const user = (id: string) => {
+    if (!users.has(id)) throw new Error(`no user ${id} in the stand-in's workspace`);
+    return { id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: teamId };
+  };
+  const appOrThrow = () => {
+    if (!app) throw new Error('connectApp first: the stand-in has no Request URL to post interactions to');
+    return app;
+  };
+
+  const withBlockIds = (blocks: Block[]) =>
+    blocks.map((b) => ({ ...b, block_id: b.block_id ?? randomBytes(3).toString('base64url') }));
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -265,6 +325,54 @@ export async function startSlackStandin(
       (channels.get(channel) ?? []).filter((m) => m.ts === threadTs || m.thread_ts === threadTs),
     rateLimitNext: (o) => {
       limit = { retryAfterSeconds: o.retryAfterSeconds, count: o.count ?? 1, method: o.method };
+    },
+    connectApp: (a) => {
+      app = a;
+    },
+    issueTrigger: (userId) => views.issueTrigger(userId),
+    views: views.opened,
+    press: async (userId, channel, messageTs, actionId) => {
+      const message = (channels.get(channel) ?? []).find((m) => m.ts === messageTs);
+      const block = message?.blocks?.find((b: Block) => b.elements?.some((e) => e.action_id === actionId));
+      const button = block?.elements?.find((e) => e.action_id === actionId);
+      if (!message || !block || !button) throw new Error(`no button ${actionId} on message ${messageTs}`);
+      const triggerId = views.issueTrigger(userId);
+      const { status } = await sendInteraction(appOrThrow(), {
+        type: 'block_actions',
+        user: user(userId),
+        api_app_id: appId,
+        token: 'unused-verification-token',
+        container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false },
+        trigger_id: triggerId,
+        team: { id: teamId, domain: 'standin' },
+        enterprise: null,
+        is_enterprise_install: false,
+        channel: { id: channel, name: channel.toLowerCase() },
+        message: view(message, false),
+        state: { values: {} },
+        response_url: `https://hooks.slack.com/actions/${teamId}/${seq}/${randomBytes(12).toString('hex')}`,
+        actions: [{ ...button, block_id: block.block_id, action_ts: `${Date.now() / 1000}` }],
+      });
+      return { status, triggerId };
+    },
+    submit: async (viewId, typed) => {
+      const opened = views.get(viewId);
+      const values = views.submittedValues(opened, typed);
+      const answer = await sendInteraction(appOrThrow(), {
+        type: 'view_submission',
+        team: { id: teamId, domain: 'standin' },
+        user: user(opened.user),
+        api_app_id: appId,
+        token: 'unused-verification-token',
+        trigger_id: views.issueTrigger(opened.user),
+        view: { ...opened.view, state: { values } },
+        response_urls: [],
+        is_enterprise_install: false,
+        enterprise: null,
+      });
+      const outcome = readSubmissionAnswer(opened, answer);
+      if (outcome.outcome === 'closed') opened.closed = true;
+      return outcome;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

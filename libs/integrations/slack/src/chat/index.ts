@@ -1,2 +1,3 @@
 export * from './chat-port';
 export * from './slack-chat';
+export * from './slack-views';

@@ -30,6 +30,9 @@ const PERMANENT_ERRORS = new Set([
   'invalid_arguments',
   'invalid_metadata_format',
   'invalid_metadata_schema',
+  'invalid_trigger_id',
+  'expired_trigger_id',
+  'exchanged_trigger_id',
 ]);
 
 /**
@@ -38,17 +41,11 @@ const PERMANENT_ERRORS = new Set([
  * delayed redelivery instead of a request parked inside the client.
  */
 export function createSlackChat(options: SlackChatOptions): ChatPort {
-  const client = new WebClient(options.token, {
-    slackApiUrl: options.slackApiUrl ?? 'https://slack.com/api/',
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    timeout: options.timeoutMs ?? 10_000,
-    logLevel: LogLevel.ERROR,
-  });
+  const client = slackWebClient(options);
 
   return {
     async post(message: ChatPost) {
-      const res = await call(() =>
+      const res = await slackCall(() =>
         client.chat.postMessage({
           channel: message.channel,
           text: message.text,
@@ -85,14 +82,16 @@ export function createSlackChat(options: SlackChatOptions): ChatPort {
     },
 
     async update(message) {
-      await call(() => client.chat.update({ channel: message.channel, ts: message.ts, text: message.text }));
+      await slackCall(() =>
+        client.chat.update({ channel: message.channel, ts: message.ts, text: message.text }),
+      );
     },
 
     async readThread(channel, threadTs, options = {}) {
       const messages: ChatMessage[] = [];
       let cursor: string | undefined;
       do {
-        const page: ConversationsRepliesResponse = await call(() =>
+        const page: ConversationsRepliesResponse = await slackCall(() =>
           client.conversations.replies({
             channel,
             ts: threadTs,
@@ -125,8 +124,19 @@ export function createSlackChat(options: SlackChatOptions): ChatPort {
   };
 }
 
+/** The Web API client without its own retries (see `createSlackChat`). */
+export function slackWebClient(options: SlackChatOptions): WebClient {
+  return new WebClient(options.token, {
+    slackApiUrl: options.slackApiUrl ?? 'https://slack.com/api/',
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: options.timeoutMs ?? 10_000,
+    logLevel: LogLevel.ERROR,
+  });
+}
+
 /** Runs one Web API call, turning the client's errors into the port's two kinds. */
-async function call<T>(fn: () => Promise<T>): Promise<T> {
+export async function slackCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {

@@ -160,5 +160,6 @@ function normalizeBlockActions(payload: SlackBlockActions, receivedAt: Date): No
     },
     teamId: payload.team?.id ?? '',
     user: payload.user.id,
+    holdSince: null,
   });
 }
