@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { screenshotPath } from '@horizon/testing';
+import { axeViolations } from './axe';
+import { seeBrowserEvidence } from './browser-evidence';
 
 interface Item {
   id: string;
@@ -165,6 +167,7 @@ export class ConsoleTour {
 
     await page.goto(`${this.url}/runs/${subtotal.latestRun!.id}`);
     await page.getByRole('log', { name: 'Transcript' }).locator('li').first().waitFor({ timeout: 30_000 });
+    await seeBrowserEvidence(page, 'cart (/)');
     await this.look('console-run');
 
     await page.goto(`${this.url}/pulls/demo/cart/1`);
@@ -365,32 +368,12 @@ export class ConsoleTour {
   /** A screenshot of the page, and no serious or critical axe finding on it. */
   private async look(name: string): Promise<void> {
     await this.page.screenshot({ path: screenshotPath(name), fullPage: true });
-    expect(await this.axeViolations()).toEqual([]);
+    expect(await axeViolations(this.page)).toEqual([]);
   }
 
   private async api<T>(route: string): Promise<T> {
     const res = await this.page.request.get(`${this.url}${route}`);
     if (!res.ok()) throw new Error(`${route}: ${res.status()} ${await res.text()}`);
     return (await res.json()) as T;
-  }
-
-  /** axe's serious and critical findings, each with the first elements it names. */
-  private async axeViolations(): Promise<string[]> {
-    // Evaluated, not added as a <script>: the console's CSP refuses inline scripts, as it should.
-    await this.page.evaluate(fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-    type Violation = { id: string; impact: string; help: string; nodes: { target: string[] }[] };
-    const violations = await this.page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: Violation[] }> } }).axe;
-      return (await axe.run()).violations;
-    });
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${v.id}: ${v.help} (${v.nodes
-            .slice(0, 3)
-            .map((n) => n.target.join(' '))
-            .join(', ')})`,
-      );
   }
 }

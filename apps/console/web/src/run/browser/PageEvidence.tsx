@@ -23,11 +23,11 @@ function changed(diff: BrowserEvidenceView): string {
 }
 
 /** The DOM snapshot as a download: the console never shows the change's HTML as a page. */
-function DomLink({ capture, label }: { capture: Capture; label: string }) {
+function DomLink({ capture, page, target }: { capture: Capture; page: string; target: 'base' | 'change' }) {
   if (!capture.dom) return null;
   return (
-    <a href={capture.dom.url} download aria-label={`DOM snapshot, ${label}`}>
-      DOM snapshot
+    <a href={capture.dom.url} download aria-label={`DOM snapshot, ${page} ${target}`}>
+      DOM snapshot of the {target}
     </a>
   );
 }
@@ -48,8 +48,8 @@ export function PageEvidence({ page }: { page: EvidencePage }) {
         />
       </div>
       <p className="browser-doms">
-        <DomLink capture={page.base} label={`${page.page} base`} />{' '}
-        <DomLink capture={page.change} label={`${page.page} change`} />
+        <DomLink capture={page.base} page={page.page} target="base" />{' '}
+        <DomLink capture={page.change} page={page.page} target="change" />
       </p>
     </li>
   );
