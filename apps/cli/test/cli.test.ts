@@ -127,6 +127,11 @@ describe('horizon CLI against a running forge (separate processes)', () => {
       [['pr', 'list', '--repo', 'no-slash'], 2, /owner\/name/],
       [['pr', 'approve', '1', '--request-changes'], 2, /--request-changes needs --body/],
       [['work', 'list'], 2, /needs a token/],
+      [
+        ['work', 'create', '--repo', 'a/b', '--title', 't', '--harness', 'aider', '--token', 'hzn_x'],
+        2,
+        /'--harness <name>' argument 'aider' is invalid\. one of opencode, codex, claude-code/,
+      ],
       [['usage', '--by', 'team', '--token', 'hzn_x'], 2, /one of run, item, plan, fleet, repo, person, day/],
       [['usage'], 2, /needs a token/],
       [['usage', '--token', 'hzn_x'], 4, /ingress is not reachable/],

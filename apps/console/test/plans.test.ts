@@ -354,17 +354,17 @@ describe('console plans', () => {
     expect(again.planning!.workItemId).not.toBe(workItemId);
   });
 
-  it('starts the plan: the orchestrator records one work item per item with its edges, and a second start is refused', async () => {
+  it('starts the plan: the orchestrator records one work item per item with its edges and the harness picked, and a second start is refused', async () => {
     let draft = await create(ada, 'Ship coupons');
     draft = await addItem(ada, draft, 'Coupon model');
     draft = await addItem(ada, draft, 'Coupon API', [draft.items[0]!.id]);
     draft = await addItem(ada, draft, 'Checkout', [draft.items[0]!.id, draft.items[1]!.id]);
     const [model, api, checkout] = draft.items.map((i) => i.id);
-    const res = await hzn.request(`/api/plans/${draft.id}/start`, {
-      method: 'POST',
-      browser: grace,
-      body: { version: draft.version },
-    });
+    const body = (harness: string) => ({ version: draft.version, harness });
+    const start = (harness: string) =>
+      hzn.request(`/api/plans/${draft.id}/start`, { method: 'POST', browser: grace, body: body(harness) });
+    expect((await start('aider')).status).toBe(400);
+    const res = await start('codex');
     expect(res.status).toBe(200);
     const started = (await res.json()) as PlanStarted;
     expect(started.draft).toMatchObject({ status: 'started', updatedBy: 'grace' });
@@ -376,7 +376,11 @@ describe('console plans', () => {
       const made = g.nodes.filter((n) => started.workItemIds.includes(n.id));
       return made.length === 3 && g;
     }, 'the orchestrator to record the three work items');
-    expect(graph.nodes.find((n) => n.id === api)).toMatchObject({ title: 'Coupon API', kind: 'implement' });
+    expect(graph.nodes.find((n) => n.id === api)).toMatchObject({
+      title: 'Coupon API',
+      kind: 'implement',
+      labels: ['harness:codex'],
+    });
     const edge = (from: string | undefined, to: string | undefined) => ({ from, to });
     expect(graph.edges).toEqual(
       expect.arrayContaining([edge(model, api), edge(model, checkout), edge(api, checkout)]),

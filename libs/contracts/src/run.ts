@@ -42,11 +42,57 @@ export function harnessMismatch(harness: HarnessName, provider: ModelProvider): 
   return null;
 }
 
+/**
+ * The label that picks an item's harness, e.g. `harness:codex`: however a source says which
+ * harness to use (a label, the work API's `harness`, the console, a phrase in Slack or Linear),
+ * it is recorded on the item as this label, so one place decides (the orchestrator's `chooseHarness`).
+ */
+const HARNESS_LABEL_PREFIX = 'harness:';
+
+export function harnessLabel(harness: HarnessName): string {
+  return `${HARNESS_LABEL_PREFIX}${harness}`;
+}
+
+/**
+ * The harness a label picks, or null. Read case-insensitively (Linear labels are often written
+ * `Harness: Codex`); a label naming no harness Horizon has is no choice, so a typo never fails the work.
+ */
+export function harnessOfLabel(label: string): HarnessName | null {
+  if (!label.toLowerCase().startsWith(HARNESS_LABEL_PREFIX)) return null;
+  const named = harnessNameSchema.safeParse(label.slice(HARNESS_LABEL_PREFIX.length).trim().toLowerCase());
+  return named.success ? named.data : null;
+}
+
+/** `labels` with `harness` as their only harness label: an explicit choice replaces the labels'. */
+export function withHarnessLabel(labels: readonly string[], harness: HarnessName): string[] {
+  return [harnessLabel(harness), ...labels.filter((l) => !l.toLowerCase().startsWith(HARNESS_LABEL_PREFIX))];
+}
+
+/** The flavours whose runs a harness drives (a verify sandbox runs no agent). */
+export const harnessFlavours = ['plan', 'implement', 'review'] as const;
+export type HarnessFlavour = (typeof harnessFlavours)[number];
+
+/** `agent.harness` as a map: one harness per flavour, `default` for the flavours it leaves out. */
+const harnessByFlavourSchema = z.strictObject({
+  default: harnessNameSchema.optional(),
+  plan: harnessNameSchema.optional(),
+  implement: harnessNameSchema.optional(),
+  review: harnessNameSchema.optional(),
+});
+export type HarnessByFlavour = z.infer<typeof harnessByFlavourSchema>;
+
 /** The `.horizon/config.yaml` `agent:` section: how this repository's runs are made. */
 export const repoAgentSettingsSchema = z
   .object({
-    /** The harness its runs use unless an item's `harness:<name>` label says otherwise. */
-    harness: harnessNameSchema.optional(),
+    /**
+     * The harness its runs use unless an item's `harness:<name>` label says otherwise: one name
+     * for every flavour, or a map by flavour (`{ implement: codex, review: claude-code }`).
+     */
+    harness: z
+      .union([harnessNameSchema, harnessByFlavourSchema], {
+        error: `expected one of ${harnessNames.map((h) => `"${h}"`).join('|')}, or a map from default, ${harnessFlavours.join(', ')} to one`,
+      })
+      .optional(),
   })
   .strict();
 export type RepoAgentSettings = z.infer<typeof repoAgentSettingsSchema>;

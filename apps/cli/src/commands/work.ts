@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { harnessNameSchema, harnessNames } from '@horizon/contracts';
 import { apiToken, endpoint } from '../endpoints';
 import { printJson, printTable, withProgress } from '../output';
 import { requestJson } from './http';
@@ -20,6 +21,12 @@ const priority = (v: string) => {
   return n;
 };
 
+const harness = (v: string) => {
+  const named = harnessNameSchema.safeParse(v);
+  if (!named.success) throw new InvalidArgumentError(`one of ${harnessNames.join(', ')}`);
+  return named.data;
+};
+
 export function workCommand(program: Command): void {
   const work = program
     .command('work')
@@ -36,11 +43,16 @@ export function workCommand(program: Command): void {
     .option('--kind <kind>', 'plan | implement | revise | retro', 'implement')
     .option('--blocked-by <id>', 'a work item that must merge first (repeatable)', collect)
     .option('--priority <0-9>', 'lower runs first', priority)
+    .option(
+      '--harness <name>',
+      `the coding-agent CLI its runs use (${harnessNames.join(' | ')}); default: the repository's`,
+      harness,
+    )
     .option('--no-auto-start', 'create it without starting it')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  $ horizon work create --repo demo/app --title "Add a sub function" --description "With tests"',
+      '\nExample:\n  $ horizon work create --repo demo/app --title "Add a sub function" --description "With tests" --harness codex',
     )
     .action(
       async (o: {
@@ -50,6 +62,7 @@ export function workCommand(program: Command): void {
         kind: string;
         blockedBy?: string[];
         priority?: number;
+        harness?: string;
         autoStart: boolean;
         json?: boolean;
       }) => {
@@ -62,6 +75,7 @@ export function workCommand(program: Command): void {
           blockedBy: o.blockedBy ?? [],
           autoStart: o.autoStart,
           ...(o.priority === undefined ? {} : { priority: o.priority }),
+          ...(o.harness === undefined ? {} : { harness: o.harness }),
         };
         const created = await withProgress('submitting', () =>
           requestJson<{ id: string; status: string }>('ingress', url, {

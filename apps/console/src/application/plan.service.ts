@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { apiWorkItemCreate, envelopeFor, type DataOf, type Envelope } from '@horizon/contracts';
+import {
+  apiWorkItemCreate,
+  envelopeFor,
+  harnessLabel,
+  type DataOf,
+  type Envelope,
+  type HarnessName,
+} from '@horizon/contracts';
 import { roleIn, satisfies, visibleRepos } from '../domain/access';
 import { applyEdit, blockersFirst, checkItems, PlanRuleBroken, type PlanEdit } from '../domain/plan';
 import type { AuditRepository } from '../persistence/audit.repository';
@@ -89,8 +96,9 @@ export class PlanService {
    * one work item request per item, blockers first. Each envelope id names the draft and item,
    * and each work item id is the item's: a start retried after a failure sends the same
    * messages, which JetStream's de-duplication and the orchestrator's inbox both drop.
+   * `harness`, when the person picked one, is each item's `harness:<name>` label.
    */
-  async start(viewer: Viewer, id: string, version: number): Promise<PlanStarted> {
+  async start(viewer: Viewer, id: string, version: number, harness?: HarnessName): Promise<PlanStarted> {
     const draft = await this.writable(viewer, id, version);
     if (draft.items.length === 0) throw new PlanRuleBroken('add at least one item before starting the plan');
     if (draft.planning?.state === 'planning')
@@ -101,7 +109,7 @@ export class PlanService {
     const started = await this.write(viewer, draft, version, { status: 'started', startedAt: new Date() });
     try {
       for (const item of blockersFirst(started.items))
-        await this.ingress.publish(this.request(viewer, started, item));
+        await this.ingress.publish(this.request(viewer, started, item, harness));
     } catch (err) {
       await this.plans.reopen(id, viewer.name);
       this.presence.changed(id, started.version + 1, viewer.name);
@@ -109,7 +117,10 @@ export class PlanService {
         `the plan's items could not all be sent (${(err as Error).message}); start it again`,
       );
     }
-    await this.record(viewer, 'plan.started', started, { workItemIds: started.items.map((i) => i.id) });
+    await this.record(viewer, 'plan.started', started, {
+      workItemIds: started.items.map((i) => i.id),
+      harness: harness ?? null,
+    });
     return { draft: started, workItemIds: started.items.map((i) => i.id) };
   }
 
@@ -153,7 +164,12 @@ export class PlanService {
     });
   }
 
-  private request(viewer: Viewer, draft: PlanDraftView, item: PlanDraftView['items'][number]): Envelope {
+  private request(
+    viewer: Viewer,
+    draft: PlanDraftView,
+    item: PlanDraftView['items'][number],
+    harness: HarnessName | undefined,
+  ): Envelope {
     const criteria = item.acceptanceCriteria
       .split('\n')
       .map((line) => line.trim())
@@ -172,6 +188,7 @@ export class PlanService {
       description,
       kind: 'implement',
       blockedBy: item.blockedBy,
+      labels: harness ? [harnessLabel(harness)] : [],
     });
   }
 
@@ -214,7 +231,7 @@ function workItemRequest(
   viewer: Viewer,
   deliveryId: string,
   item: Pick<WorkItemRequest, 'workItemId' | 'repo' | 'title' | 'description' | 'kind' | 'blockedBy'> &
-    Partial<Pick<WorkItemRequest, 'proposalFor'>>,
+    Partial<Pick<WorkItemRequest, 'proposalFor' | 'labels'>>,
 ): Envelope {
   return envelopeFor(
     apiWorkItemCreate,

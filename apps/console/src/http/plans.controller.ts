@@ -15,6 +15,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { z } from 'zod';
+import { harnessNameSchema } from '@horizon/contracts';
 import {
   PlanAgentNotAsked,
   PlanConflictError,
@@ -30,6 +31,7 @@ import type {
   PlanDraftView,
   PlanEditRequest,
   PlanListView,
+  PlanStartRequest,
   PlanStarted,
 } from '../shared/console-api';
 import { CurrentViewer, Requires } from './access';
@@ -58,8 +60,13 @@ const editBody: z.ZodType<PlanEditRequest> = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ version, kind: z.literal('remove_item'), itemId: z.string().uuid() }),
 ]);
-/** Start and the PM agent: only the version the person saw. */
-const startBody = z.strictObject({ version });
+/** The PM agent: only the version the person saw. */
+const pmAgentBody = z.strictObject({ version });
+/** Start: the version the person saw, and the harness they picked (absent: the repository's). */
+const startBody: z.ZodType<PlanStartRequest> = z.strictObject({
+  version,
+  harness: harnessNameSchema.optional(),
+});
 const id = new ParseUUIDPipe({ version: '4' });
 
 /**
@@ -106,7 +113,8 @@ export class PlansController {
     @Param('id', id) draftId: string,
     @Body() body: unknown,
   ): Promise<PlanStarted> {
-    return answer(() => this.plans.start(viewer, draftId, parse(startBody, body).version));
+    const { version, harness } = parse(startBody, body);
+    return answer(() => this.plans.start(viewer, draftId, version, harness));
   }
 
   /** Asks the PM agent to plan the brief; its proposal will replace the draft's items. */
@@ -118,7 +126,7 @@ export class PlansController {
     @Param('id', id) draftId: string,
     @Body() body: unknown,
   ): Promise<PlanDraftView> {
-    return answer(() => this.plans.runPmAgent(viewer, draftId, parse(startBody, body).version));
+    return answer(() => this.plans.runPmAgent(viewer, draftId, parse(pmAgentBody, body).version));
   }
 }
 

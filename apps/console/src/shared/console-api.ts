@@ -12,6 +12,8 @@ import type {
   FleetView,
   FrictionGroup,
   FOLLOW_UP_MAX_CHARS as CONTRACT_FOLLOW_UP_MAX_CHARS,
+  HarnessName,
+  harnessNames as contractHarnessNames,
   IdentityView,
   IntegrationCheck,
   orchestratorCreateRetro,
@@ -32,6 +34,7 @@ export type {
   FleetChildView,
   FleetRequest,
   FleetView,
+  HarnessName,
   IdentityView,
   IntegrationCheck,
   RunView,
@@ -398,6 +401,18 @@ export interface PlanningView {
 /** `GET /api/plans?repo=`: the drafts the person may see, newest change first (items left out). */
 export interface PlanListView {
   drafts: Omit<PlanDraftView, 'items' | 'brief'>[];
+}
+
+/** The harnesses a person may pick for new work: the contract's (the type checks they agree). */
+export const HARNESS_NAMES: typeof contractHarnessNames = ['opencode', 'codex', 'claude-code'];
+
+/**
+ * `POST /api/plans/:id/start` body: the version the person saw, and the harness of the items'
+ * runs (absent: the repository's, from its `.horizon/config.yaml`).
+ */
+export interface PlanStartRequest {
+  version: number;
+  harness?: HarnessName;
 }
 
 /** `POST /api/plans/:id/pm-agent` body: the version the person saw (the proposal replaces its items). */

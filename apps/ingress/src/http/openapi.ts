@@ -82,7 +82,7 @@ export function workApiOpenApi(): JsonSchema {
           operationId: 'createWorkItem',
           summary: 'Request a work item (scope work:write)',
           description:
-            'Answers 202 once the request is durable on the event stream. The orchestrator creates the work item when it consumes the event, so GET on the Location may answer 404 for a moment.',
+            "Answers 202 once the request is durable on the event stream. The orchestrator creates the work item when it consumes the event, so GET on the Location may answer 404 for a moment. `harness` picks the coding-agent CLI of the item's runs over the repository's choice; it is recorded as the label `harness:<name>`.",
           parameters: [idempotencyKey],
           requestBody: { required: true, content: json(ref('CreateWorkItem')) },
           responses: {
@@ -91,7 +91,9 @@ export function workApiOpenApi(): JsonSchema {
               headers: { Location: { schema: { type: 'string' } } },
               content: json(ref('Accepted')),
             },
-            '400': error('the body does not fit CreateWorkItem'),
+            '400': error(
+              'the body does not fit CreateWorkItem (a harness Horizon lacks: the answer names those it has)',
+            ),
             ...authErrors,
             ...unavailable,
           },

@@ -27,6 +27,7 @@ import {
   apiWorkItemCreate,
   apiWorkItemStart,
   envelopeFor,
+  withHarnessLabel,
 } from '@horizon/contracts';
 import { JetStreamEnvelopePublisher } from '../messaging/jetstream-publisher';
 import { idFor } from './idempotency-key';
@@ -82,9 +83,11 @@ export class WorkItemsController {
     const input = parse(createWorkItemBody, body, 'work item');
     const { principal } = request;
     const workItemId = idFor(principal.tokenId, idempotencyKey);
-    const { owner, ...rest } = input;
+    const { owner, harness, ...rest } = input;
     const status = await this.publish(reply, apiWorkItemCreate, workItemId, {
       ...rest,
+      // As a label, the way every source records it, so the orchestrator decides in one place.
+      labels: harness ? withHarnessLabel(rest.labels, harness) : rest.labels,
       ownerId: owner,
       workItemId,
       requestedBy: `api-token:${principal.tokenId}`,

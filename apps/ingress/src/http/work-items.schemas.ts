@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   apiWorkItemCreate,
   budgetActionSchema,
+  harnessNames,
   workItemKindSchema,
   workItemStateSchema,
   workItemViewSchema,
@@ -24,6 +25,12 @@ export const createWorkItemBody = z.strictObject({
     .describe('start as soon as it is unblocked, without a human moving it'),
   labels: fields.labels.default([]),
   priority: fields.priority.default(5).describe('0 (most urgent) to 9'),
+  harness: z
+    .enum(harnessNames, { error: `must be one of ${harnessNames.join(', ')}` })
+    .optional()
+    .describe(
+      "the coding-agent CLI its runs use, over the repository's `.horizon/config.yaml` (recorded as the label harness:<name>, replacing any in labels)",
+    ),
 });
 
 export const cancelWorkItemBody = z.strictObject({

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { notifyDeliver } from '@horizon/contracts';
 import type { SourceRefs } from '@horizon/contracts';
-import { RoutingDecision, repoNamedIn, threadKey } from '../domain';
+import { RoutingDecision, labelsWithHarnessNamedIn, repoNamedIn, threadKey } from '../domain';
 import { WorkItemRepository } from '../persistence/work-item.repository';
 import { ORCHESTRATOR_CONFIG } from '../settings';
 import type { OrchestratorConfig } from '../settings';
@@ -159,7 +159,11 @@ export class IntakeExecutor {
       kind: 'plan',
       title: d.issue?.title ?? `Linear agent session ${d.agentSessionId}`,
       description: d.issue?.description ?? '',
-      labels: [],
+      // Linear's context holds the issue and the words that asked for the agent.
+      labels: labelsWithHarnessNamedIn(
+        [],
+        d.prompt ?? `${d.issue?.title ?? ''}\n${d.issue?.description ?? ''}`,
+      ),
       repo: this.repoFor(d.issue?.teamId ?? null, d.issue?.description),
       sourceRefs,
       cause: 'a Linear agent session asked for a plan',
@@ -182,7 +186,7 @@ export class IntakeExecutor {
       kind: 'implement',
       title: d.issue.title,
       description: d.issue.description ?? '',
-      labels: d.issue.labels,
+      labels: labelsWithHarnessNamedIn(d.issue.labels, `${d.issue.title}\n${d.issue.description ?? ''}`),
       repo: this.repoFor(d.issue.teamId, d.issue.description),
       sourceRefs: { trackerIssue: this.trackerIssue(d.issue) },
       cause,
@@ -209,7 +213,7 @@ export class IntakeExecutor {
       kind: 'implement',
       title: text.slice(0, 120) || 'Slack request',
       description: d.message.text,
-      labels: [],
+      labels: labelsWithHarnessNamedIn([], d.message.text),
       repo,
       sourceRefs: { slackThread: { ...d.thread } },
       cause: 'asked for in a Slack thread',

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   CheckFailure,
+  HarnessFlavour,
   RunOutcome,
-  SandboxFlavour,
   WorkItemKind,
   runStarted,
   sandboxCancel,
@@ -21,7 +21,7 @@ import { OrchestratorMetrics } from './metrics';
 import { UnitOfWork } from './unit-of-work';
 import { sourceRefsOf } from './work-item-transitions';
 
-export function flavourOf(kind: WorkItemKind): SandboxFlavour {
+export function flavourOf(kind: WorkItemKind): HarnessFlavour {
   if (kind === 'review') return 'review';
   return kind === 'plan' || kind === 'retro' ? 'plan' : 'implement';
 }
@@ -77,6 +77,7 @@ export class RunLauncher {
     const allowance = await this.budgets.allowance(uow, item);
     const { harness } = chooseHarness(
       item.labels,
+      flavour,
       await this.agentSettings.harnessOf(uow.tx, item.repo),
       this.config.RUN_HARNESS,
     );

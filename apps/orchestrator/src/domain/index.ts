@@ -19,5 +19,6 @@ export * from './review-outcome';
 export * from './fleet';
 export * from './check-failure-outcome';
 export * from './harness-choice';
+export * from './harness-phrase';
 export { asksToStop, branchKey, horizonCheckNames } from './routing-rules.ci';
 export * from './retro';

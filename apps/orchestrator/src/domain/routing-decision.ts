@@ -71,6 +71,8 @@ export type RoutingDecision =
       readonly organizationId: string;
       readonly agentSessionId: string;
       readonly issue: LinearAgentSessionData['issue'];
+      /** Linear's context of the session: the issue and the words that asked for the agent. */
+      readonly prompt: string | null;
       readonly creatorId: string | null;
     }
   | {

@@ -20,6 +20,7 @@ export const linearRules: readonly RoutingRule[] = [
       organizationId: data.organizationId,
       agentSessionId: data.agentSessionId,
       issue: data.issue,
+      prompt: data.prompt,
       creatorId: data.creatorId,
     }),
   ),

@@ -13,12 +13,14 @@ describe('routing table', () => {
 
   describe('Linear', () => {
     it('starts a plan run when an agent session is created', () => {
-      const decision = decide(f.agentSession('created'));
+      const decision = decide(f.agentSession('created', 'Plan this using codex'));
       expect(decision).toMatchObject({
         rule: 'linear-session-created',
         type: 'start_plan_run',
         agentSessionId: 'f5a3c9e1-2b4d-4e6f-8a0b-1c2d3e4f5a6b',
         issue: { identifier: 'HZN-12' },
+        // The words that asked for the agent, which may say which harness to use.
+        prompt: 'Plan this using codex',
       });
     });
 

@@ -43,7 +43,22 @@ describe('.horizon/config.yaml', () => {
   it('reads the harness its runs use, and names the harnesses there are when it is not one', () => {
     expect(parseRepoConfig('agent: { harness: codex }').agent).toEqual({ harness: 'codex' });
     expect(() => parseRepoConfig('agent: { harness: aider }')).toThrow(
-      /agent\.harness: Invalid option: expected one of "opencode"\|"codex"/,
+      /agent\.harness: expected one of "opencode"\|"codex"\|"claude-code", or a map from default, plan, implement, review to one/,
+    );
+  });
+
+  it('reads a harness per flavour, refusing a flavour no harness runs and a name it does not have', () => {
+    expect(parseRepoConfig('agent: { harness: { implement: codex, review: claude-code } }').agent).toEqual({
+      harness: { implement: 'codex', review: 'claude-code' },
+    });
+    expect(parseRepoConfig('agent:\n  harness:\n    default: opencode\n    plan: codex\n').agent).toEqual({
+      harness: { default: 'opencode', plan: 'codex' },
+    });
+    expect(() => parseRepoConfig('agent: { harness: { verify: codex } }')).toThrow(
+      /agent\.harness: Unrecognized key: "verify"/,
+    );
+    expect(() => parseRepoConfig('agent: { harness: { review: aider } }')).toThrow(
+      /agent\.harness: expected one of/,
     );
   });
 

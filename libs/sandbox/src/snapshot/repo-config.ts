@@ -38,7 +38,7 @@ export const repoConfigSchema = z
     review: repoReviewSettingsSchema.default(defaultReviewSettings),
     /** Model spending limits of this repository's work (run, item, project per month, person per day). */
     budgets: budgetLimitsSchema.default({}),
-    /** How its runs are made: `harness: opencode | codex` (an item's `harness:<name>` label wins). */
+    /** How its runs are made: `harness:` a name, or one per flavour (an item's `harness:<name>` label wins). */
     agent: repoAgentSettingsSchema.default({}),
     /** The weekly retro every repository gets: `weekly: false` declines it (a declared retro replaces it anyway). */
     retro: repoRetroSettingsSchema.default(defaultRetroSettings),

@@ -171,7 +171,30 @@ describe('plan page', () => {
     expect(screen.getByText(/2 work items were requested/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Edit/ })).not.toBeInTheDocument();
     const start = fetch.mock.calls.find(([url]) => String(url) === `${path}/start`)!;
+    // The repository's harness unless the person picks one.
     expect(JSON.parse(String(start[1]!.body))).toEqual({ version: 4 });
+  });
+
+  it('sends the harness the person picks for the items’ runs', async () => {
+    const fetch = serve({
+      [`${path}/start`]: {
+        body: { draft: { ...draft, status: 'started', version: 5 }, workItemIds: [model.id, api.id] },
+      },
+    });
+    renderApp(`/plans/${draft.id}`);
+    await userEvent.click(await screen.findByRole('button', { name: 'Start' }));
+    const harness = screen.getByRole('combobox', { name: 'Harness' });
+    expect(harness).toHaveDisplayValue('repository default');
+    expect(
+      within(harness)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['repository default', 'opencode', 'codex', 'claude-code']);
+    await userEvent.selectOptions(harness, 'codex');
+    await userEvent.click(screen.getByRole('button', { name: 'Yes, start' }));
+    await screen.findByRole('link', { name: 'See them in the graph' });
+    const start = fetch.mock.calls.find(([url]) => String(url) === `${path}/start`)!;
+    expect(JSON.parse(String(start[1]!.body))).toEqual({ version: 4, harness: 'codex' });
   });
 
   describe('the PM agent', () => {

@@ -1,15 +1,18 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import type {
+  HarnessName,
   PlanDraftView,
   PlanEditRequest,
   PlanPmAgentRequest,
+  PlanStartRequest,
   PlanStarted,
 } from '../../../src/shared/console-api';
 import { ApiFailure } from '../api/client';
 import { useResource } from '../api/useResource';
 import { useSession } from '../session/SessionProvider';
 import { ErrorNotice } from '../shell/ErrorNotice';
+import { HarnessSelect } from './HarnessSelect';
 import { ItemCard, ItemForm, type ItemFields } from './ItemCard';
 import { PlanConflictFailure, sendPlan } from './planApi';
 import { PmAgentPanel } from './PmAgentPanel';
@@ -32,6 +35,7 @@ export function PlanPage() {
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [started, setStarted] = useState<PlanStarted | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [harness, setHarness] = useState<HarnessName | ''>('');
   const read = resource.status === 'ready' ? resource.data : null;
   const draft = read && written ? (written.version > read.version ? written : read) : (read ?? written);
   const editingItemId = editing && editing !== 'details' && editing !== 'new' ? editing : null;
@@ -81,7 +85,10 @@ export function PlanPage() {
     setConfirming(false);
     setNotice(null);
     setFailure(null);
-    sendPlan<PlanStarted>('POST', `/api/plans/${id}/start`, session.csrfToken, { version: draft.version })
+    sendPlan<PlanStarted>('POST', `/api/plans/${id}/start`, session.csrfToken, {
+      version: draft.version,
+      ...(harness ? { harness } : {}),
+    } satisfies PlanStartRequest)
       .then((result) => {
         setWritten(result.draft);
         setStarted(result);
@@ -193,6 +200,7 @@ export function PlanPage() {
           <span>
             Create {draft.items.length} work items in {draft.repo}? The plan cannot be edited afterwards.
           </span>
+          <HarnessSelect value={harness} onChange={setHarness} />
           <button type="button" onClick={start}>
             Yes, start
           </button>

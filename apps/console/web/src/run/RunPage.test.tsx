@@ -24,7 +24,7 @@ const page: RunPage = {
     id: runId,
     attempt: 2,
     flavour: 'implement',
-    harness: 'opencode',
+    harness: 'claude-code',
     branch: 'horizon/coupons',
     outcome: null,
     failureReason: null,
@@ -122,6 +122,7 @@ describe('run page', () => {
     );
     const facts = document.querySelector('.facts')!;
     expect(facts).toHaveTextContent('implement');
+    expect(facts).toHaveTextContent('Harnessclaude-code');
     expect(facts).toHaveTextContent('running');
     expect(facts).toHaveTextContent('12,000 / 3,400');
     expect(facts).toHaveTextContent('$0.42');

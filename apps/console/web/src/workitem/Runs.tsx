@@ -15,6 +15,7 @@ export function Runs({ runs }: { runs: WorkItemDetail['runs'] }) {
               <tr>
                 <th scope="col">Attempt</th>
                 <th scope="col">Flavour</th>
+                <th scope="col">Harness</th>
                 <th scope="col">Outcome</th>
                 <th scope="col">Tokens (in / out)</th>
                 <th scope="col">Cost</th>
@@ -31,6 +32,7 @@ export function Runs({ runs }: { runs: WorkItemDetail['runs'] }) {
                       <Link to={`/runs/${run.id}`}>Run {run.attempt}</Link>
                     </td>
                     <td>{run.flavour}</td>
+                    <td>{run.harness}</td>
                     <td>
                       {run.outcome ?? (run.startedAt ? 'running' : 'queued')}
                       {run.failureReason && <div className="muted">{run.failureReason}</div>}

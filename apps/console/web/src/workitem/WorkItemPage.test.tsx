@@ -28,7 +28,7 @@ const item = detail({
       id: runId,
       attempt: 1,
       flavour: 'implement',
-      harness: 'opencode',
+      harness: 'codex',
       branch: 'horizon/b',
       outcome: 'succeeded',
       failureReason: null,
@@ -104,7 +104,13 @@ describe('work item page', () => {
     );
     expect(screen.getByText('Slack thread in C42')).toBeInTheDocument();
 
-    const row = within(screen.getByRole('table')).getAllByRole('row')[1];
+    const table = screen.getByRole('table');
+    // The harness each run used, in its own column.
+    const harnessColumn = within(table)
+      .getAllByRole('columnheader')
+      .findIndex((th) => th.textContent === 'Harness');
+    const row = within(table).getAllByRole('row')[1]!;
+    expect(within(row).getAllByRole('cell')[harnessColumn]).toHaveTextContent('codex');
     expect(row).toHaveTextContent('implement');
     expect(row).toHaveTextContent('12,000 / 3,400');
     expect(row).toHaveTextContent('$0.42');
