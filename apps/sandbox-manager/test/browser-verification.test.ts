@@ -108,7 +108,10 @@ describe('browser verification of a run (real sandbox, runner, OpenCode and Chro
       flavour: 'implement',
       remoteInside,
     });
-    model = await ScriptedModelServer.start({ script: 'greeting-page.yaml', vars: { workdir: '/workspace' } });
+    model = await ScriptedModelServer.start({
+      script: 'greeting-page.yaml',
+      vars: { workdir: '/workspace' },
+    });
     handle = await driver.create({
       id: `run-${randomUUID()}`,
       flavour: 'implement',
@@ -125,7 +128,11 @@ describe('browser verification of a run (real sandbox, runner, OpenCode and Chro
         logFile: join(artifactsDir, 'egress.jsonl'),
       },
     });
-    await checkoutRunBranch(driver, handle, { snapshotCommit: snapshot.commit, baseRef: snapshot.commit, branch });
+    await checkoutRunBranch(driver, handle, {
+      snapshotCommit: snapshot.commit,
+      baseRef: snapshot.commit,
+      branch,
+    });
     messaging = await createTestMessaging();
     const connected = await connectTestMessaging(messaging, 'browser-verification-test');
     closeMessaging = () => connected.conn.close();
@@ -195,7 +202,9 @@ describe('browser verification of a run (real sandbox, runner, OpenCode and Chro
       ['change', 1, 'passed'],
     ]);
     expect(report.browser[1]!.problems).toEqual([
-      expect.stringContaining('page "cart" (/): console error: Uncaught ReferenceError: greet is not defined'),
+      expect.stringContaining(
+        'page "cart" (/): console error: Uncaught ReferenceError: greet is not defined',
+      ),
     ]);
     // The base was taken before the agent's first turn, with the page as it was.
     const firstTurn = events.find((e) => e.kind === 'harness.started')!.seq;
@@ -205,7 +214,7 @@ describe('browser verification of a run (real sandbox, runner, OpenCode and Chro
       .at(-1)!
       .body!.messages.filter((m) => m.role === 'user')
       .pop()!.content;
-    expect(fixPrompt).toContain("browser check of the running app (`node server.js`) failed");
+    expect(fixPrompt).toContain('browser check of the running app (`node server.js`) failed');
     expect(fixPrompt).toContain('greet is not defined');
     expect(report.reason).toBeNull();
     expect(report.summary).toContain('Greet Horizon on the page');
@@ -218,8 +227,10 @@ describe('browser verification of a run (real sandbox, runner, OpenCode and Chro
     const fixed = byTarget('screenshot', 'change', 1)!;
     const diff = byTarget('visual_diff', 'diff', 1)!;
     const dom = byTarget('dom_snapshot', 'change', 1)!;
-    for (const artifact of [base, fixed, diff, dom]) expect(artifact.uri).toMatch(`nats-object://${store.bucket}/runs/${runId}/browser/`);
-    const png = async (uri: string) => PNG.sync.read(Buffer.from((await store.get(store.nameOf(uri)!))!.data));
+    for (const artifact of [base, fixed, diff, dom])
+      expect(artifact.uri).toMatch(`nats-object://${store.bucket}/runs/${runId}/browser/`);
+    const png = async (uri: string) =>
+      PNG.sync.read(Buffer.from((await store.get(store.nameOf(uri)!))!.data));
     const [basePng, fixedPng] = [await png(base.uri!), await png(fixed.uri!)];
     expect(basePng.width).toBe(640);
     expect(fixedPng.width).toBe(640);
@@ -234,8 +245,13 @@ describe('browser verification of a run (real sandbox, runner, OpenCode and Chro
   it('the verify sandbox reached the preview through the proxy and nothing else', () => {
     const log = readLines(join(artifactsDir, 'browser', 'change-r1', 'egress.jsonl'));
     expect(log.length).toBeGreaterThan(0);
-    expect(log.filter((line) => line.kind === 'preview' && line.host === PREVIEW_HOST && line.status === 200).length).toBeGreaterThan(0);
+    expect(
+      log.filter((line) => line.kind === 'preview' && line.host === PREVIEW_HOST && line.status === 200)
+        .length,
+    ).toBeGreaterThan(0);
     expect(log.filter((line) => line.kind !== 'preview' && !line.refused)).toEqual([]);
-    expect(readFileSync(join(artifactsDir, 'browser', 'change-r1', 'cart.html'), 'utf8')).toContain('Hello, Horizon');
+    expect(readFileSync(join(artifactsDir, 'browser', 'change-r1', 'cart.html'), 'utf8')).toContain(
+      'Hello, Horizon',
+    );
   });
 });

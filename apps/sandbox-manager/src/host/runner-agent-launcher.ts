@@ -76,7 +76,7 @@ export class RunnerAgentLauncher implements AgentLauncher {
       const spec = await this.spec(target, gaps);
       // Read at the base, before the agent runs: a change cannot rewrite the checks it is held to.
       const checks = spec.preview
-        ? await browserChecksOf(booted.handle.workspaceHostPath, spec.preview.readyPath ?? "/")
+        ? await browserChecksOf(booted.handle.workspaceHostPath, spec.preview.readyPath ?? '/')
         : null;
       const browser = this.options.browser;
       report = await launchAgentRun(this.options.driver, booted.handle, spec, {

@@ -32,7 +32,10 @@ function page() {
     )
     .join('');
   const sums = totals()
-    .map(([label, cents]) => `<tr class="sum"><th colspan="3">${label}</th><td class="n">${money(cents)}</td></tr>`)
+    .map(
+      ([label, cents]) =>
+        `<tr class="sum"><th colspan="3">${label}</th><td class="n">${money(cents)}</td></tr>`,
+    )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cart</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;color:#1f2328}h1{font-size:1.5rem}
