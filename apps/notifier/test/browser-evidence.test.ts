@@ -151,6 +151,15 @@ describe('notifier links browser evidence from the PR', () => {
       [runId],
     );
     expect(kept.rows[0].n).toBe(3);
+    // And a check run of its own on the pushed commit, beside the verification's.
+    const checkRuns = await until(async () => {
+      const found = await api.checkRuns('acme', 'shop', commitSha);
+      return found.some((c) => c.name === 'Horizon browser check') && found;
+    }, 'the browser check run on the commit');
+    expect(checkRuns.find((c) => c.name === 'Horizon browser check')).toMatchObject({
+      conclusion: 'success',
+      summary,
+    });
   });
 
   it("comments a revise run's failed browser check on the PR, evidence announced after run.finished", async () => {

@@ -1,6 +1,6 @@
 import type { DataOf, runFinished } from '@horizon/contracts';
 import type { Route } from './compose';
-import { checkRunNotice, onRunFinishedOnPullRequest } from './compose-github';
+import { browserCheckRunNotice, checkRunNotice, onRunFinishedOnPullRequest } from './compose-github';
 
 const runId = '7d3f3c43-5f4d-4a3e-9d63-0c2a3f8e2b11';
 const finished = (over: Partial<DataOf<typeof runFinished>> = {}): DataOf<typeof runFinished> => ({
@@ -73,5 +73,53 @@ describe('GitHub notifications', () => {
     expect(
       checkRunNotice({ forge: 'local', repo: 'acme/widgets', runId, headSha: 'abc', results: [] }),
     ).toEqual([]);
+  });
+
+  describe('the browser check as a check run of its own', () => {
+    const push = { forge: 'github' as const, repo: 'acme/widgets', runId, headSha: 'abc' };
+    const check = (target: 'base' | 'change', round: number, outcome: 'passed' | 'failed' | 'skipped') => ({
+      target,
+      round,
+      outcome,
+      problems: outcome === 'failed' ? ['page "cart" (/): console error: boom'] : [],
+      summary: `${outcome} in round ${round}`,
+    });
+
+    it("concludes from the last check of the change, its summary and problems as the check's summary", () => {
+      const [passed] = browserCheckRunNotice({
+        ...push,
+        browser: [check('base', 0, 'passed'), check('change', 0, 'failed'), check('change', 1, 'passed')],
+      });
+      expect(passed).toMatchObject({
+        title: 'Horizon browser check',
+        dedupeKey: 'github:browser-check:acme/widgets:abc',
+        body: 'passed in round 1',
+        checkRun: { headSha: 'abc', results: [], conclusion: 'success' },
+      });
+      const [skipped] = browserCheckRunNotice({ ...push, browser: [check('change', 0, 'skipped')] });
+      expect(skipped!.checkRun!.conclusion).toBe('neutral');
+      const [failed] = browserCheckRunNotice({ ...push, browser: [check('change', 0, 'failed')] });
+      expect(failed).toMatchObject({
+        body: 'failed in round 0\n- page "cart" (/): console error: boom',
+        checkRun: { conclusion: 'failure' },
+      });
+    });
+
+    it('none for a run that checked no preview, or only its base', () => {
+      expect(browserCheckRunNotice({ ...push, browser: undefined })).toEqual([]);
+      expect(browserCheckRunNotice({ ...push, browser: [check('base', 0, 'passed')] })).toEqual([]);
+    });
+
+    it('a revise run that pushed reports it beside its verification', () => {
+      const out = onRunFinishedOnPullRequest(
+        finished({ browser: [check('change', 0, 'passed')] }),
+        route(true),
+      );
+      expect(out.map((n) => n.title)).toEqual([
+        'Horizon revised this pull request',
+        'Horizon verification',
+        'Horizon browser check',
+      ]);
+    });
   });
 });

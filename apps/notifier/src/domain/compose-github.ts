@@ -1,8 +1,10 @@
-import type { DataOf, runFinished } from '@horizon/contracts';
+import type { BrowserCheckResult, DataOf, runFinished } from '@horizon/contracts';
 import type { Notification, Route } from './compose';
 
 /** The check run Horizon reports every pushed commit's verification under. */
 export const CHECK_RUN_NAME = 'Horizon verification';
+/** The check run of the browser check of a pushed commit's preview (docs/browser-verification.md). */
+export const BROWSER_CHECK_RUN_NAME = 'Horizon browser check';
 
 type Results = NonNullable<Notification['checkRun']>['results'];
 
@@ -23,6 +25,34 @@ export function checkRunNotice(push: {
       title: CHECK_RUN_NAME,
       body: '',
       checkRun: { headSha: push.headSha, results: push.results },
+    },
+  ];
+}
+
+/**
+ * The browser check of a pushed commit as a check run of its own: the last check of the change,
+ * `success` when it passed, `neutral` when it could not be made (a failed one pushes nothing);
+ * its summary and problems as the check's summary. None when the run checked no preview.
+ */
+export function browserCheckRunNotice(push: {
+  forge: 'github' | 'local';
+  repo: string;
+  runId: string;
+  headSha: string;
+  browser: readonly BrowserCheckResult[] | undefined;
+}): Notification[] {
+  const final = push.browser?.filter((b) => b.target === 'change').at(-1);
+  if (!final) return [];
+  const conclusion =
+    final.outcome === 'passed' ? 'success' : final.outcome === 'failed' ? 'failure' : 'neutral';
+  return [
+    {
+      channel: 'github',
+      target: { forge: push.forge, repo: push.repo, runId: push.runId },
+      dedupeKey: `github:browser-check:${push.repo}:${push.headSha}`,
+      title: BROWSER_CHECK_RUN_NAME,
+      body: [final.summary, ...final.problems.map((p) => `- ${p}`)].join('\n'),
+      checkRun: { headSha: push.headSha, results: [], conclusion },
     },
   ];
 }
@@ -61,13 +91,22 @@ export function onRunFinishedOnPullRequest(
       body: body.filter(Boolean).join('\n\n'),
     },
     ...(data.outcome === 'succeeded' && data.commitSha
-      ? checkRunNotice({
-          forge: pr.provider,
-          repo,
-          runId: data.runId,
-          headSha: data.commitSha,
-          results: data.verification,
-        })
+      ? [
+          ...checkRunNotice({
+            forge: pr.provider,
+            repo,
+            runId: data.runId,
+            headSha: data.commitSha,
+            results: data.verification,
+          }),
+          ...browserCheckRunNotice({
+            forge: pr.provider,
+            repo,
+            runId: data.runId,
+            headSha: data.commitSha,
+            browser: data.browser,
+          }),
+        ]
       : []),
   ];
 }

@@ -29,10 +29,15 @@ function horizonPullRequestOfEvent(
 }
 
 /**
- * The checks Horizon reports itself (the agent review's verdict, a run's verification): their
- * failure is Horizon's own word on the PR, not CI's, and fixing it is the review station's job.
+ * The checks Horizon reports itself (the agent review's verdict, a run's verification, its
+ * browser check): their failure is Horizon's own word on the PR, not CI's, and fixing it is the
+ * review station's or the run's own fix rounds' job.
  */
-export const horizonCheckNames: readonly string[] = ['Horizon review', 'Horizon verification'];
+export const horizonCheckNames: readonly string[] = [
+  'Horizon review',
+  'Horizon verification',
+  'Horizon browser check',
+];
 
 /** Conclusions that mean CI failed (GitHub's check conclusions, and a commit status's `error`). */
 const failingConclusions = ['failure', 'timed_out', 'startup_failure', 'error'];

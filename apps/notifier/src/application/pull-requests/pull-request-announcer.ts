@@ -3,7 +3,7 @@ import type { PullRequestRef } from '@horizon/integrations-github';
 import type { HandlerOutcome } from '@horizon/messaging';
 import type { Logger } from '@horizon/observability';
 import { onPullRequestOpened, summaryLines, verificationLines } from '../../domain/compose';
-import { checkRunNotice } from '../../domain/compose-github';
+import { browserCheckRunNotice, checkRunNotice } from '../../domain/compose-github';
 import { usageLine } from '../../domain/usage-line';
 import type { Deliverer } from '../deliverer';
 import type { RouteStore } from '../../persistence/delivery-store';
@@ -25,13 +25,11 @@ export class PullRequestAnnouncer {
 
   async announce(cmd: ForgeOpenPullRequestData, pr: PullRequestRef, logger: Logger): Promise<HandlerOutcome> {
     // Last: GitHub refusing a check run (an app without `checks`) must not hold the rest back.
-    const check = checkRunNotice({
-      forge: cmd.forge,
-      repo: cmd.repo,
-      runId: cmd.runId,
-      headSha: cmd.commitSha,
-      results: cmd.verification,
-    });
+    const push = { forge: cmd.forge, repo: cmd.repo, runId: cmd.runId, headSha: cmd.commitSha };
+    const check = [
+      ...checkRunNotice({ ...push, results: cmd.verification }),
+      ...browserCheckRunNotice({ ...push, browser: cmd.browser }),
+    ];
     const route = await this.routes.get(cmd.workItemId);
     if (!route) {
       logger.info({ workItemId: cmd.workItemId }, 'no route for this work item: its PR is announced nowhere');
