@@ -145,6 +145,12 @@ describe('console browser evidence', () => {
     });
     await consumed('console-run-evidence');
     await consumed('console-runs');
+    // The checks are in the orchestrator's view of the run (its report), which its own consumer
+    // records from the same event: the console may hear of it first.
+    await until(async () => {
+      const page = (await (await get(`/api/runs/${runId}`)).json()) as RunPage;
+      return page.browser.results.length > 0;
+    }, "the orchestrator to record the run's report");
   }, 120_000);
   afterAll(() => hzn?.stop());
 

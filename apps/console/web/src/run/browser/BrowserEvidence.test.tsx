@@ -150,12 +150,12 @@ describe('browser evidence on the run page', () => {
     serve(page());
     renderApp(`/runs/${runId}`);
     await screen.findByRole('region', { name: 'Browser evidence' });
-    const base = screen.getByRole('link', { name: 'DOM snapshot, cart base' });
-    const change = screen.getByRole('link', { name: 'DOM snapshot, cart change' });
+    const base = screen.getByRole('link', { name: 'DOM snapshot of the base (cart)' });
+    const change = screen.getByRole('link', { name: 'DOM snapshot of the change (cart)' });
     expect(base).toHaveAttribute('href', evidence.cartBaseDom.url);
     expect(change).toHaveAttribute('href', evidence.cartChangeDom.url);
     for (const link of [base, change]) expect(link).toHaveAttribute('download');
-    expect(screen.queryByRole('link', { name: /DOM snapshot, home/ })).toBeNull();
+    expect(screen.queryByRole('link', { name: /DOM snapshot of the \w+ \(home\)/ })).toBeNull();
   });
 
   it('has no section at all when the run has no browser results', async () => {

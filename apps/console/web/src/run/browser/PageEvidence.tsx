@@ -26,7 +26,7 @@ function changed(diff: BrowserEvidenceView): string {
 function DomLink({ capture, page, target }: { capture: Capture; page: string; target: 'base' | 'change' }) {
   if (!capture.dom) return null;
   return (
-    <a href={capture.dom.url} download aria-label={`DOM snapshot, ${page} ${target}`}>
+    <a href={capture.dom.url} download aria-label={`DOM snapshot of the ${target} (${page})`}>
       DOM snapshot of the {target}
     </a>
   );
