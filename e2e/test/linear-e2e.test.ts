@@ -76,6 +76,8 @@ describe('Linear end to end: a project plan → three dependent issues → the c
 
     stack = await createStackSandbox({
       HORIZON_DEMO: '0',
+      // About where work comes from, not browser checks (npm-start's tour and browser-verification cover those).
+      BROWSER_CHECKS: 'off',
       LINEAR_API_URL: linear.url,
       LINEAR_ACCESS_TOKEN: 'lin_oauth_e2e_access_token',
       LINEAR_WEBHOOK_SECRET: WEBHOOK_SECRET,

@@ -50,6 +50,8 @@ describe('Slack end to end: a mention → a run → live progress and the PR lin
     slack.addUser(ALICE);
     stack = await createStackSandbox({
       HORIZON_DEMO: '0',
+      // About where work comes from, not browser checks (npm-start's tour and browser-verification cover those).
+      BROWSER_CHECKS: 'off',
       SLACK_API_URL: slack.url,
       SLACK_BOT_TOKEN: slack.token,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,

@@ -33,6 +33,8 @@ describe('starting over: a data directory and its database belong together', () 
       PGPORT: server.port || '5432',
       PGUSER: server.username,
       HORIZON_EXIT_AFTER_DEMO: '1',
+      // About starting over, not browser checks (npm-start's tour and browser-verification cover those).
+      BROWSER_CHECKS: 'off',
     };
   });
 

@@ -19,6 +19,7 @@ import { IdentityOwnerDirectory } from './host/owner-directory';
 import { checkLogReaders } from './host/check-log-readers';
 import { CheckLogsLauncher } from './host/check-logs';
 import { BrokeredRunCredentials } from './host/run-credentials';
+import { browserChecksOn } from './host/browser/availability';
 import { SandboxBrowserVerifier } from './host/browser/verifier';
 import { RunnerAgentLauncher } from './host/runner-agent-launcher';
 import { egressCredentials, openSandboxRuntime, type SandboxRuntime } from './host/sandbox-runtime';
@@ -156,9 +157,9 @@ export class SandboxManagerModule {
               mcp,
               graceMs: config.RUN_GRACE_MS,
               slowSetup: { snapshotMs: config.SLOW_SNAPSHOT_BUILD_MS, bootMs: config.SLOW_SANDBOX_BOOT_MS },
-              browser: runtime.driver
+              browser: browserChecksOn(config.BROWSER_CHECKS, logger, runtime.driver !== null)
                 ? new SandboxBrowserVerifier({
-                    driver: runtime.driver,
+                    driver: runtime.driver!,
                     runtimeDir: join(stateDir, 'browser'),
                     store: new ArtifactStore(nats),
                     resources: {

@@ -74,6 +74,11 @@ export const configShape = {
   SLOW_SNAPSHOT_BUILD_MS: thresholdMs(120_000),
   /** A run whose sandbox boot and workspace checkout took longer than this records `slow_setup` friction. */
   SLOW_SANDBOX_BOOT_MS: thresholdMs(15_000),
+  /**
+   * Whether this host checks runs' previews in a browser (docs/browser-verification.md): `off`
+   * leaves a repository's `preview` unstarted, as does a host without Debian's Chromium.
+   */
+  BROWSER_CHECKS: z.enum(['on', 'off']).default('on').describe('on or off'),
   /** Memory of the verify sandbox that checks a run's preview in Chromium (docs/browser-verification.md). */
   BROWSER_CHECK_MEMORY_MIB: positiveInt(1024),
   /**

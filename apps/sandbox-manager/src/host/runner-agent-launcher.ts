@@ -148,7 +148,8 @@ export class RunnerAgentLauncher implements AgentLauncher {
       branch: provision.branch,
       baseRef: provision.baseRef,
       verify: provision.verify ?? config.verify,
-      preview: config.preview ?? null,
+      // Nothing starts the preview on a host that cannot check it.
+      preview: this.options.browser ? (config.preview ?? null) : null,
       agent: this.options.agent,
       owner,
       model: { baseUrl: `${handle.proxyUrl}/_horizon/model`, ...this.options.models },
