@@ -11,9 +11,9 @@ import type { BrowserEvidenceStore } from '../persistence/browser-evidence-store
 /**
  * Deliveries a PR summary waits for its run's browser evidence before it goes without the links.
  * The files are announced right after `run.finished`, in the same transaction, and the notifier
- * handles several events at once: a second later they are there.
+ * handles several events at once: they are there within a second, a few on a loaded host.
  */
-const EVIDENCE_WAIT_DELIVERIES = 3;
+const EVIDENCE_WAIT_DELIVERIES = 6;
 const EVIDENCE_WAIT_MS = 1000;
 
 /** The browser check's markdown for a PR summary, or the retry that waits for its evidence. */

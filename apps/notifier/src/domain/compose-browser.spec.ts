@@ -70,4 +70,11 @@ describe('browser check in the PR summary', () => {
     expect(evidenceAwaited([base, change(1, 'skipped')], [])).toBe(false);
     expect(evidenceAwaited([base], [])).toBe(false);
   });
+
+  it('awaits a page whose screenshot came without its diff, when the base was there to compare', () => {
+    const partly = evidence.filter((e) => e.artifactId !== 'home-diff');
+    expect(evidenceAwaited([base, change(1, 'passed')], partly)).toBe(true);
+    // Without a base capture no page has a diff: its screenshots are all there is.
+    expect(evidenceAwaited([change(1, 'passed')], partly)).toBe(false);
+  });
 });

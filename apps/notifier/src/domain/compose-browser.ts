@@ -20,14 +20,21 @@ export function finalCheck(results: readonly BrowserCheckResult[]): BrowserCheck
 
 /**
  * Whether the final check's files have yet to arrive: it ran, and none of its change screenshots
- * and diffs is known. They are published after `run.finished`, so a summary may be written first.
+ * and diffs is known, or — when the base was captured, so every page has a diff — a page's
+ * screenshot is known without its diff. They are published after `run.finished` and handled
+ * side by side, so a summary may be written first, or between two of them.
  */
 export function evidenceAwaited(
   results: readonly BrowserCheckResult[],
   evidence: readonly LinkedEvidence[],
 ): boolean {
   const final = finalCheck(results);
-  return !!final && final.outcome !== 'skipped' && !evidence.some((e) => ofFinal(e, final));
+  if (!final || final.outcome === 'skipped') return false;
+  const known = evidence.filter((e) => ofFinal(e, final));
+  if (known.length === 0) return true;
+  const compared = results.some((r) => r.target === 'base' && r.outcome === 'passed');
+  const withDiff = new Set(known.filter((e) => e.kind === 'visual_diff').map((e) => e.page));
+  return compared && known.some((e) => e.kind === 'screenshot' && !withDiff.has(e.page));
 }
 
 /**
