@@ -80,7 +80,9 @@ export function Evidence({ page }: { page: PullRequestPage }) {
                     on <code>{c.line ? `${c.path}:${c.line}` : c.path}</code>
                   </>
                 )}
-                : {c.body}
+                :{' '}
+                {/* Horizon's own comments are markdown (a revision's summary, its browser check's links). */}
+                <Markdown className="comment-body" text={c.body} />
               </li>
             ))}
           </ul>

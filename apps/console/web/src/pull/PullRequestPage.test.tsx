@@ -101,7 +101,7 @@ function pull(overrides: Partial<PullRequestPage> = {}, pr: Partial<PullRequestP
         id: 21,
         reviewId: null,
         author: 'ada',
-        body: 'Looks close.',
+        body: 'Looks close. **Browser check:** [diff](https://console.example/api/runs/r1/evidence/a1)',
         path: null,
         line: null,
         createdAt: '2026-12-01T10:06:00.000Z',
@@ -164,7 +164,12 @@ describe('pull request page', () => {
       `/work/${workItemId}`,
     );
     expect(screen.getByRole('region', { name: 'Reviews' })).toHaveTextContent('grace requested changes');
-    expect(screen.getByRole('region', { name: 'Comments' })).toHaveTextContent('ada: Looks close.');
+    const comments = screen.getByRole('region', { name: 'Comments' });
+    // A comment is markdown, as Horizon writes its own: links are links, not bracketed text
+    // (once the renderer's chunk has loaded; the text as written shows until then).
+    const link = await within(comments).findByRole('link', { name: 'diff' });
+    expect(comments).toHaveTextContent('ada: Looks close. Browser check: diff');
+    expect(link).toHaveAttribute('href', 'https://console.example/api/runs/r1/evidence/a1');
 
     const file = await screen.findByRole('region', { name: 'Changes to coupons.ts' });
     expect(file).toHaveTextContent("export const coupon = (code: string) => code === 'SAVE10';");
