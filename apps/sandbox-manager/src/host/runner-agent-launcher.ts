@@ -12,7 +12,13 @@ import type {
 } from '@horizon/contracts';
 import { harnessMismatch } from '@horizon/contracts';
 import { emptyReport, launchAgentRun } from '@horizon/runner-launch';
-import { readBrowserChecks, readRepoConfig, type BrowserChecks, type SandboxDriver } from '@horizon/sandbox';
+import {
+  browserChecksSchema,
+  readBrowserChecks,
+  readRepoConfig,
+  type BrowserChecks,
+  type SandboxDriver,
+} from '@horizon/sandbox';
 import type {
   AgentLauncher,
   AgentRunOptions,
@@ -181,11 +187,10 @@ export class RunnerAgentLauncher implements AgentLauncher {
 
 /** `.horizon/verify.yaml`, or without one the page the preview says it is ready on. */
 async function browserChecksOf(workspace: string, readyPath: string): Promise<BrowserChecks> {
+  // Through the schema, so the default viewport and steps are the file's own defaults.
   return (
-    (await readBrowserChecks(workspace)) ?? {
-      viewport: { width: 1280, height: 800 },
-      pages: [{ name: 'home', path: readyPath, steps: [] }],
-    }
+    (await readBrowserChecks(workspace)) ??
+    browserChecksSchema.parse({ pages: [{ name: 'home', path: readyPath }] })
   );
 }
 

@@ -72,6 +72,7 @@ export interface BrowserCheckOutcome {
  */
 export class SandboxBrowserVerifier {
   private sequence = 0;
+  private madeEmptyRoot: Promise<string> | null = null;
 
   constructor(private readonly options: SandboxBrowserVerifierOptions) {}
 
@@ -209,12 +210,15 @@ export class SandboxBrowserVerifier {
     return artifacts;
   }
 
-  /** An empty, root-owned folder: a verify sandbox needs no repository, only the browser. */
-  private async emptyRoot(): Promise<string> {
-    const dir = join(this.options.runtimeDir, 'empty-root');
-    await mkdir(dir, { recursive: true, mode: 0o755 });
-    await chmod(dir, 0o555);
-    return dir;
+  /** An empty, root-owned folder: a verify sandbox needs no repository, only the browser. Made once. */
+  private emptyRoot(): Promise<string> {
+    this.madeEmptyRoot ??= (async () => {
+      const dir = join(this.options.runtimeDir, 'empty-root');
+      await mkdir(dir, { recursive: true, mode: 0o755 });
+      await chmod(dir, 0o555);
+      return dir;
+    })();
+    return this.madeEmptyRoot;
   }
 }
 
